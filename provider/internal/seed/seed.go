@@ -31,6 +31,12 @@ const (
 	Unstated     Remote = "unstated"         // the document does not say (e.g. lost image)
 )
 
+// VPCContainers is a single table cell that names two blocks at once:
+// Huawei CCE Table 8's "CIDR blocks of the VPC and container(s)", i.e. the
+// VPC CIDR and the container CIDR together. Kept as one Remote so that the
+// row stays one Row, as the document writes it.
+const VPCContainers Remote = "vpc+containers"
+
 // Row is one row of a seed table.
 type Row struct {
 	Doc        string // seed file name, e.g. "000_724381fb23811883.txt"

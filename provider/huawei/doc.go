@@ -1,0 +1,32 @@
+// Package huawei models the security groups that Huawei Cloud CCE creates
+// for a cluster.
+//
+// For now it holds only the seed transcription: Tables 1-8 of the CCE FAQ
+// "How Can I Configure a Security Group Rule in a Cluster?" (titled "... for
+// a Cluster?" in the newer revision), copied row by row into [seed.Row] values for each of the two revisions in
+// /work/shared/seeds (see [Revision] and [SeedTables]). Nothing here turns
+// those rows into rules yet.
+//
+// What is to come: profiles that take a cluster description (network model
+// VPC / tunnel / Cloud Native 2.0, VPC CIDR, container CIDR, master
+// addresses, ...), give the symbolic remotes of the rows their values and
+// build the cce-node, cce-control and cce-eni security groups from them.
+// Those profiles do not exist yet.
+//
+// Transcription conventions:
+//   - Group is "worker" for the {Cluster name}-cce-node-{Random ID} group,
+//     "master" for cce-control and "eni" for cce-eni. Table 8 rows are
+//     worker egress rules.
+//   - A source cell naming a security group maps to seed.GroupMaster,
+//     seed.GroupWorker or seed.GroupENI ("Security group of master nodes" in
+//     the older revision, "Master node security group" in the newer, and so
+//     on). "All IP addresses: 0.0.0.0/0", "All IP addresses (0.0.0.0/0)"
+//     and Table 8's bare "All IP addresses" map to seed.Any.
+//   - A port cell of "All" (or "All ports") is Protocol "any" with Ports "";
+//     "All UDP ports" is udp with Ports ""; "All ICMP ports" is icmp.
+//   - Merged cells (row spans) are repeated on every row they cover, and the
+//     row's Note says so.
+//   - Purpose, Modifiable and Suggestion are the document's words. For the
+//     newer revision (reStructuredText) inline markup is dropped: **bold**,
+//     *emphasis*, “literal“ and :ref:`text <target>` become their text.
+package huawei
