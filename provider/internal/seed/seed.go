@@ -37,6 +37,21 @@ const (
 // row stays one Row, as the document writes it.
 const VPCContainers Remote = "vpc+containers"
 
+// Symbolic remotes added for the Alibaba Cloud ACK seed document.
+const (
+	// VPCSecondary is "The secondary CIDR block of the VPC where the
+	// cluster resides." (ACK advanced security groups).
+	VPCSecondary Remote = "vpc-secondary"
+	// VSwitches is "The CIDR blocks of all vSwitches that are used by the
+	// cluster, including node vSwitches and pod vSwitches." (ACK advanced
+	// security groups); one authorization object in the document.
+	VSwitches Remote = "vswitches"
+	// UserDefined is a remote the document leaves to the operator, e.g.
+	// ACK's "The IP addresses or security groups to which you want to
+	// expose applications or components." It is stated, but not fixed.
+	UserDefined Remote = "user-defined"
+)
+
 // Row is one row of a seed table.
 type Row struct {
 	Doc        string // seed file name, e.g. "000_724381fb23811883.txt"

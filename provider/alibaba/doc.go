@@ -1,0 +1,27 @@
+// Package alibaba holds the Alibaba Cloud seed tables for sgsim.
+//
+// What exists now is a row-by-row transcription, as seed.Row values, of
+// two seed documents:
+//
+//   - 002_1afb617ba439b90c.txt, Alibaba Cloud ACK "Configure and manage
+//     cluster security groups" (2024): the recommended and least-privilege
+//     inbound and outbound rules of basic and advanced security groups
+//     (ACK, Tables, Table and the Basic*/Advanced* table names). Each table
+//     comes in a Flannel and a Terway variant, the latter without the pod
+//     CIDR rows the document marks "required only in Flannel network mode".
+//   - 004_8f9cab25fd196be9.txt, Alibaba Cloud Container Service "Container
+//     Service security group rules" (2017): the default inbound rules of
+//     groups created after February 28, 2017, as far as the prose states
+//     them (the rule tables were images and are lost), the steps to tighten
+//     older classic-network groups, and one rule-shaped principle
+//     (ContainerService2017 and the CS2017* table names).
+//
+// The rows are symbolic: their remotes are seed.Remote names such as
+// seed.Containers or seed.GroupWorker, or literal CIDRs the documents write
+// (0.0.0.0/0, 100.64.0.0/10). Nothing here yet turns them into sgsim rules.
+//
+// To come, and not in this package yet: profiles that take a cluster
+// description (VPC and pod CIDRs, network plug-in, security group type),
+// select the matching tables and resolve the symbolic remotes into
+// concrete security group rules for simulation.
+package alibaba

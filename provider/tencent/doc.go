@@ -1,0 +1,26 @@
+// Package tencent holds the Tencent Cloud TKE seed tables for sgsim.
+//
+// What exists now is a row-by-row transcription, as seed.Row values, of
+// seed document 003_45cfe4d06b09d118.txt, "TKE Security Group Settings"
+// (2024): the inbound and outbound rules of the default node security
+// group, the note that custom outbound rules must open the node and
+// container IP ranges (read as two egress rows), and the inbound and
+// outbound rules of the default security group bound to the master nodes
+// of self-deployed clusters (Rows, Tables, Table and the table names). The
+// NodePort range is kept as the document writes it, 30000-32768.
+//
+// The prose list under "How to Select a Security Group for TKE" (open the
+// pod and node networks, 22 for SSH, 30000 to 32768 on nodes) is not
+// transcribed as rows: it names neither protocols for the NodePort range
+// nor the ranges of other clusters, and the default node table above
+// states the same rules precisely.
+//
+// The rows are symbolic: their remotes are seed.Remote names such as
+// seed.VPC or seed.Containers, or 0.0.0.0/0. Nothing here yet turns them
+// into sgsim rules.
+//
+// To come, and not in this package yet: profiles that take a cluster
+// description (VPC and container CIDRs, managed or self-deployed control
+// plane), select the matching tables and resolve the symbolic remotes into
+// concrete security group rules for simulation.
+package tencent
