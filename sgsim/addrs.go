@@ -1,0 +1,209 @@
+package sgsim
+
+import (
+	"net/netip"
+	"strings"
+
+	"go4.org/netipx"
+)
+
+// Family is an address family restriction. The zero Family, AnyFamily,
+// restricts nothing.
+type Family uint8
+
+// Address families.
+const (
+	AnyFamily Family = 0
+	IPv4      Family = 4
+	IPv6      Family = 6
+)
+
+func (f Family) String() string {
+	switch f {
+	case AnyFamily:
+		return "any"
+	case IPv4:
+		return "ipv4"
+	case IPv6:
+		return "ipv6"
+	}
+	return "invalid family"
+}
+
+func familyOf(a netip.Addr) Family {
+	if a.Is4() {
+		return IPv4
+	}
+	if a.Is6() {
+		return IPv6
+	}
+	return AnyFamily
+}
+
+// Addrs is the set of addresses one side of a rule matches.
+//
+// The zero Addrs matches every address of both families ("any"). A
+// non-zero Addrs holds an immutable netipx.IPSet, which may be empty (it
+// then matches nothing: "none") and may hold both families. Addrs is a
+// small value: copying it shares the immutable set.
+type Addrs struct {
+	set *netipx.IPSet // nil: any
+}
+
+// AnyAddrs matches every address. It equals the zero Addrs.
+func AnyAddrs() Addrs { return Addrs{} }
+
+// AddrsOf returns the Addrs holding exactly set. A nil set gives an empty
+// Addrs that matches nothing (not "any").
+func AddrsOf(set *netipx.IPSet) Addrs {
+	if set == nil {
+		set = &netipx.IPSet{}
+	}
+	return Addrs{set: set}
+}
+
+// PrefixAddrs returns the Addrs holding the given prefixes.
+func PrefixAddrs(ps ...netip.Prefix) Addrs {
+	var b netipx.IPSetBuilder
+	for _, p := range ps {
+		b.AddPrefix(p)
+	}
+	s, _ := b.IPSet()
+	return AddrsOf(s)
+}
+
+// MustParseAddrs is ParseAddrs that panics on error, for tests and
+// hard-coded values.
+func MustParseAddrs(s string) Addrs {
+	a, err := ParseAddrs(s)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+
+// ParseAddrs parses "any", "none", or a comma-separated list of
+// addresses ("10.0.0.1"), prefixes ("10.0.0.0/8") and ranges
+// ("10.0.0.1-10.0.0.9"), of either family. Prefixes must be canonical: a
+// prefix with host bits set ("10.0.0.1/8") is an error, because a reader
+// of the rule cannot tell which was meant.
+func ParseAddrs(s string) (Addrs, error) {
+	switch strings.ToLower(s) {
+	case "any":
+		return Addrs{}, nil
+	case "none":
+		return AddrsOf(nil), nil
+	}
+	var b netipx.IPSetBuilder
+	for _, f := range strings.Split(s, ",") {
+		switch {
+		case strings.Contains(f, "/"):
+			p, err := netip.ParsePrefix(f)
+			if err != nil {
+				return Addrs{}, &ParseError{What: "addresses", Value: s, Msg: err.Error()}
+			}
+			if p.Masked() != p {
+				return Addrs{}, &ParseError{What: "addresses", Value: s, Msg: "prefix " + f + " has host bits set; did you mean " + p.Masked().String() + "?"}
+			}
+			b.AddPrefix(p)
+		case strings.Contains(f, "-"):
+			r, err := netipx.ParseIPRange(f)
+			if err != nil {
+				return Addrs{}, &ParseError{What: "addresses", Value: s, Msg: err.Error()}
+			}
+			b.AddRange(r)
+		default:
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return Addrs{}, &ParseError{What: "addresses", Value: s, Msg: err.Error()}
+			}
+			if a.Zone() != "" {
+				return Addrs{}, &ParseError{What: "addresses", Value: s, Msg: "zoned address " + f + " not allowed"}
+			}
+			b.Add(a)
+		}
+	}
+	set, err := b.IPSet()
+	if err != nil {
+		return Addrs{}, &ParseError{What: "addresses", Value: s, Msg: err.Error()}
+	}
+	return AddrsOf(set), nil
+}
+
+// IsAny reports whether a is the zero Addrs, matching every address.
+func (a Addrs) IsAny() bool { return a.set == nil }
+
+// IsEmpty reports whether a matches no address.
+func (a Addrs) IsEmpty() bool { return a.set != nil && len(a.set.Ranges()) == 0 }
+
+// Set returns the underlying set, or nil for any. The set is immutable.
+func (a Addrs) Set() *netipx.IPSet { return a.set }
+
+// Contains reports whether ip is in the set. It does not allocate.
+func (a Addrs) Contains(ip netip.Addr) bool {
+	if a.set == nil {
+		return ip.IsValid()
+	}
+	return a.set.Contains(ip)
+}
+
+// Ranges returns the set's ranges, sorted and minimal; nil for any.
+func (a Addrs) Ranges() []netipx.IPRange {
+	if a.set == nil {
+		return nil
+	}
+	return a.set.Ranges()
+}
+
+// Families reports which families the set holds addresses of.
+func (a Addrs) Families() (v4, v6 bool) {
+	if a.set == nil {
+		return true, true
+	}
+	for _, r := range a.set.Ranges() {
+		if r.From().Is4() {
+			v4 = true
+		} else {
+			v6 = true
+		}
+	}
+	return v4, v6
+}
+
+// Equal reports whether a and b match the same addresses, telling "any"
+// apart from an explicit 0.0.0.0/0 plus ::/0.
+func (a Addrs) Equal(b Addrs) bool {
+	if a.set == nil || b.set == nil {
+		return a.set == nil && b.set == nil
+	}
+	return a.set.Equal(b.set)
+}
+
+// String returns "any", "none", or the comma-separated prefixes and ranges
+// in ascending order, each range written as prefixes when it is exactly one
+// prefix and as "from-to" otherwise.
+func (a Addrs) String() string {
+	if a.set == nil {
+		return "any"
+	}
+	rs := a.set.Ranges()
+	if len(rs) == 0 {
+		return "none"
+	}
+	var b strings.Builder
+	for i, r := range rs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if p, ok := r.Prefix(); ok {
+			if p.Bits() == p.Addr().BitLen() {
+				b.WriteString(p.Addr().String())
+			} else {
+				b.WriteString(p.String())
+			}
+		} else {
+			b.WriteString(r.String())
+		}
+	}
+	return b.String()
+}

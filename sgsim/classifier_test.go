@@ -1,0 +1,277 @@
+package sgsim_test
+
+import (
+	"fmt"
+	"net/netip"
+	"sync"
+	"testing"
+
+	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/sgsimtest"
+	"pgregory.net/rapid"
+)
+
+func TestCompiledEqualsLinear(t *testing.T) {
+	rapid.Check(t, sgsimtest.CompiledEqualsLinear)
+}
+
+// Large rule sets take the indexed path (more than a handful of rules per
+// table), so they get their own property.
+func TestCompiledEqualsLinearLarge(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := sgsim.Semantics(rapid.IntRange(0, 5).Draw(t, "semantics"))
+		gs := sgsimtest.Groups(t, s, 150)
+		c, err := sgsim.Compile(s, gs...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, _ := sgsim.NewLinear(s, gs...)
+		for i := 0; i < 50; i++ {
+			f := sgsimtest.Flow(t, gs, fmt.Sprint("flow", i))
+			for _, d := range []sgsim.Direction{sgsim.Ingress, sgsim.Egress} {
+				got, want := c.Check(d, f), l.Check(d, f)
+				if got.Action != want.Action || sgsimtest.Decider(got) != sgsimtest.Decider(want) {
+					t.Fatalf("%v Check(%v):\ncompiled: %v\nlinear:   %v", d, f, got, want)
+				}
+			}
+		}
+	})
+}
+
+func rules(ss ...string) []sgsim.Rule {
+	var out []sgsim.Rule
+	for _, s := range ss {
+		out = append(out, sgsim.MustParseRule(s))
+	}
+	return out
+}
+
+func pkt(s string) sgsim.Flow { return sgsim.MustParseFlow(s) }
+
+// A table with more than smallTable rules, covering each index: dst-indexed,
+// src-indexed, port-indexed and scanned rules, plus both families.
+func TestClassifierIndexedPaths(t *testing.T) {
+	g := sgsim.Group{ID: "g", Rules: rules(
+		"ingress deny tcp 22 to 10.0.0.5 id d1",          // dst index
+		"ingress allow tcp 22 from 192.168.1.0/24 id s1", // src index
+		"ingress allow tcp 8080 id p1",                   // port index
+		"ingress allow udp 53 from 10.0.0.0/8 to 10.0.0.0/8 id both",
+		"ingress allow icmp type 8 id ping",                // scanned
+		"ingress allow tcp 443 from 2001:db8::/32 id v6",   // v6 src index
+		"ingress allow any from 2001:db8::1 id v6host",     // v6
+		"ingress deny any from 172.16.0.0/12 id deny172",   // src index
+		"ingress allow tcp 1-65535 to 10.0.0.0/30 id wide", // dst index
+		"ingress allow any ipv6 id v6all",                  // scanned, v6 only
+	)}
+	c, err := sgsim.Compile(sgsim.FirstMatch, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		flow string
+		want string // deciding rule ID, "" for default deny
+	}{
+		// dst index beats the later src rule
+		{"tcp 192.168.1.9:1000 -> 10.0.0.5:22", "d1"},
+		{"tcp 192.168.1.9:1000 -> 10.0.0.6:22", "s1"},
+		{"tcp 192.168.2.9:1000 -> 10.0.0.6:22", ""},
+		// port index
+		{"tcp 8.8.8.8:1000 -> 9.9.9.9:8080", "p1"},
+		{"tcp 8.8.8.8:1000 -> 9.9.9.9:8081", ""},
+		{"udp 10.1.1.1:1000 -> 10.2.2.2:53", "both"},
+		{"udp 10.1.1.1:1000 -> 11.2.2.2:53", ""},
+		{"icmp 1.1.1.1 -> 2.2.2.2 type 8 code 0", "ping"},
+		{"icmp 1.1.1.1 -> 2.2.2.2 type 0 code 0", ""},
+		{"tcp [2001:db8::7]:1000 -> [2001:db9::1]:443", "v6"},
+		{"udp [2001:db8::1]:1000 -> [2001:db9::1]:443", "v6host"},
+		{"udp [2001:db9::1]:1000 -> [2001:db9::1]:443", "v6all"},
+		{"tcp 172.20.0.1:1 -> 10.0.0.1:22", "deny172"},
+		{"tcp 172.20.0.1:1 -> 10.0.0.1:8080", "p1"}, // port rule comes first
+		{"tcp 1.1.1.1:1 -> 10.0.0.3:9", "wide"},
+		{"tcp 1.1.1.1:1 -> 10.0.0.4:9", ""},
+	}
+	l, _ := sgsim.NewLinear(sgsim.FirstMatch, g)
+	for _, tc := range cases {
+		f := pkt(tc.flow)
+		v := c.Check(sgsim.Ingress, f)
+		got := ""
+		if v.Rule != nil {
+			got = v.Rule.ID
+		}
+		if got != tc.want {
+			t.Errorf("Check(%v) decided by %q (%v); want %q", f, got, v, tc.want)
+		}
+		if lv := l.Check(sgsim.Ingress, f); sgsimtest.Decider(lv) != sgsimtest.Decider(v) {
+			t.Errorf("Check(%v): linear %v, compiled %v", f, lv, v)
+		}
+		if e := c.Check(sgsim.Egress, f); e.Rule != nil || e.Allowed() {
+			t.Errorf("egress Check(%v) = %v; want default deny (no egress rules)", f, e)
+		}
+	}
+}
+
+func TestStrategyBySize(t *testing.T) {
+	small, _ := sgsim.Compile(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: rules("ingress allow tcp 22")})
+	if got := sgsim.Strategies(small); got != [2][2]string{{"scan", "scan"}, {"scan", "scan"}} {
+		t.Errorf("one rule: strategies %v; want all scan", got)
+	}
+	var many []sgsim.Rule
+	for i := 0; i < 20; i++ {
+		many = append(many, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d from 10.0.0.%d", 1000+i, i)))
+	}
+	big, _ := sgsim.Compile(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: many})
+	if got := sgsim.Strategies(big); got[sgsim.Ingress][0] != "index" || got[sgsim.Egress][0] != "scan" {
+		t.Errorf("20 ingress v4 rules: strategies %v; want ingress v4 index, egress scan", got)
+	}
+}
+
+func TestCheckDoesNotAllocate(t *testing.T) {
+	var many []sgsim.Rule
+	for i := 0; i < 200; i++ {
+		many = append(many, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d from 10.0.%d.0/24 to 10.1.0.0/16", 1000+i, i)))
+	}
+	many = append(many, rules("ingress allow udp 53", "ingress deny any from 2001:db8::/32 to 2001:db8::/64")...)
+	c, err := sgsim.Compile(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: many})
+	if err != nil {
+		t.Fatal(err)
+	}
+	flows := []sgsim.Flow{
+		pkt("tcp 10.0.7.1:40000 -> 10.1.2.3:1007"),
+		pkt("udp 10.9.7.1:40000 -> 10.1.2.3:53"),
+		pkt("tcp [2001:db8::1]:1 -> [2001:db8::2]:3"),
+		pkt("gre 1.1.1.1 -> 2.2.2.2"),
+	}
+	var sink sgsim.Verdict
+	allocs := testing.AllocsPerRun(100, func() {
+		for _, f := range flows {
+			sink = c.Check(sgsim.Ingress, f)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("Check allocates %v times per run; want 0", allocs)
+	}
+	_ = sink
+}
+
+// The classifier is immutable: many goroutines checking at once get the
+// same verdicts as one (run with -race).
+func TestConcurrentChecks(t *testing.T) {
+	var rs []sgsim.Rule
+	for i := 0; i < 50; i++ {
+		rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d from 10.0.%d.0/24", 2000+i, i)))
+	}
+	c, _ := sgsim.Compile(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: rs})
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < 500; i++ {
+				n := (i + w) % 50
+				f := sgsim.Flow{Proto: sgsim.TCP, Src: netip.AddrFrom4([4]byte{10, 0, byte(n), 1}),
+					Dst: netip.MustParseAddr("10.9.9.9"), SrcPort: 1, DstPort: uint16(2000 + n)}
+				if v := c.Check(sgsim.Ingress, f); !v.Allowed() || v.Rule != nil && v.Rule.DstPorts[0].First != uint16(2000+n) {
+					t.Errorf("Check(%v) = %v", f, v)
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+}
+
+// Compile copies the rules: changing the caller's slices afterwards does
+// not change verdicts.
+func TestCompileCopiesRules(t *testing.T) {
+	rs := rules("ingress allow tcp 22,80 id a")
+	c, _ := sgsim.Compile(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: rs})
+	rs[0].Action = sgsim.Deny
+	rs[0].DstPorts[0] = sgsim.Port(23)
+	v := c.Check(sgsim.Ingress, pkt("tcp 1.1.1.1:1 -> 2.2.2.2:22"))
+	if !v.Allowed() || v.Rule.DstPorts[0] != sgsim.Port(22) {
+		t.Errorf("after mutating input: %v; want allow by the original rule", v)
+	}
+}
+
+func TestInvalidFlowDenied(t *testing.T) {
+	c, _ := sgsim.Compile(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: rules("ingress allow any")})
+	for _, f := range []sgsim.Flow{
+		{},
+		{Proto: sgsim.TCP, Src: netip.MustParseAddr("1.1.1.1"), Dst: netip.MustParseAddr("::1")},
+		{Proto: sgsim.AnyProtocol, Src: netip.MustParseAddr("1.1.1.1"), Dst: netip.MustParseAddr("1.1.1.2")},
+	} {
+		if v := c.Check(sgsim.Ingress, f); v.Allowed() || v.Rule != nil {
+			t.Errorf("Check(%#v) = %v; want default deny", f, v)
+		}
+	}
+}
+
+// The builder as a state machine: adding and removing rules, checked
+// against a plain slice model evaluated by hand.
+func TestBuilderStateMachine(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := sgsim.Semantics(rapid.IntRange(0, 5).Draw(t, "semantics"))
+		b := sgsim.Builder{Semantics: s}
+		type item struct {
+			group string
+			r     sgsim.Rule
+		}
+		var model []item
+		next := 0
+		t.Repeat(map[string]func(*rapid.T){
+			"add": func(t *rapid.T) {
+				g := rapid.SampledFrom([]string{"a", "b", "c"}).Draw(t, "group")
+				r := sgsimtest.Rule(t, s, fmt.Sprint("r", next))
+				next++
+				b.Add(g, r)
+				model = append(model, item{g, r})
+			},
+			"remove": func(t *rapid.T) {
+				if len(model) == 0 {
+					t.Skip("nothing to remove")
+				}
+				i := rapid.IntRange(0, len(model)-1).Draw(t, "victim")
+				it := model[i]
+				if n := b.Remove(it.group, it.r.ID); n != 1 {
+					t.Fatalf("Remove(%q, %q) = %d; want 1", it.group, it.r.ID, n)
+				}
+				model = append(model[:i], model[i+1:]...)
+			},
+			"": func(t *rapid.T) {
+				c, err := b.Compile()
+				if err != nil {
+					t.Fatal(err)
+				}
+				// The model: groups in order of first addition, rules
+				// in insertion order, evaluated by the reference.
+				var order []string
+				byGroup := map[string][]sgsim.Rule{}
+				for _, it := range model {
+					if _, ok := byGroup[it.group]; !ok {
+						order = append(order, it.group)
+					}
+					byGroup[it.group] = append(byGroup[it.group], it.r)
+				}
+				var gs []sgsim.Group
+				for _, g := range b.Groups() {
+					if len(byGroup[g.ID]) == 0 {
+						continue
+					}
+					gs = append(gs, sgsim.Group{ID: g.ID, Rules: byGroup[g.ID]})
+				}
+				if len(gs) != len(order) {
+					t.Fatalf("builder groups %v, model groups %v", b.Groups(), order)
+				}
+				l, err := sgsim.NewLinear(s, gs...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				f := sgsimtest.Flow(t, gs, "flow")
+				d := sgsim.Direction(rapid.IntRange(0, 1).Draw(t, "dir"))
+				if got, want := c.Check(d, f), l.Check(d, f); got.Action != want.Action || sgsimtest.Decider(got) != sgsimtest.Decider(want) {
+					t.Fatalf("%v Check(%v): builder %v, model %v", d, f, got, want)
+				}
+			},
+		})
+	})
+}

@@ -1,0 +1,487 @@
+package sgsim
+
+import (
+	"encoding/binary"
+	"math"
+	"net/netip"
+	"slices"
+	"unsafe"
+)
+
+// Classifier is a compiled rule set: immutable, safe for concurrent use,
+// and equal in every verdict (action and deciding rule) to the Linear
+// evaluator of the same rules and semantics. Check does not allocate.
+//
+// Design. Rules are split by direction and address family. Within one
+// family, each rule is indexed on exactly one dimension, the narrowest of
+// destination address, source address and (when both addresses are
+// wildcards) destination port; rules that restrict none of them go to a
+// short list scanned in full. Each index is a set of elementary intervals
+// (the points where some rule's range starts or ends cut the dimension
+// into pieces no rule boundary crosses), and each interval holds the
+// positions, in evaluation order, of the rules that cover it. A lookup
+// binary-searches each index, scans the interval's list for the first
+// rule that matches on every field, and stops as soon as the next
+// candidate comes later in evaluation order than the best match found so
+// far. Cost: O(log n) per index plus the candidates scanned; memory is the
+// number of (rule, elementary interval) pairs, which stays near n when
+// rules nest little on their indexed dimension and grows toward n² when
+// many wide ranges cover many narrow ones.
+type Classifier struct {
+	sem    Semantics
+	rules  []Rule
+	groups []string
+	t      [2][2]table // [direction][0: IPv4, 1: IPv6]
+	order  [2][]entry
+}
+
+type u128 struct{ hi, lo uint64 }
+
+func (a u128) cmp(b u128) int {
+	switch {
+	case a.hi < b.hi:
+		return -1
+	case a.hi > b.hi:
+		return 1
+	case a.lo < b.lo:
+		return -1
+	case a.lo > b.lo:
+		return 1
+	}
+	return 0
+}
+
+func (a u128) less(b u128) bool { return a.hi < b.hi || a.hi == b.hi && a.lo < b.lo }
+
+func (a u128) next() u128 {
+	a.lo++
+	if a.lo == 0 {
+		a.hi++
+	}
+	return a
+}
+
+var maxU128 = u128{math.MaxUint64, math.MaxUint64}
+
+func keyOf(a netip.Addr) u128 {
+	b := a.As16()
+	return u128{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
+}
+
+type krange struct{ lo, hi u128 } // inclusive
+
+// kset is an address set of one family in key space.
+type kset struct {
+	any bool
+	one krange   // the only range, when len(rs) == 1
+	rs  []krange // sorted, disjoint; nil when any or one range
+	n   int      // number of ranges
+}
+
+func (s *kset) contains(k u128) bool {
+	if s.any {
+		return true
+	}
+	if s.n == 1 {
+		return !k.less(s.one.lo) && !s.one.hi.less(k)
+	}
+	lo, hi := 0, len(s.rs)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s.rs[m].hi.less(k) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(s.rs) && !k.less(s.rs[lo].lo)
+}
+
+func (s *kset) ranges() []krange {
+	if s.n == 1 {
+		return []krange{s.one}
+	}
+	return s.rs
+}
+
+// fraction returns the share of the family's address space the set
+// covers, for choosing the dimension to index on.
+func (s *kset) fraction(bits int) float64 {
+	if s.any {
+		return 1
+	}
+	total := 0.0
+	for _, r := range s.ranges() {
+		total += sizeOf(r)
+	}
+	return total / math.Ldexp(1, bits)
+}
+
+func sizeOf(r krange) float64 {
+	return float64(r.hi.hi-r.lo.hi)*math.Ldexp(1, 64) + (float64(r.hi.lo) - float64(r.lo.lo)) + 1
+}
+
+// familySet restricts a to one family and converts it to key space. ok is
+// false when a holds no address of the family.
+func familySet(a Addrs, v6 bool) (s kset, ok bool) {
+	if a.IsAny() {
+		return kset{any: true}, true
+	}
+	var rs []krange
+	for _, r := range a.Ranges() {
+		if r.From().Is6() != v6 {
+			continue
+		}
+		rs = append(rs, krange{keyOf(r.From()), keyOf(r.To())})
+	}
+	switch len(rs) {
+	case 0:
+		return kset{}, false
+	case 1:
+		if full := familyRange(v6); rs[0] == full {
+			return kset{any: true}, true
+		}
+		return kset{one: rs[0], n: 1}, true
+	}
+	return kset{rs: rs, n: len(rs)}, true
+}
+
+func familyRange(v6 bool) krange {
+	if v6 {
+		return krange{u128{}, maxU128}
+	}
+	return krange{keyOf(netip.IPv4Unspecified()), keyOf(netip.AddrFrom4([4]byte{255, 255, 255, 255}))}
+}
+
+// kports is a compiled port set.
+type kports struct {
+	all bool
+	one PortRange
+	rs  Ports
+}
+
+func compilePorts(ps Ports) kports {
+	switch {
+	case ps.IsAll():
+		return kports{all: true}
+	case len(ps) == 1:
+		return kports{one: ps[0]}
+	}
+	return kports{rs: ps}
+}
+
+func (k *kports) contains(p uint16) bool {
+	if k.all {
+		return true
+	}
+	if k.rs == nil {
+		return k.one.First <= p && p <= k.one.Last
+	}
+	return k.rs.Contains(p)
+}
+
+// crule is a rule compiled for one direction and family.
+type crule struct {
+	proto    Protocol
+	hasPorts bool
+	isICMP   bool
+	action   Action
+	src, dst kset
+	sp, dp   kports
+	icmp     ICMPMatch
+	rank     uint32 // position in evaluation order
+}
+
+func (c *crule) match(p Protocol, sk, dk u128, f *Flow) bool {
+	if c.proto != AnyProtocol && c.proto != p {
+		return false
+	}
+	if !c.dst.contains(dk) || !c.src.contains(sk) {
+		return false
+	}
+	if c.hasPorts && (!c.dp.contains(f.DstPort) || !c.sp.contains(f.SrcPort)) {
+		return false
+	}
+	if c.isICMP && !c.icmp.matches(f.ICMPType, f.ICMPCode) {
+		return false
+	}
+	return true
+}
+
+// index is a set of elementary intervals over one dimension, each with the
+// list of rule positions (ascending) that cover it, in compressed sparse
+// row form: the rules covering interval i are ids[off[i]:off[i+1]].
+type index struct {
+	starts []u128 // starts[0] is zero; sorted, distinct
+	off    []uint32
+	ids    []uint32
+}
+
+type span struct {
+	pos    uint32
+	lo, hi u128
+}
+
+func buildIndex(spans []span) index {
+	if len(spans) == 0 {
+		return index{}
+	}
+	pts := make([]u128, 0, 2*len(spans)+1)
+	pts = append(pts, u128{})
+	for _, s := range spans {
+		pts = append(pts, s.lo)
+		if s.hi != maxU128 {
+			pts = append(pts, s.hi.next())
+		}
+	}
+	slices.SortFunc(pts, u128.cmp)
+	pts = slices.Compact(pts)
+	find := func(k u128) int {
+		i, _ := slices.BinarySearchFunc(pts, k, u128.cmp)
+		return i
+	}
+	type iv struct{ i, j int }
+	ivs := make([]iv, len(spans))
+	cnt := make([]int, len(pts)+1)
+	for n, s := range spans {
+		i, j := find(s.lo), len(pts)
+		if s.hi != maxU128 {
+			j = find(s.hi.next())
+		}
+		ivs[n] = iv{i, j}
+		cnt[i]++
+		cnt[j]--
+	}
+	off := make([]uint32, len(pts)+1)
+	run := 0
+	for i := range pts {
+		run += cnt[i]
+		off[i+1] = off[i] + uint32(run)
+	}
+	ids := make([]uint32, off[len(pts)])
+	fill := slices.Clone(off[:len(pts)])
+	for n, s := range spans { // spans are in ascending pos, so lists are sorted
+		for k := ivs[n].i; k < ivs[n].j; k++ {
+			ids[fill[k]] = s.pos
+			fill[k]++
+		}
+	}
+	return index{starts: pts, off: off, ids: ids}
+}
+
+// list returns the candidates of the interval holding k.
+func (x *index) list(k u128) []uint32 {
+	lo, hi := 0, len(x.starts)
+	for lo < hi { // first start > k
+		m := int(uint(lo+hi) >> 1)
+		if k.less(x.starts[m]) {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	if lo == 0 {
+		return nil
+	}
+	return x.ids[x.off[lo-1]:x.off[lo]]
+}
+
+// table is the compiled rules of one direction and family.
+type table struct {
+	rules         []crule // in evaluation order
+	dst, src, dpt index
+	rest          []uint32 // positions indexed on no dimension, scanned in full
+	strategy      string
+}
+
+// smallTable is the size up to which a table is a plain scan: binary
+// searches cost more than they save on a handful of rules.
+const smallTable = 8
+
+const noMatch = math.MaxUint32
+
+func buildTable(order []entry, v6 bool) table {
+	var t table
+	bits := 32
+	if v6 {
+		bits = 128
+	}
+	type choice struct {
+		dim int // 0 dst, 1 src, 2 dport, 3 rest
+	}
+	var choices []choice
+	for rank, e := range order {
+		r := e.rule
+		if r.Family != AnyFamily && (r.Family == IPv6) != v6 {
+			continue
+		}
+		src, ok1 := familySet(r.Src, v6)
+		dst, ok2 := familySet(r.Dst, v6)
+		if !ok1 || !ok2 {
+			continue // matches no address of this family
+		}
+		c := crule{proto: r.Protocol, hasPorts: r.Protocol.HasPorts(), isICMP: r.Protocol.IsICMP(),
+			action: r.Action, src: src, dst: dst, icmp: r.ICMP, rank: uint32(rank)}
+		if c.hasPorts {
+			c.sp, c.dp = compilePorts(r.SrcPorts), compilePorts(r.DstPorts)
+		}
+		fs, fd := src.fraction(bits), dst.fraction(bits)
+		ch := choice{3}
+		switch {
+		case fd < 1 && fd <= fs:
+			ch.dim = 0
+		case fs < 1:
+			ch.dim = 1
+		case c.hasPorts && !c.dp.all:
+			ch.dim = 2
+		}
+		t.rules = append(t.rules, c)
+		choices = append(choices, ch)
+	}
+	if len(t.rules) <= smallTable {
+		t.strategy = "scan"
+		t.rest = make([]uint32, len(t.rules))
+		for i := range t.rest {
+			t.rest[i] = uint32(i)
+		}
+		return t
+	}
+	t.strategy = "index"
+	var dsts, srcs, dpts []span
+	for i, ch := range choices {
+		c := &t.rules[i]
+		pos := uint32(i)
+		switch ch.dim {
+		case 0:
+			for _, r := range c.dst.ranges() {
+				dsts = append(dsts, span{pos, r.lo, r.hi})
+			}
+		case 1:
+			for _, r := range c.src.ranges() {
+				srcs = append(srcs, span{pos, r.lo, r.hi})
+			}
+		case 2:
+			ps := c.dp.rs
+			if ps == nil {
+				ps = Ports{c.dp.one}
+			}
+			for _, p := range ps {
+				dpts = append(dpts, span{pos, u128{0, uint64(p.First)}, u128{0, uint64(p.Last)}})
+			}
+		default:
+			t.rest = append(t.rest, pos)
+		}
+	}
+	t.dst, t.src, t.dpt = buildIndex(dsts), buildIndex(srcs), buildIndex(dpts)
+	return t
+}
+
+func (t *table) scan(ids []uint32, best uint32, p Protocol, sk, dk u128, f *Flow) uint32 {
+	for _, id := range ids {
+		if id >= best {
+			return best
+		}
+		if t.rules[id].match(p, sk, dk, f) {
+			return id
+		}
+	}
+	return best
+}
+
+func (t *table) lookup(f *Flow) uint32 {
+	sk, dk := keyOf(f.Src), keyOf(f.Dst)
+	p := f.Proto
+	best := uint32(noMatch)
+	if t.strategy == "index" {
+		best = t.scan(t.dst.list(dk), best, p, sk, dk, f)
+		best = t.scan(t.src.list(sk), best, p, sk, dk, f)
+		if p.HasPorts() {
+			best = t.scan(t.dpt.list(u128{0, uint64(f.DstPort)}), best, p, sk, dk, f)
+		}
+	}
+	return t.scan(t.rest, best, p, sk, dk, f)
+}
+
+// Compile validates the groups under s and compiles them. Groups are given
+// in attachment order. The rules are copied: later changes to the groups'
+// slices do not affect the Classifier. Every rule must be resolved (no
+// group or list references).
+func Compile(s Semantics, groups ...Group) (*Classifier, error) {
+	rules, order, ids, err := plan(s, groups)
+	if err != nil {
+		return nil, err
+	}
+	c := &Classifier{sem: s, rules: rules, groups: ids}
+	c.order = order
+	for d := range order {
+		c.t[d][0] = buildTable(order[d], false)
+		c.t[d][1] = buildTable(order[d], true)
+	}
+	return c, nil
+}
+
+// Check returns the verdict for flow f in direction d. It does not
+// allocate. An invalid flow gets the default deny.
+func (c *Classifier) Check(d Direction, f Flow) Verdict {
+	if d > Egress || !f.IsValid() {
+		return Verdict{}
+	}
+	fam := 0
+	if f.Src.Is6() {
+		fam = 1
+	}
+	t := &c.t[d][fam]
+	best := t.lookup(&f)
+	if best == noMatch {
+		return Verdict{}
+	}
+	e := c.order[d][t.rules[best].rank]
+	return Verdict{Action: e.rule.Action, Rule: e.rule, Group: c.groups[e.group]}
+}
+
+// Semantics returns the semantics the classifier was compiled with.
+func (c *Classifier) Semantics() Semantics { return c.sem }
+
+// Stats describes a compiled classifier's size.
+type Stats struct {
+	Rules        int // rules compiled
+	IndexEntries int // (rule, elementary interval) pairs over all indexes
+	Intervals    int // elementary intervals over all indexes
+	Scanned      int // rule entries kept in always-scanned lists
+	Bytes        int // approximate memory of the compiled tables, excluding the Rule values
+}
+
+// Stats returns the classifier's size. It is computed, not cached.
+func (c *Classifier) Stats() Stats {
+	s := Stats{Rules: len(c.rules)}
+	for d := range c.t {
+		for f := range c.t[d] {
+			t := &c.t[d][f]
+			s.Bytes += len(t.rules) * int(unsafe.Sizeof(crule{}))
+			for _, cr := range t.rules {
+				s.Bytes += len(cr.src.rs)*32 + len(cr.dst.rs)*32 + len(cr.sp.rs)*4 + len(cr.dp.rs)*4
+			}
+			for _, x := range []*index{&t.dst, &t.src, &t.dpt} {
+				s.IndexEntries += len(x.ids)
+				s.Intervals += len(x.starts)
+				s.Bytes += len(x.starts)*16 + len(x.off)*4 + len(x.ids)*4
+			}
+			s.Scanned += len(t.rest)
+			s.Bytes += len(t.rest) * 4
+		}
+		s.Bytes += len(c.order[d]) * int(unsafe.Sizeof(entry{}))
+	}
+	return s
+}
+
+// strategies reports, for tests, the lookup structure chosen for each
+// direction and family: "scan" for small tables, "index" otherwise.
+func (c *Classifier) strategies() [2][2]string {
+	var out [2][2]string
+	for d := range c.t {
+		for f := range c.t[d] {
+			out[d][f] = c.t[d][f].strategy
+		}
+	}
+	return out
+}

@@ -1,0 +1,30 @@
+// Package sgsim simulates cloud security groups and network ACLs: it
+// decides whether a flow passes a set of rules under a vendor's evaluation
+// semantics, and says which rule decided.
+//
+// The value types are small and have useful zero values: Protocol (zero:
+// any), PortRange and Ports (nil: every port), Addrs (zero: any address),
+// ICMPMatch (zero: any type and code), Action (zero: Deny), Direction
+// (zero: Ingress), Flow. A Rule matches on source and destination address
+// sets, protocol, ports and ICMP type/code and carries its ID and Origin
+// (vendor record or seed table row). Rules have a text form:
+//
+//	ingress allow tcp 5444 from 192.168.0.0/16 priority 1
+//
+// Semantics orders rules the way a vendor does (Huawei, Alibaba, Tencent,
+// AWS's Union, network ACLs, or plain FirstMatch); under every one of them
+// the first rule in that order that matches decides and nothing matched
+// means deny. Linear evaluates that definition rule by rule; Compile builds
+// a Classifier that gives the same Verdict without scanning, does not
+// allocate per lookup, and is safe for concurrent use. A Builder collects
+// groups and rules and produces either.
+//
+// The shortest complete use:
+//
+//	c, err := sgsim.Compile(sgsim.Huawei, sgsim.Group{ID: "master", Rules: []sgsim.Rule{
+//		sgsim.MustParseRule("ingress allow tcp 5444 from 192.168.0.0/16 priority 1"),
+//	}})
+//	if err != nil { ... }
+//	v := c.Check(sgsim.Ingress, sgsim.MustParseFlow("tcp 192.168.0.7:40000 -> 192.168.1.10:5444"))
+//	fmt.Println(v) // allow: rule of group "master" (ingress allow tcp 5444 from 192.168.0.0/16 priority 1)
+package sgsim

@@ -1,0 +1,161 @@
+package sgsim
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// PortRange is an inclusive range of transport ports. The zero PortRange
+// is the single port 0.
+type PortRange struct {
+	First, Last uint16 // inclusive
+}
+
+// AllPorts is the range of every port, 0-65535.
+var AllPorts = PortRange{0, 65535}
+
+// Port returns the range holding only port p.
+func Port(p uint16) PortRange { return PortRange{p, p} }
+
+// Contains reports whether p lies in the range.
+func (r PortRange) Contains(p uint16) bool { return r.First <= p && p <= r.Last }
+
+// IsValid reports whether First <= Last.
+func (r PortRange) IsValid() bool { return r.First <= r.Last }
+
+// String returns "80" for a single port and "1-30" for a range.
+func (r PortRange) String() string {
+	if r.First == r.Last {
+		return strconv.Itoa(int(r.First))
+	}
+	return strconv.Itoa(int(r.First)) + "-" + strconv.Itoa(int(r.Last))
+}
+
+// Ports is a set of port ranges a rule matches. The nil Ports matches every
+// port; a non-nil, empty Ports is invalid in a rule. ParsePorts returns
+// ranges sorted and merged.
+type Ports []PortRange
+
+// Contains reports whether p is in the set; nil contains every port.
+func (ps Ports) Contains(p uint16) bool {
+	if ps == nil {
+		return true
+	}
+	for _, r := range ps {
+		if r.Contains(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsAll reports whether the set holds every port.
+func (ps Ports) IsAll() bool {
+	return ps == nil || len(ps) == 1 && ps[0] == AllPorts
+}
+
+// String returns the comma-separated ranges ("22,80,1000-2000"), or "all"
+// for nil.
+func (ps Ports) String() string {
+	if ps == nil {
+		return "all"
+	}
+	var b strings.Builder
+	for i, r := range ps {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(r.String())
+	}
+	return b.String()
+}
+
+// Size returns the number of ports in the set (65536 for nil).
+func (ps Ports) Size() int {
+	if ps == nil {
+		return 65536
+	}
+	n := 0
+	for _, r := range ps {
+		n += int(r.Last) - int(r.First) + 1
+	}
+	return n
+}
+
+// Normalize returns the ranges sorted by First with overlapping and adjacent
+// ranges merged. It returns nil for nil and does not modify ps.
+func (ps Ports) Normalize() Ports {
+	if ps == nil {
+		return nil
+	}
+	out := slices.Clone(ps)
+	slices.SortFunc(out, func(a, b PortRange) int { return int(a.First) - int(b.First) })
+	merged := out[:0]
+	for _, r := range out {
+		if n := len(merged); n > 0 && int(r.First) <= int(merged[n-1].Last)+1 {
+			if r.Last > merged[n-1].Last {
+				merged[n-1].Last = r.Last
+			}
+			continue
+		}
+		merged = append(merged, r)
+	}
+	return merged
+}
+
+// ParsePortRange parses "80" or "1000-2000".
+func ParsePortRange(s string) (PortRange, error) {
+	lo, hi, isRange := strings.Cut(s, "-")
+	a, err := parsePort(lo)
+	if err != nil {
+		return PortRange{}, &ParseError{What: "port range", Value: s, Msg: err.Error()}
+	}
+	b := a
+	if isRange {
+		if b, err = parsePort(hi); err != nil {
+			return PortRange{}, &ParseError{What: "port range", Value: s, Msg: err.Error()}
+		}
+	}
+	if a > b {
+		return PortRange{}, &ParseError{What: "port range", Value: s, Msg: "first port above last port"}
+	}
+	return PortRange{a, b}, nil
+}
+
+func parsePort(s string) (uint16, error) {
+	if s == "" {
+		return 0, errString("empty port")
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0, errString("port " + strconv.Quote(s) + " is not a number")
+		}
+	}
+	n, err := strconv.ParseUint(s, 10, 16)
+	if err != nil {
+		return 0, errString("port " + strconv.Quote(s) + " out of range 0-65535")
+	}
+	return uint16(n), nil
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+// ParsePorts parses a comma-separated list of ports and ranges
+// ("22,80,1000-2000"); "all" and "any" give nil. The result is normalized.
+func ParsePorts(s string) (Ports, error) {
+	if l := strings.ToLower(s); l == "all" || l == "any" {
+		return nil, nil
+	}
+	var ps Ports
+	for _, f := range strings.Split(s, ",") {
+		r, err := ParsePortRange(f)
+		if err != nil {
+			return nil, &ParseError{What: "ports", Value: s, Msg: err.(*ParseError).Msg + " in " + strconv.Quote(f)}
+		}
+		ps = append(ps, r)
+	}
+	return ps.Normalize(), nil
+}

@@ -1,0 +1,206 @@
+package sgsim_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sgsim/sgsim/sgsim"
+)
+
+func TestProtocolRoundTripAll256(t *testing.T) {
+	seen := map[string]bool{}
+	for n := 0; n < 256; n++ {
+		p := sgsim.ProtocolNumber(uint8(n))
+		if got, ok := p.Number(); !ok || got != uint8(n) {
+			t.Fatalf("ProtocolNumber(%d).Number() = %d, %v", n, got, ok)
+		}
+		s := p.String()
+		if seen[s] {
+			t.Fatalf("protocol %d prints as %q, like another protocol", n, s)
+		}
+		seen[s] = true
+		q, err := sgsim.ParseProtocol(s)
+		if err != nil || q != p {
+			t.Fatalf("ParseProtocol(%q) = %v, %v; want %v", s, q, err, n)
+		}
+		b, err := p.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var u sgsim.Protocol
+		if err := u.UnmarshalText(b); err != nil || u != p {
+			t.Fatalf("UnmarshalText(%q) = %v, %v", b, u, err)
+		}
+	}
+	if s := sgsim.AnyProtocol.String(); s != "any" || seen["any"] {
+		t.Errorf("AnyProtocol prints %q", s)
+	}
+	if _, ok := sgsim.AnyProtocol.Number(); ok {
+		t.Error("AnyProtocol has a number")
+	}
+	var zero sgsim.Protocol
+	if zero != sgsim.AnyProtocol {
+		t.Error("zero Protocol is not AnyProtocol")
+	}
+}
+
+func TestProtocolNames(t *testing.T) {
+	for s, want := range map[string]uint8{"tcp": 6, "TCP": 6, "udp": 17, "icmp": 1, "icmpv6": 58, "ICMP6": 58,
+		"gre": 47, "esp": 50, "ah": 51, "sctp": 132, "89": 89, "0": 0, "255": 255} {
+		p, err := sgsim.ParseProtocol(s)
+		if n, _ := p.Number(); err != nil || n != want {
+			t.Errorf("ParseProtocol(%q) = %v, %v; want %d", s, p, err, want)
+		}
+	}
+	for _, s := range []string{"all", "ANY", "any"} {
+		if p, err := sgsim.ParseProtocol(s); err != nil || p != sgsim.AnyProtocol {
+			t.Errorf("ParseProtocol(%q) = %v, %v; want any", s, p, err)
+		}
+	}
+	for s, want := range map[string]string{
+		"256":  `sgsim: parse protocol "256": number out of range 0-255`,
+		"-1":   `sgsim: parse protocol "-1": want a name (tcp, udp, icmp, icmpv6, gre, esp, ah, sctp, any) or a number 0-255`,
+		"":     `sgsim: parse protocol "": want a name (tcp, udp, icmp, icmpv6, gre, esp, ah, sctp, any) or a number 0-255`,
+		"tcpx": `sgsim: parse protocol "tcpx": want a name (tcp, udp, icmp, icmpv6, gre, esp, ah, sctp, any) or a number 0-255`,
+	} {
+		if _, err := sgsim.ParseProtocol(s); err == nil || err.Error() != want {
+			t.Errorf("ParseProtocol(%q) error = %v; want %s", s, err, want)
+		}
+	}
+}
+
+func TestPorts(t *testing.T) {
+	ps, err := sgsim.ParsePorts("443,22,80-90,85-100,101")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ps.String(); got != "22,80-101,443" {
+		t.Errorf("normalized = %q; want 22,80-101,443", got)
+	}
+	for p, want := range map[uint16]bool{21: false, 22: true, 79: false, 80: true, 101: true, 102: false, 443: true, 65535: false} {
+		if ps.Contains(p) != want {
+			t.Errorf("Contains(%d) = %v", p, !want)
+		}
+	}
+	if all, _ := sgsim.ParsePorts("all"); all != nil || !all.Contains(0) || !all.Contains(65535) || all.Size() != 65536 {
+		t.Errorf("all = %v", all)
+	}
+	for s, want := range map[string]string{
+		"80-":     `sgsim: parse ports "80-": empty port in "80-"`,
+		"0-65536": `sgsim: parse ports "0-65536": port "65536" out of range 0-65535 in "0-65536"`,
+		"90-80":   `sgsim: parse ports "90-80": first port above last port in "90-80"`,
+		"a":       `sgsim: parse ports "a": port "a" is not a number in "a"`,
+		"80,,81":  `sgsim: parse ports "80,,81": empty port in ""`,
+		"+80":     `sgsim: parse ports "+80": port "+80" is not a number in "+80"`,
+	} {
+		if _, err := sgsim.ParsePorts(s); err == nil || err.Error() != want {
+			t.Errorf("ParsePorts(%q) error = %v\nwant %s", s, err, want)
+		}
+	}
+}
+
+func TestAddrs(t *testing.T) {
+	a := sgsim.MustParseAddrs("10.0.0.0/24,10.0.1.0/24,10.0.2.5,10.0.2.7-10.0.2.9,2001:db8::/32")
+	if got := a.String(); got != "10.0.0.0/23,10.0.2.5,10.0.2.7-10.0.2.9,2001:db8::/32" {
+		t.Errorf("String = %q", got)
+	}
+	if v4, v6 := a.Families(); !v4 || !v6 {
+		t.Errorf("Families = %v, %v", v4, v6)
+	}
+	var zero sgsim.Addrs
+	if !zero.IsAny() || zero.String() != "any" || !zero.Equal(sgsim.MustParseAddrs("any")) {
+		t.Error("zero Addrs is not any")
+	}
+	none := sgsim.MustParseAddrs("none")
+	if !none.IsEmpty() || none.String() != "none" || none.Equal(zero) {
+		t.Error("none is not empty")
+	}
+	if sgsim.MustParseAddrs("0.0.0.0/0").Equal(zero) {
+		t.Error("0.0.0.0/0 equals any, but any also holds IPv6")
+	}
+	for s, want := range map[string]string{
+		"10.0.0.0/33": `sgsim: parse addresses "10.0.0.0/33": netip.ParsePrefix("10.0.0.0/33"): prefix length out of range`,
+		"10.0.0.1/8":  `sgsim: parse addresses "10.0.0.1/8": prefix 10.0.0.1/8 has host bits set; did you mean 10.0.0.0/8?`,
+		"10.0.0.9-10.0.0.1": `sgsim: parse addresses "10.0.0.9-10.0.0.1": range 10.0.0.9 to 10.0.0.1 not valid`,
+		"":           `sgsim: parse addresses "": ParseAddr(""): unable to parse IP`,
+		"fe80::1%e0": `sgsim: parse addresses "fe80::1%e0": zoned address fe80::1%e0 not allowed`,
+	} {
+		if _, err := sgsim.ParseAddrs(s); err == nil || err.Error() != want {
+			t.Errorf("ParseAddrs(%q) error = %v\nwant %s", s, err, want)
+		}
+	}
+}
+
+func TestParseRuleErrors(t *testing.T) {
+	for in, want := range map[string]string{
+		"ingress allow":                            `sgsim: parse rule "ingress allow": want "DIRECTION ACTION PROTOCOL ...", e.g. "ingress allow tcp 22 from 10.0.0.0/8"`,
+		"sideways allow tcp":                       `sgsim: parse rule "sideways allow tcp": want ingress or egress, got "sideways"`,
+		"ingress permit tcp":                       `sgsim: parse rule "ingress permit tcp": want allow, accept, deny or drop, got "permit"`,
+		"ingress allow tcp 90-80":                  `sgsim: parse rule "ingress allow tcp 90-80": destination ports: first port above last port in "90-80"`,
+		"ingress allow icmp 80":                    `sgsim: rule "" : dst ports "80": protocol icmp has no ports`,
+		"ingress allow any 80":                     `sgsim: rule "" : dst ports "80": protocol any has no ports`,
+		"ingress allow tcp type 8":                 `sgsim: rule "" : icmp "type 8": protocol tcp has no ICMP type or code`,
+		"ingress allow tcp from 10.0.0.0/33":       `sgsim: parse rule "ingress allow tcp from 10.0.0.0/33": from: netip.ParsePrefix("10.0.0.0/33"): prefix length out of range`,
+		"ingress allow tcp from ::/0 ipv4":         `sgsim: rule "" : src "::/0": IPv6 addresses in an IPv4 rule`,
+		"ingress allow tcp from ::/0 to 10.0.0.1":  `sgsim: rule "" : dst "10.0.0.1": address family differs from src ::/0`,
+		"ingress allow tcp from group a to 1.1.1.1": ``, // group as remote with a local dst is fine
+		"ingress allow tcp to group a":             `sgsim: parse rule "ingress allow tcp to group a": to group: a ingress rule's remote is its source (from)`,
+		"ingress allow tcp priority x":             `sgsim: parse rule "ingress allow tcp priority x": priority must be an integer, got "x"`,
+		"ingress allow tcp 22 22":                  `sgsim: parse rule "ingress allow tcp 22 22": unexpected "22"; want from, to, sport, type, code, ipv4, ipv6, priority or id`,
+		"ingress allow tcp from 1.1.1.1 from 2.2.2.2": `sgsim: parse rule "ingress allow tcp from 1.1.1.1 from 2.2.2.2": clause "from" given twice`,
+		"ingress allow icmp code 3":                `sgsim: parse rule "ingress allow icmp code 3": code needs a type before it`,
+		"ingress allow icmp ipv6":                  `sgsim: rule "" : protocol "icmp": ICMP in an IPv6 rule; use icmpv6`,
+		`ingress allow tcp id "unterminated`:       `sgsim: parse rule "ingress allow tcp id \"unterminated": unterminated or malformed quoted string at "\"unterminated"`,
+	} {
+		_, err := sgsim.ParseRule(in)
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != strings.Replace(want, `rule "" :`, `rule:`, 1) {
+			t.Errorf("ParseRule(%q) error:\n got %s\nwant %s", in, got, want)
+		}
+	}
+}
+
+func TestRuleTextExamples(t *testing.T) {
+	for in, want := range map[string]string{
+		"ingress allow tcp 5444 from 192.168.0.0/16 priority 1": "ingress allow tcp 5444 from 192.168.0.0/16 priority 1",
+		"INGRESS Accept TCP 443,80 FROM 10.0.0.1":                 "ingress allow tcp 80,443 from 10.0.0.1",
+		"egress drop udp 53 to 10.0.0.2 id r1":                    "egress deny udp 53 to 10.0.0.2 id r1",
+		"ingress allow icmp type 8 code 0":                        "ingress allow icmp type 8 code 0",
+		`ingress allow any from group "sg 1" id "x y"`:            `ingress allow any from group "sg 1" id "x y"`,
+		"egress allow tcp to list pl-1":                           "egress allow tcp to list pl-1",
+		"ingress allow tcp 5540 sport 0-65535 from 1.2.3.4 to 5.6.7.8": "ingress allow tcp 5540 from 1.2.3.4 sport 0-65535 to 5.6.7.8",
+		"inbound allow 89 ipv6":                                   "ingress allow 89 ipv6",
+	} {
+		r, err := sgsim.ParseRule(in)
+		if err != nil {
+			t.Errorf("ParseRule(%q): %v", in, err)
+			continue
+		}
+		if got := r.String(); got != want {
+			t.Errorf("ParseRule(%q).String() = %q; want %q", in, got, want)
+		}
+	}
+}
+
+func TestFlowText(t *testing.T) {
+	for _, s := range []string{"tcp 10.0.0.1:40000 -> 10.0.0.2:22", "udp [2001:db8::1]:53 -> [2001:db8::2]:5353",
+		"icmp 10.0.0.1 -> 10.0.0.2 type 8 code 0", "gre 10.0.0.1 -> 10.0.0.2"} {
+		f, err := sgsim.ParseFlow(s)
+		if err != nil || f.String() != s {
+			t.Errorf("ParseFlow(%q) = %v, %v", s, f, err)
+		}
+	}
+	for _, s := range []string{"tcp 10.0.0.1 -> 10.0.0.2", "any 1.1.1.1 -> 2.2.2.2", "tcp 1.1.1.1:1 -> [::1]:2",
+		"icmp 1.1.1.1 -> 2.2.2.2", "tcp 1.1.1.1:1 => 2.2.2.2:2", "udp 1.1.1.1:1 -> 2.2.2.2:2 extra"} {
+		if f, err := sgsim.ParseFlow(s); err == nil {
+			t.Errorf("ParseFlow(%q) = %v; want error", s, f)
+		}
+	}
+	f := pkt("tcp 10.0.0.1:40000 -> 10.0.0.2:22").Reverse()
+	if f.String() != "tcp 10.0.0.2:22 -> 10.0.0.1:40000" {
+		t.Errorf("Reverse = %v", f)
+	}
+}
