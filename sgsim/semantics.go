@@ -79,6 +79,38 @@ type Group struct {
 	ID    string
 	Name  string
 	Rules []Rule
+	// InnerAccess is Alibaba's InnerAccessPolicy of a basic group. Accept
+	// lets members reach each other whatever the rules say (drops
+	// included); Drop isolates them, and rules may re-allow. The zero
+	// value, NoInnerAccess, is every other cloud's behaviour: members talk
+	// only through rules that name the group. Compile ignores it; the
+	// network model applies it.
+	InnerAccess InnerAccess
+	// Advanced marks an Alibaba advanced (enterprise) group: no implicit
+	// access between members, and rules may not reference groups.
+	Advanced bool
+}
+
+// InnerAccess is the implicit policy between members of one group.
+type InnerAccess uint8
+
+// Inner access policies.
+const (
+	NoInnerAccess InnerAccess = iota // no implicit policy (Huawei, Tencent, AWS)
+	InnerAccept                      // Alibaba basic group, InnerAccessPolicy=Accept (the vendor default)
+	InnerDrop                        // Alibaba basic group, InnerAccessPolicy=Drop
+)
+
+func (p InnerAccess) String() string {
+	switch p {
+	case NoInnerAccess:
+		return "none"
+	case InnerAccept:
+		return "accept"
+	case InnerDrop:
+		return "drop"
+	}
+	return "invalid inner access"
 }
 
 // entry is one rule in evaluation order.
