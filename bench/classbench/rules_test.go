@@ -1,0 +1,199 @@
+package classbench
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/sgsim/sgsim/sgsim"
+)
+
+func TestToRulesFields(t *testing.T) {
+	fs, err := ReadFilters(strings.NewReader(
+		readmeFilter + "\n" +
+			"@10.0.0.0/8\t0.0.0.0/0\t0 : 65535\t0 : 65535\t0x00/0x00\t0x0000/0x0000\t\n" +
+			"@0.0.0.0/0\t192.168.1.0/24\t1024 : 65535\t53 : 53\t0x11/0xFF\t0x0000/0x0000\t\n" +
+			"\n" +
+			"@1.2.3.4/32\t5.6.7.8/32\t0 : 65535\t0 : 65535\t0x01/0xFF\t0x0000/0x0000\t\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := ToRulesFrom("x_1000", fs, Alternate)
+	if len(rs) != 4 {
+		t.Fatalf("got %d rules, want 4", len(rs))
+	}
+	want := []string{
+		"ingress allow tcp 5540 from 149.130.11.245 to 12.43.147.183 id f0",
+		"ingress deny any from 10.0.0.0/8 to 0.0.0.0/0 id f1",
+		"ingress allow udp 53 from 0.0.0.0/0 sport 1024-65535 to 192.168.1.0/24 id f2",
+		"ingress deny icmp from 1.2.3.4 to 5.6.7.8 id f3",
+	}
+	rows := []int{1, 2, 3, 5}
+	for i, r := range rs {
+		if err := r.Validate(); err != nil {
+			t.Errorf("rule %d: %v", i, err)
+		}
+		if r.ID != "f"+strconv.Itoa(i) {
+			t.Errorf("rule %d: ID %q", i, r.ID)
+		}
+		if o := r.Origin; o.Vendor != "classbench" || o.Document != "x_1000" || o.Row != rows[i] {
+			t.Errorf("rule %d: Origin %+v", i, o)
+		}
+		if r.Direction != sgsim.Ingress {
+			t.Errorf("rule %d: direction %v", i, r.Direction)
+		}
+		if got := r.String(); got != want[i] {
+			t.Errorf("rule %d: String %q, want %q", i, got, want[i])
+		}
+	}
+	if rs[0].SrcPorts != nil || len(rs[0].DstPorts) != 1 || rs[0].DstPorts[0] != sgsim.Port(5540) {
+		t.Errorf("rule 0 ports: %v %v", rs[0].SrcPorts, rs[0].DstPorts)
+	}
+	if rs[1].Protocol != sgsim.AnyProtocol || rs[1].SrcPorts != nil || rs[1].DstPorts != nil {
+		t.Errorf("rule 1: %+v", rs[1])
+	}
+	if rs[2].Protocol != sgsim.UDP || rs[2].SrcPorts[0] != (sgsim.PortRange{First: 1024, Last: 65535}) {
+		t.Errorf("rule 2: %+v", rs[2])
+	}
+	if rs[3].Protocol != sgsim.ICMP || rs[3].SrcPorts != nil || rs[3].DstPorts != nil {
+		t.Errorf("rule 3: %+v", rs[3])
+	}
+	for i, r := range ToRules(fs, AllAllow) {
+		if r.Action != sgsim.Allow || r.Origin.Document != "" {
+			t.Errorf("AllAllow rule %d: %v %+v", i, r.Action, r.Origin)
+		}
+	}
+	if Inexpressible(fs) != nil {
+		t.Errorf("Inexpressible = %v, want nil", Inexpressible(fs))
+	}
+}
+
+func TestToRulesInexpressible(t *testing.T) {
+	fs := []Filter{
+		mustFilter(t, "@10.0.0.0/8\t0.0.0.0/0\t0 : 65535\t80 : 80\t0x00/0x00\t0x0000/0x0000"),
+		mustFilter(t, "@10.0.0.0/8\t0.0.0.0/0\t0 : 65535\t0 : 65535\t0x00/0x00\t0x0000/0x0000"),
+		mustFilter(t, "@10.0.0.0/8\t0.0.0.0/0\t5 : 5\t0 : 65535\t0x2f/0xFF\t0x0000/0x0000"),
+	}
+	if got := Inexpressible(fs); len(got) != 2 || got[0] != 0 || got[1] != 2 {
+		t.Fatalf("Inexpressible = %v, want [0 2]", got)
+	}
+	rs := ToRules(fs, AllAllow)
+	_, err := sgsim.Compile(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: rs})
+	var re *sgsim.RuleError
+	if !errors.As(err, &re) || re.ID != "f0" {
+		t.Fatalf("Compile error = %v, want a RuleError for f0", err)
+	}
+	if err := rs[2].Validate(); err == nil {
+		t.Error("rule f2 (GRE with source port 5) validates")
+	}
+}
+
+func TestParseActions(t *testing.T) {
+	for _, a := range []Actions{AllAllow, Alternate} {
+		got, err := ParseActions(a.String())
+		if err != nil || got != a {
+			t.Errorf("ParseActions(%q) = %v, %v", a.String(), got, err)
+		}
+	}
+	if _, err := ParseActions("deny"); err == nil {
+		t.Error("ParseActions(deny) succeeded")
+	}
+}
+
+func TestToFlow(t *testing.T) {
+	h, err := ParseHeader(readmeHeader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := ToFlow(h)
+	want := sgsim.MustParseFlow("tcp 124.3.72.157:65535 -> 180.254.217.68:65535")
+	if f != want {
+		t.Errorf("ToFlow = %v, want %v", f, want)
+	}
+	h.Proto = 0
+	if f := ToFlow(h); !f.IsValid() || f.Proto != sgsim.ProtocolNumber(0) {
+		t.Errorf("ToFlow(proto 0) = %v", f)
+	}
+}
+
+// TestToRulesAgreesWithFirstMatch replays the shared traces: the rule the
+// sgsim linear evaluator and the compiled classifier pick must be the
+// filter FirstMatch picks.
+func TestToRulesAgreesWithFirstMatch(t *testing.T) {
+	for _, name := range []string{"acl1_1000", "fw1_1000", "ipc1_1000"} {
+		t.Run(name, func(t *testing.T) {
+			fs, hs := readShared(t, name)
+			if n := Inexpressible(fs); n != nil {
+				t.Fatalf("%d inexpressible filters", len(n))
+			}
+			for _, acts := range []Actions{AllAllow, Alternate} {
+				g := sgsim.Group{ID: name, Rules: ToRulesFrom(name, fs, acts)}
+				l, err := sgsim.NewLinear(sgsim.FirstMatch, g)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c, err := sgsim.Compile(sgsim.FirstMatch, g)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, h := range hs {
+					if i%4 != 0 { // a quarter of the trace keeps the test fast
+						continue
+					}
+					want := FirstMatch(fs, h)
+					f := ToFlow(h)
+					for which, v := range map[string]sgsim.Verdict{"linear": l.Check(sgsim.Ingress, f), "compiled": c.Check(sgsim.Ingress, f)} {
+						got := -1
+						if v.Rule != nil {
+							got, _ = strconv.Atoi(v.Rule.ID[1:])
+						}
+						if got != want {
+							t.Fatalf("%v header %d (%v): %s picks %d, FirstMatch %d", acts, i, h, which, got, want)
+						}
+						if want >= 0 && v.Action != acts.of(want) {
+							t.Fatalf("%v header %d: action %v", acts, i, v.Action)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+func readShared(t *testing.T, name string) ([]Filter, []Header) {
+	t.Helper()
+	ff, err := os.Open(filepath.Join(sharedDir, name))
+	if errors.Is(err, os.ErrNotExist) {
+		t.Skipf("%s not present", name)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ff.Close()
+	fs, err := ReadFilters(ff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf, err := os.Open(filepath.Join(sharedDir, name+"_trace"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tf.Close()
+	hs, err := ReadTrace(tf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs, hs
+}
+
+func mustFilter(t *testing.T, s string) Filter {
+	t.Helper()
+	f, err := ParseFilter(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
