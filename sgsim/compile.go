@@ -61,6 +61,14 @@ func (a u128) next() u128 {
 	return a
 }
 
+func (a u128) prev() u128 {
+	if a.lo == 0 {
+		a.hi--
+	}
+	a.lo--
+	return a
+}
+
 var maxU128 = u128{math.MaxUint64, math.MaxUint64}
 
 func keyOf(a netip.Addr) u128 {

@@ -19,6 +19,17 @@
 // allocate per lookup, and is safe for concurrent use. A Builder collects
 // groups and rules and produces either.
 //
+// A Network places rules on the packet path. Endpoints (instances, node
+// pools, pod ranges) carry security groups in attachment order and sit in
+// subnets whose network ACLs are stateful (Huawei) or stateless (Alibaba,
+// AWS; Tencent unconfirmed, treated as stateless). BuildNetwork resolves
+// group and list references and compiles everything once. Network.Decide
+// evaluates one flow without allocating; Network.Trace records every hop
+// (source egress, subnet ACLs, destination ingress, and the reply through
+// stateless ACLs) with the deciding rule; Network.Reach answers a range
+// query (all / some / none) for every address and port in it, with
+// witness flows and the exact allowed sub-space.
+//
 // The shortest complete use:
 //
 //	c, err := sgsim.Compile(sgsim.Huawei, sgsim.Group{ID: "master", Rules: []sgsim.Rule{

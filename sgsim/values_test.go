@@ -119,11 +119,11 @@ func TestAddrs(t *testing.T) {
 		t.Error("0.0.0.0/0 equals any, but any also holds IPv6")
 	}
 	for s, want := range map[string]string{
-		"10.0.0.0/33": `sgsim: parse addresses "10.0.0.0/33": netip.ParsePrefix("10.0.0.0/33"): prefix length out of range`,
-		"10.0.0.1/8":  `sgsim: parse addresses "10.0.0.1/8": prefix 10.0.0.1/8 has host bits set; did you mean 10.0.0.0/8?`,
+		"10.0.0.0/33":       `sgsim: parse addresses "10.0.0.0/33": netip.ParsePrefix("10.0.0.0/33"): prefix length out of range`,
+		"10.0.0.1/8":        `sgsim: parse addresses "10.0.0.1/8": prefix 10.0.0.1/8 has host bits set; did you mean 10.0.0.0/8?`,
 		"10.0.0.9-10.0.0.1": `sgsim: parse addresses "10.0.0.9-10.0.0.1": range 10.0.0.9 to 10.0.0.1 not valid`,
-		"":           `sgsim: parse addresses "": ParseAddr(""): unable to parse IP`,
-		"fe80::1%e0": `sgsim: parse addresses "fe80::1%e0": zoned address fe80::1%e0 not allowed`,
+		"":                  `sgsim: parse addresses "": ParseAddr(""): unable to parse IP`,
+		"fe80::1%e0":        `sgsim: parse addresses "fe80::1%e0": zoned address fe80::1%e0 not allowed`,
 	} {
 		if _, err := sgsim.ParseAddrs(s); err == nil || err.Error() != want {
 			t.Errorf("ParseAddrs(%q) error = %v\nwant %s", s, err, want)
@@ -133,24 +133,24 @@ func TestAddrs(t *testing.T) {
 
 func TestParseRuleErrors(t *testing.T) {
 	for in, want := range map[string]string{
-		"ingress allow":                            `sgsim: parse rule "ingress allow": want "DIRECTION ACTION PROTOCOL ...", e.g. "ingress allow tcp 22 from 10.0.0.0/8"`,
-		"sideways allow tcp":                       `sgsim: parse rule "sideways allow tcp": want ingress or egress, got "sideways"`,
-		"ingress permit tcp":                       `sgsim: parse rule "ingress permit tcp": want allow, accept, deny or drop, got "permit"`,
-		"ingress allow tcp 90-80":                  `sgsim: parse rule "ingress allow tcp 90-80": destination ports: first port above last port in "90-80"`,
-		"ingress allow icmp 80":                    `sgsim: rule "" : dst ports "80": protocol icmp has no ports`,
-		"ingress allow any 80":                     `sgsim: rule "" : dst ports "80": protocol any has no ports`,
-		"ingress allow tcp type 8":                 `sgsim: rule "" : icmp "type 8": protocol tcp has no ICMP type or code`,
-		"ingress allow tcp from 10.0.0.0/33":       `sgsim: parse rule "ingress allow tcp from 10.0.0.0/33": from: netip.ParsePrefix("10.0.0.0/33"): prefix length out of range`,
-		"ingress allow tcp from ::/0 ipv4":         `sgsim: rule "" : src "::/0": IPv6 addresses in an IPv4 rule`,
-		"ingress allow tcp from ::/0 to 10.0.0.1":  `sgsim: rule "" : dst "10.0.0.1": address family differs from src ::/0`,
-		"ingress allow tcp from group a to 1.1.1.1": ``, // group as remote with a local dst is fine
-		"ingress allow tcp to group a":             `sgsim: parse rule "ingress allow tcp to group a": to group: a ingress rule's remote is its source (from)`,
-		"ingress allow tcp priority x":             `sgsim: parse rule "ingress allow tcp priority x": priority must be an integer, got "x"`,
-		"ingress allow tcp 22 22":                  `sgsim: parse rule "ingress allow tcp 22 22": unexpected "22"; want from, to, sport, type, code, ipv4, ipv6, priority or id`,
+		"ingress allow":                               `sgsim: parse rule "ingress allow": want "DIRECTION ACTION PROTOCOL ...", e.g. "ingress allow tcp 22 from 10.0.0.0/8"`,
+		"sideways allow tcp":                          `sgsim: parse rule "sideways allow tcp": want ingress or egress, got "sideways"`,
+		"ingress permit tcp":                          `sgsim: parse rule "ingress permit tcp": want allow, accept, deny or drop, got "permit"`,
+		"ingress allow tcp 90-80":                     `sgsim: parse rule "ingress allow tcp 90-80": destination ports: first port above last port in "90-80"`,
+		"ingress allow icmp 80":                       `sgsim: rule "" : dst ports "80": protocol icmp has no ports`,
+		"ingress allow any 80":                        `sgsim: rule "" : dst ports "80": protocol any has no ports`,
+		"ingress allow tcp type 8":                    `sgsim: rule "" : icmp "type 8": protocol tcp has no ICMP type or code`,
+		"ingress allow tcp from 10.0.0.0/33":          `sgsim: parse rule "ingress allow tcp from 10.0.0.0/33": from: netip.ParsePrefix("10.0.0.0/33"): prefix length out of range`,
+		"ingress allow tcp from ::/0 ipv4":            `sgsim: rule "" : src "::/0": IPv6 addresses in an IPv4 rule`,
+		"ingress allow tcp from ::/0 to 10.0.0.1":     `sgsim: rule "" : dst "10.0.0.1": address family differs from src ::/0`,
+		"ingress allow tcp from group a to 1.1.1.1":   ``, // group as remote with a local dst is fine
+		"ingress allow tcp to group a":                `sgsim: parse rule "ingress allow tcp to group a": to group: a ingress rule's remote is its source (from)`,
+		"ingress allow tcp priority x":                `sgsim: parse rule "ingress allow tcp priority x": priority must be an integer, got "x"`,
+		"ingress allow tcp 22 22":                     `sgsim: parse rule "ingress allow tcp 22 22": unexpected "22"; want from, to, sport, type, code, ipv4, ipv6, priority or id`,
 		"ingress allow tcp from 1.1.1.1 from 2.2.2.2": `sgsim: parse rule "ingress allow tcp from 1.1.1.1 from 2.2.2.2": clause "from" given twice`,
-		"ingress allow icmp code 3":                `sgsim: parse rule "ingress allow icmp code 3": code needs a type before it`,
-		"ingress allow icmp ipv6":                  `sgsim: rule "" : protocol "icmp": ICMP in an IPv6 rule; use icmpv6`,
-		`ingress allow tcp id "unterminated`:       `sgsim: parse rule "ingress allow tcp id \"unterminated": unterminated or malformed quoted string at "\"unterminated"`,
+		"ingress allow icmp code 3":                   `sgsim: parse rule "ingress allow icmp code 3": code needs a type before it`,
+		"ingress allow icmp ipv6":                     `sgsim: rule "" : protocol "icmp": ICMP in an IPv6 rule; use icmpv6`,
+		`ingress allow tcp id "unterminated`:          `sgsim: parse rule "ingress allow tcp id \"unterminated": unterminated or malformed quoted string at "\"unterminated"`,
 	} {
 		_, err := sgsim.ParseRule(in)
 		got := ""
@@ -165,14 +165,14 @@ func TestParseRuleErrors(t *testing.T) {
 
 func TestRuleTextExamples(t *testing.T) {
 	for in, want := range map[string]string{
-		"ingress allow tcp 5444 from 192.168.0.0/16 priority 1": "ingress allow tcp 5444 from 192.168.0.0/16 priority 1",
-		"INGRESS Accept TCP 443,80 FROM 10.0.0.1":                 "ingress allow tcp 80,443 from 10.0.0.1",
-		"egress drop udp 53 to 10.0.0.2 id r1":                    "egress deny udp 53 to 10.0.0.2 id r1",
-		"ingress allow icmp type 8 code 0":                        "ingress allow icmp type 8 code 0",
-		`ingress allow any from group "sg 1" id "x y"`:            `ingress allow any from group "sg 1" id "x y"`,
-		"egress allow tcp to list pl-1":                           "egress allow tcp to list pl-1",
+		"ingress allow tcp 5444 from 192.168.0.0/16 priority 1":        "ingress allow tcp 5444 from 192.168.0.0/16 priority 1",
+		"INGRESS Accept TCP 443,80 FROM 10.0.0.1":                      "ingress allow tcp 80,443 from 10.0.0.1",
+		"egress drop udp 53 to 10.0.0.2 id r1":                         "egress deny udp 53 to 10.0.0.2 id r1",
+		"ingress allow icmp type 8 code 0":                             "ingress allow icmp type 8 code 0",
+		`ingress allow any from group "sg 1" id "x y"`:                 `ingress allow any from group "sg 1" id "x y"`,
+		"egress allow tcp to list pl-1":                                "egress allow tcp to list pl-1",
 		"ingress allow tcp 5540 sport 0-65535 from 1.2.3.4 to 5.6.7.8": "ingress allow tcp 5540 from 1.2.3.4 sport 0-65535 to 5.6.7.8",
-		"inbound allow 89 ipv6":                                   "ingress allow 89 ipv6",
+		"inbound allow 89 ipv6":                                        "ingress allow 89 ipv6",
 	} {
 		r, err := sgsim.ParseRule(in)
 		if err != nil {

@@ -1,0 +1,266 @@
+package sgsim_test
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/sgsim/sgsim/sgsim"
+)
+
+// twoTier is workers in 192.168.0.0/24 (subnet "nodes") and masters in
+// 192.168.1.0/28 (subnet "control"), each subnet with an ACL that allows
+// TCP 5444 into control from nodes, and, if ephemeral, the replies.
+func twoTier(t testing.TB, cloud sgsim.Semantics, ephemeral bool) *sgsim.Network {
+	t.Helper()
+	prio := func(r string) string {
+		if lo, _, used := cloud.PriorityRange(); used {
+			return r + " priority " + map[bool]string{true: "1", false: "0"}[lo == 1]
+		}
+		return r
+	}
+	nodeRules := []string{"egress allow any", "ingress allow any from group workers"}
+	if cloud == sgsim.Union {
+		nodeRules = []string{"egress allow any", "ingress allow any from group workers"}
+	}
+	var nr []sgsim.Rule
+	for _, r := range nodeRules {
+		nr = append(nr, sgsim.MustParseRule(prio(r)))
+	}
+	master := []sgsim.Rule{sgsim.MustParseRule(prio("ingress allow tcp 5444 from 192.168.0.0/24 id kube-api")),
+		sgsim.MustParseRule(prio("egress allow any"))}
+	nodesACL := []string{"egress allow tcp 5444 to 192.168.1.0/28 priority 10", "egress allow any to 0.0.0.0/0 priority 20",
+		"ingress allow udp from 0.0.0.0/0 priority 10"}
+	controlACL := []string{"ingress allow tcp 5444 from 192.168.0.0/24 priority 10 id api-in"}
+	if ephemeral {
+		nodesACL = append(nodesACL, "ingress allow tcp sport 5444 from 192.168.1.0/28 priority 20 id api-reply-in")
+		controlACL = append(controlACL, "egress allow tcp 1024-65535 to 192.168.0.0/24 priority 10 id api-reply-out")
+	}
+	parse := func(ss []string) []sgsim.Rule {
+		var out []sgsim.Rule
+		for _, s := range ss {
+			out = append(out, sgsim.MustParseRule(s))
+		}
+		return out
+	}
+	spec := sgsim.NetworkSpec{
+		Cloud:  cloud,
+		Groups: []sgsim.Group{{ID: "workers", Rules: nr}, {ID: "masters", Rules: master}},
+		ACLs:   []sgsim.Group{{ID: "nodes-acl", Rules: parse(nodesACL)}, {ID: "control-acl", Rules: parse(controlACL)}},
+		Subnets: []sgsim.Subnet{{Name: "nodes", Prefix: netip.MustParsePrefix("192.168.0.0/24"), ACL: "nodes-acl"},
+			{Name: "control", Prefix: netip.MustParsePrefix("192.168.1.0/28"), ACL: "control-acl"}},
+		Endpoints: []sgsim.Endpoint{
+			{Name: "workers", Addrs: sgsim.MustParseAddrs("192.168.0.0/24"), Subnet: "nodes", Groups: []string{"workers"}},
+			{Name: "masters", Addrs: sgsim.MustParseAddrs("192.168.1.0/28"), Subnet: "control", Groups: []string{"masters"}},
+		},
+	}
+	n, err := sgsim.BuildNetwork(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestStatelessACLReply(t *testing.T) {
+	f := pkt("tcp 192.168.0.10:40000 -> 192.168.1.5:5444")
+	// Alibaba ACLs are stateless: without a rule for the reply's
+	// ephemeral port, the forward path passes but the reply is dropped.
+	d := twoTier(t, sgsim.Alibaba, false).Decide(f)
+	if d.Allowed || d.Hop != sgsim.ReplyDstACLOut {
+		t.Errorf("stateless, no reply rule: %+v; want dropped at %v", d, sgsim.ReplyDstACLOut)
+	}
+	tr := twoTier(t, sgsim.Alibaba, false).Trace(f)
+	if tr.Allowed || len(tr.Steps) != 5 || tr.Dropped != 4 || tr.Steps[4].Flow.String() != "tcp 192.168.1.5:5444 -> 192.168.0.10:40000" {
+		t.Errorf("trace:\n%v", tr)
+	}
+	// With reply rules for ephemeral ports it passes.
+	if d := twoTier(t, sgsim.Alibaba, true).Decide(f); !d.Allowed {
+		t.Errorf("stateless with reply rules: %+v; want allowed", d)
+	}
+	// A client on a low source port gets no reply through the rule for
+	// 1024-65535.
+	low := pkt("tcp 192.168.0.10:1000 -> 192.168.1.5:5444")
+	if d := twoTier(t, sgsim.Alibaba, true).Decide(low); d.Allowed || d.Hop != sgsim.ReplyDstACLOut {
+		t.Errorf("reply to port 1000: %+v; want dropped at reply", d)
+	}
+	// Huawei ACLs are stateful: the same network passes without reply rules.
+	if d := twoTier(t, sgsim.Huawei, false).Decide(f); !d.Allowed {
+		t.Errorf("stateful ACL: %+v; want allowed", d)
+	}
+}
+
+func TestReachTwoTierWithWitness(t *testing.T) {
+	n := twoTier(t, sgsim.Alibaba, true)
+	q := sgsim.Query{From: sgsim.MustParseAddrs("192.168.0.0/24"), To: sgsim.MustParseAddrs("192.168.1.0/28"),
+		Protocol: sgsim.TCP, DstPorts: sgsim.Ports{sgsim.Port(5444)}, SrcPorts: sgsim.Ports{{First: 1, Last: 65535}}}
+	r, err := n.Reach(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Outcome != sgsim.Some {
+		t.Fatalf("outcome %v; want some (low source ports get no reply)\n%v", r.Outcome, r)
+	}
+	if r.DeniedWitness.SrcPort >= 1024 || r.DeniedTrace.Allowed || r.DeniedTrace.Steps[r.DeniedTrace.Dropped].Hop != sgsim.ReplyDstACLOut {
+		t.Errorf("denied witness %v, trace %v", r.DeniedWitness, r.DeniedTrace)
+	}
+	if len(r.Allowed) != 1 || r.Allowed[0].String() != "192.168.0.0/24 -> 192.168.1.0/28 dport 5444 sport 1024-65535" {
+		t.Errorf("allowed regions %v", r.Allowed)
+	}
+	// Ephemeral source ports only: all pass.
+	q.SrcPorts = nil
+	if r, _ := n.Reach(q); r.Outcome != sgsim.All {
+		t.Errorf("ephemeral only: %v", r)
+	}
+}
+
+func TestAlibabaInnerAccess(t *testing.T) {
+	spec := func(inner sgsim.InnerAccess, advanced bool) sgsim.NetworkSpec {
+		return sgsim.NetworkSpec{Cloud: sgsim.Alibaba,
+			Groups: []sgsim.Group{{ID: "sg", InnerAccess: inner, Advanced: advanced, Rules: []sgsim.Rule{
+				sgsim.MustParseRule("ingress deny any from 10.0.0.0/24 priority 1 id drop-all"),
+				sgsim.MustParseRule("egress allow any priority 1"),
+			}}},
+			Endpoints: []sgsim.Endpoint{
+				{Name: "a", Addrs: sgsim.MustParseAddrs("10.0.0.1"), Groups: []string{"sg"}},
+				{Name: "b", Addrs: sgsim.MustParseAddrs("10.0.0.2"), Groups: []string{"sg"}},
+			}}
+	}
+	f := pkt("tcp 10.0.0.1:40000 -> 10.0.0.2:22")
+	n, _ := sgsim.BuildNetwork(spec(sgsim.InnerAccept, false))
+	tr := n.Trace(f)
+	if !tr.Allowed || !strings.Contains(tr.Steps[1].Note, "InnerAccessPolicy Accept") {
+		t.Errorf("Accept overrides the drop rule; got\n%v", tr)
+	}
+	n, _ = sgsim.BuildNetwork(spec(sgsim.InnerDrop, false))
+	if d := n.Decide(f); d.Allowed || d.Verdict.Rule == nil || d.Verdict.Rule.ID != "drop-all" {
+		t.Errorf("Drop: %+v; want dropped by drop-all", d)
+	}
+	// Advanced groups: no implicit access whatever InnerAccess says.
+	n, _ = sgsim.BuildNetwork(spec(sgsim.InnerAccept, true))
+	if d := n.Decide(f); d.Allowed {
+		t.Errorf("advanced group: %+v; want isolated", d)
+	}
+	// Advanced groups may not reference groups.
+	bad := spec(sgsim.NoInnerAccess, true)
+	bad.Groups[0].Rules = append(bad.Groups[0].Rules, sgsim.MustParseRule("ingress allow any from group sg priority 1 id self"))
+	if _, err := sgsim.BuildNetwork(bad); err == nil || err.Error() != `sgsim: rule "sg"[2] "self": remote group "sg": an Alibaba advanced security group may not reference groups` {
+		t.Errorf("BuildNetwork(advanced with group ref) = %v", err)
+	}
+}
+
+func TestGroupOrderAcrossVendors(t *testing.T) {
+	// Two groups on one endpoint: the first allows TCP 22 at the worst
+	// priority, the second denies it at the best.
+	build := func(cloud sgsim.Semantics) *sgsim.Network {
+		p := func(n string) string {
+			if cloud == sgsim.Tencent {
+				return "0"
+			}
+			return n
+		}
+		n, err := sgsim.BuildNetwork(sgsim.NetworkSpec{Cloud: cloud,
+			Groups: []sgsim.Group{
+				{ID: "first", Rules: []sgsim.Rule{sgsim.MustParseRule("ingress allow tcp 22 priority " + p("100") + " id allow22")}},
+				{ID: "second", Rules: []sgsim.Rule{sgsim.MustParseRule("ingress deny tcp 22 priority " + p("1") + " id deny22")}},
+			},
+			Endpoints: []sgsim.Endpoint{{Name: "vm", Addrs: sgsim.MustParseAddrs("10.0.0.5"), Groups: []string{"first", "second"}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	f := pkt("tcp 1.2.3.4:40000 -> 10.0.0.5:22")
+	for cloud, want := range map[sgsim.Semantics]string{
+		sgsim.Huawei:  "allow22", // attachment order first
+		sgsim.Tencent: "allow22", // first match across groups in attachment order
+		sgsim.Alibaba: "deny22",  // merged, priority 1 first
+	} {
+		tr := build(cloud).Trace(f)
+		last := tr.Steps[len(tr.Steps)-1]
+		if last.Verdict.Rule == nil || last.Verdict.Rule.ID != want {
+			t.Errorf("%v: decided by %v; want %s\n%v", cloud, last.Verdict, want, tr)
+		}
+	}
+}
+
+func TestExemptTraffic(t *testing.T) {
+	// A Huawei subnet ACL that denies everything still lets the metadata
+	// service and 100.125.0.0/16 through.
+	n, err := sgsim.BuildNetwork(sgsim.NetworkSpec{Cloud: sgsim.Huawei,
+		ACLs:      []sgsim.Group{{ID: "deny", Rules: []sgsim.Rule{sgsim.MustParseRule("egress deny any priority 1"), sgsim.MustParseRule("ingress deny any priority 1")}}},
+		Subnets:   []sgsim.Subnet{{Name: "s", Prefix: netip.MustParsePrefix("10.0.0.0/24"), ACL: "deny"}},
+		Endpoints: []sgsim.Endpoint{{Name: "vm", Addrs: sgsim.MustParseAddrs("10.0.0.5"), Subnet: "s"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f, want := range map[string]bool{
+		"tcp 10.0.0.5:40000 -> 169.254.169.254:80":  true,
+		"tcp 10.0.0.5:40000 -> 169.254.169.254:443": false,
+		"udp 10.0.0.5:40000 -> 100.125.1.1:123":     true,
+		"udp 10.0.0.5:40000 -> 100.126.1.1:123":     false,
+		"tcp 10.0.0.5:40000 -> 10.0.0.6:22":         true, // same subnet: ACL not applied
+	} {
+		if d := n.Decide(pkt(f)); d.Allowed != want {
+			t.Errorf("%s: %+v; want allowed=%v", f, d, want)
+		}
+	}
+}
+
+func TestBuildNetworkErrors(t *testing.T) {
+	ep := func(name, addrs string, groups ...string) sgsim.Endpoint {
+		return sgsim.Endpoint{Name: name, Addrs: sgsim.MustParseAddrs(addrs), Groups: groups}
+	}
+	for _, tc := range []struct {
+		spec sgsim.NetworkSpec
+		want string
+	}{
+		{sgsim.NetworkSpec{Endpoints: []sgsim.Endpoint{ep("a", "10.0.0.0/24"), ep("b", "10.0.0.128/25")}},
+			`sgsim: network: endpoint "b": addresses 10.0.0.128/25 overlap another endpoint's`},
+		{sgsim.NetworkSpec{Endpoints: []sgsim.Endpoint{ep("a", "10.0.0.0/24", "nope")}},
+			`sgsim: network: endpoint "a": security group "nope" is not defined`},
+		{sgsim.NetworkSpec{Endpoints: []sgsim.Endpoint{{Name: "a"}}},
+			`sgsim: network: endpoint "a": needs concrete addresses, got any`},
+		{sgsim.NetworkSpec{Groups: []sgsim.Group{{ID: "g", Rules: []sgsim.Rule{sgsim.MustParseRule("ingress allow any from group ghost")}}}},
+			`sgsim: rule "g"[0]: remote group "ghost": unknown security group`},
+		{sgsim.NetworkSpec{Groups: []sgsim.Group{{ID: "g", Rules: []sgsim.Rule{sgsim.MustParseRule("egress allow any to list pl-9")}}}},
+			`sgsim: rule "g"[0]: remote list "pl-9": unknown address group or prefix list`},
+		{sgsim.NetworkSpec{Subnets: []sgsim.Subnet{{Name: "s", Prefix: netip.MustParsePrefix("10.0.0.0/24"), ACL: "x"}}},
+			`sgsim: network: subnet "s": network ACL "x" is not defined`},
+		{sgsim.NetworkSpec{Subnets: []sgsim.Subnet{{Name: "s"}}},
+			`sgsim: network: subnet "s": prefix "invalid Prefix" is not a valid, canonical prefix`},
+		{sgsim.NetworkSpec{Cloud: sgsim.Alibaba, Groups: []sgsim.Group{{ID: "b"}, {ID: "adv", Advanced: true}},
+			Endpoints: []sgsim.Endpoint{ep("a", "10.0.0.1", "b", "adv")}},
+			`sgsim: network: endpoint "a": mixes basic and advanced security groups; Alibaba requires all of one kind`},
+	} {
+		if _, err := sgsim.BuildNetwork(tc.spec); err == nil || err.Error() != tc.want {
+			t.Errorf("BuildNetwork:\n got %v\nwant %s", err, tc.want)
+		}
+	}
+}
+
+func TestGroupReferenceResolves(t *testing.T) {
+	// A self-reference lets members in; an empty group matches nothing.
+	n, err := sgsim.BuildNetwork(sgsim.NetworkSpec{Cloud: sgsim.Huawei,
+		Groups: []sgsim.Group{
+			{ID: "nodes", Rules: []sgsim.Rule{sgsim.MustParseRule("ingress allow any from group nodes priority 1"),
+				sgsim.MustParseRule("ingress allow any from group empty priority 1"), sgsim.MustParseRule("egress allow any priority 1")}},
+			{ID: "empty"},
+		},
+		Endpoints: []sgsim.Endpoint{{Name: "pool", Addrs: sgsim.MustParseAddrs("10.0.0.0/29,10.0.1.0/29"), Groups: []string{"nodes"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := n.Decide(pkt("tcp 10.0.0.1:1 -> 10.0.1.2:2")); !d.Allowed {
+		t.Errorf("member to member: %+v", d)
+	}
+	if d := n.Decide(pkt("tcp 10.0.2.1:1 -> 10.0.1.2:2")); d.Allowed || d.Hop != sgsim.DstIngress {
+		t.Errorf("non-member: %+v", d)
+	}
+	g, _ := n.Group("nodes")
+	if got := g.Rules[0].Src.String(); got != "10.0.0.0/29,10.0.1.0/29" {
+		t.Errorf("resolved remote %s", got)
+	}
+	if !g.Rules[1].Src.IsEmpty() {
+		t.Errorf("empty group resolved to %v", g.Rules[1].Src)
+	}
+}

@@ -1,0 +1,249 @@
+package sgsim_test
+
+import (
+	"fmt"
+	"net/netip"
+	"testing"
+
+	"github.com/sgsim/sgsim/sgsim"
+	"pgregory.net/rapid"
+)
+
+// Small networks: everything lives in 10.0.0.0/26 so that range queries
+// can be checked against enumerating every flow.
+var (
+	smallBase = netip.MustParseAddr("10.0.0.0")
+	smallBits = []int{26, 27, 28, 29, 30, 32}
+)
+
+func smallPrefix(t *rapid.T, label string) netip.Prefix {
+	bits := rapid.SampledFrom(smallBits).Draw(t, label+" bits")
+	off := rapid.IntRange(0, 63).Draw(t, label+" offset")
+	a := smallBase.As4()
+	a[3] = byte(off)
+	return netip.PrefixFrom(netip.AddrFrom4(a), bits).Masked()
+}
+
+func smallRule(t *rapid.T, s sgsim.Semantics, groups []string, label string, acl bool) sgsim.Rule {
+	var r sgsim.Rule
+	r.ID = label
+	r.Direction = sgsim.Direction(rapid.IntRange(0, 1).Draw(t, label+" dir"))
+	r.Action = sgsim.Action(rapid.IntRange(0, 1).Draw(t, label+" action"))
+	if s == sgsim.Union && !acl {
+		r.Action = sgsim.Allow
+	}
+	sem := s
+	if acl {
+		sem = sgsim.ACL
+	}
+	if lo, hi, used := sem.PriorityRange(); used {
+		r.Priority = rapid.IntRange(lo, min(hi, lo+2)).Draw(t, label+" priority")
+	}
+	r.Protocol = rapid.SampledFrom([]sgsim.Protocol{sgsim.AnyProtocol, sgsim.TCP, sgsim.TCP, sgsim.UDP, sgsim.ICMP}).Draw(t, label+" proto")
+	if r.Protocol.HasPorts() && rapid.Bool().Draw(t, label+" has dport") {
+		a := rapid.SampledFrom([]uint16{22, 80, 1023, 1024}).Draw(t, label+" dport")
+		r.DstPorts = sgsim.Ports{{First: a, Last: a + uint16(rapid.IntRange(0, 1).Draw(t, label+" dport width"))}}
+	}
+	if r.Protocol.HasPorts() && acl && rapid.Bool().Draw(t, label+" has sport") {
+		r.SrcPorts = sgsim.Ports{{First: 1024, Last: 65535}}
+	}
+	if r.Protocol == sgsim.ICMP && rapid.Bool().Draw(t, label+" icmp type") {
+		r.ICMP = sgsim.ICMPType(rapid.SampledFrom([]uint8{0, 8}).Draw(t, label+" type"))
+	}
+	remote := rapid.IntRange(0, 3).Draw(t, label+" remote")
+	switch {
+	case remote == 0:
+	case remote == 1 && !acl && len(groups) > 0:
+		r.RemoteGroup = rapid.SampledFrom(groups).Draw(t, label+" group")
+	default:
+		a := sgsim.PrefixAddrs(smallPrefix(t, label+" remote"))
+		if r.Direction == sgsim.Ingress {
+			r.Src = a
+		} else {
+			r.Dst = a
+		}
+	}
+	if acl && rapid.Bool().Draw(t, label+" local") {
+		a := sgsim.PrefixAddrs(smallPrefix(t, label+" local"))
+		if r.Direction == sgsim.Ingress {
+			r.Dst = a
+		} else {
+			r.Src = a
+		}
+	}
+	return r
+}
+
+// smallNetwork draws a network of up to three /28-ish endpoints in two
+// subnets (10.0.0.0/27 and 10.0.0.32/27), with random groups and ACLs.
+func smallNetwork(t *rapid.T) (sgsim.NetworkSpec, *sgsim.Network) {
+	s := rapid.SampledFrom([]sgsim.Semantics{sgsim.Huawei, sgsim.Alibaba, sgsim.Tencent, sgsim.Union, sgsim.FirstMatch}).Draw(t, "cloud")
+	spec := sgsim.NetworkSpec{Cloud: s}
+	ng := rapid.IntRange(1, 3).Draw(t, "groups")
+	var ids []string
+	for g := 0; g < ng; g++ {
+		ids = append(ids, fmt.Sprint("sg", g))
+	}
+	for g := 0; g < ng; g++ {
+		grp := sgsim.Group{ID: ids[g]}
+		if s == sgsim.Alibaba {
+			grp.InnerAccess = sgsim.InnerAccess(rapid.IntRange(1, 2).Draw(t, grp.ID+" inner"))
+		}
+		nr := rapid.IntRange(0, 5).Draw(t, grp.ID+" rules")
+		for i := 0; i < nr; i++ {
+			grp.Rules = append(grp.Rules, smallRule(t, s, ids, fmt.Sprintf("%s.r%d", grp.ID, i), false))
+		}
+		spec.Groups = append(spec.Groups, grp)
+	}
+	spec.Subnets = []sgsim.Subnet{
+		{Name: "a", Prefix: netip.MustParsePrefix("10.0.0.0/27")},
+		{Name: "b", Prefix: netip.MustParsePrefix("10.0.0.32/27")},
+	}
+	for i := range spec.Subnets {
+		if rapid.Bool().Draw(t, fmt.Sprint("subnet", i, " acl")) {
+			acl := sgsim.Group{ID: fmt.Sprint("acl", i)}
+			nr := rapid.IntRange(0, 4).Draw(t, acl.ID+" rules")
+			for j := 0; j < nr; j++ {
+				acl.Rules = append(acl.Rules, smallRule(t, s, nil, fmt.Sprintf("%s.r%d", acl.ID, j), true))
+			}
+			spec.ACLs = append(spec.ACLs, acl)
+			spec.Subnets[i].ACL = acl.ID
+		}
+	}
+	// Endpoints: disjoint /29s at fixed places, some in no subnet group.
+	slots := []string{"10.0.0.0/29", "10.0.0.8/29", "10.0.0.32/29", "10.0.0.48/28"}
+	ne := rapid.IntRange(1, len(slots)).Draw(t, "endpoints")
+	for i := 0; i < ne; i++ {
+		p := netip.MustParsePrefix(slots[i])
+		sub := "a"
+		if p.Addr().As4()[3] >= 32 {
+			sub = "b"
+		}
+		e := sgsim.Endpoint{Name: fmt.Sprint("ep", i), Addrs: sgsim.PrefixAddrs(p), Subnet: sub}
+		perm := rapid.Permutation(ids).Draw(t, e.Name+" groups")
+		e.Groups = perm[:rapid.IntRange(0, len(ids)).Draw(t, e.Name+" ngroups")]
+		spec.Endpoints = append(spec.Endpoints, e)
+	}
+	if rapid.Bool().Draw(t, "stateful override") {
+		st := rapid.Bool().Draw(t, "stateful")
+		spec.StatefulACL = &st
+	}
+	n, err := sgsim.BuildNetwork(spec)
+	if err != nil {
+		t.Fatalf("BuildNetwork: %v", err)
+	}
+	return spec, n
+}
+
+func inRegions(rs []sgsim.Region, f sgsim.Flow) int {
+	c := 0
+	for _, r := range rs {
+		if r.Src.Contains(f.Src) && r.Dst.Contains(f.Dst) && r.SrcPorts.Contains(f.SrcPort) && r.DstPorts.Contains(f.DstPort) {
+			c++
+		}
+	}
+	return c
+}
+
+// Every range-query answer equals enumerating single-flow decisions, and
+// every witness re-checked as a single flow gives the claimed verdict.
+func TestReachEqualsEnumeration(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		_, n := smallNetwork(t)
+		from, to := smallPrefix(t, "from"), smallPrefix(t, "to")
+		q := sgsim.Query{From: sgsim.PrefixAddrs(from), To: sgsim.PrefixAddrs(to),
+			Protocol: rapid.SampledFrom([]sgsim.Protocol{sgsim.TCP, sgsim.UDP, sgsim.ICMP}).Draw(t, "proto")}
+		sps, dps := []uint16{0}, []uint16{0}
+		if q.Protocol.HasPorts() {
+			sps = []uint16{80, 1023, 1024, 65535}
+			dps = []uint16{21, 22, 23, 80, 1024, 1025}
+			q.SrcPorts = sgsim.Ports{{First: 80, Last: 80}, {First: 1023, Last: 1024}, {First: 65535, Last: 65535}}
+			q.DstPorts = sgsim.Ports{{First: 21, Last: 23}, {First: 80, Last: 80}, {First: 1024, Last: 1025}}
+		} else {
+			q.ICMPType = rapid.SampledFrom([]uint8{0, 8}).Draw(t, "icmp type")
+		}
+		res, err := n.Reach(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		allowed, denied := 0, 0
+		for a := from.Masked().Addr(); from.Contains(a); a = a.Next() {
+			for b := to.Masked().Addr(); to.Contains(b); b = b.Next() {
+				for _, sp := range sps {
+					for _, dp := range dps {
+						f := sgsim.Flow{Proto: q.Protocol, Src: a, Dst: b, SrcPort: sp, DstPort: dp, ICMPType: q.ICMPType}
+						if !q.Protocol.HasPorts() {
+							f.SrcPort, f.DstPort = 0, 0
+						}
+						d := n.Decide(f)
+						inA := inRegions(res.Allowed, f)
+						var inD []sgsim.Denial
+						for _, x := range res.Denied {
+							if inRegions([]sgsim.Region{x.Region}, f) > 0 {
+								inD = append(inD, x)
+							}
+						}
+						if inA+len(inD) != 1 {
+							t.Fatalf("flow %v is in %d allowed and %d denied regions; want exactly one\n%v", f, inA, len(inD), res)
+						}
+						if d.Allowed != (inA == 1) {
+							t.Fatalf("flow %v: Decide allowed=%v (%v at %v), Reach puts it in allowed=%v\n%v", f, d.Allowed, d.Verdict, d.Hop, inA == 1, res)
+						}
+						if !d.Allowed && (inD[0].Hop != d.Hop || inD[0].Verdict.Rule != d.Verdict.Rule) {
+							t.Fatalf("flow %v: Decide drops at %v by %v; Reach says %v by %v", f, d.Hop, d.Verdict, inD[0].Hop, inD[0].Verdict)
+						}
+						if d.Allowed {
+							allowed++
+						} else {
+							denied++
+						}
+					}
+				}
+			}
+		}
+		want := sgsim.Some
+		switch {
+		case denied == 0:
+			want = sgsim.All
+		case allowed == 0:
+			want = sgsim.None
+		}
+		if res.Outcome != want {
+			t.Fatalf("Outcome %v; enumeration gives %v (%d allowed, %d denied)", res.Outcome, want, allowed, denied)
+		}
+		if res.Outcome != sgsim.None && !n.Decide(res.AllowedWitness).Allowed {
+			t.Fatalf("allowed witness %v is denied", res.AllowedWitness)
+		}
+		if res.Outcome != sgsim.All {
+			d := n.Decide(res.DeniedWitness)
+			tr := res.DeniedTrace
+			if d.Allowed || tr.Allowed || tr.Steps[tr.Dropped].Hop != d.Hop || tr.Steps[tr.Dropped].Verdict.Rule != d.Verdict.Rule {
+				t.Fatalf("denied witness %v: Decide %+v, trace %v", res.DeniedWitness, d, tr)
+			}
+		}
+		// Trace and Decide agree on every witness.
+		for _, f := range []sgsim.Flow{res.AllowedWitness, res.DeniedWitness} {
+			if !f.IsValid() {
+				continue
+			}
+			if tr, d := n.Trace(f), n.Decide(f); tr.Allowed != d.Allowed {
+				t.Fatalf("Trace(%v).Allowed = %v, Decide = %v", f, tr.Allowed, d.Allowed)
+			}
+		}
+	})
+}
+
+func TestDecideDoesNotAllocate(t *testing.T) {
+	n := twoTier(t, sgsim.Alibaba, false)
+	flows := []sgsim.Flow{pkt("tcp 192.168.0.10:40000 -> 192.168.1.5:5444"), pkt("udp 8.8.8.8:53 -> 192.168.0.10:40000"),
+		pkt("tcp 192.168.0.10:40000 -> 192.168.0.11:22")}
+	var sink sgsim.Decision
+	if a := testing.AllocsPerRun(100, func() {
+		for _, f := range flows {
+			sink = n.Decide(f)
+		}
+	}); a != 0 {
+		t.Errorf("Decide allocates %v times; want 0", a)
+	}
+	_ = sink
+}

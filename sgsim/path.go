@@ -1,0 +1,243 @@
+package sgsim
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Hop is one place on a flow's path where rules apply.
+type Hop uint8
+
+// Hops in path order. The reply hops exist only for stateless network
+// ACLs: security groups and stateful ACLs let replies through.
+const (
+	NoHop        Hop = iota
+	SrcEgress        // the source endpoint's security groups, egress rules
+	SrcACLOut        // the source subnet's network ACL, outbound rules
+	DstACLIn         // the destination subnet's network ACL, inbound rules
+	DstIngress       // the destination endpoint's security groups, ingress rules
+	ReplyDstACLOut   // the reply leaving the destination subnet (stateless ACL)
+	ReplySrcACLIn    // the reply entering the source subnet (stateless ACL)
+)
+
+var hopNames = [...]string{"none", "source egress", "source subnet ACL outbound", "destination subnet ACL inbound",
+	"destination ingress", "reply: destination subnet ACL outbound", "reply: source subnet ACL inbound"}
+
+func (h Hop) String() string {
+	if int(h) < len(hopNames) {
+		return hopNames[h]
+	}
+	return "invalid hop"
+}
+
+// Decision is the outcome of one flow across the whole path: allowed, or
+// dropped at Hop by Verdict.
+type Decision struct {
+	Allowed bool
+	Hop     Hop     // where the flow was dropped; NoHop when allowed
+	Verdict Verdict // the dropping verdict; zero when allowed
+}
+
+// Step is one hop of a Trace.
+type Step struct {
+	Hop     Hop
+	Where   string // endpoint name or subnet name, with the ACL ID
+	Flow    Flow   // the flow as this hop sees it (the reply for reply hops)
+	Verdict Verdict
+	// Note explains a decision that no rule made: "members of group X
+	// always reach each other (InnerAccessPolicy Accept)", "same subnet:
+	// not filtered", or an exempt service.
+	Note string
+}
+
+// Allowed reports whether the step let the flow through.
+func (s Step) Allowed() bool { return s.Verdict.Allowed() }
+
+func (s Step) String() string {
+	out := s.Hop.String() + " [" + s.Where + "]: "
+	if s.Note != "" {
+		return out + s.Verdict.Action.String() + ": " + s.Note
+	}
+	return out + s.Verdict.String()
+}
+
+// Trace is a flow's whole path, like a cloud connectivity test: every
+// hop in order with its decision and the deciding rule.
+type Trace struct {
+	Flow     Flow
+	From, To string // endpoint names; "" for addresses outside every endpoint
+	Steps    []Step // forward hops, then reply hops
+	Allowed  bool
+	Dropped  int // index in Steps of the hop that dropped the flow; -1 when allowed
+}
+
+// String prints the trace, one hop per line.
+func (t Trace) String() string {
+	var b strings.Builder
+	name := func(s string) string {
+		if s == "" {
+			return "(outside)"
+		}
+		return s
+	}
+	b.WriteString(t.Flow.String() + " from " + name(t.From) + " to " + name(t.To) + ": ")
+	if t.Allowed {
+		b.WriteString("allowed\n")
+	} else {
+		b.WriteString("dropped at " + t.Steps[t.Dropped].Hop.String() + "\n")
+	}
+	for i, s := range t.Steps {
+		b.WriteString("  " + strconv.Itoa(i+1) + ". " + s.String() + "\n")
+	}
+	return b.String()
+}
+
+// Decide evaluates one flow across the path without recording a trace. It
+// does not allocate, so replaying captures can call it per packet.
+func (n *Network) Decide(f Flow) Decision {
+	return n.walk(f, nil)
+}
+
+// Trace evaluates one flow and records every hop. Hops after the one that
+// drops the flow are not evaluated.
+func (n *Network) Trace(f Flow) Trace {
+	t := Trace{Flow: f, Dropped: -1}
+	d := n.walk(f, &t)
+	t.Allowed = d.Allowed
+	return t
+}
+
+// replyOf returns the flow a reply to f is: addresses and ports swapped,
+// echo requests answered by echo replies.
+func replyOf(f Flow) Flow {
+	r := f.Reverse()
+	switch {
+	case f.Proto == ICMP && f.ICMPType == 8:
+		r.ICMPType = 0
+	case f.Proto == ICMPv6 && f.ICMPType == 128:
+		r.ICMPType = 129
+	}
+	return r
+}
+
+func (n *Network) exemptFrom(f *Flow) (bool, string) {
+	for i := range n.exempt {
+		e := &n.exempt[i]
+		if e.matchesDst(f) || e.matchesSrc(f) {
+			return true, e.Why
+		}
+	}
+	return false, ""
+}
+
+// sharedInner returns the index of an InnerAccept group both endpoints
+// carry, or -1.
+func (n *Network) sharedInner(a, b int) int {
+	if a < 0 || b < 0 {
+		return -1
+	}
+	for _, g := range n.epInner[a] {
+		for _, h := range n.epInner[b] {
+			if g == h {
+				return g
+			}
+		}
+	}
+	return -1
+}
+
+func (n *Network) walk(f Flow, t *Trace) Decision {
+	if !f.IsValid() {
+		if t != nil {
+			t.Steps = append(t.Steps, Step{Hop: NoHop, Flow: f, Note: "invalid flow: default deny"})
+			t.Dropped = 0
+		}
+		return Decision{Hop: NoHop}
+	}
+	zs, zd := n.zoneAt(f.Src), n.zoneAt(f.Dst)
+	if t != nil {
+		if zs.endpoint >= 0 {
+			t.From = n.endpoints[zs.endpoint].Name
+		}
+		if zd.endpoint >= 0 {
+			t.To = n.endpoints[zd.endpoint].Name
+		}
+	}
+	inner := n.sharedInner(zs.endpoint, zd.endpoint)
+	aclApplies := zs.subnet != zd.subnet
+	exempt, why := false, ""
+	if aclApplies && (zs.subnet >= 0 && n.subACL[zs.subnet] != nil || zd.subnet >= 0 && n.subACL[zd.subnet] != nil) {
+		exempt, why = n.exemptFrom(&f)
+	}
+	step := func(h Hop, where int, fl Flow, dir Direction) (Verdict, bool) {
+		var v Verdict
+		var note string
+		switch h {
+		case SrcEgress, DstIngress:
+			if inner >= 0 {
+				v = Verdict{Action: Allow}
+				if t != nil {
+					note = "members of group " + strconv.Quote(n.groups[inner].ID) + " always reach each other (InnerAccessPolicy Accept)"
+				}
+			} else {
+				v = n.epSG[where].Check(dir, fl)
+			}
+		default:
+			if exempt {
+				v = Verdict{Action: Allow}
+				note = why
+			} else {
+				v = n.subACL[where].Check(dir, fl)
+			}
+		}
+		if t != nil {
+			var w string
+			if h == SrcEgress || h == DstIngress {
+				w = n.endpoints[where].Name
+			} else {
+				w = n.subnets[where].Name + " acl " + n.subACLID[where]
+			}
+			t.Steps = append(t.Steps, Step{Hop: h, Where: w, Flow: fl, Verdict: v, Note: note})
+			if !v.Allowed() {
+				t.Dropped = len(t.Steps) - 1
+			}
+		}
+		return v, v.Allowed()
+	}
+	if zs.endpoint >= 0 && n.epSG[zs.endpoint] != nil {
+		if v, ok := step(SrcEgress, zs.endpoint, f, Egress); !ok {
+			return Decision{Hop: SrcEgress, Verdict: v}
+		}
+	}
+	srcACL := aclApplies && zs.subnet >= 0 && n.subACL[zs.subnet] != nil
+	dstACL := aclApplies && zd.subnet >= 0 && n.subACL[zd.subnet] != nil
+	if srcACL {
+		if v, ok := step(SrcACLOut, zs.subnet, f, Egress); !ok {
+			return Decision{Hop: SrcACLOut, Verdict: v}
+		}
+	}
+	if dstACL {
+		if v, ok := step(DstACLIn, zd.subnet, f, Ingress); !ok {
+			return Decision{Hop: DstACLIn, Verdict: v}
+		}
+	}
+	if zd.endpoint >= 0 && n.epSG[zd.endpoint] != nil {
+		if v, ok := step(DstIngress, zd.endpoint, f, Ingress); !ok {
+			return Decision{Hop: DstIngress, Verdict: v}
+		}
+	}
+	if !n.stateful {
+		r := replyOf(f)
+		if dstACL {
+			if v, ok := step(ReplyDstACLOut, zd.subnet, r, Egress); !ok {
+				return Decision{Hop: ReplyDstACLOut, Verdict: v}
+			}
+		}
+		if srcACL {
+			if v, ok := step(ReplySrcACLIn, zs.subnet, r, Ingress); !ok {
+				return Decision{Hop: ReplySrcACLIn, Verdict: v}
+			}
+		}
+	}
+	return Decision{Allowed: true}
+}

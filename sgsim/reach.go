@@ -1,0 +1,553 @@
+package sgsim
+
+import (
+	"errors"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"go4.org/netipx"
+)
+
+// EphemeralPorts is the source-port range a Query uses when it gives
+// none: the ports clients pick for outgoing connections. It matters for
+// stateless network ACLs, whose replies go back to these ports.
+var EphemeralPorts = Ports{{1024, 65535}}
+
+// Query asks whether flows from one address range reach another.
+type Query struct {
+	From, To Addrs    // concrete, non-empty, one family
+	Protocol Protocol // concrete
+	DstPorts Ports    // nil: every port (TCP, UDP, SCTP only)
+	SrcPorts Ports    // nil: EphemeralPorts (TCP, UDP, SCTP only)
+	// ICMPType and ICMPCode give the message for ICMP queries (8/0 is an
+	// echo request, whose reply is type 0).
+	ICMPType, ICMPCode uint8
+}
+
+// Outcome summarises a range query.
+type Outcome uint8
+
+// Outcomes. The zero Outcome is None.
+const (
+	None Outcome = iota // no flow in the space is allowed
+	Some                // some flows are allowed and some are not
+	All                 // every flow in the space is allowed
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case None:
+		return "none"
+	case Some:
+		return "some"
+	case All:
+		return "all"
+	}
+	return "invalid outcome"
+}
+
+// Region is a box of flows: every combination of a source and
+// destination address and a source and destination port from the sets.
+// Ports are nil for protocols without ports.
+type Region struct {
+	Src, Dst           Addrs
+	SrcPorts, DstPorts Ports
+}
+
+func (r Region) String() string {
+	s := r.Src.String() + " -> " + r.Dst.String()
+	if r.DstPorts != nil {
+		s += " dport " + r.DstPorts.String()
+	}
+	if r.SrcPorts != nil {
+		s += " sport " + r.SrcPorts.String()
+	}
+	return s
+}
+
+// Denial is a region of flows that one hop denies, with the verdict that
+// denies them (its Rule is nil for the default deny).
+type Denial struct {
+	Region
+	Hop     Hop
+	Verdict Verdict
+}
+
+// Reachability answers a Query exactly, for every address and port in it.
+type Reachability struct {
+	Outcome Outcome
+	// Allowed is the exact allowed sub-space as disjoint regions; Denied
+	// the rest, with the hop and verdict that deny each region.
+	Allowed []Region
+	Denied  []Denial
+	// AllowedWitness is an allowed flow (when Outcome is not None) and
+	// DeniedWitness a denied one (when Outcome is not All), with the
+	// trace that shows where it is dropped.
+	AllowedWitness Flow
+	DeniedWitness  Flow
+	DeniedTrace    Trace
+	// Cells is the number of uniform boxes the space was split into: the
+	// query's cost. It grows with the number of rules whose boundaries
+	// fall inside the space, not with the number of addresses.
+	Cells int
+}
+
+// String prints the outcome, the witnesses and the regions.
+func (r Reachability) String() string {
+	var b strings.Builder
+	b.WriteString(r.Outcome.String())
+	if r.Outcome != None {
+		b.WriteString("\n  allowed witness: " + r.AllowedWitness.String())
+	}
+	if r.Outcome != All {
+		b.WriteString("\n  denied witness: " + r.DeniedWitness.String())
+		if d := r.DeniedTrace; d.Dropped >= 0 && d.Dropped < len(d.Steps) {
+			b.WriteString("\n    dropped at " + d.Steps[d.Dropped].String())
+		}
+	}
+	for _, a := range r.Allowed {
+		b.WriteString("\n  allowed: " + a.String())
+	}
+	for _, d := range r.Denied {
+		b.WriteString("\n  denied: " + d.Region.String() + " at " + d.Hop.String() + " by " + d.Verdict.Why())
+	}
+	return b.String()
+}
+
+// box dimensions: 0 source address, 1 destination address, 2 source port,
+// 3 destination port (ports as keys u128{0, port}).
+type box [4]krange
+
+func (b *box) intersects(o *box) bool {
+	for d := range b {
+		if b[d].hi.less(o[d].lo) || o[d].hi.less(b[d].lo) {
+			return false
+		}
+	}
+	return true
+}
+
+func (b *box) contains(o *box) bool {
+	for d := range b {
+		if o[d].lo.less(b[d].lo) || b[d].hi.less(o[d].hi) {
+			return false
+		}
+	}
+	return true
+}
+
+type rbox struct {
+	b       box
+	verdict Verdict
+	note    string // exempt service, when the box is an exemption
+}
+
+type hopBoxes struct {
+	hop   Hop
+	boxes []rbox
+}
+
+type leaf struct {
+	b       box
+	allowed bool
+	hop     Hop
+	verdict Verdict
+}
+
+// Reach answers q for every flow in its space, by set algebra over the
+// rules' boxes: the space is split along rule boundaries only where a
+// rule partly covers it, so the cost grows with the rules that cut the
+// space, not with the number of addresses.
+func (n *Network) Reach(q Query) (Reachability, error) {
+	fail := func(msg string) (Reachability, error) { return Reachability{}, errors.New("sgsim: reach: " + msg) }
+	if q.From.IsAny() || q.To.IsAny() || q.From.IsEmpty() || q.To.IsEmpty() {
+		return fail("From and To need concrete, non-empty address sets")
+	}
+	f4, f6 := q.From.Families()
+	t4, t6 := q.To.Families()
+	if f4 && f6 || t4 && t6 || f4 != t4 {
+		return fail("From " + q.From.String() + " and To " + q.To.String() + " must be of one address family")
+	}
+	v6 := f6
+	if q.Protocol == AnyProtocol || !q.Protocol.IsValid() {
+		return fail("a query needs a concrete protocol")
+	}
+	sp, dp := Ports{Port(0)}, Ports{Port(0)}
+	if q.Protocol.HasPorts() {
+		sp, dp = q.SrcPorts, q.DstPorts
+		if sp == nil {
+			sp = EphemeralPorts
+		}
+		if dp == nil {
+			dp = Ports{AllPorts}
+		}
+		sp, dp = sp.Normalize(), dp.Normalize()
+		if len(sp) == 0 || len(dp) == 0 {
+			return fail("empty port set")
+		}
+	} else if q.SrcPorts != nil || q.DstPorts != nil {
+		return fail("protocol " + q.Protocol.String() + " has no ports")
+	}
+	s := &solver{n: n, q: q, v6: v6, cache: map[hopKey][]rbox{}}
+	srcPieces := n.pieces(q.From, v6)
+	dstPieces := n.pieces(q.To, v6)
+	for _, a := range srcPieces {
+		for _, b := range dstPieces {
+			hops := s.hopsFor(a.z, b.z)
+			for _, spr := range sp {
+				for _, dpr := range dp {
+					bx := box{a.r, b.r, {u128{0, uint64(spr.First)}, u128{0, uint64(spr.Last)}},
+						{u128{0, uint64(dpr.First)}, u128{0, uint64(dpr.Last)}}}
+					s.solve(bx, hops)
+				}
+			}
+		}
+	}
+	return s.result()
+}
+
+type piece struct {
+	r krange
+	z *zone
+}
+
+// pieces cuts a set into ranges that each lie in one zone.
+func (n *Network) pieces(a Addrs, v6 bool) []piece {
+	fam := 0
+	if v6 {
+		fam = 1
+	}
+	var out []piece
+	for _, r := range a.Ranges() {
+		lo, hi := keyOf(r.From()), keyOf(r.To())
+		for lo.cmp(hi) <= 0 {
+			z := n.zoneAt(addrOf(lo, v6))
+			end := z.hi
+			if hi.less(end) {
+				end = hi
+			}
+			out = append(out, piece{krange{lo, end}, z})
+			if end == familyRange(v6).hi {
+				break
+			}
+			lo = end.next()
+		}
+	}
+	_ = fam
+	return out
+}
+
+type hopKey struct {
+	c     *Classifier
+	dir   Direction
+	reply bool
+	acl   bool
+}
+
+type solver struct {
+	n      *Network
+	q      Query
+	v6     bool
+	cache  map[hopKey][]rbox
+	leaves []leaf
+}
+
+// hopsFor lists the hops of flows from zone a to zone b, as Decide walks them.
+func (s *solver) hopsFor(a, b *zone) []hopBoxes {
+	n := s.n
+	var hops []hopBoxes
+	inner := n.sharedInner(a.endpoint, b.endpoint)
+	aclApplies := a.subnet != b.subnet
+	srcACL := aclApplies && a.subnet >= 0 && n.subACL[a.subnet] != nil
+	dstACL := aclApplies && b.subnet >= 0 && n.subACL[b.subnet] != nil
+	if a.endpoint >= 0 && inner < 0 && n.epSG[a.endpoint] != nil {
+		hops = append(hops, hopBoxes{SrcEgress, s.boxes(hopKey{n.epSG[a.endpoint], Egress, false, false})})
+	}
+	if srcACL {
+		hops = append(hops, hopBoxes{SrcACLOut, s.boxes(hopKey{n.subACL[a.subnet], Egress, false, true})})
+	}
+	if dstACL {
+		hops = append(hops, hopBoxes{DstACLIn, s.boxes(hopKey{n.subACL[b.subnet], Ingress, false, true})})
+	}
+	if b.endpoint >= 0 && inner < 0 && n.epSG[b.endpoint] != nil {
+		hops = append(hops, hopBoxes{DstIngress, s.boxes(hopKey{n.epSG[b.endpoint], Ingress, false, false})})
+	}
+	if !n.stateful {
+		if dstACL {
+			hops = append(hops, hopBoxes{ReplyDstACLOut, s.boxes(hopKey{n.subACL[b.subnet], Egress, true, true})})
+		}
+		if srcACL {
+			hops = append(hops, hopBoxes{ReplySrcACLIn, s.boxes(hopKey{n.subACL[a.subnet], Ingress, true, true})})
+		}
+	}
+	return hops
+}
+
+func portKeys(ps Ports, has bool) []krange {
+	if !has {
+		return []krange{{u128{}, u128{0, 65535}}}
+	}
+	if ps == nil {
+		ps = Ports{AllPorts}
+	}
+	out := make([]krange, len(ps))
+	for i, p := range ps {
+		out[i] = krange{u128{0, uint64(p.First)}, u128{0, uint64(p.Last)}}
+	}
+	return out
+}
+
+// boxes returns the ordered boxes of one hop in forward coordinates.
+func (s *solver) boxes(k hopKey) []rbox {
+	if bs, ok := s.cache[k]; ok {
+		return bs
+	}
+	var out []rbox
+	allKeys := []krange{{u128{}, maxU128}}
+	if k.acl {
+		// Exempt traffic passes every ACL hop; it is defined on the
+		// forward flow, so its boxes are not swapped for reply hops.
+		for _, e := range s.n.exempt {
+			if e.Protocol != AnyProtocol && e.Protocol != s.q.Protocol {
+				continue
+			}
+			set, ok := familySet(e.Addrs, s.v6)
+			if !ok {
+				continue
+			}
+			ports := portKeys(e.Ports, s.q.Protocol.HasPorts())
+			v := Verdict{Action: Allow}
+			for _, r := range set.allRanges(s.v6) {
+				for _, p := range ports {
+					out = append(out, rbox{box{r, allKeys[0], allKeys[0], p}, v, e.Why})
+					out = append(out, rbox{box{allKeys[0], r, p, allKeys[0]}, v, e.Why})
+				}
+			}
+		}
+	}
+	proto, it, ic := s.q.Protocol, s.q.ICMPType, s.q.ICMPCode
+	if k.reply {
+		rf := replyOf(Flow{Proto: proto, ICMPType: it, ICMPCode: ic})
+		it, ic = rf.ICMPType, rf.ICMPCode
+	}
+	for _, e := range k.c.order[k.dir] {
+		r := e.rule
+		if r.Family != AnyFamily && (r.Family == IPv6) != s.v6 {
+			continue
+		}
+		if r.Protocol != AnyProtocol && r.Protocol != proto {
+			continue
+		}
+		if r.Protocol.IsICMP() && !r.ICMP.matches(it, ic) {
+			continue
+		}
+		src, ok1 := familySet(r.Src, s.v6)
+		dst, ok2 := familySet(r.Dst, s.v6)
+		if !ok1 || !ok2 {
+			continue
+		}
+		has := r.Protocol.HasPorts()
+		sps, dps := portKeys(r.SrcPorts, has), portKeys(r.DstPorts, has)
+		if !has {
+			sps, dps = allKeys, allKeys
+		}
+		v := Verdict{Action: r.Action, Rule: e.rule, Group: k.c.groups[e.group]}
+		for _, a := range src.allRanges(s.v6) {
+			for _, b := range dst.allRanges(s.v6) {
+				for _, x := range sps {
+					for _, y := range dps {
+						bx := box{a, b, x, y}
+						if k.reply { // the reply's source is the forward destination
+							bx = box{b, a, y, x}
+						}
+						out = append(out, rbox{b: bx, verdict: v})
+					}
+				}
+			}
+		}
+	}
+	s.cache[k] = out
+	return out
+}
+
+// allRanges returns the set's ranges, the whole family for any.
+func (ks *kset) allRanges(v6 bool) []krange {
+	if ks.any {
+		return []krange{familyRange(v6)}
+	}
+	return ks.ranges()
+}
+
+func (s *solver) solve(b box, hops []hopBoxes) {
+	for _, h := range hops {
+		decided := false
+		for i := range h.boxes {
+			rb := &h.boxes[i]
+			if !rb.b.intersects(&b) {
+				continue
+			}
+			if !rb.b.contains(&b) {
+				s.split(b, &rb.b, hops)
+				return
+			}
+			if !rb.verdict.Allowed() {
+				s.leaves = append(s.leaves, leaf{b: b, hop: h.hop, verdict: rb.verdict})
+				return
+			}
+			decided = true
+			break
+		}
+		if !decided {
+			s.leaves = append(s.leaves, leaf{b: b, hop: h.hop})
+			return
+		}
+	}
+	s.leaves = append(s.leaves, leaf{b: b, allowed: true})
+}
+
+// split cuts b along the first dimension where r does not cover it, into
+// the part below r, the part inside and the part above, and solves each.
+func (s *solver) split(b box, r *box, hops []hopBoxes) {
+	for d := range b {
+		lo, hi := b[d].lo, b[d].hi
+		if !lo.less(r[d].lo) && !r[d].hi.less(hi) {
+			continue
+		}
+		if lo.less(r[d].lo) {
+			p := b
+			p[d].hi = r[d].lo.prev()
+			s.solve(p, hops)
+			lo = r[d].lo
+		}
+		mid := b
+		mid[d].lo = lo
+		if r[d].hi.less(hi) {
+			mid[d].hi = r[d].hi
+			s.solve(mid, hops)
+			p := b
+			p[d].lo = r[d].hi.next()
+			s.solve(p, hops)
+			return
+		}
+		s.solve(mid, hops)
+		return
+	}
+}
+
+func (s *solver) corner(b box) Flow {
+	f := Flow{Proto: s.q.Protocol, Src: addrOf(b[0].lo, s.v6), Dst: addrOf(b[1].lo, s.v6),
+		ICMPType: s.q.ICMPType, ICMPCode: s.q.ICMPCode}
+	if s.q.Protocol.HasPorts() {
+		f.SrcPort, f.DstPort = uint16(b[2].lo.lo), uint16(b[3].lo.lo)
+	}
+	return f
+}
+
+func (s *solver) result() (Reachability, error) {
+	var r Reachability
+	r.Cells = len(s.leaves)
+	nAllowed := 0
+	for _, l := range s.leaves {
+		if l.allowed {
+			nAllowed++
+		}
+	}
+	switch {
+	case nAllowed == len(s.leaves):
+		r.Outcome = All
+	case nAllowed > 0:
+		r.Outcome = Some
+	}
+	var allowed, denied []leaf
+	for _, l := range s.leaves {
+		if l.allowed {
+			allowed = append(allowed, l)
+		} else {
+			denied = append(denied, l)
+		}
+	}
+	if len(allowed) > 0 {
+		r.AllowedWitness = s.corner(allowed[0].b)
+	}
+	if len(denied) > 0 {
+		r.DeniedWitness = s.corner(denied[0].b)
+		r.DeniedTrace = s.n.Trace(r.DeniedWitness)
+	}
+	for _, l := range mergeLeaves(allowed) {
+		r.Allowed = append(r.Allowed, s.region(l.b))
+	}
+	for _, l := range mergeLeaves(denied) {
+		r.Denied = append(r.Denied, Denial{Region: s.region(l.b), Hop: l.hop, Verdict: l.verdict})
+	}
+	return r, nil
+}
+
+func (s *solver) region(b box) Region {
+	var sb, db netipx.IPSetBuilder
+	sb.AddRange(netipx.IPRangeFrom(addrOf(b[0].lo, s.v6), addrOf(b[0].hi, s.v6)))
+	db.AddRange(netipx.IPRangeFrom(addrOf(b[1].lo, s.v6), addrOf(b[1].hi, s.v6)))
+	ss, _ := sb.IPSet()
+	ds, _ := db.IPSet()
+	reg := Region{Src: AddrsOf(ss), Dst: AddrsOf(ds)}
+	if s.q.Protocol.HasPorts() {
+		reg.SrcPorts = Ports{{uint16(b[2].lo.lo), uint16(b[2].hi.lo)}}
+		reg.DstPorts = Ports{{uint16(b[3].lo.lo), uint16(b[3].hi.lo)}}
+	}
+	return reg
+}
+
+// mergeLeaves joins boxes with the same decision that are equal in three
+// dimensions and adjacent in the fourth, until none can be joined.
+func mergeLeaves(ls []leaf) []leaf {
+	same := func(a, b *leaf) bool {
+		return a.allowed == b.allowed && a.hop == b.hop && a.verdict.Rule == b.verdict.Rule && a.verdict.Action == b.verdict.Action
+	}
+	for changed := true; changed; {
+		changed = false
+		for i := 0; i < len(ls); i++ {
+			for j := i + 1; j < len(ls); j++ {
+				if !same(&ls[i], &ls[j]) {
+					continue
+				}
+				if d, ok := adjacent(&ls[i].b, &ls[j].b); ok {
+					if ls[j].b[d].lo.less(ls[i].b[d].lo) {
+						ls[i].b[d].lo = ls[j].b[d].lo
+					}
+					if ls[i].b[d].hi.less(ls[j].b[d].hi) {
+						ls[i].b[d].hi = ls[j].b[d].hi
+					}
+					ls = append(ls[:j], ls[j+1:]...)
+					changed = true
+					j--
+				}
+			}
+		}
+	}
+	return ls
+}
+
+func adjacent(a, b *box) (int, bool) {
+	diff := -1
+	for d := range a {
+		if a[d] == b[d] {
+			continue
+		}
+		if diff >= 0 {
+			return 0, false
+		}
+		diff = d
+	}
+	if diff < 0 {
+		return 0, false
+	}
+	x, y := a[diff], b[diff]
+	if x.hi != maxU128 && x.hi.next() == y.lo || y.hi != maxU128 && y.hi.next() == x.lo {
+		return diff, true
+	}
+	return 0, false
+}
+
+// keep strconv and netip imported for helpers below.
+var _ = strconv.Itoa
+var _ netip.Addr
