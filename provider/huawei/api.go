@@ -626,17 +626,26 @@ func writeRule(gid string, r *sgsim.Rule) (any, error) {
 // Syntax errors, truncation included, give the line, column and byte
 // offset.
 func decodeTop(data []byte, dst any) error {
-	if !json.Valid(data) {
-		var v any
-		err := json.Unmarshal(data, &v)
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			line, col := lineCol(data, se.Offset)
-			return &Error{Msg: fmt.Sprintf("invalid JSON at line %d, column %d (byte offset %d): %v", line, col, se.Offset, se)}
-		}
-		return &Error{Msg: "invalid JSON"}
+	if err := checkJSON(data); err != nil {
+		return err
 	}
 	return object("", data, dst)
+}
+
+// checkJSON reports a syntax error anywhere in data, truncation included,
+// with its line, column (of the last byte read) and byte offset.
+func checkJSON(data []byte) error {
+	if json.Valid(data) {
+		return nil
+	}
+	var v any
+	err := json.Unmarshal(data, &v)
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := lineCol(data, se.Offset)
+		return &Error{Msg: fmt.Sprintf("invalid JSON at line %d, column %d (byte offset %d): %v", line, col, se.Offset, se)}
+	}
+	return &Error{Msg: "invalid JSON"}
 }
 
 func lineCol(data []byte, off int64) (int, int) {
@@ -703,7 +712,11 @@ func (f *fields) str(name string, raw json.RawMessage) string {
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		f.err = &Error{Path: f.path + "." + name, Value: short(raw), Msg: "want a string"}
+		p := name
+		if f.path != "" {
+			p = f.path + "." + name
+		}
+		f.err = &Error{Path: p, Value: short(raw), Msg: "want a string"}
 	}
 	return s
 }

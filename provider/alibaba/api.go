@@ -1,0 +1,799 @@
+package alibaba
+
+// Reading and writing Alibaba Cloud ECS security group exports.
+//
+// ReadSecurityGroup reads the response of the ECS DescribeSecurityGroupAttribute
+// operation (API version 2014-05-26), as the aliyun CLI or an SDK prints it:
+//
+//	{"SecurityGroupId": "sg-...", "SecurityGroupName": "...", "VpcId": "vpc-...",
+//	 "InnerAccessPolicy": "Accept",
+//	 "Permissions": {"Permission": [{"SecurityGroupRuleId": "sgr-...",
+//	   "Direction": "ingress", "IpProtocol": "TCP", "PortRange": "22/22",
+//	   "SourcePortRange": "", "SourceCidrIp": "0.0.0.0/0", "DestCidrIp": "",
+//	   "Ipv6SourceCidrIp": "", "Ipv6DestCidrIp": "", "SourceGroupId": "",
+//	   "DestGroupId": "", "SourcePrefixListId": "", "DestPrefixListId": "",
+//	   "Policy": "Accept", "Priority": "1", "NicType": "intranet",
+//	   "Description": "..."}, ...]}}
+//
+// ReadSecurityGroups reads a JSON array of such responses: the groups
+// attached to one network interface, in attachment order.
+// WriteSecurityGroup and WriteSecurityGroups render groups back.
+//
+// Field names used, and where they were confirmed: the response body
+// DescribeSecurityGroupAttributeResponseBody and its
+// ...PermissionsPermission record in the alibabacloud-go ecs-20140526
+// client (SecurityGroupId, SecurityGroupName, InnerAccessPolicy "Accept" /
+// "Drop", Permissions.Permission[], SecurityGroupRuleId, Direction,
+// IpProtocol, PortRange, SourcePortRange, SourceCidrIp, DestCidrIp,
+// Ipv6SourceCidrIp, Ipv6DestCidrIp, SourceGroupId, DestGroupId,
+// SourcePrefixListId, DestPrefixListId, PortRangeListId, Policy, Priority
+// as a string, NicType, Description), the older ecs Permission struct of
+// alibaba-cloud-sdk-go, and the DescribeSecurityGroupAttribute and
+// AuthorizeSecurityGroup(Egress) pages (Policy and Priority defaults,
+// "-1/-1" for ICMP, GRE and ALL, quintuple rules).
+//
+// Decisions and what is unconfirmed:
+//   - IpProtocol is TCP, UDP, ICMP, ICMPv6, GRE or ALL in any case, or a
+//     decimal protocol number 0-255 (some regions take numbers;
+//     unconfirmed which).
+//   - PortRange and SourcePortRange are "FROM/TO" with ports 1-65535;
+//     "-1/-1" and "" mean every port. Ports apply to TCP, UDP and SCTP only;
+//     other protocols take "-1/-1" or "". The vendor writes "1/65535" for
+//     all TCP ports, which reads as the range 1-65535, not as every port.
+//   - Policy "" is Accept and Priority "" is 1, the defaults of
+//     AuthorizeSecurityGroup; Priority may be a string or a JSON number
+//     (the ENS variant of the page types it as an integer), 1-100.
+//   - The remote side is SourceCidrIp, Ipv6SourceCidrIp, SourceGroupId or
+//     SourcePrefixListId for ingress rules and the Dest* fields for egress
+//     rules, at most one of them. The other side's CIDR fields
+//     (DestCidrIp / Ipv6DestCidrIp on an ingress rule, SourceCidrIp /
+//     Ipv6SourceCidrIp on an egress rule) are the quintuple rules' local
+//     restriction and go into Dst or Src; a group or prefix list on the
+//     local side is an error. *CidrIp fields hold IPv4 and Ipv6*CidrIp
+//     fields IPv6 addresses. Rules carry no Family: the addresses do.
+//   - NicType "" and "intranet" are read; "internet" (classic-network
+//     public NIC rules) is an error: sgsim models VPC security groups.
+//   - A non-empty PortRangeListId (a port list) is an error: the list's
+//     ports are not in this document.
+//   - InnerAccessPolicy "" is Accept, the vendor default. Whether a group
+//     is advanced (enterprise) is not in this response (it is
+//     SecurityGroupType in DescribeSecurityGroups), so Group.Advanced is
+//     false on reading and an advanced group is not written.
+//   - Rule.ID and Origin.Record are SecurityGroupRuleId; Origin.Document is
+//     "DescribeSecurityGroupAttribute"; Origin.Path is
+//     "Permissions.Permission[i]" (prefixed by "[g]." in an array of
+//     groups); Origin.Note is the rule's Description, verbatim.
+//   - Network ACL entries (DescribeNetworkAclAttributes) are not read yet.
+//
+// Unknown fields are ignored; an unknown value of a known field is an
+// error. Every error is an *Error naming the JSON path and the offending
+// value.
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/sgsim/sgsim/sgsim"
+)
+
+// DocGroup is the API operation name, as Origin.Document of the rules read.
+const DocGroup = "DescribeSecurityGroupAttribute"
+
+// Error reports a bad value in an API document: where it is, the value as
+// the document has it (a quoted string or JSON text), and what was wanted.
+type Error struct {
+	Path  string // JSON path, e.g. "Permissions.Permission[3].PortRange"; "" for the whole document
+	Value string // the offending value: Go-quoted string or raw JSON; may be ""
+	Msg   string
+}
+
+func (e *Error) Error() string {
+	s := "alibaba: "
+	if e.Path != "" {
+		s += e.Path + ": "
+	}
+	if e.Value != "" {
+		s += e.Value + ": "
+	}
+	return s + e.Msg
+}
+
+type apiGroup struct {
+	SecurityGroupID   json.RawMessage `json:"SecurityGroupId"`
+	SecurityGroupName json.RawMessage `json:"SecurityGroupName"`
+	InnerAccessPolicy json.RawMessage `json:"InnerAccessPolicy"`
+	Permissions       json.RawMessage `json:"Permissions"`
+}
+
+type apiPermissions struct {
+	Permission json.RawMessage `json:"Permission"`
+}
+
+// apiPermission holds one rule. Every field is kept raw so that a value of
+// the wrong JSON type is reported with its path and text.
+type apiPermission struct {
+	SecurityGroupRuleID json.RawMessage `json:"SecurityGroupRuleId"`
+	Direction           json.RawMessage `json:"Direction"`
+	IPProtocol          json.RawMessage `json:"IpProtocol"`
+	PortRange           json.RawMessage `json:"PortRange"`
+	SourcePortRange     json.RawMessage `json:"SourcePortRange"`
+	SourceCidrIP        json.RawMessage `json:"SourceCidrIp"`
+	DestCidrIP          json.RawMessage `json:"DestCidrIp"`
+	Ipv6SourceCidrIP    json.RawMessage `json:"Ipv6SourceCidrIp"`
+	Ipv6DestCidrIP      json.RawMessage `json:"Ipv6DestCidrIp"`
+	SourceGroupID       json.RawMessage `json:"SourceGroupId"`
+	DestGroupID         json.RawMessage `json:"DestGroupId"`
+	SourcePrefixListID  json.RawMessage `json:"SourcePrefixListId"`
+	DestPrefixListID    json.RawMessage `json:"DestPrefixListId"`
+	PortRangeListID     json.RawMessage `json:"PortRangeListId"`
+	Policy              json.RawMessage `json:"Policy"`
+	Priority            json.RawMessage `json:"Priority"`
+	NicType             json.RawMessage `json:"NicType"`
+	Description         json.RawMessage `json:"Description"`
+}
+
+// ReadSecurityGroup reads one DescribeSecurityGroupAttribute response. See
+// the file comment for the fields and the decisions taken.
+func ReadSecurityGroup(r io.Reader) (sgsim.Group, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return sgsim.Group{}, fmt.Errorf("alibaba: read: %w", err)
+	}
+	if err := checkJSON(data); err != nil {
+		return sgsim.Group{}, err
+	}
+	return readGroup("", data)
+}
+
+// ReadSecurityGroups reads a JSON array of DescribeSecurityGroupAttribute
+// responses: the groups attached to one network interface, in attachment
+// order. A group given twice is an error.
+func ReadSecurityGroups(r io.Reader) ([]sgsim.Group, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("alibaba: read: %w", err)
+	}
+	if err := checkJSON(data); err != nil {
+		return nil, err
+	}
+	elems, err := array("top level", data)
+	if err != nil {
+		return nil, err
+	}
+	groups := make([]sgsim.Group, 0, len(elems))
+	seen := map[string]bool{}
+	for i, raw := range elems {
+		prefix := "[" + strconv.Itoa(i) + "]"
+		g, err := readGroup(prefix, raw)
+		if err != nil {
+			return nil, err
+		}
+		if seen[g.ID] {
+			return nil, &Error{Path: prefix + ".SecurityGroupId", Value: strconv.Quote(g.ID), Msg: "group given twice"}
+		}
+		seen[g.ID] = true
+		groups = append(groups, g)
+	}
+	return groups, nil
+}
+
+// join returns the path of name under prefix.
+func join(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + "." + name
+}
+
+func readGroup(prefix string, raw json.RawMessage) (sgsim.Group, error) {
+	var a apiGroup
+	if err := object(prefix, raw, &a); err != nil {
+		return sgsim.Group{}, err
+	}
+	f := fields{path: prefix}
+	var g sgsim.Group
+	g.ID = f.str("SecurityGroupId", a.SecurityGroupID)
+	g.Name = f.str("SecurityGroupName", a.SecurityGroupName)
+	inner := f.str("InnerAccessPolicy", a.InnerAccessPolicy)
+	if f.err != nil {
+		return g, f.err
+	}
+	if g.ID == "" {
+		return g, &Error{Path: join(prefix, "SecurityGroupId"), Value: strconv.Quote(g.ID), Msg: "want the ID of the security group"}
+	}
+	switch strings.ToLower(inner) {
+	case "", "accept":
+		g.InnerAccess = sgsim.InnerAccept
+	case "drop":
+		g.InnerAccess = sgsim.InnerDrop
+	default:
+		return g, &Error{Path: join(prefix, "InnerAccessPolicy"), Value: strconv.Quote(inner), Msg: "want Accept or Drop"}
+	}
+	if isNull(a.Permissions) {
+		return g, &Error{Path: join(prefix, "Permissions"), Msg: `missing; want {"Permission": [...]}`}
+	}
+	var ps apiPermissions
+	if err := object(join(prefix, "Permissions"), a.Permissions, &ps); err != nil {
+		return g, err
+	}
+	listPath := join(prefix, "Permissions.Permission")
+	if isNull(ps.Permission) {
+		return g, &Error{Path: listPath, Msg: "missing; want an array of rules"}
+	}
+	recs, err := array(listPath, ps.Permission)
+	if err != nil {
+		return g, err
+	}
+	for i, rec := range recs {
+		r, err := readPermission(listPath+"["+strconv.Itoa(i)+"]", rec)
+		if err != nil {
+			return g, err
+		}
+		g.Rules = append(g.Rules, r)
+	}
+	return g, nil
+}
+
+func readPermission(path string, raw json.RawMessage) (sgsim.Rule, error) {
+	var a apiPermission
+	var r sgsim.Rule
+	if err := object(path, raw, &a); err != nil {
+		return r, err
+	}
+	f := fields{path: path}
+	id := f.str("SecurityGroupRuleId", a.SecurityGroupRuleID)
+	dir := f.str("Direction", a.Direction)
+	proto := f.str("IpProtocol", a.IPProtocol)
+	pr := f.str("PortRange", a.PortRange)
+	spr := f.str("SourcePortRange", a.SourcePortRange)
+	policy := f.str("Policy", a.Policy)
+	nic := f.str("NicType", a.NicType)
+	prl := f.str("PortRangeListId", a.PortRangeListID)
+	desc := f.str("Description", a.Description)
+	src := [4]string{f.str("SourceCidrIp", a.SourceCidrIP), f.str("Ipv6SourceCidrIp", a.Ipv6SourceCidrIP),
+		f.str("SourceGroupId", a.SourceGroupID), f.str("SourcePrefixListId", a.SourcePrefixListID)}
+	dst := [4]string{f.str("DestCidrIp", a.DestCidrIP), f.str("Ipv6DestCidrIp", a.Ipv6DestCidrIP),
+		f.str("DestGroupId", a.DestGroupID), f.str("DestPrefixListId", a.DestPrefixListID)}
+	if f.err != nil {
+		return r, f.err
+	}
+	r.ID = id
+	r.Origin = sgsim.Origin{Vendor: "alibaba", Document: DocGroup, Record: id, Path: path, Note: desc}
+	bad := func(field, value, msg string) error {
+		return &Error{Path: path + "." + field, Value: strconv.Quote(value), Msg: msg}
+	}
+	switch strings.ToLower(dir) {
+	case "ingress":
+		r.Direction = sgsim.Ingress
+	case "egress":
+		r.Direction = sgsim.Egress
+	default:
+		return r, bad("Direction", dir, "want ingress or egress")
+	}
+	var err error
+	if r.Protocol, err = parseProtocol(proto); err != nil {
+		return r, bad("IpProtocol", proto, err.Error())
+	}
+	if r.DstPorts, err = parseRange(pr, r.Protocol); err != nil {
+		return r, bad("PortRange", pr, err.Error())
+	}
+	if r.SrcPorts, err = parseRange(spr, r.Protocol); err != nil {
+		return r, bad("SourcePortRange", spr, err.Error())
+	}
+	if prl != "" {
+		return r, bad("PortRangeListId", prl, "port lists are not resolved from this document; want \"\"")
+	}
+	switch strings.ToLower(policy) {
+	case "", "accept":
+		r.Action = sgsim.Allow
+	case "drop":
+		r.Action = sgsim.Deny
+	default:
+		return r, bad("Policy", policy, "want Accept or Drop")
+	}
+	if r.Priority, err = priority(path+".Priority", a.Priority); err != nil {
+		return r, err
+	}
+	switch strings.ToLower(nic) {
+	case "", "intranet":
+	case "internet":
+		return r, bad("NicType", nic, "classic-network public NIC rules are not modelled; want intranet")
+	default:
+		return r, bad("NicType", nic, "want intranet")
+	}
+	remoteNames, localNames := srcNames, dstNames
+	remote, local := src, dst
+	if r.Direction == sgsim.Egress {
+		remoteNames, localNames = dstNames, srcNames
+		remote, local = dst, src
+	}
+	// Remote: one of CIDR v4, CIDR v6, group, prefix list.
+	first := -1
+	for k, v := range remote {
+		if v == "" {
+			continue
+		}
+		if first >= 0 {
+			return r, bad(remoteNames[k], v, remoteNames[first]+" "+strconv.Quote(remote[first])+" is also set; a rule has at most one remote")
+		}
+		first = k
+	}
+	var remoteAddrs, localAddrs sgsim.Addrs
+	switch first {
+	case 0, 1:
+		if remoteAddrs, err = cidr(remote[first], first == 1); err != nil {
+			return r, bad(remoteNames[first], remote[first], err.Error())
+		}
+	case 2:
+		r.RemoteGroup = remote[2]
+	case 3:
+		r.RemoteList = remote[3]
+	}
+	// Local side (quintuple rules): one CIDR, no group or list.
+	for k := 2; k < 4; k++ {
+		if local[k] != "" {
+			return r, bad(localNames[k], local[k], "a "+r.Direction.String()+" rule's "+localNames[k]+" names its own side; want \"\"")
+		}
+	}
+	if local[0] != "" && local[1] != "" {
+		return r, bad(localNames[1], local[1], localNames[0]+" "+strconv.Quote(local[0])+" is also set; want at most one")
+	}
+	for k := 0; k < 2; k++ {
+		if local[k] == "" {
+			continue
+		}
+		if localAddrs, err = cidr(local[k], k == 1); err != nil {
+			return r, bad(localNames[k], local[k], err.Error())
+		}
+		if (first == 0 || first == 1) && first != k {
+			return r, bad(localNames[k], local[k], "address family differs from "+remoteNames[first]+" "+strconv.Quote(remote[first]))
+		}
+	}
+	if r.Direction == sgsim.Ingress {
+		r.Src, r.Dst = remoteAddrs, localAddrs
+	} else {
+		r.Src, r.Dst = localAddrs, remoteAddrs
+	}
+	if err := r.Validate(); err != nil {
+		var re *sgsim.RuleError
+		if errors.As(err, &re) {
+			return r, &Error{Path: path, Value: strconv.Quote(re.Value), Msg: re.Field + ": " + re.Msg}
+		}
+		return r, &Error{Path: path, Msg: err.Error()}
+	}
+	return r, nil
+}
+
+var (
+	srcNames = [4]string{"SourceCidrIp", "Ipv6SourceCidrIp", "SourceGroupId", "SourcePrefixListId"}
+	dstNames = [4]string{"DestCidrIp", "Ipv6DestCidrIp", "DestGroupId", "DestPrefixListId"}
+)
+
+func parseProtocol(s string) (sgsim.Protocol, error) {
+	switch strings.ToLower(s) {
+	case "all":
+		return sgsim.AnyProtocol, nil
+	case "tcp":
+		return sgsim.TCP, nil
+	case "udp":
+		return sgsim.UDP, nil
+	case "icmp":
+		return sgsim.ICMP, nil
+	case "icmpv6":
+		return sgsim.ICMPv6, nil
+	case "gre":
+		return sgsim.GRE, nil
+	}
+	if s != "" && len(s) <= 3 && strings.TrimLeft(s, "0123456789") == "" {
+		if n, _ := strconv.Atoi(s); n <= 255 {
+			return sgsim.ProtocolNumber(uint8(n)), nil
+		}
+	}
+	return 0, errors.New("want TCP, UDP, ICMP, ICMPv6, GRE, ALL or a protocol number 0-255")
+}
+
+// protoText is the protocol as the API writes it.
+func protoText(p sgsim.Protocol) string {
+	switch p {
+	case sgsim.AnyProtocol:
+		return "ALL"
+	case sgsim.TCP:
+		return "TCP"
+	case sgsim.UDP:
+		return "UDP"
+	case sgsim.ICMP:
+		return "ICMP"
+	case sgsim.ICMPv6:
+		return "ICMPv6"
+	case sgsim.GRE:
+		return "GRE"
+	}
+	n, _ := p.Number()
+	return strconv.Itoa(int(n))
+}
+
+// parseRange parses "FROM/TO"; "-1/-1" and "" give nil (every port).
+func parseRange(s string, p sgsim.Protocol) (sgsim.Ports, error) {
+	if s == "" || s == "-1/-1" {
+		return nil, nil
+	}
+	a, b, ok := strings.Cut(s, "/")
+	lo, err1 := strconv.Atoi(a)
+	hi, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || strings.HasPrefix(a, "+") || strings.HasPrefix(b, "+") {
+		return nil, errors.New(`want "FROM/TO"`)
+	}
+	if lo < 1 || hi < 1 || lo > 65535 || hi > 65535 {
+		return nil, errors.New(`want ports 1-65535, or "-1/-1" for all`)
+	}
+	if lo > hi {
+		return nil, errors.New("first port above last port")
+	}
+	if !p.HasPorts() {
+		return nil, errors.New("protocol " + p.String() + ` has no ports; want "-1/-1"`)
+	}
+	return sgsim.Ports{{First: uint16(lo), Last: uint16(hi)}}, nil
+}
+
+func rangeText(ps sgsim.Ports, all string) (string, error) {
+	switch {
+	case ps == nil:
+		return all, nil
+	case len(ps) != 1:
+		return "", errors.New("ports " + ps.String() + ": an Alibaba rule holds one range")
+	case ps[0].First == 0:
+		return "", errors.New("ports " + ps.String() + ": Alibaba ports are 1-65535")
+	}
+	return strconv.Itoa(int(ps[0].First)) + "/" + strconv.Itoa(int(ps[0].Last)), nil
+}
+
+// cidr parses one address or CIDR block of the field's family.
+func cidr(s string, v6 bool) (sgsim.Addrs, error) {
+	p, msg := parsePrefix(s)
+	if msg != "" {
+		return sgsim.Addrs{}, errors.New(msg)
+	}
+	if p.Addr().Is6() != v6 {
+		if v6 {
+			return sgsim.Addrs{}, errors.New("want an IPv6 address or CIDR block")
+		}
+		return sgsim.Addrs{}, errors.New("want an IPv4 address or CIDR block")
+	}
+	return sgsim.PrefixAddrs(p), nil
+}
+
+func priority(path string, raw json.RawMessage) (int, error) {
+	lo, hi, _ := sgsim.Alibaba.PriorityRange()
+	n, ok, err := integer(path, raw, true)
+	if err != nil || ok && (n < lo || n > hi) {
+		return 0, &Error{Path: path, Value: short(raw), Msg: "want a number " + strconv.Itoa(lo) + "-" + strconv.Itoa(hi)}
+	}
+	if !ok {
+		return 1, nil
+	}
+	return n, nil
+}
+
+// parsePrefix parses one address or CIDR block, canonical and unzoned.
+func parsePrefix(s string) (netip.Prefix, string) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return p, "want an IP address or CIDR block"
+		}
+		if p.Masked() != p {
+			return p, "host bits set; want " + p.Masked().String()
+		}
+		return p, ""
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil || a.Zone() != "" {
+		return netip.Prefix{}, "want an IP address or CIDR block"
+	}
+	return netip.PrefixFrom(a, a.BitLen()), ""
+}
+
+// prefixText returns the single prefix a holds, as the API writes it, and
+// whether it is IPv6.
+func prefixText(a sgsim.Addrs) (string, bool, bool) {
+	rs := a.Ranges()
+	if len(rs) != 1 {
+		return "", false, false
+	}
+	p, ok := rs[0].Prefix()
+	if !ok {
+		return "", false, false
+	}
+	if p.Bits() == p.Addr().BitLen() {
+		return p.Addr().String(), p.Addr().Is6(), true
+	}
+	return p.String(), p.Addr().Is6(), true
+}
+
+type outGroup struct {
+	SecurityGroupID   string         `json:"SecurityGroupId"`
+	SecurityGroupName string         `json:"SecurityGroupName"`
+	InnerAccessPolicy string         `json:"InnerAccessPolicy"`
+	Permissions       outPermissions `json:"Permissions"`
+}
+
+type outPermissions struct {
+	Permission []outPermission `json:"Permission"`
+}
+
+type outPermission struct {
+	SecurityGroupRuleID string `json:"SecurityGroupRuleId"`
+	Direction           string `json:"Direction"`
+	IPProtocol          string `json:"IpProtocol"`
+	PortRange           string `json:"PortRange"`
+	SourcePortRange     string `json:"SourcePortRange"`
+	SourceCidrIP        string `json:"SourceCidrIp"`
+	DestCidrIP          string `json:"DestCidrIp"`
+	Ipv6SourceCidrIP    string `json:"Ipv6SourceCidrIp"`
+	Ipv6DestCidrIP      string `json:"Ipv6DestCidrIp"`
+	SourceGroupID       string `json:"SourceGroupId"`
+	DestGroupID         string `json:"DestGroupId"`
+	SourcePrefixListID  string `json:"SourcePrefixListId"`
+	DestPrefixListID    string `json:"DestPrefixListId"`
+	Policy              string `json:"Policy"`
+	Priority            string `json:"Priority"`
+	NicType             string `json:"NicType"`
+	Description         string `json:"Description"`
+}
+
+// WriteSecurityGroup writes g as a DescribeSecurityGroupAttribute response.
+// Rule.ID becomes SecurityGroupRuleId and Origin.Note Description.
+//
+// What Alibaba cannot express is an error naming the group, rule and
+// field: InnerAccess none, an advanced group, a rule Family, more than one
+// port range on a side, port 0, an ICMP type, a side that is not one
+// address or CIDR block, a priority outside 1-100.
+func WriteSecurityGroup(w io.Writer, g sgsim.Group) error {
+	out, err := writeGroup(g)
+	if err != nil {
+		return err
+	}
+	return emit(w, out)
+}
+
+// WriteSecurityGroups writes the groups as a JSON array of
+// DescribeSecurityGroupAttribute responses, in order.
+func WriteSecurityGroups(w io.Writer, groups []sgsim.Group) error {
+	out := make([]outGroup, 0, len(groups))
+	for _, g := range groups {
+		o, err := writeGroup(g)
+		if err != nil {
+			return err
+		}
+		out = append(out, o)
+	}
+	return emit(w, out)
+}
+
+func emit(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("alibaba: write: %w", err)
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+func writeGroup(g sgsim.Group) (outGroup, error) {
+	out := outGroup{SecurityGroupID: g.ID, SecurityGroupName: g.Name, Permissions: outPermissions{Permission: []outPermission{}}}
+	if g.ID == "" {
+		return out, errors.New("alibaba: write: a group has no ID; SecurityGroupId is required")
+	}
+	switch {
+	case g.Advanced:
+		return out, fmt.Errorf("alibaba: write group %q: advanced group: DescribeSecurityGroupAttribute does not say a group is advanced", g.ID)
+	case g.InnerAccess == sgsim.InnerAccept:
+		out.InnerAccessPolicy = "Accept"
+	case g.InnerAccess == sgsim.InnerDrop:
+		out.InnerAccessPolicy = "Drop"
+	default:
+		return out, fmt.Errorf("alibaba: write group %q: InnerAccess %v: want accept or drop", g.ID, g.InnerAccess)
+	}
+	for i := range g.Rules {
+		p, err := writePermission(&g.Rules[i])
+		if err != nil {
+			return out, fmt.Errorf("alibaba: write group %q rule %d (%q): %w", g.ID, i, g.Rules[i].ID, err)
+		}
+		out.Permissions.Permission = append(out.Permissions.Permission, p)
+	}
+	return out, nil
+}
+
+func writePermission(r *sgsim.Rule) (outPermission, error) {
+	p := outPermission{SecurityGroupRuleID: r.ID, Direction: r.Direction.String(), IPProtocol: protoText(r.Protocol),
+		NicType: "intranet", Description: r.Origin.Note}
+	if err := r.Validate(); err != nil {
+		return p, err
+	}
+	if r.Family != sgsim.AnyFamily {
+		return p, errors.New("family " + r.Family.String() + ": Alibaba rules have no family field; the addresses carry it")
+	}
+	if !r.ICMP.IsAny() {
+		return p, errors.New("ICMP type or code: Alibaba rules match every ICMP message")
+	}
+	var err error
+	if p.PortRange, err = rangeText(r.DstPorts, "-1/-1"); err != nil {
+		return p, err
+	}
+	if p.SourcePortRange, err = rangeText(r.SrcPorts, ""); err != nil {
+		return p, err
+	}
+	p.Policy = "Accept"
+	if r.Action == sgsim.Deny {
+		p.Policy = "Drop"
+	}
+	if lo, hi, _ := sgsim.Alibaba.PriorityRange(); r.Priority < lo || r.Priority > hi {
+		return p, errors.New("priority " + strconv.Itoa(r.Priority) + ": want 1-100")
+	}
+	p.Priority = strconv.Itoa(r.Priority)
+	side := func(a sgsim.Addrs, v4, v6 *string, what string) error {
+		if a.IsAny() {
+			return nil
+		}
+		s, is6, ok := prefixText(a)
+		if !ok {
+			return errors.New(what + " " + a.String() + ": want one address or CIDR block")
+		}
+		if is6 {
+			*v6 = s
+		} else {
+			*v4 = s
+		}
+		return nil
+	}
+	if r.Direction == sgsim.Ingress {
+		if err := side(r.Src, &p.SourceCidrIP, &p.Ipv6SourceCidrIP, "remote"); err != nil {
+			return p, err
+		}
+		if err := side(r.Dst, &p.DestCidrIP, &p.Ipv6DestCidrIP, "local side"); err != nil {
+			return p, err
+		}
+		p.SourceGroupID, p.SourcePrefixListID = r.RemoteGroup, r.RemoteList
+	} else {
+		if err := side(r.Dst, &p.DestCidrIP, &p.Ipv6DestCidrIP, "remote"); err != nil {
+			return p, err
+		}
+		if err := side(r.Src, &p.SourceCidrIP, &p.Ipv6SourceCidrIP, "local side"); err != nil {
+			return p, err
+		}
+		p.DestGroupID, p.DestPrefixListID = r.RemoteGroup, r.RemoteList
+	}
+	return p, nil
+}
+
+// JSON helpers. They are the same in each vendor package of sgsim, apart
+// from the vendor name in Error.
+
+// decodeTop checks the whole document and decodes its top-level object.
+// Syntax errors, truncation included, give the line, column and byte
+// offset.
+func decodeTop(data []byte, dst any) error {
+	if err := checkJSON(data); err != nil {
+		return err
+	}
+	return object("", data, dst)
+}
+
+// checkJSON reports a syntax error anywhere in data, truncation included,
+// with its line, column (of the last byte read) and byte offset.
+func checkJSON(data []byte) error {
+	if json.Valid(data) {
+		return nil
+	}
+	var v any
+	err := json.Unmarshal(data, &v)
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := lineCol(data, se.Offset)
+		return &Error{Msg: fmt.Sprintf("invalid JSON at line %d, column %d (byte offset %d): %v", line, col, se.Offset, se)}
+	}
+	return &Error{Msg: "invalid JSON"}
+}
+
+func lineCol(data []byte, off int64) (int, int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	before := data[:off]
+	line := bytes.Count(before, []byte{'\n'}) + 1
+	col := int(off) - (bytes.LastIndexByte(before, '\n') + 1)
+	return line, col
+}
+
+// object decodes raw, which must be a JSON object, into dst, a struct of
+// json.RawMessage fields.
+func object(path string, raw json.RawMessage, dst any) error {
+	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '{' {
+		p := path
+		if p == "" {
+			p = "top level"
+		}
+		return &Error{Path: p, Value: short(raw), Msg: "want a JSON object"}
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		return &Error{Path: path, Msg: err.Error()}
+	}
+	return nil
+}
+
+func array(path string, raw json.RawMessage) ([]json.RawMessage, error) {
+	var out []json.RawMessage
+	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '[' {
+		return nil, &Error{Path: path, Value: short(raw), Msg: "want a JSON array"}
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, &Error{Path: path, Msg: err.Error()}
+	}
+	return out, nil
+}
+
+func isNull(raw json.RawMessage) bool {
+	t := bytes.TrimSpace(raw)
+	return len(t) == 0 || string(t) == "null"
+}
+
+// short returns raw JSON text for an error message, cut at 40 bytes.
+func short(raw json.RawMessage) string {
+	t := string(bytes.TrimSpace(raw))
+	if len(t) > 40 {
+		t = t[:37] + "..."
+	}
+	return t
+}
+
+// fields reads string fields of one record and keeps the first error.
+type fields struct {
+	path string
+	err  error
+}
+
+// str returns a string field; null and absent give "".
+func (f *fields) str(name string, raw json.RawMessage) string {
+	if f.err != nil || isNull(raw) {
+		return ""
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		p := name
+		if f.path != "" {
+			p = f.path + "." + name
+		}
+		f.err = &Error{Path: p, Value: short(raw), Msg: "want a string"}
+	}
+	return s
+}
+
+// integer reads an integer field given as a JSON number or, when
+// allowString, as a string of digits. Absent, null and "" report false.
+func integer(path string, raw json.RawMessage, allowString bool) (int, bool, error) {
+	if isNull(raw) {
+		return 0, false, nil
+	}
+	text := string(bytes.TrimSpace(raw))
+	if text[0] == '"' {
+		var s string
+		if !allowString || json.Unmarshal(raw, &s) != nil {
+			return 0, false, &Error{Path: path, Value: short(raw), Msg: "want a number"}
+		}
+		if s == "" {
+			return 0, false, nil
+		}
+		text = s
+	}
+	n, err := strconv.Atoi(text)
+	if err != nil {
+		return 0, false, &Error{Path: path, Value: short(raw), Msg: "want an integer"}
+	}
+	return n, true, nil
+}
