@@ -1,0 +1,258 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/sgsim/sgsim/bench/classbench"
+	"github.com/sgsim/sgsim/bench/gen"
+	"github.com/sgsim/sgsim/sgsim"
+)
+
+// sharedDir holds the ClassBench files, relative to this package.
+const sharedDir = "../../shared/classbench"
+
+// benchInput is a rule set with the flows to look up.
+type benchInput struct {
+	name  string // benchstat-style sub-benchmark name
+	sem   sgsim.Semantics
+	rules []sgsim.Rule
+	flows []sgsim.Flow
+}
+
+var (
+	inputsOnce sync.Once
+	inputs     []*benchInput
+	inputsErr  error
+)
+
+// loadInputs reads the ClassBench sets that are present (with their
+// traces when there are any) and generates the others once per process.
+func loadInputs(b *testing.B) []*benchInput {
+	inputsOnce.Do(func() {
+		for _, set := range []string{"acl1", "fw1", "ipc1"} {
+			for _, n := range []string{"1000", "10000", "100000"} {
+				name := set + "_" + n
+				in, err := readClassBench(filepath.Join(sharedDir, name), "", classbench.AllAllow)
+				if errors.Is(err, fs.ErrNotExist) {
+					continue
+				}
+				if err != nil {
+					inputsErr = err
+					return
+				}
+				bi := &benchInput{name: "set=" + name, sem: sgsim.FirstMatch, rules: in.Rules}
+				if tr := filepath.Join(sharedDir, name+"_trace"); fileExists(tr) {
+					in2, err := readClassBench(filepath.Join(sharedDir, name), tr, classbench.AllAllow)
+					if err != nil {
+						inputsErr = err
+						return
+					}
+					bi.flows = in2.Flows
+				} else {
+					bi.flows = gen.Flows(1, in.Rules, 10000, 0.75)
+				}
+				inputs = append(inputs, bi)
+			}
+		}
+		for _, sh := range []gen.Shape{gen.SecurityGroup, gen.NetworkACL} {
+			for _, n := range []int{1000, 10000} {
+				rs := gen.Rules(1, n, sh)
+				inputs = append(inputs, &benchInput{name: "set=gen-" + sh.Name + "_" + size(n), sem: sh.Semantics,
+					rules: rs, flows: gen.Flows(1, rs, 10000, 0.75)})
+			}
+		}
+	})
+	if inputsErr != nil {
+		b.Fatal(inputsErr)
+	}
+	return inputs
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// BenchmarkCheck times one lookup, compiled and linear, on each input:
+//
+//	BenchmarkCheck/set=acl1_10000/eval=compiled
+func BenchmarkCheck(b *testing.B) {
+	for _, in := range loadInputs(b) {
+		g := sgsim.Group{ID: "g", Rules: in.rules}
+		c, err := sgsim.Compile(in.sem, g)
+		if err != nil {
+			b.Fatal(err)
+		}
+		l, err := sgsim.NewLinear(in.sem, g)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, ev := range []struct {
+			name string
+			e    sgsim.Evaluator
+		}{{"compiled", c}, {"linear", l}} {
+			b.Run(in.name+"/eval="+ev.name, func(b *testing.B) {
+				b.ReportAllocs()
+				n := 0
+				for i := 0; i < b.N; i++ {
+					if ev.e.Check(sgsim.Ingress, in.flows[i%len(in.flows)]).Rule != nil {
+						n++
+					}
+				}
+				sink += n
+			})
+		}
+	}
+}
+
+// BenchmarkCompile times Compile on each input.
+func BenchmarkCompile(b *testing.B) {
+	for _, in := range loadInputs(b) {
+		b.Run(in.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := sgsim.Compile(in.sem, sgsim.Group{ID: "g", Rules: in.rules}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(in.rules)), "rules")
+		})
+	}
+}
+
+var testConfig = config{Rounds: 1, LinearBudget: 2_000_000, CheckBudget: 20_000_000, Flows: 2000, HitRate: 0.75, Seed: 1}
+
+// jsonFields are the documented fields every result has.
+var jsonFields = []string{"name", "source", "semantics", "rules", "flows", "hit_rate", "compile_ns",
+	"compiled_bytes", "stats_bytes", "rules_bytes", "bytes_per_rule", "index_entries", "index_entries_per_rule",
+	"intervals", "scanned", "lookup_ns", "linear_flows", "linear_lookup_ns", "compiled_lookup_ns_same_flows",
+	"speedup", "allocs_per_lookup", "checked_flows", "mismatches"}
+
+func checkResult(t *testing.T, res result, fileFields bool) {
+	t.Helper()
+	if res.Mismatches != 0 {
+		t.Fatalf("%s: %d mismatches: %v", res.Name, res.Mismatches, res.MismatchExamples)
+	}
+	if res.CheckedFlows == 0 || res.LinearFlows == 0 || res.LookupNS <= 0 || res.LinearLookupNS <= 0 || res.CompileNS <= 0 {
+		t.Errorf("%s: empty measurements: %+v", res.Name, res)
+	}
+	if res.AllocsPerLookup != 0 {
+		t.Errorf("%s: %g allocs per lookup", res.Name, res.AllocsPerLookup)
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	want := jsonFields
+	if fileFields {
+		want = append(want, "parse_ns", "read_ns", "actions")
+	} else {
+		want = append(want, "generate_ns")
+	}
+	for _, k := range want {
+		if _, ok := m[k]; !ok {
+			t.Errorf("%s: JSON lacks %q: %s", res.Name, k, b)
+		}
+	}
+}
+
+func TestRunGenerated(t *testing.T) {
+	for _, sh := range []gen.Shape{gen.SecurityGroup, gen.NetworkACL} {
+		res, err := run(generated(sh, 1000, 1), testConfig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Rules != 1000 || res.Flows != 2000 {
+			t.Errorf("rules %d flows %d", res.Rules, res.Flows)
+		}
+		checkResult(t, res, false)
+	}
+}
+
+func TestRunClassBench(t *testing.T) {
+	file := filepath.Join(sharedDir, "acl1_1000")
+	if !fileExists(file) {
+		t.Skip(file + " not present")
+	}
+	for _, trace := range []string{"", file + "_trace"} {
+		for _, acts := range []classbench.Actions{classbench.AllAllow, classbench.Alternate} {
+			in, err := readClassBench(file, trace, acts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := run(in, testConfig)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.ParseNS <= 0 || res.Rules < 900 {
+				t.Errorf("parse_ns %d rules %d", res.ParseNS, res.Rules)
+			}
+			checkResult(t, res, true)
+		}
+	}
+}
+
+// TestMainJSON runs the binary's entry point: one JSON object per line
+// and rule set, exit 0.
+func TestMainJSON(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := mainErr([]string{"-format", "json", "-sizes", "500", "-flows", "500", "-rounds", "1"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 JSON lines (sg, acl), got %d:\n%s", len(lines), out.String())
+	}
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("%v: %s", err, l)
+		}
+		for _, k := range jsonFields {
+			if _, ok := m[k]; !ok {
+				t.Errorf("JSON lacks %q: %s", k, l)
+			}
+		}
+	}
+	out.Reset()
+	if code := mainErr([]string{"-sizes", "300", "-flows", "300", "-rounds", "1", "-shapes", "sg"}, &out, &errb); code != 0 {
+		t.Fatalf("text: exit %d", code)
+	}
+	if !strings.Contains(out.String(), "speedup") || !strings.Contains(out.String(), "gen-sg-300") {
+		t.Errorf("text output:\n%s", out.String())
+	}
+}
+
+func TestMainBadUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"-nosuch"},
+		{"-format", "xml"},
+		{"-actions", "deny"},
+		{"-trace", "x"},
+		{"-sizes", "ten"},
+		{"-shapes", "vpc"},
+		{"-classbench", "/nonexistent/acl1"},
+		{"-classbench", "bench_test.go"},
+		{"extra"},
+	} {
+		var out, errb bytes.Buffer
+		code := mainErr(args, &out, &errb)
+		msg := errb.String()
+		if code != 2 || strings.Count(msg, "\n") != 1 || !strings.HasPrefix(msg, "bench: ") {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and one line", args, code, msg)
+		}
+	}
+}

@@ -1,0 +1,514 @@
+// The bench binary measures the compiled sgsim classifier against the
+// linear reference evaluator: compile time, compiled memory, lookup time,
+// allocations per lookup and, on every flow it checks, whether the two
+// agree.
+//
+// Usage:
+//
+//	go run ./bench                         # generated suite, about a minute
+//	go run ./bench -sizes 1000,1000000     # generated sets of chosen sizes
+//	go run ./bench -classbench FILE [-trace FILE] [-actions allow|alternate]
+//	go run ./bench -format json            # one JSON object per line and rule set
+//
+// With no flags it runs generated security-group and network-ACL rule
+// sets (package bench/gen) at 1K, 10K and 100K rules. With -classbench it
+// runs one ClassBench filter set (package bench/classbench), replaying
+// -trace when given and generated flows (75% of them hitting a filter)
+// otherwise.
+//
+// Every timing is the median of -rounds rounds. The linear scan costs a
+// rule check per rule, so it runs on a prefix of the flows holding about
+// -linear-budget rule checks (at least 20 flows); the compiled lookup is
+// timed on all flows and, for the speedup, on the same prefix. Compiled
+// and linear verdicts (action, deciding rule and group) are compared on
+// that prefix and, up to -check-budget rule checks, on more flows: any
+// disagreement is printed and the exit status is 1. Bad flags or
+// unreadable files exit with status 2 and a one-line error.
+//
+// JSON fields (snake_case): name, source, semantics, actions, rules, flows,
+// hit_rate, parse_ns and read_ns (files only), generate_ns (generated sets
+// only), compile_ns, compiled_bytes (heap growth across Compile after
+// GC), stats_bytes (Classifier.Stats().Bytes), rules_bytes (heap held by
+// the rule list), bytes_per_rule (compiled_bytes/rules), index_entries,
+// index_entries_per_rule, intervals, scanned, lookup_ns, linear_flows,
+// linear_lookup_ns, compiled_lookup_ns_same_flows, speedup,
+// allocs_per_lookup, checked_flows, mismatches, mismatch_examples.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"text/tabwriter"
+	"time"
+
+	"github.com/sgsim/sgsim/bench/classbench"
+	"github.com/sgsim/sgsim/bench/gen"
+	"github.com/sgsim/sgsim/sgsim"
+)
+
+// config bounds a run.
+type config struct {
+	Rounds       int     // timing rounds; medians are reported
+	LinearBudget int     // rule checks per linear timing round
+	CheckBudget  int     // rule checks for the compiled/linear comparison
+	Flows        int     // generated flows per rule set
+	HitRate      float64 // share of generated flows that hit a rule
+	Seed         int64
+}
+
+var defaultConfig = config{
+	Rounds:       5,
+	LinearBudget: 20_000_000,
+	CheckBudget:  200_000_000,
+	Flows:        100_000,
+	HitRate:      0.75,
+	Seed:         1,
+}
+
+// input is one rule set to measure.
+type input struct {
+	Name       string
+	Source     string // "classbench" or "generated"
+	Semantics  sgsim.Semantics
+	Actions    string
+	Rules      []sgsim.Rule
+	RulesBytes int64
+	Flows      []sgsim.Flow // nil: generate with cfg.HitRate
+	ReadNS     int64        // files: reading and parsing the file
+	ParseNS    int64        // files: ReadNS plus conversion to sgsim rules
+	GenerateNS int64        // generated sets
+}
+
+// result is what the runner reports for one rule set.
+type result struct {
+	Name                string   `json:"name"`
+	Source              string   `json:"source"`
+	Semantics           string   `json:"semantics"`
+	Actions             string   `json:"actions,omitempty"`
+	Rules               int      `json:"rules"`
+	Flows               int      `json:"flows"`
+	HitRate             float64  `json:"hit_rate"`
+	ReadNS              int64    `json:"read_ns,omitempty"`
+	ParseNS             int64    `json:"parse_ns,omitempty"`
+	GenerateNS          int64    `json:"generate_ns,omitempty"`
+	CompileNS           int64    `json:"compile_ns"`
+	CompiledBytes       int64    `json:"compiled_bytes"`
+	StatsBytes          int64    `json:"stats_bytes"`
+	RulesBytes          int64    `json:"rules_bytes"`
+	BytesPerRule        float64  `json:"bytes_per_rule"`
+	IndexEntries        int      `json:"index_entries"`
+	IndexEntriesPerRule float64  `json:"index_entries_per_rule"`
+	Intervals           int      `json:"intervals"`
+	Scanned             int      `json:"scanned"`
+	LookupNS            float64  `json:"lookup_ns"`
+	LinearFlows         int      `json:"linear_flows"`
+	LinearLookupNS      float64  `json:"linear_lookup_ns"`
+	CompiledSameFlowsNS float64  `json:"compiled_lookup_ns_same_flows"`
+	Speedup             float64  `json:"speedup"`
+	AllocsPerLookup     float64  `json:"allocs_per_lookup"`
+	CheckedFlows        int      `json:"checked_flows"`
+	Mismatches          int      `json:"mismatches"`
+	MismatchExamples    []string `json:"mismatch_examples,omitempty"`
+}
+
+// maxExamples is how many mismatches a result spells out.
+const maxExamples = 10
+
+// heap returns the live heap after a full collection.
+func heap() int64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n == 0 {
+		return 0
+	}
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// sink keeps lookups from being optimised away.
+var sink int
+
+// timeLookups returns the ns per Check over flows, repeating the pass
+// until at least min has elapsed.
+func timeLookups(ev sgsim.Evaluator, flows []sgsim.Flow, min time.Duration) float64 {
+	n := 0
+	start := time.Now()
+	for {
+		for i := range flows {
+			if ev.Check(sgsim.Ingress, flows[i]).Rule != nil {
+				sink++
+			}
+		}
+		n += len(flows)
+		if el := time.Since(start); el >= min {
+			return float64(el.Nanoseconds()) / float64(n)
+		}
+	}
+}
+
+func same(a, b sgsim.Verdict) bool {
+	if a.Action != b.Action || (a.Rule == nil) != (b.Rule == nil) {
+		return false
+	}
+	return a.Rule == nil || a.Rule.ID == b.Rule.ID && a.Group == b.Group
+}
+
+// run compiles in, times lookups and compares the compiled classifier
+// with the linear evaluator.
+func run(in input, cfg config) (result, error) {
+	res := result{Name: in.Name, Source: in.Source, Semantics: in.Semantics.String(), Actions: in.Actions,
+		Rules: len(in.Rules), ReadNS: in.ReadNS, ParseNS: in.ParseNS, GenerateNS: in.GenerateNS, RulesBytes: in.RulesBytes}
+	groups := []sgsim.Group{{ID: in.Name, Rules: in.Rules}}
+
+	// Compile: memory from one compile measured alone, time as the median
+	// of several (fewer for big sets, whose compile dominates the run).
+	before := heap()
+	c, err := sgsim.Compile(in.Semantics, groups...)
+	if err != nil {
+		return res, err
+	}
+	res.CompiledBytes = heap() - before
+	runtime.KeepAlive(c)
+	st := c.Stats()
+	res.StatsBytes = int64(st.Bytes)
+	res.IndexEntries, res.Intervals, res.Scanned = st.IndexEntries, st.Intervals, st.Scanned
+	if n := len(in.Rules); n > 0 {
+		res.BytesPerRule = float64(res.CompiledBytes) / float64(n)
+		res.IndexEntriesPerRule = float64(st.IndexEntries) / float64(n)
+	}
+	compileRounds := cfg.Rounds
+	if len(in.Rules) > 200_000 {
+		compileRounds = min(compileRounds, 1)
+	} else if len(in.Rules) > 20_000 {
+		compileRounds = min(compileRounds, 3)
+	}
+	var cts []float64
+	for range max(compileRounds, 1) {
+		runtime.GC()
+		t0 := time.Now()
+		c2, err := sgsim.Compile(in.Semantics, groups...)
+		cts = append(cts, float64(time.Since(t0).Nanoseconds()))
+		if err != nil {
+			return res, err
+		}
+		runtime.KeepAlive(c2)
+	}
+	res.CompileNS = int64(median(cts))
+
+	lin, err := sgsim.NewLinear(in.Semantics, groups...)
+	if err != nil {
+		return res, err
+	}
+	flows := in.Flows
+	if flows == nil {
+		flows = gen.FlowsFor(cfg.Seed, in.Rules, cfg.Flows, cfg.HitRate, c)
+	}
+	res.Flows = len(flows)
+	if len(flows) == 0 {
+		return res, errors.New("no flows")
+	}
+	hits := 0
+	for _, f := range flows {
+		if c.Check(sgsim.Ingress, f).Rule != nil {
+			hits++
+		}
+	}
+	res.HitRate = float64(hits) / float64(len(flows))
+
+	perRule := max(len(in.Rules), 1)
+	nLin := min(len(flows), max(20, cfg.LinearBudget/perRule))
+	nCheck := min(len(flows), max(nLin, cfg.CheckBudget/perRule))
+	res.LinearFlows, res.CheckedFlows = nLin, nCheck
+
+	// Agreement first: a wrong classifier's timings mean nothing.
+	for i, f := range flows[:nCheck] {
+		a, b := c.Check(sgsim.Ingress, f), lin.Check(sgsim.Ingress, f)
+		if !same(a, b) {
+			res.Mismatches++
+			if len(res.MismatchExamples) < maxExamples {
+				res.MismatchExamples = append(res.MismatchExamples,
+					fmt.Sprintf("flow %d (%v): compiled %v; linear %v", i, f, a, b))
+			}
+		}
+	}
+
+	sub := flows[:nLin]
+	var lk, lks, ll []float64
+	for range max(cfg.Rounds, 1) {
+		lk = append(lk, timeLookups(c, flows, 20*time.Millisecond))
+		lks = append(lks, timeLookups(c, sub, 20*time.Millisecond))
+		ll = append(ll, timeLookups(lin, sub, 0))
+	}
+	res.LookupNS, res.CompiledSameFlowsNS, res.LinearLookupNS = median(lk), median(lks), median(ll)
+	if res.CompiledSameFlowsNS > 0 {
+		res.Speedup = res.LinearLookupNS / res.CompiledSameFlowsNS
+	}
+	i := 0
+	res.AllocsPerLookup = testing.AllocsPerRun(1000, func() {
+		c.Check(sgsim.Ingress, flows[i%len(flows)])
+		i++
+	})
+	return res, nil
+}
+
+// readClassBench reads a filter set and, when trace is not empty, its
+// trace.
+func readClassBench(file, trace string, acts classbench.Actions) (input, error) {
+	in := input{Name: filepath.Base(file), Source: "classbench", Semantics: sgsim.FirstMatch, Actions: acts.String()}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return in, err
+	}
+	// Parse time: the median of three reads of the file (already in
+	// memory, so disk speed is out of it) plus conversion to rules.
+	var reads, parses []float64
+	var fs []classbench.Filter
+	for range 3 {
+		runtime.GC()
+		t0 := time.Now()
+		fs, err = classbench.ReadFilters(strings.NewReader(string(data)))
+		t1 := time.Now()
+		if err != nil {
+			return in, fmt.Errorf("%s: %w", file, err)
+		}
+		rs := classbench.ToRulesFrom(in.Name, fs, acts)
+		t2 := time.Now()
+		reads = append(reads, float64(t1.Sub(t0).Nanoseconds()))
+		parses = append(parses, float64(t2.Sub(t0).Nanoseconds()))
+		runtime.KeepAlive(rs)
+	}
+	in.ReadNS, in.ParseNS = int64(median(reads)), int64(median(parses))
+	if bad := classbench.Inexpressible(fs); len(bad) > 0 {
+		return in, fmt.Errorf("%s: %d filters have any protocol with narrowed ports, which sgsim rules cannot express (first at line %d)",
+			file, len(bad), fs[bad[0]].Line)
+	}
+	before := heap()
+	in.Rules = classbench.ToRulesFrom(in.Name, fs, acts)
+	in.RulesBytes = heap() - before
+	if trace != "" {
+		tf, err := os.Open(trace)
+		if err != nil {
+			return in, err
+		}
+		defer tf.Close()
+		hs, err := classbench.ReadTrace(tf)
+		if err != nil {
+			return in, fmt.Errorf("%s: %w", trace, err)
+		}
+		in.Flows = make([]sgsim.Flow, len(hs))
+		for i, h := range hs {
+			in.Flows[i] = classbench.ToFlow(h)
+		}
+		in.Name += "+trace"
+	}
+	return in, nil
+}
+
+func generated(shape gen.Shape, n int, seed int64) input {
+	in := input{Name: fmt.Sprintf("gen-%s-%s", shape.Name, size(n)), Source: "generated", Semantics: shape.Semantics}
+	before := heap()
+	t0 := time.Now()
+	in.Rules = gen.Rules(seed, n, shape)
+	in.GenerateNS = time.Since(t0).Nanoseconds()
+	in.RulesBytes = heap() - before
+	return in
+}
+
+func size(n int) string {
+	switch {
+	case n >= 1_000_000 && n%1_000_000 == 0:
+		return strconv.Itoa(n/1_000_000) + "M"
+	case n >= 1000 && n%1000 == 0:
+		return strconv.Itoa(n/1000) + "K"
+	}
+	return strconv.Itoa(n)
+}
+
+func dur(ns int64) string {
+	if ns == 0 {
+		return "-"
+	}
+	d := time.Duration(ns)
+	switch {
+	case d >= time.Second:
+		return fmt.Sprintf("%.2fs", d.Seconds())
+	case d >= time.Millisecond:
+		return fmt.Sprintf("%.1fms", float64(d)/1e6)
+	}
+	return fmt.Sprintf("%.0fµs", float64(d)/1e3)
+}
+
+func mb(b int64) string { return fmt.Sprintf("%.1f", float64(b)/(1<<20)) }
+
+func nsop(x float64) string {
+	switch {
+	case x >= 1e6:
+		return fmt.Sprintf("%.2fms", x/1e6)
+	case x >= 1e4:
+		return fmt.Sprintf("%.1fµs", x/1e3)
+	}
+	return fmt.Sprintf("%.0f", x)
+}
+
+const tableHeader = "set\trules\tparse\tcompile\tcompiled MB\tB/rule\trules MB\tentries/rule\thit\tlookup ns\tlinear ns\tlinear flows\tspeedup\tallocs\tmismatches"
+
+func tableRow(r result) string {
+	parse := dur(r.ParseNS)
+	if r.Source == "generated" {
+		parse = "(gen " + dur(r.GenerateNS) + ")"
+	}
+	return fmt.Sprintf("%s\t%d\t%s\t%s\t%s\t%.0f\t%s\t%.2f\t%.2f\t%s\t%s\t%d\t%.0fx\t%g\t%d",
+		r.Name, r.Rules, parse, dur(r.CompileNS), mb(r.CompiledBytes), r.BytesPerRule, mb(r.RulesBytes),
+		r.IndexEntriesPerRule, r.HitRate, nsop(r.LookupNS), nsop(r.LinearLookupNS), r.LinearFlows, r.Speedup,
+		r.AllocsPerLookup, r.Mismatches)
+}
+
+// main parses flags and runs; see the package doc.
+func main() {
+	os.Exit(mainErr(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func mainErr(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fl.SetOutput(io.Discard)
+	cfg := defaultConfig
+	cbFile := fl.String("classbench", "", "ClassBench filter set to run instead of the generated suite")
+	trace := fl.String("trace", "", "ClassBench trace for -classbench (default: generated flows)")
+	actions := fl.String("actions", "allow", "actions of ClassBench filters: allow or alternate")
+	format := fl.String("format", "text", "output: text (a table) or json (one object per line and rule set)")
+	sizes := fl.String("sizes", "1000,10000,100000", "generated rule set sizes, comma-separated")
+	shapes := fl.String("shapes", "sg,acl", "generated shapes: sg, acl")
+	fl.IntVar(&cfg.Rounds, "rounds", cfg.Rounds, "timing rounds (medians are reported)")
+	fl.IntVar(&cfg.LinearBudget, "linear-budget", cfg.LinearBudget, "rule checks per linear timing round")
+	fl.IntVar(&cfg.CheckBudget, "check-budget", cfg.CheckBudget, "rule checks for comparing compiled and linear")
+	fl.IntVar(&cfg.Flows, "flows", cfg.Flows, "generated flows per rule set")
+	fl.Float64Var(&cfg.HitRate, "hit", cfg.HitRate, "share of generated flows that hit a rule")
+	fl.Int64Var(&cfg.Seed, "seed", cfg.Seed, "generator seed")
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "bench: "+format+"\n", a...)
+		return 2
+	}
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fl.SetOutput(stderr)
+			fmt.Fprintln(stderr, "usage: bench [-classbench FILE [-trace FILE] [-actions allow|alternate]] [-sizes N,...] [-shapes sg,acl] [-format text|json]")
+			fl.PrintDefaults()
+			return 0
+		}
+		return fail("%v", err)
+	}
+	if fl.NArg() > 0 {
+		return fail("unexpected argument %q", fl.Arg(0))
+	}
+	acts, err := classbench.ParseActions(*actions)
+	if err != nil {
+		return fail("-actions %q: want allow or alternate", *actions)
+	}
+	if *format != "text" && *format != "json" {
+		return fail("-format %q: want text or json", *format)
+	}
+	if *trace != "" && *cbFile == "" {
+		return fail("-trace needs -classbench")
+	}
+	if cfg.Rounds < 1 || cfg.Flows < 1 || cfg.LinearBudget < 1 || cfg.CheckBudget < 1 || !(cfg.HitRate >= 0 && cfg.HitRate <= 1) {
+		return fail("-rounds, -flows and the budgets must be positive and -hit in 0..1")
+	}
+
+	// Inputs are built lazily, one at a time, so that a 1M-rule set is
+	// freed before the next is generated.
+	var makers []func() (input, error)
+	if *cbFile != "" {
+		makers = append(makers, func() (input, error) { return readClassBench(*cbFile, *trace, acts) })
+	} else {
+		var ns []int
+		for _, s := range strings.Split(*sizes, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || n < 1 {
+				return fail("-sizes: %q is not a positive number", s)
+			}
+			ns = append(ns, n)
+		}
+		var shs []gen.Shape
+		for _, s := range strings.Split(*shapes, ",") {
+			switch strings.TrimSpace(s) {
+			case "sg":
+				shs = append(shs, gen.SecurityGroup)
+			case "acl":
+				shs = append(shs, gen.NetworkACL)
+			default:
+				return fail("-shapes: unknown shape %q (want sg or acl)", s)
+			}
+		}
+		for _, n := range ns {
+			for _, sh := range shs {
+				makers = append(makers, func() (input, error) { return generated(sh, n, cfg.Seed), nil })
+			}
+		}
+	}
+
+	var tw *tabwriter.Writer
+	if *format == "text" {
+		tw = tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, tableHeader+"\t")
+	}
+	enc := json.NewEncoder(stdout)
+	bad := 0
+	for _, mk := range makers {
+		in, err := mk()
+		if err != nil {
+			if tw != nil {
+				tw.Flush()
+			}
+			return fail("%v", err)
+		}
+		res, err := run(in, cfg)
+		if err != nil {
+			if tw != nil {
+				tw.Flush()
+			}
+			return fail("%s: %v", in.Name, err)
+		}
+		if tw != nil {
+			// The table is aligned when flushed, at the end.
+			fmt.Fprintln(tw, tableRow(res)+"\t")
+		} else if err := enc.Encode(res); err != nil {
+			return fail("%v", err)
+		}
+		for _, m := range res.MismatchExamples {
+			fmt.Fprintf(stderr, "bench: %s: MISMATCH %s\n", res.Name, m)
+		}
+		if res.Mismatches > 0 {
+			fmt.Fprintf(stderr, "bench: %s: %d of %d flows checked differ between compiled and linear: classifier bug\n",
+				res.Name, res.Mismatches, res.CheckedFlows)
+			bad++
+		}
+	}
+	if tw != nil {
+		tw.Flush()
+	}
+	if bad > 0 {
+		return 1
+	}
+	return 0
+}
