@@ -1,0 +1,262 @@
+package terraform
+
+import (
+	"net/netip"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/sgsim/sgsim/sgsim"
+)
+
+func pfx(s string) sgsim.Addrs { return sgsim.PrefixAddrs(netip.MustParsePrefix(s)) }
+
+func org(vendor, doc, record, path string) sgsim.Origin {
+	return sgsim.Origin{Vendor: vendor, Document: doc, Record: record, Path: path}
+}
+
+// testdata/plan.json is written by hand from the attribute names in the
+// providers' registry documentation and from Terraform's JSON Output Format
+// page, shaped like `terraform show -json` of a saved plan; it is not the
+// output of a real run. It has a nested module (module.net.module.edge),
+// groups created in the same plan (security group ids unknown until
+// apply), an unknown remote group, an unknown Tencent cidr_block, and
+// Optional+Computed Huawei attributes that the configuration does not set.
+func TestReadPlan(t *testing.T) {
+	f, err := os.Open("testdata/plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := ReadPlan(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const d = "terraform plan"
+	edge := "module.net.module.edge.tencentcloud_security_group_rule_set.base"
+	want := &Plan{
+		Huawei: Vendor{Provider: "huaweicloud", Semantics: sgsim.Huawei, Groups: []sgsim.Group{
+			{ID: "huaweicloud_networking_secgroup.cce_node", Rules: []sgsim.Rule{
+				// action, priority and ports are unknown but not configured:
+				// defaults allow, 1, and port_range_min/max.
+				{Action: sgsim.Allow, Priority: 1, Family: sgsim.IPv4, Protocol: sgsim.TCP, Src: pfx("192.168.0.0/16"),
+					DstPorts: sgsim.Ports{sgsim.Port(22)}, Origin: org("huawei", d, "", "huaweicloud_networking_secgroup_rule.ssh")},
+				// from_master is left out: its remote_group_id is unknown.
+			}},
+			{ID: "0b1d1d6e-4c3a-4b6f-9d0e-2f4a5b6c7d8e", Rules: []sgsim.Rule{
+				{Action: sgsim.Deny, Priority: 1, Family: sgsim.IPv4, Protocol: sgsim.TCP, Src: pfx("0.0.0.0/0"),
+					DstPorts: sgsim.Ports{sgsim.Port(23), sgsim.Port(2323)}, Origin: org("huawei", d, "", "huaweicloud_networking_secgroup_rule.deny_telnet")},
+			}},
+		}},
+		Alibaba: Vendor{Provider: "alicloud", Semantics: sgsim.Alibaba, Groups: []sgsim.Group{
+			{ID: "sg-bp1fg655nh68xyz9i4a3", Rules: []sgsim.Rule{
+				{Action: sgsim.Allow, Priority: 1, Family: sgsim.IPv4, Protocol: sgsim.TCP, Src: pfx("172.16.0.0/12"),
+					DstPorts: sgsim.Ports{sgsim.Port(22)}, Origin: org("alibaba", d, "", "module.net.alicloud_security_group_rule.ssh")},
+				{Action: sgsim.Deny, Priority: 100, Family: sgsim.IPv4, Src: pfx("0.0.0.0/0"),
+					Origin: org("alibaba", d, "", "module.net.alicloud_security_group_rule.drop_rest")},
+			}},
+		}},
+		Tencent: Vendor{Provider: "tencentcloud", Semantics: sgsim.Tencent, Groups: []sgsim.Group{
+			{ID: "sg-ohkzbx7r", Rules: []sgsim.Rule{
+				{Action: sgsim.Allow, Priority: 0, Family: sgsim.IPv4, Protocol: sgsim.TCP, Src: pfx("10.0.0.0/22"),
+					DstPorts: sgsim.Ports{{First: 80, Last: 90}}, Origin: org("tencent", d, "", edge+".ingress[0]")},
+				// ingress[1] is left out (cidr_block unknown); the others keep their list positions.
+				{Action: sgsim.Deny, Priority: 2, Protocol: sgsim.TCP, RemoteGroup: "sg-relative1",
+					DstPorts: sgsim.Ports{sgsim.Port(80)}, Origin: org("tencent", d, "", edge+".ingress[2]")},
+				{Action: sgsim.Allow, Priority: 3, Family: sgsim.IPv4, Src: pfx("172.18.1.2/32"), Origin: org("tencent", d, "", edge+".ingress[3]")},
+				{Direction: sgsim.Egress, Action: sgsim.Deny, RemoteList: "ipm-2uw6ujo3", Origin: org("tencent", d, "", edge+".egress[0]")},
+			}},
+		}},
+		AWS: Vendor{Provider: "aws", Semantics: sgsim.Union, Groups: []sgsim.Group{
+			{ID: "aws_security_group.web", Name: "web", Rules: []sgsim.Rule{
+				{Action: sgsim.Allow, Family: sgsim.IPv4, Protocol: sgsim.TCP, Src: pfx("10.0.0.0/16"),
+					DstPorts: sgsim.Ports{sgsim.Port(443)}, Origin: org("aws", d, "", "aws_security_group.web.ingress[0]")},
+				{Action: sgsim.Allow, Protocol: sgsim.ICMP, ICMP: sgsim.ICMPType(8), RemoteGroup: "aws_security_group.web",
+					Origin: org("aws", d, "", "aws_security_group.web.ingress[1]")},
+				{Direction: sgsim.Egress, Action: sgsim.Allow, Family: sgsim.IPv4, Dst: pfx("0.0.0.0/0"), Origin: org("aws", d, "", "aws_security_group.web.egress[0]")},
+				{Direction: sgsim.Egress, Action: sgsim.Allow, Family: sgsim.IPv6, Dst: pfx("::/0"), Origin: org("aws", d, "", "aws_security_group.web.egress[0]")},
+				{Action: sgsim.Allow, Family: sgsim.IPv6, Protocol: sgsim.TCP, Src: pfx("2001:db8:100::/56"),
+					DstPorts: sgsim.Ports{sgsim.Port(8443)}, Origin: org("aws", d, "", "aws_vpc_security_group_ingress_rule.admin[0]")},
+			}},
+		}},
+		Unknown: []Unknown{
+			{"huaweicloud_networking_secgroup_rule.ssh", "security_group_id"},
+			{"huaweicloud_networking_secgroup_rule.from_master", "security_group_id"},
+			{"huaweicloud_networking_secgroup_rule.from_master", "remote_group_id"},
+			{"aws_security_group.web", "id"},
+			{"aws_vpc_security_group_ingress_rule.admin[0]", "security_group_id"},
+			{edge, "ingress[1].cidr_block"},
+		},
+		AddressKeys: []string{"huaweicloud_networking_secgroup.cce_node", "aws_security_group.web"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("plan differs (-want +got):\n%s", diff)
+	}
+	// Every family compiles under its semantics once references are set
+	// aside: what ReadPlan returns is valid.
+	for _, v := range got.Vendors() {
+		for _, g := range v.Groups {
+			for _, r := range g.Rules {
+				if err := r.Validate(); err != nil {
+					t.Errorf("%s %s: %v", v.Provider, g.ID, err)
+				}
+			}
+		}
+	}
+}
+
+// A state (terraform show -json of terraform.tfstate) has "values" and no
+// unknowns. Written from the same documented attribute names.
+func TestReadState(t *testing.T) {
+	const state = `{
+  "format_version": "1.0",
+  "terraform_version": "1.9.5",
+  "values": {
+    "root_module": {
+      "resources": [
+        {"address": "data.huaweicloud_networking_secgroup.x", "mode": "data", "type": "huaweicloud_networking_secgroup_rule", "name": "x", "values": {"direction": "sideways"}},
+        {"address": "aws_security_group_rule.egress_dns", "mode": "managed", "type": "aws_security_group_rule", "name": "egress_dns",
+         "values": {"cidr_blocks": ["10.0.0.2/32"], "description": "", "from_port": 53, "id": "sgrule-1234", "ipv6_cidr_blocks": null,
+                    "prefix_list_ids": [], "protocol": "udp", "security_group_id": "sg-0123", "self": false,
+                    "source_security_group_id": null, "to_port": 53, "type": "egress"}},
+        {"address": "aws_security_group_rule.from_lb", "mode": "managed", "type": "aws_security_group_rule", "name": "from_lb",
+         "values": {"cidr_blocks": null, "from_port": 0, "protocol": "-1", "security_group_id": "sg-0123", "self": false,
+                    "source_security_group_id": "sg-0lb", "to_port": 65535, "type": "ingress"}},
+        {"address": "huaweicloud_networking_secgroup_rule.icmp", "mode": "managed", "type": "huaweicloud_networking_secgroup_rule", "name": "icmp",
+         "values": {"id": "7c1f0e8a", "action": "allow", "direction": "ingress", "ethertype": "IPv4", "ports": "", "port_range_min": 8, "port_range_max": 0,
+                    "priority": 5, "protocol": "icmp", "remote_address_group_id": "", "remote_group_id": "", "remote_ip_prefix": "", "security_group_id": "sg-hw"}}
+      ]
+    }
+  }
+}`
+	got, err := ReadPlan(strings.NewReader(state))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const d = "terraform state"
+	want := &Plan{
+		State: true,
+		Huawei: Vendor{Provider: "huaweicloud", Semantics: sgsim.Huawei, Groups: []sgsim.Group{{ID: "sg-hw", Rules: []sgsim.Rule{
+			{ID: "7c1f0e8a", Action: sgsim.Allow, Priority: 5, Family: sgsim.IPv4, Protocol: sgsim.ICMP, ICMP: sgsim.ICMPType(8),
+				Origin: org("huawei", d, "7c1f0e8a", "huaweicloud_networking_secgroup_rule.icmp")},
+		}}}},
+		Alibaba: Vendor{Provider: "alicloud", Semantics: sgsim.Alibaba},
+		Tencent: Vendor{Provider: "tencentcloud", Semantics: sgsim.Tencent},
+		AWS: Vendor{Provider: "aws", Semantics: sgsim.Union, Groups: []sgsim.Group{{ID: "sg-0123", Rules: []sgsim.Rule{
+			{Direction: sgsim.Egress, Action: sgsim.Allow, Family: sgsim.IPv4, Protocol: sgsim.UDP, Dst: pfx("10.0.0.2/32"),
+				DstPorts: sgsim.Ports{sgsim.Port(53)}, Origin: org("aws", d, "", "aws_security_group_rule.egress_dns")},
+			{Action: sgsim.Allow, RemoteGroup: "sg-0lb", Origin: org("aws", d, "", "aws_security_group_rule.from_lb")},
+		}}}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("plan differs (-want +got):\n%s", diff)
+	}
+}
+
+// res wraps one resource's values in a minimal state document.
+func res(typ, values string) string {
+	return `{"values":{"root_module":{"child_modules":[{"address":"module.net","resources":[{"address":"module.net.` + typ + `.r","mode":"managed","type":"` + typ + `","name":"r","values":` + values + `}]}]}}}`
+}
+
+func TestReadPlanErrors(t *testing.T) {
+	const hw = "huaweicloud_networking_secgroup_rule"
+	const ali = "alicloud_security_group_rule"
+	const tc = "tencentcloud_security_group_rule_set"
+	for _, c := range []struct {
+		name, in, want string
+	}{
+		{"empty", ``, `terraform: (document): empty input`},
+		{"not json", `planned_values`, `terraform: (document): not JSON: invalid character 'p' looking for beginning of value at byte 1`},
+		{"truncated", `{"planned_values":{"root_module":{"resources":[`, `terraform: (document): not JSON: truncated`},
+		{"trailing", `{"values":{}} x`, `terraform: (document): trailing data after the JSON document at byte 13`},
+		{"not terraform", `{"SecurityGroupRules":[]}`, `terraform: (document): neither planned_values nor values: not the output of terraform show -json`},
+		{"format version", `{"format_version":"2.0","values":{}}`, `terraform: format_version: "2.0": unsupported major version (want 0.x or 1.x)`},
+		{"resources not a list", `{"values":{"root_module":{"resources":{}}}}`, `terraform: values.root_module.resources: object: wrong JSON type`},
+		{"huawei bad prefix", res(hw, `{"security_group_id":"sg","direction":"ingress","ethertype":"IPv4","remote_ip_prefix":"10.0.0.0/33"}`),
+			`terraform: module.net.huaweicloud_networking_secgroup_rule.r.remote_ip_prefix: "10.0.0.0/33": not a CIDR block: prefix length out of range`},
+		{"huawei v6 prefix in v4 rule", res(hw, `{"security_group_id":"sg","direction":"ingress","ethertype":"IPv4","remote_ip_prefix":"::/0"}`),
+			`terraform: module.net.huaweicloud_networking_secgroup_rule.r.remote_ip_prefix: "::/0": not an IPv4 CIDR block`},
+		{"huawei unknown direction", res(hw, `{"security_group_id":"sg","direction":"inbound","ethertype":"IPv4"}`),
+			`terraform: module.net.huaweicloud_networking_secgroup_rule.r.direction: "inbound": want ingress or egress`},
+		{"huawei unknown protocol", res(hw, `{"security_group_id":"sg","direction":"ingress","ethertype":"IPv4","protocol":"sctp-ish"}`),
+			`terraform: module.net.huaweicloud_networking_secgroup_rule.r.protocol: "sctp-ish": unknown protocol: want tcp, udp, icmp, icmpv6, a number 0-255 or empty for any`},
+		{"huawei ports on icmp", res(hw, `{"security_group_id":"sg","direction":"ingress","ethertype":"IPv4","protocol":"icmp","ports":"80"}`),
+			`terraform: module.net.huaweicloud_networking_secgroup_rule.r.ports: "80": protocol icmp has no ports`},
+		{"huawei ports on any", res(hw, `{"security_group_id":"sg","direction":"ingress","ethertype":"IPv4","port_range_min":22,"port_range_max":22}`),
+			`terraform: module.net.huaweicloud_networking_secgroup_rule.r.port_range_min: 22: protocol any has no ports`},
+		{"huawei two remotes", res(hw, `{"security_group_id":"sg","direction":"ingress","ethertype":"IPv4","remote_ip_prefix":"10.0.0.0/8","remote_group_id":"sg-2"}`),
+			`terraform: module.net.huaweicloud_networking_secgroup_rule.r: two remotes (remote_ip_prefix "10.0.0.0/8", remote_group_id "sg-2"); a rule has at most one`},
+		{"huawei priority", res(hw, `{"security_group_id":"sg","direction":"ingress","ethertype":"IPv4","priority":101}`),
+			`terraform: module.net.huaweicloud_networking_secgroup_rule.r.priority: 101: out of range 1-100`},
+		{"huawei action", res(hw, `{"security_group_id":"sg","direction":"ingress","ethertype":"IPv4","action":"reject"}`),
+			`terraform: module.net.huaweicloud_networking_secgroup_rule.r.action: "reject": want allow or deny`},
+		{"huawei no group", res(hw, `{"direction":"ingress","ethertype":"IPv4"}`),
+			`terraform: module.net.huaweicloud_networking_secgroup_rule.r.security_group_id: "": missing or empty`},
+		{"huawei port wrong type", res(hw, `{"security_group_id":"sg","direction":"ingress","ethertype":"IPv4","protocol":"tcp","port_range_min":"22"}`),
+			`terraform: module.net.huaweicloud_networking_secgroup_rule.r.port_range_min: "22": want a number`},
+		{"alibaba port out of range", res(ali, `{"security_group_id":"sg","type":"ingress","ip_protocol":"tcp","port_range":"1/70000","cidr_ip":"10.0.0.0/8"}`),
+			`terraform: module.net.alicloud_security_group_rule.r.port_range: "1/70000": port out of range 1-65535`},
+		{"alibaba ports on icmp", res(ali, `{"security_group_id":"sg","type":"ingress","ip_protocol":"icmp","port_range":"1/2","cidr_ip":"10.0.0.0/8"}`),
+			`terraform: module.net.alicloud_security_group_rule.r.port_range: "1/2": protocol icmp has no ports (want -1/-1)`},
+		{"alibaba policy", res(ali, `{"security_group_id":"sg","type":"ingress","ip_protocol":"all","policy":"allow","cidr_ip":"10.0.0.0/8"}`),
+			`terraform: module.net.alicloud_security_group_rule.r.policy: "allow": want accept or drop`},
+		{"alibaba nic type", res(ali, `{"security_group_id":"sg","type":"ingress","ip_protocol":"all","nic_type":"public","cidr_ip":"10.0.0.0/8"}`),
+			`terraform: module.net.alicloud_security_group_rule.r.nic_type: "public": want internet or intranet`},
+		{"alibaba two remotes", res(ali, `{"security_group_id":"sg","type":"ingress","ip_protocol":"all","cidr_ip":"10.0.0.0/8","source_security_group_id":"sg-2"}`),
+			`terraform: module.net.alicloud_security_group_rule.r: two remotes (cidr_ip "10.0.0.0/8", source_security_group_id "sg-2"); a rule has at most one`},
+		{"alibaba no remote", res(ali, `{"security_group_id":"sg","type":"ingress","ip_protocol":"all"}`),
+			`terraform: module.net.alicloud_security_group_rule.r.cidr_ip: no remote: want one of cidr_ip, ipv6_cidr_ip, source_security_group_id, prefix_list_id`},
+		{"alibaba bad cidr", res(ali, `{"security_group_id":"sg","type":"ingress","ip_protocol":"all","cidr_ip":"10.0.0.256/8"}`),
+			`terraform: module.net.alicloud_security_group_rule.r.cidr_ip: "10.0.0.256/8": not a CIDR block: ParseAddr("10.0.0.256"): IPv4 field has value >255`},
+		{"tencent action", res(tc, `{"security_group_id":"sg","ingress":[{"action":"ACCEPT","cidr_block":"10.0.0.0/8"},{"action":"PERMIT","cidr_block":"10.0.0.0/8"}]}`),
+			`terraform: module.net.tencentcloud_security_group_rule_set.r.ingress[1].action: "PERMIT": want ACCEPT or DROP`},
+		{"tencent port on icmp", res(tc, `{"security_group_id":"sg","egress":[{"action":"ACCEPT","protocol":"ICMP","port":"80","cidr_block":"10.0.0.0/8"}]}`),
+			`terraform: module.net.tencentcloud_security_group_rule_set.r.egress[0].port: "80": protocol icmp has no ports (want ALL)`},
+		{"tencent two remotes", res(tc, `{"security_group_id":"sg","ingress":[{"action":"ACCEPT","cidr_block":"10.0.0.0/8","address_template_id":"ipm-1"}]}`),
+			`terraform: module.net.tencentcloud_security_group_rule_set.r.ingress[0]: two remotes (cidr_block "10.0.0.0/8", address_template_id "ipm-1"); a rule has at most one`},
+		{"tencent service template", res(tc, `{"security_group_id":"sg","ingress":[{"action":"ACCEPT","cidr_block":"10.0.0.0/8","service_template_id":"ppm-1"}]}`),
+			`terraform: module.net.tencentcloud_security_group_rule_set.r.ingress[0].service_template_id: "ppm-1": service templates are not supported; give protocol and port`},
+		{"tencent protocol number", res(tc, `{"security_group_id":"sg","ingress":[{"action":"ACCEPT","cidr_block":"10.0.0.0/8","protocol":"6"}]}`),
+			`terraform: module.net.tencentcloud_security_group_rule_set.r.ingress[0].protocol: "6": unknown protocol: want TCP, UDP, ICMP, ICMPv6, GRE or ALL`},
+		{"aws port out of range", res("aws_security_group_rule", `{"security_group_id":"sg","type":"ingress","protocol":"tcp","from_port":70000,"to_port":70000,"cidr_blocks":["10.0.0.0/8"]}`),
+			`terraform: module.net.aws_security_group_rule.r.from_port: 70000: out of range 0-65535`},
+		{"aws host bits", res("aws_security_group_rule", `{"security_group_id":"sg","type":"ingress","protocol":"tcp","from_port":22,"to_port":22,"cidr_blocks":["10.0.0.1/8"]}`),
+			`terraform: module.net.aws_security_group_rule.r.cidr_blocks[0]: "10.0.0.1/8": host bits set; did you mean 10.0.0.0/8?`},
+		{"aws ports on gre", res("aws_security_group_rule", `{"security_group_id":"sg","type":"ingress","protocol":"47","from_port":1,"to_port":2,"cidr_blocks":["10.0.0.0/8"]}`),
+			`terraform: module.net.aws_security_group_rule.r.from_port: 1: protocol gre has no ports (want 0 or -1 in both)`},
+		{"aws self and group", res("aws_security_group_rule", `{"security_group_id":"sg","type":"ingress","protocol":"-1","from_port":0,"to_port":0,"self":true,"source_security_group_id":"sg-2"}`),
+			`terraform: module.net.aws_security_group_rule.r.source_security_group_id: "sg-2": self and source_security_group_id on one rule; a rule has at most one`},
+		{"aws no source", res("aws_security_group_rule", `{"security_group_id":"sg","type":"egress","protocol":"-1","from_port":0,"to_port":0}`),
+			`terraform: module.net.aws_security_group_rule.r: no source: want cidr_blocks, ipv6_cidr_blocks, prefix_list_ids, source_security_group_id or self`},
+		{"aws vpc two remotes", res("aws_vpc_security_group_egress_rule", `{"security_group_id":"sg","ip_protocol":"-1","cidr_ipv4":"10.0.0.0/8","prefix_list_id":"pl-1"}`),
+			`terraform: module.net.aws_vpc_security_group_egress_rule.r: two remotes (cidr_ipv4 "10.0.0.0/8", prefix_list_id "pl-1"); a rule has at most one`},
+		{"aws vpc icmp v6 block", res("aws_vpc_security_group_ingress_rule", `{"security_group_id":"sg","ip_protocol":"icmp","from_port":8,"to_port":-1,"cidr_ipv6":"::/0"}`),
+			`terraform: module.net.aws_vpc_security_group_ingress_rule.r: protocol "icmp": ICMP in an IPv6 rule; use icmpv6`},
+		{"aws group block not object", res("aws_security_group", `{"id":"sg","ingress":[1]}`),
+			`terraform: module.net.aws_security_group.r.ingress[0]: 1: want an object`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := ReadPlan(strings.NewReader(c.in))
+			if err == nil {
+				t.Fatalf("no error; plan %+v", p)
+			}
+			if err.Error() != c.want {
+				t.Fatalf("error\n got %s\nwant %s", err, c.want)
+			}
+		})
+	}
+}
+
+func TestStripKeys(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                                   "",
+		"module.net":                         "module.net",
+		"module.net[0].module.edge":          "module.net.module.edge",
+		`module.net["a]b"].module.edge["x"]`: "module.net.module.edge",
+	} {
+		if got := stripKeys(in); got != want {
+			t.Errorf("stripKeys(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
