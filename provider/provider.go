@@ -17,8 +17,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/sgsim/sgsim/sgsim"
 	"github.com/sgsim/sgsim/provider/internal/seed"
+	"github.com/sgsim/sgsim/sgsim"
 )
 
 // Kind tells where a required flow comes from.

@@ -183,7 +183,9 @@ type Profile struct {
 }
 
 // Name returns the profile's name, e.g. "cce-vpc/newer".
-func (p *Profile) Name() string { return "cce-" + p.Cluster.Model.String() + "/" + p.Cluster.Revision.String() }
+func (p *Profile) Name() string {
+	return "cce-" + p.Cluster.Model.String() + "/" + p.Cluster.Revision.String()
+}
 
 func (c Cluster) tables() []string {
 	switch c.Model {
