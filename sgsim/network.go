@@ -14,8 +14,8 @@ import (
 // security groups in attachment order.
 type Endpoint struct {
 	Name   string
-	Addrs  Addrs    // must be concrete (not any) and non-empty
-	Subnet string   // name of its subnet, or "" when no subnet ACL applies
+	Addrs  Addrs  // must be concrete (not any) and non-empty
+	Subnet string // name of its subnet, or "" when no subnet ACL applies
 	// Groups are security group IDs in attachment order. An endpoint
 	// with no groups has no security-group hop: use it for addresses no
 	// group guards, such as a load balancer's or the internet.

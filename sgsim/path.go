@@ -11,13 +11,13 @@ type Hop uint8
 // Hops in path order. The reply hops exist only for stateless network
 // ACLs: security groups and stateful ACLs let replies through.
 const (
-	NoHop        Hop = iota
-	SrcEgress        // the source endpoint's security groups, egress rules
-	SrcACLOut        // the source subnet's network ACL, outbound rules
-	DstACLIn         // the destination subnet's network ACL, inbound rules
-	DstIngress       // the destination endpoint's security groups, ingress rules
-	ReplyDstACLOut   // the reply leaving the destination subnet (stateless ACL)
-	ReplySrcACLIn    // the reply entering the source subnet (stateless ACL)
+	NoHop          Hop = iota
+	SrcEgress          // the source endpoint's security groups, egress rules
+	SrcACLOut          // the source subnet's network ACL, outbound rules
+	DstACLIn           // the destination subnet's network ACL, inbound rules
+	DstIngress         // the destination endpoint's security groups, ingress rules
+	ReplyDstACLOut     // the reply leaving the destination subnet (stateless ACL)
+	ReplySrcACLIn      // the reply entering the source subnet (stateless ACL)
 )
 
 var hopNames = [...]string{"none", "source egress", "source subnet ACL outbound", "destination subnet ACL inbound",
