@@ -1,0 +1,704 @@
+package tencent
+
+// Reading and writing Tencent Cloud VPC security group policy exports.
+//
+// ReadPolicies reads the response of the VPC DescribeSecurityGroupPolicies
+// operation (API version 2017-03-12):
+//
+//	{"Response": {"SecurityGroupPolicySet": {"Version": "12",
+//	  "Ingress": [{"PolicyIndex": 0, "Protocol": "TCP", "Port": "22",
+//	    "ServiceTemplate": {"ServiceId": "", "ServiceGroupId": ""},
+//	    "CidrBlock": "0.0.0.0/0", "Ipv6CidrBlock": "", "SecurityGroupId": "",
+//	    "AddressTemplate": {"AddressId": "", "AddressGroupId": ""},
+//	    "Action": "ACCEPT", "PolicyDescription": "...",
+//	    "ModifyTime": "..."}, ...],
+//	  "Egress": [...]}, "RequestId": "..."}}
+//
+// The request's SecurityGroupId is not in the response, so the caller
+// passes it. The "Response" wrapper may be left out (as tccli prints the
+// body). WritePolicies renders a group back.
+//
+// Field names used, and where they were confirmed: the SecurityGroupPolicy
+// and SecurityGroupPolicySet models of tencentcloud-sdk-go
+// (tencentcloud/vpc/v20170312/models.go: PolicyIndex, Protocol, Port,
+// ServiceTemplate{ServiceId, ServiceGroupId}, CidrBlock, Ipv6CidrBlock,
+// SecurityGroupId, AddressTemplate{AddressId, AddressGroupId}, Action,
+// PolicyDescription, ModifyTime; Version, Egress, Ingress) and the
+// DescribeSecurityGroupPolicies, CreateSecurityGroupPolicies and
+// ModifySecurityGroupPolicies pages (Protocol TCP, UDP, ICMP, ICMPV6, GRE,
+// ALL; Port "80", "8000-8010", "80,443" or ALL, for TCP and UDP only;
+// source fields mutually exclusive).
+//
+// Decisions and what is unconfirmed:
+//   - Protocol is matched in any case; Port "", "ALL" and "all" mean every
+//     port (and are the only values for ICMP, ICMPv6, GRE and ALL); ports
+//     are 1-65535.
+//   - PolicyIndex is the rule's Priority: the policy list order of
+//     sgsim.Tencent, per direction, 0 first. A missing PolicyIndex takes
+//     the record's position in its list (unconfirmed: the API always sends
+//     it); two records of one direction with the same PolicyIndex are an
+//     error. Records keep their list order.
+//   - The remote (Src for Ingress, Dst for Egress) is one of CidrBlock
+//     (IPv4), Ipv6CidrBlock (IPv6), SecurityGroupId (Rule.RemoteGroup),
+//     AddressTemplate.AddressId or .AddressGroupId (Rule.RemoteList); a
+//     policy with none matches every address. Tencent treats any
+//     "0.0.0.0/n" CidrBlock as 0.0.0.0/0, and so does ReadPolicies. The
+//     writer puts a RemoteList starting "ipmg-" into AddressGroupId and any
+//     other into AddressId.
+//   - A ServiceTemplate (ServiceId or ServiceGroupId: a protocol and port
+//     template) is an error that names it: its protocols and ports are not
+//     in this document, and a rule cannot hold a reference to them.
+//   - Rule.ID and Origin.Record are the PolicyIndex as text; Origin.Document
+//     is "DescribeSecurityGroupPolicies"; Origin.Path is
+//     "Response.SecurityGroupPolicySet.Ingress[i]" (or .Egress[i]);
+//     Origin.Note is the PolicyDescription, verbatim. Groups have no
+//     implicit inner access (unconfirmed, see SEMANTICS.md) and no name
+//     here.
+//   - A Response.Error object (a failed call saved as an export) is
+//     reported as an error.
+//   - Network ACL entries (NetworkAclEntry) are not read yet.
+//
+// Unknown fields are ignored; an unknown value of a known field is an
+// error. Every error is an *Error naming the JSON path and the offending
+// value.
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/sgsim/sgsim/sgsim"
+)
+
+// DocPolicies is the API operation name, as Origin.Document of the rules
+// read.
+const DocPolicies = "DescribeSecurityGroupPolicies"
+
+// Error reports a bad value in an API document: where it is, the value as
+// the document has it (a quoted string or JSON text), and what was wanted.
+type Error struct {
+	Path  string // JSON path, e.g. "Response.SecurityGroupPolicySet.Ingress[3].Port"; "" for the whole document
+	Value string // the offending value: Go-quoted string or raw JSON; may be ""
+	Msg   string
+}
+
+func (e *Error) Error() string {
+	s := "tencent: "
+	if e.Path != "" {
+		s += e.Path + ": "
+	}
+	if e.Value != "" {
+		s += e.Value + ": "
+	}
+	return s + e.Msg
+}
+
+type apiTop struct {
+	Response               json.RawMessage `json:"Response"`
+	SecurityGroupPolicySet json.RawMessage `json:"SecurityGroupPolicySet"`
+	Error                  json.RawMessage `json:"Error"`
+}
+
+type apiError struct {
+	Code    json.RawMessage `json:"Code"`
+	Message json.RawMessage `json:"Message"`
+}
+
+type apiSet struct {
+	Ingress json.RawMessage `json:"Ingress"`
+	Egress  json.RawMessage `json:"Egress"`
+}
+
+// apiPolicy holds one policy. Every field is kept raw so that a value of
+// the wrong JSON type is reported with its path and text.
+type apiPolicy struct {
+	PolicyIndex       json.RawMessage `json:"PolicyIndex"`
+	Protocol          json.RawMessage `json:"Protocol"`
+	Port              json.RawMessage `json:"Port"`
+	ServiceTemplate   json.RawMessage `json:"ServiceTemplate"`
+	CidrBlock         json.RawMessage `json:"CidrBlock"`
+	Ipv6CidrBlock     json.RawMessage `json:"Ipv6CidrBlock"`
+	SecurityGroupID   json.RawMessage `json:"SecurityGroupId"`
+	AddressTemplate   json.RawMessage `json:"AddressTemplate"`
+	Action            json.RawMessage `json:"Action"`
+	PolicyDescription json.RawMessage `json:"PolicyDescription"`
+}
+
+type apiService struct {
+	ServiceID      json.RawMessage `json:"ServiceId"`
+	ServiceGroupID json.RawMessage `json:"ServiceGroupId"`
+}
+
+type apiAddress struct {
+	AddressID      json.RawMessage `json:"AddressId"`
+	AddressGroupID json.RawMessage `json:"AddressGroupId"`
+}
+
+// ReadPolicies reads a DescribeSecurityGroupPolicies response and returns
+// the policies as the group groupID: ingress policies, then egress
+// policies, each in list order. See the file comment for the fields and
+// the decisions taken.
+func ReadPolicies(r io.Reader, groupID string) (sgsim.Group, error) {
+	g := sgsim.Group{ID: groupID}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return g, fmt.Errorf("tencent: read: %w", err)
+	}
+	var top apiTop
+	if err := decodeTop(data, &top); err != nil {
+		return g, err
+	}
+	prefix := ""
+	if !isNull(top.Response) {
+		prefix = "Response"
+		var inner apiTop
+		if err := object(prefix, top.Response, &inner); err != nil {
+			return g, err
+		}
+		top = inner
+	}
+	if !isNull(top.Error) {
+		var e apiError
+		if err := object(join(prefix, "Error"), top.Error, &e); err != nil {
+			return g, err
+		}
+		f := fields{path: join(prefix, "Error")}
+		code, msg := f.str("Code", e.Code), f.str("Message", e.Message)
+		if f.err != nil {
+			return g, f.err
+		}
+		return g, &Error{Path: join(prefix, "Error"), Value: strconv.Quote(code), Msg: "the call failed: " + msg}
+	}
+	setPath := join(prefix, "SecurityGroupPolicySet")
+	if isNull(top.SecurityGroupPolicySet) {
+		return g, &Error{Path: setPath, Msg: `missing; want the DescribeSecurityGroupPolicies response {"Response": {"SecurityGroupPolicySet": {...}}}`}
+	}
+	var set apiSet
+	if err := object(setPath, top.SecurityGroupPolicySet, &set); err != nil {
+		return g, err
+	}
+	for _, d := range []struct {
+		name string
+		dir  sgsim.Direction
+		raw  json.RawMessage
+	}{{"Ingress", sgsim.Ingress, set.Ingress}, {"Egress", sgsim.Egress, set.Egress}} {
+		if isNull(d.raw) {
+			continue
+		}
+		listPath := setPath + "." + d.name
+		recs, err := array(listPath, d.raw)
+		if err != nil {
+			return g, err
+		}
+		seen := map[int]int{}
+		for i, rec := range recs {
+			path := listPath + "[" + strconv.Itoa(i) + "]"
+			r, err := readPolicy(path, i, d.dir, rec)
+			if err != nil {
+				return g, err
+			}
+			if j, dup := seen[r.Priority]; dup {
+				return g, &Error{Path: path + ".PolicyIndex", Value: strconv.Itoa(r.Priority), Msg: "also the index of " + listPath + "[" + strconv.Itoa(j) + "]; want distinct indexes"}
+			}
+			seen[r.Priority] = i
+			g.Rules = append(g.Rules, r)
+		}
+	}
+	return g, nil
+}
+
+// join returns the path of name under prefix.
+func join(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + "." + name
+}
+
+func readPolicy(path string, pos int, dir sgsim.Direction, raw json.RawMessage) (sgsim.Rule, error) {
+	r := sgsim.Rule{Direction: dir}
+	var a apiPolicy
+	if err := object(path, raw, &a); err != nil {
+		return r, err
+	}
+	f := fields{path: path}
+	proto := f.str("Protocol", a.Protocol)
+	port := f.str("Port", a.Port)
+	cidr4 := f.str("CidrBlock", a.CidrBlock)
+	cidr6 := f.str("Ipv6CidrBlock", a.Ipv6CidrBlock)
+	sg := f.str("SecurityGroupId", a.SecurityGroupID)
+	action := f.str("Action", a.Action)
+	desc := f.str("PolicyDescription", a.PolicyDescription)
+	if f.err != nil {
+		return r, f.err
+	}
+	var svc apiService
+	var addr apiAddress
+	var svcID, svcGroup, addrID, addrGroup string
+	if !isNull(a.ServiceTemplate) {
+		if err := object(path+".ServiceTemplate", a.ServiceTemplate, &svc); err != nil {
+			return r, err
+		}
+		sf := fields{path: path + ".ServiceTemplate"}
+		svcID, svcGroup = sf.str("ServiceId", svc.ServiceID), sf.str("ServiceGroupId", svc.ServiceGroupID)
+		if sf.err != nil {
+			return r, sf.err
+		}
+	}
+	if !isNull(a.AddressTemplate) {
+		if err := object(path+".AddressTemplate", a.AddressTemplate, &addr); err != nil {
+			return r, err
+		}
+		af := fields{path: path + ".AddressTemplate"}
+		addrID, addrGroup = af.str("AddressId", addr.AddressID), af.str("AddressGroupId", addr.AddressGroupID)
+		if af.err != nil {
+			return r, af.err
+		}
+	}
+	idx, ok, err := integer(path+".PolicyIndex", a.PolicyIndex, false)
+	if err != nil {
+		return r, err
+	}
+	if !ok {
+		idx = pos
+	}
+	if lo, hi, _ := sgsim.Tencent.PriorityRange(); idx < lo || idx > hi {
+		return r, &Error{Path: path + ".PolicyIndex", Value: short(a.PolicyIndex), Msg: "want an index 0 or more"}
+	}
+	r.Priority = idx
+	r.ID = strconv.Itoa(idx)
+	r.Origin = sgsim.Origin{Vendor: "tencent", Document: DocPolicies, Record: r.ID, Path: path, Note: desc}
+	bad := func(field, value, msg string) error {
+		return &Error{Path: path + "." + field, Value: strconv.Quote(value), Msg: msg}
+	}
+	if svcID != "" {
+		return r, bad("ServiceTemplate.ServiceId", svcID, "protocol port templates are not resolved from this document; want \"\" and Protocol and Port")
+	}
+	if svcGroup != "" {
+		return r, bad("ServiceTemplate.ServiceGroupId", svcGroup, "protocol port template groups are not resolved from this document; want \"\" and Protocol and Port")
+	}
+	if r.Protocol, err = parseProtocol(proto); err != nil {
+		return r, bad("Protocol", proto, err.Error())
+	}
+	if r.DstPorts, err = parsePorts(port); err != nil {
+		return r, bad("Port", port, err.Error())
+	}
+	if r.DstPorts != nil && !r.Protocol.HasPorts() {
+		return r, bad("Port", port, "protocol "+r.Protocol.String()+" has no ports; want ALL")
+	}
+	switch strings.ToUpper(action) {
+	case "ACCEPT":
+		r.Action = sgsim.Allow
+	case "DROP":
+		r.Action = sgsim.Deny
+	default:
+		return r, bad("Action", action, "want ACCEPT or DROP")
+	}
+	remotes := [5]string{cidr4, cidr6, sg, addrID, addrGroup}
+	first := -1
+	for k, v := range remotes {
+		if v == "" {
+			continue
+		}
+		if first >= 0 {
+			return r, bad(remoteNames[k], v, remoteNames[first]+" "+strconv.Quote(remotes[first])+" is also set; a policy has at most one source")
+		}
+		first = k
+	}
+	var remote sgsim.Addrs
+	switch first {
+	case 0, 1:
+		p, msg := parsePrefix(remotes[first])
+		if msg == "" && p.Addr().Is6() != (first == 1) {
+			msg = map[bool]string{false: "want an IPv4 address or CIDR block", true: "want an IPv6 address or CIDR block"}[first == 1]
+		}
+		if msg != "" {
+			return r, bad(remoteNames[first], remotes[first], msg)
+		}
+		if first == 0 && p.Addr() == netip.IPv4Unspecified() && strings.Contains(remotes[0], "/") {
+			p = netip.PrefixFrom(p.Addr(), 0) // the vendor reads any 0.0.0.0/n as 0.0.0.0/0
+		}
+		remote = sgsim.PrefixAddrs(p)
+	case 2:
+		r.RemoteGroup = sg
+	case 3, 4:
+		r.RemoteList = remotes[first]
+	}
+	if dir == sgsim.Ingress {
+		r.Src = remote
+	} else {
+		r.Dst = remote
+	}
+	if err := r.Validate(); err != nil {
+		var re *sgsim.RuleError
+		if errors.As(err, &re) {
+			return r, &Error{Path: path, Value: strconv.Quote(re.Value), Msg: re.Field + ": " + re.Msg}
+		}
+		return r, &Error{Path: path, Msg: err.Error()}
+	}
+	return r, nil
+}
+
+var remoteNames = [5]string{"CidrBlock", "Ipv6CidrBlock", "SecurityGroupId", "AddressTemplate.AddressId", "AddressTemplate.AddressGroupId"}
+
+func parseProtocol(s string) (sgsim.Protocol, error) {
+	switch strings.ToUpper(s) {
+	case "ALL":
+		return sgsim.AnyProtocol, nil
+	case "TCP":
+		return sgsim.TCP, nil
+	case "UDP":
+		return sgsim.UDP, nil
+	case "ICMP":
+		return sgsim.ICMP, nil
+	case "ICMPV6":
+		return sgsim.ICMPv6, nil
+	case "GRE":
+		return sgsim.GRE, nil
+	}
+	return 0, errors.New("want TCP, UDP, ICMP, ICMPv6, GRE or ALL")
+}
+
+func protoText(p sgsim.Protocol) (string, bool) {
+	switch p {
+	case sgsim.AnyProtocol:
+		return "ALL", true
+	case sgsim.TCP:
+		return "TCP", true
+	case sgsim.UDP:
+		return "UDP", true
+	case sgsim.ICMP:
+		return "ICMP", true
+	case sgsim.ICMPv6:
+		return "ICMPv6", true
+	case sgsim.GRE:
+		return "GRE", true
+	}
+	return "", false
+}
+
+// parsePorts parses "80", "8000-8010" or "80,443"; "", "ALL" and "all"
+// give nil (every port).
+func parsePorts(s string) (sgsim.Ports, error) {
+	if s == "" || strings.EqualFold(s, "all") {
+		return nil, nil
+	}
+	var ps sgsim.Ports
+	for _, f := range strings.Split(s, ",") {
+		lo, hi, isRange := strings.Cut(f, "-")
+		a, ok1 := port(lo)
+		b := a
+		ok2 := true
+		if isRange {
+			b, ok2 = port(hi)
+		}
+		if !ok1 || !ok2 {
+			return nil, errors.New(`want ALL or ports 1-65535 as "80", "8000-8010" or "80,443"`)
+		}
+		if a > b {
+			return nil, errors.New("range " + strconv.Quote(f) + " has its first port above its last")
+		}
+		ps = append(ps, sgsim.PortRange{First: a, Last: b})
+	}
+	return ps.Normalize(), nil
+}
+
+func port(s string) (uint16, bool) {
+	if s == "" || len(s) > 5 || strings.TrimLeft(s, "0123456789") != "" {
+		return 0, false
+	}
+	n, _ := strconv.Atoi(s)
+	if n < 1 || n > 65535 {
+		return 0, false
+	}
+	return uint16(n), true
+}
+
+// parsePrefix parses one address or CIDR block, canonical and unzoned.
+func parsePrefix(s string) (netip.Prefix, string) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return p, "want an IP address or CIDR block"
+		}
+		if p.Masked() != p {
+			return p, "host bits set; want " + p.Masked().String()
+		}
+		return p, ""
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil || a.Zone() != "" {
+		return netip.Prefix{}, "want an IP address or CIDR block"
+	}
+	return netip.PrefixFrom(a, a.BitLen()), ""
+}
+
+type outTop struct {
+	Response outResponse `json:"Response"`
+}
+
+type outResponse struct {
+	SecurityGroupPolicySet outSet `json:"SecurityGroupPolicySet"`
+}
+
+type outSet struct {
+	Ingress []outPolicy `json:"Ingress"`
+	Egress  []outPolicy `json:"Egress"`
+}
+
+type outPolicy struct {
+	PolicyIndex     int    `json:"PolicyIndex"`
+	Protocol        string `json:"Protocol"`
+	Port            string `json:"Port"`
+	ServiceTemplate struct {
+		ServiceID      string `json:"ServiceId"`
+		ServiceGroupID string `json:"ServiceGroupId"`
+	} `json:"ServiceTemplate"`
+	CidrBlock       string `json:"CidrBlock"`
+	Ipv6CidrBlock   string `json:"Ipv6CidrBlock"`
+	SecurityGroupID string `json:"SecurityGroupId"`
+	AddressTemplate struct {
+		AddressID      string `json:"AddressId"`
+		AddressGroupID string `json:"AddressGroupId"`
+	} `json:"AddressTemplate"`
+	Action            string `json:"Action"`
+	PolicyDescription string `json:"PolicyDescription"`
+}
+
+// WritePolicies writes g as a DescribeSecurityGroupPolicies response:
+// ingress rules into Ingress and egress rules into Egress, in slice order,
+// with PolicyIndex from Priority and PolicyDescription from Origin.Note.
+// Rule.ID and Group.ID and Name are not written (the response has no place
+// for them).
+//
+// What Tencent cannot express is an error naming the group, rule and
+// field: inner access or an advanced group, a rule Family, source ports, a
+// restricted local side, an ICMP type, a protocol other than TCP, UDP,
+// ICMP, ICMPv6, GRE and any, port 0, a remote that is not one address or
+// CIDR block, a negative or repeated (per direction) priority.
+func WritePolicies(w io.Writer, g sgsim.Group) error {
+	if g.InnerAccess != sgsim.NoInnerAccess || g.Advanced {
+		return fmt.Errorf("tencent: write group %q: inner access %v or advanced group: Tencent groups have neither", g.ID, g.InnerAccess)
+	}
+	out := outTop{Response: outResponse{SecurityGroupPolicySet: outSet{Ingress: []outPolicy{}, Egress: []outPolicy{}}}}
+	seen := [2]map[int]bool{{}, {}}
+	for i := range g.Rules {
+		r := &g.Rules[i]
+		p, err := writePolicy(r)
+		if err == nil && seen[r.Direction][r.Priority] {
+			err = errors.New("priority " + strconv.Itoa(r.Priority) + ": another " + r.Direction.String() + " rule has it; PolicyIndex must be distinct")
+		}
+		if err != nil {
+			return fmt.Errorf("tencent: write group %q rule %d (%q): %w", g.ID, i, r.ID, err)
+		}
+		seen[r.Direction][r.Priority] = true
+		if r.Direction == sgsim.Ingress {
+			out.Response.SecurityGroupPolicySet.Ingress = append(out.Response.SecurityGroupPolicySet.Ingress, p)
+		} else {
+			out.Response.SecurityGroupPolicySet.Egress = append(out.Response.SecurityGroupPolicySet.Egress, p)
+		}
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return fmt.Errorf("tencent: write: %w", err)
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+func writePolicy(r *sgsim.Rule) (outPolicy, error) {
+	p := outPolicy{PolicyIndex: r.Priority, Port: "ALL", Action: "ACCEPT", PolicyDescription: r.Origin.Note}
+	if err := r.Validate(); err != nil {
+		return p, err
+	}
+	var ok bool
+	if p.Protocol, ok = protoText(r.Protocol); !ok {
+		return p, errors.New("protocol " + r.Protocol.String() + ": want tcp, udp, icmp, icmpv6, gre or any")
+	}
+	switch {
+	case r.Family != sgsim.AnyFamily:
+		return p, errors.New("family " + r.Family.String() + ": Tencent policies have no family field; the addresses carry it")
+	case r.SrcPorts != nil:
+		return p, errors.New("source ports " + r.SrcPorts.String() + ": Tencent policies match destination ports only")
+	case !r.ICMP.IsAny():
+		return p, errors.New("ICMP type or code: Tencent policies match every ICMP message")
+	case r.Priority < 0:
+		return p, errors.New("priority " + strconv.Itoa(r.Priority) + ": want a PolicyIndex 0 or more")
+	}
+	if r.DstPorts != nil {
+		for _, pr := range r.DstPorts {
+			if pr.First == 0 {
+				return p, errors.New("ports " + r.DstPorts.String() + ": Tencent ports are 1-65535")
+			}
+		}
+		p.Port = r.DstPorts.String()
+	}
+	if r.Action == sgsim.Deny {
+		p.Action = "DROP"
+	}
+	remote, local := r.Src, r.Dst
+	if r.Direction == sgsim.Egress {
+		remote, local = local, remote
+	}
+	if !local.IsAny() {
+		return p, errors.New("local side " + local.String() + ": Tencent policies restrict the remote side only")
+	}
+	if !remote.IsAny() {
+		rs := remote.Ranges()
+		var pfx netip.Prefix
+		ok := len(rs) == 1
+		if ok {
+			pfx, ok = rs[0].Prefix()
+		}
+		if !ok {
+			return p, errors.New("remote " + remote.String() + ": want one address or CIDR block")
+		}
+		s := pfx.String()
+		if pfx.Bits() == pfx.Addr().BitLen() {
+			s = pfx.Addr().String()
+		}
+		if pfx.Addr().Is4() {
+			p.CidrBlock = s
+		} else {
+			p.Ipv6CidrBlock = s
+		}
+	}
+	p.SecurityGroupID = r.RemoteGroup
+	if strings.HasPrefix(r.RemoteList, "ipmg-") {
+		p.AddressTemplate.AddressGroupID = r.RemoteList
+	} else {
+		p.AddressTemplate.AddressID = r.RemoteList
+	}
+	return p, nil
+}
+
+// JSON helpers. They are the same in each vendor package of sgsim, apart
+// from the vendor name in Error.
+
+// decodeTop checks the whole document and decodes its top-level object.
+// Syntax errors, truncation included, give the line, column and byte
+// offset.
+func decodeTop(data []byte, dst any) error {
+	if err := checkJSON(data); err != nil {
+		return err
+	}
+	return object("", data, dst)
+}
+
+// checkJSON reports a syntax error anywhere in data, truncation included,
+// with its line, column (of the last byte read) and byte offset.
+func checkJSON(data []byte) error {
+	if json.Valid(data) {
+		return nil
+	}
+	var v any
+	err := json.Unmarshal(data, &v)
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := lineCol(data, se.Offset)
+		return &Error{Msg: fmt.Sprintf("invalid JSON at line %d, column %d (byte offset %d): %v", line, col, se.Offset, se)}
+	}
+	return &Error{Msg: "invalid JSON"}
+}
+
+func lineCol(data []byte, off int64) (int, int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	before := data[:off]
+	line := bytes.Count(before, []byte{'\n'}) + 1
+	col := int(off) - (bytes.LastIndexByte(before, '\n') + 1)
+	return line, col
+}
+
+// object decodes raw, which must be a JSON object, into dst, a struct of
+// json.RawMessage fields.
+func object(path string, raw json.RawMessage, dst any) error {
+	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '{' {
+		p := path
+		if p == "" {
+			p = "top level"
+		}
+		return &Error{Path: p, Value: short(raw), Msg: "want a JSON object"}
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		return &Error{Path: path, Msg: err.Error()}
+	}
+	return nil
+}
+
+func array(path string, raw json.RawMessage) ([]json.RawMessage, error) {
+	var out []json.RawMessage
+	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '[' {
+		return nil, &Error{Path: path, Value: short(raw), Msg: "want a JSON array"}
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, &Error{Path: path, Msg: err.Error()}
+	}
+	return out, nil
+}
+
+func isNull(raw json.RawMessage) bool {
+	t := bytes.TrimSpace(raw)
+	return len(t) == 0 || string(t) == "null"
+}
+
+// short returns raw JSON text for an error message, cut at 40 bytes.
+func short(raw json.RawMessage) string {
+	t := string(bytes.TrimSpace(raw))
+	if len(t) > 40 {
+		t = t[:37] + "..."
+	}
+	return t
+}
+
+// fields reads string fields of one record and keeps the first error.
+type fields struct {
+	path string
+	err  error
+}
+
+// str returns a string field; null and absent give "".
+func (f *fields) str(name string, raw json.RawMessage) string {
+	if f.err != nil || isNull(raw) {
+		return ""
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		p := name
+		if f.path != "" {
+			p = f.path + "." + name
+		}
+		f.err = &Error{Path: p, Value: short(raw), Msg: "want a string"}
+	}
+	return s
+}
+
+// integer reads an integer field given as a JSON number or, when
+// allowString, as a string of digits. Absent, null and "" report false.
+func integer(path string, raw json.RawMessage, allowString bool) (int, bool, error) {
+	if isNull(raw) {
+		return 0, false, nil
+	}
+	text := string(bytes.TrimSpace(raw))
+	if text[0] == '"' {
+		var s string
+		if !allowString || json.Unmarshal(raw, &s) != nil {
+			return 0, false, &Error{Path: path, Value: short(raw), Msg: "want a number"}
+		}
+		if s == "" {
+			return 0, false, nil
+		}
+		text = s
+	}
+	n, err := strconv.Atoi(text)
+	if err != nil {
+		return 0, false, &Error{Path: path, Value: short(raw), Msg: "want an integer"}
+	}
+	return n, true, nil
+}
