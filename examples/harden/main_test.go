@@ -1,0 +1,49 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestRunAllProfiles(t *testing.T) {
+	var b bytes.Buffer
+	n, err := run(&b, "all", "newer", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	// Every CCE model has the 6443 finding twice (default and hardened).
+	if c := strings.Count(out, "finding: cce-"); c != n || n < 6 {
+		t.Errorf("%d finding lines, run reported %d", c, n)
+	}
+	for _, want := range []string{
+		"== cce-vpc/newer:",
+		"finding: cce-vpc/newer/hardened: k8s pod to pod tcp (kubernetes): some allowed; witness tcp 172.16.0.0:1024 -> 172.16.0.0:0; dropped at source egress [pods]",
+		"finding: cce-tunnel/newer/default: t8 tcp 6443 to masters (vendor): none allowed",
+		"pass      pass      vendor      kube-apiserver 5444 from nodes: nodes 192.168.0.0/24 -> masters 192.168.1.0/28 tcp 5444",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q\n%s", want, out)
+		}
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	if _, err := run(&bytes.Buffer{}, "gke", "newer", false); err == nil || !strings.Contains(err.Error(), "-profile gke: want all or one of cce-tunnel, cce-turbo, cce-vpc") {
+		t.Errorf("bad profile: %v", err)
+	}
+	if _, err := run(&bytes.Buffer{}, "cce-vpc", "newest", false); err == nil || err.Error() != `-revision "newest": want newer or older` {
+		t.Errorf("bad revision: %v", err)
+	}
+}
+
+func TestOlderRevisionFindsCoreDNS(t *testing.T) {
+	var b bytes.Buffer
+	if _, err := run(&b, "cce-vpc", "older", true); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "finding: cce-vpc/older/hardened: k8s pod dns (kubernetes): none allowed; witness udp 172.16.0.0:1024 -> 172.16.0.0:5353") {
+		t.Errorf("older revision output:\n%s", b.String())
+	}
+}
