@@ -1,0 +1,74 @@
+// Package replay replays captured traffic (pcap/pcapng via package
+// capture, VPC flow logs via package flowlog) through a Network's stateful
+// packet path and reports, flow by flow, what the network would drop,
+// where and by which rule.
+//
+// The shortest complete use:
+//
+//	r := replay.New(network, replay.Config{})
+//	c, err := capture.NewReader(f)
+//	if err != nil { ... }
+//	if err := r.AddCapture(c); err != nil { ... }
+//	rep := r.Report()
+//	rep.WriteText(os.Stdout) // or rep.WriteJSON: one JSON object per flow
+//
+// # Flows
+//
+// A Replayer tracks flows as a stateful firewall does, in a table keyed by
+// protocol and both ends, and evaluates each flow once, with
+// Network.Decide on the initiator's direction; replies share its verdict
+// (Decide already checks the reply against stateless network ACLs).
+//
+//   - TCP: a SYN without ACK opens a connection from its sender. When the
+//     start was not captured the flow is still evaluated and marked
+//     StartNotSeen: a SYN+ACK's receiver is the initiator; otherwise the
+//     end with the lower port is taken for the server (equal ports: the
+//     first packet's source initiates). A SYN on a connection that closed
+//     (FIN both ways, or RST) starts a new flow.
+//   - UDP, SCTP and every other protocol: the first packet's source
+//     initiates; ports are part of the key where the protocol has them.
+//   - ICMP and ICMPv6 echo: requests and replies pair by identifier; a
+//     reply seen first makes its receiver the initiator (StartNotSeen).
+//     Other informational ICMP messages are flows keyed by type and code.
+//   - ICMP errors (Header.Quoted) are related to the flow of the packet
+//     they quote: counted on it (Flow.ICMPErrors, and in the direction the
+//     error travels) and not evaluated. An error whose quoted flow is not
+//     tracked, or quotes an echo (the capture does not give the quoted
+//     identifier), is a flow of its own.
+//   - Tunnels: for a VXLAN or Geneve packet (Packet.Inner.Present) both the
+//     outer node-to-node flow and the inner pod-to-pod flow (keyed with
+//     the tunnel and VNI) are tracked and evaluated; the inner flow names
+//     the outer flow that carried its first packet (Flow.OuterID, Outer).
+//     A tunnelled packet is dropped if either flow is.
+//
+// # Time
+//
+// Idle timeouts come from Config.Timeouts, by default TimeoutsFor the
+// network's cloud (documented there, with the values no vendor confirms).
+// Time is capture time: a packet later than the timeout after its flow's
+// previous packet starts a new flow (the old one ends with EndIdle). Every
+// shortest-timeout period of capture time (at least a second) a sweep
+// evicts all idle flows, so memory is bounded by the live flows when
+// Config.OnFlow receives finished flows. Timestamps are expected to
+// increase. An earlier timestamp than one already seen (out of order, or
+// a pcapng simple packet block without one) is counted in
+// Summary.OutOfOrder; such a packet is recorded with its own timestamp but
+// expiry uses the latest time seen, so time never runs backwards.
+//
+// # Input and output
+//
+// AddCapture and AddFlowLog may be called several times, in time order;
+// flows stay tracked across captures. Packet replays a single decoded
+// packet, for a streaming caller. Report finishes every live flow and
+// returns the flows in the order they started and a Summary: counts by
+// verdict and by deciding rule (hop, group, rule ID, provenance), and per
+// capture or flow log what its reader skipped or flagged, so nothing is
+// dropped silently. Report.WriteText writes a table, Report.WriteJSON one
+// JSON object per flow (JSONFlow). CaptureStats.WriteDropped writes a
+// pcap of exactly the packets the network would drop, re-reading the
+// capture (see its documentation for why).
+//
+// Per-packet work on a tracked flow does not allocate; opening a flow
+// allocates its table entry and, when it finishes, its Flow. The replay
+// runs in one goroutine: there are no sharding workers.
+package replay

@@ -1,0 +1,547 @@
+package replay
+
+import (
+	"cmp"
+	"io"
+	"net/netip"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/capture"
+	"github.com/sgsim/sgsim/sgsim/flowlog"
+)
+
+// IANA protocol numbers the tracker treats specially.
+const (
+	protoICMP   = 1
+	protoTCP    = 6
+	protoUDP    = 17
+	protoICMPv6 = 58
+)
+
+// Config tunes a Replayer. The zero Config is ready to use.
+type Config struct {
+	// Timeouts are the idle timeouts; the zero value means
+	// TimeoutsFor(network.Cloud()).
+	Timeouts Timeouts
+	// OnFlow, if set, receives every flow as it finishes (idle timeout,
+	// TCP close followed by a new SYN, end of input, or a flow-log
+	// record), and Report.Flows stays empty: memory is then bounded by
+	// the live flows. The *Flow is the caller's to keep.
+	OnFlow func(*Flow)
+	// RecordDropped makes AddCapture remember the number, time and
+	// length of every packet that would be dropped (CaptureStats.Dropped),
+	// which WriteDropped needs. It costs 48 bytes per dropped packet.
+	RecordDropped bool
+}
+
+// Replayer replays packets and flow-log records through a Network's
+// stateful packet path. It is not safe for concurrent use.
+type Replayer struct {
+	net      *sgsim.Network
+	cfg      Config
+	timeouts Timeouts
+	sweep    int64 // sweep period in ns; 0: never
+
+	table   map[key]int32 // live flows: index into slab
+	slab    []state
+	free    []int32 // free slots of slab
+	scratch []int32
+
+	nextID    int
+	clock     int64 // latest capture time seen, ns; 0: none yet
+	nextSweep int64
+
+	flows    []*Flow
+	sum      Summary
+	rules    map[ruleKey]int // index into sum.ByRule
+	capture  *CaptureStats   // the capture being read, or nil
+	captureN int             // 1-based number of that capture
+}
+
+// New returns a Replayer for the network.
+func New(n *sgsim.Network, cfg Config) *Replayer {
+	r := &Replayer{net: n, cfg: cfg, table: map[key]int32{}, rules: map[ruleKey]int{}}
+	r.timeouts = cfg.Timeouts
+	if r.timeouts == (Timeouts{}) {
+		r.timeouts = TimeoutsFor(n.Cloud())
+	}
+	r.sweep = int64(r.timeouts.minimum())
+	if r.sweep > 0 && r.sweep < int64(time.Second) {
+		r.sweep = int64(time.Second)
+	}
+	return r
+}
+
+// Timeouts returns the idle timeouts in use.
+func (r *Replayer) Timeouts() Timeouts { return r.timeouts }
+
+// Live returns the number of flows currently tracked.
+func (r *Replayer) Live() int { return len(r.table) }
+
+// key identifies a tracked flow independently of direction: side a is
+// the lower (address, port) of the two.
+type key struct {
+	a, b   netip.Addr
+	ap, bp uint16
+	proto  uint8
+	kind   uint8 // kindPlain, kindEcho, kindICMP
+	tunnel capture.Tunnel
+	vni    uint32
+}
+
+const (
+	kindPlain = iota // ports as in the header (or none)
+	kindEcho         // ICMP echo: ap = bp = identifier
+	kindICMP         // other ICMP message: ap = bp = type<<8 | code
+)
+
+type state struct {
+	k     key
+	id    int
+	initA bool // the initiator is side a of k
+	flow  sgsim.Flow
+	dec   sgsim.Decision
+	how   Initiator
+	nsn   bool // start not seen
+
+	first, last   int64 // actual timestamps, ns
+	seen          int64 // capture clock at the last packet, for expiry
+	fwdP, revP    uint64
+	fwdB, revB    uint64
+	icmpErrors    uint64
+	finFwd, finRv bool
+	rst           bool
+
+	icmpID    uint16
+	outerID   int
+	outerFlow sgsim.Flow
+	vni       uint32
+	tunnel    capture.Tunnel
+	capN      int // 1-based capture of the first packet; 0: Packet called directly
+	pktN      int // Packet.N of the first packet
+}
+
+func (s *state) closed() bool { return s.rst || s.finFwd && s.finRv }
+
+// AddCapture replays every packet of c (see Packet) until io.EOF, and
+// records what the reader skipped and flagged in Summary.Captures. Flows
+// stay tracked across calls, so captures of consecutive periods can be
+// added one after another. A read error other than io.EOF stops the
+// capture and is returned; the packets before it count.
+func (r *Replayer) AddCapture(c *capture.Reader) error {
+	r.sum.Captures = append(r.sum.Captures, CaptureStats{})
+	r.captureN = len(r.sum.Captures)
+	cs := &r.sum.Captures[r.captureN-1]
+	r.capture = cs
+	defer func() { r.capture = nil }()
+	var p capture.Packet
+	var err error
+	for {
+		if err = c.Next(&p); err != nil {
+			break
+		}
+		r.Packet(&p)
+	}
+	cs.Skipped = c.Skipped()
+	cs.Flagged = c.Flagged()
+	if err == io.EOF {
+		return nil
+	}
+	cs.Err = err.Error()
+	return err
+}
+
+// Packet replays one packet and reports whether the network would drop
+// it: its flow (or, for tunnelled traffic, its outer or inner flow) is
+// dropped. AddCapture calls it for every packet; call it directly to
+// replay packets from another source. Packets of flows already tracked do
+// not allocate.
+func (r *Replayer) Packet(p *capture.Packet) (dropped bool) {
+	now := r.clock
+	ts := now
+	if !p.Time.IsZero() {
+		ts = p.Time.UnixNano()
+		if ts >= now {
+			now = ts
+		} else {
+			r.sum.OutOfOrder++
+		}
+	}
+	r.clock = now
+	if r.sweep > 0 {
+		if r.nextSweep == 0 {
+			r.nextSweep = now + r.sweep
+		} else if now >= r.nextSweep {
+			r.expireAll(now)
+			r.nextSweep = now + r.sweep
+		}
+	}
+	var n int
+	if r.capture != nil {
+		r.capture.Packets++
+		n = p.N
+	}
+	outer, dropped := r.track(&p.Header, capture.TunnelNone, 0, ts, now, p.Len, n, 0, sgsim.Flow{})
+	if p.Inner.Present {
+		o := &r.slab[outer]
+		if _, d := r.track(&p.Inner.Header, p.Inner.Tunnel, p.Inner.VNI, ts, now, p.Len, n, o.id, o.flow); d {
+			dropped = true
+		}
+	}
+	if dropped && r.capture != nil {
+		r.capture.DroppedPackets++
+		if r.cfg.RecordDropped {
+			r.capture.Dropped = append(r.capture.Dropped, DroppedPacket{N: p.N, Time: p.Time, Len: p.Len, CapLen: p.CapLen})
+		}
+	}
+	return dropped
+}
+
+// canon orders the two ends of a packet into a key; fromA reports whether
+// the packet's source is side a.
+func canon(proto uint8, src, dst netip.Addr, sp, dp uint16, kind uint8, tun capture.Tunnel, vni uint32) (k key, fromA bool) {
+	c := src.Compare(dst)
+	if c < 0 || c == 0 && sp <= dp {
+		return key{a: src, b: dst, ap: sp, bp: dp, proto: proto, kind: kind, tunnel: tun, vni: vni}, true
+	}
+	return key{a: dst, b: src, ap: dp, bp: sp, proto: proto, kind: kind, tunnel: tun, vni: vni}, false
+}
+
+func isICMP(p uint8) bool { return p == protoICMP || p == protoICMPv6 }
+
+// echo reports whether h is an ICMP echo request or reply, and which.
+func echo(h *capture.Header) (isEcho, request bool) {
+	switch {
+	case h.Proto == protoICMP && h.ICMPType == 8, h.Proto == protoICMPv6 && h.ICMPType == 128:
+		return true, true
+	case h.Proto == protoICMP && h.ICMPType == 0, h.Proto == protoICMPv6 && h.ICMPType == 129:
+		return true, false
+	}
+	return false, false
+}
+
+func (r *Replayer) expired(st *state, now int64) bool {
+	t := r.timeouts.idle(st.k.proto, st.fwdP > 0 && st.revP > 0)
+	return t > 0 && now-st.seen > t
+}
+
+// track counts one header on its flow, opening the flow when needed, and
+// returns the flow's slot and whether the flow is dropped.
+func (r *Replayer) track(h *capture.Header, tun capture.Tunnel, vni uint32, ts, now int64, length, n, outerID int, outer sgsim.Flow) (int32, bool) {
+	if isICMP(h.Proto) && h.Quoted.Present {
+		q := &h.Quoted
+		k, qFromA := canon(q.Proto, q.Src, q.Dst, q.SrcPort, q.DstPort, kindPlain, tun, vni)
+		if idx, ok := r.table[k]; ok {
+			st := &r.slab[idx]
+			if !r.expired(st, now) {
+				// The error travels back toward the quoted packet's
+				// source: forward when that source is the responder.
+				st.icmpErrors++
+				st.count(qFromA != st.initA, ts, now, length)
+				return idx, !st.dec.Allowed
+			}
+			r.finish(idx, EndIdle)
+		}
+	}
+	var k key
+	var fromA bool
+	isEcho, _ := echo(h)
+	switch {
+	case isEcho:
+		k, fromA = canon(h.Proto, h.Src, h.Dst, h.ICMPID, h.ICMPID, kindEcho, tun, vni)
+	case isICMP(h.Proto):
+		tc := uint16(h.ICMPType)<<8 | uint16(h.ICMPCode)
+		k, fromA = canon(h.Proto, h.Src, h.Dst, tc, tc, kindICMP, tun, vni)
+	default:
+		k, fromA = canon(h.Proto, h.Src, h.Dst, h.SrcPort, h.DstPort, kindPlain, tun, vni)
+	}
+	idx, ok := r.table[k]
+	if ok {
+		st := &r.slab[idx]
+		switch {
+		case r.expired(st, now):
+			r.finish(idx, EndIdle)
+			ok = false
+		case h.Proto == protoTCP && st.closed() && h.TCPFlags.SYN() && !h.TCPFlags.ACK():
+			r.finish(idx, EndReopened)
+			ok = false
+		}
+	}
+	if !ok {
+		idx = r.open(k, fromA, h, n, outerID, outer)
+	}
+	st := &r.slab[idx]
+	fwd := fromA == st.initA
+	st.count(fwd, ts, now, length)
+	if h.Proto == protoTCP {
+		if h.TCPFlags.RST() {
+			st.rst = true
+		}
+		if h.TCPFlags.FIN() {
+			if fwd {
+				st.finFwd = true
+			} else {
+				st.finRv = true
+			}
+		}
+	}
+	return idx, !st.dec.Allowed
+}
+
+func (st *state) count(fwd bool, ts, now int64, length int) {
+	if fwd {
+		st.fwdP++
+		st.fwdB += uint64(length)
+	} else {
+		st.revP++
+		st.revB += uint64(length)
+	}
+	if ts < st.first {
+		st.first = ts
+	}
+	if ts > st.last {
+		st.last = ts
+	}
+	st.seen = now
+}
+
+// open starts tracking a flow whose first packet is h, chooses its
+// initiator and evaluates it once.
+func (r *Replayer) open(k key, fromA bool, h *capture.Header, n, outerID int, outer sgsim.Flow) int32 {
+	initSrc, how, nsn := true, InitFirstPacket, false
+	isEcho, request := echo(h)
+	f := sgsim.Flow{Proto: sgsim.ProtocolNumber(h.Proto), Src: h.Src, Dst: h.Dst}
+	switch {
+	case h.Proto == protoTCP:
+		f.SrcPort, f.DstPort = h.SrcPort, h.DstPort
+		fl := h.TCPFlags
+		switch {
+		case fl.SYN() && !fl.ACK():
+			how = InitSYN
+		case fl.SYN() && fl.ACK():
+			how, initSrc, nsn = InitSYNACK, false, true
+		default:
+			nsn = true
+			switch {
+			case h.SrcPort < h.DstPort:
+				how, initSrc = InitLowerPort, false
+			case h.SrcPort > h.DstPort:
+				how = InitLowerPort
+			}
+		}
+	case isEcho:
+		f.ICMPType = 8
+		if h.Proto == protoICMPv6 {
+			f.ICMPType = 128
+		}
+		how = InitEchoRequest
+		if !request {
+			how, initSrc, nsn = InitEchoReply, false, true
+		}
+	case isICMP(h.Proto):
+		f.ICMPType, f.ICMPCode = h.ICMPType, h.ICMPCode
+	default:
+		f.SrcPort, f.DstPort = h.SrcPort, h.DstPort
+	}
+	if !initSrc {
+		f = f.Reverse()
+	}
+	r.nextID++
+	st := state{
+		k: k, id: r.nextID, initA: fromA == initSrc, flow: f, dec: r.net.Decide(f), how: how, nsn: nsn,
+		first: 1<<63 - 1, last: -1 << 63,
+		outerID: outerID, outerFlow: outer, tunnel: k.tunnel, vni: k.vni,
+		capN: r.captureN, pktN: n,
+	}
+	if isEcho {
+		st.icmpID = h.ICMPID
+	}
+	var idx int32
+	if l := len(r.free); l > 0 {
+		idx = r.free[l-1]
+		r.free = r.free[:l-1]
+		r.slab[idx] = st
+	} else {
+		idx = int32(len(r.slab))
+		r.slab = append(r.slab, st)
+	}
+	r.table[k] = idx
+	return idx
+}
+
+// finish stops tracking the flow in slot idx and reports it.
+func (r *Replayer) finish(idx int32, end End) {
+	st := &r.slab[idx]
+	f := &Flow{
+		ID: st.id, Proto: st.flow.Proto, Src: st.flow.Src, Dst: st.flow.Dst,
+		SrcPort: st.flow.SrcPort, DstPort: st.flow.DstPort, ICMPType: st.flow.ICMPType, ICMPCode: st.flow.ICMPCode,
+		ICMPID: st.icmpID, Initiator: st.how, StartNotSeen: st.nsn,
+		First: timeOf(st.first), Last: timeOf(st.last),
+		FwdPackets: st.fwdP, FwdBytes: st.fwdB, RevPackets: st.revP, RevBytes: st.revB, ICMPErrors: st.icmpErrors,
+		Decision: st.dec, Tunnel: st.tunnel, VNI: st.vni, OuterID: st.outerID, Outer: st.outerFlow, End: end,
+	}
+	switch {
+	case st.capN > 0:
+		f.Source = "capture " + strconv.Itoa(st.capN) + " packet " + strconv.Itoa(st.pktN)
+	case st.pktN > 0:
+		f.Source = "packet " + strconv.Itoa(st.pktN)
+	}
+	delete(r.table, st.k)
+	*st = state{}
+	r.free = append(r.free, idx)
+	r.record(f)
+}
+
+// timeOf converts capture nanoseconds back to a time; 0 is the zero time
+// (packets without timestamps).
+func timeOf(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns).UTC()
+}
+
+// expireAll finishes every flow idle past its timeout, oldest first.
+func (r *Replayer) expireAll(now int64) {
+	r.scratch = r.scratch[:0]
+	for _, idx := range r.table {
+		if r.expired(&r.slab[idx], now) {
+			r.scratch = append(r.scratch, idx)
+		}
+	}
+	r.finishAll(EndIdle)
+}
+
+// finishAll finishes the flows in r.scratch in the order they started.
+func (r *Replayer) finishAll(end End) {
+	slices.SortFunc(r.scratch, func(a, b int32) int { return cmp.Compare(r.slab[a].id, r.slab[b].id) })
+	for _, idx := range r.scratch {
+		r.finish(idx, end)
+	}
+}
+
+// AddFlowLog replays every record of fr until io.EOF. Each record is one
+// flow that the record's source initiated, with the record's packet and
+// byte counts (forward direction) and its start and end as first and last
+// times, evaluated once. Flow logs carry no ICMP type: ICMP records are
+// evaluated as echo requests (type 8, ICMPv6 128). Records without
+// addresses (NODATA, SKIPDATA, returned under IncludeNoData) are counted
+// in FlowLogStats.NoData. What the reader skipped is recorded in
+// Summary.FlowLogs. A read or parse error stops the log and is returned.
+func (r *Replayer) AddFlowLog(fr *flowlog.Reader) error {
+	r.sum.FlowLogs = append(r.sum.FlowLogs, FlowLogStats{})
+	logN := len(r.sum.FlowLogs)
+	var rec flowlog.Record
+	var err error
+	for {
+		if err = fr.Next(&rec); err != nil {
+			break
+		}
+		st := &r.sum.FlowLogs[logN-1]
+		st.Records++
+		f := sgsim.Flow{Proto: sgsim.ProtocolNumber(rec.Proto), Src: rec.Src, Dst: rec.Dst}
+		switch {
+		case f.Proto.HasPorts():
+			f.SrcPort, f.DstPort = rec.SrcPort, rec.DstPort
+		case f.Proto == sgsim.ICMP:
+			f.ICMPType = 8
+		case f.Proto == sgsim.ICMPv6:
+			f.ICMPType = 128
+		}
+		if !rec.Src.IsValid() || !rec.Dst.IsValid() {
+			st.NoData++
+			continue
+		}
+		r.nextID++
+		r.record(&Flow{
+			ID: r.nextID, Proto: f.Proto, Src: f.Src, Dst: f.Dst, SrcPort: f.SrcPort, DstPort: f.DstPort,
+			ICMPType: f.ICMPType, Initiator: InitFlowLog, First: rec.Start, Last: rec.End,
+			FwdPackets: rec.Packets, FwdBytes: rec.Bytes, Decision: r.net.Decide(f), End: EndFlowLog,
+			Source: "flowlog " + strconv.Itoa(logN) + " line " + strconv.Itoa(rec.Line), Logged: rec.Action,
+		})
+	}
+	st := &r.sum.FlowLogs[logN-1]
+	st.Skipped = fr.Skipped()
+	if err == io.EOF {
+		return nil
+	}
+	st.Err = err.Error()
+	return err
+}
+
+// Report ends the replay: it finishes every live flow (End EndOfInput)
+// and returns the flows in the order they started, with the summary. The
+// Replayer is then empty and may replay again from nothing.
+func (r *Replayer) Report() *Report {
+	r.scratch = r.scratch[:0]
+	for _, idx := range r.table {
+		r.scratch = append(r.scratch, idx)
+	}
+	r.finishAll(EndOfInput)
+	slices.SortFunc(r.flows, func(a, b *Flow) int { return cmp.Compare(a.ID, b.ID) })
+	rep := &Report{Flows: r.flows, Summary: r.sum, Timeouts: r.timeouts}
+	rep.Summary.ByRule = slices.Clone(r.sum.ByRule)
+	slices.SortStableFunc(rep.Summary.ByRule, func(a, b RuleCount) int {
+		if a.Allowed != b.Allowed {
+			if a.Allowed {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(b.Flows, a.Flows), cmp.Compare(a.Hop, b.Hop), cmp.Compare(a.Group, b.Group), cmp.Compare(a.Rule, b.Rule))
+	})
+	*r = *New(r.net, r.cfg)
+	return rep
+}
+
+type ruleKey struct {
+	allowed bool
+	hop     sgsim.Hop
+	group   string
+	rule    *sgsim.Rule
+}
+
+// record adds a finished flow to the summary and hands it on.
+func (r *Replayer) record(f *Flow) {
+	s := &r.sum
+	pk := f.FwdPackets + f.RevPackets
+	s.Flows++
+	if f.Decision.Allowed {
+		s.Allowed++
+		s.AllowedPackets += pk
+	} else {
+		s.Dropped++
+		s.DroppedPackets += pk
+	}
+	if f.StartNotSeen {
+		s.StartNotSeen++
+	}
+	d := &f.Decision
+	rk := ruleKey{allowed: d.Allowed}
+	if !d.Allowed {
+		rk = ruleKey{hop: d.Hop, group: d.Verdict.Group, rule: d.Verdict.Rule}
+	}
+	i, ok := r.rules[rk]
+	if !ok {
+		rc := RuleCount{Allowed: d.Allowed}
+		if !d.Allowed {
+			rc.Hop, rc.Group, rc.Why = d.Hop, d.Verdict.Group, d.Verdict.Why()
+			if d.Verdict.Rule != nil {
+				rc.Rule, rc.Origin = d.Verdict.Rule.ID, d.Verdict.Rule.Origin.String()
+			}
+		}
+		i = len(s.ByRule)
+		s.ByRule = append(s.ByRule, rc)
+		r.rules[rk] = i
+	}
+	s.ByRule[i].Flows++
+	s.ByRule[i].Packets += pk
+	if r.cfg.OnFlow != nil {
+		r.cfg.OnFlow(f)
+		return
+	}
+	r.flows = append(r.flows, f)
+}

@@ -1,0 +1,467 @@
+package replay
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/capture"
+	"github.com/sgsim/sgsim/sgsim/flowlog"
+)
+
+const (
+	worker  = "192.168.0.5"
+	worker2 = "192.168.0.6"
+	master  = "192.168.1.10"
+)
+
+const s = time.Second
+
+func origin(row int) string { return "test replay_test.go network row " + strconv.Itoa(row) }
+
+const deny = "dropped at destination ingress by default-deny ()"
+
+// Each case is a capture built packet by packet whose flows and verdicts
+// are known by construction against testNetwork.
+func TestReplayCaptures(t *testing.T) {
+	n := testNetwork(t)
+	type tc struct {
+		name   string
+		frames func(t *testing.T) []frame
+		want   func(fs []frame) []row
+		// dropped lists the indexes (0-based) of the frames the network
+		// drops.
+		dropped []int
+	}
+	L := func(f frame) int { return len(f.data) }
+	cases := []tc{{
+		name: "tcp handshake allowed",
+		frames: func(t *testing.T) []frame {
+			return []frame{
+				tcpF(t, 0, worker+":40000", master+":5444", "S"),
+				tcpF(t, s/10, master+":5444", worker+":40000", "SA"),
+				tcpF(t, 2*s/10, worker+":40000", master+":5444", "A"),
+				tcpF(t, 3*s/10, worker+":40000", master+":5444", "FA"),
+				tcpF(t, 4*s/10, master+":5444", worker+":40000", "FA"),
+			}
+		},
+		want: func(fs []frame) []row {
+			return []row{{ID: 1, Flow: "tcp 192.168.0.5:40000 -> 192.168.1.10:5444", Init: "syn", Last: 4 * s / 10,
+				Fwd: pb(3, 3*L(fs[0])), Rev: pb(2, 2*L(fs[1])), Verdict: "allowed", End: "end-of-input"}}
+		},
+	}, {
+		name: "tcp handshake dropped",
+		frames: func(t *testing.T) []frame {
+			return []frame{
+				tcpF(t, 0, worker+":40001", master+":22", "S"),
+				tcpF(t, s, worker+":40001", master+":22", "S"), // retransmission
+			}
+		},
+		want: func(fs []frame) []row {
+			return []row{{ID: 1, Flow: "tcp 192.168.0.5:40001 -> 192.168.1.10:22", Init: "syn", Last: s,
+				Fwd: pb(2, 2*L(fs[0])), Rev: "0/0", Verdict: deny, End: "end-of-input"}}
+		},
+		dropped: []int{0, 1},
+	}, {
+		name: "tcp mid-stream, start not seen",
+		frames: func(t *testing.T) []frame {
+			return []frame{
+				tcpF(t, 0, master+":5444", worker+":40002", "PA"), // server speaks first
+				tcpF(t, s, worker+":40002", master+":5444", "A"),
+				// SYN+ACK seen without the SYN: its receiver initiated.
+				tcpF(t, 2*s, master+":22", worker2+":40003", "SA"),
+			}
+		},
+		want: func(fs []frame) []row {
+			return []row{
+				{ID: 1, Flow: "tcp 192.168.0.5:40002 -> 192.168.1.10:5444", Init: "lower-port", NotSeen: true, Last: s,
+					Fwd: pb(1, L(fs[1])), Rev: pb(1, L(fs[0])), Verdict: "allowed", End: "end-of-input"},
+				{ID: 2, Flow: "tcp 192.168.0.6:40003 -> 192.168.1.10:22", Init: "syn-ack", NotSeen: true, First: 2 * s, Last: 2 * s,
+					Fwd: "0/0", Rev: pb(1, L(fs[2])), Verdict: deny, End: "end-of-input"},
+			}
+		},
+		dropped: []int{2},
+	}, {
+		name: "tcp port reuse after reset",
+		frames: func(t *testing.T) []frame {
+			return []frame{
+				tcpF(t, 0, worker+":40004", master+":5444", "S"),
+				tcpF(t, s, master+":5444", worker+":40004", "RA"),
+				tcpF(t, 2*s, worker+":40004", master+":5444", "S"),
+			}
+		},
+		want: func(fs []frame) []row {
+			return []row{
+				{ID: 1, Flow: "tcp 192.168.0.5:40004 -> 192.168.1.10:5444", Init: "syn", Last: s,
+					Fwd: pb(1, L(fs[0])), Rev: pb(1, L(fs[1])), Verdict: "allowed", End: "reopened"},
+				{ID: 2, Flow: "tcp 192.168.0.5:40004 -> 192.168.1.10:5444", Init: "syn", First: 2 * s, Last: 2 * s,
+					Fwd: pb(1, L(fs[2])), Rev: "0/0", Verdict: "allowed", End: "end-of-input"},
+			}
+		},
+	}, {
+		name: "udp both ways, and udp dropped",
+		frames: func(t *testing.T) []frame {
+			return []frame{
+				udpF(t, 0, worker+":5353", master+":53", 30),
+				udpF(t, s/10, master+":53", worker+":5353", 90),
+				udpF(t, s/5, worker+":5354", master+":123", 48),
+			}
+		},
+		want: func(fs []frame) []row {
+			return []row{
+				{ID: 1, Flow: "udp 192.168.0.5:5353 -> 192.168.1.10:53", Init: "first-packet", Last: s / 10,
+					Fwd: pb(1, L(fs[0])), Rev: pb(1, L(fs[1])), Verdict: "allowed", End: "end-of-input"},
+				{ID: 2, Flow: "udp 192.168.0.5:5354 -> 192.168.1.10:123", Init: "first-packet", First: s / 5, Last: s / 5,
+					Fwd: pb(1, L(fs[2])), Rev: "0/0", Verdict: deny, End: "end-of-input"},
+			}
+		},
+		dropped: []int{2},
+	}, {
+		name: "icmp echo pairs by identifier",
+		frames: func(t *testing.T) []frame {
+			return []frame{
+				echoF(t, 0, worker, master, true, 7),
+				echoF(t, s/10, master, worker, false, 7),
+				echoF(t, s, worker, master, true, 8),
+				echoF(t, 2*s, master, worker, false, 9), // reply whose request was not seen
+			}
+		},
+		want: func(fs []frame) []row {
+			e := L(fs[0])
+			return []row{
+				{ID: 1, Flow: "icmp 192.168.0.5 -> 192.168.1.10 type 8 code 0", Init: "echo-request", Last: s / 10,
+					Fwd: pb(1, e), Rev: pb(1, e), Verdict: "allowed", End: "end-of-input"},
+				{ID: 2, Flow: "icmp 192.168.0.5 -> 192.168.1.10 type 8 code 0", Init: "echo-request", First: s, Last: s,
+					Fwd: pb(1, e), Rev: "0/0", Verdict: "allowed", End: "end-of-input"},
+				{ID: 3, Flow: "icmp 192.168.0.5 -> 192.168.1.10 type 8 code 0", Init: "echo-reply", NotSeen: true, First: 2 * s, Last: 2 * s,
+					Fwd: "0/0", Rev: pb(1, e), Verdict: "allowed", End: "end-of-input"},
+			}
+		},
+	}, {
+		name: "icmp error attached to the flow it quotes",
+		frames: func(t *testing.T) []frame {
+			q := udpF(t, 0, worker+":5000", master+":53", 10)
+			return []frame{q, unreachF(t, s/10, master, worker, q)}
+		},
+		want: func(fs []frame) []row {
+			return []row{{ID: 1, Flow: "udp 192.168.0.5:5000 -> 192.168.1.10:53", Init: "first-packet", Last: s / 10,
+				Fwd: pb(1, L(fs[0])), Rev: pb(1, L(fs[1])), ICMPErrors: 1, Verdict: "allowed", End: "end-of-input"}}
+		},
+	}, {
+		name: "icmp error quoting an untracked flow is a flow of its own",
+		frames: func(t *testing.T) []frame {
+			q := udpF(t, 0, worker+":5000", master+":53", 10)
+			return []frame{unreachF(t, 0, master, worker, q)}
+		},
+		want: func(fs []frame) []row {
+			// The master's egress allows it; the worker's ingress
+			// allows ICMP from the master (ping-back).
+			return []row{{ID: 1, Flow: "icmp 192.168.1.10 -> 192.168.0.5 type 3 code 3", Init: "first-packet",
+				Fwd: pb(1, L(fs[0])), Rev: "0/0", Verdict: "allowed", End: "end-of-input"}}
+		},
+	}, {
+		name: "vxlan inner flow dropped while the outer flow is allowed",
+		frames: func(t *testing.T) []frame {
+			return []frame{
+				vxlanF(t, 0, worker+":51000", master+":4789", tcpLayers(t, "172.16.0.5:33000", "172.16.1.7:8080", "S")),
+				vxlanF(t, s/10, worker+":51000", master+":4789", tcpLayers(t, "172.16.0.5:33001", "172.16.1.7:80", "S")),
+				vxlanF(t, s/5, master+":52000", worker+":4789", tcpLayers(t, "172.16.1.7:80", "172.16.0.5:33001", "SA")),
+			}
+		},
+		want: func(fs []frame) []row {
+			outer := "#1 udp 192.168.0.5:51000 -> 192.168.1.10:4789"
+			return []row{
+				{ID: 1, Flow: "udp 192.168.0.5:51000 -> 192.168.1.10:4789", Init: "first-packet", Last: s / 10,
+					Fwd: pb(2, L(fs[0])+L(fs[1])), Rev: "0/0", Verdict: "allowed", End: "end-of-input"},
+				{ID: 2, Flow: "tcp 172.16.0.5:33000 -> 172.16.1.7:8080", Init: "syn",
+					Fwd: pb(1, L(fs[0])), Rev: "0/0", Verdict: "dropped at destination ingress by default-deny ()", Outer: outer, End: "end-of-input"},
+				{ID: 3, Flow: "tcp 172.16.0.5:33001 -> 172.16.1.7:80", Init: "syn", First: s / 10, Last: s / 5,
+					Fwd: pb(1, L(fs[1])), Rev: pb(1, L(fs[2])), Verdict: "allowed", Outer: outer, End: "end-of-input"},
+				{ID: 4, Flow: "udp 192.168.1.10:52000 -> 192.168.0.5:4789", Init: "first-packet", First: s / 5, Last: s / 5,
+					Fwd: pb(1, L(fs[2])), Rev: "0/0", Verdict: "allowed", End: "end-of-input"},
+			}
+		},
+		dropped: []int{0},
+	}, {
+		name: "idle timeout splits a flow; the sweep evicts idle flows",
+		frames: func(t *testing.T) []frame {
+			// Huawei: UDP seen one way idles out after 30 s.
+			return []frame{
+				udpF(t, 0, worker+":6000", master+":53", 10),
+				udpF(t, 0, worker2+":6001", master+":53", 10), // never heard of again
+				udpF(t, 20*s, worker+":6000", master+":53", 10),
+				udpF(t, 51*s, worker+":6000", master+":53", 10), // 31 s idle: a new flow
+			}
+		},
+		want: func(fs []frame) []row {
+			l := L(fs[0])
+			return []row{
+				{ID: 1, Flow: "udp 192.168.0.5:6000 -> 192.168.1.10:53", Init: "first-packet", Last: 20 * s,
+					Fwd: pb(2, 2*l), Rev: "0/0", Verdict: "allowed", End: "idle-timeout"},
+				{ID: 2, Flow: "udp 192.168.0.6:6001 -> 192.168.1.10:53", Init: "first-packet",
+					Fwd: pb(1, l), Rev: "0/0", Verdict: "allowed", End: "idle-timeout"},
+				{ID: 3, Flow: "udp 192.168.0.5:6000 -> 192.168.1.10:53", Init: "first-packet", First: 51 * s, Last: 51 * s,
+					Fwd: pb(1, l), Rev: "0/0", Verdict: "allowed", End: "end-of-input"},
+			}
+		},
+	}}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fs := c.frames(t)
+			data := pcapOf(t, fs...)
+			rep := replayPcap(t, n, Config{RecordDropped: true}, data)
+			if diff := cmp.Diff(c.want(fs), rowsOf(rep.Flows)); diff != "" {
+				t.Errorf("flows (-want +got):\n%s", diff)
+			}
+			var gotDropped []int
+			for _, d := range rep.Summary.Captures[0].Dropped {
+				gotDropped = append(gotDropped, d.N-1)
+			}
+			if diff := cmp.Diff(c.dropped, gotDropped); diff != "" {
+				t.Errorf("dropped packets (-want +got):\n%s", diff)
+			}
+			if got := rep.Summary.Captures[0].DroppedPackets; got != len(c.dropped) {
+				t.Errorf("DroppedPackets = %d; want %d", got, len(c.dropped))
+			}
+			checkWriteDropped(t, data, rep, fs, c.dropped)
+		})
+	}
+}
+
+// checkWriteDropped writes the dropped packets and reads them back: the
+// output must hold exactly those frames, byte for byte, in order.
+func checkWriteDropped(t *testing.T, data []byte, rep *Report, fs []frame, dropped []int) {
+	t.Helper()
+	var out bytes.Buffer
+	nw, err := rep.Summary.Captures[0].WriteDropped(&out, bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("WriteDropped: %v", err)
+	}
+	if nw != len(dropped) {
+		t.Errorf("WriteDropped wrote %d packets; want %d", nw, len(dropped))
+	}
+	var want []frame
+	for _, i := range dropped {
+		want = append(want, fs[i])
+	}
+	want = append([]frame(nil), want...)
+	if diff := cmp.Diff(pcapOf(t, want...), out.Bytes()); diff != "" {
+		t.Errorf("dropped pcap differs from a pcap of the dropped frames (-want +got):\n%s", diff)
+	}
+}
+
+func TestSummary(t *testing.T) {
+	n := testNetwork(t)
+	data := pcapOf(t,
+		tcpF(t, 0, worker+":40000", master+":5444", "S"),
+		tcpF(t, 0, worker+":40001", master+":22", "S"),
+		tcpF(t, s, worker+":40002", master+":23", "S"),
+		udpF(t, 2*s, worker+":5000", master+":53", 10),
+		udpF(t, s, worker+":5000", master+":53", 10), // out of order
+		frame{at: 3 * s, data: []byte{2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x06, 0, 1}}, // ARP: skipped
+	)
+	rep := replayPcap(t, n, Config{}, data)
+	want := Summary{
+		Flows: 4, Allowed: 2, Dropped: 2, AllowedPackets: 3, DroppedPackets: 2, OutOfOrder: 1,
+		ByRule: []RuleCount{
+			{Allowed: true, Flows: 2, Packets: 3},
+			{Hop: sgsim.DstIngress, Why: "no rule matched: default deny", Flows: 2, Packets: 2},
+		},
+		Captures: []CaptureStats{{Packets: 5, DroppedPackets: 2,
+			Skipped: []capture.Skip{{Reason: capture.ReasonNotIP, Count: 1, FirstPacket: 6}}}},
+	}
+	if diff := cmp.Diff(want, rep.Summary); diff != "" {
+		t.Errorf("summary (-want +got):\n%s", diff)
+	}
+}
+
+// A rule that denies explicitly is reported with its ID and provenance.
+func TestDropByRuleProvenance(t *testing.T) {
+	n, err := sgsim.BuildNetwork(sgsim.NetworkSpec{
+		Cloud: sgsim.Huawei,
+		Groups: []sgsim.Group{
+			{ID: "node", Rules: []sgsim.Rule{rule("egress deny tcp 22 priority 1 id no-ssh", 11), rule("egress allow any priority 2 id out", 12)}},
+		},
+		Endpoints: []sgsim.Endpoint{{Name: "workers", Addrs: sgsim.MustParseAddrs("192.168.0.0/24"), Groups: []string{"node"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := replayPcap(t, n, Config{}, pcapOf(t, tcpF(t, 0, worker+":40000", "10.0.0.1:22", "S"), tcpF(t, 0, worker+":40000", "10.0.0.1:443", "S")))
+	got := rowsOf(rep.Flows)
+	if want := "dropped at source egress by no-ssh (" + origin(11) + ")"; got[0].Verdict != want {
+		t.Errorf("verdict = %q; want %q", got[0].Verdict, want)
+	}
+	wantRules := []RuleCount{
+		{Allowed: true, Flows: 1, Packets: 1},
+		{Hop: sgsim.SrcEgress, Group: "node", Rule: "no-ssh", Origin: origin(11), Flows: 1, Packets: 1,
+			Why: `rule "no-ssh" of group "node" (egress deny tcp 22 priority 1 id no-ssh) from ` + origin(11)},
+	}
+	if diff := cmp.Diff(wantRules, rep.Summary.ByRule); diff != "" {
+		t.Errorf("ByRule (-want +got):\n%s", diff)
+	}
+	var b bytes.Buffer
+	if err := rep.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("WriteJSON wrote %d lines; want 2:\n%s", len(lines), b.String())
+	}
+	var got0 map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &got0); err != nil {
+		t.Fatal(err)
+	}
+	want0 := map[string]any{
+		"id": 1.0, "src": "192.168.0.5", "dst": "10.0.0.1", "sport": 40000.0, "dport": 22.0, "proto": "tcp",
+		"initiator": "syn", "start_not_seen": false, "first": "2024-05-06T07:08:09Z", "last": "2024-05-06T07:08:09Z",
+		"packets": 1.0, "bytes": 60.0, "fwd_packets": 1.0, "fwd_bytes": 60.0, "rev_packets": 0.0, "rev_bytes": 0.0,
+		"verdict": "dropped", "hop": "source egress", "group": "node", "rule": "no-ssh", "origin": origin(11),
+		"why": `rule "no-ssh" of group "node" (egress deny tcp 22 priority 1 id no-ssh) from ` + origin(11),
+		"end": "end-of-input", "source": "capture 1 packet 1",
+	}
+	if diff := cmp.Diff(want0, got0); diff != "" {
+		t.Errorf("JSON line (-want +got):\n%s", diff)
+	}
+}
+
+func TestFlowLog(t *testing.T) {
+	n := testNetwork(t)
+	const log = `version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status
+2 111122223333 eni-0f00ba47 192.168.0.5 192.168.1.10 40000 5444 6 12 2210 1715000000 1715000055 ACCEPT OK
+2 111122223333 eni-0f00ba47 192.168.0.5 192.168.1.10 40001 22 6 1 60 1715000003 1715000003 REJECT OK
+2 111122223333 eni-0f00ba47 192.168.0.5 192.168.1.10 0 0 1 4 336 1715000010 1715000013 ACCEPT OK
+2 111122223333 eni-0f00ba47 - - - - - - - 1715000060 1715000120 - NODATA
+`
+	r := New(n, Config{})
+	if err := r.AddFlowLog(flowlog.NewReader(strings.NewReader(log), flowlog.Detect)); err != nil {
+		t.Fatal(err)
+	}
+	rep := r.Report()
+	at := func(sec int64) time.Duration { return time.Unix(sec, 0).Sub(t0) }
+	want := []row{
+		{ID: 1, Flow: "tcp 192.168.0.5:40000 -> 192.168.1.10:5444", Init: "flow-log", First: at(1715000000), Last: at(1715000055),
+			Fwd: "12/2210", Rev: "0/0", Verdict: "allowed", End: "flow-log", Logged: "ACCEPT"},
+		{ID: 2, Flow: "tcp 192.168.0.5:40001 -> 192.168.1.10:22", Init: "flow-log", First: at(1715000003), Last: at(1715000003),
+			Fwd: "1/60", Rev: "0/0", Verdict: deny, End: "flow-log", Logged: "REJECT"},
+		{ID: 3, Flow: "icmp 192.168.0.5 -> 192.168.1.10 type 8 code 0", Init: "flow-log", First: at(1715000010), Last: at(1715000013),
+			Fwd: "4/336", Rev: "0/0", Verdict: "allowed", End: "flow-log", Logged: "ACCEPT"},
+	}
+	if diff := cmp.Diff(want, rowsOf(rep.Flows)); diff != "" {
+		t.Errorf("flows (-want +got):\n%s", diff)
+	}
+	wantLogs := []FlowLogStats{{Records: 3, Skipped: []flowlog.Skip{{Reason: flowlog.ReasonNoData, Count: 1, FirstLine: 5}}}}
+	if diff := cmp.Diff(wantLogs, rep.Summary.FlowLogs); diff != "" {
+		t.Errorf("flow-log stats (-want +got):\n%s", diff)
+	}
+}
+
+// With OnFlow, finished flows are handed over at once and the table holds
+// only live flows.
+func TestOnFlowBoundsMemory(t *testing.T) {
+	n := testNetwork(t)
+	var got []int
+	r := New(n, Config{OnFlow: func(f *Flow) { got = append(got, f.ID) }})
+	var fs []frame
+	for i := 0; i < 100; i++ {
+		fs = append(fs, udpF(t, time.Duration(i)*10*s, worker+":"+strconv.Itoa(10000+i), master+":53", 1))
+	}
+	c, err := capture.NewReader(bytes.NewReader(pcapOf(t, fs...)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AddCapture(c); err != nil {
+		t.Fatal(err)
+	}
+	if r.Live() > 5 {
+		t.Errorf("%d live flows after 1000 s of one 1-packet flow every 10 s; want at most 5 (30 s timeout, 30 s sweep)", r.Live())
+	}
+	rep := r.Report()
+	if len(rep.Flows) != 0 || len(got) != 100 || rep.Summary.Flows != 100 {
+		t.Errorf("OnFlow got %d flows, Report.Flows %d, Summary.Flows %d; want 100, 0, 100", len(got), len(rep.Flows), rep.Summary.Flows)
+	}
+	if !cmp.Equal(got, sortedCopy(got)) {
+		t.Errorf("flows finished out of start order: %v", got)
+	}
+}
+
+func sortedCopy(xs []int) []int {
+	out := append([]int(nil), xs...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+func TestTimeoutsFor(t *testing.T) {
+	for _, c := range []struct {
+		sem  sgsim.Semantics
+		want Timeouts
+	}{
+		{sgsim.Huawei, Timeouts{TCP: 600 * s, UDP: 30 * s, UDPStream: 180 * s, ICMP: 30 * s, Other: 30 * s, OtherStream: 180 * s}},
+		{sgsim.Alibaba, Timeouts{TCP: 910 * s, UDP: 910 * s, UDPStream: 910 * s, ICMP: 910 * s, Other: 910 * s, OtherStream: 910 * s}},
+		{sgsim.Union, Timeouts{TCP: 432000 * s, UDP: 30 * s, UDPStream: 180 * s, ICMP: 30 * s, Other: 30 * s, OtherStream: 180 * s}},
+		{sgsim.Tencent, DefaultTimeouts()},
+	} {
+		if got := TimeoutsFor(c.sem); got != c.want {
+			t.Errorf("TimeoutsFor(%v) = %+v; want %+v", c.sem, got, c.want)
+		}
+	}
+}
+
+// Per-packet work on tracked flows must not allocate.
+func TestNoAllocsPerPacket(t *testing.T) {
+	n := testNetwork(t)
+	fs := []frame{
+		tcpF(t, 0, worker+":40000", master+":5444", "A"),
+		tcpF(t, 0, master+":5444", worker+":40000", "A"),
+		tcpF(t, 0, worker+":40001", master+":22", "S"), // dropped
+		udpF(t, 0, worker+":5000", master+":53", 10),
+		echoF(t, 0, worker, master, true, 1),
+		vxlanF(t, 0, worker+":51000", master+":4789", tcpLayers(t, "172.16.0.5:33000", "172.16.1.7:80", "A")),
+	}
+	pkts := decodeAll(t, pcapOf(t, fs...))
+	r := New(n, Config{})
+	for i := range pkts {
+		r.Packet(&pkts[i])
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		for i := range pkts {
+			r.Packet(&pkts[i])
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("replaying %d packets of tracked flows: %v allocations; want 0", len(pkts), allocs)
+	}
+}
+
+func decodeAll(t testing.TB, data []byte) []capture.Packet {
+	t.Helper()
+	c, err := capture.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []capture.Packet
+	for {
+		var p capture.Packet
+		err := c.Next(&p)
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+	}
+}
