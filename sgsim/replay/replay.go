@@ -3,6 +3,7 @@ package replay
 import (
 	"cmp"
 	"io"
+	"math"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -136,7 +137,7 @@ func (r *Replayer) AddCapture(c *capture.Reader) error {
 	r.captureN = len(r.sum.Captures)
 	cs := &r.sum.Captures[r.captureN-1]
 	r.capture = cs
-	defer func() { r.capture = nil }()
+	defer func() { r.capture, r.captureN = nil, 0 }()
 	var p capture.Packet
 	var err error
 	for {
@@ -173,16 +174,15 @@ func (r *Replayer) Packet(p *capture.Packet) (dropped bool) {
 	r.clock = now
 	if r.sweep > 0 {
 		if r.nextSweep == 0 {
-			r.nextSweep = now + r.sweep
+			r.nextSweep = addSat(now, r.sweep)
 		} else if now >= r.nextSweep {
 			r.expireAll(now)
-			r.nextSweep = now + r.sweep
+			r.nextSweep = addSat(now, r.sweep)
 		}
 	}
-	var n int
+	n := p.N
 	if r.capture != nil {
 		r.capture.Packets++
-		n = p.N
 	}
 	outer, dropped := r.track(&p.Header, capture.TunnelNone, 0, ts, now, p.Len, n, 0, sgsim.Flow{})
 	if p.Inner.Present {
@@ -198,6 +198,15 @@ func (r *Replayer) Packet(p *capture.Packet) (dropped bool) {
 		}
 	}
 	return dropped
+}
+
+// addSat is a+b for b > 0, saturating at the largest int64 so that
+// absurd timestamps cannot make every packet sweep.
+func addSat(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }
 
 // canon orders the two ends of a packet into a key; fromA reports whether

@@ -264,7 +264,7 @@ func TestSummary(t *testing.T) {
 		tcpF(t, 0, worker+":40001", master+":22", "S"),
 		tcpF(t, s, worker+":40002", master+":23", "S"),
 		udpF(t, 2*s, worker+":5000", master+":53", 10),
-		udpF(t, s, worker+":5000", master+":53", 10), // out of order
+		udpF(t, s, worker+":5000", master+":53", 10),                                         // out of order
 		frame{at: 3 * s, data: []byte{2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x06, 0, 1}}, // ARP: skipped
 	)
 	rep := replayPcap(t, n, Config{}, data)
