@@ -16,11 +16,11 @@
 // states the same rules precisely.
 //
 // The rows are symbolic: their remotes are seed.Remote names such as
-// seed.VPC or seed.Containers, or 0.0.0.0/0. Nothing here yet turns them
-// into sgsim rules.
-//
-// To come, and not in this package yet: profiles that take a cluster
-// description (VPC and container CIDRs, managed or self-deployed control
-// plane), select the matching tables and resolve the symbolic remotes into
-// concrete security group rules for simulation.
+// seed.VPC or seed.Containers, or 0.0.0.0/0. NewProfile turns them into
+// sgsim rules for a Cluster (managed, or self-deployed with master nodes;
+// the zero Cluster is a documented example), with the node group's
+// "hardened" outbound set read from the note, a required-flow catalogue,
+// and the network to check them in (see Profile and its example).
+// ReadPolicies and WritePolicies read and write DescribeSecurityGroupPolicies
+// exports.
 package tencent

@@ -1,0 +1,166 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"strings"
+
+	"github.com/sgsim/sgsim/sgsim"
+	"go4.org/netipx"
+)
+
+// Topology says where imported rule sets sit: which address ranges carry
+// which security groups in which order, the subnets and their ACLs, and
+// the address groups / prefix lists rules refer to. With the groups read
+// from a vendor export it becomes a network (see Topology.Network).
+//
+// Its JSON form, read by ReadTopology:
+//
+//	{
+//	  "cloud": "huawei",
+//	  "subnets": [{"name": "nodes", "prefix": "192.168.0.0/24", "acl": "acl-1"}],
+//	  "endpoints": [
+//	    {"name": "workers", "addrs": ["192.168.0.0/24"], "subnet": "nodes", "groups": ["sg-node"]},
+//	    {"name": "internet", "addrs": ["0.0.0.0/1", "128.0.0.0/1"]}
+//	  ],
+//	  "lists": {"pl-office": ["203.0.113.0/24"]}
+//	}
+//
+// "cloud" is a semantics name (huawei, alibaba, tencent, union for AWS,
+// first-match). Addresses are addresses, prefixes or "a-b" ranges.
+type Topology struct {
+	Cloud     sgsim.Semantics
+	Subnets   []sgsim.Subnet
+	Endpoints []sgsim.Endpoint
+	Lists     map[string]sgsim.Addrs
+}
+
+type topoJSON struct {
+	Cloud   *string `json:"cloud"`
+	Subnets []struct {
+		Name   *string `json:"name"`
+		Prefix *string `json:"prefix"`
+		ACL    string  `json:"acl"`
+	} `json:"subnets"`
+	Endpoints []struct {
+		Name   *string  `json:"name"`
+		Addrs  []string `json:"addrs"`
+		Subnet string   `json:"subnet"`
+		Groups []string `json:"groups"`
+	} `json:"endpoints"`
+	Lists map[string][]string `json:"lists"`
+}
+
+// TopologyError reports bad topology input: the JSON path, the offending
+// value and what was expected.
+type TopologyError struct {
+	Path, Value, Msg string
+}
+
+func (e *TopologyError) Error() string {
+	if e.Value == "" {
+		return "topology: " + e.Path + ": " + e.Msg
+	}
+	return fmt.Sprintf("topology: %s: %q: %s", e.Path, e.Value, e.Msg)
+}
+
+// ReadTopology reads the JSON form of a Topology. Unknown fields are
+// ignored; missing required fields, bad addresses and bad names are
+// errors that give the JSON path.
+func ReadTopology(r io.Reader) (Topology, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return Topology{}, err
+	}
+	var in topoJSON
+	if err := json.Unmarshal(data, &in); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			line := 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
+			return Topology{}, &TopologyError{Path: fmt.Sprintf("line %d (byte %d)", line, se.Offset), Msg: se.Error()}
+		case errors.As(err, &te):
+			return Topology{}, &TopologyError{Path: te.Field, Value: te.Value, Msg: "want " + te.Type.String()}
+		}
+		return Topology{}, &TopologyError{Path: "(document)", Msg: err.Error()}
+	}
+	var t Topology
+	if in.Cloud == nil {
+		return t, &TopologyError{Path: "cloud", Msg: "missing; want huawei, alibaba, tencent, union or first-match"}
+	}
+	if t.Cloud, err = sgsim.ParseSemantics(*in.Cloud); err != nil || t.Cloud == sgsim.ACL {
+		return t, &TopologyError{Path: "cloud", Value: *in.Cloud, Msg: "want huawei, alibaba, tencent, union or first-match"}
+	}
+	for i, s := range in.Subnets {
+		path := fmt.Sprintf("subnets[%d]", i)
+		if s.Name == nil || *s.Name == "" {
+			return t, &TopologyError{Path: path + ".name", Msg: "missing"}
+		}
+		if s.Prefix == nil {
+			return t, &TopologyError{Path: path + ".prefix", Msg: "missing"}
+		}
+		p, err := netip.ParsePrefix(*s.Prefix)
+		if err != nil {
+			return t, &TopologyError{Path: path + ".prefix", Value: *s.Prefix, Msg: "want a prefix such as 192.168.0.0/24"}
+		}
+		if p.Masked() != p {
+			return t, &TopologyError{Path: path + ".prefix", Value: *s.Prefix, Msg: "host bits set; want " + p.Masked().String()}
+		}
+		t.Subnets = append(t.Subnets, sgsim.Subnet{Name: *s.Name, Prefix: p, ACL: s.ACL})
+	}
+	addrs := func(path string, ss []string) (sgsim.Addrs, error) {
+		if len(ss) == 0 {
+			return sgsim.Addrs{}, &TopologyError{Path: path, Msg: "missing; want a list of addresses, prefixes or ranges"}
+		}
+		var b netipx.IPSetBuilder
+		for j, s := range ss {
+			a, err := sgsim.ParseAddrs(s)
+			if err != nil || a.IsAny() || a.IsEmpty() || strings.Contains(s, ",") {
+				msg := "want one address, prefix or range"
+				var pe *sgsim.ParseError
+				if errors.As(err, &pe) {
+					msg = pe.Msg
+				}
+				return sgsim.Addrs{}, &TopologyError{Path: fmt.Sprintf("%s[%d]", path, j), Value: s, Msg: msg}
+			}
+			b.AddSet(a.Set())
+		}
+		set, _ := b.IPSet()
+		return sgsim.AddrsOf(set), nil
+	}
+	for i, e := range in.Endpoints {
+		path := fmt.Sprintf("endpoints[%d]", i)
+		if e.Name == nil || *e.Name == "" {
+			return t, &TopologyError{Path: path + ".name", Msg: "missing"}
+		}
+		a, err := addrs(path+".addrs", e.Addrs)
+		if err != nil {
+			return t, err
+		}
+		t.Endpoints = append(t.Endpoints, sgsim.Endpoint{Name: *e.Name, Addrs: a, Subnet: e.Subnet, Groups: e.Groups})
+	}
+	if len(in.Lists) > 0 {
+		t.Lists = map[string]sgsim.Addrs{}
+		for name, ss := range in.Lists {
+			a, err := addrs("lists."+name, ss)
+			if err != nil {
+				return t, err
+			}
+			t.Lists[name] = a
+		}
+	}
+	return t, nil
+}
+
+// Network builds the network of imported groups and network ACLs placed
+// by the topology. Errors from the network model name the endpoint,
+// subnet, group or rule at fault.
+func (t Topology) Network(groups, acls []sgsim.Group) (*sgsim.Network, error) {
+	return sgsim.BuildNetwork(sgsim.NetworkSpec{Cloud: t.Cloud, Groups: groups, ACLs: acls, Lists: t.Lists,
+		Subnets: t.Subnets, Endpoints: t.Endpoints})
+}

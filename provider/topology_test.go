@@ -1,0 +1,74 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sgsim/sgsim/sgsim"
+)
+
+const topo = `{
+  "cloud": "huawei",
+  "comment": "unknown fields are ignored",
+  "subnets": [{"name": "nodes", "prefix": "192.168.0.0/24"}, {"name": "control", "prefix": "192.168.1.0/28", "acl": "acl-1"}],
+  "endpoints": [
+    {"name": "workers", "addrs": ["192.168.0.0/25", "192.168.0.128-192.168.0.200"], "subnet": "nodes", "groups": ["sg-node"]},
+    {"name": "master", "addrs": ["192.168.1.10"], "subnet": "control", "groups": ["sg-control", "sg-node"]}
+  ],
+  "lists": {"pl-office": ["203.0.113.0/24"]}
+}`
+
+func TestReadTopologyToNetwork(t *testing.T) {
+	top, err := ReadTopology(strings.NewReader(topo))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if top.Cloud != sgsim.Huawei || len(top.Endpoints) != 2 || top.Endpoints[0].Addrs.String() != "192.168.0.0-192.168.0.200" ||
+		top.Subnets[1].ACL != "acl-1" || top.Lists["pl-office"].String() != "203.0.113.0/24" {
+		t.Fatalf("topology %+v", top)
+	}
+	rule := sgsim.MustParseRule
+	groups := []sgsim.Group{
+		{ID: "sg-node", Rules: []sgsim.Rule{rule("egress allow any priority 1"), rule("ingress allow tcp 22 from list pl-office priority 1")}},
+		{ID: "sg-control", Rules: []sgsim.Rule{rule("ingress allow tcp 5444 from group sg-node priority 1")}},
+	}
+	acls := []sgsim.Group{{ID: "acl-1", Rules: []sgsim.Rule{rule("ingress allow any priority 1"), rule("egress allow any priority 1")}}}
+	n, err := top.Network(groups, acls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f, want := range map[string]bool{
+		"tcp 192.168.0.7:40000 -> 192.168.1.10:5444":   true,  // sg-node member to sg-control
+		"tcp 192.168.0.201:40000 -> 192.168.1.10:5444": false, // outside workers: no egress hop, not a member
+		"tcp 203.0.113.5:40000 -> 192.168.0.9:22":      true,  // the prefix list
+		"tcp 203.0.114.5:40000 -> 192.168.0.9:22":      false,
+	} {
+		if d := n.Decide(sgsim.MustParseFlow(f)); d.Allowed != want {
+			t.Errorf("%s: %+v; want allowed=%v", f, d, want)
+		}
+	}
+	if _, err := top.Network(groups[:1], acls); err == nil || err.Error() != `sgsim: network: endpoint "master": security group "sg-control" is not defined` {
+		t.Errorf("missing group: %v", err)
+	}
+}
+
+func TestReadTopologyErrors(t *testing.T) {
+	for in, want := range map[string]string{
+		`{}`:               `topology: cloud: missing; want huawei, alibaba, tencent, union or first-match`,
+		`{"cloud": "gcp"}`: `topology: cloud: "gcp": want huawei, alibaba, tencent, union or first-match`,
+		`{"cloud": "huawei", "subnets": [{"name": "a", "prefix": "10.0.0.0/33"}]}`:               `topology: subnets[0].prefix: "10.0.0.0/33": want a prefix such as 192.168.0.0/24`,
+		`{"cloud": "huawei", "subnets": [{"name": "a", "prefix": "10.0.0.1/8"}]}`:                `topology: subnets[0].prefix: "10.0.0.1/8": host bits set; want 10.0.0.0/8`,
+		`{"cloud": "huawei", "subnets": [{"prefix": "10.0.0.0/8"}]}`:                             `topology: subnets[0].name: missing`,
+		`{"cloud": "huawei", "endpoints": [{"name": "a", "addrs": ["10.0.0.1", "10.0.0.300"]}]}`: `topology: endpoints[0].addrs[1]: "10.0.0.300": ParseAddr("10.0.0.300"): IPv4 field has value >255`,
+		`{"cloud": "huawei", "endpoints": [{"name": "a"}]}`:                                      `topology: endpoints[0].addrs: missing; want a list of addresses, prefixes or ranges`,
+		`{"cloud": "huawei", "endpoints": [{"name": "a", "addrs": ["any"]}]}`:                    `topology: endpoints[0].addrs[0]: "any": want one address, prefix or range`,
+		`{"cloud": "huawei", "endpoints": [{"name": "a", "addrs": "10.0.0.1"}]}`:                 `topology: endpoints.addrs: "string": want []string`,
+		`{"cloud": "huawei", "lists": {"pl": ["x"]}}`:                                            `topology: lists.pl[0]: "x": ParseAddr("x"): unable to parse IP`,
+		"{\"cloud\": \"huawei\",\n \"subnets\": [":                                               `topology: line 2 (byte 33): unexpected end of JSON input`,
+		`{"cloud": "huawei",, }`: `topology: line 1 (byte 20): invalid character ',' looking for beginning of object key string`,
+	} {
+		if _, err := ReadTopology(strings.NewReader(in)); err == nil || err.Error() != want {
+			t.Errorf("ReadTopology(%s):\n got %v\nwant %s", in, err, want)
+		}
+	}
+}
