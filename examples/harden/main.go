@@ -21,12 +21,13 @@ import (
 
 	"github.com/sgsim/sgsim/provider"
 	"github.com/sgsim/sgsim/provider/huawei"
+	"github.com/sgsim/sgsim/provider/tencent"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
 var (
 	profileFlag  = flag.String("profile", "all", "profile to check: all, or one of "+strings.Join(profileNames(), ", "))
-	revisionFlag = flag.String("revision", "newer", "CCE seed revision: newer or older")
+	revisionFlag = flag.String("revision", "newer", "CCE seed revision: newer or older (other vendors have one)")
 	failFlag     = flag.Bool("fail-on-finding", false, "exit 1 when any finding is reported")
 	quietFlag    = flag.Bool("findings-only", false, "print only the findings")
 )
@@ -70,10 +71,22 @@ func networks(name string, req []provider.RequiredFlow, build func(bool) (*sgsim
 	return checked{name, req, d, h}, nil
 }
 
+func tke(m tencent.Mode) builder {
+	return func(string) (checked, error) {
+		p, err := tencent.NewProfile(tencent.Cluster{Mode: m})
+		if err != nil {
+			return checked{}, err
+		}
+		return networks(p.Name(), p.Required, p.Network)
+	}
+}
+
 var profiles = map[string]builder{
-	"cce-vpc":    cce(huawei.VPCNetwork),
-	"cce-tunnel": cce(huawei.Tunnel),
-	"cce-turbo":  cce(huawei.Turbo),
+	"tke-managed":       tke(tencent.Managed),
+	"tke-self-deployed": tke(tencent.SelfDeployed),
+	"cce-vpc":           cce(huawei.VPCNetwork),
+	"cce-tunnel":        cce(huawei.Tunnel),
+	"cce-turbo":         cce(huawei.Turbo),
 }
 
 func profileNames() []string {

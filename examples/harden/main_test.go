@@ -14,11 +14,13 @@ func TestRunAllProfiles(t *testing.T) {
 	}
 	out := b.String()
 	// Every CCE model has the 6443 finding twice (default and hardened).
-	if c := strings.Count(out, "finding: cce-"); c != n || n < 6 {
+	if c := strings.Count(out, "finding: "); c != n || n < 6 {
 		t.Errorf("%d finding lines, run reported %d", c, n)
 	}
 	for _, want := range []string{
 		"== cce-vpc/newer:",
+		"== tke-managed:",
+		"finding: tke-managed/hardened: k8s node dns (kubernetes): none allowed",
 		"finding: cce-vpc/newer/hardened: k8s pod to pod tcp (kubernetes): some allowed; witness tcp 172.16.0.0:1024 -> 172.16.0.0:0; dropped at source egress [pods]",
 		"finding: cce-tunnel/newer/default: t8 tcp 6443 to masters (vendor): none allowed",
 		"pass      pass      vendor      kube-apiserver 5444 from nodes: nodes 192.168.0.0/24 -> masters 192.168.1.0/28 tcp 5444",
@@ -30,7 +32,7 @@ func TestRunAllProfiles(t *testing.T) {
 }
 
 func TestRunErrors(t *testing.T) {
-	if _, err := run(&bytes.Buffer{}, "gke", "newer", false); err == nil || !strings.Contains(err.Error(), "-profile gke: want all or one of cce-tunnel, cce-turbo, cce-vpc") {
+	if _, err := run(&bytes.Buffer{}, "gke", "newer", false); err == nil || !strings.Contains(err.Error(), "-profile gke: want all or one of cce-tunnel, cce-turbo, cce-vpc, tke-managed, tke-self-deployed") {
 		t.Errorf("bad profile: %v", err)
 	}
 	if _, err := run(&bytes.Buffer{}, "cce-vpc", "newest", false); err == nil || err.Error() != `-revision "newest": want newer or older` {
