@@ -23,6 +23,11 @@ import (
 
 const pcapngMagic = 0x0a0d0d0a
 
+type rawRecord struct {
+	data []byte
+	ci   gopacket.CaptureInfo
+}
+
 type rawReader interface {
 	ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error)
 }
@@ -44,6 +49,7 @@ func (c *CaptureStats) WriteDropped(w io.Writer, src io.Reader) (int, error) {
 	}
 	var rd rawReader
 	var link layers.LinkType
+	var first *rawRecord // a record read ahead, not yet handled
 	snap := uint32(262144)
 	ng := binary.LittleEndian.Uint32(magic) == pcapngMagic
 	if ng {
@@ -51,7 +57,23 @@ func (c *CaptureStats) WriteDropped(w io.Writer, src io.Reader) (int, error) {
 		if err != nil {
 			return 0, fmt.Errorf("replay: re-reading capture: %w", err)
 		}
-		rd, link = r, r.LinkType()
+		rd = r
+		// With mixed link types the reader learns its interfaces as it
+		// reads packets and reports no link type of its own: read the
+		// first record now (it is record 1) to learn the first
+		// interface's.
+		data, ci, err := r.ZeroCopyReadPacketData()
+		switch {
+		case err == io.EOF:
+		case err != nil:
+			return 0, fmt.Errorf("replay: re-reading capture: %w", err)
+		default:
+			first = &rawRecord{data: data, ci: ci}
+		}
+		link = layers.LinkTypeEthernet
+		if ifc, err := r.Interface(0); err == nil {
+			link = ifc.LinkType
+		}
 	} else {
 		r, err := pcapgo.NewReader(br)
 		if err != nil {
@@ -69,7 +91,14 @@ func (c *CaptureStats) WriteDropped(w io.Writer, src io.Reader) (int, error) {
 	written, otherLink, firstOther := 0, 0, 0
 	n := 0
 	for j := 0; j < len(c.Dropped); {
-		data, ci, err := rd.ZeroCopyReadPacketData()
+		var data []byte
+		var ci gopacket.CaptureInfo
+		var err error
+		if first != nil {
+			data, ci, first = first.data, first.ci, nil
+		} else {
+			data, ci, err = rd.ZeroCopyReadPacketData()
+		}
 		if err == io.EOF {
 			return written, fmt.Errorf("replay: capture ended at record %d before dropped packet %d", n, c.Dropped[j].N)
 		}

@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"bytes"
 	"cmp"
 	"io"
 	"math"
@@ -83,15 +84,19 @@ func (r *Replayer) Timeouts() Timeouts { return r.timeouts }
 func (r *Replayer) Live() int { return len(r.table) }
 
 // key identifies a tracked flow independently of direction: side a is
-// the lower (address, port) of the two.
+// the lower (address, port) of the two. It holds no pointers and no
+// padding, so the map hashes it as 48 plain bytes and the garbage
+// collector never scans the table's keys.
 type key struct {
-	a, b   netip.Addr
-	ap, bp uint16
-	proto  uint8
-	kind   uint8 // kindPlain, kindEcho, kindICMP
-	tunnel capture.Tunnel
-	vni    uint32
+	a, b  [16]byte // addresses, As16
+	ports uint32   // port (or echo id, or ICMP type<<8|code) of a <<16 | of b
+	meta  uint32   // proto | kind<<8 | tunnel<<16 | is6<<24
+	vni   uint32
+	pad   uint32 // always zero; a named field keeps the key plain memory for hashing
 }
+
+func (k *key) proto() uint8           { return uint8(k.meta) }
+func (k *key) tunnel() capture.Tunnel { return capture.Tunnel(k.meta >> 16) }
 
 const (
 	kindPlain = iota // ports as in the header (or none)
@@ -184,10 +189,9 @@ func (r *Replayer) Packet(p *capture.Packet) (dropped bool) {
 	if r.capture != nil {
 		r.capture.Packets++
 	}
-	outer, dropped := r.track(&p.Header, capture.TunnelNone, 0, ts, now, p.Len, n, 0, sgsim.Flow{})
+	outer, dropped := r.track(&p.Header, capture.TunnelNone, 0, ts, now, p.Len, n, -1)
 	if p.Inner.Present {
-		o := &r.slab[outer]
-		if _, d := r.track(&p.Inner.Header, p.Inner.Tunnel, p.Inner.VNI, ts, now, p.Len, n, o.id, o.flow); d {
+		if _, d := r.track(&p.Inner.Header, p.Inner.Tunnel, p.Inner.VNI, ts, now, p.Len, n, outer); d {
 			dropped = true
 		}
 	}
@@ -212,11 +216,19 @@ func addSat(a, b int64) int64 {
 // canon orders the two ends of a packet into a key; fromA reports whether
 // the packet's source is side a.
 func canon(proto uint8, src, dst netip.Addr, sp, dp uint16, kind uint8, tun capture.Tunnel, vni uint32) (k key, fromA bool) {
-	c := src.Compare(dst)
-	if c < 0 || c == 0 && sp <= dp {
-		return key{a: src, b: dst, ap: sp, bp: dp, proto: proto, kind: kind, tunnel: tun, vni: vni}, true
+	sa, da := src.As16(), dst.As16()
+	k.meta = uint32(proto) | uint32(kind)<<8 | uint32(tun)<<16
+	if src.Is6() {
+		k.meta |= 1 << 24
 	}
-	return key{a: dst, b: src, ap: dp, bp: sp, proto: proto, kind: kind, tunnel: tun, vni: vni}, false
+	k.vni = vni
+	c := bytes.Compare(sa[:], da[:])
+	if c < 0 || c == 0 && sp <= dp {
+		k.a, k.b, k.ports = sa, da, uint32(sp)<<16|uint32(dp)
+		return k, true
+	}
+	k.a, k.b, k.ports = da, sa, uint32(dp)<<16|uint32(sp)
+	return k, false
 }
 
 func isICMP(p uint8) bool { return p == protoICMP || p == protoICMPv6 }
@@ -233,13 +245,15 @@ func echo(h *capture.Header) (isEcho, request bool) {
 }
 
 func (r *Replayer) expired(st *state, now int64) bool {
-	t := r.timeouts.idle(st.k.proto, st.fwdP > 0 && st.revP > 0)
+	t := r.timeouts.idle(st.k.proto(), st.fwdP > 0 && st.revP > 0)
 	return t > 0 && now-st.seen > t
 }
 
 // track counts one header on its flow, opening the flow when needed, and
 // returns the flow's slot and whether the flow is dropped.
-func (r *Replayer) track(h *capture.Header, tun capture.Tunnel, vni uint32, ts, now int64, length, n, outerID int, outer sgsim.Flow) (int32, bool) {
+//
+// outer is the slot of the flow that carried h in a tunnel, or -1.
+func (r *Replayer) track(h *capture.Header, tun capture.Tunnel, vni uint32, ts, now int64, length, n int, outer int32) (int32, bool) {
 	if isICMP(h.Proto) && h.Quoted.Present {
 		q := &h.Quoted
 		k, qFromA := canon(q.Proto, q.Src, q.Dst, q.SrcPort, q.DstPort, kindPlain, tun, vni)
@@ -280,7 +294,7 @@ func (r *Replayer) track(h *capture.Header, tun capture.Tunnel, vni uint32, ts, 
 		}
 	}
 	if !ok {
-		idx = r.open(k, fromA, h, n, outerID, outer)
+		idx = r.open(k, fromA, h, n, outer)
 	}
 	st := &r.slab[idx]
 	fwd := fromA == st.initA
@@ -319,7 +333,7 @@ func (st *state) count(fwd bool, ts, now int64, length int) {
 
 // open starts tracking a flow whose first packet is h, chooses its
 // initiator and evaluates it once.
-func (r *Replayer) open(k key, fromA bool, h *capture.Header, n, outerID int, outer sgsim.Flow) int32 {
+func (r *Replayer) open(k key, fromA bool, h *capture.Header, n int, outer int32) int32 {
 	initSrc, how, nsn := true, InitFirstPacket, false
 	isEcho, request := echo(h)
 	f := sgsim.Flow{Proto: sgsim.ProtocolNumber(h.Proto), Src: h.Src, Dst: h.Dst}
@@ -362,11 +376,14 @@ func (r *Replayer) open(k key, fromA bool, h *capture.Header, n, outerID int, ou
 	st := state{
 		k: k, id: r.nextID, initA: fromA == initSrc, flow: f, dec: r.net.Decide(f), how: how, nsn: nsn,
 		first: 1<<63 - 1, last: -1 << 63,
-		outerID: outerID, outerFlow: outer, tunnel: k.tunnel, vni: k.vni,
+		tunnel: k.tunnel(), vni: k.vni,
 		capN: r.captureN, pktN: n,
 	}
 	if isEcho {
 		st.icmpID = h.ICMPID
+	}
+	if outer >= 0 {
+		st.outerID, st.outerFlow = r.slab[outer].id, r.slab[outer].flow
 	}
 	var idx int32
 	if l := len(r.free); l > 0 {

@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+	"github.com/google/gopacket/pcapgo"
 
 	"github.com/sgsim/sgsim/sgsim"
 	"github.com/sgsim/sgsim/sgsim/capture"
@@ -463,5 +466,60 @@ func decodeAll(t testing.TB, data []byte) []capture.Packet {
 			t.Fatal(err)
 		}
 		out = append(out, p)
+	}
+}
+
+// WriteDropped reads pcapng too, numbering records as the capture reader
+// does.
+func TestWriteDroppedPcapng(t *testing.T) {
+	n := testNetwork(t)
+	fs := []frame{
+		tcpF(t, 0, worker+":40000", master+":5444", "S"),
+		tcpF(t, s, worker+":40001", master+":22", "S"), // dropped
+		udpF(t, 2*s, worker+":5000", master+":53", 10),
+		udpF(t, 3*s, worker+":5001", master+":54", 10), // dropped
+	}
+	var ng bytes.Buffer
+	w, err := pcapgo.NewNgWriter(&ng, layers.LinkTypeEthernet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if err := w.WritePacket(gopacket.CaptureInfo{Timestamp: t0.Add(f.at), CaptureLength: len(f.data), Length: len(f.data)}, f.data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	rep := replayPcap(t, n, Config{RecordDropped: true}, ng.Bytes())
+	var out bytes.Buffer
+	if _, err := rep.Summary.Captures[0].WriteDropped(&out, bytes.NewReader(ng.Bytes())); err != nil {
+		t.Fatal(err)
+	}
+	got := decodeAll(t, out.Bytes())
+	var gotN []string
+	for _, p := range got {
+		gotN = append(gotN, p.Time.Sub(t0).String()+" "+strconv.Itoa(int(p.DstPort)))
+	}
+	if want := []string{"1s 22", "3s 54"}; !cmp.Equal(want, gotN) {
+		t.Errorf("dropped pcap holds %v; want %v", gotN, want)
+	}
+}
+
+// Out-of-order timestamps are counted, never move time backwards, and
+// keep each flow's first and last times.
+func TestOutOfOrder(t *testing.T) {
+	n := testNetwork(t)
+	rep := replayPcap(t, n, Config{}, pcapOf(t,
+		udpF(t, 100*s, worker+":5000", master+":53", 10),
+		udpF(t, 10*s, worker+":5000", master+":53", 10), // earlier: same flow, not expired
+		udpF(t, 101*s, worker+":5000", master+":53", 10),
+	))
+	if rep.Summary.OutOfOrder != 1 || len(rep.Flows) != 1 {
+		t.Fatalf("OutOfOrder = %d, %d flows; want 1, 1", rep.Summary.OutOfOrder, len(rep.Flows))
+	}
+	if f := rep.Flows[0]; f.First.Sub(t0) != 10*s || f.Last.Sub(t0) != 101*s || f.FwdPackets != 3 {
+		t.Errorf("flow first %v last %v packets %d; want 10s, 1m41s, 3", f.First.Sub(t0), f.Last.Sub(t0), f.FwdPackets)
 	}
 }
