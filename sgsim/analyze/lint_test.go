@@ -1,0 +1,113 @@
+package analyze
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sgsim/sgsim/sgsim"
+	"pgregory.net/rapid"
+)
+
+// ruleOf finds the set's rule a reference points at.
+func ruleOf(s Set, r RuleRef) sgsim.Rule {
+	for _, g := range s.Groups {
+		if g.ID == r.Group {
+			return g.Rules[r.Index]
+		}
+	}
+	panic("no group " + r.Group)
+}
+
+func TestLintProperties(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sem := rapid.SampledFrom(smallSems).Draw(t, "semantics")
+		s := smallSet(t, sem, "")
+		fs, err := LintSet(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := linear(t, s)
+		for _, f := range fs {
+			subject := ruleOf(s, f.Rules[0])
+			if f.Witness != "" {
+				if !subject.Matches(f.WitnessFlow) || subject.Direction != f.Direction {
+					t.Fatalf("%v: witness does not match the rule", f)
+				}
+			}
+			v := l.Check(f.Direction, f.WitnessFlow)
+			switch f.Code {
+			case Shadowed:
+				for _, fl := range allSmallFlows {
+					if v := l.Check(subject.Direction, fl); v.Rule != nil && v.Rule.ID == subject.ID {
+						t.Fatalf("%v: but it decides %v", f, fl)
+					}
+				}
+				if f.Witness != "" && (v.Rule == nil || v.Rule.ID == subject.ID) {
+					t.Fatalf("%v: witness decided by %v", f, v)
+				}
+			case Conflict:
+				winner := ruleOf(s, f.Rules[1])
+				if v.Rule == nil || v.Rule.ID != winner.ID || winner.Action == subject.Action {
+					t.Fatalf("%v: witness decided by %v", f, v)
+				}
+			case Redundant:
+				if v.Rule == nil || v.Rule.ID != subject.ID {
+					t.Fatalf("%v: witness decided by %v", f, v)
+				}
+				var g, i int
+				for gi, gr := range s.Groups {
+					if gr.ID == f.Rules[0].Group {
+						g, i = gi, f.Rules[0].Index
+					}
+				}
+				l2 := linear(t, without(s, g, i))
+				for _, fl := range allSmallFlows {
+					if a, b := l.Check(subject.Direction, fl), l2.Check(subject.Direction, fl); a.Action != b.Action {
+						t.Fatalf("%v: removing it changes %v from %v to %v", f, fl, a, b)
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestLintCases(t *testing.T) {
+	g := func(id string, rules ...string) sgsim.Group {
+		gr := sgsim.Group{ID: id}
+		for _, r := range rules {
+			gr.Rules = append(gr.Rules, sgsim.MustParseRule(r))
+		}
+		return gr
+	}
+	s := NewSet(sgsim.Huawei,
+		g("a", "ingress allow tcp 22 from 10.0.0.0/8 priority 1 id wide",
+			"ingress allow tcp 22 from 10.1.0.0/16 priority 2 id narrow",
+			"ingress deny tcp 22 from 10.2.0.0/16 priority 1 id deny",
+			"ingress allow any priority 5 id open",
+			"ingress allow tcp 80 from 2001:db8::/32 priority 1 id v6"),
+		g("b", "ingress deny tcp 22 from 10.3.0.0/16 priority 1 id late-deny"))
+	s.Families = []sgsim.Family{sgsim.IPv4}
+	fs, err := LintSet(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.Code+" "+f.Rules[0].ID)
+	}
+	want := []string{"SG004 open", "SG001 narrow", "SG001 late-deny", "SG002 wide", "SG002 late-deny", "SG007 v6"}
+	for _, w := range want {
+		found := false
+		for _, x := range got {
+			found = found || x == w
+		}
+		if !found {
+			t.Errorf("lint lacks %q; got %q", w, got)
+		}
+	}
+	for _, f := range fs {
+		if f.Code == Conflict && f.Rules[0].ID == "wide" && (f.Rules[1].ID != "deny" || !strings.Contains(f.Message, "deny before allow")) {
+			t.Errorf("conflict: %v", f)
+		}
+	}
+}
