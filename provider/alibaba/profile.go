@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/sgsim/sgsim/provider"
 	"github.com/sgsim/sgsim/provider/internal/seed"
@@ -467,4 +468,171 @@ func (p *Profile) Spec(hardened bool) sgsim.NetworkSpec {
 // when hardened is true.
 func (p *Profile) Network(hardened bool) (*sgsim.Network, error) {
 	return sgsim.BuildNetwork(p.Spec(hardened))
+}
+
+// Cluster2017 describes a VPC cluster of the 2017 Container Service,
+// created after February 28, 2017. Every field has a default, so the zero
+// Cluster2017 is the document's example. IPv4 only.
+type Cluster2017 struct {
+	VPC   netip.Prefix // default 192.168.0.0/16
+	Nodes netip.Prefix // the nodes' vSwitch, inside VPC; default 192.168.0.0/24
+	// Containers is "the basic address of the container network segment",
+	// outside VPC; default 172.18.0.0/16 ("In this example, it is
+	// 172.18.0.0/16").
+	Containers netip.Prefix
+}
+
+// WithDefaults returns c with every zero field set to its documented default.
+func (c Cluster2017) WithDefaults() Cluster2017 {
+	def := func(p *netip.Prefix, s string) {
+		if !p.IsValid() {
+			*p = netip.MustParsePrefix(s)
+		}
+	}
+	def(&c.VPC, "192.168.0.0/16")
+	def(&c.Nodes, "192.168.0.0/24")
+	def(&c.Containers, "172.18.0.0/16")
+	return c
+}
+
+// Validate reports the first inconsistency in c (after defaults), naming
+// the fields that conflict.
+func (c Cluster2017) Validate() error {
+	c = c.WithDefaults()
+	bad := func(format string, a ...any) error { return fmt.Errorf("alibaba: 2017 cluster: "+format, a...) }
+	for _, n := range []namedPrefix{{"VPC", c.VPC}, {"Nodes", c.Nodes}, {"Containers", c.Containers}} {
+		if !n.p.Addr().Is4() {
+			return bad("%s %s: IPv4 only", n.name, n.p)
+		}
+		if n.p.Masked() != n.p {
+			return bad("%s %s has host bits set", n.name, n.p)
+		}
+	}
+	if !c.VPC.Contains(c.Nodes.Addr()) || c.Nodes.Bits() < c.VPC.Bits() {
+		return bad("Nodes %s is outside VPC %s", c.Nodes, c.VPC)
+	}
+	if c.Containers.Overlaps(c.VPC) {
+		return bad("Containers %s overlaps VPC %s", c.Containers, c.VPC)
+	}
+	return nil
+}
+
+// Profile2017 is the default security group of a 2017 Container Service
+// VPC cluster, as far as the document's prose states it, and the flows
+// the prose says the rules are for.
+type Profile2017 struct {
+	Cluster Cluster2017
+	// Groups holds the cluster's one security group, Group2017, a basic
+	// group ("By default, ECS instances within a security group can
+	// communicate with one another"), with the CS2017VPC rows and the
+	// basic group's invisible default outbound rule.
+	Groups   []sgsim.Group
+	Required []provider.RequiredFlow
+}
+
+// noteAssumed is added to the Note of rows whose authorization object
+// the prose does not state.
+const noteAssumed = `profile: authorization object taken as 0.0.0.0/0, since the prose presents the rule as open ("opened by default", "depends on port 22", "retain the ICMP rules"); the lost figure 4 would have shown the real object, which is unknown and may be narrower`
+
+// NewProfile2017 builds the profile of cluster c. Rows whose remote is
+// seed.Unstated get 0.0.0.0/0 and say so in Origin.Note; the container
+// row's protocol and ports stay the transcription's any/all placeholder.
+func NewProfile2017(c Cluster2017) (*Profile2017, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	c = c.WithDefaults()
+	resolve := func(r seed.Remote) (sgsim.Addrs, string, error) {
+		switch r {
+		case seed.Unstated, seed.Any:
+			return addrsOf(netip.MustParsePrefix("0.0.0.0/0")), "", nil
+		case seed.Containers:
+			return addrsOf(c.Containers), "", nil
+		}
+		return sgsim.Addrs{}, "", errors.New("no address for this remote in a 2017 cluster")
+	}
+	var rules []sgsim.Rule
+	for _, row := range Table(CS2017VPC) {
+		r, err := provider.RuleFromRow("alibaba", row, 1, resolve)
+		if err != nil {
+			return nil, err
+		}
+		if row.Remote == seed.Unstated {
+			r.Origin.Note += " " + noteAssumed + "."
+		}
+		rules = append(rules, r)
+	}
+	rules = append(rules, sgsim.Rule{ID: Group2017 + "/default-egress", Direction: sgsim.Egress, Action: sgsim.Allow,
+		Priority: 1, Dst: addrsOf(netip.MustParsePrefix("0.0.0.0/0")),
+		Origin: sgsim.Origin{Vendor: "alibaba", Document: Doc2017, Note: `not a row: a basic group allows all outbound by default, and "Alibaba Cloud Container Service only sets the inbound security group rules"`}})
+	p := &Profile2017{Cluster: c, Groups: []sgsim.Group{{ID: Group2017, Name: "the cluster's security group",
+		Rules: rules, InnerAccess: sgsim.InnerAccept}}}
+	p.Required = c.required()
+	return p, nil
+}
+
+func (c Cluster2017) required() []provider.RequiredFlow {
+	var b netipx.IPSetBuilder
+	b.AddPrefix(netip.MustParsePrefix("0.0.0.0/0"))
+	b.RemovePrefix(c.VPC)
+	b.RemovePrefix(c.Containers)
+	s, _ := b.IPSet()
+	internet := sgsim.AddrsOf(s)
+	var out []provider.RequiredFlow
+	for _, row := range Table(CS2017VPC) {
+		proto, _ := sgsim.ParseProtocol(row.Protocol)
+		from, src := "internet", internet
+		if row.Remote == seed.Containers {
+			from, src = "containers", addrsOf(c.Containers)
+		}
+		protos := []sgsim.Protocol{proto}
+		if proto == sgsim.AnyProtocol {
+			protos = []sgsim.Protocol{sgsim.TCP, sgsim.UDP}
+		}
+		ports := []string{row.Ports}
+		if row.Ports != "" {
+			ports = strings.Split(row.Ports, ",")
+		}
+		for _, pr := range protos {
+			for _, port := range ports {
+				name := pr.String() + " " + port + " from " + from
+				if port == "" {
+					name = pr.String() + " from " + from
+				}
+				f := provider.RequiredFlow{Name: name, Kind: provider.Vendor, From: from, To: "nodes", Src: src,
+					Dst: addrsOf(c.Nodes), Protocol: pr, Reason: row.Purpose,
+					Origin: sgsim.Origin{Vendor: "alibaba", Document: row.Doc, Table: row.Table, Row: row.Row}}
+				if port != "" {
+					f.Ports, _ = sgsim.ParsePorts(port)
+				}
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// Spec returns the network of the profile: endpoint "nodes" in Group2017,
+// and "containers" with no group. Container packets cross the nodes'
+// NICs, but the group's only outbound rule is the default allow-all, so
+// leaving the containers without a group changes no outcome; their
+// traffic to nodes meets the nodes' inbound rules.
+func (p *Profile2017) Spec() sgsim.NetworkSpec {
+	c := p.Cluster
+	spec := sgsim.NetworkSpec{Cloud: sgsim.Alibaba}
+	for _, g := range p.Groups {
+		g.Rules = append([]sgsim.Rule(nil), g.Rules...)
+		spec.Groups = append(spec.Groups, g)
+	}
+	spec.Subnets = []sgsim.Subnet{{Name: "vswitch", Prefix: c.Nodes}}
+	spec.Endpoints = []sgsim.Endpoint{
+		{Name: "nodes", Addrs: addrsOf(c.Nodes), Subnet: "vswitch", Groups: []string{Group2017}},
+		{Name: "containers", Addrs: addrsOf(c.Containers)},
+	}
+	return spec
+}
+
+// Network builds the profile's network.
+func (p *Profile2017) Network() (*sgsim.Network, error) {
+	return sgsim.BuildNetwork(p.Spec())
 }

@@ -252,6 +252,7 @@ const (
 )
 
 func TestLeastPrivilegeNotVacuous(t *testing.T) {
+	used := map[string]bool{}
 	for _, g := range []GroupType{Basic, Advanced} {
 		for _, pl := range []Plugin{Flannel, Terway} {
 			p, err := NewProfile(Cluster{Group: g, Plugin: pl})
@@ -279,8 +280,10 @@ func TestLeastPrivilegeNotVacuous(t *testing.T) {
 				desc := fmt.Sprintf("%s %s %s %s", rule.Direction, rule.Protocol, rule.DstPorts, remoteName(p.Cluster, rule))
 				key := g.String() + "/" + pl.String() + " " + desc
 				_, named := uncovered[key]
+				used[key] = true
 				if !named {
 					_, named = uncovered["* "+desc]
+					used["* "+desc] = true
 				}
 				if len(broke) == 0 && !named {
 					t.Errorf("%s: removing %q (%v) breaks no required flow, and it is not named as uncovered", p.Name(), key, rule.Origin)
@@ -289,6 +292,11 @@ func TestLeastPrivilegeNotVacuous(t *testing.T) {
 					t.Errorf("%s: %q is named uncovered but removing it breaks %v", p.Name(), key, broke)
 				}
 			}
+		}
+	}
+	for k := range uncovered {
+		if !used[k] {
+			t.Errorf("uncovered names %q, which no least privilege rule is", k)
 		}
 	}
 }
@@ -447,5 +455,62 @@ func TestProfileTables(t *testing.T) {
 		if f.Kind == provider.Vendor && (f.Origin.Row == 0 || f.Origin.Document != DocACK) {
 			t.Errorf("%s: origin %v", f.Name, f.Origin)
 		}
+	}
+}
+
+// The 2017 Container Service group holds what the prose states: ICMP, 22,
+// 80 and 443 open, and the container CIDR (172.18.0.0/16 in the example)
+// as an authorization object; nothing else comes in.
+func TestProfile2017StatedRules(t *testing.T) {
+	p, err := NewProfile2017(Cluster2017{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := p.Network()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range provider.Check(n, p.Required) {
+		if !r.Passed() {
+			t.Errorf("%v", r)
+		}
+	}
+	if len(p.Required) != 6 {
+		t.Errorf("%d required flows; want icmp, 443, 80, 22 and containers tcp/udp", len(p.Required))
+	}
+	for _, tc := range []struct {
+		flow  string
+		allow bool
+	}{
+		{"icmp 203.0.113.9 -> 192.168.0.10 type 8 code 0", true},
+		{"tcp 203.0.113.9:40000 -> 192.168.0.10:22", true},
+		{"tcp 203.0.113.9:40000 -> 192.168.0.10:80", true},
+		{"tcp 203.0.113.9:40000 -> 192.168.0.10:443", true},
+		{"tcp 172.18.3.4:40000 -> 192.168.0.10:8080", true},
+		{"udp 172.18.3.4:40000 -> 192.168.0.10:8472", true},
+		{"tcp 172.19.0.1:40000 -> 192.168.0.10:8080", false}, // outside the container CIDR
+		{"tcp 203.0.113.9:40000 -> 192.168.0.10:8080", false},
+		{"udp 203.0.113.9:40000 -> 192.168.0.10:53", false},
+		{"tcp 192.168.0.10:40000 -> 203.0.113.9:8080", true}, // the default outbound rule
+	} {
+		if d := n.Decide(sgsim.MustParseFlow(tc.flow)); d.Allowed != tc.allow {
+			t.Errorf("%s: allowed %v, want %v (%v)", tc.flow, d.Allowed, tc.allow, n.Trace(sgsim.MustParseFlow(tc.flow)))
+		}
+	}
+	var containers, assumed int
+	for _, r := range p.Groups[0].Rules {
+		if r.Src.Equal(addrsOf(netip.MustParsePrefix("172.18.0.0/16"))) && r.Origin.Table == CS2017VPC && r.Origin.Row == 4 {
+			containers++
+		}
+		if strings.Contains(r.Origin.Note, "taken as 0.0.0.0/0") && strings.Contains(r.Origin.Note, "unknown") {
+			assumed++
+		}
+	}
+	if containers != 1 || assumed != 3 {
+		t.Errorf("container rule %d (want 1), rules with an assumed object %d (want 3)", containers, assumed)
+	}
+	if _, err := NewProfile2017(Cluster2017{Containers: netip.MustParsePrefix("192.168.128.0/17")}); err == nil ||
+		err.Error() != "alibaba: 2017 cluster: Containers 192.168.128.0/17 overlaps VPC 192.168.0.0/16" {
+		t.Errorf("overlap: %v", err)
 	}
 }
