@@ -50,10 +50,11 @@
 // shortest-timeout period of capture time (at least a second) a sweep
 // evicts all idle flows, so memory is bounded by the live flows when
 // Config.OnFlow receives finished flows. Timestamps are expected to
-// increase. An earlier timestamp than one already seen (out of order, or
-// a pcapng simple packet block without one) is counted in
-// Summary.OutOfOrder; such a packet is recorded with its own timestamp but
-// expiry uses the latest time seen, so time never runs backwards.
+// increase. A timestamp earlier than one already seen is counted in
+// Summary.OutOfOrder; the packet is recorded with its own timestamp (in
+// its flow's First and Last) but expiry uses the latest time seen, so
+// time never runs backwards and nothing panics. A packet without a
+// timestamp (pcapng simple packet block) takes the latest time seen.
 //
 // # Input and output
 //
@@ -64,11 +65,18 @@
 // verdict and by deciding rule (hop, group, rule ID, provenance), and per
 // capture or flow log what its reader skipped or flagged, so nothing is
 // dropped silently. Report.WriteText writes a table, Report.WriteJSON one
-// JSON object per flow (JSONFlow). CaptureStats.WriteDropped writes a
-// pcap of exactly the packets the network would drop, re-reading the
-// capture (see its documentation for why).
+// JSON object per flow (JSONFlow). With Config.RecordDropped,
+// CaptureStats.WriteDropped writes a pcap of exactly the packets the
+// network would drop, re-reading the capture (see its documentation for
+// why).
 //
-// Per-packet work on a tracked flow does not allocate; opening a flow
-// allocates its table entry and, when it finishes, its Flow. The replay
+// Types: Replayer (with Config and Timeouts) replays; Report holds Flows
+// (each with its Initiator and End) and a Summary of RuleCount,
+// CaptureStats (with DroppedPacket) and FlowLogStats; JSONFlow is a
+// Flow's JSON form.
+//
+// Per-packet work on a tracked flow does not allocate (recording dropped
+// packets appends to a slice); opening a flow allocates its table entry
+// and, when it finishes, its Flow. The replay
 // runs in one goroutine: there are no sharding workers.
 package replay
