@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/sgsim/sgsim/provider"
+	"github.com/sgsim/sgsim/provider/alibaba"
 	"github.com/sgsim/sgsim/provider/huawei"
 	"github.com/sgsim/sgsim/provider/tencent"
 	"github.com/sgsim/sgsim/sgsim"
@@ -81,12 +82,28 @@ func tke(m tencent.Mode) builder {
 	}
 }
 
+// ack checks the recommended settings as "default" and least privilege
+// both ways as "hardened".
+func ack(g alibaba.GroupType, p alibaba.Plugin) builder {
+	return func(string) (checked, error) {
+		pr, err := alibaba.NewProfile(alibaba.Cluster{Group: g, Plugin: p})
+		if err != nil {
+			return checked{}, err
+		}
+		return networks(pr.Name(), pr.Required, pr.Network)
+	}
+}
+
 var profiles = map[string]builder{
-	"tke-managed":       tke(tencent.Managed),
-	"tke-self-deployed": tke(tencent.SelfDeployed),
-	"cce-vpc":           cce(huawei.VPCNetwork),
-	"cce-tunnel":        cce(huawei.Tunnel),
-	"cce-turbo":         cce(huawei.Turbo),
+	"ack-basic-flannel":    ack(alibaba.Basic, alibaba.Flannel),
+	"ack-basic-terway":     ack(alibaba.Basic, alibaba.Terway),
+	"ack-advanced-flannel": ack(alibaba.Advanced, alibaba.Flannel),
+	"ack-advanced-terway":  ack(alibaba.Advanced, alibaba.Terway),
+	"tke-managed":          tke(tencent.Managed),
+	"tke-self-deployed":    tke(tencent.SelfDeployed),
+	"cce-vpc":              cce(huawei.VPCNetwork),
+	"cce-tunnel":           cce(huawei.Tunnel),
+	"cce-turbo":            cce(huawei.Turbo),
 }
 
 func profileNames() []string {

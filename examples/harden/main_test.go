@@ -20,6 +20,8 @@ func TestRunAllProfiles(t *testing.T) {
 	for _, want := range []string{
 		"== cce-vpc/newer:",
 		"== tke-managed:",
+		"== ack-basic-terway: ",
+		"finding: ack-advanced-flannel/hardened: heapster 8082 nodes to pods (vendor): none allowed",
 		"finding: tke-managed/hardened: k8s node dns (kubernetes): none allowed",
 		"finding: cce-vpc/newer/hardened: k8s pod to pod tcp (kubernetes): some allowed; witness tcp 172.16.0.0:1024 -> 172.16.0.0:0; dropped at source egress [pods]",
 		"finding: cce-tunnel/newer/default: t8 tcp 6443 to masters (vendor): none allowed",
@@ -32,7 +34,7 @@ func TestRunAllProfiles(t *testing.T) {
 }
 
 func TestRunErrors(t *testing.T) {
-	if _, err := run(&bytes.Buffer{}, "gke", "newer", false); err == nil || !strings.Contains(err.Error(), "-profile gke: want all or one of cce-tunnel, cce-turbo, cce-vpc, tke-managed, tke-self-deployed") {
+	if _, err := run(&bytes.Buffer{}, "gke", "newer", false); err == nil || !strings.Contains(err.Error(), "-profile gke: want all or one of ack-advanced-flannel, ack-advanced-terway, ack-basic-flannel, ack-basic-terway, cce-tunnel, cce-turbo, cce-vpc, tke-managed, tke-self-deployed") {
 		t.Errorf("bad profile: %v", err)
 	}
 	if _, err := run(&bytes.Buffer{}, "cce-vpc", "newest", false); err == nil || err.Error() != `-revision "newest": want newer or older` {

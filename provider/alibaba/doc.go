@@ -18,10 +18,12 @@
 //
 // The rows are symbolic: their remotes are seed.Remote names such as
 // seed.Containers or seed.GroupWorker, or literal CIDRs the documents write
-// (0.0.0.0/0, 100.64.0.0/10). Nothing here yet turns them into sgsim rules.
-//
-// To come, and not in this package yet: profiles that take a cluster
-// description (VPC and pod CIDRs, network plug-in, security group type),
-// select the matching tables and resolve the symbolic remotes into
-// concrete security group rules for simulation.
+// (0.0.0.0/0, 100.64.0.0/10). NewProfile turns the ACK rows into sgsim
+// rules for a Cluster (basic or advanced group, Flannel or Terway,
+// recommended or least-privilege settings each way; the zero Cluster is a
+// documented example), with the required flows and the network to check
+// them in; NewProfile2017 does the same for the 2017 Container Service
+// defaults as far as the text states them. ReadSecurityGroup(s) and
+// WriteSecurityGroup(s) read and write DescribeSecurityGroupAttribute
+// exports.
 package alibaba
