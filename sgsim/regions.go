@@ -85,28 +85,27 @@ func (s Space) Witness() Flow {
 	return f
 }
 
-// String returns "tcp 10.0.0.0/24 -> any dport 22 sport all" style text:
-// protocol, addresses, then the ports or ICMP type and code that are
-// restricted.
+// String returns text such as "tcp 10.0.0.0/24 -> any dport 22": the
+// protocol, the addresses, then the ports or ICMP type and code that are
+// restricted (full ranges are left out).
 func (s Space) String() string {
 	var b strings.Builder
 	b.WriteString(s.Protocol.String() + " " + s.Src.String() + " -> " + s.Dst.String())
 	if s.Family != AnyFamily && s.Src.IsAny() && s.Dst.IsAny() {
 		b.WriteString(" " + s.Family.String())
 	}
-	if s.Protocol.HasPorts() {
-		b.WriteString(" dport " + s.DstPorts.String())
-		if s.SrcPorts != nil {
-			b.WriteString(" sport " + s.SrcPorts.String())
+	part := func(kw string, ps Ports, all PortRange) {
+		if ps != nil && !(len(ps) == 1 && ps[0] == all) {
+			b.WriteString(" " + kw + " " + ps.String())
 		}
 	}
+	if s.Protocol.HasPorts() {
+		part("dport", s.DstPorts, AllPorts)
+		part("sport", s.SrcPorts, AllPorts)
+	}
 	if s.Protocol.IsICMP() {
-		if s.ICMPTypes != nil {
-			b.WriteString(" type " + s.ICMPTypes.String())
-		}
-		if s.ICMPCodes != nil {
-			b.WriteString(" code " + s.ICMPCodes.String())
-		}
+		part("type", s.ICMPTypes, PortRange{0, 255})
+		part("code", s.ICMPCodes, PortRange{0, 255})
 	}
 	return b.String()
 }

@@ -110,8 +110,10 @@ func mutate(t *rapid.T, s Set) Set {
 	return out
 }
 
-// smallFlows enumerates every flow that small sets can tell apart, plus
-// addresses outside 10.0.0.0/28 and one IPv6 pair.
+// smallFlows enumerates flows that stand for every flow small sets can
+// tell apart: each address of 10.0.0.0/28 and two outside it, one IPv6
+// pair (only any-address rules match IPv6), the ports, types and codes
+// rules name and one beyond each, and ESP for the protocols no rule names.
 func smallFlows() []sgsim.Flow {
 	var addrs []netip.Addr
 	for i := 0; i <= 16; i++ {
@@ -134,7 +136,7 @@ func smallFlows() []sgsim.Flow {
 			}
 		}
 		for ty := uint8(0); ty <= 5; ty++ {
-			for c := uint8(0); c <= 1; c++ {
+			for c := uint8(0); c <= 2; c++ {
 				out = append(out, sgsim.Flow{Proto: sgsim.ICMP, Src: p[0], Dst: p[1], ICMPType: ty, ICMPCode: c})
 			}
 		}

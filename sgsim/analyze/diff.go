@@ -1,0 +1,299 @@
+package analyze
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sgsim/sgsim/provider"
+	"github.com/sgsim/sgsim/sgsim"
+	"go4.org/netipx"
+)
+
+// Change is a box of flows that two versions of a rule set decide with
+// different actions, with a witness flow and the deciding rule in each
+// version (nil: the default deny).
+type Change struct {
+	Direction sgsim.Direction `json:"direction"`
+	Region    sgsim.Space     `json:"-"`
+	// Others is true when Region's protocol stands for every protocol no
+	// rule of either version names.
+	Others      bool       `json:"others,omitempty"`
+	RegionText  string     `json:"region"`
+	Witness     sgsim.Flow `json:"-"`
+	WitnessText string     `json:"witness"`
+	Old         *RuleRef   `json:"old,omitempty"`
+	New         *RuleRef   `json:"new,omitempty"`
+}
+
+func (c Change) String() string {
+	why := func(r *RuleRef) string {
+		if r == nil {
+			return "default deny"
+		}
+		return r.String()
+	}
+	s := c.Direction.String() + " " + c.RegionText + "\n    witness " + c.WitnessText
+	return s + "\n    old: " + why(c.Old) + "\n    new: " + why(c.New)
+}
+
+// Diff is the exact difference between two versions of a rule set.
+type Diff struct {
+	Added   []Change `json:"added"`   // allowed by the new version, denied by the old
+	Removed []Change `json:"removed"` // allowed by the old version, denied by the new
+}
+
+// IsEmpty reports whether both versions give every flow the same action.
+func (d Diff) IsEmpty() bool { return len(d.Added) == 0 && len(d.Removed) == 0 }
+
+// DiffSets returns the flows, in both directions, every family and every
+// protocol class, that old and new decide with different actions. The
+// sets must have the same semantics. The old version's partition of the
+// whole space is partitioned again by the new version, box by box, so
+// the result is exact and its boxes are disjoint.
+func DiffSets(old, new Set) (Diff, error) {
+	if old.Semantics != new.Semantics {
+		return Diff{}, errSemantics
+	}
+	ko, err := compile(old)
+	if err != nil {
+		return Diff{}, err
+	}
+	kn, err := compile(new)
+	if err != nil {
+		return Diff{}, err
+	}
+	fams := map[sgsim.Family]bool{}
+	for _, f := range append(old.families(), new.families()...) {
+		fams[f] = true
+	}
+	var out Diff
+	for d := sgsim.Ingress; d <= sgsim.Egress; d++ {
+		for _, fam := range []sgsim.Family{sgsim.IPv4, sgsim.IPv6} {
+			if !fams[fam] {
+				continue
+			}
+			for _, cl := range classes(fam, old, new) {
+				cells, err := ko.c.Partition(d, fullSpace(fam, cl.Protocol))
+				if err != nil {
+					return Diff{}, err
+				}
+				for _, c := range cells {
+					sub, err := kn.c.Partition(d, c.Space)
+					if err != nil {
+						return Diff{}, err
+					}
+					for _, n := range sub {
+						if n.Verdict.Action == c.Verdict.Action {
+							continue
+						}
+						ch := Change{Direction: d, Region: n.Space, Others: cl.Others, Witness: n.Witness(),
+							Old: ko.ref(c.Verdict.Rule), New: kn.ref(n.Verdict.Rule)}
+						ch.RegionText, ch.WitnessText = n.Space.String(), ch.Witness.String()
+						if cl.Others {
+							ch.RegionText += " (and every protocol no rule names)"
+						}
+						if n.Verdict.Allowed() {
+							out.Added = append(out.Added, ch)
+						} else {
+							out.Removed = append(out.Removed, ch)
+						}
+					}
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// Lost is a required flow the old network permits (in part or whole) and
+// the new one denies (in part or whole): the denied regions, the hop and
+// verdict that deny each, and a witness.
+type Lost struct {
+	Flow        provider.RequiredFlow `json:"-"`
+	Name        string                `json:"flow"`
+	Old, New    sgsim.Outcome         `json:"-"`
+	Regions     []sgsim.Denial        `json:"-"`
+	Text        []string              `json:"regions"`
+	Witness     sgsim.Flow            `json:"-"`
+	WitnessText string                `json:"witness"`
+	Trace       sgsim.Trace           `json:"-"`
+}
+
+// Exposure is a region of flows from outside the cluster ranges to an
+// endpoint that the new network allows and the old one does not.
+type Exposure struct {
+	To          string         `json:"to"`
+	Region      sgsim.Region   `json:"-"`
+	Protocol    sgsim.Protocol `json:"protocol"`
+	Text        string         `json:"region"`
+	Witness     sgsim.Flow     `json:"-"`
+	WitnessText string         `json:"witness"`
+	Trace       sgsim.Trace    `json:"-"`
+}
+
+// Summary compares two versions of a network against a profile's
+// required flows: the required flows lost, and the exposure gained.
+type Summary struct {
+	Lost     []Lost     `json:"lost"`
+	Exposure []Exposure `json:"exposure"`
+}
+
+func (l Lost) String() string {
+	s := fmt.Sprintf("lost %s: %s -> %s allowed; witness %s", l.Name, l.Old, l.New, l.WitnessText)
+	if l.Trace.Dropped >= 0 && l.Trace.Dropped < len(l.Trace.Steps) {
+		s += "\n    dropped at " + l.Trace.Steps[l.Trace.Dropped].String()
+	}
+	for _, t := range l.Text {
+		s += "\n    denied: " + t
+	}
+	return s
+}
+
+func (e Exposure) String() string {
+	return "exposed " + e.To + ": " + e.Protocol.String() + " " + e.Text + "; witness " + e.WitnessText
+}
+
+// exposureProtocols are the protocols exposure is checked for: TCP and
+// UDP on every port, ICMP echo requests, and GRE for the rest.
+var exposureProtocols = []sgsim.Query{{Protocol: sgsim.TCP, SrcPorts: sgsim.Ports{sgsim.AllPorts}},
+	{Protocol: sgsim.UDP, SrcPorts: sgsim.Ports{sgsim.AllPorts}}, {Protocol: sgsim.ICMP, ICMPType: 8}, {Protocol: sgsim.GRE}}
+
+// Compare summarises the change from old to new (two builds of networks
+// with the same endpoints): for each required flow, the regions old
+// allows and new denies (found by re-asking new about each region old
+// allows); and for each endpoint of newSpec with security groups, the
+// IPv4 flows from outside the inside ranges (from every address outside
+// them, such as 0.0.0.0/0 less the cluster) over TCP, UDP, ICMP echo and
+// GRE that new allows and old denies. A zero inside means every
+// endpoint's addresses and every subnet prefix of newSpec.
+//
+// It works per endpoint pair through Network.Reach, not over the whole
+// flow space: flows between addresses outside every required flow and
+// endpoint are not looked at (use DiffSets on each attachment list for
+// that).
+func Compare(oldNet, newNet *sgsim.Network, newSpec sgsim.NetworkSpec, required []provider.RequiredFlow, inside sgsim.Addrs) (Summary, error) {
+	var out Summary
+	for _, f := range required {
+		q := f.Query()
+		ro, err := oldNet.Reach(q)
+		if err != nil {
+			return out, fmt.Errorf("%s: %w", f.Name, err)
+		}
+		rn, err := newNet.Reach(q)
+		if err != nil {
+			return out, fmt.Errorf("%s: %w", f.Name, err)
+		}
+		lost := Lost{Flow: f, Name: f.Name, Old: ro.Outcome, New: rn.Outcome}
+		for _, a := range ro.Allowed {
+			r, err := newNet.Reach(subQuery(q, a.Src, a.Dst, a.SrcPorts, a.DstPorts))
+			if err != nil {
+				return out, err
+			}
+			for _, d := range r.Denied {
+				lost.Regions = append(lost.Regions, d)
+				lost.Text = append(lost.Text, d.Region.String()+" at "+d.Hop.String()+" by "+d.Verdict.Why())
+			}
+		}
+		if len(lost.Regions) > 0 {
+			lost.Witness = corner(q, lost.Regions[0].Region)
+			lost.WitnessText = lost.Witness.String()
+			lost.Trace = newNet.Trace(lost.Witness)
+			out.Lost = append(out.Lost, lost)
+		}
+	}
+	if inside.IsAny() {
+		var b netipx.IPSetBuilder
+		for _, e := range newSpec.Endpoints {
+			b.AddSet(e.Addrs.Set())
+		}
+		for _, s := range newSpec.Subnets {
+			b.AddPrefix(s.Prefix)
+		}
+		set, _ := b.IPSet()
+		inside = sgsim.AddrsOf(set)
+	}
+	var ob netipx.IPSetBuilder
+	ob.AddPrefix(sgsim.MustParseAddrs("0.0.0.0/0").Set().Prefixes()[0])
+	ob.RemoveSet(inside.Set())
+	os, _ := ob.IPSet()
+	outside := sgsim.AddrsOf(os)
+	if outside.IsEmpty() {
+		return out, nil
+	}
+	for _, e := range newSpec.Endpoints {
+		if len(e.Groups) == 0 {
+			continue
+		}
+		to := ipv4Of(e.Addrs)
+		if to.IsEmpty() {
+			continue
+		}
+		for _, pq := range exposureProtocols {
+			q := pq
+			q.From, q.To = outside, to
+			rn, err := newNet.Reach(q)
+			if err != nil {
+				return out, fmt.Errorf("exposure of %s: %w", e.Name, err)
+			}
+			for _, a := range rn.Allowed {
+				r, err := oldNet.Reach(subQuery(q, a.Src, a.Dst, a.SrcPorts, a.DstPorts))
+				if err != nil {
+					return out, err
+				}
+				for _, d := range r.Denied {
+					w := corner(q, d.Region)
+					out.Exposure = append(out.Exposure, Exposure{To: e.Name, Region: d.Region, Protocol: q.Protocol,
+						Text: d.Region.String(), Witness: w, WitnessText: w.String(), Trace: newNet.Trace(w)})
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func ipv4Of(a sgsim.Addrs) sgsim.Addrs {
+	var b netipx.IPSetBuilder
+	for _, r := range a.Ranges() {
+		if r.From().Is4() {
+			b.AddRange(r)
+		}
+	}
+	s, _ := b.IPSet()
+	return sgsim.AddrsOf(s)
+}
+
+func subQuery(q sgsim.Query, src, dst sgsim.Addrs, sp, dp sgsim.Ports) sgsim.Query {
+	q.From, q.To = src, dst
+	if q.Protocol.HasPorts() {
+		q.SrcPorts, q.DstPorts = sp, dp
+	}
+	return q
+}
+
+// corner is the lowest flow of a region of a query.
+func corner(q sgsim.Query, r sgsim.Region) sgsim.Flow {
+	fam := sgsim.IPv4
+	if v4, _ := r.Src.Families(); !v4 {
+		fam = sgsim.IPv6
+	}
+	f := sgsim.Flow{Proto: q.Protocol, Src: lowest(r.Src, fam), Dst: lowest(r.Dst, fam), ICMPType: q.ICMPType, ICMPCode: q.ICMPCode}
+	if q.Protocol.HasPorts() {
+		f.SrcPort, f.DstPort = r.SrcPorts[0].First, r.DstPorts[0].First
+	}
+	return f
+}
+
+// String prints the summary, one entry per paragraph.
+func (s Summary) String() string {
+	var b strings.Builder
+	for _, l := range s.Lost {
+		b.WriteString(l.String() + "\n")
+	}
+	for _, e := range s.Exposure {
+		b.WriteString(e.String() + "\n")
+	}
+	if len(s.Lost) == 0 && len(s.Exposure) == 0 {
+		b.WriteString("no required flow lost, no exposure gained\n")
+	}
+	return b.String()
+}
