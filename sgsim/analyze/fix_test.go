@@ -1,0 +1,144 @@
+package analyze
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/sgsim/sgsim/provider"
+	"github.com/sgsim/sgsim/provider/huawei"
+	"github.com/sgsim/sgsim/sgsim"
+	"pgregory.net/rapid"
+)
+
+// A small network: endpoint a (10.0.0.0/29, group ga) and b (10.0.0.8/29,
+// group gb), random security-group rules, and a required TCP flow from a
+// part of a to b.
+func TestFixProperties(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sem := rapid.SampledFrom([]sgsim.Semantics{sgsim.Huawei, sgsim.Alibaba, sgsim.Tencent, sgsim.Union, sgsim.FirstMatch}).Draw(t, "cloud")
+		spec := sgsim.NetworkSpec{Cloud: sem,
+			Endpoints: []sgsim.Endpoint{{Name: "a", Addrs: sgsim.MustParseAddrs("10.0.0.0/29"), Groups: []string{"ga"}},
+				{Name: "b", Addrs: sgsim.MustParseAddrs("10.0.0.8/29"), Groups: []string{"gb"}}}}
+		for _, id := range []string{"ga", "gb"} {
+			g := sgsim.Group{ID: id}
+			for j := rapid.IntRange(0, 4).Draw(t, id+" rules"); j > 0; j-- {
+				g.Rules = append(g.Rules, smallRule(t, sem, fmt.Sprintf("%s%d", id, j), false))
+			}
+			spec.Groups = append(spec.Groups, g)
+		}
+		from := []string{"10.0.0.0/29", "10.0.0.2/31", "10.0.0.5"}[rapid.IntRange(0, 2).Draw(t, "from")]
+		port := uint16(rapid.IntRange(20, 23).Draw(t, "port"))
+		req := provider.RequiredFlow{Name: "req", Src: sgsim.MustParseAddrs(from), Dst: sgsim.MustParseAddrs("10.0.0.8/29"),
+			Protocol: sgsim.TCP, Ports: sgsim.Ports{{First: port, Last: port + 1}}}
+		rs, err := MinimalFixes(spec, []provider.RequiredFlow{req})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, _ := sgsim.BuildNetwork(spec)
+		r, _ := before.Reach(req.Query())
+		if r.Outcome == sgsim.All {
+			if len(rs) != 0 {
+				t.Fatalf("passing flow got fixes %v", rs)
+			}
+			return
+		}
+		if len(rs) != 1 {
+			t.Fatalf("want one result, got %v", rs)
+		}
+		res := rs[0]
+		if res.Problem != "" {
+			if !strings.Contains(res.Problem, "outranks") {
+				t.Fatalf("unexpected problem: %v", res)
+			}
+			return
+		}
+		if !res.Passes || !res.Verified {
+			t.Fatalf("fix not verified: %v", res)
+		}
+		after := spec
+		after.Groups = nil
+		for _, g := range spec.Groups {
+			g.Rules = append([]sgsim.Rule(nil), g.Rules...)
+			for _, f := range res.Fixes {
+				if f.Group == g.ID {
+					g.Rules = append([]sgsim.Rule{sgsim.MustParseRule(f.Text)}, g.Rules...)
+				}
+			}
+			after.Groups = append(after.Groups, g)
+		}
+		n, err := sgsim.BuildNetwork(after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, _ := n.Reach(req.Query()); r.Outcome != sgsim.All {
+			t.Fatalf("with %v the flow is %v", res, r)
+		}
+		// Nothing outside the added rules becomes newly allowed, on
+		// every flow between the endpoints and beyond.
+		for _, f := range allSmallFlows {
+			was, is := before.Decide(f).Allowed, n.Decide(f).Allowed
+			if was && !is {
+				t.Fatalf("%v: no longer allowed with %v", f, res)
+			}
+			if !was && is {
+				in := false
+				for _, fx := range res.Fixes {
+					in = in || fx.Rule.Matches(f)
+				}
+				if !in {
+					t.Fatalf("%v: newly allowed outside the fixes %v", f, res)
+				}
+			}
+		}
+	})
+}
+
+func TestFixCCE(t *testing.T) {
+	p, err := huawei.NewProfile(huawei.Cluster{Model: huawei.Tunnel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := MinimalFixes(p.Spec(true), p.Required)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text []string
+	for _, r := range rs {
+		if !r.Passes || !r.Verified || r.Problem != "" {
+			t.Errorf("not fixed: %v", r)
+		}
+		text = append(text, r.String())
+	}
+	all := strings.Join(text, "\n")
+	for _, want := range []string{
+		"fix t8 tcp 6443 to masters (none allowed):\n    add to cce-control (masters, destination ingress, first in the group): ingress allow tcp 6443 from 192.168.0.0/24 priority 1 id fix-1",
+		"egress allow udp 0-4788,4790-65535 to 192.168.0.0/24 priority 1 id fix-1",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("fixes lack %q:\n%s", want, all)
+		}
+	}
+	// A priority-1 deny in the first group outranks any added rule under
+	// Huawei ordering.
+	spec := p.Spec(true)
+	for i := range spec.Groups {
+		if spec.Groups[i].ID == huawei.ControlGroup {
+			spec.Groups[i].Rules = append(spec.Groups[i].Rules, sgsim.MustParseRule("ingress deny tcp 6443 priority 1 id block"))
+		}
+	}
+	rs, err = MinimalFixes(spec, p.Required[:0:0])
+	if err != nil || len(rs) != 0 {
+		t.Fatalf("%v %v", rs, err)
+	}
+	var req []provider.RequiredFlow
+	for _, f := range p.Required {
+		if f.Name == "t8 tcp 6443 to masters" {
+			req = append(req, f)
+		}
+	}
+	rs, err = MinimalFixes(spec, req)
+	if err != nil || len(rs) != 1 || !strings.Contains(rs[0].Problem, "outranks") {
+		t.Fatalf("%v %v", rs, err)
+	}
+}
