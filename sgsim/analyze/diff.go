@@ -13,8 +13,9 @@ import (
 // different actions, with a witness flow and the deciding rule in each
 // version (nil: the default deny).
 type Change struct {
-	Direction sgsim.Direction `json:"direction"`
-	Region    sgsim.Space     `json:"-"`
+	Direction     sgsim.Direction `json:"-"`
+	DirectionText string          `json:"direction"`
+	Region        sgsim.Space     `json:"-"`
 	// Others is true when Region's protocol stands for every protocol no
 	// rule of either version names.
 	Others      bool       `json:"others,omitempty"`
@@ -86,7 +87,7 @@ func DiffSets(old, new Set) (Diff, error) {
 						if n.Verdict.Action == c.Verdict.Action {
 							continue
 						}
-						ch := Change{Direction: d, Region: n.Space, Others: cl.Others, Witness: n.Witness(),
+						ch := Change{Direction: d, DirectionText: d.String(), Region: n.Space, Others: cl.Others, Witness: n.Witness(),
 							Old: ko.ref(c.Verdict.Rule), New: kn.ref(n.Verdict.Rule)}
 						ch.RegionText, ch.WitnessText = n.Space.String(), ch.Witness.String()
 						if cl.Others {

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestRunLint(t *testing.T) {
+	var b bytes.Buffer
+	code, err := run(&b, []string{"lint", "-profile", "cce-turbo", "-fail-on", "medium"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if code != 1 {
+		t.Errorf("exit %d, want 1 for medium findings", code)
+	}
+	for _, want := range []string{
+		"== lint cce-turbo/newer/default: 4 finding(s)",
+		"SG001 medium [cce-control] decides no flow",
+		"rule ingress allow tcp 5444 from 192.168.0.0/16 priority 1 id master/table6/2 of group cce-control",
+		"SG005 medium [cce-node] the vendor marks this row \"Modification recommended\"",
+		"SG003 low [cce-eni] redundant",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lint output lacks %q\n%s", want, out)
+		}
+	}
+	if code, err := run(&bytes.Buffer{}, []string{"lint", "-profile", "cce-tunnel", "-fail-on", "high"}); err != nil || code != 0 {
+		t.Errorf("cce-tunnel -fail-on high: %d %v", code, err)
+	}
+	b.Reset()
+	if _, err := run(&b, []string{"lint", "-profile", "cce-vpc", "-format", "json"}); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Profile  string
+		Findings []struct{ Code, Severity, Witness string }
+	}
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Profile != "cce-vpc/newer/default" || len(doc.Findings) == 0 || doc.Findings[0].Code != "SG005" || doc.Findings[0].Severity != "medium" {
+		t.Errorf("json: %+v", doc)
+	}
+}
+
+func TestRunDiffAndFix(t *testing.T) {
+	var b bytes.Buffer
+	code, err := run(&b, []string{"diff", "-profile", "cce-vpc", "-fail-on", "high"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if code != 1 || !strings.Contains(out, "-- cce-node (nodes, pods): 0 region(s) added") ||
+		!strings.Contains(out, "lost k8s pod to pod tcp: all -> some allowed") || strings.Contains(out, "\nexposed ") {
+		t.Errorf("diff exit %d:\n%s", code, out)
+	}
+	b.Reset()
+	if _, err := run(&b, []string{"fix", "-profile", "cce-tunnel"}); err != nil {
+		t.Fatal(err)
+	}
+	out = b.String()
+	for _, want := range []string{
+		"== fix cce-tunnel/newer/hardened: 3 required flow(s) fail",
+		"ingress allow tcp 6443 from 192.168.0.0/24 priority 1 id fix-1",
+		"verified: the flow passes",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("fix output lacks %q\n%s", want, out)
+		}
+	}
+	b.Reset()
+	if _, err := run(&b, []string{"fix", "-profile", "cce-turbo", "-format", "json"}); err != nil || !json.Valid(b.Bytes()) {
+		t.Errorf("fix json: %v", err)
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "usage"},
+		{[]string{"audit"}, `unknown sub-command "audit"`},
+		{[]string{"lint", "-profile", "gke"}, `-profile "gke"`},
+		{[]string{"lint", "-revision", "newest"}, `-revision "newest"`},
+		{[]string{"lint", "-format", "xml"}, `-format "xml"`},
+		{[]string{"lint", "-fail-on", "severe"}, `severity "severe"`},
+		{[]string{"lint", "-bogus"}, "flag provided but not defined"},
+	} {
+		if _, err := run(&bytes.Buffer{}, c.args); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want %q", c.args, err, c.want)
+		}
+	}
+}
