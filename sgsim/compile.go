@@ -317,7 +317,16 @@ func buildTable(order []entry, v6 bool) table {
 	type choice struct {
 		dim int // 0 dst, 1 src, 2 dport, 3 rest
 	}
-	var choices []choice
+	// First pass: compile the rules of this family and note, per
+	// dimension, how wide each rule is and how many rules share its exact
+	// range, the two things that make a lookup scan long lists.
+	type width struct {
+		frac [3]float64 // share of the dimension covered; 1 = unrestricted
+		key  [3]krange  // the single range, for counting rules that share it
+		one  [3]bool    // the dimension is a single range
+	}
+	var widths []width
+	shared := [3]map[krange]int{{}, {}, {}}
 	for rank, e := range order {
 		r := e.rule
 		if r.Family != AnyFamily && (r.Family == IPv6) != v6 {
@@ -330,21 +339,52 @@ func buildTable(order []entry, v6 bool) table {
 		}
 		c := crule{proto: r.Protocol, hasPorts: r.Protocol.HasPorts(), isICMP: r.Protocol.IsICMP(),
 			action: r.Action, src: src, dst: dst, icmp: r.ICMP, rank: uint32(rank)}
+		var w width
+		w.frac = [3]float64{dst.fraction(bits), src.fraction(bits), 1}
 		if c.hasPorts {
 			c.sp, c.dp = compilePorts(r.SrcPorts), compilePorts(r.DstPorts)
+			if !c.dp.all {
+				w.frac[2] = float64(r.DstPorts.Size()) / 65536
+				if c.dp.rs == nil {
+					w.key[2], w.one[2] = krange{u128{0, uint64(c.dp.one.First)}, u128{0, uint64(c.dp.one.Last)}}, true
+				}
+			}
 		}
-		fs, fd := src.fraction(bits), dst.fraction(bits)
-		ch := choice{3}
-		switch {
-		case fd < 1 && fd <= fs:
-			ch.dim = 0
-		case fs < 1:
-			ch.dim = 1
-		case c.hasPorts && !c.dp.all:
-			ch.dim = 2
+		if dst.n == 1 {
+			w.key[0], w.one[0] = dst.one, true
+		}
+		if src.n == 1 {
+			w.key[1], w.one[1] = src.one, true
+		}
+		for d := range w.key {
+			if w.one[d] {
+				shared[d][w.key[d]]++
+			}
 		}
 		t.rules = append(t.rules, c)
-		choices = append(choices, ch)
+		widths = append(widths, w)
+	}
+	// Index each rule on the dimension where a lookup is expected to scan
+	// the fewest candidates: the rules sharing its exact range plus the
+	// rules a range of its width overlaps. Any choice gives the same
+	// verdicts, since candidates are checked on every field.
+	n := float64(len(t.rules))
+	choices := make([]choice, len(t.rules))
+	for i, w := range widths {
+		best, bestCost := 3, math.Inf(1)
+		for d := 0; d < 3; d++ {
+			if w.frac[d] >= 1 {
+				continue
+			}
+			cost := 1 + w.frac[d]*n
+			if w.one[d] {
+				cost = float64(shared[d][w.key[d]]) + w.frac[d]*n
+			}
+			if cost < bestCost {
+				best, bestCost = d, cost
+			}
+		}
+		choices[i] = choice{best}
 	}
 	if len(t.rules) <= smallTable {
 		t.strategy = "scan"
