@@ -13,10 +13,11 @@ import (
 // evaluator of the same rules and semantics. Check does not allocate.
 //
 // Design. Rules are split by direction and address family. Within one
-// family, each rule is indexed on exactly one dimension, the narrowest of
-// destination address, source address and (when both addresses are
-// wildcards) destination port; rules that restrict none of them go to a
-// short list scanned in full. Each index is a set of elementary intervals
+// family, each rule is indexed on exactly one dimension, destination
+// address, source address or destination port, whichever promises the
+// shortest scan: the rules sharing its exact range plus the share of all
+// rules a range of its width overlaps. Rules that restrict none of them go
+// to a short list scanned in full. Each index is a set of elementary intervals
 // (the points where some rule's range starts or ends cut the dimension
 // into pieces no rule boundary crosses), and each interval holds the
 // positions, in evaluation order, of the rules that cover it. A lookup
