@@ -70,7 +70,6 @@ package alibaba
 // value.
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -79,6 +78,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sgsim/sgsim/provider/internal/jsonx"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -145,7 +145,7 @@ func ReadSecurityGroup(r io.Reader) (sgsim.Group, error) {
 	if err != nil {
 		return sgsim.Group{}, fmt.Errorf("alibaba: read: %w", err)
 	}
-	if err := checkJSON(data); err != nil {
+	if err := dec.Check(data); err != nil {
 		return sgsim.Group{}, err
 	}
 	return readGroup("", data)
@@ -159,10 +159,10 @@ func ReadSecurityGroups(r io.Reader) ([]sgsim.Group, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alibaba: read: %w", err)
 	}
-	if err := checkJSON(data); err != nil {
+	if err := dec.Check(data); err != nil {
 		return nil, err
 	}
-	elems, err := array("top level", data)
+	elems, err := dec.Array("top level", data)
 	if err != nil {
 		return nil, err
 	}
@@ -193,16 +193,16 @@ func join(prefix, name string) string {
 
 func readGroup(prefix string, raw json.RawMessage) (sgsim.Group, error) {
 	var a apiGroup
-	if err := object(prefix, raw, &a); err != nil {
+	if err := dec.Object(prefix, raw, &a); err != nil {
 		return sgsim.Group{}, err
 	}
-	f := fields{path: prefix}
+	f := dec.Fields(prefix)
 	var g sgsim.Group
-	g.ID = f.str("SecurityGroupId", a.SecurityGroupID)
-	g.Name = f.str("SecurityGroupName", a.SecurityGroupName)
-	inner := f.str("InnerAccessPolicy", a.InnerAccessPolicy)
-	if f.err != nil {
-		return g, f.err
+	g.ID = f.Str("SecurityGroupId", a.SecurityGroupID)
+	g.Name = f.Str("SecurityGroupName", a.SecurityGroupName)
+	inner := f.Str("InnerAccessPolicy", a.InnerAccessPolicy)
+	if f.Err != nil {
+		return g, f.Err
 	}
 	if g.ID == "" {
 		return g, &Error{Path: join(prefix, "SecurityGroupId"), Value: strconv.Quote(g.ID), Msg: "want the ID of the security group"}
@@ -215,18 +215,18 @@ func readGroup(prefix string, raw json.RawMessage) (sgsim.Group, error) {
 	default:
 		return g, &Error{Path: join(prefix, "InnerAccessPolicy"), Value: strconv.Quote(inner), Msg: "want Accept or Drop"}
 	}
-	if isNull(a.Permissions) {
+	if jsonx.IsNull(a.Permissions) {
 		return g, &Error{Path: join(prefix, "Permissions"), Msg: `missing; want {"Permission": [...]}`}
 	}
 	var ps apiPermissions
-	if err := object(join(prefix, "Permissions"), a.Permissions, &ps); err != nil {
+	if err := dec.Object(join(prefix, "Permissions"), a.Permissions, &ps); err != nil {
 		return g, err
 	}
 	listPath := join(prefix, "Permissions.Permission")
-	if isNull(ps.Permission) {
+	if jsonx.IsNull(ps.Permission) {
 		return g, &Error{Path: listPath, Msg: "missing; want an array of rules"}
 	}
-	recs, err := array(listPath, ps.Permission)
+	recs, err := dec.Array(listPath, ps.Permission)
 	if err != nil {
 		return g, err
 	}
@@ -243,25 +243,25 @@ func readGroup(prefix string, raw json.RawMessage) (sgsim.Group, error) {
 func readPermission(path string, raw json.RawMessage) (sgsim.Rule, error) {
 	var a apiPermission
 	var r sgsim.Rule
-	if err := object(path, raw, &a); err != nil {
+	if err := dec.Object(path, raw, &a); err != nil {
 		return r, err
 	}
-	f := fields{path: path}
-	id := f.str("SecurityGroupRuleId", a.SecurityGroupRuleID)
-	dir := f.str("Direction", a.Direction)
-	proto := f.str("IpProtocol", a.IPProtocol)
-	pr := f.str("PortRange", a.PortRange)
-	spr := f.str("SourcePortRange", a.SourcePortRange)
-	policy := f.str("Policy", a.Policy)
-	nic := f.str("NicType", a.NicType)
-	prl := f.str("PortRangeListId", a.PortRangeListID)
-	desc := f.str("Description", a.Description)
-	src := [4]string{f.str("SourceCidrIp", a.SourceCidrIP), f.str("Ipv6SourceCidrIp", a.Ipv6SourceCidrIP),
-		f.str("SourceGroupId", a.SourceGroupID), f.str("SourcePrefixListId", a.SourcePrefixListID)}
-	dst := [4]string{f.str("DestCidrIp", a.DestCidrIP), f.str("Ipv6DestCidrIp", a.Ipv6DestCidrIP),
-		f.str("DestGroupId", a.DestGroupID), f.str("DestPrefixListId", a.DestPrefixListID)}
-	if f.err != nil {
-		return r, f.err
+	f := dec.Fields(path)
+	id := f.Str("SecurityGroupRuleId", a.SecurityGroupRuleID)
+	dir := f.Str("Direction", a.Direction)
+	proto := f.Str("IpProtocol", a.IPProtocol)
+	pr := f.Str("PortRange", a.PortRange)
+	spr := f.Str("SourcePortRange", a.SourcePortRange)
+	policy := f.Str("Policy", a.Policy)
+	nic := f.Str("NicType", a.NicType)
+	prl := f.Str("PortRangeListId", a.PortRangeListID)
+	desc := f.Str("Description", a.Description)
+	src := [4]string{f.Str("SourceCidrIp", a.SourceCidrIP), f.Str("Ipv6SourceCidrIp", a.Ipv6SourceCidrIP),
+		f.Str("SourceGroupId", a.SourceGroupID), f.Str("SourcePrefixListId", a.SourcePrefixListID)}
+	dst := [4]string{f.Str("DestCidrIp", a.DestCidrIP), f.Str("Ipv6DestCidrIp", a.Ipv6DestCidrIP),
+		f.Str("DestGroupId", a.DestGroupID), f.Str("DestPrefixListId", a.DestPrefixListID)}
+	if f.Err != nil {
+		return r, f.Err
 	}
 	r.ID = id
 	r.Origin = sgsim.Origin{Vendor: "alibaba", Document: DocGroup, Record: id, Path: path, Note: desc}
@@ -470,9 +470,9 @@ func cidr(s string, v6 bool) (sgsim.Addrs, error) {
 
 func priority(path string, raw json.RawMessage) (int, error) {
 	lo, hi, _ := sgsim.Alibaba.PriorityRange()
-	n, ok, err := integer(path, raw, true)
+	n, ok, err := dec.Int(path, raw, true)
 	if err != nil || ok && (n < lo || n > hi) {
-		return 0, &Error{Path: path, Value: short(raw), Msg: "want a number " + strconv.Itoa(lo) + "-" + strconv.Itoa(hi)}
+		return 0, &Error{Path: path, Value: jsonx.Short(raw), Msg: "want a number " + strconv.Itoa(lo) + "-" + strconv.Itoa(hi)}
 	}
 	if !ok {
 		return 1, nil
@@ -672,128 +672,8 @@ func writePermission(r *sgsim.Rule) (outPermission, error) {
 	return p, nil
 }
 
-// JSON helpers. They are the same in each vendor package of sgsim, apart
-// from the vendor name in Error.
-
-// decodeTop checks the whole document and decodes its top-level object.
-// Syntax errors, truncation included, give the line, column and byte
-// offset.
-func decodeTop(data []byte, dst any) error {
-	if err := checkJSON(data); err != nil {
-		return err
-	}
-	return object("", data, dst)
-}
-
-// checkJSON reports a syntax error anywhere in data, truncation included,
-// with its line, column (of the last byte read) and byte offset.
-func checkJSON(data []byte) error {
-	if json.Valid(data) {
-		return nil
-	}
-	var v any
-	err := json.Unmarshal(data, &v)
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		line, col := lineCol(data, se.Offset)
-		return &Error{Msg: fmt.Sprintf("invalid JSON at line %d, column %d (byte offset %d): %v", line, col, se.Offset, se)}
-	}
-	return &Error{Msg: "invalid JSON"}
-}
-
-func lineCol(data []byte, off int64) (int, int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	before := data[:off]
-	line := bytes.Count(before, []byte{'\n'}) + 1
-	col := int(off) - (bytes.LastIndexByte(before, '\n') + 1)
-	return line, col
-}
-
-// object decodes raw, which must be a JSON object, into dst, a struct of
-// json.RawMessage fields.
-func object(path string, raw json.RawMessage, dst any) error {
-	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '{' {
-		p := path
-		if p == "" {
-			p = "top level"
-		}
-		return &Error{Path: p, Value: short(raw), Msg: "want a JSON object"}
-	}
-	if err := json.Unmarshal(raw, dst); err != nil {
-		return &Error{Path: path, Msg: err.Error()}
-	}
-	return nil
-}
-
-func array(path string, raw json.RawMessage) ([]json.RawMessage, error) {
-	var out []json.RawMessage
-	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '[' {
-		return nil, &Error{Path: path, Value: short(raw), Msg: "want a JSON array"}
-	}
-	if err := json.Unmarshal(raw, &out); err != nil {
-		return nil, &Error{Path: path, Msg: err.Error()}
-	}
-	return out, nil
-}
-
-func isNull(raw json.RawMessage) bool {
-	t := bytes.TrimSpace(raw)
-	return len(t) == 0 || string(t) == "null"
-}
-
-// short returns raw JSON text for an error message, cut at 40 bytes.
-func short(raw json.RawMessage) string {
-	t := string(bytes.TrimSpace(raw))
-	if len(t) > 40 {
-		t = t[:37] + "..."
-	}
-	return t
-}
-
-// fields reads string fields of one record and keeps the first error.
-type fields struct {
-	path string
-	err  error
-}
-
-// str returns a string field; null and absent give "".
-func (f *fields) str(name string, raw json.RawMessage) string {
-	if f.err != nil || isNull(raw) {
-		return ""
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		p := name
-		if f.path != "" {
-			p = f.path + "." + name
-		}
-		f.err = &Error{Path: p, Value: short(raw), Msg: "want a string"}
-	}
-	return s
-}
-
-// integer reads an integer field given as a JSON number or, when
-// allowString, as a string of digits. Absent, null and "" report false.
-func integer(path string, raw json.RawMessage, allowString bool) (int, bool, error) {
-	if isNull(raw) {
-		return 0, false, nil
-	}
-	text := string(bytes.TrimSpace(raw))
-	if text[0] == '"' {
-		var s string
-		if !allowString || json.Unmarshal(raw, &s) != nil {
-			return 0, false, &Error{Path: path, Value: short(raw), Msg: "want a number"}
-		}
-		if s == "" {
-			return 0, false, nil
-		}
-		text = s
-	}
-	n, err := strconv.Atoi(text)
-	if err != nil {
-		return 0, false, &Error{Path: path, Value: short(raw), Msg: "want an integer"}
-	}
-	return n, true, nil
-}
+// dec decodes with the helpers shared by the vendor packages, every error
+// an *Error.
+var dec = jsonx.Decoder{Err: func(path, value, msg string) error {
+	return &Error{Path: path, Value: value, Msg: msg}
+}}

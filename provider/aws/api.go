@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sgsim/sgsim/provider/internal/jsonx"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -30,14 +31,7 @@ func (e *Error) Error() string {
 }
 
 func fail(path string, v any, msg string) *Error {
-	e := &Error{Path: path, Msg: msg}
-	if v != nil {
-		b, err := json.Marshal(v)
-		if err == nil {
-			e.Value = string(b)
-		}
-	}
-	return e
+	return &Error{Path: path, Value: jsonx.Text(v), Msg: msg}
 }
 
 // decode unmarshals one JSON value and turns encoding/json's errors into

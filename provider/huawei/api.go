@@ -67,7 +67,6 @@ package huawei
 // value.
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -76,6 +75,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sgsim/sgsim/provider/internal/jsonx"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -137,13 +137,13 @@ func ReadRules(r io.Reader) ([]sgsim.Group, error) {
 		return nil, fmt.Errorf("huawei: read: %w", err)
 	}
 	var top apiList
-	if err := decodeTop(data, &top); err != nil {
+	if err := dec.Top(data, &top); err != nil {
 		return nil, err
 	}
-	if isNull(top.Rules) {
+	if jsonx.IsNull(top.Rules) {
 		return nil, &Error{Path: "security_group_rules", Msg: "missing; want the ListSecurityGroupRules response {\"security_group_rules\": [...]}"}
 	}
-	recs, err := array("security_group_rules", top.Rules)
+	recs, err := dec.Array("security_group_rules", top.Rules)
 	if err != nil {
 		return nil, err
 	}
@@ -168,28 +168,28 @@ func ReadRules(r io.Reader) ([]sgsim.Group, error) {
 
 func readRule(path string, raw json.RawMessage) (string, sgsim.Rule, error) {
 	var a apiRule
-	if err := object(path, raw, &a); err != nil {
+	if err := dec.Object(path, raw, &a); err != nil {
 		return "", sgsim.Rule{}, err
 	}
 	var r sgsim.Rule
-	f := fields{path: path}
-	id := f.str("id", a.ID)
-	gid := f.str("security_group_id", a.SecurityGroupID)
-	dir := f.str("direction", a.Direction)
-	eth := f.str("ethertype", a.Ethertype)
-	proto := f.str("protocol", a.Protocol)
-	desc := f.str("description", a.Description)
-	prefix := f.str("remote_ip_prefix", a.RemoteIPPrefix)
-	rgroup := f.str("remote_group_id", a.RemoteGroupID)
-	rlist := f.str("remote_address_group_id", a.RemoteAddressGroupID)
-	if f.err != nil {
-		return "", r, f.err
+	f := dec.Fields(path)
+	id := f.Str("id", a.ID)
+	gid := f.Str("security_group_id", a.SecurityGroupID)
+	dir := f.Str("direction", a.Direction)
+	eth := f.Str("ethertype", a.Ethertype)
+	proto := f.Str("protocol", a.Protocol)
+	desc := f.Str("description", a.Description)
+	prefix := f.Str("remote_ip_prefix", a.RemoteIPPrefix)
+	rgroup := f.Str("remote_group_id", a.RemoteGroupID)
+	rlist := f.Str("remote_address_group_id", a.RemoteAddressGroupID)
+	if f.Err != nil {
+		return "", r, f.Err
 	}
 	if gid == "" {
 		return "", r, &Error{Path: path + ".security_group_id", Value: strconv.Quote(gid), Msg: "want the ID of the rule's security group"}
 	}
 	r.ID = id
-	v3 := !isNull(a.Multiport) || !isNull(a.Action) || !isNull(a.Priority)
+	v3 := !jsonx.IsNull(a.Multiport) || !jsonx.IsNull(a.Action) || !jsonx.IsNull(a.Priority)
 	r.Origin = sgsim.Origin{Vendor: "huawei", Document: DocNeutronRules, Record: id, Path: path, Note: desc}
 	if v3 {
 		r.Origin.Document = DocRules
@@ -215,18 +215,18 @@ func readRule(path string, raw json.RawMessage) (string, sgsim.Rule, error) {
 		return "", r, &Error{Path: path + ".protocol", Value: strconv.Quote(proto), Msg: err.Error()}
 	}
 	if v3 {
-		if !isNull(a.PortRangeMin) || !isNull(a.PortRangeMax) {
+		if !jsonx.IsNull(a.PortRangeMin) || !jsonx.IsNull(a.PortRangeMax) {
 			field := "port_range_min"
 			v := a.PortRangeMin
-			if isNull(v) {
+			if jsonx.IsNull(v) {
 				field, v = "port_range_max", a.PortRangeMax
 			}
-			return "", r, &Error{Path: path + "." + field, Value: short(v), Msg: "Neutron port range in a v3 rule (one with multiport, action or priority); use multiport"}
+			return "", r, &Error{Path: path + "." + field, Value: jsonx.Short(v), Msg: "Neutron port range in a v3 rule (one with multiport, action or priority); use multiport"}
 		}
-		mp := f.str("multiport", a.Multiport)
-		act := f.str("action", a.Action)
-		if f.err != nil {
-			return "", r, f.err
+		mp := f.Str("multiport", a.Multiport)
+		act := f.Str("action", a.Action)
+		if f.Err != nil {
+			return "", r, f.Err
 		}
 		if mp != "" {
 			if !r.Protocol.HasPorts() {
@@ -292,11 +292,11 @@ func readRule(path string, raw json.RawMessage) (string, sgsim.Rule, error) {
 // neutronPorts reads port_range_min/max: a port range for TCP, UDP and
 // SCTP, the ICMP type and code for ICMP and ICMPv6, nothing otherwise.
 func neutronPorts(path string, r *sgsim.Rule, minRaw, maxRaw json.RawMessage) error {
-	lo, hasLo, err := integer(path+".port_range_min", minRaw, false)
+	lo, hasLo, err := dec.Int(path+".port_range_min", minRaw, false)
 	if err != nil {
 		return err
 	}
-	hi, hasHi, err := integer(path+".port_range_max", maxRaw, false)
+	hi, hasHi, err := dec.Int(path+".port_range_max", maxRaw, false)
 	if err != nil {
 		return err
 	}
@@ -309,7 +309,7 @@ func neutronPorts(path string, r *sgsim.Rule, minRaw, maxRaw json.RawMessage) er
 			if hasLo {
 				field, v = "port_range_max", maxRaw
 			}
-			return &Error{Path: path + "." + field, Value: short(v), Msg: "want port_range_min and port_range_max both set, or both null"}
+			return &Error{Path: path + "." + field, Value: jsonx.Short(v), Msg: "want port_range_min and port_range_max both set, or both null"}
 		}
 		for _, p := range []struct {
 			field string
@@ -344,21 +344,21 @@ func neutronPorts(path string, r *sgsim.Rule, minRaw, maxRaw json.RawMessage) er
 		if !hasLo {
 			field, v = "port_range_max", maxRaw
 		}
-		return &Error{Path: path + "." + field, Value: short(v), Msg: "protocol " + protoName(r.Protocol) + " has no ports; want null"}
+		return &Error{Path: path + "." + field, Value: jsonx.Short(v), Msg: "protocol " + protoName(r.Protocol) + " has no ports; want null"}
 	}
 }
 
 func priority(path string, raw json.RawMessage) (int, error) {
 	lo, hi, _ := sgsim.Huawei.PriorityRange()
-	n, ok, err := integer(path, raw, true)
+	n, ok, err := dec.Int(path, raw, true)
 	if err != nil {
-		return 0, &Error{Path: path, Value: short(raw), Msg: "want a number " + strconv.Itoa(lo) + "-" + strconv.Itoa(hi)}
+		return 0, &Error{Path: path, Value: jsonx.Short(raw), Msg: "want a number " + strconv.Itoa(lo) + "-" + strconv.Itoa(hi)}
 	}
 	if !ok {
 		return 0, &Error{Path: path, Msg: "missing; want a number " + strconv.Itoa(lo) + "-" + strconv.Itoa(hi)}
 	}
 	if n < lo || n > hi {
-		return 0, &Error{Path: path, Value: short(raw), Msg: "want a number " + strconv.Itoa(lo) + "-" + strconv.Itoa(hi)}
+		return 0, &Error{Path: path, Value: jsonx.Short(raw), Msg: "want a number " + strconv.Itoa(lo) + "-" + strconv.Itoa(hi)}
 	}
 	return n, nil
 }
@@ -619,128 +619,8 @@ func writeRule(gid string, r *sgsim.Rule) (any, error) {
 		RemoteIPPrefix: prefix, RemoteGroupID: group, RemoteAddressGroupID: list, Description: r.Origin.Note}, nil
 }
 
-// JSON helpers. They are the same in each vendor package of sgsim, apart
-// from the vendor name in Error.
-
-// decodeTop checks the whole document and decodes its top-level object.
-// Syntax errors, truncation included, give the line, column and byte
-// offset.
-func decodeTop(data []byte, dst any) error {
-	if err := checkJSON(data); err != nil {
-		return err
-	}
-	return object("", data, dst)
-}
-
-// checkJSON reports a syntax error anywhere in data, truncation included,
-// with its line, column (of the last byte read) and byte offset.
-func checkJSON(data []byte) error {
-	if json.Valid(data) {
-		return nil
-	}
-	var v any
-	err := json.Unmarshal(data, &v)
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		line, col := lineCol(data, se.Offset)
-		return &Error{Msg: fmt.Sprintf("invalid JSON at line %d, column %d (byte offset %d): %v", line, col, se.Offset, se)}
-	}
-	return &Error{Msg: "invalid JSON"}
-}
-
-func lineCol(data []byte, off int64) (int, int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	before := data[:off]
-	line := bytes.Count(before, []byte{'\n'}) + 1
-	col := int(off) - (bytes.LastIndexByte(before, '\n') + 1)
-	return line, col
-}
-
-// object decodes raw, which must be a JSON object, into dst, a struct of
-// json.RawMessage fields.
-func object(path string, raw json.RawMessage, dst any) error {
-	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '{' {
-		p := path
-		if p == "" {
-			p = "top level"
-		}
-		return &Error{Path: p, Value: short(raw), Msg: "want a JSON object"}
-	}
-	if err := json.Unmarshal(raw, dst); err != nil {
-		return &Error{Path: path, Msg: err.Error()}
-	}
-	return nil
-}
-
-func array(path string, raw json.RawMessage) ([]json.RawMessage, error) {
-	var out []json.RawMessage
-	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '[' {
-		return nil, &Error{Path: path, Value: short(raw), Msg: "want a JSON array"}
-	}
-	if err := json.Unmarshal(raw, &out); err != nil {
-		return nil, &Error{Path: path, Msg: err.Error()}
-	}
-	return out, nil
-}
-
-func isNull(raw json.RawMessage) bool {
-	t := bytes.TrimSpace(raw)
-	return len(t) == 0 || string(t) == "null"
-}
-
-// short returns raw JSON text for an error message, cut at 40 bytes.
-func short(raw json.RawMessage) string {
-	t := string(bytes.TrimSpace(raw))
-	if len(t) > 40 {
-		t = t[:37] + "..."
-	}
-	return t
-}
-
-// fields reads string fields of one record and keeps the first error.
-type fields struct {
-	path string
-	err  error
-}
-
-// str returns a string field; null and absent give "".
-func (f *fields) str(name string, raw json.RawMessage) string {
-	if f.err != nil || isNull(raw) {
-		return ""
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		p := name
-		if f.path != "" {
-			p = f.path + "." + name
-		}
-		f.err = &Error{Path: p, Value: short(raw), Msg: "want a string"}
-	}
-	return s
-}
-
-// integer reads an integer field given as a JSON number or, when
-// allowString, as a string of digits. Absent, null and "" report false.
-func integer(path string, raw json.RawMessage, allowString bool) (int, bool, error) {
-	if isNull(raw) {
-		return 0, false, nil
-	}
-	text := string(bytes.TrimSpace(raw))
-	if text[0] == '"' {
-		var s string
-		if !allowString || json.Unmarshal(raw, &s) != nil {
-			return 0, false, &Error{Path: path, Value: short(raw), Msg: "want a number"}
-		}
-		if s == "" {
-			return 0, false, nil
-		}
-		text = s
-	}
-	n, err := strconv.Atoi(text)
-	if err != nil {
-		return 0, false, &Error{Path: path, Value: short(raw), Msg: "want an integer"}
-	}
-	return n, true, nil
-}
+// dec decodes with the helpers shared by the vendor packages, every error
+// an *Error.
+var dec = jsonx.Decoder{Err: func(path, value, msg string) error {
+	return &Error{Path: path, Value: value, Msg: msg}
+}}

@@ -63,7 +63,6 @@ package tencent
 // value.
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -72,6 +71,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sgsim/sgsim/provider/internal/jsonx"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -150,36 +150,36 @@ func ReadPolicies(r io.Reader, groupID string) (sgsim.Group, error) {
 		return g, fmt.Errorf("tencent: read: %w", err)
 	}
 	var top apiTop
-	if err := decodeTop(data, &top); err != nil {
+	if err := dec.Top(data, &top); err != nil {
 		return g, err
 	}
 	prefix := ""
-	if !isNull(top.Response) {
+	if !jsonx.IsNull(top.Response) {
 		prefix = "Response"
 		var inner apiTop
-		if err := object(prefix, top.Response, &inner); err != nil {
+		if err := dec.Object(prefix, top.Response, &inner); err != nil {
 			return g, err
 		}
 		top = inner
 	}
-	if !isNull(top.Error) {
+	if !jsonx.IsNull(top.Error) {
 		var e apiError
-		if err := object(join(prefix, "Error"), top.Error, &e); err != nil {
+		if err := dec.Object(join(prefix, "Error"), top.Error, &e); err != nil {
 			return g, err
 		}
-		f := fields{path: join(prefix, "Error")}
-		code, msg := f.str("Code", e.Code), f.str("Message", e.Message)
-		if f.err != nil {
-			return g, f.err
+		f := dec.Fields(join(prefix, "Error"))
+		code, msg := f.Str("Code", e.Code), f.Str("Message", e.Message)
+		if f.Err != nil {
+			return g, f.Err
 		}
 		return g, &Error{Path: join(prefix, "Error"), Value: strconv.Quote(code), Msg: "the call failed: " + msg}
 	}
 	setPath := join(prefix, "SecurityGroupPolicySet")
-	if isNull(top.SecurityGroupPolicySet) {
+	if jsonx.IsNull(top.SecurityGroupPolicySet) {
 		return g, &Error{Path: setPath, Msg: `missing; want the DescribeSecurityGroupPolicies response {"Response": {"SecurityGroupPolicySet": {...}}}`}
 	}
 	var set apiSet
-	if err := object(setPath, top.SecurityGroupPolicySet, &set); err != nil {
+	if err := dec.Object(setPath, top.SecurityGroupPolicySet, &set); err != nil {
 		return g, err
 	}
 	for _, d := range []struct {
@@ -187,11 +187,11 @@ func ReadPolicies(r io.Reader, groupID string) (sgsim.Group, error) {
 		dir  sgsim.Direction
 		raw  json.RawMessage
 	}{{"Ingress", sgsim.Ingress, set.Ingress}, {"Egress", sgsim.Egress, set.Egress}} {
-		if isNull(d.raw) {
+		if jsonx.IsNull(d.raw) {
 			continue
 		}
 		listPath := setPath + "." + d.name
-		recs, err := array(listPath, d.raw)
+		recs, err := dec.Array(listPath, d.raw)
 		if err != nil {
 			return g, err
 		}
@@ -223,44 +223,44 @@ func join(prefix, name string) string {
 func readPolicy(path string, pos int, dir sgsim.Direction, raw json.RawMessage) (sgsim.Rule, error) {
 	r := sgsim.Rule{Direction: dir}
 	var a apiPolicy
-	if err := object(path, raw, &a); err != nil {
+	if err := dec.Object(path, raw, &a); err != nil {
 		return r, err
 	}
-	f := fields{path: path}
-	proto := f.str("Protocol", a.Protocol)
-	port := f.str("Port", a.Port)
-	cidr4 := f.str("CidrBlock", a.CidrBlock)
-	cidr6 := f.str("Ipv6CidrBlock", a.Ipv6CidrBlock)
-	sg := f.str("SecurityGroupId", a.SecurityGroupID)
-	action := f.str("Action", a.Action)
-	desc := f.str("PolicyDescription", a.PolicyDescription)
-	if f.err != nil {
-		return r, f.err
+	f := dec.Fields(path)
+	proto := f.Str("Protocol", a.Protocol)
+	port := f.Str("Port", a.Port)
+	cidr4 := f.Str("CidrBlock", a.CidrBlock)
+	cidr6 := f.Str("Ipv6CidrBlock", a.Ipv6CidrBlock)
+	sg := f.Str("SecurityGroupId", a.SecurityGroupID)
+	action := f.Str("Action", a.Action)
+	desc := f.Str("PolicyDescription", a.PolicyDescription)
+	if f.Err != nil {
+		return r, f.Err
 	}
 	var svc apiService
 	var addr apiAddress
 	var svcID, svcGroup, addrID, addrGroup string
-	if !isNull(a.ServiceTemplate) {
-		if err := object(path+".ServiceTemplate", a.ServiceTemplate, &svc); err != nil {
+	if !jsonx.IsNull(a.ServiceTemplate) {
+		if err := dec.Object(path+".ServiceTemplate", a.ServiceTemplate, &svc); err != nil {
 			return r, err
 		}
-		sf := fields{path: path + ".ServiceTemplate"}
-		svcID, svcGroup = sf.str("ServiceId", svc.ServiceID), sf.str("ServiceGroupId", svc.ServiceGroupID)
-		if sf.err != nil {
-			return r, sf.err
+		sf := dec.Fields(path + ".ServiceTemplate")
+		svcID, svcGroup = sf.Str("ServiceId", svc.ServiceID), sf.Str("ServiceGroupId", svc.ServiceGroupID)
+		if sf.Err != nil {
+			return r, sf.Err
 		}
 	}
-	if !isNull(a.AddressTemplate) {
-		if err := object(path+".AddressTemplate", a.AddressTemplate, &addr); err != nil {
+	if !jsonx.IsNull(a.AddressTemplate) {
+		if err := dec.Object(path+".AddressTemplate", a.AddressTemplate, &addr); err != nil {
 			return r, err
 		}
-		af := fields{path: path + ".AddressTemplate"}
-		addrID, addrGroup = af.str("AddressId", addr.AddressID), af.str("AddressGroupId", addr.AddressGroupID)
-		if af.err != nil {
-			return r, af.err
+		af := dec.Fields(path + ".AddressTemplate")
+		addrID, addrGroup = af.Str("AddressId", addr.AddressID), af.Str("AddressGroupId", addr.AddressGroupID)
+		if af.Err != nil {
+			return r, af.Err
 		}
 	}
-	idx, ok, err := integer(path+".PolicyIndex", a.PolicyIndex, false)
+	idx, ok, err := dec.Int(path+".PolicyIndex", a.PolicyIndex, false)
 	if err != nil {
 		return r, err
 	}
@@ -268,7 +268,7 @@ func readPolicy(path string, pos int, dir sgsim.Direction, raw json.RawMessage) 
 		idx = pos
 	}
 	if lo, hi, _ := sgsim.Tencent.PriorityRange(); idx < lo || idx > hi {
-		return r, &Error{Path: path + ".PolicyIndex", Value: short(a.PolicyIndex), Msg: "want an index 0 or more"}
+		return r, &Error{Path: path + ".PolicyIndex", Value: jsonx.Short(a.PolicyIndex), Msg: "want an index 0 or more"}
 	}
 	r.Priority = idx
 	r.ID = strconv.Itoa(idx)
@@ -577,128 +577,8 @@ func writePolicy(r *sgsim.Rule) (outPolicy, error) {
 	return p, nil
 }
 
-// JSON helpers. They are the same in each vendor package of sgsim, apart
-// from the vendor name in Error.
-
-// decodeTop checks the whole document and decodes its top-level object.
-// Syntax errors, truncation included, give the line, column and byte
-// offset.
-func decodeTop(data []byte, dst any) error {
-	if err := checkJSON(data); err != nil {
-		return err
-	}
-	return object("", data, dst)
-}
-
-// checkJSON reports a syntax error anywhere in data, truncation included,
-// with its line, column (of the last byte read) and byte offset.
-func checkJSON(data []byte) error {
-	if json.Valid(data) {
-		return nil
-	}
-	var v any
-	err := json.Unmarshal(data, &v)
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		line, col := lineCol(data, se.Offset)
-		return &Error{Msg: fmt.Sprintf("invalid JSON at line %d, column %d (byte offset %d): %v", line, col, se.Offset, se)}
-	}
-	return &Error{Msg: "invalid JSON"}
-}
-
-func lineCol(data []byte, off int64) (int, int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	before := data[:off]
-	line := bytes.Count(before, []byte{'\n'}) + 1
-	col := int(off) - (bytes.LastIndexByte(before, '\n') + 1)
-	return line, col
-}
-
-// object decodes raw, which must be a JSON object, into dst, a struct of
-// json.RawMessage fields.
-func object(path string, raw json.RawMessage, dst any) error {
-	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '{' {
-		p := path
-		if p == "" {
-			p = "top level"
-		}
-		return &Error{Path: p, Value: short(raw), Msg: "want a JSON object"}
-	}
-	if err := json.Unmarshal(raw, dst); err != nil {
-		return &Error{Path: path, Msg: err.Error()}
-	}
-	return nil
-}
-
-func array(path string, raw json.RawMessage) ([]json.RawMessage, error) {
-	var out []json.RawMessage
-	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '[' {
-		return nil, &Error{Path: path, Value: short(raw), Msg: "want a JSON array"}
-	}
-	if err := json.Unmarshal(raw, &out); err != nil {
-		return nil, &Error{Path: path, Msg: err.Error()}
-	}
-	return out, nil
-}
-
-func isNull(raw json.RawMessage) bool {
-	t := bytes.TrimSpace(raw)
-	return len(t) == 0 || string(t) == "null"
-}
-
-// short returns raw JSON text for an error message, cut at 40 bytes.
-func short(raw json.RawMessage) string {
-	t := string(bytes.TrimSpace(raw))
-	if len(t) > 40 {
-		t = t[:37] + "..."
-	}
-	return t
-}
-
-// fields reads string fields of one record and keeps the first error.
-type fields struct {
-	path string
-	err  error
-}
-
-// str returns a string field; null and absent give "".
-func (f *fields) str(name string, raw json.RawMessage) string {
-	if f.err != nil || isNull(raw) {
-		return ""
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		p := name
-		if f.path != "" {
-			p = f.path + "." + name
-		}
-		f.err = &Error{Path: p, Value: short(raw), Msg: "want a string"}
-	}
-	return s
-}
-
-// integer reads an integer field given as a JSON number or, when
-// allowString, as a string of digits. Absent, null and "" report false.
-func integer(path string, raw json.RawMessage, allowString bool) (int, bool, error) {
-	if isNull(raw) {
-		return 0, false, nil
-	}
-	text := string(bytes.TrimSpace(raw))
-	if text[0] == '"' {
-		var s string
-		if !allowString || json.Unmarshal(raw, &s) != nil {
-			return 0, false, &Error{Path: path, Value: short(raw), Msg: "want a number"}
-		}
-		if s == "" {
-			return 0, false, nil
-		}
-		text = s
-	}
-	n, err := strconv.Atoi(text)
-	if err != nil {
-		return 0, false, &Error{Path: path, Value: short(raw), Msg: "want an integer"}
-	}
-	return n, true, nil
-}
+// dec decodes with the helpers shared by the vendor packages, every error
+// an *Error.
+var dec = jsonx.Decoder{Err: func(path, value, msg string) error {
+	return &Error{Path: path, Value: value, Msg: msg}
+}}

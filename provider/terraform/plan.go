@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sgsim/sgsim/provider/internal/jsonx"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -353,13 +354,7 @@ func (a attrs) fail(name string, v any, msg string) {
 	if a.rd.err != nil {
 		return
 	}
-	e := &Error{Path: a.addr + "." + a.prefix + name, Msg: msg}
-	if v != nil {
-		if b, err := json.Marshal(v); err == nil {
-			e.Value = string(b)
-		}
-	}
-	a.rd.err = e
+	a.rd.err = &Error{Path: a.addr + "." + a.prefix + name, Value: jsonx.Text(v), Msg: msg}
 }
 
 func (a attrs) markUnknown(path string) { *a.unknown = append(*a.unknown, a.prefix+path) }

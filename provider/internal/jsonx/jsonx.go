@@ -1,0 +1,170 @@
+// Package jsonx holds the JSON decoding helpers that the vendor API
+// readers share: syntax checking with line and column, objects and arrays
+// of json.RawMessage, string and integer fields, and the short form of a
+// raw value for error messages.
+//
+// The helpers do not build errors themselves: a Decoder is given the
+// vendor's constructor, so that every error is the vendor's own *Error
+// type, with the vendor's prefix in its text.
+package jsonx
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// A Decoder decodes parts of one vendor's API documents. Err makes the
+// error for a bad value: path is the JSON path ("" for the whole
+// document), value the offending JSON text as Short gives it (may be ""),
+// msg what was wanted.
+type Decoder struct {
+	Err func(path, value, msg string) error
+}
+
+// Top checks the whole document and decodes its top-level object into
+// dst. Syntax errors, truncation included, give the line, column and byte
+// offset.
+func (d Decoder) Top(data []byte, dst any) error {
+	if err := d.Check(data); err != nil {
+		return err
+	}
+	return d.Object("", data, dst)
+}
+
+// Check reports a syntax error anywhere in data, truncation included,
+// with its line, column (of the last byte read) and byte offset.
+func (d Decoder) Check(data []byte) error {
+	if json.Valid(data) {
+		return nil
+	}
+	var v any
+	err := json.Unmarshal(data, &v)
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := lineCol(data, se.Offset)
+		return d.Err("", "", fmt.Sprintf("invalid JSON at line %d, column %d (byte offset %d): %v", line, col, se.Offset, se))
+	}
+	return d.Err("", "", "invalid JSON")
+}
+
+func lineCol(data []byte, off int64) (int, int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	before := data[:off]
+	line := bytes.Count(before, []byte{'\n'}) + 1
+	col := int(off) - (bytes.LastIndexByte(before, '\n') + 1)
+	return line, col
+}
+
+// Object decodes raw, which must be a JSON object, into dst, a struct of
+// json.RawMessage fields. Path "" stands for the top level.
+func (d Decoder) Object(path string, raw json.RawMessage, dst any) error {
+	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '{' {
+		p := path
+		if p == "" {
+			p = "top level"
+		}
+		return d.Err(p, Short(raw), "want a JSON object")
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		return d.Err(path, "", err.Error())
+	}
+	return nil
+}
+
+// Array returns the elements of raw, which must be a JSON array.
+func (d Decoder) Array(path string, raw json.RawMessage) ([]json.RawMessage, error) {
+	var out []json.RawMessage
+	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '[' {
+		return nil, d.Err(path, Short(raw), "want a JSON array")
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, d.Err(path, "", err.Error())
+	}
+	return out, nil
+}
+
+// Int reads an integer field given as a JSON number or, when
+// allowString, as a string of digits. Absent, null and "" report false.
+func (d Decoder) Int(path string, raw json.RawMessage, allowString bool) (int, bool, error) {
+	if IsNull(raw) {
+		return 0, false, nil
+	}
+	text := string(bytes.TrimSpace(raw))
+	if text[0] == '"' {
+		var s string
+		if !allowString || json.Unmarshal(raw, &s) != nil {
+			return 0, false, d.Err(path, Short(raw), "want a number")
+		}
+		if s == "" {
+			return 0, false, nil
+		}
+		text = s
+	}
+	n, err := strconv.Atoi(text)
+	if err != nil {
+		return 0, false, d.Err(path, Short(raw), "want an integer")
+	}
+	return n, true, nil
+}
+
+// Fields returns a reader of string fields of the record at path.
+func (d Decoder) Fields(path string) *Fields {
+	return &Fields{d: d, path: path}
+}
+
+// Fields reads string fields of one record and keeps the first error.
+type Fields struct {
+	d    Decoder
+	path string
+	Err  error // the first error met, nil while all fields were good
+}
+
+// Str returns a string field; null and absent give "". After an error it
+// returns "" and reads nothing.
+func (f *Fields) Str(name string, raw json.RawMessage) string {
+	if f.Err != nil || IsNull(raw) {
+		return ""
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		p := name
+		if f.path != "" {
+			p = f.path + "." + name
+		}
+		f.Err = f.d.Err(p, Short(raw), "want a string")
+	}
+	return s
+}
+
+// IsNull reports whether raw is absent (empty) or JSON null.
+func IsNull(raw json.RawMessage) bool {
+	t := bytes.TrimSpace(raw)
+	return len(t) == 0 || string(t) == "null"
+}
+
+// Short returns raw JSON text for an error message, cut at 40 bytes.
+func Short(raw json.RawMessage) string {
+	t := string(bytes.TrimSpace(raw))
+	if len(t) > 40 {
+		t = t[:37] + "..."
+	}
+	return t
+}
+
+// Text returns v as JSON text for the Value of an error message, or ""
+// when v is nil or cannot be marshalled.
+func Text(v any) string {
+	if v == nil {
+		return ""
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
