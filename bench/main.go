@@ -399,6 +399,8 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	format := fl.String("format", "text", "output: text (a table) or json (one object per line and rule set)")
 	sizes := fl.String("sizes", "1000,10000,100000", "generated rule set sizes, comma-separated")
 	shapes := fl.String("shapes", "sg,acl", "generated shapes: sg, acl")
+	replayFile := fl.String("replay", "", "capture to replay against the CCE tunnel profile (default: the project's sample, when run from the repository root)")
+	noExtras := fl.Bool("no-extras", false, "skip the range-query and replay measurements")
 	fl.IntVar(&cfg.Rounds, "rounds", cfg.Rounds, "timing rounds (medians are reported)")
 	fl.IntVar(&cfg.LinearBudget, "linear-budget", cfg.LinearBudget, "rule checks per linear timing round")
 	fl.IntVar(&cfg.CheckBudget, "check-budget", cfg.CheckBudget, "rule checks for comparing compiled and linear")
@@ -507,8 +509,15 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	if tw != nil {
 		tw.Flush()
 	}
+	if !*noExtras && (*cbFile == "" || *replayFile != "") {
+		if err := extras(stdout, stderr, *format, *replayFile, cfg.Rounds); err != nil {
+			return fail("%v", err)
+		}
+	}
 	if bad > 0 {
 		return 1
 	}
 	return 0
 }
+
+func jsonEncoder(w io.Writer) *json.Encoder { return json.NewEncoder(w) }

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"text/tabwriter"
+	"time"
+
+	"github.com/sgsim/sgsim/provider"
+	"github.com/sgsim/sgsim/provider/huawei"
+	"github.com/sgsim/sgsim/sgsim/capture"
+	"github.com/sgsim/sgsim/sgsim/replay"
+)
+
+// reachResult is the cost of the range queries of one profile network:
+// every required flow answered for every address, as provider.Check does.
+type reachResult struct {
+	Profile     string  `json:"profile"`
+	Rules       int     `json:"rules"`
+	Queries     int     `json:"queries"`
+	QueryNs     float64 `json:"query_ns"`   // median per query over the rounds
+	CellsMean   float64 `json:"cells_mean"` // boxes a query is split into
+	CellsMax    int     `json:"cells_max"`
+	AllocsQuery float64 `json:"allocs_per_query"`
+}
+
+// reachCost times the required-flow queries of the CCE profiles with the
+// hardened set, where most queries split.
+func reachCost(rounds int) ([]reachResult, error) {
+	var out []reachResult
+	for _, m := range []huawei.Model{huawei.VPCNetwork, huawei.Tunnel, huawei.Turbo} {
+		p, err := huawei.NewProfile(huawei.Cluster{Model: m})
+		if err != nil {
+			return nil, err
+		}
+		n, err := p.Network(true)
+		if err != nil {
+			return nil, err
+		}
+		r := reachResult{Profile: p.Name() + "/hardened", Queries: len(p.Required)}
+		for _, g := range p.Spec(true).Groups {
+			r.Rules += len(g.Rules)
+		}
+		cells := 0
+		for _, res := range provider.Check(n, p.Required) {
+			cells += res.Reach.Cells
+			r.CellsMax = max(r.CellsMax, res.Reach.Cells)
+		}
+		r.CellsMean = float64(cells) / float64(len(p.Required))
+		var times []float64
+		for i := 0; i < rounds; i++ {
+			start := time.Now()
+			provider.Check(n, p.Required)
+			times = append(times, float64(time.Since(start).Nanoseconds())/float64(len(p.Required)))
+		}
+		r.QueryNs = median(times)
+		m0 := memStats()
+		provider.Check(n, p.Required)
+		r.AllocsQuery = float64(memStats()-m0) / float64(len(p.Required))
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// replayResult compares replaying a capture with only decoding it, in the
+// same run.
+type replayResult struct {
+	Capture      string  `json:"capture"`
+	Packets      int     `json:"packets"`
+	DecodePPS    float64 `json:"decode_pps"`
+	ReplayPPS    float64 `json:"replay_pps"`
+	Ratio        float64 `json:"replay_over_decode"`
+	DroppedFlows int     `json:"dropped_flows"`
+	AllowedFlows int     `json:"allowed_flows"`
+	AllocsPerPkt float64 `json:"allocs_per_packet"`
+}
+
+// replayCost replays file against the CCE tunnel profile with the hardened
+// set (the cluster the project's sample capture is made for).
+func replayCost(file string, rounds int) (replayResult, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return replayResult{}, err
+	}
+	p, err := huawei.NewProfile(huawei.Cluster{Model: huawei.Tunnel})
+	if err != nil {
+		return replayResult{}, err
+	}
+	n, err := p.Network(true)
+	if err != nil {
+		return replayResult{}, err
+	}
+	res := replayResult{Capture: file}
+	decode := func() (int, error) {
+		r, err := capture.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return 0, err
+		}
+		var pk capture.Packet
+		k := 0
+		for {
+			if err := r.Next(&pk); err != nil {
+				if errors.Is(err, io.EOF) {
+					return k, nil
+				}
+				return k, err
+			}
+			k++
+		}
+	}
+	full := func() (*replay.Report, error) {
+		r, err := capture.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, err
+		}
+		rp := replay.New(n, replay.Config{})
+		if err := rp.AddCapture(r); err != nil {
+			return nil, err
+		}
+		return rp.Report(), nil
+	}
+	if res.Packets, err = decode(); err != nil {
+		return res, err
+	}
+	if res.Packets == 0 {
+		return res, fmt.Errorf("%s: no packets", file)
+	}
+	var dec, rep []float64
+	for i := 0; i < rounds; i++ {
+		// Each timing repeats the pass until it has run 50 ms, so small
+		// captures are timed over many passes.
+		t := func(f func() error) (float64, error) {
+			passes, start := 0, time.Now()
+			for time.Since(start) < 50*time.Millisecond || passes == 0 {
+				if err := f(); err != nil {
+					return 0, err
+				}
+				passes++
+			}
+			return float64(passes*res.Packets) / time.Since(start).Seconds(), nil
+		}
+		d, err := t(func() error { _, err := decode(); return err })
+		if err != nil {
+			return res, err
+		}
+		r, err := t(func() error { _, err := full(); return err })
+		if err != nil {
+			return res, err
+		}
+		dec, rep = append(dec, d), append(rep, r)
+	}
+	res.DecodePPS, res.ReplayPPS = median(dec), median(rep)
+	res.Ratio = res.ReplayPPS / res.DecodePPS
+	m0 := memStats()
+	report, err := full()
+	if err != nil {
+		return res, err
+	}
+	res.AllocsPerPkt = float64(memStats()-m0) / float64(res.Packets)
+	for _, f := range report.Flows {
+		if f.Decision.Allowed {
+			res.AllowedFlows++
+		} else {
+			res.DroppedFlows++
+		}
+	}
+	return res, nil
+}
+
+// memStats returns the number of heap allocations so far.
+func memStats() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.Mallocs
+}
+
+// sampleCapture is the project's sample capture of a CCE tunnel-network
+// cluster, replayed by default when present.
+const sampleCapture = "examples/replay/testdata/cce-tunnel.pcap"
+
+// extras prints the range-query costs and, when a capture is given or the
+// sample exists, the replay throughput.
+func extras(stdout, stderr io.Writer, format, replayFile string, rounds int) error {
+	reach, err := reachCost(rounds)
+	if err != nil {
+		return err
+	}
+	var rp *replayResult
+	if replayFile == "" {
+		if _, err := os.Stat(sampleCapture); err == nil {
+			replayFile = sampleCapture
+		} else {
+			fmt.Fprintf(stderr, "bench: replay skipped: %s not found (run from the repository root, or give -replay FILE)\n", sampleCapture)
+		}
+	}
+	if replayFile != "" {
+		r, err := replayCost(replayFile, rounds)
+		if err != nil {
+			return fmt.Errorf("-replay %s: %w", replayFile, err)
+		}
+		rp = &r
+	}
+	if format == "json" {
+		enc := jsonEncoder(stdout)
+		for _, r := range reach {
+			if err := enc.Encode(struct {
+				Kind string `json:"kind"`
+				reachResult
+			}{"reach", r}); err != nil {
+				return err
+			}
+		}
+		if rp != nil {
+			return enc.Encode(struct {
+				Kind string `json:"kind"`
+				replayResult
+			}{"replay", *rp})
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\nrange queries (required flows)\trules\tqueries\tns/query\tcells mean\tcells max\tallocs/query\t")
+	for _, r := range reach {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%.1f\t%d\t%.0f\t\n", r.Profile, r.Rules, r.Queries, nsop(r.QueryNs), r.CellsMean, r.CellsMax, r.AllocsQuery)
+	}
+	if rp != nil {
+		fmt.Fprintln(tw, "\nreplay (cce-tunnel hardened)\tpackets\tdecode pkt/s\treplay pkt/s\treplay/decode\tflows allowed\tflows dropped\tallocs/pkt\t")
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%.2f\t%d\t%d\t%.2f\t\n", rp.Capture, rp.Packets, rp.DecodePPS, rp.ReplayPPS, rp.Ratio, rp.AllowedFlows, rp.DroppedFlows, rp.AllocsPerPkt)
+	}
+	return tw.Flush()
+}
