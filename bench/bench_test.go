@@ -208,7 +208,7 @@ func TestRunClassBench(t *testing.T) {
 // and rule set, exit 0.
 func TestMainJSON(t *testing.T) {
 	var out, errb bytes.Buffer
-	code := mainErr([]string{"-format", "json", "-sizes", "500", "-flows", "500", "-rounds", "1"}, &out, &errb)
+	code := mainErr([]string{"-format", "json", "-sizes", "500", "-flows", "500", "-rounds", "1", "-no-extras"}, &out, &errb)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
