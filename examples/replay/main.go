@@ -448,13 +448,14 @@ func orNone(ss []string) string {
 
 // input is one capture or flow log to replay.
 type input struct {
+	flag string // "-pcap", "-flowlog"; "" for the embedded sample
 	name string
 	open func() (io.ReadCloser, int64, error) // the reader and its size (0: unknown)
 }
 
 func inputs(o *options) (pcaps, logs []input) {
-	file := func(path string) input {
-		return input{name: path, open: func() (io.ReadCloser, int64, error) {
+	file := func(flag, path string) input {
+		return input{flag: flag, name: path, open: func() (io.ReadCloser, int64, error) {
 			f, err := os.Open(path)
 			if err != nil {
 				return nil, 0, err
@@ -467,10 +468,10 @@ func inputs(o *options) (pcaps, logs []input) {
 		}}
 	}
 	for _, p := range o.pcaps {
-		pcaps = append(pcaps, file(p))
+		pcaps = append(pcaps, file("-pcap", p))
 	}
 	for _, p := range o.flowlogs {
-		logs = append(logs, file(p))
+		logs = append(logs, file("-flowlog", p))
 	}
 	if len(pcaps) == 0 && len(logs) == 0 {
 		pcaps = append(pcaps, input{name: sampleName, open: func() (io.ReadCloser, int64, error) {
@@ -562,7 +563,7 @@ func replayAll(o *options, stdout, stderr io.Writer) error {
 func readInput(in input, prog *progress, add func(io.Reader) error) error {
 	rc, size, err := in.open()
 	if err != nil {
-		return bad("%v", err)
+		return bad("%s: %v", in.flag, err)
 	}
 	defer rc.Close()
 	cr := &countingReader{r: rc}
@@ -615,9 +616,8 @@ func writeReport(o *options, rep *replay.Report, desc string, names []string, st
 		}
 	}
 	if inner > 0 {
-		fmt.Fprintf(bw, "note: %d dropped flows are inside a tunnel (\"in #ID\" names the outer flow). Replay evaluates inner flows against\n"+
-			"the pods' security groups too, while a security group sees only the outer packet (the CCE tunnel profile's own\n"+
-			"required flows treat pod-to-pod traffic as VXLAN between nodes): judge these drops by your overlay.\n", inner)
+		fmt.Fprintf(bw, "note: %d dropped flows are inner flows of a tunnel (\"in #ID\" names the outer flow). Replay evaluates them\n"+
+			"against the pods' security groups as well, while a security group sees only the outer packet: judge them by your overlay.\n", inner)
 	}
 	return bw.Flush()
 }

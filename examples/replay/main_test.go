@@ -1,0 +1,387 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/gopacket/pcapgo"
+)
+
+// runArgs runs the program and returns its exit status, stdout and stderr.
+func runArgs(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// flowLine is the part of a JSON line the tests look at.
+type flowLine struct {
+	ID      int    `json:"id"`
+	Src     string `json:"src"`
+	Dst     string `json:"dst"`
+	SrcPort uint16 `json:"sport"`
+	DstPort uint16 `json:"dport"`
+	Proto   string `json:"proto"`
+	Verdict string `json:"verdict"`
+	Hop     string `json:"hop"`
+	Group   string `json:"group"`
+	Rule    string `json:"rule"`
+	Tunnel  string `json:"tunnel"`
+	OuterID int    `json:"outer_id"`
+}
+
+func (f flowLine) key() string {
+	return f.Proto + " " + f.Src + ":" + itoa(f.SrcPort) + " -> " + f.Dst + ":" + itoa(f.DstPort)
+}
+
+func itoa(p uint16) string { return strconv.Itoa(int(p)) }
+
+// jsonFlows runs with -format json and returns the parsed lines.
+func jsonFlows(t *testing.T, args ...string) []flowLine {
+	t.Helper()
+	code, out, errOut := runArgs(t, append(args, "-format", "json")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var fl []flowLine
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var f flowLine
+		if err := json.Unmarshal(sc.Bytes(), &f); err != nil {
+			t.Fatalf("line %q: %v", sc.Text(), err)
+		}
+		fl = append(fl, f)
+	}
+	return fl
+}
+
+// dropped returns "key at hop" for every dropped flow.
+func dropped(fl []flowLine) []string {
+	var d []string
+	for _, f := range fl {
+		if f.Verdict == "dropped" {
+			d = append(d, f.key()+" at "+f.Hop)
+		}
+	}
+	return d
+}
+
+// The flows of the sample that the hardened CCE tunnel set drops (see
+// gen_test.go for the sample), in the order they start.
+var wantHardenedDrops = []string{
+	// Inside VXLAN, pod 172.16.0.5 on node1 calls pod 172.16.1.7 on node2.
+	// Replay evaluates the inner flow as well as the outer one; the pods
+	// endpoint carries cce-node, whose hardened egress (Table 8) opens
+	// only 5353 and 5444 toward the container CIDR. The outer UDP 4789
+	// flow is allowed (Table 8 row 5 out, Table 3 row 1 in).
+	"tcp 172.16.0.5:39000 -> 172.16.1.7:8080 at source egress",
+	// The metrics scrape node1 -> node2: Table 8 replaces the worker
+	// group's egress-to-anything, and toward the VPC it opens only 5444,
+	// 8445 and 9443 (the README's "node-to-node TCP other than VXLAN is
+	// cut"). The ingress self rule would have let it in.
+	"tcp 192.168.0.10:43000 -> 192.168.0.11:9100 at source egress",
+	// Table 8 row 8 lets nodes send 6443 to the masters, but no master
+	// row (Table 4) opens 6443: the README's CCE finding.
+	"tcp 192.168.0.12:43100 -> 192.168.1.2:6443 at destination ingress",
+	// Table 8 opens TCP 443 only toward 100.125.0.0/16 (the image pull
+	// from 100.125.4.25 passes); the internet is cut.
+	"tcp 192.168.0.11:43200 -> 203.0.113.80:443 at source egress",
+	// The next scrape, a new connection.
+	"tcp 192.168.0.10:43001 -> 192.168.0.11:9100 at source egress",
+}
+
+func TestNoArguments(t *testing.T) {
+	code, out, errOut := runArgs(t)
+	if code != 0 {
+		t.Fatalf("exit %d; stderr %q", code, errOut)
+	}
+	// Progress lines only go to a terminal: a buffer gets nothing.
+	if errOut != "" {
+		t.Errorf("stderr %q; want nothing", errOut)
+	}
+	for _, want := range []string{
+		"replayed against profile cce-tunnel/newer, hardened worker outbound set (Table 8)\n",
+		"capture 1: embedded sample testdata/cce-tunnel.pcap\n",
+		"5 of 32 flows would be dropped",
+		"192.168.0.10:43000  192.168.0.11:9100",
+		"192.168.0.12:43100  192.168.1.2:6443",
+		"192.168.0.11:43200  203.0.113.80:443",
+		"192.168.0.10:43001  192.168.0.11:9100",
+		"172.16.0.5:39000    172.16.1.7:8080",
+		"vxlan vni 1 in #11",
+		"flows: 27 allowed, 5 dropped (packets: 278 allowed, 40 dropped)",
+		"  dropped at source egress by no rule matched: default deny: 4 flows, 36 packets\n",
+		"  dropped at destination ingress by no rule matched: default deny: 1 flows, 4 packets\n",
+		// The two ARP requests.
+		"capture 1: 290 packets, 40 would be dropped; skipped: not-ip 2 (first packet 1); flagged: none\n",
+		"note: 1 dropped flows are inner flows of a tunnel",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q\n%s", want, out)
+		}
+	}
+	// Only dropped flows are listed: the API server watch is not.
+	if strings.Contains(out, ":5444") {
+		t.Errorf("allowed flow listed without -all:\n%s", out)
+	}
+	if _, all, _ := runArgs(t, "-all"); !strings.Contains(all, "192.168.0.10:41000  192.168.1.2:5444") {
+		t.Errorf("-all lacks the API server watch:\n%s", all)
+	}
+}
+
+func TestHardenedDrops(t *testing.T) {
+	fl := jsonFlows(t)
+	if got := dropped(fl); !slices.Equal(got, wantHardenedDrops) {
+		t.Errorf("dropped flows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantHardenedDrops, "\n"))
+	}
+	// What the cluster needs passes: a sample of the allowed flows.
+	allowed := map[string]bool{}
+	for _, f := range fl {
+		if f.Verdict == "allowed" {
+			allowed[f.key()] = true
+		}
+	}
+	for _, k := range []string{
+		"tcp 192.168.1.2:52000 -> 192.168.0.10:10250", // kubelet
+		"tcp 192.168.0.10:41000 -> 192.168.1.2:5444",  // API server
+		"tcp 192.168.0.10:41300 -> 192.168.1.3:5443",
+		"udp 192.168.0.10:33000 -> 100.125.1.250:53",  // DNS
+		"udp 192.168.0.11:123 -> 100.125.3.1:123",     // NTP
+		"udp 192.168.0.10:51234 -> 192.168.0.11:4789", // VXLAN, both ways
+		"udp 192.168.0.11:60111 -> 192.168.0.10:4789",
+		"udp 172.16.0.9:47000 -> 172.16.1.3:5353",     // CoreDNS inside VXLAN (Table 8 row 4)
+		"tcp 192.168.2.5:20001 -> 192.168.0.10:31080", // NodePort from the ELB
+		"tcp 192.168.0.11:45000 -> 100.125.4.25:443",  // registry in the service range
+	} {
+		if !allowed[k] {
+			t.Errorf("%s not allowed", k)
+		}
+	}
+	for _, f := range fl {
+		if f.DstPort == 8080 && (f.Tunnel != "vxlan" || f.OuterID != 11) {
+			t.Errorf("inner flow %+v: want tunnel vxlan, outer_id 11", f)
+		}
+	}
+}
+
+func TestDefaultGroups(t *testing.T) {
+	// Without Table 8 the worker group sends anywhere and its members
+	// (nodes and pods) accept each other: only 6443 stays dropped.
+	got := dropped(jsonFlows(t, "-hardened=false"))
+	want := []string{"tcp 192.168.0.12:43100 -> 192.168.1.2:6443 at destination ingress"}
+	if !slices.Equal(got, want) {
+		t.Errorf("dropped %q; want %q", got, want)
+	}
+}
+
+func TestClusterFlag(t *testing.T) {
+	// Masters moved to 192.168.1.16/28: 192.168.1.2 is no longer a master,
+	// so its kubelet calls fail the nodes' "10250 from masters" row.
+	got := dropped(jsonFlows(t, "-profile", "cce-tunnel", "-masters", "192.168.1.16/28"))
+	for _, want := range []string{
+		"tcp 192.168.1.2:52000 -> 192.168.0.10:10250 at destination ingress",
+		"tcp 192.168.1.2:52010 -> 192.168.0.11:10250 at destination ingress",
+	} {
+		if !slices.Contains(got, want) {
+			t.Errorf("dropped %q lacks %q", got, want)
+		}
+	}
+}
+
+func TestJSONFields(t *testing.T) {
+	code, out, errOut := runArgs(t, "-format", "json")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 32 {
+		t.Errorf("%d lines; want one per flow, 32", len(lines))
+	}
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("%q: %v", l, err)
+		}
+		for _, k := range []string{"id", "src", "dst", "sport", "dport", "proto", "initiator", "first", "last",
+			"packets", "bytes", "fwd_packets", "rev_packets", "verdict", "hop", "group", "rule", "end", "source"} {
+			if _, ok := m[k]; !ok {
+				t.Errorf("line lacks %q: %s", k, l)
+			}
+		}
+	}
+	// The summary goes to stderr, leaving stdout JSON only.
+	if !strings.Contains(errOut, "flows: 27 allowed, 5 dropped") || strings.Contains(errOut, "PROTO") {
+		t.Errorf("stderr:\n%s", errOut)
+	}
+}
+
+func TestFailOnDrop(t *testing.T) {
+	if code, _, errOut := runArgs(t, "-fail-on-drop"); code != 1 || errOut != "" {
+		t.Errorf("exit %d, stderr %q; want 1 and nothing", code, errOut)
+	}
+	// A flow log of allowed flows only: exit 0.
+	dir := t.TempDir()
+	log := filepath.Join(dir, "flow.log")
+	const rec = "2 111122223333 eni-0f00ba47 192.168.0.10 192.168.1.2 40000 5444 6 12 2210 1715000000 1715000055 ACCEPT OK\n" +
+		"2 111122223333 eni-0f00ba47 192.168.0.10 100.125.1.250 40001 53 17 1 80 1715000003 1715000003 ACCEPT OK\n"
+	if err := os.WriteFile(log, []byte(rec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runArgs(t, "-flowlog", log, "-fail-on-drop")
+	if code != 0 || !strings.Contains(out, "0 of 2 flows would be dropped") || !strings.Contains(out, "flowlog 1: "+log) {
+		t.Errorf("exit %d, stderr %q\n%s", code, errOut, out)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	notPcap := filepath.Join(dir, "x.pcap")
+	if err := os.WriteFile(notPcap, []byte("hello, world"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-profile", "gke"}, `-profile "gke": want one of cce-vpc, cce-tunnel, cce-turbo, ack-basic-flannel`},
+		{[]string{"-pcap", filepath.Join(dir, "missing.pcap")}, "missing.pcap: no such file or directory"},
+		{[]string{"-pcap", notPcap}, "x.pcap: "},
+		{[]string{"-nodes", "192.168.0.0/33"}, `invalid value "192.168.0.0/33" for flag -nodes: want a CIDR prefix such as 192.168.0.0/24`},
+		{[]string{"-pods", "172.16.0.1/16"}, `invalid value "172.16.0.1/16" for flag -pods: host bits set; want 172.16.0.0/16`},
+		{[]string{"-profile", "tke-managed", "-lb", "10.0.2.0/28"}, "-lb: profile tke-managed has no such field"},
+		{[]string{"-nodes", "10.0.0.0/24"}, "huawei: cluster: Nodes 10.0.0.0/24 is outside VPC 192.168.0.0/16"},
+		{[]string{"-dns", "100.125.1.250,nope"}, `invalid value "100.125.1.250,nope" for flag -dns`},
+		{[]string{"-format", "xml"}, `-format "xml": want text or json`},
+		{[]string{"-rules", "r.json"}, "-rules needs -endpoints FILE"},
+		{[]string{"-rules", "r.json", "-endpoints", "t.json"}, "-rules needs -vendor"},
+		{[]string{"-rules", "testdata/huawei-rules.json", "-endpoints", "testdata/topology.json", "-vendor", "alibaba"}, `cloud "huawei", but -vendor alibaba`},
+		{[]string{"-rules", "testdata/topology.json", "-endpoints", "testdata/topology.json", "-vendor", "huawei"}, "-rules testdata/topology.json: huawei: "},
+		{[]string{"-flowlog", notPcap, "-dropped-pcap", filepath.Join(dir, "d.pcap")}, "-dropped-pcap needs packet captures"},
+		{[]string{"-bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"extra"}, `unexpected argument "extra"`},
+	} {
+		code, out, errOut := runArgs(t, c.args...)
+		if code != 2 || !strings.Contains(errOut, c.want) || strings.Count(errOut, "\n") != 1 || out != "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and one line containing %q", c.args, code, out, errOut, c.want)
+		}
+	}
+}
+
+// countPcap returns the number of packets in a classic pcap file.
+func countPcap(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for {
+		_, _, err := r.ReadPacketData()
+		if err == io.EOF {
+			return n
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+}
+
+func TestDroppedPcap(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "dropped.pcap")
+	code, stdout, errOut := runArgs(t, "-dropped-pcap", out)
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	// The summary says 40 dropped packets: 4 SYNs each of the four
+	// refused connections, and the 24 VXLAN packets of the dropped
+	// inner flow.
+	if !strings.Contains(stdout, "capture 1: 290 packets, 40 would be dropped") {
+		t.Fatalf("summary:\n%s", stdout)
+	}
+	if n := countPcap(t, out); n != 40 {
+		t.Errorf("%d packets in %s; want 40", n, out)
+	}
+	// Replayed again, every packet of it is dropped.
+	code, again, errOut := runArgs(t, "-pcap", out)
+	if code != 0 || !strings.Contains(again, "capture 1: 40 packets, 40 would be dropped") {
+		t.Errorf("exit %d %s\n%s", code, errOut, again)
+	}
+
+	// Two captures (the sample twice) merge into one file.
+	sample := filepath.Join(dir, "sample.pcap")
+	if err := os.WriteFile(sample, sampleCapture, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fl := jsonFlows(t, "-pcap", sample, "-pcap", sample, "-dropped-pcap", out)
+	if len(fl) == 0 {
+		t.Fatal("no flows")
+	}
+	code, stdout, _ = runArgs(t, "-pcap", sample, "-pcap", sample, "-dropped-pcap", out)
+	if code != 0 || !strings.Contains(stdout, "capture 1: 290 packets, 40 would be dropped") || !strings.Contains(stdout, "capture 2: 290 packets, 40 would be dropped") {
+		t.Fatalf("exit %d\n%s", code, stdout)
+	}
+	if n := countPcap(t, out); n != 80 {
+		t.Errorf("%d packets merged; want 80", n)
+	}
+}
+
+func TestRulesAndEndpoints(t *testing.T) {
+	// testdata/huawei-rules.json is a ListSecurityGroupRules export of a
+	// worker group that keeps the 9100 scrape and pod traffic open and
+	// denies HTTPS to the internet by an explicit rule, and a master
+	// group that opens only 5443 and 5444; testdata/topology.json places
+	// them as the CCE profile does.
+	args := []string{"-vendor", "huawei", "-rules", "testdata/huawei-rules.json", "-endpoints", "testdata/topology.json"}
+	fl := jsonFlows(t, args...)
+	want := []string{
+		// The export has no egress row for 6443 (Table 8 has one).
+		"tcp 192.168.0.12:43100 -> 192.168.1.2:6443 at source egress",
+		"tcp 192.168.0.11:43200 -> 203.0.113.80:443 at source egress",
+	}
+	if got := dropped(fl); !slices.Equal(got, want) {
+		t.Errorf("dropped %q; want %q", got, want)
+	}
+	for _, f := range fl {
+		if f.DstPort == 443 && f.Verdict == "dropped" && (f.Rule != "node-out-no-https" || f.Group != "sg-node-7f3a") {
+			t.Errorf("internet 443 dropped by %q of %q; want node-out-no-https of sg-node-7f3a", f.Rule, f.Group)
+		}
+	}
+	code, out, _ := runArgs(t, args...)
+	if code != 0 || !strings.Contains(out, "replayed against huawei rules from testdata/huawei-rules.json (2 groups) placed by testdata/topology.json") ||
+		!strings.Contains(out, `by rule "node-out-no-https" of group "sg-node-7f3a"`) {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	if code, _, _ := runArgs(t, append(args, "-fail-on-drop")...); code != 1 {
+		t.Errorf("-fail-on-drop: exit %d; want 1", code)
+	}
+}
+
+func TestProgressOnlyOnTerminal(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if p := newProgress(f); p.w != nil {
+		t.Error("progress on a regular file")
+	}
+	if p := newProgress(&bytes.Buffer{}); p.w != nil {
+		t.Error("progress on a buffer")
+	}
+}
