@@ -93,16 +93,7 @@ type Error struct {
 	Msg   string
 }
 
-func (e *Error) Error() string {
-	s := "alibaba: "
-	if e.Path != "" {
-		s += e.Path + ": "
-	}
-	if e.Value != "" {
-		s += e.Value + ": "
-	}
-	return s + e.Msg
-}
+func (e *Error) Error() string { return jsonx.Message("alibaba", e.Path, e.Value, e.Msg) }
 
 type apiGroup struct {
 	SecurityGroupID   json.RawMessage `json:"SecurityGroupId"`

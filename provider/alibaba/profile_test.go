@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/sgsim/sgsim/provider"
+	"github.com/sgsim/sgsim/provider/internal/profiletest"
 	"github.com/sgsim/sgsim/sgsim"
 	"pgregory.net/rapid"
 )
@@ -83,22 +84,6 @@ func expectedFindings(key string) []string {
 	return slices.Compact(want)
 }
 
-func findingNames(fs []provider.Finding) []string {
-	var out []string
-	for _, f := range fs {
-		out = append(out, f.Flow.Name)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func prefixAt(parent netip.Prefix, bits, i int) netip.Prefix {
-	a := parent.Addr().As4()
-	v := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
-	v += uint32(i) << (32 - bits)
-	return netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), bits)
-}
-
 // randomCluster draws a valid cluster: a VPC in one private block and
 // maybe a secondary CIDR block in the other half of it, the vSwitches
 // each in either, the SLB in the node vSwitch or elsewhere in the VPC, the
@@ -111,38 +96,33 @@ func randomCluster(t *rapid.T) Cluster {
 		Inbound:  Settings(rapid.IntRange(0, 1).Draw(t, "inbound")),
 		Outbound: Settings(rapid.IntRange(0, 1).Draw(t, "outbound")),
 	}
-	sub := func(parent netip.Prefix, bits int, label string) netip.Prefix {
-		return prefixAt(parent, bits, rapid.IntRange(0, 1<<(bits-parent.Bits())-1).Draw(t, label))
-	}
-	blocks := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"), netip.MustParsePrefix("192.168.0.0/16")}
-	perm := rapid.Permutation([]int{0, 1, 2}).Draw(t, "blocks")
-	vpcBlock, podBlock, svcBlock := blocks[perm[0]], blocks[perm[1]], blocks[perm[2]]
+	b := profiletest.PrivateBlocks(t)
+	vpcBlock, podBlock, svcBlock := b[0], b[1], b[2]
 	h := rapid.IntRange(0, 1).Draw(t, "vpc half")
-	half := func(i int) netip.Prefix { return prefixAt(vpcBlock, vpcBlock.Bits()+1, i) }
-	c.VPC = sub(half(h), rapid.IntRange(half(h).Bits(), 20).Draw(t, "vpc bits"), "vpc")
+	half := func(i int) netip.Prefix { return profiletest.PrefixAt(vpcBlock, vpcBlock.Bits()+1, i) }
+	c.VPC = profiletest.Block(t, half(h), 20, "vpc")
 	homes := []netip.Prefix{c.VPC}
 	if rapid.Bool().Draw(t, "secondary") {
-		c.VPCSecondary = sub(half(1-h), rapid.IntRange(half(1-h).Bits(), 20).Draw(t, "secondary bits"), "secondary")
+		c.VPCSecondary = profiletest.Block(t, half(1-h), 20, "secondary")
 		homes = append(homes, c.VPCSecondary)
 	}
 	// Quarter 0 of a home holds the node vSwitch, 1 the pod vSwitch, 2 the SLB.
 	place := func(q int, maxBits int, label string) netip.Prefix {
 		home := homes[rapid.IntRange(0, len(homes)-1).Draw(t, label+" home")]
-		qp := prefixAt(home, home.Bits()+2, q)
-		return sub(qp, rapid.IntRange(qp.Bits(), maxBits).Draw(t, label+" bits"), label)
+		return profiletest.Block(t, profiletest.PrefixAt(home, home.Bits()+2, q), maxBits, label)
 	}
 	c.NodeVSwitch = place(0, 30, "node vswitch")
 	if c.Plugin == Terway {
 		c.PodVSwitch = place(1, 28, "pod vswitch")
 	} else {
-		c.Pods = sub(podBlock, rapid.IntRange(podBlock.Bits(), 24).Draw(t, "pods bits"), "pods")
+		c.Pods = profiletest.Block(t, podBlock, 24, "pods")
 	}
 	if rapid.Bool().Draw(t, "slb in node vswitch") {
-		c.APIServerSLB = sub(c.NodeVSwitch, 32, "slb in node vswitch").Addr()
+		c.APIServerSLB = profiletest.Sub(t, c.NodeVSwitch, 32, "slb in node vswitch").Addr()
 	} else {
 		c.APIServerSLB = place(2, 32, "slb").Addr()
 	}
-	c.Services = sub(svcBlock, rapid.IntRange(svcBlock.Bits(), 24).Draw(t, "services bits"), "services")
+	c.Services = profiletest.Block(t, svcBlock, 24, "services")
 	c.Clients = rapid.SampledFrom([]netip.Prefix{netip.MustParsePrefix("203.0.113.0/24"),
 		netip.MustParsePrefix("198.51.100.7/32"), netip.MustParsePrefix("8.0.0.0/8")}).Draw(t, "clients")
 	return c
@@ -164,25 +144,8 @@ func TestRequiredFlowsAnyCluster(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rs := provider.Check(n, p.Required)
-			for _, r := range rs {
-				if r.Err != nil {
-					t.Fatalf("%s: %v", r.Flow, r.Err)
-				}
-			}
 			key := p.Variant(hardened)
-			fs := provider.Findings(key, rs)
-			if got, want := findingNames(fs), expectedFindings(key); !slices.Equal(got, want) {
-				t.Fatalf("%s in %+v:\nfindings %q\nwant     %q", key, p.Cluster, got, want)
-			}
-			for _, f := range fs {
-				if d := n.Decide(f.Witness); d.Allowed {
-					t.Fatalf("%s: witness %v of %q is allowed", key, f.Witness, f.Flow.Name)
-				}
-				if !f.Flow.Src.Contains(f.Witness.Src) || !f.Flow.Dst.Contains(f.Witness.Dst) {
-					t.Fatalf("%s: witness %v outside the flow %v", key, f.Witness, f.Flow)
-				}
-			}
+			profiletest.CheckFindings(t, n, p.Required, key, p.Cluster, expectedFindings(key))
 		}
 	})
 }

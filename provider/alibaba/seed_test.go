@@ -1,16 +1,14 @@
 package alibaba
 
 import (
-	"fmt"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/sgsim/sgsim/provider/internal/seed"
+	"github.com/sgsim/sgsim/provider/internal/seed/seedtest"
 )
 
 // seedDir is the shared seed directory, relative to this package.
@@ -52,55 +50,14 @@ var symbolic = map[seed.Remote]bool{
 	seed.VPCSecondary: true, seed.VSwitches: true, seed.UserDefined: true,
 }
 
-var (
-	portsRE  = regexp.MustCompile(`^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$`)
-	quotedRE = regexp.MustCompile(`"([^"]*)"`)
-	spaceRE  = regexp.MustCompile(`\s+`)
-)
-
-// checkPorts reports what is wrong with a Ports value, or "".
-func checkPorts(ports string) string {
-	if ports == "" {
-		return ""
-	}
-	if !portsRE.MatchString(ports) {
-		return "not a port list"
-	}
-	for _, part := range strings.Split(ports, ",") {
-		lo, hi, isRange := strings.Cut(part, "-")
-		if !isRange {
-			hi = lo
-		}
-		l, err1 := strconv.Atoi(lo)
-		h, err2 := strconv.Atoi(hi)
-		if err1 != nil || err2 != nil || l < 1 || h > 65535 || l > h {
-			return fmt.Sprintf("bad port or range %q", part)
-		}
-	}
-	return ""
-}
-
-func TestCheckPorts(t *testing.T) {
-	for _, ok := range []string{"", "80", "30000-32768", "80,443", "443,80", "1-65535"} {
-		if msg := checkPorts(ok); msg != "" {
-			t.Errorf("checkPorts(%q) = %q, want ok", ok, msg)
-		}
-	}
-	for _, bad := range []string{"-1/-1", "80, 443", "0", "65536", "10-5", "a", "80,", "30000 - 32768"} {
-		if checkPorts(bad) == "" {
-			t.Errorf("checkPorts(%q) accepted", bad)
-		}
-	}
-}
+var spaceRE = regexp.MustCompile(`\s+`)
 
 func allRows() []seed.Row { return append(ACK(), ContainerService2017()...) }
-
-func where(r seed.Row) string { return fmt.Sprintf("%s row %d", r.Table, r.Row) }
 
 func TestInvariants(t *testing.T) {
 	next := map[string]int{}
 	for _, r := range allRows() {
-		w := where(r)
+		w := seedtest.Where(r)
 		if r.Doc != DocACK && r.Doc != Doc2017 {
 			t.Errorf("%s: Doc %q", w, r.Doc)
 		}
@@ -111,31 +68,7 @@ func TestInvariants(t *testing.T) {
 		if r.Row != next[r.Table] {
 			t.Errorf("%s: Row %d, want %d (rows must be 1..n in order)", w, r.Row, next[r.Table])
 		}
-		if r.Direction != "ingress" && r.Direction != "egress" {
-			t.Errorf("%s: Direction %q", w, r.Direction)
-		}
-		if r.Action != "allow" && r.Action != "deny" {
-			t.Errorf("%s: Action %q", w, r.Action)
-		}
-		switch r.Protocol {
-		case "tcp", "udp":
-		case "any", "icmp", "icmpv6", "gre":
-			if r.Ports != "" {
-				t.Errorf("%s: Ports %q with protocol %s", w, r.Ports, r.Protocol)
-			}
-		default:
-			if n, err := strconv.Atoi(r.Protocol); err != nil || n < 0 || n > 255 {
-				t.Errorf("%s: Protocol %q", w, r.Protocol)
-			}
-		}
-		if msg := checkPorts(r.Ports); msg != "" {
-			t.Errorf("%s: Ports %q: %s", w, r.Ports, msg)
-		}
-		if !symbolic[r.Remote] {
-			if p, err := netip.ParsePrefix(string(r.Remote)); err != nil || p != p.Masked() {
-				t.Errorf("%s: Remote %q is neither symbolic nor a canonical CIDR", w, r.Remote)
-			}
-		}
+		seedtest.CheckRow(t, r, symbolic)
 		if r.Doc == DocACK && (r.Modifiable != "" || r.Suggestion != "") {
 			t.Errorf("%s: ACK tables have no Modifiable or Suggestion column", w)
 		}
@@ -146,7 +79,7 @@ func TestInvariants(t *testing.T) {
 	prev := ""
 	for _, r := range allRows() {
 		if r.Table != prev && seen[r.Table] {
-			t.Errorf("%s: table resumed after other tables", where(r))
+			t.Errorf("%s: table resumed after other tables", seedtest.Where(r))
 		}
 		seen[r.Table] = true
 		prev = r.Table
@@ -185,20 +118,7 @@ func TestAccessors(t *testing.T) {
 }
 
 func TestRowCountsByReading(t *testing.T) {
-	got := map[string]int{}
-	for _, r := range allRows() {
-		got[r.Table]++
-	}
-	for name, want := range wantRows {
-		if got[name] != want {
-			t.Errorf("%s: %d rows, want %d", name, got[name], want)
-		}
-	}
-	for name := range got {
-		if _, ok := wantRows[name]; !ok {
-			t.Errorf("unexpected table %q", name)
-		}
-	}
+	seedtest.CheckCounts(t, allRows(), wantRows)
 }
 
 // normalize drops bullet glyphs and collapses whitespace, so that a cell
@@ -221,20 +141,7 @@ func TestVerbatim(t *testing.T) {
 		docs[name] = normalize(string(b))
 	}
 	for _, r := range allRows() {
-		doc := docs[r.Doc]
-		texts := []string{r.Purpose, r.Modifiable, r.Suggestion}
-		// In Note, text between double quotes is verbatim.
-		for _, m := range quotedRE.FindAllStringSubmatch(r.Note, -1) {
-			texts = append(texts, m[1])
-		}
-		if strings.Count(r.Note, `"`)%2 != 0 {
-			t.Errorf("%s: unbalanced quotes in Note", where(r))
-		}
-		for _, s := range texts {
-			if s != "" && !strings.Contains(doc, normalize(s)) {
-				t.Errorf("%s: %q is not in %s", where(r), s, r.Doc)
-			}
-		}
+		seedtest.CheckVerbatim(t, r, docs[r.Doc], normalize)
 	}
 }
 
@@ -262,7 +169,7 @@ func TestFlannelTerway(t *testing.T) {
 			if r.Remote == seed.Containers {
 				pods++
 				if !strings.Contains(r.Note, "Flannel only") {
-					t.Errorf("%s: pod CIDR row without the Flannel-only note", where(r))
+					t.Errorf("%s: pod CIDR row without the Flannel-only note", seedtest.Where(r))
 				}
 				continue
 			}
@@ -277,12 +184,12 @@ func TestFlannelTerway(t *testing.T) {
 		}
 		for i, r := range tw {
 			if r.Remote == seed.Containers {
-				t.Errorf("%s: pod CIDR row in a Terway variant", where(r))
+				t.Errorf("%s: pod CIDR row in a Terway variant", seedtest.Where(r))
 			}
 			f := flNoPod[i]
 			f.Table, f.Row = r.Table, r.Row
 			if f != r {
-				t.Errorf("%s differs from its Flannel counterpart:\n%+v\n%+v", where(r), r, f)
+				t.Errorf("%s differs from its Flannel counterpart:\n%+v\n%+v", seedtest.Where(r), r, f)
 			}
 		}
 	}
@@ -290,7 +197,7 @@ func TestFlannelTerway(t *testing.T) {
 
 func TestACKFacts(t *testing.T) {
 	for _, r := range ACK() {
-		w := where(r)
+		w := seedtest.Where(r)
 		basic := strings.HasPrefix(r.Table, "Basic security groups")
 		inbound := r.Direction == "ingress"
 		if r.Action != "allow" {
@@ -362,7 +269,7 @@ func TestACKFacts(t *testing.T) {
 func Test2017Facts(t *testing.T) {
 	var sawExample bool
 	for _, r := range ContainerService2017() {
-		w := where(r)
+		w := seedtest.Where(r)
 		if r.Direction == "egress" && r.Table != CS2017Principles {
 			t.Errorf("%s: the 2017 default groups set inbound rules only", w)
 		}
@@ -390,7 +297,7 @@ func Test2017Facts(t *testing.T) {
 	}
 	for _, r := range Table(CS2017TightenDelete) {
 		if r.Remote != seed.Any || r.Protocol != "any" || r.Ports != "" {
-			t.Errorf("%s: the deleted rules are -1/-1 from 0.0.0.0: %+v", where(r), r)
+			t.Errorf("%s: the deleted rules are -1/-1 from 0.0.0.0: %+v", seedtest.Where(r), r)
 		}
 	}
 }

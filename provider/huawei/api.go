@@ -93,16 +93,7 @@ type Error struct {
 	Msg   string
 }
 
-func (e *Error) Error() string {
-	s := "huawei: "
-	if e.Path != "" {
-		s += e.Path + ": "
-	}
-	if e.Value != "" {
-		s += e.Value + ": "
-	}
-	return s + e.Msg
-}
+func (e *Error) Error() string { return jsonx.Message("huawei", e.Path, e.Value, e.Msg) }
 
 type apiList struct {
 	Rules json.RawMessage `json:"security_group_rules"`

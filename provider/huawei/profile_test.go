@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/sgsim/sgsim/provider"
+	"github.com/sgsim/sgsim/provider/internal/profiletest"
 	"github.com/sgsim/sgsim/provider/internal/seed"
 	"github.com/sgsim/sgsim/sgsim"
 	"pgregory.net/rapid"
@@ -45,51 +45,26 @@ func profileKey(p *Profile, hardened bool) string {
 	return p.Name() + "/" + map[bool]string{false: "default", true: "hardened"}[hardened]
 }
 
-func findingNames(fs []provider.Finding) []string {
-	var out []string
-	for _, f := range fs {
-		out = append(out, f.Flow.Name)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // randomCluster draws a valid cluster: a VPC in one private block, nodes,
 // masters and the ELB in it, pods outside it (inside it for CCE Turbo),
 // services elsewhere; prefixes of random sizes at random positions.
 func randomCluster(t *rapid.T) Cluster {
 	c := Cluster{Model: Model(rapid.IntRange(0, 2).Draw(t, "model")), Revision: Revision(rapid.IntRange(0, 1).Draw(t, "revision"))}
-	blocks := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"), netip.MustParsePrefix("192.168.0.0/16")}
-	perm := rapid.Permutation([]int{0, 1, 2}).Draw(t, "blocks")
-	vpcBlock, podBlock, svcBlock := blocks[perm[0]], blocks[perm[1]], blocks[perm[2]]
-	sub := func(parent netip.Prefix, bits int, label string) netip.Prefix {
-		n := 1 << (bits - parent.Bits())
-		i := rapid.IntRange(0, n-1).Draw(t, label)
-		a := parent.Addr().As4()
-		v := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
-		v += uint32(i) << (32 - bits)
-		return netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), bits)
-	}
-	c.VPC = sub(vpcBlock, rapid.IntRange(vpcBlock.Bits(), 20).Draw(t, "vpc bits"), "vpc")
+	b := profiletest.PrivateBlocks(t)
+	vpcBlock, podBlock, svcBlock := b[0], b[1], b[2]
+	c.VPC = profiletest.Block(t, vpcBlock, 20, "vpc")
 	// Four disjoint quarters of the VPC: nodes, masters, lb, turbo pods.
-	q := func(i int) netip.Prefix {
-		a := c.VPC.Addr().As4()
-		v := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
-		v += uint32(i) << (32 - c.VPC.Bits() - 2)
-		return netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), c.VPC.Bits()+2)
-	}
 	quarters := rapid.Permutation([]int{0, 1, 2, 3}).Draw(t, "quarters")
 	pick := func(i int, label string) netip.Prefix {
-		qp := q(quarters[i])
-		return sub(qp, rapid.IntRange(qp.Bits(), 30).Draw(t, label+" bits"), label)
+		return profiletest.Block(t, profiletest.PrefixAt(c.VPC, c.VPC.Bits()+2, quarters[i]), 30, label)
 	}
 	c.Nodes, c.Masters, c.LB = pick(0, "nodes"), pick(1, "masters"), pick(2, "lb")
 	if c.Model == Turbo {
 		c.Pods = pick(3, "pods")
 	} else {
-		c.Pods = sub(podBlock, rapid.IntRange(podBlock.Bits(), 24).Draw(t, "pods bits"), "pods")
+		c.Pods = profiletest.Block(t, podBlock, 24, "pods")
 	}
-	c.Services = sub(svcBlock, rapid.IntRange(svcBlock.Bits(), 24).Draw(t, "services bits"), "services")
+	c.Services = profiletest.Block(t, svcBlock, 24, "services")
 	if rapid.Bool().Draw(t, "mesh") {
 		c.Mesh = netip.MustParsePrefix("100.64.0.0/16") // outside every cluster range
 	}
@@ -113,25 +88,8 @@ func TestRequiredFlowsAnyCluster(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rs := provider.Check(n, p.Required)
-			for _, r := range rs {
-				if r.Err != nil {
-					t.Fatalf("%s: %v", r.Flow, r.Err)
-				}
-			}
 			key := profileKey(p, hardened)
-			fs := provider.Findings(key, rs)
-			if got, want := findingNames(fs), expectedFindings[key]; !slices.Equal(got, want) {
-				t.Fatalf("%s in %+v:\nfindings %q\nwant     %q", key, c, got, want)
-			}
-			for _, f := range fs {
-				if d := n.Decide(f.Witness); d.Allowed {
-					t.Fatalf("%s: witness %v of %q is allowed", key, f.Witness, f.Flow.Name)
-				}
-				if !f.Flow.Src.Contains(f.Witness.Src) || !f.Flow.Dst.Contains(f.Witness.Dst) {
-					t.Fatalf("%s: witness %v outside the flow %v", key, f.Witness, f.Flow)
-				}
-			}
+			profiletest.CheckFindings(t, n, p.Required, key, c, expectedFindings[key])
 		}
 	})
 }

@@ -6,11 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/sgsim/sgsim/provider/internal/seed"
+	"github.com/sgsim/sgsim/provider/internal/seed/seedtest"
 )
 
 // tableNames are the keys every revision must have.
@@ -31,30 +31,6 @@ var symbolic = map[seed.Remote]bool{
 	seed.ContainerSub: true, seed.Masters: true, seed.Nodes: true, seed.Services: true,
 	seed.DNS: true, seed.LoadBalancer: true, seed.Mesh: true, seed.GroupWorker: true,
 	seed.GroupMaster: true, seed.GroupENI: true, seed.Unstated: true,
-}
-
-var portsRE = regexp.MustCompile(`^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$`)
-
-// checkPorts reports what is wrong with a Ports value, or "".
-func checkPorts(ports string) string {
-	if ports == "" {
-		return ""
-	}
-	if !portsRE.MatchString(ports) {
-		return "not a port list"
-	}
-	for _, part := range strings.Split(ports, ",") {
-		lo, hi, isRange := strings.Cut(part, "-")
-		if !isRange {
-			hi = lo
-		}
-		l, err1 := strconv.Atoi(lo)
-		h, err2 := strconv.Atoi(hi)
-		if err1 != nil || err2 != nil || l < 1 || h > 65535 || l > h {
-			return fmt.Sprintf("bad port or range %q", part)
-		}
-	}
-	return ""
 }
 
 func TestInvariants(t *testing.T) {
@@ -103,7 +79,7 @@ func TestInvariants(t *testing.T) {
 				default:
 					t.Errorf("%s: Protocol %q", where, r.Protocol)
 				}
-				if msg := checkPorts(r.Ports); msg != "" {
+				if msg := seedtest.CheckPorts(r.Ports); msg != "" {
 					t.Errorf("%s: Ports %q: %s", where, r.Ports, msg)
 				}
 				if !symbolic[r.Remote] {

@@ -87,16 +87,7 @@ type Error struct {
 	Msg   string
 }
 
-func (e *Error) Error() string {
-	s := "tencent: "
-	if e.Path != "" {
-		s += e.Path + ": "
-	}
-	if e.Value != "" {
-		s += e.Value + ": "
-	}
-	return s + e.Msg
-}
+func (e *Error) Error() string { return jsonx.Message("tencent", e.Path, e.Value, e.Msg) }
 
 type apiTop struct {
 	Response               json.RawMessage `json:"Response"`

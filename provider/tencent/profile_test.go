@@ -3,10 +3,10 @@ package tencent
 import (
 	"net/netip"
 	"slices"
-	"sort"
 	"testing"
 
 	"github.com/sgsim/sgsim/provider"
+	"github.com/sgsim/sgsim/provider/internal/profiletest"
 	"github.com/sgsim/sgsim/sgsim"
 	"pgregory.net/rapid"
 )
@@ -54,47 +54,24 @@ func profileKey(p *Profile, hardened bool) string {
 	return p.Name() + "/" + map[bool]string{false: "default", true: "hardened"}[hardened]
 }
 
-func findingNames(fs []provider.Finding) []string {
-	var out []string
-	for _, f := range fs {
-		out = append(out, f.Flow.Name)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func addOffset(p netip.Prefix, i uint32, bits int) netip.Prefix {
-	a := p.Addr().As4()
-	v := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
-	v += i << (32 - bits)
-	return netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), bits)
-}
-
 // randomCluster draws a valid cluster: a VPC in one private block, nodes
 // and masters in two quarters of it, pods and services in the other two
 // blocks; the API server and DNS either outside every range or in a third
 // quarter of the VPC.
 func randomCluster(t *rapid.T) Cluster {
 	c := Cluster{Mode: Mode(rapid.IntRange(0, 1).Draw(t, "mode"))}
-	blocks := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"), netip.MustParsePrefix("192.168.0.0/16")}
-	perm := rapid.Permutation([]int{0, 1, 2}).Draw(t, "blocks")
-	sub := func(parent netip.Prefix, bits int, label string) netip.Prefix {
-		i := rapid.IntRange(0, 1<<(bits-parent.Bits())-1).Draw(t, label)
-		return addOffset(parent, uint32(i), bits)
-	}
-	vpcBlock := blocks[perm[0]]
-	c.VPC = sub(vpcBlock, rapid.IntRange(vpcBlock.Bits(), 20).Draw(t, "vpc bits"), "vpc")
+	blocks := profiletest.PrivateBlocks(t)
+	c.VPC = profiletest.Block(t, blocks[0], 20, "vpc")
 	quarters := rapid.Permutation([]int{0, 1, 2, 3}).Draw(t, "quarters")
 	pick := func(i int, label string) netip.Prefix {
-		qp := addOffset(c.VPC, uint32(quarters[i]), c.VPC.Bits()+2)
-		return sub(qp, rapid.IntRange(qp.Bits(), 30).Draw(t, label+" bits"), label)
+		return profiletest.Block(t, profiletest.PrefixAt(c.VPC, c.VPC.Bits()+2, quarters[i]), 30, label)
 	}
 	c.Nodes = pick(0, "nodes")
 	if c.Mode == SelfDeployed {
 		c.Masters = pick(1, "masters")
 	}
-	c.Pods = sub(blocks[perm[1]], rapid.IntRange(blocks[perm[1]].Bits(), 24).Draw(t, "pods bits"), "pods")
-	c.Services = sub(blocks[perm[2]], rapid.IntRange(blocks[perm[2]].Bits(), 24).Draw(t, "services bits"), "services")
+	c.Pods = profiletest.Block(t, blocks[1], 24, "pods")
+	c.Services = profiletest.Block(t, blocks[2], 24, "services")
 	inVPC := pick(2, "in-vpc services").Addr() // an address in a quarter nothing else uses
 	if c.Mode == Managed {
 		port := uint16(rapid.SampledFrom([]int{443, 60002}).Draw(t, "api port"))
@@ -126,24 +103,8 @@ func TestRequiredFlowsAnyCluster(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rs := provider.Check(n, p.Required)
-			for _, r := range rs {
-				if r.Err != nil {
-					t.Fatalf("%s: %v", r.Flow, r.Err)
-				}
-			}
 			key := profileKey(p, hardened)
-			fs := provider.Findings(key, rs)
-			if got, want := findingNames(fs), expectedFindings[key]; !slices.Equal(got, want) {
-				t.Fatalf("%s in %+v:\nfindings %q\nwant     %q", key, c, got, want)
-			}
-			for _, f := range fs {
-				if d := n.Decide(f.Witness); d.Allowed {
-					t.Fatalf("%s: witness %v of %q is allowed", key, f.Witness, f.Flow.Name)
-				}
-				if !f.Flow.Src.Contains(f.Witness.Src) || !f.Flow.Dst.Contains(f.Witness.Dst) {
-					t.Fatalf("%s: witness %v outside the flow %v", key, f.Witness, f.Flow)
-				}
+			for _, f := range profiletest.CheckFindings(t, n, p.Required, key, c, expectedFindings[key]) {
 				if f.Outcome != sgsim.None {
 					t.Fatalf("%s: %q outcome %v; want none", key, f.Flow.Name, f.Outcome)
 				}

@@ -1,16 +1,14 @@
 package tencent
 
 import (
-	"fmt"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/sgsim/sgsim/provider/internal/seed"
+	"github.com/sgsim/sgsim/provider/internal/seed/seedtest"
 )
 
 // seedDir is the shared seed directory, relative to this package.
@@ -34,55 +32,14 @@ var symbolic = map[seed.Remote]bool{
 	seed.GroupMaster: true, seed.GroupENI: true, seed.Unstated: true,
 }
 
-var (
-	portsRE  = regexp.MustCompile(`^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$`)
-	quotedRE = regexp.MustCompile(`"([^"]*)"`)
-	spaceRE  = regexp.MustCompile(`\s+`)
-)
-
-// checkPorts reports what is wrong with a Ports value, or "".
-func checkPorts(ports string) string {
-	if ports == "" {
-		return ""
-	}
-	if !portsRE.MatchString(ports) {
-		return "not a port list"
-	}
-	for _, part := range strings.Split(ports, ",") {
-		lo, hi, isRange := strings.Cut(part, "-")
-		if !isRange {
-			hi = lo
-		}
-		l, err1 := strconv.Atoi(lo)
-		h, err2 := strconv.Atoi(hi)
-		if err1 != nil || err2 != nil || l < 1 || h > 65535 || l > h {
-			return fmt.Sprintf("bad port or range %q", part)
-		}
-	}
-	return ""
-}
-
-func TestCheckPorts(t *testing.T) {
-	for _, ok := range []string{"", "80", "30000-32768", "80,443", "1-65535"} {
-		if msg := checkPorts(ok); msg != "" {
-			t.Errorf("checkPorts(%q) = %q, want ok", ok, msg)
-		}
-	}
-	for _, bad := range []string{"-", "30000 - 32768", "30000–32768", "17443,50055, 443", "0", "65536", "10-5"} {
-		if checkPorts(bad) == "" {
-			t.Errorf("checkPorts(%q) accepted", bad)
-		}
-	}
-}
-
-func where(r seed.Row) string { return fmt.Sprintf("%s row %d", r.Table, r.Row) }
+var spaceRE = regexp.MustCompile(`\s+`)
 
 func TestInvariants(t *testing.T) {
 	next := map[string]int{}
 	seen := map[string]bool{}
 	prev := ""
 	for _, r := range Rows() {
-		w := where(r)
+		w := seedtest.Where(r)
 		if r.Doc != Doc {
 			t.Errorf("%s: Doc %q", w, r.Doc)
 		}
@@ -97,31 +54,7 @@ func TestInvariants(t *testing.T) {
 		if r.Row != next[r.Table] {
 			t.Errorf("%s: Row %d, want %d (rows must be 1..n in order)", w, r.Row, next[r.Table])
 		}
-		if r.Direction != "ingress" && r.Direction != "egress" {
-			t.Errorf("%s: Direction %q", w, r.Direction)
-		}
-		if r.Action != "allow" && r.Action != "deny" {
-			t.Errorf("%s: Action %q", w, r.Action)
-		}
-		switch r.Protocol {
-		case "tcp", "udp":
-		case "any", "icmp", "icmpv6", "gre":
-			if r.Ports != "" {
-				t.Errorf("%s: Ports %q with protocol %s", w, r.Ports, r.Protocol)
-			}
-		default:
-			if n, err := strconv.Atoi(r.Protocol); err != nil || n < 0 || n > 255 {
-				t.Errorf("%s: Protocol %q", w, r.Protocol)
-			}
-		}
-		if msg := checkPorts(r.Ports); msg != "" {
-			t.Errorf("%s: Ports %q: %s", w, r.Ports, msg)
-		}
-		if !symbolic[r.Remote] {
-			if p, err := netip.ParsePrefix(string(r.Remote)); err != nil || p != p.Masked() {
-				t.Errorf("%s: Remote %q is neither symbolic nor a canonical CIDR", w, r.Remote)
-			}
-		}
+		seedtest.CheckRow(t, r, symbolic)
 		if r.Modifiable != "" || r.Suggestion != "" {
 			t.Errorf("%s: the TKE tables have no Modifiable or Suggestion column", w)
 		}
@@ -145,20 +78,7 @@ func TestAccessors(t *testing.T) {
 }
 
 func TestRowCountsByReading(t *testing.T) {
-	got := map[string]int{}
-	for _, r := range Rows() {
-		got[r.Table]++
-	}
-	for name, want := range wantRows {
-		if got[name] != want {
-			t.Errorf("%s: %d rows, want %d", name, got[name], want)
-		}
-	}
-	for name := range got {
-		if _, ok := wantRows[name]; !ok {
-			t.Errorf("unexpected table %q", name)
-		}
-	}
+	seedtest.CheckCounts(t, Rows(), wantRows)
 }
 
 func normalize(s string) string {
@@ -175,26 +95,14 @@ func TestVerbatim(t *testing.T) {
 	}
 	doc := normalize(string(b))
 	for _, r := range Rows() {
-		texts := []string{r.Purpose, r.Modifiable, r.Suggestion}
-		// In Note, text between double quotes is verbatim.
-		for _, m := range quotedRE.FindAllStringSubmatch(r.Note, -1) {
-			texts = append(texts, m[1])
-		}
-		if strings.Count(r.Note, `"`)%2 != 0 {
-			t.Errorf("%s: unbalanced quotes in Note", where(r))
-		}
-		for _, s := range texts {
-			if s != "" && !strings.Contains(doc, normalize(s)) {
-				t.Errorf("%s: %q is not in %s", where(r), s, r.Doc)
-			}
-		}
+		seedtest.CheckVerbatim(t, r, doc, normalize)
 	}
 }
 
 func TestFacts(t *testing.T) {
 	nodePorts := 0
 	for _, r := range Rows() {
-		w := where(r)
+		w := seedtest.Where(r)
 		if r.Action != "allow" {
 			t.Errorf("%s: TKE default rules only allow", w)
 		}
@@ -255,7 +163,7 @@ func TestFacts(t *testing.T) {
 	// The self-deployed master group admits nothing on TCP from 0.0.0.0/0.
 	for _, r := range m {
 		if r.Remote == seed.Any && r.Protocol != "icmp" {
-			t.Errorf("%s: only ICMP is open to 0.0.0.0/0 on masters", where(r))
+			t.Errorf("%s: only ICMP is open to 0.0.0.0/0 on masters", seedtest.Where(r))
 		}
 	}
 }

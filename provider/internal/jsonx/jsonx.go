@@ -168,3 +168,16 @@ func Text(v any) string {
 	}
 	return string(b)
 }
+
+// Message is the text of a vendor's error: "vendor: path: value: msg",
+// leaving out path and value where they are "".
+func Message(vendor, path, value, msg string) string {
+	s := vendor + ": "
+	if path != "" {
+		s += path + ": "
+	}
+	if value != "" {
+		s += value + ": "
+	}
+	return s + msg
+}
