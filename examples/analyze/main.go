@@ -14,6 +14,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -132,13 +133,22 @@ func run(w io.Writer, args []string) (int, error) {
 		if len(rs) > 0 {
 			note(analyze.High)
 		}
+		api, err := huaweiAPI(rs)
+		if err != nil {
+			return 0, err
+		}
 		out = struct {
 			Profile string              `json:"profile"`
 			Fixes   []analyze.FixResult `json:"fixes"`
-		}{p.Name() + "/hardened", rs}
+			API     string              `json:"huawei_api"`
+		}{p.Name() + "/hardened", rs, string(api)}
 		fmt.Fprintf(&text, "== fix %s/hardened: %d required flow(s) fail\n", p.Name(), len(rs))
 		for _, r := range rs {
 			text.WriteString(r.String() + "\n")
+		}
+		if len(rs) > 0 {
+			text.WriteString("the fixes as a Huawei ListSecurityGroupRules document (one record per rule to create):\n")
+			text.Write(api)
 		}
 	default:
 		return 0, fmt.Errorf("unknown sub-command %q\n%s", cmd, usage)
@@ -156,6 +166,60 @@ func run(w io.Writer, args []string) (int, error) {
 		return 1, nil
 	}
 	return 0, nil
+}
+
+// huaweiAPI renders every fix rule in the vendor's API form: the
+// security_group_rules records of ListSecurityGroupRules, grouped by the
+// group each rule goes into. IDs are made unique per fix.
+func huaweiAPI(rs []analyze.FixResult) ([]byte, error) {
+	var groups []sgsim.Group
+	clipped := false
+	at := map[string]int{}
+	for i, r := range rs {
+		for j, f := range r.Fixes {
+			rule := f.Rule
+			rule.ID = fmt.Sprintf("fix-%d-%d", i+1, j+1)
+			if rule.Family == sgsim.AnyFamily { // Huawei needs the ethertype: the remote's family
+				switch v4, v6 := rule.Remote().Families(); {
+				case v4 && !v6:
+					rule.Family = sgsim.IPv4
+				case v6 && !v4:
+					rule.Family = sgsim.IPv6
+				}
+			}
+			// Huawei ports are 1-65535: port 0, which no real TCP or UDP
+			// connection uses, is left out of the vendor form (the note
+			// below the document says so).
+			if rule.DstPorts != nil && rule.DstPorts[0].First == 0 {
+				ps := append(sgsim.Ports(nil), rule.DstPorts...)
+				if ps[0].Last == 0 {
+					ps = ps[1:]
+				} else {
+					ps[0].First = 1
+				}
+				if len(ps) == 0 {
+					continue
+				}
+				rule.DstPorts = ps
+				clipped = true
+			}
+			g, ok := at[f.Group]
+			if !ok {
+				g = len(groups)
+				at[f.Group] = g
+				groups = append(groups, sgsim.Group{ID: f.Group})
+			}
+			groups[g].Rules = append(groups[g].Rules, rule)
+		}
+	}
+	var b bytes.Buffer
+	if err := huawei.WriteRules(&b, groups); err != nil {
+		return nil, err
+	}
+	if clipped {
+		b.WriteString("note: port 0 left out of the Huawei form (Huawei ports are 1-65535)\n")
+	}
+	return b.Bytes(), nil
 }
 
 type setDiff struct {

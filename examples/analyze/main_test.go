@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/sgsim/sgsim/provider/huawei"
+	"github.com/sgsim/sgsim/sgsim"
 	"strings"
 	"testing"
 )
@@ -94,5 +96,43 @@ func TestRunErrors(t *testing.T) {
 		if _, err := run(&bytes.Buffer{}, c.args); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q: %v, want %q", c.args, err, c.want)
 		}
+	}
+}
+
+// The fixes in the vendor's API form read back as Huawei rules equal to
+// the text form, but for port 0 (which Huawei cannot express).
+func TestFixHuaweiAPIForm(t *testing.T) {
+	var b bytes.Buffer
+	if _, err := run(&b, []string{"fix", "-profile", "cce-tunnel", "-format", "json"}); err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		API string `json:"huawei_api"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	doc, note, _ := strings.Cut(out.API, "note: ")
+	if !strings.Contains(note, "port 0 left out") {
+		t.Errorf("no note about port 0: %q", note)
+	}
+	groups, err := huawei.ReadRules(strings.NewReader(doc))
+	if err != nil {
+		t.Fatalf("ReadRules: %v\n%s", err, doc)
+	}
+	var texts []string
+	for _, g := range groups {
+		for _, r := range g.Rules {
+			r.ID, r.Origin = "", sgsim.Origin{}
+			texts = append(texts, g.ID+": "+r.String())
+		}
+	}
+	want := []string{
+		"cce-node: egress allow tcp 1-5443,5445-8444,8446-9442,9444-65535 to 192.168.0.0/24 ipv4 priority 1",
+		"cce-node: egress allow udp 1-4788,4790-65535 to 192.168.0.0/24 ipv4 priority 1",
+		"cce-control: ingress allow tcp 6443 from 192.168.0.0/24 ipv4 priority 1",
+	}
+	if strings.Join(texts, "\n") != strings.Join(want, "\n") {
+		t.Errorf("read back:\n%s\nwant:\n%s", strings.Join(texts, "\n"), strings.Join(want, "\n"))
 	}
 }
