@@ -122,6 +122,7 @@ type options struct {
 	profile, revision      string
 	vendor, endpoints      string
 	hardened, all, fail    bool
+	innerDrops             bool
 	format, droppedPcap    string
 	c                      cluster
 }
@@ -153,6 +154,7 @@ func parse(args []string, stdout io.Writer) (*options, error) {
 	fs.BoolVar(&o.all, "all", false, "text output: list every flow, not only the dropped ones")
 	fs.StringVar(&o.droppedPcap, "dropped-pcap", "", "write the packets the network would drop to this pcap `FILE`")
 	fs.BoolVar(&o.fail, "fail-on-drop", false, "exit 1 when any flow is dropped")
+	fs.BoolVar(&o.innerDrops, "inner-drops", false, "judge flows inside VXLAN/Geneve tunnels by the rules as if they were not encapsulated (security groups see only the outer packet, so by default inner flows share their carrier's fate)")
 	prefix := func(name string, dst *netip.Prefix, usage string) {
 		fs.Func(name, usage, func(s string) error {
 			p, err := netip.ParsePrefix(s)
@@ -521,7 +523,7 @@ func replayAll(o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	pcaps, logs := inputs(o)
-	r := replay.New(n, replay.Config{RecordDropped: o.droppedPcap != ""})
+	r := replay.New(n, replay.Config{RecordDropped: o.droppedPcap != "", InnerDrops: o.innerDrops})
 	prog := newProgress(stderr)
 	var names []string
 	for i, in := range pcaps {
@@ -616,8 +618,9 @@ func writeReport(o *options, rep *replay.Report, desc string, names []string, st
 		}
 	}
 	if inner > 0 {
-		fmt.Fprintf(bw, "note: %d dropped flows are inner flows of a tunnel (\"in #ID\" names the outer flow). Replay evaluates them\n"+
-			"against the pods' security groups as well, while a security group sees only the outer packet: judge them by your overlay.\n", inner)
+		fmt.Fprintf(bw, "note: %d dropped flows are inner flows of a tunnel (\"in #ID\" names the outer flow); %s\n", inner,
+			map[bool]string{false: "they are dropped with the outer flow that carries them.",
+				true: "-inner-drops judged them as if not encapsulated, while a security group sees only the outer packet."}[o.innerDrops])
 	}
 	return bw.Flush()
 }

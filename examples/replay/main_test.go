@@ -78,12 +78,10 @@ func dropped(fl []flowLine) []string {
 // The flows of the sample that the hardened CCE tunnel set drops (see
 // gen_test.go for the sample), in the order they start.
 var wantHardenedDrops = []string{
-	// Inside VXLAN, pod 172.16.0.5 on node1 calls pod 172.16.1.7 on node2.
-	// Replay evaluates the inner flow as well as the outer one; the pods
-	// endpoint carries cce-node, whose hardened egress (Table 8) opens
-	// only 5353 and 5444 toward the container CIDR. The outer UDP 4789
-	// flow is allowed (Table 8 row 5 out, Table 3 row 1 in).
-	"tcp 172.16.0.5:39000 -> 172.16.1.7:8080 at source egress",
+	// (Inside VXLAN, pod 172.16.0.5 on node1 calls pod 172.16.1.7 on
+	// node2 on 8080. Security groups see only the outer UDP 4789 flow,
+	// which Table 8 row 5 and Table 3 row 1 allow, so it is not dropped;
+	// TestInnerDrops checks the -inner-drops reading.)
 	// The metrics scrape node1 -> node2: Table 8 replaces the worker
 	// group's egress-to-anything, and toward the VPC it opens only 5444,
 	// 8445 and 9443 (the README's "node-to-node TCP other than VXLAN is
@@ -111,19 +109,16 @@ func TestNoArguments(t *testing.T) {
 	for _, want := range []string{
 		"replayed against profile cce-tunnel/newer, hardened worker outbound set (Table 8)\n",
 		"capture 1: embedded sample testdata/cce-tunnel.pcap\n",
-		"5 of 32 flows would be dropped",
+		"4 of 32 flows would be dropped",
 		"192.168.0.10:43000  192.168.0.11:9100",
 		"192.168.0.12:43100  192.168.1.2:6443",
 		"192.168.0.11:43200  203.0.113.80:443",
 		"192.168.0.10:43001  192.168.0.11:9100",
-		"172.16.0.5:39000    172.16.1.7:8080",
-		"vxlan vni 1 in #11",
-		"flows: 27 allowed, 5 dropped (packets: 278 allowed, 40 dropped)",
-		"  dropped at source egress by no rule matched: default deny: 4 flows, 36 packets\n",
+		"flows: 28 allowed, 4 dropped (packets: 302 allowed, 16 dropped)",
+		"  dropped at source egress by no rule matched: default deny: 3 flows, 12 packets\n",
 		"  dropped at destination ingress by no rule matched: default deny: 1 flows, 4 packets\n",
 		// The two ARP requests.
-		"capture 1: 290 packets, 40 would be dropped; skipped: not-ip 2 (first packet 1); flagged: none\n",
-		"note: 1 dropped flows are inner flows of a tunnel",
+		"capture 1: 290 packets, 16 would be dropped; skipped: not-ip 2 (first packet 1); flagged: none\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q\n%s", want, out)
@@ -219,7 +214,7 @@ func TestJSONFields(t *testing.T) {
 		}
 	}
 	// The summary goes to stderr, leaving stdout JSON only.
-	if !strings.Contains(errOut, "flows: 27 allowed, 5 dropped") || strings.Contains(errOut, "PROTO") {
+	if !strings.Contains(errOut, "flows: 28 allowed, 4 dropped") || strings.Contains(errOut, "PROTO") {
 		t.Errorf("stderr:\n%s", errOut)
 	}
 }
@@ -308,18 +303,17 @@ func TestDroppedPcap(t *testing.T) {
 	if code != 0 {
 		t.Fatal(errOut)
 	}
-	// The summary says 40 dropped packets: 4 SYNs each of the four
-	// refused connections, and the 24 VXLAN packets of the dropped
-	// inner flow.
-	if !strings.Contains(stdout, "capture 1: 290 packets, 40 would be dropped") {
+	// The summary says 16 dropped packets: 4 SYNs each of the four
+	// refused connections (the VXLAN packets pass with their outer flow).
+	if !strings.Contains(stdout, "capture 1: 290 packets, 16 would be dropped") {
 		t.Fatalf("summary:\n%s", stdout)
 	}
-	if n := countPcap(t, out); n != 40 {
-		t.Errorf("%d packets in %s; want 40", n, out)
+	if n := countPcap(t, out); n != 16 {
+		t.Errorf("%d packets in %s; want 16", n, out)
 	}
 	// Replayed again, every packet of it is dropped.
 	code, again, errOut := runArgs(t, "-pcap", out)
-	if code != 0 || !strings.Contains(again, "capture 1: 40 packets, 40 would be dropped") {
+	if code != 0 || !strings.Contains(again, "capture 1: 16 packets, 16 would be dropped") {
 		t.Errorf("exit %d %s\n%s", code, errOut, again)
 	}
 
@@ -333,11 +327,11 @@ func TestDroppedPcap(t *testing.T) {
 		t.Fatal("no flows")
 	}
 	code, stdout, _ = runArgs(t, "-pcap", sample, "-pcap", sample, "-dropped-pcap", out)
-	if code != 0 || !strings.Contains(stdout, "capture 1: 290 packets, 40 would be dropped") || !strings.Contains(stdout, "capture 2: 290 packets, 40 would be dropped") {
+	if code != 0 || !strings.Contains(stdout, "capture 1: 290 packets, 16 would be dropped") || !strings.Contains(stdout, "capture 2: 290 packets, 16 would be dropped") {
 		t.Fatalf("exit %d\n%s", code, stdout)
 	}
-	if n := countPcap(t, out); n != 80 {
-		t.Errorf("%d packets merged; want 80", n)
+	if n := countPcap(t, out); n != 32 {
+		t.Errorf("%d packets merged; want 32", n)
 	}
 }
 
@@ -383,5 +377,27 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 	}
 	if p := newProgress(&bytes.Buffer{}); p.w != nil {
 		t.Error("progress on a buffer")
+	}
+}
+
+// With -inner-drops the pod-to-pod call inside VXLAN is judged by the
+// pods' group as if it were not encapsulated: cce-node's hardened egress
+// opens only 5353 and 5444 toward the container CIDR, so the 8080 call is
+// dropped at source egress, with the 24 VXLAN packets that carry it.
+func TestInnerDrops(t *testing.T) {
+	code, stdout, errOut := runArgs(t, "-inner-drops")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	for _, want := range []string{
+		"5 of 32 flows would be dropped",
+		"172.16.0.5:39000    172.16.1.7:8080",
+		"vxlan vni 1 in #11",
+		"capture 1: 290 packets, 40 would be dropped",
+		"note: 1 dropped flows are inner flows of a tunnel (\"in #ID\" names the outer flow); -inner-drops judged them",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q\n%s", want, stdout)
+		}
 	}
 }

@@ -37,6 +37,13 @@ type Config struct {
 	// length of every packet that would be dropped (CaptureStats.Dropped),
 	// which WriteDropped needs. It costs 48 bytes per dropped packet.
 	RecordDropped bool
+	// InnerDrops makes a tunnelled packet count as dropped when its inner
+	// flow, evaluated against the network as if it were not
+	// encapsulated, would be dropped. By default it is off: security
+	// groups and ACLs see only the outer packet (VXLAN, Geneve), so an
+	// inner flow takes the decision of the outer flow that first carried
+	// it and is dropped exactly when its carrier is.
+	InnerDrops bool
 }
 
 // Replayer replays packets and flow-log records through a Network's
@@ -384,6 +391,9 @@ func (r *Replayer) open(k key, fromA bool, h *capture.Header, n int, outer int32
 	}
 	if outer >= 0 {
 		st.outerID, st.outerFlow = r.slab[outer].id, r.slab[outer].flow
+		if !r.cfg.InnerDrops {
+			st.dec = r.slab[outer].dec
+		}
 	}
 	var idx int32
 	if l := len(r.free); l > 0 {

@@ -42,6 +42,7 @@ func TestReplayCaptures(t *testing.T) {
 		// dropped lists the indexes (0-based) of the frames the network
 		// drops.
 		dropped []int
+		inner   bool // Config.InnerDrops
 	}
 	L := func(f frame) int { return len(f.data) }
 	cases := []tc{{
@@ -170,7 +171,7 @@ func TestReplayCaptures(t *testing.T) {
 				Fwd: pb(1, L(fs[0])), Rev: "0/0", Verdict: "allowed", End: "end-of-input"}}
 		},
 	}, {
-		name: "vxlan inner flow dropped while the outer flow is allowed",
+		name: "with InnerDrops, a vxlan inner flow is dropped while the outer flow is allowed",
 		frames: func(t *testing.T) []frame {
 			return []frame{
 				vxlanF(t, 0, worker+":51000", master+":4789", tcpLayers(t, "172.16.0.5:33000", "172.16.1.7:8080", "S")),
@@ -192,6 +193,32 @@ func TestReplayCaptures(t *testing.T) {
 			}
 		},
 		dropped: []int{0},
+		inner:   true,
+	}, {
+		name: "vxlan inner flows take the decision of their outer flow by default",
+		frames: func(t *testing.T) []frame {
+			return []frame{
+				vxlanF(t, 0, worker+":51000", master+":4789", tcpLayers(t, "172.16.0.5:33000", "172.16.1.7:8080", "S")),
+				vxlanF(t, s/10, worker+":51000", master+":4789", tcpLayers(t, "172.16.0.5:33001", "172.16.1.7:80", "S")),
+				vxlanF(t, s/5, master+":52000", worker+":4789", tcpLayers(t, "172.16.1.7:80", "172.16.0.5:33001", "SA")),
+			}
+		},
+		want: func(fs []frame) []row {
+			outer := "#1 udp 192.168.0.5:51000 -> 192.168.1.10:4789"
+			return []row{
+				{ID: 1, Flow: "udp 192.168.0.5:51000 -> 192.168.1.10:4789", Init: "first-packet", Last: s / 10,
+					Fwd: pb(2, L(fs[0])+L(fs[1])), Rev: "0/0", Verdict: "allowed", End: "end-of-input"},
+				{ID: 2, Flow: "tcp 172.16.0.5:33000 -> 172.16.1.7:8080", Init: "syn",
+					Fwd: pb(1, L(fs[0])), Rev: "0/0", Verdict: "allowed", Outer: outer, End: "end-of-input"},
+				{ID: 3, Flow: "tcp 172.16.0.5:33001 -> 172.16.1.7:80", Init: "syn", First: s / 10, Last: s / 5,
+					Fwd: pb(1, L(fs[1])), Rev: pb(1, L(fs[2])), Verdict: "allowed", Outer: outer, End: "end-of-input"},
+				{ID: 4, Flow: "udp 192.168.1.10:52000 -> 192.168.0.5:4789", Init: "first-packet", First: s / 5, Last: s / 5,
+					Fwd: pb(1, L(fs[2])), Rev: "0/0", Verdict: "allowed", End: "end-of-input"},
+			}
+		},
+		// Security groups see only the outer UDP 4789 packet, which the
+		// network allows: nothing is dropped.
+		dropped: nil,
 	}, {
 		name: "idle timeout splits a flow; the sweep evicts idle flows",
 		frames: func(t *testing.T) []frame {
@@ -219,7 +246,7 @@ func TestReplayCaptures(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			fs := c.frames(t)
 			data := pcapOf(t, fs...)
-			rep := replayPcap(t, n, Config{RecordDropped: true}, data)
+			rep := replayPcap(t, n, Config{RecordDropped: true, InnerDrops: c.inner}, data)
 			if diff := cmp.Diff(c.want(fs), rowsOf(rep.Flows)); diff != "" {
 				t.Errorf("flows (-want +got):\n%s", diff)
 			}
