@@ -62,10 +62,16 @@ func AddrsOf(set *netipx.IPSet) Addrs {
 	return Addrs{set: set}
 }
 
-// PrefixAddrs returns the Addrs holding the given prefixes.
+// PrefixAddrs returns the Addrs holding the given prefixes, which must
+// be valid (as netip.ParsePrefix returns them). An invalid prefix is a
+// programming error and panics rather than vanish from the set; parse
+// untrusted text with ParseAddrs.
 func PrefixAddrs(ps ...netip.Prefix) Addrs {
 	var b netipx.IPSetBuilder
 	for _, p := range ps {
+		if !p.IsValid() {
+			panic("sgsim.PrefixAddrs: invalid prefix " + p.String())
+		}
 		b.AddPrefix(p)
 	}
 	s, _ := b.IPSet()

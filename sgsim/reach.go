@@ -2,8 +2,6 @@ package sgsim
 
 import (
 	"errors"
-	"net/netip"
-	"strconv"
 	"strings"
 
 	"go4.org/netipx"
@@ -214,10 +212,6 @@ type piece struct {
 
 // pieces cuts a set into ranges that each lie in one zone.
 func (n *Network) pieces(a Addrs, v6 bool) []piece {
-	fam := 0
-	if v6 {
-		fam = 1
-	}
 	var out []piece
 	for _, r := range a.Ranges() {
 		lo, hi := keyOf(r.From()), keyOf(r.To())
@@ -234,7 +228,6 @@ func (n *Network) pieces(a Addrs, v6 bool) []piece {
 			lo = end.next()
 		}
 	}
-	_ = fam
 	return out
 }
 
@@ -547,7 +540,3 @@ func adjacent(a, b *box) (int, bool) {
 	}
 	return 0, false
 }
-
-// keep strconv and netip imported for helpers below.
-var _ = strconv.Itoa
-var _ netip.Addr
