@@ -187,8 +187,9 @@ func (c Class) String() string {
 	return c.Protocol.String()
 }
 
-// classes returns the protocol classes of the family over the sets.
-func classes(fam sgsim.Family, sets ...Set) []Class {
+// classes returns the protocol classes over the sets. They do not depend
+// on the address family: a rule names a protocol for both.
+func classes(sets ...Set) []Class {
 	named := map[sgsim.Protocol]bool{}
 	for _, s := range sets {
 		for _, g := range s.Groups {
@@ -220,7 +221,6 @@ func classes(fam sgsim.Family, sets ...Set) []Class {
 	if rep != sgsim.AnyProtocol {
 		out = append(out, Class{Protocol: rep, Others: true})
 	}
-	_ = fam
 	return out
 }
 

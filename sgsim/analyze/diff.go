@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/sgsim/sgsim/provider"
@@ -68,12 +69,13 @@ func DiffSets(old, new Set) (Diff, error) {
 		fams[f] = true
 	}
 	var out Diff
+	cls := classes(old, new)
 	for d := sgsim.Ingress; d <= sgsim.Egress; d++ {
 		for _, fam := range []sgsim.Family{sgsim.IPv4, sgsim.IPv6} {
 			if !fams[fam] {
 				continue
 			}
-			for _, cl := range classes(fam, old, new) {
+			for _, cl := range cls {
 				cells, err := ko.c.Partition(d, fullSpace(fam, cl.Protocol))
 				if err != nil {
 					return Diff{}, err
@@ -214,10 +216,10 @@ func Compare(oldNet, newNet *sgsim.Network, newSpec sgsim.NetworkSpec, required 
 		inside = sgsim.AddrsOf(set)
 	}
 	var ob netipx.IPSetBuilder
-	ob.AddPrefix(sgsim.MustParseAddrs("0.0.0.0/0").Set().Prefixes()[0])
+	ob.AddPrefix(netip.PrefixFrom(netip.IPv4Unspecified(), 0))
 	ob.RemoveSet(inside.Set())
-	os, _ := ob.IPSet()
-	outside := sgsim.AddrsOf(os)
+	outSet, _ := ob.IPSet()
+	outside := sgsim.AddrsOf(outSet)
 	if outside.IsEmpty() {
 		return out, nil
 	}

@@ -124,6 +124,7 @@ func LintSet(s Set) ([]Finding, error) {
 		return &out[len(out)-1]
 	}
 	fams := s.families()
+	cls := classes(s)
 	for d := sgsim.Ingress; d <= sgsim.Egress; d++ {
 		rules := k.rules(d)
 		for ri, r := range rules {
@@ -157,7 +158,7 @@ func LintSet(s Set) ([]Finding, error) {
 			var mine []sgsim.Decided
 			var takers []*sgsim.Rule
 			for _, fam := range live {
-				for _, cl := range classes(fam, s) {
+				for _, cl := range cls {
 					sp, ok := ruleSpace(r, fam, cl.Protocol)
 					if !ok {
 						continue
@@ -181,13 +182,11 @@ func LintSet(s Set) ([]Finding, error) {
 					refs = append(refs, *k.ref(t))
 				}
 				f := add(Shadowed, "decides no flow: earlier rules in evaluation order take every flow it matches", refs...)
-				if fam := live[0]; true {
-					for _, cl := range classes(fam, s) {
-						if sp, ok := ruleSpace(r, fam, cl.Protocol); ok {
-							f.witness(d, sp.Witness())
-							f.Region = sp.String()
-							break
-						}
+				for _, cl := range cls {
+					if sp, ok := ruleSpace(r, live[0], cl.Protocol); ok {
+						f.witness(d, sp.Witness())
+						f.Region = sp.String()
+						break
 					}
 				}
 			} else if red, others, w, err := redundant(s, k, d, r, mine); err != nil {
@@ -209,7 +208,7 @@ func LintSet(s Set) ([]Finding, error) {
 				if a.Action == r.Action {
 					continue
 				}
-				if f, ok, err := conflict(k, d, a, r, live, s); err != nil {
+				if f, ok, err := conflict(k, d, a, r, live, cls); err != nil {
 					return nil, err
 				} else if ok {
 					out = append(out, f)
@@ -301,10 +300,12 @@ func redundant(s Set, k *compiled, d sgsim.Direction, r *sgsim.Rule, mine []sgsi
 }
 
 // conflict reports a, an earlier rule of the opposite action, against r
-// when a decides part of their overlap.
-func conflict(k *compiled, d sgsim.Direction, a, r *sgsim.Rule, fams []sgsim.Family, s Set) (Finding, bool, error) {
+// when a decides part of their overlap. cls are the protocol classes of
+// the set (classes(k.set)).
+func conflict(k *compiled, d sgsim.Direction, a, r *sgsim.Rule, fams []sgsim.Family, cls []Class) (Finding, bool, error) {
+	s := k.set
 	for _, fam := range fams {
-		for _, cl := range classes(fam, s) {
+		for _, cl := range cls {
 			sa, ok1 := ruleSpace(a, fam, cl.Protocol)
 			sr, ok2 := ruleSpace(r, fam, cl.Protocol)
 			if !ok1 || !ok2 {
