@@ -74,11 +74,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/netip"
 	"strconv"
 	"strings"
 
 	"github.com/sgsim/sgsim/provider/internal/jsonx"
+	"github.com/sgsim/sgsim/provider/internal/netx"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -446,7 +446,7 @@ func rangeText(ps sgsim.Ports, all string) (string, error) {
 
 // cidr parses one address or CIDR block of the field's family.
 func cidr(s string, v6 bool) (sgsim.Addrs, error) {
-	p, msg := parsePrefix(s)
+	p, msg := netx.Prefix(s)
 	if msg != "" {
 		return sgsim.Addrs{}, errors.New(msg)
 	}
@@ -469,25 +469,6 @@ func priority(path string, raw json.RawMessage) (int, error) {
 		return 1, nil
 	}
 	return n, nil
-}
-
-// parsePrefix parses one address or CIDR block, canonical and unzoned.
-func parsePrefix(s string) (netip.Prefix, string) {
-	if strings.Contains(s, "/") {
-		p, err := netip.ParsePrefix(s)
-		if err != nil {
-			return p, "want an IP address or CIDR block"
-		}
-		if p.Masked() != p {
-			return p, "host bits set; want " + p.Masked().String()
-		}
-		return p, ""
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil || a.Zone() != "" {
-		return netip.Prefix{}, "want an IP address or CIDR block"
-	}
-	return netip.PrefixFrom(a, a.BitLen()), ""
 }
 
 // prefixText returns the single prefix a holds, as the API writes it, and

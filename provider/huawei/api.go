@@ -71,11 +71,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/netip"
 	"strconv"
 	"strings"
 
 	"github.com/sgsim/sgsim/provider/internal/jsonx"
+	"github.com/sgsim/sgsim/provider/internal/netx"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -221,7 +221,7 @@ func readRule(path string, raw json.RawMessage) (string, sgsim.Rule, error) {
 		}
 		if mp != "" {
 			if !r.Protocol.HasPorts() {
-				return "", r, &Error{Path: path + ".multiport", Value: strconv.Quote(mp), Msg: "protocol " + protoName(r.Protocol) + " has no ports; want \"\""}
+				return "", r, &Error{Path: path + ".multiport", Value: strconv.Quote(mp), Msg: "protocol " + r.Protocol.String() + " has no ports; want \"\""}
 			}
 			if r.DstPorts, err = parsePorts(mp); err != nil {
 				return "", r, &Error{Path: path + ".multiport", Value: strconv.Quote(mp), Msg: err.Error()}
@@ -257,7 +257,7 @@ func readRule(path string, raw json.RawMessage) (string, sgsim.Rule, error) {
 	}
 	r.RemoteGroup, r.RemoteList = rgroup, rlist
 	if prefix != "" {
-		p, msg := parsePrefix(prefix)
+		p, msg := netx.Prefix(prefix)
 		if msg != "" {
 			return "", r, &Error{Path: path + ".remote_ip_prefix", Value: strconv.Quote(prefix), Msg: msg}
 		}
@@ -335,7 +335,7 @@ func neutronPorts(path string, r *sgsim.Rule, minRaw, maxRaw json.RawMessage) er
 		if !hasLo {
 			field, v = "port_range_max", maxRaw
 		}
-		return &Error{Path: path + "." + field, Value: jsonx.Short(v), Msg: "protocol " + protoName(r.Protocol) + " has no ports; want null"}
+		return &Error{Path: path + "." + field, Value: jsonx.Short(v), Msg: "protocol " + r.Protocol.String() + " has no ports; want null"}
 	}
 }
 
@@ -377,38 +377,8 @@ func protoText(p sgsim.Protocol) string {
 	return p.String()
 }
 
-func protoName(p sgsim.Protocol) string { return p.String() }
-
 func parsePorts(s string) (sgsim.Ports, error) {
-	var ps sgsim.Ports
-	for _, f := range strings.Split(s, ",") {
-		lo, hi, isRange := strings.Cut(f, "-")
-		a, ok1 := port(lo)
-		b := a
-		ok2 := true
-		if isRange {
-			b, ok2 = port(hi)
-		}
-		if !ok1 || !ok2 {
-			return nil, errors.New(`want ports 1-65535 as "80", "1-30" or "22,3389,80"`)
-		}
-		if a > b {
-			return nil, errors.New("range " + strconv.Quote(f) + " has its first port above its last")
-		}
-		ps = append(ps, sgsim.PortRange{First: a, Last: b})
-	}
-	return ps.Normalize(), nil
-}
-
-func port(s string) (uint16, bool) {
-	if s == "" || len(s) > 5 || strings.TrimLeft(s, "0123456789") != "" {
-		return 0, false
-	}
-	n, _ := strconv.Atoi(s)
-	if n < 1 || n > 65535 {
-		return 0, false
-	}
-	return uint16(n), true
+	return netx.Ports(s, `want ports 1-65535 as "80", "1-30" or "22,3389,80"`)
 }
 
 func portsText(ps sgsim.Ports) string {
@@ -416,25 +386,6 @@ func portsText(ps sgsim.Ports) string {
 		return ""
 	}
 	return ps.String()
-}
-
-// parsePrefix parses one address or CIDR block, canonical and unzoned.
-func parsePrefix(s string) (netip.Prefix, string) {
-	if strings.Contains(s, "/") {
-		p, err := netip.ParsePrefix(s)
-		if err != nil {
-			return p, "want an IP address or CIDR block"
-		}
-		if p.Masked() != p {
-			return p, "host bits set; want " + p.Masked().String()
-		}
-		return p, ""
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil || a.Zone() != "" {
-		return netip.Prefix{}, "want an IP address or CIDR block"
-	}
-	return netip.PrefixFrom(a, a.BitLen()), ""
 }
 
 // prefixText returns the single prefix a holds, as the API writes it.

@@ -2,7 +2,6 @@ package huawei
 
 import (
 	"net/netip"
-	"strings"
 
 	"github.com/sgsim/sgsim/provider"
 	"github.com/sgsim/sgsim/provider/internal/seed"
@@ -157,5 +156,3 @@ func (c Cluster) masterFlows(add addFunc, table string, rows map[string]int) {
 	add(v, "storage add-on 8445", "nodes", "masters", sgsim.TCP, "8445", table, rows["8445"], "")
 	add(v, "masters to masters tcp", "masters", "masters", sgsim.TCP, "", table, rows["self"], "")
 }
-
-var _ = strings.TrimSpace

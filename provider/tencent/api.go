@@ -72,6 +72,7 @@ import (
 	"strings"
 
 	"github.com/sgsim/sgsim/provider/internal/jsonx"
+	"github.com/sgsim/sgsim/provider/internal/netx"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -304,7 +305,7 @@ func readPolicy(path string, pos int, dir sgsim.Direction, raw json.RawMessage) 
 	var remote sgsim.Addrs
 	switch first {
 	case 0, 1:
-		p, msg := parsePrefix(remotes[first])
+		p, msg := netx.Prefix(remotes[first])
 		if msg == "" && p.Addr().Is6() != (first == 1) {
 			msg = map[bool]string{false: "want an IPv4 address or CIDR block", true: "want an IPv6 address or CIDR block"}[first == 1]
 		}
@@ -379,54 +380,7 @@ func parsePorts(s string) (sgsim.Ports, error) {
 	if s == "" || strings.EqualFold(s, "all") {
 		return nil, nil
 	}
-	var ps sgsim.Ports
-	for _, f := range strings.Split(s, ",") {
-		lo, hi, isRange := strings.Cut(f, "-")
-		a, ok1 := port(lo)
-		b := a
-		ok2 := true
-		if isRange {
-			b, ok2 = port(hi)
-		}
-		if !ok1 || !ok2 {
-			return nil, errors.New(`want ALL or ports 1-65535 as "80", "8000-8010" or "80,443"`)
-		}
-		if a > b {
-			return nil, errors.New("range " + strconv.Quote(f) + " has its first port above its last")
-		}
-		ps = append(ps, sgsim.PortRange{First: a, Last: b})
-	}
-	return ps.Normalize(), nil
-}
-
-func port(s string) (uint16, bool) {
-	if s == "" || len(s) > 5 || strings.TrimLeft(s, "0123456789") != "" {
-		return 0, false
-	}
-	n, _ := strconv.Atoi(s)
-	if n < 1 || n > 65535 {
-		return 0, false
-	}
-	return uint16(n), true
-}
-
-// parsePrefix parses one address or CIDR block, canonical and unzoned.
-func parsePrefix(s string) (netip.Prefix, string) {
-	if strings.Contains(s, "/") {
-		p, err := netip.ParsePrefix(s)
-		if err != nil {
-			return p, "want an IP address or CIDR block"
-		}
-		if p.Masked() != p {
-			return p, "host bits set; want " + p.Masked().String()
-		}
-		return p, ""
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil || a.Zone() != "" {
-		return netip.Prefix{}, "want an IP address or CIDR block"
-	}
-	return netip.PrefixFrom(a, a.BitLen()), ""
+	return netx.Ports(s, `want ALL or ports 1-65535 as "80", "8000-8010" or "80,443"`)
 }
 
 type outTop struct {

@@ -1,0 +1,69 @@
+// Package netx parses the address and port fields that the vendor API
+// readers share. Errors are plain messages: the reader wraps them in its
+// own *Error with the JSON path and value.
+package netx
+
+import (
+	"errors"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/sgsim/sgsim/sgsim"
+)
+
+// Prefix parses one address or CIDR block, canonical and unzoned. On a
+// bad value it returns a message saying what was wanted; "" means ok.
+func Prefix(s string) (netip.Prefix, string) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return p, "want an IP address or CIDR block"
+		}
+		if p.Masked() != p {
+			return p, "host bits set; want " + p.Masked().String()
+		}
+		return p, ""
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil || a.Zone() != "" {
+		return netip.Prefix{}, "want an IP address or CIDR block"
+	}
+	return netip.PrefixFrom(a, a.BitLen()), ""
+}
+
+// Ports parses a comma-separated list of ports and "FIRST-LAST" ranges,
+// ports 1-65535 in decimal. want is the error message for a list that is
+// not of that form (it names the vendor's forms).
+func Ports(s, want string) (sgsim.Ports, error) {
+	var ps sgsim.Ports
+	for _, f := range strings.Split(s, ",") {
+		lo, hi, isRange := strings.Cut(f, "-")
+		a, ok1 := Port(lo)
+		b := a
+		ok2 := true
+		if isRange {
+			b, ok2 = Port(hi)
+		}
+		if !ok1 || !ok2 {
+			return nil, errors.New(want)
+		}
+		if a > b {
+			return nil, errors.New("range " + strconv.Quote(f) + " has its first port above its last")
+		}
+		ps = append(ps, sgsim.PortRange{First: a, Last: b})
+	}
+	return ps.Normalize(), nil
+}
+
+// Port parses one port 1-65535 given as decimal digits only.
+func Port(s string) (uint16, bool) {
+	if s == "" || len(s) > 5 || strings.TrimLeft(s, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 65535 {
+		return 0, false
+	}
+	return uint16(n), true
+}
