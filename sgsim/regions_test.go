@@ -188,7 +188,10 @@ func TestPartitionWholeSpace(t *testing.T) {
 			}
 		}
 	}
-	cells, _ := c.Partition(Ingress, Space{Protocol: TCP, Src: MustParseAddrs("10.1.2.3"), Dst: MustParseAddrs("10.9.9.9"), DstPorts: Ports{Port(22)}})
+	cells, err := c.Partition(Ingress, Space{Protocol: TCP, Src: MustParseAddrs("10.1.2.3"), Dst: MustParseAddrs("10.9.9.9"), DstPorts: Ports{Port(22)}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(cells) != 1 || cells[0].Verdict.Action != Deny || cells[0].Verdict.Rule == nil {
 		t.Errorf("10.1.2.3 -> 22: %v", cells)
 	}

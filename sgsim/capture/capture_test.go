@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -467,10 +468,24 @@ func TestStrings(t *testing.T) {
 	if !(FlagSYN | FlagACK).SYN() || !(FlagSYN | FlagACK).ACK() || FlagSYN.FIN() || !FlagRST.RST() || !FlagFIN.FIN() {
 		t.Error("flag accessors")
 	}
-	for r := Reason(1); r < numReasons; r++ {
-		if s := r.String(); reasonNames[r] != "" && s != reasonNames[r] {
-			t.Errorf("%d: %q", r, s)
+	// Every documented reason has a name of its own; the gaps print as
+	// numbers.
+	defined := map[Reason]bool{}
+	for _, r := range []Reason{ReasonTruncated, ReasonNotIP, ReasonBadLink, ReasonBadIP, ReasonUnsupportedLink,
+		ReasonBadRecord, ReasonTruncatedFile, ReasonTruncatedTransport, ReasonBadTransport, ReasonBadICMPQuote,
+		ReasonFragmentNoFirst, ReasonInnerNotDecoded} {
+		defined[r] = true
+	}
+	seen := map[string]bool{}
+	for r := Reason(0); r < numReasons; r++ {
+		s := r.String()
+		if numbered := s == "Reason("+strconv.Itoa(int(r))+")"; numbered == defined[r] {
+			t.Errorf("Reason %d: String %q; defined %v", r, s, defined[r])
 		}
+		if seen[s] {
+			t.Errorf("Reason %d: name %q used twice", r, s)
+		}
+		seen[s] = true
 	}
 	if ReasonTruncated.String() != "truncated" || Reason(99).String() != "Reason(99)" {
 		t.Error("Reason.String")
