@@ -222,24 +222,13 @@ func TestLeastPrivilegeNotVacuous(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			n, _ := p.Network(true)
-			base := map[string]bool{}
-			for _, r := range provider.Check(n, p.Required) {
-				base[r.Flow.Name] = r.Passed()
-			}
-			for i, rule := range p.LeastPrivilege {
+			brokes := profiletest.BrokenWithout(t, p.LeastPrivilege, p.Required, func(rs []sgsim.Rule) (*sgsim.Network, error) {
 				q := *p
-				q.LeastPrivilege = slices.Delete(slices.Clone(p.LeastPrivilege), i, i+1)
-				qn, err := q.Network(true)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var broke []string
-				for _, r := range provider.Check(qn, q.Required) {
-					if base[r.Flow.Name] && !r.Passed() {
-						broke = append(broke, r.Flow.Name)
-					}
-				}
+				q.LeastPrivilege = rs
+				return q.Network(true)
+			})
+			for i, rule := range p.LeastPrivilege {
+				broke := brokes[i]
 				desc := fmt.Sprintf("%s %s %s %s", rule.Direction, rule.Protocol, rule.DstPorts, remoteName(p.Cluster, rule))
 				key := g.String() + "/" + pl.String() + " " + desc
 				_, named := uncovered[key]

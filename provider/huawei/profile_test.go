@@ -3,11 +3,9 @@ package huawei
 import (
 	"fmt"
 	"net/netip"
-	"slices"
 	"strings"
 	"testing"
 
-	"github.com/sgsim/sgsim/provider"
 	"github.com/sgsim/sgsim/provider/internal/profiletest"
 	"github.com/sgsim/sgsim/sgsim"
 	"pgregory.net/rapid"
@@ -113,24 +111,13 @@ func TestHardenedSetNotVacuous(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			n, _ := p.Network(true)
-			base := map[string]bool{}
-			for _, r := range provider.Check(n, p.Required) {
-				base[r.Flow.Name] = r.Passed()
-			}
-			for i, rule := range p.Hardened {
+			brokes := profiletest.BrokenWithout(t, p.Hardened, p.Required, func(rs []sgsim.Rule) (*sgsim.Network, error) {
 				q := *p
-				q.Hardened = slices.Delete(slices.Clone(p.Hardened), i, i+1)
-				qn, err := q.Network(true)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var broke []string
-				for _, r := range provider.Check(qn, q.Required) {
-					if base[r.Flow.Name] && !r.Passed() {
-						broke = append(broke, r.Flow.Name)
-					}
-				}
+				q.Hardened = rs
+				return q.Network(true)
+			})
+			for i, rule := range p.Hardened {
+				broke := brokes[i]
 				key := fmt.Sprintf("%s %s to %s", rule.Protocol, rule.DstPorts, remoteName(p.Cluster, rule))
 				_, named := uncovered[key]
 				if len(broke) == 0 && !named {

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/sgsim/sgsim/provider"
 	"github.com/sgsim/sgsim/provider/internal/profiletest"
 	"github.com/sgsim/sgsim/sgsim"
 	"pgregory.net/rapid"
@@ -130,25 +129,14 @@ func TestHardenedSetNotVacuous(t *testing.T) {
 		if len(p.Hardened) != 2 {
 			t.Fatalf("%s: hardened set has %d rules; want 2", p.Name(), len(p.Hardened))
 		}
-		n, _ := p.Network(true)
-		base := map[string]bool{}
-		for _, r := range provider.Check(n, p.Required) {
-			base[r.Flow.Name] = r.Passed()
-		}
+		brokes := profiletest.BrokenWithout(t, p.Hardened, p.Required, func(rs []sgsim.Rule) (*sgsim.Network, error) {
+			q := *p
+			q.Hardened = rs
+			return q.Network(true)
+		})
 		want := map[int]string{0: "nodes to nodes tcp", 1: "k8s pod to pod tcp"}
 		for i, rule := range p.Hardened {
-			q := *p
-			q.Hardened = slices.Delete(slices.Clone(p.Hardened), i, i+1)
-			qn, err := q.Network(true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var broke []string
-			for _, r := range provider.Check(qn, q.Required) {
-				if base[r.Flow.Name] && !r.Passed() {
-					broke = append(broke, r.Flow.Name)
-				}
-			}
+			broke := brokes[i]
 			if !slices.Contains(broke, want[i]) {
 				t.Errorf("%s: removing %v (%v) breaks %q; want it to break %q", p.Name(), rule, rule.Origin, broke, want[i])
 			}

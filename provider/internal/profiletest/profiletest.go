@@ -1,13 +1,15 @@
 // Package profiletest holds what the property tests of the vendor profile
 // packages share: drawing random IPv4 cluster ranges with rapid, and
 // checking that the findings of a network are the expected ones, with
-// witnesses that are real drops inside their flows.
+// witnesses that are real drops inside their flows; and finding which
+// required flows each rule of a hardened set is needed for.
 package profiletest
 
 import (
 	"net/netip"
 	"slices"
 	"sort"
+	"testing"
 
 	"github.com/sgsim/sgsim/provider"
 	"github.com/sgsim/sgsim/sgsim"
@@ -78,4 +80,34 @@ func CheckFindings(t *rapid.T, n *sgsim.Network, required []provider.RequiredFlo
 		}
 	}
 	return fs
+}
+
+// BrokenWithout returns, for each rule i of rules, the names of the
+// required flows that pass on build(rules) but fail on build(rules
+// without rule i), in the order Check gives them. build makes the
+// network of a profile whose hardened (or least privilege) set is the
+// given rules.
+func BrokenWithout(t testing.TB, rules []sgsim.Rule, required []provider.RequiredFlow, build func([]sgsim.Rule) (*sgsim.Network, error)) [][]string {
+	t.Helper()
+	n, err := build(rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := map[string]bool{}
+	for _, r := range provider.Check(n, required) {
+		base[r.Flow.Name] = r.Passed()
+	}
+	out := make([][]string, len(rules))
+	for i := range rules {
+		qn, err := build(slices.Delete(slices.Clone(rules), i, i+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range provider.Check(qn, required) {
+			if base[r.Flow.Name] && !r.Passed() {
+				out[i] = append(out[i], r.Flow.Name)
+			}
+		}
+	}
+	return out
 }
