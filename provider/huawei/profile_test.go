@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sgsim/sgsim/provider"
 	"github.com/sgsim/sgsim/provider/internal/profiletest"
 	"github.com/sgsim/sgsim/sgsim"
 	"pgregory.net/rapid"
@@ -148,7 +149,10 @@ func TestEveryRowInsideAndOutside(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			n, _ := p.Network(true)
+			n, err := p.Network(true)
+			if err != nil {
+				t.Fatal(err)
+			}
 			groups := append([]sgsim.Group(nil), p.Groups...)
 			groups = append(groups, sgsim.Group{ID: "hardened", Rules: p.Hardened})
 			for _, g := range groups {
@@ -240,7 +244,10 @@ func TestClusterValidation(t *testing.T) {
 
 // The profile's rules carry provenance down to the modifiable column.
 func TestProfileProvenance(t *testing.T) {
-	p, _ := NewProfile(Cluster{})
+	p, err := NewProfile(Cluster{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var ssh *sgsim.Rule
 	for i, r := range p.Groups[0].Rules {
 		if r.DstPorts.String() == "22" {
@@ -257,8 +264,53 @@ func TestProfileProvenance(t *testing.T) {
 	if len(p.Hardened) != 13 {
 		t.Errorf("hardened rules %d; want 13", len(p.Hardened))
 	}
-	q, _ := NewProfile(Cluster{Model: Tunnel, Revision: Older})
+	q, err := NewProfile(Cluster{Model: Tunnel, Revision: Older})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(q.Hardened) != 11 {
 		t.Errorf("older tunnel hardened rules %d; want 11", len(q.Hardened))
+	}
+}
+
+// Every required flow that cites a seed row points at a row that exists
+// (its reason is that row's purpose), and every Table 8 row of the model
+// becomes a required flow: none is skipped.
+func TestRequiredFlowsCiteRows(t *testing.T) {
+	for _, m := range []Model{VPCNetwork, Tunnel, Turbo} {
+		for _, rev := range []Revision{Newer, Older} {
+			p, err := NewProfile(Cluster{Model: m, Revision: rev})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tables := SeedTables(rev)
+			t8 := 0
+			for _, f := range p.Required {
+				if f.Kind == provider.Kubernetes {
+					if !f.Origin.IsZero() || f.Reason == "" {
+						t.Errorf("%s: kubernetes flow %q: origin %v, reason %q", p.Name(), f.Name, f.Origin, f.Reason)
+					}
+					continue
+				}
+				rows := tables[f.Origin.Table]
+				if f.Origin.Row < 1 || f.Origin.Row > len(rows) || f.Origin.Document != rev.Doc() {
+					t.Errorf("%s: %q cites %v, not a row of %s", p.Name(), f.Name, f.Origin, rev.Doc())
+					continue
+				}
+				if f.Reason != rows[f.Origin.Row-1].Purpose {
+					t.Errorf("%s: %q reason %q is not the purpose of %v", p.Name(), f.Name, f.Reason, f.Origin)
+				}
+				if f.Origin.Table == "Table 8" {
+					t8++
+				}
+			}
+			want := len(tables["Table 8"])
+			if m != Tunnel {
+				want-- // the 4789 row, "required only for clusters that use the tunnel networks"
+			}
+			if t8 != want {
+				t.Errorf("%s: %d Table 8 flows; want %d (one per row)", p.Name(), t8, want)
+			}
+		}
 	}
 }
