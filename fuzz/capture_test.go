@@ -116,18 +116,45 @@ func FuzzCapture(f *testing.F) {
 		// Each Next consumes at least 8 bytes of input (a record or block
 		// header), so len(data) calls are more than enough.
 		limit := len(data) + 2
+		delivered, lastN := 0, 0
 		for i := 0; ; i++ {
 			if i > limit {
 				t.Fatalf("Next did not stop after %d calls on %d bytes", i, len(data))
 			}
-			if err := r.Next(&p); err != nil {
+			if err = r.Next(&p); err != nil {
 				break
 			}
-			if p.N <= 0 || p.CapLen > len(data) {
-				t.Fatalf("implausible packet N=%d CapLen=%d", p.N, p.CapLen)
+			if p.N <= lastN || p.CapLen > len(data) {
+				t.Fatalf("implausible packet N=%d after N=%d, CapLen=%d", p.N, lastN, p.CapLen)
+			}
+			delivered, lastN = delivered+1, p.N
+		}
+		if again := r.Next(&p); again != err {
+			t.Fatalf("Next after %v returned %v; the error must stick", err, again)
+		}
+		// Nothing is dropped silently: every record number up to the last
+		// one is either delivered or counted as skipped, and the counts
+		// name packets that exist.
+		skipped := 0
+		for _, sk := range r.Skipped() {
+			if sk.Count < 1 || sk.FirstPacket < 1 || sk.Reason.String() == "" {
+				t.Fatalf("bad Skip %+v", sk)
+			}
+			skipped += sk.Count
+		}
+		total := delivered + skipped
+		if lastN > total {
+			t.Fatalf("packet N=%d delivered, but only %d delivered + %d skipped records", lastN, delivered, skipped)
+		}
+		for _, sk := range r.Skipped() {
+			if sk.FirstPacket > total {
+				t.Fatalf("Skip %+v names a record beyond the %d read", sk, total)
 			}
 		}
-		_ = r.Skipped()
-		_ = r.Flagged()
+		for _, fl := range r.Flagged() {
+			if fl.Count < 1 || fl.Count > delivered || fl.FirstPacket < 1 || fl.FirstPacket > total {
+				t.Fatalf("bad Flagged %+v with %d delivered of %d", fl, delivered, total)
+			}
+		}
 	})
 }
