@@ -275,3 +275,32 @@ func TestBuilderStateMachine(t *testing.T) {
 		})
 	})
 }
+
+// Position finds a verdict's rule in its group, and only rules of this
+// classifier.
+func TestPosition(t *testing.T) {
+	a := sgsim.Group{ID: "a", Rules: rules("ingress allow tcp 22 id a0", "ingress allow tcp 23 id a1")}
+	b := sgsim.Group{ID: "b", Rules: rules("egress allow udp 53 id b0", "ingress allow tcp 80 id b1", "ingress allow tcp 81 id b2")}
+	c, _ := sgsim.Compile(sgsim.FirstMatch, a, b)
+	other, _ := sgsim.Compile(sgsim.FirstMatch, b)
+	for f, want := range map[string][2]int{
+		"tcp 1.1.1.1:1 -> 2.2.2.2:23": {0, 1},
+		"tcp 1.1.1.1:1 -> 2.2.2.2:81": {1, 2},
+	} {
+		v := c.Check(sgsim.Ingress, pkt(f))
+		g, i, ok := c.Position(v.Rule)
+		if !ok || [2]int{g, i} != want {
+			t.Errorf("Position(%v) = %d, %d, %v; want %v", v.Rule, g, i, ok, want)
+		}
+		if _, _, ok := other.Position(v.Rule); ok {
+			t.Errorf("another classifier claims %v", v.Rule)
+		}
+	}
+	local := sgsim.MustParseRule("ingress allow any")
+	if _, _, ok := c.Position(&local); ok {
+		t.Error("Position of a rule not in the classifier: ok")
+	}
+	if _, _, ok := c.Position(nil); ok {
+		t.Error("Position(nil): ok")
+	}
+}

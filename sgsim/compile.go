@@ -34,6 +34,7 @@ type Classifier struct {
 	groups []string
 	t      [2][2]table // [direction][0: IPv4, 1: IPv6]
 	order  [2][]entry
+	pos    []rulePos // per rule: group and index, for Position
 }
 
 type u128 struct{ hi, lo uint64 }
@@ -456,11 +457,11 @@ func (t *table) lookup(f *Flow) uint32 {
 // slices do not affect the Classifier. Every rule must be resolved (no
 // group or list references).
 func Compile(s Semantics, groups ...Group) (*Classifier, error) {
-	rules, order, ids, err := plan(s, groups)
+	rules, order, ids, pos, err := planAt(s, groups)
 	if err != nil {
 		return nil, err
 	}
-	c := &Classifier{sem: s, rules: rules, groups: ids}
+	c := &Classifier{sem: s, rules: rules, groups: ids, pos: pos}
 	c.order = order
 	for d := range order {
 		c.t[d][0] = buildTable(order[d], false)

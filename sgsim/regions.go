@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/netip"
 	"strings"
+	"unsafe"
 
 	"go4.org/netipx"
 )
@@ -331,28 +332,17 @@ func boxSpace(b box, fam Family, p Protocol) Space {
 // group's position in attachment order and the rule's index in that
 // group's Rules. ok is false for a rule the classifier does not hold.
 func (c *Classifier) Position(r *Rule) (group, index int, ok bool) {
-	k := -1
-	for i := range c.rules {
-		if &c.rules[i] == r {
-			k = i
-			break
-		}
-	}
-	if k < 0 {
+	// The rules live in one slice: a pointer into it gives its slot.
+	if r == nil || len(c.rules) == 0 {
 		return 0, 0, false
 	}
-	groupOf := make(map[*Rule]int, len(c.rules))
-	for d := range c.order {
-		for _, e := range c.order[d] {
-			groupOf[e.rule] = e.group
-		}
+	size := unsafe.Sizeof(c.rules[0])
+	off := uintptr(unsafe.Pointer(r)) - uintptr(unsafe.Pointer(&c.rules[0]))
+	if uintptr(unsafe.Pointer(r)) < uintptr(unsafe.Pointer(&c.rules[0])) || off%size != 0 || off/size >= uintptr(len(c.rules)) {
+		return 0, 0, false
 	}
-	group = groupOf[r]
-	first := k
-	for first > 0 && groupOf[&c.rules[first-1]] == group {
-		first--
-	}
-	return group, k - first, true
+	p := c.pos[off/size]
+	return int(p.group), int(p.index), true
 }
 
 // Rules returns the rules of direction d in evaluation order, with the ID

@@ -123,16 +123,26 @@ type entry struct {
 // in the order s evaluates them. Rules are copied so that the caller may
 // change its slices afterwards.
 func plan(s Semantics, groups []Group) (rules []Rule, order [2][]entry, ids []string, err error) {
+	rules, order, ids, _, err = planAt(s, groups)
+	return rules, order, ids, err
+}
+
+// rulePos is where a compiled rule came from: its group's position in
+// attachment order and its index in that group.
+type rulePos struct{ group, index int32 }
+
+// planAt is plan that also returns, per rule, its group and index.
+func planAt(s Semantics, groups []Group) (rules []Rule, order [2][]entry, ids []string, pos []rulePos, err error) {
 	if int(s) >= len(semNames) {
-		return nil, order, nil, &ParseError{What: "semantics", Value: strconv.Itoa(int(s)), Msg: "unknown semantics"}
+		return nil, order, nil, nil, &ParseError{What: "semantics", Value: strconv.Itoa(int(s)), Msg: "unknown semantics"}
 	}
 	n := 0
 	for _, g := range groups {
 		n += len(g.Rules)
 	}
 	rules = make([]Rule, 0, n)
-	type pos struct{ g, i int }
-	var where []pos
+	type at struct{ g, i int }
+	var where []at
 	ids = make([]string, len(groups))
 	for gi, g := range groups {
 		ids[gi] = g.ID
@@ -142,12 +152,12 @@ func plan(s Semantics, groups []Group) (rules []Rule, order [2][]entry, ids []st
 				if re, ok := err.(*RuleError); ok {
 					re.Group, re.Index = g.ID, i
 				}
-				return nil, order, nil, err
+				return nil, order, nil, nil, err
 			}
 			r.SrcPorts = slices.Clone(r.SrcPorts)
 			r.DstPorts = slices.Clone(r.DstPorts)
 			rules = append(rules, r)
-			where = append(where, pos{gi, i})
+			where = append(where, at{gi, i})
 		}
 	}
 	for k := range rules {
@@ -159,7 +169,11 @@ func plan(s Semantics, groups []Group) (rules []Rule, order [2][]entry, ids []st
 		// stable sort keeps for equal keys.
 		slices.SortStableFunc(order[d], func(a, b entry) int { return compareUnder(s, a, b) })
 	}
-	return rules, order, ids, nil
+	pos = make([]rulePos, len(where))
+	for k, w := range where {
+		pos[k] = rulePos{int32(w.g), int32(w.i)}
+	}
+	return rules, order, ids, pos, nil
 }
 
 func denyFirst(a Action) int {
