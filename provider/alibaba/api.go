@@ -63,7 +63,8 @@ package alibaba
 //     "DescribeSecurityGroupAttribute"; Origin.Path is
 //     "Permissions.Permission[i]" (prefixed by "[g]." in an array of
 //     groups); Origin.Note is the rule's Description, verbatim.
-//   - Network ACL entries (DescribeNetworkAclAttributes) are not read yet.
+//   - Network ACLs (DescribeNetworkAclAttributes, DescribeNetworkAcls) are
+//     read by ReadNetworkAcls in acl.go.
 //
 // Unknown fields are ignored; an unknown value of a known field is an
 // error. Every error is an *Error naming the JSON path and the offending

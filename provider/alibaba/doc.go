@@ -26,4 +26,13 @@
 // defaults as far as the text states them. ReadSecurityGroup(s) and
 // WriteSecurityGroup(s) read and write DescribeSecurityGroupAttribute
 // exports.
+//
+// ReadNetworkAcls reads VPC network ACLs from a DescribeNetworkAclAttributes
+// or DescribeNetworkAcls response: one sgsim.Group per ACL, ingress then
+// egress entries in list order with Priority their 1-based position in
+// their direction, for sgsim.ACL semantics (first match, no match denies;
+// Alibaba ACLs are stateless). Entries the cloud adds (EntryType "system"
+// or "service") are kept as rules and marked in Origin.Note.
+// ReadNetworkAclBindings returns the vSwitches each ACL is bound to, and
+// WriteNetworkAcls renders groups back as a DescribeNetworkAcls response.
 package alibaba
