@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -77,6 +78,26 @@ type replayResult struct {
 	DroppedFlows int     `json:"dropped_flows"`
 	AllowedFlows int     `json:"allowed_flows"`
 	AllocsPerPkt float64 `json:"allocs_per_packet"`
+	// Workers has the replay throughput with flows sharded over several
+	// workers (replay.Config.Workers), measured in the same rounds.
+	Workers []workersResult `json:"workers"`
+}
+
+type workersResult struct {
+	Workers int     `json:"workers"`
+	PPS     float64 `json:"replay_pps"`
+	Speedup float64 `json:"speedup_over_one"` // median PPS over median one-worker PPS
+	Matches bool    `json:"report_matches"`   // the report equals the one-worker report
+}
+
+// workerCounts are the worker counts measured besides one: 2, 4 and
+// GOMAXPROCS, when above 1.
+func workerCounts() []int {
+	ws := []int{2, 4}
+	if g := runtime.GOMAXPROCS(0); g > 4 {
+		ws = append(ws, g)
+	}
+	return ws
 }
 
 // replayCost replays file against the CCE tunnel profile with the hardened
@@ -112,12 +133,12 @@ func replayCost(file string, rounds int) (replayResult, error) {
 			k++
 		}
 	}
-	full := func() (*replay.Report, error) {
+	full := func(workers int) (*replay.Report, error) {
 		r, err := capture.NewReader(bytes.NewReader(data))
 		if err != nil {
 			return nil, err
 		}
-		rp := replay.New(n, replay.Config{})
+		rp := replay.New(n, replay.Config{Workers: workers})
 		if err := rp.AddCapture(r); err != nil {
 			return nil, err
 		}
@@ -129,7 +150,9 @@ func replayCost(file string, rounds int) (replayResult, error) {
 	if res.Packets == 0 {
 		return res, fmt.Errorf("%s: no packets", file)
 	}
+	ws := workerCounts()
 	var dec, rep []float64
+	par := make([][]float64, len(ws))
 	for i := 0; i < rounds; i++ {
 		// Each timing repeats the pass until it has run 50 ms, so small
 		// captures are timed over many passes.
@@ -147,20 +170,39 @@ func replayCost(file string, rounds int) (replayResult, error) {
 		if err != nil {
 			return res, err
 		}
-		r, err := t(func() error { _, err := full(); return err })
+		r, err := t(func() error { _, err := full(0); return err })
 		if err != nil {
 			return res, err
 		}
 		dec, rep = append(dec, d), append(rep, r)
+		for j, w := range ws {
+			p, err := t(func() error { _, err := full(w); return err })
+			if err != nil {
+				return res, err
+			}
+			par[j] = append(par[j], p)
+		}
 	}
 	res.DecodePPS, res.ReplayPPS = median(dec), median(rep)
 	res.Ratio = res.ReplayPPS / res.DecodePPS
 	m0 := memStats()
-	report, err := full()
+	report, err := full(0)
 	if err != nil {
 		return res, err
 	}
 	res.AllocsPerPkt = float64(memStats()-m0) / float64(res.Packets)
+	want := reportText(report)
+	for j, w := range ws {
+		got, err := full(w)
+		if err != nil {
+			return res, err
+		}
+		pps := median(par[j])
+		res.Workers = append(res.Workers, workersResult{Workers: w, PPS: pps, Speedup: pps / res.ReplayPPS, Matches: reportText(got) == want})
+		if !res.Workers[len(res.Workers)-1].Matches {
+			return res, fmt.Errorf("replay with %d workers reports differently from one worker", w)
+		}
+	}
 	for _, f := range report.Flows {
 		if f.Decision.Allowed {
 			res.AllowedFlows++
@@ -230,6 +272,23 @@ func extras(stdout, stderr io.Writer, format, replayFile string, rounds int) err
 	if rp != nil {
 		fmt.Fprintln(tw, "\nreplay (cce-tunnel hardened)\tpackets\tdecode pkt/s\treplay pkt/s\treplay/decode\tflows allowed\tflows dropped\tallocs/pkt\t")
 		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%.2f\t%d\t%d\t%.2f\t\n", rp.Capture, rp.Packets, rp.DecodePPS, rp.ReplayPPS, rp.Ratio, rp.AllowedFlows, rp.DroppedFlows, rp.AllocsPerPkt)
+		fmt.Fprintf(tw, "\nreplay workers (GOMAXPROCS %d)\treplay pkt/s\tspeedup over one\treport matches\t\n", runtime.GOMAXPROCS(0))
+		for _, w := range rp.Workers {
+			fmt.Fprintf(tw, "%d\t%.0f\t%.2f\t%v\t\n", w.Workers, w.PPS, w.Speedup, w.Matches)
+		}
 	}
 	return tw.Flush()
+}
+
+// reportText is a report's JSON lines followed by its text form: every
+// flow field and the summary, for comparing two replays.
+func reportText(rep *replay.Report) string {
+	var b strings.Builder
+	if err := rep.WriteJSON(&b); err != nil {
+		return "error: " + err.Error()
+	}
+	if err := rep.WriteText(&b); err != nil {
+		return "error: " + err.Error()
+	}
+	return b.String()
 }

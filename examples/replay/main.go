@@ -35,6 +35,9 @@
 // key). For Terraform the rules of the provider family whose semantics
 // the topology's cloud names are used.
 //
+// -workers N shards the flows of a capture over N goroutines
+// (replay.Config.Workers): the same report, faster on large captures.
+//
 // Output: -format text (default) prints a table of the dropped flows
 // (-all: every flow) and the summary: flows by verdict and by deciding
 // hop and rule, and per input what its reader skipped. -format json
@@ -123,6 +126,7 @@ type options struct {
 	vendor, endpoints      string
 	hardened, all, fail    bool
 	innerDrops             bool
+	workers                int
 	format, droppedPcap    string
 	c                      cluster
 }
@@ -154,6 +158,7 @@ func parse(args []string, stdout io.Writer) (*options, error) {
 	fs.BoolVar(&o.all, "all", false, "text output: list every flow, not only the dropped ones")
 	fs.StringVar(&o.droppedPcap, "dropped-pcap", "", "write the packets the network would drop to this pcap `FILE`")
 	fs.BoolVar(&o.fail, "fail-on-drop", false, "exit 1 when any flow is dropped")
+	fs.IntVar(&o.workers, "workers", 1, "goroutines tracking flows while a capture is read (replay.Config.Workers; same report, see its documentation)")
 	fs.BoolVar(&o.innerDrops, "inner-drops", false, "judge flows inside VXLAN/Geneve tunnels by the rules as if they were not encapsulated (security groups see only the outer packet, so by default inner flows share their carrier's fate)")
 	prefix := func(name string, dst *netip.Prefix, usage string) {
 		fs.Func(name, usage, func(s string) error {
@@ -205,6 +210,9 @@ func parse(args []string, stdout io.Writer) (*options, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, bad("unexpected argument %q (inputs are given with -pcap or -flowlog)", fs.Arg(0))
+	}
+	if o.workers < 1 {
+		return nil, bad("-workers %d: want 1 or more", o.workers)
 	}
 	if o.format != "text" && o.format != "json" {
 		return nil, bad("-format %q: want text or json", o.format)
@@ -523,7 +531,7 @@ func replayAll(o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	pcaps, logs := inputs(o)
-	r := replay.New(n, replay.Config{RecordDropped: o.droppedPcap != "", InnerDrops: o.innerDrops})
+	r := replay.New(n, replay.Config{RecordDropped: o.droppedPcap != "", InnerDrops: o.innerDrops, Workers: o.workers})
 	prog := newProgress(stderr)
 	var names []string
 	for i, in := range pcaps {

@@ -237,6 +237,23 @@ func TestFailOnDrop(t *testing.T) {
 	}
 }
 
+// TestWorkers: -workers changes nothing in the output, text or JSON.
+func TestWorkers(t *testing.T) {
+	for _, format := range []string{"text", "json"} {
+		code1, out1, err1 := runArgs(t, "-format", format, "-all")
+		code3, out3, err3 := runArgs(t, "-format", format, "-all", "-workers", "3")
+		if code1 != 0 || code3 != 0 {
+			t.Fatalf("%s: exit %d and %d; stderr:\n%s\n%s", format, code1, code3, err1, err3)
+		}
+		if out1 != out3 || err1 != err3 {
+			t.Fatalf("%s: -workers 3 output differs from one worker:\n%s\n----\n%s", format, out1, out3)
+		}
+		if !strings.Contains(out1, "dropped") {
+			t.Fatalf("%s: output has no dropped flow:\n%s", format, out1)
+		}
+	}
+}
+
 func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
 	notPcap := filepath.Join(dir, "x.pcap")
@@ -256,6 +273,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-nodes", "10.0.0.0/24"}, "huawei: cluster: Nodes 10.0.0.0/24 is outside VPC 192.168.0.0/16"},
 		{[]string{"-dns", "100.125.1.250,nope"}, `invalid value "100.125.1.250,nope" for flag -dns`},
 		{[]string{"-format", "xml"}, `-format "xml": want text or json`},
+		{[]string{"-workers", "0"}, `-workers 0: want 1 or more`},
 		{[]string{"-rules", "r.json"}, "-rules needs -endpoints FILE"},
 		{[]string{"-rules", "r.json", "-endpoints", "t.json"}, "-rules needs -vendor"},
 		{[]string{"-rules", "testdata/huawei-rules.json", "-endpoints", "testdata/topology.json", "-vendor", "alibaba"}, `cloud "huawei", but -vendor alibaba`},

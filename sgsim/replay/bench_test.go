@@ -14,7 +14,7 @@ import (
 // connections from the workers to the master (allowed on 5444, dropped on
 // 22), DNS over UDP, and pod traffic inside VXLAN, interleaved round-robin
 // one millisecond apart so that every flow stays live.
-func benchCapture(b *testing.B, flows, perFlow int) ([]byte, int) {
+func benchCapture(b testing.TB, flows, perFlow int) ([]byte, int) {
 	b.Helper()
 	type pair struct{ fwd, rev []byte }
 	var ps []pair
@@ -91,9 +91,47 @@ func BenchmarkReplay(b *testing.B) {
 		report(b)
 		b.ReportMetric(float64(m1.Mallocs-m0.Mallocs)/float64(npk)/float64(b.N), "allocs/pkt")
 	})
+	// Flows sharded over several workers (Config.Workers); compare with
+	// "replay" for the speedup over one.
+	for _, w := range []int{2, 4} {
+		b.Run("replay-workers-"+strconv.Itoa(w), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				c, err := capture.NewReader(bytes.NewReader(data))
+				if err != nil {
+					b.Fatal(err)
+				}
+				r := New(n, Config{Workers: w})
+				if err := r.AddCapture(c); err != nil {
+					b.Fatal(err)
+				}
+				if rep := r.Report(); rep.Summary.Flows != 1250 {
+					b.Fatalf("%d flows; want 1250", rep.Summary.Flows)
+				}
+			}
+			report(b)
+		})
+	}
+	// Tracking only, packets already decoded, through the same pipeline:
+	// how the tracking itself scales with workers.
+	pkts := decodeAll(b, data)
+	for _, w := range []int{1, 2, 4} {
+		b.Run("tracking-workers-"+strconv.Itoa(w), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				r := New(n, Config{Workers: w})
+				if err := r.addCapture(source(pkts), noSkips, noSkips); err != nil {
+					b.Fatal(err)
+				}
+				if rep := r.Report(); rep.Summary.Flows != 1250 {
+					b.Fatalf("%d flows; want 1250", rep.Summary.Flows)
+				}
+			}
+			report(b)
+		})
+	}
 	// Steady state: the packets of tracked flows only, already decoded.
 	b.Run("tracked-packets", func(b *testing.B) {
-		pkts := decodeAll(b, data)
 		r := New(n, Config{})
 		for i := range pkts {
 			r.Packet(&pkts[i])

@@ -77,6 +77,22 @@
 //
 // Per-packet work on a tracked flow does not allocate (recording dropped
 // packets appends to a slice); opening a flow allocates its table entry
-// and, when it finishes, its Flow. The replay
-// runs in one goroutine: there are no sharding workers.
+// and, when it finishes, its Flow.
+//
+// # Workers
+//
+// With Config.Workers > 1, AddCapture decodes on the calling goroutine
+// and hands each packet to the worker that owns its flow (a hash of the
+// flow key; every packet on a VXLAN or Geneve port goes by its pair of
+// node addresses, so a tunnel's two directions and the inner flows it
+// carries meet in one worker; an ICMP error first asks the owner of the
+// flow it quotes). Sweeps are queued to every worker at the same point in
+// the packet stream. The report is the one a single replayer gives, flow
+// for flow and ID for ID (a property test checks this on generated
+// traffic and the benchmark runner on every capture it times), with one
+// exception: an inner flow carried between two different pairs of nodes
+// is reported once per pair when the pairs belong to different workers.
+// Decoding stays on one goroutine (IPv4 fragments need the packets in
+// order), so the speedup is bounded by the decode rate; bench/README.md
+// has the measurements.
 package replay

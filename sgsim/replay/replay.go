@@ -44,6 +44,17 @@ type Config struct {
 	// inner flow takes the decision of the outer flow that first carried
 	// it and is dropped exactly when its carrier is.
 	InnerDrops bool
+	// Workers is the number of goroutines that track flows while
+	// AddCapture reads a capture; 0 and 1 mean the calling goroutine
+	// does everything. With several workers each flow is owned by one
+	// worker, chosen by a hash of its key (see Sharding in the package
+	// documentation); the report is the same as with one worker, except
+	// that an inner tunnel flow carried between two different pairs of
+	// nodes is reported once per pair. OnFlow is then called from the
+	// workers, one call at a time, in the order flows finish in each
+	// worker, with IDs that order flows by start but are not consecutive;
+	// Report renumbers them 1, 2, ... as one worker would.
+	Workers int
 }
 
 // Replayer replays packets and flow-log records through a Network's
@@ -68,11 +79,18 @@ type Replayer struct {
 	rules    map[ruleKey]int // index into sum.ByRule
 	capture  *CaptureStats   // the capture being read, or nil
 	captureN int             // 1-based number of that capture
+
+	shards []*Replayer // Workers > 1: the workers' replayers, which own the flows
+	seq    int         // Workers > 1: packets and records seen, for flow IDs
+	shard  bool        // this is a worker's replayer: flow IDs are 2*cur+sub
+	cur    int         // worker: seq of the packet being tracked
+	onFlow func(*Flow) // Config.OnFlow, serialized when there are workers
+	pipe   *pipe       // the running workers, during AddCapture
 }
 
 // New returns a Replayer for the network.
 func New(n *sgsim.Network, cfg Config) *Replayer {
-	r := &Replayer{net: n, cfg: cfg, table: map[key]int32{}, rules: map[ruleKey]int{}}
+	r := &Replayer{net: n, cfg: cfg, table: map[key]int32{}, rules: map[ruleKey]int{}, onFlow: cfg.OnFlow}
 	r.timeouts = cfg.Timeouts
 	if r.timeouts == (Timeouts{}) {
 		r.timeouts = TimeoutsFor(n.Cloud())
@@ -81,6 +99,9 @@ func New(n *sgsim.Network, cfg Config) *Replayer {
 	if r.sweep > 0 && r.sweep < int64(time.Second) {
 		r.sweep = int64(time.Second)
 	}
+	if cfg.Workers > 1 {
+		r.newShards()
+	}
 	return r
 }
 
@@ -88,7 +109,13 @@ func New(n *sgsim.Network, cfg Config) *Replayer {
 func (r *Replayer) Timeouts() Timeouts { return r.timeouts }
 
 // Live returns the number of flows currently tracked.
-func (r *Replayer) Live() int { return len(r.table) }
+func (r *Replayer) Live() int {
+	n := len(r.table)
+	for _, s := range r.shards {
+		n += len(s.table)
+	}
+	return n
+}
 
 // key identifies a tracked flow independently of direction: side a is
 // the lower (address, port) of the two. It holds no pointers and no
@@ -145,21 +172,30 @@ func (s *state) closed() bool { return s.rst || s.finFwd && s.finRv }
 // added one after another. A read error other than io.EOF stops the
 // capture and is returned; the packets before it count.
 func (r *Replayer) AddCapture(c *capture.Reader) error {
+	return r.addCapture(c.Next, c.Skipped, c.Flagged)
+}
+
+// addCapture is AddCapture over any source of packets.
+func (r *Replayer) addCapture(next func(*capture.Packet) error, skipped, flagged func() []capture.Skip) error {
 	r.sum.Captures = append(r.sum.Captures, CaptureStats{})
 	r.captureN = len(r.sum.Captures)
 	cs := &r.sum.Captures[r.captureN-1]
 	r.capture = cs
 	defer func() { r.capture, r.captureN = nil, 0 }()
-	var p capture.Packet
 	var err error
-	for {
-		if err = c.Next(&p); err != nil {
-			break
+	if r.shards != nil {
+		err = r.pipeline(next)
+	} else {
+		var p capture.Packet
+		for {
+			if err = next(&p); err != nil {
+				break
+			}
+			r.Packet(&p)
 		}
-		r.Packet(&p)
 	}
-	cs.Skipped = c.Skipped()
-	cs.Flagged = c.Flagged()
+	cs.Skipped = skipped()
+	cs.Flagged = flagged()
 	if err == io.EOF {
 		return nil
 	}
@@ -173,8 +209,28 @@ func (r *Replayer) AddCapture(c *capture.Reader) error {
 // replay packets from another source. Packets of flows already tracked do
 // not allocate.
 func (r *Replayer) Packet(p *capture.Packet) (dropped bool) {
-	now := r.clock
-	ts := now
+	ts, now := r.tick(p)
+	if r.shards != nil {
+		r.seq++
+		dropped = r.routed(p, ts, now)
+	} else {
+		dropped = r.step(p, ts, now, false)
+	}
+	if dropped && r.capture != nil {
+		r.capture.DroppedPackets++
+		if r.cfg.RecordDropped {
+			r.capture.Dropped = append(r.capture.Dropped, DroppedPacket{N: p.N, Time: p.Time, Len: p.Len, CapLen: p.CapLen})
+		}
+	}
+	return dropped
+}
+
+// tick advances the capture clock to p's timestamp, sweeps expired flows
+// when a sweep is due, counts the packet, and returns p's time and the
+// clock (both ns).
+func (r *Replayer) tick(p *capture.Packet) (ts, now int64) {
+	now = r.clock
+	ts = now
 	if !p.Time.IsZero() {
 		ts = p.Time.UnixNano()
 		if ts >= now {
@@ -188,24 +244,25 @@ func (r *Replayer) Packet(p *capture.Packet) (dropped bool) {
 		if r.nextSweep == 0 {
 			r.nextSweep = addSat(now, r.sweep)
 		} else if now >= r.nextSweep {
-			r.expireAll(now)
+			r.sweepAll(now)
 			r.nextSweep = addSat(now, r.sweep)
 		}
 	}
-	n := p.N
 	if r.capture != nil {
 		r.capture.Packets++
 	}
-	outer, dropped := r.track(&p.Header, capture.TunnelNone, 0, ts, now, p.Len, n, -1)
+	return ts, now
+}
+
+// step tracks the packet's outer header and, for tunnelled traffic, its
+// inner header, and reports whether either flow is dropped. skipQuote
+// says the outer header is an ICMP error whose quoted flow is known not
+// to be tracked.
+func (r *Replayer) step(p *capture.Packet, ts, now int64, skipQuote bool) (dropped bool) {
+	outer, dropped := r.track(&p.Header, capture.TunnelNone, 0, ts, now, p.Len, p.N, -1, skipQuote)
 	if p.Inner.Present {
-		if _, d := r.track(&p.Inner.Header, p.Inner.Tunnel, p.Inner.VNI, ts, now, p.Len, n, outer); d {
+		if _, d := r.track(&p.Inner.Header, p.Inner.Tunnel, p.Inner.VNI, ts, now, p.Len, p.N, outer, false); d {
 			dropped = true
-		}
-	}
-	if dropped && r.capture != nil {
-		r.capture.DroppedPackets++
-		if r.cfg.RecordDropped {
-			r.capture.Dropped = append(r.capture.Dropped, DroppedPacket{N: p.N, Time: p.Time, Len: p.Len, CapLen: p.CapLen})
 		}
 	}
 	return dropped
@@ -260,34 +317,13 @@ func (r *Replayer) expired(st *state, now int64) bool {
 // returns the flow's slot and whether the flow is dropped.
 //
 // outer is the slot of the flow that carried h in a tunnel, or -1.
-func (r *Replayer) track(h *capture.Header, tun capture.Tunnel, vni uint32, ts, now int64, length, n int, outer int32) (int32, bool) {
-	if isICMP(h.Proto) && h.Quoted.Present {
-		q := &h.Quoted
-		k, qFromA := canon(q.Proto, q.Src, q.Dst, q.SrcPort, q.DstPort, kindPlain, tun, vni)
-		if idx, ok := r.table[k]; ok {
-			st := &r.slab[idx]
-			if !r.expired(st, now) {
-				// The error travels back toward the quoted packet's
-				// source: forward when that source is the responder.
-				st.icmpErrors++
-				st.count(qFromA != st.initA, ts, now, length)
-				return idx, !st.dec.Allowed
-			}
-			r.finish(idx, EndIdle)
+func (r *Replayer) track(h *capture.Header, tun capture.Tunnel, vni uint32, ts, now int64, length, n int, outer int32, skipQuote bool) (int32, bool) {
+	if !skipQuote && isICMP(h.Proto) && h.Quoted.Present {
+		if idx, ok := r.quoted(h, tun, vni, ts, now, length); ok {
+			return idx, !r.slab[idx].dec.Allowed
 		}
 	}
-	var k key
-	var fromA bool
-	isEcho, _ := echo(h)
-	switch {
-	case isEcho:
-		k, fromA = canon(h.Proto, h.Src, h.Dst, h.ICMPID, h.ICMPID, kindEcho, tun, vni)
-	case isICMP(h.Proto):
-		tc := uint16(h.ICMPType)<<8 | uint16(h.ICMPCode)
-		k, fromA = canon(h.Proto, h.Src, h.Dst, tc, tc, kindICMP, tun, vni)
-	default:
-		k, fromA = canon(h.Proto, h.Src, h.Dst, h.SrcPort, h.DstPort, kindPlain, tun, vni)
-	}
+	k, fromA := flowKey(h, tun, vni)
 	idx, ok := r.table[k]
 	if ok {
 		st := &r.slab[idx]
@@ -319,6 +355,43 @@ func (r *Replayer) track(h *capture.Header, tun capture.Tunnel, vni uint32, ts, 
 		}
 	}
 	return idx, !st.dec.Allowed
+}
+
+// quoted counts an ICMP error on the live flow it quotes, if there is
+// one, and returns that flow's slot. A quoted flow idle past its timeout
+// is finished instead.
+func (r *Replayer) quoted(h *capture.Header, tun capture.Tunnel, vni uint32, ts, now int64, length int) (int32, bool) {
+	q := &h.Quoted
+	k, qFromA := canon(q.Proto, q.Src, q.Dst, q.SrcPort, q.DstPort, kindPlain, tun, vni)
+	idx, ok := r.table[k]
+	if !ok {
+		return 0, false
+	}
+	st := &r.slab[idx]
+	if r.expired(st, now) {
+		r.finish(idx, EndIdle)
+		return 0, false
+	}
+	// The error travels back toward the quoted packet's source: forward
+	// when that source is the responder.
+	st.icmpErrors++
+	st.count(qFromA != st.initA, ts, now, length)
+	return idx, true
+}
+
+// flowKey is the key of the flow a header belongs to (ICMP errors aside,
+// which first try the flow they quote).
+func flowKey(h *capture.Header, tun capture.Tunnel, vni uint32) (key, bool) {
+	isEcho, _ := echo(h)
+	switch {
+	case isEcho:
+		return canon(h.Proto, h.Src, h.Dst, h.ICMPID, h.ICMPID, kindEcho, tun, vni)
+	case isICMP(h.Proto):
+		tc := uint16(h.ICMPType)<<8 | uint16(h.ICMPCode)
+		return canon(h.Proto, h.Src, h.Dst, tc, tc, kindICMP, tun, vni)
+	default:
+		return canon(h.Proto, h.Src, h.Dst, h.SrcPort, h.DstPort, kindPlain, tun, vni)
+	}
 }
 
 func (st *state) count(fwd bool, ts, now int64, length int) {
@@ -379,9 +452,8 @@ func (r *Replayer) open(k key, fromA bool, h *capture.Header, n int, outer int32
 	if !initSrc {
 		f = f.Reverse()
 	}
-	r.nextID++
 	st := state{
-		k: k, id: r.nextID, initA: fromA == initSrc, flow: f, dec: r.net.Decide(f), how: how, nsn: nsn,
+		k: k, id: r.newID(k.tunnel() != capture.TunnelNone), initA: fromA == initSrc, flow: f, dec: r.net.Decide(f), how: how, nsn: nsn,
 		first: 1<<63 - 1, last: -1 << 63,
 		tunnel: k.tunnel(), vni: k.vni,
 		capN: r.captureN, pktN: n,
@@ -491,9 +563,12 @@ func (r *Replayer) AddFlowLog(fr *flowlog.Reader) error {
 			st.NoData++
 			continue
 		}
-		r.nextID++
+		if r.shards != nil {
+			r.seq++
+			r.cur = r.seq
+		}
 		r.record(&Flow{
-			ID: r.nextID, Proto: f.Proto, Src: f.Src, Dst: f.Dst, SrcPort: f.SrcPort, DstPort: f.DstPort,
+			ID: r.newID(false), Proto: f.Proto, Src: f.Src, Dst: f.Dst, SrcPort: f.SrcPort, DstPort: f.DstPort,
 			ICMPType: f.ICMPType, Initiator: InitFlowLog, First: rec.Start, Last: rec.End,
 			FwdPackets: rec.Packets, FwdBytes: rec.Bytes, Decision: r.net.Decide(f), End: EndFlowLog,
 			Source: "flowlog " + strconv.Itoa(logN) + " line " + strconv.Itoa(rec.Line), Logged: rec.Action,
@@ -512,14 +587,12 @@ func (r *Replayer) AddFlowLog(fr *flowlog.Reader) error {
 // and returns the flows in the order they started, with the summary. The
 // Replayer is then empty and may replay again from nothing.
 func (r *Replayer) Report() *Report {
-	r.scratch = r.scratch[:0]
-	for _, idx := range r.table {
-		r.scratch = append(r.scratch, idx)
+	var rep *Report
+	if r.shards != nil {
+		rep = r.merge()
+	} else {
+		rep = r.drain()
 	}
-	r.finishAll(EndOfInput)
-	slices.SortFunc(r.flows, func(a, b *Flow) int { return cmp.Compare(a.ID, b.ID) })
-	rep := &Report{Flows: r.flows, Summary: r.sum, Timeouts: r.timeouts}
-	rep.Summary.ByRule = slices.Clone(r.sum.ByRule)
 	slices.SortStableFunc(rep.Summary.ByRule, func(a, b RuleCount) int {
 		if a.Allowed != b.Allowed {
 			if a.Allowed {
@@ -530,6 +603,20 @@ func (r *Replayer) Report() *Report {
 		return cmp.Or(cmp.Compare(b.Flows, a.Flows), cmp.Compare(a.Hop, b.Hop), cmp.Compare(a.Group, b.Group), cmp.Compare(a.Rule, b.Rule))
 	})
 	*r = *New(r.net, r.cfg)
+	return rep
+}
+
+// drain finishes every live flow and returns the flows in the order they
+// started, with the summary (ByRule in first-seen order).
+func (r *Replayer) drain() *Report {
+	r.scratch = r.scratch[:0]
+	for _, idx := range r.table {
+		r.scratch = append(r.scratch, idx)
+	}
+	r.finishAll(EndOfInput)
+	slices.SortFunc(r.flows, func(a, b *Flow) int { return cmp.Compare(a.ID, b.ID) })
+	rep := &Report{Flows: r.flows, Summary: r.sum, Timeouts: r.timeouts}
+	rep.Summary.ByRule = slices.Clone(r.sum.ByRule)
 	return rep
 }
 
@@ -575,8 +662,8 @@ func (r *Replayer) record(f *Flow) {
 	}
 	s.ByRule[i].Flows++
 	s.ByRule[i].Packets += pk
-	if r.cfg.OnFlow != nil {
-		r.cfg.OnFlow(f)
+	if r.onFlow != nil {
+		r.onFlow(f)
 		return
 	}
 	r.flows = append(r.flows, f)
