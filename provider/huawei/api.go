@@ -59,8 +59,8 @@ package huawei
 //     "ListSecurityGroupRules" or "NeutronListSecurityGroupRules"; Origin.Path
 //     is "security_group_rules[i]"; Origin.Note is the rule's description,
 //     verbatim.
-//   - Network ACL (firewall) rules are not read: this package does not
-//     know their export shape yet.
+//   - Network ACLs (the v3 "firewall" API) are read by ReadFirewalls, in
+//     acl.go.
 //
 // Unknown fields are ignored; an unknown value of a known field is an
 // error. Every error is an *Error naming the JSON path and the offending

@@ -13,6 +13,18 @@
 // build the cce-node, cce-control and cce-eni security groups from them.
 // Those profiles do not exist yet.
 //
+// Network ACLs: [ReadFirewalls] reads the VPC v3 network ACL API, a
+// ShowFirewall response {"firewall": {...}} or a list {"firewalls": [...]}
+// of the same records, into one [Firewall] per ACL. Firewall.ACL is the
+// ACL as the cloud evaluates it, for sgsim.ACL semantics: the enabled
+// rules in list order with Priority = position in their direction, and no
+// rules (deny all) when the ACL is disabled; disabled rules and the rules
+// of a disabled ACL are kept in Firewall.Disabled and Firewall.Suspended.
+// Address groups on the remote side become Rule.RemoteList; on the subnet
+// side they are an error. [WriteFirewalls] and [WriteFirewall] write the
+// same form back. acl.go documents the fields and where they were
+// confirmed.
+//
 // Transcription conventions:
 //   - Group is "worker" for the {Cluster name}-cce-node-{Random ID} group,
 //     "master" for cce-control and "eni" for cce-eni. Table 8 rows are
