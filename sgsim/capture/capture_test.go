@@ -2,7 +2,9 @@ package capture
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -383,6 +385,30 @@ func TestTruncatedFile(t *testing.T) {
 		}
 		if diff := cmp.Diff([]Skip{{ReasonTruncatedFile, 1, 2}}, r.Skipped()); diff != "" {
 			t.Errorf("%s: Skipped (-want +got):\n%s", name, diff)
+		}
+	}
+}
+
+// TestPcapngBlockError: a corrupt pcapng block is an error that says
+// where the block starts and after which packet record, and it sticks.
+func TestPcapngBlockError(t *testing.T) {
+	good := ser(t, eth(layers.EthernetTypeIPv4), ip4("192.0.2.1", "192.0.2.2", layers.IPProtocolUDP), udp(1, 2))
+	file := ngFile(t, LinkEthernet, rec{data: good}, rec{data: good})
+	total := binary.LittleEndian.Uint32(file[len(file)-4:])
+	at := len(file) - int(total)
+	binary.LittleEndian.PutUint32(file[len(file)-4:], total+4) // trailing length disagrees
+	r, err := NewReader(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p Packet
+	if err := r.Next(&p); err != nil || p.N != 1 {
+		t.Fatalf("first packet: N=%d err=%v", p.N, err)
+	}
+	want := fmt.Sprintf("capture: pcapng block at byte %d (after packet 1): block type 0x6: length %d at start, %d at end", at, total, total+4)
+	for i := 0; i < 2; i++ {
+		if err := r.Next(&p); err == nil || err.Error() != want {
+			t.Fatalf("call %d: err = %v\nwant %s", i+1, err, want)
 		}
 	}
 }

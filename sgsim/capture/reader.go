@@ -79,7 +79,9 @@ type Reader struct {
 	link uint32
 
 	// pcapng
-	ifaces []iface
+	ifaces  []iface
+	off     int64 // byte offset of the next block
+	blockAt int64 // byte offset of the block being read
 
 	n       int   // packet records read
 	err     error // sticky: once Next fails it keeps failing
@@ -262,6 +264,7 @@ func (r *Reader) readRecord(rec *record) error {
 // the length fields). For a section header block the body starts after
 // the byte-order magic, and r.bo is set from it.
 func (r *Reader) ngBlock() (uint32, []byte, error) {
+	r.blockAt = r.off
 	h := r.hdr[:8]
 	if _, err := io.ReadFull(r.br, h); err != nil {
 		return 0, nil, err
@@ -278,25 +281,26 @@ func (r *Reader) ngBlock() (uint32, []byte, error) {
 		case binary.BigEndian.Uint32(r.hdr[8:12]) == pcapngBOM:
 			r.bo = binary.BigEndian
 		default:
-			return 0, nil, fmt.Errorf("capture: pcapng section header with bad byte-order magic %x", r.hdr[8:12])
+			return 0, nil, r.ngErr("section header with bad byte-order magic %x", r.hdr[8:12])
 		}
 		rest = 4
 	} else if r.bo == nil {
-		return 0, nil, errors.New("capture: pcapng block before any section header")
+		return 0, nil, r.ngErr("block before any section header")
 	} else {
 		typ = r.bo.Uint32(h[0:4])
 	}
 	total := r.bo.Uint32(h[4:8])
 	if total < uint32(12+rest) || total > maxRecord+4096 {
-		return 0, nil, fmt.Errorf("capture: pcapng block type 0x%x with invalid length %d", typ, total)
+		return 0, nil, r.ngErr("block type 0x%x with invalid length %d", typ, total)
 	}
 	b := r.grow(int(total) - 8 - rest)
 	if _, err := io.ReadFull(r.br, b); err != nil {
 		return 0, nil, noEOF(err)
 	}
 	if trail := r.bo.Uint32(b[len(b)-4:]); trail != total {
-		return 0, nil, fmt.Errorf("capture: pcapng block type 0x%x: length %d at start, %d at end", typ, total, trail)
+		return 0, nil, r.ngErr("block type 0x%x: length %d at start, %d at end", typ, total, trail)
 	}
+	r.off += int64(total)
 	return typ, b[:len(b)-4], nil
 }
 
@@ -326,6 +330,7 @@ func (r *Reader) ngStart() error {
 	if err := r.ngSection(b[:len(b)-4]); err != nil {
 		return err
 	}
+	r.off = int64(total)
 	for {
 		typ, body, err := r.ngBlock()
 		if err == io.EOF {
@@ -344,21 +349,27 @@ func (r *Reader) ngStart() error {
 				return err
 			}
 			if lt := r.ifaces[0].link; !supportedLink(lt) {
-				return fmt.Errorf("capture: unsupported link type %d (%s)", lt, linkName(lt))
+				return r.ngErr("unsupported link type %d (%s)", lt, linkName(lt))
 			}
 			return nil
 		case blockEPB, blockSPB, blockPB:
-			return errors.New("capture: pcapng packet block before any interface description")
+			return r.ngErr("packet block before any interface description")
 		}
 	}
 }
 
+// ngErr is an error in the pcapng block being read, located by its byte
+// offset and the number of the last packet record before it.
+func (r *Reader) ngErr(format string, args ...any) error {
+	return fmt.Errorf("capture: pcapng block at byte %d (after packet %d): %s", r.blockAt, r.n, fmt.Sprintf(format, args...))
+}
+
 func (r *Reader) ngSection(body []byte) error {
 	if len(body) < 12 {
-		return errors.New("capture: pcapng section header too short")
+		return r.ngErr("section header too short")
 	}
 	if major := r.bo.Uint16(body[0:2]); major != 1 {
-		return fmt.Errorf("capture: unsupported pcapng version %d.%d", major, r.bo.Uint16(body[2:4]))
+		return r.ngErr("unsupported pcapng version %d.%d", major, r.bo.Uint16(body[2:4]))
 	}
 	r.ifaces = r.ifaces[:0]
 	return nil
@@ -366,10 +377,10 @@ func (r *Reader) ngSection(body []byte) error {
 
 func (r *Reader) ngInterface(body []byte) error {
 	if len(body) < 8 {
-		return errors.New("capture: pcapng interface description too short")
+		return r.ngErr("interface description too short")
 	}
 	if len(r.ifaces) >= maxIfaces {
-		return fmt.Errorf("capture: more than %d pcapng interfaces", maxIfaces)
+		return r.ngErr("more than %d interfaces", maxIfaces)
 	}
 	ifc := iface{
 		link:    uint32(r.bo.Uint16(body[0:2])),
