@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/sgsim/sgsim/sgsim"
@@ -40,19 +42,55 @@ type Topology struct {
 }
 
 type topoJSON struct {
-	Cloud   *string `json:"cloud"`
-	Subnets []struct {
-		Name   *string `json:"name"`
-		Prefix *string `json:"prefix"`
-		ACL    string  `json:"acl"`
-	} `json:"subnets"`
-	Endpoints []struct {
-		Name   *string  `json:"name"`
-		Addrs  []string `json:"addrs"`
-		Subnet string   `json:"subnet"`
-		Groups []string `json:"groups"`
-	} `json:"endpoints"`
-	Lists map[string][]string `json:"lists"`
+	Cloud     *string                    `json:"cloud"`
+	Subnets   []json.RawMessage          `json:"subnets"`
+	Endpoints []json.RawMessage          `json:"endpoints"`
+	Lists     map[string]json.RawMessage `json:"lists"`
+}
+
+type subnetJSON struct {
+	Name   *string `json:"name"`
+	Prefix *string `json:"prefix"`
+	ACL    string  `json:"acl"`
+}
+
+type endpointJSON struct {
+	Name   *string  `json:"name"`
+	Addrs  []string `json:"addrs"`
+	Subnet string   `json:"subnet"`
+	Groups []string `json:"groups"`
+}
+
+// decodeAt decodes one element of the document at path, so that a type
+// error names the element (endpoints[2].addrs) and not only Go's field
+// path.
+func decodeAt(raw json.RawMessage, path string, v any) error {
+	err := json.Unmarshal(raw, v)
+	var te *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &te):
+		p := path
+		if te.Field != "" {
+			p += "." + te.Field
+		}
+		return &TopologyError{Path: p, Value: te.Value, Msg: "want " + jsonType(te.Type.String())}
+	}
+	return &TopologyError{Path: path, Msg: err.Error()}
+}
+
+// jsonType names a Go type as the JSON it decodes from.
+func jsonType(goType string) string {
+	switch {
+	case strings.HasPrefix(goType, "[]"):
+		return "an array"
+	case strings.HasPrefix(goType, "map["), strings.HasPrefix(goType, "provider."), strings.HasPrefix(goType, "struct"):
+		return "an object"
+	case strings.Contains(goType, "string"):
+		return "a string"
+	}
+	return goType
 }
 
 // TopologyError reports bad topology input: the JSON path, the offending
@@ -85,7 +123,11 @@ func ReadTopology(r io.Reader) (Topology, error) {
 			line := 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
 			return Topology{}, &TopologyError{Path: fmt.Sprintf("line %d (byte %d)", line, se.Offset), Msg: se.Error()}
 		case errors.As(err, &te):
-			return Topology{}, &TopologyError{Path: te.Field, Value: te.Value, Msg: "want " + te.Type.String()}
+			path := te.Field
+			if path == "" {
+				path = "(document)"
+			}
+			return Topology{}, &TopologyError{Path: path, Value: te.Value, Msg: "want " + jsonType(te.Type.String())}
 		}
 		return Topology{}, &TopologyError{Path: "(document)", Msg: err.Error()}
 	}
@@ -96,8 +138,12 @@ func ReadTopology(r io.Reader) (Topology, error) {
 	if t.Cloud, err = sgsim.ParseSemantics(*in.Cloud); err != nil || t.Cloud == sgsim.ACL {
 		return t, &TopologyError{Path: "cloud", Value: *in.Cloud, Msg: "want huawei, alibaba, tencent, union or first-match"}
 	}
-	for i, s := range in.Subnets {
+	for i, raw := range in.Subnets {
 		path := fmt.Sprintf("subnets[%d]", i)
+		var s subnetJSON
+		if err := decodeAt(raw, path, &s); err != nil {
+			return t, err
+		}
 		if s.Name == nil || *s.Name == "" {
 			return t, &TopologyError{Path: path + ".name", Msg: "missing"}
 		}
@@ -133,8 +179,12 @@ func ReadTopology(r io.Reader) (Topology, error) {
 		set, _ := b.IPSet()
 		return sgsim.AddrsOf(set), nil
 	}
-	for i, e := range in.Endpoints {
+	for i, raw := range in.Endpoints {
 		path := fmt.Sprintf("endpoints[%d]", i)
+		var e endpointJSON
+		if err := decodeAt(raw, path, &e); err != nil {
+			return t, err
+		}
 		if e.Name == nil || *e.Name == "" {
 			return t, &TopologyError{Path: path + ".name", Msg: "missing"}
 		}
@@ -146,7 +196,12 @@ func ReadTopology(r io.Reader) (Topology, error) {
 	}
 	if len(in.Lists) > 0 {
 		t.Lists = map[string]sgsim.Addrs{}
-		for name, ss := range in.Lists {
+		for _, name := range slices.Sorted(maps.Keys(in.Lists)) {
+			raw := in.Lists[name]
+			var ss []string
+			if err := decodeAt(raw, "lists."+name, &ss); err != nil {
+				return t, err
+			}
 			a, err := addrs("lists."+name, ss)
 			if err != nil {
 				return t, err
