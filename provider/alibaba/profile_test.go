@@ -160,7 +160,10 @@ func TestInnerAccessBasicVersusAdvanced(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n, _ := p.Network(true)
+		n, err := p.Network(true)
+		if err != nil {
+			t.Fatal(err)
+		}
 		tr := n.Trace(f)
 		if tr.Allowed != (g == Basic) {
 			t.Errorf("%s: %v", p.Variant(true), tr)
@@ -284,8 +287,14 @@ func TestEveryRowInsideAndOutside(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				n, _ := p.Network(false)
-				rg, _ := n.Group(WorkerGroup)
+				n, err := p.Network(false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rg, ok := n.Group(WorkerGroup)
+				if !ok {
+					t.Fatalf("%s: no group %s in the network", p.Variant(false), WorkerGroup)
+				}
 				c, err := sgsim.Compile(sgsim.Alibaba, rg)
 				if err != nil {
 					t.Fatal(err)
@@ -381,7 +390,15 @@ func TestClusterValidation(t *testing.T) {
 // The profile's rules carry provenance, and the tables the cluster names
 // are the ones used.
 func TestProfileTables(t *testing.T) {
-	p, _ := NewProfile(Cluster{})
+	mustProfile := func(c Cluster) *Profile {
+		t.Helper()
+		p, err := NewProfile(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	p := mustProfile(Cluster{})
 	g := p.Groups[0]
 	if g.ID != WorkerGroup || g.InnerAccess != sgsim.InnerAccept || g.Advanced {
 		t.Fatalf("group %+v", g)
@@ -395,11 +412,11 @@ func TestProfileTables(t *testing.T) {
 	if len(p.LeastPrivilege) != 20 {
 		t.Errorf("least privilege rules %d; want 20", len(p.LeastPrivilege))
 	}
-	q, _ := NewProfile(Cluster{Group: Advanced, Plugin: Terway, VPCSecondary: netip.MustParsePrefix("10.8.0.0/16")})
+	q := mustProfile(Cluster{Group: Advanced, Plugin: Terway, VPCSecondary: netip.MustParsePrefix("10.8.0.0/16")})
 	if !q.Groups[0].Advanced || len(q.Groups[0].Rules) != 4 || len(q.LeastPrivilege) != 13 {
 		t.Errorf("advanced terway: %d rules, %d least privilege", len(q.Groups[0].Rules), len(q.LeastPrivilege))
 	}
-	r, _ := NewProfile(Cluster{Group: Advanced, Plugin: Terway})
+	r := mustProfile(Cluster{Group: Advanced, Plugin: Terway})
 	if len(r.Groups[0].Rules) != 3 {
 		t.Errorf("advanced terway without a secondary CIDR: %d rules; want 3 (no secondary row)", len(r.Groups[0].Rules))
 	}
