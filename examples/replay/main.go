@@ -29,10 +29,14 @@
 // against the documented default groups), or -rules FILE (repeatable) of
 // a vendor export (-vendor huawei|alibaba|tencent|aws|terraform) placed
 // by -endpoints FILE, the topology JSON that provider.ReadTopology reads.
-// A Tencent export holds one group's policies: the group ID is the file
-// name without its extension. AWS files may be DescribeSecurityGroupRules,
-// DescribeSecurityGroups or DescribeNetworkAcls output (told by the top
-// key). For Terraform the rules of the provider family whose semantics
+// Each file holds security groups or network ACLs, told apart by the
+// top-level key: Huawei ListSecurityGroupRules or ShowFirewall (network
+// ACLs; disabled rules are reported in the header, not evaluated);
+// Alibaba DescribeSecurityGroupAttribute (one group, or an array of them)
+// or DescribeNetworkAcls / DescribeNetworkAclAttributes; AWS
+// DescribeSecurityGroupRules, DescribeSecurityGroups or
+// DescribeNetworkAcls. A Tencent security-group export holds one group's
+// policies: the group ID is the file name without its extension. For Terraform the rules of the provider family whose semantics
 // the topology's cloud names are used.
 //
 // -workers N shards the flows of a capture over N goroutines
@@ -373,16 +377,20 @@ func rulesNetwork(o *options) (*sgsim.Network, string, error) {
 		return nil, "", bad("-endpoints %s: cloud %q, but -vendor %s rules are evaluated with %q semantics", o.endpoints, topo.Cloud, o.vendor, sem)
 	}
 	var groups, acls []sgsim.Group
+	var notes []string
 	for _, file := range o.rules {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			return nil, "", bad("-rules: %v", err)
 		}
-		g, a, err := readRules(o.vendor, file, data, topo.Cloud)
+		g, a, note, err := readRules(o.vendor, file, data, topo.Cloud)
 		if err != nil {
 			return nil, "", bad("-rules %s: %v", file, err)
 		}
 		groups, acls = append(groups, g...), append(acls, a...)
+		if note != "" {
+			notes = append(notes, file+": "+note)
+		}
 	}
 	n, err := topo.Network(groups, acls)
 	if err != nil {
@@ -392,20 +400,48 @@ func rulesNetwork(o *options) (*sgsim.Network, string, error) {
 	if len(acls) > 0 {
 		desc += fmt.Sprintf(", %d network ACLs", len(acls))
 	}
-	return n, desc + ") placed by " + o.endpoints, nil
+	desc += ") placed by " + o.endpoints
+	if len(notes) > 0 {
+		desc += "; " + strings.Join(notes, "; ")
+	}
+	return n, desc, nil
 }
 
-// readRules reads one -rules file: security groups, and for AWS network
-// ACLs.
-func readRules(vendor, file string, data []byte, cloud sgsim.Semantics) (groups, acls []sgsim.Group, err error) {
+// readRules reads one -rules file: security groups or network ACLs, told
+// apart by the document's top-level key. note reports what was read but
+// is not evaluated (disabled ACL rules).
+func readRules(vendor, file string, data []byte, cloud sgsim.Semantics) (groups, acls []sgsim.Group, note string, err error) {
 	r := bytes.NewReader(data)
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		top = nil
+	}
 	switch vendor {
 	case "huawei":
+		if top["firewall"] != nil || top["firewalls"] != nil {
+			var fws []huawei.Firewall
+			if fws, err = huawei.ReadFirewalls(r); err != nil {
+				return nil, nil, "", err
+			}
+			var off, suspended int
+			for _, fw := range fws {
+				acls = append(acls, fw.ACL)
+				off += len(fw.Disabled)
+				suspended += len(fw.Suspended)
+			}
+			if off+suspended > 0 {
+				note = fmt.Sprintf("%d disabled rules and %d rules of disabled network ACLs are not evaluated (a disabled ACL denies everything)", off, suspended)
+			}
+			return nil, acls, note, nil
+		}
 		groups, err = huawei.ReadRules(r)
 	case "alibaba":
-		if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '[' {
+		switch {
+		case top["NetworkAclAttribute"] != nil || top["NetworkAcls"] != nil:
+			acls, err = alibaba.ReadNetworkAcls(r)
+		case len(bytes.TrimSpace(data)) > 0 && bytes.TrimSpace(data)[0] == '[':
 			groups, err = alibaba.ReadSecurityGroups(r)
-		} else {
+		default:
 			var g sgsim.Group
 			g, err = alibaba.ReadSecurityGroup(r)
 			groups = []sgsim.Group{g}
@@ -416,10 +452,6 @@ func readRules(vendor, file string, data []byte, cloud sgsim.Semantics) (groups,
 		g, err = tencent.ReadPolicies(r, id)
 		groups = []sgsim.Group{g}
 	case "aws":
-		var top map[string]json.RawMessage
-		if json.Unmarshal(data, &top) != nil {
-			top = nil
-		}
 		switch {
 		case top["NetworkAcls"] != nil:
 			acls, err = aws.ReadNetworkAcls(r)
@@ -431,7 +463,7 @@ func readRules(vendor, file string, data []byte, cloud sgsim.Semantics) (groups,
 	case "terraform":
 		var p *terraform.Plan
 		if p, err = terraform.ReadPlan(r); err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 		var have []string
 		for _, v := range p.Vendors() {
@@ -443,10 +475,10 @@ func readRules(vendor, file string, data []byte, cloud sgsim.Semantics) (groups,
 			}
 		}
 		if len(groups) == 0 {
-			return nil, nil, fmt.Errorf("no security-group rules for cloud %q (the plan has rules of: %s)", cloud, orNone(have))
+			return nil, nil, "", fmt.Errorf("no security-group rules for cloud %q (the plan has rules of: %s)", cloud, orNone(have))
 		}
 	}
-	return groups, acls, err
+	return groups, acls, note, err
 }
 
 func orNone(ss []string) string {

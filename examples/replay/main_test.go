@@ -384,6 +384,34 @@ func TestRulesAndEndpoints(t *testing.T) {
 	}
 }
 
+// TestNetworkACLRules: a Huawei network ACL export (ShowFirewall) joins
+// the security groups; testdata/topology-acl.json is topology.json with
+// the ACL on the control subnet. Its first ingress rule keeps node
+// 192.168.0.12 off the API server on 5444; its disabled rule, which would
+// deny everything, is reported and not evaluated.
+func TestNetworkACLRules(t *testing.T) {
+	args := []string{"-vendor", "huawei", "-rules", "testdata/huawei-rules.json", "-rules", "testdata/huawei-acl.json", "-endpoints", "testdata/topology-acl.json"}
+	want := []string{
+		"tcp 192.168.0.12:41200 -> 192.168.1.2:5444 at destination subnet ACL inbound",
+		"tcp 192.168.0.12:43100 -> 192.168.1.2:6443 at source egress",
+		"tcp 192.168.0.11:43200 -> 203.0.113.80:443 at source egress",
+	}
+	fl := jsonFlows(t, args...)
+	if got := dropped(fl); !slices.Equal(got, want) {
+		t.Errorf("dropped %q; want %q", got, want)
+	}
+	for _, f := range fl {
+		if f.DstPort == 5444 && f.Verdict == "dropped" && (f.Rule != "acl-in-1" || f.Group != "acl-control") {
+			t.Errorf("5444 dropped by %q of %q; want acl-in-1 of acl-control", f.Rule, f.Group)
+		}
+	}
+	code, out, _ := runArgs(t, args...)
+	if code != 0 || !strings.Contains(out, "(2 groups, 1 network ACLs)") ||
+		!strings.Contains(out, "testdata/huawei-acl.json: 1 disabled rules and 0 rules of disabled network ACLs are not evaluated") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+}
+
 func TestProgressOnlyOnTerminal(t *testing.T) {
 	f, err := os.CreateTemp(t.TempDir(), "stderr")
 	if err != nil {
