@@ -56,7 +56,8 @@ package tencent
 //     here.
 //   - A Response.Error object (a failed call saved as an export) is
 //     reported as an error.
-//   - Network ACL entries (NetworkAclEntry) are not read yet.
+//   - Network ACL entries are read by ReadNetworkAcls and
+//     ReadNetworkAclQuintupleEntries (acl.go).
 //
 // Unknown fields are ignored; an unknown value of a known field is an
 // error. Every error is an *Error naming the JSON path and the offending
@@ -155,16 +156,7 @@ func ReadPolicies(r io.Reader, groupID string) (sgsim.Group, error) {
 		top = inner
 	}
 	if !jsonx.IsNull(top.Error) {
-		var e apiError
-		if err := dec.Object(join(prefix, "Error"), top.Error, &e); err != nil {
-			return g, err
-		}
-		f := dec.Fields(join(prefix, "Error"))
-		code, msg := f.Str("Code", e.Code), f.Str("Message", e.Message)
-		if f.Err != nil {
-			return g, f.Err
-		}
-		return g, &Error{Path: join(prefix, "Error"), Value: strconv.Quote(code), Msg: "the call failed: " + msg}
+		return g, callError(prefix, top.Error)
 	}
 	setPath := join(prefix, "SecurityGroupPolicySet")
 	if jsonx.IsNull(top.SecurityGroupPolicySet) {
@@ -202,6 +194,22 @@ func ReadPolicies(r io.Reader, groupID string) (sgsim.Group, error) {
 		}
 	}
 	return g, nil
+}
+
+// callError reports the Error object of a failed call, saved as an
+// export, at prefix.Error.
+func callError(prefix string, raw json.RawMessage) error {
+	path := join(prefix, "Error")
+	var e apiError
+	if err := dec.Object(path, raw, &e); err != nil {
+		return err
+	}
+	f := dec.Fields(path)
+	code, msg := f.Str("Code", e.Code), f.Str("Message", e.Message)
+	if f.Err != nil {
+		return f.Err
+	}
+	return &Error{Path: path, Value: strconv.Quote(code), Msg: "the call failed: " + msg}
 }
 
 // join returns the path of name under prefix.
@@ -283,12 +291,7 @@ func readPolicy(path string, pos int, dir sgsim.Direction, raw json.RawMessage) 
 	if r.DstPorts != nil && !r.Protocol.HasPorts() {
 		return r, bad("Port", port, "protocol "+r.Protocol.String()+" has no ports; want ALL")
 	}
-	switch strings.ToUpper(action) {
-	case "ACCEPT":
-		r.Action = sgsim.Allow
-	case "DROP":
-		r.Action = sgsim.Deny
-	default:
+	if r.Action, ok = parseAction(action); !ok {
 		return r, bad("Action", action, "want ACCEPT or DROP")
 	}
 	remotes := [5]string{cidr4, cidr6, sg, addrID, addrGroup}
@@ -326,14 +329,30 @@ func readPolicy(path string, pos int, dir sgsim.Direction, raw json.RawMessage) 
 	} else {
 		r.Dst = remote
 	}
+	return r, validErr(path, &r)
+}
+
+// validErr validates r and reports a failure as an *Error at path.
+func validErr(path string, r *sgsim.Rule) error {
 	if err := r.Validate(); err != nil {
 		var re *sgsim.RuleError
 		if errors.As(err, &re) {
-			return r, &Error{Path: path, Value: strconv.Quote(re.Value), Msg: re.Field + ": " + re.Msg}
+			return &Error{Path: path, Value: strconv.Quote(re.Value), Msg: re.Field + ": " + re.Msg}
 		}
-		return r, &Error{Path: path, Msg: err.Error()}
+		return &Error{Path: path, Msg: err.Error()}
 	}
-	return r, nil
+	return nil
+}
+
+// parseAction parses ACCEPT or DROP, in any case.
+func parseAction(s string) (sgsim.Action, bool) {
+	switch strings.ToUpper(s) {
+	case "ACCEPT":
+		return sgsim.Allow, true
+	case "DROP":
+		return sgsim.Deny, true
+	}
+	return sgsim.Deny, false
 }
 
 var remoteNames = [5]string{"CidrBlock", "Ipv6CidrBlock", "SecurityGroupId", "AddressTemplate.AddressId", "AddressTemplate.AddressGroupId"}

@@ -23,4 +23,16 @@
 // and the network to check them in (see Profile and its example).
 // ReadPolicies and WritePolicies read and write DescribeSecurityGroupPolicies
 // exports.
+//
+// ReadNetworkAcls and WriteNetworkAcls read and write DescribeNetworkAcls
+// exports: one sgsim.Group per network ACL (ID NetworkAclId), its ingress
+// and egress entries in list order with Priority their 1-based position,
+// to be evaluated with sgsim.ACL (top to bottom, first match, no match
+// denies). The fixed default entries the API lists are kept as rules.
+// ReadNetworkAclQuintupleEntries and WriteNetworkAclQuintupleEntries do
+// the same for the DescribeNetworkAclQuintupleEntries export of a
+// quintuple ACL, whose entries name source and destination CIDR blocks and
+// ports and carry their own Priority (1 first). The comment at the top of
+// acl.go lists the fields, the pages that confirm them, and what is
+// unconfirmed.
 package tencent
