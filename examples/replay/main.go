@@ -35,8 +35,10 @@
 // Alibaba DescribeSecurityGroupAttribute (one group, or an array of them)
 // or DescribeNetworkAcls / DescribeNetworkAclAttributes; AWS
 // DescribeSecurityGroupRules, DescribeSecurityGroups or
-// DescribeNetworkAcls. A Tencent security-group export holds one group's
-// policies: the group ID is the file name without its extension. For Terraform the rules of the provider family whose semantics
+// DescribeNetworkAcls; Tencent DescribeSecurityGroupPolicies,
+// DescribeNetworkAcls or DescribeNetworkAclQuintupleEntries. A Tencent
+// security-group or quintuple export holds one group's or ACL's entries:
+// its ID is the file name without its extension. For Terraform the rules of the provider family whose semantics
 // the topology's cloud names are used.
 //
 // -workers N shards the flows of a capture over N goroutines
@@ -448,9 +450,22 @@ func readRules(vendor, file string, data []byte, cloud sgsim.Semantics) (groups,
 		}
 	case "tencent":
 		id := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+		inner := top
+		var resp map[string]json.RawMessage
+		if json.Unmarshal(top["Response"], &resp) == nil && resp != nil {
+			inner = resp
+		}
 		var g sgsim.Group
-		g, err = tencent.ReadPolicies(r, id)
-		groups = []sgsim.Group{g}
+		switch {
+		case inner["NetworkAclSet"] != nil:
+			acls, err = tencent.ReadNetworkAcls(r)
+		case inner["NetworkAclQuintupleSet"] != nil:
+			g, err = tencent.ReadNetworkAclQuintupleEntries(r, id)
+			acls = []sgsim.Group{g}
+		default:
+			g, err = tencent.ReadPolicies(r, id)
+			groups = []sgsim.Group{g}
+		}
 	case "aws":
 		switch {
 		case top["NetworkAcls"] != nil:
