@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+	"github.com/google/gopacket/pcapgo"
 	"io"
 	"os"
 	"runtime"
@@ -72,6 +75,7 @@ func reachCost(rounds int) ([]reachResult, error) {
 type replayResult struct {
 	Capture      string  `json:"capture"`
 	Packets      int     `json:"packets"`
+	Repeat       int     `json:"repeat"` // the capture's records are repeated this many times (to at least minReplayPackets packets)
 	DecodePPS    float64 `json:"decode_pps"`
 	ReplayPPS    float64 `json:"replay_pps"`
 	Ratio        float64 `json:"replay_over_decode"`
@@ -100,6 +104,10 @@ func workerCounts() []int {
 	return ws
 }
 
+// minReplayPackets is how many packets one timed replay pass has at least:
+// a smaller capture is enlarged by repeating its records.
+const minReplayPackets = 50000
+
 // replayCost replays file against the CCE tunnel profile with the hardened
 // set (the cluster the project's sample capture is made for).
 func replayCost(file string, rounds int) (replayResult, error) {
@@ -116,21 +124,22 @@ func replayCost(file string, rounds int) (replayResult, error) {
 		return replayResult{}, err
 	}
 	res := replayResult{Capture: file}
-	decode := func() (int, error) {
-		r, err := capture.NewReader(bytes.NewReader(data))
-		if err != nil {
-			return 0, err
-		}
-		var pk capture.Packet
-		k := 0
-		for {
-			if err := r.Next(&pk); err != nil {
-				if errors.Is(err, io.EOF) {
-					return k, nil
-				}
-				return k, err
-			}
-			k++
+	decode := func() (int, error) { return countPackets(data) }
+	// A small capture is enlarged to at least minReplayPackets packets
+	// (its records repeated, each copy shifted past the previous one by
+	// more than every idle timeout), so that per-replay setup, such as
+	// starting workers, weighs as it would on a large capture.
+	once, err := countPackets(data)
+	if err != nil {
+		return res, err
+	}
+	if once == 0 {
+		return res, fmt.Errorf("%s: no packets", file)
+	}
+	res.Repeat = max(1, (minReplayPackets+once-1)/once)
+	if res.Repeat > 1 {
+		if data, err = repeatCapture(data, res.Repeat); err != nil {
+			return res, fmt.Errorf("%s: %w", file, err)
 		}
 	}
 	full := func(workers int) (*replay.Report, error) {
@@ -146,9 +155,6 @@ func replayCost(file string, rounds int) (replayResult, error) {
 	}
 	if res.Packets, err = decode(); err != nil {
 		return res, err
-	}
-	if res.Packets == 0 {
-		return res, fmt.Errorf("%s: no packets", file)
 	}
 	ws := workerCounts()
 	var dec, rep []float64
@@ -270,8 +276,8 @@ func extras(stdout, stderr io.Writer, format, replayFile string, rounds int) err
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%.1f\t%d\t%.0f\t\n", r.Profile, r.Rules, r.Queries, nsop(r.QueryNs), r.CellsMean, r.CellsMax, r.AllocsQuery)
 	}
 	if rp != nil {
-		fmt.Fprintln(tw, "\nreplay (cce-tunnel hardened)\tpackets\tdecode pkt/s\treplay pkt/s\treplay/decode\tflows allowed\tflows dropped\tallocs/pkt\t")
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%.2f\t%d\t%d\t%.2f\t\n", rp.Capture, rp.Packets, rp.DecodePPS, rp.ReplayPPS, rp.Ratio, rp.AllowedFlows, rp.DroppedFlows, rp.AllocsPerPkt)
+		fmt.Fprintln(tw, "\nreplay (cce-tunnel hardened)\tpackets\trepeat\tdecode pkt/s\treplay pkt/s\treplay/decode\tflows allowed\tflows dropped\tallocs/pkt\t")
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.0f\t%.2f\t%d\t%d\t%.2f\t\n", rp.Capture, rp.Packets, rp.Repeat, rp.DecodePPS, rp.ReplayPPS, rp.Ratio, rp.AllowedFlows, rp.DroppedFlows, rp.AllocsPerPkt)
 		fmt.Fprintf(tw, "\nreplay workers (GOMAXPROCS %d)\treplay pkt/s\tspeedup over one\treport matches\t\n", runtime.GOMAXPROCS(0))
 		for _, w := range rp.Workers {
 			fmt.Fprintf(tw, "%d\t%.0f\t%.2f\t%v\t\n", w.Workers, w.PPS, w.Speedup, w.Matches)
@@ -291,4 +297,80 @@ func reportText(rep *replay.Report) string {
 		return "error: " + err.Error()
 	}
 	return b.String()
+}
+
+// countPackets returns the number of packets the capture reader
+// delivers.
+func countPackets(data []byte) (int, error) {
+	r, err := capture.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return 0, err
+	}
+	var pk capture.Packet
+	n := 0
+	for {
+		if err := r.Next(&pk); err != nil {
+			if errors.Is(err, io.EOF) {
+				return n, nil
+			}
+			return n, err
+		}
+		n++
+	}
+}
+
+// repeatCapture returns a classic pcap of the capture's records repeated
+// times, copy k shifted by k times (the capture's span plus an hour), so
+// that every flow of one copy has expired when the next begins.
+func repeatCapture(data []byte, times int) ([]byte, error) {
+	type record struct {
+		ci   gopacket.CaptureInfo
+		data []byte
+	}
+	var recs []record
+	var link layers.LinkType
+	read := func(src gopacket.PacketDataSource) error {
+		for {
+			d, ci, err := src.ReadPacketData()
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			recs = append(recs, record{ci, append([]byte(nil), d...)})
+		}
+	}
+	if r, err := pcapgo.NewReader(bytes.NewReader(data)); err == nil {
+		link = r.LinkType()
+		if err := read(r); err != nil {
+			return nil, err
+		}
+	} else if ng, err := pcapgo.NewNgReader(bytes.NewReader(data), pcapgo.DefaultNgReaderOptions); err == nil {
+		link = ng.LinkType()
+		if err := read(ng); err != nil {
+			return nil, err
+		}
+	} else {
+		return nil, fmt.Errorf("repeat capture: neither pcap nor pcapng: %w", err)
+	}
+	if len(recs) == 0 {
+		return data, nil
+	}
+	span := recs[len(recs)-1].ci.Timestamp.Sub(recs[0].ci.Timestamp) + time.Hour
+	var b bytes.Buffer
+	w := pcapgo.NewWriterNanos(&b)
+	if err := w.WriteFileHeader(65535, link); err != nil {
+		return nil, err
+	}
+	for k := range times {
+		for _, r := range recs {
+			ci := r.ci
+			ci.Timestamp = ci.Timestamp.Add(time.Duration(k) * span)
+			if err := w.WritePacket(ci, r.data); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return b.Bytes(), nil
 }

@@ -86,6 +86,8 @@ type Replayer struct {
 	cur    int         // worker: seq of the packet being tracked
 	onFlow func(*Flow) // Config.OnFlow, serialized when there are workers
 	pipe   *pipe       // the running workers, during AddCapture
+
+	largestChunk int // the most items a pipeline chunk had (tests)
 }
 
 // New returns a Replayer for the network.

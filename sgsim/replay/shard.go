@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/sgsim/sgsim/sgsim"
 	"github.com/sgsim/sgsim/sgsim/capture"
@@ -156,41 +157,45 @@ type item struct {
 	op      op
 }
 
-type batch struct {
+// chunk is a run of consecutive items, decoded in place by the reading
+// goroutine and then read by every worker, each through its own list of
+// indexes: packets are never copied.
+type chunk struct {
 	items []item
-	reply chan answer // for opQuoted
+	idx   [][]int32 // per worker, in stream order
+	users atomic.Int32
 }
 
 type answer struct{ hit, dropped bool }
 
 const (
-	batchSize = 256
-	batches   = 4 // per worker, in flight or free
+	chunkSize = 512
+	chunks    = 4 // in flight or free
 )
 
 // pipe runs the workers while AddCapture reads a capture: the reading
 // goroutine decodes and routes, each worker tracks its flows.
 type pipe struct {
 	r       *Replayer
-	in      []chan *batch
-	free    []chan *batch
-	pending []*batch
+	in      []chan *chunk
+	free    chan *chunk
+	cur     *chunk
 	reply   chan answer
 	wg      sync.WaitGroup
 	dropped [][]DroppedPacket // per worker, with RecordDropped
 	ndrop   []int             // per worker
+	largest int               // the most items a chunk had, for tests
 }
 
 func (r *Replayer) startPipe() *pipe {
 	n := len(r.shards)
-	p := &pipe{r: r, in: make([]chan *batch, n), free: make([]chan *batch, n), pending: make([]*batch, n),
+	p := &pipe{r: r, in: make([]chan *chunk, n), free: make(chan *chunk, chunks),
 		reply: make(chan answer, 1), dropped: make([][]DroppedPacket, n), ndrop: make([]int, n)}
+	for range chunks {
+		p.free <- &chunk{idx: make([][]int32, n)} // items grow to chunkSize as used
+	}
 	for i := range n {
-		p.in[i] = make(chan *batch, batches)
-		p.free[i] = make(chan *batch, batches)
-		for range batches {
-			p.free[i] <- &batch{reply: p.reply} // items grow to batchSize as used
-		}
+		p.in[i] = make(chan *chunk, chunks)
 		r.shards[i].captureN = r.captureN
 		p.wg.Add(1)
 		go p.work(i)
@@ -204,16 +209,16 @@ func (p *pipe) work(i int) {
 	defer p.wg.Done()
 	s := p.r.shards[i]
 	record := p.r.cfg.RecordDropped
-	for b := range p.in[i] {
-		for j := range b.items {
-			it := &b.items[j]
+	for c := range p.in[i] {
+		for _, j := range c.idx[i] {
+			it := &c.items[j]
 			s.cur = it.seq
 			switch it.op {
 			case opSweep:
 				s.expireAll(it.now)
 			case opQuoted:
 				idx, hit := s.quoted(&it.p.Header, capture.TunnelNone, 0, it.ts, it.now, it.p.Len)
-				b.reply <- answer{hit, hit && !s.slab[idx].dec.Allowed}
+				p.reply <- answer{hit, hit && !s.slab[idx].dec.Allowed}
 			default:
 				if s.step(&it.p, it.ts, it.now, it.op == opSkipQuote) {
 					p.ndrop[i]++
@@ -223,56 +228,86 @@ func (p *pipe) work(i int) {
 				}
 			}
 		}
-		b.items = b.items[:0]
-		p.free[i] <- b
+		if c.users.Add(-1) == 0 {
+			p.free <- c
+		}
 	}
 }
 
-// add queues an item for worker i.
-func (p *pipe) add(i int, it *item) {
-	b := p.pending[i]
-	if b == nil {
-		b = <-p.free[i]
-		p.pending[i] = b
+// slot returns the next item of the current chunk, for the reader to fill
+// in place.
+func (p *pipe) slot() *item {
+	if p.cur != nil && len(p.cur.items) >= chunkSize {
+		// Full, with a slot not yet assigned (a sweep came between a
+		// packet's slot and its assignment); the packet moves on.
+		p.flush()
 	}
-	b.items = append(b.items, *it)
-	if len(b.items) == batchSize {
-		p.flush(i)
+	c := p.cur
+	if c == nil {
+		c = <-p.free
+		c.items = c.items[:0]
+		for i := range c.idx {
+			c.idx[i] = c.idx[i][:0]
+		}
+		p.cur = c
+	}
+	if len(c.items) < cap(c.items) {
+		c.items = c.items[:len(c.items)+1]
+	} else {
+		c.items = append(c.items, item{})
+	}
+	return &c.items[len(c.items)-1]
+}
+
+// assign gives the last slot to worker i, or to every worker for i < 0.
+func (p *pipe) assign(i int) {
+	c := p.cur
+	j := int32(len(c.items) - 1)
+	if i >= 0 {
+		c.idx[i] = append(c.idx[i], j)
+	} else {
+		for k := range c.idx {
+			c.idx[k] = append(c.idx[k], j)
+		}
+	}
+	if len(c.items) >= chunkSize {
+		p.flush()
 	}
 }
 
-func (p *pipe) flush(i int) {
-	if b := p.pending[i]; b != nil {
-		p.pending[i] = nil
-		p.in[i] <- b
+// flush sends the current chunk to every worker.
+func (p *pipe) flush() {
+	c := p.cur
+	if c == nil {
+		return
+	}
+	p.cur = nil
+	p.largest = max(p.largest, len(c.items))
+	c.users.Store(int32(len(p.in)))
+	for _, ch := range p.in {
+		ch <- c
 	}
 }
 
 // sweep queues a sweep at now to every worker.
 func (p *pipe) sweep(now int64) {
-	it := item{now: now, op: opSweep, seq: p.r.seq}
-	for i := range p.in {
-		p.add(i, &it)
-	}
-}
-
-// ask has worker i count the ICMP error pk on the flow it quotes, and
-// waits for the answer.
-func (p *pipe) ask(i int, it *item) answer {
-	p.add(i, it)
-	p.flush(i)
-	return <-p.reply
+	it := p.slot()
+	*it = item{now: now, op: opSweep, seq: p.r.seq}
+	p.assign(-1)
 }
 
 // stop sends what is queued, waits for the workers, and adds their
 // dropped packets to the capture's statistics.
 func (p *pipe) stop() {
-	for i := range p.in {
-		p.flush(i)
-		close(p.in[i])
+	if p.cur != nil && len(p.cur.items) > 0 {
+		p.flush()
+	}
+	for _, ch := range p.in {
+		close(ch)
 	}
 	p.wg.Wait()
 	p.r.pipe = nil
+	p.r.largestChunk = max(p.r.largestChunk, p.largest)
 	cs := p.r.capture
 	if cs == nil {
 		return
@@ -289,28 +324,52 @@ func (p *pipe) stop() {
 func (r *Replayer) pipeline(next func(*capture.Packet) error) error {
 	p := r.startPipe()
 	defer p.stop()
-	var it item
 	for {
+		it := p.slot()
 		if err := next(&it.p); err != nil {
+			p.cur.items = p.cur.items[:len(p.cur.items)-1]
 			return err
 		}
-		it.ts, it.now = r.tick(&it.p)
+		it.ts, it.now = r.tick(&it.p) // may queue a sweep before it
+		if p.cur == nil || &p.cur.items[len(p.cur.items)-1] != it {
+			// The sweep took the slot's place or filled the chunk: move
+			// the packet after it.
+			pk := it.p
+			ts, now := it.ts, it.now
+			it = p.slot()
+			it.p, it.ts, it.now = pk, ts, now
+		}
 		r.seq++
 		it.seq, it.op = r.seq, opPacket
-		if k, ok := quotedKey(&it.p); ok {
-			it.op = opQuoted
-			if a := p.ask(r.owner(&k), &it); a.hit {
-				if a.dropped && r.capture != nil {
-					r.capture.DroppedPackets++
-					if r.cfg.RecordDropped {
-						r.capture.Dropped = append(r.capture.Dropped, DroppedPacket{N: it.p.N, Time: it.p.Time, Len: it.p.Len, CapLen: it.p.CapLen})
-					}
-				}
-				continue
-			}
-			it.op = opSkipQuote
+		k, quoted := quotedKey(&it.p)
+		if !quoted {
+			p.assign(r.route(&it.p))
+			continue
 		}
-		p.add(r.route(&it.p), &it)
+		// An ICMP error: the owner of the quoted flow counts it if that
+		// flow is tracked. It must see everything before it, so the
+		// chunk ends here.
+		it.op = opQuoted
+		p.assign(r.owner(&k))
+		p.flush()
+		a := <-p.reply
+		if a.hit {
+			if a.dropped && r.capture != nil {
+				r.capture.DroppedPackets++
+				if r.cfg.RecordDropped {
+					r.capture.Dropped = append(r.capture.Dropped, DroppedPacket{N: it.p.N, Time: it.p.Time, Len: it.p.Len, CapLen: it.p.CapLen})
+				}
+			}
+			continue
+		}
+		// Not tracked: the error is a flow of its own, owned by its key's
+		// worker. The answered chunk may still be read by other workers,
+		// so the item is copied into a new one.
+		cp := *it
+		it = p.slot()
+		*it = cp
+		it.op = opSkipQuote
+		p.assign(r.route(&it.p))
 	}
 }
 

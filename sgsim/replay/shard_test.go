@@ -362,6 +362,32 @@ func TestWorkersRealCapture(t *testing.T) {
 	}
 }
 
+// TestWorkersChunkBound: chunks stay within chunkSize items whatever
+// mix of packets and sweeps fills them (a sweep queued between a packet's
+// slot and its assignment once let a chunk grow without bound, so that
+// one worker got everything in one piece).
+func TestWorkersChunkBound(t *testing.T) {
+	n := testNetwork(t)
+	var ps []capture.Packet
+	at := t0
+	for i := range 5000 {
+		at = at.Add(2 * time.Second) // a sweep before every packet
+		src := netip.AddrFrom4([4]byte{192, 168, 0, byte(1 + i%200)})
+		ps = append(ps, capture.Packet{N: i + 1, Time: at, Len: 60, CapLen: 60, Header: capture.Header{
+			Proto: protoUDP, Src: src, Dst: netip.MustParseAddr(master), SrcPort: uint16(10000 + i), DstPort: 53}})
+	}
+	r := New(n, Config{Workers: 2})
+	if err := r.addCapture(source(ps), noSkips, noSkips); err != nil {
+		t.Fatal(err)
+	}
+	if r.largestChunk == 0 || r.largestChunk > chunkSize {
+		t.Fatalf("largest chunk %d items; want 1..%d", r.largestChunk, chunkSize)
+	}
+	if got := r.Report().Summary.Flows; got != len(ps) {
+		t.Fatalf("%d flows; want %d", got, len(ps))
+	}
+}
+
 // TestWorkersReadError: a capture that ends in a read error stops every
 // worker, returns the error, and keeps the packets before it.
 func TestWorkersReadError(t *testing.T) {
