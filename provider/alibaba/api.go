@@ -176,13 +176,6 @@ func ReadSecurityGroups(r io.Reader) ([]sgsim.Group, error) {
 }
 
 // join returns the path of name under prefix.
-func join(prefix, name string) string {
-	if prefix == "" {
-		return name
-	}
-	return prefix + "." + name
-}
-
 func readGroup(prefix string, raw json.RawMessage) (sgsim.Group, error) {
 	var a apiGroup
 	if err := dec.Object(prefix, raw, &a); err != nil {
@@ -197,7 +190,7 @@ func readGroup(prefix string, raw json.RawMessage) (sgsim.Group, error) {
 		return g, f.Err
 	}
 	if g.ID == "" {
-		return g, &Error{Path: join(prefix, "SecurityGroupId"), Value: strconv.Quote(g.ID), Msg: "want the ID of the security group"}
+		return g, &Error{Path: jsonx.Join(prefix, "SecurityGroupId"), Value: strconv.Quote(g.ID), Msg: "want the ID of the security group"}
 	}
 	switch strings.ToLower(inner) {
 	case "", "accept":
@@ -205,16 +198,16 @@ func readGroup(prefix string, raw json.RawMessage) (sgsim.Group, error) {
 	case "drop":
 		g.InnerAccess = sgsim.InnerDrop
 	default:
-		return g, &Error{Path: join(prefix, "InnerAccessPolicy"), Value: strconv.Quote(inner), Msg: "want Accept or Drop"}
+		return g, &Error{Path: jsonx.Join(prefix, "InnerAccessPolicy"), Value: strconv.Quote(inner), Msg: "want Accept or Drop"}
 	}
 	if jsonx.IsNull(a.Permissions) {
-		return g, &Error{Path: join(prefix, "Permissions"), Msg: `missing; want {"Permission": [...]}`}
+		return g, &Error{Path: jsonx.Join(prefix, "Permissions"), Msg: `missing; want {"Permission": [...]}`}
 	}
 	var ps apiPermissions
-	if err := dec.Object(join(prefix, "Permissions"), a.Permissions, &ps); err != nil {
+	if err := dec.Object(jsonx.Join(prefix, "Permissions"), a.Permissions, &ps); err != nil {
 		return g, err
 	}
-	listPath := join(prefix, "Permissions.Permission")
+	listPath := jsonx.Join(prefix, "Permissions.Permission")
 	if jsonx.IsNull(ps.Permission) {
 		return g, &Error{Path: listPath, Msg: "missing; want an array of rules"}
 	}

@@ -158,7 +158,7 @@ func ReadPolicies(r io.Reader, groupID string) (sgsim.Group, error) {
 	if !jsonx.IsNull(top.Error) {
 		return g, callError(prefix, top.Error)
 	}
-	setPath := join(prefix, "SecurityGroupPolicySet")
+	setPath := jsonx.Join(prefix, "SecurityGroupPolicySet")
 	if jsonx.IsNull(top.SecurityGroupPolicySet) {
 		return g, &Error{Path: setPath, Msg: `missing; want the DescribeSecurityGroupPolicies response {"Response": {"SecurityGroupPolicySet": {...}}}`}
 	}
@@ -199,7 +199,7 @@ func ReadPolicies(r io.Reader, groupID string) (sgsim.Group, error) {
 // callError reports the Error object of a failed call, saved as an
 // export, at prefix.Error.
 func callError(prefix string, raw json.RawMessage) error {
-	path := join(prefix, "Error")
+	path := jsonx.Join(prefix, "Error")
 	var e apiError
 	if err := dec.Object(path, raw, &e); err != nil {
 		return err
@@ -213,13 +213,6 @@ func callError(prefix string, raw json.RawMessage) error {
 }
 
 // join returns the path of name under prefix.
-func join(prefix, name string) string {
-	if prefix == "" {
-		return name
-	}
-	return prefix + "." + name
-}
-
 func readPolicy(path string, pos int, dir sgsim.Direction, raw json.RawMessage) (sgsim.Rule, error) {
 	r := sgsim.Rule{Direction: dir}
 	var a apiPolicy

@@ -181,3 +181,12 @@ func Message(vendor, path, value, msg string) string {
 	}
 	return s + msg
 }
+
+// Join appends a field name to a JSON path: Join("", "a") is "a",
+// Join("a[1]", "b") is "a[1].b".
+func Join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
