@@ -271,7 +271,7 @@ func readACL(path, doc string, raw json.RawMessage) (sgsim.Group, []Binding, err
 		return g, nil, f.Err
 	}
 	if g.ID == "" {
-		return g, nil, &Error{Path: join(path, "NetworkAclId"), Value: `""`, Msg: "want the ID of the network ACL"}
+		return g, nil, &Error{Path: jsonx.Join(path, "NetworkAclId"), Value: `""`, Msg: "want the ID of the network ACL"}
 	}
 	ids := map[string]string{} // entry ID -> path of its first entry
 	for _, d := range []sgsim.Direction{sgsim.Ingress, sgsim.Egress} {
@@ -279,7 +279,7 @@ func readACL(path, doc string, raw json.RawMessage) (sgsim.Group, []Binding, err
 		if d == sgsim.Egress {
 			outer, inner, raw = "EgressAclEntries", "EgressAclEntry", a.EgressAclEntries
 		}
-		opath := join(path, outer)
+		opath := jsonx.Join(path, outer)
 		if jsonx.IsNull(raw) {
 			return g, nil, &Error{Path: opath, Msg: `missing; want {"` + inner + `": [...]}`}
 		}
@@ -320,7 +320,7 @@ func readACL(path, doc string, raw json.RawMessage) (sgsim.Group, []Binding, err
 			g.Rules = append(g.Rules, r)
 		}
 	}
-	bs, err := readResources(join(path, "Resources"), g.ID, a.Resources)
+	bs, err := readResources(jsonx.Join(path, "Resources"), g.ID, a.Resources)
 	return g, bs, err
 }
 

@@ -262,7 +262,7 @@ func ReadNetworkAcls(r io.Reader) ([]sgsim.Group, error) {
 	if err != nil {
 		return nil, err
 	}
-	setPath := join(prefix, "NetworkAclSet")
+	setPath := jsonx.Join(prefix, "NetworkAclSet")
 	if jsonx.IsNull(top.NetworkAclSet) {
 		return nil, &Error{Path: setPath, Msg: `missing; want the DescribeNetworkAcls response {"Response": {"NetworkAclSet": [...]}}`}
 	}
@@ -479,7 +479,7 @@ func ReadNetworkAclQuintupleEntries(r io.Reader, aclID string) (sgsim.Group, err
 	if err != nil {
 		return g, err
 	}
-	setPath := join(prefix, "NetworkAclQuintupleSet")
+	setPath := jsonx.Join(prefix, "NetworkAclQuintupleSet")
 	if jsonx.IsNull(top.NetworkAclQuintupleSet) {
 		return g, &Error{Path: setPath, Msg: `missing; want the DescribeNetworkAclQuintupleEntries response {"Response": {"NetworkAclQuintupleSet": [...]}}`}
 	}
@@ -487,7 +487,7 @@ func ReadNetworkAclQuintupleEntries(r io.Reader, aclID string) (sgsim.Group, err
 	if err != nil {
 		return g, err
 	}
-	totalPath := join(prefix, "TotalCount")
+	totalPath := jsonx.Join(prefix, "TotalCount")
 	total, hasTotal, err := dec.Int(totalPath, top.TotalCount, false)
 	if err != nil {
 		return g, err
