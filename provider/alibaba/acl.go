@@ -107,6 +107,7 @@ package alibaba
 // value.
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -577,8 +578,10 @@ type outACLEntry struct {
 // a remote that is not one address or CIDR block, an any-address remote
 // of both families, a restricted local side, source ports, more than one
 // port range or port 0, an ICMP type or code, protocols other than all,
-// tcp, udp, icmp, icmpv6 and gre, an entry ID used twice. An ACL without
-// an ID, or given twice, is an error too.
+// tcp, udp, icmp, icmpv6 and gre, an entry ID used twice, a direction
+// other than ingress and egress. An ACL without an ID, or given twice, or
+// with inner access or marked advanced (security group properties), is an
+// error too.
 func WriteNetworkAcls(w io.Writer, gs []sgsim.Group) error {
 	out := outACLDoc{TotalCount: strconv.Itoa(len(gs)), NetworkAcls: outACLList{NetworkAcl: []outACL{}}}
 	seen := map[string]bool{}
@@ -590,10 +593,20 @@ func WriteNetworkAcls(w io.Writer, gs []sgsim.Group) error {
 			return fmt.Errorf("alibaba: write network ACL %q: given twice", g.ID)
 		}
 		seen[g.ID] = true
+		if g.InnerAccess != sgsim.NoInnerAccess || g.Advanced {
+			return fmt.Errorf("alibaba: write network ACL %q: inner access %v or advanced group: network ACLs have neither", g.ID, g.InnerAccess)
+		}
 		acl := outACL{NetworkAclID: g.ID, NetworkAclName: g.Name,
 			IngressAclEntries: outIngressList{IngressAclEntry: []outACLEntry{}},
 			EgressAclEntries:  outEgressList{EgressAclEntry: []outACLEntry{}},
 			Resources:         outResourceList{Resource: []struct{}{}}}
+		for i := range g.Rules {
+			// Rules are gathered per direction below: one of neither
+			// would be left out without a word.
+			if d := g.Rules[i].Direction; d != sgsim.Ingress && d != sgsim.Egress {
+				return fmt.Errorf("alibaba: write network ACL %q rule %d (%q): direction %d: want ingress or egress", g.ID, i, g.Rules[i].ID, d)
+			}
+		}
 		ids := map[string]int{}
 		for _, d := range []sgsim.Direction{sgsim.Ingress, sgsim.Egress} {
 			var idx []int
@@ -602,7 +615,7 @@ func WriteNetworkAcls(w io.Writer, gs []sgsim.Group) error {
 					idx = append(idx, i)
 				}
 			}
-			slices.SortStableFunc(idx, func(a, b int) int { return g.Rules[a].Priority - g.Rules[b].Priority })
+			slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(g.Rules[a].Priority, g.Rules[b].Priority) })
 			for _, i := range idx {
 				r := &g.Rules[i]
 				e, err := writeACLEntry(r)

@@ -3,6 +3,7 @@ package alibaba
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -419,6 +420,7 @@ func TestReadNetworkAclsEntryKinds(t *testing.T) {
 func TestWriteNetworkAclsErrors(t *testing.T) {
 	r := func(s string) sgsim.Rule { return sgsim.MustParseRule(s) }
 	g := func(rules ...sgsim.Rule) []sgsim.Group { return []sgsim.Group{{ID: "nacl-1", Rules: rules}} }
+	badDir := func(r sgsim.Rule) sgsim.Rule { r.Direction = 2; return r }
 	const at = `alibaba: write network ACL "nacl-1" rule `
 	for _, tc := range []struct {
 		gs   []sgsim.Group
@@ -439,6 +441,11 @@ func TestWriteNetworkAclsErrors(t *testing.T) {
 		{g(r("ingress allow any from group sg-1")), at + `0 (""): remote group sg-1: network ACL entries cannot reference security groups`},
 		{g(r("ingress allow any from list al-1")), at + `0 (""): remote list "al-1": Alibaba ACL entries take prefix list IDs, "pl-..."`},
 		{g(r("ingress allow any from 10.0.0.0/8 id x"), r("egress deny any to 10.0.0.0/8 id x")), at + `1 ("x"): entry ID also used by rule 0`},
+		// Security group properties are an error, not left out.
+		{[]sgsim.Group{{ID: "nacl-1", InnerAccess: sgsim.InnerAccept}}, `alibaba: write network ACL "nacl-1": inner access accept or advanced group: network ACLs have neither`},
+		{[]sgsim.Group{{ID: "nacl-1", Advanced: true}}, `alibaba: write network ACL "nacl-1": inner access none or advanced group: network ACLs have neither`},
+		// A rule of neither direction is an error, not left out.
+		{g(r("ingress allow any from 10.0.0.0/8 id a"), badDir(r("ingress allow any from 10.0.0.0/8 id b"))), at + `1 ("b"): direction 2: want ingress or egress`},
 	} {
 		err := WriteNetworkAcls(&bytes.Buffer{}, tc.gs)
 		if err == nil || err.Error() != tc.want {
@@ -476,6 +483,37 @@ func TestWriteNetworkAclsOrder(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), `"TotalCount": "1"`) {
 		t.Errorf("no TotalCount \"1\" in\n%s", b.String())
+	}
+}
+
+// TestWriteNetworkAclsExtremePriorities: the order holds for priorities
+// whose difference overflows an int.
+func TestWriteNetworkAclsExtremePriorities(t *testing.T) {
+	rule := func(s string, prio int) sgsim.Rule {
+		r := sgsim.MustParseRule(s)
+		r.Priority = prio
+		return r
+	}
+	g := sgsim.Group{ID: "nacl-1", Rules: []sgsim.Rule{
+		rule("ingress allow tcp 22 from 10.0.0.0/8 id mid", -1),
+		rule("ingress deny any from 0.0.0.0/0 id last", math.MaxInt),
+		rule("ingress deny tcp 22 from 10.0.0.0/24 id first", math.MinInt),
+	}}
+	var b bytes.Buffer
+	if err := WriteNetworkAcls(&b, []sgsim.Group{g}); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadNetworkAcls(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	var got []string
+	for _, r := range back[0].Rules {
+		got = append(got, fmt.Sprintf("%s %d", r.ID, r.Priority))
+	}
+	want := []string{"first 1", "mid 2", "last 3"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("order read back (-want +got):\n%s\n%s", d, b.String())
 	}
 }
 

@@ -581,7 +581,8 @@ func WriteFirewalls(w io.Writer, fws []Firewall) error {
 // back with Priority = position. Rule.ID becomes id, Origin.Note
 // description; name is written empty. It is an error, naming the ACL and
 // rule, when ACL.Rules is not empty for a disabled ACL or Suspended for an
-// enabled one, or a rule cannot be expressed: a family other than IPv4 or
+// enabled one, when ACL has inner access or is marked advanced (security
+// group properties an ACL has no field for), or a rule cannot be expressed: a family other than IPv4 or
 // IPv6, an ICMP type or code, a side that is not one address or CIDR
 // block, a security group reference, port 0, or more than 20 port ranges.
 func WriteFirewall(w io.Writer, fw Firewall) error {
@@ -618,6 +619,9 @@ func firewallOut(fw *Firewall) (outFirewall, error) {
 	}
 	fail := func(msg string) (outFirewall, error) {
 		return outFirewall{}, fmt.Errorf("huawei: write network ACL %q: %s", id, msg)
+	}
+	if fw.ACL.InnerAccess != sgsim.NoInnerAccess || fw.ACL.Advanced {
+		return fail("inner access " + fw.ACL.InnerAccess.String() + " or advanced group: network ACLs have neither")
 	}
 	if !fw.Enabled && len(fw.ACL.Rules) > 0 {
 		return fail(strconv.Itoa(len(fw.ACL.Rules)) + " rules in ACL but the ACL is disabled, and a disabled ACL evaluates none; put them in Suspended")

@@ -431,6 +431,11 @@ func TestWriteFirewallsErrors(t *testing.T) {
 		{Firewall{ACL: sgsim.Group{ID: "acl-1"}, Subnets: []string{"s", ""}},
 			`huawei: write network ACL "acl-1": subnet 1 has no ID`},
 		{Firewall{}, `huawei: write: a network ACL has no ID; id is required`},
+		// Security group properties are an error, not left out.
+		{Firewall{ACL: sgsim.Group{ID: "acl-1", InnerAccess: sgsim.InnerAccept}, Enabled: true},
+			`huawei: write network ACL "acl-1": inner access accept or advanced group: network ACLs have neither`},
+		{Firewall{ACL: sgsim.Group{ID: "acl-1", Advanced: true}, Enabled: true},
+			`huawei: write network ACL "acl-1": inner access none or advanced group: network ACLs have neither`},
 	} {
 		err := WriteFirewall(&bytes.Buffer{}, tc.fw)
 		if err == nil || err.Error() != tc.want {

@@ -687,7 +687,8 @@ type outACLEntry struct {
 // advanced group, a Family, a protocol other than TCP, UDP, ICMP and any,
 // ICMP with IPv6 addresses, an ICMP type, source ports, more than one port
 // range, port 0, a remote that is not one CIDR block, a restricted subnet
-// side, a group or list reference, a rule ID used twice in one group.
+// side, a group or list reference, a rule ID used twice in one group, a
+// direction other than ingress and egress.
 func WriteNetworkAcls(w io.Writer, gs []sgsim.Group) error {
 	out := outACLTop{Response: outACLResponse{NetworkAclSet: []outACL{}, TotalCount: len(gs)}}
 	seen := map[string]bool{}
@@ -703,6 +704,13 @@ func WriteNetworkAcls(w io.Writer, gs []sgsim.Group) error {
 			return fmt.Errorf("tencent: write group %q: inner access %v or advanced group: network ACLs have neither", g.ID, g.InnerAccess)
 		}
 		acl := outACL{NetworkAclID: g.ID, NetworkAclName: g.Name, NetworkAclType: "TRIPLE", IngressEntries: []outACLEntry{}, EgressEntries: []outACLEntry{}}
+		for i := range g.Rules {
+			// Rules are gathered per direction below: one of neither
+			// would be left out without a word.
+			if d := g.Rules[i].Direction; d != sgsim.Ingress && d != sgsim.Egress {
+				return fmt.Errorf("tencent: write group %q rule %d (%q): direction %d: want ingress or egress", g.ID, i, g.Rules[i].ID, d)
+			}
+		}
 		ids := map[string]bool{}
 		for _, dir := range []sgsim.Direction{sgsim.Ingress, sgsim.Egress} {
 			var order []int

@@ -251,6 +251,7 @@ func TestReadNetworkAclsErrors(t *testing.T) {
 func TestWriteNetworkAclsErrors(t *testing.T) {
 	r := func(s string) sgsim.Rule { return sgsim.MustParseRule(s) }
 	g := func(rules ...sgsim.Rule) []sgsim.Group { return []sgsim.Group{{ID: "acl-1", Rules: rules}} }
+	badDir := func(r sgsim.Rule) sgsim.Rule { r.Direction = 2; return r }
 	const at = `tencent: write group "acl-1" rule 0 (""): `
 	for _, tc := range []struct {
 		gs   []sgsim.Group
@@ -272,6 +273,8 @@ func TestWriteNetworkAclsErrors(t *testing.T) {
 		{g(r("egress allow tcp 22 from 10.0.0.0/8 to 0.0.0.0/0")), at + `subnet side 10.0.0.0/8: Tencent entries restrict the remote side only`},
 		{g(r("ingress allow any from group sg-1")), at + `remote group or list "sg-1": network ACL entries hold CIDR blocks only`},
 		{g(r("ingress allow any from 10.0.0.0/8 id a"), r("egress deny any to 10.0.0.0/8 id a")), `tencent: write group "acl-1" rule 1 ("a"): ID "a": another rule has it; entry IDs must be distinct`},
+		// A rule of neither direction is an error, not left out.
+		{g(r("ingress allow any from 10.0.0.0/8 id a"), badDir(r("ingress allow any from 10.0.0.0/8 id b"))), `tencent: write group "acl-1" rule 1 ("b"): direction 2: want ingress or egress`},
 	} {
 		err := WriteNetworkAcls(&bytes.Buffer{}, tc.gs)
 		if err == nil || err.Error() != tc.want {
