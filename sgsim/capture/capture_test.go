@@ -121,6 +121,15 @@ func decodeCases() []decodeCase {
 			h.ICMPType, h.ICMPCode = 3, 3
 			h.Quoted = Quoted{Present: true, Proto: 17, Src: addr(b4), Dst: addr("203.0.113.9"), SrcPort: 33434, DstPort: 53}
 		}), Inner{}},
+		{"icmp time exceeded quoting an echo request", LinkEthernet, func(t testing.TB) []byte {
+			quoted := ser(t, ip4(b4, "203.0.113.9", layers.IPProtocolICMPv4),
+				&layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(8, 0), Id: 0x1234, Seq: 1})
+			return ser(t, eth(layers.EthernetTypeIPv4), ip4("198.51.100.1", b4, layers.IPProtocolICMPv4),
+				&layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(11, 0)}, gopacket.Payload(quoted))
+		}, with(hdr(1, "198.51.100.1", b4, 0, 0), func(h *Header) {
+			h.ICMPType = 11
+			h.Quoted = Quoted{Present: true, Proto: 1, Src: addr(b4), Dst: addr("203.0.113.9"), Echo: true, ICMPType: 8, ICMPID: 0x1234}
+		}), Inner{}},
 		{"icmpv6 packet too big quoting tcp (cut)", LinkEthernet, func(t testing.TB) []byte {
 			quoted := ser(t, ip6(a6, b6, layers.IPProtocolTCP), tcp(5555, 80, false, true))[:48]
 			return ser(t, eth(layers.EthernetTypeIPv6), ip6("2001:db8::fe", a6, layers.IPProtocolICMPv6),

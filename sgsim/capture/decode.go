@@ -437,6 +437,12 @@ func parseQuoted(b []byte, q *Quoted) bool {
 		q.SrcPort = binary.BigEndian.Uint16(rest[0:2])
 		q.DstPort = binary.BigEndian.Uint16(rest[2:4])
 	}
+	if len(rest) >= 8 {
+		t := rest[0]
+		if q.Proto == 1 && (t == 0 || t == 8) || q.Proto == 58 && (t == 128 || t == 129) {
+			q.Echo, q.ICMPType, q.ICMPID = true, t, binary.BigEndian.Uint16(rest[4:6])
+		}
+	}
 	q.Present = true
 	return true
 }

@@ -74,7 +74,13 @@ type Quoted struct {
 	Present          bool
 	Proto            uint8
 	Src, Dst         netip.Addr
-	SrcPort, DstPort uint16
+	SrcPort, DstPort uint16 // quoted TCP, UDP or SCTP
+	// ICMPType and ICMPID are set when the quoted packet is an ICMP or
+	// ICMPv6 echo request or reply (Echo true), so that the error can be
+	// related to the echo flow.
+	Echo     bool
+	ICMPType uint8
+	ICMPID   uint16
 }
 
 // Frag describes an IPv4 fragment or an IPv6 packet with a fragment header.

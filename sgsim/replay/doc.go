@@ -32,9 +32,9 @@
 //     Other informational ICMP messages are flows keyed by type and code.
 //   - ICMP errors (Header.Quoted) are related to the flow of the packet
 //     they quote: counted on it (Flow.ICMPErrors, and in the direction the
-//     error travels) and not evaluated. An error whose quoted flow is not
-//     tracked, or quotes an echo (the capture does not give the quoted
-//     identifier), is a flow of its own.
+//     error travels) and not evaluated; an error quoting an echo request
+//     or reply is related to that echo flow by its identifier. An error
+//     whose quoted flow is not tracked is a flow of its own.
 //   - Tunnels: for a VXLAN or Geneve packet (Packet.Inner.Present) both the
 //     outer node-to-node flow and the inner pod-to-pod flow (keyed with
 //     the tunnel and VNI) are tracked and evaluated; the inner flow names

@@ -363,8 +363,7 @@ func (r *Replayer) track(h *capture.Header, tun capture.Tunnel, vni uint32, ts, 
 // one, and returns that flow's slot. A quoted flow idle past its timeout
 // is finished instead.
 func (r *Replayer) quoted(h *capture.Header, tun capture.Tunnel, vni uint32, ts, now int64, length int) (int32, bool) {
-	q := &h.Quoted
-	k, qFromA := canon(q.Proto, q.Src, q.Dst, q.SrcPort, q.DstPort, kindPlain, tun, vni)
+	k, qFromA := quotedFlow(&h.Quoted, tun, vni)
 	idx, ok := r.table[k]
 	if !ok {
 		return 0, false
@@ -379,6 +378,15 @@ func (r *Replayer) quoted(h *capture.Header, tun capture.Tunnel, vni uint32, ts,
 	st.icmpErrors++
 	st.count(qFromA != st.initA, ts, now, length)
 	return idx, true
+}
+
+// quotedFlow is the key of the flow an ICMP error quotes, and whether the
+// quoted packet's source is side a.
+func quotedFlow(q *capture.Quoted, tun capture.Tunnel, vni uint32) (key, bool) {
+	if q.Echo {
+		return canon(q.Proto, q.Src, q.Dst, q.ICMPID, q.ICMPID, kindEcho, tun, vni)
+	}
+	return canon(q.Proto, q.Src, q.Dst, q.SrcPort, q.DstPort, kindPlain, tun, vni)
 }
 
 // flowKey is the key of the flow a header belongs to (ICMP errors aside,

@@ -160,6 +160,21 @@ func TestReplayCaptures(t *testing.T) {
 				Fwd: pb(1, L(fs[0])), Rev: pb(1, L(fs[1])), ICMPErrors: 1, Verdict: "allowed", End: "end-of-input"}}
 		},
 	}, {
+		name: "icmp error quoting an echo request attached to the echo flow by its identifier",
+		frames: func(t *testing.T) []frame {
+			q := echoF(t, 0, worker, master, true, 7)
+			other := echoF(t, s/20, worker, master, true, 8)
+			return []frame{q, other, unreachF(t, s/10, master, worker, q)}
+		},
+		want: func(fs []frame) []row {
+			return []row{
+				{ID: 1, Flow: "icmp 192.168.0.5 -> 192.168.1.10 type 8 code 0", Init: "echo-request", Last: s / 10,
+					Fwd: pb(1, L(fs[0])), Rev: pb(1, L(fs[2])), ICMPErrors: 1, Verdict: "allowed", End: "end-of-input"},
+				{ID: 2, Flow: "icmp 192.168.0.5 -> 192.168.1.10 type 8 code 0", Init: "echo-request", First: s / 20, Last: s / 20,
+					Fwd: pb(1, L(fs[1])), Rev: "0/0", Verdict: "allowed", End: "end-of-input"},
+			}
+		},
+	}, {
 		name: "icmp error quoting an untracked flow is a flow of its own",
 		frames: func(t *testing.T) []frame {
 			q := udpF(t, 0, worker+":5000", master+":53", 10)

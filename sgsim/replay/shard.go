@@ -84,8 +84,7 @@ func quotedKey(p *capture.Packet) (key, bool) {
 	if !isICMP(p.Proto) || !p.Quoted.Present {
 		return key{}, false
 	}
-	q := &p.Quoted
-	k, _ := canon(q.Proto, q.Src, q.Dst, q.SrcPort, q.DstPort, kindPlain, capture.TunnelNone, 0)
+	k, _ := quotedFlow(&p.Quoted, capture.TunnelNone, 0)
 	return k, true
 }
 

@@ -103,9 +103,13 @@ func genPackets(t *rapid.T) []capture.Packet {
 					capture.FlagACK, capture.FlagFIN | capture.FlagACK, capture.FlagRST}).Draw(t, "flags")
 			case 2: // an ICMP error quoting an earlier packet
 				q := ps[rapid.IntRange(0, i-1).Draw(t, "quoted")]
-				if q.Proto == protoTCP || q.Proto == protoUDP {
+				switch {
+				case q.Proto == protoTCP || q.Proto == protoUDP:
 					p.Header = capture.Header{Proto: protoICMP, Src: q.Dst, Dst: q.Src, ICMPType: 3, ICMPCode: 3,
 						Quoted: capture.Quoted{Present: true, Proto: q.Proto, Src: q.Src, Dst: q.Dst, SrcPort: q.SrcPort, DstPort: q.DstPort}}
+				case q.Proto == protoICMP && !q.Quoted.Present && (q.ICMPType == 0 || q.ICMPType == 8):
+					p.Header = capture.Header{Proto: protoICMP, Src: q.Dst, Dst: q.Src, ICMPType: 11,
+						Quoted: capture.Quoted{Present: true, Proto: protoICMP, Src: q.Src, Dst: q.Dst, Echo: true, ICMPType: q.ICMPType, ICMPID: q.ICMPID}}
 				}
 			}
 		}
