@@ -305,6 +305,38 @@ func aclEntry(extra string) string {
 		`]}, "EgressAclEntries": {"EgressAclEntry": [` + out + `]}}}`
 }
 
+// TestReadNetworkAclsValues: the entries that read without error read to
+// the right values (case-insensitive names, GRE, prefix lists).
+func TestReadNetworkAclsValues(t *testing.T) {
+	for _, tc := range []struct {
+		extra string
+		want  string // the rule in text form
+		list  string // RemoteList
+	}{
+		{`Protocol="TCP";Policy="Drop";EntryType="Custom";IpVersion="ipv4"`, "ingress deny tcp 22 from 10.0.0.0/8 ipv4 priority 1", ""},
+		{`Protocol="gre";Port="-1/-1"`, "ingress allow gre from 10.0.0.0/8 ipv4 priority 1", ""},
+		{`SourceCidrIp="pl-1";IpVersion=DELETE`, "ingress allow tcp 22 from group pl-1 priority 1", "pl-1"},
+	} {
+		gs, err := ReadNetworkAcls(strings.NewReader(aclEntry(tc.extra)))
+		if err != nil {
+			t.Errorf("%s: %v", tc.extra, err)
+			continue
+		}
+		if len(gs) != 1 || len(gs[0].Rules) != 1 {
+			t.Errorf("%s: %d groups; want 1 with 1 rule: %v", tc.extra, len(gs), gs)
+			continue
+		}
+		r := gs[0].Rules[0]
+		if r.RemoteList != tc.list {
+			t.Errorf("%s: RemoteList %q; want %q", tc.extra, r.RemoteList, tc.list)
+		}
+		r.ID, r.RemoteList, r.Origin = "", "", sgsim.Origin{}
+		if got := r.String(); got != strings.Replace(tc.want, " from group pl-1", "", 1) {
+			t.Errorf("%s: read %q; want %q", tc.extra, got, tc.want)
+		}
+	}
+}
+
 func TestReadNetworkAclsErrors(t *testing.T) {
 	const at = `alibaba: NetworkAclAttribute.IngressAclEntries.IngressAclEntry[0].`
 	const eg = `alibaba: NetworkAclAttribute.EgressAclEntries.EgressAclEntry[0].`

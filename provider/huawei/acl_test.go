@@ -383,11 +383,14 @@ func TestReadFirewallsValues(t *testing.T) {
 		check func(r sgsim.Rule) bool
 	}{
 		{`protocol="17";destination_port="53"`, func(r sgsim.Rule) bool { return r.Protocol == sgsim.UDP && r.DstPorts.String() == "53" }},
-		{`protocol="132";destination_port="38412"`, func(r sgsim.Rule) bool { return r.Protocol == sgsim.SCTP }},
+		{`protocol="132";destination_port="38412"`, func(r sgsim.Rule) bool { return r.Protocol == sgsim.SCTP && r.DstPorts.String() == "38412" }},
 		{`protocol="0";destination_port=DELETE`, func(r sgsim.Rule) bool { return r.Protocol == sgsim.ProtocolNumber(0) }},
 		{`protocol="ANY";destination_port=DELETE`, func(r sgsim.Rule) bool { return r.Protocol == sgsim.AnyProtocol }},
 		{`action="Deny"`, func(r sgsim.Rule) bool { return r.Action == sgsim.Deny }},
-		{`enabled=null`, func(r sgsim.Rule) bool { return true }},
+		// A null "enabled" is the documented default, true: the rule is
+		// evaluated (the caller checks it is the one rule of the ACL),
+		// with the record's values.
+		{`enabled=null`, func(r sgsim.Rule) bool { return r.Action == sgsim.Allow && r.Protocol == sgsim.TCP }},
 		{`source_ip_address="10.1.2.3"`, func(r sgsim.Rule) bool { return r.Src.Equal(sgsim.MustParseAddrs("10.1.2.3/32")) }},
 		{`destination_port="1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20"`, func(r sgsim.Rule) bool { return r.DstPorts.String() == "1-20" }},
 	} {
