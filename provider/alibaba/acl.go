@@ -615,6 +615,9 @@ func WriteNetworkAcls(w io.Writer, gs []sgsim.Group) error {
 					idx = append(idx, i)
 				}
 			}
+			if _, maxPos, _ := sgsim.ACL.PriorityRange(); len(idx) > maxPos {
+				return fmt.Errorf("alibaba: write network ACL %q: %d %s rules: more than %d, which the reader (and sgsim.ACL) cannot number", g.ID, len(idx), d, maxPos)
+			}
 			slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(g.Rules[a].Priority, g.Rules[b].Priority) })
 			for _, i := range idx {
 				r := &g.Rules[i]

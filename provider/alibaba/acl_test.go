@@ -660,3 +660,33 @@ func TestNetworkAclsRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// TestWriteNetworkAclsRuleLimit: the writer refuses a direction with more
+// rules than the reader numbers (32766, sgsim.ACL's highest), so a
+// successful write always reads back.
+func TestWriteNetworkAclsRuleLimit(t *testing.T) {
+	for _, n := range []int{32766, 32767} {
+		g := sgsim.Group{ID: "nacl-1"}
+		for k := 1; k <= n; k++ {
+			r := sgsim.MustParseRule("egress deny udp 53 to 10.0.0.0/8 ipv4")
+			r.Priority = k
+			g.Rules = append(g.Rules, r)
+		}
+		var b bytes.Buffer
+		err := WriteNetworkAcls(&b, []sgsim.Group{g})
+		if n == 32766 {
+			if err != nil {
+				t.Fatalf("%d rules: %v", n, err)
+			}
+			gs, err := ReadNetworkAcls(&b)
+			if err != nil || len(gs[0].Rules) != n {
+				t.Fatalf("%d rules written do not read back: %v", n, err)
+			}
+			continue
+		}
+		want := `alibaba: write network ACL "nacl-1": 32767 egress rules: more than 32766, which the reader (and sgsim.ACL) cannot number`
+		if err == nil || err.Error() != want {
+			t.Fatalf("%d rules: err = %v; want %s", n, err, want)
+		}
+	}
+}

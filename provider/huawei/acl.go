@@ -651,8 +651,12 @@ func firewallOut(fw *Firewall) (outFirewall, error) {
 			dirs[r.Direction] = append(dirs[r.Direction], listedRule{r, l.name, i, l.enabled})
 		}
 	}
+	_, maxPos, _ := sgsim.ACL.PriorityRange()
 	for d := range dirs {
 		rs := dirs[d]
+		if len(rs) > maxPos {
+			return fail(fmt.Sprintf("%d %s rules: more than %d, which the reader (and sgsim.ACL) cannot number", len(rs), sgsim.Direction(d), maxPos))
+		}
 		slices.SortStableFunc(rs, func(a, b listedRule) int { return cmp.Compare(a.rule.Priority, b.rule.Priority) })
 		for k, lr := range rs {
 			if k > 0 && rs[k-1].rule.Priority == lr.rule.Priority {

@@ -633,3 +633,33 @@ func resolveLists(t *rapid.T, g sgsim.Group) sgsim.Group {
 	}
 	return out
 }
+
+// TestWriteFirewallRuleLimit: the writer refuses a direction with more
+// rules than the reader numbers (32766, sgsim.ACL's highest), so a
+// successful write always reads back.
+func TestWriteFirewallRuleLimit(t *testing.T) {
+	for _, n := range []int{32766, 32767} {
+		g := sgsim.Group{ID: "acl-1"}
+		for k := 1; k <= n; k++ {
+			r := sgsim.MustParseRule("ingress allow tcp 22 from 10.0.0.0/8 ipv4")
+			r.Priority = k
+			g.Rules = append(g.Rules, r)
+		}
+		var b bytes.Buffer
+		err := WriteFirewall(&b, Firewall{ACL: g, Enabled: true})
+		if n == 32766 {
+			if err != nil {
+				t.Fatalf("%d rules: %v", n, err)
+			}
+			fws, err := ReadFirewalls(&b)
+			if err != nil || len(fws[0].ACL.Rules) != n {
+				t.Fatalf("%d rules written do not read back: %v", n, err)
+			}
+			continue
+		}
+		want := `huawei: write network ACL "acl-1": 32767 ingress rules: more than 32766, which the reader (and sgsim.ACL) cannot number`
+		if err == nil || err.Error() != want {
+			t.Fatalf("%d rules: err = %v; want %s", n, err, want)
+		}
+	}
+}

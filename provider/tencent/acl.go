@@ -719,6 +719,9 @@ func WriteNetworkAcls(w io.Writer, gs []sgsim.Group) error {
 					order = append(order, i)
 				}
 			}
+			if len(order) > maxACLPriority {
+				return fmt.Errorf("tencent: write group %q: %d %s rules: more than %d, which the reader (and sgsim.ACL) cannot number", g.ID, len(order), dir, maxACLPriority)
+			}
 			slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(g.Rules[a].Priority, g.Rules[b].Priority) })
 			var count [2]int
 			for _, i := range order {
