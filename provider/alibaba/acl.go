@@ -640,7 +640,7 @@ func WriteNetworkAcls(w io.Writer, gs []sgsim.Group) error {
 		}
 		out.NetworkAcls.NetworkAcl = append(out.NetworkAcls.NetworkAcl, acl)
 	}
-	return emit(w, out)
+	return jsonx.Write(w, "alibaba", out)
 }
 
 // aclProtoText is the Protocol an entry writes for p.

@@ -525,7 +525,7 @@ func WriteSecurityGroup(w io.Writer, g sgsim.Group) error {
 	if err != nil {
 		return err
 	}
-	return emit(w, out)
+	return jsonx.Write(w, "alibaba", out)
 }
 
 // WriteSecurityGroups writes the groups as a JSON array of
@@ -539,16 +539,7 @@ func WriteSecurityGroups(w io.Writer, groups []sgsim.Group) error {
 		}
 		out = append(out, o)
 	}
-	return emit(w, out)
-}
-
-func emit(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("alibaba: write: %w", err)
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
+	return jsonx.Write(w, "alibaba", out)
 }
 
 func writeGroup(g sgsim.Group) (outGroup, error) {

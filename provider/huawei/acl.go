@@ -569,7 +569,7 @@ func WriteFirewalls(w io.Writer, fws []Firewall) error {
 		seen[rec.ID] = true
 		out.Firewalls = append(out.Firewalls, rec)
 	}
-	return writeIndented(w, out)
+	return jsonx.Write(w, "huawei", out)
 }
 
 // WriteFirewall writes one ACL as a ShowFirewall response
@@ -590,18 +590,9 @@ func WriteFirewall(w io.Writer, fw Firewall) error {
 	if err != nil {
 		return err
 	}
-	return writeIndented(w, struct {
+	return jsonx.Write(w, "huawei", struct {
 		Firewall outFirewall `json:"firewall"`
 	}{rec})
-}
-
-func writeIndented(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("huawei: write: %w", err)
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
 }
 
 // listedRule is a rule to write with the list it came from.

@@ -469,12 +469,7 @@ func WriteRules(w io.Writer, groups []sgsim.Group) error {
 			out.Rules = append(out.Rules, rec)
 		}
 	}
-	b, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return fmt.Errorf("huawei: write: %w", err)
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
+	return jsonx.Write(w, "huawei", out)
 }
 
 func writeRule(gid string, r *sgsim.Rule) (any, error) {

@@ -749,16 +749,7 @@ func WriteNetworkAcls(w io.Writer, gs []sgsim.Group) error {
 		}
 		out.Response.NetworkAclSet = append(out.Response.NetworkAclSet, acl)
 	}
-	return writeJSON(w, out)
-}
-
-func writeJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("tencent: write: %w", err)
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
+	return jsonx.Write(w, "tencent", out)
 }
 
 // aclCheck checks what the two entry forms share, and returns the
@@ -909,7 +900,7 @@ func WriteNetworkAclQuintupleEntries(w io.Writer, g sgsim.Group) error {
 		ids[r.ID] = true
 		out.Response.NetworkAclQuintupleSet = append(out.Response.NetworkAclQuintupleSet, e)
 	}
-	return writeJSON(w, out)
+	return jsonx.Write(w, "tencent", out)
 }
 
 func writeQuintuple(r *sgsim.Rule) (outQuintuple, error) {

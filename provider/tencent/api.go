@@ -460,12 +460,7 @@ func WritePolicies(w io.Writer, g sgsim.Group) error {
 			out.Response.SecurityGroupPolicySet.Egress = append(out.Response.SecurityGroupPolicySet.Egress, p)
 		}
 	}
-	b, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return fmt.Errorf("tencent: write: %w", err)
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
+	return jsonx.Write(w, "tencent", out)
 }
 
 func writePolicy(r *sgsim.Rule) (outPolicy, error) {

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 )
 
@@ -189,4 +190,15 @@ func Join(path, name string) string {
 		return name
 	}
 	return path + "." + name
+}
+
+// Write writes v as indented JSON followed by a newline, the form every
+// vendor writer produces. vendor prefixes an encoding error.
+func Write(w io.Writer, vendor string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("%s: write: %w", vendor, err)
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
 }
