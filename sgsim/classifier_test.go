@@ -304,3 +304,67 @@ func TestPosition(t *testing.T) {
 		t.Error("Position(nil): ok")
 	}
 }
+
+// TestWideRulesLayer: wide ranges over many narrow ones go to layers of
+// their own instead of being copied into every narrow interval, and the
+// verdicts still equal the linear evaluator's for every address and port
+// involved. 300 host rules and 30 overlapping wide rules (a /16, /20s,
+// /24s) on the destination: copied into one index the wide rules alone
+// would make about 30 × 300 entries.
+func TestWideRulesLayer(t *testing.T) {
+	var rs []sgsim.Rule
+	for i := 0; i < 300; i++ {
+		rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp 80 to 10.0.%d.%d id host%d", i/50, 1+i%50*5, i)))
+	}
+	for i := 0; i < 30; i++ {
+		var dst string
+		switch i % 3 {
+		case 0:
+			dst = "10.0.0.0/16"
+		case 1:
+			dst = fmt.Sprintf("10.0.%d.0/20", i/3%16*16)
+		default:
+			dst = fmt.Sprintf("10.0.%d.0/24", i/3%6)
+		}
+		rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress deny tcp %d to %s id wide%d", 20+i%4, dst, i)))
+	}
+	// Interleave: the wide rules sit between the host rules in
+	// evaluation order, so both layers decide some flows.
+	var order []sgsim.Rule
+	for i := range rs[:300] {
+		order = append(order, rs[i])
+		if i%10 == 0 {
+			order = append(order, rs[300+i/10])
+		}
+	}
+	g := sgsim.Group{ID: "g", Rules: order}
+	c, err := sgsim.Compile(sgsim.FirstMatch, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := c.Stats(); st.IndexEntries > 2*st.Rules {
+		t.Errorf("%d index entries for %d rules; want at most 2 per rule (wide rules in their own layer)", st.IndexEntries, st.Rules)
+	}
+	l, err := sgsim.NewLinear(sgsim.FirstMatch, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decided := map[string]bool{}
+	for third := 0; third < 8; third++ {
+		for last := 0; last < 256; last++ {
+			for _, port := range []uint16{20, 21, 22, 23, 80, 443} {
+				f := sgsim.Flow{Proto: sgsim.TCP, Src: netip.MustParseAddr("192.0.2.1"), Dst: netip.AddrFrom4([4]byte{10, 0, byte(third), byte(last)}), SrcPort: 40000, DstPort: port}
+				v, lv := c.Check(sgsim.Ingress, f), l.Check(sgsim.Ingress, f)
+				if sgsimtest.Decider(v) != sgsimtest.Decider(lv) {
+					t.Fatalf("Check(%v): compiled %v, linear %v", f, v, lv)
+				}
+				if v.Rule != nil {
+					decided[v.Rule.ID[:4]] = true
+				}
+			}
+		}
+	}
+	if !decided["host"] || !decided["wide"] {
+		t.Fatalf("decided by %v; want both host and wide rules", decided)
+	}
+}

@@ -25,9 +25,11 @@ import (
 // rule that matches on every field, and stops as soon as the next
 // candidate comes later in evaluation order than the best match found so
 // far. Cost: O(log n) per index plus the candidates scanned; memory is the
-// number of (rule, elementary interval) pairs, which stays near n when
-// rules nest little on their indexed dimension and grows toward n² when
-// many wide ranges cover many narrow ones.
+// number of (rule, elementary interval) pairs. Wide ranges over many
+// narrow ones would make that grow toward n², so an index whose ranges
+// average more than a few intervals each is split into layers by width
+// (see buildLayers): wide ranges are cut only against each other, and a
+// lookup searches each layer.
 type Classifier struct {
 	sem    Semantics
 	rules  []Rule
@@ -232,11 +234,10 @@ type span struct {
 	lo, hi u128
 }
 
-func buildIndex(spans []span) index {
-	if len(spans) == 0 {
-		return index{}
-	}
-	pts := make([]u128, 0, 2*len(spans)+1)
+// cuts returns the elementary intervals of spans: their sorted, distinct
+// start points, and for each span the intervals [i, j) it covers.
+func cuts(spans []span) (pts []u128, ivs [][2]int) {
+	pts = make([]u128, 0, 2*len(spans)+1)
 	pts = append(pts, u128{})
 	for _, s := range spans {
 		pts = append(pts, s.lo)
@@ -250,17 +251,71 @@ func buildIndex(spans []span) index {
 		i, _ := slices.BinarySearchFunc(pts, k, u128.cmp)
 		return i
 	}
-	type iv struct{ i, j int }
-	ivs := make([]iv, len(spans))
-	cnt := make([]int, len(pts)+1)
+	ivs = make([][2]int, len(spans))
 	for n, s := range spans {
 		i, j := find(s.lo), len(pts)
 		if s.hi != maxU128 {
 			j = find(s.hi.next())
 		}
-		ivs[n] = iv{i, j}
-		cnt[i]++
-		cnt[j]--
+		ivs[n] = [2]int{i, j}
+	}
+	return pts, ivs
+}
+
+// Layers. A span is copied into every elementary interval it covers, so a
+// few wide ranges over many narrow ones cost (wide × narrow) entries. The
+// spans covering more than wideSpan intervals therefore go to a layer of
+// their own, cut only at their own boundaries, and so on while a layer
+// still has such spans and averages more than splitAt entries per span
+// (at most maxLayers). A lookup searches every layer
+// with the same best-so-far cutoff, so verdicts do not change.
+const (
+	wideSpan  = 8
+	splitAt   = 4 // entries per span above which a layer is split
+	maxLayers = 6
+)
+
+// layers is an index split by span width: layer 0 holds the narrow spans.
+type layers []index
+
+func buildLayers(spans []span) layers {
+	var ls layers
+	for len(spans) > 0 {
+		if len(ls) == maxLayers-1 {
+			return append(ls, buildIndex(spans))
+		}
+		_, ivs := cuts(spans)
+		var narrow, wide []span
+		entries := 0
+		for n, s := range spans {
+			w := ivs[n][1] - ivs[n][0]
+			entries += w
+			if w > wideSpan {
+				wide = append(wide, s)
+			} else {
+				narrow = append(narrow, s)
+			}
+		}
+		// Every layer costs a lookup one more search: split only when
+		// the copies are what dominates the index.
+		if len(wide) == 0 || len(narrow) == 0 || entries <= splitAt*len(spans) {
+			return append(ls, buildIndex(spans))
+		}
+		ls = append(ls, buildIndex(narrow))
+		spans = wide
+	}
+	return ls
+}
+
+func buildIndex(spans []span) index {
+	if len(spans) == 0 {
+		return index{}
+	}
+	pts, ivs := cuts(spans)
+	cnt := make([]int, len(pts)+1)
+	for _, iv := range ivs {
+		cnt[iv[0]]++
+		cnt[iv[1]]--
 	}
 	off := make([]uint32, len(pts)+1)
 	run := 0
@@ -271,7 +326,7 @@ func buildIndex(spans []span) index {
 	ids := make([]uint32, off[len(pts)])
 	fill := slices.Clone(off[:len(pts)])
 	for n, s := range spans { // spans are in ascending pos, so lists are sorted
-		for k := ivs[n].i; k < ivs[n].j; k++ {
+		for k := ivs[n][0]; k < ivs[n][1]; k++ {
 			ids[fill[k]] = s.pos
 			fill[k]++
 		}
@@ -299,7 +354,7 @@ func (x *index) list(k u128) []uint32 {
 // table is the compiled rules of one direction and family.
 type table struct {
 	rules         []crule // in evaluation order
-	dst, src, dpt index
+	dst, src, dpt layers
 	rest          []uint32 // positions indexed on no dimension, scanned in full
 	strategy      string
 }
@@ -422,7 +477,7 @@ func buildTable(order []entry, v6 bool) table {
 			t.rest = append(t.rest, pos)
 		}
 	}
-	t.dst, t.src, t.dpt = buildIndex(dsts), buildIndex(srcs), buildIndex(dpts)
+	t.dst, t.src, t.dpt = buildLayers(dsts), buildLayers(srcs), buildLayers(dpts)
 	return t
 }
 
@@ -443,10 +498,17 @@ func (t *table) lookup(f *Flow) uint32 {
 	p := f.Proto
 	best := uint32(noMatch)
 	if t.strategy == "index" {
-		best = t.scan(t.dst.list(dk), best, p, sk, dk, f)
-		best = t.scan(t.src.list(sk), best, p, sk, dk, f)
+		for i := range t.dst {
+			best = t.scan(t.dst[i].list(dk), best, p, sk, dk, f)
+		}
+		for i := range t.src {
+			best = t.scan(t.src[i].list(sk), best, p, sk, dk, f)
+		}
 		if p.HasPorts() {
-			best = t.scan(t.dpt.list(u128{0, uint64(f.DstPort)}), best, p, sk, dk, f)
+			pk := u128{0, uint64(f.DstPort)}
+			for i := range t.dpt {
+				best = t.scan(t.dpt[i].list(pk), best, p, sk, dk, f)
+			}
 		}
 	}
 	return t.scan(t.rest, best, p, sk, dk, f)
@@ -511,10 +573,14 @@ func (c *Classifier) Stats() Stats {
 			for _, cr := range t.rules {
 				s.Bytes += len(cr.src.rs)*32 + len(cr.dst.rs)*32 + len(cr.sp.rs)*4 + len(cr.dp.rs)*4
 			}
-			for _, x := range []*index{&t.dst, &t.src, &t.dpt} {
-				s.IndexEntries += len(x.ids)
-				s.Intervals += len(x.starts)
-				s.Bytes += len(x.starts)*16 + len(x.off)*4 + len(x.ids)*4
+			for _, ls := range []layers{t.dst, t.src, t.dpt} {
+				for i := range ls {
+					x := &ls[i]
+					s.IndexEntries += len(x.ids)
+					s.Intervals += len(x.starts)
+					s.Bytes += len(x.starts)*16 + len(x.off)*4 + len(x.ids)*4
+				}
+				s.Bytes += len(ls) * int(unsafe.Sizeof(index{}))
 			}
 			s.Scanned += len(t.rest)
 			s.Bytes += len(t.rest) * 4
