@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/sgsim/sgsim/sgsim"
@@ -83,9 +84,14 @@ func Lint(spec sgsim.NetworkSpec) ([]Finding, error) {
 			return nil, err
 		}
 		for _, f := range fs {
-			key := f.Code + "\x00" + f.Set + "\x00" + f.Message
+			// A finding is its code, set and rules; one about a rule on
+			// its own is its code and rule, whatever the set.
+			key := f.Code + "\x00" + f.Set
 			if len(f.Rules) == 1 && f.Code >= OverBroad {
-				key = f.Code + "\x00" + f.Rules[0].Group + "\x00" + fmt.Sprint(f.Rules[0].Index)
+				key = f.Code
+			}
+			for _, r := range f.Rules {
+				key += "\x00" + r.Group + "\x00" + strconv.Itoa(r.Index)
 			}
 			if !seen[key] {
 				seen[key] = true

@@ -111,3 +111,35 @@ func TestLintCases(t *testing.T) {
 		}
 	}
 }
+
+// Lint reports every rule's finding, even when two findings of a set
+// read alike, and a finding about a rule on its own once, however many
+// sets hold its group.
+func TestLintReportsEachRule(t *testing.T) {
+	a := sgsim.Group{ID: "a"}
+	for _, r := range []string{
+		"ingress allow tcp 22 from 10.0.0.0/8 priority 1 id wide",
+		"ingress allow tcp 22 from 10.1.0.0/16 priority 2 id n1",
+		"ingress allow tcp 22 from 10.2.0.0/16 priority 2 id n2",
+		"ingress allow any from 0.0.0.0/0 priority 3 id open",
+	} {
+		a.Rules = append(a.Rules, sgsim.MustParseRule(r))
+	}
+	b := sgsim.Group{ID: "b", Rules: []sgsim.Rule{sgsim.MustParseRule("egress allow any priority 1 id out")}}
+	spec := sgsim.NetworkSpec{Cloud: sgsim.Huawei, Groups: []sgsim.Group{a, b}, Endpoints: []sgsim.Endpoint{
+		{Name: "e1", Addrs: sgsim.MustParseAddrs("10.9.0.0/24"), Groups: []string{"a"}},
+		{Name: "e2", Addrs: sgsim.MustParseAddrs("10.9.1.0/24"), Groups: []string{"a", "b"}}}}
+	fs, err := Lint(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.Code+" "+f.Set+" "+f.Rules[0].ID)
+	}
+	// wide is redundant: open allows its flows anyway.
+	want := []string{"SG004 a open", "SG001 a n1", "SG001 a n2", "SG001 a+b n1", "SG001 a+b n2", "SG003 a wide", "SG003 a+b wide"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("lint:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
