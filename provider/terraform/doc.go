@@ -42,8 +42,10 @@
 //     (protocol, ports, remote, action, priority, direction, ...) leaves
 //     the rule out; for aws_security_group blocks and aws_security_group_rule
 //     an unknown entry of cidr_blocks (and the other source lists) leaves
-//     out that block's rules. A caller that wants all-or-nothing fails when
-//     Plan.Unknown is not empty.
+//     out that block's rules. Checks that depend on the unknown value (ports
+//     against the protocol, a prefix against the ethertype, one end of a
+//     port range against the other) are not made. A caller that wants
+//     all-or-nothing fails when Plan.Unknown is not empty.
 //   - An attribute the configuration does not set at all but after_unknown
 //     still marks (Optional+Computed attributes of a new resource, e.g.
 //     Huawei's action, priority and ports) is read as unset, so the vendor

@@ -350,6 +350,18 @@ func (a attrs) isUnknown(name string) bool {
 	return true
 }
 
+// anyUnknown reports whether one of the attributes is unknown until apply
+// (see isUnknown). A check that depends on such an attribute's value must
+// not run: the rule is left out and the attribute reported instead.
+func (a attrs) anyUnknown(names ...string) bool {
+	for _, n := range names {
+		if a.isUnknown(n) {
+			return true
+		}
+	}
+	return false
+}
+
 func (a attrs) fail(name string, v any, msg string) {
 	if a.rd.err != nil {
 		return
@@ -800,6 +812,8 @@ func (rd *reader) huawei(module string, res *resource) {
 	hi, hasHi := a.num("port_range_max")
 	hasLo, hasHi = hasLo && lo != 0, hasHi && hi != 0
 	switch {
+	case a.anyUnknown("protocol", "ports", "port_range_min", "port_range_max"):
+		// Left out; what the ports mean depends on the unknown value.
 	case r.Protocol.HasPorts():
 		switch {
 		case ports != "":
@@ -854,7 +868,7 @@ func (rd *reader) huawei(module string, res *resource) {
 	case len(set) == 0:
 		// An empty remote is every address of the ethertype.
 	case set[0] == "remote_ip_prefix":
-		if s := a.strQuiet("remote_ip_prefix"); s != "" {
+		if s := a.strQuiet("remote_ip_prefix"); s != "" && !a.isUnknown("ethertype") {
 			if p, ok := a.cidr("remote_ip_prefix", s, r.Family == sgsim.IPv6, strict); ok {
 				setRemote(&r, p)
 			}
@@ -901,7 +915,7 @@ func (rd *reader) alibaba(module string, res *resource) {
 	if pr == "" && !a.isUnknown("port_range") {
 		pr = "-1/-1"
 	}
-	if pr != "" && pr != "-1/-1" {
+	if pr != "" && pr != "-1/-1" && !a.isUnknown("ip_protocol") {
 		if !r.Protocol.HasPorts() {
 			a.fail("port_range", pr, "protocol "+r.Protocol.String()+" has no ports (want -1/-1)")
 		} else {
@@ -976,7 +990,7 @@ func (rd *reader) tencent(module string, res *resource) {
 				}
 			}
 			r.Protocol = a.protocol("protocol", tencentProtocols, false, "TCP, UDP, ICMP, ICMPv6, GRE or ALL")
-			if port := a.str("port"); port != "" && !strings.EqualFold(port, "all") {
+			if port := a.str("port"); port != "" && !strings.EqualFold(port, "all") && !a.isUnknown("protocol") {
 				if !r.Protocol.HasPorts() {
 					a.fail("port", port, "protocol "+r.Protocol.String()+" has no ports (want ALL)")
 				} else if ps, err := sgsim.ParsePorts(port); err != nil {
@@ -1017,13 +1031,17 @@ var awsProtocols = map[string]sgsim.Protocol{"-1": sgsim.AnyProtocol, "all": sgs
 
 const awsProtoWant = "tcp, udp, icmp, icmpv6, -1, all or a number 0-255"
 
-// awsMatch reads from_port/to_port for protocol p: a port range for TCP
-// and UDP, type and code for ICMP (-1 any). For protocol -1 AWS ignores
-// the ports (the provider documents that any values open every port); for
-// other protocols they must be 0/0 or -1/-1.
-func (a attrs) awsMatch(p sgsim.Protocol) (sgsim.Ports, sgsim.ICMPMatch) {
+// awsMatch reads from_port/to_port for protocol p, read from attribute
+// protoAttr: a port range for TCP and UDP, type and code for ICMP (-1
+// any). For protocol -1 AWS ignores the ports (the provider documents that
+// any values open every port); for other protocols they must be 0/0 or
+// -1/-1. Nothing is checked when the protocol or a port is unknown.
+func (a attrs) awsMatch(p sgsim.Protocol, protoAttr string) (sgsim.Ports, sgsim.ICMPMatch) {
 	f, fok := a.num("from_port")
 	t, tok := a.num("to_port")
+	if a.anyUnknown(protoAttr, "from_port", "to_port") {
+		return nil, sgsim.ICMPMatch{}
+	}
 	if !fok {
 		f = -1
 	}
@@ -1159,7 +1177,7 @@ func (rd *reader) awsGroup(module string, res *resource) {
 			path := res.Address + "." + dir.String() + "[" + strconv.Itoa(i) + "]"
 			r := sgsim.Rule{Direction: dir, Action: sgsim.Allow, Origin: rd.origin("aws", "", path)}
 			r.Protocol = b.protocol("protocol", awsProtocols, true, awsProtoWant)
-			r.DstPorts, r.ICMP = b.awsMatch(r.Protocol)
+			r.DstPorts, r.ICMP = b.awsMatch(r.Protocol, "protocol")
 			rd.awsSources(g, b, r, key, "security_groups")
 		}
 	}
@@ -1173,7 +1191,7 @@ func (rd *reader) awsRule(module string, res *resource) {
 	r := sgsim.Rule{Action: sgsim.Allow, Origin: rd.origin("aws", "", res.Address)}
 	r.Direction = a.direction("type")
 	r.Protocol = a.protocol("protocol", awsProtocols, true, awsProtoWant)
-	r.DstPorts, r.ICMP = a.awsMatch(r.Protocol)
+	r.DstPorts, r.ICMP = a.awsMatch(r.Protocol, "protocol")
 	rd.awsSources(g, a, r, key, "source_security_group_id")
 }
 
@@ -1189,7 +1207,7 @@ func (rd *reader) awsVPCRule(module string, res *resource) {
 		r.Direction = sgsim.Egress
 	}
 	r.Protocol = a.protocol("ip_protocol", awsProtocols, true, awsProtoWant)
-	r.DstPorts, r.ICMP = a.awsMatch(r.Protocol)
+	r.DstPorts, r.ICMP = a.awsMatch(r.Protocol, "ip_protocol")
 	set := a.remotes("cidr_ipv4", "cidr_ipv6", "prefix_list_id", "referenced_security_group_id")
 	switch {
 	case len(set) > 1:

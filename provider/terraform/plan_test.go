@@ -260,3 +260,64 @@ func TestStripKeys(t *testing.T) {
 		}
 	}
 }
+
+// planWith wraps one resource "<typ>.r" in a plan whose after_unknown is
+// unknown and whose configuration sets the attributes in exprs.
+func planWith(typ, values, unknown, exprs string) string {
+	return `{"planned_values":{"root_module":{"resources":[{"address":"` + typ + `.r","mode":"managed","type":"` + typ + `","name":"r","values":` + values + `}]}},` +
+		`"resource_changes":[{"address":"` + typ + `.r","change":{"after_unknown":` + unknown + `}}],` +
+		`"configuration":{"root_module":{"resources":[{"address":"` + typ + `.r","expressions":` + exprs + `}]}}}`
+}
+
+// An unknown attribute that another attribute is checked against (the
+// protocol for ports, the ethertype for the remote prefix, one end of a
+// port range) leaves the rule out and is reported; the known attribute is
+// not judged against the placeholder the unknown one reads as.
+func TestReadPlanUnknownNotJudged(t *testing.T) {
+	for _, c := range []struct {
+		name, in string
+		unknown  Unknown
+	}{
+		{"huawei protocol with ports", planWith("huaweicloud_networking_secgroup_rule",
+			`{"security_group_id":"sg","direction":"ingress","ethertype":"IPv4","ports":"80"}`, `{"protocol":true}`, `{"protocol":{}}`),
+			Unknown{"huaweicloud_networking_secgroup_rule.r", "protocol"}},
+		{"huawei port_range_min", planWith("huaweicloud_networking_secgroup_rule",
+			`{"security_group_id":"sg","direction":"ingress","protocol":"tcp","port_range_max":80}`, `{"port_range_min":true}`, `{"port_range_min":{}}`),
+			Unknown{"huaweicloud_networking_secgroup_rule.r", "port_range_min"}},
+		{"huawei ethertype with v6 prefix", planWith("huaweicloud_networking_secgroup_rule",
+			`{"security_group_id":"sg","direction":"ingress","remote_ip_prefix":"::/0"}`, `{"ethertype":true}`, `{"ethertype":{}}`),
+			Unknown{"huaweicloud_networking_secgroup_rule.r", "ethertype"}},
+		{"alibaba protocol with port_range", planWith("alicloud_security_group_rule",
+			`{"security_group_id":"sg","type":"ingress","port_range":"1/200","cidr_ip":"10.0.0.0/8"}`, `{"ip_protocol":true}`, `{"ip_protocol":{}}`),
+			Unknown{"alicloud_security_group_rule.r", "ip_protocol"}},
+		{"tencent protocol with port", planWith("tencentcloud_security_group_rule_set",
+			`{"security_group_id":"sg","ingress":[{"action":"ACCEPT","port":"80","cidr_block":"10.0.0.0/8"}]}`, `{"ingress":[{"protocol":true}]}`, `{}`),
+			Unknown{"tencentcloud_security_group_rule_set.r", "ingress[0].protocol"}},
+		{"aws rule from_port", planWith("aws_security_group_rule",
+			`{"security_group_id":"sg","type":"ingress","protocol":"tcp","to_port":22,"cidr_blocks":["10.0.0.0/8"]}`, `{"from_port":true}`, `{"from_port":{}}`),
+			Unknown{"aws_security_group_rule.r", "from_port"}},
+		{"aws vpc rule protocol with ports", planWith("aws_vpc_security_group_ingress_rule",
+			`{"security_group_id":"sg","from_port":22,"to_port":23,"cidr_ipv4":"10.0.0.0/8"}`, `{"ip_protocol":true}`, `{"ip_protocol":{}}`),
+			Unknown{"aws_vpc_security_group_ingress_rule.r", "ip_protocol"}},
+		{"aws group block to_port", planWith("aws_security_group",
+			`{"id":"sg","ingress":[{"protocol":"tcp","from_port":22,"cidr_blocks":["10.0.0.0/8"]}]}`, `{"ingress":[{"to_port":true}]}`, `{}`),
+			Unknown{"aws_security_group.r", "ingress[0].to_port"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := ReadPlan(strings.NewReader(c.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff([]Unknown{c.unknown}, p.Unknown); diff != "" {
+				t.Errorf("Unknown differs (-want +got):\n%s", diff)
+			}
+			for _, v := range p.Vendors() {
+				for _, g := range v.Groups {
+					if len(g.Rules) != 0 {
+						t.Errorf("%s %s: rules %v kept; want the rule left out", v.Provider, g.ID, g.Rules)
+					}
+				}
+			}
+		})
+	}
+}
