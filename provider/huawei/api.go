@@ -449,7 +449,9 @@ type outNeutronRule struct {
 // field: a family other than IPv4 or IPv6, source ports, a remote that is
 // not one address or CIDR block, a restricted local side, an ICMP type in
 // the v3 form, or (Neutron form) a deny rule, a priority other than 1 or
-// more than one port range. Groups need distinct, non-empty IDs.
+// more than one port range. Groups need distinct, non-empty IDs, and a
+// group with inner access or marked advanced (Alibaba properties a Huawei
+// group has no field for) is an error rather than written without them.
 func WriteRules(w io.Writer, groups []sgsim.Group) error {
 	out := outList{Rules: []any{}}
 	seen := map[string]bool{}
@@ -459,6 +461,9 @@ func WriteRules(w io.Writer, groups []sgsim.Group) error {
 		}
 		if seen[g.ID] {
 			return fmt.Errorf("huawei: write: group %q given twice", g.ID)
+		}
+		if g.InnerAccess != sgsim.NoInnerAccess || g.Advanced {
+			return fmt.Errorf("huawei: write group %q: inner access %v or advanced group: Huawei groups have neither", g.ID, g.InnerAccess)
 		}
 		seen[g.ID] = true
 		for i := range g.Rules {

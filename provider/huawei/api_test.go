@@ -234,6 +234,10 @@ func TestWriteRulesErrors(t *testing.T) {
 		{sgsim.Group{ID: "g", Rules: []sgsim.Rule{r("ingress allow tcp 22 ipv4 priority 0")}},
 			`huawei: write group "g" rule 0 (""): priority 0: want 1-100`},
 		{sgsim.Group{ID: "", Rules: nil}, `huawei: write: a group has no ID; security_group_id is required`},
+		// Security group properties Huawei has no field for are an error,
+		// not left out.
+		{sgsim.Group{ID: "g", InnerAccess: sgsim.InnerAccept}, `huawei: write group "g": inner access accept or advanced group: Huawei groups have neither`},
+		{sgsim.Group{ID: "g", Advanced: true}, `huawei: write group "g": inner access none or advanced group: Huawei groups have neither`},
 	} {
 		err := WriteRules(&bytes.Buffer{}, []sgsim.Group{tc.g})
 		if err == nil || err.Error() != tc.want {
