@@ -68,6 +68,40 @@ func TestLintProperties(t *testing.T) {
 				}
 			}
 		}
+		// And the other way: a rule that decides no enumerated flow is
+		// reported shadowed, and one that decides some but whose removal
+		// changes no action is reported redundant.
+		codes := map[string]string{}
+		for _, f := range fs {
+			if f.Code == Shadowed || f.Code == Redundant {
+				codes[f.Rules[0].ID] = f.Code
+			}
+		}
+		for gi, g := range s.Groups {
+			for ri, r := range g.Rules {
+				decides := false
+				for _, fl := range allSmallFlows {
+					if v := l.Check(r.Direction, fl); v.Rule != nil && v.Rule.ID == r.ID {
+						decides = true
+						break
+					}
+				}
+				want := Shadowed
+				if decides {
+					want = Redundant
+					l2 := linear(t, without(s, gi, ri))
+					for _, fl := range allSmallFlows {
+						if l.Check(r.Direction, fl).Action != l2.Check(r.Direction, fl).Action {
+							want = ""
+							break
+						}
+					}
+				}
+				if codes[r.ID] != want {
+					t.Fatalf("rule %v: lint says %q, want %q; findings %v", r, codes[r.ID], want, fs)
+				}
+			}
+		}
 	})
 }
 
