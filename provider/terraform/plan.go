@@ -371,10 +371,19 @@ func (a attrs) fail(name string, v any, msg string) {
 
 func (a attrs) markUnknown(path string) { *a.unknown = append(*a.unknown, a.prefix+path) }
 
-// str reads a string attribute; absent and null read as "".
-func (a attrs) str(name string) string {
+// marked reports whether the attribute is unknown until apply (see
+// isUnknown), recording it when it is.
+func (a attrs) marked(name string) bool {
 	if a.isUnknown(name) {
 		a.markUnknown(name)
+		return true
+	}
+	return false
+}
+
+// str reads a string attribute; absent and null read as "".
+func (a attrs) str(name string) string {
+	if a.marked(name) {
 		return ""
 	}
 	return a.strQuiet(name)
@@ -395,8 +404,7 @@ func (a attrs) strQuiet(name string) string {
 
 // num reads an integer attribute; ok is false when absent or null.
 func (a attrs) num(name string) (n int64, ok bool) {
-	if a.isUnknown(name) {
-		a.markUnknown(name)
+	if a.marked(name) {
 		return 0, false
 	}
 	switch v := a.vals[name].(type) {
@@ -416,8 +424,7 @@ func (a attrs) num(name string) (n int64, ok bool) {
 }
 
 func (a attrs) boolean(name string) bool {
-	if a.isUnknown(name) {
-		a.markUnknown(name)
+	if a.marked(name) {
 		return false
 	}
 	switch v := a.vals[name].(type) {
@@ -431,77 +438,83 @@ func (a attrs) boolean(name string) bool {
 	}
 }
 
+// list returns the elements of a list (or set) attribute and its
+// after_unknown list: unk[i] marks elems[i], and unk may be shorter or
+// nil. ok is false when the attribute is unknown (recorded), absent,
+// null, or not a list (an error saying want).
+func (a attrs) list(name, want string) (elems, unk []any, ok bool) {
+	if a.marked(name) {
+		return nil, nil, false
+	}
+	switch v := a.vals[name].(type) {
+	case nil:
+		return nil, nil, false
+	case []any:
+		sub, _ := a.unkOf(name)
+		unk, _ = sub.([]any)
+		return v, unk, true
+	default:
+		a.fail(name, v, want)
+		return nil, nil, false
+	}
+}
+
 // strs reads a list (or set) of strings, leaving out and recording the
 // elements unknown until apply.
 func (a attrs) strs(name string) []string {
-	sub, _ := a.unkOf(name)
-	if a.isUnknown(name) {
-		a.markUnknown(name)
+	v, unk, ok := a.list(name, "want a list of strings")
+	if !ok {
 		return nil
 	}
-	subList, _ := sub.([]any)
 	var out []string
-	switch v := a.vals[name].(type) {
-	case nil:
-		return nil
-	case []any:
-		for i, e := range v {
-			if i < len(subList) && isTrue(subList[i]) {
-				a.markUnknown(name + "[" + strconv.Itoa(i) + "]")
-				continue
-			}
-			s, ok := e.(string)
-			if !ok {
-				a.fail(name+"["+strconv.Itoa(i)+"]", e, "want a string")
-				return nil
-			}
-			out = append(out, s)
+	for i, e := range v {
+		p := name + "[" + strconv.Itoa(i) + "]"
+		if i < len(unk) && isTrue(unk[i]) {
+			a.markUnknown(p)
+			continue
 		}
-		for i := len(v); i < len(subList); i++ {
-			if isTrue(subList[i]) {
-				a.markUnknown(name + "[" + strconv.Itoa(i) + "]")
-			}
+		s, ok := e.(string)
+		if !ok {
+			a.fail(p, e, "want a string")
+			return nil
 		}
-	default:
-		a.fail(name, v, "want a list of strings")
+		out = append(out, s)
+	}
+	for i := len(v); i < len(unk); i++ {
+		if isTrue(unk[i]) {
+			a.markUnknown(name + "[" + strconv.Itoa(i) + "]")
+		}
 	}
 	return out
 }
 
 // blocks reads a list of nested blocks. Each block gets its own record of
-// unknown attributes; a wholly unknown list or block is recorded on a.
+// unknown attributes; a wholly unknown list or block is recorded on a, and
+// a wholly unknown block is a zero attrs (rd nil) that keeps its list
+// position.
 func (a attrs) blocks(name string) []attrs {
-	sub, _ := a.unkOf(name)
-	if a.isUnknown(name) {
-		a.markUnknown(name)
+	v, unk, ok := a.list(name, "want a list of blocks")
+	if !ok {
 		return nil
 	}
-	subList, _ := sub.([]any)
 	var out []attrs
-	switch v := a.vals[name].(type) {
-	case nil:
-		return nil
-	case []any:
-		for i, e := range v {
-			p := name + "[" + strconv.Itoa(i) + "]"
-			var u any
-			if i < len(subList) {
-				u = subList[i]
-			}
-			if isTrue(u) {
-				a.markUnknown(p)
-				out = append(out, attrs{}) // keeps list positions
-				continue
-			}
-			m, ok := e.(map[string]any)
-			if !ok {
-				a.fail(p, e, "want an object")
-				return nil
-			}
-			out = append(out, attrs{rd: a.rd, addr: a.addr, prefix: a.prefix + p + ".", vals: m, unk: u, unknown: new([]string)})
+	for i, e := range v {
+		p := name + "[" + strconv.Itoa(i) + "]"
+		var u any
+		if i < len(unk) {
+			u = unk[i]
 		}
-	default:
-		a.fail(name, v, "want a list of blocks")
+		if isTrue(u) {
+			a.markUnknown(p)
+			out = append(out, attrs{})
+			continue
+		}
+		m, ok := e.(map[string]any)
+		if !ok {
+			a.fail(p, e, "want an object")
+			return nil
+		}
+		out = append(out, attrs{rd: a.rd, addr: a.addr, prefix: a.prefix + p + ".", vals: m, unk: u, unknown: new([]string)})
 	}
 	return out
 }

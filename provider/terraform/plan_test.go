@@ -269,9 +269,9 @@ func planWith(typ, values, unknown, exprs string) string {
 		`"configuration":{"root_module":{"resources":[{"address":"` + typ + `.r","expressions":` + exprs + `}]}}}`
 }
 
-// An unknown attribute that another attribute is checked against (the
-// protocol for ports, the ethertype for the remote prefix, one end of a
-// port range) leaves the rule out and is reported; the known attribute is
+// An unknown attribute leaves the rule out and is reported. When another
+// attribute is checked against it (the protocol for ports, the ethertype
+// for the remote prefix, one end of a port range), the known attribute is
 // not judged against the placeholder the unknown one reads as.
 func TestReadPlanUnknownNotJudged(t *testing.T) {
 	for _, c := range []struct {
@@ -302,6 +302,13 @@ func TestReadPlanUnknownNotJudged(t *testing.T) {
 		{"aws group block to_port", planWith("aws_security_group",
 			`{"id":"sg","ingress":[{"protocol":"tcp","from_port":22,"cidr_blocks":["10.0.0.0/8"]}]}`, `{"ingress":[{"to_port":true}]}`, `{}`),
 			Unknown{"aws_security_group.r", "ingress[0].to_port"}},
+		// An unknown element of a source list is null in planned_values:
+		// reported, not read as a bad string, and the other sources of
+		// the rule are left out with it.
+		{"aws rule cidr_blocks element", planWith("aws_security_group_rule",
+			`{"security_group_id":"sg","type":"ingress","protocol":"tcp","from_port":22,"to_port":22,"cidr_blocks":["10.0.0.0/8",null]}`,
+			`{"cidr_blocks":[false,true]}`, `{"cidr_blocks":{}}`),
+			Unknown{"aws_security_group_rule.r", "cidr_blocks[1]"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p, err := ReadPlan(strings.NewReader(c.in))
