@@ -34,14 +34,20 @@ type rawReader interface {
 
 // WriteDropped reads the capture that c describes again from src and
 // writes to w, as a classic pcap file with nanosecond timestamps, exactly
-// the packets listed in c.Dropped (Config.RecordDropped must have been
-// set). The output has the link type and snap length of the input (for
-// pcapng: the first interface's link type, snap length 262144); a dropped packet of a pcapng interface with another link
-// type cannot be written to a classic pcap and makes WriteDropped fail
-// after writing the others. It returns the number of packets written.
-// Packets without a timestamp (pcapng simple packet blocks) get the
-// current time, as pcapgo.Writer does.
+// the packets listed in c.Dropped. Config.RecordDropped must have been
+// set: when c counts dropped packets that c.Dropped does not list,
+// WriteDropped writes nothing and returns an error rather than an
+// incomplete pcap. The output has the link type and snap length of the
+// input (for pcapng: the first interface's link type, snap length
+// 262144); a dropped packet of a pcapng interface with another link type
+// cannot be written to a classic pcap and makes WriteDropped fail after
+// writing the others. It returns the number of packets written. Packets
+// without a timestamp (pcapng simple packet blocks) get the current time,
+// as pcapgo.Writer does.
 func (c *CaptureStats) WriteDropped(w io.Writer, src io.Reader) (int, error) {
+	if len(c.Dropped) != c.DroppedPackets {
+		return 0, fmt.Errorf("replay: the capture had %d dropped packets but %d were recorded: replay it with Config.RecordDropped set", c.DroppedPackets, len(c.Dropped))
+	}
 	br := bufio.NewReaderSize(src, 64<<10)
 	magic, err := br.Peek(4)
 	if err != nil {

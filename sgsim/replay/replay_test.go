@@ -557,3 +557,23 @@ func TestOutOfOrder(t *testing.T) {
 		t.Errorf("flow first %v last %v packets %d; want 10s, 1m41s, 3", f.First.Sub(t0), f.Last.Sub(t0), f.FwdPackets)
 	}
 }
+
+// WriteDropped refuses a capture replayed without Config.RecordDropped
+// instead of writing an empty pcap as if nothing had been dropped.
+func TestWriteDroppedNeedsRecordDropped(t *testing.T) {
+	n := testNetwork(t)
+	data := pcapOf(t, tcpF(t, 0, worker+":40001", master+":22", "S")) // dropped
+	rep := replayPcap(t, n, Config{}, data)
+	cs := &rep.Summary.Captures[0]
+	if cs.DroppedPackets != 1 {
+		t.Fatalf("DroppedPackets = %d; want 1", cs.DroppedPackets)
+	}
+	var out bytes.Buffer
+	nw, err := cs.WriteDropped(&out, bytes.NewReader(data))
+	if err == nil || !strings.Contains(err.Error(), "1 dropped packets but 0 were recorded") || !strings.Contains(err.Error(), "RecordDropped") {
+		t.Errorf("WriteDropped: %v; want an error naming RecordDropped", err)
+	}
+	if nw != 0 || out.Len() != 0 {
+		t.Errorf("WriteDropped wrote %d packets, %d bytes; want nothing", nw, out.Len())
+	}
+}
