@@ -109,6 +109,28 @@ func decodeCases() []decodeCase {
 				ext6(layers.IPProtocolIPv6Destination), ext6(layers.IPProtocolIPv6Fragment),
 				frag6(layers.IPProtocolUDP, 0, false, 77), udp(4000, 4001), payload(3))
 		}, with(hdr(17, a6, b6, 4000, 4001), func(h *Header) { h.Frag = Frag{Fragment: true, ID: 77} }), Inner{}},
+		{"ipv4 total length 0 (segmentation offload)", LinkRaw, func(t testing.TB) []byte {
+			b := ser(t, ip4(a4, b4, layers.IPProtocolUDP), udp(5000, 6000), payload(100))
+			b[2], b[3] = 0, 0
+			return b
+		}, hdr(17, a4, b4, 5000, 6000), Inner{}},
+		{"ipv6 payload length 0 (segmentation offload, Linux BIG TCP)", LinkRaw, func(t testing.TB) []byte {
+			b := ser(t, ip6(a6, b6, layers.IPProtocolTCP), tcp(5000, 6000, false, true), payload(100))
+			b[4], b[5] = 0, 0
+			return b
+		}, with(hdr(6, a6, b6, 5000, 6000), func(h *Header) { h.TCPFlags = FlagACK }), Inner{}},
+		{"ipv6 jumbogram", LinkRaw, func(t testing.TB) []byte {
+			// RFC 2675: payload length 0 and a hop-by-hop jumbo payload
+			// option (type 0xc2) holding the length from the hop-by-hop
+			// header on.
+			const n = 8 + 8 + 70000
+			hbh := gopacket.Payload{byte(layers.IPProtocolUDP), 0, 0xc2, 4, 0, 0, 0, 0}
+			binary.BigEndian.PutUint32(hbh[4:], n)
+			b := ser(t, ip6(a6, b6, layers.IPProtocolIPv6HopByHop), hbh, udp(9000, 9001))
+			b = append(b, make([]byte, n-16)...)
+			b[4], b[5] = 0, 0
+			return b
+		}, hdr(17, a6, b6, 9000, 9001), Inner{}},
 		{"ipv6 routing header then OSPF (protocol only)", LinkEthernet, func(t testing.TB) []byte {
 			return ser(t, eth(layers.EthernetTypeIPv6), ip6(a6, b6, layers.IPProtocolIPv6Routing),
 				ext6(89), payload(20))

@@ -270,15 +270,9 @@ func (s *stack) decode(d *decoder, first gopacket.LayerType, data []byte, h *Hea
 		case layers.LayerTypeIPv6:
 			ip := &s.ip6
 			ipSeen = true
-			h.Src = netip.AddrFrom16([16]byte(ip.SrcIP))
-			h.Dst = netip.AddrFrom16([16]byte(ip.DstIP))
-			h.Proto = uint8(ip.NextHeader)
-			have := len(ip.Payload)
-			if ip.HopByHop != nil {
-				h.Proto = uint8(ip.HopByHop.NextHeader)
-				have += ip.HopByHop.ActualLength
-			}
-			ipTrunc = ip.Length != 0 && int(ip.Length) > have
+			h.Src, h.Dst = netip.AddrFrom16(ip.src), netip.AddrFrom16(ip.dst)
+			h.Proto = uint8(ip.next)
+			ipTrunc = int(ip.length) > len(ip.Payload)
 		case layers.LayerTypeIPv6HopByHop, layers.LayerTypeIPv6Routing, layers.LayerTypeIPv6Destination:
 			h.Proto = uint8(s.ext.next)
 		case layers.LayerTypeIPSecAH:
@@ -546,27 +540,51 @@ func (ip *ipv4) NextLayerType() gopacket.LayerType {
 	return gopacket.LayerTypePayload
 }
 
-// ipv6 is gopacket's IPv6 layer with a version check and a NextLayerType
-// limited to the layers of this package.
-type ipv6 struct{ layers.IPv6 }
+// ipv6 decodes the fixed IPv6 header. It replaces gopacket's IPv6 layer,
+// which decodes a hop-by-hop header itself (allocating one object per
+// option) and refuses a payload length of 0; here every extension header,
+// hop-by-hop included, is left to ip6Ext, and a payload length of 0 (a
+// jumbogram, or a segmentation-offload packet as Linux BIG TCP captures
+// it) means the payload is the rest of the record.
+type ipv6 struct {
+	layers.BaseLayer
+	src, dst [16]byte
+	next     layers.IPProtocol
+	length   uint16
+}
 
 func (ip *ipv6) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
-	if len(data) > 0 && data[0]>>4 != 6 {
+	if len(data) < 40 {
+		df.SetTruncated()
+		return errIPv6Truncated
+	}
+	if data[0]>>4 != 6 {
 		return errBadVersion
 	}
-	return ip.IPv6.DecodeFromBytes(data, df)
-}
-
-func (ip *ipv6) NextLayerType() gopacket.LayerType {
-	if ip.HopByHop != nil {
-		return upper(uint8(ip.HopByHop.NextHeader))
+	ip.length = binary.BigEndian.Uint16(data[4:6])
+	ip.next = layers.IPProtocol(data[6])
+	ip.src, ip.dst = [16]byte(data[8:24]), [16]byte(data[24:40])
+	payload := data[40:]
+	if n := int(ip.length); n != 0 && n < len(payload) {
+		payload = payload[:n] // drop link-layer padding
+	} else if n > len(payload) {
+		df.SetTruncated()
 	}
-	return upper(uint8(ip.NextHeader))
+	ip.BaseLayer = layers.BaseLayer{Contents: data[:40], Payload: payload}
+	return nil
 }
 
-var errExtTruncated = errors.New("capture: IPv6 extension header truncated")
+func (ip *ipv6) CanDecode() gopacket.LayerClass { return layers.LayerTypeIPv6 }
 
-// ip6Ext decodes an IPv6 hop-by-hop (not first), routing or destination
+// NextLayerType is limited to the layers of this package (see upper).
+func (ip *ipv6) NextLayerType() gopacket.LayerType { return upper(uint8(ip.next)) }
+
+var (
+	errIPv6Truncated = errors.New("capture: IPv6 header truncated")
+	errExtTruncated  = errors.New("capture: IPv6 extension header truncated")
+)
+
+// ip6Ext decodes an IPv6 hop-by-hop, routing or destination
 // options header, or (ah set) an authentication header, without looking at
 // the options, so it never allocates.
 type ip6Ext struct {

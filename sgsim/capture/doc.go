@@ -30,9 +30,13 @@
 // 14, 228, 229) and BSD loopback (0, 108).
 //
 // Decoding uses gopacket's DecodingLayerParser over layers preallocated in
-// the Reader, plus a fixed-size fragment table, so Next does not allocate
-// once its record buffer has grown to the largest record (IPv6 hop-by-hop
-// options are the exception: gopacket allocates one object per option).
+// the Reader (with this package's own IPv6 header and extension-header
+// layers), plus a fixed-size fragment table, so Next does not allocate once
+// its record buffer has grown to the largest record.
+//
+// An IP length of 0 (IPv4 or IPv6) is read as "the rest of the record":
+// captures of segmentation-offload packets (Linux BIG TCP) and IPv6
+// jumbograms carry it.
 //
 // Packets that are not IP, or whose link or IP header is cut or invalid,
 // are skipped and counted by Reason (Reader.Skipped). Packets whose IP
