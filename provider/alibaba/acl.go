@@ -473,14 +473,7 @@ func readACLEntry(path, doc string, d sgsim.Direction, pos int, raw json.RawMess
 	case r.Protocol == sgsim.ICMPv6 && r.Family == sgsim.IPv4:
 		return r, bad("Protocol", proto, "an IPv4 entry; want icmp")
 	}
-	if err := r.Validate(); err != nil {
-		var re *sgsim.RuleError
-		if errors.As(err, &re) {
-			return r, &Error{Path: path, Value: strconv.Quote(re.Value), Msg: re.Field + ": " + re.Msg}
-		}
-		return r, &Error{Path: path, Msg: err.Error()}
-	}
-	return r, nil
+	return r, validErr(path, &r)
 }
 
 // aclProtocol reads an entry's Protocol: the documented names only, in any

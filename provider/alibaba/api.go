@@ -175,7 +175,8 @@ func ReadSecurityGroups(r io.Reader) ([]sgsim.Group, error) {
 	return groups, nil
 }
 
-// join returns the path of name under prefix.
+// readGroup reads one DescribeSecurityGroupAttribute response; prefix is
+// its path ("" for a whole document, "[i]" in an array).
 func readGroup(prefix string, raw json.RawMessage) (sgsim.Group, error) {
 	var a apiGroup
 	if err := dec.Object(prefix, raw, &a); err != nil {
@@ -345,14 +346,19 @@ func readPermission(path string, raw json.RawMessage) (sgsim.Rule, error) {
 	} else {
 		r.Src, r.Dst = localAddrs, remoteAddrs
 	}
+	return r, validErr(path, &r)
+}
+
+// validErr validates r and reports a failure as an *Error at path.
+func validErr(path string, r *sgsim.Rule) error {
 	if err := r.Validate(); err != nil {
 		var re *sgsim.RuleError
 		if errors.As(err, &re) {
-			return r, &Error{Path: path, Value: strconv.Quote(re.Value), Msg: re.Field + ": " + re.Msg}
+			return &Error{Path: path, Value: strconv.Quote(re.Value), Msg: re.Field + ": " + re.Msg}
 		}
-		return r, &Error{Path: path, Msg: err.Error()}
+		return &Error{Path: path, Msg: err.Error()}
 	}
-	return r, nil
+	return nil
 }
 
 var (

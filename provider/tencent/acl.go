@@ -162,14 +162,6 @@ const (
 // maxACLPriority is the highest rule number sgsim.ACL takes.
 const maxACLPriority = 32766
 
-type aclTop struct {
-	Response               json.RawMessage `json:"Response"`
-	Error                  json.RawMessage `json:"Error"`
-	NetworkAclSet          json.RawMessage `json:"NetworkAclSet"`
-	NetworkAclQuintupleSet json.RawMessage `json:"NetworkAclQuintupleSet"`
-	TotalCount             json.RawMessage `json:"TotalCount"`
-}
-
 type apiACL struct {
 	NetworkAclID   json.RawMessage `json:"NetworkAclId"`
 	NetworkAclName json.RawMessage `json:"NetworkAclName"`
@@ -205,33 +197,6 @@ type apiQuintuple struct {
 	Direction       json.RawMessage `json:"NetworkAclDirection"`
 }
 
-// readACLTop reads a whole response: it returns the path prefix
-// ("Response", or "" when the wrapper is left out) and the top-level
-// fields, and reports a Response.Error as an error.
-func readACLTop(r io.Reader) (string, aclTop, error) {
-	var top aclTop
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return "", top, fmt.Errorf("tencent: read: %w", err)
-	}
-	if err := dec.Top(data, &top); err != nil {
-		return "", top, err
-	}
-	prefix := ""
-	if !jsonx.IsNull(top.Response) {
-		prefix = "Response"
-		var inner aclTop
-		if err := dec.Object(prefix, top.Response, &inner); err != nil {
-			return prefix, top, err
-		}
-		top = inner
-	}
-	if !jsonx.IsNull(top.Error) {
-		return prefix, top, callError(prefix, top.Error)
-	}
-	return prefix, top, nil
-}
-
 // ReadNetworkAcls reads a response of the VPC DescribeNetworkAcls
 // operation (API version 2017-03-12), with or without the "Response"
 // wrapper:
@@ -258,7 +223,7 @@ func readACLTop(r io.Reader) (string, aclTop, error) {
 // comment at the top of acl.go lists the sources field by field and every
 // decision taken where they are silent.
 func ReadNetworkAcls(r io.Reader) ([]sgsim.Group, error) {
-	prefix, top, err := readACLTop(r)
+	prefix, top, err := readTop(r)
 	if err != nil {
 		return nil, err
 	}
@@ -475,7 +440,7 @@ func readACLEntry(path string, pos int, dir sgsim.Direction, raw json.RawMessage
 // lists the sources and every decision taken where they are silent.
 func ReadNetworkAclQuintupleEntries(r io.Reader, aclID string) (sgsim.Group, error) {
 	g := sgsim.Group{ID: aclID}
-	prefix, top, err := readACLTop(r)
+	prefix, top, err := readTop(r)
 	if err != nil {
 		return g, err
 	}
@@ -600,19 +565,14 @@ func readQuintuple(path string, raw json.RawMessage) (sgsim.Rule, error) {
 	return r, validErr(path, &r)
 }
 
-// parseACLProtocol parses the protocols of network ACL entries.
+// parseACLProtocol parses the protocols of network ACL entries: those of
+// security group policies but ICMPv6 and GRE.
 func parseACLProtocol(s string) (sgsim.Protocol, error) {
-	switch strings.ToUpper(s) {
-	case "ALL":
-		return sgsim.AnyProtocol, nil
-	case "TCP":
-		return sgsim.TCP, nil
-	case "UDP":
-		return sgsim.UDP, nil
-	case "ICMP":
-		return sgsim.ICMP, nil
+	p, err := parseProtocol(s)
+	if err != nil || p == sgsim.ICMPv6 || p == sgsim.GRE {
+		return 0, errors.New("want TCP, UDP, ICMP or ALL")
 	}
-	return 0, errors.New("want TCP, UDP, ICMP or ALL")
+	return p, nil
 }
 
 const aclPortWant = `want ALL, one port or a range, as "80" or "80-90", ports 1-65535`

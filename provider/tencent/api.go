@@ -91,10 +91,16 @@ type Error struct {
 
 func (e *Error) Error() string { return jsonx.Message("tencent", e.Path, e.Value, e.Msg) }
 
+// apiTop is the top level of every response read here, inside or without
+// the "Response" wrapper: each operation's result fields and the Error
+// object of a failed call.
 type apiTop struct {
 	Response               json.RawMessage `json:"Response"`
-	SecurityGroupPolicySet json.RawMessage `json:"SecurityGroupPolicySet"`
 	Error                  json.RawMessage `json:"Error"`
+	SecurityGroupPolicySet json.RawMessage `json:"SecurityGroupPolicySet"`
+	NetworkAclSet          json.RawMessage `json:"NetworkAclSet"`
+	NetworkAclQuintupleSet json.RawMessage `json:"NetworkAclQuintupleSet"`
+	TotalCount             json.RawMessage `json:"TotalCount"`
 }
 
 type apiError struct {
@@ -138,25 +144,9 @@ type apiAddress struct {
 // the decisions taken.
 func ReadPolicies(r io.Reader, groupID string) (sgsim.Group, error) {
 	g := sgsim.Group{ID: groupID}
-	data, err := io.ReadAll(r)
+	prefix, top, err := readTop(r)
 	if err != nil {
-		return g, fmt.Errorf("tencent: read: %w", err)
-	}
-	var top apiTop
-	if err := dec.Top(data, &top); err != nil {
 		return g, err
-	}
-	prefix := ""
-	if !jsonx.IsNull(top.Response) {
-		prefix = "Response"
-		var inner apiTop
-		if err := dec.Object(prefix, top.Response, &inner); err != nil {
-			return g, err
-		}
-		top = inner
-	}
-	if !jsonx.IsNull(top.Error) {
-		return g, callError(prefix, top.Error)
 	}
 	setPath := jsonx.Join(prefix, "SecurityGroupPolicySet")
 	if jsonx.IsNull(top.SecurityGroupPolicySet) {
@@ -196,6 +186,33 @@ func ReadPolicies(r io.Reader, groupID string) (sgsim.Group, error) {
 	return g, nil
 }
 
+// readTop reads a whole response: it returns the path prefix
+// ("Response", or "" when the wrapper is left out) and the top-level
+// fields, and reports a Response.Error as an error.
+func readTop(r io.Reader) (string, apiTop, error) {
+	var top apiTop
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return "", top, fmt.Errorf("tencent: read: %w", err)
+	}
+	if err := dec.Top(data, &top); err != nil {
+		return "", top, err
+	}
+	prefix := ""
+	if !jsonx.IsNull(top.Response) {
+		prefix = "Response"
+		var inner apiTop
+		if err := dec.Object(prefix, top.Response, &inner); err != nil {
+			return prefix, top, err
+		}
+		top = inner
+	}
+	if !jsonx.IsNull(top.Error) {
+		return prefix, top, callError(prefix, top.Error)
+	}
+	return prefix, top, nil
+}
+
 // callError reports the Error object of a failed call, saved as an
 // export, at prefix.Error.
 func callError(prefix string, raw json.RawMessage) error {
@@ -212,7 +229,8 @@ func callError(prefix string, raw json.RawMessage) error {
 	return &Error{Path: path, Value: strconv.Quote(code), Msg: "the call failed: " + msg}
 }
 
-// join returns the path of name under prefix.
+// readPolicy reads the policy at path, record pos (from 0) of its
+// direction's list.
 func readPolicy(path string, pos int, dir sgsim.Direction, raw json.RawMessage) (sgsim.Rule, error) {
 	r := sgsim.Rule{Direction: dir}
 	var a apiPolicy
@@ -301,10 +319,7 @@ func readPolicy(path string, pos int, dir sgsim.Direction, raw json.RawMessage) 
 	var remote sgsim.Addrs
 	switch first {
 	case 0, 1:
-		p, msg := netx.Prefix(remotes[first])
-		if msg == "" && p.Addr().Is6() != (first == 1) {
-			msg = map[bool]string{false: "want an IPv4 address or CIDR block", true: "want an IPv6 address or CIDR block"}[first == 1]
-		}
+		p, msg := familyPrefix(remotes[first], first == 1)
 		if msg != "" {
 			return r, bad(remoteNames[first], remotes[first], msg)
 		}
@@ -501,12 +516,7 @@ func writePolicy(r *sgsim.Rule) (outPolicy, error) {
 		return p, errors.New("local side " + local.String() + ": Tencent policies restrict the remote side only")
 	}
 	if !remote.IsAny() {
-		rs := remote.Ranges()
-		var pfx netip.Prefix
-		ok := len(rs) == 1
-		if ok {
-			pfx, ok = rs[0].Prefix()
-		}
+		pfx, ok := onePrefix(remote)
 		if !ok {
 			return p, errors.New("remote " + remote.String() + ": want one address or CIDR block")
 		}
