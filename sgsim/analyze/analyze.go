@@ -24,7 +24,8 @@ type Set struct {
 	// nil means both.
 	Families []sgsim.Family
 	// Original holds the groups before references were resolved, when
-	// known; lint uses it to report references to empty groups.
+	// known, one per group of Groups with the same ID and number of
+	// rules; lint uses it to report references to empty groups.
 	Original []sgsim.Group
 }
 
@@ -95,6 +96,28 @@ func SetsOf(spec sgsim.NetworkSpec) ([]Set, error) {
 		}
 	}
 	return out, nil
+}
+
+// check reports a set whose Families or Original do not fit its Groups.
+func (s Set) check() error {
+	for i, f := range s.Families {
+		if f != sgsim.IPv4 && f != sgsim.IPv6 {
+			return fmt.Errorf("analyze: set %q: Families[%d] is %d: want ipv4 (4) or ipv6 (6)", s.Name, i, f)
+		}
+	}
+	if s.Original == nil {
+		return nil
+	}
+	if len(s.Original) != len(s.Groups) {
+		return fmt.Errorf("analyze: set %q: Original has %d groups, Groups %d: want one per group", s.Name, len(s.Original), len(s.Groups))
+	}
+	for i, o := range s.Original {
+		if g := s.Groups[i]; o.ID != g.ID || len(o.Rules) != len(g.Rules) {
+			return fmt.Errorf("analyze: set %q: Original[%d] is group %q with %d rules, Groups[%d] group %q with %d: want the same group before resolving",
+				s.Name, i, o.ID, len(o.Rules), i, g.ID, len(g.Rules))
+		}
+	}
+	return nil
 }
 
 func (s Set) families() []sgsim.Family {

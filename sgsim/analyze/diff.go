@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/sgsim/sgsim/provider"
@@ -49,12 +50,18 @@ func (d Diff) IsEmpty() bool { return len(d.Added) == 0 && len(d.Removed) == 0 }
 
 // DiffSets returns the flows, in both directions, every family and every
 // protocol class, that old and new decide with different actions. The
-// sets must have the same semantics. The old version's partition of the
-// whole space is partitioned again by the new version, box by box, so
-// the result is exact and its boxes are disjoint.
+// sets must have the same semantics and be well formed (see LintSet).
+// The old version's partition of the whole space is partitioned again by
+// the new version, box by box, so the result is exact and its boxes are
+// disjoint.
 func DiffSets(old, new Set) (Diff, error) {
 	if old.Semantics != new.Semantics {
 		return Diff{}, errSemantics
+	}
+	for _, s := range []Set{old, new} {
+		if err := s.check(); err != nil {
+			return Diff{}, err
+		}
 	}
 	ko, err := compile(old)
 	if err != nil {
@@ -65,7 +72,7 @@ func DiffSets(old, new Set) (Diff, error) {
 		return Diff{}, err
 	}
 	fams := map[sgsim.Family]bool{}
-	for _, f := range append(old.families(), new.families()...) {
+	for _, f := range slices.Concat(old.families(), new.families()) {
 		fams[f] = true
 	}
 	var out Diff

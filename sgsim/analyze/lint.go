@@ -119,7 +119,12 @@ func sortFindings(fs []Finding) {
 // attachment order decides, info when an explicit priority does.
 // Redundant (SG003): the rule decides some flows, but with it removed
 // every one of them gets the same action. The rest look at one rule.
+// A set whose Families hold anything but IPv4 and IPv6, or whose
+// Original does not match its Groups, is an error.
 func LintSet(s Set) ([]Finding, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
 	k, err := compile(s)
 	if err != nil {
 		return nil, err

@@ -177,3 +177,37 @@ func TestLintReportsEachRule(t *testing.T) {
 		t.Errorf("lint:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// A set whose Families or Original do not fit its groups is an error
+// that says which field, not a panic or a silently empty result.
+func TestSetErrors(t *testing.T) {
+	g := sgsim.Group{ID: "a", Rules: []sgsim.Rule{sgsim.MustParseRule("ingress allow tcp 22 priority 1")}}
+	fam := NewSet(sgsim.Huawei, g)
+	fam.Families = []sgsim.Family{sgsim.IPv4, 7}
+	short := NewSet(sgsim.Huawei, g)
+	short.Original = []sgsim.Group{{ID: "a"}}
+	other := NewSet(sgsim.Huawei, g)
+	other.Original = []sgsim.Group{g, g}
+	for _, c := range []struct {
+		s    Set
+		want string
+	}{
+		{fam, `set "a": Families[1] is 7: want ipv4 (4) or ipv6 (6)`},
+		{short, `set "a": Original[0] is group "a" with 0 rules, Groups[0] group "a" with 1`},
+		{other, `set "a": Original has 2 groups, Groups 1`},
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%q: panic %v", c.want, r)
+				}
+			}()
+			if _, err := LintSet(c.s); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("LintSet: %v, want %q", err, c.want)
+			}
+			if _, err := DiffSets(c.s, NewSet(sgsim.Huawei, g)); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("DiffSets: %v, want %q", err, c.want)
+			}
+		}()
+	}
+}
