@@ -334,6 +334,9 @@ func TestMalformed(t *testing.T) {
 		wantHdr *Header
 	}{
 		{"ethernet cut", LinkEthernet, rec{data: good[:10], wireLen: len(good)}, ReasonTruncated, 0, nil},
+		{"ethernet header only, ethertype ipv4", LinkEthernet, rec{data: good[:14], wireLen: len(good)}, ReasonTruncated, 0, nil},
+		{"vlan tag only, ethertype ipv6", LinkEthernet, rec{data: ser(t, eth(layers.EthernetTypeDot1Q), vlan(1, layers.EthernetTypeIPv6))[:18], wireLen: 60}, ReasonTruncated, 0, nil},
+		{"loopback header only, family inet", LinkNull, rec{data: loop(2, false)}, ReasonTruncated, 0, nil},
 		{"ipv4 header cut", LinkEthernet, rec{data: good[:14+12], wireLen: len(good)}, ReasonTruncated, 0, nil},
 		{"ipv6 header cut", LinkRaw, rec{data: ser(t, ip6("::1", "::2", 17), udp(1, 2))[:30], wireLen: 48}, ReasonTruncated, 0, nil},
 		{"arp", LinkEthernet, rec{data: ser(t, eth(layers.EthernetTypeARP), payload(28))}, ReasonNotIP, 0, nil},

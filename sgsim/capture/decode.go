@@ -303,19 +303,20 @@ func (s *stack) decode(d *decoder, first gopacket.LayerType, data []byte, h *Hea
 	}
 
 	if !ipSeen {
-		if err == nil {
-			return ReasonNotIP
-		}
 		failed := first
 		if last != nil {
 			failed = last.NextLayerType()
 		}
 		switch {
 		case failed == layers.LayerTypeIPv4 || failed == layers.LayerTypeIPv6:
-			if p.Truncated {
+			// Without an error the parser stopped because the link layer
+			// left no bytes for the IP header.
+			if err == nil || p.Truncated {
 				return ReasonTruncated
 			}
 			return ReasonBadIP
+		case err == nil:
+			return ReasonNotIP
 		case failed == layers.LayerTypeLoopback && len(data) >= 4:
 			return ReasonBadLink
 		}
