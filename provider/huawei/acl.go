@@ -240,7 +240,7 @@ func ReadFirewalls(r io.Reader) ([]Firewall, error) {
 	var out []Firewall
 	seen := map[string]bool{}
 	for i, raw := range recs {
-		path := "firewalls[" + strconv.Itoa(i) + "]"
+		path := jsonx.Index("firewalls", i)
 		fw, err := readFirewall(path, DocListFirewall, raw)
 		if err != nil {
 			return nil, err
@@ -270,7 +270,7 @@ func readFirewall(path, doc string, raw json.RawMessage) (Firewall, error) {
 		return fw, &Error{Path: path + ".id", Value: strconv.Quote(id), Msg: "want the network ACL's ID"}
 	}
 	fw.ACL = sgsim.Group{ID: id, Name: name}
-	up, ok, err := readBool(path+".admin_state_up", a.AdminStateUp)
+	up, ok, err := dec.Bool(path+".admin_state_up", a.AdminStateUp)
 	if err != nil {
 		return fw, err
 	}
@@ -284,7 +284,7 @@ func readFirewall(path, doc string, raw json.RawMessage) (Firewall, error) {
 			return fw, err
 		}
 		for i, araw := range assocs {
-			apath := path + ".associations[" + strconv.Itoa(i) + "]"
+			apath := jsonx.Index(path+".associations", i)
 			var as apiAssociation
 			if err := dec.Object(apath, araw, &as); err != nil {
 				return fw, err
@@ -315,7 +315,7 @@ func readFirewall(path, doc string, raw json.RawMessage) (Firewall, error) {
 		}
 		_, maxPos, _ := sgsim.ACL.PriorityRange()
 		for i, rraw := range recs {
-			rpath := lpath + "[" + strconv.Itoa(i) + "]"
+			rpath := jsonx.Index(lpath, i)
 			if i+1 > maxPos {
 				return fw, &Error{Path: rpath, Msg: "more than " + strconv.Itoa(maxPos) + " rules in one direction"}
 			}
@@ -440,32 +440,17 @@ func readACLRule(path, doc string, dir sgsim.Direction, pos int, raw json.RawMes
 			}
 		}
 	}
-	enabled, ok, err := readBool(path+".enabled", a.Enabled)
+	enabled, ok, err := dec.Bool(path+".enabled", a.Enabled)
 	if err != nil {
 		return r, false, err
 	}
 	if !ok {
 		enabled = true
 	}
-	if err := r.Validate(); err != nil {
-		var re *sgsim.RuleError
-		if errors.As(err, &re) {
-			return r, false, &Error{Path: path, Value: strconv.Quote(re.Value), Msg: re.Field + ": " + re.Msg}
-		}
-		return r, false, &Error{Path: path, Msg: err.Error()}
+	if err := dec.Validate(path, &r); err != nil {
+		return r, false, err
 	}
 	return r, enabled, nil
-}
-
-// readBool reads a JSON boolean; absent and null report false.
-func readBool(path string, raw json.RawMessage) (v, ok bool, err error) {
-	if jsonx.IsNull(raw) {
-		return false, false, nil
-	}
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return false, false, &Error{Path: path, Value: jsonx.Short(raw), Msg: "want true or false"}
-	}
-	return v, true, nil
 }
 
 // parseACLProtocol reads the protocol of an ACL rule: tcp, udp, icmp,

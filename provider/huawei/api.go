@@ -141,7 +141,7 @@ func ReadRules(r io.Reader) ([]sgsim.Group, error) {
 	var groups []sgsim.Group
 	index := map[string]int{}
 	for i, raw := range recs {
-		path := "security_group_rules[" + strconv.Itoa(i) + "]"
+		path := jsonx.Index("security_group_rules", i)
 		gid, rule, err := readRule(path, raw)
 		if err != nil {
 			return nil, err
@@ -270,12 +270,8 @@ func readRule(path string, raw json.RawMessage) (string, sgsim.Rule, error) {
 			r.Dst = sgsim.PrefixAddrs(p)
 		}
 	}
-	if err := r.Validate(); err != nil {
-		var re *sgsim.RuleError
-		if errors.As(err, &re) {
-			return "", r, &Error{Path: path, Value: strconv.Quote(re.Value), Msg: re.Field + ": " + re.Msg}
-		}
-		return "", r, &Error{Path: path, Msg: err.Error()}
+	if err := dec.Validate(path, &r); err != nil {
+		return "", r, err
 	}
 	return gid, r, nil
 }

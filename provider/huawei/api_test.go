@@ -169,6 +169,7 @@ func TestReadRulesErrors(t *testing.T) {
 		{rec(`priority=0`), `huawei: security_group_rules[0].priority: 0: want a number 1-100`},
 		{rec(`priority=101`), `huawei: security_group_rules[0].priority: 101: want a number 1-100`},
 		{rec(`priority=1.5`), `huawei: security_group_rules[0].priority: 1.5: want a number 1-100`},
+		{rec(`priority="+5"`), `huawei: security_group_rules[0].priority: "+5": want a number 1-100`},
 		{rec(`priority=DELETE`), `huawei: security_group_rules[0].priority: missing; want a number 1-100`},
 		{rec(`protocol="tcpx"`), `huawei: security_group_rules[0].protocol: "tcpx": want tcp, udp, icmp, icmpv6, another protocol name, a number 0-255, or "" for any`},
 		{rec(`protocol="256"`), `huawei: security_group_rules[0].protocol: "256": want tcp, udp, icmp, icmpv6, another protocol name, a number 0-255, or "" for any`},

@@ -1,7 +1,8 @@
 // Package jsonx holds the JSON decoding helpers that the vendor API
 // readers share: syntax checking with line and column, objects and arrays
-// of json.RawMessage, string and integer fields, and the short form of a
-// raw value for error messages.
+// of json.RawMessage, string, integer and boolean fields, JSON paths, the
+// short form of a raw value for error messages, and a rule's validation
+// error at its path.
 //
 // The helpers do not build errors themselves: a Decoder is given the
 // vendor's constructor, so that every error is the vendor's own *Error
@@ -15,6 +16,9 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
+
+	"github.com/sgsim/sgsim/sgsim"
 )
 
 // A Decoder decodes parts of one vendor's API documents. Err makes the
@@ -90,7 +94,9 @@ func (d Decoder) Array(path string, raw json.RawMessage) ([]json.RawMessage, err
 }
 
 // Int reads an integer field given as a JSON number or, when
-// allowString, as a string of digits. Absent, null and "" report false.
+// allowString, as a string of decimal digits with an optional leading
+// minus ("+5", " 5" and "0x5" are errors). Absent, null and "" report
+// false.
 func (d Decoder) Int(path string, raw json.RawMessage, allowString bool) (int, bool, error) {
 	if IsNull(raw) {
 		return 0, false, nil
@@ -104,6 +110,9 @@ func (d Decoder) Int(path string, raw json.RawMessage, allowString bool) (int, b
 		if s == "" {
 			return 0, false, nil
 		}
+		if digits := strings.TrimPrefix(s, "-"); digits == "" || strings.Trim(digits, "0123456789") != "" {
+			return 0, false, d.Err(path, Short(raw), "want an integer")
+		}
 		text = s
 	}
 	n, err := strconv.Atoi(text)
@@ -111,6 +120,34 @@ func (d Decoder) Int(path string, raw json.RawMessage, allowString bool) (int, b
 		return 0, false, d.Err(path, Short(raw), "want an integer")
 	}
 	return n, true, nil
+}
+
+// Bool reads a boolean field: JSON true or false. Absent and null report
+// false.
+func (d Decoder) Bool(path string, raw json.RawMessage) (v, ok bool, err error) {
+	if IsNull(raw) {
+		return false, false, nil
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return false, false, d.Err(path, Short(raw), "want true or false")
+	}
+	return v, true, nil
+}
+
+// Validate checks a rule read from the record at path (see
+// sgsim.Rule.Validate). A *sgsim.RuleError becomes the vendor's error at
+// path with its value quoted and the message "field: msg"; other errors
+// keep their text.
+func (d Decoder) Validate(path string, r *sgsim.Rule) error {
+	err := r.Validate()
+	if err == nil {
+		return nil
+	}
+	var re *sgsim.RuleError
+	if errors.As(err, &re) {
+		return d.Err(path, strconv.Quote(re.Value), re.Field+": "+re.Msg)
+	}
+	return d.Err(path, "", err.Error())
 }
 
 // Fields returns a reader of string fields of the record at path.
@@ -190,6 +227,12 @@ func Join(path, name string) string {
 		return name
 	}
 	return path + "." + name
+}
+
+// Index appends an array index to a JSON path: Index("a.b", 2) is
+// "a.b[2]".
+func Index(path string, i int) string {
+	return path + "[" + strconv.Itoa(i) + "]"
 }
 
 // Write writes v as indented JSON followed by a newline, the form every
