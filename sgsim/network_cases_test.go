@@ -203,6 +203,18 @@ func TestExemptTraffic(t *testing.T) {
 		if d := n.Decide(pkt(f)); d.Allowed != want {
 			t.Errorf("%s: %+v; want allowed=%v", f, d, want)
 		}
+		// A range query of just this flow agrees: the exemption holds
+		// for the service port on the destination side.
+		fl := pkt(f)
+		q := sgsim.Query{From: sgsim.PrefixAddrs(netip.PrefixFrom(fl.Src, 32)), To: sgsim.PrefixAddrs(netip.PrefixFrom(fl.Dst, 32)),
+			Protocol: fl.Proto, SrcPorts: sgsim.Ports{sgsim.Port(fl.SrcPort)}, DstPorts: sgsim.Ports{sgsim.Port(fl.DstPort)}}
+		r, err := n.Reach(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wantOut := map[bool]sgsim.Outcome{true: sgsim.All, false: sgsim.None}[want]; r.Outcome != wantOut {
+			t.Errorf("Reach(%s) = %v; want %v", f, r, wantOut)
+		}
 	}
 }
 

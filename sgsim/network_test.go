@@ -124,6 +124,15 @@ func smallNetwork(t *rapid.T) (sgsim.NetworkSpec, *sgsim.Network) {
 		e.Groups = perm[:rapid.IntRange(0, len(ids)).Draw(t, e.Name+" ngroups")]
 		spec.Endpoints = append(spec.Endpoints, e)
 	}
+	if rapid.Bool().Draw(t, "exempt") {
+		// Traffic the ACLs never filter, on a service port or any.
+		e := sgsim.Exempt{Addrs: sgsim.PrefixAddrs(smallPrefix(t, "exempt")), Why: "exempt",
+			Protocol: rapid.SampledFrom([]sgsim.Protocol{sgsim.AnyProtocol, sgsim.TCP}).Draw(t, "exempt proto")}
+		if rapid.Bool().Draw(t, "exempt port") {
+			e.Ports = sgsim.Ports{sgsim.Port(80)}
+		}
+		spec.Exempt = []sgsim.Exempt{e}
+	}
 	if rapid.Bool().Draw(t, "stateful override") {
 		st := rapid.Bool().Draw(t, "stateful")
 		spec.StatefulACL = &st

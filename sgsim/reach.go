@@ -313,8 +313,11 @@ func (s *solver) boxes(k hopKey) []rbox {
 			v := Verdict{Action: Allow}
 			for _, r := range set.allRanges(s.v6) {
 				for _, p := range ports {
-					out = append(out, rbox{box{r, allKeys[0], allKeys[0], p}, v, e.Why})
-					out = append(out, rbox{box{allKeys[0], r, p, allKeys[0]}, v, e.Why})
+					// Destination in the set on a service port, or
+					// source in the set from one (Exempt.matchesDst
+					// and matchesSrc).
+					out = append(out, rbox{box{allKeys[0], r, allKeys[0], p}, v, e.Why})
+					out = append(out, rbox{box{r, allKeys[0], p, allKeys[0]}, v, e.Why})
 				}
 			}
 		}
