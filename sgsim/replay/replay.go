@@ -47,7 +47,7 @@ type Config struct {
 	// Workers is the number of goroutines that track flows while
 	// AddCapture reads a capture; 0 and 1 mean the calling goroutine
 	// does everything. With several workers each flow is owned by one
-	// worker, chosen by a hash of its key (see Sharding in the package
+	// worker, chosen by a hash of its key (see Workers in the package
 	// documentation); the report is the same as with one worker, except
 	// that an inner tunnel flow carried between two different pairs of
 	// nodes is reported once per pair. OnFlow is then called from the

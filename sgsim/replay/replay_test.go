@@ -457,29 +457,38 @@ func TestTimeoutsFor(t *testing.T) {
 	}
 }
 
-// Per-packet work on tracked flows must not allocate.
+// Per-packet work on tracked flows must not allocate, with one replayer
+// and with workers' replayers driven through Packet.
 func TestNoAllocsPerPacket(t *testing.T) {
 	n := testNetwork(t)
+	dns := udpF(t, 0, worker+":5000", master+":53", 10)
 	fs := []frame{
 		tcpF(t, 0, worker+":40000", master+":5444", "A"),
 		tcpF(t, 0, master+":5444", worker+":40000", "A"),
 		tcpF(t, 0, worker+":40001", master+":22", "S"), // dropped
-		udpF(t, 0, worker+":5000", master+":53", 10),
+		dns,
+		unreachF(t, 0, master, worker, dns), // counted on the DNS flow
 		echoF(t, 0, worker, master, true, 1),
 		vxlanF(t, 0, worker+":51000", master+":4789", tcpLayers(t, "172.16.0.5:33000", "172.16.1.7:80", "A")),
 	}
 	pkts := decodeAll(t, pcapOf(t, fs...))
-	r := New(n, Config{})
-	for i := range pkts {
-		r.Packet(&pkts[i])
-	}
-	allocs := testing.AllocsPerRun(100, func() {
+	for _, workers := range []int{1, 3} {
+		r := New(n, Config{Workers: workers})
 		for i := range pkts {
 			r.Packet(&pkts[i])
 		}
-	})
-	if allocs != 0 {
-		t.Errorf("replaying %d packets of tracked flows: %v allocations; want 0", len(pkts), allocs)
+		live := r.Live()
+		allocs := testing.AllocsPerRun(100, func() {
+			for i := range pkts {
+				r.Packet(&pkts[i])
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%d workers: replaying %d packets of tracked flows: %v allocations; want 0", workers, len(pkts), allocs)
+		}
+		if r.Live() != live || live != 6 {
+			t.Errorf("%d workers: %d live flows, %d after replaying them again; want 6 (5 outer, 1 inner) both times", workers, live, r.Live())
+		}
 	}
 }
 
