@@ -553,22 +553,16 @@ type sgJSON struct {
 	IpPermissionsEgress []json.RawMessage
 }
 
+// permJSON is one IpPermission. The source lists stay raw so that an
+// error in one of their elements names its index.
 type permJSON struct {
-	IpProtocol string
-	FromPort   *int64
-	ToPort     *int64
-	IpRanges   []struct {
-		CidrIp string
-	}
-	Ipv6Ranges []struct {
-		CidrIpv6 string
-	}
-	PrefixListIds []struct {
-		PrefixListId string
-	}
-	UserIdGroupPairs []struct {
-		GroupId string
-	}
+	IpProtocol       string
+	FromPort         *int64
+	ToPort           *int64
+	IpRanges         []json.RawMessage
+	Ipv6Ranges       []json.RawMessage
+	PrefixListIds    []json.RawMessage
+	UserIdGroupPairs []json.RawMessage
 }
 
 // ReadSecurityGroups reads the output of DescribeSecurityGroups (`aws ec2
@@ -632,17 +626,30 @@ func readPermission(raw json.RawMessage, path string, d sgsim.Direction) ([]sgsi
 		return nil, err
 	}
 	var rms []remote
-	for k, x := range p.IpRanges {
-		rms = append(rms, remote{index(path+".IpRanges", k) + ".CidrIp", remoteV4, x.CidrIp})
-	}
-	for k, x := range p.Ipv6Ranges {
-		rms = append(rms, remote{index(path+".Ipv6Ranges", k) + ".CidrIpv6", remoteV6, x.CidrIpv6})
-	}
-	for k, x := range p.PrefixListIds {
-		rms = append(rms, remote{index(path+".PrefixListIds", k) + ".PrefixListId", remoteList, x.PrefixListId})
-	}
-	for k, x := range p.UserIdGroupPairs {
-		rms = append(rms, remote{index(path+".UserIdGroupPairs", k) + ".GroupId", remoteGroup, x.GroupId})
+	for _, src := range []struct {
+		list, field string
+		kind        int
+		elems       []json.RawMessage
+	}{
+		{"IpRanges", "CidrIp", remoteV4, p.IpRanges},
+		{"Ipv6Ranges", "CidrIpv6", remoteV6, p.Ipv6Ranges},
+		{"PrefixListIds", "PrefixListId", remoteList, p.PrefixListIds},
+		{"UserIdGroupPairs", "GroupId", remoteGroup, p.UserIdGroupPairs},
+	} {
+		for k, raw := range src.elems {
+			epath := index(path+"."+src.list, k)
+			var fields map[string]json.RawMessage
+			if err := decode(raw, epath, &fields); err != nil {
+				return nil, err
+			}
+			var v string
+			if f, ok := fields[src.field]; ok {
+				if err := decode(f, epath+"."+src.field, &v); err != nil {
+					return nil, err
+				}
+			}
+			rms = append(rms, remote{epath + "." + src.field, src.kind, v})
+		}
 	}
 	if len(rms) == 0 {
 		return nil, fail(path, nil, "no source: want IpRanges, Ipv6Ranges, PrefixListIds or UserIdGroupPairs")

@@ -68,5 +68,7 @@
 // The writers refuse rules AWS cannot express (deny rules in security
 // groups, remotes that are not one CIDR, group or prefix list, several port
 // ranges, source ports, ...), so that reading back what they wrote gives
-// the same groups.
+// the same groups; the one change is that a rule with a CIDR remote and
+// no Family comes back with the CIDR's family, which matches the same
+// packets.
 package aws
