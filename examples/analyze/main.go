@@ -197,11 +197,11 @@ func huaweiAPI(rs []analyze.FixResult) ([]byte, error) {
 				} else {
 					ps[0].First = 1
 				}
-				if len(ps) == 0 {
+				clipped = true
+				if len(ps) == 0 { // a rule for port 0 alone has no Huawei form
 					continue
 				}
 				rule.DstPorts = ps
-				clipped = true
 			}
 			g, ok := at[f.Group]
 			if !ok {

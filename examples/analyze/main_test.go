@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/sgsim/sgsim/provider/huawei"
-	"github.com/sgsim/sgsim/sgsim"
 	"strings"
 	"testing"
+
+	"github.com/sgsim/sgsim/provider/huawei"
+	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/analyze"
 )
 
 func TestRunLint(t *testing.T) {
@@ -134,5 +136,29 @@ func TestFixHuaweiAPIForm(t *testing.T) {
 	}
 	if strings.Join(texts, "\n") != strings.Join(want, "\n") {
 		t.Errorf("read back:\n%s\nwant:\n%s", strings.Join(texts, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// A fix for port 0 alone has no Huawei form: it is left out, and the
+// note says so.
+func TestHuaweiAPIPortZeroOnly(t *testing.T) {
+	rs := []analyze.FixResult{{Fixes: []analyze.Fix{
+		{Group: "g", Rule: sgsim.MustParseRule("ingress allow tcp 0 from 10.0.0.0/24 priority 1")},
+		{Group: "g", Rule: sgsim.MustParseRule("ingress allow udp 53 from 10.0.0.0/24 priority 1")},
+	}}}
+	b, err := huaweiAPI(rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, note, _ := strings.Cut(string(b), "note: ")
+	if !strings.Contains(note, "port 0 left out") {
+		t.Errorf("no note about port 0: %q", b)
+	}
+	groups, err := huawei.ReadRules(strings.NewReader(doc))
+	if err != nil {
+		t.Fatalf("ReadRules: %v\n%s", err, doc)
+	}
+	if len(groups) != 1 || len(groups[0].Rules) != 1 || groups[0].Rules[0].Protocol != sgsim.UDP {
+		t.Errorf("read back %+v, want the udp 53 rule alone", groups)
 	}
 }
