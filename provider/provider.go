@@ -4,13 +4,16 @@
 // one. The vendor packages (huawei, alibaba, tencent, aws, terraform)
 // build profiles and read vendor exports.
 //
-// The shortest complete use, with the Huawei CCE profile:
+// The shortest complete use, with the Huawei CCE profile (Example runs
+// it):
 //
 //	p, _ := huawei.NewProfile(huawei.Cluster{}) // the documented example cluster
 //	n, _ := p.Network(true)                      // with the hardened worker egress set
-//	for _, r := range provider.Check(n, p.Required) {
-//		fmt.Println(r)
+//	for _, f := range provider.Findings(p.Name(), provider.Check(n, p.Required)) {
+//		fmt.Println(f) // the flow, a witness packet and the hop that drops it
 //	}
+//
+// Each Result of Check prints as a pass, FAIL or error line.
 package provider
 
 import (
@@ -127,7 +130,9 @@ func (f Finding) String() string {
 	return s
 }
 
-// Findings returns a Finding for each result that did not pass.
+// Findings returns a Finding for each result that was checked and did not
+// pass. Results with an error (Result.Err: the query could not be run)
+// are not findings and are left out: look at them in Check's results.
 func Findings(profile string, rs []Result) []Finding {
 	var out []Finding
 	for _, r := range rs {

@@ -1,17 +1,24 @@
-// Package huawei models the security groups that Huawei Cloud CCE creates
-// for a cluster.
+// Package huawei models the security groups and network ACLs of Huawei
+// Cloud CCE clusters.
 //
-// For now it holds only the seed transcription: Tables 1-8 of the CCE FAQ
-// "How Can I Configure a Security Group Rule in a Cluster?" (titled "... for
-// a Cluster?" in the newer revision), copied row by row into [seed.Row] values for each of the two revisions in
-// /work/shared/seeds (see [Revision] and [SeedTables]). Nothing here turns
-// those rows into rules yet.
+// Seed tables: Tables 1-8 of the CCE FAQ "How Can I Configure a Security
+// Group Rule in a Cluster?" (titled "... for a Cluster?" in the newer
+// revision), copied row by row into [seed.Row] values for each of the two
+// revisions in /work/shared/seeds (see [Revision] and [SeedTables]).
 //
-// What is to come: profiles that take a cluster description (network model
-// VPC / tunnel / Cloud Native 2.0, VPC CIDR, container CIDR, master
-// addresses, ...), give the symbolic remotes of the rows their values and
-// build the cce-node, cce-control and cce-eni security groups from them.
-// Those profiles do not exist yet.
+// Profiles: [NewProfile] takes a [Cluster] (network model VPC, tunnel or
+// CCE Turbo, revision, VPC, node, master, container, Service and ELB
+// ranges, DNS servers; the zero Cluster is the documented example), gives
+// the symbolic remotes of the rows their values and builds the cce-node,
+// cce-control and (CCE Turbo) cce-eni groups, Table 8's hardened worker
+// egress set and the required flows. [Profile.Network] places them in a
+// network, hardened or not, for provider.Check and provider.Findings;
+// profile_test.go asserts the findings for any valid cluster.
+//
+// Security groups: [ReadRules] reads a VPC v3 ListSecurityGroupRules
+// response, or the Neutron list of the same rules, into one sgsim.Group
+// per security group, and [WriteRules] writes groups back; api.go
+// documents the fields and where they were confirmed.
 //
 // Network ACLs: [ReadFirewalls] reads the VPC v3 network ACL API, a
 // ShowFirewall response {"firewall": {...}} or a list {"firewalls": [...]}
@@ -25,7 +32,7 @@
 // same form back. acl.go documents the fields and where they were
 // confirmed.
 //
-// Transcription conventions:
+// Seed transcription conventions:
 //   - Group is "worker" for the {Cluster name}-cce-node-{Random ID} group,
 //     "master" for cce-control and "eni" for cce-eni. Table 8 rows are
 //     worker egress rules.
