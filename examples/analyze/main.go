@@ -50,12 +50,23 @@ func run(w io.Writer, args []string) (int, error) {
 	cmd := args[0]
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
+	help := func() (int, error) { // -h: the usage and the flags, on w, exit 0
+		fs.SetOutput(w)
+		fmt.Fprintln(w, usage)
+		fs.PrintDefaults()
+		return 0, nil
+	}
 	profile := fs.String("profile", "cce-vpc", "profile: cce-vpc, cce-tunnel or cce-turbo")
 	revision := fs.String("revision", "newer", "CCE seed revision: newer or older")
 	hardened := fs.Bool("hardened", false, "lint: the hardened worker egress set instead of the default groups")
 	format := fs.String("format", "text", "output: text or json")
 	failOn := fs.String("fail-on", "", "exit 1 when anything at or above this severity is reported")
-	if err := fs.Parse(args[1:]); err != nil {
+	if cmd == "-h" || cmd == "-help" || cmd == "--help" {
+		return help()
+	}
+	if err := fs.Parse(args[1:]); errors.Is(err, flag.ErrHelp) {
+		return help()
+	} else if err != nil {
 		return 0, fmt.Errorf("%s: %w\n%s", cmd, err, usage)
 	}
 	m, ok := models[*profile]

@@ -162,3 +162,15 @@ func TestHuaweiAPIPortZeroOnly(t *testing.T) {
 		t.Errorf("read back %+v, want the udp 53 rule alone", groups)
 	}
 }
+
+// -h, before or after the sub-command, prints the usage and the flags
+// and succeeds.
+func TestRunHelp(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"lint", "-h"}, {"fix", "-help"}} {
+		var b bytes.Buffer
+		code, err := run(&b, args)
+		if err != nil || code != 0 || !strings.HasPrefix(b.String(), usage+"\n") || !strings.Contains(b.String(), "-fail-on string") {
+			t.Errorf("%q: exit %d, %v\n%s", args, code, err, b.String())
+		}
+	}
+}
