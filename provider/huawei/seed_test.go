@@ -39,6 +39,13 @@ func TestInvariants(t *testing.T) {
 		if len(tables) != len(tableNames) {
 			t.Errorf("%v: %d tables, want %d", rev, len(tables), len(tableNames))
 		}
+		// Row counts as read from the documents; TestAgainstDocuments
+		// checks them too, but skips without ../shared.
+		var all []seed.Row
+		for _, rows := range tables {
+			all = append(all, rows...)
+		}
+		t.Run(rev.String()+" row counts", func(t *testing.T) { seedtest.CheckCounts(t, all, wantRows[rev]) })
 		for _, name := range tableNames {
 			rows, ok := tables[name]
 			if !ok {
