@@ -429,6 +429,22 @@ func onePrefix(a sgsim.Addrs) (netip.Prefix, bool) {
 	return rs[0].Prefix()
 }
 
+// blockOut stores rem as text in *v4 or *v6 when it is one CIDR block
+// and reports whether it is. The callers have run Rule.Validate, which
+// refuses a block of the other family than the rule's.
+func blockOut(rem sgsim.Addrs, v4, v6 *string) bool {
+	p, ok := onePrefix(rem)
+	switch {
+	case !ok:
+		return false
+	case p.Addr().Is4():
+		*v4 = p.String()
+	default:
+		*v6 = p.String()
+	}
+	return true
+}
+
 // sgRuleOut builds the record of one security-group rule, or says why it
 // cannot be written.
 func sgRuleOut(g string, i int, r *sgsim.Rule) (sgRuleJSON, error) {
@@ -491,20 +507,8 @@ func sgRuleOut(g string, i int, r *sgsim.Rule) (sgRuleJSON, error) {
 		}
 		j.PrefixListId = r.RemoteList
 	default:
-		p, ok := onePrefix(rem)
-		if !ok {
+		if !blockOut(rem, &j.CidrIpv4, &j.CidrIpv6) {
 			return bad("the remote must be exactly one CIDR block, a group or a prefix list")
-		}
-		if p.Addr().Is4() {
-			if r.Family == sgsim.IPv6 {
-				return bad("IPv4 block in an IPv6 rule")
-			}
-			j.CidrIpv4 = p.String()
-		} else {
-			if r.Family == sgsim.IPv4 {
-				return bad("IPv6 block in an IPv4 rule")
-			}
-			j.CidrIpv6 = p.String()
 		}
 	}
 	return j, nil
@@ -939,20 +943,8 @@ func entryOut(g string, i int, r *sgsim.Rule) (entryJSON, error) {
 	if num, ok := r.Protocol.Number(); ok {
 		e.Protocol = strconv.Itoa(int(num))
 	}
-	p, ok := onePrefix(rem)
-	if !ok {
+	if !blockOut(rem, &e.CidrBlock, &e.Ipv6CidrBlock) {
 		return bad("the remote must be exactly one CIDR block")
-	}
-	if p.Addr().Is4() {
-		if r.Family == sgsim.IPv6 {
-			return bad("IPv4 block in an IPv6 rule")
-		}
-		e.CidrBlock = p.String()
-	} else {
-		if r.Family == sgsim.IPv4 {
-			return bad("IPv6 block in an IPv4 rule")
-		}
-		e.Ipv6CidrBlock = p.String()
 	}
 	switch {
 	case r.Protocol == sgsim.TCP || r.Protocol == sgsim.UDP:
