@@ -26,12 +26,30 @@ import (
 	"github.com/sgsim/sgsim/sgsim"
 )
 
-var (
-	profileFlag  = flag.String("profile", "all", "profile to check: all, or one of "+strings.Join(profileNames(), ", "))
-	revisionFlag = flag.String("revision", "newer", "CCE seed revision: newer or older (other vendors have one)")
-	failFlag     = flag.Bool("fail-on-finding", false, "exit 1 when any finding is reported")
-	quietFlag    = flag.Bool("findings-only", false, "print only the findings")
-)
+// options are the command line's flags.
+type options struct {
+	profile, revision string
+	fail, quiet       bool
+}
+
+// parse reads the flags; arguments that are not flags are an error (they
+// would otherwise be ignored, and every profile checked).
+func parse(args []string, errOut io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("harden", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	fs.StringVar(&o.profile, "profile", "all", "profile to check: all, or one of "+strings.Join(profileNames(), ", "))
+	fs.StringVar(&o.revision, "revision", "newer", "CCE seed revision: newer or older (other vendors have one)")
+	fs.BoolVar(&o.fail, "fail-on-finding", false, "exit 1 when any finding is reported")
+	fs.BoolVar(&o.quiet, "findings-only", false, "print only the findings")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q: name a profile with -profile", fs.Arg(0))
+	}
+	return o, nil
+}
 
 // A checked profile: its name, required flows and the two networks.
 type checked struct {
@@ -116,14 +134,20 @@ func profileNames() []string {
 }
 
 func main() {
-	flag.Parse()
-	n, err := run(os.Stdout, *profileFlag, *revisionFlag, *quietFlag)
+	o, err := parse(os.Args[1:], os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err == nil {
+		var n int
+		n, err = run(os.Stdout, o.profile, o.revision, o.quiet)
+		if err == nil && n > 0 && o.fail {
+			os.Exit(1)
+		}
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "harden:", err)
 		os.Exit(2)
-	}
-	if n > 0 && *failFlag {
-		os.Exit(1)
 	}
 }
 

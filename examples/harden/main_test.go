@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 )
@@ -49,5 +50,22 @@ func TestOlderRevisionFindsCoreDNS(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "finding: cce-vpc/older/hardened: k8s pod dns (kubernetes): none allowed; witness udp 172.16.0.0:1024 -> 172.16.0.0:5353") {
 		t.Errorf("older revision output:\n%s", b.String())
+	}
+}
+
+func TestParse(t *testing.T) {
+	o, err := parse([]string{"-profile", "cce-vpc", "-revision", "older", "-fail-on-finding", "-findings-only"}, io.Discard)
+	if err != nil || o != (options{profile: "cce-vpc", revision: "older", fail: true, quiet: true}) {
+		t.Errorf("%+v %v", o, err)
+	}
+	if o, err := parse(nil, io.Discard); err != nil || o != (options{profile: "all", revision: "newer"}) {
+		t.Errorf("defaults: %+v %v", o, err)
+	}
+	// A profile named without -profile would check every profile.
+	if _, err := parse([]string{"cce-vpc"}, io.Discard); err == nil || err.Error() != `unexpected argument "cce-vpc": name a profile with -profile` {
+		t.Errorf("positional: %v", err)
+	}
+	if _, err := parse([]string{"-bogus"}, io.Discard); err == nil || !strings.Contains(err.Error(), "-bogus") {
+		t.Errorf("unknown flag: %v", err)
 	}
 }
