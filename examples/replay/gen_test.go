@@ -234,15 +234,16 @@ func (g *gen) arp(t time.Time, from, who netip.Addr) {
 //   - DNS: node1..3 -> 100.125.1.250 UDP 53, NTP: node1..3 ->
 //     100.125.3.1 UDP 123, image pull: node2 -> 100.125.4.25 TCP 443
 //   - VXLAN between node1 and node2 (UDP 4789 both ways), carrying
-//     pod1b -> CoreDNS pod UDP 5353
+//     pod1b -> CoreDNS pod UDP 5353 and pod1a -> pod2a TCP 8080 (inner
+//     flows share the verdict of their outer flow; with -inner-drops the
+//     8080 call is judged on its own and dropped at source egress of the
+//     pods endpoint, see TestInnerDrops)
 //   - NodePort: ELB 192.168.2.5 -> node1, node3 TCP 31080
 //
 // dropped
-//   - node1 -> node2 TCP 9100 (a metrics scrape; source egress)
+//   - node1 -> node2 TCP 9100 (a metrics scrape, twice; source egress)
 //   - node3 -> master1 TCP 6443 (destination ingress: no master row opens it)
 //   - node2 -> 203.0.113.80 TCP 443 (internet; source egress)
-//   - inside VXLAN, pod1a -> pod2a TCP 8080 (the inner flow; source
-//     egress of the pods endpoint, see main_test.go)
 //
 // and two ARP requests, which the capture reader skips.
 func sample() []byte {

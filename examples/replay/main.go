@@ -24,11 +24,14 @@
 // addressing as flags (-vpc, -nodes, -masters, -pods, -pod-vswitch,
 // -services, -lb, -dns, -apiserver, -clients; each overrides the
 // profile's documented default, and naming a field the profile does not
-// have is an error) and -hardened (default true: CCE Table 8, ACK least
+// have is an error), -hardened (default true: CCE Table 8, ACK least
 // privilege both ways, TKE custom outbound; -hardened=false replays
-// against the documented default groups), or -rules FILE (repeatable) of
-// a vendor export (-vendor huawei|alibaba|tencent|aws|terraform) placed
-// by -endpoints FILE, the topology JSON that provider.ReadTopology reads.
+// against the documented default groups) and, for CCE, -revision
+// newer|older (the seed tables' revision, default newer), or -rules FILE
+// (repeatable) of a vendor export (-vendor
+// huawei|alibaba|tencent|aws|terraform) placed by -endpoints FILE, the
+// topology JSON that provider.ReadTopology reads; the profile flags are
+// an error with -rules.
 // Each file holds security groups or network ACLs, told apart by the
 // top-level key: Huawei ListSecurityGroupRules or ShowFirewall (network
 // ACLs; disabled rules are reported in the header, not evaluated);
@@ -41,8 +44,16 @@
 // its ID is the file name without its extension. For Terraform the rules of the provider family whose semantics
 // the topology's cloud names are used.
 //
-// -workers N shards the flows of a capture over N goroutines
-// (replay.Config.Workers): the same report, faster on large captures.
+// -inner-drops judges the flows inside VXLAN and Geneve tunnels by the
+// rules as if they were not encapsulated (replay.Config.InnerDrops); by
+// default an inner flow shares the fate of the outer flow that carries
+// it, since security groups see only the outer packet.
+//
+// -workers N (default 1) shards the tracking of a capture's flows over N
+// goroutines (replay.Config.Workers): the same report, except that an
+// inner tunnel flow carried between two pairs of nodes may be listed once
+// per pair. Decoding stays on one goroutine, so it is not faster on two
+// CPUs (bench/README.md).
 //
 // Output: -format text (default) prints a table of the dropped flows
 // (-all: every flow) and the summary: flows by verdict and by deciding
@@ -208,7 +219,7 @@ func parse(args []string, stdout io.Writer) (*options, error) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stdout)
-			fmt.Fprintln(stdout, "usage: replay [-pcap FILE ... | -flowlog FILE ...] [-profile NAME [cluster flags] | -vendor V -rules FILE ... -endpoints FILE] [-format text|json] [-dropped-pcap FILE] [-fail-on-drop]")
+			fmt.Fprintln(stdout, "usage: replay [-pcap FILE ... | -flowlog FILE ...] [-profile NAME [cluster flags] [-hardened=false] [-revision older] | -vendor V -rules FILE ... -endpoints FILE] [-inner-drops] [-workers N] [-format text|json] [-all] [-dropped-pcap FILE] [-fail-on-drop]")
 			fs.PrintDefaults()
 			return nil, err
 		}
@@ -217,6 +228,8 @@ func parse(args []string, stdout io.Writer) (*options, error) {
 	if fs.NArg() > 0 {
 		return nil, bad("unexpected argument %q (inputs are given with -pcap or -flowlog)", fs.Arg(0))
 	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	if o.workers < 1 {
 		return nil, bad("-workers %d: want 1 or more", o.workers)
 	}
@@ -235,6 +248,11 @@ func parse(args []string, stdout io.Writer) (*options, error) {
 		}
 		if len(o.c.set) > 0 {
 			return nil, bad("-%s applies to -profile, not to -rules (the topology gives the addresses)", firstKey(o.c.set))
+		}
+		for _, name := range []string{"hardened", "revision"} {
+			if given[name] {
+				return nil, bad("-%s applies to -profile, not to -rules (the exports are replayed as they are)", name)
+			}
 		}
 		if o.endpoints == "" {
 			return nil, bad("-rules needs -endpoints FILE (the topology JSON)")

@@ -161,10 +161,17 @@ func TestHardenedDrops(t *testing.T) {
 			t.Errorf("%s not allowed", k)
 		}
 	}
+	inner := 0
 	for _, f := range fl {
-		if f.DstPort == 8080 && (f.Tunnel != "vxlan" || f.OuterID != 11) {
-			t.Errorf("inner flow %+v: want tunnel vxlan, outer_id 11", f)
+		if f.DstPort == 8080 {
+			inner++
+			if f.Tunnel != "vxlan" || f.OuterID != 11 || f.Verdict != "allowed" {
+				t.Errorf("inner flow %+v: want tunnel vxlan, outer_id 11, allowed with its outer flow", f)
+			}
 		}
+	}
+	if inner != 1 {
+		t.Errorf("%d flows to port 8080; want the one pod-to-pod call inside VXLAN", inner)
 	}
 }
 
@@ -275,6 +282,8 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-format", "xml"}, `-format "xml": want text or json`},
 		{[]string{"-workers", "0"}, `-workers 0: want 1 or more`},
 		{[]string{"-rules", "r.json"}, "-rules needs -endpoints FILE"},
+		{[]string{"-rules", "r.json", "-hardened=false"}, "-hardened applies to -profile, not to -rules"},
+		{[]string{"-rules", "r.json", "-revision", "older"}, "-revision applies to -profile, not to -rules"},
 		{[]string{"-rules", "r.json", "-endpoints", "t.json"}, "-rules needs -vendor"},
 		{[]string{"-rules", "testdata/huawei-rules.json", "-endpoints", "testdata/topology.json", "-vendor", "alibaba"}, `cloud "huawei", but -vendor alibaba`},
 		{[]string{"-rules", "testdata/topology.json", "-endpoints", "testdata/topology.json", "-vendor", "huawei"}, "-rules testdata/topology.json: huawei: "},
