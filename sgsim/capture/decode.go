@@ -182,6 +182,9 @@ type stack struct {
 	icmp4 layers.ICMPv4
 	icmp6 layers.ICMPv6
 
+	// layers holds the decoders above by the layer types they decode; all
+	// parsers share it.
+	layers  gopacket.DecodingLayerSparse
 	parsers map[gopacket.LayerType]*gopacket.DecodingLayerParser
 	decoded []gopacket.LayerType
 	gotUDP  bool
@@ -196,53 +199,25 @@ var (
 
 func (s *stack) init() {
 	s.ah.ah = true
-	all := []gopacket.DecodingLayer{
+	var c gopacket.DecodingLayerContainer = gopacket.DecodingLayerSparse(nil)
+	for _, l := range []gopacket.DecodingLayer{
 		&s.eth, &s.vlan, &s.loop, &s.ip4, &s.ip6, &s.ext, &s.ah, &s.frag,
 		&s.tcp, &s.udp, &s.sctp, &s.icmp4, &s.icmp6,
+	} {
+		c = c.Put(l)
 	}
+	s.layers = c.(gopacket.DecodingLayerSparse)
 	s.parsers = make(map[gopacket.LayerType]*gopacket.DecodingLayerParser)
 	for _, first := range []gopacket.LayerType{
 		layers.LayerTypeEthernet, layers.LayerTypeDot1Q, layers.LayerTypeLoopback,
 		layers.LayerTypeIPv4, layers.LayerTypeIPv6,
 	} {
-		p := gopacket.NewDecodingLayerParser(first, all...)
+		p := gopacket.NewDecodingLayerParser(first)
+		p.SetDecodingLayerContainer(s.layers)
 		p.IgnoreUnsupported = true
 		s.parsers[first] = p
 	}
 	s.decoded = make([]gopacket.LayerType, 0, 16)
-}
-
-// layer returns the decoder registered for t, or nil.
-func (s *stack) layer(t gopacket.LayerType) gopacket.DecodingLayer {
-	switch t {
-	case layers.LayerTypeEthernet:
-		return &s.eth
-	case layers.LayerTypeDot1Q:
-		return &s.vlan
-	case layers.LayerTypeLoopback:
-		return &s.loop
-	case layers.LayerTypeIPv4:
-		return &s.ip4
-	case layers.LayerTypeIPv6:
-		return &s.ip6
-	case layers.LayerTypeIPv6HopByHop, layers.LayerTypeIPv6Routing, layers.LayerTypeIPv6Destination:
-		return &s.ext
-	case layers.LayerTypeIPSecAH:
-		return &s.ah
-	case layers.LayerTypeIPv6Fragment:
-		return &s.frag
-	case layers.LayerTypeTCP:
-		return &s.tcp
-	case layers.LayerTypeUDP:
-		return &s.udp
-	case layers.LayerTypeSCTP:
-		return &s.sctp
-	case layers.LayerTypeICMPv4:
-		return &s.icmp4
-	case layers.LayerTypeICMPv6:
-		return &s.icmp6
-	}
-	return nil
 }
 
 // decode runs the parser for first over data and fills h. It returns 0
@@ -299,7 +274,7 @@ func (s *stack) decode(d *decoder, first gopacket.LayerType, data []byte, h *Hea
 			transport = true
 			s.icmpV6(d, h)
 		}
-		last = s.layer(t)
+		last, _ = s.layers.Decoder(t)
 	}
 
 	if !ipSeen {
