@@ -69,6 +69,9 @@ func run(w io.Writer, args []string) (int, error) {
 	} else if err != nil {
 		return 0, fmt.Errorf("%s: %w\n%s", cmd, err, usage)
 	}
+	if fs.NArg() > 0 {
+		return 0, fmt.Errorf("%s: unexpected argument %q\n%s", cmd, fs.Arg(0), usage)
+	}
 	m, ok := models[*profile]
 	if !ok {
 		return 0, fmt.Errorf("-profile %q: want cce-vpc, cce-tunnel or cce-turbo", *profile)

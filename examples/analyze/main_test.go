@@ -94,6 +94,8 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"lint", "-format", "xml"}, `-format "xml"`},
 		{[]string{"lint", "-fail-on", "severe"}, `severity "severe"`},
 		{[]string{"lint", "-bogus"}, "flag provided but not defined"},
+		{[]string{"lint", "cce-turbo"}, `lint: unexpected argument "cce-turbo"`},
+		{[]string{"diff", "-profile", "cce-vpc", "-hardened", "x"}, `diff: unexpected argument "x"`},
 	} {
 		if _, err := run(&bytes.Buffer{}, c.args); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q: %v, want %q", c.args, err, c.want)
