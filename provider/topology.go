@@ -75,9 +75,25 @@ func decodeAt(raw json.RawMessage, path string, v any) error {
 		if te.Field != "" {
 			p += "." + te.Field
 		}
-		return &TopologyError{Path: p, Value: te.Value, Msg: "want " + jsonType(te.Type.String())}
+		return &TopologyError{Path: p, Msg: typeMsg(te)}
 	}
 	return &TopologyError{Path: path, Msg: err.Error()}
+}
+
+// typeMsg says what JSON a value of the wrong type should have been and
+// what it was: "want an array, not a string". (te.Value is the kind of
+// JSON found, not the value, so it is not a TopologyError.Value.)
+func typeMsg(te *json.UnmarshalTypeError) string {
+	got, _, _ := strings.Cut(te.Value, " ") // "number 1e400": the kind only
+	switch got {
+	case "array", "object":
+		got = "an " + got
+	case "bool":
+		got = "a boolean"
+	default:
+		got = "a " + got
+	}
+	return "want " + jsonType(te.Type.String()) + ", not " + got
 }
 
 // jsonType names a Go type as the JSON it decodes from.
@@ -94,7 +110,8 @@ func jsonType(goType string) string {
 }
 
 // TopologyError reports bad topology input: the JSON path, the offending
-// value and what was expected.
+// value (empty for a value of the wrong JSON type, which Msg names) and
+// what was expected.
 type TopologyError struct {
 	Path, Value, Msg string
 }
@@ -127,7 +144,7 @@ func ReadTopology(r io.Reader) (Topology, error) {
 			if path == "" {
 				path = "(document)"
 			}
-			return Topology{}, &TopologyError{Path: path, Value: te.Value, Msg: "want " + jsonType(te.Type.String())}
+			return Topology{}, &TopologyError{Path: path, Msg: typeMsg(te)}
 		}
 		return Topology{}, &TopologyError{Path: "(document)", Msg: err.Error()}
 	}

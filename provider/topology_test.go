@@ -62,14 +62,16 @@ func TestReadTopologyErrors(t *testing.T) {
 		`{"cloud": "huawei", "endpoints": [{"name": "a", "addrs": ["10.0.0.1", "10.0.0.300"]}]}`:               `topology: endpoints[0].addrs[1]: "10.0.0.300": ParseAddr("10.0.0.300"): IPv4 field has value >255`,
 		`{"cloud": "huawei", "endpoints": [{"name": "a"}]}`:                                                    `topology: endpoints[0].addrs: missing; want a list of addresses, prefixes or ranges`,
 		`{"cloud": "huawei", "endpoints": [{"name": "a", "addrs": ["any"]}]}`:                                  `topology: endpoints[0].addrs[0]: "any": want one address, prefix or range`,
-		`{"cloud": "huawei", "endpoints": [{"name": "a", "addrs": "10.0.0.1"}]}`:                               `topology: endpoints[0].addrs: "string": want an array`,
-		`{"cloud": "huawei", "subnets": [{"name": "a", "prefix": "10.0.0.0/24"}, {"name": "b", "prefix": 7}]}`: `topology: subnets[1].prefix: "number": want a string`,
-		`{"cloud": "huawei", "lists": {"pl-b": ["10.0.0.1"], "pl-a": "10.0.0.1"}}`:                             `topology: lists.pl-a: "string": want an array`,
-		`{"cloud": "huawei", "endpoints": {"name": "a"}}`:                                                      `topology: endpoints: "object": want an array`,
-		`{"cloud": 7}`: `topology: cloud: "number": want a string`,
+		`{"cloud": "huawei", "endpoints": [{"name": "a", "addrs": "10.0.0.1"}]}`:                               `topology: endpoints[0].addrs: want an array, not a string`,
+		`{"cloud": "huawei", "subnets": [{"name": "a", "prefix": "10.0.0.0/24"}, {"name": "b", "prefix": 7}]}`: `topology: subnets[1].prefix: want a string, not a number`,
+		`{"cloud": "huawei", "lists": {"pl-b": ["10.0.0.1"], "pl-a": "10.0.0.1"}}`:                             `topology: lists.pl-a: want an array, not a string`,
+		`{"cloud": "huawei", "endpoints": {"name": "a"}}`:                                                      `topology: endpoints: want an array, not an object`,
+		`{"cloud": 7}`: `topology: cloud: want a string, not a number`,
 		`{"cloud": "huawei", "lists": {"pl": ["x"]}}`: `topology: lists.pl[0]: "x": ParseAddr("x"): unable to parse IP`,
 		"{\"cloud\": \"huawei\",\n \"subnets\": [":    `topology: line 2 (byte 33): unexpected end of JSON input`,
 		`{"cloud": "huawei",, }`:                      `topology: line 1 (byte 20): invalid character ',' looking for beginning of object key string`,
+		`[]`:                                          `topology: (document): want an object, not an array`,
+		`{"cloud": "huawei", "endpoints": [{"name": "a", "addrs": ["10.0.0.1"], "groups": [true]}]}`: `topology: endpoints[0].groups: want a string, not a boolean`,
 	} {
 		if _, err := ReadTopology(strings.NewReader(in)); err == nil || err.Error() != want {
 			t.Errorf("ReadTopology(%s):\n got %v\nwant %s", in, err, want)
