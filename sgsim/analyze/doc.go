@@ -2,11 +2,19 @@
 // conflicting and redundant rules, over-broad and vendor-flagged rows,
 // references to empty groups, rules of the wrong address family), diffs
 // two versions into the exact flows one allows and the other does not,
-// and proposes the smallest rule that lets a denied required flow pass.
+// summarises what a change to a network does to a profile's required
+// flows and to exposure from outside the cluster (Compare), and proposes
+// the smallest rule that lets a denied required flow pass.
 //
-// Everything is exact, not sampled: the analyses partition the flow
-// space with sgsim's Classifier.Partition into boxes each decided by one
-// rule, per address family and protocol class (every protocol a rule
-// names, plus one representative for all the protocols no rule names),
-// and every finding carries a witness flow that reproduces it.
+// A rule set is a Set: the groups attached together to an interface, with
+// references resolved; SetsOf makes one per attachment list of a
+// sgsim.NetworkSpec, and Lint lints them all.
+//
+// Lint, DiffSets and the fix check are exact, not sampled: they partition
+// the flow space with sgsim's Classifier.Partition into boxes each
+// decided by one rule, per address family and protocol class (every
+// protocol a rule names, plus one representative for all the protocols no
+// rule names), and every finding carries a witness flow that reproduces
+// it. Compare is exact over the required flows and endpoints it asks
+// Network.Reach about, and looks at nothing else.
 package analyze
