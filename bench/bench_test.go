@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -237,22 +240,93 @@ func TestMainJSON(t *testing.T) {
 }
 
 func TestMainBadUsage(t *testing.T) {
-	for _, args := range [][]string{
-		{"-nosuch"},
-		{"-format", "xml"},
-		{"-actions", "deny"},
-		{"-trace", "x"},
-		{"-sizes", "ten"},
-		{"-shapes", "vpc"},
-		{"-classbench", "/nonexistent/acl1"},
-		{"-classbench", "bench_test.go"},
-		{"extra"},
+	dir := t.TempDir()
+	empty, filter := filepath.Join(dir, "empty"), filepath.Join(dir, "one")
+	if err := os.WriteFile(empty, []byte("\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filter, []byte("@10.0.0.0/8\t0.0.0.0/0\t0 : 65535\t80 : 80\t0x06/0xFF\t0x0000/0x0000\t\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string // in the error, when not empty
+	}{
+		{[]string{"-nosuch"}, ""},
+		{[]string{"-format", "xml"}, ""},
+		{[]string{"-actions", "deny"}, ""},
+		{[]string{"-trace", "x"}, ""},
+		{[]string{"-sizes", "ten"}, ""},
+		{[]string{"-shapes", "vpc"}, ""},
+		{[]string{"-classbench", "/nonexistent/acl1"}, ""},
+		{[]string{"-classbench", "bench_test.go"}, "bench_test.go: classbench: line 1"},
+		{[]string{"extra"}, ""},
+		{[]string{"-classbench", empty, "-rounds", "1"}, empty + ": no filters"},
+		{[]string{"-classbench", filter, "-trace", empty, "-rounds", "1"}, empty + ": no headers"},
 	} {
 		var out, errb bytes.Buffer
-		code := mainErr(args, &out, &errb)
+		code := mainErr(tt.args, &out, &errb)
 		msg := errb.String()
-		if code != 2 || strings.Count(msg, "\n") != 1 || !strings.HasPrefix(msg, "bench: ") {
-			t.Errorf("%q: exit %d, stderr %q; want 2 and one line", args, code, msg)
+		if code != 2 || strings.Count(msg, "\n") != 1 || !strings.HasPrefix(msg, "bench: ") || !strings.Contains(msg, tt.want) {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and one line containing %q", tt.args, code, msg, tt.want)
 		}
+	}
+}
+
+// TestJSONFieldsDocumented checks that the package doc names every JSON
+// field the runner writes: rule-set results and the extras' objects.
+func TestJSONFieldsDocumented(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "main.go", nil, parser.ParseComments|parser.PackageClauseOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := map[string]bool{}
+	for _, w := range strings.FieldsFunc(f.Doc.Text(), func(r rune) bool {
+		return !(r == '_' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9')
+	}) {
+		words[w] = true
+	}
+	for _, v := range []any{result{}, reachResult{}, replayResult{}, workersResult{}} {
+		ty := reflect.TypeOf(v)
+		for i := range ty.NumField() {
+			name, _, _ := strings.Cut(ty.Field(i).Tag.Get("json"), ",")
+			if name != "" && !words[name] {
+				t.Errorf("%s.%s: JSON field %q is not in the package doc", ty.Name(), ty.Field(i).Name, name)
+			}
+		}
+	}
+	for _, kind := range []string{`"reach"`, `"replay"`} {
+		if !strings.Contains(f.Doc.Text(), "kind "+kind) {
+			t.Errorf("package doc does not name kind %s", kind)
+		}
+	}
+}
+
+// TestSame checks the verdict comparison behind the mismatch count:
+// action, deciding rule ID and group must all agree.
+func TestSame(t *testing.T) {
+	r1, r2 := sgsim.MustParseRule("ingress allow tcp 22 id a"), sgsim.MustParseRule("ingress allow tcp 22 id b")
+	v := sgsim.Verdict{Action: sgsim.Allow, Rule: &r1, Group: "g"}
+	r1copy := r1
+	for name, tc := range map[string]struct {
+		w    sgsim.Verdict
+		want bool
+	}{
+		"equal":        {sgsim.Verdict{Action: sgsim.Allow, Rule: &r1copy, Group: "g"}, true},
+		"action":       {sgsim.Verdict{Action: sgsim.Deny, Rule: &r1, Group: "g"}, false},
+		"rule":         {sgsim.Verdict{Action: sgsim.Allow, Rule: &r2, Group: "g"}, false},
+		"group":        {sgsim.Verdict{Action: sgsim.Allow, Rule: &r1, Group: "h"}, false},
+		"default deny": {sgsim.Verdict{Action: sgsim.Deny}, false},
+		"no rule":      {sgsim.Verdict{Action: sgsim.Allow}, false},
+	} {
+		if got := same(v, tc.w); got != tc.want {
+			t.Errorf("%s: same(%v, %v) = %v, want %v", name, v, tc.w, got, tc.want)
+		}
+		if got := same(tc.w, v); got != tc.want {
+			t.Errorf("%s: same(%v, %v) = %v, want %v", name, tc.w, v, got, tc.want)
+		}
+	}
+	if !same(sgsim.Verdict{Action: sgsim.Deny}, sgsim.Verdict{Action: sgsim.Deny}) {
+		t.Error("two default denies differ")
 	}
 }

@@ -2,11 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
 	"io"
 	"os"
 	"runtime"
@@ -14,6 +12,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+	"github.com/google/gopacket/pcapgo"
 	"github.com/sgsim/sgsim/provider"
 	"github.com/sgsim/sgsim/provider/huawei"
 	"github.com/sgsim/sgsim/sgsim/capture"
@@ -62,9 +63,9 @@ func reachCost(rounds int) ([]reachResult, error) {
 			times = append(times, float64(time.Since(start).Nanoseconds())/float64(len(p.Required)))
 		}
 		r.QueryNs = median(times)
-		m0 := memStats()
+		m0 := mallocs()
 		provider.Check(n, p.Required)
-		r.AllocsQuery = float64(memStats()-m0) / float64(len(p.Required))
+		r.AllocsQuery = float64(mallocs()-m0) / float64(len(p.Required))
 		out = append(out, r)
 	}
 	return out, nil
@@ -95,7 +96,7 @@ type workersResult struct {
 }
 
 // workerCounts are the worker counts measured besides one: 2, 4 and
-// GOMAXPROCS, when above 1.
+// GOMAXPROCS, when above 4.
 func workerCounts() []int {
 	ws := []int{2, 4}
 	if g := runtime.GOMAXPROCS(0); g > 4 {
@@ -191,12 +192,12 @@ func replayCost(file string, rounds int) (replayResult, error) {
 	}
 	res.DecodePPS, res.ReplayPPS = median(dec), median(rep)
 	res.Ratio = res.ReplayPPS / res.DecodePPS
-	m0 := memStats()
+	m0 := mallocs()
 	report, err := full(0)
 	if err != nil {
 		return res, err
 	}
-	res.AllocsPerPkt = float64(memStats()-m0) / float64(res.Packets)
+	res.AllocsPerPkt = float64(mallocs()-m0) / float64(res.Packets)
 	want := reportText(report)
 	for j, w := range ws {
 		got, err := full(w)
@@ -219,8 +220,8 @@ func replayCost(file string, rounds int) (replayResult, error) {
 	return res, nil
 }
 
-// memStats returns the number of heap allocations so far.
-func memStats() uint64 {
+// mallocs returns the number of heap allocations so far.
+func mallocs() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.Mallocs
@@ -253,7 +254,7 @@ func extras(stdout, stderr io.Writer, format, replayFile string, rounds int) err
 		rp = &r
 	}
 	if format == "json" {
-		enc := jsonEncoder(stdout)
+		enc := json.NewEncoder(stdout)
 		for _, r := range reach {
 			if err := enc.Encode(struct {
 				Kind string `json:"kind"`

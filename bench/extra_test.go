@@ -37,6 +37,19 @@ func TestReplayCostOnSample(t *testing.T) {
 	if r.Packets == 0 || r.DecodePPS <= 0 || r.ReplayPPS <= 0 || r.DroppedFlows == 0 || r.AllowedFlows == 0 {
 		t.Errorf("%+v", r)
 	}
+	// The sample is small: its records are repeated to at least
+	// minReplayPackets, and the repeats are whole copies.
+	if r.Repeat < 2 || r.Packets < minReplayPackets || r.Packets%r.Repeat != 0 || r.Packets/r.Repeat >= minReplayPackets {
+		t.Errorf("packets %d, repeat %d: want whole copies adding up to at least %d", r.Packets, r.Repeat, minReplayPackets)
+	}
+	if len(r.Workers) != len(workerCounts()) {
+		t.Errorf("%d worker results; want %d", len(r.Workers), len(workerCounts()))
+	}
+	for _, w := range r.Workers {
+		if !w.Matches || w.PPS <= 0 || w.Speedup <= 0 {
+			t.Errorf("workers %+v", w)
+		}
+	}
 	if _, err := replayCost("nope.pcap", 1); err == nil {
 		t.Error("missing capture: no error")
 	}

@@ -1,20 +1,22 @@
 // The bench binary measures the compiled sgsim classifier against the
 // linear reference evaluator: compile time, compiled memory, lookup time,
 // allocations per lookup and, on every flow it checks, whether the two
-// agree.
+// agree. It then measures the range queries of the vendor profiles and
+// the replay of a capture (the "extras").
 //
 // Usage:
 //
-//	go run ./bench                         # generated suite, about a minute
+//	go run ./bench                         # generated suite and extras, about a minute
 //	go run ./bench -sizes 1000,1000000     # generated sets of chosen sizes
+//	go run ./bench -shapes acl -no-extras  # network-ACL sets only, no extras
 //	go run ./bench -classbench FILE [-trace FILE] [-actions allow|alternate]
-//	go run ./bench -format json            # one JSON object per line and rule set
+//	go run ./bench -format json            # one JSON object per line
 //
 // With no flags it runs generated security-group and network-ACL rule
 // sets (package bench/gen) at 1K, 10K and 100K rules. With -classbench it
 // runs one ClassBench filter set (package bench/classbench), replaying
 // -trace when given and generated flows (75% of them hitting a filter)
-// otherwise.
+// otherwise; an empty filter set or trace is an error.
 //
 // Every timing is the median of -rounds rounds. The linear scan costs a
 // rule check per rule, so it runs on a prefix of the flows holding about
@@ -25,17 +27,35 @@
 // disagreement is printed and the exit status is 1. Bad flags or
 // unreadable files exit with status 2 and a one-line error.
 //
-// JSON fields (snake_case): name, source, semantics, actions, rules, flows,
-// hit_rate, parse_ns and read_ns (files only), generate_ns (generated sets
-// only), compile_ns, compiled_bytes (heap growth across Compile after
-// GC), stats_bytes (Classifier.Stats().Bytes), rules_bytes (heap held by
-// the rule list), bytes_per_rule (compiled_bytes/rules), index_entries,
+// Extras, unless -no-extras, and with -classbench only when -replay is
+// given: the required-flow range queries of the three hardened CCE
+// profiles (provider.Check), and the replay of -replay FILE (default: the
+// project's sample capture, when run from the repository root) through the
+// hardened CCE tunnel profile, its records repeated up to at least 50 000
+// packets, decode-only against full replay and with 2, 4 (and GOMAXPROCS,
+// when above 4) workers against one. A worker count whose report differs
+// from one worker's is an error (exit 2).
+//
+// JSON fields (snake_case), one object per rule set: name, source,
+// semantics, actions, rules, flows, hit_rate, parse_ns and read_ns (files
+// only), generate_ns (generated sets only), compile_ns, compiled_bytes
+// (heap growth across Compile after GC), stats_bytes
+// (Classifier.Stats().Bytes), rules_bytes (heap held by the rule list),
+// bytes_per_rule (compiled_bytes/rules), index_entries,
 // index_entries_per_rule, intervals, scanned, lookup_ns, linear_flows,
 // linear_lookup_ns, compiled_lookup_ns_same_flows, speedup,
-// allocs_per_lookup, checked_flows, mismatches, mismatch_examples.
+// allocs_per_lookup, checked_flows, mismatches, mismatch_examples. These
+// objects have no kind field. The extras follow, one object per profile
+// with kind "reach": profile, rules, queries, query_ns (median per query),
+// cells_mean and cells_max (boxes a query splits into), allocs_per_query;
+// and one with kind "replay": capture, packets, repeat, decode_pps,
+// replay_pps, replay_over_decode, dropped_flows, allowed_flows,
+// allocs_per_packet, and workers, a list of objects with workers,
+// replay_pps, speedup_over_one and report_matches.
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -287,7 +307,7 @@ func readClassBench(file, trace string, acts classbench.Actions) (input, error) 
 	for range 3 {
 		runtime.GC()
 		t0 := time.Now()
-		fs, err = classbench.ReadFilters(strings.NewReader(string(data)))
+		fs, err = classbench.ReadFilters(bytes.NewReader(data))
 		t1 := time.Now()
 		if err != nil {
 			return in, fmt.Errorf("%s: %w", file, err)
@@ -299,6 +319,9 @@ func readClassBench(file, trace string, acts classbench.Actions) (input, error) 
 		runtime.KeepAlive(rs)
 	}
 	in.ReadNS, in.ParseNS = int64(median(reads)), int64(median(parses))
+	if len(fs) == 0 {
+		return in, fmt.Errorf("%s: no filters", file)
+	}
 	if bad := classbench.Inexpressible(fs); len(bad) > 0 {
 		return in, fmt.Errorf("%s: %d filters have any protocol with narrowed ports, which sgsim rules cannot express (first at line %d)",
 			file, len(bad), fs[bad[0]].Line)
@@ -315,6 +338,9 @@ func readClassBench(file, trace string, acts classbench.Actions) (input, error) 
 		hs, err := classbench.ReadTrace(tf)
 		if err != nil {
 			return in, fmt.Errorf("%s: %w", trace, err)
+		}
+		if len(hs) == 0 {
+			return in, fmt.Errorf("%s: no headers", trace)
 		}
 		in.Flows = make([]sgsim.Flow, len(hs))
 		for i, h := range hs {
@@ -519,5 +545,3 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
-
-func jsonEncoder(w io.Writer) *json.Encoder { return json.NewEncoder(w) }
