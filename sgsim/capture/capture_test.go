@@ -131,6 +131,13 @@ func decodeCases() []decodeCase {
 			b[4], b[5] = 0, 0
 			return b
 		}, hdr(17, a6, b6, 9000, 9001), Inner{}},
+		{"ipv4 authentication header, tcp", LinkEthernet, func(t testing.TB) []byte {
+			return ser(t, eth(layers.EthernetTypeIPv4), ip4(a4, b4, layers.IPProtocolAH), ah(layers.IPProtocolTCP), tcp(22, 40000, false, true))
+		}, with(hdr(6, a4, b4, 22, 40000), func(h *Header) { h.TCPFlags = FlagACK }), Inner{}},
+		{"ipv6 destination options, authentication header, udp", LinkEthernet, func(t testing.TB) []byte {
+			return ser(t, eth(layers.EthernetTypeIPv6), ip6(a6, b6, layers.IPProtocolIPv6Destination), ext6(layers.IPProtocolAH),
+				ah(layers.IPProtocolUDP), udp(500, 4500))
+		}, hdr(17, a6, b6, 500, 4500), Inner{}},
 		{"ipv6 routing header then OSPF (protocol only)", LinkEthernet, func(t testing.TB) []byte {
 			return ser(t, eth(layers.EthernetTypeIPv6), ip6(a6, b6, layers.IPProtocolIPv6Routing),
 				ext6(89), payload(20))

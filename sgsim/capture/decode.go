@@ -468,27 +468,12 @@ func extLen(proto uint8, b []byte) (next uint8, l int, ok bool) {
 // protocol-only packet; in particular the IPv4 and IPv6 layers are never
 // decoded twice, which would overwrite the outer addresses.
 func upper(proto uint8) gopacket.LayerType {
-	switch layers.IPProtocol(proto) {
-	case layers.IPProtocolTCP:
-		return layers.LayerTypeTCP
-	case layers.IPProtocolUDP:
-		return layers.LayerTypeUDP
-	case layers.IPProtocolSCTP:
-		return layers.LayerTypeSCTP
-	case layers.IPProtocolICMPv4:
-		return layers.LayerTypeICMPv4
-	case layers.IPProtocolICMPv6:
-		return layers.LayerTypeICMPv6
-	case layers.IPProtocolIPv6HopByHop:
-		return layers.LayerTypeIPv6HopByHop
-	case layers.IPProtocolIPv6Routing:
-		return layers.LayerTypeIPv6Routing
-	case layers.IPProtocolIPv6Destination:
-		return layers.LayerTypeIPv6Destination
-	case layers.IPProtocolAH:
-		return layers.LayerTypeIPSecAH
-	case layers.IPProtocolIPv6Fragment:
-		return layers.LayerTypeIPv6Fragment
+	switch p := layers.IPProtocol(proto); p {
+	case layers.IPProtocolTCP, layers.IPProtocolUDP, layers.IPProtocolSCTP,
+		layers.IPProtocolICMPv4, layers.IPProtocolICMPv6, layers.IPProtocolAH,
+		layers.IPProtocolIPv6HopByHop, layers.IPProtocolIPv6Routing,
+		layers.IPProtocolIPv6Destination, layers.IPProtocolIPv6Fragment:
+		return p.LayerType()
 	}
 	return gopacket.LayerTypePayload
 }

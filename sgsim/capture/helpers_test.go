@@ -116,6 +116,16 @@ func ext6(next layers.IPProtocol) gopacket.Payload {
 	return gopacket.Payload{byte(next), 0, 1, 4, 0, 0, 0, 0}
 }
 
+// ah is an IPsec authentication header (RFC 4302) with a 12-byte ICV:
+// 24 bytes, so its payload length field is 24/4-2 = 4.
+func ah(next layers.IPProtocol) gopacket.Payload {
+	b := make([]byte, 24)
+	b[0], b[1] = byte(next), 4
+	binary.BigEndian.PutUint32(b[4:], 0x1000) // SPI
+	binary.BigEndian.PutUint32(b[8:], 1)      // sequence number
+	return b
+}
+
 // frag6 is an IPv6 fragment header.
 func frag6(next layers.IPProtocol, offset uint16, more bool, id uint32) gopacket.Payload {
 	b := make([]byte, 8)
