@@ -3,6 +3,7 @@ package sgsim_test
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sync"
 	"testing"
 
@@ -25,7 +26,7 @@ func TestCompiledEqualsLinearLarge(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		l, _ := sgsim.NewLinear(s, gs...)
+		l := linear(t, s, gs...)
 		for i := 0; i < 50; i++ {
 			f := sgsimtest.Flow(t, gs, fmt.Sprint("flow", i))
 			for _, d := range []sgsim.Direction{sgsim.Ingress, sgsim.Egress} {
@@ -36,6 +37,32 @@ func TestCompiledEqualsLinearLarge(t *testing.T) {
 			}
 		}
 	})
+}
+
+// fataler is what the helpers need of a *testing.T or *rapid.T.
+type fataler interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
+
+// compile is sgsim.Compile that fails the test on an error.
+func compile(t fataler, s sgsim.Semantics, gs ...sgsim.Group) *sgsim.Classifier {
+	t.Helper()
+	c, err := sgsim.Compile(s, gs...)
+	if err != nil {
+		t.Fatalf("Compile: %v", err)
+	}
+	return c
+}
+
+// linear is sgsim.NewLinear that fails the test on an error.
+func linear(t fataler, s sgsim.Semantics, gs ...sgsim.Group) *sgsim.Linear {
+	t.Helper()
+	l, err := sgsim.NewLinear(s, gs...)
+	if err != nil {
+		t.Fatalf("NewLinear: %v", err)
+	}
+	return l
 }
 
 func rules(ss ...string) []sgsim.Rule {
@@ -90,7 +117,7 @@ func TestClassifierIndexedPaths(t *testing.T) {
 		{"tcp 1.1.1.1:1 -> 10.0.0.3:9", "wide"},
 		{"tcp 1.1.1.1:1 -> 10.0.0.4:9", ""},
 	}
-	l, _ := sgsim.NewLinear(sgsim.FirstMatch, g)
+	l := linear(t, sgsim.FirstMatch, g)
 	for _, tc := range cases {
 		f := pkt(tc.flow)
 		v := c.Check(sgsim.Ingress, f)
@@ -111,7 +138,7 @@ func TestClassifierIndexedPaths(t *testing.T) {
 }
 
 func TestStrategyBySize(t *testing.T) {
-	small, _ := sgsim.Compile(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: rules("ingress allow tcp 22")})
+	small := compile(t, sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: rules("ingress allow tcp 22")})
 	if got := sgsim.Strategies(small); got != [2][2]string{{"scan", "scan"}, {"scan", "scan"}} {
 		t.Errorf("one rule: strategies %v; want all scan", got)
 	}
@@ -119,7 +146,7 @@ func TestStrategyBySize(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		many = append(many, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d from 10.0.0.%d", 1000+i, i)))
 	}
-	big, _ := sgsim.Compile(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: many})
+	big := compile(t, sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: many})
 	if got := sgsim.Strategies(big); got[sgsim.Ingress][0] != "index" || got[sgsim.Egress][0] != "scan" {
 		t.Errorf("20 ingress v4 rules: strategies %v; want ingress v4 index, egress scan", got)
 	}
@@ -160,7 +187,7 @@ func TestConcurrentChecks(t *testing.T) {
 	for i := 0; i < 50; i++ {
 		rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d from 10.0.%d.0/24", 2000+i, i)))
 	}
-	c, _ := sgsim.Compile(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: rs})
+	c := compile(t, sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: rs})
 	var wg sync.WaitGroup
 	for w := 0; w < 8; w++ {
 		wg.Add(1)
@@ -184,7 +211,7 @@ func TestConcurrentChecks(t *testing.T) {
 // not change verdicts.
 func TestCompileCopiesRules(t *testing.T) {
 	rs := rules("ingress allow tcp 22,80 id a")
-	c, _ := sgsim.Compile(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: rs})
+	c := compile(t, sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: rs})
 	rs[0].Action = sgsim.Deny
 	rs[0].DstPorts[0] = sgsim.Port(23)
 	v := c.Check(sgsim.Ingress, pkt("tcp 1.1.1.1:1 -> 2.2.2.2:22"))
@@ -194,7 +221,7 @@ func TestCompileCopiesRules(t *testing.T) {
 }
 
 func TestInvalidFlowDenied(t *testing.T) {
-	c, _ := sgsim.Compile(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: rules("ingress allow any")})
+	c := compile(t, sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: rules("ingress allow any")})
 	for _, f := range []sgsim.Flow{
 		{},
 		{Proto: sgsim.TCP, Src: netip.MustParseAddr("1.1.1.1"), Dst: netip.MustParseAddr("::1")},
@@ -217,6 +244,9 @@ func TestBuilderStateMachine(t *testing.T) {
 			r     sgsim.Rule
 		}
 		var model []item
+		// The groups in order of first addition: a group keeps its place
+		// in attachment order when its rules are all removed.
+		var slots []string
 		next := 0
 		t.Repeat(map[string]func(*rapid.T){
 			"add": func(t *rapid.T) {
@@ -225,6 +255,9 @@ func TestBuilderStateMachine(t *testing.T) {
 				next++
 				b.Add(g, r)
 				model = append(model, item{g, r})
+				if !slices.Contains(slots, g) {
+					slots = append(slots, g)
+				}
 			},
 			"remove": func(t *rapid.T) {
 				if len(model) == 0 {
@@ -242,30 +275,31 @@ func TestBuilderStateMachine(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				// The model: groups in order of first addition, rules
-				// in insertion order, evaluated by the reference.
-				var order []string
+				// The model: groups in slot order, rules in insertion
+				// order, evaluated by the reference.
 				byGroup := map[string][]sgsim.Rule{}
 				for _, it := range model {
-					if _, ok := byGroup[it.group]; !ok {
-						order = append(order, it.group)
-					}
 					byGroup[it.group] = append(byGroup[it.group], it.r)
 				}
-				var gs []sgsim.Group
+				var got, want []string
 				for _, g := range b.Groups() {
-					if len(byGroup[g.ID]) == 0 {
-						continue
+					for _, r := range g.Rules {
+						got = append(got, g.ID+"/"+r.ID)
 					}
-					gs = append(gs, sgsim.Group{ID: g.ID, Rules: byGroup[g.ID]})
 				}
-				if len(gs) != len(order) {
-					t.Fatalf("builder groups %v, model groups %v", b.Groups(), order)
+				var gs []sgsim.Group
+				for _, g := range slots {
+					for _, r := range byGroup[g] {
+						want = append(want, g+"/"+r.ID)
+					}
+					if len(byGroup[g]) > 0 {
+						gs = append(gs, sgsim.Group{ID: g, Rules: byGroup[g]})
+					}
 				}
-				l, err := sgsim.NewLinear(s, gs...)
-				if err != nil {
-					t.Fatal(err)
+				if !slices.Equal(got, want) {
+					t.Fatalf("builder holds %v; model %v", got, want)
 				}
+				l := linear(t, s, gs...)
 				f := sgsimtest.Flow(t, gs, "flow")
 				d := sgsim.Direction(rapid.IntRange(0, 1).Draw(t, "dir"))
 				if got, want := c.Check(d, f), l.Check(d, f); got.Action != want.Action || sgsimtest.Decider(got) != sgsimtest.Decider(want) {
@@ -281,8 +315,8 @@ func TestBuilderStateMachine(t *testing.T) {
 func TestPosition(t *testing.T) {
 	a := sgsim.Group{ID: "a", Rules: rules("ingress allow tcp 22 id a0", "ingress allow tcp 23 id a1")}
 	b := sgsim.Group{ID: "b", Rules: rules("egress allow udp 53 id b0", "ingress allow tcp 80 id b1", "ingress allow tcp 81 id b2")}
-	c, _ := sgsim.Compile(sgsim.FirstMatch, a, b)
-	other, _ := sgsim.Compile(sgsim.FirstMatch, b)
+	c := compile(t, sgsim.FirstMatch, a, b)
+	other := compile(t, sgsim.FirstMatch, b)
 	for f, want := range map[string][2]int{
 		"tcp 1.1.1.1:1 -> 2.2.2.2:23": {0, 1},
 		"tcp 1.1.1.1:1 -> 2.2.2.2:81": {1, 2},

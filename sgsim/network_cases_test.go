@@ -108,8 +108,8 @@ func TestReachTwoTierWithWitness(t *testing.T) {
 	}
 	// Ephemeral source ports only: all pass.
 	q.SrcPorts = nil
-	if r, _ := n.Reach(q); r.Outcome != sgsim.All {
-		t.Errorf("ephemeral only: %v", r)
+	if r, err := n.Reach(q); err != nil || r.Outcome != sgsim.All {
+		t.Errorf("ephemeral only: %v, %v", r, err)
 	}
 }
 
@@ -126,17 +126,25 @@ func TestAlibabaInnerAccess(t *testing.T) {
 			}}
 	}
 	f := pkt("tcp 10.0.0.1:40000 -> 10.0.0.2:22")
-	n, _ := sgsim.BuildNetwork(spec(sgsim.InnerAccept, false))
+	build := func(spec sgsim.NetworkSpec) *sgsim.Network {
+		t.Helper()
+		n, err := sgsim.BuildNetwork(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	n := build(spec(sgsim.InnerAccept, false))
 	tr := n.Trace(f)
 	if !tr.Allowed || !strings.Contains(tr.Steps[1].Note, "InnerAccessPolicy Accept") {
 		t.Errorf("Accept overrides the drop rule; got\n%v", tr)
 	}
-	n, _ = sgsim.BuildNetwork(spec(sgsim.InnerDrop, false))
+	n = build(spec(sgsim.InnerDrop, false))
 	if d := n.Decide(f); d.Allowed || d.Verdict.Rule == nil || d.Verdict.Rule.ID != "drop-all" {
 		t.Errorf("Drop: %+v; want dropped by drop-all", d)
 	}
 	// Advanced groups: no implicit access whatever InnerAccess says.
-	n, _ = sgsim.BuildNetwork(spec(sgsim.InnerAccept, true))
+	n = build(spec(sgsim.InnerAccept, true))
 	if d := n.Decide(f); d.Allowed {
 		t.Errorf("advanced group: %+v; want isolated", d)
 	}
@@ -268,7 +276,10 @@ func TestGroupReferenceResolves(t *testing.T) {
 	if d := n.Decide(pkt("tcp 10.0.2.1:1 -> 10.0.1.2:2")); d.Allowed || d.Hop != sgsim.DstIngress {
 		t.Errorf("non-member: %+v", d)
 	}
-	g, _ := n.Group("nodes")
+	g, ok := n.Group("nodes")
+	if !ok {
+		t.Fatal(`Group("nodes"): not found`)
+	}
 	if got := g.Rules[0].Src.String(); got != "10.0.0.0/29,10.0.1.0/29" {
 		t.Errorf("resolved remote %s", got)
 	}

@@ -14,11 +14,7 @@ func group(id string, rs ...string) sgsim.Group { return sgsim.Group{ID: id, Rul
 // decided returns "group/rule" for the ingress verdict of f under s.
 func decided(t *testing.T, s sgsim.Semantics, f string, gs ...sgsim.Group) (sgsim.Action, string) {
 	t.Helper()
-	c, err := sgsim.Compile(s, gs...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, _ := sgsim.NewLinear(s, gs...)
+	c, l := compile(t, s, gs...), linear(t, s, gs...)
 	v, lv := c.Check(sgsim.Ingress, pkt(f)), l.Check(sgsim.Ingress, pkt(f))
 	if sgsimtest.Decider(v) != sgsimtest.Decider(lv) || v.Action != lv.Action {
 		t.Fatalf("compiled %v, linear %v", v, lv)

@@ -82,7 +82,7 @@ func TestPorts(t *testing.T) {
 			t.Errorf("Contains(%d) = %v", p, !want)
 		}
 	}
-	if all, _ := sgsim.ParsePorts("all"); all != nil || !all.Contains(0) || !all.Contains(65535) || all.Size() != 65536 {
+	if all, err := sgsim.ParsePorts("all"); err != nil || all != nil || !all.Contains(0) || !all.Contains(65535) || all.Size() != 65536 {
 		t.Errorf("all = %v", all)
 	}
 	for s, want := range map[string]string{
