@@ -32,17 +32,19 @@
 // huawei|alibaba|tencent|aws|terraform) placed by -endpoints FILE, the
 // topology JSON that provider.ReadTopology reads; the profile flags are
 // an error with -rules.
-// Each file holds security groups or network ACLs, told apart by the
-// top-level key: Huawei ListSecurityGroupRules or ShowFirewall (network
-// ACLs; disabled rules are reported in the header, not evaluated);
-// Alibaba DescribeSecurityGroupAttribute (one group, or an array of them)
-// or DescribeNetworkAcls / DescribeNetworkAclAttributes; AWS
-// DescribeSecurityGroupRules, DescribeSecurityGroups or
+//
+// Each -rules file holds security groups or network ACLs, told apart by
+// the top-level key: Huawei ListSecurityGroupRules or ShowFirewall
+// (network ACLs; disabled rules are reported in the header, not
+// evaluated); Alibaba DescribeSecurityGroupAttribute (one group, or an
+// array of them) or DescribeNetworkAcls / DescribeNetworkAclAttributes;
+// AWS DescribeSecurityGroupRules, DescribeSecurityGroups or
 // DescribeNetworkAcls; Tencent DescribeSecurityGroupPolicies,
 // DescribeNetworkAcls or DescribeNetworkAclQuintupleEntries. A Tencent
 // security-group or quintuple export holds one group's or ACL's entries:
-// its ID is the file name without its extension. For Terraform the rules of the provider family whose semantics
-// the topology's cloud names are used.
+// its ID is the file name without its extension. For Terraform the rules
+// of the provider family whose semantics the topology's cloud names are
+// used.
 //
 // -inner-drops judges the flows inside VXLAN and Geneve tunnels by the
 // rules as if they were not encapsulated (replay.Config.InnerDrops); by
