@@ -690,3 +690,20 @@ func TestWriteNetworkAclsRuleLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestReadNetworkAclsRuleLimit: the reader refuses the 32767th entry of a
+// direction (sgsim.ACL numbers rules up to 32766) and names it, rather
+// than returning a rule no ACL network accepts.
+func TestReadNetworkAclsRuleLimit(t *testing.T) {
+	entry := `{"Policy": "drop", "Protocol": "udp", "DestinationCidrIp": "10.0.0.0/8", "Port": "53/53"}`
+	doc := func(n int) string {
+		return `{"NetworkAclAttribute": {"NetworkAclId": "nacl-1", "IngressAclEntries": {}, "EgressAclEntries": {"EgressAclEntry": [` +
+			strings.TrimSuffix(strings.Repeat(entry+",", n), ",") + `]}}}`
+	}
+	// 32766 entries read: TestWriteNetworkAclsRuleLimit reads them back.
+	_, err := ReadNetworkAcls(strings.NewReader(doc(32767)))
+	want := `alibaba: NetworkAclAttribute.EgressAclEntries.EgressAclEntry[32766]: entry 32767 of its direction; sgsim ACLs hold at most 32766`
+	if err == nil || err.Error() != want {
+		t.Fatalf("32767 entries: err = %v; want %s", err, want)
+	}
+}

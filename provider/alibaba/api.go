@@ -324,7 +324,7 @@ func readPermission(path string, raw json.RawMessage) (sgsim.Rule, error) {
 	// Local side (quintuple rules): one CIDR, no group or list.
 	for k := 2; k < 4; k++ {
 		if local[k] != "" {
-			return r, bad(localNames[k], local[k], "a "+r.Direction.String()+" rule's "+localNames[k]+" names its own side; want \"\"")
+			return r, bad(localNames[k], local[k], "an "+r.Direction.String()+" rule's "+localNames[k]+" names its own side; want \"\"")
 		}
 	}
 	if local[0] != "" && local[1] != "" {

@@ -189,7 +189,7 @@ func TestReadSecurityGroupErrors(t *testing.T) {
 		{perm(`SourceGroupId="sg-2"`), at + `SourceGroupId: "sg-2": SourceCidrIp "10.0.0.0/8" is also set; a rule has at most one remote`},
 		{perm(`SourcePrefixListId="pl-1";SourceCidrIp=""`), `` /* valid */},
 		{perm(`Ipv6SourceCidrIp="::/0"`), at + `Ipv6SourceCidrIp: "::/0": SourceCidrIp "10.0.0.0/8" is also set; a rule has at most one remote`},
-		{perm(`DestGroupId="sg-2"`), at + `DestGroupId: "sg-2": a ingress rule's DestGroupId names its own side; want ""`},
+		{perm(`DestGroupId="sg-2"`), at + `DestGroupId: "sg-2": an ingress rule's DestGroupId names its own side; want ""`},
 		{perm(`DestCidrIp="10.1.0.0/16";Ipv6DestCidrIp="::1"`), at + `Ipv6DestCidrIp: "::1": DestCidrIp "10.1.0.0/16" is also set; want at most one`},
 		{perm(`DestCidrIp="::1";SourceCidrIp=""`), at + `DestCidrIp: "::1": want an IPv4 address or CIDR block`},
 		{perm(`Ipv6DestCidrIp="::1"`), at + `Ipv6DestCidrIp: "::1": address family differs from SourceCidrIp "10.0.0.0/8"`},

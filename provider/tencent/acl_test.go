@@ -686,3 +686,20 @@ func TestWriteNetworkAclsRuleLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestReadNetworkAclsRuleLimit: the reader refuses the 32767th entry of a
+// direction (sgsim.ACL numbers rules up to 32766) and names it, rather
+// than returning a rule no ACL network accepts.
+func TestReadNetworkAclsRuleLimit(t *testing.T) {
+	entry := `{"Protocol": "TCP", "Port": "22", "CidrBlock": "10.0.0.0/8", "Action": "ACCEPT"}`
+	doc := func(n int) string {
+		return `{"NetworkAclSet": [{"NetworkAclId": "acl-1", "IngressEntries": [` +
+			strings.TrimSuffix(strings.Repeat(entry+",", n), ",") + `], "EgressEntries": []}]}`
+	}
+	// 32766 entries read: TestWriteNetworkAclsRuleLimit reads them back.
+	_, err := ReadNetworkAcls(strings.NewReader(doc(32767)))
+	want := `tencent: NetworkAclSet[0].IngressEntries[32766]: more than 32766 entries in one direction; sgsim.ACL numbers rules up to 32766`
+	if err == nil || err.Error() != want {
+		t.Fatalf("32767 entries: err = %v; want %s", err, want)
+	}
+}
