@@ -211,3 +211,30 @@ func TestSetErrors(t *testing.T) {
 		}()
 	}
 }
+
+// SG006 names the reference to a group without members in the rule's
+// own text; SG005 flags "Modification recommended" rows and not
+// "Modification not recommended" ones.
+func TestLintReferenceAndVendorRows(t *testing.T) {
+	rec, notRec := sgsim.MustParseRule("ingress allow tcp 80 priority 1 id rec"), sgsim.MustParseRule("ingress allow tcp 81 priority 1 id notrec")
+	rec.Origin = sgsim.Origin{Vendor: "huawei", Table: "Table 2", Row: 3, Modifiable: "Modification recommended", Suggestion: "narrow it"}
+	notRec.Origin = sgsim.Origin{Vendor: "huawei", Table: "Table 2", Row: 4, Modifiable: "Modification not recommended"}
+	a := sgsim.Group{ID: "a", Rules: []sgsim.Rule{sgsim.MustParseRule("ingress allow any from group nobody priority 1 id ref"), rec, notRec}}
+	spec := sgsim.NetworkSpec{Cloud: sgsim.Huawei, Groups: []sgsim.Group{a, {ID: "nobody"}},
+		Endpoints: []sgsim.Endpoint{{Name: "e", Addrs: sgsim.MustParseAddrs("10.0.0.0/24"), Groups: []string{"a"}}}}
+	fs, err := Lint(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.Code+" "+f.Set+" "+f.Rules[0].ID+": "+f.Message+" | "+f.Rules[0].Text)
+	}
+	want := []string{
+		`SG005 a rec: the vendor marks this row "Modification recommended": narrow it | ingress allow tcp 80 priority 1 id rec`,
+		`SG006 a ref: references security group "nobody", which has no members: the rule matches nothing | ingress allow any from group nobody priority 1 id ref`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("lint:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
