@@ -468,12 +468,22 @@ func TestOpenErrors(t *testing.T) {
 		{"pcap 802.11", pcapFile(t, 105, false), "unsupported link type 105"},
 		{"pcapng 802.11", ngFile(t, 105), "unsupported link type 105"},
 		{"pcap header cut", pcapFile(t, LinkEthernet, false)[:10], "unexpected EOF"},
+		{"pcapng magic only", ngFile(t, LinkEthernet)[:4], "pcapng block at byte 0 (after packet 0): file ends inside the block"},
+		{"pcapng section header cut", ngFile(t, LinkEthernet)[:20], "pcapng block at byte 0 (after packet 0): file ends inside the block"},
+		{"pcapng section header lengths disagree", shbTrailer(ngFile(t, LinkEthernet)), "pcapng block at byte 0 (after packet 0): block type 0xa0d0d0a: length"},
 	} {
 		_, err := NewReader(bytes.NewReader(tc.file))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want one containing %q", tc.name, err, tc.want)
 		}
 	}
+}
+
+// shbTrailer spoils the trailing length of a pcapng file's first block.
+func shbTrailer(file []byte) []byte {
+	total := binary.LittleEndian.Uint32(file[4:8])
+	binary.LittleEndian.PutUint32(file[total-4:], total+4)
+	return file
 }
 
 // TestTimestamps checks N, Time, Len and CapLen across formats, including

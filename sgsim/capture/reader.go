@@ -261,12 +261,17 @@ func (r *Reader) readRecord(rec *record) error {
 }
 
 // ngBlock reads one pcapng block and returns its type and body (between
-// the length fields). For a section header block the body starts after
-// the byte-order magic, and r.bo is set from it.
-func (r *Reader) ngBlock() (uint32, []byte, error) {
+// the length fields). The first have bytes of the block (0, or 4 for the
+// file magic NewReader read) are already in r.hdr. For a section header
+// block the body starts after the byte-order magic, and r.bo is set from
+// it.
+func (r *Reader) ngBlock(have int) (uint32, []byte, error) {
 	r.blockAt = r.off
 	h := r.hdr[:8]
-	if _, err := io.ReadFull(r.br, h); err != nil {
+	if _, err := io.ReadFull(r.br, h[have:]); err != nil {
+		if have > 0 {
+			err = noEOF(err)
+		}
 		return 0, nil, err
 	}
 	typ := binary.LittleEndian.Uint32(h[0:4])
@@ -304,39 +309,17 @@ func (r *Reader) ngBlock() (uint32, []byte, error) {
 	return typ, b[:len(b)-4], nil
 }
 
-// ngStart reads the section header (its magic already consumed) and the
+// ngStart reads the section header (its magic already in r.hdr) and the
 // blocks up to the first interface description.
 func (r *Reader) ngStart() error {
-	// Push the magic back by handling the first block here.
-	if _, err := io.ReadFull(r.br, r.hdr[4:12]); err != nil {
-		return fmt.Errorf("capture: pcapng section header: %w", noEOF(err))
-	}
-	switch {
-	case binary.LittleEndian.Uint32(r.hdr[8:12]) == pcapngBOM:
-		r.bo = binary.LittleEndian
-	case binary.BigEndian.Uint32(r.hdr[8:12]) == pcapngBOM:
-		r.bo = binary.BigEndian
-	default:
-		return fmt.Errorf("capture: pcapng section header with bad byte-order magic %x", r.hdr[8:12])
-	}
-	total := r.bo.Uint32(r.hdr[4:8])
-	if total < 28 || total > maxRecord {
-		return fmt.Errorf("capture: pcapng section header with invalid length %d", total)
-	}
-	b := r.grow(int(total) - 12)
-	if _, err := io.ReadFull(r.br, b); err != nil {
-		return fmt.Errorf("capture: pcapng section header: %w", noEOF(err))
-	}
-	if err := r.ngSection(b[:len(b)-4]); err != nil {
-		return err
-	}
-	r.off = int64(total)
-	for {
-		typ, body, err := r.ngBlock()
-		if err == io.EOF {
+	for have := 4; ; have = 0 {
+		typ, body, err := r.ngBlock(have)
+		switch {
+		case err == io.EOF:
 			return nil // a capture with no interfaces and no packets
-		}
-		if err != nil {
+		case err == io.ErrUnexpectedEOF:
+			return r.ngErr("file ends inside the block")
+		case err != nil:
 			return err
 		}
 		switch typ {
@@ -443,7 +426,7 @@ func (ifc *iface) time(ts uint64) time.Time {
 // ngRecord reads blocks until a packet block.
 func (r *Reader) ngRecord(rec *record) error {
 	for {
-		typ, b, err := r.ngBlock()
+		typ, b, err := r.ngBlock(0)
 		if err != nil {
 			return err
 		}
