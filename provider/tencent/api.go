@@ -56,6 +56,9 @@ package tencent
 //     here.
 //   - A Response.Error object (a failed call saved as an export) is
 //     reported as an error.
+//   - An absent or null Ingress or Egress list is read as no policies in
+//     that direction, so the group denies it all (SDKs omit empty lists);
+//     SecurityGroupPolicySet itself is required.
 //   - Network ACL entries are read by ReadNetworkAcls and
 //     ReadNetworkAclQuintupleEntries (acl.go).
 //
