@@ -61,12 +61,14 @@ func (f Format) String() string {
 
 // Header returns the header line naming the default fields of f in their
 // default order, without a newline. Detect gives the AWSv2 header.
-func (f Format) Header() string {
-	names := &awsNames
+func (f Format) Header() string { return strings.Join(f.names()[:], " ") }
+
+// names are the default field names of f, in the default order.
+func (f Format) names() *[numFields]string {
 	if f == Huawei {
-		names = &huaweiNames
+		return &huaweiNames
 	}
-	return strings.Join(names[:], " ")
+	return &awsNames
 }
 
 // Skip counts lines or field values the Reader passed over, by reason.

@@ -45,11 +45,12 @@ var awsNames = [numFields]string{
 	"start", "end", "action", "log-status",
 }
 
-var huaweiNames = [numFields]string{
-	"version", "project-id", "interface-id", "srcaddr", "dstaddr",
-	"srcport", "dstport", "protocol", "packets", "bytes",
-	"start", "end", "action", "log-status",
-}
+// huaweiNames differ from awsNames only in project-id for account-id.
+var huaweiNames = func() [numFields]string {
+	n := awsNames
+	n[fAccount] = "project-id"
+	return n
+}()
 
 // required are the fields a header must name: without them a record says
 // nothing a security-group simulator can replay.
@@ -75,12 +76,8 @@ type column struct {
 }
 
 func defaultLayout(f Format) []column {
-	names := &awsNames
-	if f == Huawei {
-		names = &huaweiNames
-	}
 	cols := make([]column, numFields)
-	for i, n := range names {
+	for i, n := range f.names() {
 		cols[i] = column{f: field(i), name: n, skip: -1}
 	}
 	return cols
