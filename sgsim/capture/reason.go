@@ -29,8 +29,10 @@ const (
 	// length beyond the block, unknown interface id); the block framing is
 	// intact so reading continues.
 	ReasonBadRecord
-	// ReasonTruncatedFile: the file ends in the middle of a record. The
-	// partial record is counted here and Next returns io.EOF.
+	// ReasonTruncatedFile: the file ends in the middle of a record (for
+	// pcapng, of any block: a cut statistics or interface block counts
+	// too). The partial record is counted here, as the packet after the
+	// last one read, and Next returns io.EOF.
 	ReasonTruncatedFile
 )
 
