@@ -13,7 +13,8 @@ import (
 
 // FuzzAlibabaGroup feeds arbitrary bytes to alibaba.ReadSecurityGroup and
 // ReadSecurityGroups: they must never panic, must fail only with an
-// *alibaba.Error, and whatever they read must be written by
+// *alibaba.Error, every rule they read must validate and carry its
+// Origin, and whatever they read must be written by
 // WriteSecurityGroup / WriteSecurityGroups and read back equal.
 //
 // The seeds are built from the documented field names of the ECS
@@ -44,8 +45,21 @@ func FuzzAlibabaGroup(f *testing.F) {
 		}
 		return false
 	}
+	valid := func(t *testing.T, gs ...sgsim.Group) {
+		for _, g := range gs {
+			for _, r := range g.Rules {
+				if err := r.Validate(); err != nil {
+					t.Fatalf("group %q: invalid rule %v: %v", g.ID, r, err)
+				}
+				if o := r.Origin; o.Vendor != "alibaba" || o.Document != alibaba.DocGroup || o.Record != r.ID || o.Path == "" {
+					t.Fatalf("group %q: rule %v has origin %+v", g.ID, r, o)
+				}
+			}
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if g, err := alibaba.ReadSecurityGroup(bytes.NewReader(data)); check(t, err) {
+			valid(t, g)
 			var b bytes.Buffer
 			if err := alibaba.WriteSecurityGroup(&b, g); err != nil {
 				t.Fatalf("ReadSecurityGroup ok but WriteSecurityGroup fails: %v", err)
@@ -59,6 +73,7 @@ func FuzzAlibabaGroup(f *testing.F) {
 			}
 		}
 		if gs, err := alibaba.ReadSecurityGroups(bytes.NewReader(data)); check(t, err) {
+			valid(t, gs...)
 			var b bytes.Buffer
 			if err := alibaba.WriteSecurityGroups(&b, gs); err != nil {
 				t.Fatalf("ReadSecurityGroups ok but WriteSecurityGroups fails: %v", err)

@@ -12,8 +12,9 @@ import (
 )
 
 // FuzzTencentPolicies feeds arbitrary bytes to tencent.ReadPolicies: it
-// must never panic, must fail only with a *tencent.Error, and whatever it
-// reads must be written by tencent.WritePolicies and read back equal. The
+// must never panic, must fail only with a *tencent.Error, every rule it
+// reads must validate and carry its Origin, and whatever it reads must be
+// written by tencent.WritePolicies and read back equal. The
 // writer always adds the "Response" wrapper, so Origin.Path is left out of
 // the comparison.
 //
@@ -46,6 +47,14 @@ func FuzzTencentPolicies(f *testing.F) {
 				t.Fatalf("ReadPolicies error %T %v; want *tencent.Error", err, err)
 			}
 			return
+		}
+		for _, r := range g.Rules {
+			if err := r.Validate(); err != nil {
+				t.Fatalf("ReadPolicies returned an invalid rule %v: %v", r, err)
+			}
+			if o := r.Origin; o.Vendor != "tencent" || o.Document != tencent.DocPolicies || o.Record != r.ID || o.Path == "" {
+				t.Fatalf("rule %v has origin %+v", r, o)
+			}
 		}
 		var b bytes.Buffer
 		if err := tencent.WritePolicies(&b, g); err != nil {

@@ -2,17 +2,19 @@ package fuzz
 
 import (
 	"bytes"
+	"errors"
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/sgsim/sgsim/provider/terraform"
 )
 
-// FuzzTerraformPlan: any bytes either fail to read with an error or read
-// to a plan whose rules are valid, carry their resource address in
-// Origin.Path, and sit in groups with a key; every Unknown names an
-// address and an attribute. There is no writer, so no round trip.
+// FuzzTerraformPlan: any bytes either fail to read with a
+// *terraform.Error or read to a plan whose rules are valid, carry their
+// resource address in Origin.Path and the document kind (plan or state) in
+// Origin.Document, and sit in groups with a key; every Unknown names an
+// address and an attribute, and every address key is the key of a group.
+// There is no writer, so no round trip.
 func FuzzTerraformPlan(f *testing.F) {
 	// The package's test plan: nested modules, unknown ids and values.
 	if b, err := os.ReadFile("../provider/terraform/testdata/plan.json"); err == nil {
@@ -32,22 +34,29 @@ func FuzzTerraformPlan(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := terraform.ReadPlan(bytes.NewReader(data))
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "terraform: ") && !strings.HasPrefix(err.Error(), "read") {
-				t.Fatalf("error without the package prefix: %v", err)
+			var te *terraform.Error
+			if !errors.As(err, &te) {
+				t.Fatalf("error %T %v; want *terraform.Error", err, err)
 			}
 			return
 		}
+		doc := "terraform plan"
+		if p.State {
+			doc = "terraform state"
+		}
+		keys := map[string]bool{}
 		for _, v := range p.Vendors() {
 			for _, g := range v.Groups {
 				if g.ID == "" {
 					t.Fatalf("%s: group without a key", v.Provider)
 				}
+				keys[g.ID] = true
 				for _, r := range g.Rules {
 					if err := r.Validate(); err != nil {
 						t.Fatalf("%s %s: invalid rule %v: %v", v.Provider, g.ID, r, err)
 					}
-					if r.Origin.Path == "" {
-						t.Fatalf("%s %s: rule %v without Origin.Path", v.Provider, g.ID, r)
+					if r.Origin.Path == "" || r.Origin.Document != doc {
+						t.Fatalf("%s %s: rule %v has origin %+v (State %v)", v.Provider, g.ID, r, r.Origin, p.State)
 					}
 					if lo, hi, used := v.Semantics.PriorityRange(); used && (r.Priority < lo || r.Priority > hi) {
 						t.Fatalf("%s %s: rule %v priority outside %s range", v.Provider, g.ID, r, v.Semantics)
@@ -58,6 +67,11 @@ func FuzzTerraformPlan(f *testing.F) {
 		for _, u := range p.Unknown {
 			if u.Address == "" || u.Attribute == "" {
 				t.Fatalf("incomplete Unknown %+v", u)
+			}
+		}
+		for _, k := range p.AddressKeys {
+			if !keys[k] {
+				t.Fatalf("address key %q is no group's key", k)
 			}
 		}
 	})

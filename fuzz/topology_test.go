@@ -10,6 +10,9 @@ import (
 
 // FuzzTopology: any bytes either fail with a TopologyError or read to a
 // topology whose network builds or fails with an error, never a panic.
+// When it builds, a flow from an endpoint to itself is traced as from and
+// to that endpoint, the trace agrees with Decide, and it names the
+// dropping hop exactly when the flow is denied.
 func FuzzTopology(f *testing.F) {
 	// The documented example: subnets with an ACL, endpoints with groups, a list.
 	f.Add(`{"cloud":"huawei","subnets":[{"name":"nodes","prefix":"192.168.0.0/24","acl":"acl-1"}],` +
@@ -31,17 +34,34 @@ func FuzzTopology(f *testing.F) {
 			}
 			return
 		}
+		// The group and ACL the first seed names, so that its network
+		// builds: the worker group may send anything; the ACL lets in
+		// 203.0.113.0/24 (the seed's list) and out what goes to the subnet.
 		groups := []sgsim.Group{{ID: "sg-node", Rules: []sgsim.Rule{sgsim.MustParseRule("egress allow any")}}}
+		acls := []sgsim.Group{{ID: "acl-1", Rules: []sgsim.Rule{
+			sgsim.MustParseRule("ingress allow any from 203.0.113.0/24 priority 1"),
+			sgsim.MustParseRule("egress allow any to 192.168.0.0/24 priority 2"),
+		}}}
 		if top.Cloud == sgsim.Huawei || top.Cloud == sgsim.Alibaba {
 			groups[0].Rules[0].Priority = 1
 		}
-		n, err := top.Network(groups, nil)
+		n, err := top.Network(groups, acls)
 		if err != nil {
 			return
 		}
 		for _, e := range top.Endpoints {
 			a := e.Addrs.Ranges()[0].From()
-			n.Trace(sgsim.Flow{Proto: sgsim.TCP, Src: a, Dst: a, SrcPort: 1, DstPort: 2})
+			fl := sgsim.Flow{Proto: sgsim.TCP, Src: a, Dst: a, SrcPort: 1, DstPort: 2}
+			tr := n.Trace(fl)
+			if tr.From != e.Name || tr.To != e.Name {
+				t.Fatalf("flow %v inside endpoint %q traced from %q to %q", fl, e.Name, tr.From, tr.To)
+			}
+			if d := n.Decide(fl); d.Allowed != tr.Allowed {
+				t.Fatalf("flow %v: Decide allowed=%v, Trace allowed=%v\n%v", fl, d.Allowed, tr.Allowed, tr)
+			}
+			if tr.Allowed != (tr.Dropped == -1) || tr.Dropped >= len(tr.Steps) {
+				t.Fatalf("flow %v: allowed=%v but Dropped=%d of %d steps", fl, tr.Allowed, tr.Dropped, len(tr.Steps))
+			}
 		}
 	})
 }
