@@ -90,7 +90,9 @@ func BenchmarkNext(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.StopTimer()
-			r, _ = NewReader(bytes.NewReader(file))
+			if r, err = NewReader(bytes.NewReader(file)); err != nil {
+				b.Fatal(err)
+			}
 			b.StartTimer()
 		}
 	}
