@@ -316,7 +316,12 @@ func TestMatches(t *testing.T) {
 	if (Filter{}).Matches(Header{}) {
 		t.Error("zero Filter matches zero Header")
 	}
-	_ = Filter{}.String()
+	// The zero prefixes are written as nothing, which ParseFilter rejects.
+	if got, want := (Filter{}).String(), "@\t\t0 : 0\t0 : 0\t0x00/0x00\t0x0000/0x0000"; got != want {
+		t.Errorf("Filter{}.String() = %q, want %q", got, want)
+	} else if _, err := ParseFilter(got); err == nil {
+		t.Errorf("ParseFilter(%q) accepts the zero Filter's line", got)
+	}
 	if got, want := (Header{}).String(), "\t\t0\t0\t0\t0\t0"; got != want {
 		t.Errorf("Header{}.String() = %q, want %q", got, want)
 	}

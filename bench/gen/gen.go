@@ -21,6 +21,7 @@
 package gen
 
 import (
+	"encoding/binary"
 	"math/rand/v2"
 	"net/netip"
 	"strconv"
@@ -323,12 +324,13 @@ func randIn(rng *rand.Rand, r netipx.IPRange) netip.Addr {
 	lo, hi := r.From(), r.To()
 	if lo.Is4() {
 		a, b := u32(lo), u32(hi)
-		v := a + uint32(rng.Uint64N(uint64(b-a)+1))
-		return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+		var out [4]byte
+		binary.BigEndian.PutUint32(out[:], a+uint32(rng.Uint64N(uint64(b-a)+1)))
+		return netip.AddrFrom4(out)
 	}
 	lb, hb := lo.As16(), hi.As16()
-	lhi, llo := be64(lb[:8]), be64(lb[8:])
-	hhi, hlo := be64(hb[:8]), be64(hb[8:])
+	lhi, llo := binary.BigEndian.Uint64(lb[:8]), binary.BigEndian.Uint64(lb[8:])
+	hhi, hlo := binary.BigEndian.Uint64(hb[:8]), binary.BigEndian.Uint64(hb[8:])
 	var vhi, vlo uint64
 	if lhi == hhi {
 		vhi = lhi
@@ -345,8 +347,8 @@ func randIn(rng *rand.Rand, r netipx.IPRange) netip.Addr {
 		}
 	}
 	var out [16]byte
-	put64(out[:8], vhi)
-	put64(out[8:], vlo)
+	binary.BigEndian.PutUint64(out[:8], vhi)
+	binary.BigEndian.PutUint64(out[8:], vlo)
 	return netip.AddrFrom16(out)
 }
 
@@ -360,20 +362,5 @@ func randUpTo(rng *rand.Rand, n uint64) uint64 {
 
 func u32(a netip.Addr) uint32 {
 	b := a.As4()
-	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
-}
-
-func be64(b []byte) uint64 {
-	var v uint64
-	for _, c := range b {
-		v = v<<8 | uint64(c)
-	}
-	return v
-}
-
-func put64(b []byte, v uint64) {
-	for i := 7; i >= 0; i-- {
-		b[i] = byte(v)
-		v >>= 8
-	}
+	return binary.BigEndian.Uint32(b[:])
 }

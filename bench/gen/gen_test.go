@@ -2,6 +2,7 @@ package gen
 
 import (
 	"math"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -30,12 +31,10 @@ func TestDeterministic(t *testing.T) {
 func texts(rs []sgsim.Rule) []string {
 	out := make([]string, len(rs))
 	for i := range rs {
-		out[i] = rs[i].String() + " prio " + itoa(rs[i].Priority) + " " + rs[i].Origin.String()
+		out[i] = rs[i].String() + " prio " + strconv.Itoa(rs[i].Priority) + " " + rs[i].Origin.String()
 	}
 	return out
 }
-
-func itoa(i int) string { return sgsim.Port(uint16(i)).String() }
 
 func TestSizeAndValid(t *testing.T) {
 	for _, s := range shapes {
@@ -137,7 +136,19 @@ func TestFlowsAllowAny(t *testing.T) {
 	if len(fs) != 100 {
 		t.Fatalf("got %d flows", len(fs))
 	}
-	if fs := Flows(1, nil, 10, 1); len(fs) != 10 {
+	for _, f := range fs {
+		if !f.IsValid() {
+			t.Errorf("invalid flow %v", f)
+		}
+	}
+	// No rules: nothing to hit, every flow a valid random miss.
+	fs = Flows(1, nil, 10, 1)
+	if len(fs) != 10 {
 		t.Fatalf("no rules: got %d flows", len(fs))
+	}
+	for _, f := range fs {
+		if !f.IsValid() {
+			t.Errorf("no rules: invalid flow %v", f)
+		}
 	}
 }
