@@ -92,7 +92,8 @@ func MustParseAddrs(s string) Addrs {
 // addresses ("10.0.0.1"), prefixes ("10.0.0.0/8") and ranges
 // ("10.0.0.1-10.0.0.9"), of either family. Prefixes must be canonical: a
 // prefix with host bits set ("10.0.0.1/8") is an error, because a reader
-// of the rule cannot tell which was meant.
+// of the rule cannot tell which was meant. Zoned IPv6 addresses
+// ("fe80::1%eth0"), alone or as a range's end, are an error too.
 func ParseAddrs(s string) (Addrs, error) {
 	switch strings.ToLower(s) {
 	case "any":
@@ -116,6 +117,9 @@ func ParseAddrs(s string) (Addrs, error) {
 			r, err := netipx.ParseIPRange(f)
 			if err != nil {
 				return Addrs{}, &ParseError{What: "addresses", Value: s, Msg: err.Error()}
+			}
+			if strings.Contains(f, "%") { // netipx drops zones silently
+				return Addrs{}, &ParseError{What: "addresses", Value: s, Msg: "zoned address in range " + f + " not allowed"}
 			}
 			b.AddRange(r)
 		default:

@@ -123,8 +123,9 @@ type zone struct {
 }
 
 // BuildNetwork validates the spec, resolves group and list references and
-// compiles every group set and ACL. Errors name the endpoint, subnet,
-// group or rule at fault.
+// compiles every group set and ACL. Every group is validated under Cloud
+// and every network ACL under ACL semantics, attached or not. Errors name
+// the endpoint, subnet, group, network ACL or rule at fault.
 func BuildNetwork(spec NetworkSpec) (*Network, error) {
 	n := &Network{cloud: spec.Cloud, stateful: spec.Cloud.StatefulACL(), exempt: spec.Cloud.ACLExempt(), groupIdx: map[string]int{}}
 	if spec.StatefulACL != nil {
@@ -141,6 +142,13 @@ func BuildNetwork(spec NetworkSpec) (*Network, error) {
 			return fail("group", g.ID, "defined twice")
 		}
 		n.groupIdx[g.ID] = i
+	}
+	aclIdx := map[string]int{}
+	for i, a := range spec.ACLs {
+		if _, dup := aclIdx[a.ID]; dup {
+			return fail("network ACL", a.ID, "defined twice")
+		}
+		aclIdx[a.ID] = i
 	}
 	subIdx := map[string]int{}
 	for i, s := range spec.Subnets {
@@ -213,7 +221,27 @@ func BuildNetwork(spec NetworkSpec) (*Network, error) {
 		if err != nil {
 			return nil, err
 		}
+		for i := range rg.Rules {
+			// Attached groups are validated again by Compile; this
+			// catches the others.
+			if err := validateUnder(spec.Cloud, &rg.Rules[i]); err != nil {
+				if re, ok := err.(*RuleError); ok {
+					re.Group, re.Index = g.ID, i
+				}
+				return nil, err
+			}
+		}
 		n.groups = append(n.groups, rg)
+	}
+	acls := make([]*Classifier, len(spec.ACLs))
+	for i, a := range spec.ACLs {
+		ra, err := Resolve(a, memberSets, spec.Lists)
+		if err != nil {
+			return nil, err
+		}
+		if acls[i], err = Compile(ACL, ra); err != nil {
+			return nil, err
+		}
 	}
 	// Compile each endpoint's group list, sharing equal lists.
 	cache := map[string]*Classifier{}
@@ -250,10 +278,6 @@ func BuildNetwork(spec NetworkSpec) (*Network, error) {
 		}
 		n.epSubnet = append(n.epSubnet, si)
 	}
-	aclIdx := map[string]int{}
-	for i, a := range spec.ACLs {
-		aclIdx[a.ID] = i
-	}
 	for _, s := range spec.Subnets {
 		n.subnets = append(n.subnets, s)
 		if s.ACL == "" {
@@ -265,16 +289,8 @@ func BuildNetwork(spec NetworkSpec) (*Network, error) {
 		if !ok {
 			return fail("subnet", s.Name, "network ACL "+strconv.Quote(s.ACL)+" is not defined")
 		}
-		a, err := Resolve(spec.ACLs[ai], memberSets, spec.Lists)
-		if err != nil {
-			return nil, err
-		}
-		c, err := Compile(ACL, a)
-		if err != nil {
-			return nil, err
-		}
-		n.subACL = append(n.subACL, c)
-		n.subACLID = append(n.subACLID, a.ID)
+		n.subACL = append(n.subACL, acls[ai])
+		n.subACLID = append(n.subACLID, s.ACL)
 	}
 	if err := n.buildZones(); err != nil {
 		return nil, err

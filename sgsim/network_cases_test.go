@@ -248,6 +248,13 @@ func TestBuildNetworkErrors(t *testing.T) {
 			`sgsim: network: subnet "s": network ACL "x" is not defined`},
 		{sgsim.NetworkSpec{Subnets: []sgsim.Subnet{{Name: "s"}}},
 			`sgsim: network: subnet "s": prefix "invalid Prefix" is not a valid, canonical prefix`},
+		{sgsim.NetworkSpec{ACLs: []sgsim.Group{{ID: "x"}, {ID: "x"}}},
+			`sgsim: network: network ACL "x": defined twice`},
+		// Groups and ACLs that nothing uses are validated too.
+		{sgsim.NetworkSpec{Cloud: sgsim.Huawei, Groups: []sgsim.Group{{ID: "g", Rules: []sgsim.Rule{sgsim.MustParseRule("ingress allow any")}}}},
+			`sgsim: rule "g"[0]: priority "0": out of range 1-100 for huawei`},
+		{sgsim.NetworkSpec{ACLs: []sgsim.Group{{ID: "acl", Rules: []sgsim.Rule{sgsim.MustParseRule("ingress allow any priority -1")}}}},
+			`sgsim: rule "acl"[0]: priority "-1": out of range 0-32766 for acl`},
 		{sgsim.NetworkSpec{Cloud: sgsim.Alibaba, Groups: []sgsim.Group{{ID: "b"}, {ID: "adv", Advanced: true}},
 			Endpoints: []sgsim.Endpoint{ep("a", "10.0.0.1", "b", "adv")}},
 			`sgsim: network: endpoint "a": mixes basic and advanced security groups; Alibaba requires all of one kind`},
@@ -255,6 +262,37 @@ func TestBuildNetworkErrors(t *testing.T) {
 		if _, err := sgsim.BuildNetwork(tc.spec); err == nil || err.Error() != tc.want {
 			t.Errorf("BuildNetwork:\n got %v\nwant %s", err, tc.want)
 		}
+	}
+}
+
+func TestReachErrors(t *testing.T) {
+	n, err := sgsim.BuildNetwork(sgsim.NetworkSpec{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := sgsim.MustParseAddrs("10.0.0.1"), sgsim.MustParseAddrs("10.0.0.2")
+	for _, tc := range []struct {
+		q    sgsim.Query
+		want string
+	}{
+		{sgsim.Query{From: a, To: sgsim.MustParseAddrs("::1"), Protocol: sgsim.TCP}, `sgsim: reach: From 10.0.0.1 and To ::1 must be of one address family`},
+		{sgsim.Query{From: a, To: b}, `sgsim: reach: a query needs a concrete protocol`},
+		{sgsim.Query{From: a, To: b, Protocol: sgsim.TCP, DstPorts: sgsim.Ports{}}, `sgsim: reach: DstPorts: empty port set (nil means every port)`},
+		{sgsim.Query{From: a, To: b, Protocol: sgsim.TCP, DstPorts: sgsim.Ports{{First: 9, Last: 3}}}, `sgsim: reach: DstPorts: range 9-3 has its first port above its last`},
+		{sgsim.Query{From: a, To: b, Protocol: sgsim.TCP, SrcPorts: sgsim.Ports{{First: 1, Last: 20}, {First: 9, Last: 3}}}, `sgsim: reach: SrcPorts: range 9-3 has its first port above its last`},
+		{sgsim.Query{From: a, To: b, Protocol: sgsim.GRE, DstPorts: sgsim.Ports{sgsim.Port(1)}}, `sgsim: reach: protocol gre has no ports`},
+	} {
+		if r, err := n.Reach(tc.q); err == nil || err.Error() != tc.want {
+			t.Errorf("Reach(%+v) = %v, %v\nwant error %s", tc.q, r, err, tc.want)
+		}
+	}
+}
+
+// A Trace not made by Network.Trace prints without panicking.
+func TestZeroTraceString(t *testing.T) {
+	var tr sgsim.Trace
+	if got := tr.String(); got != "any invalid IP -> invalid IP from (outside) to (outside): dropped\n" {
+		t.Errorf("zero Trace prints %q", got)
 	}
 }
 

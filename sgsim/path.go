@@ -81,10 +81,13 @@ func (t Trace) String() string {
 		return s
 	}
 	b.WriteString(t.Flow.String() + " from " + name(t.From) + " to " + name(t.To) + ": ")
-	if t.Allowed {
+	switch {
+	case t.Allowed:
 		b.WriteString("allowed\n")
-	} else {
+	case t.Dropped >= 0 && t.Dropped < len(t.Steps):
 		b.WriteString("dropped at " + t.Steps[t.Dropped].Hop.String() + "\n")
+	default: // not made by Network.Trace
+		b.WriteString("dropped\n")
 	}
 	for i, s := range t.Steps {
 		b.WriteString("  " + strconv.Itoa(i+1) + ". " + s.String() + "\n")

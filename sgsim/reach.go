@@ -16,8 +16,11 @@ var EphemeralPorts = Ports{{1024, 65535}}
 type Query struct {
 	From, To Addrs    // concrete, non-empty, one family
 	Protocol Protocol // concrete
-	DstPorts Ports    // nil: every port (TCP, UDP, SCTP only)
-	SrcPorts Ports    // nil: EphemeralPorts (TCP, UDP, SCTP only)
+	// DstPorts and SrcPorts apply to TCP, UDP and SCTP only. DstPorts
+	// nil is every port, SrcPorts nil is EphemeralPorts; a non-nil empty
+	// set, or a range with First above Last, is an error.
+	DstPorts Ports
+	SrcPorts Ports
 	// ICMPType and ICMPCode give the message for ICMP queries (8/0 is an
 	// echo request, whose reply is type 0).
 	ICMPType, ICMPCode uint8
@@ -180,10 +183,20 @@ func (n *Network) Reach(q Query) (Reachability, error) {
 		if dp == nil {
 			dp = Ports{AllPorts}
 		}
-		sp, dp = sp.Normalize(), dp.Normalize()
-		if len(sp) == 0 || len(dp) == 0 {
-			return fail("empty port set")
+		for _, x := range []struct {
+			what string
+			ps   Ports
+		}{{"SrcPorts", sp}, {"DstPorts", dp}} {
+			if len(x.ps) == 0 {
+				return fail(x.what + ": empty port set (nil means every port)")
+			}
+			for _, r := range x.ps {
+				if !r.IsValid() {
+					return fail(x.what + ": range " + r.String() + " has its first port above its last")
+				}
+			}
 		}
+		sp, dp = sp.Normalize(), dp.Normalize()
 	} else if q.SrcPorts != nil || q.DstPorts != nil {
 		return fail("protocol " + q.Protocol.String() + " has no ports")
 	}

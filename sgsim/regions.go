@@ -3,6 +3,7 @@ package sgsim
 import (
 	"errors"
 	"net/netip"
+	"strconv"
 	"strings"
 	"unsafe"
 
@@ -21,9 +22,10 @@ type Space struct {
 	Protocol Protocol // concrete
 	Src, Dst Addrs    // zero: every address of the family; other families' addresses are ignored
 	// SrcPorts and DstPorts apply to TCP, UDP and SCTP; nil: every port.
+	// A non-nil empty set, or a range with First above Last, is an error.
 	SrcPorts, DstPorts Ports
 	// ICMPTypes and ICMPCodes apply to ICMP and ICMPv6: ranges within
-	// 0-255; nil: every type or code.
+	// 0-255; nil: every type or code. Empty and reversed sets are errors.
 	ICMPTypes, ICMPCodes Ports
 }
 
@@ -148,11 +150,19 @@ func spaceDims(s Space, v6 bool) (dims [4][]krange, err error) {
 		if ps == nil {
 			return []krange{{u128{}, u128{0, uint64(max)}}}, nil
 		}
+		if len(ps) == 0 {
+			return nil, errors.New("sgsim: partition: " + what + ": empty set (nil means every one)")
+		}
+		for _, p := range ps { // before Normalize, which could merge an invalid range away
+			if !p.IsValid() {
+				return nil, errors.New("sgsim: partition: " + what + " " + p.String() + ": first above last")
+			}
+			if p.Last > max {
+				return nil, errors.New("sgsim: partition: " + what + " " + p.String() + " out of range 0-" + strconv.Itoa(int(max)))
+			}
+		}
 		var out []krange
 		for _, p := range ps.Normalize() {
-			if !p.IsValid() || p.Last > max {
-				return nil, errors.New("sgsim: partition: " + what + " " + p.String() + " out of range")
-			}
 			out = append(out, krange{u128{0, uint64(p.First)}, u128{0, uint64(p.Last)}})
 		}
 		return out, nil

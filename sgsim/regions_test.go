@@ -201,7 +201,14 @@ func TestPartitionWholeSpace(t *testing.T) {
 	if _, err := c.Partition(Ingress, Space{Family: IPv4}); err == nil {
 		t.Error("no protocol: want an error")
 	}
-	if _, err := c.Partition(Ingress, Space{Family: IPv4, Protocol: GRE, DstPorts: Ports{Port(1)}}); err == nil {
-		t.Error("ports on gre: want an error")
+	for _, sp := range []Space{
+		{Family: IPv4, Protocol: GRE, DstPorts: Ports{Port(1)}},         // ports on gre
+		{Family: IPv4, Protocol: TCP, DstPorts: Ports{}},                // empty, not nil
+		{Family: IPv4, Protocol: TCP, SrcPorts: Ports{{1, 20}, {9, 3}}}, // Normalize would merge 9-3 away
+		{Family: IPv4, Protocol: ICMP, ICMPTypes: Ports{{0, 300}}},      // past 255
+	} {
+		if cells, err := c.Partition(Ingress, sp); err == nil {
+			t.Errorf("Partition(%v) = %v; want an error", sp, cells)
+		}
 	}
 }

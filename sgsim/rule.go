@@ -388,7 +388,7 @@ func ParseFlow(s string) (Flow, error) {
 		return fail("unexpected " + strconv.Quote(strings.Join(rest, " ")))
 	}
 	if !f.IsValid() {
-		return fail("source and destination must be valid addresses of one family")
+		return fail("source and destination must be addresses of one family, without zones")
 	}
 	return f, nil
 }

@@ -119,11 +119,12 @@ func TestAddrs(t *testing.T) {
 		t.Error("0.0.0.0/0 equals any, but any also holds IPv6")
 	}
 	for s, want := range map[string]string{
-		"10.0.0.0/33":       `sgsim: parse addresses "10.0.0.0/33": netip.ParsePrefix("10.0.0.0/33"): prefix length out of range`,
-		"10.0.0.1/8":        `sgsim: parse addresses "10.0.0.1/8": prefix 10.0.0.1/8 has host bits set; did you mean 10.0.0.0/8?`,
-		"10.0.0.9-10.0.0.1": `sgsim: parse addresses "10.0.0.9-10.0.0.1": range 10.0.0.9 to 10.0.0.1 not valid`,
-		"":                  `sgsim: parse addresses "": ParseAddr(""): unable to parse IP`,
-		"fe80::1%e0":        `sgsim: parse addresses "fe80::1%e0": zoned address fe80::1%e0 not allowed`,
+		"10.0.0.0/33":        `sgsim: parse addresses "10.0.0.0/33": netip.ParsePrefix("10.0.0.0/33"): prefix length out of range`,
+		"10.0.0.1/8":         `sgsim: parse addresses "10.0.0.1/8": prefix 10.0.0.1/8 has host bits set; did you mean 10.0.0.0/8?`,
+		"10.0.0.9-10.0.0.1":  `sgsim: parse addresses "10.0.0.9-10.0.0.1": range 10.0.0.9 to 10.0.0.1 not valid`,
+		"":                   `sgsim: parse addresses "": ParseAddr(""): unable to parse IP`,
+		"fe80::1%e0":         `sgsim: parse addresses "fe80::1%e0": zoned address fe80::1%e0 not allowed`,
+		"fe80::1%e0-fe80::2": `sgsim: parse addresses "fe80::1%e0-fe80::2": zoned address in range fe80::1%e0-fe80::2 not allowed`,
 	} {
 		if _, err := sgsim.ParseAddrs(s); err == nil || err.Error() != want {
 			t.Errorf("ParseAddrs(%q) error = %v\nwant %s", s, err, want)
