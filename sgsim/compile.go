@@ -356,7 +356,7 @@ type table struct {
 	rules         []crule // in evaluation order
 	dst, src, dpt layers
 	rest          []uint32 // positions indexed on no dimension, scanned in full
-	strategy      string
+	indexed       bool     // false: a small table, all in rest
 }
 
 // smallTable is the size up to which a table is a plain scan: binary
@@ -444,14 +444,13 @@ func buildTable(order []entry, v6 bool) table {
 		choices[i] = choice{best}
 	}
 	if len(t.rules) <= smallTable {
-		t.strategy = "scan"
 		t.rest = make([]uint32, len(t.rules))
 		for i := range t.rest {
 			t.rest[i] = uint32(i)
 		}
 		return t
 	}
-	t.strategy = "index"
+	t.indexed = true
 	var dsts, srcs, dpts []span
 	for i, ch := range choices {
 		c := &t.rules[i]
@@ -497,7 +496,7 @@ func (t *table) lookup(f *Flow) uint32 {
 	sk, dk := keyOf(f.Src), keyOf(f.Dst)
 	p := f.Proto
 	best := uint32(noMatch)
-	if t.strategy == "index" {
+	if t.indexed {
 		for i := range t.dst {
 			best = t.scan(t.dst[i].list(dk), best, p, sk, dk, f)
 		}
@@ -596,7 +595,10 @@ func (c *Classifier) strategies() [2][2]string {
 	var out [2][2]string
 	for d := range c.t {
 		for f := range c.t[d] {
-			out[d][f] = c.t[d][f].strategy
+			out[d][f] = "scan"
+			if c.t[d][f].indexed {
+				out[d][f] = "index"
+			}
 		}
 	}
 	return out

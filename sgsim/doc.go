@@ -17,7 +17,9 @@
 // means deny. Linear evaluates that definition rule by rule; Compile builds
 // a Classifier that gives the same Verdict without scanning, does not
 // allocate per lookup, and is safe for concurrent use. A Builder collects
-// groups and rules and produces either.
+// groups and rules and produces either. Classifier.Partition splits a
+// space of flows into boxes that one rule (or the default deny) decides
+// whole, and Classifier.Position finds a deciding rule's group and index.
 //
 // A Network places rules on the packet path. Endpoints (instances, node
 // pools, pod ranges) carry security groups in attachment order and sit in

@@ -415,33 +415,41 @@ func (s *solver) solve(b box, hops []hopBoxes) {
 	s.leaves = append(s.leaves, leaf{b: b, allowed: true})
 }
 
-// split cuts b along the first dimension where r does not cover it, into
-// the part below r, the part inside and the part above, and solves each.
+// split cuts b around r (see cut) and solves each part.
 func (s *solver) split(b box, r *box, hops []hopBoxes) {
+	below, inside, above, hasBelow, hasAbove := cut(b, r)
+	if hasBelow {
+		s.solve(below, hops)
+	}
+	s.solve(inside, hops)
+	if hasAbove {
+		s.solve(above, hops)
+	}
+}
+
+// cut cuts b, which r meets, along the first dimension where r does not
+// cover it: the part below r (if any), the part inside r, and the part
+// above r (if any).
+func cut(b box, r *box) (below, inside, above box, hasBelow, hasAbove bool) {
+	inside = b
 	for d := range b {
 		lo, hi := b[d].lo, b[d].hi
 		if !lo.less(r[d].lo) && !r[d].hi.less(hi) {
 			continue
 		}
 		if lo.less(r[d].lo) {
-			p := b
-			p[d].hi = r[d].lo.prev()
-			s.solve(p, hops)
-			lo = r[d].lo
+			below, hasBelow = b, true
+			below[d].hi = r[d].lo.prev()
+			inside[d].lo = r[d].lo
 		}
-		mid := b
-		mid[d].lo = lo
 		if r[d].hi.less(hi) {
-			mid[d].hi = r[d].hi
-			s.solve(mid, hops)
-			p := b
-			p[d].lo = r[d].hi.next()
-			s.solve(p, hops)
-			return
+			above, hasAbove = b, true
+			above[d].lo = r[d].hi.next()
+			inside[d].hi = r[d].hi
 		}
-		s.solve(mid, hops)
-		return
+		break
 	}
+	return below, inside, above, hasBelow, hasAbove
 }
 
 func (s *solver) corner(b box) Flow {

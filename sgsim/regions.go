@@ -293,27 +293,15 @@ func decide(b box, rbs []rbox, leaves []leaf) []leaf {
 		if r.contains(&b) {
 			return append(leaves, leaf{b: b, allowed: rbs[i].verdict.Allowed(), verdict: rbs[i].verdict})
 		}
-		for k := range b {
-			lo, hi := b[k].lo, b[k].hi
-			if !lo.less(r[k].lo) && !r[k].hi.less(hi) {
-				continue
-			}
-			if lo.less(r[k].lo) {
-				p := b
-				p[k].hi = r[k].lo.prev()
-				leaves = decide(p, rbs[i:], leaves)
-				lo = r[k].lo
-			}
-			mid := b
-			mid[k].lo = lo
-			if r[k].hi.less(hi) {
-				mid[k].hi = r[k].hi
-				p := b
-				p[k].lo = r[k].hi.next()
-				leaves = decide(p, rbs[i:], leaves)
-			}
-			return decide(mid, rbs[i:], leaves)
+		// The rules before i miss b, and so every part of it.
+		below, inside, above, hasBelow, hasAbove := cut(b, r)
+		if hasBelow {
+			leaves = decide(below, rbs[i:], leaves)
 		}
+		if hasAbove {
+			leaves = decide(above, rbs[i:], leaves)
+		}
+		return decide(inside, rbs[i:], leaves)
 	}
 	return append(leaves, leaf{b: b})
 }
