@@ -43,7 +43,11 @@ func loadInputs(b *testing.B) []*benchInput {
 		for _, set := range []string{"acl1", "fw1", "ipc1"} {
 			for _, n := range []string{"1000", "10000", "100000"} {
 				name := set + "_" + n
-				in, err := readClassBench(filepath.Join(sharedDir, name), "", classbench.AllAllow)
+				tr := filepath.Join(sharedDir, name+"_trace")
+				if !fileExists(tr) {
+					tr = ""
+				}
+				in, err := readClassBench(filepath.Join(sharedDir, name), tr, classbench.AllAllow)
 				if errors.Is(err, fs.ErrNotExist) {
 					continue
 				}
@@ -51,18 +55,10 @@ func loadInputs(b *testing.B) []*benchInput {
 					inputsErr = err
 					return
 				}
-				bi := &benchInput{name: "set=" + name, sem: sgsim.FirstMatch, rules: in.Rules}
-				if tr := filepath.Join(sharedDir, name+"_trace"); fileExists(tr) {
-					in2, err := readClassBench(filepath.Join(sharedDir, name), tr, classbench.AllAllow)
-					if err != nil {
-						inputsErr = err
-						return
-					}
-					bi.flows = in2.Flows
-				} else {
-					bi.flows = gen.Flows(1, in.Rules, 10000, 0.75)
+				if in.Flows == nil {
+					in.Flows = gen.Flows(1, in.Rules, 10000, 0.75)
 				}
-				inputs = append(inputs, bi)
+				inputs = append(inputs, &benchInput{name: "set=" + name, sem: sgsim.FirstMatch, rules: in.Rules, flows: in.Flows})
 			}
 		}
 		for _, sh := range []gen.Shape{gen.SecurityGroup, gen.NetworkACL} {
