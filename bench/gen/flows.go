@@ -16,9 +16,11 @@ const missTries = 64
 // hitRate of them (rounded) is built inside a randomly chosen rule, so it
 // matches at least that rule; the others are random flows that match no
 // rule. Whether a flow matches is independent of rule order and action, so
-// hitRate holds under every semantics. Flows compiles the rules (under
-// FirstMatch, valid for any rule set Validate accepts) to recognise
-// misses; use FlowsFor to reuse an evaluator.
+// hitRate holds under every semantics. Rules no flow can match (an empty
+// address set, ICMP with IPv6 addresses only, ...) are never chosen; with
+// none left, every flow is a miss. Flows compiles the rules (under
+// FirstMatch, valid for any rule set Validate accepts; it panics on an
+// invalid rule) to recognise misses; use FlowsFor to reuse an evaluator.
 //
 // When a rule set matches (nearly) everything, as one with an allow-any
 // rule does, random flows keep hitting; after a few tries a hit is
@@ -39,7 +41,9 @@ func FlowsFor(seed int64, rules []sgsim.Rule, n int, hitRate float64, ev sgsim.E
 	var in []int // ingress rules that can be hit
 	for i := range rules {
 		if rules[i].Direction == sgsim.Ingress && rules[i].IsResolved() {
-			in = append(in, i)
+			if v4, v6 := families(&rules[i]); v4 || v6 {
+				in = append(in, i)
+			}
 		}
 	}
 	hits := int(hitRate*float64(n) + 0.5)
@@ -127,20 +131,26 @@ func portIn(r *rand.Rand, ps sgsim.Ports) uint16 {
 	return pr.First + uint16(r.IntN(int(pr.Last-pr.First)+1))
 }
 
-// inside returns a flow that rule matches.
-func inside(r *rand.Rand, rule *sgsim.Rule) sgsim.Flow {
-	v6 := rule.Family == sgsim.IPv6
-	if rule.Family == sgsim.AnyFamily {
-		s4, s6 := rule.Src.Families()
-		d4, d6 := rule.Dst.Families()
-		can4, can6 := s4 && d4, s6 && d6
-		v6 = can6 && (!can4 || r.IntN(20) == 0)
-		if rule.Protocol == sgsim.ICMPv6 {
-			v6 = true
-		} else if rule.Protocol == sgsim.ICMP {
-			v6 = false
-		}
+// families reports in which address families some flow matches rule:
+// both addresses and, for ICMP and ICMPv6, the protocol must allow it.
+func families(rule *sgsim.Rule) (v4, v6 bool) {
+	s4, s6 := rule.Src.Families()
+	d4, d6 := rule.Dst.Families()
+	v4, v6 = s4 && d4, s6 && d6
+	if rule.Family == sgsim.IPv4 || rule.Protocol == sgsim.ICMP {
+		v6 = false
 	}
+	if rule.Family == sgsim.IPv6 || rule.Protocol == sgsim.ICMPv6 {
+		v4 = false
+	}
+	return v4, v6
+}
+
+// inside returns a flow that rule matches; families(rule) must report at
+// least one family.
+func inside(r *rand.Rand, rule *sgsim.Rule) sgsim.Flow {
+	can4, can6 := families(rule)
+	v6 := can6 && (!can4 || r.IntN(20) == 0)
 	f := sgsim.Flow{Proto: rule.Protocol}
 	if f.Proto == sgsim.AnyProtocol {
 		f.Proto = flowProtos[r.IntN(len(flowProtos))]

@@ -152,3 +152,39 @@ func TestFlowsAllowAny(t *testing.T) {
 		}
 	}
 }
+
+// Valid rules that no flow can match (an empty address set, ICMPv6 with
+// IPv4 addresses only, ICMP with IPv6 ones) are never chosen for hits:
+// Flows neither panics nor counts them, and the one rule that can be hit
+// takes every hit.
+func TestFlowsUnhittableRules(t *testing.T) {
+	rs := []sgsim.Rule{
+		{ID: "empty", Direction: sgsim.Ingress, Action: sgsim.Allow, Protocol: sgsim.TCP, Src: sgsim.PrefixAddrs()},
+		{ID: "icmp6-v4", Direction: sgsim.Ingress, Action: sgsim.Allow, Protocol: sgsim.ICMPv6, Src: sgsim.MustParseAddrs("10.0.0.0/8")},
+		{ID: "icmp-v6", Direction: sgsim.Ingress, Action: sgsim.Allow, Protocol: sgsim.ICMP, Dst: sgsim.MustParseAddrs("2001:db8::/32")},
+	}
+	for i := range rs {
+		if err := rs[i].Validate(); err != nil {
+			t.Fatalf("rule %s: %v", rs[i].ID, err)
+		}
+	}
+	l, err := sgsim.NewLinear(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: rs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range Flows(1, rs, 50, 1) {
+		if !f.IsValid() || l.Check(sgsim.Ingress, f).Rule != nil {
+			t.Fatalf("flow %v: valid %v, verdict %v; want a valid miss", f, f.IsValid(), l.Check(sgsim.Ingress, f))
+		}
+	}
+	rs = append(rs, sgsim.MustParseRule("ingress allow tcp 22 from 10.0.0.0/8 id ssh"))
+	l, err = sgsim.NewLinear(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: rs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range Flows(1, rs, 50, 1) {
+		if v := l.Check(sgsim.Ingress, f); v.Rule == nil || v.Rule.ID != "ssh" {
+			t.Fatalf("flow %v: verdict %v; want a hit of ssh", f, v)
+		}
+	}
+}
