@@ -29,10 +29,14 @@ func ExampleCompile() {
 
 func ExampleClassifier_Check() {
 	// Huawei: at equal priority a deny beats an allow, wherever it is listed.
-	c, _ := sgsim.Compile(sgsim.Huawei, sgsim.Group{ID: "sg", Rules: []sgsim.Rule{
+	c, err := sgsim.Compile(sgsim.Huawei, sgsim.Group{ID: "sg", Rules: []sgsim.Rule{
 		sgsim.MustParseRule("ingress allow tcp 22 priority 1 id ssh"),
 		sgsim.MustParseRule("ingress deny tcp 22 from 203.0.113.0/24 priority 1 id block"),
 	}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	v := c.Check(sgsim.Ingress, sgsim.MustParseFlow("tcp 203.0.113.5:50000 -> 10.0.0.4:22"))
 	fmt.Println(v.Allowed(), v.Rule.ID)
 	// Output: false block

@@ -34,7 +34,7 @@ func (h Hop) String() string {
 // dropped at Hop by Verdict.
 type Decision struct {
 	Allowed bool
-	Hop     Hop     // where the flow was dropped; NoHop when allowed
+	Hop     Hop     // where the flow was dropped; NoHop when allowed or the flow is invalid
 	Verdict Verdict // the dropping verdict; zero when allowed
 }
 
