@@ -143,6 +143,16 @@ type errString string
 
 func (e errString) Error() string { return string(e) }
 
+// MustParsePorts is ParsePorts that panics on error, for tests and
+// hard-coded values.
+func MustParsePorts(s string) Ports {
+	ps, err := ParsePorts(s)
+	if err != nil {
+		panic(err)
+	}
+	return ps
+}
+
 // ParsePorts parses a comma-separated list of ports and ranges
 // ("22,80,1000-2000"); "all" and "any" give nil. The result is normalized.
 func ParsePorts(s string) (Ports, error) {

@@ -218,3 +218,15 @@ func TestFlowText(t *testing.T) {
 		t.Errorf("Reverse = %v", f)
 	}
 }
+
+func TestMustParsePorts(t *testing.T) {
+	if got := sgsim.MustParsePorts("22,80-81"); got.String() != "22,80-81" {
+		t.Errorf("MustParsePorts(22,80-81) = %v", got)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("MustParsePorts(80-) did not panic")
+		}
+	}()
+	sgsim.MustParsePorts("80-")
+}

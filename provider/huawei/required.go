@@ -37,7 +37,7 @@ func (c Cluster) required(tables map[string][]seed.Row) []provider.RequiredFlow 
 		}
 		f := provider.RequiredFlow{Name: name, Kind: kind, From: from, To: to, Src: src, Dst: dst, Protocol: proto, Reason: reason}
 		if ports != "" {
-			f.Ports, _ = sgsim.ParsePorts(ports)
+			f.Ports = sgsim.MustParsePorts(ports) // hard-coded or a seed cell the seed tests parse
 		}
 		if table != "" {
 			r, _ := row(table, n)
@@ -121,7 +121,7 @@ func (c Cluster) required(tables map[string][]seed.Row) []provider.RequiredFlow 
 		f := provider.RequiredFlow{Name: name, Kind: v, From: "nodes", To: to, Src: setOf(c.Nodes), Dst: dst, Protocol: proto,
 			Reason: r.Purpose, Origin: sgsim.Origin{Vendor: "huawei", Document: r.Doc, Table: r.Table, Row: r.Row}}
 		if ports != "" {
-			f.Ports, _ = sgsim.ParsePorts(ports)
+			f.Ports = sgsim.MustParsePorts(ports) // hard-coded or a seed cell the seed tests parse
 		}
 		out = append(out, f)
 	}
