@@ -473,7 +473,7 @@ func readACLEntry(path, doc string, d sgsim.Direction, pos int, raw json.RawMess
 	case r.Protocol == sgsim.ICMPv6 && r.Family == sgsim.IPv4:
 		return r, bad("Protocol", proto, "an IPv4 entry; want icmp")
 	}
-	return r, validErr(path, &r)
+	return r, dec.Validate(path, &r)
 }
 
 // aclProtocol reads an entry's Protocol: the documented names only, in any

@@ -346,19 +346,7 @@ func readPermission(path string, raw json.RawMessage) (sgsim.Rule, error) {
 	} else {
 		r.Src, r.Dst = localAddrs, remoteAddrs
 	}
-	return r, validErr(path, &r)
-}
-
-// validErr validates r and reports a failure as an *Error at path.
-func validErr(path string, r *sgsim.Rule) error {
-	if err := r.Validate(); err != nil {
-		var re *sgsim.RuleError
-		if errors.As(err, &re) {
-			return &Error{Path: path, Value: strconv.Quote(re.Value), Msg: re.Field + ": " + re.Msg}
-		}
-		return &Error{Path: path, Msg: err.Error()}
-	}
-	return nil
+	return r, dec.Validate(path, &r)
 }
 
 var (

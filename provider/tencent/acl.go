@@ -412,7 +412,7 @@ func readACLEntry(path string, pos int, dir sgsim.Direction, raw json.RawMessage
 		r.Dst = sgsim.PrefixAddrs(p)
 	}
 	r.Origin = sgsim.Origin{Vendor: "tencent", Document: DocNetworkAcls, Record: r.ID, Path: path, Note: desc}
-	return r, v6, prio, validErr(path, &r)
+	return r, v6, prio, dec.Validate(path, &r)
 }
 
 // ReadNetworkAclQuintupleEntries reads a response of the VPC
@@ -562,7 +562,7 @@ func readQuintuple(path string, raw json.RawMessage) (sgsim.Rule, error) {
 	}
 	r.Src, r.Dst = sgsim.PrefixAddrs(pfx[0]), sgsim.PrefixAddrs(pfx[1])
 	r.Origin = sgsim.Origin{Vendor: "tencent", Document: DocQuintuple, Record: r.ID, Path: path, Note: desc}
-	return r, validErr(path, &r)
+	return r, dec.Validate(path, &r)
 }
 
 // parseACLProtocol parses the protocols of network ACL entries: those of

@@ -340,19 +340,7 @@ func readPolicy(path string, pos int, dir sgsim.Direction, raw json.RawMessage) 
 	} else {
 		r.Dst = remote
 	}
-	return r, validErr(path, &r)
-}
-
-// validErr validates r and reports a failure as an *Error at path.
-func validErr(path string, r *sgsim.Rule) error {
-	if err := r.Validate(); err != nil {
-		var re *sgsim.RuleError
-		if errors.As(err, &re) {
-			return &Error{Path: path, Value: strconv.Quote(re.Value), Msg: re.Field + ": " + re.Msg}
-		}
-		return &Error{Path: path, Msg: err.Error()}
-	}
-	return nil
+	return r, dec.Validate(path, &r)
 }
 
 // parseAction parses ACCEPT or DROP, in any case.
