@@ -116,8 +116,6 @@ func readTop(r io.Reader, key string) ([]json.RawMessage, error) {
 	return elems, nil
 }
 
-func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
-
 // groups collects rules by group ID in first-seen order.
 type groups struct {
 	list []sgsim.Group
@@ -352,7 +350,7 @@ func ReadSecurityGroupRules(r io.Reader) ([]sgsim.Group, error) {
 	}
 	var gs groups
 	for i, raw := range elems {
-		path := index("SecurityGroupRules", i)
+		path := jsonx.Index("SecurityGroupRules", i)
 		var j sgRuleJSON
 		if err := decode(raw, path, &j); err != nil {
 			return nil, err
@@ -584,7 +582,7 @@ func ReadSecurityGroups(r io.Reader) ([]sgsim.Group, error) {
 	var out []sgsim.Group
 	seen := map[string]bool{}
 	for i, raw := range elems {
-		path := index("SecurityGroups", i)
+		path := jsonx.Index("SecurityGroups", i)
 		var j sgJSON
 		if err := decode(raw, path, &j); err != nil {
 			return nil, err
@@ -603,7 +601,7 @@ func ReadSecurityGroups(r io.Reader) ([]sgsim.Group, error) {
 			perms []json.RawMessage
 		}{{"IpPermissions", sgsim.Ingress, j.IpPermissions}, {"IpPermissionsEgress", sgsim.Egress, j.IpPermissionsEgress}} {
 			for k, praw := range dir.perms {
-				ppath := index(path+"."+dir.key, k)
+				ppath := jsonx.Index(path+"."+dir.key, k)
 				rules, err := readPermission(praw, ppath, dir.d)
 				if err != nil {
 					return nil, err
@@ -641,7 +639,7 @@ func readPermission(raw json.RawMessage, path string, d sgsim.Direction) ([]sgsi
 		{"UserIdGroupPairs", "GroupId", remoteGroup, p.UserIdGroupPairs},
 	} {
 		for k, raw := range src.elems {
-			epath := index(path+"."+src.list, k)
+			epath := jsonx.Index(path+"."+src.list, k)
 			var fields map[string]json.RawMessage
 			if err := decode(raw, epath, &fields); err != nil {
 				return nil, err
@@ -735,7 +733,7 @@ func ReadNetworkAcls(r io.Reader) ([]sgsim.Group, error) {
 	var out []sgsim.Group
 	seen := map[string]bool{}
 	for i, raw := range elems {
-		path := index("NetworkAcls", i)
+		path := jsonx.Index("NetworkAcls", i)
 		var j aclJSON
 		if err := decode(raw, path, &j); err != nil {
 			return nil, err
@@ -750,7 +748,7 @@ func ReadNetworkAcls(r io.Reader) ([]sgsim.Group, error) {
 		g := sgsim.Group{ID: j.NetworkAclId}
 		numbers := [2]map[int64]bool{{}, {}}
 		for k, eraw := range j.Entries {
-			epath := index(path+".Entries", k)
+			epath := jsonx.Index(path+".Entries", k)
 			rule, keep, err := readEntry(eraw, epath)
 			if err != nil {
 				return nil, err

@@ -238,22 +238,19 @@ func ReadNetworkAcls(r io.Reader) ([]sgsim.Group, error) {
 	var gs []sgsim.Group
 	seen := map[string]int{}
 	for i, raw := range acls {
-		path := index(setPath, i)
+		path := jsonx.Index(setPath, i)
 		g, err := readACL(path, raw)
 		if err != nil {
 			return nil, err
 		}
 		if j, dup := seen[g.ID]; dup {
-			return nil, &Error{Path: path + ".NetworkAclId", Value: strconv.Quote(g.ID), Msg: "also the ID of " + index(setPath, j) + "; want distinct ACLs"}
+			return nil, &Error{Path: path + ".NetworkAclId", Value: strconv.Quote(g.ID), Msg: "also the ID of " + jsonx.Index(setPath, j) + "; want distinct ACLs"}
 		}
 		seen[g.ID] = i
 		gs = append(gs, g)
 	}
 	return gs, nil
 }
-
-// index returns the path of element i of the list at path.
-func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
 
 func readACL(path string, raw json.RawMessage) (sgsim.Group, error) {
 	var g sgsim.Group
@@ -297,7 +294,7 @@ func readACL(path string, raw json.RawMessage) (sgsim.Group, error) {
 		var last [2]int
 		lastAt := [2]string{}
 		for k, rec := range recs {
-			epath := index(listPath, k)
+			epath := jsonx.Index(listPath, k)
 			if k+1 > maxACLPriority {
 				return g, &Error{Path: epath, Msg: "more than " + strconv.Itoa(maxACLPriority) + " entries in one direction; sgsim.ACL numbers rules up to " + strconv.Itoa(maxACLPriority)}
 			}
@@ -464,7 +461,7 @@ func ReadNetworkAclQuintupleEntries(r io.Reader, aclID string) (sgsim.Group, err
 	prios := [2]map[int]string{{}, {}}
 	ids := map[string]string{}
 	for i, rec := range recs {
-		path := index(setPath, i)
+		path := jsonx.Index(setPath, i)
 		r, err := readQuintuple(path, rec)
 		if err != nil {
 			return g, err
