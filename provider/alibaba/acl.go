@@ -107,12 +107,10 @@ package alibaba
 // value.
 
 import (
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -593,25 +591,13 @@ func WriteNetworkAcls(w io.Writer, gs []sgsim.Group) error {
 			IngressAclEntries: outIngressList{IngressAclEntry: []outACLEntry{}},
 			EgressAclEntries:  outEgressList{EgressAclEntry: []outACLEntry{}},
 			Resources:         outResourceList{Resource: []struct{}{}}}
-		for i := range g.Rules {
-			// Rules are gathered per direction below: one of neither
-			// would be left out without a word.
-			if d := g.Rules[i].Direction; d != sgsim.Ingress && d != sgsim.Egress {
-				return fmt.Errorf("alibaba: write network ACL %q rule %d (%q): direction %d: want ingress or egress", g.ID, i, g.Rules[i].ID, d)
-			}
+		order, err := netx.ACLOrder(g.Rules)
+		if err != nil {
+			return fmt.Errorf("alibaba: write network ACL %q%w", g.ID, err)
 		}
 		ids := map[string]int{}
 		for _, d := range []sgsim.Direction{sgsim.Ingress, sgsim.Egress} {
-			var idx []int
-			for i := range g.Rules {
-				if g.Rules[i].Direction == d {
-					idx = append(idx, i)
-				}
-			}
-			if _, maxPos, _ := sgsim.ACL.PriorityRange(); len(idx) > maxPos {
-				return fmt.Errorf("alibaba: write network ACL %q: %d %s rules: more than %d, which the reader (and sgsim.ACL) cannot number", g.ID, len(idx), d, maxPos)
-			}
-			slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(g.Rules[a].Priority, g.Rules[b].Priority) })
+			idx := order[d]
 			for _, i := range idx {
 				r := &g.Rules[i]
 				e, err := writeACLEntry(r)

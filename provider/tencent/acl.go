@@ -138,13 +138,11 @@ package tencent
 // value.
 
 import (
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/netip"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -661,27 +659,14 @@ func WriteNetworkAcls(w io.Writer, gs []sgsim.Group) error {
 			return fmt.Errorf("tencent: write group %q: inner access %v or advanced group: network ACLs have neither", g.ID, g.InnerAccess)
 		}
 		acl := outACL{NetworkAclID: g.ID, NetworkAclName: g.Name, NetworkAclType: "TRIPLE", IngressEntries: []outACLEntry{}, EgressEntries: []outACLEntry{}}
-		for i := range g.Rules {
-			// Rules are gathered per direction below: one of neither
-			// would be left out without a word.
-			if d := g.Rules[i].Direction; d != sgsim.Ingress && d != sgsim.Egress {
-				return fmt.Errorf("tencent: write group %q rule %d (%q): direction %d: want ingress or egress", g.ID, i, g.Rules[i].ID, d)
-			}
+		order, err := netx.ACLOrder(g.Rules)
+		if err != nil {
+			return fmt.Errorf("tencent: write group %q%w", g.ID, err)
 		}
 		ids := map[string]bool{}
 		for _, dir := range []sgsim.Direction{sgsim.Ingress, sgsim.Egress} {
-			var order []int
-			for i := range g.Rules {
-				if g.Rules[i].Direction == dir {
-					order = append(order, i)
-				}
-			}
-			if len(order) > maxACLPriority {
-				return fmt.Errorf("tencent: write group %q: %d %s rules: more than %d, which the reader (and sgsim.ACL) cannot number", g.ID, len(order), dir, maxACLPriority)
-			}
-			slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(g.Rules[a].Priority, g.Rules[b].Priority) })
 			var count [2]int
-			for _, i := range order {
+			for _, i := range order[dir] {
 				r := &g.Rules[i]
 				e, v6, err := writeACLEntry(r)
 				if err == nil && r.ID != "" && ids[r.ID] {

@@ -1,11 +1,14 @@
 // Package netx parses the address and port fields that the vendor API
-// readers share. Errors are plain messages: the reader wraps them in its
+// readers share, and orders an ACL's rules for the writers. Errors are plain messages: the reader wraps them in its
 // own *Error with the JSON path and value.
 package netx
 
 import (
+	"cmp"
 	"errors"
+	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -66,4 +69,30 @@ func Port(s string) (uint16, bool) {
 		return 0, false
 	}
 	return uint16(n), true
+}
+
+// ACLOrder returns the indexes of an ACL's ingress rules ([0]) and egress
+// rules ([1]), each sorted stably by Priority: the order an ACL writer
+// lists them in. It fails on a rule of neither direction (it would be left
+// out) and on a direction with more rules than sgsim.ACL numbers (the
+// readers give each rule its position as Priority). The error's text
+// continues a message naming the ACL: ` rule 1 ("b"): direction 2: ...`
+// or `: 32767 ingress rules: ...`.
+func ACLOrder(rules []sgsim.Rule) ([2][]int, error) {
+	var order [2][]int
+	for i := range rules {
+		d := rules[i].Direction
+		if d != sgsim.Ingress && d != sgsim.Egress {
+			return order, fmt.Errorf(" rule %d (%q): direction %d: want ingress or egress", i, rules[i].ID, d)
+		}
+		order[d] = append(order[d], i)
+	}
+	_, maxPos, _ := sgsim.ACL.PriorityRange()
+	for d := range order {
+		if len(order[d]) > maxPos {
+			return order, fmt.Errorf(": %d %s rules: more than %d, which the reader (and sgsim.ACL) cannot number", len(order[d]), sgsim.Direction(d), maxPos)
+		}
+		slices.SortStableFunc(order[d], func(a, b int) int { return cmp.Compare(rules[a].Priority, rules[b].Priority) })
+	}
+	return order, nil
 }

@@ -2,7 +2,10 @@ package netx
 
 import (
 	"net/netip"
+	"slices"
 	"testing"
+
+	"github.com/sgsim/sgsim/sgsim"
 )
 
 func TestPrefix(t *testing.T) {
@@ -52,5 +55,34 @@ func TestPorts(t *testing.T) {
 		case ps.String() != tc.out:
 			t.Errorf("Ports(%q) = %s, want %s", tc.in, ps, tc.out)
 		}
+	}
+}
+
+func TestACLOrder(t *testing.T) {
+	r := func(s string, prio int) sgsim.Rule {
+		x := sgsim.MustParseRule(s)
+		x.Priority = prio
+		return x
+	}
+	rules := []sgsim.Rule{
+		r("egress allow any id e2", 2), r("ingress allow any id i3", 3), r("ingress deny any id i1", 1),
+		r("egress deny any id e1", 1), r("ingress allow tcp 22 id i1b", 1),
+	}
+	order, err := ACLOrder(rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Stable: i1 (index 2) before i1b (index 4), both priority 1.
+	if want := [2][]int{{2, 4, 1}, {3, 0}}; !slices.Equal(order[0], want[0]) || !slices.Equal(order[1], want[1]) {
+		t.Errorf("order %v; want %v", order, want)
+	}
+	bad := append(slices.Clone(rules), r("ingress allow any id x", 9))
+	bad[5].Direction = 2
+	if _, err := ACLOrder(bad); err == nil || err.Error() != ` rule 5 ("x"): direction 2: want ingress or egress` {
+		t.Errorf("bad direction: %v", err)
+	}
+	many := make([]sgsim.Rule, 32767)
+	if _, err := ACLOrder(many); err == nil || err.Error() != `: 32767 ingress rules: more than 32766, which the reader (and sgsim.ACL) cannot number` {
+		t.Errorf("too many: %v", err)
 	}
 }
