@@ -598,6 +598,15 @@ func replayAll(o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	pcaps, logs := inputs(o)
+	// Open the -dropped-pcap file first: an unwritable path is bad input,
+	// better refused before a long replay than after its report.
+	var dropped *os.File
+	if o.droppedPcap != "" {
+		if dropped, err = os.Create(o.droppedPcap); err != nil {
+			return bad("-dropped-pcap: %v", err)
+		}
+		defer dropped.Close()
+	}
 	r := replay.New(n, replay.Config{RecordDropped: o.droppedPcap != "", InnerDrops: o.innerDrops, Workers: o.workers})
 	prog := newProgress(stderr)
 	var names []string
@@ -625,8 +634,9 @@ func replayAll(o *options, stdout, stderr io.Writer) error {
 	if err := writeReport(o, rep, desc, names, stdout, stderr); err != nil {
 		return err
 	}
-	if o.droppedPcap != "" {
-		if err := writeDropped(o.droppedPcap, rep, pcaps); err != nil {
+	if dropped != nil {
+		if err := writeDropped(dropped, rep, pcaps); err != nil {
+			os.Remove(dropped.Name()) // no partial file left behind
 			return err
 		}
 	}
@@ -716,7 +726,7 @@ func writeSummary(w io.Writer, rep *replay.Report) error {
 
 // writeDropped writes the dropped packets of every capture to path, one
 // classic pcap.
-func writeDropped(path string, rep *replay.Report, pcaps []input) error {
+func writeDropped(f *os.File, rep *replay.Report, pcaps []input) error {
 	var parts [][]byte
 	for i := range rep.Summary.Captures {
 		cs := &rep.Summary.Captures[i]
@@ -739,7 +749,10 @@ func writeDropped(path string, rep *replay.Report, pcaps []input) error {
 			return bad("-dropped-pcap: %v", err)
 		}
 	}
-	if err := os.WriteFile(path, out, 0o644); err != nil {
+	if _, err := f.Write(out); err != nil {
+		return bad("-dropped-pcap: %v", err)
+	}
+	if err := f.Close(); err != nil {
 		return bad("-dropped-pcap: %v", err)
 	}
 	return nil

@@ -261,6 +261,16 @@ func TestWorkers(t *testing.T) {
 	}
 }
 
+// TestDroppedPcapUnwritable: an unwritable -dropped-pcap path is refused
+// before the replay, with exit 2 and no report on stdout.
+func TestDroppedPcapUnwritable(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "no-such-dir", "d.pcap")
+	code, stdout, stderr := runArgs(t, "-dropped-pcap", path)
+	if code != 2 || stdout != "" || !strings.Contains(stderr, "-dropped-pcap: ") || !strings.Contains(stderr, "no such file or directory") {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want exit 2, nothing on stdout, the path error", code, stdout, stderr)
+	}
+}
+
 func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
 	notPcap := filepath.Join(dir, "x.pcap")
