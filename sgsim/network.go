@@ -10,8 +10,10 @@ import (
 )
 
 // Endpoint is something that sends and receives traffic: an instance, a
-// node pool, a pod range. Its addresses sit in one subnet and it carries
-// security groups in attachment order.
+// node pool, a pod range. Its traffic passes the ACL of one subnet (its
+// addresses need not lie inside that subnet's prefix: pod ranges sit
+// outside the node subnet whose ACL they cross) and it carries security
+// groups in attachment order.
 type Endpoint struct {
 	Name   string
 	Addrs  Addrs  // must be concrete (not any) and non-empty
