@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/sgsim/sgsim/provider"
 	"github.com/sgsim/sgsim/sgsim"
 	"go4.org/netipx"
 )
@@ -119,14 +118,14 @@ func DiffSets(old, new Set) (Diff, error) {
 // the new one denies (in part or whole): the denied regions, the hop and
 // verdict that deny each, and a witness.
 type Lost struct {
-	Flow        provider.RequiredFlow `json:"-"`
-	Name        string                `json:"flow"`
-	Old, New    sgsim.Outcome         `json:"-"`
-	Regions     []sgsim.Denial        `json:"-"`
-	Text        []string              `json:"regions"`
-	Witness     sgsim.Flow            `json:"-"`
-	WitnessText string                `json:"witness"`
-	Trace       sgsim.Trace           `json:"-"`
+	Flow        RequiredFlow   `json:"-"`
+	Name        string         `json:"flow"`
+	Old, New    sgsim.Outcome  `json:"-"`
+	Regions     []sgsim.Denial `json:"-"`
+	Text        []string       `json:"regions"`
+	Witness     sgsim.Flow     `json:"-"`
+	WitnessText string         `json:"witness"`
+	Trace       sgsim.Trace    `json:"-"`
 }
 
 // Exposure is a region of flows from outside the cluster ranges to an
@@ -181,7 +180,7 @@ var exposureProtocols = []sgsim.Query{{Protocol: sgsim.TCP, SrcPorts: sgsim.Port
 // flow space: flows between addresses outside every required flow and
 // endpoint are not looked at (use DiffSets on each attachment list for
 // that).
-func Compare(oldNet, newNet *sgsim.Network, newSpec sgsim.NetworkSpec, required []provider.RequiredFlow, inside sgsim.Addrs) (Summary, error) {
+func Compare(oldNet, newNet *sgsim.Network, newSpec sgsim.NetworkSpec, required []RequiredFlow, inside sgsim.Addrs) (Summary, error) {
 	var out Summary
 	for _, f := range required {
 		q := f.Query()

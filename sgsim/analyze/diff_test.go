@@ -1,11 +1,8 @@
 package analyze
 
 import (
-	"strings"
 	"testing"
 
-	"github.com/sgsim/sgsim/provider"
-	"github.com/sgsim/sgsim/provider/huawei"
 	"github.com/sgsim/sgsim/sgsim"
 	"pgregory.net/rapid"
 )
@@ -86,56 +83,4 @@ func named(a, b Set, p sgsim.Protocol) bool {
 		}
 	}
 	return false
-}
-
-func TestCompareCCE(t *testing.T) {
-	p, err := huawei.NewProfile(huawei.Cluster{Model: huawei.VPCNetwork})
-	if err != nil {
-		t.Fatal(err)
-	}
-	def, _ := p.Network(false)
-	hard, _ := p.Network(true)
-	s, err := Compare(def, hard, p.Spec(true), p.Required, sgsim.Addrs{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(s.Exposure) != 0 {
-		t.Errorf("hardening exposes: %v", s.Exposure)
-	}
-	var names []string
-	for _, l := range s.Lost {
-		names = append(names, l.Name)
-		if d := hard.Decide(l.Witness); d.Allowed || !def.Decide(l.Witness).Allowed {
-			t.Errorf("%s: witness %v does not show the loss", l.Name, l.Witness)
-		}
-	}
-	for _, want := range []string{"k8s pod to pod tcp", "nodes to nodes tcp"} {
-		if !strings.Contains(strings.Join(names, "|"), want) {
-			t.Errorf("lost %q missing from %q", want, names)
-		}
-	}
-	// The other way round, hardened to default gains nothing from
-	// outside either (the default egress is not an ingress change).
-	spec := p.Spec(true)
-	for i := range spec.Groups {
-		if spec.Groups[i].ID == huawei.ControlGroup {
-			spec.Groups[i].Rules = append(spec.Groups[i].Rules, sgsim.MustParseRule("ingress allow tcp 2379 from 0.0.0.0/0 priority 1 id etcd"))
-		}
-	}
-	open, err := sgsim.BuildNetwork(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err = Compare(hard, open, spec, []provider.RequiredFlow(nil), sgsim.Addrs{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(s.Exposure) == 0 || !strings.Contains(s.String(), "exposed masters: tcp") || !strings.Contains(s.Exposure[0].Text, "dport 2379") {
-		t.Errorf("exposure: %v", s)
-	}
-	for _, e := range s.Exposure {
-		if !open.Decide(e.Witness).Allowed || hard.Decide(e.Witness).Allowed {
-			t.Errorf("%v: witness does not show it", e)
-		}
-	}
 }

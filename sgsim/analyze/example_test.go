@@ -3,7 +3,6 @@ package analyze_test
 import (
 	"fmt"
 
-	"github.com/sgsim/sgsim/provider"
 	"github.com/sgsim/sgsim/sgsim"
 	"github.com/sgsim/sgsim/sgsim/analyze"
 )
@@ -65,9 +64,9 @@ func ExampleMinimalFixes() {
 		Endpoints: []sgsim.Endpoint{
 			{Name: "nodes", Addrs: sgsim.MustParseAddrs("192.168.0.0/24"), Groups: []string{"node"}},
 			{Name: "masters", Addrs: sgsim.MustParseAddrs("192.168.1.0/28"), Groups: []string{"master"}}}}
-	req := provider.RequiredFlow{Name: "apiserver 6443", Src: sgsim.MustParseAddrs("192.168.0.0/24"),
+	req := analyze.RequiredFlow{Name: "apiserver 6443", Src: sgsim.MustParseAddrs("192.168.0.0/24"),
 		Dst: sgsim.MustParseAddrs("192.168.1.0/28"), Protocol: sgsim.TCP, Ports: sgsim.Ports{sgsim.Port(6443)}}
-	rs, _ := analyze.MinimalFixes(spec, []provider.RequiredFlow{req})
+	rs, _ := analyze.MinimalFixes(spec, []analyze.RequiredFlow{req})
 	fmt.Println(rs[0])
 	// Output:
 	// fix apiserver 6443 (none allowed):

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/sgsim/sgsim/provider"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -27,10 +26,10 @@ func (f Fix) String() string {
 
 // FixResult is the minimal fix for one required flow.
 type FixResult struct {
-	Flow   provider.RequiredFlow `json:"-"`
-	Name   string                `json:"flow"`
-	Before sgsim.Outcome         `json:"-"`
-	Fixes  []Fix                 `json:"fixes"`
+	Flow   RequiredFlow  `json:"-"`
+	Name   string        `json:"flow"`
+	Before sgsim.Outcome `json:"-"`
+	Fixes  []Fix         `json:"fixes"`
 	// Passes reports whether the flow passes with the fixes added
 	// (re-checked with Network.Reach).
 	Passes bool `json:"passes"`
@@ -79,7 +78,7 @@ func (r FixResult) String() string {
 // old version. A deny rule that outranks any added rule (Huawei: a
 // priority-1 deny in the endpoint's first group; Alibaba: a priority-1
 // drop) and network-ACL denials are reported as problems, not fixed.
-func MinimalFixes(spec sgsim.NetworkSpec, flows []provider.RequiredFlow) ([]FixResult, error) {
+func MinimalFixes(spec sgsim.NetworkSpec, flows []RequiredFlow) ([]FixResult, error) {
 	base, err := sgsim.BuildNetwork(spec)
 	if err != nil {
 		return nil, err
@@ -127,7 +126,7 @@ func fixPriority(sem sgsim.Semantics, g sgsim.Group) int {
 	return 0
 }
 
-func fixOne(spec sgsim.NetworkSpec, f provider.RequiredFlow, first sgsim.Reachability) (FixResult, error) {
+func fixOne(spec sgsim.NetworkSpec, f RequiredFlow, first sgsim.Reachability) (FixResult, error) {
 	res := FixResult{Flow: f, Name: f.Name, Before: first.Outcome}
 	q := f.Query()
 	cur := cloneSpec(spec)

@@ -1,0 +1,116 @@
+package analyze_test
+
+// Tests on the vendor profiles. They are in the external test package:
+// package provider names analyze's RequiredFlow, so an internal test of
+// analyze cannot import a profile.
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sgsim/sgsim/provider"
+	"github.com/sgsim/sgsim/provider/huawei"
+	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/analyze"
+)
+
+func TestCompareCCE(t *testing.T) {
+	p, err := huawei.NewProfile(huawei.Cluster{Model: huawei.VPCNetwork})
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, _ := p.Network(false)
+	hard, _ := p.Network(true)
+	s, err := analyze.Compare(def, hard, p.Spec(true), p.Required, sgsim.Addrs{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Exposure) != 0 {
+		t.Errorf("hardening exposes: %v", s.Exposure)
+	}
+	var names []string
+	for _, l := range s.Lost {
+		names = append(names, l.Name)
+		if d := hard.Decide(l.Witness); d.Allowed || !def.Decide(l.Witness).Allowed {
+			t.Errorf("%s: witness %v does not show the loss", l.Name, l.Witness)
+		}
+	}
+	for _, want := range []string{"k8s pod to pod tcp", "nodes to nodes tcp"} {
+		if !strings.Contains(strings.Join(names, "|"), want) {
+			t.Errorf("lost %q missing from %q", want, names)
+		}
+	}
+	// The other way round, hardened to default gains nothing from
+	// outside either (the default egress is not an ingress change).
+	spec := p.Spec(true)
+	for i := range spec.Groups {
+		if spec.Groups[i].ID == huawei.ControlGroup {
+			spec.Groups[i].Rules = append(spec.Groups[i].Rules, sgsim.MustParseRule("ingress allow tcp 2379 from 0.0.0.0/0 priority 1 id etcd"))
+		}
+	}
+	open, err := sgsim.BuildNetwork(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err = analyze.Compare(hard, open, spec, []provider.RequiredFlow(nil), sgsim.Addrs{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Exposure) == 0 || !strings.Contains(s.String(), "exposed masters: tcp") || !strings.Contains(s.Exposure[0].Text, "dport 2379") {
+		t.Errorf("exposure: %v", s)
+	}
+	for _, e := range s.Exposure {
+		if !open.Decide(e.Witness).Allowed || hard.Decide(e.Witness).Allowed {
+			t.Errorf("%v: witness does not show it", e)
+		}
+	}
+}
+
+func TestFixCCE(t *testing.T) {
+	p, err := huawei.NewProfile(huawei.Cluster{Model: huawei.Tunnel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := analyze.MinimalFixes(p.Spec(true), p.Required)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text []string
+	for _, r := range rs {
+		if !r.Passes || !r.Verified || r.Problem != "" {
+			t.Errorf("not fixed: %v", r)
+		}
+		text = append(text, r.String())
+	}
+	all := strings.Join(text, "\n")
+	for _, want := range []string{
+		"fix t8 tcp 6443 to masters (none allowed):\n    add to cce-control (masters, destination ingress, first in the group): ingress allow tcp 6443 from 192.168.0.0/24 priority 1 id fix-1",
+		"egress allow udp 0-4788,4790-65535 to 192.168.0.0/24 priority 1 id fix-1",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("fixes lack %q:\n%s", want, all)
+		}
+	}
+	// A priority-1 deny in the first group outranks any added rule under
+	// Huawei ordering.
+	spec := p.Spec(true)
+	for i := range spec.Groups {
+		if spec.Groups[i].ID == huawei.ControlGroup {
+			spec.Groups[i].Rules = append(spec.Groups[i].Rules, sgsim.MustParseRule("ingress deny tcp 6443 priority 1 id block"))
+		}
+	}
+	rs, err = analyze.MinimalFixes(spec, p.Required[:0:0])
+	if err != nil || len(rs) != 0 {
+		t.Fatalf("%v %v", rs, err)
+	}
+	var req []provider.RequiredFlow
+	for _, f := range p.Required {
+		if f.Name == "t8 tcp 6443 to masters" {
+			req = append(req, f)
+		}
+	}
+	rs, err = analyze.MinimalFixes(spec, req)
+	if err != nil || len(rs) != 1 || !strings.Contains(rs[0].Problem, "outranks") {
+		t.Fatalf("%v %v", rs, err)
+	}
+}

@@ -1,0 +1,64 @@
+package analyze
+
+import (
+	"fmt"
+
+	"github.com/sgsim/sgsim/sgsim"
+)
+
+// Kind tells where a required flow comes from.
+type Kind uint8
+
+// Kinds of required flows.
+const (
+	// VendorFlow flows come from a vendor document (for the built-in
+	// profiles, a seed table's purpose column).
+	VendorFlow Kind = iota
+	// KubernetesFlow flows are what any cluster network must carry: pods
+	// reach pods on other nodes, nodes reach pods, pods resolve names.
+	KubernetesFlow
+)
+
+func (k Kind) String() string {
+	if k == KubernetesFlow {
+		return "kubernetes"
+	}
+	return "vendor"
+}
+
+// RequiredFlow is a flow a cluster needs: every address of From must
+// reach every address of To on the protocol and ports. The vendor
+// profiles (package provider and its subpackages) build them; this
+// package only reads them, so the type lives here and provider names it
+// as an alias.
+type RequiredFlow struct {
+	Name     string // short and stable, e.g. "kube-apiserver 5444 from nodes"
+	Kind     Kind
+	From, To string      // names of the profile's address ranges ("nodes", "masters", ...)
+	Src, Dst sgsim.Addrs // their addresses in this cluster
+	Protocol sgsim.Protocol
+	Ports    sgsim.Ports // destination ports; nil: every port
+	Reason   string      // the seed's purpose text, or why Kubernetes needs it
+	Origin   sgsim.Origin
+}
+
+func (f RequiredFlow) String() string {
+	p := f.Protocol.String()
+	if f.Ports != nil {
+		p += " " + f.Ports.String()
+	}
+	return fmt.Sprintf("%s: %s -> %s %s (%s)", f.Name, f.From, f.To, p, f.Kind)
+}
+
+// Query returns the range query of the flow: ephemeral source ports, and
+// an echo request for ICMP.
+func (f RequiredFlow) Query() sgsim.Query {
+	q := sgsim.Query{From: f.Src, To: f.Dst, Protocol: f.Protocol, DstPorts: f.Ports}
+	if f.Protocol.IsICMP() {
+		q.ICMPType = 8
+		if f.Protocol == sgsim.ICMPv6 {
+			q.ICMPType = 128
+		}
+	}
+	return q
+}
