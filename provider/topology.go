@@ -32,8 +32,9 @@ import (
 //	  "lists": {"pl-office": ["203.0.113.0/24"]}
 //	}
 //
-// "cloud" is a semantics name (huawei, alibaba, tencent, union for AWS,
-// first-match). Addresses are addresses, prefixes or "a-b" ranges.
+// "cloud" is a vendor (aws, huawei, alibaba, tencent) or a semantics name
+// (union, the same as aws; first-match); see ParseCloud. Addresses are
+// addresses, prefixes or "a-b" ranges.
 type Topology struct {
 	Cloud     sgsim.Semantics
 	Subnets   []sgsim.Subnet
@@ -109,6 +110,20 @@ func jsonType(goType string) string {
 	return goType
 }
 
+const cloudNames = "aws, huawei, alibaba, tencent, union or first-match"
+
+// ParseCloud reads a cloud as the topology's "cloud" and the command
+// line's -vendor give it: a vendor name (aws, huawei, alibaba, tencent)
+// or a security-group semantics name (union, which is AWS's, or
+// first-match). "acl" is not a cloud.
+func ParseCloud(s string) (sgsim.Semantics, bool) {
+	if s == "aws" {
+		return sgsim.Union, true
+	}
+	c, err := sgsim.ParseSemantics(s)
+	return c, err == nil && c != sgsim.ACL
+}
+
 // TopologyError reports bad topology input: the JSON path, the offending
 // value (empty for a value of the wrong JSON type, which Msg names) and
 // what was expected.
@@ -150,10 +165,11 @@ func ReadTopology(r io.Reader) (Topology, error) {
 	}
 	var t Topology
 	if in.Cloud == nil {
-		return t, &TopologyError{Path: "cloud", Msg: "missing; want huawei, alibaba, tencent, union or first-match"}
+		return t, &TopologyError{Path: "cloud", Msg: "missing; want " + cloudNames}
 	}
-	if t.Cloud, err = sgsim.ParseSemantics(*in.Cloud); err != nil || t.Cloud == sgsim.ACL {
-		return t, &TopologyError{Path: "cloud", Value: *in.Cloud, Msg: "want huawei, alibaba, tencent, union or first-match"}
+	var ok bool
+	if t.Cloud, ok = ParseCloud(*in.Cloud); !ok {
+		return t, &TopologyError{Path: "cloud", Value: *in.Cloud, Msg: "want " + cloudNames}
 	}
 	for i, raw := range in.Subnets {
 		path := fmt.Sprintf("subnets[%d]", i)

@@ -54,8 +54,8 @@ func TestReadTopologyToNetwork(t *testing.T) {
 
 func TestReadTopologyErrors(t *testing.T) {
 	for in, want := range map[string]string{
-		`{}`:               `topology: cloud: missing; want huawei, alibaba, tencent, union or first-match`,
-		`{"cloud": "gcp"}`: `topology: cloud: "gcp": want huawei, alibaba, tencent, union or first-match`,
+		`{}`:               `topology: cloud: missing; want aws, huawei, alibaba, tencent, union or first-match`,
+		`{"cloud": "gcp"}`: `topology: cloud: "gcp": want aws, huawei, alibaba, tencent, union or first-match`,
 		`{"cloud": "huawei", "subnets": [{"name": "a", "prefix": "10.0.0.0/33"}]}`:                             `topology: subnets[0].prefix: "10.0.0.0/33": want a prefix such as 192.168.0.0/24`,
 		`{"cloud": "huawei", "subnets": [{"name": "a", "prefix": "10.0.0.1/8"}]}`:                              `topology: subnets[0].prefix: "10.0.0.1/8": host bits set; want 10.0.0.0/8`,
 		`{"cloud": "huawei", "subnets": [{"prefix": "10.0.0.0/8"}]}`:                                           `topology: subnets[0].name: missing`,

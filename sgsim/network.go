@@ -1,6 +1,7 @@
 package sgsim
 
 import (
+	"maps"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -55,6 +56,15 @@ type NetworkSpec struct {
 	Lists     map[string]Addrs // address groups / prefix lists / address templates
 	Subnets   []Subnet
 	Endpoints []Endpoint
+	// Members adds addresses to the members of security groups for
+	// resolving rules that reference them (RemoteGroup), without
+	// attaching the group to any endpoint: the members of a group of a
+	// peered VPC or another account, or of an endpoint whose own
+	// security-group hop is not modelled. A key need not be a group in
+	// Groups; an empty Addrs makes a reference to it match nothing. The
+	// members of a group are the addresses of the endpoints that carry it
+	// and its Members entry.
+	Members map[string]Addrs
 	// Exempt, if non-nil, replaces Cloud.ACLExempt().
 	Exempt []Exempt
 	// StatefulACL, if non-nil, replaces Cloud.StatefulACL().
@@ -209,14 +219,23 @@ func BuildNetwork(spec NetworkSpec) (*Network, error) {
 			}
 		}
 	}
+	for _, gid := range slices.Sorted(maps.Keys(spec.Members)) {
+		a := spec.Members[gid]
+		if a.IsAny() {
+			return fail("members of group", gid, "must be concrete addresses (AddrsOf(nil) for none), not any")
+		}
+		if members[gid] == nil {
+			members[gid] = &netipx.IPSetBuilder{}
+		}
+		members[gid].AddSet(a.Set())
+	}
 	memberSets := map[string]Addrs{}
 	for _, g := range spec.Groups {
-		if b := members[g.ID]; b != nil {
-			s, _ := b.IPSet()
-			memberSets[g.ID] = AddrsOf(s)
-		} else {
-			memberSets[g.ID] = AddrsOf(nil)
-		}
+		memberSets[g.ID] = AddrsOf(nil)
+	}
+	for gid, b := range members {
+		s, _ := b.IPSet()
+		memberSets[gid] = AddrsOf(s)
 	}
 	for _, g := range spec.Groups {
 		rg, err := Resolve(g, memberSets, spec.Lists)

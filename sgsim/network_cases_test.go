@@ -244,6 +244,8 @@ func TestBuildNetworkErrors(t *testing.T) {
 			`sgsim: rule "g"[0]: remote group "ghost": unknown security group`},
 		{sgsim.NetworkSpec{Groups: []sgsim.Group{{ID: "g", Rules: []sgsim.Rule{sgsim.MustParseRule("egress allow any to list pl-9")}}}},
 			`sgsim: rule "g"[0]: remote list "pl-9": unknown address group or prefix list`},
+		{sgsim.NetworkSpec{Members: map[string]sgsim.Addrs{"ghost": {}}},
+			`sgsim: network: members of group "ghost": must be concrete addresses (AddrsOf(nil) for none), not any`},
 		{sgsim.NetworkSpec{Subnets: []sgsim.Subnet{{Name: "s", Prefix: netip.MustParsePrefix("10.0.0.0/24"), ACL: "x"}}},
 			`sgsim: network: subnet "s": network ACL "x" is not defined`},
 		{sgsim.NetworkSpec{Subnets: []sgsim.Subnet{{Name: "s"}}},
@@ -323,5 +325,39 @@ func TestGroupReferenceResolves(t *testing.T) {
 	}
 	if !g.Rules[1].Src.IsEmpty() {
 		t.Errorf("empty group resolved to %v", g.Rules[1].Src)
+	}
+}
+
+// Members: a reference to a group no endpoint carries resolves to the
+// addresses given for it (nothing when empty), and a carried group's
+// members are its endpoints' addresses plus its Members entry.
+func TestBuildNetworkMembers(t *testing.T) {
+	g := sgsim.Group{ID: "sg-app", Rules: []sgsim.Rule{
+		sgsim.MustParseRule("ingress allow tcp 443 from group sg-peer"),
+		sgsim.MustParseRule("ingress allow tcp 22 from group sg-app"),
+		sgsim.MustParseRule("ingress allow tcp 80 from group sg-gone"),
+		sgsim.MustParseRule("egress allow any"),
+	}}
+	n, err := sgsim.BuildNetwork(sgsim.NetworkSpec{Cloud: sgsim.Union, Groups: []sgsim.Group{g},
+		Endpoints: []sgsim.Endpoint{{Name: "app", Addrs: sgsim.MustParseAddrs("10.0.0.5"), Groups: []string{"sg-app"}}},
+		Members: map[string]sgsim.Addrs{
+			"sg-peer": sgsim.MustParseAddrs("10.1.0.0/16"),
+			"sg-app":  sgsim.MustParseAddrs("10.2.0.9"),
+			"sg-gone": sgsim.AddrsOf(nil),
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f, want := range map[string]bool{
+		"tcp 10.1.2.3:40000 -> 10.0.0.5:443": true,  // a peer member
+		"tcp 10.3.2.3:40000 -> 10.0.0.5:443": false, // not a peer member
+		"tcp 10.2.0.9:40000 -> 10.0.0.5:22":  true,  // an sg-app member through Members
+		"tcp 10.2.0.8:40000 -> 10.0.0.5:22":  false,
+		"tcp 10.1.2.3:40000 -> 10.0.0.5:80":  false, // sg-gone matches nothing
+		"tcp 10.2.0.9:40000 -> 10.0.0.5:80":  false,
+	} {
+		if d := n.Decide(sgsim.MustParseFlow(f)); d.Allowed != want {
+			t.Errorf("%s: %+v, want allowed %v", f, d, want)
+		}
 	}
 }

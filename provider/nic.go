@@ -1,0 +1,380 @@
+package provider
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/sgsim/sgsim/sgsim"
+	"go4.org/netipx"
+)
+
+// NIC is one network interface (AWS and Alibaba ENI, Huawei port, Tencent
+// ENI) as a vendor's listing shows it: what places security groups on
+// addresses. The vendor readers (aws.ReadNetworkInterfaces,
+// huawei.ReadPorts, alibaba.ReadNetworkInterfaces,
+// tencent.ReadNetworkInterfaces) return these.
+type NIC struct {
+	ID   string // the vendor's record ID: eni-..., a port UUID; names the endpoint
+	Name string // the vendor's display name, or ""
+	// Addrs are the interface's private addresses, IPv4 and IPv6, as
+	// single-address prefixes, and the prefixes delegated to it (AWS and
+	// Alibaba prefix delegation), primary address first.
+	Addrs  []netip.Prefix
+	Subnet string   // ID of its subnet (vSwitch), or "" when the listing has none
+	Groups []string // security group IDs in attachment order
+	Origin sgsim.Origin
+}
+
+// Subnet is a subnet (Alibaba: vSwitch) from a vendor's listing, with the
+// network ACL bound to it.
+type Subnet struct {
+	ID       string         // the vendor's subnet ID, as NIC.Subnet names it
+	Prefixes []netip.Prefix // its CIDR blocks: the IPv4 block, then IPv6
+	ACL      string         // ID of the bound network ACL, or "" (unknown or none)
+	Origin   sgsim.Origin
+}
+
+// ACLBinding says that a network ACL is bound to a subnet, as an ACL
+// document lists it (AWS DescribeNetworkAcls Associations, Huawei
+// firewall associations, Alibaba ACL Resources, Tencent ACL SubnetSet).
+type ACLBinding struct {
+	ACL, Subnet string
+	Origin      sgsim.Origin
+}
+
+// Placement is what vendor listings say about where groups sit: network
+// interfaces, subnets and ACL bindings, to be merged into a Topology with
+// Topology.Place.
+type Placement struct {
+	NICs     []NIC
+	Subnets  []Subnet
+	Bindings []ACLBinding
+}
+
+// Warning is something the input left open that does not stop a network
+// from being built, such as a rule referencing a security group the export
+// does not contain. What and Name say what it is about ("security group",
+// "sg-peer"), Msg what was done.
+type Warning struct {
+	What, Name, Msg string
+}
+
+func (w Warning) String() string { return w.What + " " + strconv.Quote(w.Name) + ": " + w.Msg }
+
+// PlacementError reports listings that cannot be merged: the same NIC or
+// subnet twice with different contents, or a subnet bound to two ACLs.
+type PlacementError struct {
+	What, Name, Msg string
+}
+
+func (e *PlacementError) Error() string {
+	return "placement: " + e.What + " " + strconv.Quote(e.Name) + ": " + e.Msg
+}
+
+// Place returns t with the endpoints and subnets the listings give, and
+// warnings for what it had to leave out or replace. The listings come
+// first; the topology fills in what they do not carry:
+//
+//   - Subnets: one sgsim.Subnet per listed subnet, named by its ID, with
+//     its first prefix (IPv4 when it has one) and the ACL its record names
+//     or a binding gives (a subnet bound to two different ACLs is an
+//     error). A dual-stack subnet's IPv6 block is not modelled: an IPv6
+//     address that no NIC holds belongs to no subnet, and a warning says
+//     so. A binding to a subnet that nothing lists is reported and
+//     ignored. A topology subnet of the same name replaces the listed one,
+//     with a warning.
+//   - Endpoints: one per NIC, named by its ID, with its addresses, its
+//     subnet (when that subnet is listed or in the topology; otherwise no
+//     subnet ACL applies, and one warning per such subnet says so) and
+//     its groups in attachment order. A NIC without addresses is left out
+//     with a warning. A NIC listed twice must be the same both times.
+//   - Topology endpoints come after the NICs. One with a NIC's name
+//     replaces the NIC (warning); the others keep only the addresses no
+//     NIC holds, so that a hand-written "internet" of 0.0.0.0/0 means
+//     every address the listings do not place. One left with no address
+//     is dropped with a warning.
+//
+// Place does not look at groups: Topology.Build reports groups that the
+// endpoints carry or rules reference but the export does not contain.
+func (t Topology) Place(p Placement) (Topology, []Warning, error) {
+	var warns []Warning
+	warn := func(what, name, msg string) { warns = append(warns, Warning{what, name, msg}) }
+	out := Topology{Cloud: t.Cloud, Lists: t.Lists}
+
+	// Subnets from the listings, with their ACLs.
+	type subnet struct {
+		s   Subnet
+		acl string
+	}
+	subs := map[string]*subnet{}
+	var order []string
+	for _, s := range p.Subnets {
+		if s.ID == "" {
+			return t, nil, &PlacementError{"subnet", "", "listed without an ID (" + originText(s.Origin) + ")"}
+		}
+		if len(s.Prefixes) == 0 {
+			return t, nil, &PlacementError{"subnet", s.ID, "listed without a CIDR block (" + originText(s.Origin) + ")"}
+		}
+		if old, ok := subs[s.ID]; ok {
+			if !slices.Equal(old.s.Prefixes, s.Prefixes) {
+				return t, nil, &PlacementError{"subnet", s.ID, "listed twice with different CIDR blocks (" + originText(old.s.Origin) + ", " + originText(s.Origin) + ")"}
+			}
+			if err := bindACL(&old.acl, s.ID, s.ACL, s.Origin); err != nil {
+				return t, nil, err
+			}
+			continue
+		}
+		subs[s.ID] = &subnet{s: s, acl: s.ACL}
+		order = append(order, s.ID)
+	}
+	topoSub := map[string]bool{}
+	for _, s := range t.Subnets {
+		topoSub[s.Name] = true
+	}
+	for _, b := range p.Bindings {
+		sub, ok := subs[b.Subnet]
+		if !ok {
+			if !topoSub[b.Subnet] {
+				warn("network ACL", b.ACL, "bound to subnet "+strconv.Quote(b.Subnet)+", which no subnet listing or topology places; the binding is ignored")
+			}
+			continue
+		}
+		if err := bindACL(&sub.acl, b.Subnet, b.ACL, b.Origin); err != nil {
+			return t, nil, err
+		}
+	}
+	for _, id := range order {
+		if topoSub[id] {
+			warn("subnet", id, "the topology's entry replaces the listed one")
+			continue
+		}
+		s := subs[id]
+		prefixes := slices.Clone(s.s.Prefixes)
+		sort.SliceStable(prefixes, func(i, j int) bool { return prefixes[i].Addr().Is4() && !prefixes[j].Addr().Is4() })
+		out.Subnets = append(out.Subnets, sgsim.Subnet{Name: id, Prefix: prefixes[0].Masked(), ACL: s.acl})
+		if len(prefixes) > 1 {
+			var rest []string
+			for _, p := range prefixes[1:] {
+				rest = append(rest, p.String())
+			}
+			warn("subnet", id, "modelled by "+prefixes[0].Masked().String()+"; addresses of "+strings.Join(rest, ", ")+
+				" that no NIC holds belong to no subnet")
+		}
+	}
+	out.Subnets = append(out.Subnets, t.Subnets...)
+	known := map[string]bool{}
+	for _, s := range out.Subnets {
+		known[s.Name] = true
+	}
+
+	// Endpoints from the NICs.
+	topoEP := map[string]bool{}
+	for _, e := range t.Endpoints {
+		topoEP[e.Name] = true
+	}
+	seen := map[string]NIC{}
+	unknownSub := map[string]int{}
+	var unknownOrder []string
+	var placed netipx.IPSetBuilder
+	for _, n := range p.NICs {
+		if n.ID == "" {
+			return t, nil, &PlacementError{"NIC", "", "listed without an ID (" + originText(n.Origin) + ")"}
+		}
+		if old, ok := seen[n.ID]; ok {
+			if !slices.Equal(old.Addrs, n.Addrs) || old.Subnet != n.Subnet || !slices.Equal(old.Groups, n.Groups) {
+				return t, nil, &PlacementError{"NIC", n.ID, "listed twice with different addresses, subnet or groups (" + originText(old.Origin) + ", " + originText(n.Origin) + ")"}
+			}
+			continue
+		}
+		seen[n.ID] = n
+		if topoEP[n.ID] {
+			warn("endpoint", n.ID, "the topology's entry replaces the listed NIC")
+			continue
+		}
+		if len(n.Addrs) == 0 {
+			warn("NIC", n.ID, "has no addresses; left out")
+			continue
+		}
+		var b netipx.IPSetBuilder
+		for _, a := range n.Addrs {
+			b.AddPrefix(a.Masked())
+		}
+		set, _ := b.IPSet()
+		placed.AddSet(set)
+		e := sgsim.Endpoint{Name: n.ID, Addrs: sgsim.AddrsOf(set), Groups: slices.Clone(n.Groups)}
+		if n.Subnet != "" {
+			if known[n.Subnet] {
+				e.Subnet = n.Subnet
+			} else {
+				if unknownSub[n.Subnet] == 0 {
+					unknownOrder = append(unknownOrder, n.Subnet)
+				}
+				unknownSub[n.Subnet]++
+			}
+		}
+		out.Endpoints = append(out.Endpoints, e)
+	}
+	for _, id := range unknownOrder {
+		warn("subnet", id, "holds "+plural(unknownSub[id], "listed NIC")+" but no subnet listing or topology places it: no network ACL applies to them")
+	}
+
+	// Topology endpoints: the addresses no NIC holds.
+	taken, _ := placed.IPSet()
+	for _, e := range t.Endpoints {
+		if taken.Overlaps(e.Addrs.Set()) {
+			var b netipx.IPSetBuilder
+			b.AddSet(e.Addrs.Set())
+			b.RemoveSet(taken)
+			rest, _ := b.IPSet()
+			if len(rest.Ranges()) == 0 {
+				warn("endpoint", e.Name, "every address of it belongs to a listed NIC; the topology's entry is dropped")
+				continue
+			}
+			e.Addrs = sgsim.AddrsOf(rest)
+		}
+		e.Groups = slices.Clone(e.Groups)
+		out.Endpoints = append(out.Endpoints, e)
+	}
+	return out, warns, nil
+}
+
+func bindACL(cur *string, subnet, acl string, o sgsim.Origin) error {
+	switch {
+	case acl == "" || *cur == acl:
+	case *cur == "":
+		*cur = acl
+	default:
+		return &PlacementError{"subnet", subnet, "bound to two network ACLs, " + strconv.Quote(*cur) + " and " + strconv.Quote(acl) + " (" + originText(o) + ")"}
+	}
+	return nil
+}
+
+func originText(o sgsim.Origin) string {
+	if o.IsZero() {
+		return "no origin"
+	}
+	return o.String()
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}
+
+// Build builds the network of imported groups and network ACLs placed by
+// the topology, as Network does, but does not refuse groups the export
+// leaves out; it returns a warning for each instead:
+//
+//   - A rule that references a security group neither in groups nor on
+//     any endpoint (a group of a peered VPC or another account, or a
+//     deleted one) matches nothing, and a warning names the group and the
+//     rules that reference it. Place the group's addresses to make it
+//     match them: an endpoint of the topology or a NIC that carries it.
+//   - An endpoint that carries a group not in groups keeps its subnet but
+//     has no security-group hop, since the rules it would apply are
+//     unknown; its addresses still count as members of every group it
+//     carries, for the rules that reference them. A warning names the
+//     endpoint and the missing groups.
+//
+// Everything else that Network refuses (an undefined ACL or subnet,
+// overlapping endpoints, bad rules) is still an error.
+func (t Topology) Build(groups, acls []sgsim.Group) (*sgsim.Network, []Warning, error) {
+	var warns []Warning
+	defined := map[string]bool{}
+	for _, g := range groups {
+		defined[g.ID] = true
+	}
+	spec := sgsim.NetworkSpec{Cloud: t.Cloud, Groups: groups, ACLs: acls, Lists: t.Lists, Subnets: t.Subnets}
+	members := map[string]*netipx.IPSetBuilder{}
+	member := func(gid string, a sgsim.Addrs) {
+		if members[gid] == nil {
+			members[gid] = &netipx.IPSetBuilder{}
+		}
+		members[gid].AddSet(a.Set())
+	}
+	carried := map[string]bool{}
+	for _, e := range t.Endpoints {
+		var missing []string
+		for _, gid := range e.Groups {
+			carried[gid] = true
+			if !defined[gid] {
+				missing = append(missing, strconv.Quote(gid))
+			}
+		}
+		if len(missing) > 0 {
+			for _, gid := range e.Groups {
+				member(gid, e.Addrs)
+			}
+			warns = append(warns, Warning{"endpoint", e.Name, fmt.Sprintf("carries security %s %s, which the export does not contain: "+
+				"it has no security-group hop, and its addresses count as members of its groups for the rules that reference them",
+				pluralWord(len(missing), "group"), strings.Join(missing, ", "))})
+			e.Groups = nil
+		}
+		spec.Endpoints = append(spec.Endpoints, e)
+	}
+	refs := map[string][]string{}
+	var refOrder []string
+	for _, set := range [][]sgsim.Group{groups, acls} {
+		for _, g := range set {
+			for i, r := range g.Rules {
+				if r.RemoteGroup == "" || defined[r.RemoteGroup] {
+					continue
+				}
+				if refs[r.RemoteGroup] == nil {
+					refOrder = append(refOrder, r.RemoteGroup)
+				}
+				refs[r.RemoteGroup] = append(refs[r.RemoteGroup], ruleRef(g, i))
+			}
+		}
+	}
+	for _, gid := range refOrder {
+		by := refs[gid]
+		more := ""
+		if len(by) > 3 {
+			more = fmt.Sprintf(" and %d more", len(by)-3)
+			by = by[:3]
+		}
+		msg := "not in the export, referenced by " + strings.Join(by, ", ") + more + ": "
+		if carried[gid] {
+			msg += "it matches the addresses of the endpoints that carry it"
+		} else {
+			msg += "it matches nothing (place its addresses in the topology to change that)"
+			member(gid, sgsim.AddrsOf(nil))
+		}
+		warns = append(warns, Warning{"security group", gid, msg})
+	}
+	if len(members) > 0 {
+		spec.Members = map[string]sgsim.Addrs{}
+		for gid, b := range members {
+			s, _ := b.IPSet()
+			spec.Members[gid] = sgsim.AddrsOf(s)
+		}
+	}
+	n, err := sgsim.BuildNetwork(spec)
+	if err != nil {
+		return nil, warns, err
+	}
+	return n, warns, nil
+}
+
+func pluralWord(n int, w string) string {
+	if n == 1 {
+		return w
+	}
+	return w + "s"
+}
+
+// ruleRef names rule i of g for a warning: its ID, else its position.
+func ruleRef(g sgsim.Group, i int) string {
+	r := g.Rules[i]
+	if r.ID != "" {
+		return strconv.Quote(g.ID) + " rule " + strconv.Quote(r.ID)
+	}
+	return strconv.Quote(g.ID) + " rule " + strconv.Itoa(i)
+}
