@@ -184,15 +184,15 @@ func run(w io.Writer, args []string) (int, error) {
 
 // huaweiAPI renders every fix rule in the vendor's API form: the
 // security_group_rules records of ListSecurityGroupRules, grouped by the
-// group each rule goes into. IDs are made unique per fix.
+// group each rule goes into, each rule once under its fix ID (a fix
+// reused by a later flow is in that flow's Reused, not in its Fixes).
 func huaweiAPI(rs []analyze.FixResult) ([]byte, error) {
 	var groups []sgsim.Group
 	clipped := false
 	at := map[string]int{}
-	for i, r := range rs {
-		for j, f := range r.Fixes {
+	for _, r := range rs {
+		for _, f := range r.Fixes {
 			rule := f.Rule
-			rule.ID = fmt.Sprintf("fix-%d-%d", i+1, j+1)
 			if rule.Family == sgsim.AnyFamily { // Huawei needs the ethertype: the remote's family
 				switch v4, v6 := rule.Remote().Families(); {
 				case v4 && !v6:

@@ -69,12 +69,30 @@ func TestRunDiffAndFix(t *testing.T) {
 	out = b.String()
 	for _, want := range []string{
 		"== fix cce-tunnel/newer/hardened: 3 required flow(s) fail",
-		"ingress allow tcp 6443 from 192.168.0.0/24 priority 1 id fix-1",
+		"ingress allow tcp 6443 from 192.168.0.0/24 priority 1 id fix-3",
 		"verified: the flow passes",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("fix output lacks %q\n%s", want, out)
 		}
+	}
+	// On cce-vpc two flows need the same rule: the Huawei document holds
+	// it once, and every record has its own ID.
+	b.Reset()
+	if _, err := run(&b, []string{"fix", "-profile", "cce-vpc"}); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, l := range strings.Split(b.String(), "\n") {
+		if id, ok := strings.CutPrefix(strings.TrimSpace(l), `"id": "fix-`); ok {
+			if ids[id] {
+				t.Errorf("fix-%s twice in the Huawei document:\n%s", id, b.String())
+			}
+			ids[id] = true
+		}
+	}
+	if len(ids) != 5 || !strings.Contains(b.String(), "needs fix-1 (proposed above)") {
+		t.Errorf("want 5 records and fix-1 reused:\n%s", b.String())
 	}
 	b.Reset()
 	if _, err := run(&b, []string{"fix", "-profile", "cce-turbo", "-format", "json"}); err != nil || !json.Valid(b.Bytes()) {

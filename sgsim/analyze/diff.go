@@ -204,7 +204,7 @@ func Compare(oldNet, newNet *sgsim.Network, newSpec sgsim.NetworkSpec, required 
 			}
 		}
 		if len(lost.Regions) > 0 {
-			lost.Witness = corner(q, lost.Regions[0].Region)
+			lost.Witness = regionFlow(q, lost.Regions[0].Region)
 			lost.WitnessText = lost.Witness.String()
 			lost.Trace = newNet.Trace(lost.Witness)
 			out.Lost = append(out.Lost, lost)
@@ -250,7 +250,7 @@ func Compare(oldNet, newNet *sgsim.Network, newSpec sgsim.NetworkSpec, required 
 					return out, err
 				}
 				for _, d := range r.Denied {
-					w := corner(q, d.Region)
+					w := regionFlow(q, d.Region)
 					out.Exposure = append(out.Exposure, Exposure{To: e.Name, Region: d.Region, Protocol: q.Protocol,
 						Text: d.Region.String(), Witness: w, WitnessText: w.String(), Trace: newNet.Trace(w)})
 				}
@@ -277,19 +277,6 @@ func subQuery(q sgsim.Query, src, dst sgsim.Addrs, sp, dp sgsim.Ports) sgsim.Que
 		q.SrcPorts, q.DstPorts = sp, dp
 	}
 	return q
-}
-
-// corner is the lowest flow of a region of a query.
-func corner(q sgsim.Query, r sgsim.Region) sgsim.Flow {
-	fam := sgsim.IPv4
-	if v4, _ := r.Src.Families(); !v4 {
-		fam = sgsim.IPv6
-	}
-	f := sgsim.Flow{Proto: q.Protocol, Src: lowest(r.Src, fam), Dst: lowest(r.Dst, fam), ICMPType: q.ICMPType, ICMPCode: q.ICMPCode}
-	if q.Protocol.HasPorts() {
-		f.SrcPort, f.DstPort = r.SrcPorts[0].First, r.DstPorts[0].First
-	}
-	return f
 }
 
 // String prints the summary, one entry per paragraph.

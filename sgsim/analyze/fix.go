@@ -11,6 +11,9 @@ import (
 // Fix is one rule to add: the group and the position where it wins under
 // the vendor's ordering, and the denial it lifts.
 type Fix struct {
+	// ID is the added rule's ID, unique among the fixes of one
+	// MinimalFixes call: "fix-1", "fix-2", ...
+	ID       string     `json:"id"`
 	Endpoint string     `json:"endpoint"`
 	Group    string     `json:"group"`
 	Hop      sgsim.Hop  `json:"-"`
@@ -29,7 +32,12 @@ type FixResult struct {
 	Flow   RequiredFlow  `json:"-"`
 	Name   string        `json:"flow"`
 	Before sgsim.Outcome `json:"-"`
-	Fixes  []Fix         `json:"fixes"`
+	// Fixes are the rules this flow needs that no earlier result of the
+	// same call proposed; Reused are the ones an earlier result proposed
+	// already (same group, same rule, same ID), listed there and not
+	// repeated. The flow passes with both added.
+	Fixes  []Fix `json:"fixes"`
+	Reused []Fix `json:"reused,omitempty"`
 	// Passes reports whether the flow passes with the fixes added
 	// (re-checked with Network.Reach).
 	Passes bool `json:"passes"`
@@ -45,6 +53,9 @@ type FixResult struct {
 func (r FixResult) String() string {
 	var b strings.Builder
 	b.WriteString("fix " + r.Name + " (" + r.Before.String() + " allowed):")
+	for _, f := range r.Reused {
+		b.WriteString("\n    needs " + f.ID + " (proposed above): " + f.Text)
+	}
 	for _, f := range r.Fixes {
 		b.WriteString("\n    " + f.String())
 	}
@@ -72,6 +83,12 @@ func (r FixResult) String() string {
 // and it names no source port (required flows come from ephemeral
 // ports).
 //
+// Each added rule has an ID unique in the call (fix-1, fix-2, ...), and
+// a rule one flow needs that an earlier flow's result proposed already is
+// listed in Reused, not again in Fixes: the Fixes of all the results are
+// the rules to add, each once. The witnesses of NewlyAllowed are flows a
+// person can send (TestFlow), not the corners of the regions.
+//
 // Each fix is checked: the network is rebuilt, the flow re-asked with
 // Reach (a later hop may deny next, so this repeats a few rounds), and
 // every attachment list holding a changed group is diffed against its
@@ -84,6 +101,7 @@ func MinimalFixes(spec sgsim.NetworkSpec, flows []RequiredFlow) ([]FixResult, er
 		return nil, err
 	}
 	var out []FixResult
+	ids := fixIDs{}
 	for _, f := range flows {
 		q := f.Query()
 		r, err := base.Reach(q)
@@ -93,7 +111,7 @@ func MinimalFixes(spec sgsim.NetworkSpec, flows []RequiredFlow) ([]FixResult, er
 		if r.Outcome == sgsim.All {
 			continue
 		}
-		res, err := fixOne(spec, f, r)
+		res, err := fixOne(spec, f, r, ids)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.Name, err)
 		}
@@ -126,7 +144,23 @@ func fixPriority(sem sgsim.Semantics, g sgsim.Group) int {
 	return 0
 }
 
-func fixOne(spec sgsim.NetworkSpec, f RequiredFlow, first sgsim.Reachability) (FixResult, error) {
+// fixIDs numbers the rules MinimalFixes proposes: a rule in a group
+// (told by its text without ID) keeps the ID it got first.
+type fixIDs map[string]string
+
+// id returns the rule's ID and whether it was proposed before.
+func (ids fixIDs) id(group string, r sgsim.Rule) (string, bool) {
+	r.ID = ""
+	k := group + "\x00" + r.String()
+	if id, ok := ids[k]; ok {
+		return id, true
+	}
+	id := fmt.Sprintf("fix-%d", len(ids)+1)
+	ids[k] = id
+	return id, false
+}
+
+func fixOne(spec sgsim.NetworkSpec, f RequiredFlow, first sgsim.Reachability, ids fixIDs) (FixResult, error) {
 	res := FixResult{Flow: f, Name: f.Name, Before: first.Outcome}
 	q := f.Query()
 	cur := cloneSpec(spec)
@@ -217,11 +251,16 @@ func fixOne(spec sgsim.NetworkSpec, f RequiredFlow, first sgsim.Reachability) (F
 			}
 			gi := slices.IndexFunc(cur.Groups, func(g sgsim.Group) bool { return g.ID == p.fix.Group })
 			rule.Priority = fixPriority(cur.Cloud, cur.Groups[gi])
-			rule.ID = fmt.Sprintf("fix-%d", len(added)+1)
+			id, reused := ids.id(p.fix.Group, *rule)
+			rule.ID, p.fix.ID = id, id
 			p.fix.Text = rule.String()
 			cur.Groups[gi].Rules = slices.Insert(cur.Groups[gi].Rules, 0, *rule)
 			added = append(added, *rule)
-			res.Fixes = append(res.Fixes, p.fix)
+			if reused {
+				res.Reused = append(res.Reused, p.fix)
+			} else {
+				res.Fixes = append(res.Fixes, p.fix)
+			}
 		}
 	}
 	if !res.Passes && res.Problem == "" {
@@ -274,6 +313,8 @@ func verifyFix(before, after sgsim.NetworkSpec, added []sgsim.Rule) (bool, []Cha
 					ok = false
 				}
 			}
+			c.Witness = TestFlow(c.Region)
+			c.WitnessText = c.Witness.String()
 			changes = append(changes, c)
 		}
 	}

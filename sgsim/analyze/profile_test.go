@@ -84,8 +84,8 @@ func TestFixCCE(t *testing.T) {
 	}
 	all := strings.Join(text, "\n")
 	for _, want := range []string{
-		"fix t8 tcp 6443 to masters (none allowed):\n    add to cce-control (masters, destination ingress, first in the group): ingress allow tcp 6443 from 192.168.0.0/24 priority 1 id fix-1",
-		"egress allow udp 0-4788,4790-65535 to 192.168.0.0/24 priority 1 id fix-1",
+		"fix t8 tcp 6443 to masters (none allowed):\n    add to cce-control (masters, destination ingress, first in the group): ingress allow tcp 6443 from 192.168.0.0/24 priority 1 id fix-3",
+		"egress allow udp 0-4788,4790-65535 to 192.168.0.0/24 priority 1 id fix-2",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("fixes lack %q:\n%s", want, all)
@@ -112,5 +112,65 @@ func TestFixCCE(t *testing.T) {
 	rs, err = analyze.MinimalFixes(spec, req)
 	if err != nil || len(rs) != 1 || !strings.Contains(rs[0].Problem, "outranks") {
 		t.Fatalf("%v %v", rs, err)
+	}
+}
+
+// On the VPC-network profile two required flows (nodes to nodes and pods
+// to nodes over TCP) need the very same egress rule in cce-node: it is
+// proposed once, as fix-1, and the second flow's result reuses it. Every
+// ID names one rule.
+func TestFixIDsUniqueAndNoDuplicates(t *testing.T) {
+	p, err := huawei.NewProfile(huawei.Cluster{Model: huawei.VPCNetwork})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := analyze.MinimalFixes(p.Spec(true), p.Required)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]string{}
+	for i, r := range rs {
+		if !r.Passes || !r.Verified {
+			t.Errorf("not fixed: %v", r)
+		}
+		for _, f := range r.Fixes {
+			key := f.Group + " " + strings.TrimSuffix(f.Text, " id "+f.ID)
+			if prev, ok := byID[f.ID]; ok {
+				t.Errorf("result %d: ID %s used twice (%s, %s)", i, f.ID, prev, key)
+			}
+			for id, k := range byID {
+				if k == key {
+					t.Errorf("result %d: %s repeats %s: %s", i, f.ID, id, key)
+				}
+			}
+			if f.Rule.ID != f.ID || !strings.HasSuffix(f.Text, " id "+f.ID) {
+				t.Errorf("fix %s: rule %q carries another ID", f.ID, f.Text)
+			}
+			byID[f.ID] = key
+		}
+		for _, f := range r.Reused {
+			if byID[f.ID] != f.Group+" "+strings.TrimSuffix(f.Text, " id "+f.ID) {
+				t.Errorf("result %d reuses %s as %s %q, proposed earlier as %q", i, f.ID, f.Group, f.Text, byID[f.ID])
+			}
+		}
+	}
+	want := "egress allow tcp 0-5443,5445-8444,8446-9442,9444-65535 to 192.168.0.0/24 priority 1 id fix-1"
+	var found bool
+	for _, r := range rs {
+		if r.Name == "pods to nodes tcp" {
+			found = true
+			if len(r.Fixes) != 0 || len(r.Reused) != 1 || r.Reused[0].Text != want || r.Reused[0].Group != "cce-node" {
+				t.Errorf("pods to nodes tcp: fixes %v, reused %v: want only fix-1 reused", r.Fixes, r.Reused)
+			}
+			if !strings.Contains(r.String(), "needs fix-1 (proposed above): "+want) {
+				t.Errorf("text does not name the reused fix:\n%s", r)
+			}
+		}
+		if r.Name == "nodes to nodes tcp" && (len(r.Fixes) != 1 || r.Fixes[0].Text != want) {
+			t.Errorf("nodes to nodes tcp: %v: want fix-1 %q", r.Fixes, want)
+		}
+	}
+	if !found {
+		t.Fatalf("no result for pods to nodes tcp: %v", rs)
 	}
 }
