@@ -9,7 +9,9 @@ import (
 type Hop uint8
 
 // Hops in path order. The reply hops exist only for stateless network
-// ACLs: security groups and stateful ACLs let replies through.
+// ACLs, and only for flows that have a reply (every protocol but ICMP
+// messages other than queries: see ICMPReply); security groups and
+// stateful ACLs let replies through.
 const (
 	NoHop          Hop = iota
 	SrcEgress          // the source endpoint's security groups, egress rules
@@ -108,19 +110,6 @@ func (n *Network) Trace(f Flow) Trace {
 	d := n.walk(f, &t)
 	t.Allowed = d.Allowed
 	return t
-}
-
-// replyOf returns the flow a reply to f is: addresses and ports swapped,
-// echo requests answered by echo replies.
-func replyOf(f Flow) Flow {
-	r := f.Reverse()
-	switch {
-	case f.Proto == ICMP && f.ICMPType == 8:
-		r.ICMPType = 0
-	case f.Proto == ICMPv6 && f.ICMPType == 128:
-		r.ICMPType = 129
-	}
-	return r
 }
 
 func (n *Network) exemptFrom(f *Flow) (bool, string) {
@@ -229,8 +218,7 @@ func (n *Network) walk(f Flow, t *Trace) Decision {
 			return Decision{Hop: DstIngress, Verdict: v}
 		}
 	}
-	if !n.stateful {
-		r := replyOf(f)
+	if r, ok := replyOf(f); ok && !n.stateful {
 		if dstACL {
 			if v, ok := step(ReplyDstACLOut, zd.subnet, r, Egress); !ok {
 				return Decision{Hop: ReplyDstACLOut, Verdict: v}

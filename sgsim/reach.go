@@ -21,8 +21,10 @@ type Query struct {
 	// set, or a range with First above Last, is an error.
 	DstPorts Ports
 	SrcPorts Ports
-	// ICMPType and ICMPCode give the message for ICMP queries (8/0 is an
-	// echo request, whose reply is type 0).
+	// ICMPType and ICMPCode give the message for ICMP queries. A query
+	// message (8/0 is an echo request) has a reply (type 0, code 0), which
+	// stateless ACLs must pass too; errors and other one-way messages
+	// have none (ICMPReply).
 	ICMPType, ICMPCode uint8
 }
 
@@ -279,7 +281,7 @@ func (s *solver) hopsFor(a, b *zone) []hopBoxes {
 	if b.endpoint >= 0 && inner < 0 && n.epSG[b.endpoint] != nil {
 		hops = append(hops, hopBoxes{DstIngress, s.boxes(hopKey{n.epSG[b.endpoint], Ingress, false, false})})
 	}
-	if !n.stateful {
+	if _, ok := replyOf(Flow{Proto: s.q.Protocol, ICMPType: s.q.ICMPType}); ok && !n.stateful {
 		if dstACL {
 			hops = append(hops, hopBoxes{ReplyDstACLOut, s.boxes(hopKey{n.subACL[b.subnet], Egress, true, true})})
 		}
@@ -337,7 +339,7 @@ func (s *solver) boxes(k hopKey) []rbox {
 	}
 	proto, it, ic := s.q.Protocol, s.q.ICMPType, s.q.ICMPCode
 	if k.reply {
-		rf := replyOf(Flow{Proto: proto, ICMPType: it, ICMPCode: ic})
+		rf, _ := replyOf(Flow{Proto: proto, ICMPType: it, ICMPCode: ic}) // hopsFor asks for reply hops only when there is a reply
 		it, ic = rf.ICMPType, rf.ICMPCode
 	}
 	for _, e := range k.c.order[k.dir] {

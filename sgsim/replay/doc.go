@@ -27,9 +27,13 @@
 //     (FIN both ways, or RST) starts a new flow.
 //   - UDP, SCTP and every other protocol: the first packet's source
 //     initiates; ports are part of the key where the protocol has them.
-//   - ICMP and ICMPv6 echo: requests and replies pair by identifier; a
-//     reply seen first makes its receiver the initiator (StartNotSeen).
-//     Other informational ICMP messages are flows keyed by type and code.
+//   - ICMP and ICMPv6 queries pair with their replies by the table
+//     sgsim.ICMPReply (echo 8/0 and 128/129, timestamp 13/14, node
+//     information 139/140, ...), the one Network.Decide uses: echo
+//     requests and replies by identifier, other queries by type (one flow
+//     per pair of hosts and query type). A reply seen first makes its
+//     receiver the initiator (StartNotSeen) and the query is evaluated.
+//     Every other ICMP message is one-way: a flow keyed by type and code.
 //   - ICMP errors (Header.Quoted) are related to the flow of the packet
 //     they quote: counted on it (Flow.ICMPErrors, and in the direction the
 //     error travels) and not evaluated; an error quoting an echo request

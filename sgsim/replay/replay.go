@@ -137,7 +137,7 @@ func (k *key) tunnel() capture.Tunnel { return capture.Tunnel(k.meta >> 16) }
 const (
 	kindPlain = iota // ports as in the header (or none)
 	kindEcho         // ICMP echo: ap = bp = identifier
-	kindICMP         // other ICMP message: ap = bp = type<<8 | code
+	kindICMP         // other ICMP message: ap = bp = type<<8 | code; for another query and its reply, the query's type<<8
 )
 
 type state struct {
@@ -299,15 +299,26 @@ func canon(proto uint8, src, dst netip.Addr, sp, dp uint16, kind uint8, tun capt
 
 func isICMP(p uint8) bool { return p == protoICMP || p == protoICMPv6 }
 
-// echo reports whether h is an ICMP echo request or reply, and which.
-func echo(h *capture.Header) (isEcho, request bool) {
-	switch {
-	case h.Proto == protoICMP && h.ICMPType == 8, h.Proto == protoICMPv6 && h.ICMPType == 128:
-		return true, true
-	case h.Proto == protoICMP && h.ICMPType == 0, h.Proto == protoICMPv6 && h.ICMPType == 129:
-		return true, false
+// query reports whether h is an ICMP query or its reply (the pairs of
+// sgsim.ICMPReply), whether it is the query, and the query's type.
+func query(h *capture.Header) (isQuery, request bool, reqType uint8) {
+	if !isICMP(h.Proto) {
+		return false, false, 0
 	}
-	return false, false
+	p := sgsim.ProtocolNumber(h.Proto)
+	if _, ok := sgsim.ICMPReply(p, h.ICMPType); ok {
+		return true, true, h.ICMPType
+	}
+	if q, ok := sgsim.ICMPRequest(p, h.ICMPType); ok {
+		return true, false, q
+	}
+	return false, false, 0
+}
+
+// isEchoType reports whether t is an echo request (the query the capture
+// decodes an identifier for) of the ICMP protocol p.
+func isEchoType(p, t uint8) bool {
+	return p == protoICMP && t == 8 || p == protoICMPv6 && t == 128
 }
 
 func (r *Replayer) expired(st *state, now int64) bool {
@@ -392,10 +403,13 @@ func quotedFlow(q *capture.Quoted, tun capture.Tunnel, vni uint32) (key, bool) {
 // flowKey is the key of the flow a header belongs to (ICMP errors aside,
 // which first try the flow they quote).
 func flowKey(h *capture.Header, tun capture.Tunnel, vni uint32) (key, bool) {
-	isEcho, _ := echo(h)
+	isQuery, _, req := query(h)
 	switch {
-	case isEcho:
+	case isQuery && isEchoType(h.Proto, req):
 		return canon(h.Proto, h.Src, h.Dst, h.ICMPID, h.ICMPID, kindEcho, tun, vni)
+	case isQuery:
+		tc := uint16(req) << 8
+		return canon(h.Proto, h.Src, h.Dst, tc, tc, kindICMP, tun, vni)
 	case isICMP(h.Proto):
 		tc := uint16(h.ICMPType)<<8 | uint16(h.ICMPCode)
 		return canon(h.Proto, h.Src, h.Dst, tc, tc, kindICMP, tun, vni)
@@ -425,7 +439,8 @@ func (st *state) count(fwd bool, ts, now int64, length int) {
 // initiator and evaluates it once.
 func (r *Replayer) open(k key, fromA bool, h *capture.Header, n int, outer int32) int32 {
 	initSrc, how, nsn := true, InitFirstPacket, false
-	isEcho, request := echo(h)
+	isQuery, request, req := query(h)
+	isEcho := isQuery && isEchoType(h.Proto, req)
 	f := sgsim.Flow{Proto: sgsim.ProtocolNumber(h.Proto), Src: h.Src, Dst: h.Dst}
 	switch {
 	case h.Proto == protoTCP:
@@ -445,14 +460,19 @@ func (r *Replayer) open(k key, fromA bool, h *capture.Header, n int, outer int32
 				how = InitLowerPort
 			}
 		}
-	case isEcho:
-		f.ICMPType = 8
-		if h.Proto == protoICMPv6 {
-			f.ICMPType = 128
-		}
-		how = InitEchoRequest
-		if !request {
+	case isQuery:
+		// The query is evaluated (its reply is checked by Decide): the
+		// request's own code, or 0 when only the reply was seen.
+		f.ICMPType = req
+		switch {
+		case request && isEcho:
+			how, f.ICMPCode = InitEchoRequest, h.ICMPCode
+		case request:
+			how, f.ICMPCode = InitQuery, h.ICMPCode
+		case isEcho:
 			how, initSrc, nsn = InitEchoReply, false, true
+		default:
+			how, initSrc, nsn = InitQueryReply, false, true
 		}
 	case isICMP(h.Proto):
 		f.ICMPType, f.ICMPCode = h.ICMPType, h.ICMPCode

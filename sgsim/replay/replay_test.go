@@ -150,6 +150,32 @@ func TestReplayCaptures(t *testing.T) {
 			}
 		},
 	}, {
+		name: "icmp timestamp pairs with its reply; replies and errors alone are one-way",
+		frames: func(t *testing.T) []frame {
+			ts := func(at time.Duration, src, dst string, typ uint8) frame {
+				return eth(t, at, icmpLayers(src, dst, typ, 0, 3, make([]byte, 12)))
+			}
+			return []frame{
+				ts(0, worker, master, 13),              // timestamp request
+				ts(s/10, master, worker, 14),           // its reply: the same flow
+				ts(s, master, worker2, 14),             // a reply whose request was not seen
+				ts(2*s, master, worker, 11),            // time exceeded without a quote: one-way, a flow of its own
+				echoF(t, 3*s, worker, master, true, 3), // an echo request with the timestamp's identifier: another flow
+			}
+		},
+		want: func(fs []frame) []row {
+			return []row{
+				{ID: 1, Flow: "icmp 192.168.0.5 -> 192.168.1.10 type 13 code 0", Init: "icmp-query", Last: s / 10,
+					Fwd: pb(1, L(fs[0])), Rev: pb(1, L(fs[1])), Verdict: "allowed", End: "end-of-input"},
+				{ID: 2, Flow: "icmp 192.168.0.6 -> 192.168.1.10 type 13 code 0", Init: "icmp-query-reply", NotSeen: true, First: s, Last: s,
+					Fwd: "0/0", Rev: pb(1, L(fs[2])), Verdict: "allowed", End: "end-of-input"},
+				{ID: 3, Flow: "icmp 192.168.1.10 -> 192.168.0.5 type 11 code 0", Init: "first-packet", First: 2 * s, Last: 2 * s,
+					Fwd: pb(1, L(fs[3])), Rev: "0/0", Verdict: "allowed", End: "end-of-input"},
+				{ID: 4, Flow: "icmp 192.168.0.5 -> 192.168.1.10 type 8 code 0", Init: "echo-request", First: 3 * s, Last: 3 * s,
+					Fwd: pb(1, L(fs[4])), Rev: "0/0", Verdict: "allowed", End: "end-of-input"},
+			}
+		},
+	}, {
 		name: "icmp error attached to the flow it quotes",
 		frames: func(t *testing.T) []frame {
 			q := udpF(t, 0, worker+":5000", master+":53", 10)

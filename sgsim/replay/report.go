@@ -28,9 +28,11 @@ const (
 	InitEchoRequest                  // ICMP: the sender of an echo request
 	InitEchoReply                    // ICMP: the receiver of an echo reply (the request was not captured)
 	InitFlowLog                      // flow log: the record's source
+	InitQuery                        // ICMP: the sender of a query other than echo (timestamp, node information, ...: sgsim.ICMPReply)
+	InitQueryReply                   // ICMP: the receiver of such a query's reply (the query was not captured)
 )
 
-var initNames = [...]string{"first-packet", "syn", "syn-ack", "lower-port", "echo-request", "echo-reply", "flow-log"}
+var initNames = [...]string{"first-packet", "syn", "syn-ack", "lower-port", "echo-request", "echo-reply", "flow-log", "icmp-query", "icmp-query-reply"}
 
 func (i Initiator) String() string {
 	if int(i) < len(initNames) {
@@ -67,8 +69,9 @@ type Flow struct {
 	Proto            sgsim.Protocol
 	Src, Dst         netip.Addr
 	SrcPort, DstPort uint16
-	// ICMPType and ICMPCode are those evaluated: the echo request's for
-	// an echo pair, the message's own for other ICMP.
+	// ICMPType and ICMPCode are those evaluated: the query's for a query
+	// and its reply (echo, timestamp, ...: sgsim.ICMPReply; code 0 when
+	// only the reply was seen), the message's own for other ICMP.
 	ICMPType, ICMPCode uint8
 	ICMPID             uint16 // echo identifier
 	Initiator          Initiator
