@@ -126,6 +126,7 @@ import (
 
 	"github.com/sgsim/sgsim/provider/internal/jsonx"
 	"github.com/sgsim/sgsim/provider/internal/netx"
+	"github.com/sgsim/sgsim/provider/read"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -210,118 +211,96 @@ type apiFirewallRule struct {
 // the file comment says where each value form was confirmed, what is
 // unconfirmed and the decisions taken. Unknown fields are ignored; an
 // unknown value of a known field is an error. Every error is an *Error
-// naming the JSON path and the offending value.
-func ReadFirewalls(r io.Reader) ([]Firewall, error) {
+// naming the JSON path and the offending value; all of them come at once
+// in a *read.Errors, each with its line and column. With
+// read.SkipInvalid a bad rule, or a bad ACL record with its rules, is
+// skipped and listed in the read.Report; the records counted are the
+// rules.
+func ReadFirewalls(r io.Reader, opts ...read.Option) ([]Firewall, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("huawei: read: %w", err)
 	}
-	var top apiFirewallDoc
-	if err := dec.Top(data, &top); err != nil {
+	doc, err := dec.Open(data, true, opts)
+	if err != nil {
 		return nil, err
+	}
+	fws := readFirewalls(doc, data)
+	if err := doc.Err(); err != nil {
+		return nil, err
+	}
+	return fws, nil
+}
+
+func readFirewalls(doc *jsonx.Doc, data []byte) []Firewall {
+	var top apiFirewallDoc
+	if err := dec.Object("", data, &top); err != nil {
+		doc.Fail(err)
+		return nil
 	}
 	one, many := !jsonx.IsNull(top.Firewall), !jsonx.IsNull(top.Firewalls)
 	switch {
 	case one && many:
-		return nil, &Error{Path: "firewalls", Msg: "firewall is also set; want one ShowFirewall response {\"firewall\": {...}} or one list {\"firewalls\": [...]}"}
+		doc.Fail(&Error{Path: "firewalls", Msg: "firewall is also set; want one ShowFirewall response {\"firewall\": {...}} or one list {\"firewalls\": [...]}"})
+		return nil
 	case one:
-		fw, err := readFirewall("firewall", DocShowFirewall, top.Firewall)
-		if err != nil {
-			return nil, err
+		fw, ok := readFirewall(doc, "firewall", DocShowFirewall, top.Firewall, nil)
+		if !ok {
+			return nil
 		}
-		return []Firewall{fw}, nil
+		return []Firewall{fw}
 	case !many:
-		return nil, &Error{Msg: "no firewall or firewalls; want the ShowFirewall response {\"firewall\": {...}} or a list {\"firewalls\": [...]}"}
+		doc.Fail(&Error{Msg: "no firewall or firewalls; want the ShowFirewall response {\"firewall\": {...}} or a list {\"firewalls\": [...]}"})
+		return nil
 	}
 	recs, err := dec.Array("firewalls", top.Firewalls)
 	if err != nil {
-		return nil, err
+		doc.Fail(err)
+		return nil
 	}
 	var out []Firewall
 	seen := map[string]bool{}
 	for i, raw := range recs {
 		path := jsonx.Index("firewalls", i)
-		fw, err := readFirewall(path, DocListFirewall, raw)
-		if err != nil {
-			return nil, err
+		if fw, ok := readFirewall(doc, path, DocListFirewall, raw, seen); ok {
+			out = append(out, fw)
 		}
-		if seen[fw.ACL.ID] {
-			return nil, &Error{Path: path + ".id", Value: strconv.Quote(fw.ACL.ID), Msg: "duplicate network ACL"}
-		}
-		seen[fw.ACL.ID] = true
-		out = append(out, fw)
 	}
-	return out, nil
+	return out
 }
 
-func readFirewall(path, doc string, raw json.RawMessage) (Firewall, error) {
-	var fw Firewall
-	var a apiFirewall
-	if err := dec.Object(path, raw, &a); err != nil {
-		return fw, err
-	}
-	f := dec.Fields(path)
-	id := f.Str("id", a.ID)
-	name := f.Str("name", a.Name)
-	if f.Err != nil {
-		return fw, f.Err
-	}
-	if id == "" {
-		return fw, &Error{Path: path + ".id", Value: strconv.Quote(id), Msg: "want the network ACL's ID"}
-	}
-	fw.ACL = sgsim.Group{ID: id, Name: name}
-	up, ok, err := dec.Bool(path+".admin_state_up", a.AdminStateUp)
-	if err != nil {
-		return fw, err
-	}
-	if !ok {
-		return fw, &Error{Path: path + ".admin_state_up", Msg: "missing; want true or false"}
-	}
-	fw.Enabled = up
-	if !jsonx.IsNull(a.Associations) {
-		assocs, err := dec.Array(path+".associations", a.Associations)
-		if err != nil {
-			return fw, err
+// readFirewall reads the ACL record at path, a container of rule records;
+// seen holds the IDs of the ACLs before it. It reports false when the
+// record is left out.
+func readFirewall(doc *jsonx.Doc, path, docName string, raw json.RawMessage, seen map[string]bool) (Firewall, bool) {
+	fw, lists, err := readFirewallHead(path, raw)
+	if err == nil && seen != nil {
+		if seen[fw.ACL.ID] {
+			err = &Error{Path: path + ".id", Value: strconv.Quote(fw.ACL.ID), Msg: "duplicate network ACL"}
 		}
-		for i, araw := range assocs {
-			apath := jsonx.Index(path+".associations", i)
-			var as apiAssociation
-			if err := dec.Object(apath, araw, &as); err != nil {
-				return fw, err
-			}
-			af := dec.Fields(apath)
-			sub := af.Str("virsubnet_id", as.VirsubnetID)
-			if af.Err != nil {
-				return fw, af.Err
-			}
-			if sub == "" {
-				return fw, &Error{Path: apath + ".virsubnet_id", Value: strconv.Quote(sub), Msg: "want the ID of an associated subnet"}
-			}
-			fw.Subnets = append(fw.Subnets, sub)
-		}
+		seen[fw.ACL.ID] = true
 	}
-	for _, d := range []struct {
-		field string
-		dir   sgsim.Direction
-		raw   json.RawMessage
-	}{{"ingress_rules", sgsim.Ingress, a.IngressRules}, {"egress_rules", sgsim.Egress, a.EgressRules}} {
-		lpath := path + "." + d.field
-		if jsonx.IsNull(d.raw) {
-			return fw, &Error{Path: lpath, Msg: "missing; want the ACL's rules as a JSON array ([] for none). ListFirewall records carry no rules: read each ACL with ShowFirewall"}
-		}
-		recs, err := dec.Array(lpath, d.raw)
-		if err != nil {
-			return fw, err
+	if doc.Container(path, err, path+".ingress_rules", path+".egress_rules") {
+		return fw, false
+	}
+	for k, dir := range []sgsim.Direction{sgsim.Ingress, sgsim.Egress} {
+		lpath := path + ".ingress_rules"
+		if dir == sgsim.Egress {
+			lpath = path + ".egress_rules"
 		}
 		_, maxPos, _ := sgsim.ACL.PriorityRange()
-		for i, rraw := range recs {
+		for i, rraw := range lists[k] {
 			rpath := jsonx.Index(lpath, i)
+			var rule sgsim.Rule
+			var enabled bool
+			var err error
 			if i+1 > maxPos {
-				return fw, &Error{Path: rpath, Msg: "more than " + strconv.Itoa(maxPos) + " rules in one direction"}
+				err = &Error{Path: rpath, Msg: "more than " + strconv.Itoa(maxPos) + " rules in one direction"}
+			} else {
+				rule, enabled, err = readACLRule(rpath, docName, dir, i+1, rraw)
 			}
-			rule, enabled, err := readACLRule(rpath, doc, d.dir, i+1, rraw)
-			if err != nil {
-				return fw, err
+			if doc.Record(rpath, err) {
+				continue
 			}
 			switch {
 			case !enabled:
@@ -333,7 +312,73 @@ func readFirewall(path, doc string, raw json.RawMessage) (Firewall, error) {
 			}
 		}
 	}
-	return fw, nil
+	return fw, true
+}
+
+// readFirewallHead reads an ACL record's own fields and returns its
+// ingress and egress rule records.
+func readFirewallHead(path string, raw json.RawMessage) (Firewall, [2][]json.RawMessage, error) {
+	var fw Firewall
+	var lists [2][]json.RawMessage
+	var a apiFirewall
+	if err := dec.Object(path, raw, &a); err != nil {
+		return fw, lists, err
+	}
+	f := dec.Fields(path)
+	id := f.Str("id", a.ID)
+	name := f.Str("name", a.Name)
+	if f.Err != nil {
+		return fw, lists, f.Err
+	}
+	if id == "" {
+		return fw, lists, &Error{Path: path + ".id", Value: strconv.Quote(id), Msg: "want the network ACL's ID"}
+	}
+	fw.ACL = sgsim.Group{ID: id, Name: name}
+	up, ok, err := dec.Bool(path+".admin_state_up", a.AdminStateUp)
+	if err != nil {
+		return fw, lists, err
+	}
+	if !ok {
+		return fw, lists, &Error{Path: path + ".admin_state_up", Msg: "missing; want true or false"}
+	}
+	fw.Enabled = up
+	if !jsonx.IsNull(a.Associations) {
+		assocs, err := dec.Array(path+".associations", a.Associations)
+		if err != nil {
+			return fw, lists, err
+		}
+		for i, araw := range assocs {
+			apath := jsonx.Index(path+".associations", i)
+			var as apiAssociation
+			if err := dec.Object(apath, araw, &as); err != nil {
+				return fw, lists, err
+			}
+			af := dec.Fields(apath)
+			sub := af.Str("virsubnet_id", as.VirsubnetID)
+			if af.Err != nil {
+				return fw, lists, af.Err
+			}
+			if sub == "" {
+				return fw, lists, &Error{Path: apath + ".virsubnet_id", Value: strconv.Quote(sub), Msg: "want the ID of an associated subnet"}
+			}
+			fw.Subnets = append(fw.Subnets, sub)
+		}
+	}
+	for k, d := range []struct {
+		field string
+		raw   json.RawMessage
+	}{{"ingress_rules", a.IngressRules}, {"egress_rules", a.EgressRules}} {
+		lpath := path + "." + d.field
+		if jsonx.IsNull(d.raw) {
+			return fw, lists, &Error{Path: lpath, Msg: "missing; want the ACL's rules as a JSON array ([] for none). ListFirewall records carry no rules: read each ACL with ShowFirewall"}
+		}
+		recs, err := dec.Array(lpath, d.raw)
+		if err != nil {
+			return fw, lists, err
+		}
+		lists[k] = recs
+	}
+	return fw, lists, nil
 }
 
 // aclSide is one end of an ACL rule as the record gives it.

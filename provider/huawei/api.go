@@ -64,7 +64,13 @@ package huawei
 //
 // Unknown fields are ignored; an unknown value of a known field is an
 // error. Every error is an *Error naming the JSON path and the offending
-// value.
+// value, and a read returns all of them at once: a *read.Errors lists
+// each with its line and column. A key given twice in one object (or
+// twice but for case) and invalid UTF-8 are errors anywhere in the
+// document. With read.SkipInvalid the bad records (entries of
+// security_group_rules) are skipped and listed in the read.Report instead.
+// multiport may be a JSON number ("multiport": 333, as Huawei's own
+// CreateSecurityGroupRule example has it), read as its decimal text.
 
 import (
 	"encoding/json"
@@ -76,6 +82,7 @@ import (
 
 	"github.com/sgsim/sgsim/provider/internal/jsonx"
 	"github.com/sgsim/sgsim/provider/internal/netx"
+	"github.com/sgsim/sgsim/provider/read"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -122,29 +129,44 @@ type apiRule struct {
 // rule list and returns the rules grouped by security group, groups in the
 // order their first rule appears. See the file comment for the fields and
 // the decisions taken.
-func ReadRules(r io.Reader) ([]sgsim.Group, error) {
+func ReadRules(r io.Reader, opts ...read.Option) ([]sgsim.Group, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("huawei: read: %w", err)
 	}
-	var top apiList
-	if err := dec.Top(data, &top); err != nil {
+	doc, err := dec.Open(data, true, opts)
+	if err != nil {
 		return nil, err
 	}
+	groups := readRules(doc, data)
+	if err := doc.Err(); err != nil {
+		return nil, err
+	}
+	return groups, nil
+}
+
+func readRules(doc *jsonx.Doc, data []byte) []sgsim.Group {
+	var top apiList
+	if err := dec.Object("", data, &top); err != nil {
+		doc.Fail(err)
+		return nil
+	}
 	if jsonx.IsNull(top.Rules) {
-		return nil, &Error{Path: "security_group_rules", Msg: "missing; want the ListSecurityGroupRules response {\"security_group_rules\": [...]}"}
+		doc.Fail(&Error{Path: "security_group_rules", Msg: "missing; want the ListSecurityGroupRules response {\"security_group_rules\": [...]}"})
+		return nil
 	}
 	recs, err := dec.Array("security_group_rules", top.Rules)
 	if err != nil {
-		return nil, err
+		doc.Fail(err)
+		return nil
 	}
 	var groups []sgsim.Group
 	index := map[string]int{}
 	for i, raw := range recs {
 		path := jsonx.Index("security_group_rules", i)
 		gid, rule, err := readRule(path, raw)
-		if err != nil {
-			return nil, err
+		if doc.Record(path, err) {
+			continue
 		}
 		k, ok := index[gid]
 		if !ok {
@@ -154,7 +176,7 @@ func ReadRules(r io.Reader) ([]sgsim.Group, error) {
 		}
 		groups[k].Rules = append(groups[k].Rules, rule)
 	}
-	return groups, nil
+	return groups
 }
 
 func readRule(path string, raw json.RawMessage) (string, sgsim.Rule, error) {
@@ -214,7 +236,7 @@ func readRule(path string, raw json.RawMessage) (string, sgsim.Rule, error) {
 			}
 			return "", r, &Error{Path: path + "." + field, Value: jsonx.Short(v), Msg: "Neutron port range in a v3 rule (one with multiport, action or priority); use multiport"}
 		}
-		mp := f.Str("multiport", a.Multiport)
+		mp := f.StrNum("multiport", a.Multiport)
 		act := f.Str("action", a.Action)
 		if f.Err != nil {
 			return "", r, f.Err
@@ -561,4 +583,10 @@ func writeRule(gid string, r *sgsim.Rule) (any, error) {
 // an *Error.
 var dec = jsonx.Decoder{Err: func(path, value, msg string) error {
 	return &Error{Path: path, Value: value, Msg: msg}
+}, PathOf: func(err error) (string, bool) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Path, true
+	}
+	return "", false
 }}

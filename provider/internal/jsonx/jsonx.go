@@ -27,6 +27,17 @@ import (
 // msg what was wanted.
 type Decoder struct {
 	Err func(path, value, msg string) error
+	// PathOf returns the JSON path an error of the vendor names, so that
+	// Doc.Err can give its line and column; nil, or false, places the
+	// error at the path of the record that gave it.
+	PathOf func(err error) (string, bool)
+}
+
+func (d Decoder) pathOf(err error) (string, bool) {
+	if d.PathOf == nil {
+		return "", false
+	}
+	return d.PathOf(err)
 }
 
 // Top checks the whole document and decodes its top-level object into
@@ -177,6 +188,26 @@ func (f *Fields) Str(name string, raw json.RawMessage) string {
 		f.Err = f.d.Err(p, Short(raw), "want a string")
 	}
 	return s
+}
+
+// StrNum returns a string field that the vendor's own examples also give
+// as a JSON number ("multiport": 333): a string as it is, or a
+// non-negative integer as its decimal text. Other numbers (1.5, -1, 1e3)
+// are an error. null and absent give "".
+func (f *Fields) StrNum(name string, raw json.RawMessage) string {
+	t := bytes.TrimSpace(raw)
+	if f.Err != nil || len(t) == 0 || t[0] == '"' || t[0] == 'n' {
+		return f.Str(name, raw)
+	}
+	if strings.Trim(string(t), "0123456789") == "" {
+		return string(t)
+	}
+	p := name
+	if f.path != "" {
+		p = f.path + "." + name
+	}
+	f.Err = f.d.Err(p, Short(raw), "want a string or a whole number")
+	return ""
 }
 
 // IsNull reports whether raw is absent (empty) or JSON null.

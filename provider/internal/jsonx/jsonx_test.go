@@ -12,7 +12,14 @@ type testErr struct{ path, value, msg string }
 
 func (e *testErr) Error() string { return Message("test", e.path, e.value, e.msg) }
 
-var dec = Decoder{Err: func(path, value, msg string) error { return &testErr{path, value, msg} }}
+var dec = Decoder{Err: func(path, value, msg string) error { return &testErr{path, value, msg} },
+	PathOf: func(err error) (string, bool) {
+		var te *testErr
+		if errors.As(err, &te) {
+			return te.path, true
+		}
+		return "", false
+	}}
 
 func TestInt(t *testing.T) {
 	for _, tc := range []struct {
