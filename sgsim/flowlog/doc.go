@@ -70,4 +70,9 @@
 // set Reader.ContinueOnError to count them and go on. Records without flow
 // data are never errors and never dropped silently: Reader.Skipped reports
 // them by reason.
+//
+// Addresses are IPv4 dotted quads or IPv6 text. An IPv6 address with a
+// zone ("fe80::1%eth0") is a malformed field, not read: flow logs write
+// none, a security-group rule cannot match one, and dropping the zone
+// could merge addresses of different links.
 package flowlog

@@ -131,7 +131,8 @@ const maxUnix = 253402300799
 // It fails, appending nothing, for a record that would not read back as
 // itself: Account or Interface equal to "-" or holding a space, tab or
 // newline; Version above 255; an Action or Status outside the documented
-// values; a time before 1970 or after 9999; Start after End.
+// values; an IPv6 address with a zone; a time before 1970 or after 9999;
+// Start after End.
 func (rec Record) AppendText(b []byte) ([]byte, error) {
 	if err := rec.check(); err != nil {
 		return b, err
@@ -183,6 +184,14 @@ func (rec *Record) check() error {
 		}
 		if strings.ContainsAny(s.v, " \t\n") {
 			return errors.New("flowlog: " + s.name + " " + strconv.Quote(s.v) + " holds a space, tab or newline")
+		}
+	}
+	for _, a := range [...]struct {
+		name string
+		v    netip.Addr
+	}{{"Src", rec.Src}, {"Dst", rec.Dst}} {
+		if a.v.Zone() != "" {
+			return errors.New("flowlog: " + a.name + " " + a.v.String() + " has a zone, which the reader refuses")
 		}
 	}
 	if rec.Version < 0 || rec.Version > 255 {

@@ -497,14 +497,26 @@ func parseIPv4(b []byte) (netip.Addr, bool) {
 	return netip.AddrFrom4(ip), true
 }
 
-func parseAddr(b []byte) (netip.Addr, bool) {
+// parseAddr parses an IPv4 or IPv6 address. An IPv6 address with a zone
+// ("fe80::1%eth0") is refused: zone reports it. A zone names an interface
+// of the host that wrote the address; VPC flow logs write none, a rule
+// cannot match one, and stripping it would merge addresses of different
+// links, so a zoned address is an error rather than a guess.
+func parseAddr(b []byte) (a netip.Addr, ok, zone bool) {
 	for _, c := range b {
 		if c == ':' {
 			a, err := netip.ParseAddr(string(b))
-			return a, err == nil
+			if err != nil {
+				return netip.Addr{}, false, false
+			}
+			if a.Zone() != "" {
+				return netip.Addr{}, false, true
+			}
+			return a, true, false
 		}
 	}
-	return parseIPv4(b)
+	a, ok = parseIPv4(b)
+	return a, ok, false
 }
 
 func (r *Reader) fieldErr(c *column, b []byte, msg string) *ParseError {
@@ -563,7 +575,10 @@ func (r *Reader) parseRecord(fields [][]byte, rec *Record) error {
 		case fInterface:
 			rec.Interface = r.str(b)
 		case fSrcAddr, fDstAddr:
-			a, ok := parseAddr(b)
+			a, ok, zone := parseAddr(b)
+			if zone {
+				return r.fieldErr(c, b, "IPv6 address with a zone: flow logs carry none and no rule can match one")
+			}
 			if !ok {
 				return r.fieldErr(c, b, "not an IP address")
 			}

@@ -241,6 +241,18 @@ func TestReader(t *testing.T) {
 			wantErr: `flowlog: line 1, field "dstaddr": "2001:db8:::1": not an IP address`,
 		},
 		{
+			name:    "zoned IPv6 address",
+			in:      strings.Replace(awsLine, "10.0.1.5 10.0.2.9", "fe80::1%eth0 fe80::2", 1),
+			format:  flowlog.AWSv2,
+			wantErr: `flowlog: line 1, field "srcaddr": "fe80::1%eth0": IPv6 address with a zone: flow logs carry none and no rule can match one`,
+		},
+		{
+			name:    "zoned IPv6 destination",
+			in:      strings.Replace(awsLine, "10.0.1.5 10.0.2.9", "fe80::1 fe80::2%1", 1),
+			format:  flowlog.AWSv2,
+			wantErr: `flowlog: line 1, field "dstaddr": "fe80::2%1": IPv6 address with a zone: flow logs carry none and no rule can match one`,
+		},
+		{
 			name:    "start after end",
 			in:      strings.Replace(awsLine, "1700000000 1700000060", "1700000060 1700000000", 1),
 			format:  flowlog.AWSv2,
@@ -451,6 +463,7 @@ func TestAppendTextRejects(t *testing.T) {
 		{"action", with(awsRec, func(r *flowlog.Record) { r.Action = "DROP" }), `flowlog: Action "DROP": want "", ACCEPT or REJECT`},
 		{"status", with(awsRec, func(r *flowlog.Record) { r.Status = "" }), `flowlog: Status "": want OK, NODATA or SKIPDATA`},
 		{"start after end", with(awsRec, func(r *flowlog.Record) { r.Start = ts(1700000061) }), `flowlog: Start after End`},
+		{"zoned", with(awsRec, func(r *flowlog.Record) { r.Dst = netip.MustParseAddr("fe80::1%eth0") }), `flowlog: Dst fe80::1%eth0 has a zone, which the reader refuses`},
 		{"before 1970", with(awsRec, func(r *flowlog.Record) { r.Start = ts(-1) }), `flowlog: Start 1969-12-31 23:59:59 +0000 UTC out of range 1970-9999`},
 	}
 	for _, tt := range tests {
