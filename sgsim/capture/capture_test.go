@@ -454,6 +454,84 @@ func TestPcapngBlockError(t *testing.T) {
 	}
 }
 
+// TestPcapRecordError: a classic pcap record claiming more than the
+// record limit is a *FormatError naming its byte offset and the packet
+// before it; the packets before it were delivered, and it sticks.
+func TestPcapRecordError(t *testing.T) {
+	good := ser(t, eth(layers.EthernetTypeIPv4), ip4("192.0.2.1", "192.0.2.2", layers.IPProtocolUDP), udp(1, 2))
+	file := pcapFile(t, LinkEthernet, false, rec{data: good}, rec{data: good}, rec{data: good})
+	at := 24 + 2*(16+len(good)) // the third record
+	binary.LittleEndian.PutUint32(file[at+8:], 0xffffffff)
+	r, err := NewReader(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p Packet
+	for i := 1; i <= 2; i++ {
+		if err := r.Next(&p); err != nil || p.N != i {
+			t.Fatalf("packet %d: N=%d err=%v", i, p.N, err)
+		}
+	}
+	if got := r.Offset(); got != int64(at) {
+		t.Errorf("Offset before the bad record = %d, want %d", got, at)
+	}
+	want := fmt.Sprintf("capture: pcap record at byte %d (after packet 2): claims 4294967295 captured bytes, above the 1048576 limit: file corrupt", at)
+	for i := 0; i < 2; i++ {
+		err := r.Next(&p)
+		var fe *FormatError
+		if !errors.As(err, &fe) || err.Error() != want {
+			t.Fatalf("call %d: err = %v\nwant %s", i+1, err, want)
+		}
+		if fe.Offset != int64(at) || fe.After != 2 {
+			t.Errorf("FormatError Offset=%d After=%d, want %d, 2", fe.Offset, fe.After, at)
+		}
+	}
+	if got := r.Offset(); got != int64(at) {
+		t.Errorf("Offset after the error = %d, want %d", got, at)
+	}
+}
+
+// TestBadTimestamp: a pcap record whose fraction of a second is out of
+// range is delivered and flagged, with its packet number.
+func TestBadTimestamp(t *testing.T) {
+	good := ser(t, eth(layers.EthernetTypeIPv4), ip4("192.0.2.1", "192.0.2.2", layers.IPProtocolUDP), udp(1, 2))
+	for _, tc := range []struct {
+		name string
+		nano bool
+		frac uint32
+		flag bool
+	}{
+		{"micro 999999", false, 999999, false},
+		{"micro 1000000", false, 1000000, true},
+		{"micro max", false, 0xffffffff, true},
+		{"nano 999999999", true, 999999999, false},
+		{"nano 1000000000", true, 1000000000, true},
+	} {
+		file := pcapFile(t, LinkEthernet, tc.nano, rec{data: good}, rec{data: good}, rec{data: good})
+		at := 24 + 1*(16+len(good)) // the second record
+		binary.LittleEndian.PutUint32(file[at+4:], tc.frac)
+		pkts, r := decodeAll(t, file)
+		if len(pkts) != 3 {
+			t.Fatalf("%s: %d packets, want 3 (a bad timestamp is delivered)", tc.name, len(pkts))
+		}
+		var want []Skip
+		if tc.flag {
+			want = []Skip{{ReasonBadTimestamp, 1, 2}}
+		}
+		if diff := cmp.Diff(want, r.Flagged()); diff != "" {
+			t.Errorf("%s: Flagged (-want +got):\n%s", tc.name, diff)
+		}
+		unit := time.Microsecond
+		if tc.nano {
+			unit = time.Nanosecond
+		}
+		// The seconds field plus the fraction as written.
+		if got, want := pkts[1].Time, t0.Add(time.Second).Truncate(time.Second).Add(time.Duration(tc.frac)*unit); !got.Equal(want) {
+			t.Errorf("%s: Time = %v, want %v", tc.name, got, want)
+		}
+	}
+}
+
 // TestOpenErrors: unknown formats and link types are refused with an error
 // naming what was found.
 func TestOpenErrors(t *testing.T) {
@@ -550,7 +628,7 @@ func TestStrings(t *testing.T) {
 	defined := map[Reason]bool{}
 	for _, r := range []Reason{ReasonTruncated, ReasonNotIP, ReasonBadLink, ReasonBadIP, ReasonUnsupportedLink,
 		ReasonBadRecord, ReasonTruncatedFile, ReasonTruncatedTransport, ReasonBadTransport, ReasonBadICMPQuote,
-		ReasonFragmentNoFirst, ReasonInnerNotDecoded} {
+		ReasonFragmentNoFirst, ReasonInnerNotDecoded, ReasonBadTimestamp} {
 		defined[r] = true
 	}
 	seen := map[string]bool{}
@@ -569,5 +647,41 @@ func TestStrings(t *testing.T) {
 	}
 	if TunnelVXLAN.String() != "vxlan" || TunnelGeneve.String() != "geneve" {
 		t.Error("Tunnel.String")
+	}
+}
+
+// TestData: Data returns the record of the packet Next delivered, with
+// its interface's link type, and nil at the end; Snaplen is the header's.
+func TestData(t *testing.T) {
+	a := ser(t, eth(layers.EthernetTypeIPv4), ip4("192.0.2.1", "192.0.2.2", layers.IPProtocolUDP), udp(1, 2))
+	b := ser(t, eth(layers.EthernetTypeIPv4), ip4("192.0.2.3", "192.0.2.4", layers.IPProtocolUDP), udp(3, 4), payload(7))
+	arp := ser(t, eth(layers.EthernetTypeARP), payload(28))
+	for name, file := range map[string][]byte{
+		"pcap":   pcapFile(t, LinkEthernet, false, rec{data: a}, rec{data: arp}, rec{data: b[:40], wireLen: len(b)}),
+		"pcapng": ngFile(t, LinkEthernet, rec{data: a}, rec{data: arp}, rec{data: b[:40], wireLen: len(b)}),
+	} {
+		r, err := NewReader(bytes.NewReader(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Snaplen(); got != 65536 && name == "pcap" {
+			t.Errorf("%s: Snaplen = %d, want 65536", name, got)
+		}
+		var p Packet
+		for _, want := range [][]byte{a, b[:40]} { // the ARP record is skipped
+			if err := r.Next(&p); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			data, link := r.Data()
+			if !bytes.Equal(data, want) || link != LinkEthernet {
+				t.Errorf("%s: packet %d: Data = %x, %d; want %x, %d", name, p.N, data, link, want, LinkEthernet)
+			}
+		}
+		if err := r.Next(&p); err != io.EOF {
+			t.Fatalf("%s: Next = %v, want io.EOF", name, err)
+		}
+		if data, _ := r.Data(); data != nil {
+			t.Errorf("%s: Data after io.EOF = %x, want nil", name, data)
+		}
 	}
 }

@@ -42,9 +42,19 @@
 // are skipped and counted by Reason (Reader.Skipped). Packets whose IP
 // header is intact are always delivered, even when the transport header is
 // cut or invalid; Header.Truncated says the capture holds fewer bytes than
-// the IP length, and such caveats are counted too (Reader.Flagged). Next
-// never panics on malformed input, and a hostile length field cannot make
-// it allocate more than about 1 MiB.
+// the IP length, and such caveats are counted too (Reader.Flagged), as
+// are pcap timestamps whose fraction of a second is out of range
+// (ReasonBadTimestamp). Next never panics on malformed input, and neither
+// a hostile length field nor a header's snap length can make it allocate
+// more than about MaxRecord (1 MiB).
+//
+// A capture that turns corrupt partway (a record or block whose framing
+// cannot be read) makes Next return a *FormatError giving the byte offset
+// and the number of the last packet read before it: everything before it
+// was delivered, so a caller can report it and the error. A file that
+// simply stops inside a record ends with io.EOF and counts the cut record
+// (ReasonTruncatedFile). Reader.Data gives the raw bytes of the packet
+// just read, for tools that copy packets.
 //
 // VXLAN (UDP 4789) and Geneve (UDP 6081) are decapsulated one level into
 // Packet.Inner. Other encapsulations (GRE, IP-in-IP, PIM Register, ...)

@@ -43,10 +43,15 @@ func linkName(lt uint32) string {
 	return "unknown"
 }
 
-// maxRecord bounds the bytes one record may claim, so that a corrupt or
-// hostile length field cannot make the Reader allocate without limit. It
-// is well above tcpdump's largest snap length (262144).
-const maxRecord = 1 << 20
+// MaxRecord bounds the captured bytes one record may claim (a pcapng block
+// may be 4096 bytes longer, for its header and options), so that a corrupt
+// or hostile length field cannot make a Reader allocate without limit. It
+// is well above tcpdump's largest snap length (262144). A pcap record
+// claiming more is a *FormatError; a snap length in a file header is only
+// a claim and is never used to size a buffer.
+const MaxRecord = 1 << 20
+
+const maxRecord = MaxRecord
 
 // File magics.
 const (
@@ -77,11 +82,17 @@ type Reader struct {
 	// classic pcap
 	nano bool
 	link uint32
+	snap uint32
+
+	// the record of the packet Next last returned
+	data     []byte
+	dataLink uint32
+
+	off     int64 // byte offset of the next record or block
+	blockAt int64 // byte offset of the record or block being read
 
 	// pcapng
-	ifaces  []iface
-	off     int64 // byte offset of the next block
-	blockAt int64 // byte offset of the block being read
+	ifaces []iface
 
 	n       int   // packet records read
 	err     error // sticky: once Next fails it keeps failing
@@ -103,6 +114,7 @@ type record struct {
 	link        uint32
 	bad         bool // framing intact but contents inconsistent
 	unsupported bool
+	badTime     bool // pcap: fraction of a second out of range
 }
 
 // NewReader reads the file header from r and returns a Reader positioned
@@ -148,9 +160,11 @@ func NewReader(r io.Reader) (*Reader, error) {
 	// The low 16 bits are the link type; the upper bits carry FCS
 	// information, which IP decoding does not need.
 	rd.link = rd.bo.Uint32(rd.hdr[20:24]) & 0xffff
+	rd.snap = rd.bo.Uint32(rd.hdr[16:20])
 	if !supportedLink(rd.link) {
 		return nil, fmt.Errorf("capture: unsupported link type %d (%s)", rd.link, linkName(rd.link))
 	}
+	rd.off = 24
 	return rd, nil
 }
 
@@ -180,6 +194,7 @@ func (r *Reader) LinkType() uint32 {
 // structure itself is broken and reading cannot continue; once Next has
 // returned an error it returns the same error on every later call.
 func (r *Reader) Next(p *Packet) error {
+	r.data = nil
 	if r.err != nil {
 		return r.err
 	}
@@ -209,8 +224,31 @@ func (r *Reader) Next(p *Packet) error {
 			r.skipped.add(reason, r.n)
 			continue
 		}
+		if rec.badTime {
+			r.flag(ReasonBadTimestamp)
+		}
+		r.data, r.dataLink = rec.data, rec.link
 		return nil
 	}
+}
+
+// Data returns the captured bytes of the packet Next last returned, as
+// the file holds them (from the link-layer header on), and the link type
+// of its interface; nil after an error or io.EOF. The bytes belong to the
+// Reader and are overwritten by the next call to Next.
+func (r *Reader) Data() (data []byte, link uint32) { return r.data, r.dataLink }
+
+// Snaplen returns the snap length the pcap file header, or the first
+// pcapng interface, states (0: none). It is the writer's claim, not a
+// bound the Reader relies on: records are bounded by MaxRecord.
+func (r *Reader) Snaplen() uint32 {
+	if r.ng {
+		if len(r.ifaces) > 0 {
+			return r.ifaces[0].snaplen
+		}
+		return 0
+	}
+	return r.snap
 }
 
 // Skipped returns, for each reason a packet was skipped, how many were and
@@ -241,22 +279,26 @@ func (r *Reader) readRecord(rec *record) error {
 	if _, err := io.ReadFull(r.br, h); err != nil {
 		return err // io.EOF at a record boundary, else ErrUnexpectedEOF
 	}
+	r.blockAt = r.off
 	sec := r.bo.Uint32(h[0:4])
 	frac := r.bo.Uint32(h[4:8])
 	incl := r.bo.Uint32(h[8:12])
 	orig := r.bo.Uint32(h[12:16])
 	if incl > maxRecord {
-		return fmt.Errorf("capture: record %d claims %d captured bytes, above the %d limit: file corrupt", r.n+1, incl, maxRecord)
+		return r.formatErr("pcap record", "claims %d captured bytes, above the %d limit: file corrupt", incl, maxRecord)
 	}
 	data := r.grow(int(incl))
 	if _, err := io.ReadFull(r.br, data); err != nil {
 		return noEOF(err)
 	}
+	r.off += 16 + int64(incl)
 	ns := int64(frac)
+	badTime := frac >= 1e9
 	if !r.nano {
+		badTime = frac >= 1e6
 		ns *= 1000
 	}
-	*rec = record{data: data, ts: time.Unix(int64(sec), ns).UTC(), length: int(orig), link: r.link}
+	*rec = record{data: data, ts: time.Unix(int64(sec), ns).UTC(), length: int(orig), link: r.link, badTime: badTime}
 	return nil
 }
 
@@ -344,7 +386,40 @@ func (r *Reader) ngStart() error {
 // ngErr is an error in the pcapng block being read, located by its byte
 // offset and the number of the last packet record before it.
 func (r *Reader) ngErr(format string, args ...any) error {
-	return fmt.Errorf("capture: pcapng block at byte %d (after packet %d): %s", r.blockAt, r.n, fmt.Sprintf(format, args...))
+	return r.formatErr("pcapng block", format, args...)
+}
+
+// formatErr is a *FormatError at the record or block being read.
+func (r *Reader) formatErr(what, format string, args ...any) error {
+	return &FormatError{Offset: r.blockAt, After: r.n, what: what, Msg: fmt.Sprintf(format, args...)}
+}
+
+// A FormatError is a capture whose structure is broken at a record or
+// block: reading cannot go on past it. Every packet before it was read
+// and delivered (or counted), so a caller can still use them; Offset and
+// After say where reading stopped. Its text reads
+//
+//	capture: pcap record at byte 1064 (after packet 9): claims 4294967295 captured bytes, above the 1048576 limit: file corrupt
+//	capture: pcapng block at byte 2080 (after packet 12): block type 0x6: length 96 at start, 100 at end
+type FormatError struct {
+	Offset int64  // byte offset of the record or block in the file
+	After  int    // packet records read before it (Packet.N of the last)
+	Msg    string // what is wrong
+
+	what string // "pcap record" or "pcapng block"
+}
+
+func (e *FormatError) Error() string {
+	return fmt.Sprintf("capture: %s at byte %d (after packet %d): %s", e.what, e.Offset, e.After, e.Msg)
+}
+
+// Offset returns the byte offset in the input of the next record or block
+// Next will read (after an error: of the one that could not be read).
+func (r *Reader) Offset() int64 {
+	if r.err != nil && r.err != io.EOF {
+		return r.blockAt
+	}
+	return r.off
 }
 
 func (r *Reader) ngSection(body []byte) error {

@@ -59,6 +59,13 @@ const (
 	// not a decodable IP packet (e.g. ARP); Inner.Present is false, the
 	// outer header and Inner.Tunnel/VNI are delivered.
 	ReasonInnerNotDecoded
+	// ReasonBadTimestamp: a classic pcap record whose fraction of a
+	// second is out of range (microseconds >= 1,000,000, or nanoseconds
+	// >= 1,000,000,000 in a nanosecond pcap). Packet.Time is seconds
+	// plus the fraction as written, so it lies in a later second than the
+	// seconds field says; the packet is delivered and counted here so
+	// that the skew is not silent.
+	ReasonBadTimestamp
 )
 
 const numReasons = 32
@@ -76,6 +83,7 @@ var reasonNames = [numReasons]string{
 	ReasonBadICMPQuote:       "bad-icmp-quote",
 	ReasonFragmentNoFirst:    "fragment-without-first",
 	ReasonInnerNotDecoded:    "inner-not-decoded",
+	ReasonBadTimestamp:       "bad-timestamp",
 }
 
 func (r Reason) String() string {

@@ -6,137 +6,117 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
+	"github.com/sgsim/sgsim/sgsim/capture"
 )
 
-// The capture package decodes headers and does not hand out the raw bytes
-// of a record, so writing the dropped packets takes a second pass over
-// the same file: AddCapture (with Config.RecordDropped) remembers the
-// record numbers of the dropped packets, and WriteDropped reads the file
-// again with gopacket's pcapgo readers and copies those records. Both
-// readers number every packet record of the file from 1 (pcapng: enhanced,
-// simple and obsolete packet blocks, of every interface), and each copied
-// record's lengths are checked against what the first pass saw, so a
-// disagreement between the readers is an error, never a wrong packet.
-
-const pcapngMagic = 0x0a0d0d0a
-
-type rawRecord struct {
-	data []byte
-	ci   gopacket.CaptureInfo
-}
-
-type rawReader interface {
-	ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error)
-}
+// The capture package decodes headers and does not keep the raw bytes of
+// records, so writing the dropped packets takes a second pass over the
+// same file: AddCapture (with Config.RecordDropped) remembers the record
+// numbers of the dropped packets, and WriteDropped reads the file again
+// with a capture.Reader and copies those records (Reader.Data). The same
+// reader numbers the records both times, and each copied record's lengths
+// are checked against what the first pass saw, so a file that changed in
+// between is an error, never a wrong packet. Every buffer is bounded by
+// capture.MaxRecord, whatever the file's headers claim.
 
 // WriteDropped reads the capture that c describes again from src and
 // writes to w, as a classic pcap file with nanosecond timestamps, exactly
 // the packets listed in c.Dropped. Config.RecordDropped must have been
 // set: when c counts dropped packets that c.Dropped does not list,
 // WriteDropped writes nothing and returns an error rather than an
-// incomplete pcap. The output has the link type and snap length of the
-// input (for pcapng: the first interface's link type, snap length
-// 262144); a dropped packet of a pcapng interface with another link type
-// cannot be written to a classic pcap and makes WriteDropped fail after
-// writing the others. It returns the number of packets written. Packets
-// without a timestamp (pcapng simple packet blocks) get the current time,
-// as pcapgo.Writer does.
+// incomplete pcap. The output has the link type of the input (for pcapng:
+// the first interface's); a dropped packet of a pcapng interface with
+// another link type cannot be written to a classic pcap and makes
+// WriteDropped fail after writing the others. The output's snap length is
+// the input's (pcapng: the first interface's; 262144 when it states
+// none), capped at capture.MaxRecord, and at least the longest packet
+// written: a hostile header cannot make the output, or any buffer,
+// larger than the records really are. Packets without a timestamp
+// (pcapng simple packet blocks) are written with time 0. It returns the
+// number of packets written.
 func (c *CaptureStats) WriteDropped(w io.Writer, src io.Reader) (int, error) {
 	if len(c.Dropped) != c.DroppedPackets {
 		return 0, fmt.Errorf("replay: the capture had %d dropped packets but %d were recorded: replay it with Config.RecordDropped set", c.DroppedPackets, len(c.Dropped))
 	}
-	br := bufio.NewReaderSize(src, 64<<10)
-	magic, err := br.Peek(4)
+	rd, err := capture.NewReader(src)
 	if err != nil {
-		return 0, fmt.Errorf("replay: reading capture magic: %w", err)
+		return 0, fmt.Errorf("replay: re-reading capture: %w", err)
 	}
-	var rd rawReader
-	var link layers.LinkType
-	var first *rawRecord // a record read ahead, not yet handled
-	snap := uint32(262144)
-	ng := binary.LittleEndian.Uint32(magic) == pcapngMagic
-	if ng {
-		r, err := pcapgo.NewNgReader(br, pcapgo.NgReaderOptions{WantMixedLinkType: true})
-		if err != nil {
-			return 0, fmt.Errorf("replay: re-reading capture: %w", err)
-		}
-		rd = r
-		// With mixed link types the reader learns its interfaces as it
-		// reads packets and reports no link type of its own: read the
-		// first record now (it is record 1) to learn the first
-		// interface's.
-		data, ci, err := r.ZeroCopyReadPacketData()
-		switch {
-		case err == io.EOF:
-		case err != nil:
-			return 0, fmt.Errorf("replay: re-reading capture: %w", err)
-		default:
-			first = &rawRecord{data: data, ci: ci}
-		}
-		link = layers.LinkTypeEthernet
-		if ifc, err := r.Interface(0); err == nil {
-			link = ifc.LinkType
-		}
-	} else {
-		r, err := pcapgo.NewReader(br)
-		if err != nil {
-			return 0, fmt.Errorf("replay: re-reading capture: %w", err)
-		}
-		rd, link = r, r.LinkType()
-		if s := r.Snaplen(); s != 0 {
-			snap = s
-		}
+	link := rd.LinkType()
+	snap := rd.Snaplen()
+	if snap == 0 {
+		snap = 262144
 	}
-	pw := pcapgo.NewWriterNanos(w)
-	if err := pw.WriteFileHeader(snap, link); err != nil {
+	snap = min(snap, capture.MaxRecord)
+	for _, d := range c.Dropped {
+		snap = max(snap, uint32(min(d.CapLen, capture.MaxRecord)))
+	}
+	bw := bufio.NewWriter(w)
+	var hdr [24]byte
+	binary.LittleEndian.PutUint32(hdr[0:4], 0xa1b23c4d) // nanosecond pcap
+	binary.LittleEndian.PutUint16(hdr[4:6], 2)
+	binary.LittleEndian.PutUint16(hdr[6:8], 4)
+	binary.LittleEndian.PutUint32(hdr[16:20], snap)
+	binary.LittleEndian.PutUint32(hdr[20:24], link)
+	if _, err := bw.Write(hdr[:]); err != nil {
 		return 0, err
 	}
 	written, otherLink, firstOther := 0, 0, 0
-	n := 0
+	var p capture.Packet
 	for j := 0; j < len(c.Dropped); {
-		var data []byte
-		var ci gopacket.CaptureInfo
-		var err error
-		if first != nil {
-			data, ci, first = first.data, first.ci, nil
-		} else {
-			data, ci, err = rd.ZeroCopyReadPacketData()
-		}
+		err := rd.Next(&p)
 		if err == io.EOF {
-			return written, fmt.Errorf("replay: capture ended at record %d before dropped packet %d", n, c.Dropped[j].N)
+			return written, flushed(bw, fmt.Errorf("replay: capture ended at record %d before dropped packet %d", p.N, c.Dropped[j].N))
 		}
 		if err != nil {
-			return written, fmt.Errorf("replay: re-reading capture after record %d: %w", n, err)
+			return written, flushed(bw, fmt.Errorf("replay: re-reading capture: %w", err))
 		}
-		n++
 		d := c.Dropped[j]
-		if d.N != n {
+		if p.N < d.N {
 			continue
 		}
+		if p.N > d.N {
+			return written, flushed(bw, fmt.Errorf("replay: record %d is not a packet on re-reading: the capture changed", d.N))
+		}
 		j++
-		if ci.Length != d.Len || len(data) != d.CapLen {
-			return written, fmt.Errorf("replay: record %d has lengths %d/%d on re-reading, %d/%d on the first pass: the capture changed or the readers disagree",
-				n, len(data), ci.Length, d.CapLen, d.Len)
+		data, plink := rd.Data()
+		if p.Len != d.Len || len(data) != d.CapLen {
+			return written, flushed(bw, fmt.Errorf("replay: record %d has lengths %d/%d on re-reading, %d/%d on the first pass: the capture changed",
+				p.N, len(data), p.Len, d.CapLen, d.Len))
 		}
-		if ng && len(ci.AncillaryData) > 0 {
-			if lt, ok := ci.AncillaryData[0].(layers.LinkType); ok && lt != link {
-				if otherLink == 0 {
-					firstOther = n
-				}
-				otherLink++
-				continue
+		if plink != link {
+			if otherLink == 0 {
+				firstOther = p.N
 			}
+			otherLink++
+			continue
 		}
-		if err := pw.WritePacket(ci, data); err != nil {
+		var rh [16]byte
+		if !p.Time.IsZero() {
+			binary.LittleEndian.PutUint32(rh[0:4], uint32(p.Time.Unix()))
+			binary.LittleEndian.PutUint32(rh[4:8], uint32(p.Time.Nanosecond()))
+		}
+		binary.LittleEndian.PutUint32(rh[8:12], uint32(len(data)))
+		binary.LittleEndian.PutUint32(rh[12:16], uint32(p.Len))
+		if _, err := bw.Write(rh[:]); err != nil {
+			return written, err
+		}
+		if _, err := bw.Write(data); err != nil {
 			return written, err
 		}
 		written++
 	}
+	if err := bw.Flush(); err != nil {
+		return written, err
+	}
 	if otherLink > 0 {
-		return written, fmt.Errorf("replay: %d dropped packets (first: record %d) have a link type other than %v and were not written", otherLink, firstOther, link)
+		return written, fmt.Errorf("replay: %d dropped packets (first: record %d) have a link type other than %d and were not written", otherLink, firstOther, link)
 	}
 	return written, nil
+}
+
+// flushed flushes what was written before an error and returns the error.
+func flushed(bw *bufio.Writer, err error) error {
+	bw.Flush()
+	return err
 }

@@ -2,8 +2,10 @@ package replay
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"io"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -610,5 +612,63 @@ func TestWriteDroppedNeedsRecordDropped(t *testing.T) {
 	}
 	if nw != 0 || out.Len() != 0 {
 		t.Errorf("WriteDropped wrote %d packets, %d bytes; want nothing", nw, out.Len())
+	}
+}
+
+// WriteDropped sizes nothing by a header's claims: a pcap header or a
+// pcapng interface claiming a 4 GiB snap length leaves the allocation of
+// WriteDropped small (pcapgo's readers, used before, allocated the claimed
+// snap length for their packet buffer), and the output's snap length is
+// capped at capture.MaxRecord.
+func TestWriteDroppedHostileSnaplen(t *testing.T) {
+	n := testNetwork(t)
+	fs := []frame{
+		tcpF(t, 0, worker+":40000", master+":5444", "S"),
+		tcpF(t, s, worker+":40001", master+":22", "S"), // dropped
+		udpF(t, 2*s, worker+":5001", master+":54", 10), // dropped
+	}
+	pcap := pcapOf(t, fs...)
+	binary.LittleEndian.PutUint32(pcap[16:20], 0xffffffff)
+	var ng bytes.Buffer
+	w, err := pcapgo.NewNgWriter(&ng, layers.LinkTypeEthernet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if err := w.WritePacket(gopacket.CaptureInfo{Timestamp: t0.Add(f.at), CaptureLength: len(f.data), Length: len(f.data)}, f.data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	pcapng := ng.Bytes()
+	idb := binary.LittleEndian.Uint32(pcapng[4:8]) // the interface block follows the section header
+	binary.LittleEndian.PutUint32(pcapng[idb+12:], 0xffffffff)
+
+	for name, data := range map[string][]byte{"pcap": pcap, "pcapng": pcapng} {
+		rep := replayPcap(t, n, Config{RecordDropped: true}, data)
+		cs := &rep.Summary.Captures[0]
+		var out bytes.Buffer
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		nw, err := cs.WriteDropped(&out, bytes.NewReader(data))
+		runtime.ReadMemStats(&after)
+		if err != nil || nw != 2 {
+			t.Fatalf("%s: WriteDropped = %d, %v; want 2 packets", name, nw, err)
+		}
+		// capture.Reader's buffers (64 KiB input, records as long as the
+		// longest) and the output buffer; 4 MiB leaves ample room and is
+		// a thousandth of the claim.
+		if got := after.TotalAlloc - before.TotalAlloc; got > 4<<20 {
+			t.Errorf("%s: WriteDropped allocated %d bytes for a 4 GiB snap length claim; want under 4 MiB", name, got)
+		}
+		if got := binary.LittleEndian.Uint32(out.Bytes()[16:20]); got != capture.MaxRecord {
+			t.Errorf("%s: output snap length %d, want capture.MaxRecord %d", name, got, capture.MaxRecord)
+		}
+		if got := len(decodeAll(t, out.Bytes())); got != 2 {
+			t.Errorf("%s: output holds %d packets, want 2", name, got)
+		}
 	}
 }
