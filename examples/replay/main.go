@@ -55,7 +55,8 @@
 // goroutines (replay.Config.Workers): the same report, except that an
 // inner tunnel flow carried between two pairs of nodes may be listed once
 // per pair. Decoding stays on one goroutine, so it is not faster on two
-// CPUs (bench/README.md).
+// CPUs (bench/README.md). N above replay.MaxWorkers() (4 per CPU) is
+// refused.
 //
 // Output: -format text (default) prints a table of the dropped flows
 // (-all: every flow) and the summary: flows by verdict and by deciding
@@ -84,6 +85,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -234,6 +236,10 @@ func parse(args []string, stdout io.Writer) (*options, error) {
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	if o.workers < 1 {
 		return nil, bad("-workers %d: want 1 or more", o.workers)
+	}
+	if m := replay.MaxWorkers(); o.workers > m {
+		return nil, bad("-workers %d: at most %d (%d per CPU, GOMAXPROCS %d): decoding runs on one goroutine, so more workers only cost memory",
+			o.workers, m, replay.WorkersPerCPU, runtime.GOMAXPROCS(0))
 	}
 	if o.format != "text" && o.format != "json" {
 		return nil, bad("-format %q: want text or json", o.format)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -291,6 +292,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-dns", "100.125.1.250,nope"}, `invalid value "100.125.1.250,nope" for flag -dns`},
 		{[]string{"-format", "xml"}, `-format "xml": want text or json`},
 		{[]string{"-workers", "0"}, `-workers 0: want 1 or more`},
+		{[]string{"-workers", "1000000"}, `-workers 1000000: at most ` + strconv.Itoa(4*runtime.GOMAXPROCS(0)) + ` (4 per CPU, GOMAXPROCS `},
 		{[]string{"-rules", "r.json"}, "-rules needs -endpoints FILE"},
 		{[]string{"-rules", "r.json", "-hardened=false"}, "-hardened applies to -profile, not to -rules"},
 		{[]string{"-rules", "r.json", "-revision", "older"}, "-revision applies to -profile, not to -rules"},

@@ -100,5 +100,6 @@
 // order), so the speedup is bounded by the decode rate, and handing a
 // decoded packet to another core costs about what tracking it does: on
 // two CPUs, workers measured 0.96-1.09x one replayer (bench/README.md).
-// Workers therefore default to one.
+// Workers therefore default to one, and Config.Workers is clamped to
+// MaxWorkers (WorkersPerCPU times GOMAXPROCS).
 package replay

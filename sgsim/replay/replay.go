@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"net/netip"
+	"runtime"
 	"slices"
 	"strconv"
 	"time"
@@ -54,8 +55,21 @@ type Config struct {
 	// workers, one call at a time, in the order flows finish in each
 	// worker, with IDs that order flows by start but are not consecutive;
 	// Report renumbers them 1, 2, ... as one worker would.
+	//
+	// Workers above MaxWorkers() are clamped to it (Replayer.Workers
+	// says how many run): decoding stays on one goroutine, so more
+	// workers than CPUs only add memory (each has its own flow table and
+	// queues).
 	Workers int
 }
+
+// WorkersPerCPU is the multiple of GOMAXPROCS that Config.Workers is
+// clamped to.
+const WorkersPerCPU = 4
+
+// MaxWorkers returns the most workers a Replayer runs: WorkersPerCPU times
+// runtime.GOMAXPROCS(0).
+func MaxWorkers() int { return WorkersPerCPU * runtime.GOMAXPROCS(0) }
 
 // Replayer replays packets and flow-log records through a Network's
 // stateful packet path. It is not safe for concurrent use.
@@ -101,11 +115,18 @@ func New(n *sgsim.Network, cfg Config) *Replayer {
 	if r.sweep > 0 && r.sweep < int64(time.Second) {
 		r.sweep = int64(time.Second)
 	}
-	if cfg.Workers > 1 {
+	if r.cfg.Workers > MaxWorkers() {
+		r.cfg.Workers = MaxWorkers()
+	}
+	if r.cfg.Workers > 1 {
 		r.newShards()
 	}
 	return r
 }
+
+// Workers returns the number of goroutines that track flows: 1, or
+// Config.Workers clamped to MaxWorkers.
+func (r *Replayer) Workers() int { return max(1, len(r.shards)) }
 
 // Timeouts returns the idle timeouts in use.
 func (r *Replayer) Timeouts() Timeouts { return r.timeouts }

@@ -419,3 +419,28 @@ func TestWorkersReadError(t *testing.T) {
 		t.Fatalf("%d packets; want %d", got.Summary.Captures[0].Packets, want.Summary.Captures[0].Packets)
 	}
 }
+
+// Config.Workers is clamped to MaxWorkers (WorkersPerCPU × GOMAXPROCS):
+// a huge value no longer creates a replayer per worker asked for.
+func TestWorkersClamped(t *testing.T) {
+	n := testNetwork(t)
+	if got, want := MaxWorkers(), 4*runtime.GOMAXPROCS(0); got != want {
+		t.Fatalf("MaxWorkers = %d, want 4 × GOMAXPROCS = %d", got, want)
+	}
+	for _, tc := range []struct{ asked, want int }{
+		{0, 1}, {1, 1}, {2, 2}, {MaxWorkers(), MaxWorkers()}, {MaxWorkers() + 1, MaxWorkers()}, {10000, MaxWorkers()},
+	} {
+		r := New(n, Config{Workers: tc.asked})
+		if got := r.Workers(); got != tc.want {
+			t.Errorf("Workers %d: Workers() = %d, want %d", tc.asked, got, tc.want)
+		}
+		if tc.want > 1 && len(r.shards) != tc.want {
+			t.Errorf("Workers %d: %d worker replayers, want %d", tc.asked, len(r.shards), tc.want)
+		}
+		// Still clamped after Report resets the replayer.
+		r.Report()
+		if got := r.Workers(); got != tc.want {
+			t.Errorf("Workers %d: after Report, Workers() = %d, want %d", tc.asked, got, tc.want)
+		}
+	}
+}
