@@ -16,6 +16,7 @@ import (
 
 	"github.com/sgsim/sgsim/bench/classbench"
 	"github.com/sgsim/sgsim/bench/gen"
+	"github.com/sgsim/sgsim/bench/tight"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -80,7 +81,8 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// BenchmarkCheck times one lookup, compiled and linear, on each input:
+// BenchmarkCheck times one lookup, compiled, tight scan and linear, on
+// each input:
 //
 //	BenchmarkCheck/set=acl1_10000/eval=compiled
 func BenchmarkCheck(b *testing.B) {
@@ -94,10 +96,15 @@ func BenchmarkCheck(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		var rs [2][]*sgsim.Rule
+		var gs [2][]string
+		for d := range rs {
+			rs[d], gs[d] = c.Rules(sgsim.Direction(d))
+		}
 		for _, ev := range []struct {
 			name string
 			e    sgsim.Evaluator
-		}{{"compiled", c}, {"linear", l}} {
+		}{{"compiled", c}, {"tight", tight.New(rs, gs)}, {"linear", l}} {
 			b.Run(in.name+"/eval="+ev.name, func(b *testing.B) {
 				b.ReportAllocs()
 				n := 0
@@ -132,15 +139,17 @@ var testConfig = config{Rounds: 1, LinearBudget: 2_000_000, CheckBudget: 20_000_
 // jsonFields are the documented fields every result has.
 var jsonFields = []string{"name", "source", "semantics", "rules", "flows", "hit_rate", "compile_ns",
 	"compiled_bytes", "stats_bytes", "rules_bytes", "bytes_per_rule", "index_entries", "index_entries_per_rule",
-	"intervals", "scanned", "lookup_ns", "linear_flows", "linear_lookup_ns", "compiled_lookup_ns_same_flows",
-	"speedup", "allocs_per_lookup", "checked_flows", "mismatches"}
+	"intervals", "scanned", "structures", "lookup_ns", "tight_flows", "tight_lookup_ns",
+	"compiled_lookup_ns_tight_flows", "vs_tight", "linear_flows", "linear_lookup_ns", "allocs_per_lookup",
+	"checked_flows", "mismatches"}
 
 func checkResult(t *testing.T, res result, fileFields bool) {
 	t.Helper()
 	if res.Mismatches != 0 {
 		t.Fatalf("%s: %d mismatches: %v", res.Name, res.Mismatches, res.MismatchExamples)
 	}
-	if res.CheckedFlows == 0 || res.LinearFlows == 0 || res.LookupNS <= 0 || res.LinearLookupNS <= 0 || res.CompileNS <= 0 {
+	if res.CheckedFlows == 0 || res.LinearFlows == 0 || res.TightFlows == 0 || res.LookupNS <= 0 || res.LinearLookupNS <= 0 ||
+		res.TightLookupNS <= 0 || res.CompiledTightNS <= 0 || res.VsTight <= 0 || res.CompileNS <= 0 || res.Structures == "" {
 		t.Errorf("%s: empty measurements: %+v", res.Name, res)
 	}
 	if res.AllocsPerLookup != 0 {
@@ -230,7 +239,7 @@ func TestMainJSON(t *testing.T) {
 	if code := mainErr([]string{"-sizes", "300", "-flows", "300", "-rounds", "1", "-shapes", "sg"}, &out, &errb); code != 0 {
 		t.Fatalf("text: exit %d", code)
 	}
-	if !strings.Contains(out.String(), "speedup") || !strings.Contains(out.String(), "gen-sg-300") {
+	if !strings.Contains(out.String(), "vs tight") || !strings.Contains(out.String(), "gen-sg-300") {
 		t.Errorf("text output:\n%s", out.String())
 	}
 }

@@ -1,7 +1,10 @@
-// The bench binary measures the compiled sgsim classifier against the
-// linear reference evaluator: compile time, compiled memory, lookup time,
-// allocations per lookup and, on every flow it checks, whether the two
-// agree. It then measures the range queries of the vendor profiles and
+// The bench binary measures the compiled sgsim classifier against two
+// baselines in the same run: a tight first-match scan over a flattened
+// rule array (package bench/tight, the honest baseline: struct of arrays,
+// integer compares, early exit) and the linear reference evaluator
+// (sgsim.Linear, readable and slow). It reports compile time, compiled
+// memory, lookup times, allocations per lookup and, on every flow it
+// checks, whether all three agree. It then measures the range queries of the vendor profiles and
 // the replay of a capture (the "extras").
 //
 // Usage:
@@ -10,21 +13,31 @@
 //	go run ./bench -sizes 1000,1000000     # generated sets of chosen sizes
 //	go run ./bench -shapes acl -no-extras  # network-ACL sets only, no extras
 //	go run ./bench -classbench FILE [-trace FILE] [-actions allow|alternate]
+//	go run ./bench -families acl-like,fw-like-v3 -sizes 1000,10000 # ClassBench-like generated sets
 //	go run ./bench -format json            # one JSON object per line
 //
 // With no flags it runs generated security-group and network-ACL rule
 // sets (package bench/gen) at 1K, 10K and 100K rules. With -classbench it
 // runs one ClassBench filter set (package bench/classbench), replaying
 // -trace when given and generated flows (75% of them hitting a filter)
-// otherwise; an empty filter set or trace is an error.
+// otherwise; an empty filter set or trace is an error. With -families it
+// runs ClassBench-like sets of the named families (gen.FamilyByName: the
+// presets acl-like, fw-like and ipc-like, and variants such as
+// fw-like-v3 with other prefix-length, port and address distributions)
+// at -sizes, first-match, with generated flows.
 //
-// Every timing is the median of -rounds rounds. The linear scan costs a
-// rule check per rule, so it runs on a prefix of the flows holding about
-// -linear-budget rule checks (at least 20 flows); the compiled lookup is
-// timed on all flows and, for the speedup, on the same prefix. Compiled
-// and linear verdicts (action, deciding rule and group) are compared on
-// that prefix and, up to -check-budget rule checks, on more flows: any
-// disagreement is printed and the exit status is 1. Bad flags or
+// Every timing is the median of -rounds rounds; in each round the
+// compiled classifier, the tight scan and the linear reference are timed
+// one after the other, so load changes hit all three alike. The scans
+// cost a row or rule check per rule, so the tight scan runs on a prefix
+// of the flows holding about -tight-budget rule checks (at least 200
+// flows) and the linear one on a prefix holding about -linear-budget
+// (at least 20 flows); the compiled lookup is timed on all flows and, for
+// the ratio vs_tight (tight ns / compiled ns), on the tight scan's
+// prefix. Compiled, tight and linear verdicts (action, deciding rule and
+// group) are compared on the linear prefix and, up to -check-budget rule
+// checks, on more flows: any disagreement is printed and the exit status
+// is 1. Bad flags or
 // unreadable files exit with status 2 and a one-line error.
 //
 // Extras, unless -no-extras, and with -classbench only when -replay is
@@ -42,9 +55,12 @@
 // (heap growth across Compile after GC), stats_bytes
 // (Classifier.Stats().Bytes), rules_bytes (heap held by the rule list),
 // bytes_per_rule (compiled_bytes/rules), index_entries,
-// index_entries_per_rule, intervals, scanned, lookup_ns, linear_flows,
-// linear_lookup_ns, compiled_lookup_ns_same_flows, speedup,
-// allocs_per_lookup, checked_flows, mismatches, mismatch_examples. These
+// index_entries_per_rule, intervals, scanned, structures (the lookup
+// structure of each non-empty ingress table, e.g. "v4:tuples v6:scan"),
+// lookup_ns, tight_flows, tight_lookup_ns,
+// compiled_lookup_ns_tight_flows, vs_tight, linear_flows,
+// linear_lookup_ns, allocs_per_lookup, checked_flows, mismatches,
+// mismatch_examples. These
 // objects have no kind field. The extras follow, one object per profile
 // with kind "reach": profile, rules, queries, query_ns (median per query),
 // cells_mean and cells_max (boxes a query splits into), allocs_per_query;
@@ -73,6 +89,7 @@ import (
 
 	"github.com/sgsim/sgsim/bench/classbench"
 	"github.com/sgsim/sgsim/bench/gen"
+	"github.com/sgsim/sgsim/bench/tight"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -80,6 +97,7 @@ import (
 type config struct {
 	Rounds       int     // timing rounds; medians are reported
 	LinearBudget int     // rule checks per linear timing round
+	TightBudget  int     // row checks per tight-scan timing round
 	CheckBudget  int     // rule checks for the compiled/linear comparison
 	Flows        int     // generated flows per rule set
 	HitRate      float64 // share of generated flows that hit a rule
@@ -89,6 +107,7 @@ type config struct {
 var defaultConfig = config{
 	Rounds:       5,
 	LinearBudget: 20_000_000,
+	TightBudget:  200_000_000,
 	CheckBudget:  200_000_000,
 	Flows:        100_000,
 	HitRate:      0.75,
@@ -130,11 +149,14 @@ type result struct {
 	IndexEntriesPerRule float64  `json:"index_entries_per_rule"`
 	Intervals           int      `json:"intervals"`
 	Scanned             int      `json:"scanned"`
+	Structures          string   `json:"structures"`
 	LookupNS            float64  `json:"lookup_ns"`
+	TightFlows          int      `json:"tight_flows"`
+	TightLookupNS       float64  `json:"tight_lookup_ns"`
+	CompiledTightNS     float64  `json:"compiled_lookup_ns_tight_flows"`
+	VsTight             float64  `json:"vs_tight"`
 	LinearFlows         int      `json:"linear_flows"`
 	LinearLookupNS      float64  `json:"linear_lookup_ns"`
-	CompiledSameFlowsNS float64  `json:"compiled_lookup_ns_same_flows"`
-	Speedup             float64  `json:"speedup"`
 	AllocsPerLookup     float64  `json:"allocs_per_lookup"`
 	CheckedFlows        int      `json:"checked_flows"`
 	Mismatches          int      `json:"mismatches"`
@@ -256,33 +278,43 @@ func run(in input, cfg config) (result, error) {
 	}
 	res.HitRate = float64(hits) / float64(len(flows))
 
+	var rs [2][]*sgsim.Rule
+	var gs [2][]string
+	for d := range rs {
+		rs[d], gs[d] = c.Rules(sgsim.Direction(d))
+	}
+	ts := tight.New(rs, gs)
+	res.Structures = structures(c)
+
 	perRule := max(len(in.Rules), 1)
 	nLin := min(len(flows), max(20, cfg.LinearBudget/perRule))
+	nTight := min(len(flows), max(200, cfg.TightBudget/perRule))
 	nCheck := min(len(flows), max(nLin, cfg.CheckBudget/perRule))
-	res.LinearFlows, res.CheckedFlows = nLin, nCheck
+	res.LinearFlows, res.TightFlows, res.CheckedFlows = nLin, nTight, nCheck
 
 	// Agreement first: a wrong classifier's timings mean nothing.
 	for i, f := range flows[:nCheck] {
-		a, b := c.Check(sgsim.Ingress, f), lin.Check(sgsim.Ingress, f)
-		if !same(a, b) {
+		a, b, t := c.Check(sgsim.Ingress, f), lin.Check(sgsim.Ingress, f), ts.Check(sgsim.Ingress, f)
+		if !same(a, b) || !same(t, b) {
 			res.Mismatches++
 			if len(res.MismatchExamples) < maxExamples {
 				res.MismatchExamples = append(res.MismatchExamples,
-					fmt.Sprintf("flow %d (%v): compiled %v; linear %v", i, f, a, b))
+					fmt.Sprintf("flow %d (%v): compiled %v; tight %v; linear %v", i, f, a, t, b))
 			}
 		}
 	}
 
-	sub := flows[:nLin]
-	var lk, lks, ll []float64
+	var lk, lkt, lt, ll []float64
 	for range max(cfg.Rounds, 1) {
 		lk = append(lk, timeLookups(c, flows, 20*time.Millisecond))
-		lks = append(lks, timeLookups(c, sub, 20*time.Millisecond))
-		ll = append(ll, timeLookups(lin, sub, 0))
+		lkt = append(lkt, timeLookups(c, flows[:nTight], 20*time.Millisecond))
+		lt = append(lt, timeLookups(ts, flows[:nTight], 0))
+		ll = append(ll, timeLookups(lin, flows[:nLin], 0))
 	}
-	res.LookupNS, res.CompiledSameFlowsNS, res.LinearLookupNS = median(lk), median(lks), median(ll)
-	if res.CompiledSameFlowsNS > 0 {
-		res.Speedup = res.LinearLookupNS / res.CompiledSameFlowsNS
+	res.LookupNS, res.CompiledTightNS = median(lk), median(lkt)
+	res.TightLookupNS, res.LinearLookupNS = median(lt), median(ll)
+	if res.CompiledTightNS > 0 {
+		res.VsTight = res.TightLookupNS / res.CompiledTightNS
 	}
 	i := 0
 	res.AllocsPerLookup = testing.AllocsPerRun(1000, func() {
@@ -361,6 +393,31 @@ func generated(shape gen.Shape, n int, seed int64) input {
 	return in
 }
 
+// structures names the lookup structure of each non-empty ingress table.
+func structures(c *sgsim.Classifier) string {
+	st := c.Stats().Structure[sgsim.Ingress]
+	var out []string
+	for f, name := range []string{"v4", "v6"} {
+		if st[f] != "empty" {
+			out = append(out, name+":"+st[f])
+		}
+	}
+	if out == nil {
+		return "empty"
+	}
+	return strings.Join(out, " ")
+}
+
+func generatedFamily(f gen.Family, n int, seed int64) input {
+	in := input{Name: fmt.Sprintf("%s-%s", f.Name, size(n)), Source: "generated", Semantics: sgsim.FirstMatch}
+	before := heap()
+	t0 := time.Now()
+	in.Rules = gen.ClassBench(seed, n, f)
+	in.GenerateNS = time.Since(t0).Nanoseconds()
+	in.RulesBytes = heap() - before
+	return in
+}
+
 func size(n int) string {
 	switch {
 	case n >= 1_000_000 && n%1_000_000 == 0:
@@ -397,16 +454,16 @@ func nsop(x float64) string {
 	return fmt.Sprintf("%.0f", x)
 }
 
-const tableHeader = "set\trules\tparse\tcompile\tcompiled MB\tB/rule\trules MB\tentries/rule\thit\tlookup ns\tlinear ns\tlinear flows\tspeedup\tallocs\tmismatches"
+const tableHeader = "set\trules\tparse\tcompile\tcompiled MB\tB/rule\trules MB\tstructures\thit\tlookup ns\ttight ns\tvs tight\tlinear ns\tallocs\tmismatches"
 
 func tableRow(r result) string {
 	parse := dur(r.ParseNS)
 	if r.Source == "generated" {
 		parse = "(gen " + dur(r.GenerateNS) + ")"
 	}
-	return fmt.Sprintf("%s\t%d\t%s\t%s\t%s\t%.0f\t%s\t%.2f\t%.2f\t%s\t%s\t%d\t%.0fx\t%g\t%d",
+	return fmt.Sprintf("%s\t%d\t%s\t%s\t%s\t%.0f\t%s\t%s\t%.2f\t%s\t%s\t%.1fx\t%s\t%g\t%d",
 		r.Name, r.Rules, parse, dur(r.CompileNS), mb(r.CompiledBytes), r.BytesPerRule, mb(r.RulesBytes),
-		r.IndexEntriesPerRule, r.HitRate, nsop(r.LookupNS), nsop(r.LinearLookupNS), r.LinearFlows, r.Speedup,
+		r.Structures, r.HitRate, nsop(r.LookupNS), nsop(r.TightLookupNS), r.VsTight, nsop(r.LinearLookupNS),
 		r.AllocsPerLookup, r.Mismatches)
 }
 
@@ -425,10 +482,12 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	format := fl.String("format", "text", "output: text (a table) or json (one object per line and rule set)")
 	sizes := fl.String("sizes", "1000,10000,100000", "generated rule set sizes, comma-separated")
 	shapes := fl.String("shapes", "sg,acl", "generated shapes: sg, acl")
+	families := fl.String("families", "", "ClassBench-like generated families instead of -shapes: acl-like, fw-like, ipc-like, or a variant such as fw-like-v3")
 	replayFile := fl.String("replay", "", "capture to replay against the CCE tunnel profile (default: the project's sample, when run from the repository root)")
 	noExtras := fl.Bool("no-extras", false, "skip the range-query and replay measurements")
 	fl.IntVar(&cfg.Rounds, "rounds", cfg.Rounds, "timing rounds (medians are reported)")
 	fl.IntVar(&cfg.LinearBudget, "linear-budget", cfg.LinearBudget, "rule checks per linear timing round")
+	fl.IntVar(&cfg.TightBudget, "tight-budget", cfg.TightBudget, "row checks per tight-scan timing round")
 	fl.IntVar(&cfg.CheckBudget, "check-budget", cfg.CheckBudget, "rule checks for comparing compiled and linear")
 	fl.IntVar(&cfg.Flows, "flows", cfg.Flows, "generated flows per rule set")
 	fl.Float64Var(&cfg.HitRate, "hit", cfg.HitRate, "share of generated flows that hit a rule")
@@ -459,7 +518,7 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	if *trace != "" && *cbFile == "" {
 		return fail("-trace needs -classbench")
 	}
-	if cfg.Rounds < 1 || cfg.Flows < 1 || cfg.LinearBudget < 1 || cfg.CheckBudget < 1 || !(cfg.HitRate >= 0 && cfg.HitRate <= 1) {
+	if cfg.Rounds < 1 || cfg.Flows < 1 || cfg.LinearBudget < 1 || cfg.TightBudget < 1 || cfg.CheckBudget < 1 || !(cfg.HitRate >= 0 && cfg.HitRate <= 1) {
 		return fail("-rounds, -flows and the budgets must be positive and -hit in 0..1")
 	}
 
@@ -477,8 +536,27 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 			}
 			ns = append(ns, n)
 		}
+		var fams []gen.Family
+		if *families != "" {
+			for _, s := range strings.Split(*families, ",") {
+				f, ok := gen.FamilyByName(strings.TrimSpace(s))
+				if !ok {
+					return fail("-families: unknown family %q (want acl-like, fw-like, ipc-like, or one with -v<seed>)", s)
+				}
+				fams = append(fams, f)
+			}
+			*shapes = ""
+		}
+		for _, n := range ns {
+			for _, f := range fams {
+				makers = append(makers, func() (input, error) { return generatedFamily(f, n, cfg.Seed), nil })
+			}
+		}
 		var shs []gen.Shape
 		for _, s := range strings.Split(*shapes, ",") {
+			if *families != "" {
+				break
+			}
 			switch strings.TrimSpace(s) {
 			case "sg":
 				shs = append(shs, gen.SecurityGroup)

@@ -139,16 +139,16 @@ func TestClassifierIndexedPaths(t *testing.T) {
 
 func TestStrategyBySize(t *testing.T) {
 	small := compile(t, sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: rules("ingress allow tcp 22")})
-	if got := sgsim.Strategies(small); got != [2][2]string{{"scan", "scan"}, {"scan", "scan"}} {
-		t.Errorf("one rule: strategies %v; want all scan", got)
+	if got := small.Stats().Structure; got != [2][2]string{{"scan", "scan"}, {"empty", "empty"}} {
+		t.Errorf("one rule: structures %v; want ingress scan, egress empty", got)
 	}
 	var many []sgsim.Rule
 	for i := 0; i < 20; i++ {
 		many = append(many, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d from 10.0.0.%d", 1000+i, i)))
 	}
 	big := compile(t, sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: many})
-	if got := sgsim.Strategies(big); got[sgsim.Ingress][0] != "index" || got[sgsim.Egress][0] != "scan" {
-		t.Errorf("20 ingress v4 rules: strategies %v; want ingress v4 index, egress scan", got)
+	if got := big.Stats().Structure; got != [2][2]string{{"index", "empty"}, {"empty", "empty"}} {
+		t.Errorf("20 ingress v4 rules: structures %v; want ingress v4 index, the rest empty", got)
 	}
 }
 

@@ -560,11 +560,15 @@ type Stats struct {
 	Intervals    int // elementary intervals over all indexes
 	Scanned      int // rule entries kept in always-scanned lists
 	Bytes        int // approximate memory of the compiled tables, excluding the Rule values
+	// Structure is the lookup structure of each table, by direction and
+	// family (0 IPv4, 1 IPv6): "empty", "scan" (a few rules, checked in
+	// order) or "index" (see Classifier).
+	Structure [2][2]string
 }
 
 // Stats returns the classifier's size. It is computed, not cached.
 func (c *Classifier) Stats() Stats {
-	s := Stats{Rules: len(c.rules)}
+	s := Stats{Rules: len(c.rules), Structure: c.strategies()}
 	for d := range c.t {
 		for f := range c.t[d] {
 			t := &c.t[d][f]
@@ -589,15 +593,19 @@ func (c *Classifier) Stats() Stats {
 	return s
 }
 
-// strategies reports, for tests, the lookup structure chosen for each
-// direction and family: "scan" for small tables, "index" otherwise.
+// strategies reports the lookup structure chosen for each direction and
+// family: "empty", "scan" for small tables, "index" otherwise.
 func (c *Classifier) strategies() [2][2]string {
 	var out [2][2]string
 	for d := range c.t {
 		for f := range c.t[d] {
-			out[d][f] = "scan"
-			if c.t[d][f].indexed {
+			switch t := &c.t[d][f]; {
+			case len(t.rules) == 0:
+				out[d][f] = "empty"
+			case t.indexed:
 				out[d][f] = "index"
+			default:
+				out[d][f] = "scan"
 			}
 		}
 	}
