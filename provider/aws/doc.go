@@ -17,6 +17,15 @@
 //     written by WriteNetworkAcls. Each ACL becomes a group to be evaluated
 //     with sgsim.ACL semantics; RuleNumber becomes Priority.
 //
+// Placement (nic.go documents the fields and their sources):
+// ReadNetworkInterfaces reads DescribeNetworkInterfaces into
+// provider.NIC values (addresses, subnet, groups in order), ReadSubnets
+// DescribeSubnets into provider.Subnet values, and
+// ReadNetworkAclAssociations the Associations of DescribeNetworkAcls into
+// provider.ACLBinding values; provider.Topology.Place turns them into
+// endpoints and subnets. WriteNetworkInterfaces and WriteSubnets write
+// the first two back.
+//
 // Security groups are evaluated with sgsim.Union semantics: all rules are
 // allows and Priority stays 0.
 //

@@ -1,0 +1,133 @@
+package fuzz
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/netip"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/sgsim/sgsim/provider"
+	"github.com/sgsim/sgsim/provider/aws"
+	"github.com/sgsim/sgsim/sgsim"
+)
+
+var cmpPrefix = cmp.Comparer(func(a, b netip.Prefix) bool { return a == b })
+
+// nicListing checks what a NIC-listing reader gave: every NIC has an ID,
+// valid canonical addresses and a path; the NICs write and read back the
+// same (Origin aside); and they place into a topology and build a network
+// (with no groups: every group is missing from the export) without a
+// panic.
+func nicListing(t *testing.T, nics []provider.NIC, write func(io.Writer, []provider.NIC) error, read func(io.Reader) ([]provider.NIC, error)) {
+	for _, n := range nics {
+		if n.ID == "" || n.Origin.Path == "" {
+			t.Fatalf("NIC %+v has no ID or no Origin.Path", n)
+		}
+		for _, p := range n.Addrs {
+			if !p.IsValid() || p.Masked() != p {
+				t.Fatalf("NIC %s: address %v is not a canonical prefix", n.ID, p)
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := write(&b, nics); err != nil {
+		t.Fatalf("what was read does not write: %v", err)
+	}
+	back, err := read(&b)
+	if err != nil {
+		t.Fatalf("what was written does not read: %v\n%s", err, b.String())
+	}
+	if d := cmp.Diff(nics, back, cmpPrefix, cmpopts.IgnoreFields(provider.NIC{}, "Origin"), cmpopts.EquateEmpty()); d != "" {
+		t.Fatalf("round trip differs (-read +reread):\n%s", d)
+	}
+	top, _, err := (provider.Topology{Cloud: sgsim.Union}).Place(provider.Placement{NICs: nics})
+	if err != nil {
+		var pe *provider.PlacementError
+		if !errors.As(err, &pe) {
+			t.Fatalf("Place: %T %v is not a PlacementError", err, err)
+		}
+		return
+	}
+	if _, _, err := top.Build(nil, nil); err != nil {
+		var ne *sgsim.NetworkError
+		if !errors.As(err, &ne) {
+			t.Fatalf("Build: %T %v is not a NetworkError", err, err)
+		}
+	}
+}
+
+// subnetListing checks subnets read from a listing: IDs, at least one
+// canonical prefix each, a path; and that they write and read back the
+// same.
+func subnetListing(t *testing.T, subs []provider.Subnet, write func(io.Writer, []provider.Subnet) error, read func(io.Reader) ([]provider.Subnet, error)) {
+	for _, s := range subs {
+		if s.ID == "" || s.Origin.Path == "" || len(s.Prefixes) == 0 {
+			t.Fatalf("subnet %+v has no ID, path or prefix", s)
+		}
+		for _, p := range s.Prefixes {
+			if !p.IsValid() || p.Masked() != p {
+				t.Fatalf("subnet %s: prefix %v is not canonical", s.ID, p)
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := write(&b, subs); err != nil {
+		t.Fatalf("what was read does not write: %v", err)
+	}
+	back, err := read(&b)
+	if err != nil {
+		t.Fatalf("what was written does not read: %v\n%s", err, b.String())
+	}
+	if d := cmp.Diff(subs, back, cmpPrefix, cmpopts.IgnoreFields(provider.Subnet{}, "Origin"), cmpopts.EquateEmpty()); d != "" {
+		t.Fatalf("subnet round trip differs (-read +reread):\n%s", d)
+	}
+}
+
+// FuzzAWSNetworkInterfaces: any bytes either fail to read as
+// DescribeNetworkInterfaces / DescribeSubnets / DescribeNetworkAcls
+// associations with an *aws.Error, or read to records that round-trip
+// and place (see nicListing).
+func FuzzAWSNetworkInterfaces(f *testing.F) {
+	// Addresses of every kind, two groups, a subnet.
+	f.Add([]byte(`{"NetworkInterfaces":[{"NetworkInterfaceId":"eni-1","SubnetId":"subnet-1","PrivateIpAddress":"10.0.1.17","PrivateIpAddresses":[{"Primary":true,"PrivateIpAddress":"10.0.1.17"},{"PrivateIpAddress":"10.0.1.18"}],"Ipv6Addresses":[{"Ipv6Address":"2001:db8::17"}],"Ipv4Prefixes":[{"Ipv4Prefix":"10.0.1.208/28"}],"Ipv6Prefixes":[{"Ipv6Prefix":"2001:db8:0:0:1::/80"}],"Groups":[{"GroupId":"sg-1"},{"GroupId":"sg-2"}]}]}`))
+	// Only the top-level PrivateIpAddress; no groups; two NICs sharing an address.
+	f.Add([]byte(`{"NetworkInterfaces":[{"NetworkInterfaceId":"eni-1","PrivateIpAddress":"10.0.0.1"},{"NetworkInterfaceId":"eni-2","PrivateIpAddress":"10.0.0.1"}]}`))
+	// Subnets, one dual-stack, and ACL associations.
+	f.Add([]byte(`{"Subnets":[{"SubnetId":"subnet-1","CidrBlock":"10.0.1.0/24","Ipv6CidrBlockAssociationSet":[{"Ipv6CidrBlock":"2001:db8::/64","Ipv6CidrBlockState":{"State":"associated"}}]}]}`))
+	f.Add([]byte(`{"NetworkAcls":[{"NetworkAclId":"acl-1","Associations":[{"NetworkAclId":"acl-1","SubnetId":"subnet-1"}]}]}`))
+	// Invalid: wrong family, host bits, duplicate group, truncated.
+	f.Add([]byte(`{"NetworkInterfaces":[{"NetworkInterfaceId":"eni-1","PrivateIpAddresses":[{"PrivateIpAddress":"2001:db8::1"}]}]}`))
+	f.Add([]byte(`{"NetworkInterfaces":[{"NetworkInterfaceId":"eni-1","Ipv4Prefixes":[{"Ipv4Prefix":"10.0.0.1/28"}]}]}`))
+	f.Add([]byte(`{"NetworkInterfaces":[{"NetworkInterfaceId":"eni-1","Groups":[{"GroupId":"sg-1"},{"GroupId":"sg-1"}]}]}`))
+	f.Add([]byte(`{"NetworkInterfaces":[{"NetworkInterfaceId":"eni-1",`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		isAWS := func(err error) {
+			var ae *aws.Error
+			if !errors.As(err, &ae) {
+				t.Fatalf("error %T %v is not an *aws.Error", err, err)
+			}
+		}
+		if nics, err := aws.ReadNetworkInterfaces(bytes.NewReader(data)); err != nil {
+			isAWS(err)
+		} else {
+			nicListing(t, nics, aws.WriteNetworkInterfaces, aws.ReadNetworkInterfaces)
+		}
+		if subs, err := aws.ReadSubnets(bytes.NewReader(data)); err != nil {
+			isAWS(err)
+		} else {
+			subnetListing(t, subs, aws.WriteSubnets, aws.ReadSubnets)
+		}
+		if bs, err := aws.ReadNetworkAclAssociations(bytes.NewReader(data)); err != nil {
+			isAWS(err)
+		} else {
+			for _, b := range bs {
+				if b.ACL == "" || b.Subnet == "" || b.Origin.Path == "" {
+					t.Fatalf("binding %+v lacks an ACL, subnet or path", b)
+				}
+			}
+		}
+	})
+}

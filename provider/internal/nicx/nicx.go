@@ -1,0 +1,204 @@
+// Package nicx holds what the vendor readers of network-interface and
+// subnet listings share: arrays of strings and of one-field objects at
+// their JSON paths, and addresses, prefixes and CIDR blocks of a required
+// family, each error at its path through the vendor's jsonx.Decoder.
+package nicx
+
+import (
+	"encoding/json"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/sgsim/sgsim/provider/internal/jsonx"
+)
+
+// Kind is what an address field holds.
+type Kind uint8
+
+// Kinds of address fields.
+const (
+	Host4   Kind = iota // one IPv4 address
+	Host6               // one IPv6 address
+	Prefix4             // an IPv4 CIDR block (a delegated prefix or a subnet)
+	Prefix6             // an IPv6 CIDR block
+	HostAny             // one address of either family
+)
+
+var kindText = [...]string{"an IPv4 address", "an IPv6 address", "an IPv4 CIDR block", "an IPv6 CIDR block", "an IP address"}
+
+// Parse reads s as k: a host address becomes a /32 or /128 prefix; a
+// block must be canonical (no host bits). Zoned and IPv4-mapped IPv6
+// addresses are refused. The message says what was wanted; "" means ok.
+func Parse(s string, k Kind) (netip.Prefix, string) {
+	want := "want " + kindText[k]
+	switch k {
+	case Host4, Host6, HostAny:
+		a, err := netip.ParseAddr(s)
+		if err != nil || a.Zone() != "" || a.Is4In6() || k == Host4 && !a.Is4() || k == Host6 && !a.Is6() {
+			return netip.Prefix{}, want
+		}
+		return netip.PrefixFrom(a, a.BitLen()), ""
+	}
+	p, err := netip.ParsePrefix(s)
+	if err != nil || p.Addr().Zone() != "" || p.Addr().Is4In6() || (k == Prefix4) != p.Addr().Is4() {
+		return netip.Prefix{}, want
+	}
+	if p.Masked() != p {
+		return netip.Prefix{}, "host bits set; want " + p.Masked().String()
+	}
+	return p, ""
+}
+
+// Text is the form a writer gives p of kind k: the bare address for a
+// host, the CIDR block otherwise.
+func Text(p netip.Prefix, k Kind) string {
+	if k == Host4 || k == Host6 || k == HostAny {
+		return p.Addr().String()
+	}
+	return p.String()
+}
+
+// Str reads a string field at path: absent and null give "".
+func Str(d jsonx.Decoder, path string, raw json.RawMessage) (string, error) {
+	if jsonx.IsNull(raw) {
+		return "", nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", d.Err(path, jsonx.Short(raw), "want a string")
+	}
+	return s, nil
+}
+
+// Strings reads an array of strings at path (absent or null: none). Each
+// must be non-empty and appear once; what names one in messages
+// ("security group ID").
+func Strings(d jsonx.Decoder, path string, raw json.RawMessage, what string) ([]string, error) {
+	if jsonx.IsNull(raw) {
+		return nil, nil
+	}
+	elems, err := d.Array(path, raw)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	seen := map[string]bool{}
+	for i, e := range elems {
+		p := jsonx.Index(path, i)
+		s, err := Str(d, p, e)
+		if err != nil {
+			return nil, err
+		}
+		if err := check(d, p, s, what, seen); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func check(d jsonx.Decoder, p, s, what string, seen map[string]bool) error {
+	if s == "" {
+		return d.Err(p, strconv.Quote(s), "want a "+what)
+	}
+	if seen[s] {
+		return d.Err(p, strconv.Quote(s), what+" listed twice")
+	}
+	seen[s] = true
+	return nil
+}
+
+// Field reads an array of objects at path (absent or null: none) and
+// returns the string field name of each, which must be non-empty and
+// appear once: [{"GroupId": "sg-1"}, ...] gives "sg-1", .... The
+// returned paths are those of the fields.
+func Field(d jsonx.Decoder, path string, raw json.RawMessage, name, what string) (vals, paths []string, err error) {
+	if jsonx.IsNull(raw) {
+		return nil, nil, nil
+	}
+	elems, err := d.Array(path, raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	seen := map[string]bool{}
+	for i, e := range elems {
+		p := jsonx.Index(path, i)
+		var obj map[string]json.RawMessage
+		if err := d.Object(p, e, &obj); err != nil {
+			return nil, nil, err
+		}
+		fp := jsonx.Join(p, name)
+		s, err := Str(d, fp, obj[name])
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := check(d, fp, s, what, seen); err != nil {
+			return nil, nil, err
+		}
+		vals = append(vals, s)
+		paths = append(paths, fp)
+	}
+	return vals, paths, nil
+}
+
+// Addrs collects one interface's addresses (or one subnet's blocks) in
+// order and refuses one that overlaps another.
+type Addrs struct {
+	Blocks bool // the list holds subnet blocks, not an interface's addresses: a /32 is fine
+	List   []netip.Prefix
+	where  []string
+}
+
+// Add parses s, read at path, as k and appends it. A delegated prefix
+// (Prefix4, Prefix6) must be shorter than one address, which the listings
+// give as an address.
+func (a *Addrs) Add(d jsonx.Decoder, path, s string, k Kind) error {
+	p, msg := Parse(s, k)
+	if msg != "" {
+		return d.Err(path, strconv.Quote(s), msg)
+	}
+	if (k == Prefix4 || k == Prefix6) && p.Bits() == p.Addr().BitLen() && !a.Blocks {
+		return d.Err(path, strconv.Quote(s), "a delegated prefix of one address; want a shorter prefix")
+	}
+	for i, q := range a.List {
+		if q.Overlaps(p) {
+			what := "overlaps"
+			if q == p {
+				what = "listed twice; also"
+			}
+			return d.Err(path, strconv.Quote(s), what+" at "+a.where[i])
+		}
+	}
+	a.where = append(a.where, path)
+	a.List = append(a.List, p)
+	return nil
+}
+
+// Split sorts an interface's addresses into the kinds the vendor
+// listings keep apart, each in order: IPv4 and IPv6 hosts (a /32 or
+// /128), IPv4 and IPv6 prefixes (shorter).
+func Split(ps []netip.Prefix) (h4, h6, p4, p6 []netip.Prefix) {
+	for _, p := range ps {
+		switch {
+		case p.Addr().Is4() && p.Bits() == 32:
+			h4 = append(h4, p)
+		case p.Addr().Is4():
+			p4 = append(p4, p)
+		case p.Bits() == 128:
+			h6 = append(h6, p)
+		default:
+			p6 = append(p6, p)
+		}
+	}
+	return
+}
+
+// Join names several IDs in a message: "a", "b".
+func Join(ids []string) string {
+	q := make([]string, len(ids))
+	for i, s := range ids {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, ", ")
+}
