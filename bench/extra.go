@@ -229,7 +229,7 @@ func mallocs() uint64 {
 
 // sampleCapture is the project's sample capture of a CCE tunnel-network
 // cluster, replayed by default when present.
-const sampleCapture = "examples/replay/testdata/cce-tunnel.pcap"
+const sampleCapture = "examples/sgsim/testdata/cce-tunnel.pcap"
 
 // extras prints the range-query costs and, when a capture is given or the
 // sample exists, the replay throughput.

@@ -285,6 +285,18 @@ func plural(n int, what string) string {
 // Everything else that Network refuses (an undefined ACL or subnet,
 // overlapping endpoints, bad rules) is still an error.
 func (t Topology) Build(groups, acls []sgsim.Group) (*sgsim.Network, []Warning, error) {
+	spec, warns := t.Spec(groups, acls)
+	n, err := sgsim.BuildNetwork(spec)
+	if err != nil {
+		return nil, warns, err
+	}
+	return n, warns, nil
+}
+
+// Spec returns the network spec that Build builds, with its warnings,
+// for tools that need the spec itself (package analyze lints and diffs
+// specs).
+func (t Topology) Spec(groups, acls []sgsim.Group) (sgsim.NetworkSpec, []Warning) {
 	var warns []Warning
 	defined := map[string]bool{}
 	for _, g := range groups {
@@ -356,11 +368,7 @@ func (t Topology) Build(groups, acls []sgsim.Group) (*sgsim.Network, []Warning, 
 			spec.Members[gid] = sgsim.AddrsOf(s)
 		}
 	}
-	n, err := sgsim.BuildNetwork(spec)
-	if err != nil {
-		return nil, warns, err
-	}
-	return n, warns, nil
+	return spec, warns
 }
 
 func pluralWord(n int, w string) string {

@@ -81,6 +81,13 @@ type Plan struct {
 	// AddressKeys lists the group keys, in every Vendor, that are resource
 	// addresses standing for a security group id unknown until apply.
 	AddressKeys []string
+
+	// Prior is the rules of the plan's prior_state: what exists before
+	// the apply, read the same way (a state has no unknown values). It is
+	// nil for a state, and for a plan without a prior state (nothing
+	// exists yet). Comparing Prior with the plan says what the apply
+	// opens and closes.
+	Prior *Plan
 }
 
 // Vendors returns the four families in a fixed order.
@@ -89,9 +96,12 @@ func (p *Plan) Vendors() []*Vendor { return []*Vendor{&p.Huawei, &p.Alibaba, &p.
 // ----- document -----
 
 type document struct {
-	FormatVersion   *string          `json:"format_version"`
-	PlannedValues   *values          `json:"planned_values"`
-	Values          *values          `json:"values"`
+	FormatVersion *string `json:"format_version"`
+	PlannedValues *values `json:"planned_values"`
+	Values        *values `json:"values"`
+	PriorState    *struct {
+		Values *values `json:"values"`
+	} `json:"prior_state"`
 	ResourceChanges []resourceChange `json:"resource_changes"`
 	Configuration   *struct {
 		RootModule *configModule `json:"root_module"`
@@ -164,8 +174,38 @@ func ReadPlan(r io.Reader) (*Plan, error) {
 			return nil, &Error{Path: "format_version", Value: strconv.Quote(*v), Msg: "unsupported major version (want 0.x or 1.x)"}
 		}
 	}
+	var root *module
+	rootPath := "planned_values.root_module"
+	state := false
+	switch {
+	case doc.PlannedValues != nil:
+		root = doc.PlannedValues.RootModule
+	case doc.Values != nil:
+		root = doc.Values.RootModule
+		rootPath = "values.root_module"
+		state = true
+	default:
+		return nil, &Error{Path: "(document)", Msg: "neither planned_values nor values: not the output of terraform show -json"}
+	}
+	p, err := readValues(&doc, root, rootPath, state, doc.ResourceChanges)
+	if err != nil {
+		return nil, err
+	}
+	if !state && doc.PriorState != nil && doc.PriorState.Values != nil {
+		// The prior state is a state: every value known, so no
+		// resource_changes marks.
+		if p.Prior, err = readValues(&doc, doc.PriorState.Values.RootModule, "prior_state.values.root_module", true, nil); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// readValues collects the rules of one module tree: the planned values
+// (state false, with the unknown marks of changes) or a state.
+func readValues(doc *document, root *module, rootPath string, state bool, changes []resourceChange) (*Plan, error) {
 	rd := &reader{
-		plan:    &Plan{},
+		plan:    &Plan{State: state},
 		unknown: map[string]any{},
 		config:  map[string]map[string]any{},
 		pos:     map[*Vendor]map[string]int{},
@@ -176,21 +216,11 @@ func ReadPlan(r io.Reader) (*Plan, error) {
 	p.Alibaba = Vendor{Provider: "alicloud", Semantics: sgsim.Alibaba}
 	p.Tencent = Vendor{Provider: "tencentcloud", Semantics: sgsim.Tencent}
 	p.AWS = Vendor{Provider: "aws", Semantics: sgsim.Union}
-	var root *module
-	rootPath := "planned_values.root_module"
-	switch {
-	case doc.PlannedValues != nil:
-		root = doc.PlannedValues.RootModule
-		rd.document = "terraform plan"
-	case doc.Values != nil:
-		root = doc.Values.RootModule
-		rootPath = "values.root_module"
-		p.State = true
+	rd.document = "terraform plan"
+	if state {
 		rd.document = "terraform state"
-	default:
-		return nil, &Error{Path: "(document)", Msg: "neither planned_values nor values: not the output of terraform show -json"}
 	}
-	for _, rc := range doc.ResourceChanges {
+	for _, rc := range changes {
 		if rc.Deposed == "" && rc.Address != "" {
 			rd.unknown[rc.Address] = rc.Change.AfterUnknown
 		}

@@ -328,3 +328,45 @@ func TestReadPlanUnknownNotJudged(t *testing.T) {
 		})
 	}
 }
+
+// A plan's prior_state is read into Plan.Prior like a state: the rules
+// before the apply, which a diff compares with the planned values.
+func TestReadPlanPrior(t *testing.T) {
+	const plan = `{
+  "format_version": "1.2",
+  "prior_state": {"format_version": "1.0", "values": {"root_module": {"resources": [
+    {"address": "aws_security_group_rule.ssh", "mode": "managed", "type": "aws_security_group_rule", "name": "ssh",
+     "values": {"cidr_blocks": ["203.0.113.0/24"], "from_port": 22, "id": "sgrule-1", "protocol": "tcp", "security_group_id": "sg-web", "self": false, "to_port": 22, "type": "ingress"}}
+  ]}}},
+  "planned_values": {"root_module": {"resources": [
+    {"address": "aws_security_group_rule.ssh", "mode": "managed", "type": "aws_security_group_rule", "name": "ssh",
+     "values": {"cidr_blocks": ["0.0.0.0/0"], "from_port": 22, "protocol": "tcp", "security_group_id": "sg-web", "self": false, "to_port": 22, "type": "ingress"}}
+  ]}},
+  "resource_changes": [{"address": "aws_security_group_rule.ssh", "change": {"actions": ["delete", "create"], "after_unknown": {"id": true}}}]
+}`
+	p, err := ReadPlan(strings.NewReader(plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := func(cidr, id, doc string) sgsim.Rule {
+		return sgsim.Rule{Action: sgsim.Allow, Family: sgsim.IPv4, Protocol: sgsim.TCP, Src: pfx(cidr), DstPorts: sgsim.Ports{sgsim.Port(22)},
+			Origin: org("aws", doc, id, "aws_security_group_rule.ssh")}
+	}
+	if p.State || p.Prior == nil || !p.Prior.State || p.Prior.Prior != nil {
+		t.Fatalf("State %v, Prior %+v; want a plan whose Prior is a state", p.State, p.Prior)
+	}
+	if diff := cmp.Diff([]sgsim.Group{{ID: "sg-web", Rules: []sgsim.Rule{rule("0.0.0.0/0", "", "terraform plan")}}}, p.AWS.Groups); diff != "" {
+		t.Errorf("planned (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]sgsim.Group{{ID: "sg-web", Rules: []sgsim.Rule{rule("203.0.113.0/24", "", "terraform state")}}}, p.Prior.AWS.Groups); diff != "" {
+		t.Errorf("prior (-want +got):\n%s", diff)
+	}
+	// A state has no prior state; neither has a plan without one.
+	for _, doc := range []string{res("aws_security_group_rule", `{"cidr_blocks":["10.0.0.0/8"],"from_port":22,"protocol":"tcp","security_group_id":"sg-1","to_port":22,"type":"ingress"}`),
+		`{"planned_values":{"root_module":{}}}`} {
+		p, err := ReadPlan(strings.NewReader(doc))
+		if err != nil || p.Prior != nil {
+			t.Errorf("%s: Prior %+v, err %v; want nil", doc, p.Prior, err)
+		}
+	}
+}

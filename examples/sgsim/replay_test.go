@@ -274,6 +274,7 @@ func TestDroppedPcapUnwritable(t *testing.T) {
 
 func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
+	const sample = "testdata/cce-tunnel.pcap"
 	notPcap := filepath.Join(dir, "x.pcap")
 	if err := os.WriteFile(notPcap, []byte("hello, world"), 0o644); err != nil {
 		t.Fatal(err)
@@ -293,15 +294,18 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-format", "xml"}, `-format "xml": want text or json`},
 		{[]string{"-workers", "0"}, `-workers 0: want 1 or more`},
 		{[]string{"-workers", "1000000"}, `-workers 1000000: at most ` + strconv.Itoa(4*runtime.GOMAXPROCS(0)) + ` (4 per CPU, GOMAXPROCS `},
-		{[]string{"-rules", "r.json"}, "-rules needs -endpoints FILE"},
+		{[]string{"-rules", "r.json", "-vendor", "huawei"}, "-rules needs traffic to replay: -pcap FILE or -flowlog FILE"},
+		{[]string{"-plan", "p.json"}, "-plan needs traffic to replay"},
+		{[]string{"-rules", "r.json", "-vendor", "huawei", "-pcap", sample}, "-rules needs -topology FILE"},
 		{[]string{"-rules", "r.json", "-hardened=false"}, "-hardened applies to -profile, not to -rules"},
-		{[]string{"-rules", "r.json", "-revision", "older"}, "-revision applies to -profile, not to -rules"},
-		{[]string{"-rules", "r.json", "-endpoints", "t.json"}, "-rules needs -vendor"},
-		{[]string{"-rules", "testdata/huawei-rules.json", "-endpoints", "testdata/topology.json", "-vendor", "alibaba"}, `cloud "huawei", but -vendor alibaba`},
-		{[]string{"-rules", "testdata/topology.json", "-endpoints", "testdata/topology.json", "-vendor", "huawei"}, "-rules testdata/topology.json: huawei: "},
+		{[]string{"-rules", "r.json", "-revision", "older"}, "-revision applies to -profile (or -require), not to -rules"},
+		{[]string{"-rules", "r.json", "-topology", "t.json"}, "-rules needs -vendor"},
+		{[]string{"-pcap", sample, "-rules", "testdata/huawei-rules.json", "-topology", "testdata/topology.json", "-vendor", "alibaba"}, `cloud "huawei", but -vendor alibaba`},
+		{[]string{"-pcap", sample, "-rules", "testdata/topology.json", "-topology", "testdata/topology.json", "-vendor", "huawei"}, "-rules testdata/topology.json: huawei: "},
 		{[]string{"-flowlog", notPcap, "-dropped-pcap", filepath.Join(dir, "d.pcap")}, "-dropped-pcap needs packet captures"},
 		{[]string{"-bogus"}, "flag provided but not defined: -bogus"},
-		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"replay", "extra"}, `unexpected argument "extra"`},
+		{[]string{"extra"}, `unknown subcommand "extra"`},
 	} {
 		code, out, errOut := runArgs(t, c.args...)
 		if code != 2 || !strings.Contains(errOut, c.want) || strings.Count(errOut, "\n") != 1 || out != "" {
@@ -380,7 +384,7 @@ func TestRulesAndEndpoints(t *testing.T) {
 	// denies HTTPS to the internet by an explicit rule, and a master
 	// group that opens only 5443 and 5444; testdata/topology.json places
 	// them as the CCE profile does.
-	args := []string{"-vendor", "huawei", "-rules", "testdata/huawei-rules.json", "-endpoints", "testdata/topology.json"}
+	args := []string{"-pcap", "testdata/cce-tunnel.pcap", "-vendor", "huawei", "-rules", "testdata/huawei-rules.json", "-topology", "testdata/topology.json"}
 	fl := jsonFlows(t, args...)
 	want := []string{
 		// The export has no egress row for 6443 (Table 8 has one).
@@ -411,7 +415,7 @@ func TestRulesAndEndpoints(t *testing.T) {
 // 192.168.0.12 off the API server on 5444; its disabled rule, which would
 // deny everything, is reported and not evaluated.
 func TestNetworkACLRules(t *testing.T) {
-	args := []string{"-vendor", "huawei", "-rules", "testdata/huawei-rules.json", "-rules", "testdata/huawei-acl.json", "-endpoints", "testdata/topology-acl.json"}
+	args := []string{"-pcap", "testdata/cce-tunnel.pcap", "-vendor", "huawei", "-rules", "testdata/huawei-rules.json", "-rules", "testdata/huawei-acl.json", "-topology", "testdata/topology-acl.json"}
 	want := []string{
 		"tcp 192.168.0.12:41200 -> 192.168.1.2:5444 at destination subnet ACL inbound",
 		"tcp 192.168.0.12:43100 -> 192.168.1.2:6443 at source egress",

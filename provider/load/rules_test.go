@@ -1,4 +1,4 @@
-package main
+package load
 
 import (
 	"bytes"
@@ -15,11 +15,11 @@ import (
 	"github.com/sgsim/sgsim/sgsim"
 )
 
-// TestReadRulesDispatch: every vendor export form -rules accepts is read
+// TestReadExportDispatch: every vendor export form ReadExport accepts is read
 // by the right reader and lands on the right side (security groups or
 // network ACLs). Each document is written by the vendor package's writer
 // from one group, so reading it back must give that group.
-func TestReadRulesDispatch(t *testing.T) {
+func TestReadExportDispatch(t *testing.T) {
 	// The writers differ in what they require: Huawei rules and
 	// Alibaba/AWS ACL entries carry their family, Tencent's do not;
 	// Alibaba groups state their InnerAccessPolicy; AWS security-group
@@ -65,7 +65,8 @@ func TestReadRulesDispatch(t *testing.T) {
 			t.Errorf("%s %s: write: %v", c.vendor, c.file, err)
 			continue
 		}
-		groups, acls, _, err := readRules(c.vendor, c.file, b.Bytes(), vendorSemantics[c.vendor])
+		x, err := ReadExport(c.vendor, c.file, b.Bytes())
+		groups, acls := x.Groups, x.ACLs
 		if err != nil {
 			t.Errorf("%s %s: %v\n%s", c.vendor, c.file, err, b.String())
 			continue

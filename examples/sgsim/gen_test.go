@@ -1,9 +1,9 @@
 package main
 
-// The generator of testdata/cce-tunnel.pcap, the capture that the replay
+// The generator of testdata/cce-tunnel.pcap, the capture that the sgsim
 // binary embeds. Regenerate it after changing this file with
 //
-//	go test ./examples/replay -run TestSampleCapture -update
+//	go test ./examples/sgsim -run TestSampleCapture -update
 //
 // TestSampleCapture otherwise checks that the committed file is byte for
 // byte what the generator writes, so the sample cannot drift from the
@@ -322,7 +322,7 @@ func TestSampleCapture(t *testing.T) {
 		return
 	}
 	if !bytes.Equal(got, sampleCapture) {
-		t.Fatalf("%s (embedded, %d bytes) differs from the generator's output (%d bytes); regenerate with go test ./examples/replay -run TestSampleCapture -update",
+		t.Fatalf("%s (embedded, %d bytes) differs from the generator's output (%d bytes); regenerate with go test ./examples/sgsim -run TestSampleCapture -update",
 			path, len(sampleCapture), len(got))
 	}
 	if len(got) > 300<<10 {

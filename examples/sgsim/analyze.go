@@ -1,0 +1,371 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sgsim/sgsim/provider/load"
+	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/analyze"
+)
+
+// severityGate is -fail-on SEVERITY: it records the worst severity
+// reported and says whether the exit status is 1.
+type severityGate struct {
+	flag     string
+	worst    analyze.Severity
+	reported bool
+}
+
+func (g *severityGate) register(fs *flag.FlagSet, what string) {
+	fs.StringVar(&g.flag, "fail-on", "", "exit 1 when anything at or above this `severity` (info, low, medium, high) is reported: "+what)
+}
+
+func (g *severityGate) note(s analyze.Severity) {
+	if !g.reported || s > g.worst {
+		g.worst = s
+	}
+	g.reported = true
+}
+
+// check returns the -fail-on error, a usage error for a bad value.
+func (g *severityGate) check() error {
+	if g.flag == "" {
+		return nil
+	}
+	s, err := analyze.ParseSeverity(g.flag)
+	if err != nil {
+		return bad("-fail-on: %v", err)
+	}
+	if g.reported && g.worst >= s {
+		return &failError{"at or above " + s.String()}
+	}
+	return nil
+}
+
+func (g *severityGate) valid() error {
+	if g.flag == "" {
+		return nil
+	}
+	if _, err := analyze.ParseSeverity(g.flag); err != nil {
+		return bad("-fail-on: %v", err)
+	}
+	return nil
+}
+
+// emit writes out as indented JSON, or text, by the format.
+func emit(e *env, out any, text string) error {
+	if e.json() {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(out)
+	}
+	_, err := io.WriteString(e.stdout, text)
+	return err
+}
+
+func init() {
+	commands = append(commands, &command{
+		name:     "lint",
+		short:    "shadowed, conflicting, redundant, over-broad rules, with witnesses",
+		synopsis: "[input flags] [-fail-on SEVERITY] [-format text|json]",
+		about: `lints every rule set of the network (the groups attached together to an endpoint, and groups attached to none): shadowed (SG001), conflicting (SG002) and redundant (SG003) rules, ingress allows of everything from everywhere (SG004), rows the vendor marks "Modification recommended" (SG005), references to empty groups (SG006), rules of an address family the group never guards (SG007); each finding with its severity, the rules with their origin, and a witness flow.
+Works on any input: a profile (hardened by default: -hardened=false lints the documented default groups), vendor exports with or without -topology, a Terraform plan or state.`,
+		example: `sgsim lint -profile cce-turbo -hardened=false -fail-on medium
+prints "== lint cce-turbo/newer/default: 4 finding(s)", among them
+"SG001 medium [cce-control] decides no flow ... rule ingress allow tcp 5444 from 192.168.0.0/16 priority 1 id master/table6/2 of group cce-control",
+and exits 1 (medium findings).`,
+		flags: func(fs *flag.FlagSet) func(*env) error {
+			g := &severityGate{}
+			g.register(fs, "a finding at its severity")
+			return func(e *env) error {
+				if err := g.valid(); err != nil {
+					return err
+				}
+				n, err := e.load(&e.in)
+				if err != nil {
+					return err
+				}
+				stop := e.prog.phase("lint: " + n.Name)
+				fs, err := analyze.Lint(n.Spec)
+				stop()
+				if err != nil {
+					return err
+				}
+				for _, f := range fs {
+					g.note(f.Severity)
+				}
+				var text strings.Builder
+				fmt.Fprintf(&text, "== lint %s: %d finding(s)\n", n.Name, len(fs))
+				for _, f := range fs {
+					text.WriteString(f.String() + "\n")
+				}
+				if fs == nil {
+					fs = []analyze.Finding{}
+				}
+				out := struct {
+					Network  string            `json:"network"`
+					Findings []analyze.Finding `json:"findings"`
+				}{n.Name, fs}
+				if err := emit(e, out, text.String()); err != nil {
+					return err
+				}
+				return g.check()
+			}
+		},
+	})
+	commands = append(commands, &command{
+		name:     "diff",
+		short:    "what does a change open and close? (-against, or a plan alone)",
+		synopsis: "[input flags] [-fail-on SEVERITY] [-format text|json] [-against [input flags]]",
+		about: `compares two versions of a network: the exact flows each rule set (attachment list) allows in one and not the other, with witnesses and the deciding rule in each; when both are placed, the required flows lost and the exposure from outside the cluster gained.
+The second version is given after -against with the same input flags; it starts from the first one's flags, so only what differs need be given (-against -rules new.json), unless it names another kind of input (-profile, -rules, -plan). Without -against: a profile's default groups against its hardened set, and a Terraform plan's prior state against its planned values ("what does this apply open and close?").
+-fail-on: a lost required flow or gained exposure counts as high, any other change as info.`,
+		example: `sgsim diff -plan plan.json -fail-on high
+prints "== diff terraform plan's prior state -> terraform plan", then per rule set the regions added (+) and removed (-),
+e.g. "+ ingress tcp 0.0.0.0/0 -> any dport 22 (default deny -> sg-web/sgr-0a1)"; exits 1 only if a required flow is lost or exposure gained.`,
+		flags: func(fs *flag.FlagSet) func(*env) error {
+			g := &severityGate{}
+			g.register(fs, "a lost required flow or gained exposure is high, any other change info")
+			return func(e *env) error {
+				if err := g.valid(); err != nil {
+					return err
+				}
+				return diffRun(e, g)
+			}
+		},
+	})
+	commands = append(commands, &command{
+		name:     "fix",
+		short:    "the smallest verified rules that let failing required flows pass",
+		synopsis: "[input flags] [-fail-on SEVERITY] [-format text|json]",
+		about: `proposes, for each required flow the network does not fully permit, the smallest rules to add so that it passes: which group, where in the vendor's order, the rule, and the denial it lifts; each fix is verified (the network rebuilt and re-asked, and the group-level diff checked to add only flows inside the new rules). Then the fixes in the vendor's API form.
+The required flows are a profile's own, or, with -rules or -plan, those of the profile -require names. -fail-on: a required flow that needs a fix counts as high.`,
+		example: `sgsim fix -profile cce-tunnel
+prints "== fix cce-tunnel/newer/hardened: 3 required flow(s) fail", each with its rule, such as
+"ingress allow tcp 6443 from 192.168.0.0/24 priority 1" into cce-control, "verified: the flow passes",
+and the fixes as a Huawei ListSecurityGroupRules document.`,
+		flags: func(fs *flag.FlagSet) func(*env) error {
+			g := &severityGate{}
+			g.register(fs, "a required flow that needs a fix is high")
+			return func(e *env) error {
+				if err := g.valid(); err != nil {
+					return err
+				}
+				return fixRun(e, g)
+			}
+		},
+	})
+}
+
+func fixRun(e *env, g *severityGate) error {
+	n, err := e.load(&e.in)
+	if err != nil {
+		return err
+	}
+	if len(n.Required) == 0 {
+		return bad("fix of -%s needs -require PROFILE: the profile whose required flows (with the cluster flags' addressing) to fix", e.in.Kind())
+	}
+	if !n.Placed() {
+		return bad("-%s needs -topology FILE: without it no group sits on any address", e.in.Kind())
+	}
+	stop := e.prog.phase("fix: " + n.Name)
+	rs, err := analyze.MinimalFixes(n.Spec, n.Required)
+	stop()
+	if err != nil {
+		return err
+	}
+	if len(rs) > 0 {
+		g.note(analyze.High)
+	}
+	docs, notes, err := load.FixDocuments(n.Spec, rs)
+	if err != nil {
+		notes = append(notes, "no vendor form: "+err.Error())
+	}
+	type doc struct {
+		Name string `json:"name"`
+		Text string `json:"text"`
+	}
+	out := struct {
+		Network string              `json:"network"`
+		Fixes   []analyze.FixResult `json:"fixes"`
+		API     []doc               `json:"api"`
+		Notes   []string            `json:"notes"`
+	}{n.Name, rs, []doc{}, notes}
+	if out.Fixes == nil {
+		out.Fixes = []analyze.FixResult{}
+	}
+	if out.Notes == nil {
+		out.Notes = []string{}
+	}
+	var text strings.Builder
+	fmt.Fprintf(&text, "== fix %s: %d required flow(s) fail\n", n.Name, len(rs))
+	for _, r := range rs {
+		text.WriteString(r.String() + "\n")
+	}
+	for _, d := range docs {
+		out.API = append(out.API, doc{d.Name, string(d.Text)})
+		fmt.Fprintf(&text, "the fixes as a %s %s document (one record per rule to create):\n", load.VendorOf(n.Spec.Cloud), d.Name)
+		text.Write(d.Text)
+	}
+	for _, note := range notes {
+		text.WriteString("note: " + note + "\n")
+	}
+	if err := emit(e, out, text.String()); err != nil {
+		return err
+	}
+	return g.check()
+}
+
+type setDiff struct {
+	Set  string       `json:"set"`
+	Diff analyze.Diff `json:"diff"`
+}
+
+type diffResult struct {
+	Old     string           `json:"old"`
+	New     string           `json:"new"`
+	Sets    []setDiff        `json:"sets"`
+	Summary *analyze.Summary `json:"summary,omitempty"`
+}
+
+// diffRun compares the two inputs: the exact group-level diff of every
+// attachment list, then the required flows lost and the exposure gained.
+func diffRun(e *env, g *severityGate) error {
+	a, b := e.in, e.in
+	switch {
+	case e.against != nil:
+		b = *e.against
+	case e.in.Kind() == "" || e.in.Kind() == "profile":
+		a.Hardened, b.Hardened = false, true
+	case e.in.Kind() == "plan":
+		if a.Prior {
+			return bad("-prior without -against: diff compares the plan's prior state with its planned values by itself")
+		}
+		a.Prior = true
+	default:
+		return bad("diff of -rules needs -against: the second version (-against -rules NEW.json)")
+	}
+	if e.in.Kind() == "plan" && e.against == nil && e.in.Vendor == "" && e.in.Topology == "" {
+		// The prior state may have no rules yet: the family is the
+		// planned values'.
+		nb, err := e.load(&b)
+		if err != nil {
+			return err
+		}
+		a.Vendor = load.VendorOf(nb.Spec.Cloud)
+	}
+	oldN, err := e.load(&a)
+	if err != nil {
+		return err
+	}
+	newN, err := e.load(&b)
+	if err != nil {
+		return err
+	}
+	if oldN.Spec.Cloud != newN.Spec.Cloud {
+		return bad("cannot diff %s (%s semantics) against %s (%s)", oldN.Name, oldN.Spec.Cloud, newN.Name, newN.Spec.Cloud)
+	}
+	stop := e.prog.phase("diff: " + oldN.Name + " -> " + newN.Name)
+	res, text, err := diffNetworks(oldN, newN)
+	stop()
+	if err != nil {
+		return err
+	}
+	for _, s := range res.Sets {
+		if !s.Diff.IsEmpty() {
+			g.note(analyze.Info)
+		}
+	}
+	if res.Summary != nil && (len(res.Summary.Lost) > 0 || len(res.Summary.Exposure) > 0) {
+		g.note(analyze.High)
+	}
+	if err := emit(e, res, text); err != nil {
+		return err
+	}
+	return g.check()
+}
+
+func diffNetworks(oldN, newN *load.Network) (diffResult, string, error) {
+	var text strings.Builder
+	res := diffResult{Old: oldN.Name, New: newN.Name, Sets: []setDiff{}}
+	a, err := analyze.SetsOf(oldN.Spec)
+	if err != nil {
+		return res, "", err
+	}
+	b, err := analyze.SetsOf(newN.Spec)
+	if err != nil {
+		return res, "", err
+	}
+	fmt.Fprintf(&text, "== diff %s -> %s\n", oldN.Name, newN.Name)
+	// Sets are matched by name; one only in one version is compared with
+	// the empty set (no group: every flow denied).
+	empty := analyze.NewSet(oldN.Spec.Cloud)
+	pairs := [][2]analyze.Set{}
+	for _, s := range a {
+		o := empty
+		o.Name = s.Name
+		for _, t := range b {
+			if t.Name == s.Name {
+				o = t
+			}
+		}
+		pairs = append(pairs, [2]analyze.Set{s, o})
+	}
+	for _, t := range b {
+		found := false
+		for _, s := range a {
+			found = found || s.Name == t.Name
+		}
+		if !found {
+			o := empty
+			o.Name = t.Name
+			pairs = append(pairs, [2]analyze.Set{o, t})
+		}
+	}
+	for _, p := range pairs {
+		d, err := analyze.DiffSets(p[0], p[1])
+		if err != nil {
+			return res, "", err
+		}
+		res.Sets = append(res.Sets, setDiff{p[0].Name, d})
+		where := p[0].Endpoints
+		if len(where) == 0 {
+			where = p[1].Endpoints
+		}
+		fmt.Fprintf(&text, "-- %s (%s): %d region(s) added, %d removed\n", p[0].Name, strings.Join(where, ", "), len(d.Added), len(d.Removed))
+		line := func(sign string, c analyze.Change) {
+			who := func(r *analyze.RuleRef) string {
+				if r == nil {
+					return "default deny"
+				}
+				return r.Group + "/" + r.ID
+			}
+			fmt.Fprintf(&text, "  %s %s %s (%s -> %s)\n", sign, c.Direction, c.RegionText, who(c.Old), who(c.New))
+		}
+		for _, c := range d.Added {
+			line("+", c)
+		}
+		for _, c := range d.Removed {
+			line("-", c)
+		}
+	}
+	if oldN.Placed() && newN.Placed() {
+		required := newN.Required
+		if required == nil {
+			required = oldN.Required
+		}
+		sum, err := analyze.Compare(oldN.Net, newN.Net, newN.Spec, required, sgsim.Addrs{})
+		if err != nil {
+			return res, "", err
+		}
+		res.Summary = &sum
+		fmt.Fprintf(&text, "-- required flows and exposure: %d lost, %d exposed region(s)\n", len(sum.Lost), len(sum.Exposure))
+		text.WriteString(sum.String())
+	}
+	return res, text.String(), nil
+}

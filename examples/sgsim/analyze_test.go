@@ -1,0 +1,181 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/sgsim/sgsim/provider/huawei"
+	"github.com/sgsim/sgsim/sgsim"
+)
+
+func TestLint(t *testing.T) {
+	code, out, errOut := runArgs(t, "lint", "-profile", "cce-turbo", "-hardened=false", "-fail-on", "medium")
+	if code != 1 {
+		t.Errorf("exit %d, want 1 for medium findings; stderr %q", code, errOut)
+	}
+	for _, want := range []string{
+		"== lint cce-turbo/newer/default: 4 finding(s)",
+		"SG001 medium [cce-control] decides no flow",
+		"rule ingress allow tcp 5444 from 192.168.0.0/16 priority 1 id master/table6/2 of group cce-control",
+		"SG005 medium [cce-node] the vendor marks this row \"Modification recommended\"",
+		"SG003 low [cce-eni] redundant",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lint output lacks %q\n%s", want, out)
+		}
+	}
+	if code, _, errOut := runArgs(t, "lint", "-profile", "cce-tunnel", "-hardened=false", "-fail-on", "high"); code != 0 {
+		t.Errorf("cce-tunnel -fail-on high: exit %d %s", code, errOut)
+	}
+	code, out, errOut = runArgs(t, "lint", "-profile", "cce-vpc", "-hardened=false", "-format", "json")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	var doc struct {
+		Network  string
+		Findings []struct{ Code, Severity, Witness string }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Network != "cce-vpc/newer/default" || len(doc.Findings) == 0 || doc.Findings[0].Code != "SG005" || doc.Findings[0].Severity != "medium" {
+		t.Errorf("json: %+v", doc)
+	}
+}
+
+func TestDiffAndFix(t *testing.T) {
+	code, out, _ := runArgs(t, "diff", "-profile", "cce-vpc", "-fail-on", "high")
+	if code != 1 || !strings.Contains(out, "== diff cce-vpc/newer/default -> cce-vpc/newer/hardened\n") ||
+		!strings.Contains(out, "-- cce-node (nodes, pods): 0 region(s) added") ||
+		!strings.Contains(out, "lost k8s pod to pod tcp: all -> some allowed") || strings.Contains(out, "\nexposed ") {
+		t.Errorf("diff exit %d:\n%s", code, out)
+	}
+	code, out, errOut := runArgs(t, "fix", "-profile", "cce-tunnel")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	for _, want := range []string{
+		"== fix cce-tunnel/newer/hardened: 3 required flow(s) fail",
+		"ingress allow tcp 6443 from 192.168.0.0/24 priority 1 id fix-3",
+		"verified: the flow passes",
+		"the fixes as a huawei ListSecurityGroupRules document",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("fix output lacks %q\n%s", want, out)
+		}
+	}
+	// On cce-vpc two flows need the same rule: the Huawei document holds
+	// it once, and every record has its own ID.
+	code, out, errOut = runArgs(t, "fix", "-profile", "cce-vpc")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	ids := map[string]bool{}
+	for _, l := range strings.Split(out, "\n") {
+		if id, ok := strings.CutPrefix(strings.TrimSpace(l), `"id": "fix-`); ok {
+			if ids[id] {
+				t.Errorf("fix-%s twice in the Huawei document:\n%s", id, out)
+			}
+			ids[id] = true
+		}
+	}
+	if len(ids) != 5 || !strings.Contains(out, "needs fix-1 (proposed above)") {
+		t.Errorf("want 5 records and fix-1 reused:\n%s", out)
+	}
+	if code, out, errOut := runArgs(t, "fix", "-profile", "cce-turbo", "-format", "json"); code != 0 || !json.Valid([]byte(out)) {
+		t.Errorf("fix json: exit %d %s", code, errOut)
+	}
+}
+
+func TestAnalyzeErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"audit"}, `unknown subcommand "audit"`},
+		{[]string{"lint", "-profile", "gke"}, `-profile "gke"`},
+		{[]string{"lint", "-revision", "newest"}, `-revision "newest"`},
+		{[]string{"lint", "-format", "xml"}, `-format "xml"`},
+		{[]string{"lint", "-fail-on", "severe"}, `severity "severe"`},
+		{[]string{"lint", "-bogus"}, "flag provided but not defined"},
+		{[]string{"lint", "cce-turbo"}, `unexpected argument "cce-turbo"`},
+		{[]string{"diff", "-profile", "cce-vpc", "-hardened", "x"}, `unexpected argument "x"`},
+		{[]string{"diff", "-vendor", "huawei", "-rules", "testdata/huawei-rules.json"}, "diff of -rules needs -against"},
+		{[]string{"fix", "-vendor", "huawei", "-rules", "testdata/huawei-rules.json", "-topology", "testdata/topology.json"}, "fix of -rules needs -require PROFILE"},
+	} {
+		code, out, errOut := runArgs(t, c.args...)
+		if code != 2 || out != "" || !strings.Contains(errOut, c.want) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and one line with %q", c.args, code, out, errOut, c.want)
+		}
+	}
+}
+
+// The fixes in the vendor's API form read back as Huawei rules equal to
+// the text form, but for port 0 (which Huawei cannot express).
+func TestFixHuaweiAPIForm(t *testing.T) {
+	code, out, errOut := runArgs(t, "fix", "-profile", "cce-tunnel", "-format", "json")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	var doc struct {
+		API []struct {
+			Name, Text string
+		}
+		Notes []string
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.API) != 1 || doc.API[0].Name != "ListSecurityGroupRules" {
+		t.Fatalf("api documents %+v; want one ListSecurityGroupRules", doc.API)
+	}
+	if len(doc.Notes) != 1 || !strings.Contains(doc.Notes[0], "port 0 left out") {
+		t.Errorf("notes %q; want the one about port 0", doc.Notes)
+	}
+	groups, err := huawei.ReadRules(strings.NewReader(doc.API[0].Text))
+	if err != nil {
+		t.Fatalf("ReadRules: %v\n%s", err, doc.API[0].Text)
+	}
+	var texts []string
+	for _, g := range groups {
+		for _, r := range g.Rules {
+			r.ID, r.Origin = "", sgsim.Origin{}
+			texts = append(texts, g.ID+": "+r.String())
+		}
+	}
+	want := []string{
+		"cce-node: egress allow tcp 1-5443,5445-8444,8446-9442,9444-65535 to 192.168.0.0/24 ipv4 priority 1",
+		"cce-node: egress allow udp 1-4788,4790-65535 to 192.168.0.0/24 ipv4 priority 1",
+		"cce-control: ingress allow tcp 6443 from 192.168.0.0/24 ipv4 priority 1",
+	}
+	if strings.Join(texts, "\n") != strings.Join(want, "\n") {
+		t.Errorf("read back:\n%s\nwant:\n%s", strings.Join(texts, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// -h, before or after the subcommand, prints the usage, the flags and
+// the example, and succeeds.
+func TestHelp(t *testing.T) {
+	for _, name := range order {
+		for _, args := range [][]string{{name, "-h"}, {"-h", name}, {name, "-help"}, {"--help", name}} {
+			code, out, errOut := runArgs(t, args...)
+			if code != 0 || errOut != "" || !strings.HasPrefix(out, "usage: sgsim "+name+" ") ||
+				!strings.Contains(out, "\nflags:\n") || !strings.Contains(out, "  -format string") ||
+				!strings.Contains(out, "  -profile NAME") || !strings.Contains(out, "\nexample:\n  sgsim "+name+" ") {
+				t.Errorf("%q: exit %d, stderr %q\n%s", args, code, errOut, out)
+			}
+		}
+	}
+	for _, args := range [][]string{{"-h"}, {"--help"}} {
+		code, out, _ := runArgs(t, args...)
+		if code != 0 || !strings.HasPrefix(out, "usage: sgsim [SUBCOMMAND] [flags]") {
+			t.Errorf("%q: exit %d\n%s", args, code, out)
+		}
+		for _, name := range order {
+			if !strings.Contains(out, "\n  "+name+" ") {
+				t.Errorf("%q: top-level help lacks %s\n%s", args, name, out)
+			}
+		}
+	}
+}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"strings"
+	"testing"
+)
+
+// TestTraceMainJob: with no input flags trace uses the main job's
+// network (cce-tunnel, hardened), where the README's 6443 finding drops
+// the flow at the masters' ingress.
+func TestTraceMainJob(t *testing.T) {
+	const flow = "tcp 192.168.0.12:43100 -> 192.168.1.2:6443"
+	code, out, errOut := runArgs(t, "trace", flow)
+	if code != 0 || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	want := "tcp 192.168.0.12:43100 -> 192.168.1.2:6443 from nodes to masters: dropped at destination ingress\n" +
+		`  1. source egress [nodes]: allow: rule "worker/table8/8" of group "cce-node" (egress allow tcp 6443 to 192.168.1.0/28 priority 1 id worker/table8/8) from huawei 001_3ee2f19bcae8d9c5.txt Table 8 row 8` + "\n" +
+		"  2. destination ingress [masters]: deny: no rule matched: default deny\n"
+	if out != want {
+		t.Errorf("got\n%s\nwant\n%s", out, want)
+	}
+	// The flow split over several arguments, flags after it, -fail-on-drop.
+	code, out, _ = runArgs(t, "trace", "tcp", "192.168.0.12:43100", "->", "192.168.1.2:6443", "-format", "json", "-fail-on-drop")
+	if code != 1 {
+		t.Errorf("-fail-on-drop: exit %d, want 1", code)
+	}
+	var doc struct {
+		Flow      string
+		Allowed   bool
+		DroppedAt string `json:"dropped_at"`
+		Hops      []struct {
+			Hop, Where, Action, Group string
+			RuleID                    string `json:"rule_id"`
+			Origin                    string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if doc.Flow != flow || doc.Allowed || doc.DroppedAt != "destination ingress" || len(doc.Hops) != 2 ||
+		doc.Hops[0].RuleID != "worker/table8/8" || doc.Hops[0].Origin != "huawei 001_3ee2f19bcae8d9c5.txt Table 8 row 8" ||
+		doc.Hops[1].Action != "deny" || doc.Hops[1].Where != "masters" {
+		t.Errorf("json: %+v", doc)
+	}
+	// An allowed flow: exit 0 with -fail-on-drop, dropped_at empty.
+	code, out, _ = runArgs(t, "-format", "json", "-fail-on-drop", "trace", "tcp 192.168.0.10:41000 -> 192.168.1.2:5444")
+	if code != 0 || !strings.Contains(out, `"allowed": true`) || !strings.Contains(out, `"dropped_at": ""`) {
+		t.Errorf("allowed flow: exit %d\n%s", code, out)
+	}
+}
+
+func TestReachMainJob(t *testing.T) {
+	code, out, errOut := runArgs(t, "reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-port", "5444,6443")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	want := `nodes 192.168.0.0/24 -> masters 192.168.1.0/28 tcp dport 5444,6443: some
+    allowed witness: tcp 192.168.0.0:1024 -> 192.168.1.0:5444
+    denied witness: tcp 192.168.0.0:1024 -> 192.168.1.0:6443
+      dropped at destination ingress [masters]: deny: no rule matched: default deny
+    allowed: 192.168.0.0/24 -> 192.168.1.0/28 dport 5444 sport 1024-65535
+    denied: 192.168.0.0/24 -> 192.168.1.0/28 dport 6443 sport 1024-65535 at destination ingress by no rule matched: default deny
+`
+	if out != want {
+		t.Errorf("got\n%s\nwant\n%s", out, want)
+	}
+	// Addresses instead of names, JSON, and the -fail-on gate.
+	code, out, _ = runArgs(t, "reach", "-from", "192.168.0.10", "-to", "192.168.1.2-192.168.1.3", "-proto", "tcp", "-port", "5444", "-format", "json", "-fail-on", "none,some")
+	if code != 0 {
+		t.Errorf("all allowed with -fail-on none,some: exit %d", code)
+	}
+	var doc struct {
+		Query, Outcome string
+		Allowed        []string
+		Denied         []json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Outcome != "all" || doc.Query != "192.168.0.10 -> 192.168.1.2/31 tcp dport 5444" ||
+		len(doc.Allowed) != 1 || doc.Allowed[0] != "192.168.0.10 -> 192.168.1.2/31 dport 5444 sport 1024-65535" || len(doc.Denied) != 0 {
+		t.Errorf("json: %+v", doc)
+	}
+	if code, _, _ := runArgs(t, "reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-port", "6443", "-fail-on", "none"); code != 1 {
+		t.Errorf("none with -fail-on none: exit %d, want 1", code)
+	}
+	// ICMP: an echo request by default.
+	code, out, _ = runArgs(t, "reach", "-from", "masters", "-to", "nodes", "-proto", "icmp")
+	if code != 0 || !strings.HasPrefix(out, "masters 192.168.1.0/28 -> nodes 192.168.0.0/24 icmp type 8 code 0: ") {
+		t.Errorf("icmp: exit %d\n%s", code, out)
+	}
+}
+
+func TestTraceReachErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"trace"}, "no flow"},
+		{[]string{"trace", "tcp 10.0.0.1 -> 10.0.0.2"}, `flow "tcp 10.0.0.1 -> 10.0.0.2": `},
+		{[]string{"trace", "-vendor", "huawei", "-rules", "testdata/huawei-rules.json", "tcp 10.0.0.1:1 -> 10.0.0.2:2"}, "-rules needs -topology FILE"},
+		{[]string{"reach", "-from", "nodes"}, "want -from, -to and -proto"},
+		{[]string{"reach", "-from", "nodes", "-to", "workers", "-proto", "tcp"}, `-to "workers": neither an endpoint nor an address, prefix or range (endpoints: nodes, masters, pods, lb)`},
+		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "any"}, `-proto "any"`},
+		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "icmp", "-port", "80"}, "-port and -sport apply to tcp, udp and sctp, not icmp"},
+		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-port", "80-70"}, `-port "80-70"`},
+		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "icmp", "-icmp", "8"}, `-icmp "8": want TYPE/CODE`},
+		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-fail-on", "most"}, `-fail-on "most"`},
+		{[]string{"reach", "-from", "nodes", "-to", "2001:db8::/64", "-proto", "tcp"}, "reach"},
+	} {
+		code, out, errOut := runArgs(t, c.args...)
+		if code != 2 || out != "" || !strings.Contains(errOut, c.want) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and one line with %q", c.args, code, out, errOut, c.want)
+		}
+	}
+}
+
+// Flags are accepted before and after the subcommand's name, with the
+// same result.
+func TestFlagsBeforeSubcommand(t *testing.T) {
+	after := []string{"lint", "-profile", "cce-vpc", "-hardened=false", "-format", "json"}
+	before := []string{"-profile", "cce-vpc", "-hardened=false", "-format", "json", "lint"}
+	middle := []string{"-profile", "cce-vpc", "lint", "-hardened=false", "-format", "json"}
+	c1, o1, _ := runArgs(t, after...)
+	c2, o2, _ := runArgs(t, before...)
+	c3, o3, _ := runArgs(t, middle...)
+	if c1 != 0 || c2 != 0 || c3 != 0 || o1 != o2 || o1 != o3 || !strings.Contains(o1, `"network": "cce-vpc/newer/default"`) {
+		t.Errorf("exits %d %d %d; outputs differ or lack the network:\n%s\n%s\n%s", c1, c2, c3, o1, o2, o3)
+	}
+}
+
+// A panic or an error that is not bad input is an internal error: exit
+// 3, never 2.
+func TestInternalError(t *testing.T) {
+	saved := commands
+	defer func() { commands = saved }()
+	commands = append(commands[:len(commands):len(commands)],
+		&command{name: "boom", flags: func(*flag.FlagSet) func(*env) error {
+			return func(*env) error { panic("kaboom") }
+		}},
+		&command{name: "oops", flags: func(*flag.FlagSet) func(*env) error {
+			return func(*env) error { return errors.New("broken invariant") }
+		}})
+	code, _, errOut := runArgs(t, "boom")
+	if code != 3 || !strings.HasPrefix(errOut, "sgsim boom: internal error: kaboom\n") {
+		t.Errorf("panic: exit %d, stderr %q", code, errOut)
+	}
+	code, _, errOut = runArgs(t, "oops")
+	if code != 3 || errOut != "sgsim oops: internal error: broken invariant\n" {
+		t.Errorf("error: exit %d, stderr %q", code, errOut)
+	}
+}

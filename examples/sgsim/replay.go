@@ -1,0 +1,344 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	_ "embed"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+	"github.com/google/gopacket/pcapgo"
+
+	"github.com/sgsim/sgsim/provider/load"
+	"github.com/sgsim/sgsim/sgsim/capture"
+	"github.com/sgsim/sgsim/sgsim/flowlog"
+	"github.com/sgsim/sgsim/sgsim/replay"
+)
+
+//go:embed testdata/cce-tunnel.pcap
+var sampleCapture []byte
+
+// sampleName names the embedded capture in messages.
+const sampleName = "embedded sample testdata/cce-tunnel.pcap"
+
+// list is a repeatable string flag.
+type list []string
+
+func (l *list) String() string     { return fmt.Sprint(*l) }
+func (l *list) Set(s string) error { *l = append(*l, s); return nil }
+
+// replayOptions are replay's own flags.
+type replayOptions struct {
+	pcaps, flowlogs []string
+	all, fail       bool
+	innerDrops      bool
+	workers         int
+	droppedPcap     string
+}
+
+func init() {
+	commands = append(commands, &command{
+		name:     "replay",
+		short:    "what would a capture's or flow log's traffic lose? (the default subcommand)",
+		synopsis: "[-pcap FILE ... | -flowlog FILE ...] [input flags] [-inner-drops] [-workers N] [-format text|json] [-all] [-dropped-pcap FILE] [-fail-on-drop]",
+		about: `replays captured traffic (pcap/pcapng files or VPC flow logs) through the network and reports, flow by flow, what it would drop, where and by which rule.
+With no input at all it replays an embedded sample, a two-minute capture of a default CCE tunnel-network cluster (testdata/cce-tunnel.pcap), against the cce-tunnel profile with the hardened worker outbound set (CCE Table 8): the main job. -rules or -plan need traffic (-pcap or -flowlog) and -topology.
+-pcap files are read in time order; -flowlog files may be AWS v2 or Huawei VPC flow logs (detected). -inner-drops judges flows inside VXLAN and Geneve tunnels by the rules as if they were not encapsulated (by default an inner flow shares the fate of the outer flow that carries it, since security groups see only the outer packet). -workers N shards the tracking of flows over N goroutines, with the same report (an inner tunnel flow carried between two pairs of nodes may be listed once per pair); decoding stays on one goroutine, so it is not faster on two CPUs (bench/README.md), and N above replay.MaxWorkers() (4 per CPU) is refused.
+text output: a table of the dropped flows (-all: every flow) and the summary: flows by verdict and by deciding hop and rule, and per input what its reader skipped. json: every flow as one JSON object per line (replay.JSONFlow: src, dst, sport, dport, proto, verdict, hop, group, rule, ...) on stdout, the summary on stderr. -dropped-pcap writes exactly the packets the network would drop, as one classic pcap.`,
+		example: `sgsim replay -pcap node1.pcap -vendor huawei -rules sg-rules.json -topology topology.json -fail-on-drop
+prints "replayed against huawei rules from sg-rules.json (2 groups) placed by topology.json", the dropped flows with the
+hop and rule that drop each (e.g. "tcp 192.168.0.11:43200 -> 203.0.113.80:443 ... source egress  rule "node-out-no-https""),
+and the summary; exits 1 because some flow is dropped.`,
+		flags: func(fs *flag.FlagSet) func(*env) error {
+			o := &replayOptions{}
+			fs.Var((*list)(&o.pcaps), "pcap", "`FILE` to replay, pcap or pcapng (repeatable, in time order)")
+			fs.Var((*list)(&o.flowlogs), "flowlog", "VPC flow log `FILE` to replay, AWS v2 or Huawei (repeatable)")
+			fs.BoolVar(&o.all, "all", false, "text output: list every flow, not only the dropped ones")
+			fs.StringVar(&o.droppedPcap, "dropped-pcap", "", "write the packets the network would drop to this pcap `FILE`")
+			fs.BoolVar(&o.fail, "fail-on-drop", false, "exit 1 when any flow is dropped")
+			fs.IntVar(&o.workers, "workers", 1, "goroutines tracking flows while a capture is read (replay.Config.Workers; same report)")
+			fs.BoolVar(&o.innerDrops, "inner-drops", false, "judge flows inside VXLAN/Geneve tunnels by the rules as if they were not encapsulated (security groups see only the outer packet, so by default inner flows share their carrier's fate)")
+			return func(e *env) error { return replayRun(e, o) }
+		},
+	})
+}
+
+func replayRun(e *env, o *replayOptions) error {
+	if o.workers < 1 {
+		return bad("-workers %d: want 1 or more", o.workers)
+	}
+	if m := replay.MaxWorkers(); o.workers > m {
+		return bad("-workers %d: at most %d (%d per CPU, GOMAXPROCS %d): decoding runs on one goroutine, so more workers only cost memory",
+			o.workers, m, replay.WorkersPerCPU, runtime.GOMAXPROCS(0))
+	}
+	if len(o.pcaps) > 0 && len(o.flowlogs) > 0 {
+		return bad("-pcap and -flowlog: give one kind of input")
+	}
+	if o.droppedPcap != "" && len(o.flowlogs) > 0 {
+		return bad("-dropped-pcap needs packet captures, not flow logs")
+	}
+	if err := e.in.Check(); err != nil && e.in.Kind() != "" {
+		return badErr(err)
+	}
+	traffic := len(o.pcaps)+len(o.flowlogs) > 0
+	if k := e.in.Kind(); (k == "rules" || k == "plan") && !traffic {
+		return bad("-%s needs traffic to replay: -pcap FILE or -flowlog FILE (the embedded sample is a CCE capture, replayed only when no input at all is given)", k)
+	}
+	n, err := e.loadPlaced(&e.in)
+	if err != nil {
+		return err
+	}
+	return replayAll(e, o, n)
+}
+
+// input is one capture or flow log to replay.
+type input struct {
+	flag string // "-pcap", "-flowlog"; "" for the embedded sample
+	name string
+	open func() (io.ReadCloser, int64, error) // the reader and its size (0: unknown)
+}
+
+func inputs(o *replayOptions) (pcaps, logs []input) {
+	file := func(flag, path string) input {
+		return input{flag: flag, name: path, open: func() (io.ReadCloser, int64, error) {
+			f, err := os.Open(path)
+			if err != nil {
+				return nil, 0, err
+			}
+			var size int64
+			if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+				size = st.Size()
+			}
+			return f, size, nil
+		}}
+	}
+	for _, p := range o.pcaps {
+		pcaps = append(pcaps, file("-pcap", p))
+	}
+	for _, p := range o.flowlogs {
+		logs = append(logs, file("-flowlog", p))
+	}
+	if len(pcaps) == 0 && len(logs) == 0 {
+		pcaps = append(pcaps, input{name: sampleName, open: func() (io.ReadCloser, int64, error) {
+			return io.NopCloser(bytes.NewReader(sampleCapture)), int64(len(sampleCapture)), nil
+		}})
+	}
+	return pcaps, logs
+}
+
+func replayAll(e *env, o *replayOptions, n *load.Network) error {
+	var err error
+	pcaps, logs := inputs(o)
+	// Open the -dropped-pcap file first: an unwritable path is bad input,
+	// better refused before a long replay than after its report.
+	var dropped *os.File
+	if o.droppedPcap != "" {
+		if dropped, err = os.Create(o.droppedPcap); err != nil {
+			return bad("-dropped-pcap: %v", err)
+		}
+		defer dropped.Close()
+	}
+	r := replay.New(n.Net, replay.Config{RecordDropped: o.droppedPcap != "", InnerDrops: o.innerDrops, Workers: o.workers})
+	prog := e.prog
+	var names []string
+	for i, in := range pcaps {
+		names = append(names, fmt.Sprintf("capture %d: %s", i+1, in.name))
+		if err := readInput(in, prog, func(rd io.Reader) error {
+			c, err := capture.NewReader(rd)
+			if err != nil {
+				return err
+			}
+			return r.AddCapture(c)
+		}); err != nil {
+			return err
+		}
+	}
+	for i, in := range logs {
+		names = append(names, fmt.Sprintf("flowlog %d: %s", i+1, in.name))
+		if err := readInput(in, prog, func(rd io.Reader) error {
+			return r.AddFlowLog(flowlog.NewReader(rd, flowlog.Detect))
+		}); err != nil {
+			return err
+		}
+	}
+	rep := r.Report()
+	if err := writeReport(e, o, rep, n, names); err != nil {
+		return err
+	}
+	if dropped != nil {
+		if err := writeDropped(dropped, rep, pcaps); err != nil {
+			os.Remove(dropped.Name()) // no partial file left behind
+			return err
+		}
+	}
+	if o.fail && rep.Summary.Dropped > 0 {
+		return &failError{"flows dropped"}
+	}
+	return nil
+}
+
+// readInput opens one input and reads it with add, showing progress.
+func readInput(in input, prog *progress, add func(io.Reader) error) error {
+	rc, size, err := in.open()
+	if err != nil {
+		return bad("%s: %v", in.flag, err)
+	}
+	defer rc.Close()
+	cr := &countingReader{r: rc}
+	stop := prog.start(in.name, size, &cr.n)
+	err = add(bufio.NewReaderSize(cr, 256<<10))
+	stop()
+	if err != nil {
+		return bad("%s: %v", in.name, err)
+	}
+	return nil
+}
+
+func writeReport(e *env, o *replayOptions, rep *replay.Report, n *load.Network, names []string) error {
+	stdout, stderr := e.stdout, e.stderr
+	desc := n.Description
+	s := &rep.Summary
+	if e.json() {
+		if err := rep.WriteJSON(stdout); err != nil {
+			return err
+		}
+		// The summary goes to stderr, so that stdout is JSON lines only.
+		fmt.Fprintf(stderr, "replayed against %s\n", desc)
+		for _, note := range n.Notes {
+			fmt.Fprintln(stderr, "note:", note)
+		}
+		for _, name := range names {
+			fmt.Fprintln(stderr, name)
+		}
+		return writeSummary(stderr, rep)
+	}
+	bw := bufio.NewWriter(stdout)
+	fmt.Fprintf(bw, "replayed against %s\n", desc)
+	for _, note := range n.Notes {
+		fmt.Fprintln(bw, "note:", note)
+	}
+	for _, name := range names {
+		fmt.Fprintln(bw, name)
+	}
+	shown := *rep
+	if !o.all {
+		shown.Flows = nil
+		for _, f := range rep.Flows {
+			if !f.Allowed() {
+				shown.Flows = append(shown.Flows, f)
+			}
+		}
+		fmt.Fprintf(bw, "\n%d of %d flows would be dropped (-all lists every flow):\n", s.Dropped, s.Flows)
+	} else {
+		fmt.Fprintf(bw, "\n%d flows, %d would be dropped:\n", s.Flows, s.Dropped)
+	}
+	if err := shown.WriteText(bw); err != nil {
+		return err
+	}
+	inner := 0
+	for _, f := range rep.Flows {
+		if !f.Allowed() && f.OuterID != 0 {
+			inner++
+		}
+	}
+	if inner > 0 {
+		fmt.Fprintf(bw, "note: %d dropped flows are inner flows of a tunnel (\"in #ID\" names the outer flow); %s\n", inner,
+			map[bool]string{false: "they are dropped with the outer flow that carries them.",
+				true: "-inner-drops judged them as if not encapsulated, while a security group sees only the outer packet."}[o.innerDrops])
+	}
+	return bw.Flush()
+}
+
+// writeSummary writes the summary part of Report.WriteText: the text form
+// of a report without flows, minus the table's header line.
+func writeSummary(w io.Writer, rep *replay.Report) error {
+	noFlows := *rep
+	noFlows.Flows = nil
+	var b bytes.Buffer
+	if err := noFlows.WriteText(&b); err != nil {
+		return err
+	}
+	_, rest, _ := bytes.Cut(b.Bytes(), []byte("\n"))
+	_, err := w.Write(rest)
+	return err
+}
+
+// writeDropped writes the dropped packets of every capture to path, one
+// classic pcap.
+func writeDropped(f *os.File, rep *replay.Report, pcaps []input) error {
+	var parts [][]byte
+	for i := range rep.Summary.Captures {
+		cs := &rep.Summary.Captures[i]
+		rc, _, err := pcaps[i].open()
+		if err != nil {
+			return bad("-dropped-pcap: re-reading %s: %v", pcaps[i].name, err)
+		}
+		var b bytes.Buffer
+		_, err = cs.WriteDropped(&b, rc)
+		rc.Close()
+		if err != nil {
+			return bad("-dropped-pcap: %s: %v", pcaps[i].name, err)
+		}
+		parts = append(parts, b.Bytes())
+	}
+	out := parts[0]
+	if len(parts) > 1 {
+		var err error
+		if out, err = mergePcaps(parts, pcaps); err != nil {
+			return bad("-dropped-pcap: %v", err)
+		}
+	}
+	if _, err := f.Write(out); err != nil {
+		return bad("-dropped-pcap: %v", err)
+	}
+	if err := f.Close(); err != nil {
+		return bad("-dropped-pcap: %v", err)
+	}
+	return nil
+}
+
+// mergePcaps concatenates the packets of classic pcap files (as
+// WriteDropped writes them) into one, which needs one link type.
+func mergePcaps(parts [][]byte, pcaps []input) ([]byte, error) {
+	var readers []*pcapgo.Reader
+	var link layers.LinkType
+	var snap uint32
+	for i, p := range parts {
+		rd, err := pcapgo.NewReader(bytes.NewReader(p))
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			link = rd.LinkType()
+		} else if rd.LinkType() != link {
+			return nil, fmt.Errorf("%s has link type %v, %s has %v: one pcap cannot hold both", pcaps[0].name, link, pcaps[i].name, rd.LinkType())
+		}
+		snap = max(snap, rd.Snaplen())
+		readers = append(readers, rd)
+	}
+	var out bytes.Buffer
+	w := pcapgo.NewWriterNanos(&out)
+	if err := w.WriteFileHeader(snap, link); err != nil {
+		return nil, err
+	}
+	for _, rd := range readers {
+		for {
+			data, ci, err := rd.ReadPacketData()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+			if err := w.WritePacket(gopacket.CaptureInfo{Timestamp: ci.Timestamp, CaptureLength: len(data), Length: ci.Length}, data); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out.Bytes(), nil
+}

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/sgsim/sgsim/sgsim"
+)
+
+func init() {
+	commands = append(commands, &command{
+		name:       "trace",
+		short:      "will this flow pass? every hop with the deciding rule",
+		positional: true,
+		synopsis:   "[input flags] [-fail-on-drop] [-format text|json] FLOW",
+		about: `answers "will this flow pass?": one flow through source egress, the subnets' network ACLs (and their replies when stateless) and destination ingress, with the deciding rule and its origin (vendor record ID, file and JSON path, or seed table row) at every hop.
+FLOW is the flow's text form, quoted as one argument: 'tcp 10.0.1.5:40000 -> 10.0.2.7:5432', 'udp [2001:db8::1]:5353 -> [2001:db8::2]:53', 'icmp 10.0.0.1 -> 10.0.0.2 type 8 code 0', 'gre 10.0.0.1 -> 10.0.0.2'.
+json: {"flow", "from", "to", "allowed", "dropped_at" (the hop, "" when allowed), "hops": [{"hop", "where", "flow", "action", "group", "rule_id", "rule", "origin", "note"}]}.`,
+		example: `sgsim trace 'tcp 192.168.0.12:43100 -> 192.168.1.2:6443'
+prints, for the main job's network (profile cce-tunnel, hardened):
+  tcp 192.168.0.12:43100 -> 192.168.1.2:6443 from nodes to masters: dropped at destination ingress
+    1. source egress [nodes]: allow: rule "worker/table8/8" of group "cce-node" (egress allow tcp 6443 to 192.168.1.0/28 priority 1 id worker/table8/8) from huawei 001_3ee2f19bcae8d9c5.txt Table 8 row 8
+    2. destination ingress [masters]: deny: no rule matched: default deny`,
+		flags: func(fs *flag.FlagSet) func(*env) error {
+			var fail bool
+			fs.BoolVar(&fail, "fail-on-drop", false, "exit 1 when the flow is dropped")
+			return func(e *env) error { return traceRun(e, fail) }
+		},
+	})
+}
+
+func traceRun(e *env, fail bool) error {
+	if len(e.args) == 0 {
+		return bad("no flow: give one such as 'tcp 10.0.1.5:40000 -> 10.0.2.7:5432' (quoted)")
+	}
+	text := strings.Join(e.args, " ")
+	f, err := sgsim.ParseFlow(text)
+	if err != nil {
+		return bad("flow %q: %v", text, err)
+	}
+	n, err := e.loadPlaced(&e.in)
+	if err != nil {
+		return err
+	}
+	t := n.Net.Trace(f)
+	if e.json() {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(traceOf(t)); err != nil {
+			return err
+		}
+	} else if _, err := fmt.Fprint(e.stdout, t.String()); err != nil {
+		return err
+	}
+	if fail && !t.Allowed {
+		return &failError{"dropped"}
+	}
+	return nil
+}
+
+// traceJSON is the JSON form of a trace.
+type traceJSON struct {
+	Flow      string    `json:"flow"`
+	From      string    `json:"from"`
+	To        string    `json:"to"`
+	Allowed   bool      `json:"allowed"`
+	DroppedAt string    `json:"dropped_at"`
+	Hops      []hopJSON `json:"hops"`
+}
+
+// hopJSON is one hop: where, the flow as the hop sees it (the reply on
+// reply hops), the action and what decided it.
+type hopJSON struct {
+	Hop    string `json:"hop"`
+	Where  string `json:"where"`
+	Flow   string `json:"flow"`
+	Action string `json:"action"`
+	Group  string `json:"group,omitempty"`
+	RuleID string `json:"rule_id,omitempty"`
+	Rule   string `json:"rule,omitempty"` // text form; empty for the default deny or a note
+	Origin string `json:"origin,omitempty"`
+	Note   string `json:"note,omitempty"`
+}
+
+func traceOf(t sgsim.Trace) traceJSON {
+	out := traceJSON{Flow: t.Flow.String(), From: t.From, To: t.To, Allowed: t.Allowed, DroppedAt: droppedAt(t), Hops: []hopJSON{}}
+	for _, s := range t.Steps {
+		h := hopJSON{Hop: s.Hop.String(), Where: s.Where, Flow: s.Flow.String(), Action: s.Verdict.Action.String(), Group: s.Verdict.Group, Note: s.Note}
+		if r := s.Verdict.Rule; r != nil {
+			h.RuleID, h.Rule = r.ID, r.String()
+			if !r.Origin.IsZero() {
+				h.Origin = r.Origin.String()
+			}
+		}
+		out.Hops = append(out.Hops, h)
+	}
+	return out
+}
+
+// droppedAt names the hop that dropped the flow, "" when it passed.
+func droppedAt(t sgsim.Trace) string {
+	if t.Allowed || t.Dropped < 0 || t.Dropped >= len(t.Steps) {
+		return ""
+	}
+	return t.Steps[t.Dropped].Hop.String()
+}

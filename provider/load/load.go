@@ -1,0 +1,537 @@
+// Package load builds a network to ask sgsim about from what a user has:
+// a vendor cluster profile with the cluster's addressing, vendor exports
+// of security groups and network ACLs placed by a topology file, or a
+// Terraform plan or state. The sgsim program calls it for every
+// subcommand, so an importing tool gets exactly the network the command
+// line gets.
+//
+// A Source names the input; Load reads it into a Network: the compiled
+// *sgsim.Network, the NetworkSpec it was built from (for package analyze),
+// the required flows that go with it (a profile's catalogue, or the one
+// Source.Require names), a name and a description for reports, and notes
+// and warnings on what was read but not evaluated.
+//
+//	n, err := load.Load(load.Source{Profile: "cce-tunnel", Hardened: true})
+//	if err != nil { ... } // bad input: the error names the file and JSON path or the field
+//	fmt.Println(n.Net.Trace(sgsim.MustParseFlow("tcp 192.168.0.10:40000 -> 192.168.1.2:5444")))
+//
+// Source.Flags registers the command-line flags that fill a Source, so a
+// program gets the same flags as sgsim's subcommands; Cluster holds a
+// profile's addressing and can be set field by field from text.
+// ReadExport reads one vendor export file, told apart by its top-level key.
+package load
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"net/netip"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/sgsim/sgsim/provider"
+	"github.com/sgsim/sgsim/provider/alibaba"
+	"github.com/sgsim/sgsim/provider/huawei"
+	"github.com/sgsim/sgsim/provider/tencent"
+	"github.com/sgsim/sgsim/provider/terraform"
+	"github.com/sgsim/sgsim/sgsim"
+	"go4.org/netipx"
+)
+
+// Source names one input. Exactly one kind is given: a profile
+// (Profile, with Cluster, Revision and Hardened), vendor exports (Vendor
+// and Rules, placed by Topology), or a Terraform document (Plan, placed
+// by Topology). The zero Source means no input; Load refuses it.
+type Source struct {
+	// Profile is one of Profiles. Cluster overrides its documented
+	// addressing, Revision picks the CCE seed revision ("newer", the
+	// default, or "older"), and Hardened selects the hardened set (CCE
+	// Table 8, ACK least privilege both ways, TKE custom outbound)
+	// instead of the documented default groups.
+	Profile  string
+	Cluster  Cluster
+	Revision string
+	Hardened bool
+
+	// Vendor is one of Vendors: the format of the Rules files, each a
+	// vendor export of security groups or network ACLs (see ReadExport).
+	// With Plan, Vendor picks the provider family of the plan's rules
+	// (when the Topology does not).
+	Vendor string
+	Rules  []string
+	// Topology is a topology JSON file (provider.ReadTopology) placing
+	// the exported or planned groups on addresses. Without it the
+	// network holds the groups and ACLs but no endpoints: enough to lint
+	// and diff the rule sets, not to ask about flows.
+	Topology string
+
+	// Plan is the output of terraform show -json for a saved plan or a
+	// state. Prior reads the plan's prior state (what exists before the
+	// apply) instead of its planned values.
+	Plan  string
+	Prior bool
+
+	// Require names a profile whose required flows (with the Cluster
+	// addressing) go with exports or a plan, for checks and fixes; a
+	// profile's own required flows always go with it.
+	Require string
+
+	// ReadFile reads the files the source names; nil means os.ReadFile.
+	ReadFile func(name string) ([]byte, error)
+}
+
+// Network is a loaded input.
+type Network struct {
+	Net  *sgsim.Network
+	Spec sgsim.NetworkSpec // what Net was built from, for package analyze
+	// Name is short: "cce-tunnel/newer/hardened", "huawei exports",
+	// "terraform plan".
+	Name string
+	// Description says what was loaded from where, for report headers:
+	// "profile cce-tunnel/newer, hardened worker outbound set (Table 8)".
+	Description string
+	// Required are the flows the cluster needs: the profile's catalogue,
+	// or that of Source.Require; nil when neither is given.
+	Required []provider.RequiredFlow
+	// Notes say what was read but is not evaluated (disabled ACL rules),
+	// each prefixed with its file.
+	Notes []string
+	// Warnings say what may make answers differ from the cloud's: rules
+	// of a plan left out because a value is known only after apply, a
+	// group that rules reference but the input does not contain (it
+	// matches nothing unless the topology places it).
+	Warnings []string
+}
+
+// Placed reports whether the network has endpoints, so that flows
+// between addresses can be asked about.
+func (n *Network) Placed() bool { return len(n.Spec.Endpoints) > 0 }
+
+// Kind returns which kind of input s names: "profile", "rules", "plan",
+// or "" for none.
+func (s *Source) Kind() string {
+	switch {
+	case s.Plan != "":
+		return "plan"
+	case len(s.Rules) > 0:
+		return "rules"
+	case s.Profile != "":
+		return "profile"
+	}
+	return ""
+}
+
+// IsZero reports whether s names no input at all: no file, no profile,
+// no vendor, no addressing.
+func (s *Source) IsZero() bool {
+	return s.Kind() == "" && s.Vendor == "" && s.Topology == "" && s.Require == "" && len(s.Cluster.Given()) == 0
+}
+
+// Flags registers the flags that fill s on fs: -profile, the Cluster
+// flags, -revision, -hardened (default true), -vendor, -rules
+// (repeatable), -topology, -plan, -prior and -require.
+func (s *Source) Flags(fs *flag.FlagSet) {
+	s.Hardened = true
+	fs.StringVar(&s.Profile, "profile", s.Profile, "cluster profile `NAME`: "+strings.Join(Profiles, ", "))
+	s.Cluster.Flags(fs)
+	fs.StringVar(&s.Revision, "revision", s.Revision, "CCE seed `revision`: newer (default) or older")
+	fs.BoolVar(&s.Hardened, "hardened", true, "the profile's hardened set (CCE Table 8, ACK least privilege both ways, TKE custom outbound); false: the documented default groups")
+	fs.StringVar(&s.Vendor, "vendor", s.Vendor, "format of -rules (and provider family of -plan): "+strings.Join(Vendors, ", "))
+	fs.Func("rules", "vendor export `FILE` of security groups or network ACLs (repeatable; needs -vendor)", func(v string) error {
+		s.Rules = append(s.Rules, v)
+		return nil
+	})
+	fs.StringVar(&s.Topology, "topology", s.Topology, "topology JSON `FILE` placing the groups of -rules or -plan on addresses")
+	fs.StringVar(&s.Plan, "plan", s.Plan, "terraform show -json output `FILE` of a plan or a state")
+	fs.BoolVar(&s.Prior, "prior", s.Prior, "-plan: its prior state (before the apply) instead of its planned values")
+	fs.StringVar(&s.Require, "require", s.Require, "profile `NAME` whose required flows (with the cluster flags' addressing) go with -rules or -plan")
+}
+
+// Check reports the first inconsistency in s as an error naming the
+// flags at fault, without reading any file. Load calls it.
+func (s *Source) Check() error {
+	kinds := 0
+	for _, k := range []bool{s.Profile != "", len(s.Rules) > 0, s.Plan != ""} {
+		if k {
+			kinds++
+		}
+	}
+	if kinds > 1 {
+		return errors.New("-profile, -rules and -plan: give one source of rules")
+	}
+	given := s.Cluster.Given()
+	switch s.Kind() {
+	case "":
+		return errors.New("no input: give -profile NAME, -vendor V -rules FILE, or -plan FILE")
+	case "profile":
+		if !slices.Contains(Profiles, s.Profile) {
+			return fmt.Errorf("-profile %q: want one of %s", s.Profile, strings.Join(Profiles, ", "))
+		}
+		for _, name := range given {
+			if fields := ClusterFields(s.Profile); !slices.Contains(fields, name) {
+				return fmt.Errorf("-%s: profile %s has no such field (it takes -%s)", name, s.Profile, strings.Join(fields, ", -"))
+			}
+		}
+		if s.Vendor != "" || s.Topology != "" {
+			return errors.New("-vendor and -topology go with -rules FILE or -plan FILE, not -profile")
+		}
+		if s.Prior {
+			return errors.New("-prior applies to -plan")
+		}
+		if s.Require != "" {
+			return errors.New("-require applies to -rules and -plan (a profile has its own required flows)")
+		}
+	default:
+		if s.Kind() == "rules" {
+			if s.Vendor == "" {
+				return fmt.Errorf("-rules needs -vendor: %s", strings.Join(Vendors, ", "))
+			}
+			if s.Prior {
+				return errors.New("-prior applies to -plan")
+			}
+		}
+		if _, ok := VendorSemantics(s.Vendor); !ok && s.Vendor != "" {
+			return fmt.Errorf("-vendor %q: want %s", s.Vendor, strings.Join(Vendors, ", "))
+		}
+		if s.Require != "" {
+			if !slices.Contains(Profiles, s.Require) {
+				return fmt.Errorf("-require %q: want one of %s", s.Require, strings.Join(Profiles, ", "))
+			}
+			for _, name := range given {
+				if fields := ClusterFields(s.Require); !slices.Contains(fields, name) {
+					return fmt.Errorf("-%s: profile %s has no such field (it takes -%s)", name, s.Require, strings.Join(fields, ", -"))
+				}
+			}
+		} else if len(given) > 0 {
+			return fmt.Errorf("-%s applies to a profile (-profile, or -require for the required flows), not to -%s (the topology gives the addresses)", given[0], s.Kind())
+		}
+	}
+	if s.Revision != "" && s.Revision != "newer" && s.Revision != "older" {
+		return fmt.Errorf("-revision %q: want newer or older", s.Revision)
+	}
+	if p := s.Profile + s.Require; s.Revision == "older" && !strings.HasPrefix(p, "cce-") {
+		return errors.New("-revision applies to the CCE profiles only")
+	}
+	return nil
+}
+
+// Load reads the source into a network. Every error is bad input: it
+// names the flag, file and (from the vendor readers) JSON path at fault.
+func Load(s Source) (*Network, error) {
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	if s.ReadFile == nil {
+		s.ReadFile = os.ReadFile
+	}
+	var n *Network
+	var err error
+	switch s.Kind() {
+	case "profile":
+		n, err = loadProfile(s.Profile, &s)
+	case "rules":
+		n, err = loadRules(&s)
+	case "plan":
+		n, err = loadPlan(&s)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if s.Require != "" {
+		p, err := loadProfile(s.Require, &s)
+		if err != nil {
+			return nil, fmt.Errorf("-require: %w", err)
+		}
+		n.Required = p.Required
+	}
+	return n, nil
+}
+
+// loadProfile builds the named profile with s's addressing and setting.
+func loadProfile(profile string, s *Source) (*Network, error) {
+	c := &s.Cluster
+	setting := "default groups"
+	var name string
+	var spec func(bool) sgsim.NetworkSpec
+	var required []provider.RequiredFlow
+	switch profile[:3] {
+	case "cce":
+		hc := huawei.Cluster{VPC: c.VPC, Nodes: c.Nodes, Masters: c.Masters, Pods: c.Pods, Services: c.Services, LB: c.LB, DNS: c.DNS}
+		hc.Model = map[string]huawei.Model{"cce-vpc": huawei.VPCNetwork, "cce-tunnel": huawei.Tunnel, "cce-turbo": huawei.Turbo}[profile]
+		if s.Revision == "older" {
+			hc.Revision = huawei.Older
+		}
+		p, err := huawei.NewProfile(hc)
+		if err != nil {
+			return nil, err
+		}
+		name, spec, required = p.Name(), p.Spec, p.Required
+		if s.Hardened {
+			setting = "hardened worker outbound set (Table 8)"
+		}
+	case "ack":
+		ac := alibaba.Cluster{VPC: c.VPC, NodeVSwitch: c.Nodes, Pods: c.Pods, PodVSwitch: c.PodVSwitch, Services: c.Services, Clients: c.Clients}
+		if strings.Contains(profile, "advanced") {
+			ac.Group = alibaba.Advanced
+		}
+		if strings.HasSuffix(profile, "terway") {
+			ac.Plugin = alibaba.Terway
+		}
+		if c.APIServer != "" {
+			a, err := netip.ParseAddr(c.APIServer)
+			if err != nil {
+				return nil, fmt.Errorf("-apiserver %q: want the API server SLB's IP address", c.APIServer)
+			}
+			ac.APIServerSLB = a
+		}
+		p, err := alibaba.NewProfile(ac)
+		if err != nil {
+			return nil, err
+		}
+		name, spec, required = p.Name(), p.Spec, p.Required
+		if s.Hardened {
+			setting = "least privilege both ways"
+		}
+	case "tke":
+		tc := tencent.Cluster{VPC: c.VPC, Nodes: c.Nodes, Masters: c.Masters, Pods: c.Pods, Services: c.Services, DNS: c.DNS}
+		if profile == "tke-self-deployed" {
+			tc.Mode = tencent.SelfDeployed
+		}
+		if c.APIServer != "" {
+			a, err := netip.ParseAddrPort(c.APIServer)
+			if err != nil {
+				return nil, fmt.Errorf("-apiserver %q: want ADDR:PORT of the API server", c.APIServer)
+			}
+			tc.APIServer = a
+		}
+		p, err := tencent.NewProfile(tc)
+		if err != nil {
+			return nil, err
+		}
+		name, spec, required = p.Name(), p.Spec, p.Required
+		if s.Hardened {
+			setting = "custom outbound set"
+		}
+	}
+	sp := spec(s.Hardened)
+	net, err := sgsim.BuildNetwork(sp)
+	if err != nil {
+		return nil, err
+	}
+	variant := "/default"
+	if s.Hardened {
+		variant = "/hardened"
+	}
+	return &Network{Net: net, Spec: sp, Name: name + variant, Description: "profile " + name + ", " + setting, Required: required}, nil
+}
+
+// topology reads s.Topology, or returns nil without one.
+func topology(s *Source) (*provider.Topology, error) {
+	if s.Topology == "" {
+		return nil, nil
+	}
+	data, err := s.ReadFile(s.Topology)
+	if err != nil {
+		return nil, fmt.Errorf("-topology: %w", err)
+	}
+	t, err := provider.ReadTopology(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("-topology %s: %w", s.Topology, err)
+	}
+	return &t, nil
+}
+
+// build builds the network of groups and ACLs with cloud semantics,
+// placed by topo when there is one (provider.Topology.Spec): a group a
+// rule references but the input leaves out matches nothing, with a
+// warning, instead of refusing the network.
+func build(cloud sgsim.Semantics, topo *provider.Topology, groups, acls []sgsim.Group) (sgsim.NetworkSpec, *sgsim.Network, []string, error) {
+	t := provider.Topology{Cloud: cloud}
+	if topo != nil {
+		t = *topo
+	}
+	spec, warns := t.Spec(groups, acls)
+	var warnings []string
+	for _, w := range warns {
+		warnings = append(warnings, w.String())
+	}
+	n, err := sgsim.BuildNetwork(spec)
+	return spec, n, warnings, err
+}
+
+func loadRules(s *Source) (*Network, error) {
+	sem, _ := VendorSemantics(s.Vendor)
+	topo, err := topology(s)
+	if err != nil {
+		return nil, err
+	}
+	if topo != nil && topo.Cloud != sem {
+		return nil, fmt.Errorf("-topology %s: cloud %q, but -vendor %s rules are evaluated with %q semantics", s.Topology, topo.Cloud, s.Vendor, sem)
+	}
+	var groups, acls []sgsim.Group
+	var notes []string
+	for _, file := range s.Rules {
+		data, err := s.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("-rules: %w", err)
+		}
+		x, err := ReadExport(s.Vendor, file, data)
+		if err != nil {
+			return nil, fmt.Errorf("-rules %s: %w", file, err)
+		}
+		groups, acls = append(groups, x.Groups...), append(acls, x.ACLs...)
+		for _, note := range x.Notes {
+			notes = append(notes, file+": "+note)
+		}
+	}
+	spec, net, warnings, err := build(sem, topo, groups, acls)
+	if err != nil {
+		if topo != nil {
+			return nil, fmt.Errorf("-rules with -topology %s: %w", s.Topology, err)
+		}
+		return nil, fmt.Errorf("-rules: %w", err)
+	}
+	desc := fmt.Sprintf("%s rules from %s (%d groups", s.Vendor, strings.Join(s.Rules, ", "), len(groups))
+	if len(acls) > 0 {
+		desc += fmt.Sprintf(", %d network ACLs", len(acls))
+	}
+	desc += ")"
+	if topo != nil {
+		desc += " placed by " + s.Topology
+	}
+	return &Network{Net: net, Spec: spec, Name: s.Vendor + " exports", Description: desc, Notes: notes, Warnings: warnings}, nil
+}
+
+func loadPlan(s *Source) (*Network, error) {
+	topo, err := topology(s)
+	if err != nil {
+		return nil, err
+	}
+	data, err := s.ReadFile(s.Plan)
+	if err != nil {
+		return nil, fmt.Errorf("-plan: %w", err)
+	}
+	p, err := terraform.ReadPlan(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("-plan %s: %w", s.Plan, err)
+	}
+	what := "terraform plan"
+	if p.State {
+		what = "terraform state"
+	}
+	if s.Prior {
+		if p.State {
+			return nil, fmt.Errorf("-prior: %s is a state, not a plan: it has no prior state", s.Plan)
+		}
+		if p.Prior == nil {
+			// A plan without a prior state creates everything: before
+			// the apply, no rules exist.
+			p = &terraform.Plan{State: true, Huawei: terraform.Vendor{Provider: "huaweicloud", Semantics: sgsim.Huawei},
+				Alibaba: terraform.Vendor{Provider: "alicloud", Semantics: sgsim.Alibaba},
+				Tencent: terraform.Vendor{Provider: "tencentcloud", Semantics: sgsim.Tencent},
+				AWS:     terraform.Vendor{Provider: "aws", Semantics: sgsim.Union}}
+		} else {
+			p = p.Prior
+		}
+		what = "terraform plan's prior state"
+	}
+	// The provider family: the topology's cloud, -vendor, or the only
+	// family with rules.
+	var sem sgsim.Semantics
+	var have []string
+	for _, v := range p.Vendors() {
+		if len(v.Groups) > 0 {
+			have = append(have, VendorOf(v.Semantics))
+		}
+	}
+	vs, byVendor := VendorSemantics(s.Vendor)
+	switch {
+	case topo != nil && byVendor && topo.Cloud != vs:
+		return nil, fmt.Errorf("-topology %s: cloud %q, but -vendor %s rules are evaluated with %q semantics", s.Topology, topo.Cloud, s.Vendor, vs)
+	case topo != nil:
+		sem = topo.Cloud
+	case byVendor:
+		sem = vs
+	case len(have) == 1:
+		sem, _ = VendorSemantics(have[0])
+	case len(have) == 0 && !s.Prior:
+		return nil, fmt.Errorf("-plan %s: no security-group rules of any provider", s.Plan)
+	case len(have) == 0:
+		return nil, fmt.Errorf("-plan %s: the prior state has no security-group rules: give -vendor to say which provider's", s.Plan)
+	default:
+		return nil, fmt.Errorf("-plan %s has rules of %s: give -vendor or -topology to pick one", s.Plan, strings.Join(have, ", "))
+	}
+	var groups []sgsim.Group
+	for _, v := range p.Vendors() {
+		if v.Semantics == sem {
+			groups = v.Groups
+		}
+	}
+	if len(groups) == 0 && !s.Prior && len(have) > 0 {
+		return nil, fmt.Errorf("-plan %s: no security-group rules for cloud %q (the plan has rules of: %s)", s.Plan, sem, strings.Join(have, ", "))
+	}
+	spec, net, warnings, err := build(sem, topo, groups, nil)
+	if err != nil {
+		if topo != nil {
+			return nil, fmt.Errorf("-plan with -topology %s: %w", s.Topology, err)
+		}
+		return nil, fmt.Errorf("-plan: %w", err)
+	}
+	if len(p.Unknown) > 0 {
+		var attrs []string
+		for _, u := range p.Unknown {
+			attrs = append(attrs, u.String())
+		}
+		warnings = append(warnings, fmt.Sprintf("%s: %d attributes are known only after apply; rules that depend on them are left out: %s", s.Plan, len(p.Unknown), strings.Join(attrs, ", ")))
+	}
+	desc := fmt.Sprintf("%s rules from %s %s (%d groups)", VendorOf(sem), what, s.Plan, len(groups))
+	if topo != nil {
+		desc += " placed by " + s.Topology
+	}
+	return &Network{Net: net, Spec: spec, Name: what, Description: desc, Warnings: warnings}, nil
+}
+
+// Addrs resolves what a user names as one side of a query: a
+// comma-separated list of endpoint names (the topology's or the
+// profile's: "nodes", "masters", ...) and addresses, prefixes or ranges
+// ("10.0.0.0/24", "10.0.0.5-10.0.0.9"). A name that is neither an
+// endpoint nor an address is an error listing the endpoints.
+func (n *Network) Addrs(s string) (sgsim.Addrs, error) {
+	var out netipx.IPSetBuilder
+	if strings.TrimSpace(s) == "" {
+		return sgsim.Addrs{}, errors.New("empty: want endpoint names or addresses")
+	}
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		found := false
+		for _, e := range n.Spec.Endpoints {
+			if e.Name == part {
+				out.AddSet(e.Addrs.Set())
+				found = true
+				break
+			}
+		}
+		if found {
+			continue
+		}
+		a, err := sgsim.ParseAddrs(part)
+		if err != nil || a.IsAny() || a.IsEmpty() {
+			var names []string
+			for _, e := range n.Spec.Endpoints {
+				names = append(names, e.Name)
+			}
+			if len(names) == 0 {
+				names = []string{"none: the network has no endpoints"}
+			}
+			return sgsim.Addrs{}, fmt.Errorf("%q: neither an endpoint nor an address, prefix or range (endpoints: %s)", part, strings.Join(names, ", "))
+		}
+		out.AddSet(a.Set())
+	}
+	set, err := out.IPSet()
+	if err != nil {
+		return sgsim.Addrs{}, err
+	}
+	return sgsim.AddrsOf(set), nil
+}

@@ -1,0 +1,370 @@
+package load
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"io"
+	"io/fs"
+	"net/netip"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sgsim/sgsim/provider"
+	"github.com/sgsim/sgsim/provider/aws"
+	"github.com/sgsim/sgsim/provider/huawei"
+	"github.com/sgsim/sgsim/sgsim"
+)
+
+// files is an in-memory file system for Source.ReadFile.
+type files map[string]string
+
+func (f files) read(name string) ([]byte, error) {
+	s, ok := f[name]
+	if !ok {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return []byte(s), nil
+}
+
+func mustLoad(t *testing.T, s Source) *Network {
+	t.Helper()
+	n, err := Load(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func verdictOf(n *Network, flow string) string {
+	d := n.Net.Decide(sgsim.MustParseFlow(flow))
+	if d.Allowed {
+		return "allowed"
+	}
+	return "dropped at " + d.Hop.String()
+}
+
+func TestLoadProfile(t *testing.T) {
+	// The metrics scrape node to node: the default worker group sends
+	// anywhere and accepts its members; Table 8 (hardened) opens only
+	// 5444, 8445 and 9443 toward the VPC.
+	const scrape = "tcp 192.168.0.10:43000 -> 192.168.0.11:9100"
+	def := mustLoad(t, Source{Profile: "cce-tunnel"})
+	hard := mustLoad(t, Source{Profile: "cce-tunnel", Hardened: true})
+	if got := verdictOf(def, scrape); got != "allowed" {
+		t.Errorf("default: %s", got)
+	}
+	if got := verdictOf(hard, scrape); got != "dropped at source egress" {
+		t.Errorf("hardened: %s", got)
+	}
+	if def.Name != "cce-tunnel/newer/default" || hard.Name != "cce-tunnel/newer/hardened" ||
+		hard.Description != "profile cce-tunnel/newer, hardened worker outbound set (Table 8)" {
+		t.Errorf("names %q %q, description %q", def.Name, hard.Name, hard.Description)
+	}
+	if len(hard.Required) == 0 || !hard.Placed() || hard.Spec.Cloud != sgsim.Huawei {
+		t.Errorf("required %d, placed %v, cloud %v", len(hard.Required), hard.Placed(), hard.Spec.Cloud)
+	}
+	// Cluster addressing overrides the documented example: masters moved
+	// to 192.168.1.16/28, so 192.168.1.2 is no master and its kubelet call
+	// fails the nodes' "10250 from masters" row.
+	var c Cluster
+	if err := c.Set("masters", "192.168.1.16/28"); err != nil {
+		t.Fatal(err)
+	}
+	moved := mustLoad(t, Source{Profile: "cce-tunnel", Hardened: true, Cluster: c})
+	if got := verdictOf(moved, "tcp 192.168.1.2:52000 -> 192.168.0.10:10250"); got != "dropped at destination ingress" {
+		t.Errorf("moved masters: %s", got)
+	}
+	if got := verdictOf(hard, "tcp 192.168.1.2:52000 -> 192.168.0.10:10250"); got != "allowed" {
+		t.Errorf("example masters: %s", got)
+	}
+	// Each family builds, with its addressing fields.
+	for _, name := range Profiles {
+		n := mustLoad(t, Source{Profile: name, Hardened: true})
+		if !n.Placed() || len(n.Required) == 0 {
+			t.Errorf("%s: placed %v, %d required flows", name, n.Placed(), len(n.Required))
+		}
+	}
+	ack := mustLoad(t, Source{Profile: "ack-basic-flannel", Cluster: Cluster{APIServer: "192.168.0.250"}})
+	tke := mustLoad(t, Source{Profile: "tke-managed", Cluster: Cluster{APIServer: "169.254.0.9:443"}})
+	if !slices.ContainsFunc(ack.Required, func(f provider.RequiredFlow) bool { return f.Dst.Contains(netip.MustParseAddr("192.168.0.250")) }) ||
+		!slices.ContainsFunc(tke.Required, func(f provider.RequiredFlow) bool { return f.Dst.Contains(netip.MustParseAddr("169.254.0.9")) }) {
+		t.Error("-apiserver not applied to the required flows")
+	}
+	older := mustLoad(t, Source{Profile: "cce-vpc", Revision: "older"})
+	if older.Name != "cce-vpc/older/default" {
+		t.Errorf("older: %q", older.Name)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	for _, c := range []struct {
+		s    Source
+		want string
+	}{
+		{Source{}, "no input: give -profile NAME, -vendor V -rules FILE, or -plan FILE"},
+		{Source{Profile: "gke"}, `-profile "gke": want one of cce-vpc, cce-tunnel, cce-turbo, ack-basic-flannel`},
+		{Source{Profile: "cce-vpc", Rules: []string{"r"}}, "-profile, -rules and -plan: give one source of rules"},
+		{Source{Rules: []string{"r"}, Plan: "p"}, "give one source of rules"},
+		{Source{Profile: "tke-managed", Cluster: Cluster{LB: netip.MustParsePrefix("10.0.2.0/28")}}, "-lb: profile tke-managed has no such field (it takes -vpc, -nodes, -masters, -pods, -services, -apiserver, -dns)"},
+		{Source{Profile: "cce-vpc", Vendor: "huawei"}, "-vendor and -topology go with -rules FILE or -plan FILE"},
+		{Source{Profile: "cce-vpc", Prior: true}, "-prior applies to -plan"},
+		{Source{Profile: "cce-vpc", Require: "cce-vpc"}, "-require applies to -rules and -plan"},
+		{Source{Profile: "cce-vpc", Revision: "newest"}, `-revision "newest": want newer or older`},
+		{Source{Profile: "ack-basic-flannel", Revision: "older"}, "-revision applies to the CCE profiles only"},
+		{Source{Rules: []string{"r"}}, "-rules needs -vendor: huawei, alibaba, tencent, aws"},
+		{Source{Rules: []string{"r"}, Vendor: "gcp"}, `-vendor "gcp": want huawei, alibaba, tencent, aws`},
+		{Source{Rules: []string{"r"}, Vendor: "aws", Prior: true}, "-prior applies to -plan"},
+		{Source{Rules: []string{"r"}, Vendor: "aws", Cluster: Cluster{Nodes: netip.MustParsePrefix("10.0.0.0/24")}}, "-nodes applies to a profile"},
+		{Source{Rules: []string{"r"}, Vendor: "aws", Require: "eks"}, `-require "eks"`},
+		{Source{Plan: "p", Require: "tke-managed", Cluster: Cluster{LB: netip.MustParsePrefix("10.0.2.0/28")}}, "-lb: profile tke-managed has no such field"},
+	} {
+		err := c.s.Check()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v; want %q", c.s, err, c.want)
+		}
+		if _, lerr := Load(c.s); lerr == nil || lerr.Error() != err.Error() {
+			t.Errorf("%+v: Load says %v, Check %v", c.s, lerr, err)
+		}
+	}
+	for _, s := range []Source{{Profile: "cce-vpc"}, {Rules: []string{"r"}, Vendor: "aws"}, {Plan: "p"}, {Plan: "p", Prior: true, Require: "cce-turbo", Revision: "older"}} {
+		if err := s.Check(); err != nil {
+			t.Errorf("%+v: %v", s, err)
+		}
+	}
+}
+
+func TestCluster(t *testing.T) {
+	var c Cluster
+	for _, e := range []struct{ name, value, err string }{
+		{"nodes", "10.0.0.0/33", "want a CIDR prefix such as 192.168.0.0/24"},
+		{"pods", "172.16.0.1/16", "host bits set; want 172.16.0.0/16"},
+		{"dns", "10.0.0.2,nope", `"nope": want IP addresses separated by commas`},
+		{"apiserver", "", "want an address (ACK) or ADDR:PORT (TKE managed)"},
+		{"gateway", "10.0.0.1", `no cluster field "gateway"`},
+	} {
+		if err := c.Set(e.name, e.value); err == nil || err.Error() != e.err {
+			t.Errorf("Set(%q, %q) = %v; want %q", e.name, e.value, err, e.err)
+		}
+	}
+	if g := c.Given(); g != nil {
+		t.Errorf("failed sets left fields set: %q", g)
+	}
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	c.Flags(fs)
+	if err := fs.Parse([]string{"-dns", "10.0.0.2, 10.0.0.3", "-vpc", "10.0.0.0/16", "-apiserver", "10.0.0.9:443", "-pod-vswitch", "10.0.64.0/18"}); err != nil {
+		t.Fatal(err)
+	}
+	want := Cluster{VPC: netip.MustParsePrefix("10.0.0.0/16"), PodVSwitch: netip.MustParsePrefix("10.0.64.0/18"),
+		DNS: []netip.Addr{netip.MustParseAddr("10.0.0.2"), netip.MustParseAddr("10.0.0.3")}, APIServer: "10.0.0.9:443"}
+	if c.VPC != want.VPC || c.PodVSwitch != want.PodVSwitch || !slices.Equal(c.DNS, want.DNS) || c.APIServer != want.APIServer {
+		t.Errorf("parsed %+v; want %+v", c, want)
+	}
+	if g := c.Given(); !slices.Equal(g, []string{"vpc", "pod-vswitch", "dns", "apiserver"}) {
+		t.Errorf("Given %q", g)
+	}
+	if ClusterFields("gke") != nil || !slices.Equal(ClusterFields("ack-basic-terway"), clusterFields["ack"]) {
+		t.Error("ClusterFields")
+	}
+	// Bad values through Load: the profile's own validation, and the
+	// family's parse of -apiserver.
+	for _, e := range []struct {
+		s    Source
+		want string
+	}{
+		{Source{Profile: "cce-vpc", Cluster: Cluster{Nodes: netip.MustParsePrefix("10.0.0.0/24")}}, "huawei: cluster: Nodes 10.0.0.0/24 is outside VPC 192.168.0.0/16"},
+		{Source{Profile: "ack-basic-flannel", Cluster: Cluster{APIServer: "10.0.0.9:443"}}, `-apiserver "10.0.0.9:443": want the API server SLB's IP address`},
+		{Source{Profile: "tke-managed", Cluster: Cluster{APIServer: "10.0.0.9"}}, `-apiserver "10.0.0.9": want ADDR:PORT of the API server`},
+	} {
+		if _, err := Load(e.s); err == nil || !strings.Contains(err.Error(), e.want) {
+			t.Errorf("%+v: %v; want %q", e.s, err, e.want)
+		}
+	}
+}
+
+// exportFiles writes an AWS security-group export of a web and a db
+// group and a topology placing them, in memory.
+func exportFiles(t *testing.T) files {
+	t.Helper()
+	groups := []sgsim.Group{
+		{ID: "sg-web", Rules: []sgsim.Rule{
+			{ID: "sgr-1", Action: sgsim.Allow, Protocol: sgsim.TCP, Src: sgsim.MustParseAddrs("0.0.0.0/0"), DstPorts: sgsim.MustParsePorts("443")},
+			{ID: "sgr-2", Direction: sgsim.Egress, Action: sgsim.Allow, Protocol: sgsim.TCP, Dst: sgsim.MustParseAddrs("10.0.2.0/24"), DstPorts: sgsim.MustParsePorts("5432")},
+		}},
+		{ID: "sg-db", Rules: []sgsim.Rule{
+			{ID: "sgr-3", Action: sgsim.Allow, Protocol: sgsim.TCP, RemoteGroup: "sg-web", DstPorts: sgsim.MustParsePorts("5432")},
+		}},
+	}
+	var b bytes.Buffer
+	if err := aws.WriteSecurityGroupRules(&b, groups); err != nil {
+		t.Fatal(err)
+	}
+	return files{
+		"rules.json": b.String(),
+		"topology.json": `{"cloud": "union", "endpoints": [
+			{"name": "web", "addrs": ["10.0.1.0/24"], "groups": ["sg-web"]},
+			{"name": "db", "addrs": ["10.0.2.0/24"], "groups": ["sg-db"]},
+			{"name": "internet", "addrs": ["0.0.0.0/5"]}]}`,
+		"huawei-topology.json": `{"cloud": "huawei", "endpoints": []}`,
+	}
+}
+
+func TestLoadRules(t *testing.T) {
+	f := exportFiles(t)
+	n := mustLoad(t, Source{Vendor: "aws", Rules: []string{"rules.json"}, Topology: "topology.json", ReadFile: f.read})
+	for flow, want := range map[string]string{
+		"tcp 10.0.1.5:40000 -> 10.0.2.7:5432": "allowed",                        // web to db: sgr-2 out, sgr-3 in
+		"tcp 10.0.1.5:40000 -> 10.0.2.7:22":   "dropped at source egress",       // web sends only 5432
+		"tcp 1.2.3.4:40000 -> 10.0.1.5:443":   "allowed",                        // the internet to web
+		"tcp 1.2.3.4:40000 -> 10.0.2.7:5432":  "dropped at destination ingress", // db admits web only
+	} {
+		if got := verdictOf(n, flow); got != want {
+			t.Errorf("%s: %s; want %s", flow, got, want)
+		}
+	}
+	if n.Name != "aws exports" || n.Description != "aws rules from rules.json (2 groups) placed by topology.json" || n.Required != nil {
+		t.Errorf("name %q, description %q, %d required", n.Name, n.Description, len(n.Required))
+	}
+	// Without a topology: the groups, no endpoints.
+	bare := mustLoad(t, Source{Vendor: "aws", Rules: []string{"rules.json"}, ReadFile: f.read})
+	if bare.Placed() || len(bare.Spec.Groups) != 2 || bare.Description != "aws rules from rules.json (2 groups)" {
+		t.Errorf("without topology: placed %v, %d groups, %q", bare.Placed(), len(bare.Spec.Groups), bare.Description)
+	}
+	// -require gives the profile's required flows.
+	req := mustLoad(t, Source{Vendor: "aws", Rules: []string{"rules.json"}, Require: "tke-managed", ReadFile: f.read})
+	if len(req.Required) == 0 {
+		t.Error("-require: no required flows")
+	}
+	for _, c := range []struct {
+		s    Source
+		want string
+	}{
+		{Source{Vendor: "aws", Rules: []string{"missing.json"}}, "-rules: open missing.json: file does not exist"},
+		{Source{Vendor: "aws", Rules: []string{"rules.json"}, Topology: "missing.json"}, "-topology: open missing.json: file does not exist"},
+		{Source{Vendor: "aws", Rules: []string{"rules.json"}, Topology: "rules.json"}, "-topology rules.json: topology: cloud: missing"},
+		{Source{Vendor: "aws", Rules: []string{"rules.json"}, Topology: "huawei-topology.json"}, `-topology huawei-topology.json: cloud "huawei", but -vendor aws rules are evaluated with "union" semantics`},
+		{Source{Vendor: "aws", Rules: []string{"topology.json"}}, "-rules topology.json: aws: "},
+		{Source{Vendor: "huawei", Rules: []string{"rules.json"}}, "-rules rules.json: huawei: "},
+	} {
+		c.s.ReadFile = f.read
+		if _, err := Load(c.s); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v; want %q", c.s, err, c.want)
+		}
+	}
+}
+
+func TestAddrs(t *testing.T) {
+	n := mustLoad(t, Source{Vendor: "aws", Rules: []string{"rules.json"}, Topology: "topology.json", ReadFile: exportFiles(t).read})
+	for in, want := range map[string]string{
+		"web":               "10.0.1.0/24",
+		"web,db":            "10.0.1.0-10.0.2.255",
+		"db, 10.0.3.0/24":   "10.0.2.0/23",
+		"10.0.0.5-10.0.0.6": "10.0.0.5-10.0.0.6",
+		"10.0.1.7":          "10.0.1.7",
+	} {
+		a, err := n.Addrs(in)
+		if err != nil || a.String() != want {
+			t.Errorf("Addrs(%q) = %v, %v; want %s", in, a, err, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"":      "empty: want endpoint names or addresses",
+		"api":   `"api": neither an endpoint nor an address, prefix or range (endpoints: web, db, internet)`,
+		"any":   `"any": neither`,
+		"web,,": `"": neither`,
+	} {
+		if _, err := n.Addrs(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Addrs(%q): %v; want %q", in, err, want)
+		}
+	}
+}
+
+// plan is a Terraform plan that replaces an SSH rule from the office
+// range by one from everywhere, and adds an HTTPS rule.
+const plan = `{
+  "format_version": "1.2",
+  "prior_state": {"values": {"root_module": {"resources": [
+    {"address": "aws_security_group_rule.ssh", "mode": "managed", "type": "aws_security_group_rule", "name": "ssh",
+     "values": {"cidr_blocks": ["203.0.113.0/24"], "from_port": 22, "protocol": "tcp", "security_group_id": "sg-web", "to_port": 22, "type": "ingress"}}
+  ]}}},
+  "planned_values": {"root_module": {"resources": [
+    {"address": "aws_security_group_rule.ssh", "mode": "managed", "type": "aws_security_group_rule", "name": "ssh",
+     "values": {"cidr_blocks": ["0.0.0.0/0"], "from_port": 22, "protocol": "tcp", "security_group_id": "sg-web", "to_port": 22, "type": "ingress"}},
+    {"address": "aws_security_group_rule.https", "mode": "managed", "type": "aws_security_group_rule", "name": "https",
+     "values": {"from_port": 443, "protocol": "tcp", "security_group_id": "sg-web", "to_port": 443, "type": "ingress"}}
+  ]}},
+  "resource_changes": [{"address": "aws_security_group_rule.https", "change": {"after_unknown": {"cidr_blocks": true}}}]
+}`
+
+func TestLoadPlan(t *testing.T) {
+	f := files{"plan.json": plan, "topology.json": `{"cloud": "union", "endpoints": [{"name": "web", "addrs": ["10.0.1.0/24"], "groups": ["sg-web"]}]}`,
+		"two.json": `{"values": {"root_module": {"resources": [
+			{"address": "aws_security_group_rule.a", "mode": "managed", "type": "aws_security_group_rule", "name": "a",
+			 "values": {"cidr_blocks": ["0.0.0.0/0"], "from_port": 22, "protocol": "tcp", "security_group_id": "sg-1", "to_port": 22, "type": "ingress"}},
+			{"address": "alicloud_security_group_rule.b", "mode": "managed", "type": "alicloud_security_group_rule", "name": "b",
+			 "values": {"type": "ingress", "ip_protocol": "tcp", "port_range": "22/22", "cidr_ip": "0.0.0.0/0", "security_group_id": "sg-2", "policy": "accept", "priority": 1, "nic_type": "intranet"}}]}}}`}
+	planned := mustLoad(t, Source{Plan: "plan.json", Topology: "topology.json", ReadFile: f.read})
+	prior := mustLoad(t, Source{Plan: "plan.json", Prior: true, Topology: "topology.json", ReadFile: f.read})
+	const ssh = "tcp 198.51.100.7:40000 -> 10.0.1.5:22"
+	if verdictOf(planned, ssh) != "allowed" || verdictOf(prior, ssh) != "dropped at destination ingress" {
+		t.Errorf("ssh from outside the office: planned %s, prior %s", verdictOf(planned, ssh), verdictOf(prior, ssh))
+	}
+	if planned.Name != "terraform plan" || prior.Name != "terraform plan's prior state" ||
+		planned.Description != "aws rules from terraform plan plan.json (1 groups) placed by topology.json" {
+		t.Errorf("names %q %q, description %q", planned.Name, prior.Name, planned.Description)
+	}
+	// The HTTPS rule's cidr_blocks are known only after apply: left out,
+	// with a warning naming the attribute.
+	if len(planned.Warnings) != 1 || !strings.Contains(planned.Warnings[0], "1 attributes are known only after apply; rules that depend on them are left out: aws_security_group_rule.https.cidr_blocks") {
+		t.Errorf("warnings %q", planned.Warnings)
+	}
+	if verdictOf(planned, "tcp 198.51.100.7:40000 -> 10.0.1.5:443") != "dropped at destination ingress" {
+		t.Error("the unknown HTTPS rule was guessed")
+	}
+	// Two families: -vendor picks one; without it, an error.
+	if n := mustLoad(t, Source{Plan: "two.json", Vendor: "alibaba", ReadFile: f.read}); n.Spec.Cloud != sgsim.Alibaba || len(n.Spec.Groups) != 1 {
+		t.Errorf("-vendor alibaba: cloud %v, %d groups", n.Spec.Cloud, len(n.Spec.Groups))
+	}
+	for _, c := range []struct {
+		s    Source
+		want string
+	}{
+		{Source{Plan: "two.json"}, "-plan two.json has rules of alibaba, aws: give -vendor or -topology to pick one"},
+		{Source{Plan: "two.json", Prior: true}, "-prior: two.json is a state, not a plan: it has no prior state"},
+		{Source{Plan: "two.json", Vendor: "tencent"}, `-plan two.json: no security-group rules for cloud "tencent" (the plan has rules of: alibaba, aws)`},
+		{Source{Plan: "plan.json", Vendor: "huawei", Topology: "topology.json"}, `cloud "union", but -vendor huawei`},
+		{Source{Plan: "topology.json"}, "-plan topology.json: terraform: (document): neither planned_values nor values"},
+		{Source{Plan: "missing.json"}, "-plan: open missing.json: file does not exist"},
+	} {
+		c.s.ReadFile = f.read
+		if _, err := Load(c.s); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v; want %q", c.s, err, c.want)
+		}
+	}
+}
+
+var errSentinel = errors.New("sentinel")
+
+// Load reads files through Source.ReadFile and passes its errors on.
+func TestReadFileHook(t *testing.T) {
+	_, err := Load(Source{Vendor: "huawei", Rules: []string{"x"}, ReadFile: func(string) ([]byte, error) { return nil, errSentinel }})
+	if !errors.Is(err, errSentinel) {
+		t.Errorf("%v; want the ReadFile error wrapped", err)
+	}
+}
+
+// A Huawei network-ACL export's disabled rules are noted with the file.
+func TestLoadNotes(t *testing.T) {
+	var b bytes.Buffer
+	acl := sgsim.Group{ID: "acl-1", Rules: []sgsim.Rule{{Action: sgsim.Allow, Family: sgsim.IPv4, Priority: 1}}}
+	off := sgsim.Rule{ID: "off", Family: sgsim.IPv4, Priority: 2}
+	if err := huawei.WriteFirewall(&b, huawei.Firewall{ACL: acl, Enabled: true, Disabled: []sgsim.Rule{off}}); err != nil {
+		t.Fatal(err)
+	}
+	n := mustLoad(t, Source{Vendor: "huawei", Rules: []string{"acl.json"}, ReadFile: files{"acl.json": b.String()}.read})
+	if len(n.Notes) != 1 || n.Notes[0] != "acl.json: 1 disabled rules and 0 rules of disabled network ACLs are not evaluated (a disabled ACL denies everything)" || len(n.Spec.ACLs) != 1 {
+		t.Errorf("notes %q, %d ACLs", n.Notes, len(n.Spec.ACLs))
+	}
+}
