@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/sgsim/sgsim/provider"
 	"github.com/sgsim/sgsim/provider/aws"
+	"github.com/sgsim/sgsim/provider/read"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -21,7 +22,7 @@ var cmpPrefix = cmp.Comparer(func(a, b netip.Prefix) bool { return a == b })
 // same (Origin aside); and they place into a topology and build a network
 // (with no groups: every group is missing from the export) without a
 // panic.
-func nicListing(t *testing.T, nics []provider.NIC, write func(io.Writer, []provider.NIC) error, read func(io.Reader) ([]provider.NIC, error)) {
+func nicListing(t *testing.T, nics []provider.NIC, write func(io.Writer, []provider.NIC) error, read func(io.Reader, ...read.Option) ([]provider.NIC, error)) {
 	for _, n := range nics {
 		if n.ID == "" || n.Origin.Path == "" {
 			t.Fatalf("NIC %+v has no ID or no Origin.Path", n)
@@ -62,7 +63,7 @@ func nicListing(t *testing.T, nics []provider.NIC, write func(io.Writer, []provi
 // subnetListing checks subnets read from a listing: IDs, at least one
 // canonical prefix each, a path; and that they write and read back the
 // same.
-func subnetListing(t *testing.T, subs []provider.Subnet, write func(io.Writer, []provider.Subnet) error, read func(io.Reader) ([]provider.Subnet, error)) {
+func subnetListing(t *testing.T, subs []provider.Subnet, write func(io.Writer, []provider.Subnet) error, read func(io.Reader, ...read.Option) ([]provider.Subnet, error)) {
 	for _, s := range subs {
 		if s.ID == "" || s.Origin.Path == "" || len(s.Prefixes) == 0 {
 			t.Fatalf("subnet %+v has no ID, path or prefix", s)

@@ -46,6 +46,14 @@ package aws
 //     create-network-interface example's "Ipv4Prefixes":
 //     [{"Ipv4Prefix": "10.0.0.208/28"}] shows.
 //
+// Every error names the JSON path and the offending value, and a read
+// returns all of them at once, each with its line and column, as a
+// *read.Errors; a key given twice in one object and invalid UTF-8 are
+// errors anywhere. With read.SkipInvalid the bad records (network
+// interfaces, subnets, ACLs) are skipped and listed in the report. A
+// NetworkInterfaceId or SubnetId listed twice is an error of the second
+// record.
+//
 // Decisions and what is unconfirmed:
 //   - A NIC's addresses are its PrivateIpAddresses (or, when that list is
 //     absent or empty, PrivateIpAddress), then Ipv6Addresses, then the
@@ -76,7 +84,7 @@ package aws
 
 import (
 	"encoding/json"
-	"fmt"
+	"errors"
 	"io"
 	"net/netip"
 	"strconv"
@@ -84,6 +92,7 @@ import (
 	"github.com/sgsim/sgsim/provider"
 	"github.com/sgsim/sgsim/provider/internal/jsonx"
 	"github.com/sgsim/sgsim/provider/internal/nicx"
+	"github.com/sgsim/sgsim/provider/read"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -93,29 +102,26 @@ const (
 	DocSubnets           = "DescribeSubnets"
 )
 
+// jdec is the decoder of the listings: errors are *Error, "(document)"
+// for the whole document.
 var jdec = jsonx.Decoder{Err: func(path, value, msg string) error {
 	if path == "" {
 		path = "(document)"
 	}
 	return &Error{Path: path, Value: value, Msg: msg}
+}, PathOf: func(err error) (string, bool) {
+	var e *Error
+	if errors.As(err, &e) && e.Path != "(document)" {
+		return e.Path, true
+	}
+	return "", false
 }}
 
-// readList reads the document and returns the elements of the array
-// under key, which must be present.
-func readList(r io.Reader, key string) ([]json.RawMessage, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("aws: read: %w", err)
+// list returns the reader of the array under key.
+func list(key string) func([]byte) (string, []json.RawMessage, error) {
+	return func(data []byte) (string, []json.RawMessage, error) {
+		return nicx.Top(jdec, data, key, "a document with "+key)
 	}
-	var top map[string]json.RawMessage
-	if err := jdec.Top(data, &top); err != nil {
-		return nil, err
-	}
-	raw, ok := top[key]
-	if !ok || jsonx.IsNull(raw) {
-		return nil, &Error{Path: key, Msg: "missing: not a document with " + key}
-	}
-	return jdec.Array(key, raw)
 }
 
 type nicJSON struct {
@@ -132,66 +138,62 @@ type nicJSON struct {
 // ReadNetworkInterfaces reads the output of DescribeNetworkInterfaces
 // (`aws ec2 describe-network-interfaces`): one NIC per record, in
 // document order. See the comment at the top of nic.go for the fields.
-func ReadNetworkInterfaces(r io.Reader) ([]provider.NIC, error) {
-	elems, err := readList(r, "NetworkInterfaces")
-	if err != nil {
-		return nil, err
+func ReadNetworkInterfaces(r io.Reader, opts ...read.Option) ([]provider.NIC, error) {
+	seen := map[string]string{}
+	return nicx.Read(jdec, "aws", r, opts, list("NetworkInterfaces"), func(path string, raw json.RawMessage) (provider.NIC, error) {
+		return readNIC(path, raw, seen)
+	})
+}
+
+func readNIC(path string, raw json.RawMessage, seen map[string]string) (provider.NIC, error) {
+	var j nicJSON
+	if err := jdec.Object(path, raw, &j); err != nil {
+		return provider.NIC{}, err
 	}
-	var out []provider.NIC
-	seen := map[string]bool{}
-	for i, raw := range elems {
-		path := jsonx.Index("NetworkInterfaces", i)
-		var j nicJSON
-		if err := jdec.Object(path, raw, &j); err != nil {
-			return nil, err
-		}
-		f := jdec.Fields(path)
-		id := f.Str("NetworkInterfaceId", j.NetworkInterfaceId)
-		subnet := f.Str("SubnetId", j.SubnetId)
-		primary := f.Str("PrivateIpAddress", j.PrivateIpAddress)
-		if f.Err != nil {
-			return nil, f.Err
-		}
-		if id == "" {
-			return nil, &Error{Path: path + ".NetworkInterfaceId", Value: strconv.Quote(id), Msg: "missing or empty"}
-		}
-		if seen[id] {
-			return nil, &Error{Path: path + ".NetworkInterfaceId", Value: strconv.Quote(id), Msg: "network interface listed twice"}
-		}
-		seen[id] = true
-		var addrs nicx.Addrs
-		for _, l := range []struct {
-			list, field string
-			kind        nicx.Kind
-			raw         json.RawMessage
-		}{
-			{"PrivateIpAddresses", "PrivateIpAddress", nicx.Host4, j.PrivateIpAddresses},
-			{"Ipv6Addresses", "Ipv6Address", nicx.Host6, j.Ipv6Addresses},
-			{"Ipv4Prefixes", "Ipv4Prefix", nicx.Prefix4, j.Ipv4Prefixes},
-			{"Ipv6Prefixes", "Ipv6Prefix", nicx.Prefix6, j.Ipv6Prefixes},
-		} {
-			lp := path + "." + l.list
-			vals, paths, err := nicx.Field(jdec, lp, l.raw, l.field, "value")
-			if err != nil {
-				return nil, err
-			}
-			if l.kind == nicx.Host4 && len(vals) == 0 && primary != "" {
-				vals, paths = []string{primary}, []string{path + ".PrivateIpAddress"}
-			}
-			for k, v := range vals {
-				if err := addrs.Add(jdec, paths[k], v, l.kind); err != nil {
-					return nil, err
-				}
-			}
-		}
-		groups, _, err := nicx.Field(jdec, path+".Groups", j.Groups, "GroupId", "security group ID")
+	f := jdec.Fields(path)
+	id := f.Str("NetworkInterfaceId", j.NetworkInterfaceId)
+	subnet := f.Str("SubnetId", j.SubnetId)
+	primary := f.Str("PrivateIpAddress", j.PrivateIpAddress)
+	if f.Err != nil {
+		return provider.NIC{}, f.Err
+	}
+	if id == "" {
+		return provider.NIC{}, &Error{Path: path + ".NetworkInterfaceId", Value: strconv.Quote(id), Msg: "missing or empty"}
+	}
+	if prev, ok := seen[id]; ok {
+		return provider.NIC{}, &Error{Path: path + ".NetworkInterfaceId", Value: strconv.Quote(id), Msg: "network interface listed twice (also at " + prev + ")"}
+	}
+	seen[id] = path
+	var addrs nicx.Addrs
+	for _, l := range []struct {
+		list, field string
+		kind        nicx.Kind
+		raw         json.RawMessage
+	}{
+		{"PrivateIpAddresses", "PrivateIpAddress", nicx.Host4, j.PrivateIpAddresses},
+		{"Ipv6Addresses", "Ipv6Address", nicx.Host6, j.Ipv6Addresses},
+		{"Ipv4Prefixes", "Ipv4Prefix", nicx.Prefix4, j.Ipv4Prefixes},
+		{"Ipv6Prefixes", "Ipv6Prefix", nicx.Prefix6, j.Ipv6Prefixes},
+	} {
+		vals, paths, err := nicx.Field(jdec, path+"."+l.list, l.raw, l.field, "value")
 		if err != nil {
-			return nil, err
+			return provider.NIC{}, err
 		}
-		out = append(out, provider.NIC{ID: id, Addrs: addrs.List, Subnet: subnet, Groups: groups,
-			Origin: sgsim.Origin{Vendor: "aws", Document: DocNetworkInterfaces, Record: id, Path: path}})
+		if l.kind == nicx.Host4 && len(vals) == 0 && primary != "" {
+			vals, paths = []string{primary}, []string{path + ".PrivateIpAddress"}
+		}
+		for k, v := range vals {
+			if err := addrs.Add(jdec, paths[k], v, l.kind); err != nil {
+				return provider.NIC{}, err
+			}
+		}
 	}
-	return out, nil
+	groups, _, err := nicx.Field(jdec, path+".Groups", j.Groups, "GroupId", "security group ID")
+	if err != nil {
+		return provider.NIC{}, err
+	}
+	return provider.NIC{ID: id, Addrs: addrs.List, Subnet: subnet, Groups: groups,
+		Origin: sgsim.Origin{Vendor: "aws", Document: DocNetworkInterfaces, Record: id, Path: path}}, nil
 }
 
 type addrOut struct {
@@ -265,81 +267,78 @@ type stateJSON struct {
 // ReadSubnets reads the output of DescribeSubnets (`aws ec2
 // describe-subnets`): one Subnet per record, its CidrBlock first, then its
 // associated IPv6 blocks. Subnet.ACL is empty; see ReadNetworkAclAssociations.
-func ReadSubnets(r io.Reader) ([]provider.Subnet, error) {
-	elems, err := readList(r, "Subnets")
-	if err != nil {
-		return nil, err
+func ReadSubnets(r io.Reader, opts ...read.Option) ([]provider.Subnet, error) {
+	seen := map[string]string{}
+	return nicx.Read(jdec, "aws", r, opts, list("Subnets"), func(path string, raw json.RawMessage) (provider.Subnet, error) {
+		return readSubnet(path, raw, seen)
+	})
+}
+
+func readSubnet(path string, raw json.RawMessage, seen map[string]string) (provider.Subnet, error) {
+	var j subnetJSON
+	if err := jdec.Object(path, raw, &j); err != nil {
+		return provider.Subnet{}, err
 	}
-	var out []provider.Subnet
-	seen := map[string]bool{}
-	for i, raw := range elems {
-		path := jsonx.Index("Subnets", i)
-		var j subnetJSON
-		if err := jdec.Object(path, raw, &j); err != nil {
-			return nil, err
-		}
-		f := jdec.Fields(path)
-		id := f.Str("SubnetId", j.SubnetId)
-		cidr := f.Str("CidrBlock", j.CidrBlock)
-		if f.Err != nil {
-			return nil, f.Err
-		}
-		if id == "" {
-			return nil, &Error{Path: path + ".SubnetId", Value: strconv.Quote(id), Msg: "missing or empty"}
-		}
-		if seen[id] {
-			return nil, &Error{Path: path + ".SubnetId", Value: strconv.Quote(id), Msg: "subnet listed twice"}
-		}
-		seen[id] = true
-		blocks := nicx.Addrs{Blocks: true}
-		if cidr != "" {
-			if err := blocks.Add(jdec, path+".CidrBlock", cidr, nicx.Prefix4); err != nil {
-				return nil, err
-			}
-		}
-		if !jsonx.IsNull(j.Ipv6CidrBlockAssociationSet) {
-			set, err := jdec.Array(path+".Ipv6CidrBlockAssociationSet", j.Ipv6CidrBlockAssociationSet)
-			if err != nil {
-				return nil, err
-			}
-			for k, araw := range set {
-				apath := jsonx.Index(path+".Ipv6CidrBlockAssociationSet", k)
-				var a v6AssocJSON
-				if err := jdec.Object(apath, araw, &a); err != nil {
-					return nil, err
-				}
-				af := jdec.Fields(apath)
-				block := af.Str("Ipv6CidrBlock", a.Ipv6CidrBlock)
-				if af.Err != nil {
-					return nil, af.Err
-				}
-				state := ""
-				if !jsonx.IsNull(a.Ipv6CidrBlockState) {
-					var s stateJSON
-					if err := jdec.Object(apath+".Ipv6CidrBlockState", a.Ipv6CidrBlockState, &s); err != nil {
-						return nil, err
-					}
-					sf := jdec.Fields(apath + ".Ipv6CidrBlockState")
-					state = sf.Str("State", s.State)
-					if sf.Err != nil {
-						return nil, sf.Err
-					}
-				}
-				if state != "" && state != "associated" {
-					continue
-				}
-				if err := blocks.Add(jdec, apath+".Ipv6CidrBlock", block, nicx.Prefix6); err != nil {
-					return nil, err
-				}
-			}
-		}
-		if len(blocks.List) == 0 {
-			return nil, &Error{Path: path + ".CidrBlock", Value: strconv.Quote(cidr), Msg: "missing: a subnet has an IPv4 or an associated IPv6 block"}
-		}
-		out = append(out, provider.Subnet{ID: id, Prefixes: blocks.List,
-			Origin: sgsim.Origin{Vendor: "aws", Document: DocSubnets, Record: id, Path: path}})
+	f := jdec.Fields(path)
+	id := f.Str("SubnetId", j.SubnetId)
+	cidr := f.Str("CidrBlock", j.CidrBlock)
+	if f.Err != nil {
+		return provider.Subnet{}, f.Err
 	}
-	return out, nil
+	if id == "" {
+		return provider.Subnet{}, &Error{Path: path + ".SubnetId", Value: strconv.Quote(id), Msg: "missing or empty"}
+	}
+	if prev, ok := seen[id]; ok {
+		return provider.Subnet{}, &Error{Path: path + ".SubnetId", Value: strconv.Quote(id), Msg: "subnet listed twice (also at " + prev + ")"}
+	}
+	seen[id] = path
+	blocks := nicx.Addrs{Blocks: true}
+	if cidr != "" {
+		if err := blocks.Add(jdec, path+".CidrBlock", cidr, nicx.Prefix4); err != nil {
+			return provider.Subnet{}, err
+		}
+	}
+	if !jsonx.IsNull(j.Ipv6CidrBlockAssociationSet) {
+		set, err := jdec.Array(path+".Ipv6CidrBlockAssociationSet", j.Ipv6CidrBlockAssociationSet)
+		if err != nil {
+			return provider.Subnet{}, err
+		}
+		for k, araw := range set {
+			apath := jsonx.Index(path+".Ipv6CidrBlockAssociationSet", k)
+			var a v6AssocJSON
+			if err := jdec.Object(apath, araw, &a); err != nil {
+				return provider.Subnet{}, err
+			}
+			af := jdec.Fields(apath)
+			block := af.Str("Ipv6CidrBlock", a.Ipv6CidrBlock)
+			if af.Err != nil {
+				return provider.Subnet{}, af.Err
+			}
+			state := ""
+			if !jsonx.IsNull(a.Ipv6CidrBlockState) {
+				var st stateJSON
+				if err := jdec.Object(apath+".Ipv6CidrBlockState", a.Ipv6CidrBlockState, &st); err != nil {
+					return provider.Subnet{}, err
+				}
+				sf := jdec.Fields(apath + ".Ipv6CidrBlockState")
+				state = sf.Str("State", st.State)
+				if sf.Err != nil {
+					return provider.Subnet{}, sf.Err
+				}
+			}
+			if state != "" && state != "associated" {
+				continue
+			}
+			if err := blocks.Add(jdec, apath+".Ipv6CidrBlock", block, nicx.Prefix6); err != nil {
+				return provider.Subnet{}, err
+			}
+		}
+	}
+	if len(blocks.List) == 0 {
+		return provider.Subnet{}, &Error{Path: path + ".CidrBlock", Value: strconv.Quote(cidr), Msg: "missing: a subnet has an IPv4 or an associated IPv6 block"}
+	}
+	return provider.Subnet{ID: id, Prefixes: blocks.List,
+		Origin: sgsim.Origin{Vendor: "aws", Document: DocSubnets, Record: id, Path: path}}, nil
 }
 
 type subnetOut struct {
@@ -396,58 +395,62 @@ type assocJSON struct {
 // subnet each ACL is bound to, in document order. The entries are not
 // read here (ReadNetworkAcls reads them). A subnet bound twice is an
 // error: a subnet has one ACL.
-func ReadNetworkAclAssociations(r io.Reader) ([]provider.ACLBinding, error) {
-	elems, err := readList(r, "NetworkAcls")
+func ReadNetworkAclAssociations(r io.Reader, opts ...read.Option) ([]provider.ACLBinding, error) {
+	bound := map[string]string{}
+	lists, err := nicx.Read(jdec, "aws", r, opts, list("NetworkAcls"), func(path string, raw json.RawMessage) ([]provider.ACLBinding, error) {
+		return readAssociations(path, raw, bound)
+	})
+	var out []provider.ACLBinding
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out, err
+}
+
+func readAssociations(path string, raw json.RawMessage, bound map[string]string) ([]provider.ACLBinding, error) {
+	var j aclAssocJSON
+	if err := jdec.Object(path, raw, &j); err != nil {
+		return nil, err
+	}
+	f := jdec.Fields(path)
+	acl := f.Str("NetworkAclId", j.NetworkAclId)
+	if f.Err != nil {
+		return nil, f.Err
+	}
+	if acl == "" {
+		return nil, &Error{Path: path + ".NetworkAclId", Value: `""`, Msg: "missing or empty"}
+	}
+	if jsonx.IsNull(j.Associations) {
+		return nil, nil
+	}
+	as, err := jdec.Array(path+".Associations", j.Associations)
 	if err != nil {
 		return nil, err
 	}
 	var out []provider.ACLBinding
-	bound := map[string]string{}
-	for i, raw := range elems {
-		path := jsonx.Index("NetworkAcls", i)
-		var j aclAssocJSON
-		if err := jdec.Object(path, raw, &j); err != nil {
+	for k, araw := range as {
+		apath := jsonx.Index(path+".Associations", k)
+		var a assocJSON
+		if err := jdec.Object(apath, araw, &a); err != nil {
 			return nil, err
 		}
-		f := jdec.Fields(path)
-		acl := f.Str("NetworkAclId", j.NetworkAclId)
-		if f.Err != nil {
-			return nil, f.Err
+		af := jdec.Fields(apath)
+		aacl := af.Str("NetworkAclId", a.NetworkAclId)
+		sub := af.Str("SubnetId", a.SubnetId)
+		if af.Err != nil {
+			return nil, af.Err
 		}
-		if acl == "" {
-			return nil, &Error{Path: path + ".NetworkAclId", Value: `""`, Msg: "missing or empty"}
+		if aacl != "" && aacl != acl {
+			return nil, &Error{Path: apath + ".NetworkAclId", Value: strconv.Quote(aacl), Msg: "not the enclosing ACL " + strconv.Quote(acl)}
 		}
-		if jsonx.IsNull(j.Associations) {
-			continue
+		if sub == "" {
+			return nil, &Error{Path: apath + ".SubnetId", Value: `""`, Msg: "missing or empty"}
 		}
-		as, err := jdec.Array(path+".Associations", j.Associations)
-		if err != nil {
-			return nil, err
+		if prev, ok := bound[sub]; ok {
+			return nil, &Error{Path: apath + ".SubnetId", Value: strconv.Quote(sub), Msg: "subnet already bound (at " + prev + "); a subnet has one network ACL"}
 		}
-		for k, araw := range as {
-			apath := jsonx.Index(path+".Associations", k)
-			var a assocJSON
-			if err := jdec.Object(apath, araw, &a); err != nil {
-				return nil, err
-			}
-			af := jdec.Fields(apath)
-			aacl := af.Str("NetworkAclId", a.NetworkAclId)
-			sub := af.Str("SubnetId", a.SubnetId)
-			if af.Err != nil {
-				return nil, af.Err
-			}
-			if aacl != "" && aacl != acl {
-				return nil, &Error{Path: apath + ".NetworkAclId", Value: strconv.Quote(aacl), Msg: "not the enclosing ACL " + strconv.Quote(acl)}
-			}
-			if sub == "" {
-				return nil, &Error{Path: apath + ".SubnetId", Value: `""`, Msg: "missing or empty"}
-			}
-			if prev, ok := bound[sub]; ok {
-				return nil, &Error{Path: apath + ".SubnetId", Value: strconv.Quote(sub), Msg: "subnet already bound (at " + prev + "); a subnet has one network ACL"}
-			}
-			bound[sub] = apath
-			out = append(out, provider.ACLBinding{ACL: acl, Subnet: sub, Origin: sgsim.Origin{Vendor: "aws", Document: docACLs, Record: acl, Path: apath}})
-		}
+		bound[sub] = apath
+		out = append(out, provider.ACLBinding{ACL: acl, Subnet: sub, Origin: sgsim.Origin{Vendor: "aws", Document: docACLs, Record: acl, Path: apath}})
 	}
 	return out, nil
 }

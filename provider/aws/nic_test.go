@@ -11,6 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/sgsim/sgsim/provider"
 	"github.com/sgsim/sgsim/provider/internal/nictest"
+	"github.com/sgsim/sgsim/provider/internal/profiletest"
+	"github.com/sgsim/sgsim/provider/read"
 	"github.com/sgsim/sgsim/sgsim"
 	"pgregory.net/rapid"
 )
@@ -111,12 +113,12 @@ func TestNetworkInterfacesRoundTrip(t *testing.T) {
 
 func TestReadNetworkInterfacesErrors(t *testing.T) {
 	for in, want := range map[string]string{
-		`{}`:                          `aws: NetworkInterfaces: missing: not a document with NetworkInterfaces`,
+		`{}`:                          `aws: NetworkInterfaces: missing; want a document with NetworkInterfaces`,
 		`{"NetworkInterfaces": {}}`:   `aws: NetworkInterfaces: {}: want a JSON array`,
 		`{"NetworkInterfaces": [7]}`:  `aws: NetworkInterfaces[0]: 7: want a JSON object`,
 		`{"NetworkInterfaces": [{}]}`: `aws: NetworkInterfaces[0].NetworkInterfaceId: "": missing or empty`,
 		`{"NetworkInterfaces": [{"NetworkInterfaceId": 7}]}`:                                                                                                                  `aws: NetworkInterfaces[0].NetworkInterfaceId: 7: want a string`,
-		`{"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1"}, {"NetworkInterfaceId": "eni-1"}]}`:                                                                           `aws: NetworkInterfaces[1].NetworkInterfaceId: "eni-1": network interface listed twice`,
+		`{"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1"}, {"NetworkInterfaceId": "eni-1"}]}`:                                                                           `aws: NetworkInterfaces[1].NetworkInterfaceId: "eni-1": network interface listed twice (also at NetworkInterfaces[0])`,
 		`{"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.0.300"}]}]}`:                                                `aws: NetworkInterfaces[0].PrivateIpAddresses[0].PrivateIpAddress: "10.0.0.300": want an IPv4 address`,
 		`{"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "PrivateIpAddresses": [{"PrivateIpAddress": "2001:db8::1"}]}]}`:                                               `aws: NetworkInterfaces[0].PrivateIpAddresses[0].PrivateIpAddress: "2001:db8::1": want an IPv4 address`,
 		`{"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "PrivateIpAddresses": [{}]}]}`:                                                                                `aws: NetworkInterfaces[0].PrivateIpAddresses[0].PrivateIpAddress: "": want a value`,
@@ -131,10 +133,10 @@ func TestReadNetworkInterfacesErrors(t *testing.T) {
 		`{"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "Groups": [{"GroupId": "sg-1"}, {"GroupId": "sg-1"}]}]}`:                                                      `aws: NetworkInterfaces[0].Groups[1].GroupId: "sg-1": security group ID listed twice`,
 		`{"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "Groups": ["sg-1"]}]}`:                                                                                        `aws: NetworkInterfaces[0].Groups[0]: "sg-1": want a JSON object`,
 		`{"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "SubnetId": ["s"]}]}`:                                                                                         `aws: NetworkInterfaces[0].SubnetId: ["s"]: want a string`,
-		"{\"NetworkInterfaces\": [\n{\"NetworkInterfaceId\": \"eni-1\",}]}":                                                                                                   `aws: (document): invalid JSON at line 2, column 32 (byte offset 56): invalid character '}' looking for beginning of object key string`,
+		"{\"NetworkInterfaces\": [\n{\"NetworkInterfaceId\": \"eni-1\",}]}":                                                                                                   `aws: (document): invalid JSON (byte offset 56): invalid character '}' looking for beginning of object key string`,
 	} {
-		if _, err := ReadNetworkInterfaces(strings.NewReader(in)); err == nil || err.Error() != want {
-			t.Errorf("ReadNetworkInterfaces(%s):\n got %v\nwant %s", in, err, want)
+		if _, err := ReadNetworkInterfaces(strings.NewReader(in)); profiletest.ErrText(err) != want {
+			t.Errorf("ReadNetworkInterfaces(%s):\n got %v\nwant %s", in, profiletest.ErrText(err), want)
 		}
 	}
 }
@@ -145,11 +147,11 @@ func TestReadSubnetsAndAssociationsErrors(t *testing.T) {
 		`{"Subnets": [{"CidrBlock": "10.0.0.0/24"}]}`:                                                                                                 `aws: Subnets[0].SubnetId: "": missing or empty`,
 		`{"Subnets": [{"SubnetId": "s-1", "CidrBlock": "10.0.0.0/33"}]}`:                                                                              `aws: Subnets[0].CidrBlock: "10.0.0.0/33": want an IPv4 CIDR block`,
 		`{"Subnets": [{"SubnetId": "s-1", "CidrBlock": "2001:db8::/64"}]}`:                                                                            `aws: Subnets[0].CidrBlock: "2001:db8::/64": want an IPv4 CIDR block`,
-		`{"Subnets": [{"SubnetId": "s-1", "CidrBlock": "10.0.0.0/24"}, {"SubnetId": "s-1", "CidrBlock": "10.0.1.0/24"}]}`:                             `aws: Subnets[1].SubnetId: "s-1": subnet listed twice`,
+		`{"Subnets": [{"SubnetId": "s-1", "CidrBlock": "10.0.0.0/24"}, {"SubnetId": "s-1", "CidrBlock": "10.0.1.0/24"}]}`:                             `aws: Subnets[1].SubnetId: "s-1": subnet listed twice (also at Subnets[0])`,
 		`{"Subnets": [{"SubnetId": "s-1", "Ipv6CidrBlockAssociationSet": [{"Ipv6CidrBlock": "2001:db8::1/64"}]}]}`:                                    `aws: Subnets[0].Ipv6CidrBlockAssociationSet[0].Ipv6CidrBlock: "2001:db8::1/64": host bits set; want 2001:db8::/64`,
 		`{"Subnets": [{"SubnetId": "s-1", "Ipv6CidrBlockAssociationSet": [{"Ipv6CidrBlock": "2001:db8::/64", "Ipv6CidrBlockState": {"State": 1}}]}]}`: `aws: Subnets[0].Ipv6CidrBlockAssociationSet[0].Ipv6CidrBlockState.State: 1: want a string`,
 	} {
-		if _, err := ReadSubnets(strings.NewReader(in)); err == nil || err.Error() != want {
+		if _, err := ReadSubnets(strings.NewReader(in)); profiletest.ErrText(err) != want {
 			t.Errorf("ReadSubnets(%s):\n got %v\nwant %s", in, err, want)
 		}
 	}
@@ -165,7 +167,7 @@ func TestReadSubnetsAndAssociationsErrors(t *testing.T) {
 		`{"NetworkAcls": [{"NetworkAclId": "acl-1", "Associations": [{"NetworkAclId": "acl-2", "SubnetId": "s-1"}]}]}`:                                          `aws: NetworkAcls[0].Associations[0].NetworkAclId: "acl-2": not the enclosing ACL "acl-1"`,
 		`{"NetworkAcls": [{"NetworkAclId": "acl-1", "Associations": [{"SubnetId": "s-1"}]}, {"NetworkAclId": "acl-2", "Associations": [{"SubnetId": "s-1"}]}]}`: `aws: NetworkAcls[1].Associations[0].SubnetId: "s-1": subnet already bound (at NetworkAcls[0].Associations[0]); a subnet has one network ACL`,
 	} {
-		if _, err := ReadNetworkAclAssociations(strings.NewReader(in)); err == nil || err.Error() != want {
+		if _, err := ReadNetworkAclAssociations(strings.NewReader(in)); profiletest.ErrText(err) != want {
 			t.Errorf("ReadNetworkAclAssociations(%s):\n got %v\nwant %s", in, err, want)
 		}
 	}
@@ -260,5 +262,30 @@ func TestNICListingEndToEnd(t *testing.T) {
 	}
 	if r.Outcome != sgsim.Some || strings.Join(src, " ") != "10.0.1.17-10.0.1.18 10.0.1.208/28" {
 		t.Errorf("reach: %v, allowed sources %q", r.Outcome, src)
+	}
+}
+
+// Every bad record at once, each at its line and column; leniently, the
+// good records are kept and the bad ones reported.
+func TestReadNetworkInterfacesAllErrorsAndLenient(t *testing.T) {
+	in := "{\"NetworkInterfaces\": [\n" +
+		" {\"NetworkInterfaceId\": \"eni-1\", \"PrivateIpAddress\": \"10.0.0.1\"},\n" +
+		" {\"NetworkInterfaceId\": \"eni-2\", \"PrivateIpAddress\": \"x\"},\n" +
+		" {\"NetworkInterfaceId\": \"eni-3\", \"SubnetId\": 7}]}"
+	want := "line 3, column 54: aws: NetworkInterfaces[1].PrivateIpAddress: \"x\": want an IPv4 address\n" +
+		"line 4, column 46: aws: NetworkInterfaces[2].SubnetId: 7: want a string"
+	if _, err := ReadNetworkInterfaces(strings.NewReader(in)); err == nil || err.Error() != want {
+		t.Errorf("strict:\n got %v\nwant %s", err, want)
+	}
+	var rep read.Report
+	nics, err := ReadNetworkInterfaces(strings.NewReader(in), read.SkipInvalid(&rep))
+	if err != nil || len(nics) != 1 || nics[0].ID != "eni-1" || rep.Read != 1 || len(rep.Skipped) != 2 ||
+		rep.Skipped[1].Error() != "line 4, column 46: aws: NetworkInterfaces[2].SubnetId: 7: want a string" {
+		t.Errorf("lenient: %+v, %v, report %+v", nics, err, rep)
+	}
+	// A duplicate key is refused, not read as its last value.
+	_, err = ReadNetworkInterfaces(strings.NewReader(`{"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "SubnetId": "a", "SubnetId": "b"}]}`))
+	if err == nil || !strings.Contains(err.Error(), "SubnetId") {
+		t.Errorf("duplicate key: %v", err)
 	}
 }

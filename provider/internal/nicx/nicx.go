@@ -6,11 +6,14 @@ package nicx
 
 import (
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/netip"
 	"strconv"
 	"strings"
 
 	"github.com/sgsim/sgsim/provider/internal/jsonx"
+	"github.com/sgsim/sgsim/provider/read"
 )
 
 // Kind is what an address field holds.
@@ -201,4 +204,57 @@ func Join(ids []string) string {
 		q[i] = strconv.Quote(s)
 	}
 	return strings.Join(q, ", ")
+}
+
+// Read reads a listing: it opens the document (syntax, duplicate keys,
+// invalid UTF-8: see jsonx.Doc), finds the array of records with list
+// (which returns its JSON path and elements, or an error of the document
+// as a whole), reads each record with rec and returns the records read,
+// or every error at once as a *read.Errors. With read.SkipInvalid among
+// opts the bad records are skipped and reported instead.
+func Read[T any](d jsonx.Decoder, vendor string, r io.Reader, opts []read.Option,
+	list func(data []byte) (string, []json.RawMessage, error),
+	rec func(path string, raw json.RawMessage) (T, error)) ([]T, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: read: %w", vendor, err)
+	}
+	doc, err := d.Open(data, true, opts)
+	if err != nil {
+		return nil, err
+	}
+	base, elems, err := list(data)
+	if err != nil {
+		doc.Fail(err)
+		return nil, doc.Err()
+	}
+	var out []T
+	for i, raw := range elems {
+		path := jsonx.Index(base, i)
+		v, err := rec(path, raw)
+		if doc.Record(path, err) {
+			continue
+		}
+		out = append(out, v)
+	}
+	if err := doc.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Top returns the elements of the array under key in the top-level
+// object of data; the key must be present and not null. want names the
+// document in the message for a missing key.
+func Top(d jsonx.Decoder, data []byte, key, want string) (string, []json.RawMessage, error) {
+	var top map[string]json.RawMessage
+	if err := d.Object("", data, &top); err != nil {
+		return "", nil, err
+	}
+	raw, ok := top[key]
+	if !ok || jsonx.IsNull(raw) {
+		return "", nil, d.Err(key, "", "missing; want "+want)
+	}
+	elems, err := d.Array(key, raw)
+	return key, elems, err
 }
