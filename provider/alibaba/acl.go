@@ -104,7 +104,12 @@ package alibaba
 //
 // Unknown fields are ignored; an unknown value of a known field is an
 // error. Every error is an *Error naming the JSON path and the offending
-// value.
+// value. All errors of a document come at once, as a *read.Errors
+// listing each with its line and column. A key given twice in one object
+// (or twice but for case) and invalid UTF-8 are errors anywhere in the
+// document. With read.SkipInvalid the bad records (the ingress and egress entries) are
+// skipped and listed in the read.Report, and a container record (a group
+// or ACL) with a bad field of its own is skipped with its records.
 
 import (
 	"encoding/json"
@@ -116,6 +121,7 @@ import (
 
 	"github.com/sgsim/sgsim/provider/internal/jsonx"
 	"github.com/sgsim/sgsim/provider/internal/netx"
+	"github.com/sgsim/sgsim/provider/read"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -191,136 +197,179 @@ type apiACLEntry struct {
 // its 1-based position in its direction, system and service entries kept
 // (see the file comment for the fields and the decisions taken). An ACL
 // given twice is an error.
-func ReadNetworkAcls(r io.Reader) ([]sgsim.Group, error) {
-	gs, _, err := readACLDoc(r)
+func ReadNetworkAcls(r io.Reader, opts ...read.Option) ([]sgsim.Group, error) {
+	gs, _, err := readACLDoc(r, opts)
 	return gs, err
 }
 
 // ReadNetworkAclBindings reads the same documents as ReadNetworkAcls, with
 // the same checks, and returns the resources (vSwitches) each ACL is bound
 // to, ACLs in document order, resources in list order.
-func ReadNetworkAclBindings(r io.Reader) ([]Binding, error) {
-	_, bs, err := readACLDoc(r)
+func ReadNetworkAclBindings(r io.Reader, opts ...read.Option) ([]Binding, error) {
+	_, bs, err := readACLDoc(r, opts)
 	return bs, err
 }
 
-func readACLDoc(r io.Reader) ([]sgsim.Group, []Binding, error) {
+func readACLDoc(r io.Reader, opts []read.Option) ([]sgsim.Group, []Binding, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("alibaba: read: %w", err)
 	}
-	var top apiACLDoc
-	if err := dec.Top(data, &top); err != nil {
-		return nil, nil, err
-	}
-	one, many := !jsonx.IsNull(top.NetworkAclAttribute), !jsonx.IsNull(top.NetworkAcls)
-	switch {
-	case one && many:
-		return nil, nil, &Error{Path: "top level", Msg: "both NetworkAclAttribute and NetworkAcls; want one response"}
-	case one:
-		g, bs, err := readACL("NetworkAclAttribute", DocACLAttributes, top.NetworkAclAttribute)
-		if err != nil {
-			return nil, nil, err
-		}
-		return []sgsim.Group{g}, bs, nil
-	case !many:
-		return nil, nil, &Error{Path: "top level", Msg: `want "NetworkAclAttribute" (DescribeNetworkAclAttributes) or "NetworkAcls" (DescribeNetworkAcls)`}
-	}
-	var list apiACLList
-	if err := dec.Object("NetworkAcls", top.NetworkAcls, &list); err != nil {
-		return nil, nil, err
-	}
-	gs := []sgsim.Group{}
-	var bs []Binding
-	if jsonx.IsNull(list.NetworkAcl) {
-		return gs, bs, nil
-	}
-	elems, err := dec.Array("NetworkAcls.NetworkAcl", list.NetworkAcl)
+	doc, err := dec.Open(data, true, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	seen := map[string]bool{}
-	for i, raw := range elems {
-		path := "NetworkAcls.NetworkAcl[" + strconv.Itoa(i) + "]"
-		g, b, err := readACL(path, DocACLs, raw)
-		if err != nil {
-			return nil, nil, err
-		}
-		if seen[g.ID] {
-			return nil, nil, &Error{Path: path + ".NetworkAclId", Value: strconv.Quote(g.ID), Msg: "network ACL given twice"}
-		}
-		seen[g.ID] = true
-		gs = append(gs, g)
-		bs = append(bs, b...)
+	gs, bs := readACLs(doc, data)
+	if err := doc.Err(); err != nil {
+		return nil, nil, err
 	}
 	return gs, bs, nil
 }
 
-// readACL reads one ACL record at path.
-func readACL(path, doc string, raw json.RawMessage) (sgsim.Group, []Binding, error) {
+func readACLs(doc *jsonx.Doc, data []byte) ([]sgsim.Group, []Binding) {
+	var top apiACLDoc
+	if err := dec.Object("", data, &top); err != nil {
+		doc.Fail(err)
+		return nil, nil
+	}
+	one, many := !jsonx.IsNull(top.NetworkAclAttribute), !jsonx.IsNull(top.NetworkAcls)
+	switch {
+	case one && many:
+		doc.Fail(&Error{Path: "top level", Msg: "both NetworkAclAttribute and NetworkAcls; want one response"})
+		return nil, nil
+	case one:
+		g, bs, ok := readACL(doc, "NetworkAclAttribute", DocACLAttributes, top.NetworkAclAttribute, nil)
+		if !ok {
+			return nil, nil
+		}
+		return []sgsim.Group{g}, bs
+	case !many:
+		doc.Fail(&Error{Path: "top level", Msg: `want "NetworkAclAttribute" (DescribeNetworkAclAttributes) or "NetworkAcls" (DescribeNetworkAcls)`})
+		return nil, nil
+	}
+	var list apiACLList
+	if err := dec.Object("NetworkAcls", top.NetworkAcls, &list); err != nil {
+		doc.Fail(err)
+		return nil, nil
+	}
+	gs := []sgsim.Group{}
+	var bs []Binding
+	if jsonx.IsNull(list.NetworkAcl) {
+		return gs, bs
+	}
+	elems, err := dec.Array("NetworkAcls.NetworkAcl", list.NetworkAcl)
+	if err != nil {
+		doc.Fail(err)
+		return nil, nil
+	}
+	seen := map[string]bool{}
+	for i, raw := range elems {
+		path := "NetworkAcls.NetworkAcl[" + strconv.Itoa(i) + "]"
+		if g, b, ok := readACL(doc, path, DocACLs, raw, seen); ok {
+			gs = append(gs, g)
+			bs = append(bs, b...)
+		}
+	}
+	return gs, bs
+}
+
+// aclHead is an ACL record's own fields and its entry lists.
+type aclHead struct {
+	g       sgsim.Group
+	bs      []Binding
+	lpath   [2]string // the ingress and egress entry lists' paths
+	entries [2][]json.RawMessage
+}
+
+// readACL reads one ACL record at path, a container of entry records;
+// seen holds the IDs of the ACLs before it (nil for a single ACL). It
+// reports false when the ACL is left out.
+func readACL(doc *jsonx.Doc, path, docName string, raw json.RawMessage, seen map[string]bool) (sgsim.Group, []Binding, bool) {
+	h, err := readACLHead(path, raw)
+	if err == nil && seen != nil {
+		if seen[h.g.ID] {
+			err = &Error{Path: path + ".NetworkAclId", Value: strconv.Quote(h.g.ID), Msg: "network ACL given twice"}
+		}
+		seen[h.g.ID] = true
+	}
+	if doc.Container(path, err, h.lpath[0], h.lpath[1]) {
+		return h.g, nil, false
+	}
+	g := h.g
+	ids := map[string]string{} // entry ID -> path of its first entry
+	for k, d := range []sgsim.Direction{sgsim.Ingress, sgsim.Egress} {
+		for i, rec := range h.entries[k] {
+			epath := h.lpath[k] + "[" + strconv.Itoa(i) + "]"
+			r, err := readACLEntry(epath, docName, d, i+1, rec)
+			if err == nil && r.ID != "" {
+				if first, dup := ids[r.ID]; dup {
+					err = &Error{Path: epath + ".NetworkAclEntryId", Value: strconv.Quote(r.ID), Msg: "entry ID also used at " + first}
+				} else {
+					ids[r.ID] = epath
+				}
+			}
+			if doc.Record(epath, err) {
+				continue
+			}
+			g.Rules = append(g.Rules, r)
+		}
+	}
+	return g, h.bs, true
+}
+
+func readACLHead(path string, raw json.RawMessage) (aclHead, error) {
+	var h aclHead
+	for k, outer := range []string{"IngressAclEntries", "EgressAclEntries"} {
+		h.lpath[k] = jsonx.Join(path, outer) + "." + strings.TrimSuffix(outer, "ies") + "y"
+	}
 	var a apiACL
-	var g sgsim.Group
 	if err := dec.Object(path, raw, &a); err != nil {
-		return g, nil, err
+		return h, err
 	}
 	f := dec.Fields(path)
-	g.ID = f.Str("NetworkAclId", a.NetworkAclID)
-	g.Name = f.Str("NetworkAclName", a.NetworkAclName)
+	h.g.ID = f.Str("NetworkAclId", a.NetworkAclID)
+	h.g.Name = f.Str("NetworkAclName", a.NetworkAclName)
 	if f.Err != nil {
-		return g, nil, f.Err
+		return h, f.Err
 	}
-	if g.ID == "" {
-		return g, nil, &Error{Path: jsonx.Join(path, "NetworkAclId"), Value: `""`, Msg: "want the ID of the network ACL"}
+	if h.g.ID == "" {
+		return h, &Error{Path: jsonx.Join(path, "NetworkAclId"), Value: `""`, Msg: "want the ID of the network ACL"}
 	}
-	ids := map[string]string{} // entry ID -> path of its first entry
-	for _, d := range []sgsim.Direction{sgsim.Ingress, sgsim.Egress} {
+	for k, d := range []sgsim.Direction{sgsim.Ingress, sgsim.Egress} {
 		outer, inner, raw := "IngressAclEntries", "IngressAclEntry", a.IngressAclEntries
 		if d == sgsim.Egress {
 			outer, inner, raw = "EgressAclEntries", "EgressAclEntry", a.EgressAclEntries
 		}
 		opath := jsonx.Join(path, outer)
 		if jsonx.IsNull(raw) {
-			return g, nil, &Error{Path: opath, Msg: `missing; want {"` + inner + `": [...]}`}
+			return h, &Error{Path: opath, Msg: `missing; want {"` + inner + `": [...]}`}
 		}
 		var list json.RawMessage
 		if d == sgsim.Ingress {
 			var in apiIngressEntries
 			if err := dec.Object(opath, raw, &in); err != nil {
-				return g, nil, err
+				return h, err
 			}
 			list = in.IngressAclEntry
 		} else {
 			var eg apiEgressEntries
 			if err := dec.Object(opath, raw, &eg); err != nil {
-				return g, nil, err
+				return h, err
 			}
 			list = eg.EgressAclEntry
 		}
 		if jsonx.IsNull(list) {
 			continue
 		}
-		lpath := opath + "." + inner
-		recs, err := dec.Array(lpath, list)
+		recs, err := dec.Array(h.lpath[k], list)
 		if err != nil {
-			return g, nil, err
+			return h, err
 		}
-		for i, rec := range recs {
-			epath := lpath + "[" + strconv.Itoa(i) + "]"
-			r, err := readACLEntry(epath, doc, d, i+1, rec)
-			if err != nil {
-				return g, nil, err
-			}
-			if r.ID != "" {
-				if first, dup := ids[r.ID]; dup {
-					return g, nil, &Error{Path: epath + ".NetworkAclEntryId", Value: strconv.Quote(r.ID), Msg: "entry ID also used at " + first}
-				}
-				ids[r.ID] = epath
-			}
-			g.Rules = append(g.Rules, r)
-		}
+		h.entries[k] = recs
 	}
-	bs, err := readResources(jsonx.Join(path, "Resources"), g.ID, a.Resources)
-	return g, bs, err
+	var err error
+	h.bs, err = readResources(jsonx.Join(path, "Resources"), h.g.ID, a.Resources)
+	return h, err
 }
 
 func readResources(path, acl string, raw json.RawMessage) ([]Binding, error) {

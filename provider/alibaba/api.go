@@ -68,7 +68,12 @@ package alibaba
 //
 // Unknown fields are ignored; an unknown value of a known field is an
 // error. Every error is an *Error naming the JSON path and the offending
-// value.
+// value. All errors of a document come at once, as a *read.Errors
+// listing each with its line and column. A key given twice in one object
+// (or twice but for case) and invalid UTF-8 are errors anywhere in the
+// document. With read.SkipInvalid the bad records (the permissions) are
+// skipped and listed in the read.Report, and a container record (a group
+// or ACL) with a bad field of its own is skipped with its records.
 
 import (
 	"encoding/json"
@@ -80,6 +85,7 @@ import (
 
 	"github.com/sgsim/sgsim/provider/internal/jsonx"
 	"github.com/sgsim/sgsim/provider/internal/netx"
+	"github.com/sgsim/sgsim/provider/read"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -131,56 +137,83 @@ type apiPermission struct {
 }
 
 // ReadSecurityGroup reads one DescribeSecurityGroupAttribute response. See
-// the file comment for the fields and the decisions taken.
-func ReadSecurityGroup(r io.Reader) (sgsim.Group, error) {
+// the file comment for the fields and the decisions taken. The records
+// of a lenient read (read.SkipInvalid) are the permissions; a bad group
+// field fails the read.
+func ReadSecurityGroup(r io.Reader, opts ...read.Option) (sgsim.Group, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return sgsim.Group{}, fmt.Errorf("alibaba: read: %w", err)
 	}
-	if err := dec.Check(data); err != nil {
+	doc, err := dec.Open(data, true, opts)
+	if err != nil {
 		return sgsim.Group{}, err
 	}
-	return readGroup("", data)
+	g, recs, listPath, err := readGroupHead("", data)
+	if err != nil {
+		doc.Fail(err)
+	} else {
+		readPermissions(doc, &g, listPath, recs)
+	}
+	if err := doc.Err(); err != nil {
+		return sgsim.Group{}, err
+	}
+	return g, nil
 }
 
 // ReadSecurityGroups reads a JSON array of DescribeSecurityGroupAttribute
 // responses: the groups attached to one network interface, in attachment
-// order. A group given twice is an error.
-func ReadSecurityGroups(r io.Reader) ([]sgsim.Group, error) {
+// order. A group given twice is an error. The records of a lenient read
+// are the permissions; a group with a bad field of its own is skipped
+// with its permissions.
+func ReadSecurityGroups(r io.Reader, opts ...read.Option) ([]sgsim.Group, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("alibaba: read: %w", err)
 	}
-	if err := dec.Check(data); err != nil {
-		return nil, err
-	}
-	elems, err := dec.Array("top level", data)
+	doc, err := dec.Open(data, true, opts)
 	if err != nil {
 		return nil, err
+	}
+	groups := readSecurityGroups(doc, data)
+	if err := doc.Err(); err != nil {
+		return nil, err
+	}
+	return groups, nil
+}
+
+func readSecurityGroups(doc *jsonx.Doc, data []byte) []sgsim.Group {
+	elems, err := dec.Array("top level", data)
+	if err != nil {
+		doc.Fail(err)
+		return nil
 	}
 	groups := make([]sgsim.Group, 0, len(elems))
 	seen := map[string]bool{}
 	for i, raw := range elems {
 		prefix := "[" + strconv.Itoa(i) + "]"
-		g, err := readGroup(prefix, raw)
-		if err != nil {
-			return nil, err
-		}
-		if seen[g.ID] {
-			return nil, &Error{Path: prefix + ".SecurityGroupId", Value: strconv.Quote(g.ID), Msg: "group given twice"}
+		g, recs, listPath, err := readGroupHead(prefix, raw)
+		if err == nil && seen[g.ID] {
+			err = &Error{Path: prefix + ".SecurityGroupId", Value: strconv.Quote(g.ID), Msg: "group given twice"}
 		}
 		seen[g.ID] = true
+		if doc.Container(prefix, err, listPath) {
+			continue
+		}
+		readPermissions(doc, &g, listPath, recs)
 		groups = append(groups, g)
 	}
-	return groups, nil
+	return groups
 }
 
-// readGroup reads one DescribeSecurityGroupAttribute response; prefix is
+// readGroupHead reads the fields of one DescribeSecurityGroupAttribute
+// response and returns its permission records and their path; prefix is
 // its path ("" for a whole document, "[i]" in an array).
-func readGroup(prefix string, raw json.RawMessage) (sgsim.Group, error) {
+func readGroupHead(prefix string, raw json.RawMessage) (sgsim.Group, []json.RawMessage, string, error) {
+	listPath := jsonx.Join(prefix, "Permissions.Permission")
 	var a apiGroup
 	if err := dec.Object(prefix, raw, &a); err != nil {
-		return sgsim.Group{}, err
+		return sgsim.Group{}, nil, listPath, err
 	}
 	f := dec.Fields(prefix)
 	var g sgsim.Group
@@ -188,10 +221,10 @@ func readGroup(prefix string, raw json.RawMessage) (sgsim.Group, error) {
 	g.Name = f.Str("SecurityGroupName", a.SecurityGroupName)
 	inner := f.Str("InnerAccessPolicy", a.InnerAccessPolicy)
 	if f.Err != nil {
-		return g, f.Err
+		return g, nil, listPath, f.Err
 	}
 	if g.ID == "" {
-		return g, &Error{Path: jsonx.Join(prefix, "SecurityGroupId"), Value: strconv.Quote(g.ID), Msg: "want the ID of the security group"}
+		return g, nil, listPath, &Error{Path: jsonx.Join(prefix, "SecurityGroupId"), Value: strconv.Quote(g.ID), Msg: "want the ID of the security group"}
 	}
 	switch strings.ToLower(inner) {
 	case "", "accept":
@@ -199,31 +232,32 @@ func readGroup(prefix string, raw json.RawMessage) (sgsim.Group, error) {
 	case "drop":
 		g.InnerAccess = sgsim.InnerDrop
 	default:
-		return g, &Error{Path: jsonx.Join(prefix, "InnerAccessPolicy"), Value: strconv.Quote(inner), Msg: "want Accept or Drop"}
+		return g, nil, listPath, &Error{Path: jsonx.Join(prefix, "InnerAccessPolicy"), Value: strconv.Quote(inner), Msg: "want Accept or Drop"}
 	}
 	if jsonx.IsNull(a.Permissions) {
-		return g, &Error{Path: jsonx.Join(prefix, "Permissions"), Msg: `missing; want {"Permission": [...]}`}
+		return g, nil, listPath, &Error{Path: jsonx.Join(prefix, "Permissions"), Msg: `missing; want {"Permission": [...]}`}
 	}
 	var ps apiPermissions
 	if err := dec.Object(jsonx.Join(prefix, "Permissions"), a.Permissions, &ps); err != nil {
-		return g, err
+		return g, nil, listPath, err
 	}
-	listPath := jsonx.Join(prefix, "Permissions.Permission")
 	if jsonx.IsNull(ps.Permission) {
-		return g, &Error{Path: listPath, Msg: "missing; want an array of rules"}
+		return g, nil, listPath, &Error{Path: listPath, Msg: "missing; want an array of rules"}
 	}
 	recs, err := dec.Array(listPath, ps.Permission)
-	if err != nil {
-		return g, err
-	}
+	return g, recs, listPath, err
+}
+
+// readPermissions reads the permission records of g, at listPath.
+func readPermissions(doc *jsonx.Doc, g *sgsim.Group, listPath string, recs []json.RawMessage) {
 	for i, rec := range recs {
-		r, err := readPermission(listPath+"["+strconv.Itoa(i)+"]", rec)
-		if err != nil {
-			return g, err
+		path := listPath + "[" + strconv.Itoa(i) + "]"
+		r, err := readPermission(path, rec)
+		if doc.Record(path, err) {
+			continue
 		}
 		g.Rules = append(g.Rules, r)
 	}
-	return g, nil
 }
 
 func readPermission(path string, raw json.RawMessage) (sgsim.Rule, error) {
@@ -627,4 +661,10 @@ func writePermission(r *sgsim.Rule) (outPermission, error) {
 // an *Error.
 var dec = jsonx.Decoder{Err: func(path, value, msg string) error {
 	return &Error{Path: path, Value: value, Msg: msg}
+}, PathOf: func(err error) (string, bool) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Path, true
+	}
+	return "", false
 }}
