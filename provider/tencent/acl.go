@@ -92,9 +92,10 @@ package tencent
 //     is an error: whether Tencent matches ICMPv6 with it is unconfirmed.
 //   - Port is "", "ALL" (any case), one port "80" or a range "80-90",
 //     ports 1-65535; a list "80,443" is an error (documented for security
-//     group policies only), and so is a port on ICMP or ALL. A JSON number
-//     (an older tccli example shows "Port": 8080) is an error: the SDK
-//     models declare a string.
+//     group policies only), and so is a port on ICMP or ALL. A JSON
+//     whole number is read as its decimal text: the SDK models declare a
+//     string, but the tccli DescribeNetworkAcls example (the vendor's own)
+//     shows "Port": 8080.
 //   - Action is ACCEPT or DROP in any case.
 //   - CidrBlock must be IPv4 and Ipv6CidrBlock IPv6, an address or a
 //     canonical CIDR block; an entry has exactly one. Unlike security group
@@ -135,7 +136,12 @@ package tencent
 //
 // Unknown fields are ignored; an unknown value of a known field is an
 // error. Every error is an *Error naming the JSON path and the offending
-// value.
+// value. All errors of a document come at once, as a *read.Errors
+// listing each with its line and column; a key given twice in one object
+// (or twice but for case) and invalid UTF-8 are errors anywhere. With
+// read.SkipInvalid the bad entries are skipped and listed in the
+// read.Report (an ACL record with a bad field of its own is skipped with
+// its entries); the records counted are the entries.
 
 import (
 	"encoding/json"
@@ -148,6 +154,7 @@ import (
 
 	"github.com/sgsim/sgsim/provider/internal/jsonx"
 	"github.com/sgsim/sgsim/provider/internal/netx"
+	"github.com/sgsim/sgsim/provider/read"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -220,107 +227,148 @@ type apiQuintuple struct {
 // the default entries on Tencent's "Network ACL" product page. The
 // comment at the top of acl.go lists the sources field by field and every
 // decision taken where they are silent.
-func ReadNetworkAcls(r io.Reader) ([]sgsim.Group, error) {
-	prefix, top, err := readTop(r)
+func ReadNetworkAcls(r io.Reader, opts ...read.Option) ([]sgsim.Group, error) {
+	doc, data, err := open(r, opts)
 	if err != nil {
 		return nil, err
+	}
+	gs := readNetworkAcls(doc, data)
+	if err := doc.Err(); err != nil {
+		return nil, err
+	}
+	return gs, nil
+}
+
+func readNetworkAcls(doc *jsonx.Doc, data []byte) []sgsim.Group {
+	prefix, top, ok := readTop(doc, data)
+	if !ok {
+		return nil
 	}
 	setPath := jsonx.Join(prefix, "NetworkAclSet")
 	if jsonx.IsNull(top.NetworkAclSet) {
-		return nil, &Error{Path: setPath, Msg: `missing; want the DescribeNetworkAcls response {"Response": {"NetworkAclSet": [...]}}`}
+		doc.Fail(&Error{Path: setPath, Msg: `missing; want the DescribeNetworkAcls response {"Response": {"NetworkAclSet": [...]}}`})
+		return nil
 	}
 	acls, err := dec.Array(setPath, top.NetworkAclSet)
 	if err != nil {
-		return nil, err
+		doc.Fail(err)
+		return nil
 	}
 	var gs []sgsim.Group
 	seen := map[string]int{}
 	for i, raw := range acls {
 		path := jsonx.Index(setPath, i)
-		g, err := readACL(path, raw)
-		if err != nil {
-			return nil, err
+		g, lists, err := readACLHead(path, raw)
+		if err == nil {
+			if j, dup := seen[g.ID]; dup {
+				err = &Error{Path: path + ".NetworkAclId", Value: strconv.Quote(g.ID), Msg: "also the ID of " + jsonx.Index(setPath, j) + "; want distinct ACLs"}
+			} else {
+				seen[g.ID] = i
+			}
 		}
-		if j, dup := seen[g.ID]; dup {
-			return nil, &Error{Path: path + ".NetworkAclId", Value: strconv.Quote(g.ID), Msg: "also the ID of " + jsonx.Index(setPath, j) + "; want distinct ACLs"}
+		if doc.Container(path, err, path+".IngressEntries", path+".EgressEntries") {
+			continue
 		}
-		seen[g.ID] = i
+		readACLEntries(doc, path, &g, lists)
 		gs = append(gs, g)
 	}
-	return gs, nil
+	return gs
 }
 
-func readACL(path string, raw json.RawMessage) (sgsim.Group, error) {
+// readACLHead reads an ACL record's own fields and returns its ingress
+// and egress entry records.
+func readACLHead(path string, raw json.RawMessage) (sgsim.Group, [2][]json.RawMessage, error) {
 	var g sgsim.Group
+	var lists [2][]json.RawMessage
 	var a apiACL
 	if err := dec.Object(path, raw, &a); err != nil {
-		return g, err
+		return g, lists, err
 	}
 	f := dec.Fields(path)
 	g.ID = f.Str("NetworkAclId", a.NetworkAclID)
 	g.Name = f.Str("NetworkAclName", a.NetworkAclName)
 	typ := f.Str("NetworkAclType", a.NetworkAclType)
 	if f.Err != nil {
-		return g, f.Err
+		return g, lists, f.Err
 	}
 	if g.ID == "" {
-		return g, &Error{Path: path + ".NetworkAclId", Msg: "missing or empty; want the ACL ID"}
+		return g, lists, &Error{Path: path + ".NetworkAclId", Msg: "missing or empty; want the ACL ID"}
 	}
 	switch strings.ToUpper(typ) {
 	case "", "TRIPLE":
 	case "QUINTUPLE":
-		return g, &Error{Path: path + ".NetworkAclType", Value: strconv.Quote(typ),
+		return g, lists, &Error{Path: path + ".NetworkAclType", Value: strconv.Quote(typ),
 			Msg: "a quintuple ACL: its entries are not in this response; read its DescribeNetworkAclQuintupleEntries response with ReadNetworkAclQuintupleEntries"}
 	default:
-		return g, &Error{Path: path + ".NetworkAclType", Value: strconv.Quote(typ), Msg: "want TRIPLE or QUINTUPLE"}
+		return g, lists, &Error{Path: path + ".NetworkAclType", Value: strconv.Quote(typ), Msg: "want TRIPLE or QUINTUPLE"}
 	}
-	ids := map[string]string{}
-	for _, d := range []struct {
+	for k, d := range []struct {
 		name string
-		dir  sgsim.Direction
 		raw  json.RawMessage
-	}{{"IngressEntries", sgsim.Ingress, a.IngressEntries}, {"EgressEntries", sgsim.Egress, a.EgressEntries}} {
+	}{{"IngressEntries", a.IngressEntries}, {"EgressEntries", a.EgressEntries}} {
 		listPath := path + "." + d.name
 		if jsonx.IsNull(d.raw) {
-			return g, &Error{Path: listPath, Msg: "missing; want the entry list ([] for none): an ACL listed without its entries cannot be read"}
+			return g, lists, &Error{Path: listPath, Msg: "missing; want the entry list ([] for none): an ACL listed without its entries cannot be read"}
 		}
 		recs, err := dec.Array(listPath, d.raw)
 		if err != nil {
-			return g, err
+			return g, lists, err
 		}
+		lists[k] = recs
+	}
+	return g, lists, nil
+}
+
+// readACLEntries reads the entry records of the ACL at path into g.
+func readACLEntries(doc *jsonx.Doc, path string, g *sgsim.Group, lists [2][]json.RawMessage) {
+	ids := map[string]string{}
+	for k, d := range []struct {
+		name string
+		dir  sgsim.Direction
+	}{{"IngressEntries", sgsim.Ingress}, {"EgressEntries", sgsim.Egress}} {
+		listPath := path + "." + d.name
 		// The last Priority field seen per family (0 IPv4, 1 IPv6), and where.
 		var last [2]int
 		lastAt := [2]string{}
-		for k, rec := range recs {
-			epath := jsonx.Index(listPath, k)
-			if k+1 > maxACLPriority {
-				return g, &Error{Path: epath, Msg: "more than " + strconv.Itoa(maxACLPriority) + " entries in one direction; sgsim.ACL numbers rules up to " + strconv.Itoa(maxACLPriority)}
-			}
-			r, v6, prio, err := readACLEntry(epath, k+1, d.dir, rec)
-			if err != nil {
-				return g, err
-			}
-			fam := 0
-			if v6 {
-				fam = 1
-			}
-			if prio > 0 {
-				if lastAt[fam] != "" && prio <= last[fam] {
-					return g, &Error{Path: epath + ".Priority", Value: strconv.Itoa(prio),
-						Msg: "not above Priority " + strconv.Itoa(last[fam]) + " of " + lastAt[fam] + ", the entry of its family before it; entries are read in list order, so the list must be in priority order"}
-				}
-				last[fam], lastAt[fam] = prio, epath
-			}
-			if r.ID != "" {
-				if at, dup := ids[r.ID]; dup {
-					return g, &Error{Path: epath + "." + entryIDField(v6), Value: strconv.Quote(r.ID), Msg: "also the ID of " + at + "; want distinct IDs"}
-				}
-				ids[r.ID] = epath
+		for i, rec := range lists[k] {
+			epath := jsonx.Index(listPath, i)
+			r, err := readACLEntryAt(epath, i+1, d.dir, rec, &last, &lastAt, ids)
+			if doc.Record(epath, err) {
+				continue
 			}
 			g.Rules = append(g.Rules, r)
 		}
 	}
-	return g, nil
+}
+
+// readACLEntryAt reads the entry at position pos and checks it against
+// the entries before it: the last Priority per family and the IDs used.
+func readACLEntryAt(epath string, pos int, dir sgsim.Direction, rec json.RawMessage, last *[2]int, lastAt *[2]string, ids map[string]string) (sgsim.Rule, error) {
+	if pos > maxACLPriority {
+		return sgsim.Rule{}, &Error{Path: epath, Msg: "more than " + strconv.Itoa(maxACLPriority) + " entries in one direction; sgsim.ACL numbers rules up to " + strconv.Itoa(maxACLPriority)}
+	}
+	r, v6, prio, err := readACLEntry(epath, pos, dir, rec)
+	if err != nil {
+		return r, err
+	}
+	fam := 0
+	if v6 {
+		fam = 1
+	}
+	if prio > 0 {
+		if lastAt[fam] != "" && prio <= last[fam] {
+			return r, &Error{Path: epath + ".Priority", Value: strconv.Itoa(prio),
+				Msg: "not above Priority " + strconv.Itoa(last[fam]) + " of " + lastAt[fam] + ", the entry of its family before it; entries are read in list order, so the list must be in priority order"}
+		}
+		last[fam], lastAt[fam] = prio, epath
+	}
+	if r.ID != "" {
+		if at, dup := ids[r.ID]; dup {
+			return r, &Error{Path: epath + "." + entryIDField(v6), Value: strconv.Quote(r.ID), Msg: "also the ID of " + at + "; want distinct IDs"}
+		}
+		ids[r.ID] = epath
+	}
+	return r, nil
 }
 
 func entryIDField(v6 bool) string {
@@ -341,7 +389,7 @@ func readACLEntry(path string, pos int, dir sgsim.Direction, raw json.RawMessage
 	}
 	f := dec.Fields(path)
 	proto := f.Str("Protocol", a.Protocol)
-	port := f.Str("Port", a.Port)
+	port := f.StrNum("Port", a.Port)
 	cidr4 := f.Str("CidrBlock", a.CidrBlock)
 	cidr6 := f.Str("Ipv6CidrBlock", a.Ipv6CidrBlock)
 	action := f.Str("Action", a.Action)
@@ -433,50 +481,66 @@ func readACLEntry(path string, pos int, dir sgsim.Direction, raw json.RawMessage
 // refers to the highest priority") and the tccli example of
 // DescribeNetworkAclQuintupleEntries. The comment at the top of acl.go
 // lists the sources and every decision taken where they are silent.
-func ReadNetworkAclQuintupleEntries(r io.Reader, aclID string) (sgsim.Group, error) {
+func ReadNetworkAclQuintupleEntries(r io.Reader, aclID string, opts ...read.Option) (sgsim.Group, error) {
 	g := sgsim.Group{ID: aclID}
-	prefix, top, err := readTop(r)
+	doc, data, err := open(r, opts)
 	if err != nil {
 		return g, err
+	}
+	readQuintuples(doc, data, &g)
+	if err := doc.Err(); err != nil {
+		return sgsim.Group{ID: aclID}, err
+	}
+	return g, nil
+}
+
+func readQuintuples(doc *jsonx.Doc, data []byte, g *sgsim.Group) {
+	prefix, top, ok := readTop(doc, data)
+	if !ok {
+		return
 	}
 	setPath := jsonx.Join(prefix, "NetworkAclQuintupleSet")
 	if jsonx.IsNull(top.NetworkAclQuintupleSet) {
-		return g, &Error{Path: setPath, Msg: `missing; want the DescribeNetworkAclQuintupleEntries response {"Response": {"NetworkAclQuintupleSet": [...]}}`}
+		doc.Fail(&Error{Path: setPath, Msg: `missing; want the DescribeNetworkAclQuintupleEntries response {"Response": {"NetworkAclQuintupleSet": [...]}}`})
+		return
 	}
 	recs, err := dec.Array(setPath, top.NetworkAclQuintupleSet)
 	if err != nil {
-		return g, err
+		doc.Fail(err)
+		return
 	}
 	totalPath := jsonx.Join(prefix, "TotalCount")
 	total, hasTotal, err := dec.Int(totalPath, top.TotalCount, false)
 	if err != nil {
-		return g, err
+		doc.Fail(err)
+		return
 	}
 	if hasTotal && total != len(recs) {
-		return g, &Error{Path: totalPath, Value: strconv.Itoa(total),
-			Msg: "the response lists " + strconv.Itoa(len(recs)) + " entries; a page (Offset, Limit) of the ACL's entries would leave rules out"}
+		doc.Fail(&Error{Path: totalPath, Value: strconv.Itoa(total),
+			Msg: "the response lists " + strconv.Itoa(len(recs)) + " entries; a page (Offset, Limit) of the ACL's entries would leave rules out"})
+		return
 	}
 	prios := [2]map[int]string{{}, {}}
 	ids := map[string]string{}
 	for i, rec := range recs {
 		path := jsonx.Index(setPath, i)
 		r, err := readQuintuple(path, rec)
-		if err != nil {
-			return g, err
+		if err == nil {
+			if at, dup := prios[r.Direction][r.Priority]; dup {
+				err = &Error{Path: path + ".Priority", Value: strconv.Itoa(r.Priority), Msg: "also the priority of " + at + ", of the same direction; want distinct priorities"}
+			} else if at, dup := ids[r.ID]; dup && r.ID != "" {
+				err = &Error{Path: path + ".NetworkAclQuintupleEntryId", Value: strconv.Quote(r.ID), Msg: "also the ID of " + at + "; want distinct IDs"}
+			}
 		}
-		if at, dup := prios[r.Direction][r.Priority]; dup {
-			return g, &Error{Path: path + ".Priority", Value: strconv.Itoa(r.Priority), Msg: "also the priority of " + at + ", of the same direction; want distinct priorities"}
+		if doc.Record(path, err) {
+			continue
 		}
 		prios[r.Direction][r.Priority] = path
 		if r.ID != "" {
-			if at, dup := ids[r.ID]; dup {
-				return g, &Error{Path: path + ".NetworkAclQuintupleEntryId", Value: strconv.Quote(r.ID), Msg: "also the ID of " + at + "; want distinct IDs"}
-			}
 			ids[r.ID] = path
 		}
 		g.Rules = append(g.Rules, r)
 	}
-	return g, nil
 }
 
 func readQuintuple(path string, raw json.RawMessage) (sgsim.Rule, error) {

@@ -64,7 +64,11 @@ package tencent
 //
 // Unknown fields are ignored; an unknown value of a known field is an
 // error. Every error is an *Error naming the JSON path and the offending
-// value.
+// value. All errors of a document come at once, as a *read.Errors
+// listing each with its line and column; a key given twice in one object
+// (or twice but for case) and invalid UTF-8 are errors anywhere. With
+// read.SkipInvalid the bad policies are skipped and listed in the
+// read.Report; the records counted are the policies.
 
 import (
 	"encoding/json"
@@ -77,6 +81,7 @@ import (
 
 	"github.com/sgsim/sgsim/provider/internal/jsonx"
 	"github.com/sgsim/sgsim/provider/internal/netx"
+	"github.com/sgsim/sgsim/provider/read"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -145,19 +150,33 @@ type apiAddress struct {
 // the policies as the group groupID: ingress policies, then egress
 // policies, each in list order. See the file comment for the fields and
 // the decisions taken.
-func ReadPolicies(r io.Reader, groupID string) (sgsim.Group, error) {
+func ReadPolicies(r io.Reader, groupID string, opts ...read.Option) (sgsim.Group, error) {
 	g := sgsim.Group{ID: groupID}
-	prefix, top, err := readTop(r)
+	doc, data, err := open(r, opts)
 	if err != nil {
 		return g, err
 	}
+	readPolicies(doc, data, &g)
+	if err := doc.Err(); err != nil {
+		return sgsim.Group{ID: groupID}, err
+	}
+	return g, nil
+}
+
+func readPolicies(doc *jsonx.Doc, data []byte, g *sgsim.Group) {
+	prefix, top, ok := readTop(doc, data)
+	if !ok {
+		return
+	}
 	setPath := jsonx.Join(prefix, "SecurityGroupPolicySet")
 	if jsonx.IsNull(top.SecurityGroupPolicySet) {
-		return g, &Error{Path: setPath, Msg: `missing; want the DescribeSecurityGroupPolicies response {"Response": {"SecurityGroupPolicySet": {...}}}`}
+		doc.Fail(&Error{Path: setPath, Msg: `missing; want the DescribeSecurityGroupPolicies response {"Response": {"SecurityGroupPolicySet": {...}}}`})
+		return
 	}
 	var set apiSet
 	if err := dec.Object(setPath, top.SecurityGroupPolicySet, &set); err != nil {
-		return g, err
+		doc.Fail(err)
+		return
 	}
 	for _, d := range []struct {
 		name string
@@ -170,50 +189,63 @@ func ReadPolicies(r io.Reader, groupID string) (sgsim.Group, error) {
 		listPath := setPath + "." + d.name
 		recs, err := dec.Array(listPath, d.raw)
 		if err != nil {
-			return g, err
+			doc.Fail(err)
+			continue
 		}
 		seen := map[int]int{}
 		for i, rec := range recs {
 			path := listPath + "[" + strconv.Itoa(i) + "]"
 			r, err := readPolicy(path, i, d.dir, rec)
-			if err != nil {
-				return g, err
+			if err == nil {
+				if j, dup := seen[r.Priority]; dup {
+					err = &Error{Path: path + ".PolicyIndex", Value: strconv.Itoa(r.Priority), Msg: "also the index of " + listPath + "[" + strconv.Itoa(j) + "]; want distinct indexes"}
+				} else {
+					seen[r.Priority] = i
+				}
 			}
-			if j, dup := seen[r.Priority]; dup {
-				return g, &Error{Path: path + ".PolicyIndex", Value: strconv.Itoa(r.Priority), Msg: "also the index of " + listPath + "[" + strconv.Itoa(j) + "]; want distinct indexes"}
+			if doc.Record(path, err) {
+				continue
 			}
-			seen[r.Priority] = i
 			g.Rules = append(g.Rules, r)
 		}
 	}
-	return g, nil
 }
 
-// readTop reads a whole response: it returns the path prefix
-// ("Response", or "" when the wrapper is left out) and the top-level
-// fields, and reports a Response.Error as an error.
-func readTop(r io.Reader) (string, apiTop, error) {
-	var top apiTop
+// open reads a whole response and scans it.
+func open(r io.Reader, opts []read.Option) (*jsonx.Doc, []byte, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return "", top, fmt.Errorf("tencent: read: %w", err)
+		return nil, nil, fmt.Errorf("tencent: read: %w", err)
 	}
-	if err := dec.Top(data, &top); err != nil {
-		return "", top, err
+	doc, err := dec.Open(data, true, opts)
+	return doc, data, err
+}
+
+// readTop reads the top of a response: it returns the path prefix
+// ("Response", or "" when the wrapper is left out) and the top-level
+// fields, and reports a Response.Error as an error. It reports false,
+// with the error in doc, when the document cannot be read further.
+func readTop(doc *jsonx.Doc, data []byte) (string, apiTop, bool) {
+	var top apiTop
+	if err := dec.Object("", data, &top); err != nil {
+		doc.Fail(err)
+		return "", top, false
 	}
 	prefix := ""
 	if !jsonx.IsNull(top.Response) {
 		prefix = "Response"
 		var inner apiTop
 		if err := dec.Object(prefix, top.Response, &inner); err != nil {
-			return prefix, top, err
+			doc.Fail(err)
+			return prefix, top, false
 		}
 		top = inner
 	}
 	if !jsonx.IsNull(top.Error) {
-		return prefix, top, callError(prefix, top.Error)
+		doc.Fail(callError(prefix, top.Error))
+		return prefix, top, false
 	}
-	return prefix, top, nil
+	return prefix, top, true
 }
 
 // callError reports the Error object of a failed call, saved as an
@@ -534,4 +566,10 @@ func writePolicy(r *sgsim.Rule) (outPolicy, error) {
 // an *Error.
 var dec = jsonx.Decoder{Err: func(path, value, msg string) error {
 	return &Error{Path: path, Value: value, Msg: msg}
+}, PathOf: func(err error) (string, bool) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Path, true
+	}
+	return "", false
 }}
