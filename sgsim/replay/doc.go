@@ -58,7 +58,23 @@
 // Summary.OutOfOrder; the packet is recorded with its own timestamp (in
 // its flow's First and Last) but expiry uses the latest time seen, so
 // time never runs backwards and nothing panics. A packet without a
-// timestamp (pcapng simple packet block) takes the latest time seen.
+// timestamp (pcapng simple packet block) takes the latest time seen (and
+// has none before any packet had one; a packet stamped exactly
+// 1970-01-01T00:00:00Z has that time).
+//
+// One wrong timestamp must not stop expiry for the rest of a capture: a
+// timestamp more than JumpFactor (4) times the largest timeout away from
+// the clock, either way, does not move the clock. If the next packet is
+// near the clock again, it was an outlier: counted in
+// Summary.TimeOutliers and per capture with the number of the first such
+// packet (CaptureStats.FirstTimeOutlier); its flow records its own
+// timestamp and is not expired by it. If instead JumpConfirm (8) packets
+// in a row agree on the new time (each within that distance of the one
+// before), the capture really jumped (a long gap, or consecutive
+// captures far apart; or a first packet with a wrong timestamp, followed
+// back): the clock follows and Summary.ClockJumps counts it. The packets
+// before the confirmation were tracked at the old clock, with their own
+// timestamps. Timestamps beyond the years 1678-2262 saturate.
 //
 // # Input and output
 //

@@ -85,8 +85,16 @@ type Replayer struct {
 	scratch []int32
 
 	nextID    int
-	clock     int64 // latest capture time seen, ns; 0: none yet
+	clock     int64 // latest capture time seen, ns, once haveClock
+	haveClock bool  // a packet with a timestamp has been seen
 	nextSweep int64
+	jump      int64 // a timestamp farther than this from the clock is an outlier; 0: never
+
+	// Timestamps farther than jump from the clock, in a row, not yet
+	// known to be outliers or a real jump of the clock (see tick).
+	pend      int
+	pendFirst int   // Packet.N of the first
+	pendLast  int64 // timestamp of the last, ns
 
 	flows    []*Flow
 	sum      Summary
@@ -114,6 +122,12 @@ func New(n *sgsim.Network, cfg Config) *Replayer {
 	r.sweep = int64(r.timeouts.minimum())
 	if r.sweep > 0 && r.sweep < int64(time.Second) {
 		r.sweep = int64(time.Second)
+	}
+	if m := int64(r.timeouts.maximum()); m > 0 {
+		r.jump = JumpFactor * m
+		if r.jump/JumpFactor != m {
+			r.jump = math.MaxInt64
+		}
 	}
 	if r.cfg.Workers > MaxWorkers() {
 		r.cfg.Workers = MaxWorkers()
@@ -206,6 +220,7 @@ func (r *Replayer) addCapture(next func(*capture.Packet) error, skipped, flagged
 	r.capture = cs
 	defer func() { r.capture, r.captureN = nil, 0 }()
 	var err error
+	r.resolveOutliers() // those of packets given to Packet before
 	if r.shards != nil {
 		err = r.pipeline(next)
 	} else {
@@ -217,6 +232,7 @@ func (r *Replayer) addCapture(next func(*capture.Packet) error, skipped, flagged
 			r.Packet(&p)
 		}
 	}
+	r.resolveOutliers()
 	cs.Skipped = skipped()
 	cs.Flagged = flagged()
 	if err == io.EOF {
@@ -248,33 +264,119 @@ func (r *Replayer) Packet(p *capture.Packet) (dropped bool) {
 	return dropped
 }
 
+// JumpFactor and JumpConfirm define a timestamp outlier: a timestamp
+// more than JumpFactor times the largest idle timeout away from the
+// capture clock (either way) is not followed by the clock, unless
+// JumpConfirm packets in a row, each within that distance of the one
+// before, agree on it (see Time in the package documentation).
+const (
+	JumpFactor  = 4
+	JumpConfirm = 8
+)
+
+// noTime is the timestamp of a packet without one, before any packet had
+// one.
+const noTime = math.MinInt64
+
 // tick advances the capture clock to p's timestamp, sweeps expired flows
-// when a sweep is due, counts the packet, and returns p's time and the
-// clock (both ns).
+// when a sweep is due, counts the packet, and returns p's time (noTime
+// for none) and the clock (both ns).
+//
+// A timestamp farther than r.jump from the clock is held as a possible
+// outlier: the clock stays, and the packet is tracked at its own time
+// (its flow's seen time too, so that its flow does not expire under it if
+// the clock then follows). When JumpConfirm such packets in a row agree,
+// the clock really jumped (a gap in the capture, or captures far apart):
+// it follows, and the held packets were not outliers. Otherwise the next
+// packet near the clock makes them outliers (resolveOutliers).
 func (r *Replayer) tick(p *capture.Packet) (ts, now int64) {
 	now = r.clock
 	ts = now
+	if !r.haveClock {
+		ts = noTime
+	}
 	if !p.Time.IsZero() {
-		ts = p.Time.UnixNano()
-		if ts >= now {
-			now = ts
-		} else {
-			r.sum.OutOfOrder++
+		ts = unixNano(p.Time)
+		switch {
+		case !r.haveClock:
+			now, r.haveClock = ts, true
+			r.nextSweep = addSat(now, r.sweep)
+		case r.jump > 0 && far(ts, now, r.jump):
+			if ts < now {
+				r.sum.OutOfOrder++
+			}
+			if r.pend > 0 && !far(ts, r.pendLast, r.jump) {
+				r.pend++
+			} else {
+				r.resolveOutliers()
+				r.pend, r.pendFirst = 1, p.N
+			}
+			r.pendLast = ts
+			if r.pend >= JumpConfirm {
+				r.pend = 0
+				r.sum.ClockJumps++
+				if r.capture != nil {
+					r.capture.ClockJumps++
+				}
+				if ts < now {
+					r.nextSweep = addSat(ts, r.sweep)
+				}
+				now = ts
+			}
+		default:
+			r.resolveOutliers()
+			if ts >= now {
+				now = ts
+			} else {
+				r.sum.OutOfOrder++
+			}
 		}
 	}
 	r.clock = now
-	if r.sweep > 0 {
-		if r.nextSweep == 0 {
-			r.nextSweep = addSat(now, r.sweep)
-		} else if now >= r.nextSweep {
-			r.sweepAll(now)
-			r.nextSweep = addSat(now, r.sweep)
-		}
+	if r.sweep > 0 && r.haveClock && now >= r.nextSweep {
+		r.sweepAll(now)
+		r.nextSweep = addSat(now, r.sweep)
 	}
 	if r.capture != nil {
 		r.capture.Packets++
 	}
 	return ts, now
+}
+
+// resolveOutliers counts the held timestamps (see tick) as outliers.
+func (r *Replayer) resolveOutliers() {
+	if r.pend == 0 {
+		return
+	}
+	r.sum.TimeOutliers += r.pend
+	if cs := r.capture; cs != nil {
+		if cs.TimeOutliers == 0 {
+			cs.FirstTimeOutlier = r.pendFirst
+		}
+		cs.TimeOutliers += r.pend
+	}
+	r.pend = 0
+}
+
+// far reports whether a and b are more than d apart, without overflow.
+func far(a, b, d int64) bool {
+	if a < b {
+		a, b = b, a
+	}
+	return uint64(a)-uint64(b) > uint64(d)
+}
+
+// unixNano is t in Unix nanoseconds, saturating instead of overflowing
+// outside the years 1678-2262.
+func unixNano(t time.Time) int64 {
+	const lim = math.MaxInt64 / int64(time.Second)
+	switch sec := t.Unix(); {
+	case sec >= lim:
+		return math.MaxInt64 - 1
+	case sec <= -lim:
+		return math.MinInt64 + 1
+	}
+	return t.UnixNano()
 }
 
 // step tracks the packet's outer header and, for tunnelled traffic, its
@@ -439,6 +541,10 @@ func flowKey(h *capture.Header, tun capture.Tunnel, vni uint32) (key, bool) {
 	}
 }
 
+// count counts one packet on the flow. ts is the packet's time (noTime:
+// none), now the capture clock; the flow's seen time is the later of the
+// two, so that a packet held as a possible outlier (see tick) does not
+// leave its flow to expire if the clock then jumps to it.
 func (st *state) count(fwd bool, ts, now int64, length int) {
 	if fwd {
 		st.fwdP++
@@ -447,13 +553,11 @@ func (st *state) count(fwd bool, ts, now int64, length int) {
 		st.revP++
 		st.revB += uint64(length)
 	}
-	if ts < st.first {
-		st.first = ts
+	if ts != noTime {
+		st.first = min(st.first, ts)
+		st.last = max(st.last, ts)
 	}
-	if ts > st.last {
-		st.last = ts
-	}
-	st.seen = now
+	st.seen = max(now, ts)
 }
 
 // open starts tracking a flow whose first packet is h, chooses its
@@ -554,10 +658,10 @@ func (r *Replayer) finish(idx int32, end End) {
 	r.record(f)
 }
 
-// timeOf converts capture nanoseconds back to a time; 0 is the zero time
-// (packets without timestamps).
+// timeOf converts capture nanoseconds back to a time; the extremes (a
+// flow none of whose packets had a timestamp) are the zero time.
 func timeOf(ns int64) time.Time {
-	if ns == 0 {
+	if ns == math.MaxInt64 || ns == math.MinInt64 {
 		return time.Time{}
 	}
 	return time.Unix(0, ns).UTC()
@@ -638,6 +742,7 @@ func (r *Replayer) AddFlowLog(fr *flowlog.Reader) error {
 // and returns the flows in the order they started, with the summary. The
 // Replayer is then empty and may replay again from nothing.
 func (r *Replayer) Report() *Report {
+	r.resolveOutliers()
 	var rep *Report
 	if r.shards != nil {
 		rep = r.merge()

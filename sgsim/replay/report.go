@@ -121,6 +121,12 @@ type Summary struct {
 	// OutOfOrder counts packets whose timestamp was earlier than one
 	// before them.
 	OutOfOrder int
+	// TimeOutliers counts packets whose timestamp was far from the
+	// capture clock (more than JumpFactor times the largest timeout) and
+	// not confirmed by the packets after them; the clock did not follow
+	// them. ClockJumps counts the jumps of the clock that JumpConfirm
+	// packets in a row confirmed (gaps in the capture).
+	TimeOutliers, ClockJumps int
 	// ByRule has one entry for all allowed flows, then one per dropping
 	// (hop, group, rule), most flows first.
 	ByRule   []RuleCount
@@ -148,6 +154,10 @@ type CaptureStats struct {
 	// skipped and delivered with a caveat.
 	Skipped, Flagged []capture.Skip
 	Err              string // the read error that stopped the capture, if any
+	// TimeOutliers counts the packets whose timestamps were outliers
+	// (Summary.TimeOutliers); FirstTimeOutlier is the Packet.N of the
+	// first. ClockJumps counts confirmed jumps of the clock.
+	TimeOutliers, FirstTimeOutlier, ClockJumps int
 	// Dropped lists the dropped packets, with Config.RecordDropped.
 	Dropped []DroppedPacket
 }
@@ -253,6 +263,10 @@ func writeSummary(w io.Writer, s *Summary) {
 	for i, c := range s.Captures {
 		fmt.Fprintf(w, "capture %d: %d packets, %d would be dropped; skipped: %s; flagged: %s\n",
 			i+1, c.Packets, c.DroppedPackets, captureSkips(c.Skipped), captureSkips(c.Flagged))
+		if c.TimeOutliers > 0 || c.ClockJumps > 0 {
+			fmt.Fprintf(w, "capture %d: timestamp outliers %d (first packet %d), not followed by the clock; clock jumps %d\n",
+				i+1, c.TimeOutliers, c.FirstTimeOutlier, c.ClockJumps)
+		}
 		if c.Err != "" {
 			fmt.Fprintf(w, "capture %d: stopped: %s\n", i+1, c.Err)
 		}

@@ -57,12 +57,14 @@ func genHeader(t *rapid.T, hosts []string, label string) capture.Header {
 }
 
 // genPackets draws a packet sequence with timestamps that mostly advance
-// (by gaps below and above every timeout), sometimes go back, and are
-// sometimes missing. Packets often repeat or answer an earlier one (a
+// (by gaps below and above every timeout, and beyond the outlier
+// distance), sometimes go back, are sometimes missing and sometimes
+// outliers decades away. Packets often repeat or answer an earlier one (a
 // reply, an ICMP error quoting it), so that flows have several packets.
 func genPackets(t *rapid.T) []capture.Packet {
 	n := rapid.IntRange(1, 120).Draw(t, "packets")
-	gaps := []time.Duration{0, time.Millisecond, time.Second, 40 * time.Second, 200 * time.Second, 700 * time.Second, 1000 * time.Second, -5 * time.Second}
+	gaps := []time.Duration{0, time.Millisecond, time.Second, 40 * time.Second, 200 * time.Second, 700 * time.Second, 1000 * time.Second, -5 * time.Second,
+		3 * time.Hour} // beyond JumpFactor × the largest timeout: a clock jump
 	at := t0
 	ps := make([]capture.Packet, n)
 	reverse := func(h capture.Header) capture.Header {
@@ -115,7 +117,11 @@ func genPackets(t *rapid.T) []capture.Packet {
 		}
 		p.N = i + 1
 		p.Time = time.Time{}
-		if rapid.IntRange(0, 30).Draw(t, "notime") > 0 {
+		switch rapid.IntRange(0, 30).Draw(t, "notime") {
+		case 0:
+		case 1: // an outlier, decades ahead or behind
+			p.Time = at.Add(rapid.SampledFrom([]time.Duration{80 * 365 * 24 * time.Hour, -30 * 365 * 24 * time.Hour}).Draw(t, "outlier"))
+		default:
 			p.Time = at
 		}
 		p.Len = rapid.IntRange(60, 1500).Draw(t, "len")

@@ -77,6 +77,11 @@ func (t *Timeouts) idle(proto uint8, both bool) int64 {
 	return int64(d)
 }
 
+// maximum returns the largest timeout.
+func (t *Timeouts) maximum() time.Duration {
+	return max(t.TCP, t.UDP, t.UDPStream, t.ICMP, t.Other, t.OtherStream)
+}
+
 // minimum returns the smallest non-zero timeout, or 0.
 func (t *Timeouts) minimum() time.Duration {
 	var m time.Duration
