@@ -14,6 +14,7 @@
 //	sgsim fix -profile cce-tunnel
 //	sgsim harden -fail-on-finding
 //	sgsim replay -pcap node1.pcap -vendor huawei -rules sg.json -topology topology.json
+//	sgsim trace -vendor aws -rules rules.json -nics enis.json 'tcp 10.0.1.5:40000 -> 10.0.2.7:5432'
 //
 // Subcommands: replay (the default when none is named), trace, reach,
 // lint, diff, fix and harden; `sgsim NAME -h` prints a synopsis, the
@@ -24,8 +25,8 @@
 // -profile NAME with the cluster's addressing (-vpc, -nodes, -masters,
 // -pods, -pod-vswitch, -services, -lb, -clients, -dns, -apiserver),
 // -revision and -hardened (default true); or -vendor
-// huawei|alibaba|tencent|aws -rules FILE... [-topology FILE]; or -plan
-// FILE [-topology FILE] [-prior]. -require NAME gives exports and plans a
+// huawei|alibaba|tencent|aws -rules FILE... [-nics FILE...] [-topology
+// FILE]; or -plan FILE [-nics FILE...] [-topology FILE] [-prior]. -require NAME gives exports and plans a
 // profile's required flows. With no input flag a subcommand uses the
 // main job's network, profile cce-tunnel with the hardened set; replay
 // replays its embedded sample capture only then. Flags may come before
@@ -125,18 +126,18 @@ func (e *env) load(s *load.Source) (*load.Network, error) {
 // loadPlaced reads the input and refuses a network without endpoints:
 // flows between addresses no endpoint holds pass no rule at all.
 func (e *env) loadPlaced(s *load.Source) (*load.Network, error) {
-	if k := s.Kind(); (k == "rules" || k == "plan") && s.Topology == "" {
+	if k := s.Kind(); (k == "rules" || k == "plan") && s.Topology == "" && len(s.NICs) == 0 {
 		if err := s.Check(); err != nil {
 			return nil, badErr(err)
 		}
-		return nil, bad("-%s needs -topology FILE to place the groups on addresses", k)
+		return nil, bad("-%s needs -nics FILE (the vendor's network-interface listing) or -topology FILE to place the groups on addresses", k)
 	}
 	n, err := e.load(s)
 	if err != nil {
 		return nil, err
 	}
 	if !n.Placed() {
-		return nil, bad("-%s needs -topology FILE: without it no group sits on any address, and every flow would pass", s.Kind())
+		return nil, bad("-%s: no endpoints: -nics and -topology place no group on any address, and every flow would pass", s.Kind())
 	}
 	return n, nil
 }
@@ -225,8 +226,8 @@ func topUsage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\ninput flags, the same for every subcommand:")
 	fmt.Fprintln(w, "  -profile NAME [cluster flags] [-revision older] [-hardened=false]")
-	fmt.Fprintln(w, "  -vendor huawei|alibaba|tencent|aws -rules FILE... [-topology FILE] [-require NAME]")
-	fmt.Fprintln(w, "  -plan FILE [-topology FILE] [-vendor V] [-prior] [-require NAME]")
+	fmt.Fprintln(w, "  -vendor huawei|alibaba|tencent|aws -rules FILE... [-nics FILE...] [-topology FILE] [-require NAME]")
+	fmt.Fprintln(w, "  -plan FILE [-nics FILE...] [-topology FILE] [-vendor V] [-prior] [-require NAME]")
 	fmt.Fprintln(w, "  none: profile cce-tunnel, hardened (and, for replay, the embedded sample capture)")
 	fmt.Fprintln(w, "\nexit status: 0 ok; 1 a -fail-on... condition met; 2 bad input or usage; 3 internal error")
 }

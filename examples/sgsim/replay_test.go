@@ -296,7 +296,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-workers", "1000000"}, `-workers 1000000: at most ` + strconv.Itoa(4*runtime.GOMAXPROCS(0)) + ` (4 per CPU, GOMAXPROCS `},
 		{[]string{"-rules", "r.json", "-vendor", "huawei"}, "-rules needs traffic to replay: -pcap FILE or -flowlog FILE"},
 		{[]string{"-plan", "p.json"}, "-plan needs traffic to replay"},
-		{[]string{"-rules", "r.json", "-vendor", "huawei", "-pcap", sample}, "-rules needs -topology FILE"},
+		{[]string{"-rules", "r.json", "-vendor", "huawei", "-pcap", sample}, "-rules needs -nics FILE (the vendor's network-interface listing) or -topology FILE"},
 		{[]string{"-rules", "r.json", "-hardened=false"}, "-hardened applies to -profile, not to -rules"},
 		{[]string{"-rules", "r.json", "-revision", "older"}, "-revision applies to -profile (or -require), not to -rules"},
 		{[]string{"-rules", "r.json", "-topology", "t.json"}, "-rules needs -vendor"},

@@ -61,10 +61,15 @@ type Source struct {
 	// (when the Topology does not).
 	Vendor string
 	Rules  []string
-	// Topology is a topology JSON file (provider.ReadTopology) placing
-	// the exported or planned groups on addresses. Without it the
-	// network holds the groups and ACLs but no endpoints: enough to lint
-	// and diff the rule sets, not to ask about flows.
+	// NICs are vendor listings of network interfaces and subnets
+	// (ReadListing) that place the groups on addresses: one endpoint per
+	// interface, named by its ID, with its groups in attachment order.
+	// Topology is a topology JSON file (provider.ReadTopology) for what
+	// the listings do not carry ("internet", address groups), or for all
+	// of the placement (provider.Topology.Place merges the two). Without
+	// either the network holds the groups and ACLs but no endpoints:
+	// enough to lint and diff the rule sets, not to ask about flows.
+	NICs     []string
 	Topology string
 
 	// Plan is the output of terraform show -json for a saved plan or a
@@ -126,12 +131,13 @@ func (s *Source) Kind() string {
 // IsZero reports whether s names no input at all: no file, no profile,
 // no vendor, no addressing.
 func (s *Source) IsZero() bool {
-	return s.Kind() == "" && s.Vendor == "" && s.Topology == "" && s.Require == "" && len(s.Cluster.Given()) == 0
+	return s.Kind() == "" && s.Vendor == "" && s.Topology == "" && len(s.NICs) == 0 && s.Require == "" && len(s.Cluster.Given()) == 0
 }
 
 // Flags registers the flags that fill s on fs: -profile, the Cluster
 // flags, -revision, -hardened (default true), -vendor, -rules
-// (repeatable), -topology, -plan, -prior and -require.
+// (repeatable), -nics (repeatable), -topology, -plan, -prior and
+// -require.
 func (s *Source) Flags(fs *flag.FlagSet) {
 	s.Hardened = true
 	fs.StringVar(&s.Profile, "profile", s.Profile, "cluster profile `NAME`: "+strings.Join(Profiles, ", "))
@@ -143,7 +149,11 @@ func (s *Source) Flags(fs *flag.FlagSet) {
 		s.Rules = append(s.Rules, v)
 		return nil
 	})
-	fs.StringVar(&s.Topology, "topology", s.Topology, "topology JSON `FILE` placing the groups of -rules or -plan on addresses")
+	fs.Func("nics", "vendor listing `FILE` of network interfaces or subnets placing the groups of -rules or -plan (repeatable; aws: describe-network-interfaces, describe-subnets)", func(v string) error {
+		s.NICs = append(s.NICs, v)
+		return nil
+	})
+	fs.StringVar(&s.Topology, "topology", s.Topology, "topology JSON `FILE` placing the groups of -rules or -plan on addresses (with -nics: what the listings do not carry)")
 	fs.StringVar(&s.Plan, "plan", s.Plan, "terraform show -json output `FILE` of a plan or a state")
 	fs.BoolVar(&s.Prior, "prior", s.Prior, "-plan: its prior state (before the apply) instead of its planned values")
 	fs.StringVar(&s.Require, "require", s.Require, "profile `NAME` whose required flows (with the cluster flags' addressing) go with -rules or -plan")
@@ -174,8 +184,8 @@ func (s *Source) Check() error {
 				return fmt.Errorf("-%s: profile %s has no such field (it takes -%s)", name, s.Profile, strings.Join(fields, ", -"))
 			}
 		}
-		if s.Vendor != "" || s.Topology != "" {
-			return errors.New("-vendor and -topology go with -rules FILE or -plan FILE, not -profile")
+		if s.Vendor != "" || s.Topology != "" || len(s.NICs) > 0 {
+			return errors.New("-vendor, -nics and -topology go with -rules FILE or -plan FILE, not -profile")
 		}
 		if s.Prior {
 			return errors.New("-prior applies to -plan")
@@ -194,6 +204,9 @@ func (s *Source) Check() error {
 		}
 		if _, ok := VendorSemantics(s.Vendor); !ok && s.Vendor != "" {
 			return fmt.Errorf("-vendor %q: want %s", s.Vendor, strings.Join(Vendors, ", "))
+		}
+		if len(s.NICs) > 0 && s.Vendor == "" {
+			return fmt.Errorf("-nics needs -vendor: %s", strings.Join(Vendors, ", "))
 		}
 		if s.Require != "" {
 			if !slices.Contains(Profiles, s.Require) {
@@ -327,8 +340,9 @@ func loadProfile(profile string, s *Source) (*Network, error) {
 	return &Network{Net: net, Spec: sp, Name: name + variant, Description: "profile " + name + ", " + setting, Required: required}, nil
 }
 
-// topology reads s.Topology, or returns nil without one.
-func topology(s *Source) (*provider.Topology, error) {
+// readTopology reads s.Topology, whose cloud must be cloud, or returns
+// nil without one.
+func readTopology(s *Source, cloud sgsim.Semantics) (*provider.Topology, error) {
 	if s.Topology == "" {
 		return nil, nil
 	}
@@ -340,7 +354,49 @@ func topology(s *Source) (*provider.Topology, error) {
 	if err != nil {
 		return nil, fmt.Errorf("-topology %s: %w", s.Topology, err)
 	}
+	if t.Cloud != cloud {
+		return nil, fmt.Errorf("-topology %s: cloud %q, but -vendor %s rules are evaluated with %q semantics", s.Topology, t.Cloud, s.Vendor, cloud)
+	}
 	return &t, nil
+}
+
+// placement merges the s.NICs listings (with the ACL bindings of the
+// exports) into topo, the topology file's or nil, and returns the
+// topology for cloud, or nil without either; warnings say what the merge
+// left out or replaced.
+func placement(s *Source, cloud sgsim.Semantics, topo *provider.Topology, bindings []provider.ACLBinding) (*provider.Topology, []string, error) {
+	if topo == nil && len(s.NICs) == 0 {
+		return nil, nil, nil
+	}
+	t := provider.Topology{Cloud: cloud}
+	if topo != nil {
+		t = *topo
+	}
+	if len(s.NICs) == 0 {
+		return &t, nil, nil
+	}
+	var p provider.Placement
+	for _, file := range s.NICs {
+		data, err := s.ReadFile(file)
+		if err != nil {
+			return nil, nil, fmt.Errorf("-nics: %w", err)
+		}
+		l, err := ReadListing(VendorOf(cloud), file, data)
+		if err != nil {
+			return nil, nil, fmt.Errorf("-nics %s: %w", file, err)
+		}
+		p.NICs, p.Subnets = append(p.NICs, l.NICs...), append(p.Subnets, l.Subnets...)
+	}
+	p.Bindings = bindings
+	placed, warns, err := t.Place(p)
+	if err != nil {
+		return nil, nil, fmt.Errorf("-nics: %w", err)
+	}
+	var warnings []string
+	for _, w := range warns {
+		warnings = append(warnings, w.String())
+	}
+	return &placed, warnings, nil
 }
 
 // build builds the network of groups and ACLs with cloud semantics,
@@ -363,14 +419,12 @@ func build(cloud sgsim.Semantics, topo *provider.Topology, groups, acls []sgsim.
 
 func loadRules(s *Source) (*Network, error) {
 	sem, _ := VendorSemantics(s.Vendor)
-	topo, err := topology(s)
+	topo, err := readTopology(s, sem)
 	if err != nil {
 		return nil, err
 	}
-	if topo != nil && topo.Cloud != sem {
-		return nil, fmt.Errorf("-topology %s: cloud %q, but -vendor %s rules are evaluated with %q semantics", s.Topology, topo.Cloud, s.Vendor, sem)
-	}
 	var groups, acls []sgsim.Group
+	var bindings []provider.ACLBinding
 	var notes []string
 	for _, file := range s.Rules {
 		data, err := s.ReadFile(file)
@@ -382,9 +436,14 @@ func loadRules(s *Source) (*Network, error) {
 			return nil, fmt.Errorf("-rules %s: %w", file, err)
 		}
 		groups, acls = append(groups, x.Groups...), append(acls, x.ACLs...)
+		bindings = append(bindings, x.Bindings...)
 		for _, note := range x.Notes {
 			notes = append(notes, file+": "+note)
 		}
+	}
+	topo, placeWarnings, err := placement(s, sem, topo, bindings)
+	if err != nil {
+		return nil, err
 	}
 	spec, net, warnings, err := build(sem, topo, groups, acls)
 	if err != nil {
@@ -397,17 +456,36 @@ func loadRules(s *Source) (*Network, error) {
 	if len(acls) > 0 {
 		desc += fmt.Sprintf(", %d network ACLs", len(acls))
 	}
-	desc += ")"
-	if topo != nil {
-		desc += " placed by " + s.Topology
+	desc += ")" + placedBy(s)
+	return &Network{Net: net, Spec: spec, Name: s.Vendor + " exports", Description: desc, Notes: notes, Warnings: append(placeWarnings, warnings...)}, nil
+}
+
+// placedBy says what placed the groups, for descriptions.
+func placedBy(s *Source) string {
+	var by []string
+	by = append(by, s.NICs...)
+	if s.Topology != "" {
+		by = append(by, s.Topology)
 	}
-	return &Network{Net: net, Spec: spec, Name: s.Vendor + " exports", Description: desc, Notes: notes, Warnings: warnings}, nil
+	if len(by) == 0 {
+		return ""
+	}
+	return " placed by " + strings.Join(by, ", ")
 }
 
 func loadPlan(s *Source) (*Network, error) {
-	topo, err := topology(s)
-	if err != nil {
-		return nil, err
+	// The topology's cloud picks the provider family.
+	var topo *provider.Topology
+	if s.Topology != "" {
+		data, err := s.ReadFile(s.Topology)
+		if err != nil {
+			return nil, fmt.Errorf("-topology: %w", err)
+		}
+		t, err := provider.ReadTopology(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("-topology %s: %w", s.Topology, err)
+		}
+		topo = &t
 	}
 	data, err := s.ReadFile(s.Plan)
 	if err != nil {
@@ -472,7 +550,15 @@ func loadPlan(s *Source) (*Network, error) {
 	if len(groups) == 0 && !s.Prior && len(have) > 0 {
 		return nil, fmt.Errorf("-plan %s: no security-group rules for cloud %q (the plan has rules of: %s)", s.Plan, sem, strings.Join(have, ", "))
 	}
+	if s.Vendor == "" {
+		s.Vendor = VendorOf(sem)
+	}
+	topo, placeWarnings, err := placement(s, sem, topo, nil)
+	if err != nil {
+		return nil, err
+	}
 	spec, net, warnings, err := build(sem, topo, groups, nil)
+	warnings = append(placeWarnings, warnings...)
 	if err != nil {
 		if topo != nil {
 			return nil, fmt.Errorf("-plan with -topology %s: %w", s.Topology, err)
@@ -486,10 +572,7 @@ func loadPlan(s *Source) (*Network, error) {
 		}
 		warnings = append(warnings, fmt.Sprintf("%s: %d attributes are known only after apply; rules that depend on them are left out: %s", s.Plan, len(p.Unknown), strings.Join(attrs, ", ")))
 	}
-	desc := fmt.Sprintf("%s rules from %s %s (%d groups)", VendorOf(sem), what, s.Plan, len(groups))
-	if topo != nil {
-		desc += " placed by " + s.Topology
-	}
+	desc := fmt.Sprintf("%s rules from %s %s (%d groups)", VendorOf(sem), what, s.Plan, len(groups)) + placedBy(s)
 	return &Network{Net: net, Spec: spec, Name: what, Description: desc, Warnings: warnings}, nil
 }
 

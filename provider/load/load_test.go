@@ -108,7 +108,7 @@ func TestCheck(t *testing.T) {
 		{Source{Profile: "cce-vpc", Rules: []string{"r"}}, "-profile, -rules and -plan: give one source of rules"},
 		{Source{Rules: []string{"r"}, Plan: "p"}, "give one source of rules"},
 		{Source{Profile: "tke-managed", Cluster: Cluster{LB: netip.MustParsePrefix("10.0.2.0/28")}}, "-lb: profile tke-managed has no such field (it takes -vpc, -nodes, -masters, -pods, -services, -apiserver, -dns)"},
-		{Source{Profile: "cce-vpc", Vendor: "huawei"}, "-vendor and -topology go with -rules FILE or -plan FILE"},
+		{Source{Profile: "cce-vpc", Vendor: "huawei"}, "-vendor, -nics and -topology go with -rules FILE or -plan FILE"},
 		{Source{Profile: "cce-vpc", Prior: true}, "-prior applies to -plan"},
 		{Source{Profile: "cce-vpc", Require: "cce-vpc"}, "-require applies to -rules and -plan"},
 		{Source{Profile: "cce-vpc", Revision: "newest"}, `-revision "newest": want newer or older`},
@@ -366,5 +366,79 @@ func TestLoadNotes(t *testing.T) {
 	n := mustLoad(t, Source{Vendor: "huawei", Rules: []string{"acl.json"}, ReadFile: files{"acl.json": b.String()}.read})
 	if len(n.Notes) != 1 || n.Notes[0] != "acl.json: 1 disabled rules and 0 rules of disabled network ACLs are not evaluated (a disabled ACL denies everything)" || len(n.Spec.ACLs) != 1 {
 		t.Errorf("notes %q, %d ACLs", n.Notes, len(n.Spec.ACLs))
+	}
+}
+
+// -nics: AWS interface and subnet listings place the groups, one
+// endpoint per interface named by its ID; the topology adds what the
+// listings do not carry (the internet), and an ACL export's associations
+// bind the ACL to its subnet.
+func TestLoadNICs(t *testing.T) {
+	f := exportFiles(t)
+	var nics, subnets, acls bytes.Buffer
+	if err := aws.WriteNetworkInterfaces(&nics, []provider.NIC{
+		{ID: "eni-web", Addrs: []netip.Prefix{netip.MustParsePrefix("10.0.1.5/32")}, Subnet: "subnet-web", Groups: []string{"sg-web"}},
+		{ID: "eni-db", Addrs: []netip.Prefix{netip.MustParsePrefix("10.0.2.7/32")}, Subnet: "subnet-db", Groups: []string{"sg-db"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := aws.WriteSubnets(&subnets, []provider.Subnet{
+		{ID: "subnet-web", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.0.1.0/24")}},
+		{ID: "subnet-db", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.0.2.0/24")}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// The db subnet's ACL lets in only 10.0.1.0/25, and its replies out.
+	acls.WriteString(`{"NetworkAcls": [{"NetworkAclId": "acl-db", "VpcId": "vpc-1", "IsDefault": false,
+	  "Associations": [{"NetworkAclAssociationId": "aclassoc-1", "NetworkAclId": "acl-db", "SubnetId": "subnet-db"}],
+	  "Entries": [
+	    {"RuleNumber": 100, "Protocol": "6", "RuleAction": "allow", "Egress": false, "CidrBlock": "10.0.1.0/25", "PortRange": {"From": 5432, "To": 5432}},
+	    {"RuleNumber": 100, "Protocol": "6", "RuleAction": "allow", "Egress": true, "CidrBlock": "10.0.1.0/25", "PortRange": {"From": 1024, "To": 65535}},
+	    {"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": false, "CidrBlock": "0.0.0.0/0"},
+	    {"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": true, "CidrBlock": "0.0.0.0/0"}]}]}`)
+	f["enis.json"], f["subnets.json"], f["acls.json"] = nics.String(), subnets.String(), acls.String()
+	f["internet.json"] = `{"cloud": "union", "endpoints": [{"name": "internet", "addrs": ["0.0.0.0/0"]}]}`
+	n := mustLoad(t, Source{Vendor: "aws", Rules: []string{"rules.json", "acls.json"}, NICs: []string{"enis.json", "subnets.json"}, Topology: "internet.json", ReadFile: f.read})
+	var names []string
+	for _, e := range n.Spec.Endpoints {
+		names = append(names, e.Name)
+	}
+	if !slices.Equal(names, []string{"eni-web", "eni-db", "internet"}) {
+		t.Errorf("endpoints %q", names)
+	}
+	for flow, want := range map[string]string{
+		"tcp 10.0.1.5:40000 -> 10.0.2.7:5432": "allowed",
+		"tcp 10.0.1.5:40000 -> 10.0.2.7:22":   "dropped at source egress",
+		// 10.0.1.200 is no interface: the internet, which sg-db does not
+		// admit; and the ACL would not either.
+		"tcp 10.0.1.200:40000 -> 10.0.2.7:5432": "dropped at destination subnet ACL inbound",
+		"tcp 1.2.3.4:40000 -> 10.0.1.5:443":     "allowed",
+	} {
+		if got := verdictOf(n, flow); got != want {
+			t.Errorf("%s: %s; want %s", flow, got, want)
+		}
+	}
+	if want := "aws rules from rules.json, acls.json (2 groups, 1 network ACLs) placed by enis.json, subnets.json, internet.json"; n.Description != want {
+		t.Errorf("description %q; want %q", n.Description, want)
+	}
+	// Without the topology the listings alone place the groups.
+	alone := mustLoad(t, Source{Vendor: "aws", Rules: []string{"rules.json"}, NICs: []string{"enis.json"}, ReadFile: f.read})
+	if !alone.Placed() || verdictOf(alone, "tcp 10.0.1.5:40000 -> 10.0.2.7:5432") != "allowed" {
+		t.Error("-nics alone")
+	}
+	for _, c := range []struct {
+		s    Source
+		want string
+	}{
+		{Source{Rules: []string{"rules.json"}, NICs: []string{"enis.json"}}, "-rules needs -vendor"},
+		{Source{Plan: "p", NICs: []string{"enis.json"}}, "-nics needs -vendor"},
+		{Source{Vendor: "aws", Rules: []string{"rules.json"}, NICs: []string{"missing.json"}}, "-nics: open missing.json: file does not exist"},
+		{Source{Vendor: "aws", Rules: []string{"rules.json"}, NICs: []string{"rules.json"}}, "-nics rules.json: aws: "},
+		{Source{Vendor: "huawei", Rules: []string{"rules.json"}, NICs: []string{"enis.json"}}, "-rules rules.json: huawei"},
+	} {
+		c.s.ReadFile = f.read
+		if _, err := Load(c.s); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v; want %q", c.s, err, c.want)
+		}
 	}
 }

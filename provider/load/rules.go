@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/sgsim/sgsim/provider"
 	"github.com/sgsim/sgsim/provider/alibaba"
 	"github.com/sgsim/sgsim/provider/aws"
 	"github.com/sgsim/sgsim/provider/huawei"
@@ -37,9 +38,11 @@ func VendorOf(s sgsim.Semantics) string {
 }
 
 // Export is what one vendor export file holds: security groups or network
-// ACLs, and notes on what was read but is not evaluated.
+// ACLs, the subnets the ACLs are bound to when the document says, and
+// notes on what was read but is not evaluated.
 type Export struct {
 	Groups, ACLs []sgsim.Group
+	Bindings     []provider.ACLBinding
 	Notes        []string
 }
 
@@ -58,7 +61,7 @@ type Export struct {
 //     entries and not its ID: the ID is the file name without its
 //     extension.
 //   - aws: DescribeSecurityGroupRules, DescribeSecurityGroups or
-//     DescribeNetworkAcls.
+//     DescribeNetworkAcls (with the subnets each ACL is associated with).
 //
 // name is the file's name (for Tencent IDs); errors are the vendor
 // reader's, which name the JSON path.
@@ -121,7 +124,9 @@ func ReadExport(vendor, name string, data []byte) (Export, error) {
 	case "aws":
 		switch {
 		case top["NetworkAcls"] != nil:
-			x.ACLs, err = aws.ReadNetworkAcls(r)
+			if x.ACLs, err = aws.ReadNetworkAcls(r); err == nil {
+				x.Bindings, err = aws.ReadNetworkAclAssociations(bytes.NewReader(data))
+			}
 		case top["SecurityGroups"] != nil:
 			x.Groups, err = aws.ReadSecurityGroups(r)
 		default:

@@ -1,0 +1,42 @@
+package load
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/sgsim/sgsim/provider"
+	"github.com/sgsim/sgsim/provider/aws"
+)
+
+// ReadListing reads one vendor listing that places groups on addresses,
+// told apart by its top-level key, into placement records:
+//
+//   - aws: DescribeNetworkInterfaces ("NetworkInterfaces": the NICs with
+//     their addresses, subnet and groups in order) or DescribeSubnets
+//     ("Subnets").
+//
+// The other vendors' listings are read once their readers exist; until
+// then naming one is an error that says so. The ACL bindings come with
+// the network-ACL exports of -rules (ReadExport).
+func ReadListing(vendor, name string, data []byte) (provider.Placement, error) {
+	var p provider.Placement
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		top = nil
+	}
+	r := bytes.NewReader(data)
+	var err error
+	switch vendor {
+	case "aws":
+		switch {
+		case top["Subnets"] != nil:
+			p.Subnets, err = aws.ReadSubnets(r)
+		default:
+			p.NICs, err = aws.ReadNetworkInterfaces(r)
+		}
+	default:
+		return p, fmt.Errorf("no reader yet for %s network-interface listings: place the groups with -topology FILE", vendor)
+	}
+	return p, err
+}
