@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/sgsim/sgsim/provider"
 	"github.com/sgsim/sgsim/provider/aws"
+	"github.com/sgsim/sgsim/provider/huawei"
 	"github.com/sgsim/sgsim/provider/read"
 	"github.com/sgsim/sgsim/sgsim"
 )
@@ -129,6 +130,40 @@ func FuzzAWSNetworkInterfaces(f *testing.F) {
 					t.Fatalf("binding %+v lacks an ACL, subnet or path", b)
 				}
 			}
+		}
+	})
+}
+
+// FuzzHuaweiPorts: any bytes either fail to read as ListPorts /
+// ListSubnets with a *huawei.Error, or read to records that round-trip
+// and place (see nicListing).
+func FuzzHuaweiPorts(f *testing.F) {
+	// Two families, two groups, a port without port security.
+	f.Add([]byte(`{"ports":[{"id":"p-1","name":"n","network_id":"s-1","fixed_ips":[{"subnet_id":"n4","ip_address":"192.168.0.10"},{"ip_address":"2407:c080::10"}],"security_groups":["sg-1","sg-2"],"port_security_enabled":true},{"id":"p-2","fixed_ips":[{"ip_address":"192.168.0.1"}],"security_groups":["sg-1"],"port_security_enabled":false}]}`))
+	// Subnets, one dual-stack.
+	f.Add([]byte(`{"subnets":[{"id":"s-1","cidr":"192.168.0.0/24","cidr_v6":"2407:c080::/64","neutron_network_id":"s-1"},{"id":"s-2","cidr":"192.168.1.0/24"}]}`))
+	// Invalid: a prefix as an address, a duplicate group, a Neutron subnet, a duplicate key, truncated.
+	f.Add([]byte(`{"ports":[{"id":"p-1","fixed_ips":[{"ip_address":"192.168.0.0/24"}]}]}`))
+	f.Add([]byte(`{"ports":[{"id":"p-1","security_groups":["sg-1","sg-1"]}]}`))
+	f.Add([]byte(`{"subnets":[{"id":"n-1","network_id":"s-1","ip_version":4,"cidr":"10.0.0.0/24"}]}`))
+	f.Add([]byte(`{"ports":[{"id":"p-1","id":"p-2"}]}`))
+	f.Add([]byte(`{"ports":[{"id":"p-1",`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		isHuawei := func(err error) {
+			var he *huawei.Error
+			if !errors.As(err, &he) {
+				t.Fatalf("error %T %v is not a *huawei.Error", err, err)
+			}
+		}
+		if nics, err := huawei.ReadPorts(bytes.NewReader(data)); err != nil {
+			isHuawei(err)
+		} else {
+			nicListing(t, nics, huawei.WritePorts, huawei.ReadPorts)
+		}
+		if subs, err := huawei.ReadSubnets(bytes.NewReader(data)); err != nil {
+			isHuawei(err)
+		} else {
+			subnetListing(t, subs, huawei.WriteSubnets, huawei.ReadSubnets)
 		}
 	})
 }

@@ -32,6 +32,15 @@
 // same form back. acl.go documents the fields and where they were
 // confirmed.
 //
+// Placement: [ReadPorts] reads a ListPorts response into provider.NIC
+// values (addresses, subnet, security groups in order; none when port
+// security is off), [ReadSubnets] a ListSubnets response into
+// provider.Subnet values, and [FirewallBindings] turns the ACLs'
+// associations into provider.ACLBinding values, for
+// provider.Topology.Place. [WritePorts] and [WriteSubnets] write the
+// first two back; nic.go documents the fields and where they were
+// confirmed.
+//
 // Seed transcription conventions:
 //   - Group is "worker" for the {Cluster name}-cce-node-{Random ID} group,
 //     "master" for cce-control and "eni" for cce-eni. Table 8 rows are

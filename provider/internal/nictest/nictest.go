@@ -1,13 +1,17 @@
 // Package nictest draws random network-interface and subnet listings for
-// the vendor readers' round-trip tests: what a writer writes and the
-// reader must give back, Origin aside.
+// the vendor readers' round-trip tests (what a writer writes and the
+// reader must give back, Origin aside), and builds and checks the
+// networks of the vendors' end-to-end tests.
 package nictest
 
 import (
 	"fmt"
 	"net/netip"
+	"strings"
+	"testing"
 
 	"github.com/sgsim/sgsim/provider"
+	"github.com/sgsim/sgsim/sgsim"
 	"pgregory.net/rapid"
 )
 
@@ -99,4 +103,65 @@ func Subnets(t *rapid.T, o Options, max int) []provider.Subnet {
 		out = append(out, s)
 	}
 	return out
+}
+
+// Build reads the hand-written topology topo, places the listings in it
+// and builds the network of groups and acls, failing t on any error. It
+// returns the network and the warnings of Place and Build, as text.
+func Build(t testing.TB, topo string, p provider.Placement, groups, acls []sgsim.Group) (*sgsim.Network, []string) {
+	t.Helper()
+	top, err := provider.ReadTopology(strings.NewReader(topo))
+	if err != nil {
+		t.Fatal(err)
+	}
+	top, warns, err := top.Place(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, more, err := top.Build(groups, acls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ws []string
+	for _, w := range append(warns, more...) {
+		ws = append(ws, w.String())
+	}
+	return n, ws
+}
+
+// Case is one flow and its hand-derived fate.
+type Case struct {
+	Flow     string
+	Allowed  bool
+	Dropped  sgsim.Hop // NoHop when allowed
+	From, To string    // the endpoints the trace names
+}
+
+// Check runs each case through Decide and Trace, which must agree with
+// it and with each other.
+func Check(t testing.TB, n *sgsim.Network, cases []Case) {
+	t.Helper()
+	for _, c := range cases {
+		f := sgsim.MustParseFlow(c.Flow)
+		d := n.Decide(f)
+		tr := n.Trace(f)
+		if d.Allowed != c.Allowed || d.Hop != c.Dropped || tr.Allowed != c.Allowed || tr.From != c.From || tr.To != c.To {
+			t.Errorf("%s: %+v; want allowed=%v dropped at %v from %q to %q\n%s", c.Flow, d, c.Allowed, c.Dropped, c.From, c.To, tr)
+		}
+	}
+}
+
+// ReachSources runs q and returns its outcome and the sources of its
+// allowed regions, as text.
+func ReachSources(t testing.TB, n *sgsim.Network, q sgsim.Query) (sgsim.Outcome, []string) {
+	t.Helper()
+	r, err := n.Reach(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src []string
+	for _, reg := range r.Allowed {
+		src = append(src, reg.Src.String())
+	}
+	return r.Outcome, src
 }
