@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/sgsim/sgsim/provider/internal/jsonx"
+	"github.com/sgsim/sgsim/provider/read"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -88,32 +89,42 @@ func jsonKind(t reflect.Type) string {
 	return t.String()
 }
 
-// readTop reads the whole document and returns the raw elements of the
-// array under key, which must be present.
-func readTop(r io.Reader, key string) ([]json.RawMessage, error) {
+// openTop reads and scans the whole document and returns the raw
+// elements of the array under key, which must be present. When it
+// returns nil elements the read is over: doc.Err (or err, when doc is
+// nil) says why.
+func openTop(r io.Reader, key string, opts []read.Option) (*jsonx.Doc, []json.RawMessage, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &Error{Path: "(document)", Msg: "empty input"}
+		return nil, nil, read.NewErrors([]*read.Error{{Err: &Error{Path: "(document)", Msg: "empty input"}}}, 0)
+	}
+	doc, err := jdec.Open(data, true, opts)
+	if err != nil {
+		return nil, nil, err
 	}
 	var top map[string]json.RawMessage
 	if err := decode(data, "", &top); err != nil {
-		return nil, err
+		doc.Fail(err)
+		return doc, nil, nil
 	}
 	raw, ok := top[key]
 	if !ok {
-		return nil, &Error{Path: key, Msg: "missing: not a document with " + key}
+		doc.Fail(&Error{Path: key, Msg: "missing: not a document with " + key})
+		return doc, nil, nil
 	}
 	var elems []json.RawMessage
 	if err := decode(raw, key, &elems); err != nil {
-		return nil, err
+		doc.Fail(err)
+		return doc, nil, nil
 	}
 	if elems == nil {
-		return nil, &Error{Path: key, Value: "null", Msg: "want an array"}
+		doc.Fail(&Error{Path: key, Value: "null", Msg: "want an array"})
+		return doc, nil, nil
 	}
-	return elems, nil
+	return doc, elems, nil
 }
 
 // groups collects rules by group ID in first-seen order.
@@ -343,74 +354,88 @@ const (
 // (`aws ec2 describe-security-group-rules`) and returns one group per
 // GroupId, in the order the IDs first appear, with sgsim.Union semantics in
 // mind. See the package documentation for how fields are read.
-func ReadSecurityGroupRules(r io.Reader) ([]sgsim.Group, error) {
-	elems, err := readTop(r, "SecurityGroupRules")
+func ReadSecurityGroupRules(r io.Reader, opts ...read.Option) ([]sgsim.Group, error) {
+	doc, elems, err := openTop(r, "SecurityGroupRules", opts)
 	if err != nil {
 		return nil, err
 	}
 	var gs groups
 	for i, raw := range elems {
 		path := jsonx.Index("SecurityGroupRules", i)
-		var j sgRuleJSON
-		if err := decode(raw, path, &j); err != nil {
-			return nil, err
+		gid, rule, err := readSGRule(path, raw)
+		if doc.Record(path, err) {
+			continue
 		}
-		if j.GroupId == "" {
-			return nil, fail(path+".GroupId", j.GroupId, "missing or empty")
-		}
-		rule := sgsim.Rule{
-			ID:     j.SecurityGroupRuleId,
-			Action: sgsim.Allow,
-			Origin: sgsim.Origin{Vendor: "aws", Document: docRules, Record: j.SecurityGroupRuleId, Path: path},
-		}
-		if j.IsEgress {
-			rule.Direction = sgsim.Egress
-		}
-		p, ok := parseSGProtocol(j.IpProtocol)
-		if !ok {
-			return nil, fail(path+".IpProtocol", j.IpProtocol, "unknown protocol: want tcp, udp, icmp, icmpv6, -1 or a number 0-255")
-		}
-		rule.Protocol = p
-		if rule.DstPorts, rule.ICMP, err = portsOrICMP(p, j.FromPort, j.ToPort, path, "FromPort", "ToPort"); err != nil {
-			return nil, err
-		}
-		var rms []remote
-		if j.CidrIpv4 != "" {
-			rms = append(rms, remote{path + ".CidrIpv4", remoteV4, j.CidrIpv4})
-		}
-		if j.CidrIpv6 != "" {
-			rms = append(rms, remote{path + ".CidrIpv6", remoteV6, j.CidrIpv6})
-		}
-		if j.PrefixListId != "" {
-			rms = append(rms, remote{path + ".PrefixListId", remoteList, j.PrefixListId})
-		}
-		if j.ReferencedGroupInfo != nil {
-			if j.ReferencedGroupInfo.GroupId == "" {
-				return nil, fail(path+".ReferencedGroupInfo.GroupId", "", "missing or empty")
-			}
-			rms = append(rms, remote{path + ".ReferencedGroupInfo.GroupId", remoteGroup, j.ReferencedGroupInfo.GroupId})
-		}
-		switch len(rms) {
-		case 0:
-			return nil, fail(path, nil, "no remote: want one of CidrIpv4, CidrIpv6, PrefixListId, ReferencedGroupInfo")
-		case 1:
-		default:
-			var names []string
-			for _, rm := range rms {
-				names = append(names, rm.field[len(path)+1:]+" "+strconv.Quote(rm.value))
-			}
-			return nil, fail(path, nil, "two remotes ("+strings.Join(names, ", ")+"); a rule has exactly one")
-		}
-		if err := setRemote(&rule, rms[0]); err != nil {
-			return nil, err
-		}
-		if err := validate(&rule, path); err != nil {
-			return nil, err
-		}
-		g := gs.group(j.GroupId)
+		g := gs.group(gid)
 		g.Rules = append(g.Rules, rule)
 	}
+	if err := doc.Err(); err != nil {
+		return nil, err
+	}
 	return gs.list, nil
+}
+
+// readSGRule reads one record of DescribeSecurityGroupRules and returns
+// its group ID and rule.
+func readSGRule(path string, raw json.RawMessage) (string, sgsim.Rule, error) {
+	var j sgRuleJSON
+	if err := decode(raw, path, &j); err != nil {
+		return "", sgsim.Rule{}, err
+	}
+	if j.GroupId == "" {
+		return "", sgsim.Rule{}, fail(path+".GroupId", j.GroupId, "missing or empty")
+	}
+	rule := sgsim.Rule{
+		ID:     j.SecurityGroupRuleId,
+		Action: sgsim.Allow,
+		Origin: sgsim.Origin{Vendor: "aws", Document: docRules, Record: j.SecurityGroupRuleId, Path: path},
+	}
+	if j.IsEgress {
+		rule.Direction = sgsim.Egress
+	}
+	p, ok := parseSGProtocol(j.IpProtocol)
+	if !ok {
+		return "", rule, fail(path+".IpProtocol", j.IpProtocol, "unknown protocol: want tcp, udp, icmp, icmpv6, -1 or a number 0-255")
+	}
+	rule.Protocol = p
+	var err error
+	if rule.DstPorts, rule.ICMP, err = portsOrICMP(p, j.FromPort, j.ToPort, path, "FromPort", "ToPort"); err != nil {
+		return "", rule, err
+	}
+	var rms []remote
+	if j.CidrIpv4 != "" {
+		rms = append(rms, remote{path + ".CidrIpv4", remoteV4, j.CidrIpv4})
+	}
+	if j.CidrIpv6 != "" {
+		rms = append(rms, remote{path + ".CidrIpv6", remoteV6, j.CidrIpv6})
+	}
+	if j.PrefixListId != "" {
+		rms = append(rms, remote{path + ".PrefixListId", remoteList, j.PrefixListId})
+	}
+	if j.ReferencedGroupInfo != nil {
+		if j.ReferencedGroupInfo.GroupId == "" {
+			return "", rule, fail(path+".ReferencedGroupInfo.GroupId", "", "missing or empty")
+		}
+		rms = append(rms, remote{path + ".ReferencedGroupInfo.GroupId", remoteGroup, j.ReferencedGroupInfo.GroupId})
+	}
+	switch len(rms) {
+	case 0:
+		return "", rule, fail(path, nil, "no remote: want one of CidrIpv4, CidrIpv6, PrefixListId, ReferencedGroupInfo")
+	case 1:
+	default:
+		var names []string
+		for _, rm := range rms {
+			names = append(names, rm.field[len(path)+1:]+" "+strconv.Quote(rm.value))
+		}
+		return "", rule, fail(path, nil, "two remotes ("+strings.Join(names, ", ")+"); a rule has exactly one")
+	}
+	if err := setRemote(&rule, rms[0]); err != nil {
+		return "", rule, err
+	}
+	if err := validate(&rule, path); err != nil {
+		return "", rule, err
+	}
+	return j.GroupId, rule, nil
 }
 
 // writeErr reports a rule the writers cannot express.
@@ -574,8 +599,8 @@ type permJSON struct {
 // order IpRanges, Ipv6Ranges, PrefixListIds, UserIdGroupPairs; each rule's
 // Origin.Path is the source's JSON path. A permission without any source
 // is an error.
-func ReadSecurityGroups(r io.Reader) ([]sgsim.Group, error) {
-	elems, err := readTop(r, "SecurityGroups")
+func ReadSecurityGroups(r io.Reader, opts ...read.Option) ([]sgsim.Group, error) {
+	doc, elems, err := openTop(r, "SecurityGroups", opts)
 	if err != nil {
 		return nil, err
 	}
@@ -584,16 +609,20 @@ func ReadSecurityGroups(r io.Reader) ([]sgsim.Group, error) {
 	for i, raw := range elems {
 		path := jsonx.Index("SecurityGroups", i)
 		var j sgJSON
-		if err := decode(raw, path, &j); err != nil {
-			return nil, err
+		err := decode(raw, path, &j)
+		switch {
+		case err != nil:
+		case j.GroupId == "":
+			err = fail(path+".GroupId", j.GroupId, "missing or empty")
+		case seen[j.GroupId]:
+			err = fail(path+".GroupId", j.GroupId, "duplicate group")
 		}
-		if j.GroupId == "" {
-			return nil, fail(path+".GroupId", j.GroupId, "missing or empty")
+		if err == nil {
+			seen[j.GroupId] = true
 		}
-		if seen[j.GroupId] {
-			return nil, fail(path+".GroupId", j.GroupId, "duplicate group")
+		if doc.Container(path, err, path+".IpPermissions", path+".IpPermissionsEgress") {
+			continue
 		}
-		seen[j.GroupId] = true
 		g := sgsim.Group{ID: j.GroupId, Name: j.GroupName}
 		for _, dir := range []struct {
 			key   string
@@ -603,13 +632,16 @@ func ReadSecurityGroups(r io.Reader) ([]sgsim.Group, error) {
 			for k, praw := range dir.perms {
 				ppath := jsonx.Index(path+"."+dir.key, k)
 				rules, err := readPermission(praw, ppath, dir.d)
-				if err != nil {
-					return nil, err
+				if doc.Record(ppath, err) {
+					continue
 				}
 				g.Rules = append(g.Rules, rules...)
 			}
 		}
 		out = append(out, g)
+	}
+	if err := doc.Err(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -725,8 +757,8 @@ const (
 // entry order with Priority = RuleNumber, to be evaluated with sgsim.ACL
 // semantics. The default "*" deny entries are dropped (see the package
 // documentation).
-func ReadNetworkAcls(r io.Reader) ([]sgsim.Group, error) {
-	elems, err := readTop(r, "NetworkAcls")
+func ReadNetworkAcls(r io.Reader, opts ...read.Option) ([]sgsim.Group, error) {
+	doc, elems, err := openTop(r, "NetworkAcls", opts)
 	if err != nil {
 		return nil, err
 	}
@@ -735,35 +767,38 @@ func ReadNetworkAcls(r io.Reader) ([]sgsim.Group, error) {
 	for i, raw := range elems {
 		path := jsonx.Index("NetworkAcls", i)
 		var j aclJSON
-		if err := decode(raw, path, &j); err != nil {
-			return nil, err
+		err := decode(raw, path, &j)
+		switch {
+		case err != nil:
+		case j.NetworkAclId == "":
+			err = fail(path+".NetworkAclId", "", "missing or empty")
+		case seen[j.NetworkAclId]:
+			err = fail(path+".NetworkAclId", j.NetworkAclId, "duplicate ACL")
 		}
-		if j.NetworkAclId == "" {
-			return nil, fail(path+".NetworkAclId", "", "missing or empty")
+		if err == nil {
+			seen[j.NetworkAclId] = true
 		}
-		if seen[j.NetworkAclId] {
-			return nil, fail(path+".NetworkAclId", j.NetworkAclId, "duplicate ACL")
+		if doc.Container(path, err, path+".Entries") {
+			continue
 		}
-		seen[j.NetworkAclId] = true
 		g := sgsim.Group{ID: j.NetworkAclId}
 		numbers := [2]map[int64]bool{{}, {}}
 		for k, eraw := range j.Entries {
 			epath := jsonx.Index(path+".Entries", k)
 			rule, keep, err := readEntry(eraw, epath)
-			if err != nil {
-				return nil, err
+			if err == nil && keep && numbers[rule.Direction][int64(rule.Priority)] {
+				err = fail(epath+".RuleNumber", int64(rule.Priority), "duplicate rule number in the "+rule.Direction.String()+" entries")
 			}
-			if !keep {
+			if doc.Record(epath, err) || !keep {
 				continue
 			}
-			n := int64(rule.Priority)
-			if numbers[rule.Direction][n] {
-				return nil, fail(epath+".RuleNumber", n, "duplicate rule number in the "+rule.Direction.String()+" entries")
-			}
-			numbers[rule.Direction][n] = true
+			numbers[rule.Direction][int64(rule.Priority)] = true
 			g.Rules = append(g.Rules, rule)
 		}
 		out = append(out, g)
+	}
+	if err := doc.Err(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package aws
 import (
 	"bytes"
 	"fmt"
+	"github.com/sgsim/sgsim/provider/internal/profiletest"
 	"net/netip"
 	"strings"
 	"testing"
@@ -288,9 +289,9 @@ func TestReadSecurityGroupRulesErrors(t *testing.T) {
 		name, in, want string
 	}{
 		{"empty", ``, `aws: (document): empty input`},
-		{"not json", `SecurityGroupRules: []`, `aws: (document): not JSON: invalid character 'S' looking for beginning of value at byte 1`},
-		{"truncated", `{"SecurityGroupRules":[{"GroupId":"sg-1",`, `aws: (document): not JSON: unexpected end of JSON input at byte 41`},
-		{"trailing", `{"SecurityGroupRules":[]} {}`, `aws: (document): not JSON: invalid character '{' after top-level value at byte 27`},
+		{"not json", `SecurityGroupRules: []`, `aws: (document): invalid JSON (byte offset 1): invalid character 'S' looking for beginning of value`},
+		{"truncated", `{"SecurityGroupRules":[{"GroupId":"sg-1",`, `aws: (document): invalid JSON (byte offset 41): unexpected end of JSON input`},
+		{"trailing", `{"SecurityGroupRules":[]} {}`, `aws: (document): invalid JSON (byte offset 27): invalid character '{' after top-level value`},
 		{"array", `[]`, `aws: (document): array: want an object`},
 		{"other document", `{"SecurityGroups":[]}`, `aws: SecurityGroupRules: missing: not a document with SecurityGroupRules`},
 		{"null list", `{"SecurityGroupRules":null}`, `aws: SecurityGroupRules: null: want an array`},
@@ -341,7 +342,7 @@ func TestReadSecurityGroupRulesErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("no error; groups %v", gs)
 			}
-			if err.Error() != tc.want {
+			if profiletest.ErrText(err) != tc.want {
 				t.Fatalf("error\n got %s\nwant %s", err, tc.want)
 			}
 		})
@@ -376,7 +377,7 @@ func TestReadSecurityGroupsErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ReadSecurityGroups(strings.NewReader(tc.in))
-			if err == nil || err.Error() != tc.want {
+			if err == nil || profiletest.ErrText(err) != tc.want {
 				t.Fatalf("error\n got %v\nwant %s", err, tc.want)
 			}
 		})
@@ -419,7 +420,7 @@ func TestReadNetworkAclsErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ReadNetworkAcls(strings.NewReader(tc.in))
-			if err == nil || err.Error() != tc.want {
+			if err == nil || profiletest.ErrText(err) != tc.want {
 				t.Fatalf("error\n got %v\nwant %s", err, tc.want)
 			}
 		})

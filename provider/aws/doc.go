@@ -72,7 +72,14 @@
 //	aws: SecurityGroupRules[3].FromPort: 70000: out of range 0-65535
 //
 // Truncated or non-JSON input, trailing data after the document, and a
-// document without the expected top-level key are errors.
+// document without the expected top-level key are errors. A key given
+// twice in one object (or twice but for case, which encoding/json would
+// read into one field) and invalid UTF-8 are errors anywhere in the
+// document. A read returns every error at once, as a *read.Errors that
+// lists each with its line and column. With read.SkipInvalid the bad
+// records (security group rules, permissions, ACL entries) are skipped
+// and listed in the read.Report, and a group or ACL record with a bad
+// field of its own is skipped with its records.
 //
 // The writers refuse rules AWS cannot express (deny rules in security
 // groups, remotes that are not one CIDR, group or prefix list, several port
