@@ -32,7 +32,10 @@
 //     the same plan) keeps the rule, in a group keyed by the address of the
 //     resource the configuration takes the id from (configuration
 //     expressions' references, "huaweicloud_networking_secgroup.sg.id" ->
-//     "huaweicloud_networking_secgroup.sg", in the same module instance);
+//     "huaweicloud_networking_secgroup.sg", in the same module instance;
+//     Terraform 0.12 cuts the reference at the resource and lists only
+//     "huaweicloud_networking_secgroup.sg", which is followed too unless
+//     the list also names another attribute of that resource);
 //     when the reference cannot be followed (a variable, a module output,
 //     no configuration) the rule's own address is the key. An
 //     aws_security_group whose id is unknown is keyed by its own address,
@@ -130,5 +133,12 @@
 // remotes on one rule and unknown enum values are errors; unknown fields
 // are ignored; truncated or non-JSON input, trailing data, a document
 // without planned_values or values, and a format_version other than 0.x or
-// 1.x are errors.
+// 1.x are errors. A key given twice in one object and invalid UTF-8 are
+// errors anywhere in the document (keys differing only in case are not:
+// values maps such as tags may hold them). ReadPlan returns every error
+// at once, as a *read.Errors listing each with its line and column (for
+// a resource's own errors, the line and column of the resource). With
+// read.SkipInvalid a resource with an error is left out, with all its
+// rules and unknown attributes, and listed in the read.Report; the
+// records counted are the resources of the types above.
 package terraform

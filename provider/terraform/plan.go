@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/sgsim/sgsim/provider/internal/jsonx"
+	"github.com/sgsim/sgsim/provider/read"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -150,23 +151,34 @@ type configModule struct {
 // the package documentation lists. Other resources and data sources are
 // ignored. See the package documentation for how attributes are read and
 // how values unknown until apply are handled.
-func ReadPlan(r io.Reader) (*Plan, error) {
+func ReadPlan(r io.Reader, opts ...read.Option) (*Plan, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &Error{Path: "(document)", Msg: "empty input"}
+		return nil, read.NewErrors([]*read.Error{{Err: &Error{Path: "(document)", Msg: "empty input"}}}, 0)
 	}
+	jdoc, err := jdec.Open(data, false, opts)
+	if err != nil {
+		return nil, err
+	}
+	p, err := readPlan(jdoc, data)
+	jdoc.Fail(err)
+	if err := jdoc.Err(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// readPlan reads a scanned document; an error it returns is of the
+// document as a whole, the resources' own go to jdoc.
+func readPlan(jdoc *jsonx.Doc, data []byte) (*Plan, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var doc document
 	if err := dec.Decode(&doc); err != nil {
 		return nil, jsonError(err)
-	}
-	end := dec.InputOffset()
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, &Error{Path: "(document)", Msg: "trailing data after the JSON document at byte " + strconv.FormatInt(end, 10)}
 	}
 	if v := doc.FormatVersion; v != nil {
 		major, _, _ := strings.Cut(*v, ".")
@@ -187,25 +199,21 @@ func ReadPlan(r io.Reader) (*Plan, error) {
 	default:
 		return nil, &Error{Path: "(document)", Msg: "neither planned_values nor values: not the output of terraform show -json"}
 	}
-	p, err := readValues(&doc, root, rootPath, state, doc.ResourceChanges)
-	if err != nil {
-		return nil, err
-	}
+	p := readValues(jdoc, &doc, root, rootPath, state, doc.ResourceChanges)
 	if !state && doc.PriorState != nil && doc.PriorState.Values != nil {
 		// The prior state is a state: every value known, so no
 		// resource_changes marks.
-		if p.Prior, err = readValues(&doc, doc.PriorState.Values.RootModule, "prior_state.values.root_module", true, nil); err != nil {
-			return nil, err
-		}
+		p.Prior = readValues(jdoc, &doc, doc.PriorState.Values.RootModule, "prior_state.values.root_module", true, nil)
 	}
 	return p, nil
 }
 
 // readValues collects the rules of one module tree: the planned values
 // (state false, with the unknown marks of changes) or a state.
-func readValues(doc *document, root *module, rootPath string, state bool, changes []resourceChange) (*Plan, error) {
+func readValues(jdoc *jsonx.Doc, doc *document, root *module, rootPath string, state bool, changes []resourceChange) *Plan {
 	rd := &reader{
 		plan:    &Plan{State: state},
+		doc:     jdoc,
 		unknown: map[string]any{},
 		config:  map[string]map[string]any{},
 		pos:     map[*Vendor]map[string]int{},
@@ -229,11 +237,9 @@ func readValues(doc *document, root *module, rootPath string, state bool, change
 		rd.indexConfig(doc.Configuration.RootModule, "")
 	}
 	if root != nil {
-		if err := rd.walk(root, rootPath); err != nil {
-			return nil, err
-		}
+		rd.walk(root, rootPath)
 	}
-	return p, nil
+	return p
 }
 
 func jsonError(err error) error {
@@ -257,12 +263,13 @@ func jsonError(err error) error {
 
 type reader struct {
 	plan     *Plan
+	doc      *jsonx.Doc
 	document string
 	unknown  map[string]any            // resource address -> after_unknown
 	config   map[string]map[string]any // module path (no instance keys) + "|" + type.name -> expressions
 	pos      map[*Vendor]map[string]int
 	keyed    map[string]bool
-	err      error // first error; sticky
+	err      error // the first error of the resource being read
 }
 
 func (rd *reader) indexConfig(m *configModule, path string) {
@@ -281,7 +288,10 @@ func (rd *reader) indexConfig(m *configModule, path string) {
 	}
 }
 
-func (rd *reader) walk(m *module, path string) error {
+// walk reads the resources of m and its child modules, each a record of
+// rd.doc: a resource with an error is left out, with every rule,
+// unknown attribute and group key it added.
+func (rd *reader) walk(m *module, path string) {
 	for i := range m.Resources {
 		res := &m.Resources[i]
 		if res.Mode != "" && res.Mode != "managed" {
@@ -290,20 +300,57 @@ func (rd *reader) walk(m *module, path string) error {
 		if _, ok := handlers[res.Type]; !ok {
 			continue
 		}
+		rpath := path + ".resources[" + strconv.Itoa(i) + "]"
 		if res.Address == "" {
-			return &Error{Path: path + ".resources[" + strconv.Itoa(i) + "].address", Value: `""`, Msg: "missing or empty"}
+			rd.doc.Record(rpath, &Error{Path: rpath + ".address", Value: `""`, Msg: "missing or empty"})
+			continue
 		}
+		undo := rd.mark()
+		rd.err = nil
 		handlers[res.Type](rd, m.Address, res)
-		if rd.err != nil {
-			return rd.err
+		if rd.doc.Record(rpath, rd.err) {
+			undo()
 		}
+		rd.err = nil
 	}
 	for i := range m.ChildModules {
-		if err := rd.walk(&m.ChildModules[i], path+".child_modules["+strconv.Itoa(i)+"]"); err != nil {
-			return err
-		}
+		rd.walk(&m.ChildModules[i], path+".child_modules["+strconv.Itoa(i)+"]")
 	}
-	return nil
+}
+
+// mark returns a function that takes back every group, rule, unknown
+// attribute and address key added after the call.
+func (rd *reader) mark() func() {
+	p := rd.plan
+	nUnknown, nKeys := len(p.Unknown), len(p.AddressKeys)
+	type snap struct {
+		v      *Vendor
+		groups int
+		rules  []int
+	}
+	var snaps []snap
+	for _, v := range p.Vendors() {
+		sn := snap{v: v, groups: len(v.Groups)}
+		for _, g := range v.Groups {
+			sn.rules = append(sn.rules, len(g.Rules))
+		}
+		snaps = append(snaps, sn)
+	}
+	return func() {
+		for _, sn := range snaps {
+			for k := sn.groups; k < len(sn.v.Groups); k++ {
+				delete(rd.pos[sn.v], sn.v.Groups[k].ID)
+			}
+			sn.v.Groups = sn.v.Groups[:sn.groups]
+			for k, n := range sn.rules {
+				sn.v.Groups[k].Rules = sn.v.Groups[k].Rules[:n]
+			}
+		}
+		for _, k := range p.AddressKeys[nKeys:] {
+			delete(rd.keyed, k)
+		}
+		p.Unknown, p.AddressKeys = p.Unknown[:nUnknown], p.AddressKeys[:nKeys]
+	}
 }
 
 var handlers map[string]func(rd *reader, module string, res *resource)
@@ -597,18 +644,25 @@ func (rd *reader) addressKey(key string) {
 
 // refAddress finds, in the configuration, the resource whose id attribute
 // attr refers to, and returns its address in the same module instance.
+// The references list names it "aws_security_group.sg.id" (Terraform 0.13
+// and later, which also list "aws_security_group.sg") or only
+// "aws_security_group.sg" (Terraform 0.12, which cuts references at the
+// resource); both are followed. A reference to another attribute of a
+// resource ("aws_security_group.sg.name", which 0.13 and later list with
+// "aws_security_group.sg") is not.
 func (rd *reader) refAddress(module string, res *resource, attr string) string {
 	exprs := rd.config[stripKeys(module)+"|"+res.Type+"."+res.Name]
 	e, _ := exprs[attr].(map[string]any)
 	refs, _ := e["references"].([]any)
+	var strs []string
 	for _, ref := range refs {
-		s, _ := ref.(string)
-		base, ok := strings.CutSuffix(s, ".id")
-		if !ok || !strings.Contains(base, ".") {
-			continue
+		if s, ok := ref.(string); ok {
+			strs = append(strs, s)
 		}
-		switch first, _, _ := strings.Cut(base, "."); first {
-		case "var", "local", "module", "each", "count", "path", "terraform", "self":
+	}
+	for _, s := range strs {
+		base, ok := resourceRef(s)
+		if !ok || base == s && otherAttr(strs, s) {
 			continue
 		}
 		if module != "" {
@@ -617,6 +671,40 @@ func (rd *reader) refAddress(module string, res *resource, attr string) string {
 		return base
 	}
 	return ""
+}
+
+// otherAttr reports whether refs hold a reference to an attribute of the
+// resource base other than its id: then base alone is that reference cut
+// at the resource, not a Terraform 0.12 reference to the id.
+func otherAttr(refs []string, base string) bool {
+	for _, r := range refs {
+		if strings.HasPrefix(r, base+".") && r != base+".id" {
+			return true
+		}
+	}
+	return false
+}
+
+// resourceRef returns the resource address a reference to a resource's id
+// names: "type.name" or "data.type.name", with an instance key if the
+// reference has one, followed by ".id" or by nothing.
+func resourceRef(s string) (string, bool) {
+	base := strings.TrimSuffix(s, ".id")
+	parts := strings.Split(stripKeys(base), ".")
+	switch first := parts[0]; {
+	case first == "var" || first == "local" || first == "module" || first == "each" || first == "count" ||
+		first == "path" || first == "terraform" || first == "self":
+		return "", false
+	case first == "data" && len(parts) == 3, first != "data" && len(parts) == 2:
+	default:
+		return "", false
+	}
+	for _, p := range parts {
+		if p == "" {
+			return "", false
+		}
+	}
+	return base, true
 }
 
 // stripKeys removes instance keys ("[0]", `["a"]`) from a module address.
@@ -1270,3 +1358,12 @@ func (rd *reader) awsVPCRule(module string, res *resource) {
 	}
 	rd.emit(g, a, r)
 }
+
+// jdec scans documents for reader.doc; its errors are *Error at a JSON
+// path, "(document)" for the whole document.
+var jdec = jsonx.Decoder{Err: func(path, value, msg string) error {
+	if path == "" {
+		path = "(document)"
+	}
+	return &Error{Path: path, Value: value, Msg: msg}
+}}

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"github.com/sgsim/sgsim/provider/internal/profiletest"
 	"net/netip"
 	"os"
 	"strings"
@@ -167,9 +168,9 @@ func TestReadPlanErrors(t *testing.T) {
 		name, in, want string
 	}{
 		{"empty", ``, `terraform: (document): empty input`},
-		{"not json", `planned_values`, `terraform: (document): not JSON: invalid character 'p' looking for beginning of value at byte 1`},
-		{"truncated", `{"planned_values":{"root_module":{"resources":[`, `terraform: (document): not JSON: truncated`},
-		{"trailing", `{"values":{}} x`, `terraform: (document): trailing data after the JSON document at byte 13`},
+		{"not json", `planned_values`, `terraform: (document): invalid JSON (byte offset 1): invalid character 'p' looking for beginning of value`},
+		{"truncated", `{"planned_values":{"root_module":{"resources":[`, `terraform: (document): invalid JSON (byte offset 47): unexpected end of JSON input`},
+		{"trailing", `{"values":{}} x`, `terraform: (document): invalid JSON (byte offset 15): invalid character 'x' after top-level value`},
 		{"not terraform", `{"SecurityGroupRules":[]}`, `terraform: (document): neither planned_values nor values: not the output of terraform show -json`},
 		{"format version", `{"format_version":"2.0","values":{}}`, `terraform: format_version: "2.0": unsupported major version (want 0.x or 1.x)`},
 		{"resources not a list", `{"values":{"root_module":{"resources":{}}}}`, `terraform: values.root_module.resources: object: wrong JSON type`},
@@ -241,7 +242,7 @@ func TestReadPlanErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("no error; plan %+v", p)
 			}
-			if err.Error() != c.want {
+			if profiletest.ErrText(err) != c.want {
 				t.Fatalf("error\n got %s\nwant %s", err, c.want)
 			}
 		})
