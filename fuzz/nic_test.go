@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/sgsim/sgsim/provider"
+	"github.com/sgsim/sgsim/provider/alibaba"
 	"github.com/sgsim/sgsim/provider/aws"
 	"github.com/sgsim/sgsim/provider/huawei"
 	"github.com/sgsim/sgsim/provider/read"
@@ -164,6 +165,42 @@ func FuzzHuaweiPorts(f *testing.F) {
 			isHuawei(err)
 		} else {
 			subnetListing(t, subs, huawei.WriteSubnets, huawei.ReadSubnets)
+		}
+	})
+}
+
+// FuzzAlibabaNetworkInterfaces: any bytes either fail to read as ECS
+// DescribeNetworkInterfaces / VPC DescribeVSwitches with an
+// *alibaba.Error, or read to records that round-trip and place (see
+// nicListing).
+func FuzzAlibabaNetworkInterfaces(f *testing.F) {
+	// Every address list, two groups.
+	f.Add([]byte(`{"NetworkInterfaceSets":{"NetworkInterfaceSet":[{"NetworkInterfaceId":"eni-1","NetworkInterfaceName":"n","VSwitchId":"vsw-1","PrivateIpAddress":"172.16.0.10","PrivateIpSets":{"PrivateIpSet":[{"PrivateIpAddress":"172.16.0.10","Primary":true},{"PrivateIpAddress":"172.16.0.11"}]},"Ipv6Sets":{"Ipv6Set":[{"Ipv6Address":"2408:4005::10"}]},"Ipv4PrefixSets":{"Ipv4PrefixSet":[{"Ipv4Prefix":"172.16.0.32/28"}]},"Ipv6PrefixSets":{"Ipv6PrefixSet":[{"Ipv6Prefix":"2408:4005:0:1::/80"}]},"SecurityGroupIds":{"SecurityGroupId":["sg-1","sg-2"]}}]}}`))
+	// Only PrivateIpAddress; empty lists left out.
+	f.Add([]byte(`{"NetworkInterfaceSets":{"NetworkInterfaceSet":[{"NetworkInterfaceId":"eni-1","PrivateIpAddress":"172.16.0.10"}]}}`))
+	// vSwitches, one with an ACL.
+	f.Add([]byte(`{"VSwitches":{"VSwitch":[{"VSwitchId":"vsw-1","CidrBlock":"172.16.0.0/24","Ipv6CidrBlock":"2408:4005::/64","NetworkAclId":"nacl-1"},{"VSwitchId":"vsw-2","CidrBlock":"172.16.1.0/24"}]}}`))
+	// Invalid: an unwrapped list, overlapping addresses, duplicate key, truncated.
+	f.Add([]byte(`{"NetworkInterfaceSets":{"NetworkInterfaceSet":[{"NetworkInterfaceId":"eni-1","SecurityGroupIds":["sg-1"]}]}}`))
+	f.Add([]byte(`{"NetworkInterfaceSets":{"NetworkInterfaceSet":[{"NetworkInterfaceId":"eni-1","PrivateIpAddress":"172.16.0.40","Ipv4PrefixSets":{"Ipv4PrefixSet":[{"Ipv4Prefix":"172.16.0.32/28"}]}}]}}`))
+	f.Add([]byte(`{"VSwitches":{"VSwitch":[{"VSwitchId":"a","VSwitchId":"b"}]}}`))
+	f.Add([]byte(`{"NetworkInterfaceSets":{"NetworkInterfaceSet":[{"NetworkInterfaceId":`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		isAlibaba := func(err error) {
+			var ae *alibaba.Error
+			if !errors.As(err, &ae) {
+				t.Fatalf("error %T %v is not an *alibaba.Error", err, err)
+			}
+		}
+		if nics, err := alibaba.ReadNetworkInterfaces(bytes.NewReader(data)); err != nil {
+			isAlibaba(err)
+		} else {
+			nicListing(t, nics, alibaba.WriteNetworkInterfaces, alibaba.ReadNetworkInterfaces)
+		}
+		if subs, err := alibaba.ReadVSwitches(bytes.NewReader(data)); err != nil {
+			isAlibaba(err)
+		} else {
+			subnetListing(t, subs, alibaba.WriteVSwitches, alibaba.ReadVSwitches)
 		}
 	})
 }

@@ -35,4 +35,13 @@
 // or "service") are kept as rules and marked in Origin.Note.
 // ReadNetworkAclBindings returns the vSwitches each ACL is bound to, and
 // WriteNetworkAcls renders groups back as a DescribeNetworkAcls response.
+//
+// Placement: ReadNetworkInterfaces reads ECS DescribeNetworkInterfaces
+// into provider.NIC values (addresses and delegated prefixes, vSwitch,
+// security groups in order), ReadVSwitches reads VPC DescribeVSwitches
+// into provider.Subnet values with their NetworkAclId, and ACLBindings
+// turns ReadNetworkAclBindings' vSwitch resources into
+// provider.ACLBinding values, for provider.Topology.Place;
+// WriteNetworkInterfaces and WriteVSwitches write them back. nic.go
+// documents the fields and where they were confirmed.
 package alibaba

@@ -258,3 +258,40 @@ func Top(d jsonx.Decoder, data []byte, key, want string) (string, []json.RawMess
 	elems, err := d.Array(key, raw)
 	return key, elems, err
 }
+
+// Wrapped returns the path and raw value of the field inner of the
+// object raw at path, the form in which Alibaba's responses wrap each list
+// ({"SecurityGroupIds": {"SecurityGroupId": [...]}}). Absent or null raw
+// gives a null value (no elements); raw that is not an object is an
+// error.
+func Wrapped(d jsonx.Decoder, path string, raw json.RawMessage, inner string) (string, json.RawMessage, error) {
+	p := jsonx.Join(path, inner)
+	if jsonx.IsNull(raw) {
+		return p, nil, nil
+	}
+	var obj map[string]json.RawMessage
+	if err := d.Object(path, raw, &obj); err != nil {
+		return p, nil, err
+	}
+	return p, obj[inner], nil
+}
+
+// Top2 returns the elements of the array data.outer.inner, Alibaba's
+// form of a listing: outer must be present (want names the document),
+// inner may be absent or null (SDKs leave out empty lists).
+func Top2(d jsonx.Decoder, data []byte, outer, inner, want string) (string, []json.RawMessage, error) {
+	var top map[string]json.RawMessage
+	if err := d.Object("", data, &top); err != nil {
+		return "", nil, err
+	}
+	raw, ok := top[outer]
+	if !ok || jsonx.IsNull(raw) {
+		return "", nil, d.Err(outer, "", "missing; want "+want)
+	}
+	p, arr, err := Wrapped(d, outer, raw, inner)
+	if err != nil || jsonx.IsNull(arr) {
+		return p, nil, err
+	}
+	elems, err := d.Array(p, arr)
+	return p, elems, err
+}
