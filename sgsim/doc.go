@@ -30,7 +30,11 @@
 // (source egress, subnet ACLs, destination ingress, and the reply through
 // stateless ACLs) with the deciding rule; Network.Reach answers a range
 // query (all / some / none) for every address and port in it, with
-// witness flows and the exact allowed sub-space.
+// witness flows and the exact allowed sub-space. Each reports the forward
+// path (delivered, or dropped at a hop) and the reply path (answered,
+// dropped at a hop, or not applicable to a one-way ICMP message:
+// ICMPReply) separately; a Query asks one Question of every flow,
+// Delivered or Answered (the default for every protocol).
 //
 // The shortest complete use:
 //

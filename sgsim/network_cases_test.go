@@ -89,6 +89,104 @@ func TestStatelessACLReply(t *testing.T) {
 	}
 }
 
+// A UDP datagram the stateless ACLs let in whose reply they drop is
+// delivered but not answered: Decide, Trace and Reach say so separately.
+func TestDeliveredNotAnswered(t *testing.T) {
+	rules := func(ss ...string) []sgsim.Rule {
+		var out []sgsim.Rule
+		for _, s := range ss {
+			out = append(out, sgsim.MustParseRule(s))
+		}
+		return out
+	}
+	// Masters send syslog (UDP 514) to the workers; the ACLs open that
+	// direction only, so an answer would be dropped leaving "nodes".
+	n, err := sgsim.BuildNetwork(sgsim.NetworkSpec{
+		Cloud:  sgsim.Alibaba,
+		Groups: []sgsim.Group{{ID: "open", Rules: rules("ingress allow any priority 1", "egress allow any priority 1")}},
+		ACLs: []sgsim.Group{
+			{ID: "nodes-acl", Rules: rules("ingress allow udp 514 from 192.168.1.0/28 priority 1", "ingress allow icmp priority 2")},
+			{ID: "control-acl", Rules: rules("egress allow udp 514 to 192.168.0.0/24 priority 1", "egress allow icmp priority 2")},
+		},
+		Subnets: []sgsim.Subnet{{Name: "nodes", Prefix: netip.MustParsePrefix("192.168.0.0/24"), ACL: "nodes-acl"},
+			{Name: "control", Prefix: netip.MustParsePrefix("192.168.1.0/28"), ACL: "control-acl"}},
+		Endpoints: []sgsim.Endpoint{
+			{Name: "workers", Addrs: sgsim.MustParseAddrs("192.168.0.0/24"), Subnet: "nodes", Groups: []string{"open"}},
+			{Name: "masters", Addrs: sgsim.MustParseAddrs("192.168.1.0/28"), Subnet: "control", Groups: []string{"open"}},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := pkt("udp 192.168.1.5:40000 -> 192.168.0.10:514")
+	d := n.Decide(f)
+	want := sgsim.Decision{Allowed: false, Hop: sgsim.ReplyDstACLOut, Delivered: true, Reply: sgsim.ReplyDropped}
+	if d.Allowed != want.Allowed || d.Hop != want.Hop || d.Delivered != want.Delivered || d.Reply != want.Reply || d.Verdict.Rule != nil {
+		t.Errorf("Decide = %+v; want %+v (default deny)", d, want)
+	}
+	if d.Passes(sgsim.Answered) || d.Passes(sgsim.DefaultQuestion) || !d.Passes(sgsim.Delivered) {
+		t.Errorf("Passes: answered %v, default %v, delivered %v; want false, false, true", d.Passes(sgsim.Answered), d.Passes(sgsim.DefaultQuestion), d.Passes(sgsim.Delivered))
+	}
+	tr := n.Trace(f)
+	if head, _, _ := strings.Cut(tr.String(), "\n"); head != "udp 192.168.1.5:40000 -> 192.168.0.10:514 from masters to workers: delivered; reply dropped at reply: destination subnet ACL outbound" {
+		t.Errorf("trace head %q", head)
+	}
+	// A TCP connection the ACLs pass both ways: delivered and answered.
+	tr = twoTier(t, sgsim.Alibaba, true).Trace(pkt("tcp 192.168.0.10:40000 -> 192.168.1.5:5444"))
+	if head, _, _ := strings.Cut(tr.String(), "\n"); !tr.Allowed || tr.Reply != sgsim.ReplyAnswered || !strings.HasSuffix(head, ": delivered and answered") {
+		t.Errorf("trace %v", tr)
+	}
+	// An echo reply is one-way.
+	tr = n.Trace(pkt("icmp 192.168.1.5 -> 192.168.0.10 type 0 code 0"))
+	if head, _, _ := strings.Cut(tr.String(), "\n"); tr.Reply != sgsim.ReplyNotApplicable || !strings.HasSuffix(head, ": delivered (one-way: no reply)") {
+		t.Errorf("trace %v", tr)
+	}
+	// A dropped forward packet sends no reply.
+	if d := n.Decide(pkt("udp 192.168.1.5:40000 -> 192.168.0.10:53")); d.Delivered || d.Reply != sgsim.ReplyNotSent || d.Hop != sgsim.SrcACLOut {
+		t.Errorf("forward drop: %+v", d)
+	}
+
+	q := sgsim.Query{From: sgsim.MustParseAddrs("192.168.1.0/28"), To: sgsim.MustParseAddrs("192.168.0.0/24"), Protocol: sgsim.UDP,
+		DstPorts: sgsim.Ports{sgsim.Port(514)}}
+	for _, tc := range []struct {
+		q       sgsim.Question
+		outcome sgsim.Outcome
+		denied  int
+	}{{sgsim.Delivered, sgsim.All, 0}, {sgsim.Answered, sgsim.None, 1}, {sgsim.DefaultQuestion, sgsim.None, 1}} {
+		q.Question = tc.q
+		r, err := n.Reach(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Outcome != tc.outcome || r.Delivered != sgsim.All || r.Answered != sgsim.None || len(r.Denied) != tc.denied ||
+			len(r.ReplyDenied) != 1 || r.ReplyDenied[0].Hop != sgsim.ReplyDstACLOut {
+			t.Errorf("question %v: %v\ndelivered %v answered %v, %d reply denials", tc.q, r, r.Delivered, r.Answered, len(r.ReplyDenied))
+		}
+	}
+}
+
+func TestQuestionStrings(t *testing.T) {
+	for q, want := range map[sgsim.Question]string{sgsim.DefaultQuestion: "default", sgsim.Delivered: "delivered", sgsim.Answered: "answered", 9: "invalid question"} {
+		if q.String() != want {
+			t.Errorf("Question(%d) = %q; want %q", q, q.String(), want)
+		}
+	}
+	for r, want := range map[sgsim.Reply]string{sgsim.ReplyNotSent: "not sent", sgsim.ReplyNotApplicable: "not applicable",
+		sgsim.ReplyAnswered: "answered", sgsim.ReplyDropped: "dropped", 9: "invalid reply"} {
+		if r.String() != want {
+			t.Errorf("Reply(%d) = %q; want %q", r, r.String(), want)
+		}
+	}
+	for _, p := range []sgsim.Protocol{sgsim.TCP, sgsim.UDP, sgsim.SCTP, sgsim.ICMP, sgsim.ICMPv6, sgsim.GRE, sgsim.ESP} {
+		if q := sgsim.DefaultQuestion.For(p); q != sgsim.Answered {
+			t.Errorf("default question for %v: %v; want answered", p, q)
+		}
+		if q := sgsim.Delivered.For(p); q != sgsim.Delivered {
+			t.Errorf("Delivered.For(%v) = %v", p, q)
+		}
+	}
+}
+
 func TestReachTwoTierWithWitness(t *testing.T) {
 	n := twoTier(t, sgsim.Alibaba, true)
 	q := sgsim.Query{From: sgsim.MustParseAddrs("192.168.0.0/24"), To: sgsim.MustParseAddrs("192.168.1.0/28"),
@@ -283,6 +381,7 @@ func TestReachErrors(t *testing.T) {
 		{sgsim.Query{From: a, To: b, Protocol: sgsim.TCP, DstPorts: sgsim.Ports{{First: 9, Last: 3}}}, `sgsim: reach: DstPorts: range 9-3 has its first port above its last`},
 		{sgsim.Query{From: a, To: b, Protocol: sgsim.TCP, SrcPorts: sgsim.Ports{{First: 1, Last: 20}, {First: 9, Last: 3}}}, `sgsim: reach: SrcPorts: range 9-3 has its first port above its last`},
 		{sgsim.Query{From: a, To: b, Protocol: sgsim.GRE, DstPorts: sgsim.Ports{sgsim.Port(1)}}, `sgsim: reach: protocol gre has no ports`},
+		{sgsim.Query{From: a, To: b, Protocol: sgsim.TCP, Question: 3}, `sgsim: reach: Question 3: want DefaultQuestion, Delivered or Answered`},
 	} {
 		if r, err := n.Reach(tc.q); err == nil || err.Error() != tc.want {
 			t.Errorf("Reach(%+v) = %v, %v\nwant error %s", tc.q, r, err, tc.want)

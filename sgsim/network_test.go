@@ -172,11 +172,16 @@ func TestReachEqualsEnumeration(t *testing.T) {
 			// Queries (8, 13) have replies, the others are one-way.
 			q.ICMPType = rapid.SampledFrom([]uint8{0, 3, 8, 13, 14}).Draw(t, "icmp type")
 		}
+		q.Question = rapid.SampledFrom([]sgsim.Question{sgsim.DefaultQuestion, sgsim.Delivered, sgsim.Answered}).Draw(t, "question")
 		res, err := n.Reach(q)
 		if err != nil {
 			t.Fatal(err)
 		}
+		if want := q.Question.For(q.Protocol); res.Question != want {
+			t.Fatalf("Question %v; want %v", res.Question, want)
+		}
 		allowed, denied := 0, 0
+		nDelivered, nAnswered, total := 0, 0, 0
 		for a := from.Masked().Addr(); from.Contains(a); a = a.Next() {
 			for b := to.Masked().Addr(); to.Contains(b); b = b.Next() {
 				for _, sp := range sps {
@@ -186,6 +191,32 @@ func TestReachEqualsEnumeration(t *testing.T) {
 							f.SrcPort, f.DstPort = 0, 0
 						}
 						d := n.Decide(f)
+						total++
+						if d.Delivered {
+							nDelivered++
+						}
+						if d.Allowed {
+							nAnswered++
+						}
+						// The two paths are consistent with Allowed.
+						switch {
+						case !d.Delivered && (d.Allowed || d.Reply != sgsim.ReplyNotSent || d.Hop.IsReply()),
+							d.Delivered && d.Allowed != (d.Reply != sgsim.ReplyDropped),
+							d.Reply == sgsim.ReplyDropped && !d.Hop.IsReply():
+							t.Fatalf("flow %v: inconsistent decision %+v", f, d)
+						}
+						var inR []sgsim.Denial
+						for _, x := range res.ReplyDenied {
+							if inRegions([]sgsim.Region{x.Region}, f) > 0 {
+								inR = append(inR, x)
+							}
+						}
+						if wantR := d.Reply == sgsim.ReplyDropped; wantR != (len(inR) == 1) || len(inR) > 1 {
+							t.Fatalf("flow %v: Decide reply %v, in %d ReplyDenied regions\n%v", f, d.Reply, len(inR), res)
+						} else if wantR && (inR[0].Hop != d.Hop || inR[0].Verdict.Rule != d.Verdict.Rule) {
+							t.Fatalf("flow %v: reply dropped at %v by %v; ReplyDenied says %v by %v", f, d.Hop, d.Verdict, inR[0].Hop, inR[0].Verdict)
+						}
+						pass := d.Passes(q.Question)
 						inA := inRegions(res.Allowed, f)
 						var inD []sgsim.Denial
 						for _, x := range res.Denied {
@@ -196,13 +227,13 @@ func TestReachEqualsEnumeration(t *testing.T) {
 						if inA+len(inD) != 1 {
 							t.Fatalf("flow %v is in %d allowed and %d denied regions; want exactly one\n%v", f, inA, len(inD), res)
 						}
-						if d.Allowed != (inA == 1) {
-							t.Fatalf("flow %v: Decide allowed=%v (%v at %v), Reach puts it in allowed=%v\n%v", f, d.Allowed, d.Verdict, d.Hop, inA == 1, res)
+						if pass != (inA == 1) {
+							t.Fatalf("flow %v: Decide passes %v=%v (%v at %v), Reach puts it in allowed=%v\n%v", f, q.Question, pass, d.Verdict, d.Hop, inA == 1, res)
 						}
-						if !d.Allowed && (inD[0].Hop != d.Hop || inD[0].Verdict.Rule != d.Verdict.Rule) {
+						if !pass && (inD[0].Hop != d.Hop || inD[0].Verdict.Rule != d.Verdict.Rule) {
 							t.Fatalf("flow %v: Decide drops at %v by %v; Reach says %v by %v", f, d.Hop, d.Verdict, inD[0].Hop, inD[0].Verdict)
 						}
-						if d.Allowed {
+						if pass {
 							allowed++
 						} else {
 							denied++
@@ -221,13 +252,25 @@ func TestReachEqualsEnumeration(t *testing.T) {
 		if res.Outcome != want {
 			t.Fatalf("Outcome %v; enumeration gives %v (%d allowed, %d denied)", res.Outcome, want, allowed, denied)
 		}
-		if res.Outcome != sgsim.None && !n.Decide(res.AllowedWitness).Allowed {
-			t.Fatalf("allowed witness %v is denied", res.AllowedWitness)
+		of := func(k int) sgsim.Outcome {
+			switch k {
+			case total:
+				return sgsim.All
+			case 0:
+				return sgsim.None
+			}
+			return sgsim.Some
+		}
+		if res.Delivered != of(nDelivered) || res.Answered != of(nAnswered) {
+			t.Fatalf("Delivered %v, Answered %v; enumeration gives %v, %v", res.Delivered, res.Answered, of(nDelivered), of(nAnswered))
+		}
+		if res.Outcome != sgsim.None && !n.Decide(res.AllowedWitness).Passes(q.Question) {
+			t.Fatalf("allowed witness %v does not pass", res.AllowedWitness)
 		}
 		if res.Outcome != sgsim.All {
 			d := n.Decide(res.DeniedWitness)
 			tr := res.DeniedTrace
-			if d.Allowed || tr.Allowed || tr.Steps[tr.Dropped].Hop != d.Hop || tr.Steps[tr.Dropped].Verdict.Rule != d.Verdict.Rule {
+			if d.Passes(q.Question) || tr.Allowed || tr.Steps[tr.Dropped].Hop != d.Hop || tr.Steps[tr.Dropped].Verdict.Rule != d.Verdict.Rule {
 				t.Fatalf("denied witness %v: Decide %+v, trace %v", res.DeniedWitness, d, tr)
 			}
 		}
@@ -236,8 +279,8 @@ func TestReachEqualsEnumeration(t *testing.T) {
 			if !f.IsValid() {
 				continue
 			}
-			if tr, d := n.Trace(f), n.Decide(f); tr.Allowed != d.Allowed {
-				t.Fatalf("Trace(%v).Allowed = %v, Decide = %v", f, tr.Allowed, d.Allowed)
+			if tr, d := n.Trace(f), n.Decide(f); tr.Allowed != d.Allowed || tr.Delivered != d.Delivered || tr.Reply != d.Reply {
+				t.Fatalf("Trace(%v) allowed %v delivered %v reply %v; Decide %+v", f, tr.Allowed, tr.Delivered, tr.Reply, d)
 			}
 		}
 	})

@@ -32,12 +32,34 @@ func (h Hop) String() string {
 	return "invalid hop"
 }
 
-// Decision is the outcome of one flow across the whole path: allowed, or
-// dropped at Hop by Verdict.
+// IsReply reports whether h is on the reply path.
+func (h Hop) IsReply() bool { return h == ReplyDstACLOut || h == ReplySrcACLIn }
+
+// Decision is the outcome of one flow across the whole path, in two
+// parts: the forward path (Delivered, or dropped at Hop) and the reply
+// path (Reply: answered, dropped at Hop, not applicable to a one-way
+// message, or not sent because the forward packet was dropped). At most
+// one of them is dropped, since a reply is only looked at once the
+// forward packet is delivered.
 type Decision struct {
+	// Allowed answers Answered: Delivered, and the reply answered or not
+	// applicable. Use Passes for another Question.
 	Allowed bool
-	Hop     Hop     // where the flow was dropped; NoHop when allowed or the flow is invalid
+	Hop     Hop     // where the flow or its reply was dropped; NoHop when allowed or the flow is invalid
 	Verdict Verdict // the dropping verdict; zero when allowed
+	// Delivered reports whether the forward packet reaches the
+	// destination (its reply may still be dropped: see Reply).
+	Delivered bool
+	Reply     Reply
+}
+
+// Passes answers question q for the flow: Delivered for Delivered,
+// Allowed for Answered and DefaultQuestion (see Question).
+func (d Decision) Passes(q Question) bool {
+	if q == Delivered {
+		return d.Delivered
+	}
+	return d.Allowed
 }
 
 // Step is one hop of a Trace.
@@ -64,16 +86,24 @@ func (s Step) String() string {
 }
 
 // Trace is a flow's whole path, like a cloud connectivity test: every
-// hop in order with its decision and the deciding rule.
+// hop in order with its decision and the deciding rule, the forward path
+// first and then the reply's.
 type Trace struct {
 	Flow     Flow
 	From, To string // endpoint names; "" for addresses outside every endpoint
 	Steps    []Step // forward hops, then reply hops
-	Allowed  bool
-	Dropped  int // index in Steps of the hop that dropped the flow; -1 when allowed
+	Allowed  bool   // Decision.Allowed: delivered, and answered unless one-way
+	Dropped  int    // index in Steps of the hop that dropped the flow or its reply; -1 when allowed
+	// Delivered and Reply are the forward and reply paths' outcomes, as in
+	// Decision.
+	Delivered bool
+	Reply     Reply
 }
 
-// String prints the trace, one hop per line.
+// String prints the trace, one hop per line, after a line with the
+// outcome of both paths: "dropped at source egress", "delivered; reply
+// dropped at reply: destination subnet ACL outbound", "delivered and
+// answered" or "delivered (one-way: no reply)".
 func (t Trace) String() string {
 	var b strings.Builder
 	name := func(s string) string {
@@ -83,13 +113,21 @@ func (t Trace) String() string {
 		return s
 	}
 	b.WriteString(t.Flow.String() + " from " + name(t.From) + " to " + name(t.To) + ": ")
+	at := func() string {
+		if t.Dropped >= 0 && t.Dropped < len(t.Steps) {
+			return " at " + t.Steps[t.Dropped].Hop.String()
+		}
+		return ""
+	}
 	switch {
-	case t.Allowed:
-		b.WriteString("allowed\n")
-	case t.Dropped >= 0 && t.Dropped < len(t.Steps):
-		b.WriteString("dropped at " + t.Steps[t.Dropped].Hop.String() + "\n")
-	default: // not made by Network.Trace
-		b.WriteString("dropped\n")
+	case !t.Delivered && !t.Allowed:
+		b.WriteString("dropped" + at() + "\n")
+	case t.Reply == ReplyDropped:
+		b.WriteString("delivered; reply dropped" + at() + "\n")
+	case t.Reply == ReplyNotApplicable:
+		b.WriteString("delivered (one-way: no reply)\n")
+	default:
+		b.WriteString("delivered and answered\n")
 	}
 	for i, s := range t.Steps {
 		b.WriteString("  " + strconv.Itoa(i+1) + ". " + s.String() + "\n")
@@ -108,7 +146,7 @@ func (n *Network) Decide(f Flow) Decision {
 func (n *Network) Trace(f Flow) Trace {
 	t := Trace{Flow: f, Dropped: -1}
 	d := n.walk(f, &t)
-	t.Allowed = d.Allowed
+	t.Allowed, t.Delivered, t.Reply = d.Allowed, d.Delivered, d.Reply
 	return t
 }
 
@@ -218,17 +256,21 @@ func (n *Network) walk(f Flow, t *Trace) Decision {
 			return Decision{Hop: DstIngress, Verdict: v}
 		}
 	}
-	if r, ok := replyOf(f); ok && !n.stateful {
+	r, ok := replyOf(f)
+	if !ok {
+		return Decision{Allowed: true, Delivered: true, Reply: ReplyNotApplicable}
+	}
+	if !n.stateful {
 		if dstACL {
 			if v, ok := step(ReplyDstACLOut, zd.subnet, r, Egress); !ok {
-				return Decision{Hop: ReplyDstACLOut, Verdict: v}
+				return Decision{Hop: ReplyDstACLOut, Verdict: v, Delivered: true, Reply: ReplyDropped}
 			}
 		}
 		if srcACL {
 			if v, ok := step(ReplySrcACLIn, zs.subnet, r, Ingress); !ok {
-				return Decision{Hop: ReplySrcACLIn, Verdict: v}
+				return Decision{Hop: ReplySrcACLIn, Verdict: v, Delivered: true, Reply: ReplyDropped}
 			}
 		}
 	}
-	return Decision{Allowed: true}
+	return Decision{Allowed: true, Delivered: true, Reply: ReplyAnswered}
 }

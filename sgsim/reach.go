@@ -2,6 +2,7 @@ package sgsim
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"go4.org/netipx"
@@ -26,6 +27,10 @@ type Query struct {
 	// stateless ACLs must pass too; errors and other one-way messages
 	// have none (ICMPReply).
 	ICMPType, ICMPCode uint8
+	// Question is what is asked of each flow: Delivered (the forward
+	// packet arrives) or Answered (and its reply gets back); the zero
+	// value is each protocol's default, Answered (see Question).
+	Question Question
 }
 
 // Outcome summarises a range query.
@@ -77,16 +82,30 @@ type Denial struct {
 	Verdict Verdict
 }
 
-// Reachability answers a Query exactly, for every address and port in it.
+// Reachability answers a Query exactly, for every address and port in
+// it: the query's Question, and both paths separately.
 type Reachability struct {
-	Outcome Outcome
-	// Allowed is the exact allowed sub-space as disjoint regions; Denied
-	// the rest, with the hop and verdict that deny each region.
+	Question Question // the question answered: the query's, Answered for DefaultQuestion
+	Outcome  Outcome  // the answer to Question
+	// Delivered is the forward path's outcome over the space (every,
+	// some or no forward packet arrives) and Answered the round trip's
+	// (delivered, and the reply answered or not applicable). Outcome is
+	// one of the two.
+	Delivered, Answered Outcome
+	// Allowed is the exact sub-space that passes Question, as disjoint
+	// regions; Denied the rest, with the hop and verdict that deny each
+	// region (a reply hop, under Answered, for flows delivered whose
+	// reply is dropped).
 	Allowed []Region
 	Denied  []Denial
-	// AllowedWitness is an allowed flow (when Outcome is not None) and
-	// DeniedWitness a denied one (when Outcome is not All), with the
-	// trace that shows where it is dropped.
+	// ReplyDenied are the regions whose forward packets are delivered but
+	// whose replies are dropped, with the reply hop: the reply path's
+	// report under either question (under Answered they are in Denied
+	// too). Empty when every delivered flow is answered or one-way.
+	ReplyDenied []Denial
+	// AllowedWitness is a flow that passes Question (when Outcome is not
+	// None) and DeniedWitness one that does not (when Outcome is not
+	// All), with the trace that shows where it is dropped.
 	AllowedWitness Flow
 	DeniedWitness  Flow
 	DeniedTrace    Trace
@@ -114,6 +133,11 @@ func (r Reachability) String() string {
 	}
 	for _, d := range r.Denied {
 		b.WriteString("\n  denied: " + d.Region.String() + " at " + d.Hop.String() + " by " + d.Verdict.Why())
+	}
+	if r.Question == Delivered {
+		for _, d := range r.ReplyDenied {
+			b.WriteString("\n  delivered, reply denied: " + d.Region.String() + " at " + d.Hop.String() + " by " + d.Verdict.Why())
+		}
 	}
 	return b.String()
 }
@@ -175,6 +199,9 @@ func (n *Network) Reach(q Query) (Reachability, error) {
 	v6 := f6
 	if q.Protocol == AnyProtocol || !q.Protocol.IsValid() {
 		return fail("a query needs a concrete protocol")
+	}
+	if q.Question > Answered {
+		return fail("Question " + strconv.Itoa(int(q.Question)) + ": want DefaultQuestion, Delivered or Answered")
 	}
 	sp, dp := Ports{Port(0)}, Ports{Port(0)}
 	if q.Protocol.HasPorts() {
@@ -465,26 +492,43 @@ func (s *solver) corner(b box) Flow {
 
 func (s *solver) result() (Reachability, error) {
 	var r Reachability
+	r.Question = s.q.Question.For(s.q.Protocol)
 	r.Cells = len(s.leaves)
-	nAllowed := 0
-	for _, l := range s.leaves {
-		if l.allowed {
-			nAllowed++
+	outcome := func(n int) Outcome {
+		switch {
+		case n == len(s.leaves):
+			return All
+		case n > 0:
+			return Some
 		}
+		return None
 	}
-	switch {
-	case nAllowed == len(s.leaves):
-		r.Outcome = All
-	case nAllowed > 0:
-		r.Outcome = Some
-	}
-	var allowed, denied []leaf
+	nAnswered, nDelivered := 0, 0
+	var allowed, denied, replyDenied []leaf
 	for _, l := range s.leaves {
+		delivered := l.allowed || l.hop.IsReply()
 		if l.allowed {
+			nAnswered++
+		}
+		if delivered {
+			nDelivered++
+		}
+		if !l.allowed && delivered {
+			replyDenied = append(replyDenied, l)
+		}
+		switch {
+		case l.allowed:
 			allowed = append(allowed, l)
-		} else {
+		case delivered && r.Question == Delivered:
+			allowed = append(allowed, leaf{b: l.b, allowed: true})
+		default:
 			denied = append(denied, l)
 		}
+	}
+	r.Delivered, r.Answered = outcome(nDelivered), outcome(nAnswered)
+	r.Outcome = r.Answered
+	if r.Question == Delivered {
+		r.Outcome = r.Delivered
 	}
 	if len(allowed) > 0 {
 		r.AllowedWitness = s.corner(allowed[0].b)
@@ -498,6 +542,9 @@ func (s *solver) result() (Reachability, error) {
 	}
 	for _, l := range mergeLeaves(denied) {
 		r.Denied = append(r.Denied, Denial{Region: s.region(l.b), Hop: l.hop, Verdict: l.verdict})
+	}
+	for _, l := range mergeLeaves(replyDenied) {
+		r.ReplyDenied = append(r.ReplyDenied, Denial{Region: s.region(l.b), Hop: l.hop, Verdict: l.verdict})
 	}
 	return r, nil
 }

@@ -136,6 +136,14 @@ func (c Cluster) required(tables map[string][]seed.Row) []provider.RequiredFlow 
 		add(k, "k8s pod dns", "pods", "pods", udp, "5353", "", 0,
 			"pods resolve names through CoreDNS pods; CCE's CoreDNS listens on 5353 (the newer Table 8 opens TCP/UDP 5353 to the container CIDR for it)")
 	}
+	for i := range out {
+		// VXLAN is one-way: a node's packets to another node's 4789 come
+		// back as that node's own flow to this node's 4789, a flow of its
+		// own in the catalogue.
+		if out[i].Protocol == udp && out[i].Ports.String() == "4789" {
+			out[i].Question = sgsim.Delivered
+		}
+	}
 	return out
 }
 

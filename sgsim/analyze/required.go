@@ -40,6 +40,12 @@ type RequiredFlow struct {
 	Ports    sgsim.Ports // destination ports; nil: every port
 	Reason   string      // the seed's purpose text, or why Kubernetes needs it
 	Origin   sgsim.Origin
+	// Question is what the flow needs of the network. The zero value asks
+	// each protocol's default, Answered (sgsim.Question): request and
+	// response traffic such as DNS, NTP and API calls needs its answers
+	// back. One-way traffic (VXLAN or Geneve between nodes, whose return
+	// packets are another flow from the other node) asks Delivered.
+	Question sgsim.Question
 }
 
 func (f RequiredFlow) String() string {
@@ -47,13 +53,16 @@ func (f RequiredFlow) String() string {
 	if f.Ports != nil {
 		p += " " + f.Ports.String()
 	}
+	if f.Question == sgsim.Delivered {
+		p += " one-way"
+	}
 	return fmt.Sprintf("%s: %s -> %s %s (%s)", f.Name, f.From, f.To, p, f.Kind)
 }
 
-// Query returns the range query of the flow: ephemeral source ports, and
-// an echo request for ICMP.
+// Query returns the range query of the flow: ephemeral source ports, an
+// echo request for ICMP, and the flow's Question.
 func (f RequiredFlow) Query() sgsim.Query {
-	q := sgsim.Query{From: f.Src, To: f.Dst, Protocol: f.Protocol, DstPorts: f.Ports}
+	q := sgsim.Query{From: f.Src, To: f.Dst, Protocol: f.Protocol, DstPorts: f.Ports, Question: f.Question}
 	if f.Protocol.IsICMP() {
 		q.ICMPType = 8
 		if f.Protocol == sgsim.ICMPv6 {

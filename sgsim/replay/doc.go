@@ -17,7 +17,11 @@
 // A Replayer tracks flows as a stateful firewall does, in a table keyed by
 // protocol and both ends, and evaluates each flow once, with
 // Network.Decide on the initiator's direction; replies share its verdict
-// (Decide already checks the reply against stateless network ACLs).
+// (Decide already checks the reply against stateless network ACLs). A
+// flow is reported dropped unless it is answered (Decision.Allowed), but
+// packet by packet the initiator's packets count as dropped only when the
+// flow is not delivered (Decision.Delivered): a datagram a stateless ACL
+// lets through but whose answer it drops reaches its destination.
 //
 //   - TCP: a SYN without ACK opens a connection from its sender. When the
 //     start was not captured the flow is still evaluated and marked

@@ -490,6 +490,12 @@ func (r *Replayer) track(h *capture.Header, tun capture.Tunnel, vni uint32, ts, 
 			}
 		}
 	}
+	// The initiator's packets are dropped when the flow is not
+	// delivered, the responder's when it is not answered (a stateless
+	// ACL drops the reply).
+	if fwd {
+		return idx, !st.dec.Delivered
+	}
 	return idx, !st.dec.Allowed
 }
 

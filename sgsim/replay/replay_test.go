@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"io"
+	"net/netip"
 	"runtime"
 	"slices"
 	"strconv"
@@ -400,7 +401,7 @@ func TestDropByRuleProvenance(t *testing.T) {
 		"id": 1.0, "src": "192.168.0.5", "dst": "10.0.0.1", "sport": 40000.0, "dport": 22.0, "proto": "tcp",
 		"initiator": "syn", "start_not_seen": false, "first": "2024-05-06T07:08:09Z", "last": "2024-05-06T07:08:09Z",
 		"packets": 1.0, "bytes": l, "fwd_packets": 1.0, "fwd_bytes": l, "rev_packets": 0.0, "rev_bytes": 0.0,
-		"verdict": "dropped", "hop": "source egress", "group": "node", "rule": "no-ssh", "origin": origin(11),
+		"verdict": "dropped", "delivered": false, "reply": "not sent", "hop": "source egress", "group": "node", "rule": "no-ssh", "origin": origin(11),
 		"why": `rule "no-ssh" of group "node" (egress deny tcp 22 priority 1 id no-ssh) from ` + origin(11),
 		"end": "end-of-input", "source": "capture 1 packet 1",
 	}
@@ -670,5 +671,52 @@ func TestWriteDroppedHostileSnaplen(t *testing.T) {
 		if got := len(decodeAll(t, out.Bytes())); got != 2 {
 			t.Errorf("%s: output holds %d packets, want 2", name, got)
 		}
+	}
+}
+
+// Through a stateless ACL that passes syslog one way, the datagrams reach
+// the collector (not dropped) and only an answer would be: the flow is
+// delivered, not answered.
+func TestDeliveredPacketsNotDropped(t *testing.T) {
+	rules := func(ss ...string) []sgsim.Rule {
+		var out []sgsim.Rule
+		for _, s := range ss {
+			out = append(out, sgsim.MustParseRule(s))
+		}
+		return out
+	}
+	n, err := sgsim.BuildNetwork(sgsim.NetworkSpec{
+		Cloud:  sgsim.Alibaba,
+		Groups: []sgsim.Group{{ID: "open", Rules: rules("ingress allow any priority 1", "egress allow any priority 1")}},
+		ACLs:   []sgsim.Group{{ID: "a", Rules: rules("egress allow udp 514 to 10.0.1.0/24 priority 1")}, {ID: "b", Rules: rules("ingress allow udp 514 from 10.0.0.0/24 priority 1")}},
+		Subnets: []sgsim.Subnet{{Name: "a", Prefix: netip.MustParsePrefix("10.0.0.0/24"), ACL: "a"},
+			{Name: "b", Prefix: netip.MustParsePrefix("10.0.1.0/24"), ACL: "b"}},
+		Endpoints: []sgsim.Endpoint{{Name: "hosts", Addrs: sgsim.MustParseAddrs("10.0.0.0/24"), Subnet: "a", Groups: []string{"open"}},
+			{Name: "collector", Addrs: sgsim.MustParseAddrs("10.0.1.9"), Subnet: "b", Groups: []string{"open"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := New(n, Config{})
+	pkt := func(i int, src, dst string, sp, dp uint16) *capture.Packet {
+		return &capture.Packet{N: i, Time: t0.Add(time.Duration(i) * time.Millisecond), Len: 100, CapLen: 100,
+			Header: capture.Header{Proto: protoUDP, Src: netip.MustParseAddr(src), Dst: netip.MustParseAddr(dst), SrcPort: sp, DstPort: dp}}
+	}
+	if r.Packet(pkt(1, "10.0.0.5", "10.0.1.9", 40000, 514)) {
+		t.Error("syslog datagram dropped; the ACLs deliver it")
+	}
+	if !r.Packet(pkt(2, "10.0.1.9", "10.0.0.5", 514, 40000)) {
+		t.Error("answer not dropped; no ACL rule passes it")
+	}
+	if r.Packet(pkt(3, "10.0.0.5", "10.0.1.9", 40000, 514)) {
+		t.Error("second syslog datagram dropped")
+	}
+	rep := r.Report()
+	if len(rep.Flows) != 1 {
+		t.Fatalf("%d flows; want 1", len(rep.Flows))
+	}
+	d := rep.Flows[0].Decision
+	if !d.Delivered || d.Allowed || d.Reply != sgsim.ReplyDropped || d.Hop != sgsim.ReplyDstACLOut {
+		t.Errorf("decision %+v; want delivered, reply dropped at %v", d, sgsim.ReplyDstACLOut)
 	}
 }

@@ -326,6 +326,8 @@ type JSONFlow struct {
 	RevBytes     uint64  `json:"rev_bytes"`
 	ICMPErrors   uint64  `json:"icmp_errors,omitempty"`
 	Verdict      string  `json:"verdict"`
+	Delivered    bool    `json:"delivered"` // the forward path: Decision.Delivered
+	Reply        string  `json:"reply"`     // the reply path: Decision.Reply ("answered", "dropped", "not applicable", "not sent")
 	Hop          string  `json:"hop"`
 	Group        string  `json:"group"`
 	Rule         string  `json:"rule"`
@@ -349,6 +351,7 @@ func (f *Flow) JSON() JSONFlow {
 		Packets: f.FwdPackets + f.RevPackets, Bytes: f.FwdBytes + f.RevBytes,
 		FwdPackets: f.FwdPackets, FwdBytes: f.FwdBytes, RevPackets: f.RevPackets, RevBytes: f.RevBytes,
 		ICMPErrors: f.ICMPErrors, Verdict: verdictWord(f.Decision.Allowed),
+		Delivered: f.Decision.Delivered, Reply: f.Decision.Reply.String(),
 		End: f.End.String(), Source: f.Source, Logged: f.Logged,
 	}
 	if f.Proto.IsICMP() {
