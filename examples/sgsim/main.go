@@ -365,6 +365,16 @@ func (c *command) start(e *env, args []string) error {
 		}
 	}
 	fs, runner := c.newFlagSet(e)
+	if second != nil {
+		// The input flags after -against are the second input's; the
+		// others (-format, -fail-on) are the subcommand's.
+		var probe load.Source
+		inputs := flag.NewFlagSet("", flag.ContinueOnError)
+		probe.Flags(inputs)
+		var mine []string
+		mine, second = splitFlags(second, inputs, fs)
+		args = append(slices.Clip(args), mine...)
+	}
 	pos, err := parse(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -397,6 +407,33 @@ func (c *command) start(e *env, args []string) error {
 		e.against = b
 	}
 	return runner(e)
+}
+
+// splitFlags splits args into the flags that are not in inputs (with
+// their values, as fs takes them) and the rest.
+func splitFlags(args []string, inputs, fs *flag.FlagSet) (others, rest []string) {
+	takesValue := func(f *flag.Flag) bool {
+		b, ok := f.Value.(interface{ IsBoolFlag() bool })
+		return !(ok && b.IsBoolFlag())
+	}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || inputs.Lookup(name) != nil {
+			rest = append(rest, a)
+			if f := inputs.Lookup(name); f != nil && strings.HasPrefix(a, "-") && !hasValue && takesValue(f) && i+1 < len(args) {
+				i++
+				rest = append(rest, args[i])
+			}
+			continue
+		}
+		others = append(others, a)
+		if f := fs.Lookup(name); f != nil && !hasValue && takesValue(f) && i+1 < len(args) {
+			i++
+			others = append(others, args[i])
+		}
+	}
+	return others, rest
 }
 
 // againstSource parses diff's second input. It starts from the first
