@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,8 +8,10 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/sgsim/sgsim/provider/internal/jsonx"
 	"github.com/sgsim/sgsim/sgsim"
 	"go4.org/netipx"
 )
@@ -140,110 +141,152 @@ func (e *TopologyError) Error() string {
 
 // ReadTopology reads the JSON form of a Topology. Unknown fields are
 // ignored; missing required fields, bad addresses and bad names are
-// errors that give the JSON path.
+// errors that give the JSON path. A key given twice in one object and
+// invalid UTF-8 are errors anywhere (keys differing only in case are
+// not: list names are the user's). Every error comes at once, as a
+// *read.Errors listing each with its line and column. A topology has no
+// lenient mode: it is the user's own configuration, and leaving out a
+// subnet or list would move what refers to it.
 func ReadTopology(r io.Reader) (Topology, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return Topology{}, err
 	}
+	doc, err := topoDec.Open(data, false, nil)
+	if err != nil {
+		return Topology{}, err
+	}
+	t := readTopology(doc, data)
+	if err := doc.Err(); err != nil {
+		return Topology{}, err
+	}
+	return t, nil
+}
+
+func readTopology(doc *jsonx.Doc, data []byte) Topology {
+	var t Topology
 	var in topoJSON
 	if err := json.Unmarshal(data, &in); err != nil {
-		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			line := 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
-			return Topology{}, &TopologyError{Path: fmt.Sprintf("line %d (byte %d)", line, se.Offset), Msg: se.Error()}
-		case errors.As(err, &te):
+		if errors.As(err, &te) {
 			path := te.Field
 			if path == "" {
 				path = "(document)"
 			}
-			return Topology{}, &TopologyError{Path: path, Msg: typeMsg(te)}
+			doc.Fail(&TopologyError{Path: path, Msg: typeMsg(te)})
+		} else {
+			doc.Fail(&TopologyError{Path: "(document)", Msg: err.Error()})
 		}
-		return Topology{}, &TopologyError{Path: "(document)", Msg: err.Error()}
-	}
-	var t Topology
-	if in.Cloud == nil {
-		return t, &TopologyError{Path: "cloud", Msg: "missing; want " + cloudNames}
+		return t
 	}
 	var ok bool
-	if t.Cloud, ok = ParseCloud(*in.Cloud); !ok {
-		return t, &TopologyError{Path: "cloud", Value: *in.Cloud, Msg: "want " + cloudNames}
+	switch {
+	case in.Cloud == nil:
+		doc.Fail(&TopologyError{Path: "cloud", Msg: "missing; want " + cloudNames})
+	default:
+		if t.Cloud, ok = ParseCloud(*in.Cloud); !ok {
+			doc.Fail(&TopologyError{Path: "cloud", Value: *in.Cloud, Msg: "want " + cloudNames})
+		}
 	}
 	for i, raw := range in.Subnets {
 		path := fmt.Sprintf("subnets[%d]", i)
-		var s subnetJSON
-		if err := decodeAt(raw, path, &s); err != nil {
-			return t, err
+		sn, err := readSubnet(path, raw)
+		if !doc.Record(path, err) {
+			t.Subnets = append(t.Subnets, sn)
 		}
-		if s.Name == nil || *s.Name == "" {
-			return t, &TopologyError{Path: path + ".name", Msg: "missing"}
-		}
-		if s.Prefix == nil {
-			return t, &TopologyError{Path: path + ".prefix", Msg: "missing"}
-		}
-		p, err := netip.ParsePrefix(*s.Prefix)
-		if err != nil {
-			return t, &TopologyError{Path: path + ".prefix", Value: *s.Prefix, Msg: "want a prefix such as 192.168.0.0/24"}
-		}
-		if p.Masked() != p {
-			return t, &TopologyError{Path: path + ".prefix", Value: *s.Prefix, Msg: "host bits set; want " + p.Masked().String()}
-		}
-		t.Subnets = append(t.Subnets, sgsim.Subnet{Name: *s.Name, Prefix: p, ACL: s.ACL})
-	}
-	addrs := func(path string, ss []string) (sgsim.Addrs, error) {
-		if len(ss) == 0 {
-			return sgsim.Addrs{}, &TopologyError{Path: path, Msg: "missing; want a list of addresses, prefixes or ranges"}
-		}
-		var b netipx.IPSetBuilder
-		for j, s := range ss {
-			a, err := sgsim.ParseAddrs(s)
-			if err != nil || a.IsAny() || a.IsEmpty() || strings.Contains(s, ",") {
-				msg := "want one address, prefix or range"
-				var pe *sgsim.ParseError
-				if errors.As(err, &pe) {
-					msg = pe.Msg
-				}
-				return sgsim.Addrs{}, &TopologyError{Path: fmt.Sprintf("%s[%d]", path, j), Value: s, Msg: msg}
-			}
-			b.AddSet(a.Set())
-		}
-		set, _ := b.IPSet()
-		return sgsim.AddrsOf(set), nil
 	}
 	for i, raw := range in.Endpoints {
 		path := fmt.Sprintf("endpoints[%d]", i)
 		var e endpointJSON
-		if err := decodeAt(raw, path, &e); err != nil {
-			return t, err
+		err := decodeAt(raw, path, &e)
+		var a sgsim.Addrs
+		switch {
+		case err != nil:
+		case e.Name == nil || *e.Name == "":
+			err = &TopologyError{Path: path + ".name", Msg: "missing"}
+		default:
+			a, err = topoAddrs(path+".addrs", e.Addrs)
 		}
-		if e.Name == nil || *e.Name == "" {
-			return t, &TopologyError{Path: path + ".name", Msg: "missing"}
+		if !doc.Record(path, err) {
+			t.Endpoints = append(t.Endpoints, sgsim.Endpoint{Name: *e.Name, Addrs: a, Subnet: e.Subnet, Groups: e.Groups})
 		}
-		a, err := addrs(path+".addrs", e.Addrs)
-		if err != nil {
-			return t, err
-		}
-		t.Endpoints = append(t.Endpoints, sgsim.Endpoint{Name: *e.Name, Addrs: a, Subnet: e.Subnet, Groups: e.Groups})
 	}
 	if len(in.Lists) > 0 {
 		t.Lists = map[string]sgsim.Addrs{}
 		for _, name := range slices.Sorted(maps.Keys(in.Lists)) {
 			raw := in.Lists[name]
 			var ss []string
-			if err := decodeAt(raw, "lists."+name, &ss); err != nil {
-				return t, err
+			a, err := sgsim.Addrs{}, decodeAt(raw, "lists."+name, &ss)
+			if err == nil {
+				a, err = topoAddrs("lists."+name, ss)
 			}
-			a, err := addrs("lists."+name, ss)
-			if err != nil {
-				return t, err
+			if !doc.Record("lists."+name, err) {
+				t.Lists[name] = a
 			}
-			t.Lists[name] = a
 		}
 	}
-	return t, nil
+	return t
 }
+
+func readSubnet(path string, raw json.RawMessage) (sgsim.Subnet, error) {
+	var s subnetJSON
+	if err := decodeAt(raw, path, &s); err != nil {
+		return sgsim.Subnet{}, err
+	}
+	if s.Name == nil || *s.Name == "" {
+		return sgsim.Subnet{}, &TopologyError{Path: path + ".name", Msg: "missing"}
+	}
+	if s.Prefix == nil {
+		return sgsim.Subnet{}, &TopologyError{Path: path + ".prefix", Msg: "missing"}
+	}
+	p, err := netip.ParsePrefix(*s.Prefix)
+	if err != nil {
+		return sgsim.Subnet{}, &TopologyError{Path: path + ".prefix", Value: *s.Prefix, Msg: "want a prefix such as 192.168.0.0/24"}
+	}
+	if p.Masked() != p {
+		return sgsim.Subnet{}, &TopologyError{Path: path + ".prefix", Value: *s.Prefix, Msg: "host bits set; want " + p.Masked().String()}
+	}
+	return sgsim.Subnet{Name: *s.Name, Prefix: p, ACL: s.ACL}, nil
+}
+
+// topoAddrs reads a list of addresses, prefixes or ranges at path.
+func topoAddrs(path string, ss []string) (sgsim.Addrs, error) {
+	if len(ss) == 0 {
+		return sgsim.Addrs{}, &TopologyError{Path: path, Msg: "missing; want a list of addresses, prefixes or ranges"}
+	}
+	var b netipx.IPSetBuilder
+	for j, s := range ss {
+		a, err := sgsim.ParseAddrs(s)
+		if err != nil || a.IsAny() || a.IsEmpty() || strings.Contains(s, ",") {
+			msg := "want one address, prefix or range"
+			var pe *sgsim.ParseError
+			if errors.As(err, &pe) {
+				msg = pe.Msg
+			}
+			return sgsim.Addrs{}, &TopologyError{Path: fmt.Sprintf("%s[%d]", path, j), Value: s, Msg: msg}
+		}
+		b.AddSet(a.Set())
+	}
+	set, _ := b.IPSet()
+	return sgsim.AddrsOf(set), nil
+}
+
+// topoDec scans topology documents; its errors are *TopologyError.
+var topoDec = jsonx.Decoder{Err: func(path, value, msg string) error {
+	if path == "" {
+		path = "(document)"
+	}
+	if v, err := strconv.Unquote(value); err == nil {
+		value = v // TopologyError quotes its Value itself
+	}
+	return &TopologyError{Path: path, Value: value, Msg: msg}
+}, PathOf: func(err error) (string, bool) {
+	var e *TopologyError
+	if errors.As(err, &e) && e.Path != "(document)" {
+		return e.Path, true
+	}
+	return "", false
+}}
 
 // Network builds the network of imported groups and network ACLs placed
 // by the topology. Errors from the network model name the endpoint,

@@ -1,6 +1,9 @@
 package provider
 
 import (
+	"errors"
+
+	"github.com/sgsim/sgsim/provider/read"
 	"strings"
 	"testing"
 
@@ -68,13 +71,39 @@ func TestReadTopologyErrors(t *testing.T) {
 		`{"cloud": "huawei", "endpoints": {"name": "a"}}`:                                                      `topology: endpoints: want an array, not an object`,
 		`{"cloud": 7}`: `topology: cloud: want a string, not a number`,
 		`{"cloud": "huawei", "lists": {"pl": ["x"]}}`: `topology: lists.pl[0]: "x": ParseAddr("x"): unable to parse IP`,
-		"{\"cloud\": \"huawei\",\n \"subnets\": [":    `topology: line 2 (byte 33): unexpected end of JSON input`,
-		`{"cloud": "huawei",, }`:                      `topology: line 1 (byte 20): invalid character ',' looking for beginning of object key string`,
+		"{\"cloud\": \"huawei\",\n \"subnets\": [":    `topology: (document): invalid JSON (byte offset 33): unexpected end of JSON input`,
+		`{"cloud": "huawei",, }`:                      `topology: (document): invalid JSON (byte offset 20): invalid character ',' looking for beginning of object key string`,
 		`[]`:                                          `topology: (document): want an object, not an array`,
 		`{"cloud": "huawei", "endpoints": [{"name": "a", "addrs": ["10.0.0.1"], "groups": [true]}]}`: `topology: endpoints[0].groups: want a string, not a boolean`,
 	} {
-		if _, err := ReadTopology(strings.NewReader(in)); err == nil || err.Error() != want {
+		if _, err := ReadTopology(strings.NewReader(in)); err == nil || errText(err) != want {
 			t.Errorf("ReadTopology(%s):\n got %v\nwant %s", in, err, want)
 		}
+	}
+}
+
+// errText is the text of a reader's error without its position: the one
+// problem of a *read.Errors (profiletest.ErrText, which this package's
+// tests cannot import).
+func errText(err error) string {
+	var re *read.Errors
+	if errors.As(err, &re) && re.Len() == 1 {
+		return re.List()[0].Err.Error()
+	}
+	return err.Error()
+}
+
+// Every error of a topology at once, with line and column; duplicate
+// keys and invalid UTF-8 refused.
+func TestReadTopologyAllErrors(t *testing.T) {
+	in := "{\"cloud\": \"huawei\", \"subnets\": [\n{\"name\": \"a\", \"prefix\": \"10.0.0.0/24\", \"prefix\": \"10.0.0.0/33\"},\n" +
+		"{\"name\": \"b\xff\", \"prefix\": \"10.0.1.0/24\"}],\n\"endpoints\": [{\"name\": \"e\"}]}"
+	_, err := ReadTopology(strings.NewReader(in))
+	want := `line 2, column 40: topology: subnets[0].prefix: duplicate key "prefix" (first at line 2, column 15)
+line 2, column 50: topology: subnets[0].prefix: "10.0.0.0/33": want a prefix such as 192.168.0.0/24
+line 3, column 10: topology: subnets[1].name: "b\xff": invalid UTF-8
+line 4, column 15: topology: endpoints[0].addrs: missing; want a list of addresses, prefixes or ranges`
+	if err == nil || err.Error() != want {
+		t.Errorf("ReadTopology:\n got %v\nwant %s", err, want)
 	}
 }
