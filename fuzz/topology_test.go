@@ -1,6 +1,7 @@
 package fuzz
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -29,7 +30,8 @@ func FuzzTopology(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		top, err := provider.ReadTopology(strings.NewReader(s))
 		if err != nil {
-			if _, ok := err.(*provider.TopologyError); !ok {
+			var te *provider.TopologyError
+			if !errors.As(err, &te) {
 				t.Fatalf("error %T %v is not a TopologyError", err, err)
 			}
 			return
