@@ -89,7 +89,13 @@
 // verdict and by deciding rule (hop, group, rule ID, provenance), and per
 // capture or flow log what its reader skipped or flagged, so nothing is
 // dropped silently. Report.WriteText writes a table, Report.WriteJSON one
-// JSON object per flow (JSONFlow). With Config.RecordDropped,
+// JSON object per flow (JSONFlow). To keep memory bounded by the live
+// flows on large inputs, set Config.OnFlow and write each flow as it
+// finishes with a TextWriter or JSONWriter (flows then come in the order
+// they finish, each with its ID), and the summary with
+// Summary.WriteText: the replayer keeps only counts
+// (BenchmarkMemoryShortFlows: 5 M short flows take about the peak heap
+// of 50 K). With Config.RecordDropped,
 // CaptureStats.WriteDropped writes a pcap of exactly the packets the
 // network would drop, re-reading the capture (see its documentation for
 // why).

@@ -198,31 +198,98 @@ func endpoint(a netip.Addr, port uint16, p sgsim.Protocol) string {
 	return netip.AddrPortFrom(a, port).String()
 }
 
-// WriteText writes the flows as a table, then the summary.
+// WriteText writes the flows as a table (TextWriter), then the summary
+// (Summary.WriteText).
 func (rep *Report) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	tw := tabwriter.NewWriter(bw, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tPROTO\tSRC\tDST\tINITIATOR\tFIRST\tDURATION\tPACKETS\tBYTES\tVERDICT\tDETAIL")
+	tw := NewTextWriter(bw)
 	for _, f := range rep.Flows {
-		proto := f.Proto.String()
-		if f.Proto.IsICMP() {
-			proto += " " + strconv.Itoa(int(f.ICMPType)) + "/" + strconv.Itoa(int(f.ICMPCode))
+		if err := tw.Write(f); err != nil {
+			return err
 		}
-		var dur string
-		if !f.First.IsZero() && !f.Last.IsZero() {
-			dur = f.Last.Sub(f.First).String()
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%d/%d\t%s\t%s\n", f.ID, proto,
-			endpoint(f.Src, f.SrcPort, f.Proto), endpoint(f.Dst, f.DstPort, f.Proto), f.Initiator,
-			fmtTime(f.First), dur, f.FwdPackets, f.RevPackets, f.FwdBytes, f.RevBytes,
-			verdictWord(f.Decision.Allowed), detail(f))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	writeSummary(bw, &rep.Summary)
+	if err := rep.Summary.WriteText(bw); err != nil {
+		return err
+	}
 	return bw.Flush()
 }
+
+// TextBlock is how many rows a TextWriter aligns at a time.
+const TextBlock = 1000
+
+// A TextWriter writes flows as the rows of a table, one at a time, as
+// Config.OnFlow hands them over: a header line, then one row per flow.
+// Columns are aligned over blocks of TextBlock rows, and each block is
+// written out when it is full, so the memory a TextWriter holds does not
+// grow with the number of flows (a column may widen from one block to
+// the next).
+type TextWriter struct {
+	w      io.Writer
+	tw     *tabwriter.Writer
+	rows   int
+	header bool
+}
+
+// NewTextWriter returns a TextWriter writing to w.
+func NewTextWriter(w io.Writer) *TextWriter {
+	return &TextWriter{w: w, tw: tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)}
+}
+
+const textHeader = "ID\tPROTO\tSRC\tDST\tINITIATOR\tFIRST\tDURATION\tPACKETS\tBYTES\tVERDICT\tDETAIL\n"
+
+// Write writes f's row (after the header line, for the first).
+func (t *TextWriter) Write(f *Flow) error {
+	if !t.header {
+		t.header = true
+		if _, err := io.WriteString(t.tw, textHeader); err != nil {
+			return err
+		}
+	}
+	proto := f.Proto.String()
+	if f.Proto.IsICMP() {
+		proto += " " + strconv.Itoa(int(f.ICMPType)) + "/" + strconv.Itoa(int(f.ICMPCode))
+	}
+	var dur string
+	if !f.First.IsZero() && !f.Last.IsZero() {
+		dur = f.Last.Sub(f.First).String()
+	}
+	if _, err := fmt.Fprintf(t.tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%d/%d\t%s\t%s\n", f.ID, proto,
+		endpoint(f.Src, f.SrcPort, f.Proto), endpoint(f.Dst, f.DstPort, f.Proto), f.Initiator,
+		fmtTime(f.First), dur, f.FwdPackets, f.RevPackets, f.FwdBytes, f.RevBytes,
+		verdictWord(f.Decision.Allowed), detail(f)); err != nil {
+		return err
+	}
+	t.rows++
+	if t.rows%TextBlock == 0 {
+		return t.tw.Flush()
+	}
+	return nil
+}
+
+// Flush writes the rows held for alignment, and the header line if no
+// flow was written.
+func (t *TextWriter) Flush() error {
+	if !t.header {
+		t.header = true
+		if _, err := io.WriteString(t.tw, textHeader); err != nil {
+			return err
+		}
+	}
+	return t.tw.Flush()
+}
+
+// A JSONWriter writes flows as JSON lines (JSONFlow), one at a time, as
+// Config.OnFlow hands them over.
+type JSONWriter struct{ enc *json.Encoder }
+
+// NewJSONWriter returns a JSONWriter writing to w.
+func NewJSONWriter(w io.Writer) *JSONWriter { return &JSONWriter{json.NewEncoder(w)} }
+
+// Write writes f as one line.
+func (j *JSONWriter) Write(f *Flow) error { return j.enc.Encode(f.JSON()) }
 
 // detail is the table's last column: where and why a flow was dropped,
 // and notes.
@@ -247,6 +314,13 @@ func detail(f *Flow) string {
 		parts = append(parts, "ended: "+f.End.String())
 	}
 	return strings.Join(parts, "; ")
+}
+
+// WriteText writes the summary as the lines that end Report.WriteText.
+func (s *Summary) WriteText(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	writeSummary(bw, s)
+	return bw.Flush()
 }
 
 func writeSummary(w io.Writer, s *Summary) {
@@ -375,9 +449,9 @@ func (f *Flow) JSON() JSONFlow {
 // WriteJSON writes one JSON object per flow, one per line (JSONFlow).
 func (rep *Report) WriteJSON(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
+	jw := NewJSONWriter(bw)
 	for _, f := range rep.Flows {
-		if err := enc.Encode(f.JSON()); err != nil {
+		if err := jw.Write(f); err != nil {
 			return err
 		}
 	}
