@@ -276,10 +276,10 @@ func (r *Reader) readRecord(rec *record) error {
 		return r.ngRecord(rec)
 	}
 	h := r.hdr[:16]
+	r.blockAt = r.off
 	if _, err := io.ReadFull(r.br, h); err != nil {
 		return err // io.EOF at a record boundary, else ErrUnexpectedEOF
 	}
-	r.blockAt = r.off
 	sec := r.bo.Uint32(h[0:4])
 	frac := r.bo.Uint32(h[4:8])
 	incl := r.bo.Uint32(h[8:12])
@@ -412,6 +412,10 @@ type FormatError struct {
 func (e *FormatError) Error() string {
 	return fmt.Sprintf("capture: %s at byte %d (after packet %d): %s", e.what, e.Offset, e.After, e.Msg)
 }
+
+// Records returns the number of packet records read so far, delivered or
+// skipped: the Packet.N of the last.
+func (r *Reader) Records() int { return r.n }
 
 // Offset returns the byte offset in the input of the next record or block
 // Next will read (after an error: of the one that could not be read).

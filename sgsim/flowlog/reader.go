@@ -151,6 +151,10 @@ func NewReader(r io.Reader, f Format) *Reader {
 	}
 }
 
+// Line returns the number of lines read so far: the line of the last
+// record Next returned, or of the malformed line it stopped at.
+func (r *Reader) Line() int { return r.line }
+
 // Format returns the reader's format: the one given to NewReader, or for
 // Detect the one decided at the first header or record (Detect until then).
 func (r *Reader) Format() Format { return r.format }

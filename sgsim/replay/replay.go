@@ -3,6 +3,8 @@ package replay
 import (
 	"bytes"
 	"cmp"
+	"errors"
+	"fmt"
 	"io"
 	"math"
 	"net/netip"
@@ -208,8 +210,27 @@ func (s *state) closed() bool { return s.rst || s.finFwd && s.finRv }
 // stay tracked across calls, so captures of consecutive periods can be
 // added one after another. A read error other than io.EOF stops the
 // capture and is returned; the packets before it count.
+//
+// The report stays valid after a read error: everything read before it
+// is replayed and counted, and CaptureStats says where reading stopped
+// (ErrOffset, ErrAfter). The error returned names that place: a
+// *capture.FormatError does already, any other error is wrapped in one
+// that does.
 func (r *Replayer) AddCapture(c *capture.Reader) error {
-	return r.addCapture(c.Next, c.Skipped, c.Flagged)
+	err := r.addCapture(c.Next, c.Skipped, c.Flagged)
+	if err == nil {
+		return nil
+	}
+	cs := &r.sum.Captures[len(r.sum.Captures)-1]
+	var fe *capture.FormatError
+	if errors.As(err, &fe) {
+		cs.ErrOffset, cs.ErrAfter = fe.Offset, fe.After
+		return err
+	}
+	cs.ErrOffset, cs.ErrAfter = c.Offset(), c.Records()
+	err = fmt.Errorf("capture: reading at byte %d (after packet %d): %w", cs.ErrOffset, cs.ErrAfter, err)
+	cs.Err = err.Error()
+	return err
 }
 
 // addCapture is AddCapture over any source of packets.
@@ -699,7 +720,9 @@ func (r *Replayer) finishAll(end End) {
 // evaluated as echo requests (type 8, ICMPv6 128). Records without
 // addresses (NODATA, SKIPDATA, returned under IncludeNoData) are counted
 // in FlowLogStats.NoData. What the reader skipped is recorded in
-// Summary.FlowLogs. A read or parse error stops the log and is returned.
+// Summary.FlowLogs. A read or parse error stops the log and is returned;
+// the records before it count, and FlowLogStats.ErrLine says where it
+// stopped (the error names the line too).
 func (r *Replayer) AddFlowLog(fr *flowlog.Reader) error {
 	r.sum.FlowLogs = append(r.sum.FlowLogs, FlowLogStats{})
 	logN := len(r.sum.FlowLogs)
@@ -739,6 +762,13 @@ func (r *Replayer) AddFlowLog(fr *flowlog.Reader) error {
 	st.Skipped = fr.Skipped()
 	if err == io.EOF {
 		return nil
+	}
+	var pe *flowlog.ParseError
+	if errors.As(err, &pe) {
+		st.ErrLine = pe.Line
+	} else {
+		st.ErrLine = fr.Line() + 1
+		err = fmt.Errorf("flowlog: reading line %d: %w", st.ErrLine, err)
 	}
 	st.Err = err.Error()
 	return err

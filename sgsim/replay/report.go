@@ -154,6 +154,12 @@ type CaptureStats struct {
 	// skipped and delivered with a caveat.
 	Skipped, Flagged []capture.Skip
 	Err              string // the read error that stopped the capture, if any
+	// ErrOffset and ErrAfter say where reading stopped when Err is set:
+	// the byte offset of the record or block that could not be read, and
+	// the number of the last packet record before it (delivered or
+	// skipped). Every packet before it was replayed.
+	ErrOffset int64
+	ErrAfter  int
 	// TimeOutliers counts the packets whose timestamps were outliers
 	// (Summary.TimeOutliers); FirstTimeOutlier is the Packet.N of the
 	// first. ClockJumps counts confirmed jumps of the clock.
@@ -174,7 +180,8 @@ type FlowLogStats struct {
 	Records int // records the reader returned
 	NoData  int // of those, records without addresses (IncludeNoData)
 	Skipped []flowlog.Skip
-	Err     string
+	Err     string // the read or parse error that stopped the log, if any
+	ErrLine int    // the line it stopped at, when Err is set; the records before it were replayed
 }
 
 func verdictWord(allowed bool) string {
