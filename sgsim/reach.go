@@ -115,10 +115,14 @@ type Reachability struct {
 	Cells int
 }
 
-// String prints the outcome, the witnesses and the regions.
+// String prints the outcome (with both paths' outcomes when they differ:
+// "all (delivered all, answered none)"), the witnesses and the regions.
 func (r Reachability) String() string {
 	var b strings.Builder
 	b.WriteString(r.Outcome.String())
+	if r.Delivered != r.Answered {
+		b.WriteString(" (delivered " + r.Delivered.String() + ", answered " + r.Answered.String() + ")")
+	}
 	if r.Outcome != None {
 		b.WriteString("\n  allowed witness: " + r.AllowedWitness.String())
 	}
@@ -134,7 +138,7 @@ func (r Reachability) String() string {
 	for _, d := range r.Denied {
 		b.WriteString("\n  denied: " + d.Region.String() + " at " + d.Hop.String() + " by " + d.Verdict.Why())
 	}
-	if r.Question == Delivered {
+	if r.Question == Delivered { // under Answered they are in Denied
 		for _, d := range r.ReplyDenied {
 			b.WriteString("\n  delivered, reply denied: " + d.Region.String() + " at " + d.Hop.String() + " by " + d.Verdict.Why())
 		}

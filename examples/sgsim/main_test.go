@@ -31,6 +31,8 @@ func TestTraceMainJob(t *testing.T) {
 	var doc struct {
 		Flow      string
 		Allowed   bool
+		Delivered bool
+		Reply     string
 		DroppedAt string `json:"dropped_at"`
 		Hops      []struct {
 			Hop, Where, Action, Group string
@@ -41,15 +43,21 @@ func TestTraceMainJob(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if doc.Flow != flow || doc.Allowed || doc.DroppedAt != "destination ingress" || len(doc.Hops) != 2 ||
+	if doc.Flow != flow || doc.Allowed || doc.Delivered || doc.Reply != "not sent" || doc.DroppedAt != "destination ingress" || len(doc.Hops) != 2 ||
 		doc.Hops[0].RuleID != "worker/table8/8" || doc.Hops[0].Origin != "huawei 001_3ee2f19bcae8d9c5.txt Table 8 row 8" ||
 		doc.Hops[1].Action != "deny" || doc.Hops[1].Where != "masters" {
 		t.Errorf("json: %+v", doc)
 	}
 	// An allowed flow: exit 0 with -fail-on-drop, dropped_at empty.
 	code, out, _ = runArgs(t, "-format", "json", "-fail-on-drop", "trace", "tcp 192.168.0.10:41000 -> 192.168.1.2:5444")
-	if code != 0 || !strings.Contains(out, `"allowed": true`) || !strings.Contains(out, `"dropped_at": ""`) {
+	if code != 0 || !strings.Contains(out, `"allowed": true`) || !strings.Contains(out, `"delivered": true`) ||
+		!strings.Contains(out, `"reply": "answered"`) || !strings.Contains(out, `"dropped_at": ""`) {
 		t.Errorf("allowed flow: exit %d\n%s", code, out)
+	}
+	// A one-way ICMP message: delivered, no reply to look at.
+	code, out, _ = runArgs(t, "trace", "-hardened=false", "icmp 192.168.0.10 -> 192.168.0.11 type 3 code 3")
+	if head, _, _ := strings.Cut(out, "\n"); code != 0 || head != "icmp 192.168.0.10 -> 192.168.0.11 type 3 code 3 from nodes to nodes: delivered (one-way: no reply)" {
+		t.Errorf("one-way icmp: exit %d\n%s", code, out)
 	}
 }
 
@@ -74,12 +82,17 @@ func TestReachMainJob(t *testing.T) {
 		t.Errorf("all allowed with -fail-on none,some: exit %d", code)
 	}
 	var doc struct {
-		Query, Outcome string
-		Allowed        []string
-		Denied         []json.RawMessage
+		Query, Outcome                string
+		Question, Delivered, Answered string
+		Allowed                       []string
+		Denied                        []json.RawMessage
+		ReplyDenied                   []json.RawMessage `json:"reply_denied"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
+	}
+	if doc.Question != "answered" || doc.Delivered != "all" || doc.Answered != "all" || doc.ReplyDenied == nil || len(doc.ReplyDenied) != 0 {
+		t.Errorf("json paths: %+v\n%s", doc, out)
 	}
 	if doc.Outcome != "all" || doc.Query != "192.168.0.10 -> 192.168.1.2/31 tcp dport 5444" ||
 		len(doc.Allowed) != 1 || doc.Allowed[0] != "192.168.0.10 -> 192.168.1.2/31 dport 5444 sport 1024-65535" || len(doc.Denied) != 0 {
@@ -87,6 +100,11 @@ func TestReachMainJob(t *testing.T) {
 	}
 	if code, _, _ := runArgs(t, "reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-port", "6443", "-fail-on", "none"); code != 1 {
 		t.Errorf("none with -fail-on none: exit %d, want 1", code)
+	}
+	// -question delivered is answered.
+	code, out, _ = runArgs(t, "reach", "-from", "nodes", "-to", "masters", "-proto", "udp", "-port", "53", "-question", "delivered", "-format", "json")
+	if code != 0 || !strings.Contains(out, `"question": "delivered"`) {
+		t.Errorf("-question delivered: exit %d\n%s", code, out)
 	}
 	// ICMP: an echo request by default.
 	code, out, _ = runArgs(t, "reach", "-from", "masters", "-to", "nodes", "-proto", "icmp")
@@ -110,6 +128,7 @@ func TestTraceReachErrors(t *testing.T) {
 		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-port", "80-70"}, `-port "80-70"`},
 		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "icmp", "-icmp", "8"}, `-icmp "8": want TYPE/CODE`},
 		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-fail-on", "most"}, `-fail-on "most"`},
+		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-question", "both"}, `-question "both": want delivered or answered`},
 		{[]string{"reach", "-from", "nodes", "-to", "2001:db8::/64", "-proto", "tcp"}, "reach"},
 	} {
 		code, out, errOut := runArgs(t, c.args...)

@@ -14,10 +14,11 @@ func init() {
 	commands = append(commands, &command{
 		name:     "reach",
 		short:    "can this range reach that one? all/some/none, witnesses, regions",
-		synopsis: "[input flags] -from A -to B -proto P [-port PORTS] [-sport PORTS] [-icmp TYPE/CODE] [-fail-on OUTCOMES] [-format text|json]",
+		synopsis: "[input flags] -from A -to B -proto P [-port PORTS] [-sport PORTS] [-icmp TYPE/CODE] [-question delivered|answered] [-fail-on OUTCOMES] [-format text|json]",
 		about: `answers "can this range reach that range?" for every address and port in them: all, some or none, a witness flow each way (with the hop and rule that drop the denied one), and the exact allowed sub-space as regions; the denied regions name the hop and rule that deny them.
 A and B are endpoint names (the topology's, or a profile's: nodes, masters, pods, ...) or addresses, prefixes and ranges, comma separated. -port is the destination ports (default every port), -sport the source ports (default the ephemeral range 1024-65535); ICMP queries ask about -icmp TYPE/CODE (default 8/0, echo request).
-json: {"query", "outcome", "allowed_witness", "denied_witness", "denied_trace", "allowed": [regions], "denied": [{"region", "hop", "group", "rule_id", "rule", "origin"}]}.`,
+-question asks "delivered" (the forward packets arrive) or "answered" (and their replies get back, the default for every protocol; sgsim.Question says why); the outcome answers it, and when the two paths differ the first line gives both, e.g. "all (delivered all, answered none)", and the regions whose replies are dropped are listed.
+json: {"query", "question", "outcome", "delivered", "answered", "allowed_witness", "denied_witness", "denied_trace", "allowed": [regions], "denied": [{"region", "hop", "group", "rule_id", "rule", "origin"}], "reply_denied": [the same, for delivered regions whose replies are dropped]}.`,
 		example: `sgsim reach -from nodes -to masters -proto tcp -port 5444,6443
 prints, for the main job's network (profile cce-tunnel, hardened):
   nodes 192.168.0.0/24 -> masters 192.168.1.0/28 tcp dport 5444,6443: some
@@ -34,6 +35,7 @@ prints, for the main job's network (profile cce-tunnel, hardened):
 			fs.StringVar(&o.port, "port", "", "destination `PORTS` (tcp, udp, sctp), e.g. 443 or 80,8000-8080; default every port")
 			fs.StringVar(&o.sport, "sport", "", "source `PORTS`; default 1024-65535")
 			fs.StringVar(&o.icmp, "icmp", "8/0", "ICMP `TYPE/CODE` for icmp and icmpv6 queries")
+			fs.StringVar(&o.question, "question", "", "what to ask of each flow: `delivered` or answered (default: answered, the round trip)")
 			fs.StringVar(&o.failOn, "fail-on", "", "exit 1 when the outcome is one of these, comma separated: `all,some,none` (e.g. none,some: must reach; some,all: must not)")
 			return func(e *env) error { return reachRun(e, o) }
 		},
@@ -41,7 +43,7 @@ prints, for the main job's network (profile cce-tunnel, hardened):
 }
 
 type reachOptions struct {
-	from, to, proto, port, sport, icmp, failOn string
+	from, to, proto, port, sport, icmp, failOn, question string
 }
 
 func reachRun(e *env, o *reachOptions) error {
@@ -76,6 +78,15 @@ func reachRun(e *env, o *reachOptions) error {
 		}
 		q.ICMPType, q.ICMPCode = uint8(ti), uint8(ci)
 	}
+	switch o.question {
+	case "":
+	case "delivered":
+		q.Question = sgsim.Delivered
+	case "answered":
+		q.Question = sgsim.Answered
+	default:
+		return bad("-question %q: want delivered or answered", o.question)
+	}
 	fail := map[sgsim.Outcome]bool{}
 	if o.failOn != "" {
 		for _, s := range strings.Split(o.failOn, ",") {
@@ -109,7 +120,8 @@ func reachRun(e *env, o *reachOptions) error {
 	}
 	query := queryText(o, q)
 	if e.json() {
-		out := reachJSON{Query: query, Outcome: r.Outcome.String(), Allowed: []string{}, Denied: []denialJSON{}}
+		out := reachJSON{Query: query, Question: r.Question.String(), Outcome: r.Outcome.String(), Delivered: r.Delivered.String(),
+			Answered: r.Answered.String(), Allowed: []string{}, Denied: []denialJSON{}, ReplyDenied: []denialJSON{}}
 		if r.Outcome != sgsim.None {
 			out.AllowedWitness = r.AllowedWitness.String()
 		}
@@ -122,14 +134,10 @@ func reachRun(e *env, o *reachOptions) error {
 			out.Allowed = append(out.Allowed, a.String())
 		}
 		for _, d := range r.Denied {
-			dj := denialJSON{Region: d.Region.String(), Hop: d.Hop.String(), Action: d.Verdict.Action.String(), Group: d.Verdict.Group}
-			if ru := d.Verdict.Rule; ru != nil {
-				dj.RuleID, dj.Rule = ru.ID, ru.String()
-				if !ru.Origin.IsZero() {
-					dj.Origin = ru.Origin.String()
-				}
-			}
-			out.Denied = append(out.Denied, dj)
+			out.Denied = append(out.Denied, denialOf(d))
+		}
+		for _, d := range r.ReplyDenied {
+			out.ReplyDenied = append(out.ReplyDenied, denialOf(d))
 		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -172,14 +180,29 @@ func indentAfterFirst(s string) string {
 	return strings.ReplaceAll(s, "\n", "\n  ")
 }
 
+func denialOf(d sgsim.Denial) denialJSON {
+	dj := denialJSON{Region: d.Region.String(), Hop: d.Hop.String(), Action: d.Verdict.Action.String(), Group: d.Verdict.Group}
+	if ru := d.Verdict.Rule; ru != nil {
+		dj.RuleID, dj.Rule = ru.ID, ru.String()
+		if !ru.Origin.IsZero() {
+			dj.Origin = ru.Origin.String()
+		}
+	}
+	return dj
+}
+
 type reachJSON struct {
 	Query          string       `json:"query"`
+	Question       string       `json:"question"`
 	Outcome        string       `json:"outcome"`
+	Delivered      string       `json:"delivered"`
+	Answered       string       `json:"answered"`
 	AllowedWitness string       `json:"allowed_witness,omitempty"`
 	DeniedWitness  string       `json:"denied_witness,omitempty"`
 	DeniedTrace    *traceJSON   `json:"denied_trace,omitempty"`
 	Allowed        []string     `json:"allowed"`
 	Denied         []denialJSON `json:"denied"`
+	ReplyDenied    []denialJSON `json:"reply_denied"`
 }
 
 type denialJSON struct {

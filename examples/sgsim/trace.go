@@ -17,7 +17,8 @@ func init() {
 		synopsis:   "[input flags] [-fail-on-drop] [-format text|json] FLOW",
 		about: `answers "will this flow pass?": one flow through source egress, the subnets' network ACLs (and their replies when stateless) and destination ingress, with the deciding rule and its origin (vendor record ID, file and JSON path, or seed table row) at every hop.
 FLOW is the flow's text form, quoted as one argument: 'tcp 10.0.1.5:40000 -> 10.0.2.7:5432', 'udp [2001:db8::1]:5353 -> [2001:db8::2]:53', 'icmp 10.0.0.1 -> 10.0.0.2 type 8 code 0', 'gre 10.0.0.1 -> 10.0.0.2'.
-json: {"flow", "from", "to", "allowed", "dropped_at" (the hop, "" when allowed), "hops": [{"hop", "where", "flow", "action", "group", "rule_id", "rule", "origin", "note"}]}.`,
+The first line gives both paths: "dropped at HOP" (the forward packet), "delivered; reply dropped at HOP", "delivered and answered", or "delivered (one-way: no reply)" for ICMP errors, replies and other messages that are not queries.
+json: {"flow", "from", "to", "allowed" (delivered and answered), "delivered" (the forward path), "reply" ("answered", "dropped", "not applicable", "not sent"), "dropped_at" (the hop, "" when allowed), "hops": [{"hop", "where", "flow", "action", "group", "rule_id", "rule", "origin", "note"}]}.`,
 		example: `sgsim trace 'tcp 192.168.0.12:43100 -> 192.168.1.2:6443'
 prints, for the main job's network (profile cce-tunnel, hardened):
   tcp 192.168.0.12:43100 -> 192.168.1.2:6443 from nodes to masters: dropped at destination ingress
@@ -25,7 +26,7 @@ prints, for the main job's network (profile cce-tunnel, hardened):
     2. destination ingress [masters]: deny: no rule matched: default deny`,
 		flags: func(fs *flag.FlagSet) func(*env) error {
 			var fail bool
-			fs.BoolVar(&fail, "fail-on-drop", false, "exit 1 when the flow is dropped")
+			fs.BoolVar(&fail, "fail-on-drop", false, "exit 1 when the flow or its reply is dropped")
 			return func(e *env) error { return traceRun(e, fail) }
 		},
 	})
@@ -67,6 +68,8 @@ type traceJSON struct {
 	From      string    `json:"from"`
 	To        string    `json:"to"`
 	Allowed   bool      `json:"allowed"`
+	Delivered bool      `json:"delivered"`
+	Reply     string    `json:"reply"`
 	DroppedAt string    `json:"dropped_at"`
 	Hops      []hopJSON `json:"hops"`
 }
@@ -86,7 +89,7 @@ type hopJSON struct {
 }
 
 func traceOf(t sgsim.Trace) traceJSON {
-	out := traceJSON{Flow: t.Flow.String(), From: t.From, To: t.To, Allowed: t.Allowed, DroppedAt: droppedAt(t), Hops: []hopJSON{}}
+	out := traceJSON{Flow: t.Flow.String(), From: t.From, To: t.To, Allowed: t.Allowed, Delivered: t.Delivered, Reply: t.Reply.String(), DroppedAt: droppedAt(t), Hops: []hopJSON{}}
 	for _, s := range t.Steps {
 		h := hopJSON{Hop: s.Hop.String(), Where: s.Where, Flow: s.Flow.String(), Action: s.Verdict.Action.String(), Group: s.Verdict.Group, Note: s.Note}
 		if r := s.Verdict.Rule; r != nil {
