@@ -14,6 +14,7 @@ import (
 	"github.com/sgsim/sgsim/provider/aws"
 	"github.com/sgsim/sgsim/provider/huawei"
 	"github.com/sgsim/sgsim/provider/read"
+	"github.com/sgsim/sgsim/provider/tencent"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -201,6 +202,51 @@ func FuzzAlibabaNetworkInterfaces(f *testing.F) {
 			isAlibaba(err)
 		} else {
 			subnetListing(t, subs, alibaba.WriteVSwitches, alibaba.ReadVSwitches)
+		}
+	})
+}
+
+// FuzzTencentNetworkInterfaces: any bytes either fail to read as
+// DescribeNetworkInterfaces / DescribeSubnets / the SubnetSet of
+// DescribeNetworkAcls with a *tencent.Error, or read to records that
+// round-trip and place (see nicListing).
+func FuzzTencentNetworkInterfaces(f *testing.F) {
+	// Two families, two groups, in and out of the Response wrapper.
+	f.Add([]byte(`{"Response":{"NetworkInterfaceSet":[{"NetworkInterfaceId":"eni-1","NetworkInterfaceName":"n","SubnetId":"subnet-1","GroupSet":["sg-1","sg-2"],"PrivateIpAddressSet":[{"PrivateIpAddress":"10.1.0.10","Primary":true},{"PrivateIpAddress":"10.1.0.11"}],"Ipv6AddressSet":[{"Address":"2402:4e00::10"}]}],"TotalCount":1}}`))
+	f.Add([]byte(`{"NetworkInterfaceSet":[{"NetworkInterfaceId":"eni-1","PrivateIpAddressSet":[{"PrivateIpAddress":"10.1.0.10"}]}]}`))
+	// Subnets with an ACL, and an ACL's SubnetSet.
+	f.Add([]byte(`{"Response":{"SubnetSet":[{"SubnetId":"subnet-1","CidrBlock":"10.1.0.0/24","Ipv6CidrBlock":"2402:4e00::/64","NetworkAclId":"acl-1"}]}}`))
+	f.Add([]byte(`{"Response":{"NetworkAclSet":[{"NetworkAclId":"acl-1","SubnetSet":[{"SubnetId":"subnet-1"}]}]}}`))
+	// Invalid: a failed call, a group object, a wrong family, truncated.
+	f.Add([]byte(`{"Response":{"Error":{"Code":"AuthFailure","Message":"x"}}}`))
+	f.Add([]byte(`{"Response":{"NetworkInterfaceSet":[{"NetworkInterfaceId":"eni-1","GroupSet":[{"SecurityGroupId":"sg-1"}]}]}}`))
+	f.Add([]byte(`{"Response":{"NetworkInterfaceSet":[{"NetworkInterfaceId":"eni-1","Ipv6AddressSet":[{"Address":"10.0.0.1"}]}]}}`))
+	f.Add([]byte(`{"Response":{"NetworkInterfaceSet":[{"NetworkInterfaceId":"eni-1",`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		isTencent := func(err error) {
+			var te *tencent.Error
+			if !errors.As(err, &te) {
+				t.Fatalf("error %T %v is not a *tencent.Error", err, err)
+			}
+		}
+		if nics, err := tencent.ReadNetworkInterfaces(bytes.NewReader(data)); err != nil {
+			isTencent(err)
+		} else {
+			nicListing(t, nics, tencent.WriteNetworkInterfaces, tencent.ReadNetworkInterfaces)
+		}
+		if subs, err := tencent.ReadSubnets(bytes.NewReader(data)); err != nil {
+			isTencent(err)
+		} else {
+			subnetListing(t, subs, tencent.WriteSubnets, tencent.ReadSubnets)
+		}
+		if bs, err := tencent.ReadNetworkAclSubnets(bytes.NewReader(data)); err != nil {
+			isTencent(err)
+		} else {
+			for _, b := range bs {
+				if b.ACL == "" || b.Subnet == "" || b.Origin.Path == "" {
+					t.Fatalf("binding %+v lacks an ACL, subnet or path", b)
+				}
+			}
 		}
 	})
 }

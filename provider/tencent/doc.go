@@ -35,4 +35,12 @@
 // ports and carry their own Priority (1 first). The comment at the top of
 // acl.go lists the fields, the pages that confirm them, and what is
 // unconfirmed.
+//
+// Placement: ReadNetworkInterfaces reads DescribeNetworkInterfaces into
+// provider.NIC values (addresses, subnet, GroupSet in binding order),
+// ReadSubnets reads DescribeSubnets into provider.Subnet values with
+// their NetworkAclId, and ReadNetworkAclSubnets reads the SubnetSet of
+// each ACL of DescribeNetworkAcls into provider.ACLBinding values, for
+// provider.Topology.Place; WriteNetworkInterfaces and WriteSubnets write
+// the first two back. nic.go documents the fields and their sources.
 package tencent
