@@ -27,7 +27,11 @@
 // -revision and -hardened (default true); or -vendor
 // huawei|alibaba|tencent|aws -rules FILE... [-nics FILE...] [-topology
 // FILE]; or -plan FILE [-nics FILE...] [-topology FILE] [-prior]. -require NAME gives exports and plans a
-// profile's required flows. With no input flag a subcommand uses the
+// profile's required flows. An export or plan with any invalid record
+// (a duplicate key, invalid UTF-8, a bad value) is refused with every
+// error, each with its line and column; -skip-invalid leaves the invalid
+// records out instead, and every run then lists each skipped record and
+// states the count on stderr. With no input flag a subcommand uses the
 // main job's network, profile cce-tunnel with the hardened set; replay
 // replays its embedded sample capture only then. Flags may come before
 // or after the subcommand's name.
@@ -119,6 +123,14 @@ func (e *env) load(s *load.Source) (*load.Network, error) {
 	}
 	for _, w := range n.Warnings {
 		fmt.Fprintln(e.stderr, "sgsim "+e.cmd+": warning:", w)
+	}
+	if src.SkipInvalid {
+		// Every run states what a lenient read left out, whatever the
+		// subcommand and output format.
+		for _, sk := range n.Skipped {
+			fmt.Fprintln(e.stderr, "sgsim "+e.cmd+": skipped:", sk)
+		}
+		fmt.Fprintf(e.stderr, "sgsim %s: %d records read, %d invalid records skipped (-skip-invalid)\n", e.cmd, n.Read, len(n.Skipped))
 	}
 	return n, nil
 }
@@ -228,6 +240,7 @@ func topUsage(w io.Writer) {
 	fmt.Fprintln(w, "  -profile NAME [cluster flags] [-revision older] [-hardened=false]")
 	fmt.Fprintln(w, "  -vendor huawei|alibaba|tencent|aws -rules FILE... [-nics FILE...] [-topology FILE] [-require NAME]")
 	fmt.Fprintln(w, "  -plan FILE [-nics FILE...] [-topology FILE] [-vendor V] [-prior] [-require NAME]")
+	fmt.Fprintln(w, "  -skip-invalid with -rules or -plan: leave out invalid records, each listed on stderr with the count")
 	fmt.Fprintln(w, "  none: profile cce-tunnel, hardened (and, for replay, the embedded sample capture)")
 	fmt.Fprintln(w, "\nexit status: 0 ok; 1 a -fail-on... condition met; 2 bad input or usage; 3 internal error")
 }
@@ -342,7 +355,13 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	case errors.As(err, &fail):
 		return exitFail
 	case errors.As(err, &usage):
-		fmt.Fprintln(stderr, name+":", oneLine(err.Error()))
+		// A reader lists every error of a document, one per line: the
+		// first goes after the name, the others indented below it.
+		lines := strings.Split(err.Error(), "\n")
+		fmt.Fprintln(stderr, name+":", oneLine(lines[0]))
+		for _, l := range lines[1:] {
+			fmt.Fprintln(stderr, "  "+oneLine(l))
+		}
 		return exitUsage
 	default:
 		fmt.Fprintln(stderr, name+": internal error:", oneLine(err.Error()))

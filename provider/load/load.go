@@ -34,6 +34,7 @@ import (
 	"github.com/sgsim/sgsim/provider"
 	"github.com/sgsim/sgsim/provider/alibaba"
 	"github.com/sgsim/sgsim/provider/huawei"
+	"github.com/sgsim/sgsim/provider/read"
 	"github.com/sgsim/sgsim/provider/tencent"
 	"github.com/sgsim/sgsim/provider/terraform"
 	"github.com/sgsim/sgsim/sgsim"
@@ -83,6 +84,12 @@ type Source struct {
 	// profile's own required flows always go with it.
 	Require string
 
+	// SkipInvalid reads the Rules and the Plan leniently
+	// (read.SkipInvalid): invalid records (rules, ACL entries, plan
+	// resources) are left out and listed in Network.Skipped, instead of
+	// failing the load. Never the default.
+	SkipInvalid bool
+
 	// ReadFile reads the files the source names; nil means os.ReadFile.
 	ReadFile func(name string) ([]byte, error)
 }
@@ -103,6 +110,11 @@ type Network struct {
 	// Notes say what was read but is not evaluated (disabled ACL rules),
 	// each prefixed with its file.
 	Notes []string
+	// Skipped lists the records a lenient load (Source.SkipInvalid) left
+	// out, each "file: line L, column C: what was wrong", in file order;
+	// Read counts the records kept. Description states the count.
+	Skipped []string
+	Read    int
 	// Warnings say what may make answers differ from the cloud's: rules
 	// of a plan left out because a value is known only after apply, a
 	// group that rules reference but the input does not contain (it
@@ -157,6 +169,7 @@ func (s *Source) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&s.Plan, "plan", s.Plan, "terraform show -json output `FILE` of a plan or a state")
 	fs.BoolVar(&s.Prior, "prior", s.Prior, "-plan: its prior state (before the apply) instead of its planned values")
 	fs.StringVar(&s.Require, "require", s.Require, "profile `NAME` whose required flows (with the cluster flags' addressing) go with -rules or -plan")
+	fs.BoolVar(&s.SkipInvalid, "skip-invalid", s.SkipInvalid, "-rules and -plan: leave out invalid records (rules, ACL entries, plan resources) and report each, instead of refusing the input")
 }
 
 // Check reports the first inconsistency in s as an error naming the
@@ -189,6 +202,9 @@ func (s *Source) Check() error {
 		}
 		if s.Prior {
 			return errors.New("-prior applies to -plan")
+		}
+		if s.SkipInvalid {
+			return errors.New("-skip-invalid applies to -rules and -plan (a profile has no records to skip)")
 		}
 		if s.Require != "" {
 			return errors.New("-require applies to -rules and -plan (a profile has its own required flows)")
@@ -425,15 +441,20 @@ func loadRules(s *Source) (*Network, error) {
 	}
 	var groups, acls []sgsim.Group
 	var bindings []provider.ACLBinding
-	var notes []string
+	var notes, skipped []string
+	read := 0
 	for _, file := range s.Rules {
 		data, err := s.ReadFile(file)
 		if err != nil {
 			return nil, fmt.Errorf("-rules: %w", err)
 		}
-		x, err := ReadExport(s.Vendor, file, data)
+		x, err := ReadExport(s.Vendor, file, data, s.readOptions()...)
 		if err != nil {
 			return nil, fmt.Errorf("-rules %s: %w", file, err)
+		}
+		read += x.Read
+		for _, e := range x.Skipped {
+			skipped = append(skipped, file+": "+e.Error())
 		}
 		groups, acls = append(groups, x.Groups...), append(acls, x.ACLs...)
 		bindings = append(bindings, x.Bindings...)
@@ -456,8 +477,28 @@ func loadRules(s *Source) (*Network, error) {
 	if len(acls) > 0 {
 		desc += fmt.Sprintf(", %d network ACLs", len(acls))
 	}
-	desc += ")" + placedBy(s)
-	return &Network{Net: net, Spec: spec, Name: s.Vendor + " exports", Description: desc, Notes: notes, Warnings: append(placeWarnings, warnings...)}, nil
+	desc += ")" + placedBy(s) + s.skippedText(len(skipped))
+	return &Network{Net: net, Spec: spec, Name: s.Vendor + " exports", Description: desc, Notes: notes, Skipped: skipped, Read: read, Warnings: append(placeWarnings, warnings...)}, nil
+}
+
+// readOptions are the vendor readers' options for s.
+func (s *Source) readOptions() []read.Option {
+	if !s.SkipInvalid {
+		return nil
+	}
+	return []read.Option{read.SkipInvalid(new(read.Report))}
+}
+
+// skippedText states, for descriptions, how many invalid records a
+// lenient load left out; "" for a strict one.
+func (s *Source) skippedText(n int) string {
+	if !s.SkipInvalid {
+		return ""
+	}
+	if n == 1 {
+		return "; 1 invalid record skipped (-skip-invalid)"
+	}
+	return fmt.Sprintf("; %d invalid records skipped (-skip-invalid)", n)
 }
 
 // placedBy says what placed the groups, for descriptions.
@@ -491,9 +532,18 @@ func loadPlan(s *Source) (*Network, error) {
 	if err != nil {
 		return nil, fmt.Errorf("-plan: %w", err)
 	}
-	p, err := terraform.ReadPlan(bytes.NewReader(data))
+	var rep read.Report
+	var opts []read.Option
+	if s.SkipInvalid {
+		opts = append(opts, read.SkipInvalid(&rep))
+	}
+	p, err := terraform.ReadPlan(bytes.NewReader(data), opts...)
 	if err != nil {
 		return nil, fmt.Errorf("-plan %s: %w", s.Plan, err)
+	}
+	var skipped []string
+	for _, e := range rep.Skipped {
+		skipped = append(skipped, s.Plan+": "+e.Error())
 	}
 	what := "terraform plan"
 	if p.State {
@@ -572,8 +622,8 @@ func loadPlan(s *Source) (*Network, error) {
 		}
 		warnings = append(warnings, fmt.Sprintf("%s: %d attributes are known only after apply; rules that depend on them are left out: %s", s.Plan, len(p.Unknown), strings.Join(attrs, ", ")))
 	}
-	desc := fmt.Sprintf("%s rules from %s %s (%d groups)", VendorOf(sem), what, s.Plan, len(groups)) + placedBy(s)
-	return &Network{Net: net, Spec: spec, Name: what, Description: desc, Warnings: warnings}, nil
+	desc := fmt.Sprintf("%s rules from %s %s (%d groups)", VendorOf(sem), what, s.Plan, len(groups)) + placedBy(s) + s.skippedText(len(skipped))
+	return &Network{Net: net, Spec: spec, Name: what, Description: desc, Skipped: skipped, Read: rep.Read, Warnings: warnings}, nil
 }
 
 // Addrs resolves what a user names as one side of a query: a

@@ -11,6 +11,7 @@ import (
 	"github.com/sgsim/sgsim/provider/alibaba"
 	"github.com/sgsim/sgsim/provider/aws"
 	"github.com/sgsim/sgsim/provider/huawei"
+	"github.com/sgsim/sgsim/provider/read"
 	"github.com/sgsim/sgsim/provider/tencent"
 	"github.com/sgsim/sgsim/sgsim"
 )
@@ -44,6 +45,11 @@ type Export struct {
 	Groups, ACLs []sgsim.Group
 	Bindings     []provider.ACLBinding
 	Notes        []string
+	// Read and Skipped are the lenient read's report (read.SkipInvalid
+	// among the options): the records read, and each record skipped with
+	// its position and why. Both are zero in a strict read.
+	Read    int
+	Skipped []*read.Error
 }
 
 // ReadExport reads one vendor export. The kind of document is told apart
@@ -64,8 +70,25 @@ type Export struct {
 //     DescribeNetworkAcls (with the subnets each ACL is associated with).
 //
 // name is the file's name (for Tencent IDs); errors are the vendor
-// reader's, which name the JSON path.
-func ReadExport(vendor, name string, data []byte) (Export, error) {
+// reader's, which name the JSON path and line and column. With
+// read.SkipInvalid among opts the read is lenient: Export.Read and
+// Export.Skipped say what was kept and left out (and so does the option's
+// own Report).
+func ReadExport(vendor, name string, data []byte, opts ...read.Option) (Export, error) {
+	lenient := read.Lenient(opts)
+	var rep read.Report
+	if lenient != nil {
+		opts = []read.Option{read.SkipInvalid(&rep)}
+	}
+	x, err := readExport(vendor, name, data, opts)
+	if err == nil && lenient != nil {
+		x.Read, x.Skipped = rep.Read, rep.Skipped
+		*lenient = rep
+	}
+	return x, err
+}
+
+func readExport(vendor, name string, data []byte, opts []read.Option) (Export, error) {
 	var x Export
 	r := bytes.NewReader(data)
 	var top map[string]json.RawMessage
@@ -76,7 +99,7 @@ func ReadExport(vendor, name string, data []byte) (Export, error) {
 	switch vendor {
 	case "huawei":
 		if top["firewall"] != nil || top["firewalls"] != nil {
-			fws, err := huawei.ReadFirewalls(r)
+			fws, err := huawei.ReadFirewalls(r, opts...)
 			if err != nil {
 				return Export{}, err
 			}
@@ -91,16 +114,16 @@ func ReadExport(vendor, name string, data []byte) (Export, error) {
 			}
 			return x, nil
 		}
-		x.Groups, err = huawei.ReadRules(r)
+		x.Groups, err = huawei.ReadRules(r, opts...)
 	case "alibaba":
 		switch {
 		case top["NetworkAclAttribute"] != nil || top["NetworkAcls"] != nil:
-			x.ACLs, err = alibaba.ReadNetworkAcls(r)
+			x.ACLs, err = alibaba.ReadNetworkAcls(r, opts...)
 		case len(bytes.TrimSpace(data)) > 0 && bytes.TrimSpace(data)[0] == '[':
-			x.Groups, err = alibaba.ReadSecurityGroups(r)
+			x.Groups, err = alibaba.ReadSecurityGroups(r, opts...)
 		default:
 			var g sgsim.Group
-			g, err = alibaba.ReadSecurityGroup(r)
+			g, err = alibaba.ReadSecurityGroup(r, opts...)
 			x.Groups = []sgsim.Group{g}
 		}
 	case "tencent":
@@ -113,24 +136,24 @@ func ReadExport(vendor, name string, data []byte) (Export, error) {
 		var g sgsim.Group
 		switch {
 		case inner["NetworkAclSet"] != nil:
-			x.ACLs, err = tencent.ReadNetworkAcls(r)
+			x.ACLs, err = tencent.ReadNetworkAcls(r, opts...)
 		case inner["NetworkAclQuintupleSet"] != nil:
-			g, err = tencent.ReadNetworkAclQuintupleEntries(r, id)
+			g, err = tencent.ReadNetworkAclQuintupleEntries(r, id, opts...)
 			x.ACLs = []sgsim.Group{g}
 		default:
-			g, err = tencent.ReadPolicies(r, id)
+			g, err = tencent.ReadPolicies(r, id, opts...)
 			x.Groups = []sgsim.Group{g}
 		}
 	case "aws":
 		switch {
 		case top["NetworkAcls"] != nil:
-			if x.ACLs, err = aws.ReadNetworkAcls(r); err == nil {
-				x.Bindings, err = aws.ReadNetworkAclAssociations(bytes.NewReader(data))
+			if x.ACLs, err = aws.ReadNetworkAcls(r, opts...); err == nil {
+				x.Bindings, err = aws.ReadNetworkAclAssociations(bytes.NewReader(data), lenientAgain(opts)...)
 			}
 		case top["SecurityGroups"] != nil:
-			x.Groups, err = aws.ReadSecurityGroups(r)
+			x.Groups, err = aws.ReadSecurityGroups(r, opts...)
 		default:
-			x.Groups, err = aws.ReadSecurityGroupRules(r)
+			x.Groups, err = aws.ReadSecurityGroupRules(r, opts...)
 		}
 	default:
 		return Export{}, fmt.Errorf("vendor %q: want %s", vendor, strings.Join(Vendors, ", "))
@@ -139,4 +162,15 @@ func ReadExport(vendor, name string, data []byte) (Export, error) {
 		return Export{}, err
 	}
 	return x, nil
+}
+
+// lenientAgain returns options for a second read of a document whose
+// first read's report counts: lenient like opts (which readExport gets
+// empty or as one read.SkipInvalid), with a report of its own that is
+// dropped.
+func lenientAgain(opts []read.Option) []read.Option {
+	if len(opts) == 0 {
+		return nil
+	}
+	return []read.Option{read.SkipInvalid(new(read.Report))}
 }
