@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	_ "embed"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 
 	"github.com/google/gopacket"
@@ -49,7 +51,8 @@ func init() {
 		about: `replays captured traffic (pcap/pcapng files or VPC flow logs) through the network and reports, flow by flow, what it would drop, where and by which rule.
 With no input at all it replays an embedded sample, a two-minute capture of a default CCE tunnel-network cluster (testdata/cce-tunnel.pcap), against the cce-tunnel profile with the hardened worker outbound set (CCE Table 8): the main job. -rules or -plan need traffic (-pcap or -flowlog) and -topology.
 -pcap files are read in time order; -flowlog files may be AWS v2 or Huawei VPC flow logs (detected). -inner-drops judges flows inside VXLAN and Geneve tunnels by the rules as if they were not encapsulated (by default an inner flow shares the fate of the outer flow that carries it, since security groups see only the outer packet). -workers N shards the tracking of flows over N goroutines, with the same report (an inner tunnel flow carried between two pairs of nodes may be listed once per pair); decoding stays on one goroutine, so it is not faster on two CPUs (bench/README.md), and N above replay.MaxWorkers() (4 per CPU) is refused.
-text output: a table of the dropped flows (-all: every flow) and the summary: flows by verdict and by deciding hop and rule, and per input what its reader skipped. json: every flow as one JSON object per line (replay.JSONFlow: src, dst, sport, dport, proto, verdict, hop, group, rule, ...) on stdout, the summary on stderr. -dropped-pcap writes exactly the packets the network would drop, as one classic pcap.`,
+text output: a table of the dropped flows (-all: every flow) and the summary: flows by verdict and by deciding hop and rule, and per input what its reader skipped. json: every flow as one JSON object per line (replay.JSONFlow: src, dst, sport, dport, proto, verdict, hop, group, rule, ...) on stdout, the summary on stderr. Flows are written as they end (idle timeout, reused ports, end of input), not kept, so memory follows the live flows however long the input; their IDs give the order they started (with -workers, not consecutive). -dropped-pcap writes exactly the packets the network would drop, as one classic pcap, through a temporary file in the same directory renamed on success: a failed run leaves no file and an existing one untouched.
+An input that turns corrupt or unreadable partway (a bad record length or block, a malformed flow-log line) is reported with everything read before it: the summary says where reading stopped (byte offset and packet, or line), stderr says so in one line, and the exit status is 0, or 1 with -fail-on-drop (which then fails even without a drop seen, as the unread rest cannot be vouched for); an input that yields nothing is bad input (2).`,
 		example: `sgsim replay -pcap node1.pcap -vendor huawei -rules sg-rules.json -topology topology.json -fail-on-drop
 prints "replayed against huawei rules from sg-rules.json (2 groups) placed by topology.json", the dropped flows with the
 hop and rule that drop each (e.g. "tcp 192.168.0.11:43200 -> 203.0.113.80:443 ... source egress  rule "node-out-no-https""),
@@ -60,7 +63,7 @@ and the summary; exits 1 because some flow is dropped.`,
 			fs.Var((*list)(&o.flowlogs), "flowlog", "VPC flow log `FILE` to replay, AWS v2 or Huawei (repeatable)")
 			fs.BoolVar(&o.all, "all", false, "text output: list every flow, not only the dropped ones")
 			fs.StringVar(&o.droppedPcap, "dropped-pcap", "", "write the packets the network would drop to this pcap `FILE`")
-			fs.BoolVar(&o.fail, "fail-on-drop", false, "exit 1 when any flow is dropped")
+			fs.BoolVar(&o.fail, "fail-on-drop", false, "exit 1 when any flow is dropped (or an input stopped partway)")
 			fs.IntVar(&o.workers, "workers", 1, "goroutines tracking flows while a capture is read (replay.Config.Workers; same report)")
 			fs.BoolVar(&o.innerDrops, "inner-drops", false, "judge flows inside VXLAN/Geneve tunnels by the rules as if they were not encapsulated (security groups see only the outer packet, so by default inner flows share their carrier's fate)")
 			return func(e *env) error { return replayRun(e, o) }
@@ -132,57 +135,84 @@ func inputs(o *replayOptions) (pcaps, logs []input) {
 }
 
 func replayAll(e *env, o *replayOptions, n *load.Network) error {
-	var err error
 	pcaps, logs := inputs(o)
-	// Open the -dropped-pcap file first: an unwritable path is bad input,
-	// better refused before a long replay than after its report.
+	// Create the -dropped-pcap file's stand-in first: an unwritable
+	// directory is bad input, better refused before a long replay than
+	// after its report. The packets go to a temporary file in the same
+	// directory, renamed over the path only when all is written, so a
+	// failed run never leaves a truncated file nor empties an existing one.
 	var dropped *os.File
 	if o.droppedPcap != "" {
-		if dropped, err = os.Create(o.droppedPcap); err != nil {
+		var err error
+		if dropped, err = os.CreateTemp(filepath.Dir(o.droppedPcap), "."+filepath.Base(o.droppedPcap)+".*.tmp"); err != nil {
 			return bad("-dropped-pcap: %v", err)
 		}
-		defer dropped.Close()
+		defer func() {
+			dropped.Close()
+			os.Remove(dropped.Name()) // gone once renamed
+		}()
 	}
-	r := replay.New(n.Net, replay.Config{RecordDropped: o.droppedPcap != "", InnerDrops: o.innerDrops, Workers: o.workers})
-	prog := e.prog
+	out := newFlowOutput(e, o)
 	var names []string
 	for i, in := range pcaps {
 		names = append(names, fmt.Sprintf("capture %d: %s", i+1, in.name))
-		if err := readInput(in, prog, func(rd io.Reader) error {
+	}
+	for i, in := range logs {
+		names = append(names, fmt.Sprintf("flowlog %d: %s", i+1, in.name))
+	}
+	out.start(n, names)
+	// Flows go to the output as they finish; the replayer keeps only
+	// counts, so memory follows the live flows, not the input's length.
+	r := replay.New(n.Net, replay.Config{RecordDropped: o.droppedPcap != "", InnerDrops: o.innerDrops, Workers: o.workers, OnFlow: out.flow})
+	// An input that fails partway is reported with what was read before
+	// it; one that yields nothing is bad input.
+	var partial []string
+	for i, in := range pcaps {
+		err := readInput(in, e.prog, func(rd io.Reader) error {
 			c, err := capture.NewReader(rd)
 			if err != nil {
 				return err
 			}
 			return r.AddCapture(c)
-		}); err != nil {
-			return err
+		})
+		if err != nil {
+			if cs, _ := r.Inputs(); len(cs) <= i || cs[i].Packets == 0 {
+				return named(in, err)
+			}
+			partial = append(partial, fmt.Sprintf("capture %d (%s): %v", i+1, in.name, err))
 		}
 	}
 	for i, in := range logs {
-		names = append(names, fmt.Sprintf("flowlog %d: %s", i+1, in.name))
-		if err := readInput(in, prog, func(rd io.Reader) error {
+		err := readInput(in, e.prog, func(rd io.Reader) error {
 			return r.AddFlowLog(flowlog.NewReader(rd, flowlog.Detect))
-		}); err != nil {
-			return err
+		})
+		if err != nil {
+			if _, ls := r.Inputs(); len(ls) <= i || ls[i].Records == 0 {
+				return named(in, err)
+			}
+			partial = append(partial, fmt.Sprintf("flowlog %d (%s): %v", i+1, in.name, err))
 		}
 	}
 	rep := r.Report()
-	if err := writeReport(e, o, rep, n, names); err != nil {
+	if err := out.finish(rep); err != nil {
 		return err
 	}
+	for _, p := range partial {
+		fmt.Fprintf(e.stderr, "sgsim replay: %s; the report covers what was read before it\n", oneLine(p))
+	}
 	if dropped != nil {
-		if err := writeDropped(dropped, rep, pcaps); err != nil {
-			os.Remove(dropped.Name()) // no partial file left behind
+		if err := writeDropped(dropped, o.droppedPcap, rep, pcaps); err != nil {
 			return err
 		}
 	}
-	if o.fail && rep.Summary.Dropped > 0 {
+	if o.fail && (rep.Summary.Dropped > 0 || len(partial) > 0) {
 		return &failError{"flows dropped"}
 	}
 	return nil
 }
 
-// readInput opens one input and reads it with add, showing progress.
+// readInput opens one input and reads it with add, showing progress. An
+// error opening it is bad input; add's error is returned as it is.
 func readInput(in input, prog *progress, add func(io.Reader) error) error {
 	rc, size, err := in.open()
 	if err != nil {
@@ -193,84 +223,131 @@ func readInput(in input, prog *progress, add func(io.Reader) error) error {
 	stop := prog.start(in.name, size, &cr.n)
 	err = add(bufio.NewReaderSize(cr, 256<<10))
 	stop()
-	if err != nil {
-		return bad("%s: %v", in.name, err)
-	}
-	return nil
-}
-
-func writeReport(e *env, o *replayOptions, rep *replay.Report, n *load.Network, names []string) error {
-	stdout, stderr := e.stdout, e.stderr
-	desc := n.Description
-	s := &rep.Summary
-	if e.json() {
-		if err := rep.WriteJSON(stdout); err != nil {
-			return err
-		}
-		// The summary goes to stderr, so that stdout is JSON lines only.
-		fmt.Fprintf(stderr, "replayed against %s\n", desc)
-		for _, note := range n.Notes {
-			fmt.Fprintln(stderr, "note:", note)
-		}
-		for _, name := range names {
-			fmt.Fprintln(stderr, name)
-		}
-		return writeSummary(stderr, rep)
-	}
-	bw := bufio.NewWriter(stdout)
-	fmt.Fprintf(bw, "replayed against %s\n", desc)
-	for _, note := range n.Notes {
-		fmt.Fprintln(bw, "note:", note)
-	}
-	for _, name := range names {
-		fmt.Fprintln(bw, name)
-	}
-	shown := *rep
-	if !o.all {
-		shown.Flows = nil
-		for _, f := range rep.Flows {
-			if !f.Allowed() {
-				shown.Flows = append(shown.Flows, f)
-			}
-		}
-		fmt.Fprintf(bw, "\n%d of %d flows would be dropped (-all lists every flow):\n", s.Dropped, s.Flows)
-	} else {
-		fmt.Fprintf(bw, "\n%d flows, %d would be dropped:\n", s.Flows, s.Dropped)
-	}
-	if err := shown.WriteText(bw); err != nil {
-		return err
-	}
-	inner := 0
-	for _, f := range rep.Flows {
-		if !f.Allowed() && f.OuterID != 0 {
-			inner++
-		}
-	}
-	if inner > 0 {
-		fmt.Fprintf(bw, "note: %d dropped flows are inner flows of a tunnel (\"in #ID\" names the outer flow); %s\n", inner,
-			map[bool]string{false: "they are dropped with the outer flow that carries them.",
-				true: "-inner-drops judged them as if not encapsulated, while a security group sees only the outer packet."}[o.innerDrops])
-	}
-	return bw.Flush()
-}
-
-// writeSummary writes the summary part of Report.WriteText: the text form
-// of a report without flows, minus the table's header line.
-func writeSummary(w io.Writer, rep *replay.Report) error {
-	noFlows := *rep
-	noFlows.Flows = nil
-	var b bytes.Buffer
-	if err := noFlows.WriteText(&b); err != nil {
-		return err
-	}
-	_, rest, _ := bytes.Cut(b.Bytes(), []byte("\n"))
-	_, err := w.Write(rest)
 	return err
 }
 
-// writeDropped writes the dropped packets of every capture to path, one
-// classic pcap.
-func writeDropped(f *os.File, rep *replay.Report, pcaps []input) error {
+// named makes an input's error bad input naming the input (an error
+// opening it names it already).
+func named(in input, err error) error {
+	var u *usageError
+	if errors.As(err, &u) {
+		return err
+	}
+	return bad("%s: %v", in.name, err)
+}
+
+// flowOutput writes flows as the replayer finishes them (Config.OnFlow),
+// then the summary: text (a table of the dropped flows, or with -all of
+// every flow) or JSON lines (every flow; the summary on stderr).
+type flowOutput struct {
+	e     *env
+	o     *replayOptions
+	bw    *bufio.Writer
+	text  *replay.TextWriter
+	json  *replay.JSONWriter
+	inner int   // dropped inner tunnel flows
+	err   error // the first write error
+	n     *load.Network
+	names []string
+}
+
+func newFlowOutput(e *env, o *replayOptions) *flowOutput {
+	f := &flowOutput{e: e, o: o, bw: bufio.NewWriterSize(e.stdout, 64<<10)}
+	if e.json() {
+		f.json = replay.NewJSONWriter(f.bw)
+	} else {
+		f.text = replay.NewTextWriter(f.bw)
+	}
+	return f
+}
+
+// start writes what comes before the flows.
+func (f *flowOutput) start(n *load.Network, names []string) {
+	f.n, f.names = n, names
+	w := io.Writer(f.bw)
+	if f.json != nil {
+		// The summary goes to stderr, so that stdout is JSON lines only;
+		// it is written at the end.
+		return
+	}
+	fmt.Fprintf(w, "replayed against %s\n", n.Description)
+	for _, note := range n.Notes {
+		fmt.Fprintln(w, "note:", note)
+	}
+	for _, name := range names {
+		fmt.Fprintln(w, name)
+	}
+	if f.o.all {
+		fmt.Fprintln(w, "\nevery flow, as it ends (ID: order of start):")
+	} else {
+		fmt.Fprintln(w, "\ndropped flows, as they end (ID: order of start; -all lists every flow):")
+	}
+}
+
+// flow writes one finished flow (Config.OnFlow; with workers, the
+// replayer serializes the calls).
+func (f *flowOutput) flow(fl *replay.Flow) {
+	if !fl.Allowed() && fl.OuterID != 0 {
+		f.inner++
+	}
+	if f.err != nil {
+		return
+	}
+	if f.json != nil {
+		f.err = f.json.Write(fl)
+		return
+	}
+	if f.o.all || !fl.Allowed() {
+		f.err = f.text.Write(fl)
+	}
+}
+
+// finish writes what comes after the flows.
+func (f *flowOutput) finish(rep *replay.Report) error {
+	s := &rep.Summary
+	if f.json != nil {
+		if f.err != nil {
+			return f.err
+		}
+		if err := f.bw.Flush(); err != nil {
+			return err
+		}
+		stderr := f.e.stderr
+		fmt.Fprintf(stderr, "replayed against %s\n", f.n.Description)
+		for _, note := range f.n.Notes {
+			fmt.Fprintln(stderr, "note:", note)
+		}
+		for _, name := range f.names {
+			fmt.Fprintln(stderr, name)
+		}
+		return s.WriteText(stderr)
+	}
+	if f.err == nil {
+		f.err = f.text.Flush()
+	}
+	if f.err != nil {
+		return f.err
+	}
+	w := f.bw
+	if f.o.all {
+		fmt.Fprintf(w, "%d flows, %d would be dropped\n", s.Flows, s.Dropped)
+	} else {
+		fmt.Fprintf(w, "%d of %d flows would be dropped\n", s.Dropped, s.Flows)
+	}
+	if err := s.WriteText(w); err != nil {
+		return err
+	}
+	if f.inner > 0 {
+		fmt.Fprintf(w, "note: %d dropped flows are inner flows of a tunnel (\"in #ID\" names the outer flow); %s\n", f.inner,
+			map[bool]string{false: "they are dropped with the outer flow that carries them.",
+				true: "-inner-drops judged them as if not encapsulated, while a security group sees only the outer packet."}[f.o.innerDrops])
+	}
+	return w.Flush()
+}
+
+// writeDropped writes the dropped packets of every capture, one classic
+// pcap, to the temporary file f, and renames it to path.
+func writeDropped(f *os.File, path string, rep *replay.Report, pcaps []input) error {
 	var parts [][]byte
 	for i := range rep.Summary.Captures {
 		cs := &rep.Summary.Captures[i]
@@ -293,10 +370,20 @@ func writeDropped(f *os.File, rep *replay.Report, pcaps []input) error {
 			return bad("-dropped-pcap: %v", err)
 		}
 	}
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		mode = st.Mode().Perm()
+	}
 	if _, err := f.Write(out); err != nil {
 		return bad("-dropped-pcap: %v", err)
 	}
+	if err := f.Chmod(mode); err != nil {
+		return bad("-dropped-pcap: %v", err)
+	}
 	if err := f.Close(); err != nil {
+		return bad("-dropped-pcap: %v", err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
 		return bad("-dropped-pcap: %v", err)
 	}
 	return nil

@@ -3,10 +3,13 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -245,16 +248,54 @@ func TestFailOnDrop(t *testing.T) {
 	}
 }
 
-// TestWorkers: -workers changes nothing in the output, text or JSON.
+// TestWorkers: -workers changes nothing in the output but the order in
+// which flows are listed (as they end, in each worker) and their IDs
+// (which order flows by start but are not consecutive): the same flows,
+// the same summary, text or JSON.
 func TestWorkers(t *testing.T) {
+	inner := regexp.MustCompile(` in #[0-9]+`)
+	// flows returns the output's flows without IDs, sorted, and the rest.
+	flows := func(format, out string) (rows []string, rest string) {
+		lines := strings.Split(out, "\n")
+		if format == "json" {
+			for _, l := range lines {
+				if l == "" {
+					continue
+				}
+				var m map[string]any
+				if err := json.Unmarshal([]byte(l), &m); err != nil {
+					t.Fatalf("%q: %v", l, err)
+				}
+				delete(m, "id")
+				delete(m, "outer_id")
+				b, _ := json.Marshal(m)
+				rows = append(rows, string(b))
+			}
+		} else {
+			i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "ID ") })
+			j := slices.IndexFunc(lines, func(l string) bool { return strings.HasSuffix(l, "would be dropped") })
+			if i < 0 || j < i {
+				t.Fatalf("no table in\n%s", out)
+			}
+			for _, l := range lines[i+1 : j] {
+				f := strings.Fields(inner.ReplaceAllString(l, ""))
+				rows = append(rows, strings.Join(f[1:], " "))
+			}
+			rest = strings.Join(lines[:i], "\n") + strings.Join(lines[j:], "\n")
+		}
+		slices.Sort(rows)
+		return rows, rest
+	}
 	for _, format := range []string{"text", "json"} {
 		code1, out1, err1 := runArgs(t, "-format", format, "-all")
 		code3, out3, err3 := runArgs(t, "-format", format, "-all", "-workers", "3")
 		if code1 != 0 || code3 != 0 {
 			t.Fatalf("%s: exit %d and %d; stderr:\n%s\n%s", format, code1, code3, err1, err3)
 		}
-		if out1 != out3 || err1 != err3 {
-			t.Fatalf("%s: -workers 3 output differs from one worker:\n%s\n----\n%s", format, out1, out3)
+		rows1, rest1 := flows(format, out1)
+		rows3, rest3 := flows(format, out3)
+		if len(rows1) != 32 || !slices.Equal(rows1, rows3) || rest1 != rest3 || err1 != err3 {
+			t.Fatalf("%s: -workers 3 output differs from one worker (%d and %d flows):\n%s\n----\n%s", format, len(rows1), len(rows3), out1, out3)
 		}
 		if !strings.Contains(out1, "dropped") {
 			t.Fatalf("%s: output has no dropped flow:\n%s", format, out1)
@@ -470,5 +511,148 @@ func TestInnerDrops(t *testing.T) {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q\n%s", want, stdout)
 		}
+	}
+}
+
+// corruptAfter returns the classic pcap data cut after its first k
+// records, followed by a record header claiming 4 GiB, and the byte
+// offset of that header.
+func corruptAfter(t *testing.T, data []byte, k int) ([]byte, int) {
+	t.Helper()
+	off := 24
+	for i := 0; i < k; i++ {
+		if off+16 > len(data) {
+			t.Fatalf("capture has fewer than %d records", k)
+		}
+		off += 16 + int(binary.LittleEndian.Uint32(data[off+8:]))
+	}
+	out := append(append([]byte(nil), data[:off]...), make([]byte, 16)...)
+	binary.LittleEndian.PutUint32(out[off+8:], 0xffffffff)
+	return out, off
+}
+
+// TestPartialInput: an input that turns corrupt partway is reported with
+// everything read before it, the summary says where it stopped, stderr
+// says so in one line; the exit status is 0, or 1 with -fail-on-drop
+// (drops seen, or input left unread that could hold some); an input
+// that yields nothing is bad input (2).
+func TestPartialInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	early, earlyAt := corruptAfter(t, sampleCapture, 20) // before the first dropped flow
+	earlyPath := write("early.pcap", early)
+	full, fullAt := corruptAfter(t, sampleCapture, 290)
+	fullPath := write("full.pcap", full)
+	first, _ := corruptAfter(t, sampleCapture, 0)
+	firstPath := write("first.pcap", first)
+	stopped := func(at, after int) string {
+		return fmt.Sprintf("capture: pcap record at byte %d (after packet %d): claims 4294967295 captured bytes, above the 1048576 limit: file corrupt", at, after)
+	}
+	for _, tc := range []struct {
+		args     []string
+		code     int
+		stdout   []string
+		stderr   string
+		noStdout bool
+	}{
+		{[]string{"-pcap", earlyPath}, 0,
+			[]string{"0 of ", "capture 1: 18 packets, 0 would be dropped; skipped: not-ip 2", "capture 1: stopped: " + stopped(earlyAt, 20) + "\n"},
+			"sgsim replay: capture 1 (" + earlyPath + "): " + stopped(earlyAt, 20) + "; the report covers what was read before it\n", false},
+		{[]string{"-pcap", earlyPath, "-fail-on-drop"}, 1, []string{"0 of "}, "sgsim replay: capture 1 (" + earlyPath + "): ", false},
+		{[]string{"-pcap", fullPath, "-fail-on-drop"}, 1,
+			[]string{"4 of 32 flows would be dropped", "192.168.0.10:43001  192.168.0.11:9100", "capture 1: stopped: " + stopped(fullAt, 290) + "\n"},
+			"sgsim replay: capture 1 (" + fullPath + "): ", false},
+		{[]string{"-pcap", fullPath, "-format", "json"}, 0, []string{`"dport":9100`}, "capture 1: stopped: " + stopped(fullAt, 290) + "\n", false},
+		{[]string{"-pcap", firstPath}, 2, nil, "sgsim replay: " + firstPath + ": " + stopped(24, 0) + "\n", true},
+	} {
+		code, out, errOut := runArgs(t, tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.stderr) || tc.noStdout && out != "" {
+			t.Errorf("%q: exit %d, stderr %q; want %d and %q\n%s", tc.args, code, errOut, tc.code, tc.stderr, out)
+			continue
+		}
+		for _, w := range tc.stdout {
+			if !strings.Contains(out, w) {
+				t.Errorf("%q: stdout lacks %q:\n%s", tc.args, w, out)
+			}
+		}
+	}
+
+	// Flow logs: the same, by line.
+	const rec = "2 111122223333 eni-0f00ba47 192.168.0.10 192.168.1.2 40000 5444 6 12 2210 1715000000 1715000055 ACCEPT OK\n"
+	const zoned = "2 111122223333 eni-0f00ba47 fe80::1%eth0 192.168.1.2 40000 5444 6 12 2210 1715000000 1715000055 ACCEPT OK\n"
+	logPath := write("flow.log", []byte(rec+rec+zoned+rec))
+	code, out, errOut := runArgs(t, "-flowlog", logPath)
+	want := `flowlog: line 3, field "srcaddr": "fe80::1%eth0": IPv6 address with a zone: flow logs carry none and no rule can match one`
+	if code != 0 || !strings.Contains(out, "flowlog 1: 2 records") || !strings.Contains(out, "flowlog 1: stopped: "+want+"\n") ||
+		errOut != "sgsim replay: flowlog 1 ("+logPath+"): "+want+"; the report covers what was read before it\n" {
+		t.Errorf("flow log: exit %d, stderr %q\n%s", code, errOut, out)
+	}
+	badPath := write("bad.log", []byte(zoned+rec))
+	if code, out, errOut := runArgs(t, "-flowlog", badPath); code != 2 || out != "" || errOut != "sgsim replay: "+badPath+": "+strings.Replace(want, "line 3", "line 1", 1)+"\n" {
+		t.Errorf("flow log bad from line 1: exit %d, stderr %q, stdout %q; want 2 and the error", code, errOut, out)
+	}
+}
+
+// TestDroppedPcapAtomic: -dropped-pcap goes through a temporary file in
+// the same directory, renamed on success: a failed run leaves an existing
+// file as it was and creates no file (not even an empty one); a
+// successful one replaces it, keeping its permissions.
+func TestDroppedPcapAtomic(t *testing.T) {
+	dir := t.TempDir()
+	sample := filepath.Join(dir, "sample.pcap")
+	if err := os.WriteFile(sample, sampleCapture, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "dropped.pcap")
+	ls := func() []string {
+		es, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, e := range es {
+			names = append(names, e.Name())
+		}
+		return names
+	}
+	missing := filepath.Join(dir, "missing.pcap")
+	// The run fails after replaying the first capture: no file at all.
+	if code, _, errOut := runArgs(t, "-pcap", sample, "-pcap", missing, "-dropped-pcap", out); code != 2 || !strings.Contains(errOut, "missing.pcap") {
+		t.Fatalf("exit %d, stderr %q; want 2", code, errOut)
+	}
+	if got := ls(); !slices.Equal(got, []string{"sample.pcap"}) {
+		t.Errorf("after a failed run the directory holds %q; want only sample.pcap", got)
+	}
+	// An existing file survives a failed run untouched.
+	if err := os.WriteFile(out, []byte("keep me"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := runArgs(t, "-pcap", sample, "-pcap", missing, "-dropped-pcap", out); code != 2 {
+		t.Fatalf("exit %d; want 2", code)
+	}
+	if b, err := os.ReadFile(out); err != nil || string(b) != "keep me" {
+		t.Errorf("existing file after a failed run: %q, %v; want it unchanged", b, err)
+	}
+	if got := ls(); !slices.Equal(got, []string{"dropped.pcap", "sample.pcap"}) {
+		t.Errorf("after a failed run the directory holds %q", got)
+	}
+	// A successful run replaces it, with its permissions.
+	if code, _, errOut := runArgs(t, "-pcap", sample, "-dropped-pcap", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if n := countPcap(t, out); n != 16 {
+		t.Errorf("%d packets in %s; want 16", n, out)
+	}
+	if st, err := os.Stat(out); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("mode after replacing: %v, %v; want 0600 kept", st.Mode(), err)
+	}
+	if got := ls(); !slices.Equal(got, []string{"dropped.pcap", "sample.pcap"}) {
+		t.Errorf("after a good run the directory holds %q", got)
 	}
 }

@@ -147,6 +147,13 @@ func (r *Replayer) Workers() int { return max(1, len(r.shards)) }
 // Timeouts returns the idle timeouts in use.
 func (r *Replayer) Timeouts() Timeouts { return r.timeouts }
 
+// Inputs returns what each capture and flow log given so far yielded, as
+// Summary.Captures and Summary.FlowLogs will (for a caller deciding
+// whether an input that failed partway gave anything to report).
+func (r *Replayer) Inputs() ([]CaptureStats, []FlowLogStats) {
+	return slices.Clone(r.sum.Captures), slices.Clone(r.sum.FlowLogs)
+}
+
 // Live returns the number of flows currently tracked.
 func (r *Replayer) Live() int {
 	n := len(r.table)
