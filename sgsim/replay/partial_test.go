@@ -65,6 +65,9 @@ func TestPartialCapture(t *testing.T) {
 			if err == nil || !strings.HasPrefix(err.Error(), tc.wantErr) {
 				t.Fatalf("%s, %d workers: error %v\nwant one starting %q", tc.name, workers, err, tc.wantErr)
 			}
+			if in, logs := r.Inputs(); len(in) != 1 || in[0].Packets != tc.wantAfter || in[0].Err != err.Error() || len(logs) != 0 {
+				t.Errorf("%s: Inputs before Report = %+v, %v; want the capture's %d packets and error", tc.name, in, logs, tc.wantAfter)
+			}
 			rep := r.Report()
 			cs := rep.Summary.Captures[0]
 			if cs.Err != err.Error() || cs.ErrOffset != int64(tc.wantOffset) {
@@ -107,6 +110,9 @@ func TestPartialFlowLog(t *testing.T) {
 		err := r.AddFlowLog(flowlog.NewReader(tc.src, flowlog.AWSv2))
 		if err == nil || !strings.HasPrefix(err.Error(), tc.wantErr) {
 			t.Fatalf("%s: error %v, want one starting %q", tc.name, err, tc.wantErr)
+		}
+		if _, logs := r.Inputs(); len(logs) != 1 || logs[0].Records != 2 {
+			t.Errorf("%s: Inputs before Report: %+v; want the log's 2 records", tc.name, logs)
 		}
 		rep := r.Report()
 		st := rep.Summary.FlowLogs[0]
