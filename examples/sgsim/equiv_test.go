@@ -230,7 +230,7 @@ func TestTraceEqualsLibrary(t *testing.T) {
 		var got traceJSON
 		cli(t, &got, append([]string{"trace", f.String()}, w.args...)...)
 		want := w.net.Trace(f)
-		if got.Allowed != want.Allowed || got.DroppedAt != droppedAt(want) || got.Flow != f.String() || got.From != want.From || got.To != want.To {
+		if got.Allowed != want.Allowed || got.DroppedAt != droppedAt(want) || got.Delivered != want.Delivered || got.Reply != want.Reply.String() || got.Flow != f.String() || got.From != want.From || got.To != want.To {
 			t.Fatalf("cli %+v\nlibrary %s", got, want)
 		}
 		if len(got.Hops) != len(want.Steps) {
@@ -269,6 +269,14 @@ func TestReachEqualsLibrary(t *testing.T) {
 			ps := rapid.SampledFrom(portSets).Draw(t, "port")
 			q.DstPorts = sgsim.MustParsePorts(ps)
 			args = append(args, "-port", ps)
+		}
+		switch rapid.SampledFrom([]string{"", "delivered", "answered"}).Draw(t, "question") {
+		case "delivered":
+			q.Question = sgsim.Delivered
+			args = append(args, "-question", "delivered")
+		case "answered":
+			q.Question = sgsim.Answered
+			args = append(args, "-question", "answered")
 		}
 		var got reachJSON
 		cli(t, &got, append(args, w.args...)...)
