@@ -250,20 +250,16 @@ func diffRun(e *env, g *severityGate) error {
 	default:
 		return bad("diff of -rules needs -against: the second version (-against -rules NEW.json)")
 	}
-	if e.in.Kind() == "plan" && e.against == nil && e.in.Vendor == "" && e.in.Topology == "" {
-		// The prior state may have no rules yet: the family is the
-		// planned values'.
-		nb, err := e.load(&b)
-		if err != nil {
-			return err
-		}
-		a.Vendor = load.VendorOf(nb.Spec.Cloud)
-	}
-	oldN, err := e.load(&a)
+	// The new version first: with a plan alone, the prior state may have
+	// no rules yet, and the provider family is the planned values'.
+	newN, err := e.load(&b)
 	if err != nil {
 		return err
 	}
-	newN, err := e.load(&b)
+	if e.in.Kind() == "plan" && e.against == nil && e.in.Vendor == "" && e.in.Topology == "" {
+		a.Vendor = load.VendorOf(newN.Spec.Cloud)
+	}
+	oldN, err := e.load(&a)
 	if err != nil {
 		return err
 	}
@@ -337,11 +333,18 @@ func diffNetworks(oldN, newN *load.Network) (diffResult, string, error) {
 		if len(where) == 0 {
 			where = p[1].Endpoints
 		}
-		fmt.Fprintf(&text, "-- %s (%s): %d region(s) added, %d removed\n", p[0].Name, strings.Join(where, ", "), len(d.Added), len(d.Removed))
+		on := "attached to no endpoint"
+		if len(where) > 0 {
+			on = strings.Join(where, ", ")
+		}
+		fmt.Fprintf(&text, "-- %s (%s): %d region(s) added, %d removed\n", p[0].Name, on, len(d.Added), len(d.Removed))
 		line := func(sign string, c analyze.Change) {
 			who := func(r *analyze.RuleRef) string {
-				if r == nil {
+				switch {
+				case r == nil:
 					return "default deny"
+				case r.ID == "":
+					return fmt.Sprintf("%s rule %d", r.Group, r.Index+1)
 				}
 				return r.Group + "/" + r.ID
 			}

@@ -6,7 +6,9 @@ import (
 	"fmt"
 
 	"github.com/sgsim/sgsim/provider"
+	"github.com/sgsim/sgsim/provider/alibaba"
 	"github.com/sgsim/sgsim/provider/aws"
+	"github.com/sgsim/sgsim/provider/huawei"
 )
 
 // ReadListing reads one vendor listing that places groups on addresses,
@@ -15,6 +17,9 @@ import (
 //   - aws: DescribeNetworkInterfaces ("NetworkInterfaces": the NICs with
 //     their addresses, subnet and groups in order) or DescribeSubnets
 //     ("Subnets").
+//   - huawei: VPC ListPorts ("ports") or ListSubnets ("subnets").
+//   - alibaba: ECS DescribeNetworkInterfaces ("NetworkInterfaceSets") or
+//     VPC DescribeVSwitches ("VSwitches", with the ACL each is bound to).
 //
 // The other vendors' listings are read once their readers exist; until
 // then naming one is an error that says so. The ACL bindings come with
@@ -34,6 +39,20 @@ func ReadListing(vendor, name string, data []byte) (provider.Placement, error) {
 			p.Subnets, err = aws.ReadSubnets(r)
 		default:
 			p.NICs, err = aws.ReadNetworkInterfaces(r)
+		}
+	case "huawei":
+		switch {
+		case top["subnets"] != nil:
+			p.Subnets, err = huawei.ReadSubnets(r)
+		default:
+			p.NICs, err = huawei.ReadPorts(r)
+		}
+	case "alibaba":
+		switch {
+		case top["VSwitches"] != nil:
+			p.Subnets, err = alibaba.ReadVSwitches(r)
+		default:
+			p.NICs, err = alibaba.ReadNetworkInterfaces(r)
 		}
 	default:
 		return p, fmt.Errorf("no reader yet for %s network-interface listings: place the groups with -topology FILE", vendor)

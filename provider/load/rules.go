@@ -57,10 +57,11 @@ type Export struct {
 //
 //   - huawei: ListSecurityGroupRules (or the Neutron list of the same
 //     rules), or ShowFirewall {"firewall": ...} / {"firewalls": [...]}
-//     (network ACLs; disabled rules and the rules of disabled ACLs are
-//     noted, not evaluated).
+//     (network ACLs, with the subnets each is associated with; disabled
+//     rules and the rules of disabled ACLs are noted, not evaluated).
 //   - alibaba: DescribeSecurityGroupAttribute (one group, or an array of
-//     them), or DescribeNetworkAcls / DescribeNetworkAclAttributes.
+//     them), or DescribeNetworkAcls / DescribeNetworkAclAttributes (with
+//     the vSwitches each ACL is bound to).
 //   - tencent: DescribeSecurityGroupPolicies, DescribeNetworkAcls or
 //     DescribeNetworkAclQuintupleEntries, with or without the "Response"
 //     wrapper. A policy or quintuple export holds one group's or ACL's
@@ -103,6 +104,7 @@ func readExport(vendor, name string, data []byte, opts []read.Option) (Export, e
 			if err != nil {
 				return Export{}, err
 			}
+			x.Bindings = huawei.FirewallBindings(fws)
 			var off, suspended int
 			for _, fw := range fws {
 				x.ACLs = append(x.ACLs, fw.ACL)
@@ -118,7 +120,11 @@ func readExport(vendor, name string, data []byte, opts []read.Option) (Export, e
 	case "alibaba":
 		switch {
 		case top["NetworkAclAttribute"] != nil || top["NetworkAcls"] != nil:
-			x.ACLs, err = alibaba.ReadNetworkAcls(r, opts...)
+			if x.ACLs, err = alibaba.ReadNetworkAcls(r, opts...); err == nil {
+				var bs []alibaba.Binding
+				bs, err = alibaba.ReadNetworkAclBindings(bytes.NewReader(data), lenientAgain(opts)...)
+				x.Bindings = alibaba.ACLBindings(bs)
+			}
 		case len(bytes.TrimSpace(data)) > 0 && bytes.TrimSpace(data)[0] == '[':
 			x.Groups, err = alibaba.ReadSecurityGroups(r, opts...)
 		default:
