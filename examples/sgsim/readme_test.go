@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"os"
 	"strings"
 	"testing"
 )
+
+var updateReadme = flag.Bool("update-readme", false, "rewrite the outputs the README's own-cluster section shows")
 
 // command is one `go run ./examples/sgsim ...` of the README with the
 // output the README shows for it.
@@ -97,20 +100,44 @@ func shellWords(t *testing.T, s string) []string {
 
 // TestReadmeOwnCluster runs every command of the README's "Your own
 // cluster" section and checks that it prints exactly what the README
-// shows, and that each vendor has a trace and a reach.
+// shows, and that each vendor has a trace and a reach. After a change to
+// the output (checked by hand), rewrite the README's copies with
+//
+//	go test ./examples/sgsim -run TestReadmeOwnCluster -update-readme
 func TestReadmeOwnCluster(t *testing.T) {
 	cmds := readmeCommands(t)
 	seen := map[string]bool{}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := bytes.Index(readme, []byte("\n## Your own cluster\n"))
 	for _, c := range cmds {
 		var out, errb bytes.Buffer
 		code := run(c.args, &out, &errb)
 		if code != 0 || errb.Len() > 0 {
 			t.Errorf("%s: %q: exit %d, stderr %q", c.section, c.args, code, errb.String())
 		}
+		seen[c.section+" "+c.args[0]] = true
+		if *updateReadme {
+			old := []byte("```text\n" + c.want + "```")
+			i := bytes.Index(readme[at:], old)
+			if i < 0 {
+				t.Fatalf("README: output of %q not found", c.args)
+			}
+			i += at
+			readme = append(readme[:i:i], append([]byte("```text\n"+out.String()+"```"), readme[i+len(old):]...)...)
+			at = i + len("```text\n"+out.String()+"```")
+			continue
+		}
 		if out.String() != c.want {
 			t.Errorf("%s: %q prints\n%s\nthe README shows\n%s", c.section, c.args, out.String(), c.want)
 		}
-		seen[c.section+" "+c.args[0]] = true
+	}
+	if *updateReadme {
+		if err := os.WriteFile("../../README.md", readme, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, want := range []string{"AWS trace", "AWS reach", "Huawei Cloud trace", "Huawei Cloud reach", "Alibaba Cloud trace", "Alibaba Cloud reach",
 		"Tencent Cloud trace", "Tencent Cloud reach", "Terraform diff"} {
@@ -128,7 +155,7 @@ var vendorInputs = map[string][]string{
 	"alibaba": {"-vendor", "alibaba", "-rules", "testdata/alibaba/sg-web.json", "-rules", "testdata/alibaba/sg-db.json",
 		"-nics", "testdata/alibaba/enis.json", "-nics", "testdata/alibaba/vswitches.json"},
 	"tencent": {"-vendor", "tencent", "-rules", "testdata/tencent/sg-web12345.json", "-rules", "testdata/tencent/sg-db678901.json",
-		"-topology", "testdata/tencent/topology.json"},
+		"-nics", "testdata/tencent/enis.json", "-nics", "testdata/tencent/subnets.json"},
 }
 
 // TestVendorEndToEnd: each vendor's export and listings through sgsim

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/sgsim/sgsim/provider"
 	"github.com/sgsim/sgsim/provider/alibaba"
 	"github.com/sgsim/sgsim/provider/aws"
 	"github.com/sgsim/sgsim/provider/huawei"
+	"github.com/sgsim/sgsim/provider/tencent"
 )
 
 // ReadListing reads one vendor listing that places groups on addresses,
@@ -20,10 +22,12 @@ import (
 //   - huawei: VPC ListPorts ("ports") or ListSubnets ("subnets").
 //   - alibaba: ECS DescribeNetworkInterfaces ("NetworkInterfaceSets") or
 //     VPC DescribeVSwitches ("VSwitches", with the ACL each is bound to).
+//   - tencent: DescribeNetworkInterfaces ("NetworkInterfaceSet") or
+//     DescribeSubnets ("SubnetSet", with the ACL each is bound to), with
+//     or without the "Response" wrapper.
 //
-// The other vendors' listings are read once their readers exist; until
-// then naming one is an error that says so. The ACL bindings come with
-// the network-ACL exports of -rules (ReadExport).
+// The ACL bindings also come with the network-ACL exports of -rules
+// (ReadExport).
 func ReadListing(vendor, name string, data []byte) (provider.Placement, error) {
 	var p provider.Placement
 	var top map[string]json.RawMessage
@@ -54,8 +58,20 @@ func ReadListing(vendor, name string, data []byte) (provider.Placement, error) {
 		default:
 			p.NICs, err = alibaba.ReadNetworkInterfaces(r)
 		}
+	case "tencent":
+		inner := top
+		var resp map[string]json.RawMessage
+		if json.Unmarshal(top["Response"], &resp) == nil && resp != nil {
+			inner = resp
+		}
+		switch {
+		case inner["SubnetSet"] != nil:
+			p.Subnets, err = tencent.ReadSubnets(r)
+		default:
+			p.NICs, err = tencent.ReadNetworkInterfaces(r)
+		}
 	default:
-		return p, fmt.Errorf("no reader yet for %s network-interface listings: place the groups with -topology FILE", vendor)
+		return p, fmt.Errorf("vendor %q: want %s", vendor, strings.Join(Vendors, ", "))
 	}
 	return p, err
 }

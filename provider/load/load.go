@@ -161,7 +161,7 @@ func (s *Source) Flags(fs *flag.FlagSet) {
 		s.Rules = append(s.Rules, v)
 		return nil
 	})
-	fs.Func("nics", "vendor listing `FILE` of network interfaces or subnets placing the groups of -rules or -plan (repeatable; aws: describe-network-interfaces, describe-subnets)", func(v string) error {
+	fs.Func("nics", "vendor listing `FILE` of network interfaces or subnets (vSwitches) placing the groups of -rules or -plan on addresses (repeatable; load.ReadListing)", func(v string) error {
 		s.NICs = append(s.NICs, v)
 		return nil
 	})

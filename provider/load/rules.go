@@ -62,7 +62,8 @@ type Export struct {
 //   - alibaba: DescribeSecurityGroupAttribute (one group, or an array of
 //     them), or DescribeNetworkAcls / DescribeNetworkAclAttributes (with
 //     the vSwitches each ACL is bound to).
-//   - tencent: DescribeSecurityGroupPolicies, DescribeNetworkAcls or
+//   - tencent: DescribeSecurityGroupPolicies, DescribeNetworkAcls (with
+//     the subnets each ACL is bound to) or
 //     DescribeNetworkAclQuintupleEntries, with or without the "Response"
 //     wrapper. A policy or quintuple export holds one group's or ACL's
 //     entries and not its ID: the ID is the file name without its
@@ -142,7 +143,9 @@ func readExport(vendor, name string, data []byte, opts []read.Option) (Export, e
 		var g sgsim.Group
 		switch {
 		case inner["NetworkAclSet"] != nil:
-			x.ACLs, err = tencent.ReadNetworkAcls(r, opts...)
+			if x.ACLs, err = tencent.ReadNetworkAcls(r, opts...); err == nil {
+				x.Bindings, err = tencent.ReadNetworkAclSubnets(bytes.NewReader(data), lenientAgain(opts)...)
+			}
 		case inner["NetworkAclQuintupleSet"] != nil:
 			g, err = tencent.ReadNetworkAclQuintupleEntries(r, id, opts...)
 			x.ACLs = []sgsim.Group{g}
