@@ -720,3 +720,49 @@ func TestDeliveredPacketsNotDropped(t *testing.T) {
 		t.Errorf("decision %+v; want delivered, reply dropped at %v", d, sgsim.ReplyDstACLOut)
 	}
 }
+
+// A pcapng whose dropped packets come from interfaces of two link types:
+// WriteDropped writes those of the first interface's link type and then
+// fails, naming how many it could not write and the first.
+func TestWriteDroppedMixedLinkTypes(t *testing.T) {
+	n := testNetwork(t)
+	var ng bytes.Buffer
+	w, err := pcapgo.NewNgWriter(&ng, layers.LinkTypeEthernet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := w.AddInterface(pcapgo.NgInterface{LinkType: layers.LinkTypeRaw, SnapLength: 65535})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ethDrop := tcpF(t, 0, worker+":40001", master+":22", "S")
+	// The same kind of packet without its Ethernet header, on the raw
+	// interface.
+	rawDrop := tcpF(t, s, worker+":40002", master+":22", "S").data[14:]
+	ok := tcpF(t, 2*s, worker+":40000", master+":5444", "S")
+	for i, p := range []struct {
+		data []byte
+		ifc  int
+	}{{ethDrop.data, 0}, {rawDrop, raw}, {ok.data, 0}, {ethDrop.data, 0}} {
+		ci := gopacket.CaptureInfo{Timestamp: t0.Add(time.Duration(i) * s), CaptureLength: len(p.data), Length: len(p.data), InterfaceIndex: p.ifc}
+		if err := w.WritePacket(ci, p.data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	rep := replayPcap(t, n, Config{RecordDropped: true}, ng.Bytes())
+	cs := &rep.Summary.Captures[0]
+	if cs.DroppedPackets != 3 {
+		t.Fatalf("%d dropped packets, want 3", cs.DroppedPackets)
+	}
+	var out bytes.Buffer
+	nw, err := cs.WriteDropped(&out, bytes.NewReader(ng.Bytes()))
+	if want := "replay: 1 dropped packets (first: record 2) have a link type other than 1 and were not written"; err == nil || err.Error() != want || nw != 2 {
+		t.Fatalf("WriteDropped = %d, %v; want 2 and %q", nw, err, want)
+	}
+	if got := decodeAll(t, out.Bytes()); len(got) != 2 || got[0].SrcPort != 40001 || got[1].SrcPort != 40001 {
+		t.Errorf("output holds %d packets %v; want the two Ethernet drops", len(got), got)
+	}
+}

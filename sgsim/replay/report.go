@@ -79,7 +79,8 @@ type Flow struct {
 	// not captured, so Initiator is inferred.
 	StartNotSeen bool
 	// First and Last are the earliest and latest timestamps of its
-	// packets (a flow-log record's start and end).
+	// packets (a flow-log record's start and end); the zero time when
+	// none of its packets had one.
 	First, Last          time.Time
 	FwdPackets, FwdBytes uint64 // bytes are frame lengths on the wire (capture Packet.Len)
 	RevPackets, RevBytes uint64
