@@ -588,6 +588,9 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 			}
 			return fail("%v", err)
 		}
+		if isTerminal(stderr) { // say what the long wait is for
+			fmt.Fprintf(stderr, "bench: %s: %d rules, compiled vs tight scan vs linear, %d rounds...\n", in.Name, len(in.Rules), cfg.Rounds)
+		}
 		res, err := run(in, cfg)
 		if err != nil {
 			if tw != nil {
@@ -622,4 +625,14 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// isTerminal reports whether w is a terminal, where progress lines go.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -171,5 +172,31 @@ func TestInternalError(t *testing.T) {
 	code, _, errOut = runArgs(t, "oops")
 	if code != 3 || errOut != "sgsim oops: internal error: broken invariant\n" {
 		t.Errorf("error: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// The worked examples of -h that show exact output (on the main job's
+// network) print it.
+func TestHelpExamplesRun(t *testing.T) {
+	const marker = "prints, for the main job's network (profile cce-tunnel, hardened):\n"
+	n := 0
+	for _, c := range slices.Clone(commands) { // run sorts commands
+		cmd, shown, ok := strings.Cut(strings.TrimSpace(c.example), "\n")
+		if !ok || !strings.HasPrefix(shown, marker) {
+			continue
+		}
+		n++
+		var want strings.Builder
+		for _, l := range strings.Split(strings.TrimPrefix(shown, marker), "\n") {
+			want.WriteString(strings.TrimPrefix(l, "  ") + "\n")
+		}
+		args := shellWords(t, strings.TrimPrefix(cmd, "sgsim "))
+		code, out, errOut := runArgs(t, args...)
+		if code != 0 || out != want.String() {
+			t.Errorf("sgsim %s -h: the example %q prints (exit %d, %s)\n%s\nthe help shows\n%s", c.name, cmd, code, errOut, out, want.String())
+		}
+	}
+	if n < 2 {
+		t.Errorf("%d examples with exact output; want trace's and reach's at least", n)
 	}
 }

@@ -12,8 +12,10 @@ import (
 	"testing"
 
 	"github.com/sgsim/sgsim/provider"
+	"github.com/sgsim/sgsim/provider/alibaba"
 	"github.com/sgsim/sgsim/provider/aws"
 	"github.com/sgsim/sgsim/provider/huawei"
+	"github.com/sgsim/sgsim/provider/tencent"
 	"github.com/sgsim/sgsim/sgsim"
 )
 
@@ -439,6 +441,77 @@ func TestLoadNICs(t *testing.T) {
 		c.s.ReadFile = f.read
 		if _, err := Load(c.s); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: %v; want %q", c.s, err, c.want)
+		}
+	}
+}
+
+// TestReadListingDispatch: every vendor's interface and subnet listing is
+// read by the right reader, told apart by its top-level key: each is
+// written by the vendor package's writer, and reading it back gives the
+// same records (Origin aside).
+func TestReadListingDispatch(t *testing.T) {
+	nics := []provider.NIC{{ID: "nic-1", Addrs: []netip.Prefix{netip.MustParsePrefix("10.0.1.5/32")}, Subnet: "sub-1", Groups: []string{"sg-b", "sg-a"}}}
+	subnets := []provider.Subnet{{ID: "sub-1", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.0.1.0/24")}}}
+	type writer struct {
+		nics    func(io.Writer, []provider.NIC) error
+		subnets func(io.Writer, []provider.Subnet) error
+	}
+	for vendor, w := range map[string]writer{
+		"aws":     {aws.WriteNetworkInterfaces, aws.WriteSubnets},
+		"huawei":  {huawei.WritePorts, huawei.WriteSubnets},
+		"alibaba": {alibaba.WriteNetworkInterfaces, alibaba.WriteVSwitches},
+		"tencent": {tencent.WriteNetworkInterfaces, tencent.WriteSubnets},
+	} {
+		var nb, sb bytes.Buffer
+		if err := w.nics(&nb, nics); err != nil {
+			t.Fatalf("%s: %v", vendor, err)
+		}
+		if err := w.subnets(&sb, subnets); err != nil {
+			t.Fatalf("%s: %v", vendor, err)
+		}
+		pn, err := ReadListing(vendor, "nics.json", nb.Bytes())
+		if err != nil || len(pn.Subnets) != 0 || len(pn.NICs) != 1 {
+			t.Fatalf("%s interfaces: %+v, %v\n%s", vendor, pn, err, nb.String())
+		}
+		ps, err := ReadListing(vendor, "subnets.json", sb.Bytes())
+		if err != nil || len(ps.NICs) != 0 || len(ps.Subnets) != 1 {
+			t.Fatalf("%s subnets: %+v, %v\n%s", vendor, ps, err, sb.String())
+		}
+		got, gotSub := pn.NICs[0], ps.Subnets[0]
+		got.Origin, gotSub.Origin = sgsim.Origin{}, sgsim.Origin{}
+		if got.ID != "nic-1" || got.Subnet != "sub-1" || !slices.Equal(got.Groups, nics[0].Groups) || !slices.Equal(got.Addrs, nics[0].Addrs) ||
+			gotSub.ID != "sub-1" || !slices.Equal(gotSub.Prefixes, subnets[0].Prefixes) {
+			t.Errorf("%s: read back %+v and %+v", vendor, got, gotSub)
+		}
+		if _, err := ReadListing(vendor, "bad.json", []byte(`{"x": 1}`)); err == nil {
+			t.Errorf("%s: a document of neither kind read without error", vendor)
+		}
+	}
+	if _, err := ReadListing("gcp", "x.json", nil); err == nil || err.Error() != `vendor "gcp": want huawei, alibaba, tencent, aws` {
+		t.Errorf("unknown vendor: %v", err)
+	}
+}
+
+// The network-ACL exports that say where their ACLs are bound give the
+// bindings to -nics: Huawei associations, Alibaba vSwitch resources,
+// Tencent SubnetSet, AWS associations.
+func TestReadExportBindings(t *testing.T) {
+	for _, c := range []struct{ vendor, doc string }{
+		{"huawei", `{"firewall": {"id": "acl-1", "name": "a", "status": "ACTIVE", "admin_state_up": true, "ingress_rules": [], "egress_rules": [],
+			"associations": [{"virsubnet_id": "sub-1"}]}}`},
+		{"alibaba", `{"NetworkAclAttribute": {"NetworkAclId": "acl-1", "IngressAclEntries": {"IngressAclEntry": []}, "EgressAclEntries": {"EgressAclEntry": []},
+			"Resources": {"Resource": [{"ResourceId": "sub-1", "ResourceType": "VSwitch", "Status": "BINDED"}]}}}`},
+		{"tencent", `{"Response": {"NetworkAclSet": [{"NetworkAclId": "acl-1", "VpcId": "vpc-1", "IngressEntries": [], "EgressEntries": [],
+			"SubnetSet": [{"SubnetId": "sub-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"}]}], "TotalCount": 1}}`},
+		{"aws", `{"NetworkAcls": [{"NetworkAclId": "acl-1", "Entries": [], "Associations": [{"NetworkAclId": "acl-1", "SubnetId": "sub-1"}]}]}`},
+	} {
+		x, err := ReadExport(c.vendor, "acl.json", []byte(c.doc))
+		if err != nil {
+			t.Errorf("%s: %v", c.vendor, err)
+			continue
+		}
+		if len(x.ACLs) != 1 || len(x.Bindings) != 1 || x.Bindings[0].ACL != "acl-1" || x.Bindings[0].Subnet != "sub-1" {
+			t.Errorf("%s: %d ACLs, bindings %+v; want acl-1 on sub-1", c.vendor, len(x.ACLs), x.Bindings)
 		}
 	}
 }
