@@ -52,7 +52,9 @@ func (d Diff) IsEmpty() bool { return len(d.Added) == 0 && len(d.Removed) == 0 }
 // sets must have the same semantics and be well formed (see LintSet).
 // The old version's partition of the whole space is partitioned again by
 // the new version, box by box, so the result is exact and its boxes are
-// disjoint.
+// disjoint. Boxes with the same deciding rules that abut are joined;
+// the changes come in order of their lowest flow within each old box,
+// and the old boxes in order of theirs.
 func DiffSets(old, new Set) (Diff, error) {
 	if old.Semantics != new.Semantics {
 		return Diff{}, errSemantics
@@ -70,38 +72,43 @@ func DiffSets(old, new Set) (Diff, error) {
 	if err != nil {
 		return Diff{}, err
 	}
+	eo, en := newEngine(ko), newEngine(kn)
 	fams := map[sgsim.Family]bool{}
 	for _, f := range slices.Concat(old.families(), new.families()) {
 		fams[f] = true
 	}
 	var out Diff
 	cls := classes(old, new)
+	var oc, nc []cell
 	for d := sgsim.Ingress; d <= sgsim.Egress; d++ {
 		for _, fam := range []sgsim.Family{sgsim.IPv4, sgsim.IPv6} {
 			if !fams[fam] {
 				continue
 			}
 			for _, cl := range cls {
-				cells, err := ko.c.Partition(d, fullSpace(fam, cl.Protocol))
-				if err != nil {
-					return Diff{}, err
-				}
-				for _, c := range cells {
-					sub, err := kn.c.Partition(d, c.Space)
-					if err != nil {
-						return Diff{}, err
-					}
-					for _, n := range sub {
-						if n.Verdict.Action == c.Verdict.Action {
-							continue
+				to, tn := eo.table(d, fam, cl.Protocol), en.table(d, fam, cl.Protocol)
+				oc = merge(to.cellsOf(to.full, 0, int32(len(to.boxes)), oc[:0]))
+				sortCells(oc)
+				for _, c := range oc {
+					oa := action(eo.rules[d], c.rule)
+					nc = tn.cellsOf(c.b, 0, int32(len(tn.boxes)), nc[:0])
+					n := 0
+					for _, x := range nc {
+						if action(en.rules[d], x.rule) != oa {
+							nc[n] = x
+							n++
 						}
-						ch := Change{Direction: d, DirectionText: d.String(), Region: n.Space, Others: cl.Others, Witness: n.Witness(),
-							Old: ko.ref(c.Verdict.Rule), New: kn.ref(n.Verdict.Rule)}
-						ch.RegionText, ch.WitnessText = n.Space.String(), ch.Witness.String()
+					}
+					nc = merge(nc[:n])
+					sortCells(nc)
+					for _, x := range nc {
+						ch := Change{Direction: d, DirectionText: d.String(), Region: tn.space(x.b), Others: cl.Others, Witness: tn.corner(x.b),
+							Old: ko.ref(ruleAt(eo.rules[d], c.rule)), New: kn.ref(ruleAt(en.rules[d], x.rule))}
+						ch.RegionText, ch.WitnessText = ch.Region.String(), ch.Witness.String()
 						if cl.Others {
 							ch.RegionText += " (and every protocol no rule names)"
 						}
-						if n.Verdict.Allowed() {
+						if oa == sgsim.Deny {
 							out.Added = append(out.Added, ch)
 						} else {
 							out.Removed = append(out.Removed, ch)
@@ -112,6 +119,21 @@ func DiffSets(old, new Set) (Diff, error) {
 		}
 	}
 	return out, nil
+}
+
+// action is the action of rule i of rules, the default deny for -1.
+func action(rules []*sgsim.Rule, i int32) sgsim.Action {
+	if i < 0 {
+		return sgsim.Deny
+	}
+	return rules[i].Action
+}
+
+func ruleAt(rules []*sgsim.Rule, i int32) *sgsim.Rule {
+	if i < 0 {
+		return nil
+	}
+	return rules[i]
 }
 
 // Lost is a required flow the old network permits (in part or whole) and

@@ -121,6 +121,13 @@ func sortFindings(fs []Finding) {
 // every one of them gets the same action. The rest look at one rule.
 // A set whose Families hold anything but IPv4 and IPv6, or whose
 // Original does not match its Groups, is an error.
+//
+// The rule's flows are partitioned once per family and protocol class
+// into boxes each decided by one rule; shadowing, the rules that take
+// its flows, conflicts (the earlier rules of the other action that
+// decide some of its boxes) and redundancy (its own boxes decided again
+// by the rules after it) all come from that partition. The extra rules
+// of a finding are listed in the order the partition meets them.
 func LintSet(s Set) ([]Finding, error) {
 	if err := s.check(); err != nil {
 		return nil, err
@@ -129,6 +136,7 @@ func LintSet(s Set) ([]Finding, error) {
 	if err != nil {
 		return nil, err
 	}
+	e := newEngine(k)
 	var out []Finding
 	add := func(code string, msg string, refs ...RuleRef) *Finding {
 		out = append(out, Finding{Code: code, Severity: codeSeverity[code], Set: s.Name, Message: msg, Rules: refs})
@@ -136,9 +144,20 @@ func LintSet(s Set) ([]Finding, error) {
 	}
 	fams := s.families()
 	cls := classes(s)
+	type part struct {
+		t     *table
+		cl    Class
+		fam   sgsim.Family
+		cells []cell
+	}
+	var parts []part
+	var scratch []cell
 	for d := sgsim.Ingress; d <= sgsim.Egress; d++ {
-		rules := k.rules(d)
+		rules := e.rules[d]
 		for ri, r := range rules {
+			if e.progress != nil {
+				e.progress()
+			}
 			ref := *k.ref(r)
 			p := k.pos[r]
 			// SG006: a reference to a group without members.
@@ -165,32 +184,42 @@ func LintSet(s Set) ([]Finding, error) {
 				add(WrongFamily, fmt.Sprintf("matches only %s flows, but the set guards only %s addresses", famList(rf), famList(fams)), ref)
 				continue
 			}
-			// Cells the rule decides, per family and protocol class.
-			var mine []sgsim.Decided
-			var takers []*sgsim.Rule
+			// Cells of the rule's flows, per family and protocol class.
+			parts = parts[:0]
+			scratch = scratch[:0]
 			for _, fam := range live {
 				for _, cl := range cls {
-					sp, ok := ruleSpace(r, fam, cl.Protocol)
-					if !ok {
+					if _, ok := ruleSpace(r, fam, cl.Protocol); !ok {
 						continue
 					}
-					cells, err := k.c.Partition(d, sp)
-					if err != nil {
-						return nil, err
+					t := e.table(d, fam, cl.Protocol)
+					start := len(scratch)
+					for _, b := range t.ruleBoxes(ri) {
+						scratch = t.cellsOf(b, 0, t.end[ri], scratch)
 					}
-					for _, c := range cells {
-						if c.Verdict.Rule == r {
-							mine = append(mine, c)
-						} else if c.Verdict.Rule != nil && !slices.Contains(takers, c.Verdict.Rule) {
-							takers = append(takers, c.Verdict.Rule)
-						}
+					parts = append(parts, part{t: t, cl: cl, fam: fam, cells: scratch[start:len(scratch):len(scratch)]})
+				}
+			}
+			var mine []cell
+			var mineT []*table
+			var takers []int32
+			seen := map[int32]bool{}
+			for _, pt := range parts {
+				for _, c := range pt.cells {
+					switch {
+					case c.rule == int32(ri):
+						mine = append(mine, c)
+						mineT = append(mineT, pt.t)
+					case c.rule >= 0 && !seen[c.rule]:
+						seen[c.rule] = true
+						takers = append(takers, c.rule)
 					}
 				}
 			}
 			if len(mine) == 0 {
 				refs := []RuleRef{ref}
 				for _, t := range takers {
-					refs = append(refs, *k.ref(t))
+					refs = append(refs, *k.ref(rules[t]))
 				}
 				f := add(Shadowed, "decides no flow: earlier rules in evaluation order take every flow it matches", refs...)
 				for _, cl := range cls {
@@ -200,9 +229,7 @@ func LintSet(s Set) ([]Finding, error) {
 						break
 					}
 				}
-			} else if red, others, w, err := redundant(s, k, d, r, mine); err != nil {
-				return nil, err
-			} else if red {
+			} else if others, red := e.redundant(d, ri, mine, mineT); red {
 				refs := []RuleRef{ref}
 				msg := "redundant: without it every flow it decides gets the same action ("
 				if len(others) == 0 {
@@ -210,26 +237,56 @@ func LintSet(s Set) ([]Finding, error) {
 				} else {
 					msg += "from the rules below)"
 				}
-				f := add(Redundant, msg, append(refs, others...)...)
-				f.witness(d, w)
+				for _, o := range others {
+					refs = append(refs, *k.ref(rules[o]))
+				}
+				f := add(Redundant, msg, refs...)
+				f.witness(d, mineT[0].corner(mine[0].b))
 			}
-			// SG002: earlier rules of the opposite action that win part
-			// of the overlap.
-			for _, a := range rules[:ri] {
-				if a.Action == r.Action {
-					continue
+			// SG002: earlier rules of the opposite action that decide
+			// part of the overlap, in evaluation order.
+			type win struct {
+				rule int32
+				pt   int
+				c    cell
+			}
+			var wins []win
+			clear(seen)
+			for pi, pt := range parts {
+				for _, c := range pt.cells {
+					if c.rule < 0 || c.rule == int32(ri) || seen[c.rule] || rules[c.rule].Action == r.Action {
+						continue
+					}
+					seen[c.rule] = true
+					wins = append(wins, win{c.rule, pi, c})
 				}
-				if f, ok, err := conflict(k, d, a, r, live, cls); err != nil {
-					return nil, err
-				} else if ok {
-					out = append(out, f)
+			}
+			slices.SortFunc(wins, func(a, b win) int { return int(a.rule - b.rule) })
+			for _, w := range wins {
+				a, pt := rules[w.rule], parts[w.pt]
+				sa, _ := ruleSpace(a, pt.fam, pt.cl.Protocol)
+				sr, _ := ruleSpace(r, pt.fam, pt.cl.Protocol)
+				ov, _ := intersect(sa, sr)
+				why, tie := orderReason(k, a, r)
+				sev := Info
+				if tie {
+					sev = Low
 				}
+				region := ov.String()
+				if pt.cl.Others {
+					region += " (and every protocol no rule names)"
+				}
+				f := Finding{Code: Conflict, Severity: sev, Set: s.Name, Region: region,
+					Message: fmt.Sprintf("overlaps an earlier %s rule that wins: %s", a.Action, why),
+					Rules:   []RuleRef{*k.ref(r), *k.ref(a)}}
+				f.witness(d, pt.t.corner(w.c.b))
+				out = append(out, f)
 			}
 			// SG004 and SG005 look at the rule alone.
 			if d == sgsim.Ingress && r.Action == sgsim.Allow && r.Protocol == sgsim.AnyProtocol && coversFamily(r.Src, live) {
 				f := add(OverBroad, "allows every protocol and port from every address", ref)
 				if len(mine) > 0 {
-					f.witness(d, mine[0].Witness())
+					f.witness(d, mineT[0].corner(mine[0].b))
 				}
 			}
 			if m := strings.ToLower(r.Origin.Modifiable); strings.Contains(m, "recommended") && !strings.Contains(m, "not recommended") {
@@ -239,7 +296,7 @@ func LintSet(s Set) ([]Finding, error) {
 				}
 				f := add(VendorModify, msg, ref)
 				if len(mine) > 0 {
-					f.witness(d, mine[0].Witness())
+					f.witness(d, mineT[0].corner(mine[0].b))
 				}
 			}
 		}
@@ -271,87 +328,6 @@ func coversFamily(a sgsim.Addrs, fams []sgsim.Family) bool {
 		}
 	}
 	return false
-}
-
-// without returns the set with one rule removed.
-func without(s Set, g, i int) Set {
-	out := s
-	out.Groups = slices.Clone(s.Groups)
-	out.Groups[g].Rules = slices.Delete(slices.Clone(s.Groups[g].Rules), i, i+1)
-	return out
-}
-
-// redundant checks whether removing r leaves the action of every flow it
-// decides unchanged, and returns the rules that take its flows over and a
-// witness flow that r decides.
-func redundant(s Set, k *compiled, d sgsim.Direction, r *sgsim.Rule, mine []sgsim.Decided) (bool, []RuleRef, sgsim.Flow, error) {
-	p := k.pos[r]
-	k2, err := compile(without(s, p[0], p[1]))
-	if err != nil {
-		return false, nil, sgsim.Flow{}, err
-	}
-	var refs []RuleRef
-	seen := map[*sgsim.Rule]bool{}
-	for _, c := range mine {
-		cells, err := k2.c.Partition(d, c.Space)
-		if err != nil {
-			return false, nil, sgsim.Flow{}, err
-		}
-		for _, c2 := range cells {
-			if c2.Verdict.Action != r.Action {
-				return false, nil, sgsim.Flow{}, nil
-			}
-			if c2.Verdict.Rule != nil && !seen[c2.Verdict.Rule] {
-				seen[c2.Verdict.Rule] = true
-				refs = append(refs, *k2.ref(c2.Verdict.Rule))
-			}
-		}
-	}
-	return true, refs, mine[0].Witness(), nil
-}
-
-// conflict reports a, an earlier rule of the opposite action, against r
-// when a decides part of their overlap. cls are the protocol classes of
-// the set (classes(k.set)).
-func conflict(k *compiled, d sgsim.Direction, a, r *sgsim.Rule, fams []sgsim.Family, cls []Class) (Finding, bool, error) {
-	s := k.set
-	for _, fam := range fams {
-		for _, cl := range cls {
-			sa, ok1 := ruleSpace(a, fam, cl.Protocol)
-			sr, ok2 := ruleSpace(r, fam, cl.Protocol)
-			if !ok1 || !ok2 {
-				continue
-			}
-			ov, ok := intersect(sa, sr)
-			if !ok {
-				continue
-			}
-			cells, err := k.c.Partition(d, ov)
-			if err != nil {
-				return Finding{}, false, err
-			}
-			for _, c := range cells {
-				if c.Verdict.Rule != a {
-					continue
-				}
-				why, tie := orderReason(k, a, r)
-				sev := Info
-				if tie {
-					sev = Low
-				}
-				region := ov.String()
-				if cl.Others {
-					region += " (and every protocol no rule names)"
-				}
-				f := Finding{Code: Conflict, Severity: sev, Set: s.Name, Region: region,
-					Message: fmt.Sprintf("overlaps an earlier %s rule that wins: %s", a.Action, why),
-					Rules:   []RuleRef{*k.ref(r), *k.ref(a)}}
-				f.witness(d, c.Witness())
-				return f, true, nil
-			}
-		}
-	}
-	return Finding{}, false, nil
 }
 
 // orderReason says why a comes before b under the set's semantics, and

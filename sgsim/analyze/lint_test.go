@@ -28,6 +28,12 @@ func TestLintProperties(t *testing.T) {
 		}
 		l := linear(t, s)
 		for _, f := range fs {
+			// Every rule a finding names is the rule at that place.
+			for _, r := range f.Rules {
+				if rule := ruleOf(s, r); f.Code != EmptyReference && rule.String() != r.Text {
+					t.Fatalf("%v: names %s/%d as %q, which is %q", f, r.Group, r.Index, r.Text, rule.String())
+				}
+			}
 			subject := ruleOf(s, f.Rules[0])
 			if f.Witness != "" {
 				if !subject.Matches(f.WitnessFlow) || subject.Direction != f.Direction {

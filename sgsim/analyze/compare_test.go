@@ -1,0 +1,195 @@
+package analyze
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sgsim/sgsim/sgsim"
+	"pgregory.net/rapid"
+)
+
+// sizedSet is a random set of n small rules (see smallRule) in one to
+// three groups.
+func sizedSet(t *rapid.T, s sgsim.Semantics, prefix string, n int) Set {
+	gs := make([]sgsim.Group, rapid.IntRange(1, 3).Draw(t, prefix+" groups"))
+	for i := range gs {
+		gs[i].ID = fmt.Sprintf("%sg%d", prefix, i)
+	}
+	for k := 0; k < n; k++ {
+		i := rapid.IntRange(0, len(gs)-1).Draw(t, "group")
+		gs[i].Rules = append(gs[i].Rules, smallRule(t, s, fmt.Sprintf("%sr%d", prefix, k), s == sgsim.ACL || s == sgsim.FirstMatch))
+	}
+	return NewSet(s, gs...)
+}
+
+// drawSize is mostly up to 30 rules, one case in eight up to 300.
+func drawSize(t *rapid.T, label string) int {
+	if rapid.IntRange(0, 7).Draw(t, label+" big") == 0 {
+		return rapid.IntRange(30, 300).Draw(t, label+" rules")
+	}
+	return rapid.IntRange(0, 30).Draw(t, label+" rules")
+}
+
+// findingKey is a finding without its witness, with the rules after the
+// subject sorted: the engine lists the rules that take a rule's flows in
+// the order its partition meets them, which need not be the reference's.
+func findingKey(f Finding) string {
+	var rest []string
+	for _, r := range f.Rules[1:] {
+		rest = append(rest, r.Group+"/"+fmt.Sprint(r.Index))
+	}
+	slices.Sort(rest)
+	return strings.Join([]string{f.Code, f.Severity.String(), f.Set, f.Message, f.Region, f.Direction.String(),
+		f.Rules[0].Group + "/" + fmt.Sprint(f.Rules[0].Index), f.Rules[0].Text, strings.Join(rest, ","), fmt.Sprint(f.Witness != "")}, " | ")
+}
+
+// The engine's LintSet gives the reference's findings (refLintSet, the
+// implementation before issue 18), in the same order, and witnesses that
+// show the finding; where the reference's witness is the only flow of
+// the finding's region, the same witness.
+func TestLintMatchesReference(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sem := rapid.SampledFrom(smallSems).Draw(t, "semantics")
+		s := sizedSet(t, sem, "", drawSize(t, "set"))
+		if rapid.Bool().Draw(t, "v4 only") {
+			s.Families = []sgsim.Family{sgsim.IPv4}
+		}
+		got, err := LintSet(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := refLintSet(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%d findings, reference %d:\n%v\nreference:\n%v", len(got), len(want), got, want)
+		}
+		l := linear(t, s)
+		for i := range got {
+			g, w := got[i], want[i]
+			if w.Code == Redundant {
+				// The reference names the rules below by their index in
+				// the set without the subject: one less after it in its
+				// group. The engine names them in the set linted.
+				w.Rules = slices.Clone(w.Rules)
+				for j := 1; j < len(w.Rules); j++ {
+					if w.Rules[j].Group == w.Rules[0].Group && w.Rules[j].Index >= w.Rules[0].Index {
+						w.Rules[j].Index++
+					}
+				}
+			}
+			if findingKey(g) != findingKey(w) {
+				t.Fatalf("finding %d:\n%s\nreference:\n%s", i, findingKey(g), findingKey(w))
+			}
+			if g.Witness == "" {
+				continue
+			}
+			if g.Witness != g.WitnessFlow.String() {
+				t.Fatalf("%v: witness text %q, flow %v", g, g.Witness, g.WitnessFlow)
+			}
+			subject := ruleOf(s, g.Rules[0])
+			if !subject.Matches(g.WitnessFlow) {
+				t.Fatalf("%v: witness does not match the rule", g)
+			}
+			v := l.Check(g.Direction, g.WitnessFlow)
+			switch g.Code {
+			case Conflict:
+				if v.Rule == nil || v.Rule.ID != ruleOf(s, g.Rules[1]).ID {
+					t.Fatalf("%v: witness decided by %v", g, v)
+				}
+			case Redundant, OverBroad, VendorModify:
+				if v.Rule == nil || v.Rule.ID != subject.ID {
+					t.Fatalf("%v: witness decided by %v", g, v)
+				}
+			case Shadowed:
+				if g.Witness != w.Witness {
+					t.Fatalf("%v: witness %s, reference %s", g, g.Witness, w.Witness)
+				}
+			}
+		}
+	})
+}
+
+// The engine's DiffSets gives the reference's diff flow for flow: every
+// enumerated flow is in an added (removed) change of one exactly when it
+// is in the other's, with the same old and new deciding rules, and in
+// at most one change.
+func TestDiffMatchesReference(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sem := rapid.SampledFrom(smallSems).Draw(t, "semantics")
+		old := sizedSet(t, sem, "", drawSize(t, "old"))
+		new := mutate(t, old)
+		if rapid.Bool().Draw(t, "unrelated") {
+			new = sizedSet(t, sem, "", drawSize(t, "new"))
+		}
+		got, err := DiffSets(old, new)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := refDiffSets(old, new)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.IsEmpty() != want.IsEmpty() {
+			t.Fatalf("empty %v, reference %v", got.IsEmpty(), want.IsEmpty())
+		}
+		refKey := func(r *RuleRef) string {
+			if r == nil {
+				return "default"
+			}
+			return r.Group + "/" + fmt.Sprint(r.Index)
+		}
+		type slot struct {
+			dir   sgsim.Direction
+			proto sgsim.Protocol
+		}
+		type entry struct {
+			c     *Change
+			added bool
+		}
+		byKey := func(d Diff) map[slot][]entry {
+			m := map[slot][]entry{}
+			for k, set := range [][]Change{d.Added, d.Removed} {
+				for i := range set {
+					c := &set[i]
+					sl := slot{c.Direction, c.Region.Protocol}
+					m[sl] = append(m[sl], entry{c, k == 0})
+				}
+			}
+			return m
+		}
+		gm, wm := byKey(got), byKey(want)
+		in := func(m map[slot][]entry, dir sgsim.Direction, f sgsim.Flow) (string, int) {
+			key, n := "", 0
+			for _, e := range m[slot{dir, f.Proto}] {
+				if e.c.Region.Contains(f) {
+					key = fmt.Sprint(e.added, " ", refKey(e.c.Old), " ", refKey(e.c.New), " ", e.c.Others)
+					n++
+				}
+			}
+			return key, n
+		}
+		for _, set := range [][]Change{got.Added, got.Removed} {
+			for _, c := range set {
+				if !c.Region.Contains(c.Witness) || c.WitnessText != c.Witness.String() || !strings.HasPrefix(c.RegionText, c.Region.String()) {
+					t.Fatalf("%v: witness or text off its region", c)
+				}
+			}
+		}
+		for _, f := range allSmallFlows {
+			for dir := sgsim.Ingress; dir <= sgsim.Egress; dir++ {
+				g, n := in(gm, dir, f)
+				w, _ := in(wm, dir, f)
+				if n > 1 {
+					t.Fatalf("%v %v in %d changes", dir, f, n)
+				}
+				if g != w {
+					t.Fatalf("%v %v: change %q, reference %q\ngot %v\nreference %v", dir, f, g, w, got, want)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,582 @@
+package analyze
+
+import (
+	"net/netip"
+	"slices"
+
+	"github.com/sgsim/sgsim/sgsim"
+	"go4.org/netipx"
+)
+
+// The engine decides boxes of flows against a rule set without going
+// through sgsim's Classifier.Partition, which rebuilds every rule's boxes
+// on each call. Per direction, family and protocol it builds the rules'
+// boxes once, in evaluation order, with an index on one address
+// dimension; a query box gets its candidate rule boxes from the index,
+// and the recursive cut (the one Partition uses: a box is cut only along
+// the first rule, in evaluation order, that covers part of it) carries
+// each part only the candidates that meet it. Lint and diff ask one
+// query per rule box, so their cost follows the boxes each rule meets,
+// not the square of the rules. See bench/README.md for what was measured.
+
+// key is an address (As16, big-endian halves) or a port, ICMP type or
+// code (in lo).
+type key struct{ hi, lo uint64 }
+
+func (a key) less(b key) bool { return a.hi < b.hi || a.hi == b.hi && a.lo < b.lo }
+
+func (a key) next() key {
+	a.lo++
+	if a.lo == 0 {
+		a.hi++
+	}
+	return a
+}
+
+func (a key) prev() key {
+	if a.lo == 0 {
+		a.hi--
+	}
+	a.lo--
+	return a
+}
+
+func keyOf(a netip.Addr) key {
+	b := a.As16()
+	var k key
+	for i := 0; i < 8; i++ {
+		k.hi = k.hi<<8 | uint64(b[i])
+		k.lo = k.lo<<8 | uint64(b[8+i])
+	}
+	return k
+}
+
+func addrOf(k key, v6 bool) netip.Addr {
+	var b [16]byte
+	for i := 0; i < 8; i++ {
+		b[i] = byte(k.hi >> (56 - 8*i))
+		b[8+i] = byte(k.lo >> (56 - 8*i))
+	}
+	a := netip.AddrFrom16(b)
+	if !v6 {
+		return a.Unmap()
+	}
+	return a
+}
+
+// span is an inclusive range of keys.
+type span struct{ lo, hi key }
+
+// box dimensions: 0 source address, 1 destination address, 2 source port
+// or ICMP type, 3 destination port or ICMP code.
+type box [4]span
+
+func (b *box) meets(o *box) bool {
+	for d := range b {
+		if b[d].hi.less(o[d].lo) || o[d].hi.less(b[d].lo) {
+			return false
+		}
+	}
+	return true
+}
+
+func (b *box) holds(o *box) bool {
+	for d := range b {
+		if o[d].lo.less(b[d].lo) || b[d].hi.less(o[d].hi) {
+			return false
+		}
+	}
+	return true
+}
+
+// clip returns b cut down to o, which it meets.
+func (b box) clip(o *box) box {
+	for d := range b {
+		if b[d].lo.less(o[d].lo) {
+			b[d].lo = o[d].lo
+		}
+		if o[d].hi.less(b[d].hi) {
+			b[d].hi = o[d].hi
+		}
+	}
+	return b
+}
+
+// cutBox cuts b, which r meets, along the first dimension where r does
+// not cover it: the part below r (if any), the part inside r, and the
+// part above r (if any). It is sgsim's cut.
+func cutBox(b box, r *box) (below, inside, above box, hasBelow, hasAbove bool) {
+	inside = b
+	for d := range b {
+		lo, hi := b[d].lo, b[d].hi
+		if !lo.less(r[d].lo) && !r[d].hi.less(hi) {
+			continue
+		}
+		if lo.less(r[d].lo) {
+			below, hasBelow = b, true
+			below[d].hi = r[d].lo.prev()
+			inside[d].lo = r[d].lo
+		}
+		if r[d].hi.less(hi) {
+			above, hasAbove = b, true
+			above[d].lo = r[d].hi.next()
+			inside[d].hi = r[d].hi
+		}
+		break
+	}
+	return below, inside, above, hasBelow, hasAbove
+}
+
+// cell is a box decided by one rule (an index into the direction's
+// rules in evaluation order), or by the default deny (rule -1).
+type cell struct {
+	b    box
+	rule int32
+}
+
+// rbox is one box of a rule.
+type rbox struct {
+	b    box
+	rule int32
+}
+
+// table holds the boxes of the rules of one direction that can match
+// flows of one family and protocol, in evaluation order.
+type table struct {
+	v6    bool
+	proto sgsim.Protocol
+	full  box // every flow of the family and protocol
+	boxes []rbox
+	// span[i] is the range of rule i's boxes in boxes, [first, end).
+	first, end []int32
+	idx        index
+}
+
+func fullKeys(v6 bool) span {
+	if v6 {
+		return span{key{}, key{^uint64(0), ^uint64(0)}}
+	}
+	return span{keyOf(netip.IPv4Unspecified()), keyOf(netip.AddrFrom4([4]byte{255, 255, 255, 255}))}
+}
+
+// fullBox is every flow of the family and protocol, as Partition's
+// spaceDims gives it.
+func fullBox(v6 bool, p sgsim.Protocol) box {
+	a := fullKeys(v6)
+	b := box{a, a}
+	switch {
+	case p.HasPorts():
+		b[2], b[3] = span{key{}, key{0, 65535}}, span{key{}, key{0, 65535}}
+	case p.IsICMP():
+		b[2], b[3] = span{key{}, key{0, 255}}, span{key{}, key{0, 255}}
+	}
+	return b
+}
+
+func addrSpans(a sgsim.Addrs, v6 bool) []span {
+	if a.IsAny() {
+		return []span{fullKeys(v6)}
+	}
+	var out []span
+	for _, r := range a.Ranges() {
+		if r.From().Is6() == v6 {
+			out = append(out, span{keyOf(r.From()), keyOf(r.To())})
+		}
+	}
+	return out
+}
+
+func portSpans(ps sgsim.Ports) []span {
+	if ps == nil {
+		return []span{{key{}, key{0, 65535}}}
+	}
+	out := make([]span, len(ps))
+	for i, p := range ps {
+		out[i] = span{key{0, uint64(p.First)}, key{0, uint64(p.Last)}}
+	}
+	return out
+}
+
+// newTable builds the boxes of the rules (one direction, evaluation
+// order) for the family and protocol the way sgsim's ruleBoxes does.
+func newTable(rules []*sgsim.Rule, v6 bool, proto sgsim.Protocol) *table {
+	t := &table{v6: v6, proto: proto, full: fullBox(v6, proto), first: make([]int32, len(rules)), end: make([]int32, len(rules))}
+	all := []span{{key{}, key{0, 65535}}}
+	for i, r := range rules {
+		t.first[i] = int32(len(t.boxes))
+		t.end[i] = t.first[i]
+		if r.Family != sgsim.AnyFamily && (r.Family == sgsim.IPv6) != v6 {
+			continue
+		}
+		if r.Protocol != sgsim.AnyProtocol && r.Protocol != proto {
+			continue
+		}
+		src, dst := addrSpans(r.Src, v6), addrSpans(r.Dst, v6)
+		xs, ys := all, all
+		switch {
+		case r.Protocol.HasPorts():
+			xs, ys = portSpans(r.SrcPorts), portSpans(r.DstPorts)
+		case r.Protocol.IsICMP():
+			if r.ICMP.HasType {
+				xs = []span{{key{0, uint64(r.ICMP.Type)}, key{0, uint64(r.ICMP.Type)}}}
+			}
+			if r.ICMP.HasCode {
+				ys = []span{{key{0, uint64(r.ICMP.Code)}, key{0, uint64(r.ICMP.Code)}}}
+			}
+		}
+		for _, a := range src {
+			for _, b := range dst {
+				for _, x := range xs {
+					for _, y := range ys {
+						t.boxes = append(t.boxes, rbox{b: box{a, b, x, y}, rule: int32(i)})
+					}
+				}
+			}
+		}
+		t.end[i] = int32(len(t.boxes))
+	}
+	t.idx = newIndex(t.boxes, v6)
+	return t
+}
+
+// ruleBoxes returns rule i's boxes clipped to the table's space: the
+// boxes of the rule's own flows of this family and protocol, in the
+// order Partition walks a rule's Space.
+func (t *table) ruleBoxes(i int) []box {
+	var out []box
+	for _, rb := range t.boxes[t.first[i]:t.end[i]] {
+		if rb.b.meets(&t.full) {
+			out = append(out, rb.b.clip(&t.full))
+		}
+	}
+	return out
+}
+
+// decider runs the recursive cut with a scratch stack of candidates.
+type decider struct {
+	t     *table
+	buf   []int32
+	cells []cell
+}
+
+// decide appends the cells of b; cands are the indexes of the boxes
+// that meet b, in order.
+func (d *decider) decide(b box, cands []int32) {
+	if len(cands) > 0 {
+		rb := &d.t.boxes[cands[0]]
+		if rb.b.holds(&b) {
+			d.cells = append(d.cells, cell{b: b, rule: rb.rule})
+			return
+		}
+		below, inside, above, hasBelow, hasAbove := cutBox(b, &rb.b)
+		if hasBelow {
+			d.sub(below, cands[1:])
+		}
+		if hasAbove {
+			d.sub(above, cands[1:])
+		}
+		d.sub(inside, cands)
+		return
+	}
+	d.cells = append(d.cells, cell{b: b, rule: -1})
+}
+
+// sub decides part p of a box with the candidates of cands that meet it.
+func (d *decider) sub(p box, cands []int32) {
+	mark := len(d.buf)
+	for _, c := range cands {
+		if d.t.boxes[c].b.meets(&p) {
+			d.buf = append(d.buf, c)
+		}
+	}
+	mine := d.buf[mark:len(d.buf):len(d.buf)]
+	d.decide(p, mine)
+	d.buf = d.buf[:mark]
+}
+
+// cellsOf appends to out the cells of b decided by the boxes with
+// indexes in [from, to): the rules before from must miss b, and those
+// from to on are left out.
+func (t *table) cellsOf(b box, from, to int32, out []cell) []cell {
+	d := decider{t: t, cells: out}
+	d.buf = t.idx.query(&b, from, to, d.buf)
+	cands := d.buf[:len(d.buf):len(d.buf)]
+	d.decide(b, cands)
+	return d.cells
+}
+
+// index finds the boxes that meet a query box through one address
+// dimension: each box sits in the narrowest bucket (a /24, /16 or /8 of
+// IPv4; a 2^k block of the high 64 bits of IPv6) that holds its range
+// on that dimension, or in the wide list.
+type index struct {
+	boxes  []rbox
+	dim    int
+	v6     bool
+	shifts []uint
+	levels []map[uint64][]int32
+	wide   []int32
+}
+
+var (
+	shifts4 = []uint{8, 16, 24}
+	shifts6 = []uint{0, 16, 32, 40, 48, 56}
+)
+
+func (x *index) bucket(k key, l int) uint64 {
+	if x.v6 {
+		return k.hi >> x.shifts[l]
+	}
+	return k.lo >> x.shifts[l]
+}
+
+// level returns the narrowest level whose bucket holds s, or -1.
+func (x *index) level(s span) int {
+	for l := range x.shifts {
+		if x.bucket(s.lo, l) == x.bucket(s.hi, l) {
+			return l
+		}
+	}
+	return -1
+}
+
+func newIndex(boxes []rbox, v6 bool) index {
+	x := index{boxes: boxes, v6: v6, shifts: shifts4}
+	if v6 {
+		x.shifts = shifts6
+	}
+	// Index the address dimension with fewer wide boxes.
+	wide := [2]int{}
+	for d := 0; d < 2; d++ {
+		for i := range boxes {
+			if x.level(boxes[i].b[d]) < 0 {
+				wide[d]++
+			}
+		}
+	}
+	if wide[1] < wide[0] {
+		x.dim = 1
+	}
+	x.levels = make([]map[uint64][]int32, len(x.shifts))
+	for l := range x.levels {
+		x.levels[l] = map[uint64][]int32{}
+	}
+	for i := range boxes {
+		s := boxes[i].b[x.dim]
+		if l := x.level(s); l >= 0 {
+			k := x.bucket(s.lo, l)
+			x.levels[l][k] = append(x.levels[l][k], int32(i))
+		} else {
+			x.wide = append(x.wide, int32(i))
+		}
+	}
+	return x
+}
+
+// query appends to out the indexes in [from, to), in order, of the
+// boxes that meet b.
+func (x *index) query(b *box, from, to int32, out []int32) []int32 {
+	mark := len(out)
+	boxes := func(list []int32) {
+		for _, i := range list {
+			if i >= from && i < to && x.boxes[i].b.meets(b) {
+				out = append(out, i)
+			}
+		}
+	}
+	boxes(x.wide)
+	s := b[x.dim]
+	for l, m := range x.levels {
+		lo, hi := x.bucket(s.lo, l), x.bucket(s.hi, l)
+		if hi-lo < uint64(len(m)) {
+			for k := lo; ; k++ {
+				boxes(m[k])
+				if k == hi {
+					break
+				}
+			}
+		} else {
+			for k, list := range m {
+				if lo <= k && k <= hi {
+					boxes(list)
+				}
+			}
+		}
+	}
+	got := out[mark:]
+	slices.Sort(got)
+	return out
+}
+
+// corner is the lowest flow of a box.
+func (t *table) corner(b box) sgsim.Flow {
+	f := sgsim.Flow{Proto: t.proto, Src: addrOf(b[0].lo, t.v6), Dst: addrOf(b[1].lo, t.v6)}
+	switch {
+	case t.proto.HasPorts():
+		f.SrcPort, f.DstPort = uint16(b[2].lo.lo), uint16(b[3].lo.lo)
+	case t.proto.IsICMP():
+		f.ICMPType, f.ICMPCode = uint8(b[2].lo.lo), uint8(b[3].lo.lo)
+	}
+	return f
+}
+
+// space is the box as a Space, the way Partition writes its boxes.
+func (t *table) space(b box) sgsim.Space {
+	one := func(s span) sgsim.Addrs {
+		var sb netipx.IPSetBuilder
+		sb.AddRange(netipx.IPRangeFrom(addrOf(s.lo, t.v6), addrOf(s.hi, t.v6)))
+		set, _ := sb.IPSet()
+		return sgsim.AddrsOf(set)
+	}
+	fam := sgsim.IPv4
+	if t.v6 {
+		fam = sgsim.IPv6
+	}
+	s := sgsim.Space{Family: fam, Protocol: t.proto, Src: one(b[0]), Dst: one(b[1])}
+	pr := func(s span) sgsim.Ports { return sgsim.Ports{{First: uint16(s.lo.lo), Last: uint16(s.hi.lo)}} }
+	switch {
+	case t.proto.HasPorts():
+		s.SrcPorts, s.DstPorts = pr(b[2]), pr(b[3])
+	case t.proto.IsICMP():
+		s.ICMPTypes, s.ICMPCodes = pr(b[2]), pr(b[3])
+	}
+	return s
+}
+
+// merge joins cells with the same rule that are equal in three
+// dimensions and adjacent in the fourth, dimension by dimension, until
+// none can be joined. The cells are reordered.
+func merge(cs []cell) []cell {
+	if len(cs) < 2 {
+		return cs
+	}
+	for changed := true; changed; {
+		changed = false
+		for d := 3; d >= 0; d-- {
+			slices.SortFunc(cs, func(a, b cell) int {
+				if a.rule != b.rule {
+					return int(a.rule - b.rule)
+				}
+				for e := 0; e < 4; e++ {
+					if e == d {
+						continue
+					}
+					if c := cmpSpan(a.b[e], b.b[e]); c != 0 {
+						return c
+					}
+				}
+				return cmpKey(a.b[d].lo, b.b[d].lo)
+			})
+			out := cs[:1]
+			for _, c := range cs[1:] {
+				last := &out[len(out)-1]
+				if last.rule == c.rule && sameBut(&last.b, &c.b, d) && last.b[d].hi.next() == c.b[d].lo && last.b[d].hi.less(c.b[d].lo) {
+					last.b[d].hi = c.b[d].hi
+					changed = true
+					continue
+				}
+				out = append(out, c)
+			}
+			cs = out
+		}
+	}
+	return cs
+}
+
+func sameBut(a, b *box, d int) bool {
+	for e := range a {
+		if e != d && a[e] != b[e] {
+			return false
+		}
+	}
+	return true
+}
+
+func cmpKey(a, b key) int {
+	switch {
+	case a.less(b):
+		return -1
+	case b.less(a):
+		return 1
+	}
+	return 0
+}
+
+func cmpSpan(a, b span) int {
+	if c := cmpKey(a.lo, b.lo); c != 0 {
+		return c
+	}
+	return cmpKey(a.hi, b.hi)
+}
+
+// sortCells orders cells by their lowest corner, source first.
+func sortCells(cs []cell) {
+	slices.SortFunc(cs, func(a, b cell) int {
+		for d := 0; d < 4; d++ {
+			if c := cmpKey(a.b[d].lo, b.b[d].lo); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+}
+
+// engine holds a compiled set's rules per direction in evaluation order
+// and their tables, built on first use.
+type engine struct {
+	k      *compiled
+	rules  [2][]*sgsim.Rule
+	tables map[tableKey]*table
+	// progress, when set, is called once per rule linted.
+	progress func()
+}
+
+type tableKey struct {
+	d     sgsim.Direction
+	v6    bool
+	proto sgsim.Protocol
+}
+
+func newEngine(k *compiled) *engine {
+	e := &engine{k: k, tables: map[tableKey]*table{}}
+	for d := sgsim.Ingress; d <= sgsim.Egress; d++ {
+		e.rules[d] = k.rules(d)
+	}
+	return e
+}
+
+func (e *engine) table(d sgsim.Direction, fam sgsim.Family, p sgsim.Protocol) *table {
+	tk := tableKey{d, fam == sgsim.IPv6, p}
+	t := e.tables[tk]
+	if t == nil {
+		t = newTable(e.rules[d], tk.v6, p)
+		e.tables[tk] = t
+	}
+	return t
+}
+
+// redundant decides each cell of rule i (mine, in the tables ts) again
+// with the rules after it: i is redundant when every part gets i's
+// action. It returns the rules that decide the parts, in the order met.
+func (e *engine) redundant(d sgsim.Direction, i int, mine []cell, ts []*table) ([]int32, bool) {
+	act := e.rules[d][i].Action
+	var others []int32
+	var cells []cell
+	for j, c := range mine {
+		t := ts[j]
+		cells = t.cellsOf(c.b, t.end[i], int32(len(t.boxes)), cells[:0])
+		for _, s := range cells {
+			a := sgsim.Deny
+			if s.rule >= 0 {
+				a = e.rules[d][s.rule].Action
+			}
+			if a != act {
+				return nil, false
+			}
+			if s.rule >= 0 && !slices.Contains(others, s.rule) {
+				others = append(others, s.rule)
+			}
+		}
+	}
+	return others, true
+}
