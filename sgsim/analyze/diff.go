@@ -52,9 +52,9 @@ func (d Diff) IsEmpty() bool { return len(d.Added) == 0 && len(d.Removed) == 0 }
 // sets must have the same semantics and be well formed (see LintSet).
 // The old version's partition of the whole space is partitioned again by
 // the new version, box by box, so the result is exact and its boxes are
-// disjoint. Boxes with the same deciding rules that abut are joined;
-// the changes come in order of their lowest flow within each old box,
-// and the old boxes in order of theirs.
+// disjoint. Boxes with the same deciding rules in both versions that
+// abut are joined, and the changes come in order of their lowest flow
+// per direction, family and protocol class.
 func DiffSets(old, new Set) (Diff, error) {
 	if old.Semantics != new.Semantics {
 		return Diff{}, errSemantics
@@ -79,7 +79,7 @@ func DiffSets(old, new Set) (Diff, error) {
 	}
 	var out Diff
 	cls := classes(old, new)
-	var oc, nc []cell
+	var ch []cell
 	for d := sgsim.Ingress; d <= sgsim.Egress; d++ {
 		for _, fam := range []sgsim.Family{sgsim.IPv4, sgsim.IPv6} {
 			if !fams[fam] {
@@ -87,32 +87,19 @@ func DiffSets(old, new Set) (Diff, error) {
 			}
 			for _, cl := range cls {
 				to, tn := eo.table(d, fam, cl.Protocol), en.table(d, fam, cl.Protocol)
-				oc = merge(to.cellsOf(to.full, 0, int32(len(to.boxes)), oc[:0]))
-				sortCells(oc)
-				for _, c := range oc {
-					oa := action(eo.rules[d], c.rule)
-					nc = tn.cellsOf(c.b, 0, int32(len(tn.boxes)), nc[:0])
-					n := 0
-					for _, x := range nc {
-						if action(en.rules[d], x.rule) != oa {
-							nc[n] = x
-							n++
-						}
+				ch = merge(changed(to, tn, eo.rules[d], en.rules[d], ch[:0]))
+				sortCells(ch)
+				for _, x := range ch {
+					c := Change{Direction: d, DirectionText: d.String(), Region: tn.space(x.b), Others: cl.Others, Witness: tn.corner(x.b),
+						Old: ko.ref(ruleAt(eo.rules[d], x.tag)), New: kn.ref(ruleAt(en.rules[d], x.rule))}
+					c.RegionText, c.WitnessText = c.Region.String(), c.Witness.String()
+					if cl.Others {
+						c.RegionText += " (and every protocol no rule names)"
 					}
-					nc = merge(nc[:n])
-					sortCells(nc)
-					for _, x := range nc {
-						ch := Change{Direction: d, DirectionText: d.String(), Region: tn.space(x.b), Others: cl.Others, Witness: tn.corner(x.b),
-							Old: ko.ref(ruleAt(eo.rules[d], c.rule)), New: kn.ref(ruleAt(en.rules[d], x.rule))}
-						ch.RegionText, ch.WitnessText = ch.Region.String(), ch.Witness.String()
-						if cl.Others {
-							ch.RegionText += " (and every protocol no rule names)"
-						}
-						if oa == sgsim.Deny {
-							out.Added = append(out.Added, ch)
-						} else {
-							out.Removed = append(out.Removed, ch)
-						}
+					if action(en.rules[d], x.rule) == sgsim.Allow {
+						out.Added = append(out.Added, c)
+					} else {
+						out.Removed = append(out.Removed, c)
 					}
 				}
 			}

@@ -132,6 +132,9 @@ func cutBox(b box, r *box) (below, inside, above box, hasBelow, hasAbove bool) {
 type cell struct {
 	b    box
 	rule int32
+	// tag is the old version's rule, in a diff: cells merge only with
+	// the same rule and tag.
+	tag int32
 }
 
 // rbox is one box of a rule.
@@ -445,39 +448,68 @@ func (t *table) space(b box) sgsim.Space {
 
 // merge joins cells with the same rule that are equal in three
 // dimensions and adjacent in the fourth, dimension by dimension, until
-// none can be joined. The cells are reordered.
+// none can be joined. The cells are reordered (by rule).
 func merge(cs []cell) []cell {
 	if len(cs) < 2 {
 		return cs
 	}
-	for changed := true; changed; {
+	slices.SortStableFunc(cs, func(a, b cell) int {
+		if a.tag != b.tag {
+			return int(a.tag - b.tag)
+		}
+		return int(a.rule - b.rule)
+	})
+	out := cs[:0]
+	for i := 0; i < len(cs); {
+		j := i + 1
+		for j < len(cs) && cs[j].rule == cs[i].rule && cs[j].tag == cs[i].tag {
+			j++
+		}
+		out = append(out, mergeGroup(cs[i:j])...)
+		i = j
+	}
+	return out
+}
+
+// mergeGroup merges cells of one rule in place and returns them.
+func mergeGroup(cs []cell) []cell {
+	if len(cs) < 2 {
+		return cs
+	}
+	idx := make([]int32, len(cs))
+	for changed, round := true, 0; changed; round++ {
 		changed = false
 		for d := 3; d >= 0; d-- {
-			slices.SortFunc(cs, func(a, b cell) int {
-				if a.rule != b.rule {
-					return int(a.rule - b.rule)
-				}
+			idx = idx[:len(cs)]
+			for i := range idx {
+				idx[i] = int32(i)
+			}
+			slices.SortFunc(idx, func(x, y int32) int {
+				a, b := &cs[x].b, &cs[y].b
 				for e := 0; e < 4; e++ {
 					if e == d {
 						continue
 					}
-					if c := cmpSpan(a.b[e], b.b[e]); c != 0 {
+					if c := cmpSpan(a[e], b[e]); c != 0 {
 						return c
 					}
 				}
-				return cmpKey(a.b[d].lo, b.b[d].lo)
+				return cmpKey(a[d].lo, b[d].lo)
 			})
-			out := cs[:1]
-			for _, c := range cs[1:] {
-				last := &out[len(out)-1]
-				if last.rule == c.rule && sameBut(&last.b, &c.b, d) && last.b[d].hi.next() == c.b[d].lo && last.b[d].hi.less(c.b[d].lo) {
-					last.b[d].hi = c.b[d].hi
-					changed = true
-					continue
+			keep := make([]cell, 0, len(cs))
+			for _, k := range idx {
+				c := cs[k]
+				if n := len(keep); n > 0 {
+					last := &keep[n-1]
+					if sameBut(&last.b, &c.b, d) && last.b[d].hi.next() == c.b[d].lo && last.b[d].hi.less(c.b[d].lo) {
+						last.b[d].hi = c.b[d].hi
+						changed = true
+						continue
+					}
 				}
-				out = append(out, c)
+				keep = append(keep, c)
 			}
-			cs = out
+			cs = cs[:copy(cs, keep)]
 		}
 	}
 	return cs
@@ -579,4 +611,75 @@ func (e *engine) redundant(d sgsim.Direction, i int, mine []cell, ts []*table) (
 		}
 	}
 	return others, true
+}
+
+// pairDecider walks the old version's partition of a box and, in each
+// old cell, the new version's, carrying both versions' candidates down
+// the cuts: the cells it keeps are the new version's cells whose action
+// differs from the old one's, tagged with the old rule.
+type pairDecider struct {
+	o, n       *table
+	ors, nrs   []*sgsim.Rule
+	obuf, nbuf []int32
+	nd         decider
+	out        []cell
+}
+
+func (p *pairDecider) decide(b box, oc, nc []int32) {
+	if len(oc) == 0 || p.o.boxes[oc[0]].b.holds(&b) {
+		old := int32(-1)
+		if len(oc) > 0 {
+			old = p.o.boxes[oc[0]].rule
+		}
+		oa := action(p.ors, old)
+		p.nd.cells = p.nd.cells[:0]
+		p.nd.decide(b, nc)
+		for _, c := range p.nd.cells {
+			if action(p.nrs, c.rule) != oa {
+				c.tag = old
+				p.out = append(p.out, c)
+			}
+		}
+		return
+	}
+	below, inside, above, hasBelow, hasAbove := cutBox(b, &p.o.boxes[oc[0]].b)
+	if hasBelow {
+		p.sub(below, oc[1:], nc)
+	}
+	if hasAbove {
+		p.sub(above, oc[1:], nc)
+	}
+	p.sub(inside, oc, nc)
+}
+
+func (p *pairDecider) sub(b box, oc, nc []int32) {
+	om, nm := len(p.obuf), len(p.nbuf)
+	for _, c := range oc {
+		if p.o.boxes[c].b.meets(&b) {
+			p.obuf = append(p.obuf, c)
+		}
+	}
+	for _, c := range nc {
+		if p.n.boxes[c].b.meets(&b) {
+			p.nbuf = append(p.nbuf, c)
+		}
+	}
+	p.decide(b, p.obuf[om:len(p.obuf):len(p.obuf)], p.nbuf[nm:len(p.nbuf):len(p.nbuf)])
+	p.obuf, p.nbuf = p.obuf[:om], p.nbuf[:nm]
+}
+
+// changed returns the cells of the whole space that the new version
+// decides with another action than the old, tagged with the old rule.
+func changed(o, n *table, ors, nrs []*sgsim.Rule, out []cell) []cell {
+	p := pairDecider{o: o, n: n, ors: ors, nrs: nrs, nd: decider{t: n}, out: out}
+	oc := make([]int32, len(o.boxes))
+	for i := range oc {
+		oc[i] = int32(i)
+	}
+	nc := make([]int32, len(n.boxes))
+	for i := range nc {
+		nc[i] = int32(i)
+	}
+	p.decide(o.full, oc, nc)
+	return p.out
 }

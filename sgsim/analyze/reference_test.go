@@ -282,4 +282,3 @@ func without(s Set, g, i int) Set {
 	out.Groups[g].Rules = slices.Delete(slices.Clone(s.Groups[g].Rules), i, i+1)
 	return out
 }
-
