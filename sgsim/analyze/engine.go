@@ -153,6 +153,7 @@ type table struct {
 	// span[i] is the range of rule i's boxes in boxes, [first, end).
 	first, end []int32
 	idx        index
+	dec        decider // scratch, reused by cellsOf
 }
 
 func fullKeys(v6 bool) span {
@@ -260,6 +261,16 @@ type decider struct {
 	t     *table
 	buf   []int32
 	cells []cell
+	// visit, when set, is given each cell instead of cells.
+	visit func(cell)
+}
+
+func (d *decider) emit(c cell) {
+	if d.visit != nil {
+		d.visit(c)
+		return
+	}
+	d.cells = append(d.cells, c)
 }
 
 // decide appends the cells of b; cands are the indexes of the boxes
@@ -268,7 +279,7 @@ func (d *decider) decide(b box, cands []int32) {
 	if len(cands) > 0 {
 		rb := &d.t.boxes[cands[0]]
 		if rb.b.holds(&b) {
-			d.cells = append(d.cells, cell{b: b, rule: rb.rule})
+			d.emit(cell{b: b, rule: rb.rule})
 			return
 		}
 		below, inside, above, hasBelow, hasAbove := cutBox(b, &rb.b)
@@ -281,7 +292,7 @@ func (d *decider) decide(b box, cands []int32) {
 		d.sub(inside, cands)
 		return
 	}
-	d.cells = append(d.cells, cell{b: b, rule: -1})
+	d.emit(cell{b: b, rule: -1})
 }
 
 // sub decides part p of a box with the candidates of cands that meet it.
@@ -301,11 +312,23 @@ func (d *decider) sub(p box, cands []int32) {
 // indexes in [from, to): the rules before from must miss b, and those
 // from to on are left out.
 func (t *table) cellsOf(b box, from, to int32, out []cell) []cell {
-	d := decider{t: t, cells: out}
-	d.buf = t.idx.query(&b, from, to, d.buf)
+	d := &t.dec
+	d.t, d.cells = t, out
+	d.buf = t.idx.query(&b, from, to, d.buf[:0])
 	cands := d.buf[:len(d.buf):len(d.buf)]
 	d.decide(b, cands)
-	return d.cells
+	out, d.cells = d.cells, nil
+	return out
+}
+
+// visitCells gives visit the cells of b, as cellsOf would return them.
+func (t *table) visitCells(b box, from, to int32, visit func(cell)) {
+	d := &t.dec
+	d.t, d.visit = t, visit
+	d.buf = t.idx.query(&b, from, to, d.buf[:0])
+	cands := d.buf[:len(d.buf):len(d.buf)]
+	d.decide(b, cands)
+	d.visit = nil
 }
 
 // index finds the boxes that meet a query box through one address
@@ -561,6 +584,7 @@ type engine struct {
 	tables map[tableKey]*table
 	// progress, when set, is called once per rule linted.
 	progress func()
+	cells    []cell // scratch
 }
 
 type tableKey struct {
@@ -593,10 +617,10 @@ func (e *engine) table(d sgsim.Direction, fam sgsim.Family, p sgsim.Protocol) *t
 func (e *engine) redundant(d sgsim.Direction, i int, mine []cell, ts []*table) ([]int32, bool) {
 	act := e.rules[d][i].Action
 	var others []int32
-	var cells []cell
 	for j, c := range mine {
 		t := ts[j]
-		cells = t.cellsOf(c.b, t.end[i], int32(len(t.boxes)), cells[:0])
+		e.cells = t.cellsOf(c.b, t.end[i], int32(len(t.boxes)), e.cells[:0])
+		cells := e.cells
 		for _, s := range cells {
 			a := sgsim.Deny
 			if s.rule >= 0 {

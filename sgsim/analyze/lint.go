@@ -145,15 +145,24 @@ func LintSet(s Set) ([]Finding, error) {
 	fams := s.families()
 	cls := classes(s)
 	type part struct {
-		t     *table
-		cl    Class
-		fam   sgsim.Family
-		cells []cell
+		t   *table
+		cl  Class
+		fam sgsim.Family
+	}
+	// met is the first cell met of a rule: the rule, its part and the cell.
+	type met struct {
+		rule int32
+		pt   int
+		c    cell
 	}
 	var parts []part
-	var scratch []cell
+	var mine []cell
+	var mineT []*table
+	var firsts, wins []met
 	for d := sgsim.Ingress; d <= sgsim.Egress; d++ {
 		rules := e.rules[d]
+		// seen[i] == stamp: rule i met already for the current rule.
+		seen, stamp := make([]int32, len(rules)), int32(0)
 		for ri, r := range rules {
 			if e.progress != nil {
 				e.progress()
@@ -184,42 +193,38 @@ func LintSet(s Set) ([]Finding, error) {
 				add(WrongFamily, fmt.Sprintf("matches only %s flows, but the set guards only %s addresses", famList(rf), famList(fams)), ref)
 				continue
 			}
-			// Cells of the rule's flows, per family and protocol class.
+			// The rule's flows, per family and protocol class, cut into
+			// cells each decided by one rule: the rule's own cells are
+			// kept, and of each other rule the first cell met.
 			parts = parts[:0]
-			scratch = scratch[:0]
+			mine, mineT, firsts = mine[:0], mineT[:0], firsts[:0]
+			stamp++
 			for _, fam := range live {
 				for _, cl := range cls {
 					if _, ok := ruleSpace(r, fam, cl.Protocol); !ok {
 						continue
 					}
 					t := e.table(d, fam, cl.Protocol)
-					start := len(scratch)
+					pi := len(parts)
+					parts = append(parts, part{t: t, cl: cl, fam: fam})
 					for _, b := range t.ruleBoxes(ri) {
-						scratch = t.cellsOf(b, 0, t.end[ri], scratch)
-					}
-					parts = append(parts, part{t: t, cl: cl, fam: fam, cells: scratch[start:len(scratch):len(scratch)]})
-				}
-			}
-			var mine []cell
-			var mineT []*table
-			var takers []int32
-			seen := map[int32]bool{}
-			for _, pt := range parts {
-				for _, c := range pt.cells {
-					switch {
-					case c.rule == int32(ri):
-						mine = append(mine, c)
-						mineT = append(mineT, pt.t)
-					case c.rule >= 0 && !seen[c.rule]:
-						seen[c.rule] = true
-						takers = append(takers, c.rule)
+						t.visitCells(b, 0, t.end[ri], func(c cell) {
+							switch {
+							case c.rule == int32(ri):
+								mine = append(mine, c)
+								mineT = append(mineT, t)
+							case c.rule >= 0 && seen[c.rule] != stamp:
+								seen[c.rule] = stamp
+								firsts = append(firsts, met{c.rule, pi, c})
+							}
+						})
 					}
 				}
 			}
 			if len(mine) == 0 {
 				refs := []RuleRef{ref}
-				for _, t := range takers {
-					refs = append(refs, *k.ref(rules[t]))
+				for _, m := range firsts {
+					refs = append(refs, *k.ref(rules[m.rule]))
 				}
 				f := add(Shadowed, "decides no flow: earlier rules in evaluation order take every flow it matches", refs...)
 				for _, cl := range cls {
@@ -245,23 +250,13 @@ func LintSet(s Set) ([]Finding, error) {
 			}
 			// SG002: earlier rules of the opposite action that decide
 			// part of the overlap, in evaluation order.
-			type win struct {
-				rule int32
-				pt   int
-				c    cell
-			}
-			var wins []win
-			clear(seen)
-			for pi, pt := range parts {
-				for _, c := range pt.cells {
-					if c.rule < 0 || c.rule == int32(ri) || seen[c.rule] || rules[c.rule].Action == r.Action {
-						continue
-					}
-					seen[c.rule] = true
-					wins = append(wins, win{c.rule, pi, c})
+			wins = wins[:0]
+			for _, m := range firsts {
+				if rules[m.rule].Action != r.Action {
+					wins = append(wins, m)
 				}
 			}
-			slices.SortFunc(wins, func(a, b win) int { return int(a.rule - b.rule) })
+			slices.SortFunc(wins, func(a, b met) int { return int(a.rule - b.rule) })
 			for _, w := range wins {
 				a, pt := rules[w.rule], parts[w.pt]
 				sa, _ := ruleSpace(a, pt.fam, pt.cl.Protocol)
