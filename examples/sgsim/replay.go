@@ -12,10 +12,6 @@ import (
 	"path/filepath"
 	"runtime"
 
-	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
-
 	"github.com/sgsim/sgsim/provider/load"
 	"github.com/sgsim/sgsim/sgsim/capture"
 	"github.com/sgsim/sgsim/sgsim/flowlog"
@@ -346,36 +342,23 @@ func (f *flowOutput) finish(rep *replay.Report) error {
 }
 
 // writeDropped writes the dropped packets of every capture, one classic
-// pcap, to the temporary file f, and renames it to path.
+// pcap (replay.WriteDroppedAll), to the temporary file f, and renames it
+// to path.
 func writeDropped(f *os.File, path string, rep *replay.Report, pcaps []input) error {
-	var parts [][]byte
-	for i := range rep.Summary.Captures {
-		cs := &rep.Summary.Captures[i]
+	bw := bufio.NewWriterSize(f, 256<<10)
+	_, err := replay.WriteDroppedAll(bw, rep.Summary.Captures, func(i int) (io.ReadCloser, error) {
 		rc, _, err := pcaps[i].open()
-		if err != nil {
-			return bad("-dropped-pcap: re-reading %s: %v", pcaps[i].name, err)
-		}
-		var b bytes.Buffer
-		_, err = cs.WriteDropped(&b, rc)
-		rc.Close()
-		if err != nil {
-			return bad("-dropped-pcap: %s: %v", pcaps[i].name, err)
-		}
-		parts = append(parts, b.Bytes())
+		return rc, err
+	})
+	if err == nil {
+		err = bw.Flush()
 	}
-	out := parts[0]
-	if len(parts) > 1 {
-		var err error
-		if out, err = mergePcaps(parts, pcaps); err != nil {
-			return bad("-dropped-pcap: %v", err)
-		}
+	if err != nil {
+		return bad("-dropped-pcap: %v", err)
 	}
 	mode := os.FileMode(0o644)
 	if st, err := os.Stat(path); err == nil {
 		mode = st.Mode().Perm()
-	}
-	if _, err := f.Write(out); err != nil {
-		return bad("-dropped-pcap: %v", err)
 	}
 	if err := f.Chmod(mode); err != nil {
 		return bad("-dropped-pcap: %v", err)
@@ -387,45 +370,4 @@ func writeDropped(f *os.File, path string, rep *replay.Report, pcaps []input) er
 		return bad("-dropped-pcap: %v", err)
 	}
 	return nil
-}
-
-// mergePcaps concatenates the packets of classic pcap files (as
-// WriteDropped writes them) into one, which needs one link type.
-func mergePcaps(parts [][]byte, pcaps []input) ([]byte, error) {
-	var readers []*pcapgo.Reader
-	var link layers.LinkType
-	var snap uint32
-	for i, p := range parts {
-		rd, err := pcapgo.NewReader(bytes.NewReader(p))
-		if err != nil {
-			return nil, err
-		}
-		if i == 0 {
-			link = rd.LinkType()
-		} else if rd.LinkType() != link {
-			return nil, fmt.Errorf("%s has link type %v, %s has %v: one pcap cannot hold both", pcaps[0].name, link, pcaps[i].name, rd.LinkType())
-		}
-		snap = max(snap, rd.Snaplen())
-		readers = append(readers, rd)
-	}
-	var out bytes.Buffer
-	w := pcapgo.NewWriterNanos(&out)
-	if err := w.WriteFileHeader(snap, link); err != nil {
-		return nil, err
-	}
-	for _, rd := range readers {
-		for {
-			data, ci, err := rd.ReadPacketData()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
-			if err := w.WritePacket(gopacket.CaptureInfo{Timestamp: ci.Timestamp, CaptureLength: len(data), Length: ci.Length}, data); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return out.Bytes(), nil
 }

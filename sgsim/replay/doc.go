@@ -98,7 +98,7 @@
 // of 50 K). With Config.RecordDropped,
 // CaptureStats.WriteDropped writes a pcap of exactly the packets the
 // network would drop, re-reading the capture (see its documentation for
-// why).
+// why), and WriteDroppedAll one pcap for several captures.
 //
 // Types: Replayer (with Config and Timeouts) replays; Report holds Flows
 // (each with its Initiator and End) and a Summary of RuleCount,

@@ -35,54 +35,111 @@ import (
 // (pcapng simple packet blocks) are written with time 0. It returns the
 // number of packets written.
 func (c *CaptureStats) WriteDropped(w io.Writer, src io.Reader) (int, error) {
-	if len(c.Dropped) != c.DroppedPackets {
-		return 0, fmt.Errorf("replay: the capture had %d dropped packets but %d were recorded: replay it with Config.RecordDropped set", c.DroppedPackets, len(c.Dropped))
+	return WriteDroppedAll(w, []CaptureStats{*c}, func(int) (io.ReadCloser, error) { return io.NopCloser(src), nil })
+}
+
+// WriteDroppedAll writes the dropped packets of several captures, in
+// order, to w as one classic pcap, as WriteDropped does for one: stats
+// are the captures' statistics (Summary.Captures) and open(i) returns
+// capture i (0-based) to read again; it is called only for the captures
+// with dropped packets (and for the first, when none has any, for its
+// link type). The link type and snap length come from the first capture
+// with dropped packets (the snap length raised to the longest dropped
+// packet of any); a capture of another link type is an error, returned
+// after writing the captures before it. Nothing is held in memory beyond
+// one record at a time.
+func WriteDroppedAll(w io.Writer, stats []CaptureStats, open func(i int) (io.ReadCloser, error)) (int, error) {
+	var longest uint32
+	first := -1
+	for i := range stats {
+		c := &stats[i]
+		if len(c.Dropped) != c.DroppedPackets {
+			return 0, fmt.Errorf("replay: capture %d had %d dropped packets but %d were recorded: replay it with Config.RecordDropped set", i+1, c.DroppedPackets, len(c.Dropped))
+		}
+		for _, d := range c.Dropped {
+			longest = max(longest, uint32(min(d.CapLen, capture.MaxRecord)))
+		}
+		if first < 0 && len(c.Dropped) > 0 {
+			first = i
+		}
 	}
-	rd, err := capture.NewReader(src)
-	if err != nil {
-		return 0, fmt.Errorf("replay: re-reading capture: %w", err)
-	}
-	link := rd.LinkType()
-	snap := rd.Snaplen()
-	if snap == 0 {
-		snap = 262144
-	}
-	snap = min(snap, capture.MaxRecord)
-	for _, d := range c.Dropped {
-		snap = max(snap, uint32(min(d.CapLen, capture.MaxRecord)))
+	if len(stats) == 0 {
+		return 0, fmt.Errorf("replay: no capture to write the dropped packets of")
 	}
 	bw := bufio.NewWriter(w)
-	var hdr [24]byte
-	binary.LittleEndian.PutUint32(hdr[0:4], 0xa1b23c4d) // nanosecond pcap
-	binary.LittleEndian.PutUint16(hdr[4:6], 2)
-	binary.LittleEndian.PutUint16(hdr[6:8], 4)
-	binary.LittleEndian.PutUint32(hdr[16:20], snap)
-	binary.LittleEndian.PutUint32(hdr[20:24], link)
-	if _, err := bw.Write(hdr[:]); err != nil {
-		return 0, err
+	written := 0
+	var link uint32
+	for i := range stats {
+		if len(stats[i].Dropped) == 0 && !(first < 0 && i == 0) {
+			continue
+		}
+		rc, err := open(i)
+		if err != nil {
+			return written, flushed(bw, fmt.Errorf("replay: re-reading capture %d: %w", i+1, err))
+		}
+		rd, err := capture.NewReader(rc)
+		if err != nil {
+			rc.Close()
+			return written, flushed(bw, fmt.Errorf("replay: re-reading capture %d: %w", i+1, err))
+		}
+		if i == max(first, 0) {
+			link = rd.LinkType()
+			snap := rd.Snaplen()
+			if snap == 0 {
+				snap = 262144
+			}
+			var hdr [24]byte
+			binary.LittleEndian.PutUint32(hdr[0:4], 0xa1b23c4d) // nanosecond pcap
+			binary.LittleEndian.PutUint16(hdr[4:6], 2)
+			binary.LittleEndian.PutUint16(hdr[6:8], 4)
+			binary.LittleEndian.PutUint32(hdr[16:20], max(min(snap, capture.MaxRecord), longest))
+			binary.LittleEndian.PutUint32(hdr[20:24], link)
+			if _, err := bw.Write(hdr[:]); err != nil {
+				rc.Close()
+				return written, err
+			}
+		} else if lt := rd.LinkType(); lt != link {
+			rc.Close()
+			return written, flushed(bw, fmt.Errorf("replay: capture %d has link type %d, capture %d has %d: one pcap cannot hold both", i+1, lt, first+1, link))
+		}
+		n, err := writeDropped(bw, &stats[i], rd, link)
+		rc.Close()
+		written += n
+		if err != nil {
+			if len(stats) > 1 {
+				err = fmt.Errorf("capture %d: %w", i+1, err)
+			}
+			return written, flushed(bw, err)
+		}
 	}
+	return written, bw.Flush()
+}
+
+// writeDropped copies c's dropped packets from rd to bw, as pcap records
+// of link type link.
+func writeDropped(bw *bufio.Writer, c *CaptureStats, rd *capture.Reader, link uint32) (int, error) {
 	written, otherLink, firstOther := 0, 0, 0
 	var p capture.Packet
 	for j := 0; j < len(c.Dropped); {
 		err := rd.Next(&p)
 		if err == io.EOF {
-			return written, flushed(bw, fmt.Errorf("replay: capture ended at record %d before dropped packet %d", p.N, c.Dropped[j].N))
+			return written, fmt.Errorf("replay: capture ended at record %d before dropped packet %d", p.N, c.Dropped[j].N)
 		}
 		if err != nil {
-			return written, flushed(bw, fmt.Errorf("replay: re-reading capture: %w", err))
+			return written, fmt.Errorf("replay: re-reading capture: %w", err)
 		}
 		d := c.Dropped[j]
 		if p.N < d.N {
 			continue
 		}
 		if p.N > d.N {
-			return written, flushed(bw, fmt.Errorf("replay: record %d is not a packet on re-reading: the capture changed", d.N))
+			return written, fmt.Errorf("replay: record %d is not a packet on re-reading: the capture changed", d.N)
 		}
 		j++
 		data, plink := rd.Data()
 		if p.Len != d.Len || len(data) != d.CapLen {
-			return written, flushed(bw, fmt.Errorf("replay: record %d has lengths %d/%d on re-reading, %d/%d on the first pass: the capture changed",
-				p.N, len(data), p.Len, d.CapLen, d.Len))
+			return written, fmt.Errorf("replay: record %d has lengths %d/%d on re-reading, %d/%d on the first pass: the capture changed",
+				p.N, len(data), p.Len, d.CapLen, d.Len)
 		}
 		if plink != link {
 			if otherLink == 0 {
@@ -105,9 +162,6 @@ func (c *CaptureStats) WriteDropped(w io.Writer, src io.Reader) (int, error) {
 			return written, err
 		}
 		written++
-	}
-	if err := bw.Flush(); err != nil {
-		return written, err
 	}
 	if otherLink > 0 {
 		return written, fmt.Errorf("replay: %d dropped packets (first: record %d) have a link type other than %d and were not written", otherLink, firstOther, link)

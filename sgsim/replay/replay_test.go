@@ -766,3 +766,69 @@ func TestWriteDroppedMixedLinkTypes(t *testing.T) {
 		t.Errorf("output holds %d packets %v; want the two Ethernet drops", len(got), got)
 	}
 }
+
+// WriteDroppedAll writes the dropped packets of several captures to one
+// pcap in order, opens only the captures with dropped packets, and
+// refuses a second link type.
+func TestWriteDroppedAll(t *testing.T) {
+	n := testNetwork(t)
+	capA := pcapOf(t, tcpF(t, 0, worker+":40001", master+":22", "S"), udpF(t, s, worker+":5000", master+":53", 10))
+	capNone := pcapOf(t, udpF(t, 2*s, worker+":5001", master+":53", 10))
+	capB := pcapOf(t, tcpF(t, 3*s, worker+":40002", master+":22", "S"), tcpF(t, 4*s, worker+":40003", master+":23", "S"))
+	r := New(n, Config{RecordDropped: true})
+	for _, data := range [][]byte{capA, capNone, capB} {
+		c, err := capture.NewReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.AddCapture(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stats := r.Report().Summary.Captures
+	caps := [][]byte{capA, capNone, capB}
+	var opened []int
+	open := func(i int) (io.ReadCloser, error) {
+		opened = append(opened, i)
+		return io.NopCloser(bytes.NewReader(caps[i])), nil
+	}
+	var out bytes.Buffer
+	nw, err := WriteDroppedAll(&out, stats, open)
+	if err != nil || nw != 3 {
+		t.Fatalf("WriteDroppedAll = %d, %v; want 3", nw, err)
+	}
+	if !slices.Equal(opened, []int{0, 2}) {
+		t.Errorf("opened captures %v, want [0 2] (the one without drops is not read)", opened)
+	}
+	var ports []uint16
+	for _, p := range decodeAll(t, out.Bytes()) {
+		ports = append(ports, p.SrcPort)
+	}
+	if !slices.Equal(ports, []uint16{40001, 40002, 40003}) {
+		t.Errorf("written packets from ports %v, want 40001 40002 40003", ports)
+	}
+
+	// A second capture of another link type (raw IP) is refused after
+	// the first is written.
+	raw := bytes.Clone(capB)
+	binary.LittleEndian.PutUint32(raw[20:24], capture.LinkRaw)
+	caps[2] = raw
+	out.Reset()
+	nw, err = WriteDroppedAll(&out, stats, open)
+	if want := "replay: capture 3 has link type 101, capture 1 has 1: one pcap cannot hold both"; err == nil || err.Error() != want || nw != 1 {
+		t.Errorf("WriteDroppedAll with two link types = %d, %v; want 1 and %q", nw, err, want)
+	}
+
+	// No drops at all: a header only, from the first capture.
+	r = New(n, Config{RecordDropped: true})
+	c, _ := capture.NewReader(bytes.NewReader(capNone))
+	if err := r.AddCapture(c); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if nw, err := WriteDroppedAll(&out, r.Report().Summary.Captures, func(int) (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(capNone)), nil
+	}); err != nil || nw != 0 || out.Len() != 24 {
+		t.Errorf("no drops: %d packets, %v, %d bytes; want a 24-byte header", nw, err, out.Len())
+	}
+}
