@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/sgsim/sgsim/provider/load"
-	"github.com/sgsim/sgsim/sgsim"
 	"github.com/sgsim/sgsim/sgsim/analyze"
 )
 
@@ -221,53 +220,39 @@ func fixRun(e *env, g *severityGate) error {
 	return g.check()
 }
 
-type setDiff struct {
-	Set  string       `json:"set"`
-	Diff analyze.Diff `json:"diff"`
-}
-
-type diffResult struct {
-	Old     string           `json:"old"`
-	New     string           `json:"new"`
-	Sets    []setDiff        `json:"sets"`
-	Summary *analyze.Summary `json:"summary,omitempty"`
-}
-
-// diffRun compares the two inputs: the exact group-level diff of every
-// attachment list, then the required flows lost and the exposure gained.
+// diffRun compares the two inputs (load.Versions for one) and prints the
+// exact group-level diff of every attachment list, then the required
+// flows lost and the exposure gained.
 func diffRun(e *env, g *severityGate) error {
-	a, b := e.in, e.in
-	switch {
-	case e.against != nil:
-		b = *e.against
-	case e.in.Kind() == "" || e.in.Kind() == "profile":
-		a.Hardened, b.Hardened = false, true
-	case e.in.Kind() == "plan":
-		if a.Prior {
-			return bad("-prior without -against: diff compares the plan's prior state with its planned values by itself")
+	var oldN, newN *load.Network
+	var err error
+	if e.against != nil {
+		if newN, err = e.load(e.against); err == nil {
+			oldN, err = e.load(&e.in)
 		}
-		a.Prior = true
-	default:
-		return bad("diff of -rules needs -against: the second version (-against -rules NEW.json)")
+	} else {
+		s := e.in
+		if s.Kind() == "" {
+			s.Profile = "cce-tunnel"
+		}
+		if s.Kind() == "rules" {
+			return bad("diff of -rules needs -against: the second version (-against -rules NEW.json)")
+		}
+		oldN, newN, err = load.Versions(s)
+		if err == nil {
+			for _, w := range append(oldN.Warnings, newN.Warnings...) {
+				fmt.Fprintln(e.stderr, "sgsim "+e.cmd+": warning:", w)
+			}
+		}
 	}
-	// The new version first: with a plan alone, the prior state may have
-	// no rules yet, and the provider family is the planned values'.
-	newN, err := e.load(&b)
 	if err != nil {
-		return err
-	}
-	if e.in.Kind() == "plan" && e.against == nil && e.in.Vendor == "" && e.in.Topology == "" {
-		a.Vendor = load.VendorOf(newN.Spec.Cloud)
-	}
-	oldN, err := e.load(&a)
-	if err != nil {
-		return err
+		return badErr(err)
 	}
 	if oldN.Spec.Cloud != newN.Spec.Cloud {
 		return bad("cannot diff %s (%s semantics) against %s (%s)", oldN.Name, oldN.Spec.Cloud, newN.Name, newN.Spec.Cloud)
 	}
 	stop := e.prog.phase("diff: " + oldN.Name + " -> " + newN.Name)
-	res, text, err := diffNetworks(oldN, newN)
+	res, err := load.Compare(oldN, newN)
 	stop()
 	if err != nil {
 		return err
@@ -280,64 +265,23 @@ func diffRun(e *env, g *severityGate) error {
 	if res.Summary != nil && (len(res.Summary.Lost) > 0 || len(res.Summary.Exposure) > 0) {
 		g.note(analyze.High)
 	}
-	if err := emit(e, res, text); err != nil {
+	if err := emit(e, res, diffText(res)); err != nil {
 		return err
 	}
 	return g.check()
 }
 
-func diffNetworks(oldN, newN *load.Network) (diffResult, string, error) {
+// diffText is the text form of a diff.
+func diffText(res load.Diff) string {
 	var text strings.Builder
-	res := diffResult{Old: oldN.Name, New: newN.Name, Sets: []setDiff{}}
-	a, err := analyze.SetsOf(oldN.Spec)
-	if err != nil {
-		return res, "", err
-	}
-	b, err := analyze.SetsOf(newN.Spec)
-	if err != nil {
-		return res, "", err
-	}
-	fmt.Fprintf(&text, "== diff %s -> %s\n", oldN.Name, newN.Name)
-	// Sets are matched by name; one only in one version is compared with
-	// the empty set (no group: every flow denied).
-	empty := analyze.NewSet(oldN.Spec.Cloud)
-	pairs := [][2]analyze.Set{}
-	for _, s := range a {
-		o := empty
-		o.Name = s.Name
-		for _, t := range b {
-			if t.Name == s.Name {
-				o = t
-			}
-		}
-		pairs = append(pairs, [2]analyze.Set{s, o})
-	}
-	for _, t := range b {
-		found := false
-		for _, s := range a {
-			found = found || s.Name == t.Name
-		}
-		if !found {
-			o := empty
-			o.Name = t.Name
-			pairs = append(pairs, [2]analyze.Set{o, t})
-		}
-	}
-	for _, p := range pairs {
-		d, err := analyze.DiffSets(p[0], p[1])
-		if err != nil {
-			return res, "", err
-		}
-		res.Sets = append(res.Sets, setDiff{p[0].Name, d})
-		where := p[0].Endpoints
-		if len(where) == 0 {
-			where = p[1].Endpoints
-		}
+	fmt.Fprintf(&text, "== diff %s -> %s\n", res.Old, res.New)
+	for _, sd := range res.Sets {
+		d := sd.Diff
 		on := "attached to no endpoint"
-		if len(where) > 0 {
-			on = strings.Join(where, ", ")
+		if len(sd.Endpoints) > 0 {
+			on = strings.Join(sd.Endpoints, ", ")
 		}
-		fmt.Fprintf(&text, "-- %s (%s): %d region(s) added, %d removed\n", p[0].Name, on, len(d.Added), len(d.Removed))
+		fmt.Fprintf(&text, "-- %s (%s): %d region(s) added, %d removed\n", sd.Set, on, len(d.Added), len(d.Removed))
 		line := func(sign string, c analyze.Change) {
 			who := func(r *analyze.RuleRef) string {
 				switch {
@@ -357,18 +301,9 @@ func diffNetworks(oldN, newN *load.Network) (diffResult, string, error) {
 			line("-", c)
 		}
 	}
-	if oldN.Placed() && newN.Placed() {
-		required := newN.Required
-		if required == nil {
-			required = oldN.Required
-		}
-		sum, err := analyze.Compare(oldN.Net, newN.Net, newN.Spec, required, sgsim.Addrs{})
-		if err != nil {
-			return res, "", err
-		}
-		res.Summary = &sum
+	if sum := res.Summary; sum != nil {
 		fmt.Fprintf(&text, "-- required flows and exposure: %d lost, %d exposed region(s)\n", len(sum.Lost), len(sum.Exposure))
 		text.WriteString(sum.String())
 	}
-	return res, text.String(), nil
+	return text.String()
 }

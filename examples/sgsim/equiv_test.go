@@ -26,6 +26,7 @@ import (
 	"github.com/sgsim/sgsim/provider/alibaba"
 	"github.com/sgsim/sgsim/provider/aws"
 	"github.com/sgsim/sgsim/provider/huawei"
+	"github.com/sgsim/sgsim/provider/load"
 	"github.com/sgsim/sgsim/provider/tencent"
 	"github.com/sgsim/sgsim/sgsim"
 	"github.com/sgsim/sgsim/sgsim/analyze"
@@ -356,7 +357,7 @@ func TestDiffEqualsLibrary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got diffResult
+		var got load.Diff
 		cli(t, &got, append(append([]string{"diff"}, w.args...), append([]string{"-against"}, writeRules(t, dir, w.vendor, groups)...)...)...)
 		a, err := analyze.SetsOf(w.spec)
 		if err != nil {

@@ -1,24 +1,31 @@
 // Package load builds a network to ask sgsim about from what a user has:
 // a vendor cluster profile with the cluster's addressing, vendor exports
-// of security groups and network ACLs placed by a topology file, or a
-// Terraform plan or state. The sgsim program calls it for every
-// subcommand, so an importing tool gets exactly the network the command
-// line gets.
+// of security groups and network ACLs placed by the vendor's
+// network-interface listings or a topology file, or a Terraform plan or
+// state. The sgsim program calls it for every subcommand, so an
+// importing tool gets exactly the network the command line gets.
 //
 // A Source names the input; Load reads it into a Network: the compiled
 // *sgsim.Network, the NetworkSpec it was built from (for package analyze),
 // the required flows that go with it (a profile's catalogue, or the one
 // Source.Require names), a name and a description for reports, and notes
-// and warnings on what was read but not evaluated.
+// and warnings on what was read but not evaluated or could not be known
+// (values known only after apply, groups the export does not contain).
+// Network.Addrs resolves endpoint names and address ranges for queries.
 //
 //	n, err := load.Load(load.Source{Profile: "cce-tunnel", Hardened: true})
-//	if err != nil { ... } // bad input: the error names the file and JSON path or the field
+//	if err != nil { ... } // bad input: the error names the flag, file and JSON path, or the field
 //	fmt.Println(n.Net.Trace(sgsim.MustParseFlow("tcp 192.168.0.10:40000 -> 192.168.1.2:5444")))
 //
 // Source.Flags registers the command-line flags that fill a Source, so a
 // program gets the same flags as sgsim's subcommands; Cluster holds a
 // profile's addressing and can be set field by field from text.
-// ReadExport reads one vendor export file, told apart by its top-level key.
+// ReadExport reads one vendor export and ReadListing one
+// network-interface or subnet listing, each told apart by its top-level
+// key. Versions loads the two versions one source describes (a
+// profile's default and hardened groups, a plan's prior state and
+// planned values) and Compare says what changes between two networks.
+// FixDocuments renders analyze's minimal fixes in the vendor's API form.
 package load
 
 import (

@@ -515,3 +515,69 @@ func TestReadExportBindings(t *testing.T) {
 		}
 	}
 }
+
+func TestVersionsAndCompare(t *testing.T) {
+	f := files{"plan.json": plan}
+	old, new, err := Versions(Source{Plan: "plan.json", ReadFile: f.read})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.Name != "terraform plan's prior state" || new.Name != "terraform plan" {
+		t.Errorf("versions %q -> %q", old.Name, new.Name)
+	}
+	d, err := Compare(old, new)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The SSH rule goes from the office range to everywhere: everything
+	// but the office is added, nothing removed (the HTTPS rule is left
+	// out: its CIDRs are unknown). Unplaced: no summary.
+	if len(d.Sets) != 1 || d.Sets[0].Set != "sg-web" || len(d.Sets[0].Endpoints) != 0 || d.Summary != nil {
+		t.Fatalf("diff %+v", d)
+	}
+	var added []string
+	for _, c := range d.Sets[0].Diff.Added {
+		added = append(added, c.RegionText)
+	}
+	if want := []string{"tcp 0.0.0.0-203.0.112.255 -> 0.0.0.0/0 dport 22", "tcp 203.0.114.0-255.255.255.255 -> 0.0.0.0/0 dport 22"}; !slices.Equal(added, want) || len(d.Sets[0].Diff.Removed) != 0 {
+		t.Errorf("added %q, removed %d; want %q and none", added, len(d.Sets[0].Diff.Removed), want)
+	}
+	// A profile: default groups -> hardened; placed, so with the lost
+	// required flows (Table 8 cuts node-to-node TCP in the tunnel model).
+	old, new, err = Versions(Source{Profile: "cce-tunnel"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err = Compare(old, new)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.Name != "cce-tunnel/newer/default" || new.Name != "cce-tunnel/newer/hardened" || d.Summary == nil || len(d.Summary.Lost) == 0 {
+		t.Errorf("profile versions %q -> %q, summary %+v", old.Name, new.Name, d.Summary)
+	}
+	// A set only one version has is compared with the empty set.
+	one := &Network{Name: "one", Spec: sgsim.NetworkSpec{Cloud: sgsim.Union, Groups: []sgsim.Group{{ID: "sg-1", Rules: []sgsim.Rule{sgsim.MustParseRule("ingress allow tcp 22 from 10.0.0.0/8")}}}}}
+	none := &Network{Name: "none", Spec: sgsim.NetworkSpec{Cloud: sgsim.Union}}
+	if d, err := Compare(none, one); err != nil || len(d.Sets) != 1 || len(d.Sets[0].Diff.Added) != 1 || d.Sets[0].Diff.Added[0].RegionText != "tcp 10.0.0.0/8 -> 0.0.0.0/0 dport 22" {
+		t.Errorf("new set: %+v, %v", d, err)
+	}
+	if d, err := Compare(one, none); err != nil || len(d.Sets) != 1 || len(d.Sets[0].Diff.Removed) != 1 {
+		t.Errorf("removed set: %+v, %v", d, err)
+	}
+	huaweiOne := &Network{Name: "h", Spec: sgsim.NetworkSpec{Cloud: sgsim.Huawei}}
+	if _, err := Compare(one, huaweiOne); err == nil || err.Error() != "cannot compare one (union semantics) with h (huawei)" {
+		t.Errorf("different clouds: %v", err)
+	}
+	for _, c := range []struct {
+		s    Source
+		want string
+	}{
+		{Source{Vendor: "aws", Rules: []string{"r.json"}}, "exports are one version: give the other to compare with"},
+		{Source{Plan: "plan.json", Prior: true}, "-prior: a plan alone is its prior state and its planned values already"},
+		{Source{}, "no input"},
+	} {
+		if _, _, err := Versions(c.s); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v; want %q", c.s, err, c.want)
+		}
+	}
+}
