@@ -17,7 +17,8 @@ func init() {
 		short:    "check rule sets against the flows the cluster needs",
 		synopsis: "[input flags] [-findings-only] [-fail-on-finding] [-format text|json]",
 		about: `checks rule sets against the flows the cluster needs, and prints each required flow's verdict and the findings: the required flows a rule set fails, each with a witness packet and the hop and rule that drop it.
-With no input it checks every vendor profile (example addressing; -revision picks the CCE seed revision), each with its documented default groups and its hardened set; with -profile NAME, that profile (with the cluster flags' addressing), both ways. With -rules or -plan it checks that network, placed by -topology, against the required flows of the profile -require names, addressed by the cluster flags.`,
+With no input it checks every vendor profile (example addressing; -revision picks the CCE seed revision), each with its documented default groups and its hardened set; with -profile NAME, that profile (with the cluster flags' addressing), both ways. With -rules or -plan it checks that network, placed by -nics or -topology, against the required flows of the profile -require names, addressed by the cluster flags.
+json: {"checks": [{"name", "required": [{"flow", "kind", "from", "to", "src", "dst", "protocol", "ports", "verdicts": {"default", "hardened"} or {"verdict"}}], "findings": [{"network", "flow", "outcome", "witness", "dropped_at", "trace", "reason", "source"}]}], "findings": N}.`,
 		example: `sgsim harden -profile cce-tunnel -findings-only
 prints "== cce-tunnel/newer: 31 required flows, 3 findings" and, among them,
 "finding: cce-tunnel/newer/default: t8 tcp 6443 to masters (vendor): none allowed; witness tcp 192.168.0.0:1024 -> 192.168.1.0:6443; dropped at destination ingress [masters] ..."`,
@@ -42,6 +43,8 @@ type checked struct {
 }
 
 func hardenRun(e *env, fail, quiet bool) error {
+	stop := e.prog.phase("harden: checking the required flows")
+	defer stop()
 	var list []checked
 	switch e.in.Kind() {
 	case "", "profile":
@@ -78,6 +81,7 @@ func hardenRun(e *env, fail, quiet bool) error {
 		list = append(list, checked{name: n.Name, required: n.Required, settings: []string{"verdict"},
 			results: [][]provider.Result{rs}, findings: provider.Findings(n.Name, rs)})
 	}
+	stop()
 	total := 0
 	for _, c := range list {
 		total += len(c.findings)

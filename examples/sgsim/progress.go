@@ -53,7 +53,7 @@ func (p *progress) start(name string, size int64, read *atomic.Int64) (stop func
 
 // show prints line(elapsed) every second, from the first second on,
 // over itself, and returns the function that stops it and clears the
-// line.
+// line; calling that function again does nothing.
 func (p *progress) show(line func(elapsed time.Duration) string) (stop func()) {
 	if p.w == nil {
 		return func() {}
@@ -77,12 +77,15 @@ func (p *progress) show(line func(elapsed time.Duration) string) (stop func()) {
 			}
 		}
 	}()
+	var once sync.Once
 	return func() {
-		close(done)
-		wg.Wait()
-		if shown {
-			fmt.Fprintf(p.w, "\r%79s\r", "")
-		}
+		once.Do(func() {
+			close(done)
+			wg.Wait()
+			if shown {
+				fmt.Fprintf(p.w, "\r%79s\r", "")
+			}
+		})
 	}
 }
 

@@ -656,3 +656,27 @@ func TestDroppedPcapAtomic(t *testing.T) {
 		t.Errorf("after a good run the directory holds %q", got)
 	}
 }
+
+// On a terminal a long step shows what it is doing, over one line that
+// is cleared at the end; stopping twice is harmless. (A pipe stands in
+// for the terminal: newProgress only decides whether to write.)
+func TestProgressPhase(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &progress{w: w}
+	stop := p.phase("lint: big")
+	// Wait for the first line (after a second, later on a loaded machine).
+	first := make([]byte, 80)
+	if _, err := io.ReadFull(r, first); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	stop()
+	w.Close()
+	rest, _ := io.ReadAll(r)
+	if !strings.HasPrefix(string(first), "\rsgsim lint: big, ") || !strings.HasSuffix(string(rest), "\r"+strings.Repeat(" ", 79)+"\r") {
+		t.Errorf("progress %q then %q", first, rest)
+	}
+}
