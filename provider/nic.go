@@ -80,11 +80,10 @@ func (e *PlacementError) Error() string {
 // first; the topology fills in what they do not carry:
 //
 //   - Subnets: one sgsim.Subnet per listed subnet, named by its ID, with
-//     its first prefix (IPv4 when it has one) and the ACL its record names
-//     or a binding gives (a subnet bound to two different ACLs is an
-//     error). A dual-stack subnet's IPv6 block is not modelled: an IPv6
-//     address that no NIC holds belongs to no subnet, and a warning says
-//     so. A binding to a subnet that nothing lists is reported and
+//     its first prefix (IPv4 when it has one) as Prefix and the others (a
+//     dual-stack subnet's IPv6 block) in Also, and the ACL its record
+//     names or a binding gives (a subnet bound to two different ACLs is
+//     an error). A binding to a subnet that nothing lists is reported and
 //     ignored. A topology subnet of the same name replaces the listed one,
 //     with a warning.
 //   - Endpoints: one per NIC, named by its ID, with its addresses, its
@@ -155,15 +154,7 @@ func (t Topology) Place(p Placement) (Topology, []Warning, error) {
 		s := subs[id]
 		prefixes := slices.Clone(s.s.Prefixes)
 		sort.SliceStable(prefixes, func(i, j int) bool { return prefixes[i].Addr().Is4() && !prefixes[j].Addr().Is4() })
-		out.Subnets = append(out.Subnets, sgsim.Subnet{Name: id, Prefix: prefixes[0].Masked(), ACL: s.acl})
-		if len(prefixes) > 1 {
-			var rest []string
-			for _, p := range prefixes[1:] {
-				rest = append(rest, p.String())
-			}
-			warn("subnet", id, "modelled by "+prefixes[0].Masked().String()+"; addresses of "+strings.Join(rest, ", ")+
-				" that no NIC holds belong to no subnet")
-		}
+		out.Subnets = append(out.Subnets, sgsim.Subnet{Name: id, Prefix: prefixes[0].Masked(), Also: masked(prefixes[1:]), ACL: s.acl})
 	}
 	out.Subnets = append(out.Subnets, t.Subnets...)
 	known := map[string]bool{}
@@ -240,6 +231,14 @@ func (t Topology) Place(p Placement) (Topology, []Warning, error) {
 		out.Endpoints = append(out.Endpoints, e)
 	}
 	return out, warns, nil
+}
+
+func masked(ps []netip.Prefix) []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range ps {
+		out = append(out, p.Masked())
+	}
+	return out
 }
 
 func bindACL(cur *string, subnet, acl string, o sgsim.Origin) error {

@@ -28,7 +28,11 @@ func epText(es []sgsim.Endpoint) []string {
 func subText(ss []sgsim.Subnet) []string {
 	var out []string
 	for _, s := range ss {
-		out = append(out, s.Name+" "+s.Prefix.String()+" acl="+s.ACL)
+		t := s.Name + " " + s.Prefix.String()
+		for _, p := range s.Also {
+			t += "," + p.String()
+		}
+		out = append(out, t+" acl="+s.ACL)
 	}
 	return out
 }
@@ -73,7 +77,7 @@ func TestPlace(t *testing.T) {
 	if got.Cloud != sgsim.Union {
 		t.Errorf("cloud %v", got.Cloud)
 	}
-	wantSubs := []string{"s-1 10.0.1.0/24 acl=acl-1", "s-2 10.0.2.0/24 acl=acl-2", "s-3 10.0.3.0/24 acl=acl-3"}
+	wantSubs := []string{"s-1 10.0.1.0/24 acl=acl-1", "s-2 10.0.2.0/24,2001:db8::/64 acl=acl-2", "s-3 10.0.3.0/24 acl=acl-3"}
 	if g := subText(got.Subnets); !slices.Equal(g, wantSubs) {
 		t.Errorf("subnets\n got %q\nwant %q", g, wantSubs)
 	}
@@ -89,7 +93,6 @@ func TestPlace(t *testing.T) {
 	}
 	wantWarns := []string{
 		`network ACL "acl-9": bound to subnet "s-9", which no subnet listing or topology places; the binding is ignored`,
-		`subnet "s-2": modelled by 10.0.2.0/24; addresses of 2001:db8::/64 that no NIC holds belong to no subnet`,
 		`subnet "s-3": the topology's entry replaces the listed one`,
 		`endpoint "eni-b": the topology's entry replaces the listed NIC`,
 		`NIC "eni-c": has no addresses; left out`,

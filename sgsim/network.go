@@ -31,7 +31,11 @@ type Endpoint struct {
 type Subnet struct {
 	Name   string
 	Prefix netip.Prefix
-	ACL    string // ID of a network ACL in NetworkSpec.ACLs, or "" for none
+	// Also are the subnet's further CIDR blocks, such as a dual-stack
+	// subnet's IPv6 block: addresses in them belong to the subnet as
+	// those in Prefix do.
+	Also []netip.Prefix
+	ACL  string // ID of a network ACL in NetworkSpec.ACLs, or "" for none
 }
 
 // Exempt is traffic that network ACLs never filter, such as a vendor's
@@ -167,8 +171,10 @@ func BuildNetwork(spec NetworkSpec) (*Network, error) {
 		if _, dup := subIdx[s.Name]; dup {
 			return fail("subnet", s.Name, "defined twice")
 		}
-		if !s.Prefix.IsValid() || s.Prefix.Masked() != s.Prefix {
-			return fail("subnet", s.Name, "prefix "+strconv.Quote(s.Prefix.String())+" is not a valid, canonical prefix")
+		for _, p := range append([]netip.Prefix{s.Prefix}, s.Also...) {
+			if !p.IsValid() || p.Masked() != p {
+				return fail("subnet", s.Name, "prefix "+strconv.Quote(p.String())+" is not a valid, canonical prefix")
+			}
 		}
 		subIdx[s.Name] = i
 	}
@@ -300,6 +306,7 @@ func BuildNetwork(spec NetworkSpec) (*Network, error) {
 		n.epSubnet = append(n.epSubnet, si)
 	}
 	for _, s := range spec.Subnets {
+		s.Also = slices.Clone(s.Also)
 		n.subnets = append(n.subnets, s)
 		if s.ACL == "" {
 			n.subACL = append(n.subACL, nil)
@@ -406,6 +413,9 @@ func (n *Network) buildZones() error {
 		}
 		for _, s := range n.subnets {
 			add(netipx.RangeOfPrefix(s.Prefix))
+			for _, p := range s.Also {
+				add(netipx.RangeOfPrefix(p))
+			}
 		}
 		slices.SortFunc(cuts, u128.cmp)
 		cuts = slices.Compact(cuts)
@@ -424,10 +434,16 @@ func (n *Network) buildZones() error {
 				}
 			}
 			if z.endpoint < 0 {
-				best := -1
+				best, bestBits := -1, -1
+				try := func(si int, p netip.Prefix) {
+					if p.Contains(a) && p.Bits() > bestBits {
+						best, bestBits = si, p.Bits()
+					}
+				}
 				for si, s := range n.subnets {
-					if s.Prefix.Contains(a) && (best < 0 || s.Prefix.Bits() > n.subnets[best].Prefix.Bits()) {
-						best = si
+					try(si, s.Prefix)
+					for _, p := range s.Also {
+						try(si, p)
 					}
 				}
 				z.subnet = best

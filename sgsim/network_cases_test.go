@@ -346,6 +346,8 @@ func TestBuildNetworkErrors(t *testing.T) {
 			`sgsim: network: members of group "ghost": must be concrete addresses (AddrsOf(nil) for none), not any`},
 		{sgsim.NetworkSpec{Subnets: []sgsim.Subnet{{Name: "s", Prefix: netip.MustParsePrefix("10.0.0.0/24"), ACL: "x"}}},
 			`sgsim: network: subnet "s": network ACL "x" is not defined`},
+		{sgsim.NetworkSpec{Subnets: []sgsim.Subnet{{Name: "s", Prefix: netip.MustParsePrefix("10.0.0.0/24"), Also: []netip.Prefix{netip.MustParsePrefix("2001:db8::1/64")}}}},
+			`sgsim: network: subnet "s": prefix "2001:db8::1/64" is not a valid, canonical prefix`},
 		{sgsim.NetworkSpec{Subnets: []sgsim.Subnet{{Name: "s"}}},
 			`sgsim: network: subnet "s": prefix "invalid Prefix" is not a valid, canonical prefix`},
 		{sgsim.NetworkSpec{ACLs: []sgsim.Group{{ID: "x"}, {ID: "x"}}},
@@ -457,6 +459,29 @@ func TestBuildNetworkMembers(t *testing.T) {
 	} {
 		if d := n.Decide(sgsim.MustParseFlow(f)); d.Allowed != want {
 			t.Errorf("%s: %+v, want allowed %v", f, d, want)
+		}
+	}
+}
+
+// Subnet.Also: a dual-stack subnet's IPv6 block belongs to it, so an
+// unplaced IPv6 address there is in the subnet: no ACL between it and the
+// subnet's endpoints, the subnet's ACL from outside.
+func TestSubnetAlso(t *testing.T) {
+	acl := sgsim.Group{ID: "acl-1", Rules: []sgsim.Rule{sgsim.MustParseRule("ingress allow tcp 443 priority 1"), sgsim.MustParseRule("egress allow any priority 1")}}
+	n, err := sgsim.BuildNetwork(sgsim.NetworkSpec{Cloud: sgsim.Union, ACLs: []sgsim.Group{acl},
+		Subnets:   []sgsim.Subnet{{Name: "s", Prefix: netip.MustParsePrefix("10.0.1.0/24"), Also: []netip.Prefix{netip.MustParsePrefix("2001:db8:1::/64")}, ACL: "acl-1"}},
+		Endpoints: []sgsim.Endpoint{{Name: "web", Addrs: sgsim.MustParseAddrs("10.0.1.5,2001:db8:1::5"), Subnet: "s"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f, want := range map[string]bool{
+		"tcp [2001:db8:1::9]:40000 -> [2001:db8:1::5]:22":  true,  // same subnet: the ACL does not apply
+		"tcp [2001:db8:2::9]:40000 -> [2001:db8:1::5]:22":  false, // from outside: the ACL drops 22
+		"tcp [2001:db8:2::9]:40000 -> [2001:db8:1::7]:22":  false, // to an unplaced address of the IPv6 block: the subnet's ACL
+		"tcp [2001:db8:2::9]:40000 -> [2001:db8:1::7]:443": true,
+	} {
+		if d := n.Decide(sgsim.MustParseFlow(f)); d.Allowed != want {
+			t.Errorf("%s: %+v; want allowed=%v", f, d, want)
 		}
 	}
 }

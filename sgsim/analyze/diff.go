@@ -226,6 +226,9 @@ func Compare(oldNet, newNet *sgsim.Network, newSpec sgsim.NetworkSpec, required 
 		}
 		for _, s := range newSpec.Subnets {
 			b.AddPrefix(s.Prefix)
+			for _, p := range s.Also {
+				b.AddPrefix(p)
+			}
 		}
 		set, _ := b.IPSet()
 		inside = sgsim.AddrsOf(set)
