@@ -896,6 +896,12 @@ func readEntry(raw json.RawMessage, path string) (rule sgsim.Rule, keep bool, er
 type aclOut struct {
 	NetworkAclId string
 	Entries      []entryJSON
+	Associations []assocOut `json:",omitempty"`
+}
+
+type assocOut struct {
+	NetworkAclId string
+	SubnetId     string
 }
 
 // WriteNetworkAcls writes the groups as a DescribeNetworkAcls document, one
@@ -905,6 +911,12 @@ type aclOut struct {
 // a remote side that is not one CIDR block, a restricted local side,
 // references, source ports, several port ranges.
 func WriteNetworkAcls(w io.Writer, gs []sgsim.Group) error {
+	return writeACLs(w, gs, nil)
+}
+
+// writeACLs writes gs, each ACL with the Associations of bound (ACL ID to
+// subnet IDs) when it has any.
+func writeACLs(w io.Writer, gs []sgsim.Group, bound map[string][]string) error {
 	out := struct {
 		NetworkAcls []aclOut
 	}{NetworkAcls: []aclOut{}}
@@ -941,6 +953,9 @@ func WriteNetworkAcls(w io.Writer, gs []sgsim.Group) error {
 				n6 := int64(defaultRuleV6)
 				acl.Entries = append(acl.Entries, entryJSON{RuleNumber: &n6, Protocol: "-1", RuleAction: "deny", Egress: egress, Ipv6CidrBlock: "::/0"})
 			}
+		}
+		for _, sub := range bound[g.ID] {
+			acl.Associations = append(acl.Associations, assocOut{NetworkAclId: g.ID, SubnetId: sub})
 		}
 		out.NetworkAcls = append(out.NetworkAcls, acl)
 	}

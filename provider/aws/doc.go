@@ -24,7 +24,8 @@
 // ReadNetworkAclAssociations the Associations of DescribeNetworkAcls into
 // provider.ACLBinding values; provider.Topology.Place turns them into
 // endpoints and subnets. WriteNetworkInterfaces and WriteSubnets write
-// the first two back.
+// the first two back, and WriteNetworkAclsBound writes ACLs with their
+// Associations.
 //
 // Security groups are evaluated with sgsim.Union semantics: all rules are
 // allows and Priority stays 0.

@@ -454,3 +454,31 @@ func readAssociations(path string, raw json.RawMessage, bound map[string]string)
 	}
 	return out, nil
 }
+
+// WriteNetworkAclsBound writes the ACLs as WriteNetworkAcls does, each
+// with the Associations of the bindings that name it, so that
+// ReadNetworkAcls reads back the ACLs and ReadNetworkAclAssociations the
+// bindings (Origin aside, bindings in ACL order). A binding to an ACL not
+// in gs, or a subnet bound twice, is an error: a subnet has one network
+// ACL.
+func WriteNetworkAclsBound(w io.Writer, gs []sgsim.Group, bs []provider.ACLBinding) error {
+	ids := map[string]bool{}
+	for _, g := range gs {
+		ids[g.ID] = true
+	}
+	bound := map[string][]string{}
+	subnet := map[string]bool{}
+	for i, b := range bs {
+		switch {
+		case !ids[b.ACL]:
+			return &Error{Path: "binding[" + strconv.Itoa(i) + "]", Value: strconv.Quote(b.ACL), Msg: "binds an ACL that is not written"}
+		case b.Subnet == "":
+			return &Error{Path: "binding[" + strconv.Itoa(i) + "]", Value: `""`, Msg: "a binding needs a subnet ID"}
+		case subnet[b.Subnet]:
+			return &Error{Path: "binding[" + strconv.Itoa(i) + "]", Value: strconv.Quote(b.Subnet), Msg: "subnet bound twice; a subnet has one network ACL"}
+		}
+		subnet[b.Subnet] = true
+		bound[b.ACL] = append(bound[b.ACL], b.Subnet)
+	}
+	return writeACLs(w, gs, bound)
+}

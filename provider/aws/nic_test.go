@@ -5,10 +5,12 @@ import (
 	"net/netip"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/sgsim/sgsim/provider"
 	"github.com/sgsim/sgsim/provider/internal/nictest"
 	"github.com/sgsim/sgsim/provider/internal/profiletest"
@@ -286,5 +288,57 @@ func TestReadNetworkInterfacesAllErrorsAndLenient(t *testing.T) {
 	_, err = ReadNetworkInterfaces(strings.NewReader(`{"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "SubnetId": "a", "SubnetId": "b"}]}`))
 	if err == nil || !strings.Contains(err.Error(), "SubnetId") {
 		t.Errorf("duplicate key: %v", err)
+	}
+}
+
+// ACLs written with their bindings read back as the same ACLs and the
+// same bindings.
+func TestNetworkAclsBoundRoundTrip(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 3).Draw(t, "acls")
+		var gs []sgsim.Group
+		for i := 0; i < n; i++ {
+			gs = append(gs, sgsim.Group{ID: "acl-" + strconv.Itoa(i), Rules: []sgsim.Rule{sgsim.MustParseRule("ingress allow tcp 22 from 10.0.0.0/8 priority 100")}})
+		}
+		var bs []provider.ACLBinding
+		if n > 0 {
+			for s := range rapid.IntRange(0, 5).Draw(t, "subnets") {
+				bs = append(bs, provider.ACLBinding{ACL: gs[rapid.IntRange(0, n-1).Draw(t, "acl")].ID, Subnet: "subnet-" + strconv.Itoa(s)})
+			}
+		}
+		var buf bytes.Buffer
+		if err := WriteNetworkAclsBound(&buf, gs, bs); err != nil {
+			t.Fatal(err)
+		}
+		data := buf.Bytes()
+		got, err := ReadNetworkAclAssociations(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%v\n%s", err, data)
+		}
+		for i := range got {
+			got[i].Origin = sgsim.Origin{}
+		}
+		want := slices.Clone(bs)
+		slices.SortStableFunc(want, func(a, b provider.ACLBinding) int { return strings.Compare(a.ACL, b.ACL) })
+		if d := cmp.Diff(want, got, cmpopts.EquateEmpty()); d != "" {
+			t.Fatalf("bindings (-wrote +read):\n%s\n%s", d, data)
+		}
+		acls, err := ReadNetworkAcls(bytes.NewReader(data))
+		if err != nil || len(acls) != n {
+			t.Fatalf("ACLs: %d, %v", len(acls), err)
+		}
+	})
+	for _, tc := range []struct {
+		bs   []provider.ACLBinding
+		want string
+	}{
+		{[]provider.ACLBinding{{ACL: "acl-9", Subnet: "s"}}, `aws: binding[0]: "acl-9": binds an ACL that is not written`},
+		{[]provider.ACLBinding{{ACL: "acl-0", Subnet: "s"}, {ACL: "acl-0", Subnet: "s"}}, `aws: binding[1]: "s": subnet bound twice; a subnet has one network ACL`},
+		{[]provider.ACLBinding{{ACL: "acl-0"}}, `aws: binding[0]: "": a binding needs a subnet ID`},
+	} {
+		err := WriteNetworkAclsBound(&bytes.Buffer{}, []sgsim.Group{{ID: "acl-0"}}, tc.bs)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("WriteNetworkAclsBound(%+v): %v, want %s", tc.bs, err, tc.want)
+		}
 	}
 }
