@@ -34,7 +34,10 @@ package huawei
 //     effect"), allowed_address_pairs: the Port model of
 //     huaweicloud-sdk-go-v3 (services/vpc/v2/model/model_port.go) and
 //     ListPortsResponse {"ports": [Port]}
-//     (model_list_ports_response.go).
+//     (model_list_ports_response.go); that SDK package's client sends
+//     the port operations to /v1/{project_id}/ports.
+//   - Not read: the VPC v3 sub-network interfaces (CCE Turbo pod ENIs,
+//     ListSubNetworkInterfaces); place their addresses with the topology.
 //   - Subnet: id, name, cidr, ipv6_enable, cidr_v6 ("not returned for an
 //     IPv4 subnet"), vpc_id, neutron_network_id ("the corresponding
 //     network (OpenStack Neutron API) ID"), neutron_subnet_id,
