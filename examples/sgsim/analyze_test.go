@@ -179,3 +179,45 @@ func TestHelp(t *testing.T) {
 		}
 	}
 }
+
+// lint, diff, fix and harden take any input: a profile of any vendor,
+// vendor exports, a Terraform plan.
+func TestAnalyzeAnyInput(t *testing.T) {
+	aws := []string{"-vendor", "aws", "-rules", "testdata/aws/rules.json", "-rules", "testdata/aws/acls.json", "-nics", "testdata/aws/enis.json", "-nics", "testdata/aws/subnets.json"}
+	for _, c := range []struct {
+		args []string
+		code int
+		want []string
+	}{
+		// Refused before: analyze was CCE only.
+		{[]string{"lint", "-profile", "ack-basic-flannel"}, 0, []string{"== lint ack-basic-flannel/hardened: "}},
+		{[]string{"lint", "-profile", "tke-self-deployed", "-hardened=false"}, 0, []string{"== lint tke-self-deployed/default: "}},
+		// The plan's SSH rule: nothing shadowed or redundant, no finding.
+		{[]string{"lint", "-plan", "testdata/terraform/plan.json"}, 0, []string{"== lint terraform plan: 0 finding(s)\n"}},
+		{[]string{"lint", "-plan", "testdata/terraform/plan.json", "-prior"}, 0, []string{"== lint terraform plan's prior state: 0 finding(s)\n"}},
+		// The exports: the db's ACL lets replies to ports 1024-32767 out
+		// nowhere; its default deny is no finding, the groups have none.
+		{append([]string{"lint"}, aws...), 0, []string{"== lint aws exports: "}},
+		// Exports with a profile's required flows: TKE's nodes are the
+		// web subnet, where the web interface admits only 443, so
+		// node-to-node TCP fails in part.
+		{append(append([]string{"harden"}, aws...), "-require", "tke-managed", "-vpc", "10.0.0.0/16", "-nodes", "10.0.1.0/24", "-fail-on-finding"), 1,
+			[]string{"== aws exports: ", "finding: aws exports: nodes to nodes tcp (vendor): some allowed"}},
+		{append(append([]string{"fix"}, aws...), "-require", "tke-managed", "-vpc", "10.0.0.0/16", "-nodes", "10.0.1.0/24"), 0,
+			[]string{"== fix aws exports: ", "the fixes as a aws DescribeSecurityGroupRules document"}},
+		// Two versions of exports: the second without the ACL.
+		{append(append([]string{"diff"}, aws...), "-against", "-rules", "testdata/aws/rules.json"), 0,
+			[]string{"== diff aws exports -> aws exports\n", "-- required flows and exposure: 0 lost, "}},
+	} {
+		code, out, errOut := runArgs(t, c.args...)
+		if code != c.code {
+			t.Errorf("%q: exit %d, want %d; stderr %q\n%s", c.args, code, c.code, errOut, out)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%q: output lacks %q\n%s", c.args, w, out)
+			}
+		}
+	}
+}

@@ -636,12 +636,19 @@ func loadPlan(s *Source) (*Network, error) {
 // Addrs resolves what a user names as one side of a query: a
 // comma-separated list of endpoint names (the topology's or the
 // profile's: "nodes", "masters", ...) and addresses, prefixes or ranges
-// ("10.0.0.0/24", "10.0.0.5-10.0.0.9"). A name that is neither an
-// endpoint nor an address is an error listing the endpoints.
+// ("10.0.0.0/24", "10.0.0.5-10.0.0.9"). The whole text naming an
+// endpoint wins over splitting it; the first endpoint of a name counts.
+// A name that is neither an endpoint nor an address is an error listing
+// the endpoints.
 func (n *Network) Addrs(s string) (sgsim.Addrs, error) {
 	var out netipx.IPSetBuilder
 	if strings.TrimSpace(s) == "" {
 		return sgsim.Addrs{}, errors.New("empty: want endpoint names or addresses")
+	}
+	for _, e := range n.Spec.Endpoints { // a name with a comma in it
+		if e.Name == s {
+			return e.Addrs, nil
+		}
 	}
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)

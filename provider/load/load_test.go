@@ -581,3 +581,26 @@ func TestVersionsAndCompare(t *testing.T) {
 		}
 	}
 }
+
+// An export that references a group it does not contain (a peered VPC's)
+// loads, with a warning naming the group; the rule matches nothing.
+func TestLoadMissingGroupWarns(t *testing.T) {
+	var b bytes.Buffer
+	if err := aws.WriteSecurityGroupRules(&b, []sgsim.Group{{ID: "sg-db", Rules: []sgsim.Rule{
+		{ID: "sgr-1", Action: sgsim.Allow, Protocol: sgsim.TCP, RemoteGroup: "sg-peer", DstPorts: sgsim.MustParsePorts("5432")},
+	}}}); err != nil {
+		t.Fatal(err)
+	}
+	f := files{"rules.json": b.String(), "topology.json": `{"cloud": "union", "endpoints": [{"name": "db", "addrs": ["10.0.2.7"], "groups": ["sg-db"]}, {"name": "a,b", "addrs": ["10.0.3.0/24"]}]}`}
+	n := mustLoad(t, Source{Vendor: "aws", Rules: []string{"rules.json"}, Topology: "topology.json", ReadFile: f.read})
+	if len(n.Warnings) != 1 || !strings.Contains(n.Warnings[0], `"sg-peer"`) || !strings.Contains(n.Warnings[0], "matches nothing") {
+		t.Errorf("warnings %q", n.Warnings)
+	}
+	if got := verdictOf(n, "tcp 10.0.3.4:40000 -> 10.0.2.7:5432"); got != "dropped at destination ingress" {
+		t.Errorf("from outside the peer: %s", got)
+	}
+	// A name with a comma resolves whole.
+	if a, err := n.Addrs("a,b"); err != nil || a.String() != "10.0.3.0/24" {
+		t.Errorf(`Addrs("a,b") = %v, %v`, a, err)
+	}
+}
