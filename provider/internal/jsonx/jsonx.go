@@ -1,5 +1,7 @@
 // Package jsonx holds the JSON decoding helpers that the vendor API
-// readers share: syntax checking with line and column, objects and arrays
+// readers share: a Doc per document (one scan for syntax, duplicate keys
+// and invalid UTF-8; every error at once with line and column; the
+// lenient read.SkipInvalid mode), objects and arrays
 // of json.RawMessage, string, integer and boolean fields, JSON paths, the
 // short form of a raw value for error messages, and a rule's validation
 // error at its path.
@@ -40,32 +42,8 @@ func (d Decoder) pathOf(err error) (string, bool) {
 	return d.PathOf(err)
 }
 
-// Top checks the whole document and decodes its top-level object into
-// dst. Syntax errors, truncation included, give the line, column and byte
-// offset.
-func (d Decoder) Top(data []byte, dst any) error {
-	if err := d.Check(data); err != nil {
-		return err
-	}
-	return d.Object("", data, dst)
-}
-
-// Check reports a syntax error anywhere in data, truncation included,
-// with its line, column (of the last byte read) and byte offset.
-func (d Decoder) Check(data []byte) error {
-	if json.Valid(data) {
-		return nil
-	}
-	var v any
-	err := json.Unmarshal(data, &v)
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		line, col := lineCol(data, se.Offset)
-		return d.Err("", "", fmt.Sprintf("invalid JSON at line %d, column %d (byte offset %d): %v", line, col, se.Offset, se))
-	}
-	return d.Err("", "", "invalid JSON")
-}
-
+// lineCol is the line and column of the byte before off, as a
+// *json.SyntaxError's Offset counts.
 func lineCol(data []byte, off int64) (int, int) {
 	if off > int64(len(data)) {
 		off = int64(len(data))
@@ -73,7 +51,7 @@ func lineCol(data []byte, off int64) (int, int) {
 	before := data[:off]
 	line := bytes.Count(before, []byte{'\n'}) + 1
 	col := int(off) - (bytes.LastIndexByte(before, '\n') + 1)
-	return line, col
+	return line, max(col, 1) // an error at the start of a line is at its column 1
 }
 
 // Object decodes raw, which must be a JSON object, into dst, a struct of

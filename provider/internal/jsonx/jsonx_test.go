@@ -101,11 +101,11 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestCheckLineColumn(t *testing.T) {
-	err := dec.Check([]byte("{\"a\": 1,\n  \"b\": x}"))
-	want := `test: invalid JSON at line 2, column 8 (byte offset 17): invalid character 'x' looking for beginning of value`
+func TestOpenSyntaxError(t *testing.T) {
+	_, err := dec.Open([]byte("{\"a\": 1,\n  \"b\": x}"), true, nil)
+	want := `line 2, column 8: test: invalid JSON (byte offset 17): invalid character 'x' looking for beginning of value`
 	if err == nil || err.Error() != want {
-		t.Errorf("Check: %v\nwant %s", err, want)
+		t.Errorf("Open: %v\nwant %s", err, want)
 	}
 }
 
