@@ -10,6 +10,7 @@ import (
 	"github.com/sgsim/sgsim/provider/alibaba"
 	"github.com/sgsim/sgsim/provider/aws"
 	"github.com/sgsim/sgsim/provider/huawei"
+	"github.com/sgsim/sgsim/provider/read"
 	"github.com/sgsim/sgsim/provider/tencent"
 )
 
@@ -26,9 +27,10 @@ import (
 //     DescribeSubnets ("SubnetSet", with the ACL each is bound to), with
 //     or without the "Response" wrapper.
 //
-// The ACL bindings also come with the network-ACL exports of -rules
+// With read.SkipInvalid among opts the read is lenient, as the vendor
+// readers document. The ACL bindings also come with the network-ACL exports of -rules
 // (ReadExport).
-func ReadListing(vendor, name string, data []byte) (provider.Placement, error) {
+func ReadListing(vendor, name string, data []byte, opts ...read.Option) (provider.Placement, error) {
 	var p provider.Placement
 	var top map[string]json.RawMessage
 	if json.Unmarshal(data, &top) != nil {
@@ -40,23 +42,23 @@ func ReadListing(vendor, name string, data []byte) (provider.Placement, error) {
 	case "aws":
 		switch {
 		case top["Subnets"] != nil:
-			p.Subnets, err = aws.ReadSubnets(r)
+			p.Subnets, err = aws.ReadSubnets(r, opts...)
 		default:
-			p.NICs, err = aws.ReadNetworkInterfaces(r)
+			p.NICs, err = aws.ReadNetworkInterfaces(r, opts...)
 		}
 	case "huawei":
 		switch {
 		case top["subnets"] != nil:
-			p.Subnets, err = huawei.ReadSubnets(r)
+			p.Subnets, err = huawei.ReadSubnets(r, opts...)
 		default:
-			p.NICs, err = huawei.ReadPorts(r)
+			p.NICs, err = huawei.ReadPorts(r, opts...)
 		}
 	case "alibaba":
 		switch {
 		case top["VSwitches"] != nil:
-			p.Subnets, err = alibaba.ReadVSwitches(r)
+			p.Subnets, err = alibaba.ReadVSwitches(r, opts...)
 		default:
-			p.NICs, err = alibaba.ReadNetworkInterfaces(r)
+			p.NICs, err = alibaba.ReadNetworkInterfaces(r, opts...)
 		}
 	case "tencent":
 		inner := top
@@ -66,9 +68,9 @@ func ReadListing(vendor, name string, data []byte) (provider.Placement, error) {
 		}
 		switch {
 		case inner["SubnetSet"] != nil:
-			p.Subnets, err = tencent.ReadSubnets(r)
+			p.Subnets, err = tencent.ReadSubnets(r, opts...)
 		default:
-			p.NICs, err = tencent.ReadNetworkInterfaces(r)
+			p.NICs, err = tencent.ReadNetworkInterfaces(r, opts...)
 		}
 	default:
 		return p, fmt.Errorf("vendor %q: want %s", vendor, strings.Join(Vendors, ", "))

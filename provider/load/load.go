@@ -91,10 +91,10 @@ type Source struct {
 	// profile's own required flows always go with it.
 	Require string
 
-	// SkipInvalid reads the Rules and the Plan leniently
-	// (read.SkipInvalid): invalid records (rules, ACL entries, plan
-	// resources) are left out and listed in Network.Skipped, instead of
-	// failing the load. Never the default.
+	// SkipInvalid reads the Rules, the Plan and the NICs listings
+	// leniently (read.SkipInvalid): invalid records (rules, ACL entries,
+	// plan resources, interfaces, subnets) are left out and listed in
+	// Network.Skipped, instead of failing the load. Never the default.
 	SkipInvalid bool
 
 	// ReadFile reads the files the source names; nil means os.ReadFile.
@@ -176,7 +176,7 @@ func (s *Source) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&s.Plan, "plan", s.Plan, "terraform show -json output `FILE` of a plan or a state")
 	fs.BoolVar(&s.Prior, "prior", s.Prior, "-plan: its prior state (before the apply) instead of its planned values")
 	fs.StringVar(&s.Require, "require", s.Require, "profile `NAME` whose required flows (with the cluster flags' addressing) go with -rules or -plan")
-	fs.BoolVar(&s.SkipInvalid, "skip-invalid", s.SkipInvalid, "-rules and -plan: leave out invalid records (rules, ACL entries, plan resources) and report each, instead of refusing the input")
+	fs.BoolVar(&s.SkipInvalid, "skip-invalid", s.SkipInvalid, "-rules, -plan and -nics: leave out invalid records (rules, ACL entries, plan resources, interfaces, subnets) and report each, instead of refusing the input")
 }
 
 // Check reports the first inconsistency in s as an error naming the
@@ -383,43 +383,59 @@ func readTopology(s *Source, cloud sgsim.Semantics) (*provider.Topology, error) 
 	return &t, nil
 }
 
+// listed is what placement says besides the topology: warnings from the
+// merge, and, for a lenient load, the listing records read and skipped.
+type listed struct {
+	warnings, skipped []string
+	read              int
+}
+
 // placement merges the s.NICs listings (with the ACL bindings of the
 // exports) into topo, the topology file's or nil, and returns the
 // topology for cloud, or nil without either; warnings say what the merge
 // left out or replaced.
-func placement(s *Source, cloud sgsim.Semantics, topo *provider.Topology, bindings []provider.ACLBinding) (*provider.Topology, []string, error) {
+func placement(s *Source, cloud sgsim.Semantics, topo *provider.Topology, bindings []provider.ACLBinding) (*provider.Topology, listed, error) {
 	if topo == nil && len(s.NICs) == 0 {
-		return nil, nil, nil
+		return nil, listed{}, nil
 	}
 	t := provider.Topology{Cloud: cloud}
 	if topo != nil {
 		t = *topo
 	}
 	if len(s.NICs) == 0 {
-		return &t, nil, nil
+		return &t, listed{}, nil
 	}
 	var p provider.Placement
+	var out listed
 	for _, file := range s.NICs {
 		data, err := s.ReadFile(file)
 		if err != nil {
-			return nil, nil, fmt.Errorf("-nics: %w", err)
+			return nil, listed{}, fmt.Errorf("-nics: %w", err)
 		}
-		l, err := ReadListing(VendorOf(cloud), file, data)
+		var rep read.Report
+		var opts []read.Option
+		if s.SkipInvalid {
+			opts = append(opts, read.SkipInvalid(&rep))
+		}
+		l, err := ReadListing(VendorOf(cloud), file, data, opts...)
 		if err != nil {
-			return nil, nil, fmt.Errorf("-nics %s: %w", file, err)
+			return nil, listed{}, fmt.Errorf("-nics %s: %w", file, err)
 		}
 		p.NICs, p.Subnets = append(p.NICs, l.NICs...), append(p.Subnets, l.Subnets...)
+		out.read += rep.Read
+		for _, e := range rep.Skipped {
+			out.skipped = append(out.skipped, file+": "+e.Error())
+		}
 	}
 	p.Bindings = bindings
 	placed, warns, err := t.Place(p)
 	if err != nil {
-		return nil, nil, fmt.Errorf("-nics: %w", err)
+		return nil, listed{}, fmt.Errorf("-nics: %w", err)
 	}
-	var warnings []string
 	for _, w := range warns {
-		warnings = append(warnings, w.String())
+		out.warnings = append(out.warnings, w.String())
 	}
-	return &placed, warnings, nil
+	return &placed, out, nil
 }
 
 // build builds the network of groups and ACLs with cloud semantics,
@@ -469,10 +485,11 @@ func loadRules(s *Source) (*Network, error) {
 			notes = append(notes, file+": "+note)
 		}
 	}
-	topo, placeWarnings, err := placement(s, sem, topo, bindings)
+	topo, l, err := placement(s, sem, topo, bindings)
 	if err != nil {
 		return nil, err
 	}
+	skipped, read = append(skipped, l.skipped...), read+l.read
 	spec, net, warnings, err := build(sem, topo, groups, acls)
 	if err != nil {
 		if topo != nil {
@@ -485,7 +502,7 @@ func loadRules(s *Source) (*Network, error) {
 		desc += fmt.Sprintf(", %d network ACLs", len(acls))
 	}
 	desc += ")" + placedBy(s) + s.skippedText(len(skipped))
-	return &Network{Net: net, Spec: spec, Name: s.Vendor + " exports", Description: desc, Notes: notes, Skipped: skipped, Read: read, Warnings: append(placeWarnings, warnings...)}, nil
+	return &Network{Net: net, Spec: spec, Name: s.Vendor + " exports", Description: desc, Notes: notes, Skipped: skipped, Read: read, Warnings: append(l.warnings, warnings...)}, nil
 }
 
 // readOptions are the vendor readers' options for s.
@@ -610,12 +627,14 @@ func loadPlan(s *Source) (*Network, error) {
 	if s.Vendor == "" {
 		s.Vendor = VendorOf(sem)
 	}
-	topo, placeWarnings, err := placement(s, sem, topo, nil)
+	topo, l, err := placement(s, sem, topo, nil)
 	if err != nil {
 		return nil, err
 	}
+	skipped = append(skipped, l.skipped...)
+	rep.Read += l.read
 	spec, net, warnings, err := build(sem, topo, groups, nil)
-	warnings = append(placeWarnings, warnings...)
+	warnings = append(l.warnings, warnings...)
 	if err != nil {
 		if topo != nil {
 			return nil, fmt.Errorf("-plan with -topology %s: %w", s.Topology, err)

@@ -604,3 +604,24 @@ func TestLoadMissingGroupWarns(t *testing.T) {
 		t.Errorf(`Addrs("a,b") = %v, %v`, a, err)
 	}
 }
+
+// -skip-invalid reads the -nics listings leniently too: a bad interface
+// is left out and listed with its file, the others place their groups.
+func TestLoadNICsSkipInvalid(t *testing.T) {
+	f := exportFiles(t)
+	f["enis.json"] = `{"NetworkInterfaces": [
+	  {"NetworkInterfaceId": "eni-web", "SubnetId": "subnet-web", "PrivateIpAddress": "10.0.1.5", "Groups": [{"GroupId": "sg-web"}]},
+	  {"NetworkInterfaceId": "eni-bad", "SubnetId": "subnet-db", "PrivateIpAddress": "10.0.2.999", "Groups": [{"GroupId": "sg-db"}]}]}`
+	s := Source{Vendor: "aws", Rules: []string{"rules.json"}, NICs: []string{"enis.json"}, ReadFile: f.read}
+	if _, err := Load(s); err == nil || !strings.Contains(err.Error(), "-nics enis.json: ") || !strings.Contains(err.Error(), "10.0.2.999") {
+		t.Errorf("strict: %v; want the bad address refused with the file", err)
+	}
+	s.SkipInvalid = true
+	n := mustLoad(t, s)
+	if len(n.Skipped) != 1 || !strings.HasPrefix(n.Skipped[0], "enis.json: ") || !strings.Contains(n.Skipped[0], "10.0.2.999") {
+		t.Errorf("skipped %q", n.Skipped)
+	}
+	if len(n.Spec.Endpoints) != 1 || n.Spec.Endpoints[0].Name != "eni-web" || !strings.Contains(n.Description, "1 invalid record skipped") {
+		t.Errorf("endpoints %+v, description %q", n.Spec.Endpoints, n.Description)
+	}
+}
