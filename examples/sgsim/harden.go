@@ -15,18 +15,26 @@ func init() {
 	commands = append(commands, &command{
 		name:     "harden",
 		short:    "check rule sets against the flows the cluster needs",
-		synopsis: "[input flags] [-findings-only] [-fail-on-finding] [-format text|json]",
+		synopsis: "[input flags] [-findings-only] [-fail-on-finding] [-format text|json] [-write-intents FILE]",
 		about: `checks rule sets against the flows the cluster needs, and prints each required flow's verdict and the findings: the required flows a rule set fails, each with a witness packet and the hop and rule that drop it.
 With no input it checks every vendor profile (example addressing; -revision picks the CCE seed revision), each with its documented default groups and its hardened set; with -profile NAME, that profile (with the cluster flags' addressing), both ways. With -rules or -plan it checks that network, placed by -nics or -topology, against the required flows of the profile -require names, addressed by the cluster flags.
-json: {"checks": [{"name", "required": [{"flow", "kind", "from", "to", "src", "dst", "protocol", "ports", "verdicts": {"default", "hardened"} or {"verdict"}}], "findings": [{"network", "flow", "outcome", "witness", "dropped_at", "trace", "reason", "source"}]}], "findings": N}.`,
+json: {"checks": [{"name", "required": [{"flow", "kind", "from", "to", "src", "dst", "protocol", "ports", "verdicts": {"default", "hardened"} or {"verdict"}}], "findings": [{"network", "flow", "outcome", "witness", "dropped_at", "trace", "reason", "source"}]}], "findings": N}.
+-write-intents FILE writes those required flows as an intent file instead (sgsim check -intents FILE gives the same pass or fail for each as harden does).`,
 		example: `sgsim harden -profile cce-tunnel -findings-only
 prints "== cce-tunnel/newer: 31 required flows, 3 findings" and, among them,
 "finding: cce-tunnel/newer/default: t8 tcp 6443 to masters (vendor): none allowed; witness tcp 192.168.0.0:1024 -> 192.168.1.0:6443; dropped at destination ingress [masters] ..."`,
 		flags: func(fs *flag.FlagSet) func(*env) error {
 			var fail, quiet bool
+			var write string
 			fs.BoolVar(&fail, "fail-on-finding", false, "exit 1 when any finding is reported")
 			fs.BoolVar(&quiet, "findings-only", false, "print only the findings")
-			return func(e *env) error { return hardenRun(e, fail, quiet) }
+			fs.StringVar(&write, "write-intents", "", "write the required flows of -profile (or -require) as an intent `FILE` for sgsim check, instead of checking them (- for stdout)")
+			return func(e *env) error {
+				if write != "" {
+					return writeIntentsRun(e, write)
+				}
+				return hardenRun(e, fail, quiet)
+			}
 		},
 	})
 }

@@ -13,11 +13,12 @@
 //	sgsim diff -plan plan.json              # what does this apply open and close?
 //	sgsim fix -profile cce-tunnel
 //	sgsim harden -fail-on-finding
+//	sgsim check -intents intents.yaml -plan plan.json -topology topology.json -fail-on fail
 //	sgsim replay -pcap node1.pcap -vendor huawei -rules sg.json -topology topology.json
 //	sgsim trace -vendor aws -rules rules.json -nics enis.json 'tcp 10.0.1.5:40000 -> 10.0.2.7:5432'
 //
 // Subcommands: replay (the default when none is named), trace, reach,
-// lint, diff, fix and harden; `sgsim NAME -h` prints a synopsis, the
+// lint, diff, fix, harden and check; `sgsim NAME -h` prints a synopsis, the
 // flags and a worked example for each.
 //
 // Every subcommand reads its network from the same input flags, which
@@ -172,7 +173,7 @@ type command struct {
 // started.
 var commands []*command
 
-var order = []string{"replay", "trace", "reach", "lint", "diff", "fix", "harden"}
+var order = []string{"replay", "trace", "reach", "lint", "diff", "fix", "harden", "check", "exposure"}
 
 func sortCommands() {
 	slices.SortStableFunc(commands, func(a, b *command) int {

@@ -127,6 +127,10 @@ type Network struct {
 	// group that rules reference but the input does not contain (it
 	// matches nothing unless the topology places it).
 	Warnings []string
+	// Unknown lists a plan's attributes known only after apply
+	// (terraform.Plan.Unknown); Uncertain says which groups they leave
+	// incomplete.
+	Unknown []terraform.Unknown
 }
 
 // Placed reports whether the network has endpoints, so that flows
@@ -649,7 +653,7 @@ func loadPlan(s *Source) (*Network, error) {
 		warnings = append(warnings, fmt.Sprintf("%s: %d attributes are known only after apply; rules that depend on them are left out: %s", s.Plan, len(p.Unknown), strings.Join(attrs, ", ")))
 	}
 	desc := fmt.Sprintf("%s rules from %s %s (%d groups)", VendorOf(sem), what, s.Plan, len(groups)) + placedBy(s) + s.skippedText(len(skipped))
-	return &Network{Net: net, Spec: spec, Name: what, Description: desc, Skipped: skipped, Read: rep.Read, Warnings: warnings}, nil
+	return &Network{Net: net, Spec: spec, Name: what, Description: desc, Skipped: skipped, Read: rep.Read, Warnings: warnings, Unknown: p.Unknown}, nil
 }
 
 // Addrs resolves what a user names as one side of a query: a
