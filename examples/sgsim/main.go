@@ -173,7 +173,7 @@ type command struct {
 // started.
 var commands []*command
 
-var order = []string{"replay", "trace", "reach", "lint", "diff", "fix", "harden", "check", "exposure"}
+var order = []string{"replay", "trace", "reach", "lint", "diff", "fix", "harden", "check"}
 
 func sortCommands() {
 	slices.SortStableFunc(commands, func(a, b *command) int {
