@@ -2,6 +2,7 @@ package sgsim
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -290,6 +291,7 @@ type solver struct {
 	v6     bool
 	cache  map[hopKey][]rbox
 	leaves []leaf
+	buf    []int32 // stack of candidate lists (solve)
 }
 
 // hopsFor lists the hops of flows from zone a to zone b, as Decide walks them.
@@ -421,27 +423,40 @@ func (ks *kset) allRanges(v6 bool) []krange {
 	return ks.ranges()
 }
 
+// solve decides b through the hops. Each hop's boxes that meet b are
+// found once per query box and then carried down the cuts, each part
+// keeping only the candidates that meet it, so that a part is never
+// checked against boxes that miss its parent.
 func (s *solver) solve(b box, hops []hopBoxes) {
-	for _, h := range hops {
-		decided := false
-		for i := range h.boxes {
-			rb := &h.boxes[i]
-			if !rb.b.intersects(&b) {
-				continue
+	cands := make([][]int32, len(hops))
+	for h := range hops {
+		mark := len(s.buf)
+		for i := range hops[h].boxes {
+			if hops[h].boxes[i].b.intersects(&b) {
+				s.buf = append(s.buf, int32(i))
 			}
-			if !rb.b.contains(&b) {
-				s.split(b, &rb.b, hops)
-				return
-			}
-			if !rb.verdict.Allowed() {
-				s.leaves = append(s.leaves, leaf{b: b, hop: h.hop, verdict: rb.verdict})
-				return
-			}
-			decided = true
-			break
 		}
-		if !decided {
-			s.leaves = append(s.leaves, leaf{b: b, hop: h.hop})
+		cands[h] = s.buf[mark:len(s.buf):len(s.buf)]
+	}
+	s.solveIn(b, hops, cands)
+	s.buf = s.buf[:0]
+}
+
+// solveIn decides b, whose candidates per hop (the indexes of the hop's
+// boxes that meet b, in order) are cands.
+func (s *solver) solveIn(b box, hops []hopBoxes, cands [][]int32) {
+	for h, hb := range hops {
+		if len(cands[h]) == 0 {
+			s.leaves = append(s.leaves, leaf{b: b, hop: hb.hop})
+			return
+		}
+		rb := &hb.boxes[cands[h][0]]
+		if !rb.b.contains(&b) {
+			s.split(b, &rb.b, hops, cands)
+			return
+		}
+		if !rb.verdict.Allowed() {
+			s.leaves = append(s.leaves, leaf{b: b, hop: hb.hop, verdict: rb.verdict})
 			return
 		}
 	}
@@ -449,15 +464,32 @@ func (s *solver) solve(b box, hops []hopBoxes) {
 }
 
 // split cuts b around r (see cut) and solves each part.
-func (s *solver) split(b box, r *box, hops []hopBoxes) {
+func (s *solver) split(b box, r *box, hops []hopBoxes, cands [][]int32) {
 	below, inside, above, hasBelow, hasAbove := cut(b, r)
 	if hasBelow {
-		s.solve(below, hops)
+		s.part(below, hops, cands)
 	}
-	s.solve(inside, hops)
+	s.part(inside, hops, cands)
 	if hasAbove {
-		s.solve(above, hops)
+		s.part(above, hops, cands)
 	}
+}
+
+// part solves p, a part of a box with candidates cands.
+func (s *solver) part(p box, hops []hopBoxes, cands [][]int32) {
+	mark := len(s.buf)
+	mine := make([][]int32, len(hops))
+	for h := range hops {
+		start := len(s.buf)
+		for _, i := range cands[h] {
+			if hops[h].boxes[i].b.intersects(&p) {
+				s.buf = append(s.buf, i)
+			}
+		}
+		mine[h] = s.buf[start:len(s.buf):len(s.buf)]
+	}
+	s.solveIn(p, hops, mine)
+	s.buf = s.buf[:mark]
 }
 
 // cut cuts b, which r meets, along the first dimension where r does not
@@ -568,33 +600,78 @@ func (s *solver) region(b box) Region {
 }
 
 // mergeLeaves joins boxes with the same decision that are equal in three
-// dimensions and adjacent in the fourth, until none can be joined.
+// dimensions and adjacent in the fourth, until none can be joined. The
+// boxes of each decision are sorted on the other three dimensions and
+// the fourth's start, and runs of abutting boxes joined, one dimension
+// after the other, until a round joins nothing: O(n log n) a round
+// rather than a scan of every pair. The result keeps the order of each
+// joined box's first leaf.
 func mergeLeaves(ls []leaf) []leaf {
-	same := func(a, b *leaf) bool {
-		return a.allowed == b.allowed && a.hop == b.hop && a.verdict.Rule == b.verdict.Rule && a.verdict.Action == b.verdict.Action
+	if len(ls) < 2 {
+		return ls
 	}
-	for changed := true; changed; {
-		changed = false
-		for i := 0; i < len(ls); i++ {
-			for j := i + 1; j < len(ls); j++ {
-				if !same(&ls[i], &ls[j]) {
-					continue
-				}
-				if d, ok := adjacent(&ls[i].b, &ls[j].b); ok {
-					if ls[j].b[d].lo.less(ls[i].b[d].lo) {
-						ls[i].b[d].lo = ls[j].b[d].lo
+	type key struct {
+		allowed bool
+		hop     Hop
+		rule    *Rule
+		action  Action
+	}
+	type item struct {
+		l     leaf
+		first int
+	}
+	groups := map[key][]item{}
+	var order []key
+	for i, l := range ls {
+		k := key{l.allowed, l.hop, l.verdict.Rule, l.verdict.Action}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], item{l, i})
+	}
+	var out []item
+	for _, k := range order {
+		g := groups[k]
+		for changed := len(g) > 1; changed; {
+			changed = false
+			for d := 3; d >= 0; d-- {
+				slices.SortFunc(g, func(x, y item) int {
+					for e := 0; e < 4; e++ {
+						if e == d {
+							continue
+						}
+						if c := x.l.b[e].lo.cmp(y.l.b[e].lo); c != 0 {
+							return c
+						}
+						if c := x.l.b[e].hi.cmp(y.l.b[e].hi); c != 0 {
+							return c
+						}
 					}
-					if ls[i].b[d].hi.less(ls[j].b[d].hi) {
-						ls[i].b[d].hi = ls[j].b[d].hi
+					return x.l.b[d].lo.cmp(y.l.b[d].lo)
+				})
+				n := 1
+				for _, it := range g[1:] {
+					last := &g[n-1]
+					if dd, ok := adjacent(&last.l.b, &it.l.b); ok && dd == d && last.l.b[d].hi.less(it.l.b[d].lo) {
+						last.l.b[d].hi = it.l.b[d].hi
+						last.first = min(last.first, it.first)
+						changed = true
+						continue
 					}
-					ls = append(ls[:j], ls[j+1:]...)
-					changed = true
-					j--
+					g[n] = it
+					n++
 				}
+				g = g[:n]
 			}
 		}
+		out = append(out, g...)
 	}
-	return ls
+	slices.SortFunc(out, func(x, y item) int { return x.first - y.first })
+	res := ls[:len(out)]
+	for i, it := range out {
+		res[i] = it.l
+	}
+	return res
 }
 
 func adjacent(a, b *box) (int, bool) {
