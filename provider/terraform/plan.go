@@ -84,7 +84,8 @@ type Plan struct {
 	AddressKeys []string
 
 	// Prior is the rules of the plan's prior_state: what exists before
-	// the apply, read the same way (a state has no unknown values). It is
+	// the apply, read the same way (a state has no unknown values), with
+	// Origin.Document "terraform plan prior_state". It is
 	// nil for a state, and for a plan without a prior state (nothing
 	// exists yet). Comparing Prior with the plan says what the apply
 	// opens and closes.
@@ -225,7 +226,10 @@ func readValues(jdoc *jsonx.Doc, doc *document, root *module, rootPath string, s
 	p.Tencent = Vendor{Provider: "tencentcloud", Semantics: sgsim.Tencent}
 	p.AWS = Vendor{Provider: "aws", Semantics: sgsim.Union}
 	rd.document = "terraform plan"
-	if state {
+	switch {
+	case strings.HasPrefix(rootPath, "prior_state."):
+		rd.document = "terraform plan prior_state"
+	case state:
 		rd.document = "terraform state"
 	}
 	for _, rc := range changes {

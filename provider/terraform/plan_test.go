@@ -359,7 +359,7 @@ func TestReadPlanPrior(t *testing.T) {
 	if diff := cmp.Diff([]sgsim.Group{{ID: "sg-web", Rules: []sgsim.Rule{rule("0.0.0.0/0", "", "terraform plan")}}}, p.AWS.Groups); diff != "" {
 		t.Errorf("planned (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]sgsim.Group{{ID: "sg-web", Rules: []sgsim.Rule{rule("203.0.113.0/24", "", "terraform state")}}}, p.Prior.AWS.Groups); diff != "" {
+	if diff := cmp.Diff([]sgsim.Group{{ID: "sg-web", Rules: []sgsim.Rule{rule("203.0.113.0/24", "", "terraform plan prior_state")}}}, p.Prior.AWS.Groups); diff != "" {
 		t.Errorf("prior (-want +got):\n%s", diff)
 	}
 	// A state has no prior state; neither has a plan without one.
