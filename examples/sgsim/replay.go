@@ -47,7 +47,7 @@ func init() {
 		about: `replays captured traffic (pcap/pcapng files or VPC flow logs) through the network and reports, flow by flow, what it would drop, where and by which rule.
 With no input at all it replays an embedded sample, a two-minute capture of a default CCE tunnel-network cluster (testdata/cce-tunnel.pcap), against the cce-tunnel profile with the hardened worker outbound set (CCE Table 8): the main job. -rules or -plan need traffic (-pcap or -flowlog) and placement (-nics or -topology).
 -pcap files are read in time order; -flowlog files may be AWS v2 or Huawei VPC flow logs (detected). -inner-drops judges flows inside VXLAN and Geneve tunnels by the rules as if they were not encapsulated (by default an inner flow shares the fate of the outer flow that carries it, since security groups see only the outer packet). -workers N shards the tracking of flows over N goroutines, with the same report (an inner tunnel flow carried between two pairs of nodes may be listed once per pair); decoding stays on one goroutine, so it is not faster on two CPUs (bench/README.md), and N above replay.MaxWorkers() (4 per CPU) is refused.
-text output: a table of the dropped flows (-all: every flow) and the summary: flows by verdict and by deciding hop and rule, and per input what its reader skipped. json: every flow as one JSON object per line (replay.JSONFlow: src, dst, sport, dport, proto, verdict, hop, group, rule, ...) on stdout, the summary on stderr. Flows are written as they end (idle timeout, reused ports, end of input), not kept, so memory follows the live flows however long the input; their IDs give the order they started (with -workers, not consecutive). -dropped-pcap writes exactly the packets the network would drop, as one classic pcap, through a temporary file in the same directory renamed on success: a failed run leaves no file and an existing one untouched.
+text output: a table of the dropped flows (-all: every flow) and the summary: flows by verdict and by deciding hop and rule, and per input what its reader skipped. json: every flow as one JSON object per line (replay.JSONFlow: src, dst, sport, dport, proto, verdict, hop, group, rule, ...) on stdout, the summary on stderr. Flows are written as they end (idle timeout, reused ports, end of input), not kept, so memory follows the live flows however long the input; their IDs give the order they started (with -workers, not consecutive). -dropped-pcap writes exactly the packets the network would drop, as one classic pcap, as they are found (one pass, nothing kept per packet), through a temporary file in the same directory renamed on success: a failed run leaves no file and an existing one untouched.
 An input that turns corrupt or unreadable partway (a bad record length or block, a malformed flow-log line) is reported with everything read before it: the summary says where reading stopped (byte offset and packet, or line), stderr says so in one line, and the exit status is 0, or 1 with -fail-on-drop (which then fails even without a drop seen, as the unread rest cannot be vouched for); an input that yields nothing is bad input (2).`,
 		example: `sgsim replay -pcap node1.pcap -vendor huawei -rules sg-rules.json -topology topology.json -fail-on-drop
 prints "replayed against huawei rules from sg-rules.json (2 groups) placed by topology.json", the dropped flows with the
@@ -159,7 +159,16 @@ func replayAll(e *env, o *replayOptions, n *load.Network) error {
 	out.start(n, names)
 	// Flows go to the output as they finish; the replayer keeps only
 	// counts, so memory follows the live flows, not the input's length.
-	r := replay.New(n.Net, replay.Config{RecordDropped: o.droppedPcap != "", InnerDrops: o.innerDrops, Workers: o.workers, OnFlow: out.flow})
+	cfg := replay.Config{InnerDrops: o.innerDrops, Workers: o.workers, OnFlow: out.flow}
+	// The dropped packets go to the file as they are found, in one pass
+	// (the header takes the first capture's link type).
+	var dw *replay.DroppedWriter
+	var dropBuf *bufio.Writer
+	if dropped != nil {
+		dropBuf = bufio.NewWriterSize(dropped, 256<<10)
+		cfg.OnDropped = func(p *capture.Packet, data []byte, link uint32) { dw.Write(p, data, link) }
+	}
+	r := replay.New(n.Net, cfg)
 	// An input that fails partway is reported with what was read before
 	// it; one that yields nothing is bad input.
 	var partial []string
@@ -168,6 +177,9 @@ func replayAll(e *env, o *replayOptions, n *load.Network) error {
 			c, err := capture.NewReader(rd)
 			if err != nil {
 				return err
+			}
+			if dropped != nil && dw == nil {
+				dw = replay.NewDroppedWriter(dropBuf, c.LinkType())
 			}
 			return r.AddCapture(c)
 		})
@@ -197,7 +209,7 @@ func replayAll(e *env, o *replayOptions, n *load.Network) error {
 		fmt.Fprintf(e.stderr, "sgsim replay: %s; the report covers what was read before it\n", oneLine(p))
 	}
 	if dropped != nil {
-		if err := writeDropped(dropped, o.droppedPcap, rep, pcaps); err != nil {
+		if err := finishDropped(dropped, dropBuf, dw, o.droppedPcap); err != nil {
 			return err
 		}
 	}
@@ -341,15 +353,10 @@ func (f *flowOutput) finish(rep *replay.Report) error {
 	return w.Flush()
 }
 
-// writeDropped writes the dropped packets of every capture, one classic
-// pcap (replay.WriteDroppedAll), to the temporary file f, and renames it
-// to path.
-func writeDropped(f *os.File, path string, rep *replay.Report, pcaps []input) error {
-	bw := bufio.NewWriterSize(f, 256<<10)
-	_, err := replay.WriteDroppedAll(bw, rep.Summary.Captures, func(i int) (io.ReadCloser, error) {
-		rc, _, err := pcaps[i].open()
-		return rc, err
-	})
+// finishDropped completes the dropped packets' pcap in the temporary
+// file f and renames it to path.
+func finishDropped(f *os.File, bw *bufio.Writer, dw *replay.DroppedWriter, path string) error {
+	_, err := dw.Close()
 	if err == nil {
 		err = bw.Flush()
 	}

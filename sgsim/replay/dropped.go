@@ -88,13 +88,7 @@ func WriteDroppedAll(w io.Writer, stats []CaptureStats, open func(i int) (io.Rea
 			if snap == 0 {
 				snap = 262144
 			}
-			var hdr [24]byte
-			binary.LittleEndian.PutUint32(hdr[0:4], 0xa1b23c4d) // nanosecond pcap
-			binary.LittleEndian.PutUint16(hdr[4:6], 2)
-			binary.LittleEndian.PutUint16(hdr[6:8], 4)
-			binary.LittleEndian.PutUint32(hdr[16:20], max(min(snap, capture.MaxRecord), longest))
-			binary.LittleEndian.PutUint32(hdr[20:24], link)
-			if _, err := bw.Write(hdr[:]); err != nil {
+			if err := writeHeader(bw, max(min(snap, capture.MaxRecord), longest), link); err != nil {
 				rc.Close()
 				return written, err
 			}
@@ -148,17 +142,7 @@ func writeDropped(bw *bufio.Writer, c *CaptureStats, rd *capture.Reader, link ui
 			otherLink++
 			continue
 		}
-		var rh [16]byte
-		if !p.Time.IsZero() {
-			binary.LittleEndian.PutUint32(rh[0:4], uint32(p.Time.Unix()))
-			binary.LittleEndian.PutUint32(rh[4:8], uint32(p.Time.Nanosecond()))
-		}
-		binary.LittleEndian.PutUint32(rh[8:12], uint32(len(data)))
-		binary.LittleEndian.PutUint32(rh[12:16], uint32(p.Len))
-		if _, err := bw.Write(rh[:]); err != nil {
-			return written, err
-		}
-		if _, err := bw.Write(data); err != nil {
+		if err := writeRecord(bw, &p, data); err != nil {
 			return written, err
 		}
 		written++
@@ -173,4 +157,91 @@ func writeDropped(bw *bufio.Writer, c *CaptureStats, rd *capture.Reader, link ui
 func flushed(bw *bufio.Writer, err error) error {
 	bw.Flush()
 	return err
+}
+
+// writeHeader writes a nanosecond classic pcap file header.
+func writeHeader(w io.Writer, snap, link uint32) error {
+	var hdr [24]byte
+	binary.LittleEndian.PutUint32(hdr[0:4], 0xa1b23c4d) // nanosecond pcap
+	binary.LittleEndian.PutUint16(hdr[4:6], 2)
+	binary.LittleEndian.PutUint16(hdr[6:8], 4)
+	binary.LittleEndian.PutUint32(hdr[16:20], snap)
+	binary.LittleEndian.PutUint32(hdr[20:24], link)
+	_, err := w.Write(hdr[:])
+	return err
+}
+
+// writeRecord writes one pcap record: p's time (0 for none) and lengths,
+// and data.
+func writeRecord(w io.Writer, p *capture.Packet, data []byte) error {
+	var rh [16]byte
+	if !p.Time.IsZero() {
+		binary.LittleEndian.PutUint32(rh[0:4], uint32(p.Time.Unix()))
+		binary.LittleEndian.PutUint32(rh[4:8], uint32(p.Time.Nanosecond()))
+	}
+	binary.LittleEndian.PutUint32(rh[8:12], uint32(len(data)))
+	binary.LittleEndian.PutUint32(rh[12:16], uint32(p.Len))
+	if _, err := w.Write(rh[:]); err != nil {
+		return err
+	}
+	_, err := w.Write(data)
+	return err
+}
+
+// A DroppedWriter writes the packets a replay would drop to a classic
+// pcap with nanosecond timestamps as AddCapture finds them, in one pass:
+// pass its Write method as Config.OnDropped. It holds one buffer, however
+// many packets it writes. The file header names the link type given to
+// NewDroppedWriter and the snap length capture.MaxRecord, which every
+// record fits. A packet of another link type (a pcapng interface, or a
+// later capture, of another kind) cannot go in the same pcap: it is
+// counted and left out, and Close reports it. Packets without a timestamp
+// are written with time 0.
+type DroppedWriter struct {
+	bw                   *bufio.Writer
+	link                 uint32
+	n, other, firstOther int
+	err                  error
+}
+
+// NewDroppedWriter returns a DroppedWriter writing a pcap of link type
+// link (capture.Reader.LinkType of the first capture) to w.
+func NewDroppedWriter(w io.Writer, link uint32) *DroppedWriter {
+	d := &DroppedWriter{bw: bufio.NewWriterSize(w, 64<<10), link: link}
+	d.err = writeHeader(d.bw, capture.MaxRecord, link)
+	return d
+}
+
+// Write writes one packet's record (the arguments of Config.OnDropped).
+// A write error is kept and returned by Close.
+func (d *DroppedWriter) Write(p *capture.Packet, data []byte, link uint32) {
+	if d.err != nil {
+		return
+	}
+	if link != d.link {
+		if d.other == 0 {
+			d.firstOther = p.N
+		}
+		d.other++
+		return
+	}
+	if d.err = writeRecord(d.bw, p, data); d.err == nil {
+		d.n++
+	}
+}
+
+// Close flushes what is buffered (it does not close the underlying
+// writer) and returns the number of packets written and the first write
+// error, or an error counting the packets of another link type left out.
+func (d *DroppedWriter) Close() (int, error) {
+	if d.err != nil {
+		return d.n, d.err
+	}
+	if err := d.bw.Flush(); err != nil {
+		return d.n, err
+	}
+	if d.other > 0 {
+		return d.n, fmt.Errorf("replay: %d dropped packets (first: record %d) have a link type other than %d and were not written", d.other, d.firstOther, d.link)
+	}
+	return d.n, nil
 }

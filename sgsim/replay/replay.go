@@ -40,6 +40,15 @@ type Config struct {
 	// length of every packet that would be dropped (CaptureStats.Dropped),
 	// which WriteDropped needs. It costs 48 bytes per dropped packet.
 	RecordDropped bool
+	// OnDropped, if set, is called by AddCapture for every packet the
+	// network would drop, in packet order and on the calling goroutine
+	// (with Workers too), with the bytes of its record as the capture
+	// holds them and its link type (capture.Reader.Data); data is valid
+	// only during the call. Unlike RecordDropped it costs no memory per
+	// packet and no second pass over the capture: a DroppedWriter writes
+	// the packets to a pcap as they come. Packets given to Packet
+	// directly are not passed to it.
+	OnDropped func(p *capture.Packet, data []byte, link uint32)
 	// InnerDrops makes a tunnelled packet count as dropped when its inner
 	// flow, evaluated against the network as if it were not
 	// encapsulated, would be dropped. By default it is off: security
@@ -104,12 +113,13 @@ type Replayer struct {
 	capture  *CaptureStats   // the capture being read, or nil
 	captureN int             // 1-based number of that capture
 
-	shards []*Replayer // Workers > 1: the workers' replayers, which own the flows
-	seq    int         // Workers > 1: packets and records seen, for flow IDs
-	shard  bool        // this is a worker's replayer: flow IDs are 2*cur+sub
-	cur    int         // worker: seq of the packet being tracked
-	onFlow func(*Flow) // Config.OnFlow, serialized when there are workers
-	pipe   *pipe       // the running workers, during AddCapture
+	data   func() ([]byte, uint32) // the capture's Reader.Data, during AddCapture
+	shards []*Replayer             // Workers > 1: the workers' replayers, which own the flows
+	seq    int                     // Workers > 1: packets and records seen, for flow IDs
+	shard  bool                    // this is a worker's replayer: flow IDs are 2*cur+sub
+	cur    int                     // worker: seq of the packet being tracked
+	onFlow func(*Flow)             // Config.OnFlow, serialized when there are workers
+	pipe   *pipe                   // the running workers, during AddCapture
 
 	largestChunk int // the most items a pipeline chunk had (tests)
 }
@@ -224,7 +234,9 @@ func (s *state) closed() bool { return s.rst || s.finFwd && s.finRv }
 // *capture.FormatError does already, any other error is wrapped in one
 // that does.
 func (r *Replayer) AddCapture(c *capture.Reader) error {
+	r.data = c.Data
 	err := r.addCapture(c.Next, c.Skipped, c.Flagged)
+	r.data = nil
 	if err == nil {
 		return nil
 	}
@@ -257,7 +269,10 @@ func (r *Replayer) addCapture(next func(*capture.Packet) error, skipped, flagged
 			if err = next(&p); err != nil {
 				break
 			}
-			r.Packet(&p)
+			if r.Packet(&p) && r.cfg.OnDropped != nil {
+				data, link := r.rawData()
+				r.cfg.OnDropped(&p, data, link)
+			}
 		}
 	}
 	r.resolveOutliers()
@@ -268,6 +283,15 @@ func (r *Replayer) addCapture(next func(*capture.Packet) error, skipped, flagged
 	}
 	cs.Err = err.Error()
 	return err
+}
+
+// rawData returns the record of the packet just read, if the source has
+// records (tests replay decoded packets without).
+func (r *Replayer) rawData() ([]byte, uint32) {
+	if r.data == nil {
+		return nil, 0
+	}
+	return r.data()
 }
 
 // Packet replays one packet and reports whether the network would drop

@@ -154,6 +154,9 @@ type item struct {
 	ts, now int64
 	seq     int
 	op      op
+	dropped bool   // set by the worker that tracked it (or the reader, for an answered ICMP error)
+	raw     []byte // with Config.OnDropped: the record's bytes, in the chunk's arena
+	link    uint32
 }
 
 // chunk is a run of consecutive items, decoded in place by the reading
@@ -163,6 +166,8 @@ type chunk struct {
 	items []item
 	idx   [][]int32 // per worker, in stream order
 	users atomic.Int32
+	arena []byte // with Config.OnDropped: the items' records
+	sent  bool   // handed to the workers; its dropped items not yet passed to OnDropped
 }
 
 type answer struct{ hit, dropped bool }
@@ -170,6 +175,10 @@ type answer struct{ hit, dropped bool }
 const (
 	chunkSize = 512
 	chunks    = 4 // in flight or free
+	// arenaSize bounds the record bytes a chunk holds for OnDropped
+	// (plus one record, at most capture.MaxRecord): a chunk is sent on
+	// when its arena is full.
+	arenaSize = 1 << 20
 )
 
 // pipe runs the workers while AddCapture reads a capture: the reading
@@ -220,6 +229,7 @@ func (p *pipe) work(i int) {
 				p.reply <- answer{hit, hit && !s.slab[idx].dec.Allowed}
 			default:
 				if s.step(&it.p, it.ts, it.now, it.op == opSkipQuote) {
+					it.dropped = true
 					p.ndrop[i]++
 					if record {
 						p.dropped[i] = append(p.dropped[i], DroppedPacket{N: it.p.N, Time: it.p.Time, Len: it.p.Len, CapLen: it.p.CapLen})
@@ -244,7 +254,9 @@ func (p *pipe) slot() *item {
 	c := p.cur
 	if c == nil {
 		c = <-p.free
+		p.done(c)
 		c.items = c.items[:0]
+		c.arena = c.arena[:0]
 		for i := range c.idx {
 			c.idx[i] = c.idx[i][:0]
 		}
@@ -255,7 +267,45 @@ func (p *pipe) slot() *item {
 	} else {
 		c.items = append(c.items, item{})
 	}
-	return &c.items[len(c.items)-1]
+	it := &c.items[len(c.items)-1]
+	// A slot can be left unassigned (a sweep took its place): it must
+	// not report a drop from its last use.
+	it.dropped, it.raw = false, nil
+	return it
+}
+
+// done passes the dropped packets of a chunk the workers have finished to
+// Config.OnDropped. Chunks come back to p.free in the order they were
+// sent (each worker reads them in order, so the last to finish chunk k
+// finishes it before any worker's last finishes chunk k+1), so packets
+// are passed in order.
+func (p *pipe) done(c *chunk) {
+	if !c.sent {
+		return
+	}
+	c.sent = false
+	f := p.r.cfg.OnDropped
+	if f == nil {
+		return
+	}
+	for j := range c.items {
+		if it := &c.items[j]; it.dropped {
+			f(&it.p, it.raw, it.link)
+		}
+	}
+}
+
+// keepRaw copies the record of the packet just read into the current
+// chunk's arena for it.
+func (p *pipe) keepRaw(it *item) {
+	data, link := p.r.rawData()
+	c := p.cur
+	if c.arena == nil {
+		c.arena = make([]byte, 0, arenaSize+capture.MaxRecord)
+	}
+	n := len(c.arena)
+	c.arena = append(c.arena, data...)
+	it.raw, it.link = c.arena[n:len(c.arena):len(c.arena)], link
 }
 
 // assign gives the last slot to worker i, or to every worker for i < 0.
@@ -269,7 +319,7 @@ func (p *pipe) assign(i int) {
 			c.idx[k] = append(c.idx[k], j)
 		}
 	}
-	if len(c.items) >= chunkSize {
+	if len(c.items) >= chunkSize || len(c.arena) >= arenaSize {
 		p.flush()
 	}
 }
@@ -282,6 +332,7 @@ func (p *pipe) flush() {
 	}
 	p.cur = nil
 	p.largest = max(p.largest, len(c.items))
+	c.sent = true
 	c.users.Store(int32(len(p.in)))
 	for _, ch := range p.in {
 		ch <- c
@@ -305,6 +356,9 @@ func (p *pipe) stop() {
 		close(ch)
 	}
 	p.wg.Wait()
+	for len(p.free) > 0 {
+		p.done(<-p.free)
+	}
 	p.r.pipe = nil
 	p.r.largestChunk = max(p.r.largestChunk, p.largest)
 	cs := p.r.capture
@@ -340,6 +394,9 @@ func (r *Replayer) pipeline(next func(*capture.Packet) error) error {
 		}
 		r.seq++
 		it.seq, it.op = r.seq, opPacket
+		if r.cfg.OnDropped != nil {
+			p.keepRaw(it)
+		}
 		k, quoted := quotedKey(&it.p)
 		if !quoted {
 			p.assign(r.route(&it.p))
@@ -353,6 +410,7 @@ func (r *Replayer) pipeline(next func(*capture.Packet) error) error {
 		p.flush()
 		a := <-p.reply
 		if a.hit {
+			it.dropped = a.dropped
 			if a.dropped && r.capture != nil {
 				r.capture.DroppedPackets++
 				if r.cfg.RecordDropped {
@@ -368,6 +426,11 @@ func (r *Replayer) pipeline(next func(*capture.Packet) error) error {
 		it = p.slot()
 		*it = cp
 		it.op = opSkipQuote
+		if r.cfg.OnDropped != nil {
+			// The record is still the one Data returns; the answered
+			// chunk's arena will be reused.
+			p.keepRaw(it)
+		}
 		p.assign(r.route(&it.p))
 	}
 }

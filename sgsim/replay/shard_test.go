@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/netip"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -170,6 +171,7 @@ type replayed struct {
 	Rows    []row
 	Summary Summary
 	Live    int
+	Dropped []string // what OnDropped received: "N record link"
 }
 
 // fataler is what replayWith needs of *testing.T and *rapid.T.
@@ -180,9 +182,22 @@ type fataler interface {
 
 func replayWith(t fataler, n *sgsim.Network, ps []capture.Packet, cfg Config, viaCapture bool) replayed {
 	t.Helper()
+	var dropped []string
+	cfg.OnDropped = func(p *capture.Packet, data []byte, link uint32) {
+		dropped = append(dropped, strconv.Itoa(p.N)+" "+string(data)+" "+strconv.Itoa(int(link)))
+	}
 	r := New(n, cfg)
 	if viaCapture {
-		if err := r.addCapture(source(ps), noSkips, noSkips); err != nil {
+		// Each packet's "record" names it, so that OnDropped can be
+		// checked to get the bytes of the packet it is given.
+		next := source(ps)
+		cur := 0
+		r.data = func() ([]byte, uint32) { return []byte("record-" + strconv.Itoa(cur)), 7 }
+		if err := r.addCapture(func(p *capture.Packet) error {
+			err := next(p)
+			cur = p.N
+			return err
+		}, noSkips, noSkips); err != nil {
 			t.Fatal(err)
 		}
 	} else {
@@ -192,7 +207,7 @@ func replayWith(t fataler, n *sgsim.Network, ps []capture.Packet, cfg Config, vi
 	}
 	live := r.Live()
 	rep := r.Report()
-	return replayed{Rows: rowsOf(rep.Flows), Summary: rep.Summary, Live: live}
+	return replayed{Rows: rowsOf(rep.Flows), Summary: rep.Summary, Live: live, Dropped: dropped}
 }
 
 // TestWorkersSameReport: on any traffic whose inner flows each stay
@@ -211,6 +226,15 @@ func TestWorkersSameReport(t *testing.T) {
 		// which only AddCapture keeps.
 		if !cmp.Equal(want[false].Rows, want[true].Rows) || want[false].Summary.Flows != want[true].Summary.Flows {
 			t.Fatalf("Packet differs from AddCapture with one replayer (-AddCapture +Packet):\n%s", cmp.Diff(want[true], want[false]))
+		}
+		// OnDropped gets, in order, the packets RecordDropped lists, each
+		// with its own record.
+		var listed []string
+		for _, d := range want[true].Summary.Captures[0].Dropped {
+			listed = append(listed, strconv.Itoa(d.N)+" record-"+strconv.Itoa(d.N)+" 7")
+		}
+		if !slices.Equal(listed, want[true].Dropped) {
+			t.Fatalf("OnDropped got %q; RecordDropped lists %q", want[true].Dropped, listed)
 		}
 		cfg.Workers = rapid.IntRange(2, 5).Draw(t, "workers")
 		for _, via := range []bool{true, false} {

@@ -2,10 +2,12 @@ package replay
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sgsim/sgsim/sgsim/capture"
 )
@@ -94,5 +96,60 @@ func TestTextWriterStreams(t *testing.T) {
 	var jf JSONFlow
 	if j1.String() != j2.String() || json.Unmarshal([]byte(strings.SplitN(j1.String(), "\n", 2)[0]), &jf) != nil || jf.ID != streamed[0].ID {
 		t.Errorf("JSONWriter wrote %q, WriteJSON %q", j1.String(), j2.String())
+	}
+}
+
+// A DroppedWriter given as Config.OnDropped writes, in one pass, the
+// records WriteDropped writes in two (one worker or several), under a
+// header with snap length capture.MaxRecord. Big records fill a chunk's
+// arena before its item count, and the chunks are then sent on early.
+func TestDroppedWriterOnePass(t *testing.T) {
+	n := testNetwork(t)
+	small := workersCapture(t, 200)
+	var fs []frame
+	for i := 0; i < 300; i++ {
+		port := "53"
+		if i%3 == 0 {
+			port = "54" // dropped
+		}
+		fs = append(fs, udpF(t, time.Duration(i)*time.Millisecond, worker+":"+strconv.Itoa(5000+i%7), master+":"+port, 30000))
+	}
+	big := pcapOf(t, fs...)
+	for name, data := range map[string][]byte{"mixed traffic": small, "30 KB records": big} {
+		want := replayPcap(t, n, Config{RecordDropped: true}, data)
+		var two bytes.Buffer
+		nw, err := want.Summary.Captures[0].WriteDropped(&two, bytes.NewReader(data))
+		if err != nil || nw == 0 {
+			t.Fatalf("%s: WriteDropped = %d, %v", name, nw, err)
+		}
+		for _, workers := range []int{1, 3} {
+			c, err := capture.NewReader(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var one bytes.Buffer
+			dw := NewDroppedWriter(&one, c.LinkType())
+			r := New(n, Config{Workers: workers, OnDropped: dw.Write})
+			if err := r.AddCapture(c); err != nil {
+				t.Fatal(err)
+			}
+			if name == "30 KB records" && workers > 1 && (r.largestChunk == 0 || r.largestChunk > arenaSize/30000+2) {
+				t.Errorf("%s: largest chunk %d items; want at most %d (the arena's bound)", name, r.largestChunk, arenaSize/30000+2)
+			}
+			rep := r.Report()
+			got, err := dw.Close()
+			if err != nil || got != nw || rep.Summary.Captures[0].DroppedPackets != nw {
+				t.Fatalf("%s, %d workers: DroppedWriter wrote %d, %v; want %d", name, workers, got, err, nw)
+			}
+			if !bytes.Equal(one.Bytes()[24:], two.Bytes()[24:]) {
+				t.Errorf("%s, %d workers: one-pass records differ from WriteDropped's", name, workers)
+			}
+			if snap := binary.LittleEndian.Uint32(one.Bytes()[16:20]); snap != capture.MaxRecord {
+				t.Errorf("%s: snap length %d, want %d", name, snap, capture.MaxRecord)
+			}
+			if len(rep.Summary.Captures[0].Dropped) != 0 {
+				t.Errorf("%s: %d dropped packets recorded without RecordDropped", name, len(rep.Summary.Captures[0].Dropped))
+			}
+		}
 	}
 }
