@@ -291,7 +291,7 @@ func TestJSONFieldsDocumented(t *testing.T) {
 	}) {
 		words[w] = true
 	}
-	for _, v := range []any{result{}, reachResult{}, replayResult{}, workersResult{}} {
+	for _, v := range []any{result{}, reachResult{}, replayResult{}, workersResult{}, analysisResult{}} {
 		ty := reflect.TypeOf(v)
 		for i := range ty.NumField() {
 			name, _, _ := strings.Cut(ty.Field(i).Tag.Get("json"), ",")
@@ -300,7 +300,7 @@ func TestJSONFieldsDocumented(t *testing.T) {
 			}
 		}
 	}
-	for _, kind := range []string{`"reach"`, `"replay"`} {
+	for _, kind := range []string{`"reach"`, `"replay"`, `"analysis"`} {
 		if !strings.Contains(f.Doc.Text(), "kind "+kind) {
 			t.Errorf("package doc does not name kind %s", kind)
 		}

@@ -15,6 +15,7 @@
 //	go run ./bench -classbench FILE [-trace FILE] [-actions allow|alternate]
 //	go run ./bench -families acl-like,fw-like-v3 -sizes 1000,10000 # ClassBench-like generated sets
 //	go run ./bench -format json            # one JSON object per line
+//	go run ./bench -analysis               # lint, diff and Reach at 100, 1K and 10K rules
 //
 // With no flags it runs generated security-group and network-ACL rule
 // sets (package bench/gen) at 1K, 10K and 100K rules. With -classbench it
@@ -48,6 +49,22 @@
 // packets, decode-only against full replay and with 2, 4 (and GOMAXPROCS,
 // when above 4) workers against one. A worker count whose report differs
 // from one worker's is an error (exit 2).
+//
+// With -analysis it runs only the analysis section (analysis.go): for
+// the generated security-group and network-ACL shapes and the ClassBench
+// sets acl1, fw1 and ipc1 of -analysis-classbench DIR (default
+// ../shared/classbench, as seen from the repository root; missing sets
+// are skipped with a note on stderr), at each of -analysis-sizes (default
+// 100,1000,10000), the median time of analyze.LintSet on the set as one
+// group, of analyze.DiffSets against the set without its last 10% of
+// rules, and of Network.Reach from 0.0.0.0/1 to the /24 most rules name
+// as destination over TCP; with allocations and the peak live heap of
+// one more lint and diff, and the process CPU time of each operation
+// (median of the rounds; on a shared machine the wall clock also counts
+// the wait for a core). Its JSON objects have kind "analysis": name,
+// source, semantics, rules, lint_ns, lint_cpu_ns, findings, lint_allocs,
+// lint_peak_heap_mb, diff_ns, diff_cpu_ns, changes, diff_allocs,
+// diff_peak_heap_mb, reach_ns, reach_cpu_ns, reach_cells, reach_to.
 //
 // JSON fields (snake_case), one object per rule set: name, source,
 // semantics, actions, rules, flows, hit_rate, parse_ns and read_ns (files
@@ -485,6 +502,9 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	families := fl.String("families", "", "ClassBench-like generated families instead of -shapes: acl-like, fw-like, ipc-like, or a variant such as fw-like-v3")
 	replayFile := fl.String("replay", "", "capture to replay against the CCE tunnel profile (default: the project's sample, when run from the repository root)")
 	noExtras := fl.Bool("no-extras", false, "skip the range-query and replay measurements")
+	analysis := fl.Bool("analysis", false, "run only the analysis section: lint, diff and Reach on large rule sets")
+	analysisSizes := fl.String("analysis-sizes", "100,1000,10000", "rule set sizes of the analysis section, comma-separated")
+	analysisDir := fl.String("analysis-classbench", "../shared/classbench", "directory of the ClassBench sets for the analysis section (empty: none)")
 	fl.IntVar(&cfg.Rounds, "rounds", cfg.Rounds, "timing rounds (medians are reported)")
 	fl.IntVar(&cfg.LinearBudget, "linear-budget", cfg.LinearBudget, "rule checks per linear timing round")
 	fl.IntVar(&cfg.TightBudget, "tight-budget", cfg.TightBudget, "row checks per tight-scan timing round")
@@ -520,6 +540,21 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	}
 	if cfg.Rounds < 1 || cfg.Flows < 1 || cfg.LinearBudget < 1 || cfg.TightBudget < 1 || cfg.CheckBudget < 1 || !(cfg.HitRate >= 0 && cfg.HitRate <= 1) {
 		return fail("-rounds, -flows and the budgets must be positive and -hit in 0..1")
+	}
+
+	if *analysis {
+		var ns []int
+		for _, x := range strings.Split(*analysisSizes, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(x))
+			if err != nil || n < 10 {
+				return fail("-analysis-sizes: %q is not a number of at least 10", x)
+			}
+			ns = append(ns, n)
+		}
+		if err := analysisSection(stdout, stderr, *format, analysisInputs(ns, cfg.Seed, *analysisDir, stderr), cfg.Rounds); err != nil {
+			return fail("analysis: %v", err)
+		}
+		return 0
 	}
 
 	// Inputs are built lazily, one at a time, so that a 1M-rule set is
