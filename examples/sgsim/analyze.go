@@ -124,9 +124,10 @@ and exits 1 (medium findings).`,
 		about: `compares two versions of a network: the exact flows each rule set (attachment list) allows in one and not the other, with witnesses and the deciding rule in each; when both are placed, the required flows lost and the exposure from outside the cluster gained.
 The second version is given after -against with the same input flags; it starts from the first one's flags, so only what differs need be given (-against -rules new.json), unless it names another kind of input (-profile, -rules, -plan). Without -against: a profile's default groups against its hardened set, and a Terraform plan's prior state against its planned values ("what does this apply open and close?").
 -fail-on: a lost required flow or gained exposure counts as high, any other change as info.`,
-		example: `sgsim diff -plan plan.json -fail-on high
-prints "== diff terraform plan's prior state -> terraform plan", then per rule set the regions added (+) and removed (-),
-e.g. "+ ingress tcp 0.0.0.0/0 -> any dport 22 (default deny -> sg-web/sgr-0a1)"; exits 1 only if a required flow is lost or exposure gained.`,
+		example: `sgsim diff -plan examples/sgsim/testdata/terraform/plan.json -fail-on info
+prints "== diff terraform plan's prior state -> terraform plan", then per rule set the regions added (+) and removed (-):
+the SSH rule goes from the office range to everywhere, "+ ingress tcp 0.0.0.0-203.0.112.255 -> 0.0.0.0/0 dport 22 (default deny -> sg-0a1b2c3d4e5f60001 rule 1)";
+exits 1, since something changed (-fail-on high: only if a required flow is lost or exposure gained, which needs -nics or -topology).`,
 		flags: func(fs *flag.FlagSet) func(*env) error {
 			g := &severityGate{}
 			g.register(fs, "a lost required flow or gained exposure is high, any other change info")
@@ -147,7 +148,7 @@ The required flows are a profile's own, or, with -rules or -plan, those of the p
 		example: `sgsim fix -profile cce-tunnel
 prints "== fix cce-tunnel/newer/hardened: 3 required flow(s) fail", each with its rule, such as
 "ingress allow tcp 6443 from 192.168.0.0/24 priority 1" into cce-control, "verified: the flow passes",
-and the fixes as a Huawei ListSecurityGroupRules document.`,
+and the fixes in huawei API form, a ListSecurityGroupRules document.`,
 		flags: func(fs *flag.FlagSet) func(*env) error {
 			g := &severityGate{}
 			g.register(fs, "a required flow that needs a fix is high")
@@ -208,7 +209,7 @@ func fixRun(e *env, g *severityGate) error {
 	}
 	for _, d := range docs {
 		out.API = append(out.API, doc{d.Name, string(d.Text)})
-		fmt.Fprintf(&text, "the fixes as a %s %s document (one record per rule to create):\n", load.VendorOf(n.Spec.Cloud), d.Name)
+		fmt.Fprintf(&text, "the fixes in %s API form, a %s document (one record per rule to create):\n", load.VendorOf(n.Spec.Cloud), d.Name)
 		text.Write(d.Text)
 	}
 	for _, note := range notes {

@@ -59,7 +59,7 @@ func TestDiffAndFix(t *testing.T) {
 		"== fix cce-tunnel/newer/hardened: 3 required flow(s) fail",
 		"ingress allow tcp 6443 from 192.168.0.0/24 priority 1 id fix-3",
 		"verified: the flow passes",
-		"the fixes as a huawei ListSecurityGroupRules document",
+		"the fixes in huawei API form, a ListSecurityGroupRules document",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("fix output lacks %q\n%s", want, out)
@@ -204,7 +204,7 @@ func TestAnalyzeAnyInput(t *testing.T) {
 		{append(append([]string{"harden"}, aws...), "-require", "tke-managed", "-vpc", "10.0.0.0/16", "-nodes", "10.0.1.0/24", "-fail-on-finding"), 1,
 			[]string{"== aws exports: ", "finding: aws exports: nodes to nodes tcp (vendor): some allowed"}},
 		{append(append([]string{"fix"}, aws...), "-require", "tke-managed", "-vpc", "10.0.0.0/16", "-nodes", "10.0.1.0/24"), 0,
-			[]string{"== fix aws exports: ", "the fixes as a aws DescribeSecurityGroupRules document"}},
+			[]string{"== fix aws exports: ", "the fixes in aws API form, a DescribeSecurityGroupRules document"}},
 		// Two versions of exports: the second without the ACL.
 		{append(append([]string{"diff"}, aws...), "-against", "-rules", "testdata/aws/rules.json"), 0,
 			[]string{"== diff aws exports -> aws exports\n", "-- required flows and exposure: 0 lost, "}},

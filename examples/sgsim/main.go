@@ -175,10 +175,16 @@ var commands []*command
 
 var order = []string{"replay", "trace", "reach", "lint", "diff", "fix", "harden", "check"}
 
+// sortCommands puts the commands of order first, in its order, and the
+// others after them, in the order they were added.
 func sortCommands() {
-	slices.SortStableFunc(commands, func(a, b *command) int {
-		return slices.Index(order, a.name) - slices.Index(order, b.name)
-	})
+	rank := func(name string) int {
+		if i := slices.Index(order, name); i >= 0 {
+			return i
+		}
+		return len(order)
+	}
+	slices.SortStableFunc(commands, func(a, b *command) int { return rank(a.name) - rank(b.name) })
 }
 
 func lookup(name string) *command {

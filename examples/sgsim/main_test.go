@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -198,5 +199,42 @@ func TestHelpExamplesRun(t *testing.T) {
 	}
 	if n < 2 {
 		t.Errorf("%d examples with exact output; want trace's and reach's at least", n)
+	}
+}
+
+// The other worked examples of -h (of replay, lint, diff, fix and
+// harden) run, exit as they say, and print the quoted fragments they show
+// ("..." elides).
+func TestHelpExamplesQuoted(t *testing.T) {
+	quoted := regexp.MustCompile(`"([^"]+)"`)
+	n := 0
+	mine := []string{"replay", "lint", "diff", "fix", "harden"}
+	for _, name := range mine {
+		c := lookup(name)
+		cmd, shown, _ := strings.Cut(strings.TrimSpace(c.example), "\n")
+		if strings.HasPrefix(shown, "prints, for the main job's network") {
+			continue // TestHelpExamplesRun
+		}
+		n++
+		// The tests run in examples/sgsim.
+		args := shellWords(t, strings.ReplaceAll(strings.TrimPrefix(cmd, "sgsim "), "examples/sgsim/", ""))
+		code, out, errOut := runArgs(t, args...)
+		if want := map[bool]int{true: 1, false: 0}[strings.Contains(shown, "exits 1")]; code != want {
+			t.Errorf("sgsim %s -h: %q: exit %d, the example says %d; stderr %q", c.name, cmd, code, want, errOut)
+		}
+		frags := quoted.FindAllStringSubmatch(shown, -1)
+		if len(frags) == 0 {
+			t.Errorf("sgsim %s -h: the example shows nothing of its output", c.name)
+		}
+		for _, m := range frags {
+			for _, piece := range strings.Split(strings.ReplaceAll(m[1], "examples/sgsim/", ""), " ...") {
+				if piece = strings.TrimSpace(piece); piece != "" && !strings.Contains(out, piece) {
+					t.Errorf("sgsim %s -h: %q does not print %q\n%s", c.name, cmd, piece, out)
+				}
+			}
+		}
+	}
+	if n != len(mine) {
+		t.Errorf("%d examples checked; want %d", n, len(mine))
 	}
 }
