@@ -83,12 +83,15 @@ func (e *PlacementError) Error() string {
 //     its first prefix (IPv4 when it has one) as Prefix and the others (a
 //     dual-stack subnet's IPv6 block) in Also, and the ACL its record
 //     names or a binding gives (a subnet bound to two different ACLs is
-//     an error). A binding to a subnet that nothing lists is reported and
-//     ignored. A topology subnet of the same name replaces the listed one,
-//     with a warning.
+//     an error). A subnet that only a binding names (no subnet listing
+//     given) becomes a subnet without blocks: its ACL applies to the NICs
+//     in it, and addresses no NIC holds are in no subnet. A topology
+//     subnet of the same name replaces the listed one, with a warning, and
+//     decides the ACL.
 //   - Endpoints: one per NIC, named by its ID, with its addresses, its
-//     subnet (when that subnet is listed or in the topology; otherwise no
-//     subnet ACL applies, and one warning per such subnet says so) and
+//     subnet (when that subnet is listed, bound or in the topology;
+//     otherwise no subnet ACL applies, and, when the input places any
+//     ACL, one warning per such subnet says so) and
 //     its groups in attachment order. A NIC without addresses is left out
 //     with a warning. A NIC listed twice must be the same both times.
 //   - Topology endpoints come after the NICs. One with a NIC's name
@@ -134,13 +137,22 @@ func (t Topology) Place(p Placement) (Topology, []Warning, error) {
 	for _, s := range t.Subnets {
 		topoSub[s.Name] = true
 	}
+	aclKnown := false // some subnet has an ACL: the user gave ACL placement
+	for _, s := range t.Subnets {
+		aclKnown = aclKnown || s.ACL != ""
+	}
 	for _, b := range p.Bindings {
+		aclKnown = true
+		if topoSub[b.Subnet] {
+			continue // the topology's entry says which ACL applies
+		}
 		sub, ok := subs[b.Subnet]
 		if !ok {
-			if !topoSub[b.Subnet] {
-				warn("network ACL", b.ACL, "bound to subnet "+strconv.Quote(b.Subnet)+", which no subnet listing or topology places; the binding is ignored")
-			}
-			continue
+			// A subnet known by its binding only: its blocks are
+			// unknown, it holds the NICs that name it.
+			sub = &subnet{s: Subnet{ID: b.Subnet, Origin: b.Origin}}
+			subs[b.Subnet] = sub
+			order = append(order, b.Subnet)
 		}
 		if err := bindACL(&sub.acl, b.Subnet, b.ACL, b.Origin); err != nil {
 			return t, nil, err
@@ -152,6 +164,11 @@ func (t Topology) Place(p Placement) (Topology, []Warning, error) {
 			continue
 		}
 		s := subs[id]
+		aclKnown = aclKnown || s.acl != ""
+		if len(s.s.Prefixes) == 0 {
+			out.Subnets = append(out.Subnets, sgsim.Subnet{Name: id, ACL: s.acl})
+			continue
+		}
 		prefixes := slices.Clone(s.s.Prefixes)
 		sort.SliceStable(prefixes, func(i, j int) bool { return prefixes[i].Addr().Is4() && !prefixes[j].Addr().Is4() })
 		out.Subnets = append(out.Subnets, sgsim.Subnet{Name: id, Prefix: prefixes[0].Masked(), Also: masked(prefixes[1:]), ACL: s.acl})
@@ -210,7 +227,9 @@ func (t Topology) Place(p Placement) (Topology, []Warning, error) {
 		out.Endpoints = append(out.Endpoints, e)
 	}
 	for _, id := range unknownOrder {
-		warn("subnet", id, "holds "+plural(unknownSub[id], "listed NIC")+" but no subnet listing or topology places it: no network ACL applies to them")
+		if aclKnown {
+			warn("subnet", id, "holds "+plural(unknownSub[id], "listed NIC")+" but no subnet listing, ACL binding or topology names it: no network ACL applies to them")
+		}
 	}
 
 	// Topology endpoints: the addresses no NIC holds.

@@ -29,6 +29,9 @@ func subText(ss []sgsim.Subnet) []string {
 	var out []string
 	for _, s := range ss {
 		t := s.Name + " " + s.Prefix.String()
+		if !s.Prefix.IsValid() {
+			t = s.Name + " (no blocks)"
+		}
 		for _, p := range s.Also {
 			t += "," + p.String()
 		}
@@ -67,6 +70,7 @@ func TestPlace(t *testing.T) {
 			{ID: "eni-c", Subnet: "s-1"},
 			{ID: "eni-d", Addrs: pfx("10.0.7.3/32", "2001:db8:7::3/128"), Subnet: "s-7"},
 			{ID: "eni-e", Addrs: pfx("10.0.7.4/32"), Subnet: "s-7", Groups: []string{"sg-a"}},
+			{ID: "eni-f", Addrs: pfx("10.0.9.9/32"), Subnet: "s-9"},
 			{ID: "eni-a", Addrs: pfx("10.0.1.5/32", "10.0.1.16/28"), Subnet: "s-1", Groups: []string{"sg-b", "sg-a"}},
 		},
 	}
@@ -77,7 +81,7 @@ func TestPlace(t *testing.T) {
 	if got.Cloud != sgsim.Union {
 		t.Errorf("cloud %v", got.Cloud)
 	}
-	wantSubs := []string{"s-1 10.0.1.0/24 acl=acl-1", "s-2 10.0.2.0/24,2001:db8::/64 acl=acl-2", "s-3 10.0.3.0/24 acl=acl-3"}
+	wantSubs := []string{"s-1 10.0.1.0/24 acl=acl-1", "s-2 10.0.2.0/24,2001:db8::/64 acl=acl-2", "s-9 (no blocks) acl=acl-9", "s-3 10.0.3.0/24 acl=acl-3"}
 	if g := subText(got.Subnets); !slices.Equal(g, wantSubs) {
 		t.Errorf("subnets\n got %q\nwant %q", g, wantSubs)
 	}
@@ -85,22 +89,31 @@ func TestPlace(t *testing.T) {
 		"eni-a 10.0.1.5,10.0.1.16/28 subnet=s-1 groups=sg-b,sg-a",
 		"eni-d 10.0.7.3,2001:db8:7::3 subnet= groups=",
 		"eni-e 10.0.7.4 subnet= groups=sg-a",
-		"internet 0.0.0.0-10.0.1.4,10.0.1.6-10.0.1.15,10.0.1.32-10.0.7.2,10.0.7.5-255.255.255.255 subnet= groups=",
+		"eni-f 10.0.9.9 subnet=s-9 groups=",
+		"internet 0.0.0.0-10.0.1.4,10.0.1.6-10.0.1.15,10.0.1.32-10.0.7.2,10.0.7.5-10.0.9.8,10.0.9.10-255.255.255.255 subnet= groups=",
 		"eni-b 10.0.2.100 subnet=s-2 groups=sg-b",
 	}
 	if g := epText(got.Endpoints); !slices.Equal(g, wantEPs) {
 		t.Errorf("endpoints\n got %q\nwant %q", g, wantEPs)
 	}
 	wantWarns := []string{
-		`network ACL "acl-9": bound to subnet "s-9", which no subnet listing or topology places; the binding is ignored`,
 		`subnet "s-3": the topology's entry replaces the listed one`,
 		`endpoint "eni-b": the topology's entry replaces the listed NIC`,
 		`NIC "eni-c": has no addresses; left out`,
-		`subnet "s-7": holds 2 listed NICs but no subnet listing or topology places it: no network ACL applies to them`,
+		`subnet "s-7": holds 2 listed NICs but no subnet listing, ACL binding or topology names it: no network ACL applies to them`,
 		`endpoint "old-node": every address of it belongs to a listed NIC; the topology's entry is dropped`,
 	}
 	if g := warnText(warns); !slices.Equal(g, wantWarns) {
 		t.Errorf("warnings\n got %q\nwant %q", g, wantWarns)
+	}
+}
+
+// Without any ACL placement (no binding, no subnet with an ACL), a NIC's
+// unknown subnet is not worth a warning: there is no ACL to miss.
+func TestPlaceWithoutACLs(t *testing.T) {
+	top, warns, err := (Topology{Cloud: sgsim.Union}).Place(Placement{NICs: []NIC{{ID: "eni-1", Addrs: pfx("10.0.0.1/32"), Subnet: "s-1", Groups: []string{"sg-1"}}}})
+	if err != nil || len(warns) != 0 || len(top.Subnets) != 0 || len(top.Endpoints) != 1 || top.Endpoints[0].Subnet != "" {
+		t.Errorf("Place: %+v, %v, %v", top, warns, err)
 	}
 }
 

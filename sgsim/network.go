@@ -27,7 +27,9 @@ type Endpoint struct {
 
 // Subnet is a subnet (Alibaba: vSwitch) with an optional network ACL.
 // Addresses that belong to no endpoint are placed in the subnet whose
-// Prefix holds them.
+// Prefix holds them. A subnet whose blocks are unknown (Prefix the zero
+// netip.Prefix, Also empty) holds only the addresses of its endpoints:
+// its ACL still applies to their traffic.
 type Subnet struct {
 	Name   string
 	Prefix netip.Prefix
@@ -171,7 +173,11 @@ func BuildNetwork(spec NetworkSpec) (*Network, error) {
 		if _, dup := subIdx[s.Name]; dup {
 			return fail("subnet", s.Name, "defined twice")
 		}
-		for _, p := range append([]netip.Prefix{s.Prefix}, s.Also...) {
+		blocks := s.Also
+		if s.Prefix != (netip.Prefix{}) {
+			blocks = append([]netip.Prefix{s.Prefix}, s.Also...)
+		}
+		for _, p := range blocks {
 			if !p.IsValid() || p.Masked() != p {
 				return fail("subnet", s.Name, "prefix "+strconv.Quote(p.String())+" is not a valid, canonical prefix")
 			}
@@ -412,7 +418,9 @@ func (n *Network) buildZones() error {
 			}
 		}
 		for _, s := range n.subnets {
-			add(netipx.RangeOfPrefix(s.Prefix))
+			if s.Prefix.IsValid() {
+				add(netipx.RangeOfPrefix(s.Prefix))
+			}
 			for _, p := range s.Also {
 				add(netipx.RangeOfPrefix(p))
 			}
@@ -436,7 +444,7 @@ func (n *Network) buildZones() error {
 			if z.endpoint < 0 {
 				best, bestBits := -1, -1
 				try := func(si int, p netip.Prefix) {
-					if p.Contains(a) && p.Bits() > bestBits {
+					if p.IsValid() && p.Contains(a) && p.Bits() > bestBits {
 						best, bestBits = si, p.Bits()
 					}
 				}

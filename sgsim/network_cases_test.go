@@ -348,8 +348,8 @@ func TestBuildNetworkErrors(t *testing.T) {
 			`sgsim: network: subnet "s": network ACL "x" is not defined`},
 		{sgsim.NetworkSpec{Subnets: []sgsim.Subnet{{Name: "s", Prefix: netip.MustParsePrefix("10.0.0.0/24"), Also: []netip.Prefix{netip.MustParsePrefix("2001:db8::1/64")}}}},
 			`sgsim: network: subnet "s": prefix "2001:db8::1/64" is not a valid, canonical prefix`},
-		{sgsim.NetworkSpec{Subnets: []sgsim.Subnet{{Name: "s"}}},
-			`sgsim: network: subnet "s": prefix "invalid Prefix" is not a valid, canonical prefix`},
+		{sgsim.NetworkSpec{Subnets: []sgsim.Subnet{{Name: "s", Prefix: netip.MustParsePrefix("10.0.0.1/24")}}},
+			`sgsim: network: subnet "s": prefix "10.0.0.1/24" is not a valid, canonical prefix`},
 		{sgsim.NetworkSpec{ACLs: []sgsim.Group{{ID: "x"}, {ID: "x"}}},
 			`sgsim: network: network ACL "x": defined twice`},
 		// Groups and ACLs that nothing uses are validated too.
@@ -479,6 +479,28 @@ func TestSubnetAlso(t *testing.T) {
 		"tcp [2001:db8:2::9]:40000 -> [2001:db8:1::5]:22":  false, // from outside: the ACL drops 22
 		"tcp [2001:db8:2::9]:40000 -> [2001:db8:1::7]:22":  false, // to an unplaced address of the IPv6 block: the subnet's ACL
 		"tcp [2001:db8:2::9]:40000 -> [2001:db8:1::7]:443": true,
+	} {
+		if d := n.Decide(sgsim.MustParseFlow(f)); d.Allowed != want {
+			t.Errorf("%s: %+v; want allowed=%v", f, d, want)
+		}
+	}
+}
+
+// A subnet without blocks holds only its endpoints: its ACL applies to
+// their traffic, and addresses near them belong to no subnet.
+func TestSubnetWithoutBlocks(t *testing.T) {
+	acl := sgsim.Group{ID: "acl-1", Rules: []sgsim.Rule{sgsim.MustParseRule("ingress allow tcp 443 priority 1"), sgsim.MustParseRule("egress allow any priority 1")}}
+	n, err := sgsim.BuildNetwork(sgsim.NetworkSpec{Cloud: sgsim.Union, ACLs: []sgsim.Group{acl},
+		Subnets:   []sgsim.Subnet{{Name: "s", ACL: "acl-1"}},
+		Endpoints: []sgsim.Endpoint{{Name: "web", Addrs: sgsim.MustParseAddrs("10.0.1.5"), Subnet: "s"}, {Name: "db", Addrs: sgsim.MustParseAddrs("10.0.1.6"), Subnet: "s"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f, want := range map[string]bool{
+		"tcp 10.9.0.1:40000 -> 10.0.1.5:443": true,
+		"tcp 10.9.0.1:40000 -> 10.0.1.5:22":  false, // the ACL of web's subnet
+		"tcp 10.0.1.6:40000 -> 10.0.1.5:22":  true,  // same subnet: no ACL
+		"tcp 10.9.0.1:40000 -> 10.0.1.7:22":  true,  // next to web, in no subnet
 	} {
 		if d := n.Decide(sgsim.MustParseFlow(f)); d.Allowed != want {
 			t.Errorf("%s: %+v; want allowed=%v", f, d, want)

@@ -247,6 +247,19 @@ func TestNICListingEndToEnd(t *testing.T) {
 			t.Errorf("%s: %+v; want allowed=%v dropped at %v\n%s", tc.flow, d, tc.allowed, tc.dropped, tr)
 		}
 	}
+	// Without DescribeSubnets the associations still bind the ACLs to the
+	// subnets the NICs name: the same verdicts for the NICs' traffic.
+	noSubs := p
+	noSubs.Subnets = nil
+	n2, warns2 := nictest.Build(t, `{"cloud": "aws", "endpoints": [{"name": "internet", "addrs": ["0.0.0.0/0"]}]}`, noSubs, groups, acls)
+	if len(warns2) != 1 || !strings.HasPrefix(warns2[0], `security group "sg-0peerbastion"`) {
+		t.Errorf("warnings without subnets: %q", warns2)
+	}
+	nictest.Check(t, n2, []nictest.Case{
+		{Flow: "tcp 10.0.1.17:40000 -> 10.0.2.7:5432", Allowed: true, Dropped: sgsim.NoHop, From: "eni-0web", To: "eni-0db"},
+		{Flow: "tcp 10.0.1.17:40000 -> 10.0.2.7:22", Allowed: false, Dropped: sgsim.DstACLIn, From: "eni-0web", To: "eni-0db"},
+		{Flow: "tcp 203.0.113.5:40000 -> 10.0.2.7:5432", Allowed: false, Dropped: sgsim.DstACLIn, From: "internet", To: "eni-0db"},
+	})
 	tr := n.Trace(sgsim.MustParseFlow("tcp 10.0.1.17:40000 -> 10.0.2.7:5432"))
 	if tr.From != "eni-0web" || tr.To != "eni-0db" {
 		t.Errorf("trace from %q to %q, want eni-0web to eni-0db", tr.From, tr.To)

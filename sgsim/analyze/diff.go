@@ -225,7 +225,9 @@ func Compare(oldNet, newNet *sgsim.Network, newSpec sgsim.NetworkSpec, required 
 			b.AddSet(e.Addrs.Set())
 		}
 		for _, s := range newSpec.Subnets {
-			b.AddPrefix(s.Prefix)
+			if s.Prefix.IsValid() {
+				b.AddPrefix(s.Prefix)
+			}
 			for _, p := range s.Also {
 				b.AddPrefix(p)
 			}
