@@ -357,6 +357,17 @@ type table struct {
 	dst, src, dpt layers
 	rest          []uint32 // positions indexed on no dimension, scanned in full
 	indexed       bool     // false: a small table, all in rest
+	tup           *tuples  // IPv4 tables: the rules that flatten into few entries
+	info          []rinfo  // per rule in rules: what a verdict needs, without touching the Rule
+}
+
+// rinfo is what Check needs to build a verdict from a table position:
+// kept apart from crule (large) and Rule (larger) so that the last step of
+// a lookup reads 8 bytes.
+type rinfo struct {
+	rule   uint32 // index in Classifier.rules
+	group  uint16 // group position in attachment order, when below 65535
+	action Action
 }
 
 // smallTable is the size up to which a table is a plain scan: binary
@@ -450,11 +461,21 @@ func buildTable(order []entry, v6 bool) table {
 		}
 		return t
 	}
-	t.indexed = true
+	var ents []bent
+	inTuples := make([]bool, len(t.rules))
+	if !v6 {
+		for i := range t.rules {
+			ents, inTuples[i] = expand(&t.rules[i], uint32(i), ents)
+		}
+		t.tup = buildTuples(ents)
+	}
 	var dsts, srcs, dpts []span
 	for i, ch := range choices {
 		c := &t.rules[i]
 		pos := uint32(i)
+		if inTuples[i] {
+			continue
+		}
 		switch ch.dim {
 		case 0:
 			for _, r := range c.dst.ranges() {
@@ -476,6 +497,7 @@ func buildTable(order []entry, v6 bool) table {
 			t.rest = append(t.rest, pos)
 		}
 	}
+	t.indexed = len(dsts)+len(srcs)+len(dpts) > 0
 	t.dst, t.src, t.dpt = buildLayers(dsts), buildLayers(srcs), buildLayers(dpts)
 	return t
 }
@@ -493,9 +515,17 @@ func (t *table) scan(ids []uint32, best uint32, p Protocol, sk, dk u128, f *Flow
 }
 
 func (t *table) lookup(f *Flow) uint32 {
+	best := uint32(noMatch)
+	if t.tup != nil {
+		s, d := f.Src.As4(), f.Dst.As4()
+		k := uint64(binary.BigEndian.Uint32(s[:]))<<32 | uint64(binary.BigEndian.Uint32(d[:]))
+		best = t.tup.lookup(k, f, t.rules, best)
+		if !t.indexed && len(t.rest) == 0 {
+			return best
+		}
+	}
 	sk, dk := keyOf(f.Src), keyOf(f.Dst)
 	p := f.Proto
-	best := uint32(noMatch)
 	if t.indexed {
 		for i := range t.dst {
 			best = t.scan(t.dst[i].list(dk), best, p, sk, dk, f)
@@ -524,9 +554,19 @@ func Compile(s Semantics, groups ...Group) (*Classifier, error) {
 	}
 	c := &Classifier{sem: s, rules: rules, groups: ids, pos: pos}
 	c.order = order
+	size := unsafe.Sizeof(Rule{})
 	for d := range order {
-		c.t[d][0] = buildTable(order[d], false)
-		c.t[d][1] = buildTable(order[d], true)
+		for f, v6 := range []bool{false, true} {
+			t := buildTable(order[d], v6)
+			t.info = make([]rinfo, len(t.rules))
+			for i := range t.rules {
+				e := order[d][t.rules[i].rank]
+				// e.rule points into rules: its index is its offset.
+				k := (uintptr(unsafe.Pointer(e.rule)) - uintptr(unsafe.Pointer(&rules[0]))) / size
+				t.info[i] = rinfo{rule: uint32(k), group: uint16(min(e.group, math.MaxUint16)), action: e.rule.Action}
+			}
+			c.t[d][f] = t
+		}
 	}
 	return c, nil
 }
@@ -546,8 +586,12 @@ func (c *Classifier) Check(d Direction, f Flow) Verdict {
 	if best == noMatch {
 		return Verdict{}
 	}
-	e := c.order[d][t.rules[best].rank]
-	return Verdict{Action: e.rule.Action, Rule: e.rule, Group: c.groups[e.group]}
+	ri := t.info[best]
+	g := int(ri.group)
+	if g == math.MaxUint16 { // more groups than a uint16 holds: rare, look it up
+		g = c.order[d][t.rules[best].rank].group
+	}
+	return Verdict{Action: ri.action, Rule: &c.rules[ri.rule], Group: c.groups[g]}
 }
 
 // Semantics returns the semantics the classifier was compiled with.
@@ -585,6 +629,8 @@ func (c *Classifier) Stats() Stats {
 				}
 				s.Bytes += len(ls) * int(unsafe.Sizeof(index{}))
 			}
+			s.IndexEntries += t.tup.entries()
+			s.Bytes += t.tup.bytes()
 			s.Scanned += len(t.rest)
 			s.Bytes += len(t.rest) * 4
 		}
@@ -602,6 +648,10 @@ func (c *Classifier) strategies() [2][2]string {
 			switch t := &c.t[d][f]; {
 			case len(t.rules) == 0:
 				out[d][f] = "empty"
+			case t.tup != nil && (t.indexed || len(t.rest) > 0):
+				out[d][f] = "tuples+index"
+			case t.tup != nil:
+				out[d][f] = "tuples"
 			case t.indexed:
 				out[d][f] = "index"
 			default:

@@ -1,0 +1,460 @@
+package sgsim
+
+import (
+	"math/bits"
+	"slices"
+	"unsafe"
+)
+
+// Tuples: the lookup structure of an IPv4 table with more than a handful
+// of rules.
+//
+// Each rule is flattened into entries of single ranges: one per
+// combination of its source prefixes, destination prefixes and
+// destination port ranges (address ranges are cut into prefixes). An
+// entry is a 64-bit value and mask over the address pair (source in the
+// high 32 bits, destination in the low 32), a protocol, a destination and
+// a source port range, and the rule's position in evaluation order. A flow
+// matches an entry when key&mask == value and the protocol and ports fit:
+// one masked 64-bit compare and three short integer tests.
+//
+// Entries are grouped into a few nodes. A node is defined by a mask: the
+// first s bits of the source, the first d bits of the destination, and
+// optionally the exact protocol and destination port. It holds entries
+// whose own masks cover its mask (source prefix at least s long, and so
+// on), hashed on the covered bits into buckets (a multiply and a shift);
+// a bucket lists its entries in evaluation order. A lookup probes one
+// bucket per node: it hashes the flow's key under the node's mask and scans
+// the bucket until an entry matches or comes later than the best match
+// so far. Nodes are visited in order of the earliest rule they hold and
+// the lookup stops at the first node whose earliest rule comes after the
+// best match. This is tuple space search in the spirit of TupleMerge and
+// DynamicTuple (rules with longer prefixes are placed in coarser tuples,
+// tuples are probed in priority order) with DBTable's per-bucket
+// evaluation-order pruning; the hash replaces a bit extract, which Go
+// lacks.
+//
+// Nodes are chosen greedily at compile time: on a sample of the entries
+// not yet placed, each candidate mask (prefix lengths present in the
+// sample, with and without the protocol and port) is scored by how many
+// entries it places in buckets of at most bucketCap distinct-key entries;
+// the best becomes the next node, taking every fitting entry except those
+// beyond bucketCap under one key, which stay for later nodes where other
+// bits may tell them apart. After maxNodes nodes, or when few entries are
+// left, the remainder forms one last node with an empty mask: a list
+// scanned in order.
+var (
+	bucketCap   = 64   // entries per key a node keeps; more spill to later nodes
+	maxNodes    = 12   // nodes before the remainder is one list
+	tailEntries = 16   // entries left that form the last list directly
+	sampleSize  = 1024 // entries a candidate mask is scored on
+	maxExpand   = 64   // entries per rule above which the rule is indexed instead
+	scoreMode   = 1
+	nLens       = 8
+)
+
+// tent is one entry: a rule restricted to single ranges.
+type tent struct {
+	val, mask uint64 // over src<<32 | dst
+	rank      uint32 // position in table.rules
+	proto     uint16 // Protocol; 0 any
+	icmp      bool   // the rule checks an ICMP type or code
+	dpLo, dpW uint16 // destination ports: dpLo <= p <= dpLo+dpW
+	spLo, spW uint16
+}
+
+// tnode is one tuple: entries whose masks cover mask (and pdMask), in
+// buckets by hash of the covered bits.
+type tnode struct {
+	mask    uint64 // address bits hashed
+	pdMask  uint64 // protocol<<16 | destination port bits hashed
+	shift   uint8  // 64 - log2(buckets)
+	minRank uint32 // earliest rule in the node
+	bks     []bucket
+	ents    []tent
+}
+
+// bucket b holds ents[bks[b].start:bks[b+1].start]; first is the rank of
+// its first entry (noMatch when empty), so a bucket that cannot beat the
+// best match so far is skipped without reading its entries.
+type bucket struct{ start, first uint32 }
+
+// tuples is a table's tuple space, nodes in order of minRank.
+type tuples struct {
+	nodes []tnode
+}
+
+const (
+	hashMul1 = 0x9e3779b97f4a7c15
+	hashMul2 = 0xbf58476d1ce4e5b9
+)
+
+func (n *tnode) bucket(k, pd uint64) uint64 {
+	return ((k&n.mask)+(pd&n.pdMask)*hashMul1)*hashMul2>>n.shift
+}
+
+// lookup returns the position of the first matching rule, or best when
+// none comes before it.
+func (tp *tuples) lookup(k uint64, f *Flow, rules []crule, best uint32) uint32 {
+	p := uint16(f.Proto)
+	pd := uint64(p)<<16 | uint64(f.DstPort)
+	dp, sp := f.DstPort, f.SrcPort
+	for i := range tp.nodes {
+		n := &tp.nodes[i]
+		if n.minRank >= best {
+			break
+		}
+		b := n.bucket(k, pd)
+		if n.bks[b].first >= best {
+			continue
+		}
+		es := n.ents[n.bks[b].start:n.bks[b+1].start]
+		for j := range es {
+			e := &es[j]
+			if e.rank >= best {
+				break
+			}
+			if k&e.mask != e.val || e.proto != 0 && e.proto != p || dp-e.dpLo > e.dpW || sp-e.spLo > e.spW {
+				continue
+			}
+			if e.icmp && !rules[e.rank].icmp.matches(f.ICMPType, f.ICMPCode) {
+				continue
+			}
+			best = e.rank
+			break
+		}
+	}
+	return best
+}
+
+// prefixes4 cuts [lo, hi] into prefixes, appending (value, length) pairs.
+func prefixes4(lo, hi uint32, out [][2]uint32) [][2]uint32 {
+	for {
+		// The largest aligned block starting at lo that fits.
+		size := 32
+		if lo != 0 {
+			size = bits.TrailingZeros32(lo)
+		}
+		for size > 0 && uint64(lo)+(uint64(1)<<size)-1 > uint64(hi) {
+			size--
+		}
+		out = append(out, [2]uint32{lo, uint32(32 - size)})
+		end := uint64(lo) + uint64(1)<<size - 1
+		if end >= uint64(hi) {
+			return out
+		}
+		lo = uint32(end + 1)
+	}
+}
+
+func addrPrefixes(s *kset, out [][2]uint32) [][2]uint32 {
+	if s.any {
+		return append(out, [2]uint32{0, 0})
+	}
+	for _, r := range s.ranges() {
+		out = prefixes4(uint32(r.lo.lo), uint32(r.hi.lo), out)
+	}
+	return out
+}
+
+func portList(k *kports) []PortRange {
+	switch {
+	case k.all:
+		return []PortRange{AllPorts}
+	case k.rs == nil:
+		return []PortRange{k.one}
+	}
+	return k.rs
+}
+
+func lenMask(l uint32) uint32 {
+	if l == 0 {
+		return 0
+	}
+	return ^uint32(0) << (32 - l)
+}
+
+// bent is an entry with what building needs to know about it.
+type bent struct {
+	tent
+	slen, dlen uint8
+	exactProto bool
+	exactPort  bool
+}
+
+// expand flattens rule c (at position pos) into entries, or reports false
+// when it would take more than maxExpand.
+func expand(c *crule, pos uint32, out []bent) ([]bent, bool) {
+	var srcs, dsts [][2]uint32
+	srcs = addrPrefixes(&c.src, srcs)
+	dsts = addrPrefixes(&c.dst, dsts)
+	dps, sps := []PortRange{AllPorts}, []PortRange{AllPorts}
+	if c.hasPorts {
+		dps, sps = portList(&c.dp), portList(&c.sp)
+	}
+	if len(srcs)*len(dsts)*len(dps)*len(sps) > maxExpand {
+		return out, false
+	}
+	for _, s := range srcs {
+		for _, d := range dsts {
+			for _, dp := range dps {
+				for _, sp := range sps {
+					m := uint64(lenMask(s[1]))<<32 | uint64(lenMask(d[1]))
+					e := bent{tent: tent{
+						val: (uint64(s[0])<<32 | uint64(d[0])) & m, mask: m, rank: pos,
+						proto: uint16(c.proto), icmp: c.isICMP && !c.icmp.IsAny(),
+						dpLo: dp.First, dpW: dp.Last - dp.First, spLo: sp.First, spW: sp.Last - sp.First,
+					}, slen: uint8(s[1]), dlen: uint8(d[1]), exactProto: c.proto != AnyProtocol,
+						exactPort: c.hasPorts && dp.First == dp.Last}
+					out = append(out, e)
+				}
+			}
+		}
+	}
+	return out, true
+}
+
+// cand is a candidate node mask.
+type cand struct {
+	s, d          uint8
+	proto, dport bool
+}
+
+func (c cand) masks() (mask, pdMask uint64) {
+	mask = uint64(lenMask(uint32(c.s)))<<32 | uint64(lenMask(uint32(c.d)))
+	if c.proto {
+		pdMask |= 0xffff0000
+	}
+	if c.dport {
+		pdMask |= 0xffff
+	}
+	return mask, pdMask
+}
+
+func (c cand) fits(e *bent) bool {
+	return e.slen >= c.s && e.dlen >= c.d && (!c.proto || e.exactProto) && (!c.dport || e.exactPort)
+}
+
+func (e *bent) pd() uint64 { return uint64(e.proto)<<16 | uint64(e.dpLo) }
+
+// keyOfEntry is the node-independent identity of an entry's covered bits
+// under a mask, for counting entries that share a key.
+func keyUnder(e *bent, mask, pdMask uint64) uint64 {
+	x := (e.val&mask)*hashMul2 ^ (e.pd()&pdMask)*hashMul1
+	return x ^ x>>29
+}
+
+// counter counts keys in an open-addressed table reused across
+// candidates.
+type counter struct {
+	keys []uint64
+	cnt  []uint32
+	used []uint32 // slots in use, to clear
+}
+
+func newCounter(n int) *counter {
+	size := 1 << bits.Len(uint(2*n))
+	return &counter{keys: make([]uint64, size), cnt: make([]uint32, size)}
+}
+
+func (c *counter) add(k uint64) uint32 {
+	m := uint64(len(c.keys) - 1)
+	i := (k * hashMul1) >> 20 & m
+	for {
+		if c.cnt[i] == 0 {
+			c.keys[i], c.cnt[i] = k, 1
+			c.used = append(c.used, uint32(i))
+			return 1
+		}
+		if c.keys[i] == k {
+			c.cnt[i]++
+			return c.cnt[i]
+		}
+		i = (i + 1) & m
+	}
+}
+
+func (c *counter) reset() {
+	for _, i := range c.used {
+		c.cnt[i] = 0
+	}
+	c.used = c.used[:0]
+}
+
+// lengths returns the distinct lengths among the sample, the most common
+// first, at most k of them, plus 0.
+func lengths(sample []bent, src bool, k int) []uint8 {
+	var hist [33]int
+	for i := range sample {
+		if src {
+			hist[sample[i].slen]++
+		} else {
+			hist[sample[i].dlen]++
+		}
+	}
+	var ls []uint8
+	for l := range hist {
+		if hist[l] > 0 && l > 0 {
+			ls = append(ls, uint8(l))
+		}
+	}
+	slices.SortFunc(ls, func(a, b uint8) int { return hist[b] - hist[a] })
+	if len(ls) > k {
+		ls = ls[:k]
+	}
+	return append(ls, 0)
+}
+
+// choose returns the candidate that places the most sample entries in
+// keys of at most bucketCap entries.
+func choose(rest []bent, cnt *counter) cand {
+	sample := rest
+	if len(rest) > sampleSize {
+		sample = make([]bent, 0, sampleSize)
+		step := float64(len(rest)) / float64(sampleSize)
+		for i := 0; i < sampleSize; i++ {
+			sample = append(sample, rest[int(float64(i)*step)])
+		}
+	}
+	best, bestScore := cand{}, -1
+	for _, s := range lengths(sample, true, nLens) {
+		for _, d := range lengths(sample, false, nLens) {
+			for _, pp := range [][2]bool{{false, false}, {true, false}, {true, true}} {
+				c := cand{s: s, d: d, proto: pp[0], dport: pp[1]}
+				mask, pdMask := c.masks()
+				score := 0
+				for i := range sample {
+					e := &sample[i]
+					if c.fits(e) {
+						if k := cnt.add(keyUnder(e, mask, pdMask)); k <= uint32(bucketCap) {
+							switch scoreMode {
+							case 0:
+								score += 1000
+							case 1:
+								score += 1000 / int(k)
+							case 2:
+								score += 1000 - 100*int(k)
+							}
+						}
+					}
+				}
+				cnt.reset()
+				if score > bestScore {
+					best, bestScore = c, score
+				}
+			}
+		}
+	}
+	return best
+}
+
+// buildTuples builds the tuple space of entries (in ascending rank).
+func buildTuples(ents []bent) *tuples {
+	tp := &tuples{}
+	cnt := newCounter(sampleSize)
+	rest := ents
+	for len(rest) > 0 {
+		var c cand
+		last := len(tp.nodes) == maxNodes-1 || len(rest) <= tailEntries
+		if !last {
+			c = choose(rest, cnt)
+		}
+		mask, pdMask := c.masks()
+		var in, out []bent
+		if last {
+			in = rest
+		} else {
+			// Entries beyond bucketCap under one key stay for later
+			// nodes. rest is in rank order, so the earliest are kept.
+			big := newCounter(len(rest))
+			for i := range rest {
+				e := &rest[i]
+				if c.fits(e) && big.add(keyUnder(e, mask, pdMask)) <= uint32(bucketCap) {
+					in = append(in, *e)
+				} else {
+					out = append(out, *e)
+				}
+			}
+			if len(in) == 0 { // nothing fits: the rest is one list
+				in, out, c = rest, nil, cand{}
+				mask, pdMask = c.masks()
+			}
+		}
+		tp.nodes = append(tp.nodes, makeNode(in, mask, pdMask))
+		rest = out
+	}
+	slices.SortStableFunc(tp.nodes, func(a, b tnode) int {
+		switch {
+		case a.minRank < b.minRank:
+			return -1
+		case a.minRank > b.minRank:
+			return 1
+		}
+		return 0
+	})
+	return tp
+}
+
+// makeNode hashes ents (in ascending rank) into buckets under the masks.
+func makeNode(ents []bent, mask, pdMask uint64) tnode {
+	n := tnode{mask: mask, pdMask: pdMask, minRank: noMatch}
+	nb := 1
+	if mask != 0 || pdMask != 0 {
+		nb = 1 << bits.Len(uint(len(ents)))
+	}
+	n.shift = uint8(64 - bits.TrailingZeros(uint(nb)))
+	if nb == 1 {
+		n.shift = 64
+	}
+	off := make([]uint32, nb+1)
+	bs := make([]uint32, len(ents))
+	for i := range ents {
+		e := &ents[i]
+		b := uint32(n.bucket(e.val, e.pd()))
+		if nb == 1 {
+			b = 0
+		}
+		bs[i] = b
+		off[b+1]++
+		n.minRank = min(n.minRank, e.rank)
+	}
+	for b := 0; b < nb; b++ {
+		off[b+1] += off[b]
+	}
+	n.ents = make([]tent, len(ents))
+	fill := slices.Clone(off[:nb])
+	for i := range ents { // ascending rank, so buckets stay sorted
+		n.ents[fill[bs[i]]] = ents[i].tent
+		fill[bs[i]]++
+	}
+	n.bks = make([]bucket, nb+1)
+	for b := range n.bks {
+		n.bks[b] = bucket{start: off[b], first: noMatch}
+		if b < nb && off[b] < off[b+1] {
+			n.bks[b].first = n.ents[off[b]].rank
+		}
+	}
+	return n
+}
+
+func (tp *tuples) bytes() int {
+	if tp == nil {
+		return 0
+	}
+	s := 0
+	for i := range tp.nodes {
+		s += int(unsafe.Sizeof(tnode{})) + len(tp.nodes[i].bks)*8 + len(tp.nodes[i].ents)*int(unsafe.Sizeof(tent{}))
+	}
+	return s
+}
+
+func (tp *tuples) entries() int {
+	if tp == nil {
+		return 0
+	}
+	s := 0
+	for i := range tp.nodes {
+		s += len(tp.nodes[i].ents)
+	}
+	return s
+}
