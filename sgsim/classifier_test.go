@@ -137,49 +137,6 @@ func TestClassifierIndexedPaths(t *testing.T) {
 	}
 }
 
-func TestStrategyBySize(t *testing.T) {
-	small := compile(t, sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: rules("ingress allow tcp 22")})
-	if got := small.Stats().Structure; got != [2][2]string{{"scan", "scan"}, {"empty", "empty"}} {
-		t.Errorf("one rule: structures %v; want ingress scan, egress empty", got)
-	}
-	var many []sgsim.Rule
-	for i := 0; i < 20; i++ {
-		many = append(many, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d from 10.0.0.%d", 1000+i, i)))
-	}
-	big := compile(t, sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: many})
-	if got := big.Stats().Structure; got != [2][2]string{{"index", "empty"}, {"empty", "empty"}} {
-		t.Errorf("20 ingress v4 rules: structures %v; want ingress v4 index, the rest empty", got)
-	}
-}
-
-func TestCheckDoesNotAllocate(t *testing.T) {
-	var many []sgsim.Rule
-	for i := 0; i < 200; i++ {
-		many = append(many, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d from 10.0.%d.0/24 to 10.1.0.0/16", 1000+i, i)))
-	}
-	many = append(many, rules("ingress allow udp 53", "ingress deny any from 2001:db8::/32 to 2001:db8::/64")...)
-	c, err := sgsim.Compile(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: many})
-	if err != nil {
-		t.Fatal(err)
-	}
-	flows := []sgsim.Flow{
-		pkt("tcp 10.0.7.1:40000 -> 10.1.2.3:1007"),
-		pkt("udp 10.9.7.1:40000 -> 10.1.2.3:53"),
-		pkt("tcp [2001:db8::1]:1 -> [2001:db8::2]:3"),
-		pkt("gre 1.1.1.1 -> 2.2.2.2"),
-	}
-	var sink sgsim.Verdict
-	allocs := testing.AllocsPerRun(100, func() {
-		for _, f := range flows {
-			sink = c.Check(sgsim.Ingress, f)
-		}
-	})
-	if allocs != 0 {
-		t.Errorf("Check allocates %v times per run; want 0", allocs)
-	}
-	_ = sink
-}
-
 // The classifier is immutable: many goroutines checking at once get the
 // same verdicts as one (run with -race).
 func TestConcurrentChecks(t *testing.T) {

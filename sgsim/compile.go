@@ -12,24 +12,40 @@ import (
 // and equal in every verdict (action and deciding rule) to the Linear
 // evaluator of the same rules and semantics. Check does not allocate.
 //
-// Design. Rules are split by direction and address family. Within one
-// family, each rule is indexed on exactly one dimension, destination
-// address, source address or destination port, whichever promises the
-// shortest scan: the rules sharing its exact range plus the share of all
-// rules a range of its width overlaps. Rules that restrict none of them go
-// to a short list scanned in full. Each index is a set of elementary intervals
-// (the points where some rule's range starts or ends cut the dimension
-// into pieces no rule boundary crosses), and each interval holds the
-// positions, in evaluation order, of the rules that cover it. A lookup
-// binary-searches each index, scans the interval's list for the first
-// rule that matches on every field, and stops as soon as the next
-// candidate comes later in evaluation order than the best match found so
-// far. Cost: O(log n) per index plus the candidates scanned; memory is the
-// number of (rule, elementary interval) pairs. Wide ranges over many
-// narrow ones would make that grow toward n², so an index whose ranges
-// average more than a few intervals each is split into layers by width
-// (see buildLayers): wide ranges are cut only against each other, and a
-// lookup searches each layer.
+// Design. Rules are split by direction and address family into tables,
+// each holding its rules in evaluation order; a lookup returns the
+// earliest rule that matches. Stats().Structure names each table's
+// structure, chosen by size and shape:
+//
+//   - "scan": up to 8 rules, checked in order.
+//   - "tuples" (IPv4): a tuple space (see tuples.go). Every rule is
+//     flattened into entries of one source prefix, one destination
+//     prefix and single port ranges; entries are grouped into a dozen
+//     nodes or fewer, each hashing a prefix of the source and of the
+//     destination (and possibly the exact protocol and destination port)
+//     into buckets kept in evaluation order. A lookup probes one bucket
+//     per node, with a masked 64-bit compare per entry, and stops at the
+//     first node or bucket whose earliest rule comes after the best match
+//     so far: two to four probes and a few entries on ClassBench sets.
+//   - "index" (IPv6, and "tuples+index" for IPv4 rules that flatten into
+//     more than 64 entries, such as a wide arbitrary address range with a
+//     port list): each rule is indexed on one dimension, destination
+//     address, source address or destination port, whichever promises
+//     the shortest scan: the rules sharing its exact range plus the share
+//     of all rules a range of its width overlaps. Rules that restrict none
+//     of them go to a short list scanned in full. Each index is a set of
+//     elementary intervals (the points where some rule's range starts or
+//     ends cut the dimension into pieces no rule boundary crosses), and
+//     each interval holds the positions, in evaluation order, of the rules
+//     that cover it. A lookup binary-searches each index and scans the
+//     interval's list, stopping as soon as the next candidate comes later
+//     than the best match so far. Wide ranges over many narrow ones would
+//     make the copies grow toward n², so an index whose ranges average
+//     more than a few intervals each is split into layers by width (see
+//     buildLayers).
+//
+// A verdict is built from a compact per-rule record (rule index, group,
+// action), so the last step of a lookup reads 8 bytes rather than the Rule.
 type Classifier struct {
 	sem    Semantics
 	rules  []Rule
@@ -376,25 +392,13 @@ const smallTable = 8
 
 const noMatch = math.MaxUint32
 
-func buildTable(order []entry, v6 bool) table {
+func buildTable(order []entry, v6 bool, tp *tupleParams) table {
 	var t table
 	bits := 32
 	if v6 {
 		bits = 128
 	}
-	type choice struct {
-		dim int // 0 dst, 1 src, 2 dport, 3 rest
-	}
-	// First pass: compile the rules of this family and note, per
-	// dimension, how wide each rule is and how many rules share its exact
-	// range, the two things that make a lookup scan long lists.
-	type width struct {
-		frac [3]float64 // share of the dimension covered; 1 = unrestricted
-		key  [3]krange  // the single range, for counting rules that share it
-		one  [3]bool    // the dimension is a single range
-	}
-	var widths []width
-	shared := [3]map[krange]int{{}, {}, {}}
+	t.rules = make([]crule, 0, len(order))
 	for rank, e := range order {
 		r := e.rule
 		if r.Family != AnyFamily && (r.Family == IPv6) != v6 {
@@ -407,38 +411,81 @@ func buildTable(order []entry, v6 bool) table {
 		}
 		c := crule{proto: r.Protocol, hasPorts: r.Protocol.HasPorts(), isICMP: r.Protocol.IsICMP(),
 			action: r.Action, src: src, dst: dst, icmp: r.ICMP, rank: uint32(rank)}
-		var w width
-		w.frac = [3]float64{dst.fraction(bits), src.fraction(bits), 1}
 		if c.hasPorts {
 			c.sp, c.dp = compilePorts(r.SrcPorts), compilePorts(r.DstPorts)
-			if !c.dp.all {
-				w.frac[2] = float64(r.DstPorts.Size()) / 65536
-				if c.dp.rs == nil {
-					w.key[2], w.one[2] = krange{u128{0, uint64(c.dp.one.First)}, u128{0, uint64(c.dp.one.Last)}}, true
-				}
+		}
+		t.rules = append(t.rules, c)
+	}
+	if len(t.rules) <= smallTable {
+		t.rest = make([]uint32, len(t.rules))
+		for i := range t.rest {
+			t.rest[i] = uint32(i)
+		}
+		return t
+	}
+	// IPv4: every rule that flattens into a few entries goes to the tuple
+	// space; the others (and every IPv6 rule) to the interval indexes.
+	var left []uint32
+	if !v6 {
+		var ents []bent
+		for i := range t.rules {
+			var ok bool
+			if ents, ok = expand(&t.rules[i], uint32(i), ents); !ok {
+				left = append(left, uint32(i))
 			}
 		}
-		if dst.n == 1 {
-			w.key[0], w.one[0] = dst.one, true
+		t.tup = buildTuples(ents, tp)
+	} else {
+		left = make([]uint32, len(t.rules))
+		for i := range left {
+			left[i] = uint32(i)
 		}
-		if src.n == 1 {
-			w.key[1], w.one[1] = src.one, true
+	}
+	t.buildIndexes(left, bits)
+	return t
+}
+
+// buildIndexes indexes the rules at positions ids (ascending).
+func (t *table) buildIndexes(ids []uint32, bits int) {
+	// Note, per dimension, how wide each rule is and how many rules share
+	// its exact range, the two things that make a lookup scan long lists.
+	type width struct {
+		frac [3]float64 // share of the dimension covered; 1 = unrestricted
+		key  [3]krange  // the single range, for counting rules that share it
+		one  [3]bool    // the dimension is a single range
+	}
+	widths := make([]width, len(ids))
+	shared := [3]map[krange]int{{}, {}, {}}
+	for k, id := range ids {
+		c := &t.rules[id]
+		w := &widths[k]
+		w.frac = [3]float64{c.dst.fraction(bits), c.src.fraction(bits), 1}
+		if c.hasPorts && !c.dp.all {
+			w.frac[2] = float64(Ports(portList(&c.dp)).Size()) / 65536
+			if c.dp.rs == nil {
+				w.key[2], w.one[2] = krange{u128{0, uint64(c.dp.one.First)}, u128{0, uint64(c.dp.one.Last)}}, true
+			}
+		}
+		if c.dst.n == 1 {
+			w.key[0], w.one[0] = c.dst.one, true
+		}
+		if c.src.n == 1 {
+			w.key[1], w.one[1] = c.src.one, true
 		}
 		for d := range w.key {
 			if w.one[d] {
 				shared[d][w.key[d]]++
 			}
 		}
-		t.rules = append(t.rules, c)
-		widths = append(widths, w)
 	}
 	// Index each rule on the dimension where a lookup is expected to scan
 	// the fewest candidates: the rules sharing its exact range plus the
 	// rules a range of its width overlaps. Any choice gives the same
 	// verdicts, since candidates are checked on every field.
 	n := float64(len(t.rules))
-	choices := make([]choice, len(t.rules))
-	for i, w := range widths {
+	var dsts, srcs, dpts []span
+	for k, id := range ids {
+		w := &widths[k]
 		best, bestCost := 3, math.Inf(1)
 		for d := 0; d < 3; d++ {
 			if w.frac[d] >= 1 {
@@ -452,54 +499,26 @@ func buildTable(order []entry, v6 bool) table {
 				best, bestCost = d, cost
 			}
 		}
-		choices[i] = choice{best}
-	}
-	if len(t.rules) <= smallTable {
-		t.rest = make([]uint32, len(t.rules))
-		for i := range t.rest {
-			t.rest[i] = uint32(i)
-		}
-		return t
-	}
-	var ents []bent
-	inTuples := make([]bool, len(t.rules))
-	if !v6 {
-		for i := range t.rules {
-			ents, inTuples[i] = expand(&t.rules[i], uint32(i), ents)
-		}
-		t.tup = buildTuples(ents)
-	}
-	var dsts, srcs, dpts []span
-	for i, ch := range choices {
-		c := &t.rules[i]
-		pos := uint32(i)
-		if inTuples[i] {
-			continue
-		}
-		switch ch.dim {
+		c := &t.rules[id]
+		switch best {
 		case 0:
 			for _, r := range c.dst.ranges() {
-				dsts = append(dsts, span{pos, r.lo, r.hi})
+				dsts = append(dsts, span{id, r.lo, r.hi})
 			}
 		case 1:
 			for _, r := range c.src.ranges() {
-				srcs = append(srcs, span{pos, r.lo, r.hi})
+				srcs = append(srcs, span{id, r.lo, r.hi})
 			}
 		case 2:
-			ps := c.dp.rs
-			if ps == nil {
-				ps = Ports{c.dp.one}
-			}
-			for _, p := range ps {
-				dpts = append(dpts, span{pos, u128{0, uint64(p.First)}, u128{0, uint64(p.Last)}})
+			for _, p := range portList(&c.dp) {
+				dpts = append(dpts, span{id, u128{0, uint64(p.First)}, u128{0, uint64(p.Last)}})
 			}
 		default:
-			t.rest = append(t.rest, pos)
+			t.rest = append(t.rest, id)
 		}
 	}
 	t.indexed = len(dsts)+len(srcs)+len(dpts) > 0
 	t.dst, t.src, t.dpt = buildLayers(dsts), buildLayers(srcs), buildLayers(dpts)
-	return t
 }
 
 func (t *table) scan(ids []uint32, best uint32, p Protocol, sk, dk u128, f *Flow) uint32 {
@@ -548,6 +567,12 @@ func (t *table) lookup(f *Flow) uint32 {
 // slices do not affect the Classifier. Every rule must be resolved (no
 // group or list references).
 func Compile(s Semantics, groups ...Group) (*Classifier, error) {
+	return compileWith(s, &defaultTuples, groups)
+}
+
+// compileWith is Compile with the tuple space's parameters, which tests
+// shrink to reach its limits with small rule sets.
+func compileWith(s Semantics, tp *tupleParams, groups []Group) (*Classifier, error) {
 	rules, order, ids, pos, err := planAt(s, groups)
 	if err != nil {
 		return nil, err
@@ -557,7 +582,7 @@ func Compile(s Semantics, groups ...Group) (*Classifier, error) {
 	size := unsafe.Sizeof(Rule{})
 	for d := range order {
 		for f, v6 := range []bool{false, true} {
-			t := buildTable(order[d], v6)
+			t := buildTable(order[d], v6, tp)
 			t.info = make([]rinfo, len(t.rules))
 			for i := range t.rules {
 				e := order[d][t.rules[i].rank]

@@ -176,6 +176,81 @@ func Groups(t *rapid.T, s sgsim.Semantics, maxRules int) []sgsim.Group {
 	return gs
 }
 
+// prefixPool are the addresses ClassBench-like rules cut prefixes from:
+// few, so that rules share keys, nest and crowd buckets.
+var prefixPool = []netip.Addr{netip.MustParseAddr("10.1.2.3"), netip.MustParseAddr("10.1.2.200"),
+	netip.MustParseAddr("10.1.3.7"), netip.MustParseAddr("192.168.7.9"), netip.MustParseAddr("128.0.0.1")}
+
+var prefixLens = []int{0, 0, 1, 8, 16, 23, 24, 28, 31, 32, 32, 32}
+
+// PrefixRule draws a ClassBench-like rule for semantics s: both sides
+// prefixes cut from a small pool of addresses (so many rules share a key
+// and buckets crowd), mostly an exact destination port or a port range,
+// and now and then an IPv6 rule, an arbitrary address range or a port list
+// (which flatten into several entries).
+func PrefixRule(t *rapid.T, s sgsim.Semantics, label string) sgsim.Rule {
+	var r sgsim.Rule
+	r.ID = label
+	r.Direction = sgsim.Direction(rapid.IntRange(0, 1).Draw(t, label+" dir"))
+	r.Action = sgsim.Action(rapid.IntRange(0, 1).Draw(t, label+" action"))
+	if s == sgsim.Union {
+		r.Action = sgsim.Allow
+	}
+	if lo, hi, used := s.PriorityRange(); used {
+		r.Priority = rapid.IntRange(lo, min(hi, lo+3)).Draw(t, label+" priority")
+	}
+	kind := rapid.IntRange(0, 9).Draw(t, label+" kind")
+	side := func(l string) sgsim.Addrs {
+		switch {
+		case kind == 0: // IPv6
+			return Addrs(t, true, false, l)
+		case kind == 1: // arbitrary ranges
+			return Addrs(t, false, false, l)
+		}
+		a := rapid.SampledFrom(prefixPool).Draw(t, l+" base")
+		return sgsim.PrefixAddrs(netip.PrefixFrom(a, rapid.SampledFrom(prefixLens).Draw(t, l+" bits")).Masked())
+	}
+	r.Src, r.Dst = side(label+" src"), side(label+" dst")
+	r.Protocol = rapid.SampledFrom([]sgsim.Protocol{sgsim.TCP, sgsim.TCP, sgsim.UDP, sgsim.AnyProtocol, sgsim.ICMP}).Draw(t, label+" proto")
+	if kind == 0 && r.Protocol == sgsim.ICMP {
+		r.Protocol = sgsim.ICMPv6
+	}
+	if r.Protocol.HasPorts() {
+		switch rapid.IntRange(0, 5).Draw(t, label+" dport kind") {
+		case 0:
+		case 1:
+			r.DstPorts = Ports(t, label+" dport")
+		default:
+			r.DstPorts = sgsim.Ports{sgsim.Port(rapid.SampledFrom([]uint16{22, 53, 80, 443}).Draw(t, label+" dport"))}
+		}
+		if rapid.IntRange(0, 4).Draw(t, label+" has sport") == 0 {
+			r.SrcPorts = Ports(t, label+" sport")
+		}
+	}
+	if r.Protocol.IsICMP() && rapid.Bool().Draw(t, label+" icmp") {
+		r.ICMP = sgsim.ICMPType(rapid.SampledFrom([]uint8{0, 8}).Draw(t, label+" icmp type"))
+	}
+	if err := r.Validate(); err != nil {
+		t.Fatalf("generated invalid rule %v: %v", r, err)
+	}
+	return r
+}
+
+// PrefixGroups draws one to three groups of PrefixRule rules, up to
+// maxRules in all.
+func PrefixGroups(t *rapid.T, s sgsim.Semantics, maxRules int) []sgsim.Group {
+	ng := rapid.IntRange(1, 3).Draw(t, "groups")
+	gs := make([]sgsim.Group, ng)
+	for g := range gs {
+		gs[g].ID = fmt.Sprintf("g%d", g)
+		n := rapid.IntRange(0, maxRules/ng).Draw(t, fmt.Sprintf("g%d rules", g))
+		for i := 0; i < n; i++ {
+			gs[g].Rules = append(gs[g].Rules, PrefixRule(t, s, fmt.Sprintf("g%d.r%d", g, i)))
+		}
+	}
+	return gs
+}
+
 // Flow draws a valid flow, usually at or next to a boundary of one of the
 // given rules so that near misses are tested as often as hits.
 func Flow(t *rapid.T, gs []sgsim.Group, label string) sgsim.Flow {
@@ -186,6 +261,10 @@ func Flow(t *rapid.T, gs []sgsim.Group, label string) sgsim.Flow {
 	v6 := rapid.Bool().Draw(t, label+" v6")
 	var f sgsim.Flow
 	f.Src, f.Dst = Addr(t, v6, label+" src"), Addr(t, v6, label+" dst")
+	if !v6 && rapid.IntRange(0, 3).Draw(t, label+" pool") == 0 {
+		f.Src = rapid.SampledFrom(prefixPool).Draw(t, label+" src pool")
+		f.Dst = rapid.SampledFrom(prefixPool).Draw(t, label+" dst pool")
+	}
 	f.Proto = rapid.SampledFrom(protos[2:]).Draw(t, label+" proto")
 	f.SrcPort = rapid.SampledFrom(ports).Draw(t, label+" sport")
 	f.DstPort = rapid.SampledFrom(ports).Draw(t, label+" dport")
@@ -226,10 +305,16 @@ func near(t *rapid.T, a sgsim.Addrs, def netip.Addr, label string) netip.Addr {
 // CompiledEqualsLinear is the differential property: for a random rule set
 // under a random semantics, the compiled classifier and the linear
 // reference give the same action and the same deciding rule for every
-// drawn flow, in both directions.
+// drawn flow, in both directions. Half the sets are ClassBench-like
+// (PrefixGroups), large enough at times for the IPv4 tuple space.
 func CompiledEqualsLinear(t *rapid.T) {
 	s := sgsim.Semantics(rapid.IntRange(0, 5).Draw(t, "semantics"))
-	gs := Groups(t, s, rapid.SampledFrom([]int{4, 12, 40}).Draw(t, "size"))
+	var gs []sgsim.Group
+	if rapid.Bool().Draw(t, "prefix rules") {
+		gs = PrefixGroups(t, s, rapid.SampledFrom([]int{12, 40, 120}).Draw(t, "size"))
+	} else {
+		gs = Groups(t, s, rapid.SampledFrom([]int{4, 12, 40}).Draw(t, "size"))
+	}
 	c, err := sgsim.Compile(s, gs...)
 	if err != nil {
 		t.Fatalf("Compile: %v", err)

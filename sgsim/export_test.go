@@ -1,0 +1,49 @@
+package sgsim
+
+// CompileTuned is Compile with a small tuple space: at most bucketCap
+// entries per key in a node, at most maxNodes nodes, and a remainder of
+// at most tail entries forming the last list directly. Small values make
+// small rule sets reach the spill, node-limit and tail paths.
+func CompileTuned(s Semantics, bucketCap, maxNodes, tail int, groups ...Group) (*Classifier, error) {
+	p := tupleParams{bucketCap: bucketCap, maxNodes: maxNodes, tailEntries: tail, sampleSize: 64, lens: 4}
+	return compileWith(s, &p, groups)
+}
+
+// TupleInfo describes the tuple space of one table.
+type TupleInfo struct {
+	Nodes      int  // nodes, the last list included
+	Entries    int  // entries over all nodes
+	Spilled    int  // entries left for a later node because their key was full
+	Collisions int  // buckets holding entries of two or more distinct keys
+	TailList   bool // some node hashes nothing (a list scanned in order)
+	MaxBucket  int  // entries in the largest bucket
+}
+
+// Tuples describes the IPv4 tuple space of direction d; ok is false when
+// that table has none.
+func Tuples(c *Classifier, d Direction) (info TupleInfo, ok bool) {
+	tp := c.t[d][0].tup
+	if tp == nil {
+		return info, false
+	}
+	info.Nodes, info.Entries, info.Spilled = len(tp.nodes), tp.entries(), tp.spilled
+	for i := range tp.nodes {
+		n := &tp.nodes[i]
+		if n.mask == 0 && n.pdMask == 0 {
+			info.TailList = true
+		}
+		for b := 0; b+1 < len(n.bks); b++ {
+			es := n.ents[n.bks[b].start:n.bks[b+1].start]
+			info.MaxBucket = max(info.MaxBucket, len(es))
+			keys := map[[2]uint64]bool{}
+			for _, e := range es {
+				pd := uint64(e.proto)<<16 | uint64(e.dpLo)
+				keys[[2]uint64{e.val & n.mask, pd & n.pdMask}] = true
+			}
+			if len(keys) > 1 {
+				info.Collisions++
+			}
+		}
+	}
+	return info, true
+}

@@ -1,0 +1,242 @@
+package sgsim_test
+
+import (
+	"fmt"
+	"net/netip"
+	"testing"
+
+	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/sgsimtest"
+	"go4.org/netipx"
+	"pgregory.net/rapid"
+)
+
+// The structure chosen per table, by size and shape: a handful of rules
+// is a scan; IPv4 rules that flatten into few entries go to the tuple
+// space, and rules that flatten into too many (a wide arbitrary range
+// times a port list) to the interval index beside it; IPv6 tables are
+// indexed by intervals.
+func TestStructureBySizeAndShape(t *testing.T) {
+	hosts := func(n int, v6 bool, extra ...string) []sgsim.Rule {
+		var rs []sgsim.Rule
+		for i := 0; i < n; i++ {
+			src := fmt.Sprintf("10.0.%d.0/24", i)
+			if v6 {
+				src = fmt.Sprintf("2001:db8:%x::/48", i)
+			}
+			rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d from %s", 1000+i, src)))
+		}
+		return append(rs, rules(extra...)...)
+	}
+	for _, tc := range []struct {
+		name  string
+		rules []sgsim.Rule
+		want  [2][2]string
+	}{
+		{"none", nil, [2][2]string{{"empty", "empty"}, {"empty", "empty"}}},
+		{"one rule", rules("ingress allow tcp 22"), [2][2]string{{"scan", "scan"}, {"empty", "empty"}}},
+		{"8 v4 rules", hosts(8, false), [2][2]string{{"scan", "empty"}, {"empty", "empty"}}},
+		{"20 v4 rules", hosts(20, false), [2][2]string{{"tuples", "empty"}, {"empty", "empty"}}},
+		{"20 v4 rules and a wide range", hosts(20, false, "ingress allow tcp 1,3,5,7,9 from 10.0.0.1-10.255.255.254"),
+			[2][2]string{{"tuples+index", "empty"}, {"empty", "empty"}}},
+		{"20 v6 rules", hosts(20, true), [2][2]string{{"empty", "index"}, {"empty", "empty"}}},
+		{"20 v4 and 20 v6 rules", append(hosts(20, false), hosts(20, true)...), [2][2]string{{"tuples", "index"}, {"empty", "empty"}}},
+	} {
+		c := compile(t, sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: tc.rules})
+		if got := c.Stats().Structure; got != tc.want {
+			t.Errorf("%s: structures %v; want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// Check allocates nothing on any structure the compiler may choose, for
+// hits, misses and default denies.
+func TestCheckDoesNotAllocateOnAnyStructure(t *testing.T) {
+	var v4, v6 []sgsim.Rule
+	for i := 0; i < 200; i++ {
+		v4 = append(v4, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d from 10.0.%d.0/24 to 10.1.0.0/16", 1000+i, i)))
+		v6 = append(v6, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d from 2001:db8:%x::/48", 1000+i, i)))
+	}
+	wide := rules("ingress deny tcp 1,3,5,7,9 from 10.0.0.1-10.255.255.254", "ingress allow icmp type 8")
+	flows := []sgsim.Flow{
+		pkt("tcp 10.0.7.1:40000 -> 10.1.2.3:1007"),
+		pkt("tcp 10.0.7.1:40000 -> 10.1.2.3:3"),
+		pkt("udp 10.9.7.1:40000 -> 10.1.2.3:53"),
+		pkt("icmp 10.9.7.1 -> 10.1.2.3 type 8 code 0"),
+		pkt("tcp [2001:db8:7::1]:1 -> [2001:db8::2]:1007"),
+		pkt("gre 1.1.1.1 -> 2.2.2.2"),
+	}
+	for _, tc := range []struct {
+		want  string // ingress structure, "v4/v6"
+		rules []sgsim.Rule
+	}{
+		{"scan/scan", rules("ingress allow udp 53", "ingress deny any from 2001:db8::/32 to 2001:db8::/64")},
+		{"tuples/empty", v4},
+		{"tuples+index/scan", append(v4[:100:100], wide...)},
+		{"empty/index", v6},
+		{"tuples/index", append(v4[:100:100], v6...)},
+	} {
+		c := compile(t, sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: tc.rules})
+		st := c.Stats().Structure[sgsim.Ingress]
+		if got := st[0] + "/" + st[1]; got != tc.want {
+			t.Fatalf("structures %s; want %s", got, tc.want)
+		}
+		var sink sgsim.Verdict
+		allocs := testing.AllocsPerRun(100, func() {
+			for _, f := range flows {
+				sink = c.Check(sgsim.Ingress, f)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%s: Check allocates %v times per run; want 0", tc.want, allocs)
+		}
+		_ = sink
+	}
+}
+
+// reached counts the tuple-space cases the tuned property exercised.
+type reached struct{ runs, spill, nodes, collision, tail, index, bigBucket int }
+
+// The tuple space under shrunken limits (a key holding 1-8 entries per
+// node, 1-12 nodes, a tail of 0-16 entries) on ClassBench-like rule
+// sets: buckets spill into later nodes, the node limit ends in a list,
+// hashes collide, rules that flatten into many entries go to the interval
+// index, and verdicts stay equal to the linear reference's.
+func TestTuplesTunedEqualsLinear(t *testing.T) {
+	var r reached
+	rapid.Check(t, func(t *rapid.T) {
+		s := sgsim.Semantics(rapid.IntRange(0, 5).Draw(t, "semantics"))
+		gs := sgsimtest.PrefixGroups(t, s, rapid.SampledFrom([]int{12, 40, 120}).Draw(t, "size"))
+		cap := rapid.SampledFrom([]int{1, 2, 3, 8, 64}).Draw(t, "bucket cap")
+		nodes := rapid.IntRange(1, 12).Draw(t, "nodes")
+		tail := rapid.SampledFrom([]int{0, 1, 16}).Draw(t, "tail")
+		c, err := sgsim.CompileTuned(s, cap, nodes, tail, gs...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := linear(t, s, gs...)
+		for i := 0; i < 40; i++ {
+			f := sgsimtest.Flow(t, gs, fmt.Sprint("flow", i))
+			for _, d := range []sgsim.Direction{sgsim.Ingress, sgsim.Egress} {
+				got, want := c.Check(d, f), l.Check(d, f)
+				if got.Action != want.Action || sgsimtest.Decider(got) != sgsimtest.Decider(want) {
+					t.Fatalf("%v Check(%v):\ncompiled: %v\nlinear:   %v", d, f, got, want)
+				}
+			}
+		}
+		r.runs++
+		for _, d := range []sgsim.Direction{sgsim.Ingress, sgsim.Egress} {
+			info, ok := sgsim.Tuples(c, d)
+			if !ok {
+				continue
+			}
+			if info.Nodes > nodes {
+				t.Fatalf("%d nodes; limit %d", info.Nodes, nodes)
+			}
+			r.spill += min(info.Spilled, 1)
+			r.nodes += min(info.Nodes/3, 1)
+			r.collision += min(info.Collisions, 1)
+			if info.TailList {
+				r.tail++
+			}
+			if info.MaxBucket > 8 {
+				r.bigBucket++
+			}
+			if st := c.Stats().Structure[d][0]; st == "tuples+index" {
+				r.index++
+			}
+		}
+	})
+	// The generator must reach every case, or the property proves little.
+	if r.spill == 0 || r.nodes == 0 || r.collision == 0 || r.tail == 0 || r.index == 0 || r.bigBucket == 0 {
+		t.Errorf("cases reached in %d runs: %+v; want each at least once", r.runs, r)
+	}
+}
+
+// More rules under one key than a node keeps: the later ones spill to a
+// node with another mask, and every rule still decides its own flows.
+func TestTuplesSpill(t *testing.T) {
+	var rs []sgsim.Rule
+	for i := 0; i < 150; i++ {
+		rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d from 10.0.0.0/8 to 192.168.0.0/16 id r%d", 2000+i, i)))
+	}
+	rs = append(rs, rules("ingress deny any id last")...)
+	g := sgsim.Group{ID: "g", Rules: rs}
+	c := compile(t, sgsim.FirstMatch, g)
+	l := linear(t, sgsim.FirstMatch, g)
+	info, ok := sgsim.Tuples(c, sgsim.Ingress)
+	if !ok || info.Entries != len(rs) {
+		t.Fatalf("tuples %+v, %v; want all %d rules as entries", info, ok, len(rs))
+	}
+	// With the port in the key the 150 rules have distinct keys; the
+	// check is that whatever the compiler chose, each decides its flows.
+	for i := 0; i < 152; i++ {
+		f := sgsim.Flow{Proto: sgsim.TCP, Src: netip.MustParseAddr("10.1.2.3"), Dst: netip.MustParseAddr("192.168.1.1"), SrcPort: 9, DstPort: uint16(2000 + i)}
+		v, lv := c.Check(sgsim.Ingress, f), l.Check(sgsim.Ingress, f)
+		want := "last"
+		if i < 150 {
+			want = fmt.Sprint("r", i)
+		}
+		if v.Rule == nil || v.Rule.ID != want || sgsimtest.Decider(v) != sgsimtest.Decider(lv) {
+			t.Fatalf("Check(%v) = %v; want rule %s (linear %v)", f, v, want, lv)
+		}
+	}
+	// Without distinct ports (a port range each), 150 rules share one key:
+	// a node keeps 64 and the rest spill.
+	rs = rs[:0]
+	for i := 0; i < 150; i++ {
+		rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d-%d from 10.0.0.0/8 to 192.168.0.0/16 id r%d", 2000+2*i, 2001+2*i, i)))
+	}
+	g = sgsim.Group{ID: "g", Rules: rs}
+	c = compile(t, sgsim.FirstMatch, g)
+	l = linear(t, sgsim.FirstMatch, g)
+	if info, _ := sgsim.Tuples(c, sgsim.Ingress); info.Spilled == 0 || info.Nodes < 2 {
+		t.Errorf("150 rules under one key: %+v; want spilled entries in a second node", info)
+	}
+	for i := 0; i < 300; i++ {
+		f := sgsim.Flow{Proto: sgsim.TCP, Src: netip.MustParseAddr("10.1.2.3"), Dst: netip.MustParseAddr("192.168.1.1"), SrcPort: 9, DstPort: uint16(2000 + i)}
+		v, lv := c.Check(sgsim.Ingress, f), l.Check(sgsim.Ingress, f)
+		if v.Rule == nil || v.Rule.ID != fmt.Sprint("r", i/2) || sgsimtest.Decider(v) != sgsimtest.Decider(lv) {
+			t.Fatalf("Check(%v) = %v; want rule r%d (linear %v)", f, v, i/2, lv)
+		}
+	}
+}
+
+// Arbitrary IPv4 ranges are cut into prefixes exactly: every address at
+// and around the ends decides as the linear reference does.
+func TestTuplesRangesAsPrefixes(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var rs []sgsim.Rule
+		var edges []netip.Addr
+		for i := 0; i < 12; i++ {
+			r := sgsimtest.Range(t, false, fmt.Sprint("r", i))
+			rs = append(rs, sgsim.Rule{ID: fmt.Sprint("r", i), Action: sgsim.Action(i % 2), Protocol: sgsim.UDP,
+				Dst: sgsim.AddrsOf(mustSet(r.From(), r.To()))})
+			edges = append(edges, r.From(), r.To(), r.From().Prev(), r.To().Next())
+		}
+		g := sgsim.Group{ID: "g", Rules: rs}
+		c, l := compile(t, sgsim.FirstMatch, g), linear(t, sgsim.FirstMatch, g)
+		if st := c.Stats().Structure[sgsim.Ingress][0]; st != "tuples" && st != "tuples+index" {
+			t.Fatalf("structure %s; want the tuple space", st)
+		}
+		for _, a := range edges {
+			if !a.IsValid() {
+				continue
+			}
+			f := sgsim.Flow{Proto: sgsim.UDP, Src: netip.MustParseAddr("1.1.1.1"), Dst: a, SrcPort: 1, DstPort: 2}
+			if v, lv := c.Check(sgsim.Ingress, f), l.Check(sgsim.Ingress, f); sgsimtest.Decider(v) != sgsimtest.Decider(lv) {
+				t.Fatalf("Check(%v): compiled %v, linear %v", f, v, lv)
+			}
+		}
+	})
+}
+
+func mustSet(from, to netip.Addr) *netipx.IPSet {
+	var b netipx.IPSetBuilder
+	b.AddRange(netipx.IPRangeFrom(from, to))
+	s, err := b.IPSet()
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
