@@ -102,7 +102,7 @@ const (
 )
 
 func (n *tnode) bucket(k, pd uint64) uint64 {
-	return ((k&n.mask)+(pd&n.pdMask)*hashMul1)*hashMul2>>n.shift
+	return ((k & n.mask) + (pd&n.pdMask)*hashMul1) * hashMul2 >> n.shift
 }
 
 // lookup returns the position of the first matching rule, or best when
@@ -228,7 +228,7 @@ func expand(c *crule, pos uint32, out []bent) ([]bent, bool) {
 
 // cand is a candidate node mask.
 type cand struct {
-	s, d          uint8
+	s, d         uint8
 	proto, dport bool
 }
 
