@@ -88,14 +88,19 @@
 // returns the flows in the order they started and a Summary: counts by
 // verdict and by deciding rule (hop, group, rule ID, provenance), and per
 // capture or flow log what its reader skipped or flagged, so nothing is
-// dropped silently. Report.WriteText writes a table, Report.WriteJSON one
+// dropped silently. A capture or flow log that fails partway (a corrupt
+// record or block, a malformed line, an I/O error) stops there: AddCapture
+// or AddFlowLog returns the error, naming where, and everything before it
+// stays replayed and counted, with the place in CaptureStats (ErrOffset,
+// ErrAfter) or FlowLogStats (ErrLine); Inputs tells a caller what each
+// input yielded before Report. Report.WriteText writes a table, Report.WriteJSON one
 // JSON object per flow (JSONFlow). To keep memory bounded by the live
 // flows on large inputs, set Config.OnFlow and write each flow as it
 // finishes with a TextWriter or JSONWriter (flows then come in the order
 // they finish, each with its ID), and the summary with
 // Summary.WriteText: the replayer keeps only counts
-// (BenchmarkMemoryShortFlows: 5 M short flows take about the peak heap
-// of 50 K). With Config.RecordDropped,
+// (BenchmarkMemoryShortFlows: 5 M short flows take 1.6 times the peak
+// heap of 50 K). With Config.RecordDropped,
 // CaptureStats.WriteDropped writes a pcap of exactly the packets the
 // network would drop, re-reading the capture (see its documentation for
 // why), and WriteDroppedAll one pcap for several captures. That list
@@ -106,7 +111,8 @@
 // Types: Replayer (with Config and Timeouts) replays; Report holds Flows
 // (each with its Initiator and End) and a Summary of RuleCount,
 // CaptureStats (with DroppedPacket) and FlowLogStats; JSONFlow is a
-// Flow's JSON form.
+// Flow's JSON form; TextWriter, JSONWriter and DroppedWriter write flows
+// and dropped packets as they come.
 //
 // Per-packet work on a tracked flow does not allocate (recording dropped
 // packets appends to a slice); opening a flow allocates its table entry
