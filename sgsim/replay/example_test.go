@@ -86,3 +86,34 @@ func ExampleReplayer_Packet() {
 	// 1 udp 192.168.0.7:51000 -> 192.168.1.10:5444 first-packet false packet 1
 	// 2 tcp 192.168.0.7:40000 -> 192.168.1.10:5444 syn true packet 2
 }
+
+// Stream a large input: OnFlow hands each flow over as it finishes, a
+// TextWriter writes it at once, and the replayer keeps only counts, so
+// memory follows the live flows however long the log.
+func ExampleTextWriter() {
+	const log = `2 111122223333 eni-0f00ba47 192.168.0.7 192.168.1.10 40000 5444 6 12 2210 1715000000 1715000055 ACCEPT OK
+2 111122223333 eni-0f00ba47 192.168.0.7 192.168.1.10 40001 22 6 1 60 1715000003 1715000003 REJECT OK
+`
+	tw := replay.NewTextWriter(os.Stdout)
+	r := replay.New(network(), replay.Config{OnFlow: func(f *replay.Flow) {
+		if !f.Allowed() { // list the dropped flows only
+			tw.Write(f)
+		}
+	}})
+	if err := r.AddFlowLog(flowlog.NewReader(strings.NewReader(log), flowlog.AWSv2)); err != nil {
+		fmt.Println(err)
+		return
+	}
+	rep := r.Report()
+	tw.Flush()
+	fmt.Println(len(rep.Flows), "flows kept")
+	rep.Summary.WriteText(os.Stdout)
+	// Output:
+	// ID  PROTO  SRC                DST              INITIATOR  FIRST                 DURATION  PACKETS  BYTES  VERDICT  DETAIL
+	// 2   tcp    192.168.0.7:40001  192.168.1.10:22  flow-log   2024-05-06T12:53:23Z  0s        1/0      60/0   dropped  at destination ingress by no rule matched: default deny; logged REJECT
+	// 0 flows kept
+	// flows: 1 allowed, 1 dropped (packets: 12 allowed, 1 dropped); start not seen: 0; out-of-order packets: 0
+	//   allowed: 1 flows, 12 packets
+	//   dropped at destination ingress by no rule matched: default deny: 1 flows, 1 packets
+	// flowlog 1: 2 records; skipped: none
+}
