@@ -116,6 +116,16 @@ func (e *env) json() bool { return e.format == "json" }
 func (e *env) load(s *load.Source) (*load.Network, error) {
 	src := *s
 	if src.Kind() == "" {
+		// The flags of exports and plans without one: say what is missing
+		// rather than load the main job's profile and refuse them there.
+		for _, f := range []struct {
+			given bool
+			name  string
+		}{{src.Vendor != "", "-vendor"}, {len(src.NICs) > 0, "-nics"}, {src.Topology != "", "-topology"}, {src.Require != "", "-require"}, {src.Prior, "-prior"}} {
+			if f.given {
+				return nil, bad("%s goes with -rules FILE or -plan FILE", f.name)
+			}
+		}
 		src.Profile = "cce-tunnel"
 	}
 	n, err := load.Load(src)

@@ -238,3 +238,23 @@ func TestHelpExamplesQuoted(t *testing.T) {
 		t.Errorf("%d examples checked; want %d", n, len(mine))
 	}
 }
+
+// Flags of exports and plans without -rules or -plan name what is
+// missing.
+func TestSourceFlagsWithoutSource(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lint", "-vendor", "aws"}, "sgsim lint: -vendor goes with -rules FILE or -plan FILE\n"},
+		{[]string{"trace", "-nics", "testdata/aws/enis.json", "tcp 10.0.1.5:1 -> 10.0.2.7:2"}, "sgsim trace: -nics goes with -rules FILE or -plan FILE\n"},
+		{[]string{"reach", "-topology", "testdata/topology.json", "-from", "a", "-to", "b", "-proto", "tcp"}, "sgsim reach: -topology goes with -rules FILE or -plan FILE\n"},
+		{[]string{"fix", "-require", "tke-managed"}, "sgsim fix: -require goes with -rules FILE or -plan FILE\n"},
+		{[]string{"diff", "-prior"}, "-prior"},
+	} {
+		code, out, errOut := runArgs(t, c.args...)
+		if code != 2 || out != "" || !strings.Contains(errOut, c.want) {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and %q", c.args, code, out, errOut, c.want)
+		}
+	}
+}
