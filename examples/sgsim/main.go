@@ -481,14 +481,15 @@ func againstSource(first load.Source, args []string) (*load.Source, error) {
 	probe.SetOutput(io.Discard)
 	var scratch load.Source
 	scratch.Flags(probe)
-	if _, err := parse(probe, args); err != nil {
+	pos, err := parse(probe, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
 		}
 		return nil, bad("-against: %v", err)
 	}
-	if len(probe.Args()) > 0 {
-		return nil, bad("-against: unexpected argument %q", probe.Arg(0))
+	if len(pos) > 0 {
+		return nil, bad("-against: unexpected argument %q", pos[0])
 	}
 	fresh := scratch.Kind() != "" && scratch.Kind() != first.Kind()
 	var b load.Source

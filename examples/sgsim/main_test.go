@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sgsim/sgsim/provider/load"
 )
 
 // TestTraceMainJob: with no input flags trace uses the main job's
@@ -256,5 +258,41 @@ func TestSourceFlagsWithoutSource(t *testing.T) {
 		if code != 2 || out != "" || !strings.Contains(errOut, c.want) {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and %q", c.args, code, out, errOut, c.want)
 		}
+	}
+}
+
+// diff's second input starts from the first one's flags, unless it names
+// another kind of input; -rules after -against replaces the list.
+func TestAgainstSource(t *testing.T) {
+	first := load.Source{Vendor: "aws", Rules: []string{"old.json", "acl.json"}, NICs: []string{"enis.json"}, Topology: "t.json", Hardened: true}
+	b, err := againstSource(first, []string{"-rules", "new.json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Vendor != "aws" || !slices.Equal(b.Rules, []string{"new.json"}) || !slices.Equal(b.NICs, first.NICs) || b.Topology != "t.json" {
+		t.Errorf("-rules new.json: %+v", b)
+	}
+	if b, err = againstSource(first, []string{"-topology", "t2.json"}); err != nil || !slices.Equal(b.Rules, first.Rules) || b.Topology != "t2.json" {
+		t.Errorf("-topology t2.json: %+v %v", b, err)
+	}
+	// Another kind: nothing inherited.
+	if b, err = againstSource(first, []string{"-profile", "cce-vpc"}); err != nil || b.Vendor != "" || b.Rules != nil || b.Topology != "" || b.Profile != "cce-vpc" || !b.Hardened {
+		t.Errorf("-profile cce-vpc: %+v %v", b, err)
+	}
+	prof := load.Source{Profile: "cce-vpc", Revision: "older"}
+	if b, err = againstSource(prof, []string{"-hardened=true"}); err != nil || b.Profile != "cce-vpc" || b.Revision != "older" || !b.Hardened {
+		t.Errorf("-hardened: %+v %v", b, err)
+	}
+	if _, err := againstSource(first, []string{"-bogus"}); err == nil || !strings.Contains(err.Error(), "-against: flag provided but not defined: -bogus") {
+		t.Errorf("-bogus: %v", err)
+	}
+	if _, err := againstSource(first, []string{"new.json"}); err == nil || !strings.Contains(err.Error(), `-against: unexpected argument "new.json"`) {
+		t.Errorf("positional: %v", err)
+	}
+	// Through the program: default groups against hardened, with -format
+	// after -against going to diff.
+	code, out, errOut := runArgs(t, "diff", "-profile", "cce-vpc", "-hardened=false", "-against", "-hardened", "-format", "json")
+	if code != 0 || !strings.Contains(out, `"old": "cce-vpc/newer/default"`) || !strings.Contains(out, `"new": "cce-vpc/newer/hardened"`) {
+		t.Errorf("exit %d %s\n%s", code, errOut, out)
 	}
 }
