@@ -14,6 +14,15 @@
 //	}
 //
 // Each Result of Check prints as a pass, FAIL or error line.
+//
+// For a user's own cluster, the vendor packages read the security-group
+// and network-ACL exports, and their network-interface and subnet
+// listings into NIC, Subnet and ACLBinding records (a Placement).
+// Topology.Place merges those into a Topology (a hand-written one, read
+// by ReadTopology, supplies what listings do not carry, such as the
+// internet), and Topology.Build makes the network, with a Warning for
+// each group the export leaves out instead of an error
+// (ExampleTopology_Place).
 package provider
 
 import (
