@@ -27,15 +27,17 @@
 // -pods, -pod-vswitch, -services, -lb, -clients, -dns, -apiserver),
 // -revision and -hardened (default true); or -vendor
 // huawei|alibaba|tencent|aws -rules FILE... [-nics FILE...] [-topology
-// FILE]; or -plan FILE [-nics FILE...] [-topology FILE] [-prior]. -require NAME gives exports and plans a
-// profile's required flows. An export or plan with any invalid record
+// FILE]; or -plan FILE [-nics FILE...] [-topology FILE] [-prior].
+// -require NAME gives exports and plans a profile's required flows. An export or plan with any invalid record
 // (a duplicate key, invalid UTF-8, a bad value) is refused with every
 // error, each with its line and column; -skip-invalid leaves the invalid
 // records out instead, and every run then lists each skipped record and
 // states the count on stderr. With no input flag a subcommand uses the
-// main job's network, profile cce-tunnel with the hardened set; replay
-// replays its embedded sample capture only then. Flags may come before
-// or after the subcommand's name.
+// main job's network, profile cce-tunnel with the hardened set. replay
+// without -pcap or -flowlog replays its embedded sample capture (a CCE
+// tunnel cluster's) against a profile, never against -rules or -plan,
+// which need traffic. Flags may come before or after the subcommand's
+// name.
 //
 // Output: -format text (default) or json, on stdout.
 //
