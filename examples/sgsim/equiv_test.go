@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -45,6 +46,7 @@ type world struct {
 // the rest of 10.0.0.0/23 is "outside", with no group.
 var (
 	epPrefixes = []string{"10.0.0.0/27", "10.0.0.32/27", "10.0.0.64/27"}
+	nicAddrs   = []string{"10.0.0.5", "10.0.0.33", "10.0.0.70"} // with -nics: one address each
 	remotes    = []string{"10.0.0.0/27", "10.0.0.32/27", "10.0.0.64/27", "10.0.0.0/24", "10.0.1.0/24", "0.0.0.0/0", "10.0.0.5/32", "10.0.0.0/26"}
 	portSets   = []string{"22", "80", "443", "1000-2000", "1-65535"}
 	hosts      = []string{"10.0.0.1", "10.0.0.5", "10.0.0.33", "10.0.0.70", "10.0.0.100", "10.0.1.9"}
@@ -63,18 +65,28 @@ func genWorld(t *rapid.T, dir string) *world {
 	}
 	w.ids = ids
 	groups := genGroups(t, w.vendor, ids)
-	// Endpoints carry a random subset of the groups in random order.
+	// Endpoints carry a random subset of the groups in random order. They
+	// are placed by a topology file, with an "outside" endpoint for the
+	// rest of the space, or by the vendor's network-interface listing:
+	// one address per interface, named by its ID, in a subnet no listing
+	// gives (so no subnet ACL), and nothing outside.
+	nics := rapid.Bool().Draw(t, "nics")
 	var eps []sgsim.Endpoint
+	var listing []provider.NIC
 	var topo bytes.Buffer
 	fmt.Fprintf(&topo, `{"cloud": %q, "endpoints": [`, sem.String())
 	for i := range rapid.IntRange(1, 3).Draw(t, "endpoints") {
 		e := sgsim.Endpoint{Name: fmt.Sprintf("e%d", i), Addrs: sgsim.MustParseAddrs(epPrefixes[i])}
+		if nics {
+			e = sgsim.Endpoint{Name: fmt.Sprintf("nic-%d", i), Addrs: sgsim.MustParseAddrs(nicAddrs[i])}
+		}
 		for _, j := range rapid.Permutation([]int{0, 1}[:len(ids)]).Draw(t, "order") {
 			if rapid.Bool().Draw(t, "carries") {
 				e.Groups = append(e.Groups, ids[j])
 			}
 		}
 		eps = append(eps, e)
+		listing = append(listing, provider.NIC{ID: e.Name, Addrs: []netip.Prefix{netip.MustParsePrefix(nicAddrs[i] + "/32")}, Subnet: "subnet-1", Groups: e.Groups})
 		gs, _ := json.Marshal(e.Groups)
 		if e.Groups == nil {
 			gs = []byte("[]")
@@ -82,17 +94,34 @@ func genWorld(t *rapid.T, dir string) *world {
 		fmt.Fprintf(&topo, `{"name": %q, "addrs": [%q], "groups": %s}, `, e.Name, epPrefixes[i], gs)
 	}
 	topo.WriteString(`{"name": "outside", "addrs": ["10.0.0.96-10.0.1.255"]}]}`)
-	eps = append(eps, sgsim.Endpoint{Name: "outside", Addrs: sgsim.MustParseAddrs("10.0.0.96-10.0.1.255")})
+	if !nics {
+		eps = append(eps, sgsim.Endpoint{Name: "outside", Addrs: sgsim.MustParseAddrs("10.0.0.96-10.0.1.255")})
+	}
 	w.spec = sgsim.NetworkSpec{Cloud: sem, Groups: groups, Endpoints: eps}
 	var err error
 	if w.net, err = sgsim.BuildNetwork(w.spec); err != nil {
 		t.Fatalf("generated network: %v", err)
 	}
+	w.args = append([]string{"-vendor", w.vendor}, writeRules(t, dir, w.vendor, groups)...)
+	if nics {
+		var b bytes.Buffer
+		write := map[string]func(io.Writer, []provider.NIC) error{"huawei": huawei.WritePorts, "alibaba": alibaba.WriteNetworkInterfaces,
+			"tencent": tencent.WriteNetworkInterfaces, "aws": aws.WriteNetworkInterfaces}[w.vendor]
+		if err := write(&b, listing); err != nil {
+			t.Fatalf("write NICs: %v", err)
+		}
+		path := filepath.Join(dir, "nics.json")
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		w.args = append(w.args, "-nics", path)
+		return w
+	}
 	topoPath := filepath.Join(dir, "topology.json")
 	if err := os.WriteFile(topoPath, topo.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	w.args = append([]string{"-vendor", w.vendor, "-topology", topoPath}, writeRules(t, dir, w.vendor, groups)...)
+	w.args = append(w.args, "-topology", topoPath)
 	return w
 }
 
