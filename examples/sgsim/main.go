@@ -14,11 +14,12 @@
 //	sgsim fix -profile cce-tunnel
 //	sgsim harden -fail-on-finding
 //	sgsim check -intents intents.yaml -plan plan.json -topology topology.json -fail-on fail
+//	sgsim exposure -vendor aws -rules sg.json -nics enis.json -fail-on high
 //	sgsim replay -pcap node1.pcap -vendor huawei -rules sg.json -topology topology.json
 //	sgsim trace -vendor aws -rules rules.json -nics enis.json 'tcp 10.0.1.5:40000 -> 10.0.2.7:5432'
 //
 // Subcommands: replay (the default when none is named), trace, reach,
-// lint, diff, fix, harden and check; `sgsim NAME -h` prints a synopsis, the
+// lint, diff, fix, harden, check and exposure; `sgsim NAME -h` prints a synopsis, the
 // flags and a worked example for each.
 //
 // Every subcommand reads its network from the same input flags, which
@@ -185,7 +186,7 @@ type command struct {
 // started.
 var commands []*command
 
-var order = []string{"replay", "trace", "reach", "lint", "diff", "fix", "harden", "check"}
+var order = []string{"replay", "trace", "reach", "lint", "diff", "fix", "harden", "check", "exposure"}
 
 // sortCommands puts the commands of order first, in its order, and the
 // others after them, in the order they were added.
