@@ -36,6 +36,14 @@
 // ICMPReply) separately; a Query asks one Question of every flow,
 // Delivered or Answered (the default for every protocol).
 //
+// An endpoint can be an overlay (Endpoint.Overlay): a pod range carried
+// between its nodes in VXLAN or Geneve. Traffic between overlay addresses
+// on different hosts is evaluated as the outer UDP flows between the
+// hosts (forward, and back for the reply), which is what the security
+// groups see; BlockHosts places pod blocks on nodes, and
+// Network.DecideCarried decides a flow carried between hosts a capture
+// shows.
+//
 // The shortest complete use:
 //
 //	c, err := sgsim.Compile(sgsim.Huawei, sgsim.Group{ID: "master", Rules: []sgsim.Rule{

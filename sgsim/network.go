@@ -23,6 +23,10 @@ type Endpoint struct {
 	// with no groups has no security-group hop: use it for addresses no
 	// group guards, such as a load balancer's or the internet.
 	Groups []string
+	// Overlay, when not zero, declares the endpoint's traffic to other
+	// overlay endpoints as carried between hosts in an encapsulation
+	// (VXLAN, Geneve) over another endpoint: see Overlay.
+	Overlay Overlay
 }
 
 // Subnet is a subnet (Alibaba: vSwitch) with an optional network ACL.
@@ -128,9 +132,11 @@ type Network struct {
 	subnets   []Subnet
 	subACL    []*Classifier // per subnet; nil: no ACL
 	subACLID  []string
-	epSubnet  []int     // per endpoint: subnet index or -1
-	zones     [2][]zone // per family: sorted, disjoint address ranges with their endpoint / subnet
-	zoneKeys  [2][]u128 // zones[f][i].lo, for binary search
+	epSubnet  []int      // per endpoint: subnet index or -1
+	zones     [2][]zone  // per family: sorted, disjoint address ranges with their endpoint / subnet
+	zoneKeys  [2][]u128  // zones[f][i].lo, for binary search
+	epOverlay []*overlay // per endpoint: its compiled Overlay; nil: native (the slice is nil when no endpoint has one)
+	sportCuts []uint16   // sorted: source ports where a UDP rule's or exempt service's port range starts or ends
 }
 
 type zone struct {
@@ -327,6 +333,9 @@ func BuildNetwork(spec NetworkSpec) (*Network, error) {
 		n.subACLID = append(n.subACLID, s.ACL)
 	}
 	if err := n.buildZones(); err != nil {
+		return nil, err
+	}
+	if err := n.buildOverlays(spec); err != nil {
 		return nil, err
 	}
 	return n, nil

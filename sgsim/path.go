@@ -18,12 +18,18 @@ const (
 	SrcACLOut          // the source subnet's network ACL, outbound rules
 	DstACLIn           // the destination subnet's network ACL, inbound rules
 	DstIngress         // the destination endpoint's security groups, ingress rules
-	ReplyDstACLOut     // the reply leaving the destination subnet (stateless ACL)
-	ReplySrcACLIn      // the reply entering the source subnet (stateless ACL)
+	ReplyDstACLOut     // the reply leaving the destination subnet (stateless ACL, or the outer flow of overlay replies)
+	ReplySrcACLIn      // the reply entering the source subnet (stateless ACL, or the outer flow of overlay replies)
+	// The reply's security-group hops exist only for overlay traffic,
+	// whose replies travel in outer packets of their own between the
+	// hosts (see Overlay).
+	ReplyDstEgress  // the reply leaving the destination's host: its security groups, egress rules
+	ReplySrcIngress // the reply entering the source's host: its security groups, ingress rules
 )
 
 var hopNames = [...]string{"none", "source egress", "source subnet ACL outbound", "destination subnet ACL inbound",
-	"destination ingress", "reply: destination subnet ACL outbound", "reply: source subnet ACL inbound"}
+	"destination ingress", "reply: destination subnet ACL outbound", "reply: source subnet ACL inbound",
+	"reply: destination egress", "reply: source ingress"}
 
 func (h Hop) String() string {
 	if int(h) < len(hopNames) {
@@ -33,7 +39,9 @@ func (h Hop) String() string {
 }
 
 // IsReply reports whether h is on the reply path.
-func (h Hop) IsReply() bool { return h == ReplyDstACLOut || h == ReplySrcACLIn }
+func (h Hop) IsReply() bool {
+	return h == ReplyDstACLOut || h == ReplySrcACLIn || h == ReplyDstEgress || h == ReplySrcIngress
+}
 
 // Decision is the outcome of one flow across the whole path, in two
 // parts: the forward path (Delivered, or dropped at Hop) and the reply
@@ -98,6 +106,15 @@ type Trace struct {
 	// Decision.
 	Delivered bool
 	Reply     Reply
+	// For overlay traffic between two hosts (see Overlay), Encap is the
+	// encapsulation and Outer the outer flow that carries the forward
+	// packets, from the source's host to the destination's, with the
+	// first of OuterSrcPorts, the source ports the host may pick. The
+	// steps are the outer flows' hops: forward, then (reply hops) the
+	// outer flow back. Zero for other flows.
+	Encap         Encap
+	Outer         Flow
+	OuterSrcPorts PortRange
 }
 
 // String prints the trace, one hop per line, after a line with the
@@ -128,6 +145,10 @@ func (t Trace) String() string {
 		b.WriteString("delivered (one-way: no reply)\n")
 	default:
 		b.WriteString("delivered and answered\n")
+	}
+	if t.Encap != NoEncap {
+		b.WriteString("  carried in " + t.Encap.String() + " from host " + t.Outer.Src.String() + " to host " + t.Outer.Dst.String() +
+			": outer udp " + strconv.Itoa(int(t.Outer.DstPort)) + " from source ports " + t.OuterSrcPorts.String() + "\n")
 	}
 	for i, s := range t.Steps {
 		b.WriteString("  " + strconv.Itoa(i+1) + ". " + s.String() + "\n")
@@ -193,84 +214,122 @@ func (n *Network) walk(f Flow, t *Trace) Decision {
 			t.To = n.endpoints[zd.endpoint].Name
 		}
 	}
-	inner := n.sharedInner(zs.endpoint, zd.endpoint)
-	aclApplies := zs.subnet != zd.subnet
-	exempt, why := false, ""
-	if aclApplies && (zs.subnet >= 0 && n.subACL[zs.subnet] != nil || zd.subnet >= 0 && n.subACL[zd.subnet] != nil) {
-		exempt, why = n.exemptFrom(&f)
+	if hs, hd, ok := n.placed(f, zs, zd); ok {
+		return n.carried(f, zs.endpoint, zd.endpoint, hs, hd, t)
 	}
-	step := func(h Hop, where int, fl Flow, dir Direction) (Verdict, bool) {
-		var v Verdict
-		var note string
-		switch h {
-		case SrcEgress, DstIngress:
-			if inner >= 0 {
-				v = Verdict{Action: Allow}
-				if t != nil {
-					note = "members of group " + strconv.Quote(n.groups[inner].ID) + " always reach each other (InnerAccessPolicy Accept)"
-				}
-			} else {
-				v = n.epSG[where].Check(dir, fl)
-			}
-		default:
-			if exempt {
-				v = Verdict{Action: Allow}
-				note = why
-			} else {
-				v = n.subACL[where].Check(dir, fl)
-			}
-		}
-		if t != nil {
-			var w string
-			if h == SrcEgress || h == DstIngress {
-				w = n.endpoints[where].Name
-			} else {
-				w = n.subnets[where].Name + " acl " + n.subACLID[where]
-			}
-			t.Steps = append(t.Steps, Step{Hop: h, Where: w, Flow: fl, Verdict: v, Note: note})
-			if !v.Allowed() {
-				t.Dropped = len(t.Steps) - 1
-			}
-		}
-		return v, v.Allowed()
-	}
-	if zs.endpoint >= 0 && n.epSG[zs.endpoint] != nil {
-		if v, ok := step(SrcEgress, zs.endpoint, f, Egress); !ok {
-			return Decision{Hop: SrcEgress, Verdict: v}
-		}
-	}
-	srcACL := aclApplies && zs.subnet >= 0 && n.subACL[zs.subnet] != nil
-	dstACL := aclApplies && zd.subnet >= 0 && n.subACL[zd.subnet] != nil
-	if srcACL {
-		if v, ok := step(SrcACLOut, zs.subnet, f, Egress); !ok {
-			return Decision{Hop: SrcACLOut, Verdict: v}
-		}
-	}
-	if dstACL {
-		if v, ok := step(DstACLIn, zd.subnet, f, Ingress); !ok {
-			return Decision{Hop: DstACLIn, Verdict: v}
-		}
-	}
-	if zd.endpoint >= 0 && n.epSG[zd.endpoint] != nil {
-		if v, ok := step(DstIngress, zd.endpoint, f, Ingress); !ok {
-			return Decision{Hop: DstIngress, Verdict: v}
-		}
+	c := n.pathOf(&f, zs, zd)
+	if hop, v, ok := n.forward(&c, f, t, false); !ok {
+		return Decision{Hop: hop, Verdict: v}
 	}
 	r, ok := replyOf(f)
 	if !ok {
 		return Decision{Allowed: true, Delivered: true, Reply: ReplyNotApplicable}
 	}
 	if !n.stateful {
-		if dstACL {
-			if v, ok := step(ReplyDstACLOut, zd.subnet, r, Egress); !ok {
+		if c.dstACL {
+			if v, ok := n.step(&c, ReplyDstACLOut, zd.subnet, r, Egress, t); !ok {
 				return Decision{Hop: ReplyDstACLOut, Verdict: v, Delivered: true, Reply: ReplyDropped}
 			}
 		}
-		if srcACL {
-			if v, ok := step(ReplySrcACLIn, zs.subnet, r, Ingress); !ok {
+		if c.srcACL {
+			if v, ok := n.step(&c, ReplySrcACLIn, zs.subnet, r, Ingress, t); !ok {
 				return Decision{Hop: ReplySrcACLIn, Verdict: v, Delivered: true, Reply: ReplyDropped}
 			}
 		}
 	}
 	return Decision{Allowed: true, Delivered: true, Reply: ReplyAnswered}
+}
+
+// path is what a flow's hops depend on besides the rules: its zones, a
+// shared InnerAccept group, which subnet ACLs apply and whether the flow
+// is exempt from them.
+type path struct {
+	zs, zd         *zone
+	inner          int
+	srcACL, dstACL bool
+	exempt         bool
+	why            string
+}
+
+func (n *Network) pathOf(f *Flow, zs, zd *zone) path {
+	c := path{zs: zs, zd: zd, inner: n.sharedInner(zs.endpoint, zd.endpoint)}
+	aclApplies := zs.subnet != zd.subnet
+	c.srcACL = aclApplies && zs.subnet >= 0 && n.subACL[zs.subnet] != nil
+	c.dstACL = aclApplies && zd.subnet >= 0 && n.subACL[zd.subnet] != nil
+	if c.srcACL || c.dstACL {
+		c.exempt, c.why = n.exemptFrom(f)
+	}
+	return c
+}
+
+// replyHop names a forward hop of an outer flow that carries replies
+// (overlay traffic): its source is the inner flow's destination.
+var replyHop = [...]Hop{SrcEgress: ReplyDstEgress, SrcACLOut: ReplyDstACLOut, DstACLIn: ReplySrcACLIn, DstIngress: ReplySrcIngress}
+
+// forward walks the forward hops of f on path c and returns the hop and
+// verdict that drop it, or ok. With reply, the hops are named as the
+// reply path's (f is an outer flow carrying an overlay flow's replies).
+func (n *Network) forward(c *path, f Flow, t *Trace, reply bool) (Hop, Verdict, bool) {
+	name := func(h Hop) Hop {
+		if reply {
+			return replyHop[h]
+		}
+		return h
+	}
+	if c.zs.endpoint >= 0 && n.epSG[c.zs.endpoint] != nil {
+		if v, ok := n.step(c, name(SrcEgress), c.zs.endpoint, f, Egress, t); !ok {
+			return name(SrcEgress), v, false
+		}
+	}
+	if c.srcACL {
+		if v, ok := n.step(c, name(SrcACLOut), c.zs.subnet, f, Egress, t); !ok {
+			return name(SrcACLOut), v, false
+		}
+	}
+	if c.dstACL {
+		if v, ok := n.step(c, name(DstACLIn), c.zd.subnet, f, Ingress, t); !ok {
+			return name(DstACLIn), v, false
+		}
+	}
+	if c.zd.endpoint >= 0 && n.epSG[c.zd.endpoint] != nil {
+		if v, ok := n.step(c, name(DstIngress), c.zd.endpoint, f, Ingress, t); !ok {
+			return name(DstIngress), v, false
+		}
+	}
+	return NoHop, Verdict{}, true
+}
+
+// step evaluates one hop: security groups (where is an endpoint) or a
+// subnet's ACL (where is a subnet), recording it in t when t is not nil.
+func (n *Network) step(c *path, h Hop, where int, fl Flow, dir Direction, t *Trace) (Verdict, bool) {
+	var v Verdict
+	var note string
+	sg := h == SrcEgress || h == DstIngress || h == ReplyDstEgress || h == ReplySrcIngress
+	switch {
+	case sg && c.inner >= 0:
+		v = Verdict{Action: Allow}
+		if t != nil {
+			note = "members of group " + strconv.Quote(n.groups[c.inner].ID) + " always reach each other (InnerAccessPolicy Accept)"
+		}
+	case sg:
+		v = n.epSG[where].Check(dir, fl)
+	case c.exempt:
+		v = Verdict{Action: Allow}
+		note = c.why
+	default:
+		v = n.subACL[where].Check(dir, fl)
+	}
+	if t != nil {
+		var w string
+		if sg {
+			w = n.endpoints[where].Name
+		} else {
+			w = n.subnets[where].Name + " acl " + n.subACLID[where]
+		}
+		t.Steps = append(t.Steps, Step{Hop: h, Where: w, Flow: fl, Verdict: v, Note: note})
+		if !v.Allowed() {
+			t.Dropped = len(t.Steps) - 1
+		}
+	}
+	return v, v.Allowed()
 }

@@ -239,6 +239,9 @@ func (n *Network) Reach(q Query) (Reachability, error) {
 	dstPieces := n.pieces(q.To, v6)
 	for _, a := range srcPieces {
 		for _, b := range dstPieces {
+			if s.overlayPair(a, b, sp, dp) {
+				continue
+			}
 			hops := s.hopsFor(a.z, b.z)
 			for _, spr := range sp {
 				for _, dpr := range dp {
@@ -292,6 +295,9 @@ type solver struct {
 	cache  map[hopKey][]rbox
 	leaves []leaf
 	buf    []int32 // stack of candidate lists (solve)
+	// ovCache holds the hops of carried flows per pair of overlay
+	// endpoints (overlayHops).
+	ovCache map[[2]int][]hopBoxes
 }
 
 // hopsFor lists the hops of flows from zone a to zone b, as Decide walks them.
