@@ -35,7 +35,9 @@
 // "masters", ...; a topology's or a NIC listing's endpoint names);
 // anything else must parse as addresses, prefixes or ranges. "any" is
 // refused (write 0.0.0.0/0), and so is protocol any: write one intent per
-// protocol. The JSON Schema of the format is schema/intents.schema.json in
+// protocol. intents.schema.json in this package's directory is the
+// format's JSON Schema (draft-07), for editors and pre-commit checks;
+// testdata/cce-tunnel.yaml is an example. The JSON Schema of the format is schema/intents.schema.json in
 // this package's directory.
 //
 // Reading is strict: invalid UTF-8, a duplicate key, an unknown field, a
