@@ -63,11 +63,11 @@ func TestSchemaValidatesShippedExamples(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{
-		"must_allow:\n  - {name: a, from: x, to: y, protocol: tcp, port: 22}\n",   // unknown field
-		"must_allow:\n  - {from: x, to: y, protocol: tcp}\n",                       // no name
-		"must_allow:\n  - {name: a, from: x, to: y, protocol: tcp, ports: 70-}\n",  // bad range
+		"must_allow:\n  - {name: a, from: x, to: y, protocol: tcp, port: 22}\n",     // unknown field
+		"must_allow:\n  - {from: x, to: y, protocol: tcp}\n",                        // no name
+		"must_allow:\n  - {name: a, from: x, to: y, protocol: tcp, ports: 70-}\n",   // bad range
 		"must_allow:\n  - {name: a, from: x, to: y, protocol: tcp, ports: 70000}\n", // out of range
-		"must_allow:\n  - {name: a, from: '', to: y, protocol: tcp}\n",             // empty side
+		"must_allow:\n  - {name: a, from: '', to: y, protocol: tcp}\n",              // empty side
 		"must_deny:\n  - {name: a, from: x, to: y, protocol: tcp, icmp_type: 300}\n",
 		"version: 2\nmust_allow: []\n",
 		"other: 1\n",
