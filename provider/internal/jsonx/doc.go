@@ -44,13 +44,21 @@ type item struct {
 
 // Open scans data and returns the Doc to read it with. A syntax error
 // (truncation included) is returned at once, with its line and column:
-// nothing of such a document is read. fold also refuses keys of one
+// nothing of such a document is read. So is a document with more than
+// 65,536 duplicate keys and invalid strings, whose problems would take
+// memory in proportion to its size. fold also refuses keys of one
 // object that differ only in case, for documents decoded into Go structs
 // (encoding/json matches struct fields without regard to case).
 func (d Decoder) Open(data []byte, fold bool, opts []read.Option) (*Doc, error) {
-	probs, ok := scan(data, fold)
+	probs, over, ok := scanCount(data, fold)
 	if !ok {
 		return nil, read.NewErrors([]*read.Error{d.syntax(data)}, 0)
+	}
+	if over > 0 {
+		// Keeping every problem would take memory in proportion to the
+		// input: such a document is refused whole, lenient or not.
+		return nil, read.NewErrors([]*read.Error{{Err: d.Err("", "", "more than "+strconv.Itoa(maxProblems)+
+			" duplicate keys and invalid strings ("+strconv.Itoa(maxProblems+over)+"); the document is refused as a whole")}}, 0)
 	}
 	sort.SliceStable(probs, func(i, j int) bool { return probs[i].path < probs[j].path })
 	return &Doc{dec: d, data: data, probs: probs, used: make([]bool, len(probs)), rep: read.Lenient(opts)}, nil

@@ -17,6 +17,10 @@ import (
 // json.Valid (the fuzz target FuzzScan checks that), so that the document
 // is walked once.
 
+// maxProblems bounds the problems a scan keeps, and so its memory: a
+// document with more is refused as a whole (Decoder.Open).
+const maxProblems = 1 << 16
+
 // maxDepth is encoding/json's nesting limit, kept so that the scanner
 // accepts exactly what json.Valid accepts.
 const maxDepth = 10000
@@ -51,6 +55,7 @@ type scanner struct {
 	frames []frame
 	keys   []keyAt // the keys of the open objects, innermost last
 	probs  []problem
+	over   int // problems past maxProblems, counted only
 	synErr bool
 
 	// locate mode: find the offsets of the values at these paths.
@@ -58,13 +63,21 @@ type scanner struct {
 	path []byte
 }
 
-// scan checks data; it returns the problems found and whether data is
-// valid JSON syntax. fold turns on the check for keys that differ only in
-// case, for documents decoded into Go structs.
+// scan checks data; it returns the problems found (at most
+// maxProblems), and whether data is valid JSON syntax. fold turns on the
+// check for keys that differ only in case, for documents decoded into Go
+// structs.
 func scan(data []byte, fold bool) ([]problem, bool) {
+	probs, _, ok := scanCount(data, fold)
+	return probs, ok
+}
+
+// scanCount is scan that also returns the number of problems past
+// maxProblems.
+func scanCount(data []byte, fold bool) ([]problem, int, bool) {
 	s := &scanner{data: data, fold: fold}
 	s.run()
-	return s.probs, !s.synErr
+	return s.probs, s.over, !s.synErr
 }
 
 // locate returns the byte offset of the value at each path of want (-1
@@ -365,7 +378,16 @@ func (s *scanner) dup(key []byte, off, first int) {
 	if !bytes.Equal(firstKey, key) {
 		msg += ", the same as " + quoteKey(firstKey) + " but for case"
 	}
-	s.probs = append(s.probs, problem{off: off, first: first, path: s.pathString(), msg: msg})
+	s.add(problem{off: off, first: first, path: s.pathString(), msg: msg})
+}
+
+// add keeps a problem, or counts it past maxProblems.
+func (s *scanner) add(p problem) {
+	if len(s.probs) >= maxProblems {
+		s.over++
+		return
+	}
+	s.probs = append(s.probs, p)
 }
 
 func quoteKey(k []byte) string { return strconv.Quote(string(k)) }
@@ -415,7 +437,7 @@ func (s *scanner) str(key bool) ([]byte, bool) {
 					p.path = s.keyPath(raw)
 					p.msg = bad + " in a key"
 				}
-				s.probs = append(s.probs, p)
+				s.add(p)
 			}
 			if !key {
 				return nil, true

@@ -219,3 +219,23 @@ func BenchmarkScan(b *testing.B) {
 		}
 	})
 }
+
+// A document with more problems than the scan keeps is refused whole,
+// lenient or not, with the count.
+func TestOpenTooManyProblems(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString(`{"r": [`)
+	for i := 0; i < maxProblems+2; i++ {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		sb.WriteString(`{"a":1,"a":1}`)
+	}
+	sb.WriteString("]}")
+	var rep read.Report
+	_, err := dec.Open([]byte(sb.String()), true, []read.Option{read.SkipInvalid(&rep)})
+	want := "test: more than 65536 duplicate keys and invalid strings (65538); the document is refused as a whole"
+	if err == nil || err.Error() != want {
+		t.Errorf("Open: %v\nwant %s", err, want)
+	}
+}
