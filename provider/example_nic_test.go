@@ -42,7 +42,7 @@ func ExampleTopology_Place() {
 		fmt.Printf("%s (%s -> %s): allowed %v\n", f, tr.From, tr.To, tr.Allowed)
 	}
 	// Output:
-	// warning: security group "sg-peer": not in the export, referenced by "sg-db" rule 1: it matches nothing (place its addresses in the topology to change that)
+	// warning: security group "sg-peer": not in the export, referenced by "sg-db" rule 1: it matches nothing (give its addresses in the topology's "members" to change that)
 	// tcp 10.0.1.17:40000 -> 10.0.2.7:5432 (eni-web -> eni-db): allowed true
 	// tcp 203.0.113.9:40000 -> 10.0.2.7:5432 (internet -> eni-db): allowed false
 	// tcp 203.0.113.9:40000 -> 10.0.1.17:443 (internet -> eni-web): allowed true

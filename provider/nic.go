@@ -105,7 +105,7 @@ func (e *PlacementError) Error() string {
 func (t Topology) Place(p Placement) (Topology, []Warning, error) {
 	var warns []Warning
 	warn := func(what, name, msg string) { warns = append(warns, Warning{what, name, msg}) }
-	out := Topology{Cloud: t.Cloud, Lists: t.Lists}
+	out := Topology{Cloud: t.Cloud, Lists: t.Lists, Members: t.Members}
 
 	// Subnets from the listings, with their ACLs.
 	type subnet struct {
@@ -289,11 +289,12 @@ func plural(n int, what string) string {
 // the topology, as Network does, but does not refuse groups the export
 // leaves out; it returns a warning for each instead:
 //
-//   - A rule that references a security group neither in groups nor on
-//     any endpoint (a group of a peered VPC or another account, or a
-//     deleted one) matches nothing, and a warning names the group and the
-//     rules that reference it. Place the group's addresses to make it
-//     match them: an endpoint of the topology or a NIC that carries it.
+//   - A rule that references a security group not in groups (a group of
+//     a peered VPC or another account, or a deleted one) matches the
+//     addresses placed for it, and a warning names the group and the
+//     rules that reference it. Its addresses are those of Topology.Members
+//     (the topology's "members") and of the endpoints and NICs that carry
+//     it; with none, it matches nothing.
 //   - An endpoint that carries a group not in groups keeps its subnet but
 //     has no security-group hop, since the rules it would apply are
 //     unknown; its addresses still count as members of every group it
@@ -329,6 +330,9 @@ func (t Topology) Spec(groups, acls []sgsim.Group) (sgsim.NetworkSpec, []Warning
 		members[gid].AddSet(a.Set())
 	}
 	carried := map[string]bool{}
+	for gid, a := range t.Members {
+		member(gid, a)
+	}
 	for _, e := range t.Endpoints {
 		var missing []string
 		for _, gid := range e.Groups {
@@ -371,10 +375,16 @@ func (t Topology) Spec(groups, acls []sgsim.Group) (sgsim.NetworkSpec, []Warning
 			by = by[:3]
 		}
 		msg := "not in the export, referenced by " + strings.Join(by, ", ") + more + ": "
-		if carried[gid] {
+		_, given := t.Members[gid]
+		switch {
+		case carried[gid] && given:
+			msg += "it matches the topology's members of it and the endpoints that carry it"
+		case given:
+			msg += "it matches the topology's members of it"
+		case carried[gid]:
 			msg += "it matches the addresses of the endpoints that carry it"
-		} else {
-			msg += "it matches nothing (place its addresses in the topology to change that)"
+		default:
+			msg += `it matches nothing (give its addresses in the topology's "members" to change that)`
 			member(gid, sgsim.AddrsOf(nil))
 		}
 		warns = append(warns, Warning{"security group", gid, msg})

@@ -171,7 +171,7 @@ func TestBuildForeignGroups(t *testing.T) {
 		`endpoint "peer": carries security group "sg-peer", which the export does not contain: it has no security-group hop, and its addresses count as members of its groups for the rules that reference them`,
 		`endpoint "half": carries security groups "sg-x", "sg-y", which the export does not contain: it has no security-group hop, and its addresses count as members of its groups for the rules that reference them`,
 		`security group "sg-peer": not in the export, referenced by "sg-app" rule "r-1": it matches the addresses of the endpoints that carry it`,
-		`security group "sg-gone": not in the export, referenced by "sg-app" rule "r-2", "sg-app" rule 3: it matches nothing (place its addresses in the topology to change that)`,
+		`security group "sg-gone": not in the export, referenced by "sg-app" rule "r-2", "sg-app" rule 3: it matches nothing (give its addresses in the topology's "members" to change that)`,
 	}
 	if g := warnText(warns); !slices.Equal(g, wantWarns) {
 		t.Errorf("warnings\n got %q\nwant %q", g, wantWarns)
@@ -213,5 +213,45 @@ func TestParseCloud(t *testing.T) {
 	top, err := ReadTopology(strings.NewReader(`{"cloud": "aws"}`))
 	if err != nil || top.Cloud != sgsim.Union {
 		t.Errorf(`ReadTopology({"cloud": "aws"}) = %v, %v`, top.Cloud, err)
+	}
+}
+
+// The topology's "members" place a foreign group's addresses: a reference
+// to it matches them, with a warning that says so; Place keeps them.
+func TestBuildTopologyMembers(t *testing.T) {
+	top, err := ReadTopology(strings.NewReader(`{"cloud": "aws",
+	  "endpoints": [{"name": "db", "addrs": ["10.0.2.7"], "groups": ["sg-db"]}],
+	  "members": {"sg-peer": ["10.9.0.0/16"], "sg-db": ["10.0.3.3"]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := top.Members["sg-peer"].String(); got != "10.9.0.0/16" {
+		t.Fatalf("members %v", top.Members)
+	}
+	top, warns, err := top.Place(Placement{NICs: []NIC{{ID: "eni-app", Addrs: pfx("10.0.1.5/32"), Groups: []string{"sg-app"}}}})
+	if err != nil || len(warns) != 0 || len(top.Members) != 2 {
+		t.Fatalf("Place: %+v, %v, %v", top.Members, warns, err)
+	}
+	groups := []sgsim.Group{
+		{ID: "sg-db", Rules: []sgsim.Rule{sgsim.MustParseRule("ingress allow tcp 22 from group sg-peer"), sgsim.MustParseRule("ingress allow tcp 5432 from group sg-db")}},
+		{ID: "sg-app", Rules: []sgsim.Rule{sgsim.MustParseRule("egress allow any")}},
+	}
+	n, more, err := top.Build(groups, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`security group "sg-peer": not in the export, referenced by "sg-db" rule 0: it matches the topology's members of it`}
+	if g := warnText(more); !slices.Equal(g, want) {
+		t.Errorf("warnings\n got %q\nwant %q", g, want)
+	}
+	for f, allowed := range map[string]bool{
+		"tcp 10.9.1.1:40000 -> 10.0.2.7:22":   true,  // a member of sg-peer
+		"tcp 10.8.1.1:40000 -> 10.0.2.7:22":   false, // not one
+		"tcp 10.0.3.3:40000 -> 10.0.2.7:5432": true,  // a further member of sg-db, which is in the export
+		"tcp 10.0.3.4:40000 -> 10.0.2.7:5432": false,
+	} {
+		if d := n.Decide(sgsim.MustParseFlow(f)); d.Allowed != allowed {
+			t.Errorf("%s: %+v; want allowed=%v", f, d, allowed)
+		}
 	}
 }

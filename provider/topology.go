@@ -30,8 +30,14 @@ import (
 //	    {"name": "workers", "addrs": ["192.168.0.0/24"], "subnet": "nodes", "groups": ["sg-node"]},
 //	    {"name": "internet", "addrs": ["0.0.0.0/1", "128.0.0.0/1"]}
 //	  ],
-//	  "lists": {"pl-office": ["203.0.113.0/24"]}
+//	  "lists": {"pl-office": ["203.0.113.0/24"]},
+//	  "members": {"sg-peer-bastion": ["10.9.0.0/24"]}
 //	}
+//
+// "members" gives the addresses of security groups that rules reference
+// but no endpoint carries: a group of a peered VPC or another account,
+// whose rules are not in the export. A reference to such a group matches
+// these addresses (see Topology.Build); the group is attached to nothing.
 //
 // "cloud" is a vendor (aws, huawei, alibaba, tencent) or a semantics name
 // (union, the same as aws; first-match); see ParseCloud. Addresses are
@@ -41,6 +47,10 @@ type Topology struct {
 	Subnets   []sgsim.Subnet
 	Endpoints []sgsim.Endpoint
 	Lists     map[string]sgsim.Addrs
+	// Members are further members of security groups, for the rules
+	// that reference them (sgsim.NetworkSpec.Members): above all the
+	// groups of peered VPCs and other accounts.
+	Members map[string]sgsim.Addrs
 }
 
 type topoJSON struct {
@@ -48,6 +58,7 @@ type topoJSON struct {
 	Subnets   []json.RawMessage          `json:"subnets"`
 	Endpoints []json.RawMessage          `json:"endpoints"`
 	Lists     map[string]json.RawMessage `json:"lists"`
+	Members   map[string]json.RawMessage `json:"members"`
 }
 
 type subnetJSON struct {
@@ -211,21 +222,29 @@ func readTopology(doc *jsonx.Doc, data []byte) Topology {
 			t.Endpoints = append(t.Endpoints, sgsim.Endpoint{Name: *e.Name, Addrs: a, Subnet: e.Subnet, Groups: e.Groups})
 		}
 	}
-	if len(in.Lists) > 0 {
-		t.Lists = map[string]sgsim.Addrs{}
-		for _, name := range slices.Sorted(maps.Keys(in.Lists)) {
-			raw := in.Lists[name]
-			var ss []string
-			a, err := sgsim.Addrs{}, decodeAt(raw, "lists."+name, &ss)
-			if err == nil {
-				a, err = topoAddrs("lists."+name, ss)
-			}
-			if !doc.Record("lists."+name, err) {
-				t.Lists[name] = a
-			}
+	t.Lists = readAddrMap(doc, "lists", in.Lists)
+	t.Members = readAddrMap(doc, "members", in.Members)
+	return t
+}
+
+// readAddrMap reads a map of names to address lists ("lists",
+// "members"); nil when it is empty.
+func readAddrMap(doc *jsonx.Doc, key string, in map[string]json.RawMessage) map[string]sgsim.Addrs {
+	if len(in) == 0 {
+		return nil
+	}
+	out := map[string]sgsim.Addrs{}
+	for _, name := range slices.Sorted(maps.Keys(in)) {
+		var ss []string
+		a, err := sgsim.Addrs{}, decodeAt(in[name], key+"."+name, &ss)
+		if err == nil {
+			a, err = topoAddrs(key+"."+name, ss)
+		}
+		if !doc.Record(key+"."+name, err) {
+			out[name] = a
 		}
 	}
-	return t
+	return out
 }
 
 func readSubnet(path string, raw json.RawMessage) (sgsim.Subnet, error) {
@@ -293,5 +312,5 @@ var topoDec = jsonx.Decoder{Err: func(path, value, msg string) error {
 // subnet, group or rule at fault.
 func (t Topology) Network(groups, acls []sgsim.Group) (*sgsim.Network, error) {
 	return sgsim.BuildNetwork(sgsim.NetworkSpec{Cloud: t.Cloud, Groups: groups, ACLs: acls, Lists: t.Lists,
-		Subnets: t.Subnets, Endpoints: t.Endpoints})
+		Subnets: t.Subnets, Endpoints: t.Endpoints, Members: t.Members})
 }

@@ -57,7 +57,9 @@ func TestReadTopologyToNetwork(t *testing.T) {
 
 func TestReadTopologyErrors(t *testing.T) {
 	for in, want := range map[string]string{
-		`{}`:               `topology: cloud: missing; want aws, huawei, alibaba, tencent, union or first-match`,
+		`{}`: `topology: cloud: missing; want aws, huawei, alibaba, tencent, union or first-match`,
+		`{"cloud": "aws", "members": {"sg-peer": ["10.9.0.0/16", "10.9.0.x"]}}`: `topology: members.sg-peer[1]: "10.9.0.x": ParseAddr("10.9.0.x"): unexpected character (at "x")`,
+		`{"cloud": "aws", "members": {"sg-peer": "10.9.0.0/16"}}`:               `topology: members.sg-peer: want an array, not a string`,
 		`{"cloud": "gcp"}`: `topology: cloud: "gcp": want aws, huawei, alibaba, tencent, union or first-match`,
 		`{"cloud": "huawei", "subnets": [{"name": "a", "prefix": "10.0.0.0/33"}]}`:                             `topology: subnets[0].prefix: "10.0.0.0/33": want a prefix such as 192.168.0.0/24`,
 		`{"cloud": "huawei", "subnets": [{"name": "a", "prefix": "10.0.0.1/8"}]}`:                              `topology: subnets[0].prefix: "10.0.0.1/8": host bits set; want 10.0.0.0/8`,

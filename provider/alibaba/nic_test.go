@@ -171,7 +171,7 @@ func TestNICListingEndToEnd(t *testing.T) {
 	}
 	n, warns := nictest.Build(t, `{"cloud": "alibaba"}`, p, groups, acls)
 	wantWarns := []string{
-		`security group "sg-ops-peer": not in the export, referenced by "sg-db" rule "sgr-db-ssh": it matches nothing (place its addresses in the topology to change that)`,
+		`security group "sg-ops-peer": not in the export, referenced by "sg-db" rule "sgr-db-ssh": it matches nothing (give its addresses in the topology's "members" to change that)`,
 	}
 	if !slices.Equal(warns, wantWarns) {
 		t.Errorf("warnings\n got %q\nwant %q", warns, wantWarns)

@@ -213,7 +213,7 @@ func TestNICListingEndToEnd(t *testing.T) {
 		ws = append(ws, w.String())
 	}
 	wantWarns := []string{
-		`security group "sg-0peerbastion": not in the export, referenced by "sg-0db" rule 1: it matches nothing (place its addresses in the topology to change that)`,
+		`security group "sg-0peerbastion": not in the export, referenced by "sg-0db" rule 1: it matches nothing (give its addresses in the topology's "members" to change that)`,
 	}
 	if !slices.Equal(ws, wantWarns) {
 		t.Errorf("warnings\n got %q\nwant %q", ws, wantWarns)
