@@ -32,7 +32,10 @@ type strictReader struct {
 	// makes the record something the reader does not count (a Terraform
 	// resource of another type).
 	keep []string
-	seed string
+	// exactKeys: the reader refuses keys given twice but not keys that
+	// differ only in case (Terraform's values maps may hold both).
+	exactKeys bool
+	seed      string
 }
 
 func rd[T any](f func(*bytes.Reader, ...read.Option) (T, error)) func([]byte, ...read.Option) error {
@@ -191,7 +194,7 @@ var strictReaders = []strictReader{
 		seed: `{"NetworkAcls": [{"NetworkAclId": "acl-1", "Entries": [{"RuleNumber": 100, "Protocol": "6", "RuleAction": "allow", "Egress": false, "CidrBlock": "10.0.0.0/8", "PortRange": {"From": 22, "To": 22}},
 		{"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": false, "CidrBlock": "0.0.0.0/0"}]}]}`},
 	{name: "terraform", read: rd(func(r *bytes.Reader, o ...read.Option) (*terraform.Plan, error) { return terraform.ReadPlan(r, o...) }),
-		records: tfRecords, keep: []string{"mode", "type"},
+		records: tfRecords, keep: []string{"mode", "type"}, exactKeys: true,
 		seed: `{"values": {"root_module": {"resources": [{"address": "aws_security_group_rule.a", "mode": "managed", "type": "aws_security_group_rule", "name": "a", "values": {"security_group_id": "sg-1", "type": "ingress", "protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_blocks": ["10.0.0.0/8"]}},
 		{"address": "huaweicloud_networking_secgroup_rule.b", "mode": "managed", "type": "huaweicloud_networking_secgroup_rule", "name": "b", "values": {"security_group_id": "sg-2", "direction": "egress", "protocol": "udp", "ports": "53", "remote_ip_prefix": "10.0.0.2/32", "action": "deny", "priority": 2}}]}}}`},
 	{name: "topology", read: rd(func(r *bytes.Reader, o ...read.Option) (provider.Topology, error) { return provider.ReadTopology(r) }),
@@ -213,12 +216,15 @@ var strictReaders = []strictReader{
 //     skipped equals the records in the document.
 //
 // pick chooses the record and the key or string; mutation 0 duplicates a
-// key, 1 inserts the invalid byte.
+// key, 1 inserts the invalid byte, 2 gives a key again with the case of
+// its first letter changed (which encoding/json reads into the same
+// struct field; Terraform is left out, see exactKeys).
 func FuzzStrictReaders(f *testing.F) {
 	for i, r := range strictReaders {
 		// Each reader's valid document, both mutations, two picks.
 		f.Add(uint8(i), []byte(r.seed), uint16(0), uint8(0))
 		f.Add(uint8(i), []byte(r.seed), uint16(7), uint8(1))
+		f.Add(uint8(i), []byte(r.seed), uint16(15), uint8(2))
 	}
 	// Not JSON: truncated, a lone surrogate (valid JSON, refused as
 	// UTF-8), an unquoted key.
@@ -257,10 +263,11 @@ func FuzzStrictReaders(f *testing.F) {
 		target := recs[int(pick)%len(recs)]
 		var b bytes.Buffer
 		want := "duplicate key"
-		if mutation%2 == 1 {
+		if mutation%3 == 1 {
 			want = "invalid UTF-8"
 		}
-		writeTree(&b, doc, mutator{target: reflect.ValueOf(target).Pointer(), utf8: mutation%2 == 1, pick: int(pick / 7), keep: r.keep})
+		fold := mutation%3 == 2 && !r.exactKeys
+		writeTree(&b, doc, mutator{target: reflect.ValueOf(target).Pointer(), utf8: mutation%3 == 1, fold: fold, pick: int(pick / 7), keep: r.keep})
 		mutated := b.Bytes()
 		if err := r.read(mutated); err == nil || !strings.Contains(err.Error(), want) {
 			t.Fatalf("%s: mutated document read; error %v, want %q\n%s", r.name, err, want, mutated)
@@ -289,6 +296,7 @@ func decodeTree(data []byte) (any, error) {
 type mutator struct {
 	target uintptr
 	utf8   bool
+	fold   bool // repeat the key with its first letter's case changed
 	pick   int
 	keep   []string
 }
@@ -332,7 +340,11 @@ func writeTree(b *bytes.Buffer, v any, m mutator) {
 		case hit && !m.utf8 && len(keys) > 0:
 			k := keys[m.pick%len(keys)]
 			b.WriteByte(',')
-			writeString(b, k, false)
+			if m.fold {
+				writeString(b, otherCase(k), false)
+			} else {
+				writeString(b, k, false)
+			}
 			b.WriteByte(':')
 			writeTree(b, x[k], mutator{})
 		case hit && !m.utf8:
@@ -407,4 +419,21 @@ func TestStrictReadersSeeds(t *testing.T) {
 			t.Errorf("%s: seed has %d records; want 2 or more", r.name, n)
 		}
 	}
+}
+
+// otherCase changes the case of the first ASCII letter of k; a key
+// without one stays as it is (then given twice exactly).
+func otherCase(k string) string {
+	b := []byte(k)
+	for i, c := range b {
+		switch {
+		case c >= 'a' && c <= 'z':
+			b[i] = c - 'a' + 'A'
+			return string(b)
+		case c >= 'A' && c <= 'Z':
+			b[i] = c - 'A' + 'a'
+			return string(b)
+		}
+	}
+	return k
 }
