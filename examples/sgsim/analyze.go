@@ -71,7 +71,8 @@ func init() {
 	commands = append(commands, &command{
 		name:     "lint",
 		short:    "shadowed, conflicting, redundant, over-broad rules, with witnesses",
-		synopsis: "[input flags] [-fail-on SEVERITY] [-format text|json]",
+		synopsis: "[input flags] [-fail-on SEVERITY] [-format text|json|sarif]",
+		formats:  []string{"sarif"},
 		about: `lints every rule set of the network (the groups attached together to an endpoint, and groups attached to none): shadowed (SG001), conflicting (SG002) and redundant (SG003) rules, ingress allows of everything from everywhere (SG004), rows the vendor marks "Modification recommended" (SG005), references to empty groups (SG006), rules of an address family the group never guards (SG007); each finding with its severity, the rules with their origin, and a witness flow.
 Works on any input: a profile (hardened by default: -hardened=false lints the documented default groups), vendor exports with or without -topology, a Terraform plan or state.`,
 		example: `sgsim lint -profile cce-turbo -hardened=false -fail-on medium
@@ -107,10 +108,16 @@ and exits 1 (medium findings).`,
 					fs = []analyze.Finding{}
 				}
 				out := struct {
-					Network  string            `json:"network"`
-					Findings []analyze.Finding `json:"findings"`
-				}{n.Name, fs}
-				if err := emit(e, out, text.String()); err != nil {
+					SchemaVersion int               `json:"schema_version"`
+					Network       string            `json:"network"`
+					Findings      []analyze.Finding `json:"findings"`
+				}{1, n.Name, fs}
+				if e.format == "sarif" {
+					err = emitJSON(e, lintSARIF(n, fs))
+				} else {
+					err = emit(e, out, text.String())
+				}
+				if err != nil {
 					return err
 				}
 				return g.check()

@@ -19,7 +19,8 @@ func init() {
 	commands = append(commands, &command{
 		name:     "check",
 		short:    "check an intent file: what must be allowed, denied, answered",
-		synopsis: "-intents FILE [input flags] [-fail-on fail|unknown] [-format text|json]",
+		synopsis: "-intents FILE [input flags] [-fail-on fail|unknown] [-format text|json|sarif|markdown]",
+		formats:  []string{"sarif", "markdown"},
 		about: `checks every intent of an intent file (YAML or JSON: must_allow, must_deny, must_be_answerable entries; package sgsim/intent documents the format) exactly against the network, with one range query per intent: pass, or FAIL with a witness flow, the hop and the rule that decides it and the rule's origin; unknown when the answer depends on rules a Terraform plan leaves out until apply (the groups it names). An intent naming an endpoint the network does not have is bad input (exit 2).
 must_allow: every flow works (TCP and SCTP: the connection, replies included; other protocols: the packet is delivered). must_deny: no packet is delivered. must_be_answerable: every flow is delivered and its reply gets back (DNS through stateless ACLs).
 -fail-on fail exits 1 when any intent fails; -fail-on unknown also when any is unknown.
@@ -104,6 +105,14 @@ func checkRun(e *env, o *checkOptions) error {
 		counts[r.Status]++
 	}
 	switch e.format {
+	case "sarif":
+		if err := emitJSON(e, checkSARIF(o.file, rs)); err != nil {
+			return err
+		}
+	case "markdown":
+		if err := emit(e, nil, checkMarkdown(n, o.file, rs, counts)); err != nil {
+			return err
+		}
 	case "json":
 		if err := emit(e, checkJSON(n, o.file, rs, counts), ""); err != nil {
 			return err

@@ -18,7 +18,8 @@ func init() {
 	commands = append(commands, &command{
 		name:     "exposure",
 		short:    "what does the outside reach? every endpoint's open ports, exact",
-		synopsis: "[input flags] [-from RANGE] [-fail-on SEVERITY] [-format text|json]",
+		synopsis: "[input flags] [-from RANGE] [-fail-on SEVERITY] [-format text|json|sarif|markdown]",
+		formats:  []string{"sarif", "markdown"},
 		about: `audits what the outside reaches: for every endpoint with security groups, the exact set of protocols and ports (ICMP messages, other protocols) whose packets from outside the cluster are delivered, each with the addresses that reach it and the rule that lets it in (with its origin: vendor record, Terraform resource address, seed row). Exact, not a match on 0.0.0.0/0: a rule from a few fixed addresses is reported with those addresses, a group with no ingress rule reports nothing.
 The outside is the topology's "internet" endpoint when it has one, and otherwise every address in no endpoint and no subnet; -from names it instead (endpoint names or ranges). The addresses of endpoints with groups are never outside.
 Severity by port class: high for management and control-plane ports (22, 23, 445, 2379-2380, 3389, 5443-5444, 5900, 5985-5986, 6443, 10250, 10255-10259; every port includes them), medium for data stores (3306, 5432, 6379, 9200-9300, 11211, 27017-27019, 2049, 2375-2376) and protocols without ports other than ICMP, low for other ports, info for ICMP.
@@ -59,9 +60,14 @@ func exposureRun(e *env, from string, gate *severityGate) error {
 	for _, x := range xs {
 		gate.note(x.Severity)
 	}
-	if e.json() {
+	switch e.format {
+	case "sarif":
+		err = emitJSON(e, exposureSARIF(xs))
+	case "markdown":
+		err = emit(e, nil, exposureMarkdown(n, sources, xs))
+	case "json":
 		err = emit(e, exposureJSON(n, sources, xs), "")
-	} else {
+	default:
 		err = emit(e, nil, exposureText(n, sources, xs))
 	}
 	if err != nil {

@@ -40,7 +40,9 @@
 // which need traffic. Flags may come before or after the subcommand's
 // name.
 //
-// Output: -format text (default) or json, on stdout.
+// Output: -format text (default) or json, on stdout; lint, check and
+// exposure also write sarif (SARIF 2.1.0, for code-scanning tools), and
+// diff, check and exposure markdown (a pull-request comment).
 //
 // Exit status: 0; 1 when a -fail-on... condition is met; 2 on bad input
 // or usage (unknown flag, unreadable or malformed file, inconsistent
@@ -180,6 +182,20 @@ type command struct {
 	flags func(fs *flag.FlagSet) func(e *env) error
 	// positional is true when the subcommand takes arguments (trace FLOW).
 	positional bool
+	// formats are the -format values beyond text and json it takes
+	// (sarif, markdown).
+	formats []string
+}
+
+// outputs returns the -format values the subcommand takes.
+func (c *command) outputs() []string { return append([]string{"text", "json"}, c.formats...) }
+
+// orList joins "a", "b" and "c" as "a, b or c".
+func orList(xs []string) string {
+	if len(xs) < 2 {
+		return strings.Join(xs, "")
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
 }
 
 // commands are the subcommands, in the order of order once main has
@@ -435,8 +451,8 @@ func (c *command) start(e *env, args []string) error {
 			return bad("-revision applies to -profile (or -require), not to -%s", k)
 		}
 	}
-	if e.format != "text" && e.format != "json" {
-		return bad("-format %q: want text or json", e.format)
+	if formats := c.outputs(); !slices.Contains(formats, e.format) {
+		return bad("-format %q: want %s", e.format, orList(formats))
 	}
 	if second != nil {
 		b, err := againstSource(e.in, second)

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sgsim/sgsim/sgsim/sgsimtest"
+)
+
+var updateGolden = flag.Bool("update-golden", false, "rewrite the golden files of the output formats in testdata/golden")
+
+const cceIntentFile = "testdata/intents/cce-tunnel.yaml"
+
+// sarifDoc is the part of a SARIF log the tests look at.
+type sarifDoc struct {
+	Runs []struct {
+		Tool struct {
+			Driver struct {
+				Rules []struct {
+					ID                   string
+					DefaultConfiguration struct{ Level string }
+				}
+			}
+		}
+		Results []struct {
+			RuleID    string
+			RuleIndex int
+			Level     string
+			Message   struct{ Text string }
+			Locations []struct {
+				PhysicalLocation *struct {
+					ArtifactLocation struct{ URI string }
+					Region           struct{ StartLine, StartColumn int }
+				}
+				LogicalLocations []struct{ Name, FullyQualifiedName, Kind string }
+			}
+		}
+	}
+}
+
+// TestSARIFValid: lint, check and exposure write SARIF that the SARIF
+// 2.1.0 subset schema (testdata; the objects sgsim writes, as the
+// official schema defines them) accepts, whose ruleIndex points at the
+// rule of the same ID, with unique rule IDs, and whose locations lead to
+// the intent file's line and the rules' origins.
+func TestSARIFValid(t *testing.T) {
+	schema, err := os.ReadFile("testdata/sarif-2.1.0-subset.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	plan := `{"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+    {"address": "aws_security_group_rule.ssh", "mode": "managed", "type": "aws_security_group_rule", "name": "ssh",
+     "values": {"cidr_blocks": ["0.0.0.0/0"], "from_port": 22, "protocol": "tcp", "security_group_id": "sg-web", "to_port": 22, "type": "ingress"}}]}}}`
+	topo := `{"cloud": "union", "endpoints": [{"name": "web", "addrs": ["10.0.1.0/24"], "groups": ["sg-web"]}, {"name": "internet", "addrs": ["0.0.0.0/5"]}]}`
+	intents := "must_deny:\n  - {name: no ssh from the internet, from: internet, to: web, protocol: tcp, ports: 22}\n"
+	for name, text := range map[string]string{"plan.json": plan, "topology.json": topo, "intents.yaml": intents} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	planArgs := []string{"-plan", filepath.Join(dir, "plan.json"), "-topology", filepath.Join(dir, "topology.json")}
+	cases := []struct {
+		args    []string
+		results int
+	}{
+		{[]string{"lint", "-hardened=false"}, -1},
+		{[]string{"lint", "-profile", "cce-turbo", "-hardened=false"}, -1},
+		{[]string{"check", "-intents", cceIntentFile}, 1},
+		{[]string{"check", "-intents", cceIntentFile, "-hardened=false"}, 1},
+		{append([]string{"check", "-intents", filepath.Join(dir, "intents.yaml")}, planArgs...), 1},
+		{[]string{"exposure"}, 13},
+		{append([]string{"exposure"}, planArgs...), 1},
+		{[]string{"exposure", "-profile", "tke-managed"}, 16},
+	}
+	for _, c := range cases {
+		code, out, errOut := runArgs(t, append(c.args, "-format", "sarif")...)
+		if code != 0 {
+			t.Fatalf("%q: exit %d: %s", c.args, code, errOut)
+		}
+		if err := sgsimtest.ValidateJSONSchema(schema, []byte(out)); err != nil {
+			t.Errorf("%q: not valid SARIF 2.1.0:\n%v", c.args, err)
+		}
+		var doc sarifDoc
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		run := doc.Runs[0]
+		rules := run.Tool.Driver.Rules
+		ids := map[string]bool{}
+		for _, r := range rules {
+			if ids[r.ID] {
+				t.Errorf("rule %s twice", r.ID)
+			}
+			ids[r.ID] = true
+		}
+		if c.results >= 0 && len(run.Results) != c.results {
+			t.Errorf("%q: %d results, want %d", c.args, len(run.Results), c.results)
+		}
+		if c.results < 0 && len(run.Results) == 0 {
+			t.Errorf("%q: no results", c.args)
+		}
+		for _, r := range run.Results {
+			if r.RuleIndex < 0 || r.RuleIndex >= len(rules) || rules[r.RuleIndex].ID != r.RuleID {
+				t.Errorf("%q: result %s has ruleIndex %d", c.args, r.RuleID, r.RuleIndex)
+			}
+			if r.Message.Text == "" || len(r.Locations) == 0 {
+				t.Errorf("%q: result %s without message or location", c.args, r.RuleID)
+			}
+		}
+	}
+	// The 6443 failure points at the intent's line and says where it drops.
+	_, out, _ := runArgs(t, "check", "-intents", cceIntentFile, "-format", "sarif")
+	var doc sarifDoc
+	json.Unmarshal([]byte(out), &doc)
+	r := doc.Runs[0].Results[0]
+	if p := r.Locations[0].PhysicalLocation; r.RuleID != "SG101" || r.Level != "error" || p == nil || p.ArtifactLocation.URI != cceIntentFile ||
+		p.Region.StartLine != 13 || !strings.Contains(r.Message.Text, "kube-apiserver 6443 from nodes") ||
+		!strings.Contains(r.Message.Text, "destination ingress [masters]") {
+		t.Errorf("6443 result: %+v", r)
+	}
+	// A plan's rule is located by its Terraform resource address.
+	_, out, _ = runArgs(t, append([]string{"check", "-intents", filepath.Join(dir, "intents.yaml"), "-format", "sarif"}, planArgs...)...)
+	doc = sarifDoc{}
+	json.Unmarshal([]byte(out), &doc)
+	r = doc.Runs[0].Results[0]
+	if ls := r.Locations[0].LogicalLocations; r.RuleID != "SG102" || len(ls) == 0 || ls[0].FullyQualifiedName != "aws_security_group_rule.ssh" || ls[0].Kind != "resource" {
+		t.Errorf("plan result: %+v", r)
+	}
+	// Exposure levels follow severity; the seed row is a location.
+	_, out, _ = runArgs(t, "exposure", "-format", "sarif")
+	doc = sarifDoc{}
+	json.Unmarshal([]byte(out), &doc)
+	r = doc.Runs[0].Results[0]
+	if ls := r.Locations[0].LogicalLocations; r.RuleID != "SG201" || r.Level != "error" || len(ls) < 2 || ls[0].Name != "nodes" ||
+		ls[1].FullyQualifiedName != "huawei 001_3ee2f19bcae8d9c5.txt Table 3 row 5" {
+		t.Errorf("exposure result: %+v", r)
+	}
+	// A format a subcommand does not write is refused.
+	if code, _, errOut := runArgs(t, "trace", "-format", "sarif", "tcp 192.168.0.12:43100 -> 192.168.1.2:6443"); code != 2 || !strings.Contains(errOut, `-format "sarif": want text or json`) {
+		t.Errorf("trace -format sarif: exit %d, %q", code, errOut)
+	}
+	if code, _, errOut := runArgs(t, "lint", "-format", "markdown"); code != 2 || !strings.Contains(errOut, `-format "markdown": want text, json or sarif`) {
+		t.Errorf("lint -format markdown: exit %d, %q", code, errOut)
+	}
+}
+
+// TestGoldenFormats: check and exposure in every format, and lint in
+// SARIF, on the CCE tunnel profile hardened and not, equal the golden
+// files in testdata/golden (go test -run TestGoldenFormats -update-golden
+// rewrites them; review the diff).
+func TestGoldenFormats(t *testing.T) {
+	for _, hardened := range []string{"true", "false"} {
+		set := map[string]string{"true": "hardened", "false": "default"}[hardened]
+		for _, c := range []struct {
+			name string
+			args []string
+		}{
+			{"check", []string{"check", "-intents", cceIntentFile}},
+			{"exposure", []string{"exposure"}},
+			{"lint", []string{"lint"}},
+		} {
+			formats := []string{"text", "json", "sarif", "markdown"}
+			if c.name == "lint" {
+				formats = []string{"sarif"}
+			}
+			for _, f := range formats {
+				ext := map[string]string{"text": "txt", "json": "json", "sarif": "sarif", "markdown": "md"}[f]
+				file := filepath.Join("testdata", "golden", "cce-tunnel-"+set+"-"+c.name+"."+ext)
+				code, out, errOut := runArgs(t, append(c.args, "-profile", "cce-tunnel", "-hardened="+hardened, "-format", f)...)
+				if code != 0 {
+					t.Fatalf("%s: exit %d: %s", file, code, errOut)
+				}
+				if *updateGolden {
+					if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(file, []byte(out), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				want, err := os.ReadFile(file)
+				if err != nil {
+					t.Fatalf("%v (run with -update-golden to create it)", err)
+				}
+				if out != string(want) {
+					t.Errorf("%s differs from the output:\n%s", file, out)
+				}
+			}
+		}
+	}
+}
