@@ -110,7 +110,8 @@ type Reachability struct {
 	AllowedWitness Flow
 	DeniedWitness  Flow
 	DeniedTrace    Trace
-	// Cells is the number of uniform boxes the space was split into: the
+	// Cells is the number of uniform boxes the space was split into (a
+	// box whose parts all came out with one decision counts once): the
 	// query's cost. It grows with the number of rules whose boundaries
 	// fall inside the space, not with the number of addresses.
 	Cells int
@@ -294,7 +295,8 @@ type solver struct {
 	v6     bool
 	cache  map[hopKey][]rbox
 	leaves []leaf
-	buf    []int32 // stack of candidate lists (solve)
+	buf    []int32   // stack of candidate lists (solve)
+	lists  [][]int32 // stack of their headers, one per hop
 	// ovCache holds the hops of carried flows per pair of overlay
 	// endpoints (overlayHops).
 	ovCache map[[2]int][]hopBoxes
@@ -469,22 +471,43 @@ func (s *solver) solveIn(b box, hops []hopBoxes, cands [][]int32) {
 	s.leaves = append(s.leaves, leaf{b: b, allowed: true})
 }
 
-// split cuts b around r (see cut) and solves each part.
+// split cuts b around r (see cut) and solves each part. When every part
+// comes out as one leaf with one decision, the parts (which tile b) are
+// put back together as one leaf of b: most of mergeLeaves' work, at no
+// cost, and the first leaf keeps its lowest corner.
 func (s *solver) split(b box, r *box, hops []hopBoxes, cands [][]int32) {
+	mark := len(s.leaves)
 	below, inside, above, hasBelow, hasAbove := cut(b, r)
+	parts := 1
 	if hasBelow {
 		s.part(below, hops, cands)
+		parts++
 	}
 	s.part(inside, hops, cands)
 	if hasAbove {
 		s.part(above, hops, cands)
+		parts++
 	}
+	if len(s.leaves)-mark != parts {
+		return
+	}
+	first := s.leaves[mark]
+	for _, l := range s.leaves[mark+1:] {
+		if l.allowed != first.allowed || l.hop != first.hop || l.verdict.Rule != first.verdict.Rule || l.verdict.Action != first.verdict.Action {
+			return
+		}
+	}
+	first.b = b
+	s.leaves = append(s.leaves[:mark], first)
 }
 
 // part solves p, a part of a box with candidates cands.
 func (s *solver) part(p box, hops []hopBoxes, cands [][]int32) {
-	mark := len(s.buf)
-	mine := make([][]int32, len(hops))
+	mark, lmark := len(s.buf), len(s.lists)
+	for range hops {
+		s.lists = append(s.lists, nil)
+	}
+	mine := s.lists[lmark:len(s.lists):len(s.lists)]
 	for h := range hops {
 		start := len(s.buf)
 		for _, i := range cands[h] {
@@ -495,7 +518,7 @@ func (s *solver) part(p box, hops []hopBoxes, cands [][]int32) {
 		mine[h] = s.buf[start:len(s.buf):len(s.buf)]
 	}
 	s.solveIn(p, hops, mine)
-	s.buf = s.buf[:mark]
+	s.buf, s.lists = s.buf[:mark], s.lists[:lmark]
 }
 
 // cut cuts b, which r meets, along the first dimension where r does not
@@ -636,38 +659,57 @@ func mergeLeaves(ls []leaf) []leaf {
 		groups[k] = append(groups[k], item{l, i})
 	}
 	var out []item
+	var idx []int32
+	var spare []item
 	for _, k := range order {
 		g := groups[k]
-		for changed := len(g) > 1; changed; {
-			changed = false
-			for d := 3; d >= 0; d-- {
-				slices.SortFunc(g, func(x, y item) int {
-					for e := 0; e < 4; e++ {
-						if e == d {
-							continue
-						}
-						if c := x.l.b[e].lo.cmp(y.l.b[e].lo); c != 0 {
-							return c
-						}
-						if c := x.l.b[e].hi.cmp(y.l.b[e].hi); c != 0 {
-							return c
-						}
+		// Cycle through the dimensions until all four have had a pass
+		// with no join since the last join: one pass joins every run
+		// along its dimension (so the joining pass counts as done), and
+		// a join along d opens joins only along the others.
+		quiet := 0
+		for d := 3; len(g) > 1 && quiet < 4; d = (d + 3) % 4 {
+			// Sort by the other three dimensions, then by the start in
+			// d, and join runs of abutting boxes.
+			idx = idx[:0]
+			for i := range g {
+				idx = append(idx, int32(i))
+			}
+			slices.SortFunc(idx, func(i, j int32) int {
+				x, y := &g[i].l.b, &g[j].l.b
+				for e := 0; e < 4; e++ {
+					if e == d {
+						continue
 					}
-					return x.l.b[d].lo.cmp(y.l.b[d].lo)
-				})
-				n := 1
-				for _, it := range g[1:] {
-					last := &g[n-1]
+					if c := x[e].lo.cmp(y[e].lo); c != 0 {
+						return c
+					}
+					if c := x[e].hi.cmp(y[e].hi); c != 0 {
+						return c
+					}
+				}
+				return x[d].lo.cmp(y[d].lo)
+			})
+			joined := false
+			next := spare[:0]
+			for _, i := range idx {
+				it := g[i]
+				if n := len(next); n > 0 {
+					last := &next[n-1]
 					if dd, ok := adjacent(&last.l.b, &it.l.b); ok && dd == d && last.l.b[d].hi.less(it.l.b[d].lo) {
 						last.l.b[d].hi = it.l.b[d].hi
 						last.first = min(last.first, it.first)
-						changed = true
+						joined = true
 						continue
 					}
-					g[n] = it
-					n++
 				}
-				g = g[:n]
+				next = append(next, it)
+			}
+			g, spare = next, g[:0]
+			if joined {
+				quiet = 1
+			} else {
+				quiet++
 			}
 		}
 		out = append(out, g...)
