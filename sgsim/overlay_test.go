@@ -69,6 +69,9 @@ func TestOverlayCarriesPodTraffic(t *testing.T) {
 		t.Errorf("native: %+v; want dropped at source egress", d)
 	}
 	n := build(t, tunnelSpec(true, false))
+	if d := n.DecideNative(f); d.Delivered || d.Hop != sgsim.SrcEgress {
+		t.Errorf("DecideNative: %+v; want dropped at source egress as without the overlay", d)
+	}
 	d := n.Decide(f)
 	if !d.Allowed || !d.Delivered || d.Reply != sgsim.ReplyAnswered {
 		t.Errorf("overlay: %+v; want delivered and answered", d)

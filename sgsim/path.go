@@ -159,14 +159,21 @@ func (t Trace) String() string {
 // Decide evaluates one flow across the path without recording a trace. It
 // does not allocate, so replaying captures can call it per packet.
 func (n *Network) Decide(f Flow) Decision {
-	return n.walk(f, nil)
+	return n.walk(f, nil, false)
+}
+
+// DecideNative is Decide as if no endpoint were an overlay: overlay
+// traffic is judged by the rules on its own addresses, as if it were not
+// encapsulated (replay.Config.InnerDrops asks this what-if).
+func (n *Network) DecideNative(f Flow) Decision {
+	return n.walk(f, nil, true)
 }
 
 // Trace evaluates one flow and records every hop. Hops after the one that
 // drops the flow are not evaluated.
 func (n *Network) Trace(f Flow) Trace {
 	t := Trace{Flow: f, Dropped: -1}
-	d := n.walk(f, &t)
+	d := n.walk(f, &t, false)
 	t.Allowed, t.Delivered, t.Reply = d.Allowed, d.Delivered, d.Reply
 	return t
 }
@@ -197,7 +204,9 @@ func (n *Network) sharedInner(a, b int) int {
 	return -1
 }
 
-func (n *Network) walk(f Flow, t *Trace) Decision {
+// walk decides f, recording the hops in t when t is not nil; native
+// ignores overlays.
+func (n *Network) walk(f Flow, t *Trace, native bool) Decision {
 	if !f.IsValid() {
 		if t != nil {
 			t.Steps = append(t.Steps, Step{Hop: NoHop, Flow: f, Note: "invalid flow: default deny"})
@@ -214,7 +223,7 @@ func (n *Network) walk(f Flow, t *Trace) Decision {
 			t.To = n.endpoints[zd.endpoint].Name
 		}
 	}
-	if hs, hd, ok := n.placed(f, zs, zd); ok {
+	if hs, hd, ok := n.placed(f, zs, zd); ok && !native {
 		return n.carried(f, zs.endpoint, zd.endpoint, hs, hd, t)
 	}
 	c := n.pathOf(&f, zs, zd)

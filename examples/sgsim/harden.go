@@ -21,7 +21,7 @@ With no input it checks every vendor profile (example addressing; -revision pick
 json: {"checks": [{"name", "required": [{"flow", "kind", "from", "to", "src", "dst", "protocol", "ports", "verdicts": {"default", "hardened"} or {"verdict"}}], "findings": [{"network", "flow", "outcome", "witness", "dropped_at", "trace", "reason", "source"}]}], "findings": N}.
 -write-intents FILE writes those required flows as an intent file instead (sgsim check -intents FILE gives the same pass or fail for each as harden does).`,
 		example: `sgsim harden -profile cce-tunnel -findings-only
-prints "== cce-tunnel/newer: 30 required flows, 4 findings" and, among them,
+prints "== cce-tunnel/newer: 32 required flows, 4 findings" and, among them,
 "finding: cce-tunnel/newer/default: t8 tcp 6443 to masters (vendor): none allowed; witness tcp 192.168.0.0:1024 -> 192.168.1.0:6443; dropped at destination ingress [masters] ..."`,
 		flags: func(fs *flag.FlagSet) func(*env) error {
 			var fail, quiet bool

@@ -289,7 +289,10 @@ func NewProfile(c Cluster) (*Profile, error) {
 // "masters" (cce-control), "pods" and "lb" (the ELB, no group). Pods carry
 // cce-node in the VPC and tunnel models, where their packets leave through
 // the node's NIC, and cce-eni in CCE Turbo, where they have ENIs of their
-// own. With hardened true, cce-node's egress rules are replaced by the
+// own. In the tunnel model the pods are an overlay over the nodes
+// (sgsim.Overlay, VXLAN 4789): pod-to-pod traffic between nodes is
+// evaluated as VXLAN between the nodes, which is all the security groups
+// see of it. With hardened true, cce-node's egress rules are replaced by the
 // Hardened set.
 func (p *Profile) Spec(hardened bool) sgsim.NetworkSpec {
 	c := p.Cluster
@@ -319,7 +322,22 @@ func (p *Profile) Spec(hardened bool) sgsim.NetworkSpec {
 		{Name: "pods", Addrs: setOf(c.Pods), Subnet: podSubnet, Groups: []string{podGroup}},
 		{Name: "lb", Addrs: setOf(c.LB), Subnet: "elb"},
 	}
+	if c.Model == Tunnel {
+		spec.Endpoints[2].Overlay = c.overlay()
+	}
 	return spec
+}
+
+// overlay is the tunnel model's VXLAN overlay: pods carried between the
+// nodes in VXLAN on UDP 4789 (Table 3 row 1, Table 8's 4789 row). Each
+// node holds an equal block of the container CIDR: the CIDR cut into as
+// many blocks as there are node addresses, at most 256 (a /24 per node
+// for the default /16), block k on the k-th node address. The seed tables
+// do not say how CCE places pod blocks; only rules that single out some
+// nodes' addresses would see the difference.
+func (c Cluster) overlay() sgsim.Overlay {
+	k := min(8, 32-c.Nodes.Bits(), 32-c.Pods.Bits())
+	return sgsim.Overlay{Underlay: "nodes", Encap: sgsim.VXLAN, Hosts: sgsim.BlockHosts(c.Pods, c.Pods.Bits()+k, setOf(c.Nodes))}
 }
 
 // Network builds the profile's network, with the hardened worker egress

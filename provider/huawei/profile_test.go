@@ -24,10 +24,11 @@ import (
 //   - The older Table 8 has no 5353 rows, so CoreDNS (UDP 5353 pod to pod)
 //     fails there too in the VPC model.
 //   - In CCE Turbo pods carry cce-eni, whose egress is not hardened.
-//   - In the tunnel model the Kubernetes pod flows cross the groups as
-//     VXLAN (UDP 4789) between nodes, which hardened Table 8 keeps (its
-//     4789 row), so no pod-addressed flow exists to fail: only nodes to
-//     nodes TCP/UDP (Table 3 row 6) fails there.
+//   - In the tunnel model the Kubernetes pod flows (pod to pod TCP, UDP
+//     and CoreDNS 5353) cross the groups as VXLAN (UDP 4789) between nodes
+//     (the profile's overlay), which hardened Table 8 keeps (its 4789 row)
+//     and Table 3 row 1 lets in, so they pass: only nodes to nodes TCP/UDP
+//     (Table 3 row 6) fails there.
 var expectedFindings = map[string][]string{
 	"cce-vpc/newer/default":     {"t8 tcp 6443 to masters"},
 	"cce-vpc/older/default":     {"t8 tcp 6443 to masters"},
@@ -316,6 +317,50 @@ func TestRequiredFlowsCiteRows(t *testing.T) {
 			if t8 != want {
 				t.Errorf("%s: %d Table 8 flows; want %d (one per row)", p.Name(), t8, want)
 			}
+		}
+	}
+}
+
+// In the hardened tunnel profile a pod on one node reaches a pod on
+// another through the 4789 rows (Table 8 outbound, Table 3 row 1
+// inbound): the model evaluates it as VXLAN between the nodes. Judged as
+// if not encapsulated, the same flow is dropped at source egress, which
+// is what the model reported before it knew the overlay.
+func TestTunnelPodTrafficRidesVXLAN(t *testing.T) {
+	for _, rev := range []Revision{Newer, Older} {
+		p, err := NewProfile(Cluster{Model: Tunnel, Revision: rev})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := p.Network(true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := sgsim.MustParseFlow("tcp 172.16.0.5:40000 -> 172.16.1.7:8080")
+		if d := n.DecideNative(f); d.Delivered || d.Hop != sgsim.SrcEgress {
+			t.Errorf("%s: native %+v; want dropped at source egress", p.Name(), d)
+		}
+		tr := n.Trace(f)
+		if !tr.Allowed || tr.Reply != sgsim.ReplyAnswered || tr.Encap != sgsim.VXLAN || len(tr.Steps) != 4 {
+			t.Fatalf("%s:\n%v", p.Name(), tr)
+		}
+		for i, s := range tr.Steps {
+			r := s.Verdict.Rule
+			wantTable := map[bool]string{true: "Table 8", false: "Table 3"}[i%2 == 0]
+			if r == nil || r.DstPorts.String() != "4789" || r.Origin.Table != wantTable || s.Flow.Proto != sgsim.UDP || s.Flow.DstPort != 4789 {
+				t.Errorf("%s: step %d is not a 4789 row of %s: %v", p.Name(), i+1, wantTable, s)
+			}
+		}
+		// Pods on one node: no hop at all.
+		if tr := n.Trace(sgsim.MustParseFlow("tcp 172.16.0.5:40000 -> 172.16.0.9:8080")); !tr.Allowed || tr.Encap != sgsim.NoEncap || len(tr.Steps) != 1 {
+			t.Errorf("%s: same node:\n%v", p.Name(), tr)
+		}
+	}
+	// The VPC model routes pod addresses natively: no overlay.
+	p, _ := NewProfile(Cluster{Model: VPCNetwork})
+	for _, e := range p.Spec(true).Endpoints {
+		if !e.Overlay.IsZero() {
+			t.Errorf("vpc model: endpoint %s is an overlay", e.Name)
 		}
 	}
 }

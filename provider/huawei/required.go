@@ -127,8 +127,13 @@ func (c Cluster) required(tables map[string][]seed.Row) []provider.RequiredFlow 
 	}
 	k := provider.Kubernetes
 	if c.Model == Tunnel {
-		add(k, "k8s pod to pod (vxlan)", "nodes", "nodes", udp, "4789", "", 0,
-			"pods reach pods on other nodes; in the tunnel model that traffic crosses the security groups as VXLAN between nodes")
+		// Evaluated through the overlay: as VXLAN between the pods' nodes.
+		add(k, "k8s pod to pod tcp", "pods", "pods", tcp, "", "", 0,
+			"pods reach pods on other nodes without NAT; in the tunnel model that traffic crosses the security groups as VXLAN between their nodes")
+		add(k, "k8s pod to pod udp", "pods", "pods", udp, "", "", 0,
+			"pods reach pods on other nodes without NAT; in the tunnel model that traffic crosses the security groups as VXLAN between their nodes")
+		add(k, "k8s pod dns", "pods", "pods", udp, "5353", "", 0,
+			"pods resolve names through CoreDNS pods on other nodes (port 5353), as VXLAN between their nodes in the tunnel model")
 	} else {
 		add(k, "k8s pod to pod tcp", "pods", "pods", tcp, "", "", 0, "pods reach pods on other nodes without NAT")
 		add(k, "k8s pod to pod udp", "pods", "pods", udp, "", "", 0, "pods reach pods on other nodes without NAT")

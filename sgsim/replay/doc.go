@@ -47,7 +47,11 @@
 //     outer node-to-node flow and the inner pod-to-pod flow (keyed with
 //     the tunnel and VNI) are tracked and evaluated; the inner flow names
 //     the outer flow that carried its first packet (Flow.OuterID, Outer).
-//     A tunnelled packet is dropped if either flow is.
+//     When the network declares the pods an overlay (sgsim.Overlay), the
+//     inner flow is decided by Network.DecideCarried between the hosts
+//     of that outer packet, the definition Network.Decide uses; otherwise
+//     it shares its carrier's decision (see Config.InnerDrops). A
+//     tunnelled packet is dropped if either flow is.
 //
 // # Time
 //

@@ -50,11 +50,16 @@ type Config struct {
 	// directly are not passed to it.
 	OnDropped func(p *capture.Packet, data []byte, link uint32)
 	// InnerDrops makes a tunnelled packet count as dropped when its inner
-	// flow, evaluated against the network as if it were not
-	// encapsulated, would be dropped. By default it is off: security
-	// groups and ACLs see only the outer packet (VXLAN, Geneve), so an
-	// inner flow takes the decision of the outer flow that first carried
-	// it and is dropped exactly when its carrier is.
+	// flow, evaluated against the network as if it were not encapsulated
+	// (Network.DecideNative), would be dropped. By default it
+	// is off: security groups and ACLs see only the outer packet (VXLAN,
+	// Geneve). An inner flow between overlay endpoints of the network
+	// (sgsim.Overlay) then takes Network.DecideCarried with the hosts of
+	// the outer packet that first carried it: the one definition the
+	// network model uses, so replay and Network.Decide agree whenever
+	// the capture's hosts are the placement's. Any other inner flow takes
+	// the decision of its first carrier and is dropped exactly when the
+	// carrier is.
 	InnerDrops bool
 	// Workers is the number of goroutines that track flows while
 	// AddCapture reads a capture; 0 and 1 mean the calling goroutine
@@ -121,7 +126,8 @@ type Replayer struct {
 	onFlow func(*Flow)             // Config.OnFlow, serialized when there are workers
 	pipe   *pipe                   // the running workers, during AddCapture
 
-	largestChunk int // the most items a pipeline chunk had (tests)
+	largestChunk int           // the most items a pipeline chunk had (tests)
+	carrier      [2]netip.Addr // the outer source and destination of the tunnelled packet being tracked
 }
 
 // New returns a Replayer for the network.
@@ -438,6 +444,7 @@ func unixNano(t time.Time) int64 {
 func (r *Replayer) step(p *capture.Packet, ts, now int64, skipQuote bool) (dropped bool) {
 	outer, dropped := r.track(&p.Header, capture.TunnelNone, 0, ts, now, p.Len, p.N, -1, skipQuote)
 	if p.Inner.Present {
+		r.carrier = [2]netip.Addr{p.Header.Src, p.Header.Dst}
 		if _, d := r.track(&p.Inner.Header, p.Inner.Tunnel, p.Inner.VNI, ts, now, p.Len, p.N, outer, false); d {
 			dropped = true
 		}
@@ -676,8 +683,20 @@ func (r *Replayer) open(k key, fromA bool, h *capture.Header, n int, outer int32
 	}
 	if outer >= 0 {
 		st.outerID, st.outerFlow = r.slab[outer].id, r.slab[outer].flow
-		if !r.cfg.InnerDrops {
-			st.dec = r.slab[outer].dec
+		if r.cfg.InnerDrops {
+			st.dec = r.net.DecideNative(f)
+		} else {
+			// The hosts that carry the inner flow's forward packets: the
+			// outer packet's ends, swapped when this packet is a reply.
+			hs, hd := r.carrier[0], r.carrier[1]
+			if !initSrc {
+				hs, hd = hd, hs
+			}
+			if d, ok := r.net.DecideCarried(f, hs, hd); ok {
+				st.dec = d
+			} else {
+				st.dec = r.slab[outer].dec
+			}
 		}
 	}
 	var idx int32
