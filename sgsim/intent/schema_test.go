@@ -36,7 +36,7 @@ func TestSchemaValidatesShippedExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	files, _ := filepath.Glob("testdata/*.yaml")
-	more, _ := filepath.Glob("../../examples/sgsim/testdata/intents/*")
+	more, _ := filepath.Glob("../../examples/sgsim/testdata/intents/*.yaml")
 	files = append(files, more...)
 	if len(files) == 0 {
 		t.Fatal("no shipped intent files found")
