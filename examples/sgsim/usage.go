@@ -1,0 +1,106 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/sgsim/sgsim/sgsim/capture"
+	"github.com/sgsim/sgsim/sgsim/flowlog"
+	"github.com/sgsim/sgsim/sgsim/replay"
+	"github.com/sgsim/sgsim/sgsim/replay/usage"
+)
+
+func init() {
+	commands = append(commands, &command{
+		name:     "usage",
+		short:    "which rules did traffic use, how much, and which allow rules did nothing?",
+		synopsis: "[-pcap FILE ... | -flowlog FILE ...] [input flags] [-inner-drops] [-format text|json] [-fail-on-unused]",
+		about: `replays captured traffic (as replay does; with no input at all, the embedded CCE tunnel sample against the cce-tunnel profile) and counts, per hop and deciding rule, the flows, packets and bytes it decided, allowed and dropped; lists the allow rules no flow used, with the observation window (first and last timestamp); and shows for every used allow rule what the traffic used of it (addresses as the fewest prefixes, and the narrowest covering prefix, destination ports as ranges) next to what the rule opens.
+A flow counts on every hop it was evaluated at, with all its packets and bytes both ways. Inner flows of VXLAN/Geneve tunnels are decided by their outer flow and counted only on it, unless -inner-drops judges them by their own addresses (package sgsim/replay/usage).
+json: one object (usage.JSONReport): first, last, flows, rules (hop, action, kind, group, index, rule, text, flows, allowed_flows, packets, bytes, used) and unused.`,
+		example: `sgsim usage
+prints the window "observed 2024-05-06T09:00:00.5Z to ...", a table of hops and rules with their flows, packets and bytes
+(such as "source egress  deny  no rule matched: default deny  3 ..."), what each used allow rule carried, and the allow rules no flow used.`,
+		flags: func(fs *flag.FlagSet) func(*env) error {
+			o := &replayOptions{}
+			var failUnused bool
+			fs.Var((*list)(&o.pcaps), "pcap", "`FILE` to replay, pcap or pcapng (repeatable, in time order)")
+			fs.Var((*list)(&o.flowlogs), "flowlog", "VPC flow log `FILE` to replay, AWS v2 or Huawei (repeatable)")
+			fs.BoolVar(&o.innerDrops, "inner-drops", false, "judge flows inside VXLAN/Geneve tunnels by their own addresses and count them against the rules")
+			fs.BoolVar(&failUnused, "fail-on-unused", false, "exit 1 when some allow rule was used by no flow")
+			return func(e *env) error { return usageRun(e, o, failUnused) }
+		},
+	})
+}
+
+func usageRun(e *env, o *replayOptions, failUnused bool) error {
+	if len(o.pcaps) > 0 && len(o.flowlogs) > 0 {
+		return bad("-pcap and -flowlog: give one kind of input")
+	}
+	if err := e.in.Check(); err != nil && e.in.Kind() != "" {
+		return badErr(err)
+	}
+	traffic := len(o.pcaps)+len(o.flowlogs) > 0
+	if k := e.in.Kind(); (k == "rules" || k == "plan") && !traffic {
+		return bad("-%s needs traffic to replay: -pcap FILE or -flowlog FILE (the embedded sample is a CCE capture, replayed only when no input at all is given)", k)
+	}
+	n, err := e.loadPlaced(&e.in)
+	if err != nil {
+		return err
+	}
+	c := usage.New(n.Net, usage.Config{Inner: o.innerDrops})
+	r := replay.New(n.Net, replay.Config{InnerDrops: o.innerDrops, OnFlow: c.Add})
+	pcaps, logs := inputs(o)
+	var partial []string
+	for i, in := range pcaps {
+		err := readInput(in, e.prog, func(rd io.Reader) error {
+			cr, err := capture.NewReader(rd)
+			if err != nil {
+				return err
+			}
+			return r.AddCapture(cr)
+		})
+		if err != nil {
+			if cs, _ := r.Inputs(); len(cs) <= i || cs[i].Packets == 0 {
+				return named(in, err)
+			}
+			partial = append(partial, fmt.Sprintf("capture %d (%s): %v", i+1, in.name, err))
+		}
+	}
+	for i, in := range logs {
+		err := readInput(in, e.prog, func(rd io.Reader) error {
+			return r.AddFlowLog(flowlog.NewReader(rd, flowlog.Detect))
+		})
+		if err != nil {
+			if _, ls := r.Inputs(); len(ls) <= i || ls[i].Records == 0 {
+				return named(in, err)
+			}
+			partial = append(partial, fmt.Sprintf("flowlog %d (%s): %v", i+1, in.name, err))
+		}
+	}
+	r.Report() // finishes the live flows into c
+	rep := c.Report()
+	if e.json() {
+		err = rep.WriteJSON(e.stdout)
+	} else {
+		fmt.Fprintf(e.stdout, "rule usage against %s\n", n.Description)
+		for i, in := range pcaps {
+			fmt.Fprintf(e.stdout, "capture %d: %s\n", i+1, in.name)
+		}
+		for i, in := range logs {
+			fmt.Fprintf(e.stdout, "flowlog %d: %s\n", i+1, in.name)
+		}
+		err = rep.WriteText(e.stdout)
+	}
+	if err != nil {
+		return err
+	}
+	for _, p := range partial {
+		fmt.Fprintf(e.stderr, "sgsim usage: %s; the counts cover what was read before it\n", oneLine(p))
+	}
+	if failUnused && len(rep.Unused) > 0 {
+		return &failError{"allow rules unused"}
+	}
+	return nil
+}

@@ -1,0 +1,354 @@
+// Package usage counts what replayed traffic did with each rule: flows,
+// packets and bytes per deciding rule at every hop, allowed and dropped,
+// the allow rules no flow used, the observation window, and for each used
+// allow rule the part of its space the traffic used next to what the rule
+// opens (over-broad rules).
+//
+// A Counter is fed the finished flows of a replay through
+// replay.Config.OnFlow, so the replayer keeps nothing per flow:
+//
+//	c := usage.New(network, usage.Config{})
+//	r := replay.New(network, replay.Config{OnFlow: c.Add})
+//	... r.AddCapture(...) ...
+//	r.Report()
+//	rep := c.Report()
+//	rep.WriteText(os.Stdout)
+//
+// Each flow is traced once (Network.Trace) and counted on every hop its
+// trace evaluated: the rule (or default deny, or implicit policy) that
+// decided there, with all of the flow's packets and bytes, both ways (a
+// stateful rule lets the whole connection through; a hop only passing
+// replies, on stateless ACLs, is counted the same way). A flow dropped at
+// a later hop still used the rules that allowed it before; Entry.Allowed
+// tells how many of an entry's flows the whole path allowed.
+//
+// Flows inside VXLAN and Geneve tunnels are decided by the outer flow
+// that carries them unless the replay judged them by their own
+// (replay.Config.InnerDrops); set Config.Inner to the same value. Without
+// it inner flows are counted only in Report.Inner: their packets already
+// count on their outer flow.
+//
+// Memory follows the rules used and the distinct addresses and ports each
+// used allow rule saw (kept exactly, to aggregate them at the end), not
+// the number of flows.
+package usage
+
+import (
+	"cmp"
+	"net/netip"
+	"slices"
+	"time"
+
+	"go4.org/netipx"
+
+	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/replay"
+)
+
+// Config configures a Counter.
+type Config struct {
+	// Inner counts flows inside tunnels against the rules that decide
+	// them by their own addresses; set it when the replay had
+	// replay.Config.InnerDrops.
+	Inner bool
+}
+
+// Counter counts rule usage. It is not safe for concurrent use; a
+// replay calls OnFlow from one goroutine at a time.
+type Counter struct {
+	n       *sgsim.Network
+	cfg     Config
+	refs    map[*sgsim.Rule]refOK
+	idx     map[key]int
+	entries []*entry
+	first   time.Time
+	last    time.Time
+	flows   uint64
+	inner   uint64
+}
+
+type refOK struct {
+	ref sgsim.RuleRef
+	ok  bool
+}
+
+type key struct {
+	hop    sgsim.Hop
+	action sgsim.Action
+	ref    sgsim.RuleRef
+	why    string // when no rule decided
+}
+
+type entry struct {
+	Entry
+	rule     *sgsim.Rule
+	src, dst map[netip.Addr]struct{}
+	ports    map[sgsim.Protocol]*[1024]uint64 // destination ports seen, per protocol with ports
+	protos   map[sgsim.Protocol]struct{}
+	icmp     map[[3]uint16]struct{} // protocol, type, code
+}
+
+// New returns a Counter for flows replayed through n.
+func New(n *sgsim.Network, cfg Config) *Counter {
+	return &Counter{n: n, cfg: cfg, refs: map[*sgsim.Rule]refOK{}, idx: map[key]int{}}
+}
+
+// Add counts one finished flow; pass it as replay.Config.OnFlow.
+func (c *Counter) Add(f *replay.Flow) {
+	if f.OuterID != 0 && !c.cfg.Inner {
+		c.inner++
+		c.window(f)
+		return
+	}
+	c.flows++
+	c.window(f)
+	pk := f.FwdPackets + f.RevPackets
+	by := f.FwdBytes + f.RevBytes
+	tr := c.n.Trace(f.Flow())
+	for _, s := range tr.Steps {
+		k := key{hop: s.Hop, action: s.Verdict.Action}
+		var ref sgsim.RuleRef
+		rule := s.Verdict.Rule
+		if rule != nil {
+			ro, ok := c.refs[rule]
+			if !ok {
+				ro.ref, ro.ok = c.n.RuleRef(rule)
+				c.refs[rule] = ro
+			}
+			ref = ro.ref
+			k.ref = ref
+			if !ro.ok {
+				k.why = s.Verdict.Why()
+			}
+		} else {
+			k.why = s.Note
+			if k.why == "" {
+				k.why = s.Verdict.Why()
+			}
+		}
+		i, ok := c.idx[k]
+		if !ok {
+			e := &entry{Entry: Entry{Hop: s.Hop, Action: s.Verdict.Action, Ref: ref, Why: k.why}}
+			if rule != nil {
+				e.rule = rule
+				e.Rule, e.Text = rule.ID, rule.String()
+				if !rule.Origin.IsZero() {
+					e.Origin = rule.Origin.String()
+				}
+				if rule.Action == sgsim.Allow {
+					e.src, e.dst = map[netip.Addr]struct{}{}, map[netip.Addr]struct{}{}
+					e.ports, e.protos, e.icmp = map[sgsim.Protocol]*[1024]uint64{}, map[sgsim.Protocol]struct{}{}, map[[3]uint16]struct{}{}
+				}
+			}
+			i = len(c.entries)
+			c.entries = append(c.entries, e)
+			c.idx[k] = i
+		}
+		e := c.entries[i]
+		e.Flows++
+		e.Packets += pk
+		e.Bytes += by
+		if f.Decision.Allowed {
+			e.Allowed++
+		}
+		if e.src != nil {
+			fl := s.Flow
+			e.src[fl.Src] = struct{}{}
+			e.dst[fl.Dst] = struct{}{}
+			e.protos[fl.Proto] = struct{}{}
+			switch {
+			case fl.Proto.HasPorts():
+				b := e.ports[fl.Proto]
+				if b == nil {
+					b = new([1024]uint64)
+					e.ports[fl.Proto] = b
+				}
+				b[fl.DstPort/64] |= 1 << (fl.DstPort % 64)
+			case fl.Proto.IsICMP():
+				e.icmp[[3]uint16{uint16(fl.Proto), uint16(fl.ICMPType), uint16(fl.ICMPCode)}] = struct{}{}
+			}
+		}
+	}
+}
+
+func (c *Counter) window(f *replay.Flow) {
+	if !f.First.IsZero() && (c.first.IsZero() || f.First.Before(c.first)) {
+		c.first = f.First
+	}
+	if !f.Last.IsZero() && (c.last.IsZero() || f.Last.After(c.last)) {
+		c.last = f.Last
+	}
+}
+
+// Report is the rule usage of the flows counted so far.
+type Report struct {
+	// First and Last are the earliest and latest packet (or flow-log
+	// record) timestamps seen: the observation window. Zero when no flow
+	// had one.
+	First, Last time.Time
+	Flows       uint64 // flows counted against the rules
+	Inner       uint64 // tunnelled inner flows decided by their outer flow, not counted against rules (see Config.Inner)
+	// Entries has one entry per hop and deciding rule (or reason, when no
+	// rule decided), in hop order, then most flows first.
+	Entries []Entry
+	// Unused lists the allow rules on some hop of the network that no
+	// counted flow was decided by at any hop, in Network.Rules order.
+	Unused []Unused
+}
+
+// Entry counts the flows one rule (or reason) decided at one hop.
+type Entry struct {
+	Hop    sgsim.Hop
+	Action sgsim.Action
+	Ref    sgsim.RuleRef // the rule's group and index; zero when no rule decided
+	Rule   string        // the rule's ID
+	Text   string        // the rule (Rule.String): what it opens or closes
+	Origin string        // where the rule came from
+	Why    string        // when no rule decided: default deny, an implicit policy, an exempt service
+	// Flows, Packets and Bytes count the flows the hop decided this way,
+	// with all their packets and bytes, both directions.
+	Flows, Packets, Bytes uint64
+	// Allowed counts the flows among Flows that the whole path allowed.
+	Allowed uint64
+	// Used is the part of an allow rule's space the flows used; nil for
+	// other entries.
+	Used *Used
+}
+
+// Used is what traffic used of an allow rule, aggregated: addresses as the
+// fewest prefixes holding exactly the addresses seen (and, per family, the
+// narrowest single prefix covering them), destination ports as ranges.
+// The flow is the one the hop saw (the reply for reply hops).
+type Used struct {
+	Src, Dst           []netip.Prefix
+	SrcCover, DstCover []netip.Prefix // one per family seen
+	Protocols          []sgsim.Protocol
+	// Ports has the destination ports seen per protocol with ports.
+	Ports []ProtoPorts
+	// ICMP has the ICMP and ICMPv6 types and codes seen.
+	ICMP []ICMPUse
+}
+
+// ProtoPorts is a protocol's destination ports seen.
+type ProtoPorts struct {
+	Protocol sgsim.Protocol
+	Ports    sgsim.Ports
+}
+
+// ICMPUse is one ICMP type and code seen.
+type ICMPUse struct {
+	Protocol   sgsim.Protocol
+	Type, Code uint8
+}
+
+// Unused is an allow rule no flow used.
+type Unused struct {
+	Ref    sgsim.RuleRef
+	Rule   string // ID
+	Text   string
+	Origin string
+}
+
+// Report returns the usage counted so far.
+func (c *Counter) Report() *Report {
+	rep := &Report{First: c.first, Last: c.last, Flows: c.flows, Inner: c.inner}
+	used := map[sgsim.RuleRef]bool{}
+	for _, e := range c.entries {
+		out := e.Entry
+		if e.rule != nil {
+			used[e.Ref] = true
+		}
+		if e.src != nil {
+			out.Used = e.used()
+		}
+		rep.Entries = append(rep.Entries, out)
+	}
+	slices.SortStableFunc(rep.Entries, func(a, b Entry) int {
+		return cmp.Or(cmp.Compare(a.Hop, b.Hop), cmp.Compare(b.Flows, a.Flows), cmp.Compare(a.Ref.Group, b.Ref.Group), cmp.Compare(a.Ref.Index, b.Ref.Index), cmp.Compare(a.Why, b.Why))
+	})
+	for _, r := range c.n.Rules() {
+		if r.Rule.Action != sgsim.Allow || used[r.Ref] {
+			continue
+		}
+		u := Unused{Ref: r.Ref, Rule: r.Rule.ID, Text: r.Rule.String()}
+		if !r.Rule.Origin.IsZero() {
+			u.Origin = r.Rule.Origin.String()
+		}
+		rep.Unused = append(rep.Unused, u)
+	}
+	return rep
+}
+
+func (e *entry) used() *Used {
+	u := &Used{}
+	u.Src, u.SrcCover = prefixes(e.src)
+	u.Dst, u.DstCover = prefixes(e.dst)
+	for p := range e.protos {
+		u.Protocols = append(u.Protocols, p)
+	}
+	slices.Sort(u.Protocols)
+	for _, p := range u.Protocols {
+		b := e.ports[p]
+		if b == nil {
+			continue
+		}
+		var ps sgsim.Ports
+		for v := 0; v < 65536; v++ {
+			if b[v/64]&(1<<(v%64)) == 0 {
+				continue
+			}
+			if l := len(ps); l > 0 && int(ps[l-1].Last)+1 == v {
+				ps[l-1].Last = uint16(v)
+			} else {
+				ps = append(ps, sgsim.Port(uint16(v)))
+			}
+		}
+		u.Ports = append(u.Ports, ProtoPorts{Protocol: p, Ports: ps})
+	}
+	for k := range e.icmp {
+		u.ICMP = append(u.ICMP, ICMPUse{Protocol: sgsim.Protocol(k[0]), Type: uint8(k[1]), Code: uint8(k[2])})
+	}
+	slices.SortFunc(u.ICMP, func(a, b ICMPUse) int {
+		return cmp.Or(cmp.Compare(a.Protocol, b.Protocol), cmp.Compare(a.Type, b.Type), cmp.Compare(a.Code, b.Code))
+	})
+	return u
+}
+
+// prefixes returns the fewest prefixes holding exactly the addresses, and
+// per family the narrowest prefix covering all of that family's.
+func prefixes(set map[netip.Addr]struct{}) (exact, cover []netip.Prefix) {
+	var b netipx.IPSetBuilder
+	var lo, hi [2]netip.Addr
+	for a := range set {
+		b.Add(a)
+		f := 0
+		if a.Is6() {
+			f = 1
+		}
+		if !lo[f].IsValid() || a.Less(lo[f]) {
+			lo[f] = a
+		}
+		if !hi[f].IsValid() || hi[f].Less(a) {
+			hi[f] = a
+		}
+	}
+	s, _ := b.IPSet() // adding addresses cannot fail
+	exact = s.Prefixes()
+	for f := range 2 {
+		if lo[f].IsValid() {
+			cover = append(cover, covering(lo[f], hi[f]))
+		}
+	}
+	return exact, cover
+}
+
+// covering returns the narrowest prefix holding lo and hi (same family).
+func covering(lo, hi netip.Addr) netip.Prefix {
+	for bits := lo.BitLen(); bits >= 0; bits-- {
+		p, _ := lo.Prefix(bits)
+		if p.Contains(hi) {
+			return p
+		}
+	}
+	return netip.Prefix{}
+}
