@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
 
 	"github.com/sgsim/sgsim/provider/load"
 	"github.com/sgsim/sgsim/sgsim/analyze"
@@ -90,8 +91,9 @@ and exits 1 (medium findings).`,
 				if err != nil {
 					return err
 				}
-				stop := e.prog.phase("lint: " + n.Name)
-				fs, err := analyze.Lint(n.Spec)
+				var done, total atomic.Int64
+				stop := e.prog.count("lint: "+n.Name, "rules", &done, &total)
+				fs, err := analyze.LintProgress(n.Spec, func(d, t int) { done.Store(int64(d)); total.Store(int64(t)) })
 				stop()
 				if err != nil {
 					return err

@@ -97,3 +97,12 @@ func (p *progress) phase(what string) (stop func()) {
 		return fmt.Sprintf("sgsim %s, %s", what, elapsed.Round(time.Second))
 	})
 }
+
+// count shows, on a terminal, what a step is doing, how many of its
+// units are done (done of total, units such as "rules") and for how
+// long, until the returned function is called.
+func (p *progress) count(what, units string, done, total *atomic.Int64) (stop func()) {
+	return p.show(func(elapsed time.Duration) string {
+		return fmt.Sprintf("sgsim %s: %d of %d %s, %s", what, done.Load(), total.Load(), units, elapsed.Round(time.Second))
+	})
+}

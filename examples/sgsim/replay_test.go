@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/gopacket/pcapgo"
@@ -677,6 +678,30 @@ func TestProgressPhase(t *testing.T) {
 	w.Close()
 	rest, _ := io.ReadAll(r)
 	if !strings.HasPrefix(string(first), "\rsgsim lint: big, ") || !strings.HasSuffix(string(rest), "\r"+strings.Repeat(" ", 79)+"\r") {
+		t.Errorf("progress %q then %q", first, rest)
+	}
+}
+
+// Lint's progress line counts the rules linted: what, done of total, and
+// the time, cleared at the end.
+func TestProgressCount(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &progress{w: w}
+	var done, total atomic.Int64
+	done.Store(1234)
+	total.Store(10000)
+	stop := p.count("lint: big", "rules", &done, &total)
+	first := make([]byte, 80)
+	if _, err := io.ReadFull(r, first); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	w.Close()
+	rest, _ := io.ReadAll(r)
+	if !strings.HasPrefix(string(first), "\rsgsim lint: big: 1234 of 10000 rules, ") || !strings.HasSuffix(string(rest), "\r"+strings.Repeat(" ", 79)+"\r") {
 		t.Errorf("progress %q then %q", first, rest)
 	}
 }

@@ -72,14 +72,41 @@ func (f *Finding) witness(d sgsim.Direction, w sgsim.Flow) {
 // most severe first. Findings about one rule on its own (SG004-SG007)
 // are reported once even when its group is in several sets.
 func Lint(spec sgsim.NetworkSpec) ([]Finding, error) {
+	return LintProgress(spec, nil)
+}
+
+// Progress is told how far a long analysis has got: done of total
+// units of work.
+type Progress func(done, total int)
+
+// LintProgress is Lint that calls progress (when not nil) after each
+// rule it lints, with the rules linted so far and the rules of every set
+// together (a group attached in several sets counts once per set). It is
+// called from the calling goroutine; a display that runs on another
+// must copy the numbers (an atomic, say).
+func LintProgress(spec sgsim.NetworkSpec, progress Progress) ([]Finding, error) {
 	sets, err := SetsOf(spec)
 	if err != nil {
 		return nil, err
 	}
+	total, done := 0, 0
+	for _, s := range sets {
+		for _, g := range s.Groups {
+			total += len(g.Rules)
+		}
+	}
+	var onRule func()
+	if progress != nil {
+		progress(0, total)
+		onRule = func() {
+			done++
+			progress(done, total)
+		}
+	}
 	var out []Finding
 	seen := map[string]bool{}
 	for _, s := range sets {
-		fs, err := LintSet(s)
+		fs, err := lintSet(s, onRule)
 		if err != nil {
 			return nil, err
 		}
@@ -129,6 +156,11 @@ func sortFindings(fs []Finding) {
 // by the rules after it) all come from that partition. The extra rules
 // of a finding are listed in the order the partition meets them.
 func LintSet(s Set) ([]Finding, error) {
+	return lintSet(s, nil)
+}
+
+// lintSet is LintSet calling onRule, when not nil, after each rule.
+func lintSet(s Set, onRule func()) ([]Finding, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
@@ -137,6 +169,7 @@ func LintSet(s Set) ([]Finding, error) {
 		return nil, err
 	}
 	e := newEngine(k)
+	e.progress = onRule
 	var out []Finding
 	add := func(code string, msg string, refs ...RuleRef) *Finding {
 		out = append(out, Finding{Code: code, Severity: codeSeverity[code], Set: s.Name, Message: msg, Rules: refs})
@@ -164,7 +197,7 @@ func LintSet(s Set) ([]Finding, error) {
 		// seen[i] == stamp: rule i met already for the current rule.
 		seen, stamp := make([]int32, len(rules)), int32(0)
 		for ri, r := range rules {
-			if e.progress != nil {
+			if e.progress != nil && ri > 0 { // the rule before is done
 				e.progress()
 			}
 			ref := *k.ref(r)
@@ -294,6 +327,9 @@ func LintSet(s Set) ([]Finding, error) {
 					f.witness(d, mineT[0].corner(mine[0].b))
 				}
 			}
+		}
+		if e.progress != nil && len(rules) > 0 { // the last rule is done
+			e.progress()
 		}
 	}
 	sortFindings(out)

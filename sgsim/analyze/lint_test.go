@@ -244,3 +244,46 @@ func TestLintReferenceAndVendorRows(t *testing.T) {
 		t.Errorf("lint:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// LintProgress reports every rule of every set once, in order, ending at
+// the total, and finds what Lint finds.
+func TestLintProgress(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sem := rapid.SampledFrom(smallSems).Draw(t, "semantics")
+		a, b := smallSet(t, sem, "a"), smallSet(t, sem, "b")
+		spec := sgsim.NetworkSpec{Cloud: sem, Groups: append(append([]sgsim.Group(nil), a.Groups...), b.Groups...),
+			Endpoints: []sgsim.Endpoint{{Name: "e", Addrs: sgsim.MustParseAddrs("10.0.0.1"), Groups: []string{a.Groups[0].ID}}}}
+		sets, err := SetsOf(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		for _, s := range sets {
+			for _, g := range s.Groups {
+				want += len(g.Rules)
+			}
+		}
+		var calls [][2]int
+		got, err := LintProgress(spec, func(done, total int) { calls = append(calls, [2]int{done, total}) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(calls) != want+1 {
+			t.Fatalf("%d calls for %d rules: %v", len(calls), want, calls)
+		}
+		for i, c := range calls {
+			if c != [2]int{i, want} {
+				t.Fatalf("call %d is %v, want [%d %d]", i, c, i, want)
+			}
+		}
+		plain, _ := Lint(spec)
+		if len(plain) != len(got) {
+			t.Fatalf("LintProgress %d findings, Lint %d", len(got), len(plain))
+		}
+		for i := range got {
+			if got[i].String() != plain[i].String() {
+				t.Fatalf("finding %d: %v, Lint %v", i, got[i], plain[i])
+			}
+		}
+	})
+}
