@@ -129,7 +129,8 @@ and exits 1 (medium findings).`,
 	commands = append(commands, &command{
 		name:     "diff",
 		short:    "what does a change open and close? (-against, or a plan alone)",
-		synopsis: "[input flags] [-fail-on SEVERITY] [-format text|json] [-against [input flags]]",
+		synopsis: "[input flags] [-fail-on SEVERITY] [-format text|json|markdown] [-against [input flags]]",
+		formats:  []string{"markdown"},
 		about: `compares two versions of a network: the exact flows each rule set (attachment list) allows in one and not the other, with witnesses and the deciding rule in each; when both are placed, the required flows lost and the exposure from outside the cluster gained.
 The second version is given after -against with the same input flags; it starts from the first one's flags, so only what differs need be given (-against -rules new.json), unless it names another kind of input (-profile, -rules, -plan). Without -against: a profile's default groups against its hardened set, and a Terraform plan's prior state against its planned values ("what does this apply open and close?").
 -fail-on: a lost required flow or gained exposure counts as high, any other change as info.`,
@@ -275,7 +276,16 @@ func diffRun(e *env, g *severityGate) error {
 	if res.Summary != nil && (len(res.Summary.Lost) > 0 || len(res.Summary.Exposure) > 0) {
 		g.note(analyze.High)
 	}
-	if err := emit(e, res, diffText(res)); err != nil {
+	out := struct {
+		SchemaVersion int `json:"schema_version"`
+		load.Diff
+	}{1, res}
+	if e.format == "markdown" {
+		err = emit(e, nil, diffMarkdown(res))
+	} else {
+		err = emit(e, out, diffText(res))
+	}
+	if err != nil {
 		return err
 	}
 	return g.check()

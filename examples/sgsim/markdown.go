@@ -117,3 +117,80 @@ func exposureMarkdown(n *load.Network, sources sgsim.Addrs, xs []analyze.Exposed
 	}
 	return b.String()
 }
+
+// diffMarkdown is a diff for a pull-request comment: what the change
+// opens and closes per rule set, the required flows it loses and the
+// exposure it gains.
+func diffMarkdown(res load.Diff) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### sgsim diff: %s → %s\n\n", res.Old, res.New)
+	opens, closes, sets := 0, 0, 0
+	for _, sd := range res.Sets {
+		opens += len(sd.Diff.Added)
+		closes += len(sd.Diff.Removed)
+		if !sd.Diff.IsEmpty() {
+			sets++
+		}
+	}
+	var lost, exposed int
+	if s := res.Summary; s != nil {
+		lost, exposed = len(s.Lost), len(s.Exposure)
+	}
+	switch {
+	case opens+closes == 0:
+		b.WriteString("No rule set changes what it allows.\n")
+	default:
+		fmt.Fprintf(&b, "The change **opens %d** and **closes %d** region(s) of flows in %d rule set(s)", opens, closes, sets)
+		if res.Summary != nil {
+			fmt.Fprintf(&b, "; **%d required flow(s) lost**, **%d exposed region(s) gained**", lost, exposed)
+		}
+		b.WriteString(".\n")
+	}
+	for _, sd := range res.Sets {
+		if sd.Diff.IsEmpty() {
+			continue
+		}
+		on := "attached to no endpoint"
+		if len(sd.Endpoints) > 0 {
+			on = "on " + strings.Join(sd.Endpoints, ", ")
+		}
+		fmt.Fprintf(&b, "\n#### %s (%s): opens %d, closes %d\n\n", cell(sd.Set), cell(on), len(sd.Diff.Added), len(sd.Diff.Removed))
+		fold := len(sd.Diff.Added)+len(sd.Diff.Removed) > 10
+		if fold {
+			b.WriteString("<details><summary>the regions</summary>\n\n")
+		}
+		b.WriteString("| | Direction | Flows | Witness | Before | After |\n|---|---|---|---|---|---|\n")
+		who := func(r *analyze.RuleRef) string {
+			if r == nil {
+				return "default deny"
+			}
+			s := r.Group + " rule " + fmt.Sprint(r.Index+1)
+			if r.ID != "" {
+				s = r.Group + "/" + r.ID
+			}
+			if r.Origin != "" {
+				s += " (" + r.Origin + ")"
+			}
+			return cell(s)
+		}
+		for _, c := range sd.Diff.Added {
+			fmt.Fprintf(&b, "| opens | %s | %s | %s | %s | %s |\n", c.DirectionText, code(c.RegionText), code(c.WitnessText), who(c.Old), who(c.New))
+		}
+		for _, c := range sd.Diff.Removed {
+			fmt.Fprintf(&b, "| closes | %s | %s | %s | %s | %s |\n", c.DirectionText, code(c.RegionText), code(c.WitnessText), who(c.Old), who(c.New))
+		}
+		if fold {
+			b.WriteString("\n</details>\n")
+		}
+	}
+	if s := res.Summary; s != nil && lost+exposed > 0 {
+		b.WriteString("\n#### Required flows lost and exposure gained\n\n")
+		for _, l := range s.Lost {
+			fmt.Fprintf(&b, "- **lost** %s: %s → %s allowed; witness %s\n", cell(l.Name), l.Old, l.New, code(l.WitnessText))
+		}
+		for _, x := range s.Exposure {
+			fmt.Fprintf(&b, "- **exposed** %s: %s %s; witness %s\n", cell(x.To), x.Protocol, code(x.Text), code(x.WitnessText))
+		}
+	}
+	return b.String()
+}

@@ -149,8 +149,9 @@ func TestSARIFValid(t *testing.T) {
 	}
 }
 
-// TestGoldenFormats: check and exposure in every format, and lint in
-// SARIF, on the CCE tunnel profile hardened and not, equal the golden
+// TestGoldenFormats: check and exposure in every format, lint in SARIF
+// and diff (default groups to hardened set) in Markdown, on the CCE
+// tunnel profile hardened and not, equal the golden
 // files in testdata/golden (go test -run TestGoldenFormats -update-golden
 // rewrites them; review the diff).
 func TestGoldenFormats(t *testing.T) {
@@ -163,10 +164,17 @@ func TestGoldenFormats(t *testing.T) {
 			{"check", []string{"check", "-intents", cceIntentFile}},
 			{"exposure", []string{"exposure"}},
 			{"lint", []string{"lint"}},
+			{"diff", []string{"diff"}},
 		} {
 			formats := []string{"text", "json", "sarif", "markdown"}
-			if c.name == "lint" {
+			switch c.name {
+			case "lint":
 				formats = []string{"sarif"}
+			case "diff": // the default groups against the hardened set
+				if hardened == "false" {
+					continue
+				}
+				formats = []string{"markdown"}
 			}
 			for _, f := range formats {
 				ext := map[string]string{"text": "txt", "json": "json", "sarif": "sarif", "markdown": "md"}[f]
@@ -193,5 +201,28 @@ func TestGoldenFormats(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestDiffMarkdownPlan: what a plan opens, for a pull-request comment,
+// with the rule's Terraform address; -format markdown after -against
+// belongs to diff.
+func TestDiffMarkdownPlan(t *testing.T) {
+	code, out, errOut := runArgs(t, "diff", "-plan", "testdata/terraform/plan.json", "-format", "markdown")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"### sgsim diff: terraform plan's prior state → terraform plan\n",
+		"The change **opens 2** and **closes 0** region(s) of flows in 1 rule set(s).\n",
+		"| opens | ingress | `tcp 0.0.0.0-203.0.112.255 -> 0.0.0.0/0 dport 22` | `tcp 0.0.0.0:0 -> 0.0.0.0:22` | default deny | sg-0a1b2c3d4e5f60001 rule 1 (aws terraform plan at aws_security_group_rule.ssh) |\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = runArgs(t, "diff", "-profile", "cce-tunnel", "-hardened=false", "-against", "-hardened=true", "-format", "markdown")
+	if code != 0 || !strings.HasPrefix(out, "### sgsim diff: cce-tunnel/newer/default → cce-tunnel/newer/hardened\n") {
+		t.Errorf("-against then -format markdown: exit %d\n%s", code, out)
 	}
 }
