@@ -56,3 +56,41 @@ func ExampleNetwork_Reach() {
 	//   1. source egress [workers]: allow: rule of group "cce-node" (egress allow any priority 1)
 	//   2. destination ingress [master]: deny: no rule matched: default deny
 }
+
+// Pods carried between nodes in VXLAN: the node group opens only UDP 4789,
+// and that is all a pod-to-pod call across nodes needs, because the
+// security groups see the outer packets, node to node.
+func ExampleOverlay() {
+	rule := sgsim.MustParseRule
+	pods := netip.MustParsePrefix("172.16.0.0/16")
+	nodes := sgsim.MustParseAddrs("192.168.0.0/24")
+	n, err := sgsim.BuildNetwork(sgsim.NetworkSpec{
+		Cloud: sgsim.Huawei,
+		Groups: []sgsim.Group{{ID: "cce-node", Rules: []sgsim.Rule{
+			rule("egress allow udp 4789 priority 1 id vxlan-out"),
+			rule("ingress allow udp 4789 priority 1 id vxlan-in"),
+		}}},
+		Endpoints: []sgsim.Endpoint{
+			{Name: "nodes", Addrs: nodes, Groups: []string{"cce-node"}},
+			{Name: "pods", Addrs: sgsim.PrefixAddrs(pods), Groups: []string{"cce-node"}, Overlay: sgsim.Overlay{
+				Underlay: "nodes", Encap: sgsim.VXLAN,
+				Hosts: sgsim.BlockHosts(pods, 24, nodes), // 172.16.k.0/24 on 192.168.0.k
+			}},
+		},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	f := sgsim.MustParseFlow("tcp 172.16.0.5:40000 -> 172.16.1.7:8080")
+	fmt.Print(n.Trace(f))
+	fmt.Println("as if not encapsulated:", n.DecideNative(f).Hop)
+	// Output:
+	// tcp 172.16.0.5:40000 -> 172.16.1.7:8080 from pods to pods: delivered and answered
+	//   carried in vxlan from host 192.168.0.0 to host 192.168.0.1: outer udp 4789 from source ports 49152-65535
+	//   1. source egress [nodes]: allow: rule "vxlan-out" of group "cce-node" (egress allow udp 4789 priority 1 id vxlan-out)
+	//   2. destination ingress [nodes]: allow: rule "vxlan-in" of group "cce-node" (ingress allow udp 4789 priority 1 id vxlan-in)
+	//   3. reply: destination egress [nodes]: allow: rule "vxlan-out" of group "cce-node" (egress allow udp 4789 priority 1 id vxlan-out)
+	//   4. reply: source ingress [nodes]: allow: rule "vxlan-in" of group "cce-node" (ingress allow udp 4789 priority 1 id vxlan-in)
+	// as if not encapsulated: source egress
+}

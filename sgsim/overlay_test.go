@@ -304,3 +304,33 @@ func TestOverlayDecideDoesNotAllocate(t *testing.T) {
 	}
 	_ = sink
 }
+
+// BenchmarkDecideCarried compares Decide on a pod-to-pod flow evaluated
+// through the overlay (two outer flows, their hops) with DecideNative on
+// the same flow (the inner packet's hops, dropped at source egress) and
+// with a node-to-node flow.
+func BenchmarkDecideCarried(b *testing.B) {
+	n, err := sgsim.BuildNetwork(tunnelSpec(true, false))
+	if err != nil {
+		b.Fatal(err)
+	}
+	pod := pkt("tcp 172.16.0.5:40000 -> 172.17.3.7:8080")
+	node := pkt("udp 10.0.0.5:50000 -> 10.0.1.3:4789")
+	var sink sgsim.Decision
+	b.Run("overlay", func(b *testing.B) {
+		for range b.N {
+			sink = n.Decide(pod)
+		}
+	})
+	b.Run("native", func(b *testing.B) {
+		for range b.N {
+			sink = n.DecideNative(pod)
+		}
+	})
+	b.Run("node", func(b *testing.B) {
+		for range b.N {
+			sink = n.Decide(node)
+		}
+	})
+	_ = sink
+}
