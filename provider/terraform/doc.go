@@ -137,7 +137,8 @@
 // errors anywhere in the document (keys differing only in case are not:
 // values maps such as tags may hold them). ReadPlan returns every error
 // at once, as a *read.Errors listing each with its line and column (for
-// a resource's own errors, the line and column of the resource). With
+// a resource's own errors, those of the attribute under its values, or of
+// the resource when the attribute is absent). With
 // read.SkipInvalid a resource with an error is left out, with all its
 // rules and unknown attributes, and listed in the read.Report; the
 // records counted are the resources of the types above.

@@ -312,7 +312,7 @@ func (rd *reader) walk(m *module, path string) {
 		undo := rd.mark()
 		rd.err = nil
 		handlers[res.Type](rd, m.Address, res)
-		if rd.doc.Record(rpath, rd.err) {
+		if rd.doc.RecordAt(rpath, valuesPath(rpath, res.Address, rd.err), rd.err) {
 			undo()
 		}
 		rd.err = nil
@@ -320,6 +320,21 @@ func (rd *reader) walk(m *module, path string) {
 	for i := range m.ChildModules {
 		rd.walk(&m.ChildModules[i], path+".child_modules["+strconv.Itoa(i)+"]")
 	}
+}
+
+// valuesPath is the JSON path of the attribute an error of the resource
+// at rpath names ("aws_security_group.web.ingress[1].cidr_blocks[0]" ->
+// rpath + ".values.ingress[1].cidr_blocks[0]"), or "" when it names none.
+func valuesPath(rpath, address string, err error) string {
+	var e *Error
+	if !errors.As(err, &e) {
+		return ""
+	}
+	attr, ok := strings.CutPrefix(e.Path, address+".")
+	if !ok || attr == "" {
+		return ""
+	}
+	return rpath + ".values." + attr
 }
 
 // mark returns a function that takes back every group, rule, unknown

@@ -105,7 +105,7 @@ func TestReadPlanStrict(t *testing.T) {
 	doc := "{\"values\": {\"root_module\": {\"resources\": [\n" + ruleRes("a", good) + ",\n" + ruleRes("b", dup) + ",\n" + ruleRes("c", bad) + ",\n" + ruleRes("d", utf) + "]}}}"
 	_, err := ReadPlan(strings.NewReader(doc))
 	want := `line 3, column 250: terraform: values.root_module.resources[1].values.type: duplicate key "type" (first at line 3, column 149)
-line 4, column 1: terraform: aws_security_group_rule.c.cidr_blocks[0]: "10.0.0.0/33": not a CIDR block: prefix length out of range
+line 4, column 235: terraform: aws_security_group_rule.c.cidr_blocks[0]: "10.0.0.0/33": not a CIDR block: prefix length out of range
 line 5, column 141: terraform: values.root_module.resources[3].values.security_group_id: "sg-\xff": invalid UTF-8`
 	if err == nil || err.Error() != want {
 		t.Errorf("strict:\n got %v\nwant %s", err, want)

@@ -128,7 +128,14 @@ func (doc *Doc) under(path string, nested []string) []int {
 // bad and must be left out: strict reads then fail (Err lists the
 // record's errors), lenient reads skip it.
 func (doc *Doc) Record(path string, err error) bool {
-	return doc.record(path, err, nil)
+	return doc.record(path, "", err, nil)
+}
+
+// RecordAt is Record for a reader whose errors do not name a JSON path
+// (Terraform's name a resource address): err is placed at the JSON path
+// at, or at the record's when at is not in the document.
+func (doc *Doc) RecordAt(path, at string, err error) bool {
+	return doc.record(path, at, err, nil)
 }
 
 // Container is Record for a record that holds lists of rule records (a
@@ -140,10 +147,10 @@ func (doc *Doc) Container(path string, err error, nested ...string) bool {
 	if nested == nil {
 		nested = []string{}
 	}
-	return doc.record(path, err, nested)
+	return doc.record(path, "", err, nested)
 }
 
-func (doc *Doc) record(path string, err error, nested []string) bool {
+func (doc *Doc) record(path, at string, err error, nested []string) bool {
 	ks := doc.under(path, nested)
 	if err == nil && len(ks) == 0 {
 		if doc.rep != nil && nested == nil {
@@ -160,7 +167,11 @@ func (doc *Doc) record(path string, err error, nested []string) bool {
 		list = append(list, &item{prob: &doc.probs[k], off: doc.probs[k].off})
 	}
 	if err != nil {
-		list = append(list, doc.errItem(path, err))
+		it := doc.errItem(path, err)
+		if at != "" {
+			it.path = at
+		}
+		list = append(list, it)
 	}
 	if doc.rep != nil {
 		// One entry per record: a scan problem first, as the likely cause
