@@ -201,11 +201,12 @@ func fixRun(e *env, g *severityGate) error {
 		Text string `json:"text"`
 	}
 	out := struct {
-		Network string              `json:"network"`
-		Fixes   []analyze.FixResult `json:"fixes"`
-		API     []doc               `json:"api"`
-		Notes   []string            `json:"notes"`
-	}{n.Name, rs, []doc{}, notes}
+		SchemaVersion int                 `json:"schema_version"`
+		Network       string              `json:"network"`
+		Fixes         []analyze.FixResult `json:"fixes"`
+		API           []doc               `json:"api"`
+		Notes         []string            `json:"notes"`
+	}{1, n.Name, rs, []doc{}, notes}
 	if out.Fixes == nil {
 		out.Fixes = []analyze.FixResult{}
 	}

@@ -165,9 +165,10 @@ func writeHardenJSON(e *env, list []checked) error {
 		Findings []finding `json:"findings"`
 	}
 	out := struct {
-		Checks   []check `json:"checks"`
-		Findings int     `json:"findings"`
-	}{Checks: []check{}}
+		SchemaVersion int     `json:"schema_version"`
+		Checks        []check `json:"checks"`
+		Findings      int     `json:"findings"`
+	}{SchemaVersion: 1, Checks: []check{}}
 	for _, c := range list {
 		ch := check{Name: c.name, Required: []result{}, Findings: []finding{}}
 		for i, f := range c.required {

@@ -120,7 +120,7 @@ func reachRun(e *env, o *reachOptions) error {
 	}
 	query := queryText(o, q)
 	if e.json() {
-		out := reachJSON{Query: query, Question: r.Question.String(), Outcome: r.Outcome.String(), Delivered: r.Delivered.String(),
+		out := reachJSON{SchemaVersion: 1, Query: query, Question: r.Question.String(), Outcome: r.Outcome.String(), Delivered: r.Delivered.String(),
 			Answered: r.Answered.String(), Allowed: []string{}, Denied: []denialJSON{}, ReplyDenied: []denialJSON{}}
 		if r.Outcome != sgsim.None {
 			out.AllowedWitness = r.AllowedWitness.String()
@@ -192,6 +192,7 @@ func denialOf(d sgsim.Denial) denialJSON {
 }
 
 type reachJSON struct {
+	SchemaVersion  int          `json:"schema_version"` // 1
 	Query          string       `json:"query"`
 	Question       string       `json:"question"`
 	Outcome        string       `json:"outcome"`

@@ -226,3 +226,25 @@ func TestDiffMarkdownPlan(t *testing.T) {
 		t.Errorf("-against then -format markdown: exit %d\n%s", code, out)
 	}
 }
+
+// TestJSONSchemaVersion: every subcommand's JSON document carries
+// schema_version 1.
+func TestJSONSchemaVersion(t *testing.T) {
+	for _, args := range [][]string{
+		{"trace", "tcp 192.168.0.12:43100 -> 192.168.1.2:6443"},
+		{"reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-port", "6443"},
+		{"lint"}, {"diff", "-profile", "cce-tunnel"}, {"fix"}, {"harden", "-profile", "cce-tunnel"},
+		{"check", "-intents", cceIntentFile}, {"exposure"},
+	} {
+		code, out, errOut := runArgs(t, append(args, "-format", "json")...)
+		if code != 0 {
+			t.Fatalf("%q: exit %d: %s", args, code, errOut)
+		}
+		var doc struct {
+			SchemaVersion *int `json:"schema_version"`
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil || doc.SchemaVersion == nil || *doc.SchemaVersion != 1 {
+			t.Errorf("%q: schema_version %v (%v)", args, doc.SchemaVersion, err)
+		}
+	}
+}

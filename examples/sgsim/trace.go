@@ -50,7 +50,11 @@ func traceRun(e *env, fail bool) error {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		if err := enc.Encode(traceOf(t)); err != nil {
+		out := struct {
+			SchemaVersion int `json:"schema_version"`
+			traceJSON
+		}{1, traceOf(t)}
+		if err := enc.Encode(out); err != nil {
 			return err
 		}
 	} else if _, err := fmt.Fprint(e.stdout, t.String()); err != nil {
