@@ -371,10 +371,11 @@ func (x *index) list(k u128) []uint32 {
 type table struct {
 	rules         []crule // in evaluation order
 	dst, src, dpt layers
-	rest          []uint32 // positions indexed on no dimension, scanned in full
-	indexed       bool     // false: a small table, all in rest
-	tup           *tuples  // IPv4 tables: the rules that flatten into few entries
-	info          []rinfo  // per rule in rules: what a verdict needs, without touching the Rule
+	rest          []uint32    // positions indexed on no dimension, scanned in full
+	indexed       bool        // false: a small table, all in rest
+	tup           *tuples     // IPv4 tables: the rules that flatten into few entries
+	info          []rinfo     // per rule in rules: what a verdict needs, without touching the Rule
+	icmp          []ICMPMatch // per rule, when rules is dropped (all in tup)
 }
 
 // rinfo is what Check needs to build a verdict from a table position:
@@ -538,7 +539,7 @@ func (t *table) lookup(f *Flow) uint32 {
 	if t.tup != nil {
 		s, d := f.Src.As4(), f.Dst.As4()
 		k := uint64(binary.BigEndian.Uint32(s[:]))<<32 | uint64(binary.BigEndian.Uint32(d[:]))
-		best = t.tup.lookup(k, f, t.rules, best)
+		best = t.tup.lookup(k, f, t, best)
 		if !t.indexed && len(t.rest) == 0 {
 			return best
 		}
@@ -590,6 +591,17 @@ func compileWith(s Semantics, tp *tupleParams, groups []Group) (*Classifier, err
 				k := (uintptr(unsafe.Pointer(e.rule)) - uintptr(unsafe.Pointer(&rules[0]))) / size
 				t.info[i] = rinfo{rule: uint32(k), group: uint16(min(e.group, math.MaxUint16)), action: e.rule.Action}
 			}
+			if t.tup != nil && !t.indexed && len(t.rest) == 0 {
+				// Everything is in the tuple space, which needs of the
+				// compiled rules only their ICMP matches: drop the rest.
+				t.icmp = make([]ICMPMatch, len(t.rules))
+				for i := range t.rules {
+					t.icmp[i] = t.rules[i].icmp
+				}
+				t.rules = nil
+			} else if len(t.rules) < cap(t.rules) {
+				t.rules = slices.Clone(t.rules)
+			}
 			c.t[d][f] = t
 		}
 	}
@@ -614,7 +626,7 @@ func (c *Classifier) Check(d Direction, f Flow) Verdict {
 	ri := t.info[best]
 	g := int(ri.group)
 	if g == math.MaxUint16 { // more groups than a uint16 holds: rare, look it up
-		g = c.order[d][t.rules[best].rank].group
+		g = int(c.pos[ri.rule].group)
 	}
 	return Verdict{Action: ri.action, Rule: &c.rules[ri.rule], Group: c.groups[g]}
 }
@@ -641,7 +653,7 @@ func (c *Classifier) Stats() Stats {
 	for d := range c.t {
 		for f := range c.t[d] {
 			t := &c.t[d][f]
-			s.Bytes += len(t.rules) * int(unsafe.Sizeof(crule{}))
+			s.Bytes += len(t.rules)*int(unsafe.Sizeof(crule{})) + len(t.info)*int(unsafe.Sizeof(rinfo{})) + len(t.icmp)*int(unsafe.Sizeof(ICMPMatch{}))
 			for _, cr := range t.rules {
 				s.Bytes += len(cr.src.rs)*32 + len(cr.dst.rs)*32 + len(cr.sp.rs)*4 + len(cr.dp.rs)*4
 			}
@@ -671,7 +683,7 @@ func (c *Classifier) strategies() [2][2]string {
 	for d := range c.t {
 		for f := range c.t[d] {
 			switch t := &c.t[d][f]; {
-			case len(t.rules) == 0:
+			case len(t.info) == 0:
 				out[d][f] = "empty"
 			case t.tup != nil && (t.indexed || len(t.rest) > 0):
 				out[d][f] = "tuples+index"

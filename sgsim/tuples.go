@@ -107,7 +107,7 @@ func (n *tnode) bucket(k, pd uint64) uint64 {
 
 // lookup returns the position of the first matching rule, or best when
 // none comes before it.
-func (tp *tuples) lookup(k uint64, f *Flow, rules []crule, best uint32) uint32 {
+func (tp *tuples) lookup(k uint64, f *Flow, t *table, best uint32) uint32 {
 	p := uint16(f.Proto)
 	pd := uint64(p)<<16 | uint64(f.DstPort)
 	dp, sp := f.DstPort, f.SrcPort
@@ -129,7 +129,7 @@ func (tp *tuples) lookup(k uint64, f *Flow, rules []crule, best uint32) uint32 {
 			if k&e.mask != e.val || e.proto != 0 && e.proto != p || dp-e.dpLo > e.dpW || sp-e.spLo > e.spW {
 				continue
 			}
-			if e.icmp && !rules[e.rank].icmp.matches(f.ICMPType, f.ICMPCode) {
+			if e.icmp && !t.icmpOf(e.rank).matches(f.ICMPType, f.ICMPCode) {
 				continue
 			}
 			best = e.rank
@@ -467,4 +467,12 @@ func (tp *tuples) entries() int {
 		s += len(tp.nodes[i].ents)
 	}
 	return s
+}
+
+// icmpOf returns the ICMP match of the rule at position i.
+func (t *table) icmpOf(i uint32) ICMPMatch {
+	if t.rules == nil {
+		return t.icmp[i]
+	}
+	return t.rules[i].icmp
 }

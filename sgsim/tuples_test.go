@@ -240,3 +240,25 @@ func mustSet(from, to netip.Addr) *netipx.IPSet {
 	}
 	return s
 }
+
+// Verdicts carry the right group beyond 65535 groups, where the compact
+// per-rule record cannot hold the group's position.
+func TestManyGroups(t *testing.T) {
+	const n = 70000
+	gs := make([]sgsim.Group, n)
+	for i := range gs {
+		gs[i] = sgsim.Group{ID: fmt.Sprint("g", i), Rules: []sgsim.Rule{{ID: "r", Action: sgsim.Allow, Protocol: sgsim.UDP,
+			Src: sgsim.PrefixAddrs(netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 32))}}}
+	}
+	c := compile(t, sgsim.FirstMatch, gs...)
+	for _, i := range []int{0, 65534, 65535, 65536, n - 1} {
+		f := sgsim.Flow{Proto: sgsim.UDP, Src: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), Dst: netip.MustParseAddr("1.1.1.1")}
+		v := c.Check(sgsim.Ingress, f)
+		if want := fmt.Sprint("g", i); v.Group != want || !v.Allowed() {
+			t.Errorf("Check(%v) = %v; want allowed by group %s", f, v, want)
+		}
+		if g, idx, ok := c.Position(v.Rule); !ok || g != i || idx != 0 {
+			t.Errorf("Position = %d, %d, %v; want %d, 0", g, idx, ok, i)
+		}
+	}
+}
