@@ -10,7 +10,10 @@
 // order, up to MaxErrors of them with the rest counted. A duplicate
 // object key, invalid UTF-8 in a string and a lone UTF-16 surrogate
 // escape are problems everywhere in a document, because encoding/json
-// would silently read them as the last value or as U+FFFD.
+// would silently read them as the last value or as U+FFFD. Within one
+// record a reader reports the first bad value it meets (every duplicate
+// key and invalid string in the record is listed as well); every record
+// and every document-level problem is checked.
 //
 // The shortest complete lenient use:
 //
