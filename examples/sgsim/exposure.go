@@ -21,7 +21,7 @@ func init() {
 		synopsis: "[input flags] [-from RANGE] [-fail-on SEVERITY] [-format text|json|sarif|markdown]",
 		formats:  []string{"sarif", "markdown"},
 		about: `audits what the outside reaches: for every endpoint with security groups, the exact set of protocols and ports (ICMP messages, other protocols) whose packets from outside the cluster are delivered, each with the addresses that reach it and the rule that lets it in (with its origin: vendor record, Terraform resource address, seed row). Exact, not a match on 0.0.0.0/0: a rule from a few fixed addresses is reported with those addresses, a group with no ingress rule reports nothing.
-The outside is the topology's "internet" endpoint when it has one, and otherwise every address in no endpoint and no subnet; -from names it instead (endpoint names or ranges). The addresses of endpoints with groups are never outside.
+The outside is the topology's "internet" endpoint when it has one, and otherwise every address in no endpoint and no subnet (and, for a profile, outside its VPC, pod and service ranges); -from names it instead (endpoint names or ranges). The addresses of endpoints with groups are never outside.
 Severity by port class: high for management and control-plane ports (22, 23, 445, 2379-2380, 3389, 5443-5444, 5900, 5985-5986, 6443, 10250, 10255-10259; every port includes them), medium for data stores (3306, 5432, 6379, 9200-9300, 11211, 27017-27019, 2049, 2375-2376) and protocols without ports other than ICMP, low for other ports, info for ICMP.
 json: {"schema_version": 1, "network", "outside", "summary": {"high", "medium", "low", "info"}, "exposures": [{"endpoint", "severity", "protocol", "other_protocols", "ports", "icmp_type", "icmp_code", "other_icmp", "all_icmp", "sources", "from_anywhere_outside", "dst", "group", "rule_id", "rule", "origin", "terraform_address", "witness"}]}.`,
 		example: `sgsim exposure -profile cce-tunnel -hardened=false
@@ -51,6 +51,13 @@ func exposureRun(e *env, from string, gate *severityGate) error {
 		if outside, err = n.Addrs(from); err != nil {
 			return bad("-from: %v", err)
 		}
+	} else if !n.Inside.IsAny() {
+		// A profile knows its VPC, pod and service ranges: not outside.
+		var b netipx.IPSetBuilder
+		b.AddSet(analyze.Outside(n.Spec).Set())
+		b.RemoveSet(n.Inside.Set())
+		set, _ := b.IPSet()
+		outside = sgsim.AddrsOf(set)
 	}
 	sources := analyze.ExposureSources(n.Spec, outside)
 	xs, err := analyze.ExposureAudit(n.Net, n.Spec, outside)

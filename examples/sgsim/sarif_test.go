@@ -73,9 +73,9 @@ func TestSARIFValid(t *testing.T) {
 		{[]string{"check", "-intents", cceIntentFile}, 1},
 		{[]string{"check", "-intents", cceIntentFile, "-hardened=false"}, 1},
 		{append([]string{"check", "-intents", filepath.Join(dir, "intents.yaml")}, planArgs...), 1},
-		{[]string{"exposure"}, 13},
+		{[]string{"exposure"}, 10},
 		{append([]string{"exposure"}, planArgs...), 1},
-		{[]string{"exposure", "-profile", "tke-managed"}, 16},
+		{[]string{"exposure", "-profile", "tke-managed"}, 6},
 	}
 	for _, c := range cases {
 		code, out, errOut := runArgs(t, append(c.args, "-format", "sarif")...)

@@ -127,6 +127,11 @@ type Network struct {
 	// group that rules reference but the input does not contain (it
 	// matches nothing unless the topology places it).
 	Warnings []string
+	// Inside is the cluster's own address ranges that a profile knows
+	// besides its endpoints: the VPC (and Alibaba's secondary block), the
+	// pod and the service ranges; the zero Addrs for exports and plans,
+	// whose placement says it.
+	Inside sgsim.Addrs
 	// Unknown lists a plan's attributes known only after apply
 	// (terraform.Plan.Unknown); Uncertain says which groups they leave
 	// incomplete.
@@ -296,6 +301,7 @@ func loadProfile(profile string, s *Source) (*Network, error) {
 	var name string
 	var spec func(bool) sgsim.NetworkSpec
 	var required []provider.RequiredFlow
+	var inside []netip.Prefix
 	switch profile[:3] {
 	case "cce":
 		hc := huawei.Cluster{VPC: c.VPC, Nodes: c.Nodes, Masters: c.Masters, Pods: c.Pods, Services: c.Services, LB: c.LB, DNS: c.DNS}
@@ -308,6 +314,7 @@ func loadProfile(profile string, s *Source) (*Network, error) {
 			return nil, err
 		}
 		name, spec, required = p.Name(), p.Spec, p.Required
+		inside = []netip.Prefix{p.Cluster.VPC, p.Cluster.Pods, p.Cluster.Services}
 		if s.Hardened {
 			setting = "hardened worker outbound set (Table 8)"
 		}
@@ -331,6 +338,7 @@ func loadProfile(profile string, s *Source) (*Network, error) {
 			return nil, err
 		}
 		name, spec, required = p.Name(), p.Spec, p.Required
+		inside = []netip.Prefix{p.Cluster.VPC, p.Cluster.VPCSecondary, p.Cluster.Pods, p.Cluster.Services}
 		if s.Hardened {
 			setting = "least privilege both ways"
 		}
@@ -351,6 +359,7 @@ func loadProfile(profile string, s *Source) (*Network, error) {
 			return nil, err
 		}
 		name, spec, required = p.Name(), p.Spec, p.Required
+		inside = []netip.Prefix{p.Cluster.VPC, p.Cluster.Pods, p.Cluster.Services}
 		if s.Hardened {
 			setting = "custom outbound set"
 		}
@@ -364,7 +373,15 @@ func loadProfile(profile string, s *Source) (*Network, error) {
 	if s.Hardened {
 		variant = "/hardened"
 	}
-	return &Network{Net: net, Spec: sp, Name: name + variant, Description: "profile " + name + ", " + setting, Required: required}, nil
+	var in netipx.IPSetBuilder
+	for _, p := range inside {
+		if p.IsValid() {
+			in.AddPrefix(p)
+		}
+	}
+	inSet, _ := in.IPSet()
+	return &Network{Net: net, Spec: sp, Name: name + variant, Description: "profile " + name + ", " + setting, Required: required,
+		Inside: sgsim.AddrsOf(inSet)}, nil
 }
 
 // readTopology reads s.Topology, whose cloud must be cloud, or returns

@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"net/netip"
 	"testing"
 )
 
@@ -40,5 +41,20 @@ func TestUncertain(t *testing.T) {
 	// The prior state and a profile: nothing unknown.
 	if u := mustLoad(t, Source{Plan: "plan.json", Prior: true, Topology: "topology.json", ReadFile: f.read}).Uncertain(); u != nil {
 		t.Errorf("prior: uncertain %v", u)
+	}
+}
+
+func TestProfileInside(t *testing.T) {
+	n := mustLoad(t, Source{Profile: "cce-tunnel"})
+	if got := n.Inside.String(); got != "10.247.0.0/16,172.16.0.0/16,192.168.0.0/16" {
+		t.Errorf("cce-tunnel inside %s", got)
+	}
+	if n := mustLoad(t, Source{Profile: "ack-basic-flannel"}); !n.Inside.Contains(netip.MustParseAddr("192.168.200.1")) || n.Inside.Contains(netip.MustParseAddr("8.8.8.8")) {
+		t.Errorf("ack: inside %s", n.Inside)
+	}
+	// Exports and plans say nothing: the zero Addrs.
+	f := files{"plan.json": plan}
+	if n := mustLoad(t, Source{Plan: "plan.json", Vendor: "aws", ReadFile: f.read}); !n.Inside.IsAny() {
+		t.Errorf("plan: inside %s", n.Inside)
 	}
 }
