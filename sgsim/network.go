@@ -4,6 +4,7 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -192,9 +193,9 @@ func BuildNetwork(spec NetworkSpec) (*Network, error) {
 	}
 	// Members of each group, for resolving references.
 	members := map[string]*netipx.IPSetBuilder{}
-	var all netipx.IPSetBuilder
+	overlapAt := firstOverlap(spec.Endpoints)
 	epNames := map[string]bool{}
-	for _, e := range spec.Endpoints {
+	for ei, e := range spec.Endpoints {
 		if epNames[e.Name] {
 			return fail("endpoint", e.Name, "defined twice")
 		}
@@ -207,11 +208,9 @@ func BuildNetwork(spec NetworkSpec) (*Network, error) {
 				return fail("endpoint", e.Name, "subnet "+strconv.Quote(e.Subnet)+" is not defined")
 			}
 		}
-		cur, _ := all.IPSet()
-		if cur.Overlaps(e.Addrs.Set()) {
+		if ei == overlapAt {
 			return fail("endpoint", e.Name, "addresses "+e.Addrs.String()+" overlap another endpoint's")
 		}
-		all.AddSet(e.Addrs.Set())
 		basic, advanced := 0, 0
 		for _, gid := range e.Groups {
 			gi, ok := n.groupIdx[gid]
@@ -341,6 +340,47 @@ func BuildNetwork(spec NetworkSpec) (*Network, error) {
 	return n, nil
 }
 
+// firstOverlap returns the index of the first endpoint whose addresses
+// overlap those of an earlier one, or -1. Endpoints without concrete
+// addresses are left out (BuildNetwork refuses them first). One sort
+// finds whether any two overlap; only then are the endpoints walked in
+// order to name the first, so a large valid network costs n log n.
+func firstOverlap(eps []Endpoint) int {
+	type span struct{ from, to netip.Addr }
+	var spans []span
+	for _, e := range eps {
+		if e.Addrs.IsAny() || e.Addrs.IsEmpty() {
+			continue
+		}
+		for _, r := range e.Addrs.Ranges() {
+			spans = append(spans, span{r.From(), r.To()})
+		}
+	}
+	slices.SortFunc(spans, func(a, b span) int { return a.from.Compare(b.from) })
+	any := false
+	for i := 1; i < len(spans); i++ {
+		if spans[i].from.Compare(spans[i-1].to) <= 0 {
+			any = true
+			break
+		}
+	}
+	if !any {
+		return -1
+	}
+	var all netipx.IPSetBuilder
+	for i, e := range eps {
+		if e.Addrs.IsAny() || e.Addrs.IsEmpty() {
+			continue
+		}
+		cur, _ := all.IPSet()
+		if cur.Overlaps(e.Addrs.Set()) {
+			return i
+		}
+		all.AddSet(e.Addrs.Set())
+	}
+	return -1
+}
+
 // NetworkError reports an inconsistent network spec.
 type NetworkError struct {
 	What, Name, Msg string
@@ -426,6 +466,21 @@ func (n *Network) buildZones() error {
 				add(r)
 			}
 		}
+		// The endpoints' ranges of this family, sorted (they are
+		// disjoint), to find a zone's endpoint by binary search.
+		type epRange struct {
+			lo, hi u128
+			ei     int
+		}
+		var eps []epRange
+		for ei, e := range n.endpoints {
+			for _, r := range e.Addrs.Ranges() {
+				if r.From().Is6() == v6 {
+					eps = append(eps, epRange{keyOf(r.From()), keyOf(r.To()), ei})
+				}
+			}
+		}
+		slices.SortFunc(eps, func(a, b epRange) int { return a.lo.cmp(b.lo) })
 		for _, s := range n.subnets {
 			if s.Prefix.IsValid() {
 				add(netipx.RangeOfPrefix(s.Prefix))
@@ -443,12 +498,10 @@ func (n *Network) buildZones() error {
 			}
 			a := addrOf(lo, v6)
 			z := zone{lo: lo, hi: hi, v6: v6, endpoint: -1, subnet: -1}
-			for ei, e := range n.endpoints {
-				if e.Addrs.Contains(a) {
-					z.endpoint = ei
-					z.subnet = n.epSubnet[ei]
-					break
-				}
+			// The endpoint whose range starts last at or before a.
+			if k := sort.Search(len(eps), func(k int) bool { return eps[k].lo.cmp(lo) > 0 }) - 1; k >= 0 && eps[k].hi.cmp(lo) >= 0 {
+				z.endpoint = eps[k].ei
+				z.subnet = n.epSubnet[eps[k].ei]
 			}
 			if z.endpoint < 0 {
 				best, bestBits := -1, -1
