@@ -638,13 +638,13 @@ func (c *Classifier) Semantics() Semantics { return c.sem }
 // Stats describes a compiled classifier's size.
 type Stats struct {
 	Rules        int // rules compiled
-	IndexEntries int // (rule, elementary interval) pairs over all indexes
-	Intervals    int // elementary intervals over all indexes
+	IndexEntries int // tuple-space entries plus (rule, elementary interval) pairs over all interval indexes
+	Intervals    int // elementary intervals over all interval indexes
 	Scanned      int // rule entries kept in always-scanned lists
 	Bytes        int // approximate memory of the compiled tables, excluding the Rule values
 	// Structure is the lookup structure of each table, by direction and
 	// family (0 IPv4, 1 IPv6): "empty", "scan" (a few rules, checked in
-	// order) or "index" (see Classifier).
+	// order), "tuples", "tuples+index" or "index" (see Classifier).
 	Structure [2][2]string
 }
 
