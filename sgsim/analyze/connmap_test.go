@@ -1,0 +1,256 @@
+package analyze_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/analyze"
+	"pgregory.net/rapid"
+)
+
+// Every destination port where the random rules (expRule) start or end,
+// and their neighbours.
+var mapPorts = []uint16{0, 1, 21, 22, 23, 24, 79, 80, 81, 82, 1022, 1023, 1024, 1025, 1026, 40000, 65535}
+
+// The map equals per-pair Reach and, by enumerating every address pair,
+// the flows Decide lets through; groups merge exactly the rows (columns)
+// that are equal.
+func TestMapProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		spec, n := expNetwork(t)
+		m, err := analyze.Map(n, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eps := spec.Endpoints
+		// A few of the interesting ports per run keep the test fast; the
+		// runs together cover them all.
+		sample := rapid.SliceOfNDistinct(rapid.SampledFrom(mapPorts), 3, 3, rapid.ID[uint16]).Draw(t, "ports")
+		for i, a := range eps {
+			for j, b := range eps {
+				cell := &m.Cells[i][j]
+				byProto := map[sgsim.Protocol]*analyze.Passage{}
+				for k := range cell.Passages {
+					byProto[cell.Passages[k].Protocol] = &cell.Passages[k]
+				}
+				for _, proto := range analyze.MapProtocols {
+					p := byProto[proto]
+					if p == nil {
+						p = &analyze.Passage{Protocol: proto}
+					}
+					ports := sample
+					if proto.IsICMP() {
+						ports = []uint16{8}
+					}
+					for _, port := range ports {
+						q := sgsim.Query{From: a.Addrs, To: b.Addrs, Protocol: proto, Question: sgsim.Answered}
+						if proto.IsICMP() {
+							q.ICMPType = 8
+						} else {
+							q.DstPorts = sgsim.Ports{sgsim.Port(port)}
+						}
+						ans, err := n.Reach(q)
+						if err != nil {
+							t.Fatal(err)
+						}
+						q.Question = sgsim.Delivered
+						del, err := n.Reach(q)
+						if err != nil {
+							t.Fatal(err)
+						}
+						inRT, inOW := p.RoundTrip.Contains(port) && len(p.RoundTrip) > 0, p.OneWay.Contains(port) && len(p.OneWay) > 0
+						if inRT != (ans.Outcome != sgsim.None) {
+							t.Fatalf("%s -> %s %s port %d: round trip %v, Reach answered %s (cell %q)", a.Name, b.Name, proto, port, inRT, ans.Outcome, cell)
+						}
+						if inOW != (ans.Outcome == sgsim.None && del.Outcome != sgsim.None) {
+							t.Fatalf("%s -> %s %s port %d: one-way %v, Reach answered %s delivered %s (cell %q)", a.Name, b.Name, proto, port, inOW, ans.Outcome, del.Outcome, cell)
+						}
+						// Enumeration: every address pair, two source ports.
+						for _, src := range addrList(a.Addrs) {
+							for _, dst := range addrList(b.Addrs) {
+								for _, sp := range []uint16{1024, 65535} {
+									f := sgsim.Flow{Proto: proto, Src: src, Dst: dst}
+									if proto.IsICMP() {
+										f.ICMPType = 8
+									} else {
+										f.SrcPort, f.DstPort = sp, port
+									}
+									d := n.Decide(f)
+									switch {
+									case d.Allowed && !inRT:
+										t.Fatalf("%s answered, but port %d not in the round trip of %q", f, port, cell)
+									case d.Delivered && !inRT && !inOW:
+										t.Fatalf("%s delivered, but port %d not in %q", f, port, cell)
+									case inRT && !p.Partial && !d.Allowed:
+										t.Fatalf("%s not answered, but %q is not partial", f, cell)
+									}
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		checkGroups(t, m, m.RowGroups, func(i, j int) string { return m.Cells[i][j].String() })
+		checkGroups(t, m, m.ColGroups, func(i, j int) string { return m.Cells[j][i].String() })
+	})
+}
+
+// checkGroups checks that the groups partition the endpoints, that
+// members of one group agree on every cell and that two groups differ in
+// some cell.
+func checkGroups(t *rapid.T, m *analyze.ConnMap, groups [][]int, cell func(member, other int) string) {
+	n := len(m.Endpoints)
+	var all []int
+	for _, g := range groups {
+		all = append(all, g...)
+	}
+	slices.Sort(all)
+	if len(all) != n {
+		t.Fatalf("groups %v do not partition %d endpoints", groups, n)
+	}
+	for i := range all {
+		if all[i] != i {
+			t.Fatalf("groups %v do not partition %d endpoints", groups, n)
+		}
+	}
+	row := func(i int) string {
+		var ss []string
+		for j := range n {
+			ss = append(ss, cell(i, j))
+		}
+		return strings.Join(ss, "|")
+	}
+	for gi, g := range groups {
+		for _, i := range g[1:] {
+			if row(i) != row(g[0]) {
+				t.Fatalf("group %v merges %s and %s, which differ", g, m.Endpoints[g[0]], m.Endpoints[i])
+			}
+		}
+		for _, h := range groups[gi+1:] {
+			if row(h[0]) == row(g[0]) {
+				t.Fatalf("groups %v and %v behave alike but are not merged", g, h)
+			}
+		}
+	}
+}
+
+func TestMapFormats(t *testing.T) {
+	rule := sgsim.MustParseRule
+	spec := sgsim.NetworkSpec{
+		Cloud: sgsim.Union,
+		Groups: []sgsim.Group{
+			{ID: "web", Rules: []sgsim.Rule{rule("ingress allow tcp 443 from 10.0.0.0/29"), rule("egress allow any")}},
+			{ID: "client", Rules: []sgsim.Rule{rule("egress allow tcp"), rule("egress allow udp 53")}},
+		},
+		Endpoints: []sgsim.Endpoint{
+			{Name: "c1", Addrs: sgsim.MustParseAddrs("10.0.0.1"), Groups: []string{"client"}},
+			{Name: "c2", Addrs: sgsim.MustParseAddrs("10.0.0.2"), Groups: []string{"client"}},
+			{Name: "w", Addrs: sgsim.MustParseAddrs("10.0.0.9"), Groups: []string{"web"}},
+		},
+	}
+	n, err := sgsim.BuildNetwork(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := analyze.Map(n, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// c1 and c2 behave alike as sources and as destinations.
+	if fmt.Sprint(m.RowGroups) != "[[0 1] [2]]" || fmt.Sprint(m.ColGroups) != "[[0 1] [2]]" {
+		t.Fatalf("groups %v %v", m.RowGroups, m.ColGroups)
+	}
+	if got := m.Group(0, 1).String(); got != "tcp 443" {
+		t.Errorf("clients -> web: %q", got)
+	}
+	if got := m.Group(1, 0).String(); got != "" {
+		t.Errorf("web -> clients: %q (the clients' groups admit nothing)", got)
+	}
+	var b bytes.Buffer
+	m.WriteText(&b)
+	for _, s := range []string{"3 endpoints: 2 source groups, 2 destination groups", "  S1: c1, c2\n", "  S1 -> D2: tcp 443\n"} {
+		if !strings.Contains(b.String(), s) {
+			t.Errorf("text lacks %q:\n%s", s, b.String())
+		}
+	}
+	b.Reset()
+	m.WriteMarkdown(&b)
+	if !strings.Contains(b.String(), "| S1 | - | tcp 443 |\n") || !strings.Contains(b.String(), "- D1 (to): c1, c2\n") {
+		t.Errorf("markdown:\n%s", b.String())
+	}
+	b.Reset()
+	m.WriteCSV(&b)
+	recs, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 3 || strings.Join(recs[1], ",") != "c1,w,S1,D2,tcp,443,,false" || strings.Join(recs[2], ",") != "c2,w,S1,D2,tcp,443,,false" {
+		t.Errorf("csv: %v", recs)
+	}
+	b.Reset()
+	m.WriteJSON(&b)
+	var j analyze.JSONMap
+	if err := json.Unmarshal(b.Bytes(), &j); err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Cells) != 1 || j.Cells[0].From != "S1" || j.Cells[0].To != "D2" || j.Cells[0].Passages[0].RoundTrip != "443" ||
+		len(j.Cells[0].Passages[0].Witness) != 3 || !strings.Contains(j.Cells[0].Passages[0].Witness[2], "ingress allow tcp 443") {
+		t.Errorf("json: %s", b.String())
+	}
+	b.Reset()
+	m.WriteDOT(&b)
+	if !strings.Contains(b.String(), `S1 -> D2 [label="tcp 443"];`) || !strings.Contains(b.String(), `S1 [label="S1: c1, c2"];`) {
+		t.Errorf("dot:\n%s", b.String())
+	}
+	b.Reset()
+	m.WriteHTML(&b)
+	h := b.String()
+	for _, s := range []string{"<svg", `<rect class="cell" data-i="1"`, "<title>S1 -&gt; D2: tcp 443</title>", `"Summary":"tcp 443"`, "addEventListener(\"click\""} {
+		if !strings.Contains(h, s) {
+			t.Errorf("html lacks %q", s)
+		}
+	}
+	for _, s := range []string{"http://", "https://", "src=", "href="} {
+		if strings.Contains(strings.ReplaceAll(h, `xmlns="http://www.w3.org/2000/svg"`, ""), s) {
+			t.Errorf("html refers to an external asset: %q", s)
+		}
+	}
+}
+
+// One-way: a stateless ACL lets the request in but not the reply out.
+func TestMapOneWay(t *testing.T) {
+	rule := sgsim.MustParseRule
+	stateless := false
+	spec := sgsim.NetworkSpec{
+		Cloud:       sgsim.Union,
+		StatefulACL: &stateless,
+		ACLs:        []sgsim.Group{{ID: "acl", Rules: []sgsim.Rule{rule("ingress allow udp 514 priority 1"), rule("egress allow tcp priority 2"), rule("ingress allow tcp priority 3")}}},
+		Subnets: []sgsim.Subnet{
+			{Name: "a", Prefix: netip.MustParsePrefix("10.0.1.0/24")},
+			{Name: "b", Prefix: netip.MustParsePrefix("10.0.2.0/24"), ACL: "acl"},
+		},
+		Endpoints: []sgsim.Endpoint{
+			{Name: "x", Addrs: sgsim.MustParseAddrs("10.0.1.1"), Subnet: "a"},
+			{Name: "y", Addrs: sgsim.MustParseAddrs("10.0.2.1"), Subnet: "b"},
+		},
+	}
+	n, err := sgsim.BuildNetwork(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := analyze.Map(n, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Cells[0][1].String(); got != "tcp 0-65535; udp 514 one-way" {
+		t.Errorf("x -> y: %q", got)
+	}
+}
