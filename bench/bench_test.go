@@ -335,3 +335,31 @@ func TestSame(t *testing.T) {
 		t.Error("two default denies differ")
 	}
 }
+
+// -families runs ClassBench-like generated sets, named by family and size,
+// and refuses unknown families.
+func TestMainFamilies(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := mainErr([]string{"-format", "json", "-families", "acl-like,fw-like-v2", "-sizes", "300", "-flows", "300", "-rounds", "1", "-no-extras"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var names []string
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var r result
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatalf("%v: %s", err, l)
+		}
+		if r.Mismatches != 0 || r.Rules != 300 || r.Semantics != "first-match" || r.VsTight <= 0 {
+			t.Errorf("%+v", r)
+		}
+		names = append(names, r.Name)
+	}
+	if strings.Join(names, ",") != "acl-like-300,fw-like-v2-300" {
+		t.Errorf("sets %v; want acl-like-300, fw-like-v2-300", names)
+	}
+	errb.Reset()
+	if code := mainErr([]string{"-families", "acl-like,nosuch"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), `"nosuch"`) {
+		t.Errorf("unknown family: exit %d, %q", code, errb.String())
+	}
+}

@@ -117,3 +117,22 @@ func TestVary(t *testing.T) {
 		}
 	}
 }
+
+// Specific filters come first, as in the ClassBench seeds: the first
+// tenth has longer prefixes on average than the last tenth.
+func TestClassBenchSpecificFirst(t *testing.T) {
+	for _, f := range Families {
+		rs := ClassBench(3, 3000, f)
+		mean := func(part []sgsim.Rule) float64 {
+			s := 0
+			for i := range part {
+				s += prefixLen(part[i].Src) + prefixLen(part[i].Dst)
+			}
+			return float64(s) / float64(len(part))
+		}
+		first, last := mean(rs[:300]), mean(rs[2699:2999])
+		if first < last+8 {
+			t.Errorf("%s: mean prefix-length sum %.1f in the first tenth, %.1f in the last; want the first clearly longer", f.Name, first, last)
+		}
+	}
+}
