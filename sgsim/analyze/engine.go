@@ -102,20 +102,12 @@ func (b box) clip(o *box) box {
 	return b
 }
 
-// cutOrder is the order in which cutBox tries the dimensions: ports
-// first (destination, then source), then source and destination
-// address. Partition (sgsim's cut) tries source address first; on
-// ClassBench's fw1 that splits the UDP flows of 1,000 filters into
-// 630,000 cells, ports first into 65,000, with the generated shapes
-// about even (bench/README.md).
-var cutOrder = [4]int{3, 2, 0, 1}
-
-// cutBox cuts b, which r meets, along the first dimension (in cutOrder)
-// where r does not cover it: the part below r (if any), the part inside
-// r, and the part above r (if any).
+// cutBox cuts b, which r meets, along the first dimension where r does
+// not cover it: the part below r (if any), the part inside r, and the
+// part above r (if any). It is sgsim's cut.
 func cutBox(b box, r *box) (below, inside, above box, hasBelow, hasAbove bool) {
 	inside = b
-	for _, d := range cutOrder {
+	for d := range b {
 		lo, hi := b[d].lo, b[d].hi
 		if !lo.less(r[d].lo) && !r[d].hi.less(hi) {
 			continue
