@@ -10,6 +10,7 @@ import (
 
 	"github.com/sgsim/sgsim/provider/load"
 	"github.com/sgsim/sgsim/sgsim/analyze"
+	"github.com/sgsim/sgsim/sgsim/intent"
 )
 
 // severityGate is -fail-on SEVERITY: it records the worst severity
@@ -133,7 +134,8 @@ and exits 1 (medium findings).`,
 		formats:  []string{"markdown"},
 		about: `compares two versions of a network: the exact flows each rule set (attachment list) allows in one and not the other, with witnesses and the deciding rule in each; when both are placed, the required flows lost and the exposure from outside the cluster gained.
 The second version is given after -against with the same input flags; it starts from the first one's flags, so only what differs need be given (-against -rules new.json), unless it names another kind of input (-profile, -rules, -plan). Without -against: a profile's default groups against its hardened set, and a Terraform plan's prior state against its planned values ("what does this apply open and close?").
--fail-on: a lost required flow or gained exposure counts as high, any other change as info.`,
+-fail-on: a lost required flow or gained exposure counts as high, any other change as info.
+-intents FILE checks an intent file against both versions (both must be placed) and reports the intents the new version fails, with their status before: "which intents does this change break?"; each counts as high.`,
 		example: `sgsim diff -plan examples/sgsim/testdata/terraform/plan.json -fail-on info
 prints "== diff terraform plan's prior state -> terraform plan", then per rule set the regions added (+) and removed (-):
 the SSH rule goes from the office range to everywhere, "+ ingress tcp 0.0.0.0-203.0.112.255 -> 0.0.0.0/0 dport 22 (default deny -> sg-0a1b2c3d4e5f60001 rule 1)";
@@ -141,11 +143,13 @@ exits 1, since something changed (-fail-on high: only if a required flow is lost
 		flags: func(fs *flag.FlagSet) func(*env) error {
 			g := &severityGate{}
 			g.register(fs, "a lost required flow or gained exposure is high, any other change info")
+			var intents string
+			fs.StringVar(&intents, "intents", "", "intent `FILE` checked against both versions: the intents the new version fails are reported (high for -fail-on)")
 			return func(e *env) error {
 				if err := g.valid(); err != nil {
 					return err
 				}
-				return diffRun(e, g)
+				return diffRun(e, g, intents)
 			}
 		},
 	})
@@ -235,7 +239,7 @@ func fixRun(e *env, g *severityGate) error {
 // diffRun compares the two inputs (load.Versions for one) and prints the
 // exact group-level diff of every attachment list, then the required
 // flows lost and the exposure gained.
-func diffRun(e *env, g *severityGate) error {
+func diffRun(e *env, g *severityGate, intentsFile string) error {
 	var oldN, newN *load.Network
 	var err error
 	if e.against != nil {
@@ -277,14 +281,26 @@ func diffRun(e *env, g *severityGate) error {
 	if res.Summary != nil && (len(res.Summary.Lost) > 0 || len(res.Summary.Exposure) > 0) {
 		g.note(analyze.High)
 	}
+	var ics []intentChange
+	if intentsFile != "" {
+		if ics, err = diffIntents(e, intentsFile, oldN, newN); err != nil {
+			return err
+		}
+		for _, c := range ics {
+			if c.New.Status != intent.Pass {
+				g.note(analyze.High)
+			}
+		}
+	}
 	out := struct {
 		SchemaVersion int `json:"schema_version"`
 		load.Diff
-	}{1, res}
+		Intents []intentChangeJSON `json:"intents,omitempty"`
+	}{1, res, intentChangesJSON(ics)}
 	if e.format == "markdown" {
-		err = emit(e, nil, diffMarkdown(res))
+		err = emit(e, nil, diffMarkdown(res)+intentsMarkdown(ics))
 	} else {
-		err = emit(e, out, diffText(res))
+		err = emit(e, out, diffText(res)+intentsText(ics))
 	}
 	if err != nil {
 		return err

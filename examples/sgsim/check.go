@@ -294,3 +294,95 @@ func writeIntentsRun(e *env, file string) error {
 	}
 	return nil
 }
+
+// intentChange is one intent's result before and after a change.
+type intentChange struct {
+	Old, New intent.Result
+}
+
+// diffIntents checks the intent file against both versions of a diff and
+// returns the intents the new version does not pass.
+func diffIntents(e *env, file string, oldN, newN *load.Network) ([]intentChange, error) {
+	f, err := readIntents(e, file)
+	if err != nil {
+		return nil, err
+	}
+	if !oldN.Placed() || !newN.Placed() {
+		return nil, bad("-intents needs both versions placed on endpoints (-nics or -topology for exports and plans)")
+	}
+	check := func(n *load.Network) ([]intent.Result, error) {
+		c := intent.Checker{Net: n.Net, Endpoints: n.Spec.Endpoints, Uncertain: n.Uncertain()}
+		rs := c.CheckAll(f)
+		for _, r := range rs {
+			if r.Status == intent.Errored {
+				return nil, bad("-intents %s: line %d: %s %q in %s: %v", file, r.Intent.Line, r.Intent.Path, r.Intent.Name, n.Name, r.Err)
+			}
+		}
+		return rs, nil
+	}
+	olds, err := check(oldN)
+	if err != nil {
+		return nil, err
+	}
+	news, err := check(newN)
+	if err != nil {
+		return nil, err
+	}
+	var out []intentChange
+	for i := range news {
+		if news[i].Status != intent.Pass {
+			out = append(out, intentChange{Old: olds[i], New: news[i]})
+		}
+	}
+	if out == nil {
+		out = []intentChange{}
+	}
+	return out, nil
+}
+
+type intentChangeJSON struct {
+	Name    string `json:"name"`
+	Kind    string `json:"kind"`
+	Line    int    `json:"line"`
+	Before  string `json:"before"`
+	After   string `json:"after"`
+	Witness string `json:"witness,omitempty"`
+	At      string `json:"decided_at,omitempty"`
+}
+
+func intentChangesJSON(ics []intentChange) []intentChangeJSON {
+	if ics == nil {
+		return nil
+	}
+	out := []intentChangeJSON{}
+	for _, c := range ics {
+		j := intentChangeJSON{Name: c.New.Intent.Name, Kind: c.New.Intent.Kind.String(), Line: c.New.Intent.Line,
+			Before: c.Old.Status.String(), After: c.New.Status.String()}
+		if c.New.Witness.IsValid() {
+			j.Witness = c.New.Witness.String()
+		}
+		if st, ok := c.New.Decider(); ok {
+			j.At = st.String()
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+func intentsText(ics []intentChange) string {
+	if ics == nil {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "-- intents: %d not passing after the change\n", len(ics))
+	for _, c := range ics {
+		fmt.Fprintf(&b, "%s -> %s  %s\n", c.Old.Status, c.New.Status, c.New.Intent)
+		if c.New.Witness.IsValid() {
+			fmt.Fprintf(&b, "  witness: %s\n", c.New.Witness)
+		}
+		if st, ok := c.New.Decider(); ok {
+			fmt.Fprintf(&b, "  decided at %s\n", st)
+		}
+	}
+	return b.String()
+}

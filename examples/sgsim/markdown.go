@@ -194,3 +194,33 @@ func diffMarkdown(res load.Diff) string {
 	}
 	return b.String()
 }
+
+// intentsMarkdown is the intents a change leaves failing, for diff.
+func intentsMarkdown(ics []intentChange) string {
+	if ics == nil {
+		return ""
+	}
+	var b strings.Builder
+	if len(ics) == 0 {
+		b.WriteString("\nEvery intent passes after the change.\n")
+		return b.String()
+	}
+	broken := 0
+	for _, c := range ics {
+		if c.Old.Status == intent.Pass {
+			broken++
+		}
+	}
+	fmt.Fprintf(&b, "\n#### Intents\n\n**%d intent(s) do not pass after the change** (%d broken by it).\n\n| Before | After | Intent | Flows | Witness | Decided at |\n|---|---|---|---|---|---|\n", len(ics), broken)
+	for _, c := range ics {
+		w, at := "", ""
+		if c.New.Witness.IsValid() {
+			w = code(c.New.Witness.String())
+		}
+		if st, ok := c.New.Decider(); ok {
+			at = cell(st.String())
+		}
+		fmt.Fprintf(&b, "| %s | **%s** | %s | %s | %s | %s |\n", c.Old.Status, c.New.Status, cell(c.New.Intent.Name), cell(intentFlows(c.New.Intent)), w, at)
+	}
+	return b.String()
+}

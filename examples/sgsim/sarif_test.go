@@ -248,3 +248,45 @@ func TestJSONSchemaVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffIntents: diff -intents reports the intents a change breaks:
+// removing the 6443 rule from the fixed export breaks the 6443 intent.
+func TestDiffIntents(t *testing.T) {
+	args := []string{"diff", "-vendor", "huawei", "-rules", "testdata/intents/cce-rules-fixed.json", "-topology", "testdata/intents/cce-topology.json",
+		"-against", "-rules", "testdata/intents/cce-rules.json", "-intents", cceIntentFile}
+	code, out, errOut := runArgs(t, append(args, "-fail-on", "high")...)
+	if code != 1 {
+		t.Fatalf("-fail-on high: exit %d: %s", code, errOut)
+	}
+	want := "-- intents: 1 not passing after the change\n" +
+		"pass -> fail  must_allow kube-apiserver 6443 from nodes: nodes -> masters tcp 6443\n" +
+		"  witness: tcp 192.168.0.0:1024 -> 192.168.1.0:6443\n" +
+		"  decided at destination ingress [masters]: deny: no rule matched: default deny\n"
+	if !strings.HasSuffix(out, want) {
+		t.Errorf("text ends\n%s\nwant\n%s", out, want)
+	}
+	_, out, _ = runArgs(t, append(args, "-format", "markdown")...)
+	if !strings.Contains(out, "**1 intent(s) do not pass after the change** (1 broken by it).") ||
+		!strings.Contains(out, "| pass | **fail** | kube-apiserver 6443 from nodes | nodes -> masters tcp 6443 |") {
+		t.Errorf("markdown:\n%s", out)
+	}
+	_, out, _ = runArgs(t, append(args, "-format", "json")...)
+	var doc struct {
+		Intents []intentChangeJSON `json:"intents"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Intents) != 1 || doc.Intents[0].Before != "pass" ||
+		doc.Intents[0].After != "fail" || doc.Intents[0].Line != 13 {
+		t.Errorf("json intents %+v (%v)", doc.Intents, err)
+	}
+	// The other way round nothing fails.
+	code, out, _ = runArgs(t, "diff", "-vendor", "huawei", "-rules", "testdata/intents/cce-rules.json", "-topology", "testdata/intents/cce-topology.json",
+		"-against", "-rules", "testdata/intents/cce-rules-fixed.json", "-intents", cceIntentFile, "-format", "markdown", "-fail-on", "high")
+	if code != 0 || !strings.HasSuffix(out, "\nEvery intent passes after the change.\n") {
+		t.Errorf("fixing: exit %d\n%s", code, out)
+	}
+	// Unplaced versions cannot be asked.
+	code, _, errOut = runArgs(t, "diff", "-vendor", "huawei", "-rules", "testdata/intents/cce-rules.json", "-against", "-rules", "testdata/intents/cce-rules-fixed.json", "-intents", cceIntentFile)
+	if code != 2 || !strings.Contains(errOut, "-intents needs both versions placed on endpoints") {
+		t.Errorf("unplaced: exit %d, %q", code, errOut)
+	}
+}
