@@ -76,7 +76,8 @@ func init() {
 		synopsis: "[input flags] [-fail-on SEVERITY] [-format text|json|sarif]",
 		formats:  []string{"sarif"},
 		about: `lints every rule set of the network (the groups attached together to an endpoint, and groups attached to none): shadowed (SG001), conflicting (SG002) and redundant (SG003) rules, ingress allows of everything from everywhere (SG004), rows the vendor marks "Modification recommended" (SG005), references to empty groups (SG006), rules of an address family the group never guards (SG007); each finding with its severity, the rules with their origin, and a witness flow.
-Works on any input: a profile (hardened by default: -hardened=false lints the documented default groups), vendor exports with or without -topology, a Terraform plan or state.`,
+Works on any input: a profile (hardened by default: -hardened=false lints the documented default groups), vendor exports with or without -topology, a Terraform plan or state.
+json: {"schema_version": 1, "network", "findings": [{"code", "severity", "set", "message", "rules": [{"group", "index", "id", "rule", "origin"}], "region", "witness"}]}. sarif: SARIF 2.1.0, rule IDs SG001-SG007, levels from severity, the rules' origins as logical locations.`,
 		example: `sgsim lint -profile cce-turbo -hardened=false -fail-on medium
 prints "== lint cce-turbo/newer/default: 4 finding(s)", among them
 "SG001 medium [cce-control] decides no flow ... rule ingress allow tcp 5444 from 192.168.0.0/16 priority 1 id master/table6/2 of group cce-control",
@@ -135,7 +136,8 @@ and exits 1 (medium findings).`,
 		about: `compares two versions of a network: the exact flows each rule set (attachment list) allows in one and not the other, with witnesses and the deciding rule in each; when both are placed, the required flows lost and the exposure from outside the cluster gained.
 The second version is given after -against with the same input flags; it starts from the first one's flags, so only what differs need be given (-against -rules new.json), unless it names another kind of input (-profile, -rules, -plan). Without -against: a profile's default groups against its hardened set, and a Terraform plan's prior state against its planned values ("what does this apply open and close?").
 -fail-on: a lost required flow or gained exposure counts as high, any other change as info.
--intents FILE checks an intent file against both versions (both must be placed) and reports the intents the new version fails, with their status before: "which intents does this change break?"; each counts as high.`,
+-intents FILE checks an intent file against both versions (both must be placed) and reports the intents the new version fails, with their status before: "which intents does this change break?"; each counts as high.
+json: {"schema_version": 1, "old", "new", "sets": [{"set", "endpoints", "diff": {"added": [CHANGE], "removed": [CHANGE]}}], "summary": {"lost": [{"flow", "regions", "witness"}], "exposure": [{"to", "protocol", "region", "witness"}]}, "intents": [{"name", "kind", "line", "before", "after", "witness", "decided_at"}]}, CHANGE being {"direction", "others", "region", "witness", "old": RULE, "new": RULE} and RULE {"group", "index", "id", "rule", "origin"} (absent: the default deny). markdown: a pull-request comment.`,
 		example: `sgsim diff -plan examples/sgsim/testdata/terraform/plan.json -fail-on info
 prints "== diff terraform plan's prior state -> terraform plan", then per rule set the regions added (+) and removed (-):
 the SSH rule goes from the office range to everywhere, "+ ingress tcp 0.0.0.0-203.0.112.255 -> 0.0.0.0/0 dport 22 (default deny -> sg-0a1b2c3d4e5f60001 rule 1)";
@@ -158,7 +160,8 @@ exits 1, since something changed (-fail-on high: only if a required flow is lost
 		short:    "the smallest verified rules that let failing required flows pass",
 		synopsis: "[input flags] [-fail-on SEVERITY] [-format text|json]",
 		about: `proposes, for each required flow the network does not fully permit, the smallest rules to add so that it passes: which group, where in the vendor's order, the rule, and the denial it lifts; each fix is verified (the network rebuilt and re-asked, and the group-level diff checked to add only flows inside the new rules). Then the fixes in the vendor's API form.
-The required flows are a profile's own, or, with -rules or -plan, those of the profile -require names. -fail-on: a required flow that needs a fix counts as high.`,
+The required flows are a profile's own, or, with -rules or -plan, those of the profile -require names. -fail-on: a required flow that needs a fix counts as high.
+json: {"schema_version": 1, "network", "fixes": [{"flow", "fixes": [{"id", "endpoint", "group", "hop", "rule", "denied_by"}], "passes", "newly_allowed": [...]}], "api": [{"name", "text"}], "notes"}.`,
 		example: `sgsim fix -profile cce-tunnel
 prints "== fix cce-tunnel/newer/hardened: 3 required flow(s) fail", each with its rule, such as
 "ingress allow tcp 6443 from 192.168.0.0/24 priority 1" into cce-control, "verified: the flow passes",

@@ -18,7 +18,7 @@ func init() {
 		synopsis: "[input flags] [-findings-only] [-fail-on-finding] [-format text|json] [-write-intents FILE]",
 		about: `checks rule sets against the flows the cluster needs, and prints each required flow's verdict and the findings: the required flows a rule set fails, each with a witness packet and the hop and rule that drop it.
 With no input it checks every vendor profile (example addressing; -revision picks the CCE seed revision), each with its documented default groups and its hardened set; with -profile NAME, that profile (with the cluster flags' addressing), both ways. With -rules or -plan it checks that network, placed by -nics or -topology, against the required flows of the profile -require names, addressed by the cluster flags.
-json: {"checks": [{"name", "required": [{"flow", "kind", "from", "to", "src", "dst", "protocol", "ports", "verdicts": {"default", "hardened"} or {"verdict"}}], "findings": [{"network", "flow", "outcome", "witness", "dropped_at", "trace", "reason", "source"}]}], "findings": N}.
+json: {"schema_version": 1, "checks": [{"name", "required": [{"flow", "kind", "from", "to", "src", "dst", "protocol", "ports", "verdicts": {"default", "hardened"} or {"verdict"}}], "findings": [{"network", "flow", "outcome", "witness", "dropped_at", "trace", "reason", "source"}]}], "findings": N}.
 -write-intents FILE writes those required flows as an intent file instead (sgsim check -intents FILE gives the same pass or fail for each as harden does).`,
 		example: `sgsim harden -profile cce-tunnel -findings-only
 prints "== cce-tunnel/newer: 32 required flows, 4 findings" and, among them,

@@ -18,7 +18,7 @@ func init() {
 		about: `answers "can this range reach that range?" for every address and port in them: all, some or none, a witness flow each way (with the hop and rule that drop the denied one), and the exact allowed sub-space as regions; the denied regions name the hop and rule that deny them.
 A and B are endpoint names (the topology's, or a profile's: nodes, masters, pods, ...) or addresses, prefixes and ranges, comma separated. -port is the destination ports (default every port), -sport the source ports (default the ephemeral range 1024-65535); ICMP queries ask about -icmp TYPE/CODE (default 8/0, echo request).
 -question asks "delivered" (the forward packets arrive) or "answered" (and their replies get back, the default for every protocol; sgsim.Question says why); the outcome answers it, and when the two paths differ the first line gives both, e.g. "all (delivered all, answered none)", and the regions whose replies are dropped are listed.
-json: {"query", "question", "outcome", "delivered", "answered", "allowed_witness", "denied_witness", "denied_trace", "allowed": [regions], "denied": [{"region", "hop", "group", "rule_id", "rule", "origin"}], "reply_denied": [the same, for delivered regions whose replies are dropped]}.`,
+json: {"schema_version": 1, "query", "question", "outcome", "delivered", "answered", "allowed_witness", "denied_witness", "denied_trace", "allowed": [regions], "denied": [{"region", "hop", "group", "rule_id", "rule", "origin"}], "reply_denied": [the same, for delivered regions whose replies are dropped]}.`,
 		example: `sgsim reach -from nodes -to masters -proto tcp -port 5444,6443
 prints, for the main job's network (profile cce-tunnel, hardened):
   nodes 192.168.0.0/24 -> masters 192.168.1.0/28 tcp dport 5444,6443: some

@@ -18,7 +18,7 @@ func init() {
 		about: `answers "will this flow pass?": one flow through source egress, the subnets' network ACLs (and their replies when stateless) and destination ingress, with the deciding rule and its origin (vendor record ID, file and JSON path, or seed table row) at every hop.
 FLOW is the flow's text form, quoted as one argument: 'tcp 10.0.1.5:40000 -> 10.0.2.7:5432', 'udp [2001:db8::1]:5353 -> [2001:db8::2]:53', 'icmp 10.0.0.1 -> 10.0.0.2 type 8 code 0', 'gre 10.0.0.1 -> 10.0.0.2'.
 The first line gives both paths: "dropped at HOP" (the forward packet), "delivered; reply dropped at HOP", "delivered and answered", or "delivered (one-way: no reply)" for ICMP errors, replies and other messages that are not queries.
-json: {"flow", "from", "to", "allowed" (delivered and answered), "delivered" (the forward path), "reply" ("answered", "dropped", "not applicable", "not sent"), "dropped_at" (the hop, "" when allowed), "hops": [{"hop", "where", "flow", "action", "group", "rule_id", "rule", "origin", "note"}]}.`,
+json: {"schema_version": 1, "flow", "from", "to", "allowed" (delivered and answered), "delivered" (the forward path), "reply" ("answered", "dropped", "not applicable", "not sent"), "dropped_at" (the hop, "" when allowed), "hops": [{"hop", "where", "flow", "action", "group", "rule_id", "rule", "origin", "note"}]}.`,
 		example: `sgsim trace 'tcp 192.168.0.12:43100 -> 192.168.1.2:6443'
 prints, for the main job's network (profile cce-tunnel, hardened):
   tcp 192.168.0.12:43100 -> 192.168.1.2:6443 from nodes to masters: dropped at destination ingress
