@@ -58,6 +58,23 @@ func TestTraceMainJob(t *testing.T) {
 		!strings.Contains(out, `"reply": "answered"`) || !strings.Contains(out, `"dropped_at": ""`) {
 		t.Errorf("allowed flow: exit %d\n%s", code, out)
 	}
+	// Pods on two nodes: carried in VXLAN, the hops are the outer flows'.
+	code, out, _ = runArgs(t, "-format", "json", "trace", "tcp 172.16.0.5:40000 -> 172.16.1.7:8080")
+	var pod struct {
+		Allowed bool
+		Carried *struct {
+			Encap, Outer string
+			Ports        string `json:"source_ports"`
+		}
+		Hops []struct{ Hop, Flow string }
+	}
+	if err := json.Unmarshal([]byte(out), &pod); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if code != 0 || !pod.Allowed || pod.Carried == nil || pod.Carried.Encap != "vxlan" || pod.Carried.Outer != "udp 192.168.0.0:49152 -> 192.168.0.1:4789" ||
+		pod.Carried.Ports != "49152-65535" || len(pod.Hops) != 4 || pod.Hops[2].Hop != "reply: destination egress" || pod.Hops[0].Flow != pod.Carried.Outer {
+		t.Errorf("overlay trace: exit %d\n%s", code, out)
+	}
 	// A one-way ICMP message: delivered, no reply to look at.
 	code, out, _ = runArgs(t, "trace", "-hardened=false", "icmp 192.168.0.10 -> 192.168.0.11 type 3 code 3")
 	if head, _, _ := strings.Cut(out, "\n"); code != 0 || head != "icmp 192.168.0.10 -> 192.168.0.11 type 3 code 3 from nodes to nodes: delivered (one-way: no reply)" {

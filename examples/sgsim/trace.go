@@ -18,7 +18,8 @@ func init() {
 		about: `answers "will this flow pass?": one flow through source egress, the subnets' network ACLs (and their replies when stateless) and destination ingress, with the deciding rule and its origin (vendor record ID, file and JSON path, or seed table row) at every hop.
 FLOW is the flow's text form, quoted as one argument: 'tcp 10.0.1.5:40000 -> 10.0.2.7:5432', 'udp [2001:db8::1]:5353 -> [2001:db8::2]:53', 'icmp 10.0.0.1 -> 10.0.0.2 type 8 code 0', 'gre 10.0.0.1 -> 10.0.0.2'.
 The first line gives both paths: "dropped at HOP" (the forward packet), "delivered; reply dropped at HOP", "delivered and answered", or "delivered (one-way: no reply)" for ICMP errors, replies and other messages that are not queries.
-json: {"schema_version": 1, "flow", "from", "to", "allowed" (delivered and answered), "delivered" (the forward path), "reply" ("answered", "dropped", "not applicable", "not sent"), "dropped_at" (the hop, "" when allowed), "hops": [{"hop", "where", "flow", "action", "group", "rule_id", "rule", "origin", "note"}]}.`,
+Overlay traffic (pods carried between nodes in VXLAN or Geneve, as in the cce-tunnel profile) is traced as the outer flows between the hosts: a line names the encapsulation and hosts, and the hops are the outer flow's and, for the reply, the outer flow back's.
+json: {"schema_version": 1, "flow", "from", "to", "allowed" (delivered and answered), "delivered" (the forward path), "reply" ("answered", "dropped", "not applicable", "not sent"), "carried" (overlay traffic only: {"encap", "outer", "source_ports"}), "dropped_at" (the hop, "" when allowed), "hops": [{"hop", "where", "flow", "action", "group", "rule_id", "rule", "origin", "note"}]}.`,
 		example: `sgsim trace 'tcp 192.168.0.12:43100 -> 192.168.1.2:6443'
 prints, for the main job's network (profile cce-tunnel, hardened):
   tcp 192.168.0.12:43100 -> 192.168.1.2:6443 from nodes to masters: dropped at destination ingress
@@ -68,14 +69,27 @@ func traceRun(e *env, fail bool) error {
 
 // traceJSON is the JSON form of a trace.
 type traceJSON struct {
-	Flow      string    `json:"flow"`
-	From      string    `json:"from"`
-	To        string    `json:"to"`
-	Allowed   bool      `json:"allowed"`
-	Delivered bool      `json:"delivered"`
-	Reply     string    `json:"reply"`
-	DroppedAt string    `json:"dropped_at"`
-	Hops      []hopJSON `json:"hops"`
+	Flow      string `json:"flow"`
+	From      string `json:"from"`
+	To        string `json:"to"`
+	Allowed   bool   `json:"allowed"`
+	Delivered bool   `json:"delivered"`
+	Reply     string `json:"reply"`
+	// Carried is set for overlay traffic between hosts: the
+	// encapsulation and the outer flow carrying the forward packets.
+	Carried   *carriedJSON `json:"carried,omitempty"`
+	DroppedAt string       `json:"dropped_at"`
+	Hops      []hopJSON    `json:"hops"`
+}
+
+// carriedJSON is how overlay traffic crosses the network: the
+// encapsulation, the outer flow from the source's host to the
+// destination's (with the first source port) and the source ports the
+// host may pick.
+type carriedJSON struct {
+	Encap       string `json:"encap"`
+	Outer       string `json:"outer"`
+	SourcePorts string `json:"source_ports"`
 }
 
 // hopJSON is one hop: where, the flow as the hop sees it (the reply on
@@ -94,6 +108,9 @@ type hopJSON struct {
 
 func traceOf(t sgsim.Trace) traceJSON {
 	out := traceJSON{Flow: t.Flow.String(), From: t.From, To: t.To, Allowed: t.Allowed, Delivered: t.Delivered, Reply: t.Reply.String(), DroppedAt: droppedAt(t), Hops: []hopJSON{}}
+	if t.Encap != sgsim.NoEncap {
+		out.Carried = &carriedJSON{Encap: t.Encap.String(), Outer: t.Outer.String(), SourcePorts: t.OuterSrcPorts.String()}
+	}
 	for _, s := range t.Steps {
 		h := hopJSON{Hop: s.Hop.String(), Where: s.Where, Flow: s.Flow.String(), Action: s.Verdict.Action.String(), Group: s.Verdict.Group, Note: s.Note}
 		if r := s.Verdict.Rule; r != nil {
