@@ -47,12 +47,12 @@ func ExampleNetwork_Reach() {
 	fmt.Print(n.Trace(r.DeniedWitness))
 	// Output:
 	// some
-	//   allowed witness: tcp 192.168.0.0:1024 -> 192.168.1.10:5444
-	//   denied witness: tcp 192.168.0.128:1024 -> 192.168.1.10:5444
+	//   allowed witness: tcp 192.168.0.1:1024 -> 192.168.1.10:5444
+	//   denied witness: tcp 192.168.0.129:1024 -> 192.168.1.10:5444
 	//     dropped at destination ingress [master]: deny: no rule matched: default deny
 	//   allowed: 192.168.0.0/25 -> 192.168.1.10 dport 5444 sport 1024-65535
 	//   denied: 192.168.0.128/25 -> 192.168.1.10 dport 5444 sport 1024-65535 at destination ingress by no rule matched: default deny
-	// tcp 192.168.0.128:1024 -> 192.168.1.10:5444 from workers to master: dropped at destination ingress
+	// tcp 192.168.0.129:1024 -> 192.168.1.10:5444 from workers to master: dropped at destination ingress
 	//   1. source egress [workers]: allow: rule of group "cce-node" (egress allow any priority 1)
 	//   2. destination ingress [master]: deny: no rule matched: default deny
 }

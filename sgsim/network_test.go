@@ -284,9 +284,9 @@ func checkReach(t *rapid.T, n *sgsim.Network, from, to netip.Prefix) {
 		sps, dps := []uint16{0}, []uint16{0}
 		if q.Protocol.HasPorts() {
 			sps = []uint16{80, 1023, 1024, 65535}
-			dps = []uint16{21, 22, 23, 80, 1024, 1025}
+			dps = []uint16{0, 21, 22, 23, 80, 1024, 1025}
 			q.SrcPorts = sgsim.Ports{{First: 80, Last: 80}, {First: 1023, Last: 1024}, {First: 65535, Last: 65535}}
-			q.DstPorts = sgsim.Ports{{First: 21, Last: 23}, {First: 80, Last: 80}, {First: 1024, Last: 1025}}
+			q.DstPorts = sgsim.Ports{{First: 0, Last: 0}, {First: 21, Last: 23}, {First: 80, Last: 80}, {First: 1024, Last: 1025}}
 		} else {
 			// Queries (8, 13) have replies, the others are one-way.
 			q.ICMPType = rapid.SampledFrom([]uint8{0, 3, 8, 13, 14}).Draw(t, "icmp type")
@@ -393,6 +393,60 @@ func checkReach(t *rapid.T, n *sgsim.Network, from, to netip.Prefix) {
 				t.Fatalf("denied witness %v: Decide %+v, trace %v", res.DeniedWitness, d, tr)
 			}
 		}
+		// Each witness lies in a region of its kind and is a flow a person
+		// would send: not the first address of a range of three or more,
+		// source and destination distinct unless the region holds one
+		// address on each side, a destination port above 0 unless no
+		// region of its kind has one, an ephemeral source port when the
+		// region has one.
+		var denRegions []sgsim.Region
+		for _, d := range res.Denied {
+			denRegions = append(denRegions, d.Region)
+		}
+		for _, w := range []struct {
+			kind string
+			f    sgsim.Flow
+			rs   []sgsim.Region
+		}{{"allowed", res.AllowedWitness, res.Allowed}, {"denied", res.DeniedWitness, denRegions}} {
+			if len(w.rs) == 0 {
+				continue
+			}
+			var in *sgsim.Region
+			realPort := false
+			for i, r := range w.rs {
+				if inRegions([]sgsim.Region{r}, w.f) > 0 && in == nil {
+					in = &w.rs[i]
+				}
+				realPort = realPort || q.Protocol.HasPorts() && lowest(r.DstPorts, 1) > 0
+			}
+			if in == nil {
+				t.Fatalf("%s witness %v in no %s region\n%v", w.kind, w.f, w.kind, res)
+			}
+			for _, x := range []struct {
+				a  sgsim.Addrs
+				ip netip.Addr
+			}{{in.Src, w.f.Src}, {in.Dst, w.f.Dst}} {
+				rs := x.a.Ranges()
+				if len(rs) != 1 {
+					t.Fatalf("region %v: side %v is not one range", in, x.a)
+				}
+				if x.ip == rs[0].From() && rs[0].To().Compare(rs[0].From().Next().Next()) >= 0 {
+					t.Fatalf("%s witness %v: %v is the first address of %v", w.kind, w.f, x.ip, rs[0])
+				}
+			}
+			one := func(a sgsim.Addrs) bool { rs := a.Ranges(); return rs[0].From() == rs[0].To() }
+			if w.f.Src == w.f.Dst && !(one(in.Src) && one(in.Dst)) {
+				t.Fatalf("%s witness %v: one address on both sides of %v", w.kind, w.f, in)
+			}
+			if q.Protocol.HasPorts() {
+				if realPort && w.f.DstPort == 0 {
+					t.Fatalf("%s witness %v: port 0 though some %s region has ports above 0\n%v", w.kind, w.f, w.kind, res)
+				}
+				if lowest(in.SrcPorts, 1024) >= 1024 && w.f.SrcPort < 1024 {
+					t.Fatalf("%s witness %v: source port not ephemeral though %v has some", w.kind, w.f, in)
+				}
+			}
+		}
 		// Trace and Decide agree on every witness.
 		for _, f := range []sgsim.Flow{res.AllowedWitness, res.DeniedWitness} {
 			if !f.IsValid() {
@@ -418,4 +472,14 @@ func TestDecideDoesNotAllocate(t *testing.T) {
 		t.Errorf("Decide allocates %v times; want 0", a)
 	}
 	_ = sink
+}
+
+// lowest returns the lowest port of ps at or above from, or 0 when none is.
+func lowest(ps sgsim.Ports, from uint16) uint16 {
+	for _, r := range ps {
+		if r.Last >= from {
+			return max(r.First, from)
+		}
+	}
+	return 0
 }

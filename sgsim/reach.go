@@ -75,6 +75,26 @@ func (r Region) String() string {
 	return s
 }
 
+// TestFlow returns a flow of the region that a person could send to test
+// it (Space.TestFlow), with q's protocol and ICMP message: host
+// addresses, distinct where the region allows, a destination port above
+// 0 and an ephemeral source port where it has them.
+func (r Region) TestFlow(q Query) Flow {
+	fam := IPv4
+	if v4, _ := r.Src.Families(); !v4 {
+		fam = IPv6
+	}
+	s := Space{Family: fam, Protocol: q.Protocol, Src: r.Src, Dst: r.Dst}
+	if q.Protocol.HasPorts() {
+		s.SrcPorts, s.DstPorts = r.SrcPorts, r.DstPorts
+	}
+	f := s.TestFlow()
+	if q.Protocol.IsICMP() {
+		f.ICMPType, f.ICMPCode = q.ICMPType, q.ICMPCode
+	}
+	return f
+}
+
 // Denial is a region of flows that one hop denies, with the verdict that
 // denies them (its Rule is nil for the default deny).
 type Denial struct {
@@ -106,7 +126,10 @@ type Reachability struct {
 	ReplyDenied []Denial
 	// AllowedWitness is a flow that passes Question (when Outcome is not
 	// None) and DeniedWitness one that does not (when Outcome is not
-	// All), with the trace that shows where it is dropped.
+	// All), with the trace that shows where it is dropped. Each is a flow
+	// a person could send (Region.TestFlow) of the first region of
+	// Allowed, or Denied, with a destination port above 0, or of the
+	// first region when none has one (or the protocol has no ports).
 	AllowedWitness Flow
 	DeniedWitness  Flow
 	DeniedTrace    Trace
@@ -546,13 +569,21 @@ func cut(b box, r *box) (below, inside, above box, hasBelow, hasAbove bool) {
 	return below, inside, above, hasBelow, hasAbove
 }
 
-func (s *solver) corner(b box) Flow {
-	f := Flow{Proto: s.q.Protocol, Src: addrOf(b[0].lo, s.v6), Dst: addrOf(b[1].lo, s.v6),
-		ICMPType: s.q.ICMPType, ICMPCode: s.q.ICMPCode}
-	if s.q.Protocol.HasPorts() {
-		f.SrcPort, f.DstPort = uint16(b[2].lo.lo), uint16(b[3].lo.lo)
+// witness returns the test flow of the first of n regions with a
+// destination port above 0, or of the first region when none has one.
+// Every flow of a region has the region's decision, so the flow
+// reproduces it.
+func (s *solver) witness(n int, region func(int) Region) Flow {
+	first := region(0).TestFlow(s.q)
+	if !s.q.Protocol.HasPorts() || first.DstPort != 0 {
+		return first
 	}
-	return f
+	for i := 1; i < n; i++ {
+		if f := region(i).TestFlow(s.q); f.DstPort != 0 {
+			return f
+		}
+	}
+	return first
 }
 
 func (s *solver) result() (Reachability, error) {
@@ -595,13 +626,6 @@ func (s *solver) result() (Reachability, error) {
 	if r.Question == Delivered {
 		r.Outcome = r.Delivered
 	}
-	if len(allowed) > 0 {
-		r.AllowedWitness = s.corner(allowed[0].b)
-	}
-	if len(denied) > 0 {
-		r.DeniedWitness = s.corner(denied[0].b)
-		r.DeniedTrace = s.n.Trace(r.DeniedWitness)
-	}
 	for _, l := range mergeLeaves(allowed) {
 		r.Allowed = append(r.Allowed, s.region(l.b))
 	}
@@ -610,6 +634,13 @@ func (s *solver) result() (Reachability, error) {
 	}
 	for _, l := range mergeLeaves(replyDenied) {
 		r.ReplyDenied = append(r.ReplyDenied, Denial{Region: s.region(l.b), Hop: l.hop, Verdict: l.verdict})
+	}
+	if len(r.Allowed) > 0 {
+		r.AllowedWitness = s.witness(len(r.Allowed), func(i int) Region { return r.Allowed[i] })
+	}
+	if len(r.Denied) > 0 {
+		r.DeniedWitness = s.witness(len(r.Denied), func(i int) Region { return r.Denied[i].Region })
+		r.DeniedTrace = s.n.Trace(r.DeniedWitness)
 	}
 	return r, nil
 }

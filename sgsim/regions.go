@@ -56,7 +56,9 @@ func (s Space) Contains(f Flow) bool {
 
 // Witness returns the space's lowest flow: the first address of each side
 // and the lowest port, type and code. It is meant for the boxes Partition
-// returns, which are never empty.
+// returns, which are never empty. The lowest flow is often one nobody
+// sends (a network address, port 0); to show a flow to a person, or to
+// test with, use TestFlow.
 func (s Space) Witness() Flow {
 	fam := s.Family
 	low := func(a Addrs) netip.Addr {
@@ -86,6 +88,128 @@ func (s Space) Witness() Flow {
 		f.ICMPType, f.ICMPCode = uint8(first(s.ICMPTypes)), uint8(first(s.ICMPCodes))
 	}
 	return f
+}
+
+// TestFlow returns a flow of the space that a person could send to test
+// it, where the space allows one:
+//
+//   - host addresses, not network addresses: in a range of three or more
+//     addresses the second (192.168.0.1 in 192.168.0.0/24), in a smaller
+//     one the first; a range that starts in 0.0.0.0/8 ("this network")
+//     starts at 1.0.0.0 instead when it reaches that far, and an IPv6
+//     range that starts below 2000:: (unspecified, loopback, mapped)
+//     starts at 2000:: when it reaches that far;
+//   - distinct source and destination addresses unless both sides hold
+//     only that one address;
+//   - a destination port that is a real port: the lowest in the set above
+//     0 (0 only when the set holds nothing else), and a source port from
+//     the ephemeral range when the set reaches it (the lowest at or above
+//     1024), else the lowest above 0;
+//   - the lowest ICMP type and code of the space.
+//
+// The flow lies in the space (Contains), so any box of a partition, or
+// region of a range query (Region.TestFlow), gives a flow with the box's
+// verdict. A space with no address of its family on a side gives the
+// unspecified address there, as Witness does.
+func (s Space) TestFlow() Flow {
+	fam := s.Family
+	if fam == AnyFamily {
+		fam = IPv4
+		if v4, v6 := s.Src.Families(); !v4 && v6 {
+			fam = IPv6
+		}
+	}
+	f := Flow{Proto: s.Protocol}
+	var none netip.Addr
+	f.Src = testHost(s.Src, fam, none)
+	f.Dst = testHost(s.Dst, fam, f.Src)
+	if f.Dst == f.Src {
+		f.Src = testHost(s.Src, fam, f.Dst)
+	}
+	if s.Protocol.HasPorts() {
+		f.SrcPort = lowestPortFrom(s.SrcPorts, 1024)
+		if f.SrcPort < 1024 {
+			f.SrcPort = lowestPortFrom(s.SrcPorts, 1)
+		}
+		f.DstPort = lowestPortFrom(s.DstPorts, 1)
+	}
+	if s.Protocol.IsICMP() {
+		f.ICMPType, f.ICMPCode = uint8(lowestPortFrom(s.ICMPTypes, 0)), uint8(lowestPortFrom(s.ICMPCodes, 0))
+	}
+	return f
+}
+
+var (
+	thisNet4   = netip.MustParsePrefix("0.0.0.0/8")
+	firstHost4 = netip.MustParseAddr("1.0.0.0")
+	global6    = netip.MustParseAddr("2000::")
+)
+
+// testHost returns an address of the family in a, picked as TestFlow
+// says, other than avoid when a holds another one.
+func testHost(a Addrs, fam Family, avoid netip.Addr) netip.Addr {
+	rs := a.Ranges()
+	if a.IsAny() {
+		all := netip.PrefixFrom(netip.IPv4Unspecified(), 0)
+		if fam == IPv6 {
+			all = netip.PrefixFrom(netip.IPv6Unspecified(), 0)
+		}
+		rs = []netipx.IPRange{netipx.RangeOfPrefix(all)}
+	}
+	var fallback netip.Addr
+	for _, r := range rs {
+		if r.From().Is4() != (fam == IPv4) {
+			continue
+		}
+		lo, hi := r.From(), r.To()
+		switch {
+		case lo.Is4() && thisNet4.Contains(lo) && firstHost4.Compare(hi) <= 0:
+			lo = firstHost4
+		case lo.Is6() && lo.Less(global6) && global6.Compare(hi) <= 0:
+			lo = global6
+		}
+		pick := lo
+		if n := lo.Next(); n.IsValid() && n.Less(hi) { // three or more addresses
+			pick = n
+		}
+		if pick != avoid {
+			return pick
+		}
+		if n := pick.Next(); n.IsValid() && n.Compare(hi) <= 0 {
+			return n
+		}
+		if r.From() != avoid {
+			return r.From()
+		}
+		if !fallback.IsValid() {
+			fallback = pick
+		}
+	}
+	if fallback.IsValid() {
+		return fallback
+	}
+	if fam == IPv6 {
+		return netip.IPv6Unspecified()
+	}
+	return netip.IPv4Unspecified()
+}
+
+// lowestPortFrom returns the lowest port of ps (nil: every port) at or
+// above from, or the lowest port of ps when none is.
+func lowestPortFrom(ps Ports, from uint16) uint16 {
+	if ps == nil {
+		return from
+	}
+	ps = ps.Normalize()
+	for _, r := range ps {
+		if r.Last >= from {
+			return max(r.First, from)
+		}
+	}
+	if len(ps) == 0 {
+		return 0
+	}
+	return ps[0].First
 }
 
 // String returns text such as "tcp 10.0.0.0/24 -> any dport 22": the

@@ -32,7 +32,7 @@ with cce.yaml holding
 prints, for the main job's network (profile cce-tunnel, hardened), and exits 1:
   == cce-tunnel/newer/hardened: 1 intents: 0 pass, 1 fail, 0 unknown
   FAIL    must_allow kube-apiserver 6443 from nodes: nodes -> masters tcp 6443
-    witness: tcp 192.168.0.0:1024 -> 192.168.1.0:6443
+    witness: tcp 192.168.0.1:1024 -> 192.168.1.1:6443
     decided at destination ingress [masters]: deny: no rule matched: default deny`,
 		flags: func(fs *flag.FlagSet) func(*env) error {
 			o := &checkOptions{}

@@ -55,11 +55,11 @@ func TestCheckMainJob(t *testing.T) {
 	want := `== cce-tunnel/newer/hardened: 4 intents: 2 pass, 2 fail, 0 unknown
 pass    must_allow kube-apiserver 5444 from nodes: nodes -> masters tcp 5444
 FAIL    must_allow kube-apiserver 6443 from nodes: nodes -> masters tcp 6443
-  witness: tcp 192.168.0.0:1024 -> 192.168.1.0:6443
+  witness: tcp 192.168.0.1:1024 -> 192.168.1.1:6443
   decided at destination ingress [masters]: deny: no rule matched: default deny
   reason: kubectl and in-cluster clients use the API server's 6443
 FAIL    must_deny no ssh from outside the VPC: 8.8.8.0/24 -> nodes tcp 22
-  witness: tcp 8.8.8.0:1024 -> 192.168.0.0:22
+  witness: tcp 8.8.8.1:1024 -> 192.168.0.1:22
   decided at destination ingress [nodes]: allow: rule "worker/table3/5" of group "cce-node" (ingress allow tcp 22 from 0.0.0.0/0 priority 1 id worker/table3/5) from huawei 001_3ee2f19bcae8d9c5.txt Table 3 row 5
 pass    must_be_answerable nodes resolve names: nodes -> 100.125.1.250 udp 53
 `
@@ -90,7 +90,7 @@ pass    must_be_answerable nodes resolve names: nodes -> 100.125.1.250 udp 53
 	deny := doc.Results[2]
 	if deny.Name != "no ssh from outside the VPC" || deny.Status != "fail" || deny.Kind != "must_deny" || deny.Line != 15 ||
 		deny.Path != "must_deny[0]" || deny.Question != "delivered" || deny.Hop != "destination ingress" || deny.Action != "allow" ||
-		deny.Origin == "" || !strings.HasPrefix(deny.Origin, "huawei ") || deny.Witness != "tcp 8.8.8.0:1024 -> 192.168.0.0:22" ||
+		deny.Origin == "" || !strings.HasPrefix(deny.Origin, "huawei ") || deny.Witness != "tcp 8.8.8.1:1024 -> 192.168.0.1:22" ||
 		deny.Trace == nil || len(deny.Trace.Hops) == 0 {
 		t.Errorf("must_deny result: %+v", deny)
 	}
@@ -145,7 +145,7 @@ func TestCheckUnknownPlan(t *testing.T) {
 	want := "== terraform plan: 2 intents: 0 pass, 0 fail, 2 unknown\n" +
 		"unknown must_allow https from the internet: internet -> web tcp 443\n" +
 		"  depends on group sg-web: rules of aws_security_group_rule.https left out: cidr_blocks is known only after apply (the plan does not say which group it belongs to)\n" +
-		"  witness: tcp 0.0.0.0:1024 -> 10.0.1.0:443\n" +
+		"  witness: tcp 1.0.0.1:1024 -> 10.0.1.1:443\n" +
 		"  decided at destination ingress [web]: deny: no rule matched: default deny\n" +
 		"unknown must_deny no ssh from the internet: internet -> web tcp 22\n" +
 		"  depends on group sg-web: rules of aws_security_group_rule.https left out: cidr_blocks is known only after apply (the plan does not say which group it belongs to)\n"

@@ -55,7 +55,7 @@ func TestExposureMainJob(t *testing.T) {
 	}
 	x := doc.Exposures[0]
 	if x.Endpoint != "nodes" || x.Ports != "22" || x.Severity != "high" || !x.Anywhere || x.Sources != "203.0.113.9" ||
-		x.RuleID != "worker/table3/5" || x.Origin != "huawei 001_3ee2f19bcae8d9c5.txt Table 3 row 5" || x.Witness != "tcp 203.0.113.9:0 -> 192.168.0.0:22" {
+		x.RuleID != "worker/table3/5" || x.Origin != "huawei 001_3ee2f19bcae8d9c5.txt Table 3 row 5" || x.Witness != "tcp 203.0.113.9:1024 -> 192.168.0.1:22" {
 		t.Errorf("first exposure: %+v", x)
 	}
 	for _, x := range doc.Exposures {

@@ -22,7 +22,7 @@ json: {"schema_version": 1, "checks": [{"name", "required": [{"flow", "kind", "f
 -write-intents FILE writes those required flows as an intent file instead (sgsim check -intents FILE gives the same pass or fail for each as harden does).`,
 		example: `sgsim harden -profile cce-tunnel -findings-only
 prints "== cce-tunnel/newer: 32 required flows, 4 findings" and, among them,
-"finding: cce-tunnel/newer/default: t8 tcp 6443 to masters (vendor): none allowed; witness tcp 192.168.0.0:1024 -> 192.168.1.0:6443; dropped at destination ingress [masters] ..."`,
+"finding: cce-tunnel/newer/default: t8 tcp 6443 to masters (vendor): none allowed; witness tcp 192.168.0.1:1024 -> 192.168.1.1:6443; dropped at destination ingress [masters] ..."`,
 		flags: func(fs *flag.FlagSet) func(*env) error {
 			var fail, quiet bool
 			var write string

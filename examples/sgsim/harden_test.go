@@ -21,7 +21,7 @@ func TestHardenAllProfiles(t *testing.T) {
 		"== ack-basic-terway: ",
 		"finding: ack-advanced-flannel/hardened: heapster 8082 nodes to pods (vendor): none allowed",
 		"finding: tke-managed/hardened: k8s node dns (kubernetes): none allowed",
-		"finding: cce-vpc/newer/hardened: k8s pod to pod tcp (kubernetes): some allowed; witness tcp 172.16.0.0:1024 -> 172.16.0.0:0; dropped at source egress [pods]",
+		"finding: cce-vpc/newer/hardened: k8s pod to pod tcp (kubernetes): some allowed; witness tcp 172.16.0.1:1024 -> 172.16.0.2:1; dropped at source egress [pods]",
 		"finding: cce-tunnel/newer/default: t8 tcp 6443 to masters (vendor): none allowed",
 		"pass      pass      vendor      kube-apiserver 5444 from nodes: nodes 192.168.0.0/24 -> masters 192.168.1.0/28 tcp 5444",
 	} {
@@ -73,7 +73,7 @@ func TestHardenOlderRevisionFindsCoreDNS(t *testing.T) {
 	if code != 0 {
 		t.Fatal(errOut)
 	}
-	if !strings.Contains(out, "finding: cce-vpc/older/hardened: k8s pod dns (kubernetes): none allowed; witness udp 172.16.0.0:1024 -> 172.16.0.0:5353") {
+	if !strings.Contains(out, "finding: cce-vpc/older/hardened: k8s pod dns (kubernetes): none allowed; witness udp 172.16.0.1:1024 -> 172.16.0.2:5353") {
 		t.Errorf("older revision output:\n%s", out)
 	}
 	if strings.Contains(out, "reason:") || strings.Contains(out, "pass      ") {

@@ -88,8 +88,8 @@ func TestReachMainJob(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	want := `nodes 192.168.0.0/24 -> masters 192.168.1.0/28 tcp dport 5444,6443: some
-    allowed witness: tcp 192.168.0.0:1024 -> 192.168.1.0:5444
-    denied witness: tcp 192.168.0.0:1024 -> 192.168.1.0:6443
+    allowed witness: tcp 192.168.0.1:1024 -> 192.168.1.1:5444
+    denied witness: tcp 192.168.0.1:1024 -> 192.168.1.1:6443
       dropped at destination ingress [masters]: deny: no rule matched: default deny
     allowed: 192.168.0.0/24 -> 192.168.1.0/28 dport 5444 sport 1024-65535
     denied: 192.168.0.0/24 -> 192.168.1.0/28 dport 6443 sport 1024-65535 at destination ingress by no rule matched: default deny

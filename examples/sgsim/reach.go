@@ -22,8 +22,8 @@ json: {"schema_version": 1, "query", "question", "outcome", "delivered", "answer
 		example: `sgsim reach -from nodes -to masters -proto tcp -port 5444,6443
 prints, for the main job's network (profile cce-tunnel, hardened):
   nodes 192.168.0.0/24 -> masters 192.168.1.0/28 tcp dport 5444,6443: some
-      allowed witness: tcp 192.168.0.0:1024 -> 192.168.1.0:5444
-      denied witness: tcp 192.168.0.0:1024 -> 192.168.1.0:6443
+      allowed witness: tcp 192.168.0.1:1024 -> 192.168.1.1:5444
+      denied witness: tcp 192.168.0.1:1024 -> 192.168.1.1:6443
         dropped at destination ingress [masters]: deny: no rule matched: default deny
       allowed: 192.168.0.0/24 -> 192.168.1.0/28 dport 5444 sport 1024-65535
       denied: 192.168.0.0/24 -> 192.168.1.0/28 dport 6443 sport 1024-65535 at destination ingress by no rule matched: default deny`,

@@ -34,9 +34,9 @@ func Example() {
 	// ack-basic-flannel/in:recommended/out:recommended: 0 findings
 	// no findings
 	// ack-basic-flannel/in:least-privilege/out:least-privilege: 5 findings
-	// ack-basic-flannel/in:least-privilege/out:least-privilege: heapster 8082 nodes to pods (vendor): none allowed; witness tcp 192.168.0.0:1024 -> 172.20.0.0:8082; dropped at source egress [nodes]: deny: no rule matched: default deny
-	// ack-basic-flannel/in:least-privilege/out:least-privilege: k8s pod to pod tcp (kubernetes): some allowed; witness tcp 172.20.0.0:1024 -> 172.20.0.0:0; dropped at source egress [pods]: deny: no rule matched: default deny
-	// ack-basic-flannel/in:least-privilege/out:least-privilege: k8s pod to pod udp (kubernetes): some allowed; witness udp 172.20.0.0:1024 -> 172.20.0.0:0; dropped at source egress [pods]: deny: no rule matched: default deny
-	// ack-basic-flannel/in:least-privilege/out:least-privilege: k8s node to pod tcp (kubernetes): some allowed; witness tcp 192.168.0.0:1024 -> 172.20.0.0:0; dropped at source egress [nodes]: deny: no rule matched: default deny
-	// ack-basic-flannel/in:least-privilege/out:least-privilege: k8s pod to node tcp (kubernetes): some allowed; witness tcp 172.20.0.0:1024 -> 192.168.0.0:0; dropped at source egress [pods]: deny: no rule matched: default deny
+	// ack-basic-flannel/in:least-privilege/out:least-privilege: heapster 8082 nodes to pods (vendor): none allowed; witness tcp 192.168.0.1:1024 -> 172.20.0.1:8082; dropped at source egress [nodes]: deny: no rule matched: default deny
+	// ack-basic-flannel/in:least-privilege/out:least-privilege: k8s pod to pod tcp (kubernetes): some allowed; witness tcp 172.20.0.1:1024 -> 172.20.0.2:1; dropped at source egress [pods]: deny: no rule matched: default deny
+	// ack-basic-flannel/in:least-privilege/out:least-privilege: k8s pod to pod udp (kubernetes): some allowed; witness udp 172.20.0.1:1024 -> 172.20.0.2:1; dropped at source egress [pods]: deny: no rule matched: default deny
+	// ack-basic-flannel/in:least-privilege/out:least-privilege: k8s node to pod tcp (kubernetes): some allowed; witness tcp 192.168.0.1:1024 -> 172.20.0.1:1; dropped at source egress [nodes]: deny: no rule matched: default deny
+	// ack-basic-flannel/in:least-privilege/out:least-privilege: k8s pod to node tcp (kubernetes): some allowed; witness tcp 172.20.0.1:1024 -> 192.168.0.1:1; dropped at source egress [pods]: deny: no rule matched: default deny
 }

@@ -32,7 +32,7 @@ func Example() {
 	}
 	// Output:
 	// tke-managed/default: no findings
-	// tke-managed/hardened: k8s node dns (kubernetes): none allowed; witness udp 10.0.0.0:1024 -> 183.60.82.98:53; dropped at source egress [nodes]: deny: no rule matched: default deny
-	// tke-managed/hardened: k8s node to apiserver (kubernetes): none allowed; witness tcp 10.0.0.0:1024 -> 169.254.128.15:60002; dropped at source egress [nodes]: deny: no rule matched: default deny
-	// tke-managed/hardened: k8s pod to apiserver (kubernetes): none allowed; witness tcp 172.16.0.0:1024 -> 169.254.128.15:60002; dropped at source egress [pods]: deny: no rule matched: default deny
+	// tke-managed/hardened: k8s node dns (kubernetes): none allowed; witness udp 10.0.0.1:1024 -> 183.60.82.98:53; dropped at source egress [nodes]: deny: no rule matched: default deny
+	// tke-managed/hardened: k8s node to apiserver (kubernetes): none allowed; witness tcp 10.0.0.1:1024 -> 169.254.128.15:60002; dropped at source egress [nodes]: deny: no rule matched: default deny
+	// tke-managed/hardened: k8s pod to apiserver (kubernetes): none allowed; witness tcp 172.16.0.1:1024 -> 169.254.128.15:60002; dropped at source egress [pods]: deny: no rule matched: default deny
 }

@@ -213,7 +213,7 @@ func Compare(oldNet, newNet *sgsim.Network, newSpec sgsim.NetworkSpec, required 
 			}
 		}
 		if len(lost.Regions) > 0 {
-			lost.Witness = regionFlow(q, lost.Regions[0].Region)
+			lost.Witness = lost.Regions[0].Region.TestFlow(q)
 			lost.WitnessText = lost.Witness.String()
 			lost.Trace = newNet.Trace(lost.Witness)
 			out.Lost = append(out.Lost, lost)
@@ -264,7 +264,7 @@ func Compare(oldNet, newNet *sgsim.Network, newSpec sgsim.NetworkSpec, required 
 					return out, err
 				}
 				for _, d := range r.Denied {
-					w := regionFlow(q, d.Region)
+					w := d.Region.TestFlow(q)
 					out.Exposure = append(out.Exposure, Exposure{To: e.Name, Region: d.Region, Protocol: q.Protocol,
 						Text: d.Region.String(), Witness: w, WitnessText: w.String(), Trace: newNet.Trace(w)})
 				}

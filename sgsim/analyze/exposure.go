@@ -37,7 +37,7 @@ type Exposed struct {
 	// Rule is nil when no rule decided (Alibaba's InnerAccessPolicy).
 	Verdict  sgsim.Verdict
 	Severity Severity
-	Witness  sgsim.Flow // a flow of the opening, delivered
+	Witness  sgsim.Flow // a flow of the opening that a person could send (sgsim.Space.TestFlow), delivered
 }
 
 func (x Exposed) String() string {
@@ -322,7 +322,7 @@ func ExposureAudit(n *sgsim.Network, spec sgsim.NetworkSpec, outside sgsim.Addrs
 						x, ok := found[k]
 						if !ok {
 							x = &Exposed{Endpoint: e.Name, Protocol: p.proto, OtherProtocols: p.otherProtos, ICMPType: p.icmpT, ICMPCode: p.icmpC,
-								OtherICMP: p.otherICMP, Sources: b.Src, Dst: b.Dst, Verdict: v, Witness: b.Witness()}
+								OtherICMP: p.otherICMP, Sources: b.Src, Dst: b.Dst, Verdict: v, Witness: b.TestFlow()}
 							if p.proto.IsICMP() {
 								x.Witness.ICMPType, x.Witness.ICMPCode = p.icmpT, p.icmpC
 							}

@@ -87,7 +87,7 @@ func (r FixResult) String() string {
 // a rule one flow needs that an earlier flow's result proposed already is
 // listed in Reused, not again in Fixes: the Fixes of all the results are
 // the rules to add, each once. The witnesses of NewlyAllowed are flows a
-// person can send (TestFlow), not the corners of the regions.
+// person can send (sgsim.Space.TestFlow), not the corners of the regions.
 //
 // Each fix is checked: the network is rebuilt, the flow re-asked with
 // Reach (a later hop may deny next, so this repeats a few rounds), and
@@ -313,7 +313,7 @@ func verifyFix(before, after sgsim.NetworkSpec, added []sgsim.Rule) (bool, []Cha
 					ok = false
 				}
 			}
-			c.Witness = TestFlow(c.Region)
+			c.Witness = c.Region.TestFlow()
 			c.WitnessText = c.Witness.String()
 			changes = append(changes, c)
 		}

@@ -2,12 +2,10 @@ package analyze
 
 import (
 	"fmt"
-	"net/netip"
 	"strings"
 	"testing"
 
 	"github.com/sgsim/sgsim/sgsim"
-	"go4.org/netipx"
 	"pgregory.net/rapid"
 )
 
@@ -108,91 +106,4 @@ func TestFixProperties(t *testing.T) {
 			}
 		}
 	})
-}
-
-// TestFlow picks a flow of the space that a person could send: inside
-// the space, no network address of a range of four or more, distinct
-// addresses when the space has two, the lowest destination port above 0
-// and an ephemeral source port when the space has them.
-func TestTestFlowProperties(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		side := func(label string) sgsim.Addrs {
-			if rapid.IntRange(0, 5).Draw(t, label+" any") == 0 {
-				return sgsim.Addrs{}
-			}
-			var b netipx.IPSetBuilder
-			for n := rapid.IntRange(1, 3).Draw(t, label+" ranges"); n > 0; n-- {
-				lo := rapid.IntRange(0, 40).Draw(t, label+" lo")
-				hi := lo + rapid.IntRange(0, 6).Draw(t, label+" width")
-				base := rapid.SampledFrom([]uint32{0, 10 << 24, 192<<24 | 168<<16}).Draw(t, label+" base")
-				b.AddRange(netipx.IPRangeFrom(u32addr(base+uint32(lo)), u32addr(base+uint32(hi))))
-			}
-			s, _ := b.IPSet()
-			return sgsim.AddrsOf(s)
-		}
-		ports := func(label string) sgsim.Ports {
-			if rapid.IntRange(0, 3).Draw(t, label+" all") == 0 {
-				return nil
-			}
-			var ps sgsim.Ports
-			for n := rapid.IntRange(1, 3).Draw(t, label+" ranges"); n > 0; n-- {
-				lo := uint16(rapid.SampledFrom([]int{0, 1, 22, 1000, 1023, 1024, 5000, 65535}).Draw(t, label+" lo"))
-				ps = append(ps, sgsim.PortRange{First: lo, Last: lo + uint16(rapid.IntRange(0, int(min(65535-int(lo), 30))).Draw(t, label+" width"))})
-			}
-			return ps.Normalize()
-		}
-		s := sgsim.Space{Family: sgsim.IPv4, Protocol: rapid.SampledFrom([]sgsim.Protocol{sgsim.TCP, sgsim.UDP, sgsim.ICMP, sgsim.GRE}).Draw(t, "proto"),
-			Src: side("src"), Dst: side("dst")}
-		if s.Protocol.HasPorts() {
-			s.SrcPorts, s.DstPorts = ports("sport"), ports("dport")
-		}
-		f := TestFlow(s)
-		if !s.Contains(f) {
-			t.Fatalf("%v not in %v", f, s)
-		}
-		all := sgsim.MustParseAddrs("0.0.0.0/0")
-		for _, x := range []struct {
-			a  sgsim.Addrs
-			ip netip.Addr
-		}{{s.Src, f.Src}, {s.Dst, f.Dst}} {
-			a := x.a
-			if a.IsAny() {
-				a = all
-			}
-			for _, r := range a.Ranges() {
-				if r.Contains(x.ip) && r.From() == x.ip && r.To().Compare(r.From().Next().Next().Next()) >= 0 {
-					t.Fatalf("%v: %v is the first address of %v", f, x.ip, r)
-				}
-				if r.Contains(x.ip) && r.To().Compare(netip.MustParseAddr("1.0.0.0")) >= 0 && netip.MustParsePrefix("0.0.0.0/8").Contains(x.ip) {
-					t.Fatalf("%v: %v in 0.0.0.0/8 though %v reaches past it", f, x.ip, r)
-				}
-			}
-		}
-		single := func(a sgsim.Addrs) bool {
-			rs := a.Ranges()
-			return !a.IsAny() && len(rs) == 1 && rs[0].From() == rs[0].To()
-		}
-		if f.Src == f.Dst && !(single(s.Src) && single(s.Dst)) {
-			t.Fatalf("%v: same address on both sides of %v", f, s)
-		}
-		if s.Protocol.HasPorts() {
-			for p := 1; p < int(f.DstPort); p++ {
-				if s.DstPorts.Contains(uint16(p)) {
-					t.Fatalf("%v: port %d is lower and above 0", f, p)
-				}
-			}
-			if f.DstPort == 0 && !(len(s.DstPorts) == 1 && s.DstPorts[0] == sgsim.Port(0)) {
-				t.Fatalf("%v: port 0 though %v holds others", f, s.DstPorts)
-			}
-			for p := 1024; p < int(f.SrcPort) || f.SrcPort < 1024 && p <= 65535; p++ {
-				if s.SrcPorts.Contains(uint16(p)) {
-					t.Fatalf("%v: source port %d is ephemeral and lower", f, p)
-				}
-			}
-		}
-	})
-}
-
-func u32addr(v uint32) netip.Addr {
-	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }

@@ -53,8 +53,8 @@ must_deny:
 	}
 	// Output:
 	// pass must_allow api 5444: nodes -> masters tcp 5444
-	// fail must_allow api 6443: nodes -> masters tcp 6443; witness tcp 192.168.0.0:1024 -> 192.168.1.0:6443; destination ingress [masters]: deny: no rule matched: default deny
-	// fail must_deny no ssh from the internet: internet -> masters tcp 22; witness tcp 203.0.113.7:1024 -> 192.168.1.0:22; destination ingress [masters]: allow: rule of group "master" (ingress allow tcp 22 from 203.0.113.7 priority 1)
+	// fail must_allow api 6443: nodes -> masters tcp 6443; witness tcp 192.168.0.1:1024 -> 192.168.1.1:6443; destination ingress [masters]: deny: no rule matched: default deny
+	// fail must_deny no ssh from the internet: internet -> masters tcp 22; witness tcp 203.0.113.7:1024 -> 192.168.1.1:22; destination ingress [masters]: allow: rule of group "master" (ingress allow tcp 22 from 203.0.113.7 priority 1)
 }
 
 func TestCheckUncertainAndErrors(t *testing.T) {
