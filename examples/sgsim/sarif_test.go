@@ -260,7 +260,7 @@ func TestDiffIntents(t *testing.T) {
 	}
 	want := "-- intents: 1 not passing after the change\n" +
 		"pass -> fail  must_allow kube-apiserver 6443 from nodes: nodes -> masters tcp 6443\n" +
-		"  witness: tcp 192.168.0.0:1024 -> 192.168.1.0:6443\n" +
+		"  witness: tcp 192.168.0.1:1024 -> 192.168.1.1:6443\n" +
 		"  decided at destination ingress [masters]: deny: no rule matched: default deny\n"
 	if !strings.HasSuffix(out, want) {
 		t.Errorf("text ends\n%s\nwant\n%s", out, want)
