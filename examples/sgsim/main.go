@@ -18,6 +18,7 @@
 //	sgsim replay -pcap node1.pcap -vendor huawei -rules sg.json -topology topology.json
 //	sgsim usage -pcap node1.pcap            # flows, packets and bytes per rule; the allow rules no flow used
 //	sgsim map -format html > map.html       # who can talk to whom, alike endpoints merged
+//	sgsim tighten -pcap node1.pcap          # a least-privilege set from the traffic and the required flows, proven
 //	sgsim trace -vendor aws -rules rules.json -nics enis.json 'tcp 10.0.1.5:40000 -> 10.0.2.7:5432'
 //
 // Subcommands: replay (the default when none is named), trace, reach,

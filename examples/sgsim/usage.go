@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/sgsim/sgsim/sgsim"
 	"github.com/sgsim/sgsim/sgsim/capture"
 	"github.com/sgsim/sgsim/sgsim/flowlog"
 	"github.com/sgsim/sgsim/sgsim/replay"
@@ -50,36 +51,10 @@ func usageRun(e *env, o *replayOptions, failUnused bool) error {
 		return err
 	}
 	c := usage.New(n.Net, usage.Config{Inner: o.innerDrops})
-	r := replay.New(n.Net, replay.Config{InnerDrops: o.innerDrops, OnFlow: c.Add})
-	pcaps, logs := inputs(o)
-	var partial []string
-	for i, in := range pcaps {
-		err := readInput(in, e.prog, func(rd io.Reader) error {
-			cr, err := capture.NewReader(rd)
-			if err != nil {
-				return err
-			}
-			return r.AddCapture(cr)
-		})
-		if err != nil {
-			if cs, _ := r.Inputs(); len(cs) <= i || cs[i].Packets == 0 {
-				return named(in, err)
-			}
-			partial = append(partial, fmt.Sprintf("capture %d (%s): %v", i+1, in.name, err))
-		}
+	pcaps, logs, partial, err := replayInputs(e, o, n.Net, replay.Config{InnerDrops: o.innerDrops, OnFlow: c.Add})
+	if err != nil {
+		return err
 	}
-	for i, in := range logs {
-		err := readInput(in, e.prog, func(rd io.Reader) error {
-			return r.AddFlowLog(flowlog.NewReader(rd, flowlog.Detect))
-		})
-		if err != nil {
-			if _, ls := r.Inputs(); len(ls) <= i || ls[i].Records == 0 {
-				return named(in, err)
-			}
-			partial = append(partial, fmt.Sprintf("flowlog %d (%s): %v", i+1, in.name, err))
-		}
-	}
-	r.Report() // finishes the live flows into c
 	rep := c.Report()
 	if e.json() {
 		err = rep.WriteJSON(e.stdout)
@@ -103,4 +78,41 @@ func usageRun(e *env, o *replayOptions, failUnused bool) error {
 		return &failError{"allow rules unused"}
 	}
 	return nil
+}
+
+// replayInputs replays the -pcap or -flowlog inputs (or the embedded
+// sample) through net with cfg and finishes every flow. An input that
+// fails partway is listed in partial; one that yields nothing is bad
+// input.
+func replayInputs(e *env, o *replayOptions, net *sgsim.Network, cfg replay.Config) (pcaps, logs []input, partial []string, err error) {
+	r := replay.New(net, cfg)
+	pcaps, logs = inputs(o)
+	for i, in := range pcaps {
+		err := readInput(in, e.prog, func(rd io.Reader) error {
+			cr, err := capture.NewReader(rd)
+			if err != nil {
+				return err
+			}
+			return r.AddCapture(cr)
+		})
+		if err != nil {
+			if cs, _ := r.Inputs(); len(cs) <= i || cs[i].Packets == 0 {
+				return nil, nil, nil, named(in, err)
+			}
+			partial = append(partial, fmt.Sprintf("capture %d (%s): %v", i+1, in.name, err))
+		}
+	}
+	for i, in := range logs {
+		err := readInput(in, e.prog, func(rd io.Reader) error {
+			return r.AddFlowLog(flowlog.NewReader(rd, flowlog.Detect))
+		})
+		if err != nil {
+			if _, ls := r.Inputs(); len(ls) <= i || ls[i].Records == 0 {
+				return nil, nil, nil, named(in, err)
+			}
+			partial = append(partial, fmt.Sprintf("flowlog %d (%s): %v", i+1, in.name, err))
+		}
+	}
+	r.Report() // finishes the live flows into cfg.OnFlow
+	return pcaps, logs, partial, nil
 }

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/sgsim/sgsim/provider/load"
+	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/capture"
+	"github.com/sgsim/sgsim/sgsim/replay"
+)
+
+// sgsim tighten on the main job: the groups it prints, rebuilt here from
+// their text, carry every flow of the sample the original allowed and
+// every required flow, and close the unused SSH and TCP 6443 rules.
+func TestTightenCommand(t *testing.T) {
+	code, out, errOut := runArgs(t, "tighten")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, s := range []string{
+		"group cce-node: 20 rules -> 18",
+		"(1) the same traffic replayed through the proposal: 32 flows; all 28 allowed before are allowed",
+		"(2) 32 required flows, each passes as before (Reach):",
+		"old: rule ingress allow tcp 22 from 0.0.0.0/0 priority 1 id worker/table3/5",
+		"the proposal in huawei API form, a ListSecurityGroupRules document",
+	} {
+		if !strings.Contains(out, s) {
+			t.Errorf("text lacks %q:\n%s", s, out)
+		}
+	}
+	code, out, errOut = runArgs(t, "tighten", "-format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var j struct {
+		Groups []struct {
+			ID  string   `json:"id"`
+			New []string `json:"new"`
+		} `json:"groups"`
+	}
+	if err := json.Unmarshal([]byte(out), &j); err != nil {
+		t.Fatal(err)
+	}
+	n, err := load.Load(load.Source{Profile: "cce-tunnel", Hardened: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := n.Spec
+	spec.Groups = nil
+	for _, g := range j.Groups {
+		var rs []sgsim.Rule
+		for _, s := range g.New {
+			r, err := sgsim.ParseRule(s)
+			if err != nil {
+				t.Fatalf("%s: %v", s, err)
+			}
+			rs = append(rs, r)
+		}
+		orig, _ := n.Net.Group(g.ID)
+		spec.Groups = append(spec.Groups, sgsim.Group{ID: g.ID, Rules: rs, InnerAccess: orig.InnerAccess})
+	}
+	pn, err := sgsim.BuildNetwork(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	verdicts := func(net *sgsim.Network) map[int]bool {
+		v := map[int]bool{}
+		r := replay.New(net, replay.Config{OnFlow: func(f *replay.Flow) { v[f.ID] = f.Allowed() }})
+		c, err := capture.NewReader(bytes.NewReader(sampleCapture))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.AddCapture(c); err != nil {
+			t.Fatal(err)
+		}
+		r.Report()
+		return v
+	}
+	before, after := verdicts(n.Net), verdicts(pn)
+	for id, ok := range before {
+		if ok && !after[id] {
+			t.Errorf("flow %d: allowed by the original, dropped by the printed proposal", id)
+		}
+	}
+	for _, rf := range n.Required {
+		b, err1 := n.Net.Reach(rf.Query())
+		a, err2 := pn.Reach(rf.Query())
+		if err1 != nil || err2 != nil || a.Outcome < b.Outcome {
+			t.Errorf("required %s: %s before, %s after (%v %v)", rf.Name, b.Outcome, a.Outcome, err1, err2)
+		}
+	}
+	// SSH from anywhere is gone.
+	ssh, _ := sgsim.ParseFlow("tcp 192.168.2.5:40000 -> 192.168.0.10:22")
+	if !n.Net.Decide(ssh).Allowed || pn.Decide(ssh).Allowed {
+		t.Errorf("ssh: before %v, after %v; want closed", n.Net.Decide(ssh).Allowed, pn.Decide(ssh).Allowed)
+	}
+	if code, _, errOut := runArgs(t, "tighten", "-max-rules", "0"); code != exitUsage || !strings.Contains(errOut, "-max-rules") {
+		t.Errorf("-max-rules 0: exit %d %q", code, errOut)
+	}
+}

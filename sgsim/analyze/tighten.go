@@ -1,0 +1,534 @@
+package analyze
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"go4.org/netipx"
+
+	"github.com/sgsim/sgsim/sgsim"
+)
+
+// TightenOptions are the knobs of Tighten.
+type TightenOptions struct {
+	// MaxRules is the most rules a group should get, counting one rule
+	// per remote prefix and destination port range (the vendors' form).
+	// While a group has more, the two remote prefixes of one narrowed
+	// rule whose covering prefix is longest are merged into it, as long
+	// as the cover stays inside the original rule's remote and is no
+	// shorter than MinPrefix. 0 means 50. A group may stay above it when
+	// nothing more can be merged; the proposal says so.
+	MaxRules int
+	// MinPrefix is the shortest prefix merging may produce (IPv4; IPv6
+	// uses MinPrefix+96). 0 means 16.
+	MinPrefix int
+}
+
+// GroupChange is one security group's rules before and after Tighten.
+type GroupChange struct {
+	ID       string
+	Old, New []sgsim.Rule
+	Rules    int  // the new rules counted as TightenOptions.MaxRules counts them
+	OverMax  bool // Rules is above MaxRules: nothing more could be merged
+	// Restored counts the original allow rules put back as they were
+	// because without them a required flow that passed would fail.
+	Restored int
+}
+
+// Proposal is a narrowed rule set and its proof.
+type Proposal struct {
+	Spec   sgsim.NetworkSpec // the network with the narrowed groups
+	Groups []GroupChange     // every security group, in spec order
+	// Proof: (1) Replayed observed allowed flows, every one allowed by
+	// the proposal; (2) Required, each with its outcome before and after
+	// (every one passing before passes after); (3) Closed, per attached
+	// group list, the exact DiffSets of original against proposal: only
+	// removals, none holding an observed flow.
+	Replayed int
+	Required []RequiredCheck
+	Closed   []SetDiff
+}
+
+// RequiredCheck is a required flow's outcome on the original network and
+// on the proposal.
+type RequiredCheck struct {
+	Flow          RequiredFlow
+	Before, After sgsim.Outcome
+}
+
+// SetDiff is what the proposal closes on one attached group list.
+type SetDiff struct {
+	Set       string
+	Endpoints []string
+	Diff      Diff
+	named     map[sgsim.Protocol]bool // protocols a rule of either version names
+}
+
+// Closes reports whether a removal of the diff in direction dir holds f,
+// with a change for other protocols (Change.Others) holding the flows of
+// every protocol no rule of either version names.
+func (s *SetDiff) Closes(dir sgsim.Direction, f sgsim.Flow) bool {
+	for _, c := range s.Diff.Removed {
+		if c.Direction != dir {
+			continue
+		}
+		g := f
+		if c.Others && !s.named[f.Proto] {
+			g = sgsim.Flow{Proto: c.Region.Protocol, Src: f.Src, Dst: f.Dst}
+		}
+		if c.Region.Contains(g) {
+			return true
+		}
+	}
+	return false
+}
+
+func namedProtocols(sets ...Set) map[sgsim.Protocol]bool {
+	named := map[sgsim.Protocol]bool{}
+	for _, c := range classes(sets...) {
+		if !c.Others {
+			named[c.Protocol] = true
+		}
+	}
+	return named
+}
+
+// Tighten proposes, from observed flows (each as Network.Decide
+// evaluated it; those n does not allow are ignored) and the required
+// flows, security groups narrowed to what the flows use: every allow rule
+// no observed flow was decided by is removed, every used one is replaced
+// by rules for the protocols, destination ports (exactly) and remote
+// addresses (aggregated: TightenOptions) observed; deny rules, network
+// ACLs and everything else stay. When the narrowing makes a required flow
+// that passed fail, the original allow rules of the groups on its path
+// come back one at a time until it passes. The proposal is
+// then proven (see Proposal) and an error is returned instead of a
+// proposal if any of the three fails.
+func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, required []RequiredFlow, opt TightenOptions) (*Proposal, error) {
+	if opt.MaxRules <= 0 {
+		opt.MaxRules = 50
+	}
+	if opt.MinPrefix <= 0 {
+		opt.MinPrefix = 16
+	}
+	var allowed []sgsim.Flow
+	use := map[sgsim.RuleRef]*ruleUse{}
+	for _, f := range observed {
+		tr := n.Trace(f)
+		if !tr.Allowed {
+			continue
+		}
+		allowed = append(allowed, f)
+		for _, s := range tr.Steps {
+			if s.Verdict.Rule == nil || !s.Verdict.Allowed() {
+				continue
+			}
+			ref, ok := n.RuleRef(s.Verdict.Rule)
+			if !ok || ref.ACL {
+				continue
+			}
+			u := use[ref]
+			if u == nil {
+				u = &ruleUse{remote: map[netip.Addr]bool{}, ports: map[sgsim.Protocol]*mapPorts{}, icmp: map[sgsim.Protocol]bool{}}
+				use[ref] = u
+			}
+			fl := s.Flow
+			if s.Verdict.Rule.Direction == sgsim.Egress {
+				u.remote[fl.Dst] = true
+			} else {
+				u.remote[fl.Src] = true
+			}
+			switch {
+			case fl.Proto.HasPorts():
+				ps := u.ports[fl.Proto]
+				if ps == nil {
+					ps = &mapPorts{}
+					u.ports[fl.Proto] = ps
+				}
+				ps.add(sgsim.Ports{sgsim.Port(fl.DstPort)}, 0)
+			case fl.Proto.IsICMP():
+				u.icmp[fl.Proto] = true
+			default:
+				u.other = append(u.other, fl.Proto)
+			}
+		}
+	}
+	p := &Proposal{Spec: spec, Replayed: len(allowed)}
+	p.Spec.Groups = slices.Clone(spec.Groups)
+	perRule := make([][][]*narrowRule, len(spec.Groups)) // [group][rule]: its narrowed rules; nil: removed
+	restored := make([]map[int]bool, len(spec.Groups))
+	for gi, g := range spec.Groups {
+		res, _ := n.Group(g.ID)
+		perRule[gi] = make([][]*narrowRule, len(g.Rules))
+		restored[gi] = map[int]bool{}
+		var all []*narrowRule
+		for i, r := range g.Rules {
+			if r.Action != sgsim.Allow {
+				perRule[gi][i] = []*narrowRule{{keep: r}}
+				continue
+			}
+			u := use[sgsim.RuleRef{Group: g.ID, Index: i}]
+			if u == nil || i >= len(res.Rules) {
+				continue // unused: removed
+			}
+			perRule[gi][i] = narrow(res.Rules[i], u)
+			all = append(all, perRule[gi][i]...)
+		}
+		mergeRemotes(all, opt)
+		p.Groups = append(p.Groups, GroupChange{ID: g.ID, Old: g.Rules})
+	}
+	build := func(gi int) {
+		gc := &p.Groups[gi]
+		gc.New, gc.Rules = nil, 0
+		for i, r := range gc.Old {
+			if restored[gi][i] {
+				gc.New = append(gc.New, r)
+				gc.Rules++
+				continue
+			}
+			for _, nr := range perRule[gi][i] {
+				gc.New = append(gc.New, nr.rules()...)
+				gc.Rules += nr.count()
+			}
+		}
+		gc.Restored = len(restored[gi])
+		gc.OverMax = gc.Rules > opt.MaxRules
+		p.Spec.Groups[gi].Rules = gc.New
+	}
+	for gi := range spec.Groups {
+		build(gi)
+	}
+	// Required flows: a flow that passed and no longer does gets the
+	// original allow rules of the groups on its path back, one at a time
+	// in group and list order, until it passes again.
+	before := make([]sgsim.Outcome, len(required))
+	for i, rf := range required {
+		r, err := n.Reach(rf.Query())
+		if err != nil {
+			return nil, fmt.Errorf("analyze: tighten: required flow %s: %v", rf.Name, err)
+		}
+		before[i] = r.Outcome
+	}
+	pn, err := sgsim.BuildNetwork(p.Spec)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: tighten: the proposal does not build: %v", err)
+	}
+	outcome := func(rf RequiredFlow) (sgsim.Outcome, error) {
+		r, err := pn.Reach(rf.Query())
+		return r.Outcome, err
+	}
+	for i, rf := range required {
+		o, err := outcome(rf)
+		if err != nil {
+			return nil, err
+		}
+	repair:
+		for gi, g := range spec.Groups {
+			if o >= before[i] {
+				break
+			}
+			if !onPath(spec, g.ID, rf) {
+				continue
+			}
+			for ri, r := range g.Rules {
+				if r.Action != sgsim.Allow || restored[gi][ri] {
+					continue
+				}
+				restored[gi][ri] = true
+				build(gi)
+				if pn, err = sgsim.BuildNetwork(p.Spec); err != nil {
+					return nil, fmt.Errorf("analyze: tighten: the proposal does not build: %v", err)
+				}
+				if o, err = outcome(rf); err != nil {
+					return nil, err
+				}
+				if o >= before[i] {
+					break repair
+				}
+			}
+		}
+	}
+	// Then each restored rule goes again if every required flow still
+	// passes as before without it (rules came back in list order, some
+	// not needed).
+	holds := func() (bool, error) {
+		for i, rf := range required {
+			o, err := outcome(rf)
+			if err != nil || o < before[i] {
+				return false, err
+			}
+		}
+		return true, nil
+	}
+	for gi, g := range spec.Groups {
+		for ri := range g.Rules {
+			if !restored[gi][ri] {
+				continue
+			}
+			delete(restored[gi], ri)
+			build(gi)
+			if pn, err = sgsim.BuildNetwork(p.Spec); err != nil {
+				return nil, fmt.Errorf("analyze: tighten: the proposal does not build: %v", err)
+			}
+			ok, err := holds()
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				restored[gi][ri] = true
+				build(gi)
+				if pn, err = sgsim.BuildNetwork(p.Spec); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	// Record the outcomes on the final proposal.
+	for i, rf := range required {
+		o, err := outcome(rf)
+		if err != nil {
+			return nil, err
+		}
+		p.Required = append(p.Required, RequiredCheck{Flow: rf, Before: before[i], After: o})
+	}
+	// The proof.
+	for _, f := range allowed {
+		if !pn.Decide(f).Allowed {
+			return nil, fmt.Errorf("analyze: tighten: no proposal: observed flow %s would be dropped", f)
+		}
+	}
+	for _, c := range p.Required {
+		if c.After < c.Before {
+			return nil, fmt.Errorf("analyze: tighten: no proposal: required flow %s would be %s (was %s)", c.Flow.Name, c.After, c.Before)
+		}
+	}
+	olds, err := SetsOf(spec)
+	if err != nil {
+		return nil, err
+	}
+	news, err := SetsOf(p.Spec)
+	if err != nil {
+		return nil, err
+	}
+	if len(olds) != len(news) {
+		return nil, errors.New("analyze: tighten: the proposal's group lists differ from the original's")
+	}
+	for i := range olds {
+		d, err := DiffSets(olds[i], news[i])
+		if err != nil {
+			return nil, err
+		}
+		if len(d.Added) > 0 {
+			return nil, fmt.Errorf("analyze: tighten: no proposal: it would open %s on %s", d.Added[0].RegionText, olds[i].Name)
+		}
+		eps := map[string]bool{}
+		for _, e := range olds[i].Endpoints {
+			eps[e] = true
+		}
+		sd := SetDiff{Set: olds[i].Name, Endpoints: olds[i].Endpoints, Diff: d, named: namedProtocols(olds[i], news[i])}
+		// An observed flow may not lie in the closed space at any hop
+		// where the original's rules of this group list decided it (the
+		// flow as that hop sees it; a hop an implicit policy decides does
+		// not read the rules).
+		for _, f := range allowed {
+			for _, st := range n.Trace(f).Steps {
+				dir, sg := sgDirection(st.Hop)
+				if sg && st.Note == "" && eps[st.Where] && sd.Closes(dir, st.Flow) {
+					return nil, fmt.Errorf("analyze: tighten: no proposal: on %s it would close observed flow %s at %s", olds[i].Name, f, st.Hop)
+				}
+			}
+		}
+		if !d.IsEmpty() {
+			p.Closed = append(p.Closed, sd)
+		}
+	}
+	return p, nil
+}
+
+// sgDirection returns the direction of the security-group rules a hop
+// reads, and false for a network-ACL hop.
+func sgDirection(h sgsim.Hop) (sgsim.Direction, bool) {
+	switch h {
+	case sgsim.SrcEgress, sgsim.ReplyDstEgress:
+		return sgsim.Egress, true
+	case sgsim.DstIngress, sgsim.ReplySrcIngress:
+		return sgsim.Ingress, true
+	}
+	return 0, false
+}
+
+// onPath reports whether group id is attached to an endpoint overlapping
+// the required flow's sources or destinations.
+func onPath(spec sgsim.NetworkSpec, id string, rf RequiredFlow) bool {
+	for _, e := range spec.Endpoints {
+		if !slices.Contains(e.Groups, id) {
+			continue
+		}
+		if overlaps(e.Addrs, rf.Src) || overlaps(e.Addrs, rf.Dst) {
+			return true
+		}
+	}
+	return false
+}
+
+func overlaps(a, b sgsim.Addrs) bool {
+	if a.IsAny() || b.IsAny() {
+		return true
+	}
+	return a.Set().Overlaps(b.Set())
+}
+
+type ruleUse struct {
+	remote map[netip.Addr]bool
+	ports  map[sgsim.Protocol]*mapPorts
+	icmp   map[sgsim.Protocol]bool
+	other  []sgsim.Protocol
+}
+
+// narrowRule is one narrowed rule: the original with a protocol, the
+// ports used and the remote prefixes used (or a rule kept as it is).
+type narrowRule struct {
+	keep   sgsim.Rule
+	base   sgsim.Rule // the resolved original, narrowed to one protocol and ports
+	within sgsim.Addrs
+	remote []netip.Prefix
+}
+
+func (nr *narrowRule) count() int {
+	if nr.remote == nil {
+		return 1
+	}
+	return len(nr.remote) * max(1, len(nr.base.DstPorts))
+}
+
+func (nr *narrowRule) rules() []sgsim.Rule {
+	if nr.remote == nil {
+		return []sgsim.Rule{nr.keep}
+	}
+	r := nr.base
+	a := sgsim.PrefixAddrs(nr.remote...)
+	if r.Direction == sgsim.Egress {
+		r.Dst = a
+	} else {
+		r.Src = a
+	}
+	r.RemoteGroup, r.RemoteList = "", ""
+	r.Origin.Note = strings.TrimSpace(r.Origin.Note + " narrowed by sgsim tighten to the observed traffic")
+	return []sgsim.Rule{r}
+}
+
+// narrow returns the narrowed rules for a used allow rule: one per
+// protocol seen.
+func narrow(r sgsim.Rule, u *ruleUse) []*narrowRule {
+	var b netipx.IPSetBuilder
+	for a := range u.remote {
+		b.Add(a)
+	}
+	s, _ := b.IPSet()
+	prefixes := s.Prefixes()
+	within := r.Remote()
+	mk := func(proto sgsim.Protocol, ports sgsim.Ports) *narrowRule {
+		base := r
+		base.ID = r.ID
+		if r.Protocol == sgsim.AnyProtocol {
+			base.Protocol = proto
+		}
+		if base.Protocol.HasPorts() {
+			base.DstPorts = ports
+		}
+		return &narrowRule{base: base, within: within, remote: slices.Clone(prefixes)}
+	}
+	var out []*narrowRule
+	var protos []sgsim.Protocol
+	for p := range u.ports {
+		protos = append(protos, p)
+	}
+	for p := range u.icmp {
+		protos = append(protos, p)
+	}
+	protos = append(protos, u.other...)
+	slices.Sort(protos)
+	protos = slices.Compact(protos)
+	if r.Protocol != sgsim.AnyProtocol {
+		protos = []sgsim.Protocol{r.Protocol}
+	}
+	for _, p := range protos {
+		var ports sgsim.Ports
+		if ps := u.ports[p]; ps != nil {
+			ports = ps.ports()
+		}
+		out = append(out, mk(p, ports))
+	}
+	return out
+}
+
+// mergeRemotes merges remote prefixes, longest cover first, until the rules fit
+// opt.MaxRules or nothing more may be merged.
+func mergeRemotes(rs []*narrowRule, opt TightenOptions) {
+	total := func() int {
+		t := 0
+		for _, r := range rs {
+			t += r.count()
+		}
+		return t
+	}
+	for total() > opt.MaxRules {
+		best, bi, bj, bk := -1, 0, 0, 0
+		var bestCover netip.Prefix
+		for i, r := range rs {
+			for j := 0; j+1 < len(r.remote); j++ {
+				a, c := r.remote[j], r.remote[j+1]
+				if a.Addr().Is4() != c.Addr().Is4() {
+					continue
+				}
+				cover := covering(a.Addr(), lastAddr(c))
+				minLen := opt.MinPrefix
+				if cover.Addr().Is6() {
+					minLen += 96
+				}
+				if cover.Bits() < minLen || cover.Bits() <= best || !containsPrefix(r.within, cover) {
+					continue
+				}
+				best, bi, bj, bk, bestCover = cover.Bits(), i, j, j+1, cover
+			}
+		}
+		if best < 0 {
+			return
+		}
+		r := rs[bi]
+		// The cover replaces every prefix it holds.
+		var keep []netip.Prefix
+		for k, p := range r.remote {
+			if k == bj || k == bk || bestCover.Contains(p.Addr()) {
+				continue
+			}
+			keep = append(keep, p)
+		}
+		keep = append(keep, bestCover)
+		slices.SortFunc(keep, func(a, b netip.Prefix) int { return a.Addr().Compare(b.Addr()) })
+		r.remote = keep
+	}
+}
+
+func lastAddr(p netip.Prefix) netip.Addr { return netipx.PrefixLastIP(p) }
+
+func containsPrefix(a sgsim.Addrs, p netip.Prefix) bool {
+	if a.IsAny() {
+		return true
+	}
+	return a.Set().ContainsPrefix(p)
+}
+
+// covering returns the narrowest prefix holding lo and hi (one family).
+func covering(lo, hi netip.Addr) netip.Prefix {
+	for bits := lo.BitLen(); bits >= 0; bits-- {
+		p, _ := lo.Prefix(bits)
+		if p.Contains(hi) {
+			return p
+		}
+	}
+	return netip.Prefix{}
+}
