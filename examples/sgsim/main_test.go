@@ -148,6 +148,7 @@ func TestTraceReachErrors(t *testing.T) {
 		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "icmp", "-port", "80"}, "-port and -sport apply to tcp, udp and sctp, not icmp"},
 		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-port", "80-70"}, `-port "80-70"`},
 		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "icmp", "-icmp", "8"}, `-icmp "8": want TYPE/CODE`},
+		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-icmp", "3/4"}, "-icmp applies to icmp and icmpv6, not tcp"},
 		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-fail-on", "most"}, `-fail-on "most"`},
 		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-question", "both"}, `-question "both": want delivered or answered`},
 		{[]string{"reach", "-from", "nodes", "-to", "2001:db8::/64", "-proto", "tcp"}, "reach"},

@@ -69,7 +69,11 @@ func reachRun(e *env, o *reachOptions) error {
 			return bad("-sport %q: %v", o.sport, err)
 		}
 	}
-	if q.Protocol == sgsim.ICMP || q.Protocol == sgsim.ICMPv6 {
+	isICMP := q.Protocol == sgsim.ICMP || q.Protocol == sgsim.ICMPv6
+	if e.given["icmp"] && !isICMP {
+		return bad("-icmp applies to icmp and icmpv6, not %s", q.Protocol)
+	}
+	if isICMP {
 		t, c, ok := strings.Cut(o.icmp, "/")
 		ti, err1 := strconv.ParseUint(t, 10, 8)
 		ci, err2 := strconv.ParseUint(c, 10, 8)
