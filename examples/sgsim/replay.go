@@ -139,6 +139,11 @@ func replayAll(e *env, o *replayOptions, n *load.Network) error {
 	// failed run never leaves a truncated file nor empties an existing one.
 	var dropped *os.File
 	if o.droppedPcap != "" {
+		// A directory at the path would only fail the final rename,
+		// after the whole report.
+		if st, err := os.Stat(o.droppedPcap); err == nil && st.IsDir() {
+			return bad("-dropped-pcap %s: is a directory, want a file path", o.droppedPcap)
+		}
 		var err error
 		if dropped, err = os.CreateTemp(filepath.Dir(o.droppedPcap), "."+filepath.Base(o.droppedPcap)+".*.tmp"); err != nil {
 			return bad("-dropped-pcap: %v", err)

@@ -305,12 +305,20 @@ func TestWorkers(t *testing.T) {
 }
 
 // TestDroppedPcapUnwritable: an unwritable -dropped-pcap path is refused
-// before the replay, with exit 2 and no report on stdout.
+// (a missing directory, or a directory at the path) before the replay,
+// with exit 2 and no report on stdout.
 func TestDroppedPcapUnwritable(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "no-such-dir", "d.pcap")
 	code, stdout, stderr := runArgs(t, "-dropped-pcap", path)
 	if code != 2 || stdout != "" || !strings.Contains(stderr, "-dropped-pcap: ") || !strings.Contains(stderr, "no such file or directory") {
 		t.Fatalf("exit %d, stdout %q, stderr %q; want exit 2, nothing on stdout, the path error", code, stdout, stderr)
+	}
+	// A directory at the path is refused before the replay too (it
+	// used to fail only the final rename, after the report).
+	dir := t.TempDir()
+	code, stdout, stderr = runArgs(t, "-dropped-pcap", dir)
+	if code != 2 || stdout != "" || stderr != "sgsim replay: -dropped-pcap "+dir+": is a directory, want a file path\n" {
+		t.Fatalf("directory: exit %d, stdout %q, stderr %q; want exit 2, nothing on stdout, one line saying it is a directory", code, stdout, stderr)
 	}
 }
 
