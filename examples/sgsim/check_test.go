@@ -157,6 +157,24 @@ func TestCheckUnknownPlan(t *testing.T) {
 	}
 }
 
+// TestWriteIntentsRefusesCheckFlags: -write-intents checks nothing, so
+// the flags about harden's check and its output are bad usage, not
+// silently ignored (harden -fail-on-finding exits 1 on cce-tunnel).
+func TestWriteIntentsRefusesCheckFlags(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "i.yaml")
+	for _, extra := range [][]string{{"-fail-on-finding"}, {"-findings-only"}, {"-format", "json"}} {
+		args := append([]string{"harden", "-profile", "cce-tunnel", "-write-intents", file}, extra...)
+		code, out, errOut := runArgs(t, args...)
+		want := "sgsim harden: " + extra[0] + " does not apply to -write-intents, which writes the required flows and checks nothing\n"
+		if code != 2 || out != "" || errOut != want {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and %q", args, code, out, errOut, want)
+		}
+		if _, err := os.Stat(file); err == nil {
+			t.Errorf("%q: wrote %s", args, file)
+		}
+	}
+}
+
 // TestWriteIntentsEqualsHarden: for every profile, the intent file
 // harden -write-intents writes gives, for each required flow, the pass or
 // fail harden gives, with the default groups and the hardened set.

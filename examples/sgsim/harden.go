@@ -31,6 +31,13 @@ prints "== cce-tunnel/newer: 32 required flows, 4 findings" and, among them,
 			fs.StringVar(&write, "write-intents", "", "write the required flows of -profile (or -require) as an intent `FILE` for sgsim check, instead of checking them (- for stdout)")
 			return func(e *env) error {
 				if write != "" {
+					// It writes a file and checks nothing: flags about the
+					// check would be silently ignored.
+					for _, f := range []string{"fail-on-finding", "findings-only", "format"} {
+						if e.given[f] {
+							return bad("-%s does not apply to -write-intents, which writes the required flows and checks nothing", f)
+						}
+					}
 					return writeIntentsRun(e, write)
 				}
 				return hardenRun(e, fail, quiet)
