@@ -130,6 +130,7 @@ and exits 1 (medium findings).`,
 	})
 	commands = append(commands, &command{
 		name:     "diff",
+		required: true,
 		short:    "what does a change open and close? (-against, or a plan alone)",
 		synopsis: "[input flags] [-fail-on SEVERITY] [-format text|json|markdown] [-against [input flags]]",
 		formats:  []string{"markdown"},
@@ -157,6 +158,7 @@ exits 1, since something changed (-fail-on high: only if a required flow is lost
 	})
 	commands = append(commands, &command{
 		name:     "fix",
+		required: true,
 		short:    "the smallest verified rules that let failing required flows pass",
 		synopsis: "[input flags] [-fail-on SEVERITY] [-format text|json]",
 		about: `proposes, for each required flow the network does not fully permit, the smallest rules to add so that it passes: which group, where in the vendor's order, the rule, and the denial it lifts; each fix is verified (the network rebuilt and re-asked, and the group-level diff checked to add only flows inside the new rules). Then the fixes in the vendor's API form.

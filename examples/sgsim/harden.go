@@ -14,6 +14,7 @@ import (
 func init() {
 	commands = append(commands, &command{
 		name:     "harden",
+		required: true,
 		short:    "check rule sets against the flows the cluster needs",
 		synopsis: "[input flags] [-findings-only] [-fail-on-finding] [-format text|json] [-write-intents FILE]",
 		about: `checks rule sets against the flows the cluster needs, and prints each required flow's verdict and the findings: the required flows a rule set fails, each with a witness packet and the hop and rule that drop it.

@@ -191,6 +191,10 @@ type command struct {
 	// formats are the -format values beyond text and json it takes
 	// (sarif, markdown).
 	formats []string
+	// required is true when the subcommand uses the required flows that
+	// -require gives exports and plans (harden, fix, diff, tighten);
+	// the others refuse -require rather than ignore it.
+	required bool
 }
 
 // outputs returns the -format values the subcommand takes.
@@ -456,6 +460,9 @@ func (c *command) start(e *env, args []string) error {
 		if e.given["revision"] && e.in.Require == "" {
 			return bad("-revision applies to -profile (or -require), not to -%s", k)
 		}
+	}
+	if e.given["require"] && !c.required {
+		return bad("-require gives required flows, which sgsim %s does not use (harden, fix, diff and tighten do)", c.name)
 	}
 	if formats := c.outputs(); !slices.Contains(formats, e.format) {
 		return bad("-format %q: want %s", e.format, orList(formats))

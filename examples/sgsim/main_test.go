@@ -279,6 +279,30 @@ func TestSourceFlagsWithoutSource(t *testing.T) {
 	}
 }
 
+// -require gives exports and plans required flows; the subcommands that
+// use none refuse it rather than ignore it, and those that do take it.
+func TestRequireOnlyWhereUsed(t *testing.T) {
+	aws := []string{"-vendor", "aws", "-rules", "testdata/aws/rules.json", "-nics", "testdata/aws/enis.json", "-require", "tke-managed"}
+	for _, args := range [][]string{
+		{"lint"}, {"exposure"}, {"map"}, {"check", "-intents", "testdata/intents/cce-tunnel.yaml"},
+		{"trace", "tcp 10.0.1.5:40000 -> 10.0.2.7:5432"}, {"reach", "-from", "10.0.1.5", "-to", "10.0.2.7", "-proto", "tcp"},
+		{"replay", "-pcap", "testdata/cce-tunnel.pcap"}, {"usage", "-pcap", "testdata/cce-tunnel.pcap"},
+	} {
+		args = append(append([]string(nil), args...), aws...)
+		code, out, errOut := runArgs(t, args...)
+		want := "sgsim " + args[0] + ": -require gives required flows, which sgsim " + args[0] + " does not use (harden, fix, diff and tighten do)\n"
+		if code != 2 || out != "" || errOut != want {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and %q", args, code, out, errOut, want)
+		}
+	}
+	for _, args := range [][]string{{"harden"}, {"fix"}, {"diff", "-against", "-rules", "testdata/aws/rules.json"}} {
+		args = append(append([]string{args[0]}, aws...), args[1:]...)
+		if code, _, errOut := runArgs(t, args...); code == 2 {
+			t.Errorf("%q: exit 2: %s", args, errOut)
+		}
+	}
+}
+
 // diff's second input starts from the first one's flags, unless it names
 // another kind of input; -rules after -against replaces the list.
 func TestAgainstSource(t *testing.T) {

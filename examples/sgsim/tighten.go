@@ -14,6 +14,7 @@ import (
 func init() {
 	commands = append(commands, &command{
 		name:     "tighten",
+		required: true,
 		short:    "a least-privilege rule set from observed traffic and required flows, proven safe",
 		synopsis: "[-pcap FILE ... | -flowlog FILE ...] [input flags] [-max-rules N] [-min-prefix N] [-format text|json]",
 		about: `replays the traffic (as replay does; with no input at all, the embedded CCE tunnel sample against the cce-tunnel profile) and proposes the security groups narrowed to it (analyze.Tighten): an allow rule no allowed flow was decided by is removed, a used one becomes rules for the protocols, destination ports (exact) and remote addresses (aggregated) seen; deny rules and network ACLs stay. -max-rules N (default 50) is the most rules per group, counting one per remote prefix and port range: above it the closest prefixes of a rule merge into their covering prefix, never broader than the original rule's remote nor shorter than -min-prefix (default 16; IPv6 +96). A group whose narrowing breaks a required flow of the profile (or -require PROFILE) that passed is kept as it was.
