@@ -247,7 +247,9 @@ func (m *ConnMap) WriteDOT(w io.Writer) error {
 // the group matrix as inline SVG, one square per source and destination
 // group (filled when something passes, lighter when only one way or
 // partially); clicking a square shows what passes, the exact allowed
-// space and an answered flow's hops with their deciding rules.
+// space and an answered flow's hops with their deciding rules. The page
+// address may end in #select=N to select square N (row-major) on load;
+// the script marks the html element data-ready when it has run.
 func (m *ConnMap) WriteHTML(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	const cellW, cellH, left, top = 44, 28, 60, 40
@@ -342,6 +344,14 @@ td,th{text-align:left;padding:0 .5em}
       show(+r.getAttribute("data-i"));
     });
   });
+  // #select=N selects square N on load (for links, and for checking the
+  // page in a headless browser); data-ready says the script ran.
+  var m = /^#select=(\d+)$/.exec(location.hash);
+  if (m) {
+    var r = document.querySelector('rect.cell[data-i="' + m[1] + '"]');
+    if (r) { r.dispatchEvent(new MouseEvent("click")); }
+  }
+  document.documentElement.setAttribute("data-ready", String(cells.length));
 })();
 </script>
 </body></html>
