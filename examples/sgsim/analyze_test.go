@@ -180,6 +180,24 @@ func TestHelp(t *testing.T) {
 	}
 }
 
+// Each subcommand's -h names the -format values it takes (it said "text
+// or json" for all, sarif, markdown, csv, dot and html included).
+func TestHelpFormats(t *testing.T) {
+	for name, want := range map[string]string{
+		"trace":    "text or json",
+		"lint":     "text, json or sarif",
+		"diff":     "text, json or markdown",
+		"check":    "text, json, sarif or markdown",
+		"exposure": "text, json, sarif or markdown",
+		"map":      "text, json, markdown, csv, dot or html",
+	} {
+		code, out, _ := runArgs(t, name, "-h")
+		if line := "  -format string\n    \toutput: " + want + " (default \"text\")\n"; code != 0 || !strings.Contains(out, line) {
+			t.Errorf("%s -h: exit %d, want the line %q in\n%s", name, code, line, out)
+		}
+	}
+}
+
 // lint, diff, fix and harden take any input: a profile of any vendor,
 // vendor exports, a Terraform plan.
 func TestAnalyzeAnyInput(t *testing.T) {

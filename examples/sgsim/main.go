@@ -241,7 +241,7 @@ func (c *command) newFlagSet(e *env) (*flag.FlagSet, func(*env) error) {
 	fs := flag.NewFlagSet("sgsim "+c.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	e.in.Flags(fs)
-	fs.StringVar(&e.format, "format", "text", "output: text or json")
+	fs.StringVar(&e.format, "format", "text", "output: "+orList(c.outputs()))
 	runner := c.flags(fs)
 	if c.name == "diff" {
 		fs.Bool("against", false, "the flags after it give the second input (see above)")
@@ -261,7 +261,7 @@ func (c *command) usage(w io.Writer) {
 	inputs := flag.NewFlagSet("", flag.ContinueOnError)
 	in.Flags(inputs)
 	var format string
-	inputs.StringVar(&format, "format", "text", "output: text or json")
+	inputs.StringVar(&format, "format", "text", "output: "+orList(c.outputs()))
 	fmt.Fprintf(w, "usage: sgsim %s %s\n\n%s\n\nflags:\n", c.name, c.synopsis, strings.TrimSpace(c.about))
 	own.SetOutput(w)
 	own.PrintDefaults()
