@@ -3,11 +3,14 @@ package main
 import (
 	"flag"
 	"fmt"
+	"os"
+	"slices"
 	"strings"
 
 	"github.com/sgsim/sgsim/provider/load"
 	"github.com/sgsim/sgsim/sgsim"
 	"github.com/sgsim/sgsim/sgsim/analyze"
+	"github.com/sgsim/sgsim/sgsim/intent"
 	"github.com/sgsim/sgsim/sgsim/replay"
 )
 
@@ -16,8 +19,8 @@ func init() {
 		name:     "tighten",
 		required: true,
 		short:    "a least-privilege rule set from observed traffic and required flows, proven safe",
-		synopsis: "[-pcap FILE ... | -flowlog FILE ...] [input flags] [-max-rules N] [-min-prefix N] [-format text|json]",
-		about: `replays the traffic (as replay does; with no input at all, the embedded CCE tunnel sample against the cce-tunnel profile) and proposes the security groups narrowed to it (analyze.Tighten): an allow rule no allowed flow was decided by is removed, a used one becomes rules for the protocols, destination ports (exact) and remote addresses (aggregated) seen; deny rules and network ACLs stay. -max-rules N (default 50) is the most rules per group, counting one per remote prefix and port range: above it the closest prefixes of a rule merge into their covering prefix, never broader than the original rule's remote nor shorter than -min-prefix (default 16; IPv6 +96). A group whose narrowing breaks a required flow of the profile (or -require PROFILE) that passed is kept as it was.
+		synopsis: "[-pcap FILE ... | -flowlog FILE ...] [input flags] [-intents FILE] [-max-rules N] [-min-prefix N] [-format text|json]",
+		about: `replays the traffic (as replay does; with no input at all, the embedded CCE tunnel sample against the cce-tunnel profile) and proposes the security groups narrowed to it (analyze.Tighten): an allow rule no allowed flow was decided by is removed, a used one becomes rules for the protocols, destination ports (exact) and remote addresses (aggregated) seen; deny rules and network ACLs stay. -max-rules N (default 50) is the most rules per group, counting one per remote prefix and port range: above it the closest prefixes of a rule merge into their covering prefix, never broader than the original rule's remote nor shorter than -min-prefix (default 16; IPv6 +96). When the narrowing breaks a required flow that passed (the profile's, -require PROFILE's, and the must_allow and must_be_answerable intents of -intents FILE), the original allow rules of the groups on its path come back, one at a time, and those not needed go again. must_deny intents hold by construction: the proposal only removes and narrows allow rules, and proof (3) shows it opens nothing.
 The proof is printed, and a proposal that fails it is not: (1) the same traffic replayed through the proposal drops no flow the original allowed; (2) every required flow passes as before (Reach); (3) per attached group list, DiffSets(original, proposal) only removes, and no observed flow lies in what it removes at a hop the rules decide. Exit 1 when no proposal passes the proof. Then the proposal in the vendor's API form (the whole narrowed groups).`,
 		example: `sgsim tighten
 prints the CCE tunnel profile's groups narrowed to the embedded capture's traffic and its required flows, the proof, and the groups as a Huawei ListSecurityGroupRules document.`,
@@ -28,12 +31,14 @@ prints the CCE tunnel profile's groups narrowed to the embedded capture's traffi
 			fs.Var((*list)(&o.flowlogs), "flowlog", "VPC flow log `FILE` to replay, AWS v2 or Huawei (repeatable)")
 			fs.IntVar(&opt.MaxRules, "max-rules", 50, "most rules per group (one per remote prefix and port range)")
 			fs.IntVar(&opt.MinPrefix, "min-prefix", 16, "shortest IPv4 prefix merging may produce (IPv6: +96)")
-			return func(e *env) error { return tightenRun(e, o, opt) }
+			var intents string
+			fs.StringVar(&intents, "intents", "", "intent `FILE` (as check reads): its must_allow and must_be_answerable intents are required flows too")
+			return func(e *env) error { return tightenRun(e, o, opt, intents) }
 		},
 	})
 }
 
-func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions) error {
+func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents string) error {
 	if len(o.pcaps) > 0 && len(o.flowlogs) > 0 {
 		return bad("-pcap and -flowlog: give one kind of input")
 	}
@@ -66,7 +71,15 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions) error {
 	for _, p := range partial {
 		fmt.Fprintf(e.stderr, "sgsim tighten: %s; the proposal covers what was read before it\n", oneLine(p))
 	}
-	p, err := analyze.Tighten(n.Spec, n.Net, observed, n.Required, opt)
+	needed := slices.Clone(n.Required)
+	if intents != "" {
+		more, err := tightenIntents(n, intents)
+		if err != nil {
+			return err
+		}
+		needed = append(needed, more...)
+	}
+	p, err := analyze.Tighten(n.Spec, n.Net, observed, needed, opt)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "sgsim tighten:", err)
 		return &failError{"no proposal"}
@@ -229,4 +242,39 @@ func membersFamily(spec sgsim.NetworkSpec, id string) sgsim.Family {
 		return sgsim.IPv6
 	}
 	return sgsim.AnyFamily
+}
+
+// tightenIntents reads an intent file and returns its must_allow and
+// must_be_answerable intents as required flows. ICMP intents other than
+// echo have no required-flow form and are refused.
+func tightenIntents(n *load.Network, path string) ([]analyze.RequiredFlow, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, bad("-intents: %v", err)
+	}
+	f, err := intent.Read(data)
+	if err != nil {
+		return nil, bad("-intents %s: %v", path, err)
+	}
+	c := intent.Checker{Net: n.Net, Endpoints: n.Spec.Endpoints}
+	var out []analyze.RequiredFlow
+	for _, in := range f.Intents {
+		if in.Kind == intent.MustDeny {
+			continue
+		}
+		if in.Protocol.IsICMP() && (in.ICMPType != nil && *in.ICMPType != 8 && *in.ICMPType != 128 || in.ICMPCode != nil && *in.ICMPCode != 0) {
+			return nil, bad("-intents %s: %s: tighten takes ICMP intents for echo only", path, in.Name)
+		}
+		src, err := c.Addrs(in.From)
+		if err != nil {
+			return nil, bad("-intents %s: %s: from: %v", path, in.Name, err)
+		}
+		dst, err := c.Addrs(in.To)
+		if err != nil {
+			return nil, bad("-intents %s: %s: to: %v", path, in.Name, err)
+		}
+		out = append(out, analyze.RequiredFlow{Name: "intent " + in.Name, Src: src, Dst: dst, Protocol: in.Protocol, Ports: in.Ports,
+			Reason: in.Reason, Question: in.Kind.Question(in.Protocol)})
+	}
+	return out, nil
 }

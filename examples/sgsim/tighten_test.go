@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -99,5 +101,27 @@ func TestTightenCommand(t *testing.T) {
 	}
 	if code, _, errOut := runArgs(t, "tighten", "-max-rules", "0"); code != exitUsage || !strings.Contains(errOut, "-max-rules") {
 		t.Errorf("-max-rules 0: exit %d %q", code, errOut)
+	}
+}
+
+// -intents: a must_allow intent is a required flow; the rule it needs
+// stays, and only the TCP 6443 rule is closed.
+func TestTightenIntents(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ssh.yaml")
+	if err := os.WriteFile(path, []byte("version: 1\nmust_allow:\n  - name: ssh from the lb\n    from: 192.168.2.5\n    to: nodes\n    protocol: tcp\n    ports: 22\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runArgs(t, "tighten", "-intents", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, s := range []string{"group cce-node: 20 rules -> 19", "  ingress allow tcp 22 from 0.0.0.0/0 priority 1 id worker/table3/5\n",
+		"intent ssh from the lb: all -> all", "1 regions, nothing opened", "id worker/table8/8 of group cce-node"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("output lacks %q:\n%s", s, out)
+		}
+	}
+	if code, _, errOut := runArgs(t, "tighten", "-intents", filepath.Join(t.TempDir(), "none.yaml")); code != exitUsage || !strings.Contains(errOut, "-intents") {
+		t.Errorf("missing -intents file: exit %d %q", code, errOut)
 	}
 }
