@@ -132,6 +132,16 @@ func TestReachMainJob(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "masters 192.168.1.0/28 -> nodes 192.168.0.0/24 icmp type 8 code 0: ") {
 		t.Errorf("icmp: exit %d\n%s", code, out)
 	}
+	// ICMPv6: its own echo request, 128, by default (8 is not a query
+	// in ICMPv6).
+	code, out, _ = runArgs(t, "reach", "-from", "::/0", "-to", "::1", "-proto", "icmpv6")
+	if code != 0 || !strings.HasPrefix(out, "::/0 -> ::1 icmpv6 type 128 code 0: ") {
+		t.Errorf("icmpv6: exit %d\n%s", code, out)
+	}
+	code, out, _ = runArgs(t, "reach", "-from", "::/0", "-to", "::1", "-proto", "icmpv6", "-icmp", "135/0")
+	if code != 0 || !strings.HasPrefix(out, "::/0 -> ::1 icmpv6 type 135 code 0: ") {
+		t.Errorf("icmpv6 -icmp 135/0: exit %d\n%s", code, out)
+	}
 }
 
 func TestTraceReachErrors(t *testing.T) {

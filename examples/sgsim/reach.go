@@ -16,7 +16,7 @@ func init() {
 		short:    "can this range reach that one? all/some/none, witnesses, regions",
 		synopsis: "[input flags] -from A -to B -proto P [-port PORTS] [-sport PORTS] [-icmp TYPE/CODE] [-question delivered|answered] [-fail-on OUTCOMES] [-format text|json]",
 		about: `answers "can this range reach that range?" for every address and port in them: all, some or none, a witness flow each way (with the hop and rule that drop the denied one), and the exact allowed sub-space as regions; the denied regions name the hop and rule that deny them.
-A and B are endpoint names (the topology's, or a profile's: nodes, masters, pods, ...) or addresses, prefixes and ranges, comma separated. -port is the destination ports (default every port), -sport the source ports (default the ephemeral range 1024-65535); ICMP queries ask about -icmp TYPE/CODE (default 8/0, echo request).
+A and B are endpoint names (the topology's, or a profile's: nodes, masters, pods, ...) or addresses, prefixes and ranges, comma separated. -port is the destination ports (default every port), -sport the source ports (default the ephemeral range 1024-65535); ICMP queries ask about -icmp TYPE/CODE (default the echo request: 8/0, or 128/0 for icmpv6).
 -question asks "delivered" (the forward packets arrive) or "answered" (and their replies get back, the default for every protocol; sgsim.Question says why); the outcome answers it, and when the two paths differ the first line gives both, e.g. "all (delivered all, answered none)", and the regions whose replies are dropped are listed.
 json: {"schema_version": 1, "query", "question", "outcome", "delivered", "answered", "allowed_witness", "denied_witness", "denied_trace", "allowed": [regions], "denied": [{"region", "hop", "group", "rule_id", "rule", "origin"}], "reply_denied": [the same, for delivered regions whose replies are dropped]}.`,
 		example: `sgsim reach -from nodes -to masters -proto tcp -port 5444,6443
@@ -34,7 +34,7 @@ prints, for the main job's network (profile cce-tunnel, hardened):
 			fs.StringVar(&o.proto, "proto", "", "`protocol`: tcp, udp, sctp, icmp, icmpv6, gre, or a number")
 			fs.StringVar(&o.port, "port", "", "destination `PORTS` (tcp, udp, sctp), e.g. 443 or 80,8000-8080; default every port")
 			fs.StringVar(&o.sport, "sport", "", "source `PORTS`; default 1024-65535")
-			fs.StringVar(&o.icmp, "icmp", "8/0", "ICMP `TYPE/CODE` for icmp and icmpv6 queries")
+			fs.StringVar(&o.icmp, "icmp", "8/0", "ICMP `TYPE/CODE` for icmp and icmpv6 queries (icmpv6 default: 128/0, its echo request)")
 			fs.StringVar(&o.question, "question", "", "what to ask of each flow: `delivered` or answered (default: answered, the round trip)")
 			fs.StringVar(&o.failOn, "fail-on", "", "exit 1 when the outcome is one of these, comma separated: `all,some,none` (e.g. none,some: must reach; some,all: must not)")
 			return func(e *env) error { return reachRun(e, o) }
@@ -74,6 +74,9 @@ func reachRun(e *env, o *reachOptions) error {
 		return bad("-icmp applies to icmp and icmpv6, not %s", q.Protocol)
 	}
 	if isICMP {
+		if q.Protocol == sgsim.ICMPv6 && !e.given["icmp"] {
+			o.icmp = "128/0" // ICMPv6's echo request; 8 is ICMPv4's
+		}
 		t, c, ok := strings.Cut(o.icmp, "/")
 		ti, err1 := strconv.ParseUint(t, 10, 8)
 		ci, err2 := strconv.ParseUint(c, 10, 8)
