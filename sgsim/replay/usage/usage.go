@@ -28,6 +28,11 @@
 // it inner flows are counted only in Report.Inner: their packets already
 // count on their outer flow.
 //
+// Cost: counting a flow traces it, about 1.2 µs and 2 allocations per
+// flow against 0.16 µs for the replayer's own Network.Decide
+// (BenchmarkCounterAdd and BenchmarkDecide, medians of 5 on a shared
+// 2-CPU machine); it is paid per finished flow, never per packet.
+//
 // Memory follows the rules used and the distinct addresses and ports each
 // used allow rule saw (kept exactly, to aggregate them at the end), not
 // the number of flows.

@@ -12,7 +12,7 @@ import (
 	"github.com/sgsim/sgsim/sgsim/replay/usage"
 )
 
-func testNet(t *testing.T) *sgsim.Network {
+func testNet(t testing.TB) *sgsim.Network {
 	t.Helper()
 	rule := sgsim.MustParseRule
 	n, err := sgsim.BuildNetwork(sgsim.NetworkSpec{
@@ -39,7 +39,7 @@ func testNet(t *testing.T) *sgsim.Network {
 
 var t0 = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 
-func flow(t *testing.T, n *sgsim.Network, s string, fp, fb, rp, rb uint64, first, last int) *replay.Flow {
+func flow(t testing.TB, n *sgsim.Network, s string, fp, fb, rp, rb uint64, first, last int) *replay.Flow {
 	t.Helper()
 	f, err := sgsim.ParseFlow(s)
 	if err != nil {
