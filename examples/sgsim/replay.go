@@ -236,6 +236,11 @@ func readInput(in input, prog *progress, add func(io.Reader) error) error {
 	stop := prog.start(in.name, size, &cr.n)
 	err = add(bufio.NewReaderSize(cr, 256<<10))
 	stop()
+	if err == nil && cr.n.Load() == 0 && in.flag == "-flowlog" {
+		// An empty capture is refused by its reader (no file magic); an
+		// empty flow log has no line to refuse, yet yields nothing.
+		return bad("%s: empty file: want a flow log (AWS v2 or Huawei)", in.name)
+	}
 	return err
 }
 

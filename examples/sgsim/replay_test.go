@@ -329,6 +329,10 @@ func TestBadInput(t *testing.T) {
 	if err := os.WriteFile(notPcap, []byte("hello, world"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	empty := filepath.Join(dir, "empty.log")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		args []string
 		want string
@@ -354,6 +358,12 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-pcap", sample, "-rules", "testdata/topology.json", "-topology", "testdata/topology.json", "-vendor", "huawei"}, "-rules testdata/topology.json: huawei: "},
 		{[]string{"-flowlog", notPcap, "-dropped-pcap", filepath.Join(dir, "d.pcap")}, "-dropped-pcap needs packet captures"},
 		{[]string{"-bogus"}, "flag provided but not defined: -bogus"},
+		// An empty flow log yields nothing, as an empty capture does
+		// (which its reader refuses: no file magic); it read as 0 records.
+		{[]string{"-flowlog", empty}, empty + ": empty file: want a flow log (AWS v2 or Huawei)"},
+		{[]string{"-pcap", empty}, empty + ": capture: reading file magic: EOF"},
+		{[]string{"usage", "-flowlog", empty}, "sgsim usage: " + empty + ": empty file: want a flow log"},
+		{[]string{"tighten", "-flowlog", empty}, "sgsim tighten: " + empty + ": empty file: want a flow log"},
 		{[]string{"replay", "extra"}, `unexpected argument "extra"`},
 		{[]string{"extra"}, `unknown subcommand "extra"`},
 	} {
