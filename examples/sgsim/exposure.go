@@ -60,6 +60,10 @@ func exposureRun(e *env, from string, gate *severityGate) error {
 		outside = sgsim.AddrsOf(set)
 	}
 	sources := analyze.ExposureSources(n.Spec, outside)
+	if from != "" && sources.IsEmpty() {
+		// Nothing would be audited: say so rather than report no opening.
+		return bad("-from %q: no outside address: endpoints with security groups (and group members) are never outside", from)
+	}
 	xs, err := analyze.ExposureAudit(n.Net, n.Spec, outside)
 	if err != nil {
 		return err

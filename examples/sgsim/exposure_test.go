@@ -71,6 +71,9 @@ func TestExposureErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"exposure", "-from", "workers"}, "-from: "},
+		// Only endpoints with groups: nothing is outside, which read as
+		// "0 openings" and exit 0.
+		{[]string{"exposure", "-from", "nodes,192.168.1.0/28"}, `-from "nodes,192.168.1.0/28": no outside address: endpoints with security groups (and group members) are never outside`},
 		{[]string{"exposure", "-fail-on", "severe"}, `-fail-on: severity "severe": want info, low, medium or high`},
 		{[]string{"exposure", "-vendor", "huawei", "-rules", "testdata/huawei-rules.json"}, "-rules needs -nics FILE"},
 	} {
