@@ -248,7 +248,11 @@ func diffRun(e *env, g *severityGate, intentsFile string) error {
 	var oldN, newN *load.Network
 	var err error
 	if e.against != nil {
-		if newN, err = e.load(e.against); err == nil {
+		// The second input's errors say so: "-rules needs -vendor"
+		// alone reads as the first input's.
+		if newN, err = e.load(e.against); err != nil {
+			err = bad("-against: %v", err)
+		} else {
 			oldN, err = e.load(&e.in)
 		}
 	} else {

@@ -102,6 +102,8 @@ func TestAnalyzeErrors(t *testing.T) {
 		{[]string{"lint", "cce-turbo"}, `unexpected argument "cce-turbo"`},
 		{[]string{"diff", "-profile", "cce-vpc", "-hardened", "x"}, `unexpected argument "x"`},
 		{[]string{"diff", "-vendor", "huawei", "-rules", "testdata/huawei-rules.json"}, "diff of -rules needs -against"},
+		{[]string{"diff", "-against", "-rules", "testdata/huawei-rules.json"}, "sgsim diff: -against: -rules needs -vendor: "},
+		{[]string{"diff", "-against", "-profile", "cce-vpc", "-nodes", "10.0.0.0/24"}, "sgsim diff: -against: huawei: cluster: Nodes 10.0.0.0/24 is outside VPC"},
 		{[]string{"fix", "-vendor", "huawei", "-rules", "testdata/huawei-rules.json", "-topology", "testdata/topology.json"}, "fix of -rules needs -require PROFILE"},
 	} {
 		code, out, errOut := runArgs(t, c.args...)
