@@ -263,6 +263,9 @@ func diffRun(e *env, g *severityGate, intentsFile string) error {
 		if s.Kind() == "rules" {
 			return bad("diff of -rules needs -against: the second version (-against -rules NEW.json)")
 		}
+		if s.Kind() == "profile" && !s.Hardened {
+			return bad("-hardened=false: diff without -against compares the profile's default groups with its hardened set, both (-against -hardened=false compares the other way)")
+		}
 		oldN, newN, err = load.Versions(s)
 		if err == nil {
 			for _, w := range append(oldN.Warnings, newN.Warnings...) {

@@ -103,6 +103,12 @@ func TestAnalyzeErrors(t *testing.T) {
 		{[]string{"diff", "-profile", "cce-vpc", "-hardened", "x"}, `unexpected argument "x"`},
 		{[]string{"diff", "-vendor", "huawei", "-rules", "testdata/huawei-rules.json"}, "diff of -rules needs -against"},
 		{[]string{"diff", "-against", "-rules", "testdata/huawei-rules.json"}, "sgsim diff: -against: -rules needs -vendor: "},
+		// -hardened=false where both settings are used was silently
+		// ignored.
+		{[]string{"diff", "-hardened=false"}, "sgsim diff: -hardened=false: diff without -against compares the profile's default groups with its hardened set, both"},
+		{[]string{"diff", "-profile", "cce-vpc", "-hardened=false"}, "sgsim diff: -hardened=false: diff without -against"},
+		{[]string{"harden", "-hardened=false"}, "sgsim harden: -hardened=false: harden checks a profile's default groups and its hardened set, both"},
+		{[]string{"harden", "-profile", "cce-vpc", "-hardened=false"}, "sgsim harden: -hardened=false: "},
 		{[]string{"diff", "-against", "-profile", "cce-vpc", "-nodes", "10.0.0.0/24"}, "sgsim diff: -against: huawei: cluster: Nodes 10.0.0.0/24 is outside VPC"},
 		{[]string{"fix", "-vendor", "huawei", "-rules", "testdata/huawei-rules.json", "-topology", "testdata/topology.json"}, "fix of -rules needs -require PROFILE"},
 	} {

@@ -64,6 +64,9 @@ func hardenRun(e *env, fail, quiet bool) error {
 	var list []checked
 	switch e.in.Kind() {
 	case "", "profile":
+		if !e.in.Hardened {
+			return bad("-hardened=false: harden checks a profile's default groups and its hardened set, both")
+		}
 		profiles := load.Profiles
 		if e.in.Kind() == "profile" {
 			profiles = []string{e.in.Profile}
