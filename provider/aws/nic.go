@@ -56,7 +56,8 @@ package aws
 //
 // Decisions and what is unconfirmed:
 //   - A NIC's addresses are its PrivateIpAddresses (or, when that list is
-//     absent or empty, PrivateIpAddress), then Ipv6Addresses, then the
+//     absent or empty, PrivateIpAddress, which otherwise must be one of
+//     the list), then Ipv6Addresses, then the
 //     delegated Ipv4Prefixes and Ipv6Prefixes (EKS prefix mode puts pod
 //     addresses there), in list order. An address listed twice, or of the
 //     wrong family, is an error. Public addresses (Association) are not
@@ -87,6 +88,7 @@ import (
 	"errors"
 	"io"
 	"net/netip"
+	"slices"
 	"strconv"
 
 	"github.com/sgsim/sgsim/provider"
@@ -181,6 +183,10 @@ func readNIC(path string, raw json.RawMessage, seen map[string]string) (provider
 		}
 		if l.kind == nicx.Host4 && len(vals) == 0 && primary != "" {
 			vals, paths = []string{primary}, []string{path + ".PrivateIpAddress"}
+		} else if l.kind == nicx.Host4 && primary != "" && !slices.Contains(vals, primary) {
+			// The primary address is one of the list: a value that is not
+			// (a typo, a hand edit) would otherwise go unread, unchecked.
+			return provider.NIC{}, &Error{Path: path + ".PrivateIpAddress", Value: strconv.Quote(primary), Msg: "not among PrivateIpAddresses"}
 		}
 		for k, v := range vals {
 			if err := addrs.Add(jdec, paths[k], v, l.kind); err != nil {
