@@ -47,7 +47,7 @@ package alibaba
 //
 // Decisions and what is unconfirmed:
 //   - A NIC's addresses are PrivateIpSets (or PrivateIpAddress when that
-//     list is absent or empty), Ipv6Sets, Ipv4PrefixSets and
+//     list is absent or empty; otherwise it must be one of it), Ipv6Sets, Ipv4PrefixSets and
 //     Ipv6PrefixSets, in that order and list order. Overlapping or
 //     repeated addresses, a delegated prefix of one address, and an
 //     address of the wrong family are errors.
@@ -77,6 +77,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/netip"
+	"slices"
 	"strconv"
 
 	"github.com/sgsim/sgsim/provider"
@@ -156,6 +157,10 @@ func readNIC(path string, raw json.RawMessage, seen map[string]string) (provider
 		}
 		if l.kind == nicx.Host4 && len(vals) == 0 && primary != "" {
 			vals, paths = []string{primary}, []string{path + ".PrivateIpAddress"}
+		} else if l.kind == nicx.Host4 && primary != "" && !slices.Contains(vals, primary) {
+			// The primary address is one of the list: a value that is not
+			// would otherwise go unread, unchecked.
+			return provider.NIC{}, &Error{Path: path + ".PrivateIpAddress", Value: strconv.Quote(primary), Msg: "not among PrivateIpSets"}
 		}
 		for k, v := range vals {
 			if err := addrs.Add(dec, paths[k], v, l.kind); err != nil {
