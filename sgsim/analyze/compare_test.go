@@ -112,6 +112,16 @@ func TestLintMatchesReference(t *testing.T) {
 				if g.Witness != w.Witness {
 					t.Fatalf("%v: witness %s, reference %s", g, g.Witness, w.Witness)
 				}
+				// The rule's whole space is the finding's region.
+				fam := sgsim.IPv4
+				if g.WitnessFlow.Src.Is6() {
+					fam = sgsim.IPv6
+				}
+				if sp, ok := ruleSpace(&subject, fam, g.WitnessFlow.Proto); ok {
+					if why := untestable(sp, g.WitnessFlow); why != "" {
+						t.Fatalf("%v: witness not one a person would test with: %s", g, why)
+					}
+				}
 			}
 		}
 	})

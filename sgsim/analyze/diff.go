@@ -90,8 +90,9 @@ func DiffSets(old, new Set) (Diff, error) {
 				ch = merge(changed(to, tn, eo.rules[d], en.rules[d], ch[:0]))
 				sortCells(ch)
 				for _, x := range ch {
-					c := Change{Direction: d, DirectionText: d.String(), Region: tn.space(x.b), Others: cl.Others, Witness: tn.corner(x.b),
+					c := Change{Direction: d, DirectionText: d.String(), Region: tn.space(x.b), Others: cl.Others,
 						Old: ko.ref(ruleAt(eo.rules[d], x.tag)), New: kn.ref(ruleAt(en.rules[d], x.rule))}
+					c.Witness = c.Region.TestFlow() // a flow a person could send
 					c.RegionText, c.WitnessText = c.Region.String(), c.Witness.String()
 					if cl.Others {
 						c.RegionText += " (and every protocol no rule names)"

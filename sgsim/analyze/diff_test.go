@@ -1,9 +1,11 @@
 package analyze
 
 import (
+	"net/netip"
 	"testing"
 
 	"github.com/sgsim/sgsim/sgsim"
+	"go4.org/netipx"
 	"pgregory.net/rapid"
 )
 
@@ -30,6 +32,9 @@ func TestDiffProperties(t *testing.T) {
 				}
 				if !c.Region.Contains(c.Witness) {
 					t.Fatalf("%v: witness outside its region", c)
+				}
+				if why := untestable(c.Region, c.Witness); why != "" {
+					t.Fatalf("%v: witness not one a person would test with: %s", c, why)
 				}
 			}
 		}
@@ -83,4 +88,83 @@ func named(a, b Set, p sgsim.Protocol) bool {
 		}
 	}
 	return false
+}
+
+// untestable says why w is not a flow of sp a person would test with,
+// where sp holds one ("" when it is): an address that is the first of
+// a range of three or more, or in 0.0.0.0/8 (below 2000:: for IPv6) when
+// its range reaches past it; the same address on both sides when a side
+// holds another; destination port 0 when the set holds a port above 0;
+// a source port below 1024 when the set reaches 1024, or 0 when it holds
+// a port above 0.
+func untestable(sp sgsim.Space, w sgsim.Flow) string {
+	for side, x := range map[string]struct {
+		a sgsim.Addrs
+		w netip.Addr
+	}{"src": {sp.Src, w.Src}, "dst": {sp.Dst, w.Dst}} {
+		for _, r := range famRanges(x.a, x.w.Is6()) {
+			if !r.Contains(x.w) {
+				continue
+			}
+			if n := r.From().Next(); n.IsValid() && n.Less(r.To()) && x.w == r.From() {
+				return side + " is the first address of " + r.String()
+			}
+			low, high := netip.MustParsePrefix("0.0.0.0/8"), netip.MustParseAddr("1.0.0.0")
+			if x.w.Is6() {
+				low, high = netip.MustParsePrefix("::/3"), netip.MustParseAddr("2000::")
+			}
+			if low.Contains(x.w) && r.Contains(high) {
+				return side + " is in " + low.String() + " though " + r.String() + " reaches " + high.String()
+			}
+		}
+	}
+	if w.Src == w.Dst && (more(sp.Src, w.Src) || more(sp.Dst, w.Dst)) {
+		return "the same address on both sides"
+	}
+	if !sp.Protocol.HasPorts() {
+		return ""
+	}
+	holds := func(ps sgsim.Ports, p uint16) bool { // a port at or above p
+		if ps == nil {
+			return true
+		}
+		for _, r := range ps {
+			if r.Last >= p {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case w.DstPort == 0 && holds(sp.DstPorts, 1):
+		return "destination port 0"
+	case w.SrcPort < 1024 && holds(sp.SrcPorts, 1024):
+		return "source port below 1024"
+	case w.SrcPort == 0 && holds(sp.SrcPorts, 1):
+		return "source port 0"
+	}
+	return ""
+}
+
+// famRanges is a's ranges of one family (every address of it for any).
+func famRanges(a sgsim.Addrs, v6 bool) []netipx.IPRange {
+	if a.IsAny() {
+		if v6 {
+			return []netipx.IPRange{netipx.RangeOfPrefix(netip.MustParsePrefix("::/0"))}
+		}
+		return []netipx.IPRange{netipx.RangeOfPrefix(netip.MustParsePrefix("0.0.0.0/0"))}
+	}
+	var out []netipx.IPRange
+	for _, r := range a.Ranges() {
+		if r.From().Is6() == v6 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// more reports whether a holds an address of ip's family other than ip.
+func more(a sgsim.Addrs, ip netip.Addr) bool {
+	rs := famRanges(a, ip.Is6())
+	return len(rs) > 1 || len(rs) == 1 && (rs[0].From() != ip || rs[0].To() != ip)
 }

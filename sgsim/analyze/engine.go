@@ -434,16 +434,11 @@ func (x *index) query(b *box, from, to int32, out []int32) []int32 {
 	return out
 }
 
-// corner is the lowest flow of a box.
-func (t *table) corner(b box) sgsim.Flow {
-	f := sgsim.Flow{Proto: t.proto, Src: addrOf(b[0].lo, t.v6), Dst: addrOf(b[1].lo, t.v6)}
-	switch {
-	case t.proto.HasPorts():
-		f.SrcPort, f.DstPort = uint16(b[2].lo.lo), uint16(b[3].lo.lo)
-	case t.proto.IsICMP():
-		f.ICMPType, f.ICMPCode = uint8(b[2].lo.lo), uint8(b[3].lo.lo)
-	}
-	return f
+// testFlow is a flow of the box a person could send (Space.TestFlow):
+// host addresses and real ports where the box has them, rather than its
+// lowest corner (a network address, port 0).
+func (t *table) testFlow(b box) sgsim.Flow {
+	return t.space(b).TestFlow()
 }
 
 // space is the box as a Space, the way Partition writes its boxes.

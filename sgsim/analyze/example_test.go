@@ -33,12 +33,12 @@ func Example() {
 	//     rule ingress allow tcp 5444 from 192.168.0.0/16 priority 1 id narrow of group master
 	//     with rule ingress allow tcp 5444 from 0.0.0.0/0 priority 1 id wide of group master
 	//     region: tcp 192.168.0.0/16 -> any dport 5444
-	//     witness: ingress tcp 192.168.0.0:0 -> 0.0.0.0:5444
+	//     witness: ingress tcp 192.168.0.1:1024 -> 1.0.0.1:5444
 	// SG002 low [master] overlaps an earlier deny rule that wins: equal priority 1: huawei evaluates deny before allow
 	//     rule ingress allow tcp 22 priority 1 id ssh of group master
 	//     with rule ingress deny tcp 22 from 10.0.0.0/8 priority 1 id no-ssh of group master
 	//     region: tcp 10.0.0.0/8 -> any dport 22
-	//     witness: ingress tcp 10.0.0.0:0 -> 0.0.0.0:22
+	//     witness: ingress tcp 10.0.0.1:1024 -> 1.0.0.1:22
 }
 
 // Diff two versions of a group: narrowing SSH to one range.
@@ -52,7 +52,7 @@ func ExampleDiffSets() {
 	// Output:
 	// 0 added, 2 removed
 	// ingress tcp 0.0.0.0-203.0.112.255 -> 0.0.0.0/0 dport 22
-	//     witness tcp 0.0.0.0:0 -> 0.0.0.0:22
+	//     witness tcp 1.0.0.1:1024 -> 1.0.0.2:22
 	//     old: rule ingress allow tcp 22 from 0.0.0.0/0 priority 1 of group web
 	//     new: default deny
 }

@@ -262,7 +262,7 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 				f := add(Shadowed, "decides no flow: earlier rules in evaluation order take every flow it matches", refs...)
 				for _, cl := range cls {
 					if sp, ok := ruleSpace(r, live[0], cl.Protocol); ok {
-						f.witness(d, sp.Witness())
+						f.witness(d, sp.TestFlow())
 						f.Region = sp.String()
 						break
 					}
@@ -279,7 +279,7 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 					refs = append(refs, *k.ref(rules[o]))
 				}
 				f := add(Redundant, msg, refs...)
-				f.witness(d, mineT[0].corner(mine[0].b))
+				f.witness(d, mineT[0].testFlow(mine[0].b))
 			}
 			// SG002: earlier rules of the opposite action that decide
 			// part of the overlap, in evaluation order.
@@ -307,14 +307,14 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 				f := Finding{Code: Conflict, Severity: sev, Set: s.Name, Region: region,
 					Message: fmt.Sprintf("overlaps an earlier %s rule that wins: %s", a.Action, why),
 					Rules:   []RuleRef{*k.ref(r), *k.ref(a)}}
-				f.witness(d, pt.t.corner(w.c.b))
+				f.witness(d, pt.t.testFlow(w.c.b))
 				out = append(out, f)
 			}
 			// SG004 and SG005 look at the rule alone.
 			if d == sgsim.Ingress && r.Action == sgsim.Allow && r.Protocol == sgsim.AnyProtocol && coversFamily(r.Src, live) {
 				f := add(OverBroad, "allows every protocol and port from every address", ref)
 				if len(mine) > 0 {
-					f.witness(d, mineT[0].corner(mine[0].b))
+					f.witness(d, mineT[0].testFlow(mine[0].b))
 				}
 			}
 			if m := strings.ToLower(r.Origin.Modifiable); strings.Contains(m, "recommended") && !strings.Contains(m, "not recommended") {
@@ -324,7 +324,7 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 				}
 				f := add(VendorModify, msg, ref)
 				if len(mine) > 0 {
-					f.witness(d, mineT[0].corner(mine[0].b))
+					f.witness(d, mineT[0].testFlow(mine[0].b))
 				}
 			}
 		}

@@ -86,7 +86,7 @@ func refLintSet(s Set) ([]Finding, error) {
 				f := add(Shadowed, "decides no flow: earlier rules in evaluation order take every flow it matches", refs...)
 				for _, cl := range cls {
 					if sp, ok := ruleSpace(r, live[0], cl.Protocol); ok {
-						f.witness(d, sp.Witness())
+						f.witness(d, sp.TestFlow())
 						f.Region = sp.String()
 						break
 					}
@@ -120,7 +120,7 @@ func refLintSet(s Set) ([]Finding, error) {
 			if d == sgsim.Ingress && r.Action == sgsim.Allow && r.Protocol == sgsim.AnyProtocol && coversFamily(r.Src, live) {
 				f := add(OverBroad, "allows every protocol and port from every address", ref)
 				if len(mine) > 0 {
-					f.witness(d, mine[0].Witness())
+					f.witness(d, mine[0].TestFlow())
 				}
 			}
 			if m := strings.ToLower(r.Origin.Modifiable); strings.Contains(m, "recommended") && !strings.Contains(m, "not recommended") {
@@ -130,7 +130,7 @@ func refLintSet(s Set) ([]Finding, error) {
 				}
 				f := add(VendorModify, msg, ref)
 				if len(mine) > 0 {
-					f.witness(d, mine[0].Witness())
+					f.witness(d, mine[0].TestFlow())
 				}
 			}
 		}
@@ -165,7 +165,7 @@ func refRedundant(s Set, k *compiled, d sgsim.Direction, r *sgsim.Rule, mine []s
 			}
 		}
 	}
-	return true, refs, mine[0].Witness(), nil
+	return true, refs, mine[0].TestFlow(), nil
 }
 
 // conflict reports a, an earlier rule of the opposite action, against r
@@ -204,7 +204,7 @@ func refConflict(k *compiled, d sgsim.Direction, a, r *sgsim.Rule, fams []sgsim.
 				f := Finding{Code: Conflict, Severity: sev, Set: s.Name, Region: region,
 					Message: fmt.Sprintf("overlaps an earlier %s rule that wins: %s", a.Action, why),
 					Rules:   []RuleRef{*k.ref(r), *k.ref(a)}}
-				f.witness(d, c.Witness())
+				f.witness(d, c.TestFlow())
 				return f, true, nil
 			}
 		}
@@ -256,7 +256,7 @@ func refDiffSets(old, new Set) (Diff, error) {
 						if n.Verdict.Action == c.Verdict.Action {
 							continue
 						}
-						ch := Change{Direction: d, DirectionText: d.String(), Region: n.Space, Others: cl.Others, Witness: n.Witness(),
+						ch := Change{Direction: d, DirectionText: d.String(), Region: n.Space, Others: cl.Others, Witness: n.TestFlow(),
 							Old: ko.ref(c.Verdict.Rule), New: kn.ref(n.Verdict.Rule)}
 						ch.RegionText, ch.WitnessText = n.Space.String(), ch.Witness.String()
 						if cl.Others {
