@@ -215,7 +215,7 @@ func TestDiffMarkdownPlan(t *testing.T) {
 	for _, want := range []string{
 		"### sgsim diff: terraform plan's prior state → terraform plan\n",
 		"The change **opens 2** and **closes 0** region(s) of flows in 1 rule set(s).\n",
-		"| opens | ingress | `tcp 0.0.0.0-203.0.112.255 -> 0.0.0.0/0 dport 22` | `tcp 0.0.0.0:0 -> 0.0.0.0:22` | default deny | sg-0a1b2c3d4e5f60001 rule 1 (aws terraform plan at aws_security_group_rule.ssh) |\n",
+		"| opens | ingress | `tcp 0.0.0.0-203.0.112.255 -> 0.0.0.0/0 dport 22` | `tcp 1.0.0.1:1024 -> 1.0.0.2:22` | default deny | sg-0a1b2c3d4e5f60001 rule 1 (aws terraform plan at aws_security_group_rule.ssh) |\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("lacks %q:\n%s", want, out)

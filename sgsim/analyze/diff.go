@@ -12,7 +12,10 @@ import (
 
 // Change is a box of flows that two versions of a rule set decide with
 // different actions, with a witness flow and the deciding rule in each
-// version (nil: the default deny).
+// version (nil: the default deny). The witness is a flow of the box a
+// person could send to test it (sgsim.Space.TestFlow: host addresses, a
+// destination port above 0 and an ephemeral source port where the box
+// has them), not its lowest corner.
 type Change struct {
 	Direction     sgsim.Direction `json:"-"`
 	DirectionText string          `json:"direction"`

@@ -41,7 +41,10 @@ type Finding struct {
 	Direction sgsim.Direction `json:"-"`
 	// Witness is a flow that shows the finding, in its text form;
 	// WitnessFlow holds it as a value. Both are empty when no flow does
-	// (a rule that matches nothing).
+	// (a rule that matches nothing). It is a flow a person could send to
+	// test the finding (sgsim.Space.TestFlow of a box that shows it: host
+	// addresses, a destination port above 0 and an ephemeral source port
+	// where the box has them), not the box's lowest corner.
 	Witness     string     `json:"witness,omitempty"`
 	WitnessFlow sgsim.Flow `json:"-"`
 }
