@@ -154,6 +154,7 @@ func TestTraceReachErrors(t *testing.T) {
 		{[]string{"trace", "-vendor", "huawei", "-rules", "testdata/huawei-rules.json", "tcp 10.0.0.1:1 -> 10.0.0.2:2"}, "-rules needs -nics FILE (the vendor's network-interface listing) or -topology FILE"},
 		{[]string{"reach", "-from", "nodes"}, "want -from, -to and -proto"},
 		{[]string{"reach", "-from", "nodes", "-to", "workers", "-proto", "tcp"}, `-to "workers": neither an endpoint nor an address, prefix or range (endpoints: nodes, masters, pods, lb)`},
+		{[]string{"reach", "-from", "nodes,", "-to", "masters", "-proto", "tcp"}, `-from "nodes,": item 2 is empty`},
 		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "any"}, `-proto "any"`},
 		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "icmp", "-port", "80"}, "-port and -sport apply to tcp, udp and sctp, not icmp"},
 		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-port", "80-70"}, `-port "80-70"`},

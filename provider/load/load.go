@@ -679,7 +679,8 @@ func loadPlan(s *Source) (*Network, error) {
 // ("10.0.0.0/24", "10.0.0.5-10.0.0.9"). The whole text naming an
 // endpoint wins over splitting it; the first endpoint of a name counts.
 // A name that is neither an endpoint nor an address is an error listing
-// the endpoints.
+// the endpoints; an empty item ("nodes,", "a,,b") is an error naming the
+// whole text and the item's 1-based position.
 func (n *Network) Addrs(s string) (sgsim.Addrs, error) {
 	var out netipx.IPSetBuilder
 	if strings.TrimSpace(s) == "" {
@@ -690,8 +691,11 @@ func (n *Network) Addrs(s string) (sgsim.Addrs, error) {
 			return e.Addrs, nil
 		}
 	}
-	for _, part := range strings.Split(s, ",") {
+	for i, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
+		if part == "" {
+			return sgsim.Addrs{}, fmt.Errorf("%q: item %d is empty", s, i+1)
+		}
 		found := false
 		for _, e := range n.Spec.Endpoints {
 			if e.Name == part {

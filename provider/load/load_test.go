@@ -272,10 +272,12 @@ func TestAddrs(t *testing.T) {
 		}
 	}
 	for in, want := range map[string]string{
-		"":      "empty: want endpoint names or addresses",
-		"api":   `"api": neither an endpoint nor an address, prefix or range (endpoints: web, db, internet)`,
-		"any":   `"any": neither`,
-		"web,,": `"": neither`,
+		"":         "empty: want endpoint names or addresses",
+		"api":      `"api": neither an endpoint nor an address, prefix or range (endpoints: web, db, internet)`,
+		"any":      `"any": neither`,
+		"web,,":    `"web,,": item 2 is empty`,
+		",web":     `",web": item 1 is empty`,
+		"web, ,db": `"web, ,db": item 2 is empty`,
 	} {
 		if _, err := n.Addrs(in); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Addrs(%q): %v; want %q", in, err, want)
