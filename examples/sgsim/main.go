@@ -46,9 +46,10 @@
 // Output: -format text (default) or json, on stdout; lint, check and
 // exposure also write sarif (SARIF 2.1.0, for code-scanning tools), and
 // diff, check and exposure markdown (a pull-request comment). The JSON
-// documents of trace, reach, lint, diff, fix, harden, check and exposure
-// carry "schema_version": 1, which changes only when a field changes
-// meaning or goes away; each subcommand's -h gives its shape.
+// documents of trace, reach, lint, diff, fix, harden, check, exposure,
+// tighten, usage and map, and every line of replay's JSON lines, carry
+// "schema_version": 1, which changes only when a field changes meaning
+// or goes away; each subcommand's -h gives its shape.
 //
 // Exit status: 0; 1 when a -fail-on... condition is met; 2 on bad input
 // or usage (unknown flag, unreadable or malformed file, inconsistent

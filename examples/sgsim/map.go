@@ -12,7 +12,7 @@ func init() {
 		short:    "who can talk to whom? every pair of endpoints, what passes, alike endpoints merged",
 		synopsis: "[input flags] [-format text|json|markdown|csv|dot|html]",
 		about: `computes, exactly (Network.Reach), for every pair of endpoints (source, destination; an endpoint to itself too) what passes: TCP and UDP destination ports and ICMP echo, round trip or one-way, and "partial" when not every address or ephemeral source port gets through. Sources whose rows are equal, and destinations whose columns are, are merged into groups (S1, S2, ... and D1, D2, ...), so a large network stays readable (package sgsim/analyze, Map).
-text: the groups and one line per group pair on which something passes; markdown: the group matrix as a table; csv: one record per endpoint pair and protocol, not merged; json: analyze.JSONMap with the allowed space and an answered flow's hops with their deciding rules; dot: a Graphviz digraph of the groups (dashed: one-way only); html: one self-contained page, the matrix as inline SVG, where clicking a square shows what passes, the allowed space and the deciding rules.`,
+text: the groups and one line per group pair on which something passes; markdown: the group matrix as a table; csv: one record per endpoint pair and protocol, not merged; json: "schema_version": 1 and the fields of analyze.JSONMap, with the allowed space and an answered flow's hops with their deciding rules; dot: a Graphviz digraph of the groups (dashed: one-way only); html: one self-contained page, the matrix as inline SVG, where clicking a square shows what passes, the allowed space and the deciding rules.`,
 		example: `sgsim map -format html > map.html
 writes the CCE tunnel profile's map (hardened set); "sgsim map" prints lines such as "S1 -> D2: tcp 5444; ..." after the groups' members.`,
 		flags: func(fs *flag.FlagSet) func(*env) error {
@@ -33,7 +33,10 @@ func mapRun(e *env) error {
 	}
 	switch e.format {
 	case "json":
-		return m.WriteJSON(e.stdout)
+		return emitJSON(e, struct {
+			SchemaVersion int `json:"schema_version"`
+			analyze.JSONMap
+		}{1, m.JSON()})
 	case "markdown":
 		return m.WriteMarkdown(e.stdout)
 	case "csv":

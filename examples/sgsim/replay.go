@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -47,7 +48,7 @@ func init() {
 		about: `replays captured traffic (pcap/pcapng files or VPC flow logs) through the network and reports, flow by flow, what it would drop, where and by which rule.
 With no input at all it replays an embedded sample, a two-minute capture of a default CCE tunnel-network cluster (testdata/cce-tunnel.pcap), against the cce-tunnel profile with the hardened worker outbound set (CCE Table 8): the main job. -rules or -plan need traffic (-pcap or -flowlog) and placement (-nics or -topology).
 -pcap files are read in time order; -flowlog files may be AWS v2 or Huawei VPC flow logs (detected). -inner-drops judges flows inside VXLAN and Geneve tunnels by the rules as if they were not encapsulated (by default an inner flow shares the fate of the outer flow that carries it, since security groups see only the outer packet). -workers N shards the tracking of flows over N goroutines, with the same report (an inner tunnel flow carried between two pairs of nodes may be listed once per pair); decoding stays on one goroutine, so it is not faster on two CPUs (bench/README.md), and N above replay.MaxWorkers() (4 per CPU) is refused.
-text output: a table of the dropped flows (-all: every flow) and the summary: flows by verdict and by deciding hop and rule, and per input what its reader skipped. json: every flow as one JSON object per line (replay.JSONFlow: src, dst, sport, dport, proto, verdict, hop, group, rule, ...) on stdout, the summary on stderr. Flows are written as they end (idle timeout, reused ports, end of input), not kept, so memory follows the live flows however long the input; their IDs give the order they started (with -workers, not consecutive). -dropped-pcap writes exactly the packets the network would drop, as one classic pcap, as they are found (one pass, nothing kept per packet), through a temporary file in the same directory renamed on success: a failed run leaves no file and an existing one untouched.
+text output: a table of the dropped flows (-all: every flow) and the summary: flows by verdict and by deciding hop and rule, and per input what its reader skipped. json: every flow as one JSON object per line ("schema_version": 1, on every line so that a line read alone says its shape, then the fields of replay.JSONFlow: src, dst, sport, dport, proto, verdict, hop, group, rule, ...) on stdout, the summary on stderr. Flows are written as they end (idle timeout, reused ports, end of input), not kept, so memory follows the live flows however long the input; their IDs give the order they started (with -workers, not consecutive). -dropped-pcap writes exactly the packets the network would drop, as one classic pcap, as they are found (one pass, nothing kept per packet), through a temporary file in the same directory renamed on success: a failed run leaves no file and an existing one untouched.
 An input that turns corrupt or unreadable partway (a bad record length or block, a malformed flow-log line) is reported with everything read before it: the summary says where reading stopped (byte offset and packet, or line), stderr says so in one line, and the exit status is 0, or 1 with -fail-on-drop (which then fails even without a drop seen, as the unread rest cannot be vouched for); an input that yields nothing is bad input (2).`,
 		example: `sgsim replay -pcap examples/sgsim/testdata/cce-tunnel.pcap -vendor huawei -rules examples/sgsim/testdata/huawei-rules.json -topology examples/sgsim/testdata/topology.json -fail-on-drop
 prints "replayed against huawei rules from examples/sgsim/testdata/huawei-rules.json (2 groups) placed by examples/sgsim/testdata/topology.json",
@@ -257,12 +258,19 @@ func named(in input, err error) error {
 // flowOutput writes flows as the replayer finishes them (Config.OnFlow),
 // then the summary: text (a table of the dropped flows, or with -all of
 // every flow) or JSON lines (every flow; the summary on stderr).
+// jsonFlowLine is one line of replay -format json: replay.JSONFlow with
+// "schema_version": 1 first.
+type jsonFlowLine struct {
+	SchemaVersion int `json:"schema_version"`
+	replay.JSONFlow
+}
+
 type flowOutput struct {
 	e     *env
 	o     *replayOptions
 	bw    *bufio.Writer
 	text  *replay.TextWriter
-	json  *replay.JSONWriter
+	json  *json.Encoder
 	inner int   // dropped inner tunnel flows
 	err   error // the first write error
 	n     *load.Network
@@ -272,7 +280,7 @@ type flowOutput struct {
 func newFlowOutput(e *env, o *replayOptions) *flowOutput {
 	f := &flowOutput{e: e, o: o, bw: bufio.NewWriterSize(e.stdout, 64<<10)}
 	if e.json() {
-		f.json = replay.NewJSONWriter(f.bw)
+		f.json = json.NewEncoder(f.bw)
 	} else {
 		f.text = replay.NewTextWriter(f.bw)
 	}
@@ -312,7 +320,9 @@ func (f *flowOutput) flow(fl *replay.Flow) {
 		return
 	}
 	if f.json != nil {
-		f.err = f.json.Write(fl)
+		// Each line carries the schema version: a line read alone (grep,
+		// tail -f) still says which shape it has.
+		f.err = f.json.Encode(jsonFlowLine{1, fl.JSON()})
 		return
 	}
 	if f.o.all || !fl.Allowed() {

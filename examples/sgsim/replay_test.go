@@ -50,6 +50,24 @@ func (f flowLine) key() string {
 
 func itoa(p uint16) string { return strconv.Itoa(int(p)) }
 
+// TestReplayJSONSchemaVersion: every line of replay -format json starts
+// with "schema_version": 1, so that a line read alone says its shape.
+func TestReplayJSONSchemaVersion(t *testing.T) {
+	code, out, errOut := runArgs(t, "replay", "-all", "-format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("%d lines:\n%s", len(lines), out)
+	}
+	for i, l := range lines {
+		if !strings.HasPrefix(l, `{"schema_version":1,"id":`) {
+			t.Errorf("line %d: %s", i+1, l)
+		}
+	}
+}
+
 // jsonFlows runs with -format json and returns the parsed lines.
 func jsonFlows(t *testing.T, args ...string) []flowLine {
 	t.Helper()

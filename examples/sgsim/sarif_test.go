@@ -228,13 +228,14 @@ func TestDiffMarkdownPlan(t *testing.T) {
 }
 
 // TestJSONSchemaVersion: every subcommand's JSON document carries
-// schema_version 1.
+// schema_version 1 (replay's lines: TestReplayJSONSchemaVersion).
 func TestJSONSchemaVersion(t *testing.T) {
 	for _, args := range [][]string{
 		{"trace", "tcp 192.168.0.12:43100 -> 192.168.1.2:6443"},
 		{"reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-port", "6443"},
 		{"lint"}, {"diff", "-profile", "cce-tunnel"}, {"fix"}, {"harden", "-profile", "cce-tunnel"},
 		{"check", "-intents", cceIntentFile}, {"exposure"},
+		{"tighten"}, {"usage"}, {"map"},
 	} {
 		code, out, errOut := runArgs(t, append(args, "-format", "json")...)
 		if code != 0 {

@@ -21,7 +21,8 @@ func init() {
 		short:    "a least-privilege rule set from observed traffic and required flows, proven safe",
 		synopsis: "[-pcap FILE ... | -flowlog FILE ...] [input flags] [-intents FILE] [-max-rules N] [-min-prefix N] [-format text|json]",
 		about: `replays the traffic (as replay does; with no input at all, the embedded CCE tunnel sample against the cce-tunnel profile) and proposes the security groups narrowed to it (analyze.Tighten): an allow rule no allowed flow was decided by is removed, a used one becomes rules for the protocols, destination ports (exact) and remote addresses (aggregated) seen; deny rules and network ACLs stay. -max-rules N (default 50) is the most rules per group, counting one per remote prefix and port range: above it the closest prefixes of a rule merge into their covering prefix, never broader than the original rule's remote nor shorter than -min-prefix (default 16; IPv6 +96). When the narrowing breaks a required flow that passed (the profile's, -require PROFILE's, and the must_allow and must_be_answerable intents of -intents FILE), the original allow rules of the groups on its path come back, one at a time, and those not needed go again. must_deny intents hold by construction: the proposal only removes and narrows allow rules, and proof (3) shows it opens nothing.
-The proof is printed, and a proposal that fails it is not: (1) the same traffic replayed through the proposal drops no flow the original allowed; (2) every required flow passes as before (Reach); (3) per attached group list, DiffSets(original, proposal) only removes, and no observed flow lies in what it removes at a hop the rules decide. Exit 1 when no proposal passes the proof. Then the proposal in the vendor's API form (the whole narrowed groups).`,
+The proof is printed, and a proposal that fails it is not: (1) the same traffic replayed through the proposal drops no flow the original allowed; (2) every required flow passes as before (Reach); (3) per attached group list, DiffSets(original, proposal) only removes, and no observed flow lies in what it removes at a hop the rules decide. Exit 1 when no proposal passes the proof. Then the proposal in the vendor's API form (the whole narrowed groups).
+json: {"schema_version": 1, "network", "groups": [{"id", "old", "new", "rules", "over_max", "restored_rules"}], "flows_replayed", "allowed_before", "allowed_after", "required": [{"name", "before", "after"}], "closed": [{"set", "endpoints", "removed"}], "api": [{"name", "text"}], "notes"}.`,
 		example: `sgsim tighten
 prints the CCE tunnel profile's groups narrowed to the embedded capture's traffic and its required flows, the proof, and the groups as a Huawei ListSecurityGroupRules document.`,
 		flags: func(fs *flag.FlagSet) func(*env) error {
@@ -154,16 +155,17 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents st
 		Text string `json:"text"`
 	}
 	out := struct {
-		Network  string     `json:"network"`
-		Groups   []group    `json:"groups"`
-		Flows    int        `json:"flows_replayed"`
-		Allowed  int        `json:"allowed_before"`
-		Kept     int        `json:"allowed_after"`
-		Required []required `json:"required"`
-		Closed   []closed   `json:"closed"`
-		API      []doc      `json:"api"`
-		Notes    []string   `json:"notes"`
-	}{Network: n.Name, Groups: []group{}, Flows: replayed, Allowed: allowed, Kept: kept, Required: []required{}, Closed: []closed{}, API: []doc{}, Notes: append([]string{}, notes...)}
+		SchemaVersion int        `json:"schema_version"`
+		Network       string     `json:"network"`
+		Groups        []group    `json:"groups"`
+		Flows         int        `json:"flows_replayed"`
+		Allowed       int        `json:"allowed_before"`
+		Kept          int        `json:"allowed_after"`
+		Required      []required `json:"required"`
+		Closed        []closed   `json:"closed"`
+		API           []doc      `json:"api"`
+		Notes         []string   `json:"notes"`
+	}{SchemaVersion: 1, Network: n.Name, Groups: []group{}, Flows: replayed, Allowed: allowed, Kept: kept, Required: []required{}, Closed: []closed{}, API: []doc{}, Notes: append([]string{}, notes...)}
 	strs := func(rs []sgsim.Rule) []string {
 		out := []string{}
 		for _, r := range rs {

@@ -19,7 +19,7 @@ func init() {
 		synopsis: "[-pcap FILE ... | -flowlog FILE ...] [input flags] [-inner-drops] [-format text|json] [-fail-on-unused]",
 		about: `replays captured traffic (as replay does; with no input at all, the embedded CCE tunnel sample against the cce-tunnel profile) and counts, per hop and deciding rule, the flows, packets and bytes it decided, allowed and dropped; lists the allow rules no flow used, with the observation window (first and last timestamp); and shows for every used allow rule what the traffic used of it (addresses as the fewest prefixes, and the narrowest covering prefix, destination ports as ranges) next to what the rule opens.
 A flow counts on every hop it was evaluated at, with all its packets and bytes both ways. Inner flows of VXLAN/Geneve tunnels are decided by their outer flow and counted only on it, unless -inner-drops judges them by their own addresses (package sgsim/replay/usage).
-json: one object (usage.JSONReport): first, last, flows, rules (hop, action, kind, group, index, rule, text, flows, allowed_flows, packets, bytes, used) and unused.`,
+json: one object ("schema_version": 1 and the fields of usage.JSONReport): first, last, flows, rules (hop, action, kind, group, index, rule, text, flows, allowed_flows, packets, bytes, used) and unused.`,
 		example: `sgsim usage
 prints the window "observed 2024-05-06T09:00:00.5Z to ...", a table of hops and rules with their flows, packets and bytes
 (such as "source egress  deny  no rule matched: default deny  3 ..."), what each used allow rule carried, and the allow rules no flow used.`,
@@ -57,7 +57,10 @@ func usageRun(e *env, o *replayOptions, failUnused bool) error {
 	}
 	rep := c.Report()
 	if e.json() {
-		err = rep.WriteJSON(e.stdout)
+		err = emitJSON(e, struct {
+			SchemaVersion int `json:"schema_version"`
+			usage.JSONReport
+		}{1, rep.JSON()})
 	} else {
 		fmt.Fprintf(e.stdout, "rule usage against %s\n", n.Description)
 		for i, in := range pcaps {
