@@ -22,7 +22,8 @@
 //	sgsim trace -vendor aws -rules rules.json -nics enis.json 'tcp 10.0.1.5:40000 -> 10.0.2.7:5432'
 //
 // Subcommands: replay (the default when none is named), trace, reach,
-// lint, diff, fix, harden, check and exposure; `sgsim NAME -h` prints a synopsis, the
+// lint, diff, fix, harden, check, exposure, map, usage and tighten;
+// `sgsim NAME -h` prints a synopsis, the
 // flags and a worked example for each.
 //
 // Every subcommand reads its network from the same input flags, which
@@ -37,11 +38,12 @@
 // error, each with its line and column; -skip-invalid leaves the invalid
 // records out instead, and every run then lists each skipped record and
 // states the count on stderr. With no input flag a subcommand uses the
-// main job's network, profile cce-tunnel with the hardened set. replay
-// without -pcap or -flowlog replays its embedded sample capture (a CCE
-// tunnel cluster's) against a profile, never against -rules or -plan,
-// which need traffic. Flags may come before or after the subcommand's
-// name.
+// main job's network, profile cce-tunnel with the hardened set. replay,
+// usage and tighten replay their embedded sample capture (a CCE tunnel
+// cluster's) only when no input flag at all is given; with any input
+// flag (-profile, a cluster flag, -rules, -plan, -nics, -topology, ...)
+// they need -pcap or -flowlog, and without it exit 2. Flags may come
+// before or after the subcommand's name.
 //
 // Output: -format text (default) or json, on stdout; lint, check and
 // exposure also write sarif (SARIF 2.1.0, for code-scanning tools), and
@@ -288,7 +290,7 @@ func topUsage(w io.Writer) {
 	fmt.Fprintln(w, "  -vendor huawei|alibaba|tencent|aws -rules FILE... [-nics FILE...] [-topology FILE] [-require NAME]")
 	fmt.Fprintln(w, "  -plan FILE [-nics FILE...] [-topology FILE] [-vendor V] [-prior] [-require NAME]")
 	fmt.Fprintln(w, "  -skip-invalid with -rules or -plan: leave out invalid records, each listed on stderr with the count")
-	fmt.Fprintln(w, "  none: profile cce-tunnel, hardened (and, for replay, the embedded sample capture)")
+	fmt.Fprintln(w, "  none: profile cce-tunnel, hardened (and, for replay, usage and tighten, the embedded sample capture;\n        with any input flag they need -pcap or -flowlog)")
 	fmt.Fprintln(w, "\nexit status: 0 ok; 1 a -fail-on... condition met; 2 bad input or usage; 3 internal error")
 }
 

@@ -46,7 +46,7 @@ func init() {
 		short:    "what would a capture's or flow log's traffic lose? (the default subcommand)",
 		synopsis: "[-pcap FILE ... | -flowlog FILE ...] [input flags] [-inner-drops] [-workers N] [-format text|json] [-all] [-dropped-pcap FILE] [-fail-on-drop]",
 		about: `replays captured traffic (pcap/pcapng files or VPC flow logs) through the network and reports, flow by flow, what it would drop, where and by which rule.
-With no input at all it replays an embedded sample, a two-minute capture of a default CCE tunnel-network cluster (testdata/cce-tunnel.pcap), against the cce-tunnel profile with the hardened worker outbound set (CCE Table 8): the main job. -rules or -plan need traffic (-pcap or -flowlog) and placement (-nics or -topology).
+With no input flag at all it replays an embedded sample, a two-minute capture of a default CCE tunnel-network cluster (testdata/cce-tunnel.pcap), against the cce-tunnel profile with the hardened worker outbound set (CCE Table 8): the main job. Any input flag (-profile, a cluster flag, -rules, -plan, -nics, -topology, ...) without -pcap or -flowlog is bad usage (exit 2): the sample is that one network's traffic. -rules or -plan need traffic (-pcap or -flowlog) and placement (-nics or -topology).
 -pcap files are read in time order; -flowlog files may be AWS v2 or Huawei VPC flow logs (detected). -inner-drops judges flows inside VXLAN and Geneve tunnels by the rules as if they were not encapsulated (by default an inner flow shares the fate of the outer flow that carries it, since security groups see only the outer packet). -workers N shards the tracking of flows over N goroutines, with the same report (an inner tunnel flow carried between two pairs of nodes may be listed once per pair); decoding stays on one goroutine, so it is not faster on two CPUs (bench/README.md), and N above replay.MaxWorkers() (4 per CPU) is refused.
 text output: a table of the dropped flows (-all: every flow) and the summary: flows by verdict and by deciding hop and rule, and per input what its reader skipped. json: every flow as one JSON object per line ("schema_version": 1, on every line so that a line read alone says its shape, then the fields of replay.JSONFlow: src, dst, sport, dport, proto, verdict, hop, group, rule, ...) on stdout, the summary on stderr. Flows are written as they end (idle timeout, reused ports, end of input), not kept, so memory follows the live flows however long the input; their IDs give the order they started (with -workers, not consecutive). -dropped-pcap writes exactly the packets the network would drop, as one classic pcap, as they are found (one pass, nothing kept per packet), through a temporary file in the same directory renamed on success: a failed run leaves no file and an existing one untouched.
 An input that turns corrupt or unreadable partway (a bad record length or block, a malformed flow-log line) is reported with everything read before it: the summary says where reading stopped (byte offset and packet, or line), stderr says so in one line, and the exit status is 0, or 1 with -fail-on-drop (which then fails even without a drop seen, as the unread rest cannot be vouched for); an input that yields nothing is bad input (2).`,
@@ -85,15 +85,43 @@ func replayRun(e *env, o *replayOptions) error {
 	if err := e.in.Check(); err != nil && e.in.Kind() != "" {
 		return badErr(err)
 	}
-	traffic := len(o.pcaps)+len(o.flowlogs) > 0
-	if k := e.in.Kind(); (k == "rules" || k == "plan") && !traffic {
-		return bad("-%s needs traffic to replay: -pcap FILE or -flowlog FILE (the embedded sample is a CCE capture, replayed only when no input at all is given)", k)
+	if err := needTraffic(e, o); err != nil {
+		return err
 	}
 	n, err := e.loadPlaced(&e.in)
 	if err != nil {
 		return err
 	}
 	return replayAll(e, o, n)
+}
+
+// needTraffic refuses replay, usage and tighten without -pcap or -flowlog
+// when some input flag is given (-profile, a cluster flag, -rules, -plan,
+// -nics, -topology, ...: any flag of load.Source.Flags). The embedded
+// sample is a capture of the main job's network, profile cce-tunnel
+// hardened, so it is replayed only when no input flag at all is given:
+// replaying it against another profile, another addressing or the user's
+// rules would report on traffic that network never carried.
+func needTraffic(e *env, o *replayOptions) error {
+	if len(o.pcaps)+len(o.flowlogs) > 0 {
+		return nil
+	}
+	var src load.Source
+	fs := flag.NewFlagSet("", flag.ContinueOnError)
+	src.Flags(fs)
+	given := ""
+	fs.VisitAll(func(f *flag.Flag) {
+		if given == "" && e.given[f.Name] {
+			given = "-" + f.Name
+		}
+	})
+	if k := e.in.Kind(); k != "" {
+		given = "-" + k // the input the user most needs told about
+	}
+	if given == "" {
+		return nil
+	}
+	return bad("%s needs traffic to replay: -pcap FILE or -flowlog FILE (the embedded sample is replayed only when no input flag at all is given)", given)
 }
 
 // input is one capture or flow log to replay.

@@ -201,7 +201,7 @@ func TestHardenedDrops(t *testing.T) {
 func TestDefaultGroups(t *testing.T) {
 	// Without Table 8 the worker group sends anywhere and its members
 	// (nodes and pods) accept each other: only 6443 stays dropped.
-	got := dropped(jsonFlows(t, "-hardened=false"))
+	got := dropped(jsonFlows(t, "-pcap", "testdata/cce-tunnel.pcap", "-hardened=false"))
 	want := []string{"tcp 192.168.0.12:43100 -> 192.168.1.2:6443 at destination ingress"}
 	if !slices.Equal(got, want) {
 		t.Errorf("dropped %q; want %q", got, want)
@@ -211,7 +211,7 @@ func TestDefaultGroups(t *testing.T) {
 func TestClusterFlag(t *testing.T) {
 	// Masters moved to 192.168.1.16/28: 192.168.1.2 is no longer a master,
 	// so its kubelet calls fail the nodes' "10250 from masters" row.
-	got := dropped(jsonFlows(t, "-profile", "cce-tunnel", "-masters", "192.168.1.16/28"))
+	got := dropped(jsonFlows(t, "-pcap", "testdata/cce-tunnel.pcap", "-profile", "cce-tunnel", "-masters", "192.168.1.16/28"))
 	for _, want := range []string{
 		"tcp 192.168.1.2:52000 -> 192.168.0.10:10250 at destination ingress",
 		"tcp 192.168.1.2:52010 -> 192.168.0.11:10250 at destination ingress",
@@ -361,7 +361,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-nodes", "192.168.0.0/33"}, `invalid value "192.168.0.0/33" for flag -nodes: want a CIDR prefix such as 192.168.0.0/24`},
 		{[]string{"-pods", "172.16.0.1/16"}, `invalid value "172.16.0.1/16" for flag -pods: host bits set; want 172.16.0.0/16`},
 		{[]string{"-profile", "tke-managed", "-lb", "10.0.2.0/28"}, "-lb: profile tke-managed has no such field"},
-		{[]string{"-nodes", "10.0.0.0/24"}, "huawei: cluster: Nodes 10.0.0.0/24 is outside VPC 192.168.0.0/16"},
+		{[]string{"-pcap", sample, "-nodes", "10.0.0.0/24"}, "huawei: cluster: Nodes 10.0.0.0/24 is outside VPC 192.168.0.0/16"},
 		{[]string{"-dns", "100.125.1.250,nope"}, `invalid value "100.125.1.250,nope" for flag -dns`},
 		{[]string{"-format", "xml"}, `-format "xml": want text or json`},
 		{[]string{"-workers", "0"}, `-workers 0: want 1 or more`},
@@ -388,6 +388,44 @@ func TestBadInput(t *testing.T) {
 		code, out, errOut := runArgs(t, c.args...)
 		if code != 2 || !strings.Contains(errOut, c.want) || strings.Count(errOut, "\n") != 1 || out != "" {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and one line containing %q", c.args, code, out, errOut, c.want)
+		}
+	}
+}
+
+// The embedded sample is the main job's traffic (profile cce-tunnel,
+// hardened): it is replayed only when no input flag at all is given. Any
+// input flag without -pcap or -flowlog is bad usage, for replay, usage
+// and tighten alike, never the sample replayed against another network.
+func TestSampleOnlyWithoutInput(t *testing.T) {
+	for _, cmd := range []string{"replay", "usage", "tighten"} {
+		for _, c := range []struct {
+			args []string
+			flag string
+		}{
+			{[]string{"-profile", "ack-basic-flannel"}, "-profile"},
+			{[]string{"-profile", "cce-tunnel"}, "-profile"},
+			{[]string{"-hardened=false"}, "-hardened"},
+			{[]string{"-masters", "192.168.1.16/28"}, "-masters"},
+			{[]string{"-revision", "older"}, "-revision"},
+			{[]string{"-topology", "testdata/topology.json"}, "-topology"},
+			{[]string{"-nics", "n.json"}, "-nics"},
+			{[]string{"-vendor", "huawei", "-rules", "testdata/huawei-rules.json", "-topology", "testdata/topology.json"}, "-rules"},
+			{[]string{"-plan", "p.json", "-topology", "testdata/topology.json"}, "-plan"},
+		} {
+			args := append([]string{cmd}, c.args...)
+			code, out, errOut := runArgs(t, args...)
+			want := "sgsim " + cmd + ": " + c.flag + " needs traffic to replay: -pcap FILE or -flowlog FILE (the embedded sample is replayed only when no input flag at all is given)\n"
+			if code != 2 || out != "" || errOut != want {
+				t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2, nothing on stdout, stderr %q", args, code, out, errOut, want)
+			}
+		}
+		// Without any input flag the sample is replayed (exit 0) ...
+		if code, out, errOut := runArgs(t, cmd); code != 0 || out == "" {
+			t.Errorf("%s with no input flag: exit %d, stdout %q, stderr %q; want 0 and a report of the sample", cmd, code, out, errOut)
+		}
+		// ... and the same profile given with the sample explicitly works.
+		if code, out, errOut := runArgs(t, cmd, "-profile", "cce-tunnel", "-pcap", "testdata/cce-tunnel.pcap"); code != 0 || out == "" {
+			t.Errorf("%s -profile cce-tunnel -pcap testdata/cce-tunnel.pcap: exit %d, stdout %q, stderr %q; want 0 and a report", cmd, code, out, errOut)
 		}
 	}
 }

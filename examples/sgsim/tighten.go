@@ -20,7 +20,7 @@ func init() {
 		required: true,
 		short:    "a least-privilege rule set from observed traffic and required flows, proven safe",
 		synopsis: "[-pcap FILE ... | -flowlog FILE ...] [input flags] [-intents FILE] [-max-rules N] [-min-prefix N] [-format text|json]",
-		about: `replays the traffic (as replay does; with no input at all, the embedded CCE tunnel sample against the cce-tunnel profile) and proposes the security groups narrowed to it (analyze.Tighten): an allow rule no allowed flow was decided by is removed, a used one becomes rules for the protocols, destination ports (exact) and remote addresses (aggregated) seen; deny rules and network ACLs stay. -max-rules N (default 50) is the most rules per group, counting one per remote prefix and port range: above it the closest prefixes of a rule merge into their covering prefix, never broader than the original rule's remote nor shorter than -min-prefix (default 16; IPv6 +96). When the narrowing breaks a required flow that passed (the profile's, -require PROFILE's, and the must_allow and must_be_answerable intents of -intents FILE), the original allow rules of the groups on its path come back, one at a time, and those not needed go again. must_deny intents hold by construction: the proposal only removes and narrows allow rules, and proof (3) shows it opens nothing.
+		about: `replays the traffic (as replay does; with no input flag at all, the embedded CCE tunnel sample against the cce-tunnel profile; any input flag without -pcap or -flowlog is bad usage) and proposes the security groups narrowed to it (analyze.Tighten): an allow rule no allowed flow was decided by is removed, a used one becomes rules for the protocols, destination ports (exact) and remote addresses (aggregated) seen; deny rules and network ACLs stay. -max-rules N (default 50) is the most rules per group, counting one per remote prefix and port range: above it the closest prefixes of a rule merge into their covering prefix, never broader than the original rule's remote nor shorter than -min-prefix (default 16; IPv6 +96). When the narrowing breaks a required flow that passed (the profile's, -require PROFILE's, and the must_allow and must_be_answerable intents of -intents FILE), the original allow rules of the groups on its path come back, one at a time, and those not needed go again. must_deny intents hold by construction: the proposal only removes and narrows allow rules, and proof (3) shows it opens nothing.
 The proof is printed, and a proposal that fails it is not: (1) the same traffic replayed through the proposal drops no flow the original allowed; (2) every required flow passes as before (Reach); (3) per attached group list, DiffSets(original, proposal) only removes, and no observed flow lies in what it removes at a hop the rules decide. Exit 1 when no proposal passes the proof. Then the proposal in the vendor's API form (the whole narrowed groups).
 json: {"schema_version": 1, "network", "groups": [{"id", "old", "new", "rules", "over_max", "restored_rules"}], "flows_replayed", "allowed_before", "allowed_after", "required": [{"name", "before", "after"}], "closed": [{"set", "endpoints", "removed"}], "api": [{"name", "text"}], "notes"}.`,
 		example: `sgsim tighten
@@ -49,8 +49,8 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents st
 	if err := e.in.Check(); err != nil && e.in.Kind() != "" {
 		return badErr(err)
 	}
-	if k := e.in.Kind(); (k == "rules" || k == "plan") && len(o.pcaps)+len(o.flowlogs) == 0 {
-		return bad("-%s needs traffic to replay: -pcap FILE or -flowlog FILE", k)
+	if err := needTraffic(e, o); err != nil {
+		return err
 	}
 	n, err := e.loadPlaced(&e.in)
 	if err != nil {

@@ -17,7 +17,7 @@ func init() {
 		name:     "usage",
 		short:    "which rules did traffic use, how much, and which allow rules did nothing?",
 		synopsis: "[-pcap FILE ... | -flowlog FILE ...] [input flags] [-inner-drops] [-format text|json] [-fail-on-unused]",
-		about: `replays captured traffic (as replay does; with no input at all, the embedded CCE tunnel sample against the cce-tunnel profile) and counts, per hop and deciding rule, the flows, packets and bytes it decided, allowed and dropped; lists the allow rules no flow used, with the observation window (first and last timestamp); and shows for every used allow rule what the traffic used of it (addresses as the fewest prefixes, and the narrowest covering prefix, destination ports as ranges) next to what the rule opens.
+		about: `replays captured traffic (as replay does; with no input flag at all, the embedded CCE tunnel sample against the cce-tunnel profile; any input flag without -pcap or -flowlog is bad usage) and counts, per hop and deciding rule, the flows, packets and bytes it decided, allowed and dropped; lists the allow rules no flow used, with the observation window (first and last timestamp); and shows for every used allow rule what the traffic used of it (addresses as the fewest prefixes, and the narrowest covering prefix, destination ports as ranges) next to what the rule opens.
 A flow counts on every hop it was evaluated at, with all its packets and bytes both ways. Inner flows of VXLAN/Geneve tunnels are decided by their outer flow and counted only on it, unless -inner-drops judges them by their own addresses (package sgsim/replay/usage).
 json: one object ("schema_version": 1 and the fields of usage.JSONReport): first, last, flows, rules (hop, action, kind, group, index, rule, text, flows, allowed_flows, packets, bytes, used) and unused.`,
 		example: `sgsim usage
@@ -42,9 +42,8 @@ func usageRun(e *env, o *replayOptions, failUnused bool) error {
 	if err := e.in.Check(); err != nil && e.in.Kind() != "" {
 		return badErr(err)
 	}
-	traffic := len(o.pcaps)+len(o.flowlogs) > 0
-	if k := e.in.Kind(); (k == "rules" || k == "plan") && !traffic {
-		return bad("-%s needs traffic to replay: -pcap FILE or -flowlog FILE (the embedded sample is a CCE capture, replayed only when no input at all is given)", k)
+	if err := needTraffic(e, o); err != nil {
+		return err
 	}
 	n, err := e.loadPlaced(&e.in)
 	if err != nil {
