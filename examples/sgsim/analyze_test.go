@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
+	"slices"
 	"strings"
 	"testing"
 
@@ -162,16 +164,55 @@ func TestFixHuaweiAPIForm(t *testing.T) {
 	}
 }
 
-// -h, before or after the subcommand, prints the usage, the flags and
-// the example, and succeeds.
+// helpNames are the subcommands whose -h TestHelp checks: every one
+// sgsim has, so that a registered subcommand missing here, or one named
+// here that is gone, fails the test.
+var helpNames = []string{"replay", "trace", "reach", "lint", "diff", "fix", "harden", "check", "exposure", "map", "usage", "tighten"}
+
+// -h, before or after the subcommand, prints the usage (synopsis), what
+// it does, its own flags, the input flags and a worked example, and
+// succeeds; for every subcommand.
 func TestHelp(t *testing.T) {
-	for _, name := range order {
+	var registered []string
+	for _, c := range commands {
+		registered = append(registered, c.name)
+	}
+	if a, b := slices.Sorted(slices.Values(registered)), slices.Sorted(slices.Values(helpNames)); !slices.Equal(a, b) {
+		t.Errorf("subcommands %q; TestHelp checks %q", a, b)
+	}
+	for _, name := range helpNames {
+		c := lookup(name)
+		if c == nil {
+			continue // reported above
+		}
+		if strings.TrimSpace(c.synopsis) == "" || strings.TrimSpace(c.about) == "" || !strings.Contains(strings.TrimSpace(c.example), "\n") {
+			t.Errorf("%s: synopsis %q, about %q, example %q; want all three, the example a command and what it prints", name, c.synopsis, c.about, c.example)
+		}
+		own := flag.NewFlagSet("", flag.ContinueOnError)
+		c.flags(own)
 		for _, args := range [][]string{{name, "-h"}, {"-h", name}, {name, "-help"}, {"--help", name}} {
 			code, out, errOut := runArgs(t, args...)
 			if code != 0 || errOut != "" || !strings.HasPrefix(out, "usage: sgsim "+name+" ") ||
 				!strings.Contains(out, "\nflags:\n") || !strings.Contains(out, "  -format string") ||
-				!strings.Contains(out, "  -profile NAME") || !strings.Contains(out, "\nexample:\n  sgsim "+name+" ") {
+				!strings.Contains(out, "  -profile NAME") || !strings.Contains(out, "\nexample:\n  sgsim "+name+" ") && !strings.Contains(out, "\nexample:\n  sgsim "+name+"\n") {
 				t.Errorf("%q: exit %d, stderr %q\n%s", args, code, errOut, out)
+				continue
+			}
+			if first, _, _ := strings.Cut(out, "\n"); first != "usage: sgsim "+name+" "+c.synopsis {
+				t.Errorf("%q: first line %q; want the synopsis %q", args, first, "usage: sgsim "+name+" "+c.synopsis)
+			}
+			_, after, _ := strings.Cut(out, "\nflags:\n")
+			flags, _, ok := strings.Cut(after, "\ninput and output flags")
+			if !ok {
+				t.Errorf("%q: no input and output flags section\n%s", args, out)
+			}
+			own.VisitAll(func(f *flag.Flag) {
+				if !strings.Contains(flags, "  -"+f.Name+" ") && !strings.Contains(flags, "  -"+f.Name+"\n") {
+					t.Errorf("%q: its flag -%s is not listed under flags:\n%s", args, f.Name, flags)
+				}
+			})
+			if !strings.HasSuffix(out, "\nexample:\n"+indent(strings.TrimSpace(c.example))+"\n") {
+				t.Errorf("%q: does not end with its worked example\n%s", args, out)
 			}
 		}
 	}
@@ -180,7 +221,7 @@ func TestHelp(t *testing.T) {
 		if code != 0 || !strings.HasPrefix(out, "usage: sgsim [SUBCOMMAND] [flags]") {
 			t.Errorf("%q: exit %d\n%s", args, code, out)
 		}
-		for _, name := range order {
+		for _, name := range helpNames {
 			if !strings.Contains(out, "\n  "+name+" ") {
 				t.Errorf("%q: top-level help lacks %s\n%s", args, name, out)
 			}
