@@ -24,7 +24,7 @@ func init() {
 		about: `checks every intent of an intent file (YAML or JSON: must_allow, must_deny, must_be_answerable entries; package sgsim/intent documents the format) exactly against the network, with one range query per intent: pass, or FAIL with a witness flow, the hop and the rule that decides it and the rule's origin; unknown when the answer depends on rules a Terraform plan leaves out until apply (the groups it names). An intent naming an endpoint the network does not have is bad input (exit 2).
 must_allow: every flow works (TCP and SCTP: the connection, replies included; other protocols: the packet is delivered). must_deny: no packet is delivered. must_be_answerable: every flow is delivered and its reply gets back (DNS through stateless ACLs).
 -fail-on fail exits 1 when any intent fails; -fail-on unknown also when any is unknown.
-json: {"schema_version": 1, "network", "intents_file", "summary": {"pass", "fail", "unknown"}, "results": [{"name", "kind", "reason", "line", "path", "from", "to", "src", "dst", "protocol", "ports", "icmp_type", "icmp_code", "question", "status", "outcome", "witness", "hop", "where", "action", "group", "rule_id", "rule", "origin", "terraform_address", "uncertain": {group: why}, "trace"}]}; the witness fields are empty for a pass.`,
+json: {"schema_version": 1, "network", "intents_file", "summary": {"pass", "fail", "unknown"}, "results": [{"name", "kind", "reason", "line", "path", "from", "to", "src", "dst", "protocol", "ports", "icmp_type", "icmp_code", "question", "status", "outcome", "witness", "hop", "where", "action", "group", "rule_id", "rule", "origin", "terraform_address", "uncertain": {group: why}, "trace"}]}; the witness fields are empty for a pass. sarif: the failed and unknown intents at their line of the intent file, located by a URI relative to %SRCROOT% (the working directory, given in originalUriBaseIds) when the file is inside the working directory, else by its absolute file:// URI: run from the repository's root for code scanning.`,
 		example: `sgsim check -intents cce.yaml -fail-on fail
 with cce.yaml holding
   must_allow:
@@ -106,7 +106,11 @@ func checkRun(e *env, o *checkOptions) error {
 	}
 	switch e.format {
 	case "sarif":
-		if err := emitJSON(e, checkSARIF(o.file, rs)); err != nil {
+		root, err := os.Getwd()
+		if err != nil {
+			root = "" // every location an absolute file:// URI
+		}
+		if err := emitJSON(e, checkSARIF(o.file, root, rs)); err != nil {
 			return err
 		}
 	case "markdown":

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"path/filepath"
 	"strings"
 
 	"github.com/sgsim/sgsim/provider/load"
@@ -24,6 +26,17 @@ import (
 // row (kind "member"), so a reviewer can find the rule. Each result
 // carries a partialFingerprints entry that stays the same from run to
 // run while the finding does.
+//
+// The intent file's artifact location is a URI, as code scanning wants
+// it, whatever form the path was given in: inside the current working
+// directory (the root; run sgsim from the repository's root, as CI
+// does, for URIs that match the repository), a relative URI with
+// uriBaseId "%SRCROOT%", the run's originalUriBaseIds giving
+// %SRCROOT% as the working directory's file:// URI; elsewhere
+// (/tmp/..., ../...), an absolute file:// URI. Forward slashes,
+// percent-encoded. The working directory, not the enclosing git work
+// tree: the output depends on nothing but the arguments and where sgsim
+// runs, and no file is read to find a root.
 
 const sarifSchema = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -34,8 +47,9 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
+	Tool               sarifTool                `json:"tool"`
+	OriginalURIBaseIDs map[string]sarifArtifact `json:"originalUriBaseIds,omitempty"`
+	Results            []sarifResult            `json:"results"`
 }
 
 type sarifTool struct {
@@ -83,7 +97,66 @@ type sarifPhysical struct {
 }
 
 type sarifArtifact struct {
-	URI string `json:"uri"`
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId,omitempty"`
+}
+
+// sarifSrcRoot is the uriBaseId of locations relative to the root.
+const sarifSrcRoot = "%SRCROOT%"
+
+// sarifArtifactOf is the artifact location of the file at path (as the
+// user gave it, relative to the working directory root or absolute):
+// relative to %SRCROOT% when it is inside root, else an absolute
+// file:// URI. An empty root (the working directory unknown) makes
+// every path absolute as filepath.Abs can; failing that, the path as a
+// relative URI with no base.
+func sarifArtifactOf(path, root string) sarifArtifact {
+	abs := path
+	if !filepath.IsAbs(abs) {
+		if root == "" {
+			a, err := filepath.Abs(path)
+			if err != nil {
+				return sarifArtifact{URI: relURI(filepath.ToSlash(filepath.Clean(path)))}
+			}
+			abs = a
+		} else {
+			abs = filepath.Join(root, path)
+		}
+	}
+	abs = filepath.Clean(abs)
+	if root != "" {
+		if rel, err := filepath.Rel(root, abs); err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel) {
+			return sarifArtifact{URI: relURI(filepath.ToSlash(rel)), URIBaseID: sarifSrcRoot}
+		}
+	}
+	return sarifArtifact{URI: fileURI(abs)}
+}
+
+// relURI percent-encodes a slash-separated relative path as a URI
+// reference; a colon is encoded too, so that no first segment reads as
+// a scheme.
+func relURI(p string) string {
+	return strings.ReplaceAll((&url.URL{Path: p}).EscapedPath(), ":", "%3A")
+}
+
+// fileURI is the file:// URI of an absolute path (file:///C:/x on
+// Windows).
+func fileURI(abs string) string {
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String()
+}
+
+// sarifRootURI is the originalUriBaseIds entry of root: its file:// URI,
+// ending in a slash as SARIF requires.
+func sarifRootURI(root string) sarifArtifact {
+	u := fileURI(filepath.Clean(root))
+	if !strings.HasSuffix(u, "/") {
+		u += "/"
+	}
+	return sarifArtifact{URI: u}
 }
 
 type sarifRegion struct {
@@ -235,8 +308,10 @@ func ruleOf(n *load.Network, ref analyze.RuleRef) *sgsim.Rule {
 var intentRuleIDs = map[intent.Kind]string{intent.MustAllow: "SG101", intent.MustDeny: "SG102", intent.MustBeAnswerable: "SG103"}
 
 // checkSARIF is check's failed and unknown intents as SARIF results,
-// located in the intent file.
-func checkSARIF(file string, rs []intent.Result) sarifLog {
+// located in the intent file; root is the working directory
+// (sarifArtifactOf).
+func checkSARIF(file, root string, rs []intent.Result) sarifLog {
+	art := sarifArtifactOf(file, root)
 	var out []sarifResult
 	for _, r := range rs {
 		if r.Status != intent.Fail && r.Status != intent.Unknown {
@@ -251,7 +326,7 @@ func checkSARIF(file string, rs []intent.Result) sarifLog {
 			res.Level = "warning"
 			msg = "unknown until apply (depends on group " + strings.Join(r.Uncertain, ", ") + "): " + in.String()
 		}
-		loc := sarifLocation{PhysicalLocation: &sarifPhysical{ArtifactLocation: sarifArtifact{URI: file}}}
+		loc := sarifLocation{PhysicalLocation: &sarifPhysical{ArtifactLocation: art}}
 		if in.Line > 0 {
 			loc.PhysicalLocation.Region = &sarifRegion{StartLine: in.Line, StartColumn: in.Column}
 		}
@@ -266,7 +341,11 @@ func checkSARIF(file string, rs []intent.Result) sarifLog {
 		res.Locations = []sarifLocation{loc}
 		out = append(out, res)
 	}
-	return newSARIF(out)
+	log := newSARIF(out)
+	if art.URIBaseID != "" && len(out) > 0 {
+		log.Runs[0].OriginalURIBaseIDs = map[string]sarifArtifact{sarifSrcRoot: sarifRootURI(root)}
+	}
+	return log
 }
 
 // exposureSARIF is the exposure audit as SARIF results.

@@ -26,15 +26,19 @@ type sarifDoc struct {
 				}
 			}
 		}
-		Results []struct {
+		OriginalURIBaseIDs map[string]struct{ URI string } `json:"originalUriBaseIds"`
+		Results            []struct {
 			RuleID    string
 			RuleIndex int
 			Level     string
 			Message   struct{ Text string }
 			Locations []struct {
 				PhysicalLocation *struct {
-					ArtifactLocation struct{ URI string }
-					Region           struct{ StartLine, StartColumn int }
+					ArtifactLocation struct {
+						URI       string
+						URIBaseID string `json:"uriBaseId"`
+					}
+					Region struct{ StartLine, StartColumn int }
 				}
 				LogicalLocations []struct{ Name, FullyQualifiedName, Kind string }
 			}
@@ -155,6 +159,10 @@ func TestSARIFValid(t *testing.T) {
 // files in testdata/golden (go test -run TestGoldenFormats -update-golden
 // rewrites them; review the diff).
 func TestGoldenFormats(t *testing.T) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, hardened := range []string{"true", "false"} {
 		set := map[string]string{"true": "hardened", "false": "default"}[hardened]
 		for _, c := range []struct {
@@ -182,6 +190,10 @@ func TestGoldenFormats(t *testing.T) {
 				code, out, errOut := runArgs(t, append(c.args, "-profile", "cce-tunnel", "-hardened="+hardened, "-format", f)...)
 				if code != 0 {
 					t.Fatalf("%s: exit %d: %s", file, code, errOut)
+				}
+				if f == "sarif" {
+					// The working directory's URI depends on the checkout.
+					out = strings.ReplaceAll(out, `"uri": "`+sarifRootURI(wd).URI+`"`, `"uri": "file:///WORKING-DIRECTORY/"`)
 				}
 				if *updateGolden {
 					if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
@@ -289,5 +301,80 @@ func TestDiffIntents(t *testing.T) {
 	code, _, errOut = runArgs(t, "diff", "-vendor", "huawei", "-rules", "testdata/intents/cce-rules.json", "-against", "-rules", "testdata/intents/cce-rules-fixed.json", "-intents", cceIntentFile)
 	if code != 2 || !strings.Contains(errOut, "-intents needs both versions placed on endpoints") {
 		t.Errorf("unplaced: exit %d, %q", code, errOut)
+	}
+}
+
+// TestSARIFArtifactOf: a path inside the root is a percent-encoded
+// relative URI on %SRCROOT%, however it was given; a path outside is an
+// absolute file:// URI.
+func TestSARIFArtifactOf(t *testing.T) {
+	for _, c := range []struct{ path, root, uri, base string }{
+		{"intents.yaml", "/repo", "intents.yaml", "%SRCROOT%"},
+		{"ci/intents.yaml", "/repo", "ci/intents.yaml", "%SRCROOT%"},
+		{"./ci/../ci/intents.yaml", "/repo", "ci/intents.yaml", "%SRCROOT%"},
+		{"/repo/ci/intents.yaml", "/repo", "ci/intents.yaml", "%SRCROOT%"},
+		{"ci/my intents#1%.yaml", "/repo", "ci/my%20intents%231%25.yaml", "%SRCROOT%"},
+		{"a:b.yaml", "/repo", "a%3Ab.yaml", "%SRCROOT%"},
+		{"/tmp/cce.yaml", "/repo", "file:///tmp/cce.yaml", ""},
+		{"../cce.yaml", "/repo/sub", "file:///repo/cce.yaml", ""},
+		{"../repo2/cce.yaml", "/repo", "file:///repo2/cce.yaml", ""},
+		{"/tmp/my dir/ü?.yaml", "/repo", "file:///tmp/my%20dir/%C3%BC%3F.yaml", ""},
+		{"/repo", "/repo", "file:///repo", ""},
+	} {
+		got := sarifArtifactOf(c.path, c.root)
+		if got.URI != c.uri || got.URIBaseID != c.base {
+			t.Errorf("sarifArtifactOf(%q, %q) = %+v; want uri %q base %q", c.path, c.root, got, c.uri, c.base)
+		}
+	}
+	if got := sarifRootURI("/work/my repo"); got.URI != "file:///work/my%20repo/" {
+		t.Errorf("root URI %q", got.URI)
+	}
+}
+
+// TestSARIFCheckURIs: check -format sarif locates an intent file in the
+// working directory relative to %SRCROOT% (originalUriBaseIds: the
+// working directory) and one outside it (a temporary directory, or
+// ../) by its absolute file:// URI, with no base.
+func TestSARIFCheckURIs(t *testing.T) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := os.ReadFile(cceIntentFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	outside := filepath.Join(dir, "cce intents.yaml")
+	if err := os.WriteFile(outside, text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	up := "../sgsim/" + cceIntentFile // leaves and re-enters the working directory
+	for _, c := range []struct{ file, uri, base, root string }{
+		{cceIntentFile, "testdata/intents/cce-tunnel.yaml", "%SRCROOT%", "file://" + wd + "/"},
+		{up, "testdata/intents/cce-tunnel.yaml", "%SRCROOT%", "file://" + wd + "/"},
+		{outside, "file://" + dir + "/cce%20intents.yaml", "", ""},
+	} {
+		code, out, errOut := runArgs(t, "check", "-intents", c.file, "-format", "sarif")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.file, code, errOut)
+		}
+		var doc sarifDoc
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		run := doc.Runs[0]
+		if len(run.Results) == 0 {
+			t.Fatalf("%s: no results", c.file)
+		}
+		for _, r := range run.Results {
+			a := r.Locations[0].PhysicalLocation.ArtifactLocation
+			if a.URI != c.uri || a.URIBaseID != c.base {
+				t.Errorf("%s: artifact %+v; want uri %q base %q", c.file, a, c.uri, c.base)
+			}
+		}
+		if got := run.OriginalURIBaseIDs["%SRCROOT%"].URI; got != c.root || (c.root == "") != (run.OriginalURIBaseIDs == nil) {
+			t.Errorf("%s: originalUriBaseIds %v; want %%SRCROOT%% %q", c.file, run.OriginalURIBaseIDs, c.root)
+		}
 	}
 }
