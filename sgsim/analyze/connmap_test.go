@@ -15,7 +15,7 @@ import (
 	"pgregory.net/rapid"
 )
 
-// Every destination port where the random rules (expRule) start or end,
+// Every destination port where the random rules (sgsimtest.SmallRule) start or end,
 // and their neighbours.
 var mapPorts = []uint16{0, 1, 21, 22, 23, 24, 79, 80, 81, 82, 1022, 1023, 1024, 1025, 1026, 40000, 65535}
 

@@ -1,149 +1,20 @@
 package intent_test
 
 import (
-	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
 
 	"github.com/sgsim/sgsim/sgsim"
 	"github.com/sgsim/sgsim/sgsim/intent"
+	"github.com/sgsim/sgsim/sgsim/sgsimtest"
 	"pgregory.net/rapid"
 )
 
-// Small networks, as in package sgsim's tests: everything lives in
+// Small networks (sgsimtest.SmallNetwork): everything lives in
 // 10.0.0.0/26 so that an intent can be checked by enumerating every flow.
-var (
-	smallBase = netip.MustParseAddr("10.0.0.0")
-	smallBits = []int{26, 27, 28, 29, 30, 32}
-)
-
-func smallPrefix(t *rapid.T, bits []int, label string) netip.Prefix {
-	b := rapid.SampledFrom(bits).Draw(t, label+" bits")
-	off := rapid.IntRange(0, 63).Draw(t, label+" offset")
-	a := smallBase.As4()
-	a[3] = byte(off)
-	return netip.PrefixFrom(netip.AddrFrom4(a), b).Masked()
-}
-
-func smallRule(t *rapid.T, s sgsim.Semantics, groups []string, label string, acl bool) sgsim.Rule {
-	var r sgsim.Rule
-	r.ID = label
-	r.Direction = sgsim.Direction(rapid.IntRange(0, 1).Draw(t, label+" dir"))
-	r.Action = sgsim.Action(rapid.IntRange(0, 1).Draw(t, label+" action"))
-	if s == sgsim.Union && !acl {
-		r.Action = sgsim.Allow
-	}
-	sem := s
-	if acl {
-		sem = sgsim.ACL
-	}
-	if lo, hi, used := sem.PriorityRange(); used {
-		r.Priority = rapid.IntRange(lo, min(hi, lo+2)).Draw(t, label+" priority")
-	}
-	r.Protocol = rapid.SampledFrom([]sgsim.Protocol{sgsim.AnyProtocol, sgsim.TCP, sgsim.TCP, sgsim.UDP, sgsim.ICMP}).Draw(t, label+" proto")
-	if r.Protocol.HasPorts() && rapid.Bool().Draw(t, label+" has dport") {
-		a := rapid.SampledFrom([]uint16{22, 80, 1023, 1024}).Draw(t, label+" dport")
-		r.DstPorts = sgsim.Ports{{First: a, Last: a + uint16(rapid.IntRange(0, 1).Draw(t, label+" dport width"))}}
-	}
-	if r.Protocol.HasPorts() && acl && rapid.Bool().Draw(t, label+" has sport") {
-		r.SrcPorts = sgsim.Ports{{First: 1024, Last: 65535}}
-	}
-	if r.Protocol == sgsim.ICMP && rapid.Bool().Draw(t, label+" icmp type") {
-		r.ICMP = sgsim.ICMPType(rapid.SampledFrom([]uint8{0, 3, 8, 14}).Draw(t, label+" type"))
-	}
-	remote := rapid.IntRange(0, 3).Draw(t, label+" remote")
-	switch {
-	case remote == 0:
-	case remote == 1 && !acl && len(groups) > 0:
-		r.RemoteGroup = rapid.SampledFrom(groups).Draw(t, label+" group")
-	default:
-		a := sgsim.PrefixAddrs(smallPrefix(t, smallBits, label+" remote"))
-		if r.Direction == sgsim.Ingress {
-			r.Src = a
-		} else {
-			r.Dst = a
-		}
-	}
-	if acl && rapid.Bool().Draw(t, label+" local") {
-		a := sgsim.PrefixAddrs(smallPrefix(t, smallBits, label+" local"))
-		if r.Direction == sgsim.Ingress {
-			r.Dst = a
-		} else {
-			r.Src = a
-		}
-	}
-	return r
-}
-
-// smallNetwork draws a network of up to three /28-ish endpoints in two
-// subnets (10.0.0.0/27 and 10.0.0.32/27), with random groups and ACLs.
 func smallNetwork(t *rapid.T) (sgsim.NetworkSpec, *sgsim.Network) {
-	s := rapid.SampledFrom([]sgsim.Semantics{sgsim.Huawei, sgsim.Alibaba, sgsim.Tencent, sgsim.Union, sgsim.FirstMatch}).Draw(t, "cloud")
-	spec := sgsim.NetworkSpec{Cloud: s}
-	ng := rapid.IntRange(1, 3).Draw(t, "groups")
-	var ids []string
-	for g := 0; g < ng; g++ {
-		ids = append(ids, fmt.Sprint("sg", g))
-	}
-	for g := 0; g < ng; g++ {
-		grp := sgsim.Group{ID: ids[g]}
-		if s == sgsim.Alibaba {
-			grp.InnerAccess = sgsim.InnerAccess(rapid.IntRange(1, 2).Draw(t, grp.ID+" inner"))
-		}
-		nr := rapid.IntRange(0, 5).Draw(t, grp.ID+" rules")
-		for i := 0; i < nr; i++ {
-			grp.Rules = append(grp.Rules, smallRule(t, s, ids, fmt.Sprintf("%s.r%d", grp.ID, i), false))
-		}
-		spec.Groups = append(spec.Groups, grp)
-	}
-	spec.Subnets = []sgsim.Subnet{
-		{Name: "a", Prefix: netip.MustParsePrefix("10.0.0.0/27")},
-		{Name: "b", Prefix: netip.MustParsePrefix("10.0.0.32/27")},
-	}
-	for i := range spec.Subnets {
-		if rapid.Bool().Draw(t, fmt.Sprint("subnet", i, " acl")) {
-			acl := sgsim.Group{ID: fmt.Sprint("acl", i)}
-			nr := rapid.IntRange(0, 4).Draw(t, acl.ID+" rules")
-			for j := 0; j < nr; j++ {
-				acl.Rules = append(acl.Rules, smallRule(t, s, nil, fmt.Sprintf("%s.r%d", acl.ID, j), true))
-			}
-			spec.ACLs = append(spec.ACLs, acl)
-			spec.Subnets[i].ACL = acl.ID
-		}
-	}
-	// Endpoints: disjoint /29s at fixed places, some in no subnet group.
-	slots := []string{"10.0.0.0/29", "10.0.0.8/29", "10.0.0.32/29", "10.0.0.48/28"}
-	ne := rapid.IntRange(1, len(slots)).Draw(t, "endpoints")
-	for i := 0; i < ne; i++ {
-		p := netip.MustParsePrefix(slots[i])
-		sub := "a"
-		if p.Addr().As4()[3] >= 32 {
-			sub = "b"
-		}
-		e := sgsim.Endpoint{Name: fmt.Sprint("ep", i), Addrs: sgsim.PrefixAddrs(p), Subnet: sub}
-		perm := rapid.Permutation(ids).Draw(t, e.Name+" groups")
-		e.Groups = perm[:rapid.IntRange(0, len(ids)).Draw(t, e.Name+" ngroups")]
-		spec.Endpoints = append(spec.Endpoints, e)
-	}
-	if rapid.Bool().Draw(t, "exempt") {
-		// Traffic the ACLs never filter, on a service port or any.
-		e := sgsim.Exempt{Addrs: sgsim.PrefixAddrs(smallPrefix(t, smallBits, "exempt")), Why: "exempt",
-			Protocol: rapid.SampledFrom([]sgsim.Protocol{sgsim.AnyProtocol, sgsim.TCP}).Draw(t, "exempt proto")}
-		if rapid.Bool().Draw(t, "exempt port") {
-			e.Ports = sgsim.Ports{sgsim.Port(80)}
-		}
-		spec.Exempt = []sgsim.Exempt{e}
-	}
-	if rapid.Bool().Draw(t, "stateful override") {
-		st := rapid.Bool().Draw(t, "stateful")
-		spec.StatefulACL = &st
-	}
-	n, err := sgsim.BuildNetwork(spec)
-	if err != nil {
-		t.Fatalf("BuildNetwork: %v", err)
-	}
-	return spec, n
+	return sgsimtest.SmallNetwork(t, sgsimtest.SmallOptions{})
 }
 
 // Port representatives: the rules above put port boundaries only at 22,
@@ -173,7 +44,7 @@ func side(t *rapid.T, spec sgsim.NetworkSpec, label string) string {
 		if rapid.Bool().Draw(t, label+" endpoint") {
 			parts = append(parts, rapid.SampledFrom(spec.Endpoints).Draw(t, label+" name").Name)
 		} else {
-			parts = append(parts, smallPrefix(t, []int{28, 29, 30, 32}, label+" range").String())
+			parts = append(parts, sgsimtest.SmallPrefix(t, []int{28, 29, 30, 32}, label+" range").String())
 		}
 	}
 	return strings.Join(parts, ",")
