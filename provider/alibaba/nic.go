@@ -129,13 +129,9 @@ func readNIC(path string, raw json.RawMessage, seen map[string]string) (provider
 	if f.Err != nil {
 		return provider.NIC{}, f.Err
 	}
-	if id == "" {
-		return provider.NIC{}, &Error{Path: path + ".NetworkInterfaceId", Value: strconv.Quote(id), Msg: "want the ENI's ID"}
+	if err := nicx.ID(dec, path, "NetworkInterfaceId", id, seen, "want the ENI's ID", "ENI"); err != nil {
+		return provider.NIC{}, err
 	}
-	if prev, ok := seen[id]; ok {
-		return provider.NIC{}, &Error{Path: path + ".NetworkInterfaceId", Value: strconv.Quote(id), Msg: "ENI listed twice (also at " + prev + ")"}
-	}
-	seen[id] = path
 	var addrs nicx.Addrs
 	for _, l := range []struct {
 		set, elem, field string
@@ -291,28 +287,14 @@ func readVSwitch(path string, raw json.RawMessage, seen map[string]string) (prov
 	if f.Err != nil {
 		return provider.Subnet{}, f.Err
 	}
-	if id == "" {
-		return provider.Subnet{}, &Error{Path: path + ".VSwitchId", Value: strconv.Quote(id), Msg: "want the vSwitch's ID"}
+	if err := nicx.ID(dec, path, "VSwitchId", id, seen, "want the vSwitch's ID", "vSwitch"); err != nil {
+		return provider.Subnet{}, err
 	}
-	if prev, ok := seen[id]; ok {
-		return provider.Subnet{}, &Error{Path: path + ".VSwitchId", Value: strconv.Quote(id), Msg: "vSwitch listed twice (also at " + prev + ")"}
+	blocks, err := nicx.Blocks(dec, path, v4, v6, "vSwitch")
+	if err != nil {
+		return provider.Subnet{}, err
 	}
-	seen[id] = path
-	blocks := nicx.Addrs{Blocks: true}
-	if v4 != "" {
-		if err := blocks.Add(dec, path+".CidrBlock", v4, nicx.Prefix4); err != nil {
-			return provider.Subnet{}, err
-		}
-	}
-	if v6 != "" {
-		if err := blocks.Add(dec, path+".Ipv6CidrBlock", v6, nicx.Prefix6); err != nil {
-			return provider.Subnet{}, err
-		}
-	}
-	if len(blocks.List) == 0 {
-		return provider.Subnet{}, &Error{Path: path + ".CidrBlock", Value: `""`, Msg: "missing: a vSwitch has CidrBlock or Ipv6CidrBlock"}
-	}
-	return provider.Subnet{ID: id, Prefixes: blocks.List, ACL: acl,
+	return provider.Subnet{ID: id, Prefixes: blocks, ACL: acl,
 		Origin: sgsim.Origin{Vendor: "alibaba", Document: DocVSwitches, Record: id, Path: path}}, nil
 }
 

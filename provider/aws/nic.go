@@ -159,13 +159,9 @@ func readNIC(path string, raw json.RawMessage, seen map[string]string) (provider
 	if f.Err != nil {
 		return provider.NIC{}, f.Err
 	}
-	if id == "" {
-		return provider.NIC{}, &Error{Path: path + ".NetworkInterfaceId", Value: strconv.Quote(id), Msg: "missing or empty"}
+	if err := nicx.ID(jdec, path, "NetworkInterfaceId", id, seen, "missing or empty", "network interface"); err != nil {
+		return provider.NIC{}, err
 	}
-	if prev, ok := seen[id]; ok {
-		return provider.NIC{}, &Error{Path: path + ".NetworkInterfaceId", Value: strconv.Quote(id), Msg: "network interface listed twice (also at " + prev + ")"}
-	}
-	seen[id] = path
 	var addrs nicx.Addrs
 	for _, l := range []struct {
 		list, field string
@@ -291,13 +287,9 @@ func readSubnet(path string, raw json.RawMessage, seen map[string]string) (provi
 	if f.Err != nil {
 		return provider.Subnet{}, f.Err
 	}
-	if id == "" {
-		return provider.Subnet{}, &Error{Path: path + ".SubnetId", Value: strconv.Quote(id), Msg: "missing or empty"}
+	if err := nicx.ID(jdec, path, "SubnetId", id, seen, "missing or empty", "subnet"); err != nil {
+		return provider.Subnet{}, err
 	}
-	if prev, ok := seen[id]; ok {
-		return provider.Subnet{}, &Error{Path: path + ".SubnetId", Value: strconv.Quote(id), Msg: "subnet listed twice (also at " + prev + ")"}
-	}
-	seen[id] = path
 	blocks := nicx.Addrs{Blocks: true}
 	if cidr != "" {
 		if err := blocks.Add(jdec, path+".CidrBlock", cidr, nicx.Prefix4); err != nil {

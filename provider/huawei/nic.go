@@ -132,13 +132,9 @@ func readPort(path string, raw json.RawMessage, seen map[string]string) (provide
 	if f.Err != nil {
 		return provider.NIC{}, f.Err
 	}
-	if id == "" {
-		return provider.NIC{}, &Error{Path: path + ".id", Value: strconv.Quote(id), Msg: "want the port's ID"}
+	if err := nicx.ID(dec, path, "id", id, seen, "want the port's ID", "port"); err != nil {
+		return provider.NIC{}, err
 	}
-	if prev, ok := seen[id]; ok {
-		return provider.NIC{}, &Error{Path: path + ".id", Value: strconv.Quote(id), Msg: "port listed twice (also at " + prev + ")"}
-	}
-	seen[id] = path
 	ips, paths, err := nicx.Field(dec, path+".fixed_ips", a.FixedIPs, "ip_address", "value")
 	if err != nil {
 		return provider.NIC{}, err
@@ -240,13 +236,9 @@ func readSubnet(path string, raw json.RawMessage, seen map[string]string) (provi
 	if f.Err != nil {
 		return provider.Subnet{}, f.Err
 	}
-	if id == "" {
-		return provider.Subnet{}, &Error{Path: path + ".id", Value: strconv.Quote(id), Msg: "want the subnet's ID"}
+	if err := nicx.ID(dec, path, "id", id, seen, "want the subnet's ID", "subnet"); err != nil {
+		return provider.Subnet{}, err
 	}
-	if prev, ok := seen[id]; ok {
-		return provider.Subnet{}, &Error{Path: path + ".id", Value: strconv.Quote(id), Msg: "subnet listed twice (also at " + prev + ")"}
-	}
-	seen[id] = path
 	if network != "" && network != id {
 		return provider.Subnet{}, &Error{Path: path + ".neutron_network_id", Value: strconv.Quote(network),
 			Msg: "differs from id " + strconv.Quote(id) + ": ports name their subnet by network_id, and sgsim takes it to be the subnet ID"}

@@ -139,13 +139,9 @@ func readENI(path string, raw json.RawMessage, seen map[string]string) (provider
 	if f.Err != nil {
 		return provider.NIC{}, f.Err
 	}
-	if id == "" {
-		return provider.NIC{}, &Error{Path: path + ".NetworkInterfaceId", Value: strconv.Quote(id), Msg: "want the ENI's ID"}
+	if err := nicx.ID(dec, path, "NetworkInterfaceId", id, seen, "want the ENI's ID", "ENI"); err != nil {
+		return provider.NIC{}, err
 	}
-	if prev, ok := seen[id]; ok {
-		return provider.NIC{}, &Error{Path: path + ".NetworkInterfaceId", Value: strconv.Quote(id), Msg: "ENI listed twice (also at " + prev + ")"}
-	}
-	seen[id] = path
 	var addrs nicx.Addrs
 	for _, l := range []struct {
 		list, field string
@@ -253,28 +249,14 @@ func readSubnet(path string, raw json.RawMessage, seen map[string]string) (provi
 	if f.Err != nil {
 		return provider.Subnet{}, f.Err
 	}
-	if id == "" {
-		return provider.Subnet{}, &Error{Path: path + ".SubnetId", Value: strconv.Quote(id), Msg: "want the subnet's ID"}
+	if err := nicx.ID(dec, path, "SubnetId", id, seen, "want the subnet's ID", "subnet"); err != nil {
+		return provider.Subnet{}, err
 	}
-	if prev, ok := seen[id]; ok {
-		return provider.Subnet{}, &Error{Path: path + ".SubnetId", Value: strconv.Quote(id), Msg: "subnet listed twice (also at " + prev + ")"}
+	blocks, err := nicx.Blocks(dec, path, v4, v6, "subnet")
+	if err != nil {
+		return provider.Subnet{}, err
 	}
-	seen[id] = path
-	blocks := nicx.Addrs{Blocks: true}
-	if v4 != "" {
-		if err := blocks.Add(dec, path+".CidrBlock", v4, nicx.Prefix4); err != nil {
-			return provider.Subnet{}, err
-		}
-	}
-	if v6 != "" {
-		if err := blocks.Add(dec, path+".Ipv6CidrBlock", v6, nicx.Prefix6); err != nil {
-			return provider.Subnet{}, err
-		}
-	}
-	if len(blocks.List) == 0 {
-		return provider.Subnet{}, &Error{Path: path + ".CidrBlock", Value: `""`, Msg: "missing: a subnet has CidrBlock or Ipv6CidrBlock"}
-	}
-	return provider.Subnet{ID: id, Prefixes: blocks.List, ACL: acl,
+	return provider.Subnet{ID: id, Prefixes: blocks, ACL: acl,
 		Origin: sgsim.Origin{Vendor: "tencent", Document: DocSubnets, Record: id, Path: path}}, nil
 }
 

@@ -295,3 +295,40 @@ func Top2(d jsonx.Decoder, data []byte, outer, inner, want string) (string, []js
 	elems, err := d.Array(p, arr)
 	return p, elems, err
 }
+
+// ID checks the ID of the record at path, read from its field: an empty
+// one is an error saying missing ("want the ENI's ID"), one seen before
+// an error naming the record (what, "ENI") and the path of the first.
+// seen maps each ID to the path of its record and gains this one.
+func ID(d jsonx.Decoder, path, field, id string, seen map[string]string, missing, what string) error {
+	p := path + "." + field
+	if id == "" {
+		return d.Err(p, strconv.Quote(id), missing)
+	}
+	if prev, ok := seen[id]; ok {
+		return d.Err(p, strconv.Quote(id), what+" listed twice (also at "+prev+")")
+	}
+	seen[id] = path
+	return nil
+}
+
+// Blocks reads the CidrBlock and Ipv6CidrBlock of the subnet record at
+// path (either may be empty, not both); what names the record in the
+// message when both are ("vSwitch").
+func Blocks(d jsonx.Decoder, path, v4, v6, what string) ([]netip.Prefix, error) {
+	blocks := Addrs{Blocks: true}
+	if v4 != "" {
+		if err := blocks.Add(d, path+".CidrBlock", v4, Prefix4); err != nil {
+			return nil, err
+		}
+	}
+	if v6 != "" {
+		if err := blocks.Add(d, path+".Ipv6CidrBlock", v6, Prefix6); err != nil {
+			return nil, err
+		}
+	}
+	if len(blocks.List) == 0 {
+		return nil, d.Err(path+".CidrBlock", `""`, "missing: a "+what+" has CidrBlock or Ipv6CidrBlock")
+	}
+	return blocks.List, nil
+}

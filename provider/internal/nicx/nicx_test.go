@@ -1,7 +1,10 @@
 package nicx
 
 import (
+	"fmt"
 	"testing"
+
+	"github.com/sgsim/sgsim/provider/internal/jsonx"
 )
 
 func TestParse(t *testing.T) {
@@ -33,6 +36,49 @@ func TestParse(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("Parse(%q, %v) = %q, want %q", tc.s, tc.k, got, tc.want)
+		}
+	}
+}
+
+// testDec formats errors as path: value: message, like the vendors' do.
+var testDec = jsonx.Decoder{Err: func(path, value, msg string) error {
+	return fmt.Errorf("%s: %s: %s", path, value, msg)
+}}
+
+func TestID(t *testing.T) {
+	seen := map[string]string{}
+	check := func(path, id, want string) {
+		t.Helper()
+		err := ID(testDec, path, "Id", id, seen, "want the ENI's ID", "ENI")
+		if got := fmt.Sprint(err); err == nil && want != "" || err != nil && got != want {
+			t.Errorf("ID(%q, %q) = %v, want %q", path, id, err, want)
+		}
+	}
+	check("X[0]", "", `X[0].Id: "": want the ENI's ID`)
+	check("X[1]", "eni-1", "")
+	check("X[2]", "eni-2", "")
+	check("X[3]", "eni-1", `X[3].Id: "eni-1": ENI listed twice (also at X[1])`)
+	if seen["eni-1"] != "X[1]" || seen["eni-2"] != "X[2]" || len(seen) != 2 {
+		t.Errorf("seen = %v", seen)
+	}
+}
+
+func TestBlocks(t *testing.T) {
+	for _, tc := range []struct{ v4, v6, want string }{
+		{"10.0.0.0/24", "", "[10.0.0.0/24]"},
+		{"", "2001:db8::/64", "[2001:db8::/64]"},
+		{"10.0.0.0/24", "2001:db8::/64", "[10.0.0.0/24 2001:db8::/64]"},
+		{"", "", `S.CidrBlock: "": missing: a vSwitch has CidrBlock or Ipv6CidrBlock`},
+		{"10.0.0.1/24", "", `S.CidrBlock: "10.0.0.1/24": host bits set; want 10.0.0.0/24`},
+		{"10.0.0.0/24", "10.0.1.0/24", `S.Ipv6CidrBlock: "10.0.1.0/24": want an IPv6 CIDR block`},
+	} {
+		ps, err := Blocks(testDec, "S", tc.v4, tc.v6, "vSwitch")
+		got := fmt.Sprint(ps)
+		if err != nil {
+			got = err.Error()
+		}
+		if got != tc.want {
+			t.Errorf("Blocks(%q, %q) = %s, want %s", tc.v4, tc.v6, got, tc.want)
 		}
 	}
 }
