@@ -254,3 +254,63 @@ func TestMapOneWay(t *testing.T) {
 		t.Errorf("x -> y: %q", got)
 	}
 }
+
+// The map, built from one query per protocol and family over every
+// endpoint, equals the map built pair by pair (RefMap: three Reach
+// queries per pair and protocol over the pair alone) cell for cell; every
+// witness is an answered flow of its pair.
+func TestMapEqualsPerPair(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		spec, n := expNetwork(t)
+		m, err := analyze.Map(n, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, err := analyze.RefMap(n, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, a := range spec.Endpoints {
+			for j, b := range spec.Endpoints {
+				got, want := &m.Cells[i][j], &ref.Cells[i][j]
+				if got.String() != want.String() {
+					t.Fatalf("%s -> %s: map %q, per pair %q", a.Name, b.Name, got, want)
+				}
+				for k := range got.Passages {
+					p, q := &got.Passages[k], &want.Passages[k]
+					if !slices.Equal(p.RoundTrip, q.RoundTrip) || !slices.Equal(p.OneWay, q.OneWay) || p.Partial != q.Partial {
+						t.Fatalf("%s -> %s %s: map %v/%v/%v, per pair %v/%v/%v", a.Name, b.Name, p.Protocol,
+							p.RoundTrip, p.OneWay, p.Partial, q.RoundTrip, q.OneWay, q.Partial)
+					}
+					if len(p.RoundTrip) > 0 {
+						w := p.Witness.Flow
+						if !a.Addrs.Contains(w.Src) || !b.Addrs.Contains(w.Dst) || !n.Decide(w).Allowed {
+							t.Fatalf("%s -> %s %s: witness %s is not an answered flow of the pair", a.Name, b.Name, p.Protocol, w)
+						}
+					}
+					// The answered regions lie in the pair and hold the
+					// round-trip ports only.
+					for _, r := range p.Allowed {
+						if !subset(r.Src, a.Addrs) || !subset(r.Dst, b.Addrs) {
+							t.Fatalf("%s -> %s: allowed region %s outside the pair", a.Name, b.Name, r)
+						}
+						for _, pr := range r.DstPorts {
+							if !p.RoundTrip.Contains(pr.First) || !p.RoundTrip.Contains(pr.Last) {
+								t.Fatalf("%s -> %s: allowed region %s outside ports %v", a.Name, b.Name, r, p.RoundTrip)
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+func subset(a, b sgsim.Addrs) bool {
+	for _, r := range a.Ranges() {
+		if !b.Set().ContainsRange(r) {
+			return false
+		}
+	}
+	return true
+}

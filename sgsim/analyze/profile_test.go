@@ -174,3 +174,41 @@ func TestFixIDsUniqueAndNoDuplicates(t *testing.T) {
 		t.Fatalf("no result for pods to nodes tcp: %v", rs)
 	}
 }
+
+// On every CCE profile (the tunnel model's pods are an overlay carried
+// over the nodes), default and hardened, Map equals the pair-by-pair map.
+func TestMapEqualsPerPairCCE(t *testing.T) {
+	for _, model := range []huawei.Model{huawei.VPCNetwork, huawei.Tunnel, huawei.Turbo} {
+		p, err := huawei.NewProfile(huawei.Cluster{Model: model})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, hardened := range []bool{false, true} {
+			n, err := p.Network(hardened)
+			if err != nil {
+				t.Fatal(err)
+			}
+			spec := p.Spec(hardened)
+			m, err := analyze.Map(n, spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref, err := analyze.RefMap(n, spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			overlay := false
+			for i, a := range spec.Endpoints {
+				overlay = overlay || a.Overlay.Underlay != ""
+				for j, b := range spec.Endpoints {
+					if got, want := m.Cells[i][j].String(), ref.Cells[i][j].String(); got != want {
+						t.Errorf("%s hardened %v: %s -> %s: map %q, per pair %q", p.Name(), hardened, a.Name, b.Name, got, want)
+					}
+				}
+			}
+			if model == huawei.Tunnel && !overlay {
+				t.Errorf("%s: no overlay endpoint: the case this test is for is gone", p.Name())
+			}
+		}
+	}
+}
