@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go4.org/netipx"
@@ -11,26 +12,40 @@ import (
 	"github.com/sgsim/sgsim/sgsim"
 )
 
-// MapProtocols are the protocols a connectivity map asks about: TCP and
-// UDP on every destination port, and ICMP (ICMPv6 for IPv6 pairs) echo.
-var MapProtocols = []sgsim.Protocol{sgsim.TCP, sgsim.UDP, sgsim.ICMP}
+// What a map asks about, exactly, for every pair: TCP, UDP and SCTP on
+// every destination port (and every ephemeral source port); ICMP on
+// IPv4 pairs and ICMPv6 on IPv6 pairs, every type and code (the messages
+// that every rule of the network treats alike are asked once, as one
+// class); each other protocol that a rule or an ACL-exempt service names
+// (GRE, ESP, protocol 99, ...); and one passage for every protocol left,
+// which no rule names and so every rule treats alike (ConnMap.Other).
+// ICMP on IPv6 pairs and ICMPv6 on IPv4 pairs, which no host sends, are
+// not asked about.
 
 // Passage is what passes from one endpoint to another on one protocol,
 // exactly (by Network.Reach), over every address of both and every
 // ephemeral source port (sgsim.EphemeralPorts).
 type Passage struct {
+	// Protocol is the protocol; for an Other passage the lowest of the
+	// protocols it stands for.
 	Protocol sgsim.Protocol
+	// Other marks the passage of every protocol no rule names
+	// (ConnMap.Other lists them): what it says holds for each of them.
+	Other bool
 	// RoundTrip holds the destination ports on which some flow is
 	// delivered and answered, OneWay those on which some flow is
-	// delivered but none answered. For ICMP the "port" is the echo
-	// request's type, 8 (128 for ICMPv6), present or not.
+	// delivered but none answered. For ICMP and ICMPv6 a "port" is a
+	// message, type<<8 | code (see ICMPMessages); for the other protocols
+	// without ports it is 0, present or not.
 	RoundTrip, OneWay sgsim.Ports
 	// Partial is set when on the RoundTrip ports not every flow (every
 	// address pair and source port) is answered.
 	Partial bool
 	// Allowed is the exact answered space (Reachability.Allowed) and
 	// Witness the trace of one answered flow: the rule that decides it at
-	// each hop. Delivered-only space is in OneWayRegions.
+	// each hop. Delivered-only space is in OneWayRegions. For ICMP the
+	// regions hold the addresses; the messages are in RoundTrip and
+	// OneWay.
 	Allowed       []sgsim.Region
 	OneWayRegions []sgsim.Region
 	Witness       sgsim.Trace
@@ -39,39 +54,262 @@ type Passage struct {
 // Empty reports whether nothing passes, not even one way.
 func (p *Passage) Empty() bool { return len(p.RoundTrip) == 0 && len(p.OneWay) == 0 }
 
+// Name is the passage's protocol: "tcp", "icmp", "gre", "proto 99", or
+// "other" for an Other passage.
+func (p *Passage) Name() string {
+	switch {
+	case p.Other:
+		return "other"
+	case p.Protocol.HasPorts() || p.Protocol.IsICMP():
+		return p.Protocol.String()
+	}
+	if _, named := protoNamed[p.Protocol]; named {
+		return p.Protocol.String()
+	}
+	return "proto " + p.Protocol.String()
+}
+
+var protoNamed = map[sgsim.Protocol]bool{sgsim.GRE: true, sgsim.ESP: true, sgsim.AH: true}
+
+// What returns the text of a set of the passage's ports: the ports
+// ("22,80-81"), the ICMP messages (ICMPMessages), or "" for a protocol
+// without ports.
+func (p *Passage) What(ps sgsim.Ports) string {
+	switch {
+	case p.Protocol.HasPorts():
+		return ps.String()
+	case p.Protocol.IsICMP():
+		return ICMPMessages(p.Protocol, ps)
+	}
+	return ""
+}
+
 // String is the passage in one line: "tcp 22,443", "udp 53 one-way",
-// "tcp 80 (partial)", "icmp echo"; "" when nothing passes. Two passages
-// with the same String behave alike (the regions and witness aside).
+// "tcp 80 (partial)", "icmp echo,unreachable", "gre", "other one-way";
+// "" when nothing passes. Two passages with the same String behave
+// alike (the regions and witness aside).
 func (p *Passage) String() string {
 	if p.Empty() {
 		return ""
 	}
-	name := p.Protocol.String()
 	var parts []string
-	icmp := p.Protocol.IsICMP()
-	if len(p.RoundTrip) > 0 {
-		s := name + " " + p.RoundTrip.String()
-		if icmp {
-			s = name + " echo"
+	for _, x := range []struct {
+		ps     sgsim.Ports
+		suffix string
+	}{{p.RoundTrip, ""}, {p.OneWay, " one-way"}} {
+		if len(x.ps) == 0 {
+			continue
 		}
-		if p.Partial {
+		s := p.Name()
+		if w := p.What(x.ps); w != "" {
+			s += " " + w
+		}
+		s += x.suffix
+		if x.suffix == "" && p.Partial {
 			s += " (partial)"
-		}
-		parts = append(parts, s)
-	}
-	if len(p.OneWay) > 0 {
-		s := name + " " + p.OneWay.String() + " one-way"
-		if icmp {
-			s = name + " echo one-way"
 		}
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, ", ")
 }
 
+// ICMPMessages returns a set of ICMP (p ICMP) or ICMPv6 messages, each
+// type<<8 | code, in words: "all" for every message, then per type the
+// well-known name of a type whose every code is in the set ("echo",
+// "unreachable", "time-exceeded"), "type 9" or "types 20-29" for other
+// whole types, and "type 3 code 4" or "type 3 codes 0-3,5" for a type
+// with some codes, "," between them.
+func ICMPMessages(p sgsim.Protocol, ps sgsim.Ports) string {
+	if ps.IsAll() {
+		return "all"
+	}
+	names := icmpNames
+	if p == sgsim.ICMPv6 {
+		names = icmpv6Names
+	}
+	var out []string
+	run := -1 // first of a run of whole unnamed types
+	flush := func(t int) {
+		if run < 0 {
+			return
+		}
+		if t-1 == run {
+			out = append(out, "type "+strconv.Itoa(run))
+		} else {
+			out = append(out, "types "+strconv.Itoa(run)+"-"+strconv.Itoa(t-1))
+		}
+		run = -1
+	}
+	for t := range 256 {
+		codes := portsMinus(sgsim.Ports{{First: uint16(t) << 8, Last: uint16(t)<<8 | 255}}, portsMinus(sgsim.Ports{{First: uint16(t) << 8, Last: uint16(t)<<8 | 255}}, ps))
+		whole := len(codes) == 1 && codes[0].First&255 == 0 && codes[0].Last&255 == 255
+		if whole && names[t] == "" {
+			if run < 0 {
+				run = t
+			}
+			continue
+		}
+		flush(t)
+		switch {
+		case len(codes) == 0:
+		case whole:
+			out = append(out, names[t])
+		default:
+			var cs sgsim.Ports
+			for _, c := range codes {
+				cs = append(cs, sgsim.PortRange{First: c.First & 255, Last: c.Last & 255})
+			}
+			w := " code "
+			if len(cs) > 1 || cs[0].First != cs[0].Last {
+				w = " codes "
+			}
+			out = append(out, "type "+strconv.Itoa(t)+w+cs.String())
+		}
+	}
+	flush(256)
+	return strings.Join(out, ",")
+}
+
+var icmpNames = [256]string{0: "echo-reply", 3: "unreachable", 4: "source-quench", 5: "redirect", 8: "echo",
+	11: "time-exceeded", 12: "parameter-problem", 13: "timestamp", 14: "timestamp-reply"}
+
+var icmpv6Names = [256]string{1: "unreachable", 2: "packet-too-big", 3: "time-exceeded", 4: "parameter-problem",
+	128: "echo", 129: "echo-reply", 133: "router-solicitation", 134: "router-advertisement",
+	135: "neighbor-solicitation", 136: "neighbor-advertisement", 137: "redirect"}
+
+// mapClass is one query of the map per family: a protocol or, for the
+// ICMPs, a class of messages that every rule treats alike.
+type mapClass struct {
+	proto      sgsim.Protocol
+	other      bool
+	v4, v6     bool
+	icmpType   uint8       // the message asked (the class's first)
+	icmpCode   uint8       //
+	msgs       sgsim.Ports // for the ICMPs, the class's messages; for a protocol without ports {0}; nil: the regions' ports
+	newPassage bool        // the first class of its passage
+}
+
+// mapClasses lists the queries of spec's map, passage by passage, and
+// the protocols of the Other passage.
+func mapClasses(spec sgsim.NetworkSpec) ([]mapClass, sgsim.Ports) {
+	var rules []sgsim.Rule
+	for _, g := range spec.Groups {
+		rules = append(rules, g.Rules...)
+	}
+	for _, g := range spec.ACLs {
+		rules = append(rules, g.Rules...)
+	}
+	exempt := spec.Exempt
+	if exempt == nil {
+		exempt = spec.Cloud.ACLExempt()
+	}
+	named := map[sgsim.Protocol]bool{}
+	for _, r := range rules {
+		named[r.Protocol] = true
+	}
+	for _, e := range exempt {
+		named[e.Protocol] = true
+	}
+	var out []mapClass
+	for _, p := range []sgsim.Protocol{sgsim.TCP, sgsim.UDP, sgsim.SCTP} {
+		out = append(out, mapClass{proto: p, v4: true, v6: true, newPassage: true})
+	}
+	for _, p := range []sgsim.Protocol{sgsim.ICMP, sgsim.ICMPv6} {
+		var ms []sgsim.ICMPMatch
+		for _, r := range rules {
+			if r.Protocol == p && !r.ICMP.IsAny() && !slices.Contains(ms, r.ICMP) {
+				ms = append(ms, r.ICMP)
+			}
+		}
+		for i, c := range icmpClasses(p, ms) {
+			c.v4, c.v6, c.newPassage = p == sgsim.ICMP, p == sgsim.ICMPv6, i == 0
+			out = append(out, c)
+		}
+	}
+	var other sgsim.Ports
+	special := func(p sgsim.Protocol) bool { return p.HasPorts() || p.IsICMP() }
+	for num := range 256 {
+		p := sgsim.ProtocolNumber(uint8(num))
+		switch {
+		case special(p):
+		case named[p]:
+			out = append(out, mapClass{proto: p, v4: true, v6: true, msgs: sgsim.Ports{sgsim.Port(0)}, newPassage: true})
+		default:
+			other = append(other, sgsim.Port(uint16(num)))
+		}
+	}
+	other = other.Normalize()
+	if len(other) > 0 {
+		out = append(out, mapClass{proto: sgsim.ProtocolNumber(uint8(other[0].First)), other: true, v4: true, v6: true,
+			msgs: sgsim.Ports{sgsim.Port(0)}, newPassage: true})
+	}
+	return out, other
+}
+
+func icmpMatches(m sgsim.ICMPMatch, t, c uint8) bool {
+	return (!m.HasType || m.Type == t) && (!m.HasCode || m.Code == c)
+}
+
+// icmpClasses partitions the messages of protocol p into classes that
+// the matches ms (every type or type-and-code match of the network's
+// rules for p) treat alike: the message's matches, whether it has a
+// reply and its reply's matches (a stateless ACL matches the reply) are
+// the same for every message of a class, so every rule and hop decides
+// them alike and one query per class answers for all of its messages.
+func icmpClasses(p sgsim.Protocol, ms []sgsim.ICMPMatch) []mapClass {
+	idx := map[string]int{}
+	var out []mapClass
+	key := make([]byte, 0, 2*len(ms)+1)
+	for t := range 256 {
+		rt, hasReply := sgsim.ICMPReply(p, uint8(t))
+		// The codes of t differ only where a match names t and a code.
+		codes := 1
+		for _, m := range ms {
+			if m.HasCode && m.Type == uint8(t) {
+				codes = 256
+			}
+		}
+		for c := range codes {
+			key = key[:0]
+			for _, m := range ms {
+				key = append(key, b2u(icmpMatches(m, uint8(t), uint8(c))))
+			}
+			key = append(key, b2u(hasReply))
+			if hasReply {
+				for _, m := range ms {
+					key = append(key, b2u(icmpMatches(m, rt, 0)))
+				}
+			}
+			i, ok := idx[string(key)]
+			if !ok {
+				i = len(out)
+				idx[string(key)] = i
+				out = append(out, mapClass{proto: p, icmpType: uint8(t), icmpCode: uint8(c)})
+			}
+			first, last := uint16(t)<<8|uint16(c), uint16(t)<<8|uint16(c)
+			if codes == 1 {
+				last = uint16(t)<<8 | 255
+			}
+			if l := len(out[i].msgs); l > 0 && out[i].msgs[l-1].Last+1 == first {
+				out[i].msgs[l-1].Last = last
+			} else {
+				out[i].msgs = append(out[i].msgs, sgsim.PortRange{First: first, Last: last})
+			}
+		}
+	}
+	return out
+}
+
+func b2u(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // Cell is what passes from one endpoint (the row) to another (the column).
 type Cell struct {
-	Passages []Passage // the protocols on which something passes, in MapProtocols order
+	Passages []Passage // the protocols on which something passes: tcp, udp, sctp, icmp, icmpv6, the named protocols by number, other
 }
 
 // String lists the cell's passages, "; " between protocols, or "" when
@@ -96,6 +334,11 @@ type ConnMap struct {
 	// destinations whose columns are. Groups are in order of their first
 	// member, members ascending.
 	RowGroups, ColGroups [][]int
+	// Other lists the protocol numbers (as ranges) that no rule and no
+	// ACL-exempt service names, apart from TCP, UDP, SCTP, ICMP and
+	// ICMPv6: every rule treats them alike, and the Other passages speak
+	// for all of them.
+	Other sgsim.Ports
 }
 
 // Group returns the cell shared by row group r and column group c: every
@@ -137,29 +380,28 @@ func Map(n *sgsim.Network, spec sgsim.NetworkSpec) (*ConnMap, error) {
 		m.Cells[i] = make([]Cell, k)
 	}
 	spaces := [2]*mapSpace{newMapSpace(eps, false), newMapSpace(eps, true)}
+	classes, other := mapClasses(spec)
+	m.Other = other
 	accs := make([]mapAcc, k*k)
-	for _, proto := range MapProtocols {
+	for ci, c := range classes {
 		for f, sp := range spaces {
-			if sp == nil {
+			if sp == nil || !(c.v4 && f == 0 || c.v6 && f == 1) {
 				continue
 			}
-			q := sgsim.Query{From: sp.all, To: sp.all, Protocol: proto, Question: sgsim.Answered}
-			if proto.IsICMP() {
-				q.ICMPType = 8
-				if sp.v6 {
-					q.Protocol, q.ICMPType = sgsim.ICMPv6, 128
-				}
-			}
+			q := sgsim.Query{From: sp.all, To: sp.all, Protocol: c.proto, ICMPType: c.icmpType, ICMPCode: c.icmpCode, Question: sgsim.Answered}
 			res, err := n.Reach(q)
 			if err != nil {
-				return nil, errors.New("analyze: map " + proto.String() + ": " + err.Error())
+				return nil, errors.New("analyze: map " + c.proto.String() + ": " + err.Error())
 			}
-			sp.sweep(n, q, &res, accs, k, f)
+			sp.sweep(q, &c, &res, accs, k, f)
+		}
+		if ci+1 < len(classes) && !classes[ci+1].newPassage {
+			continue // the passage's next class
 		}
 		for i := range k {
 			for j := range k {
 				a := &accs[i*k+j]
-				if p := a.passage(proto); !p.Empty() {
+				if p := a.passage(n, c.proto, c.other); !p.Empty() {
 					m.Cells[i][j].Passages = append(m.Cells[i][j].Passages, p)
 				}
 				*a = mapAcc{}
@@ -264,7 +506,7 @@ func (sp *mapSpace) pairs(reg *sgsim.Region, k int, f func(pair int, part sgsim.
 	})
 }
 
-// mapAcc gathers one protocol's regions of one endpoint pair, per family.
+// mapAcc gathers one passage's regions of one endpoint pair, per family.
 type mapAcc struct {
 	fam [2]mapFam
 }
@@ -273,29 +515,28 @@ type mapFam struct {
 	ans, del, den sgsim.Ports // (pseudo-)ports of the answered, delivered-only and unanswered regions
 	allowed       []sgsim.Region
 	oneWay        []sgsim.Region // delivered-only regions
+	oneWayPorts   []sgsim.Ports  // their (pseudo-)ports
 	witness       sgsim.Flow
 	hasWitness    bool // a witness with a destination port above 0 (or without ports) was found
 	anyWitness    bool
-	trace         sgsim.Trace
 }
 
-// regionPorts returns a region's destination ports, or the pseudo-port
-// none for a protocol without ports.
-func regionPorts(r *sgsim.Region, none uint16) sgsim.PortRange {
-	if r.DstPorts == nil {
-		return sgsim.Port(none)
+// classPorts returns the (pseudo-)ports of a region of class c: its
+// destination ports, or the class's messages or pseudo-port.
+func classPorts(r *sgsim.Region, c *mapClass) sgsim.Ports {
+	if c.msgs != nil {
+		return c.msgs
 	}
-	return r.DstPorts[0] // regions of a query have one range per dimension
+	return r.DstPorts // regions of a query have one range per dimension
 }
 
-// sweep cuts the regions of res, the answer to q over the whole space,
-// into the endpoint pairs' accumulators (family f).
-func (sp *mapSpace) sweep(n *sgsim.Network, q sgsim.Query, res *sgsim.Reachability, accs []mapAcc, k, f int) {
-	none := uint16(q.ICMPType)
+// sweep cuts the regions of res, the answer to q (class c) over the
+// whole space, into the endpoint pairs' accumulators (family f).
+func (sp *mapSpace) sweep(q sgsim.Query, c *mapClass, res *sgsim.Reachability, accs []mapAcc, k, f int) {
 	for ri := range res.Allowed {
 		sp.pairs(&res.Allowed[ri], k, func(pair int, part sgsim.Region) {
 			a := &accs[pair].fam[f]
-			a.ans = append(a.ans, regionPorts(&part, none))
+			a.ans = append(a.ans, classPorts(&part, c)...)
 			a.allowed = append(a.allowed, part)
 			if a.hasWitness {
 				return
@@ -310,44 +551,40 @@ func (sp *mapSpace) sweep(n *sgsim.Network, q sgsim.Query, res *sgsim.Reachabili
 	for ri := range res.ReplyDenied {
 		sp.pairs(&res.ReplyDenied[ri].Region, k, func(pair int, part sgsim.Region) {
 			a := &accs[pair].fam[f]
-			a.del = append(a.del, regionPorts(&part, none))
+			a.del = append(a.del, classPorts(&part, c)...)
 			a.oneWay = append(a.oneWay, part)
+			a.oneWayPorts = append(a.oneWayPorts, classPorts(&part, c))
 		})
 	}
 	// Denied regions matter only to pairs with answered ports (Partial).
 	for ri := range res.Denied {
 		sp.pairs(&res.Denied[ri].Region, k, func(pair int, part sgsim.Region) {
 			if a := &accs[pair].fam[f]; len(a.ans) > 0 {
-				a.den = append(a.den, regionPorts(&part, none))
+				a.den = append(a.den, classPorts(&part, c)...)
 			}
 		})
-	}
-	for i := range accs {
-		a := &accs[i].fam[f]
-		if a.anyWitness {
-			a.trace = n.Trace(a.witness)
-		}
 	}
 }
 
 // passage turns the accumulated regions into the pair's Passage.
-func (a *mapAcc) passage(proto sgsim.Protocol) Passage {
-	p := Passage{Protocol: proto}
+func (a *mapAcc) passage(n *sgsim.Network, proto sgsim.Protocol, other bool) Passage {
+	p := Passage{Protocol: proto, Other: other}
 	var rt, ow sgsim.Ports
 	for f := range a.fam {
 		x := &a.fam[f]
-		ans, del := x.ans.Normalize(), portsMinus(x.del.Normalize(), x.ans.Normalize())
+		ans := x.ans.Normalize()
+		del := portsMinus(x.del.Normalize(), ans)
 		if len(ans) > 0 {
 			p.Allowed = append(p.Allowed, x.allowed...)
 			if p.Witness.Steps == nil {
-				p.Witness = x.trace
+				p.Witness = n.Trace(x.witness)
 			}
 			if portsMeet(ans, x.den.Normalize()) {
 				p.Partial = true
 			}
 		}
-		for _, r := range x.oneWay {
-			if portsMeet(del, sgsim.Ports{regionPorts(&r, 0)}) || r.DstPorts == nil && len(del) > 0 {
+		for i, r := range x.oneWay {
+			if portsMeet(del, x.oneWayPorts[i]) {
 				p.OneWayRegions = append(p.OneWayRegions, r)
 			}
 		}
@@ -503,6 +740,10 @@ func (s *mapPorts) ports() sgsim.Ports {
 	}
 	var ps sgsim.Ports
 	for v := 0; v < 65536; v++ {
+		if s.b[v/64] == 0 {
+			v |= 63
+			continue
+		}
 		if s.b[v/64]&(1<<(v%64)) == 0 {
 			continue
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sgsim/sgsim/sgsim"
 	"github.com/sgsim/sgsim/sgsim/analyze"
+	"github.com/sgsim/sgsim/sgsim/sgsimtest"
 	"pgregory.net/rapid"
 )
 
@@ -19,42 +20,95 @@ import (
 // and their neighbours.
 var mapPorts = []uint16{0, 1, 21, 22, 23, 24, 79, 80, 81, 82, 1022, 1023, 1024, 1025, 1026, 40000, 65535}
 
+// mapNetwork draws a small network whose rules name more protocols than
+// expNetwork's (SCTP, GRE, protocol 99 and ICMP codes).
+func mapNetwork(t *rapid.T) (sgsim.NetworkSpec, *sgsim.Network) {
+	return sgsimtest.SmallNetwork(t, sgsimtest.SmallOptions{ICMPCodes: true, Protocols: []sgsim.Protocol{
+		sgsim.AnyProtocol, sgsim.TCP, sgsim.UDP, sgsim.SCTP, sgsim.ICMP, sgsim.ICMP, sgsim.GRE, sgsim.ProtocolNumber(99)}})
+}
+
+// The protocols and ICMP messages a probe of the map property asks about:
+// each with a port protocol, ICMP, a protocol the rules name, and ones
+// they never name (0, 4, 255: the Other passage).
+var (
+	mapProbeProtos = []sgsim.Protocol{sgsim.TCP, sgsim.UDP, sgsim.SCTP, sgsim.ICMP, sgsim.GRE, sgsim.ProtocolNumber(99),
+		sgsim.ProtocolNumber(0), sgsim.ProtocolNumber(4), sgsim.ProtocolNumber(255), sgsim.ESP}
+	mapProbeTypes = []uint8{0, 3, 8, 13, 14, 15, 200}
+	mapProbeCodes = []uint8{0, 1, 4, 255}
+)
+
 // The map equals per-pair Reach and, by enumerating every address pair,
-// the flows Decide lets through; groups merge exactly the rows (columns)
-// that are equal.
+// the flows Decide lets through, for every protocol (a sample per run:
+// port protocols on a few ports, ICMP messages by type and code, named
+// and unnamed protocols); groups merge exactly the rows (columns) that
+// are equal.
 func TestMapProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		spec, n := expNetwork(t)
+		spec, n := mapNetwork(t)
 		m, err := analyze.Map(n, spec)
 		if err != nil {
 			t.Fatal(err)
 		}
 		eps := spec.Endpoints
-		// A few of the interesting ports per run keep the test fast; the
-		// runs together cover them all.
-		sample := rapid.SliceOfNDistinct(rapid.SampledFrom(mapPorts), 3, 3, rapid.ID[uint16]).Draw(t, "ports")
+		named := map[sgsim.Protocol]bool{}
+		for _, g := range append(slices.Clone(spec.Groups), spec.ACLs...) {
+			for _, r := range g.Rules {
+				named[r.Protocol] = true
+			}
+		}
+		for _, e := range spec.Exempt {
+			named[e.Protocol] = true
+		}
+		if spec.Exempt == nil {
+			for _, e := range spec.Cloud.ACLExempt() {
+				named[e.Protocol] = true
+			}
+		}
+		// A few of the interesting ports and messages per run keep the
+		// test fast; the runs together cover them all.
+		protos := rapid.SliceOfNDistinct(rapid.SampledFrom(mapProbeProtos), 3, 3, rapid.ID[sgsim.Protocol]).Draw(t, "protocols")
+		sample := rapid.SliceOfNDistinct(rapid.SampledFrom(mapPorts), 2, 2, rapid.ID[uint16]).Draw(t, "ports")
+		var msgs [][2]uint8
+		for range 3 {
+			msgs = append(msgs, [2]uint8{rapid.SampledFrom(mapProbeTypes).Draw(t, "type"), rapid.SampledFrom(mapProbeCodes).Draw(t, "code")})
+		}
 		for i, a := range eps {
 			for j, b := range eps {
 				cell := &m.Cells[i][j]
-				byProto := map[sgsim.Protocol]*analyze.Passage{}
-				for k := range cell.Passages {
-					byProto[cell.Passages[k].Protocol] = &cell.Passages[k]
-				}
-				for _, proto := range analyze.MapProtocols {
-					p := byProto[proto]
-					if p == nil {
-						p = &analyze.Passage{Protocol: proto}
+				for _, proto := range protos {
+					num, _ := proto.Number()
+					other := m.Other.Contains(uint16(num)) && len(m.Other) > 0
+					if other != (!proto.HasPorts() && !proto.IsICMP() && !named[proto]) {
+						t.Fatalf("protocol %s: in Other %v is %v", proto, m.Other, other)
 					}
-					ports := sample
-					if proto.IsICMP() {
-						ports = []uint16{8}
+					p := &analyze.Passage{Protocol: proto}
+					for k := range cell.Passages {
+						if q := &cell.Passages[k]; q.Protocol == proto && !q.Other || q.Other && other {
+							p = q
+						}
 					}
-					for _, port := range ports {
-						q := sgsim.Query{From: a.Addrs, To: b.Addrs, Protocol: proto, Question: sgsim.Answered}
-						if proto.IsICMP() {
-							q.ICMPType = 8
-						} else {
-							q.DstPorts = sgsim.Ports{sgsim.Port(port)}
+					type probe struct {
+						port        uint16 // the pseudo-port in the passage
+						dport       uint16
+						itype, code uint8
+					}
+					var probes []probe
+					switch {
+					case proto.HasPorts():
+						for _, port := range sample {
+							probes = append(probes, probe{port: port, dport: port})
+						}
+					case proto.IsICMP():
+						for _, x := range msgs {
+							probes = append(probes, probe{port: uint16(x[0])<<8 | uint16(x[1]), itype: x[0], code: x[1]})
+						}
+					default:
+						probes = append(probes, probe{})
+					}
+					for _, pr := range probes {
+						q := sgsim.Query{From: a.Addrs, To: b.Addrs, Protocol: proto, ICMPType: pr.itype, ICMPCode: pr.code, Question: sgsim.Answered}
+						if proto.HasPorts() {
+							q.DstPorts = sgsim.Ports{sgsim.Port(pr.dport)}
 						}
 						ans, err := n.Reach(q)
 						if err != nil {
@@ -65,29 +119,28 @@ func TestMapProperty(t *testing.T) {
 						if err != nil {
 							t.Fatal(err)
 						}
+						port := pr.port
 						inRT, inOW := p.RoundTrip.Contains(port) && len(p.RoundTrip) > 0, p.OneWay.Contains(port) && len(p.OneWay) > 0
 						if inRT != (ans.Outcome != sgsim.None) {
-							t.Fatalf("%s -> %s %s port %d: round trip %v, Reach answered %s (cell %q)", a.Name, b.Name, proto, port, inRT, ans.Outcome, cell)
+							t.Fatalf("%s -> %s %s %+v: round trip %v, Reach answered %s (cell %q)", a.Name, b.Name, proto, pr, inRT, ans.Outcome, cell)
 						}
 						if inOW != (ans.Outcome == sgsim.None && del.Outcome != sgsim.None) {
-							t.Fatalf("%s -> %s %s port %d: one-way %v, Reach answered %s delivered %s (cell %q)", a.Name, b.Name, proto, port, inOW, ans.Outcome, del.Outcome, cell)
+							t.Fatalf("%s -> %s %s %+v: one-way %v, Reach answered %s delivered %s (cell %q)", a.Name, b.Name, proto, pr, inOW, ans.Outcome, del.Outcome, cell)
 						}
 						// Enumeration: every address pair, two source ports.
 						for _, src := range addrList(a.Addrs) {
 							for _, dst := range addrList(b.Addrs) {
 								for _, sp := range []uint16{1024, 65535} {
-									f := sgsim.Flow{Proto: proto, Src: src, Dst: dst}
-									if proto.IsICMP() {
-										f.ICMPType = 8
-									} else {
-										f.SrcPort, f.DstPort = sp, port
+									f := sgsim.Flow{Proto: proto, Src: src, Dst: dst, ICMPType: pr.itype, ICMPCode: pr.code}
+									if proto.HasPorts() {
+										f.SrcPort, f.DstPort = sp, pr.dport
 									}
 									d := n.Decide(f)
 									switch {
 									case d.Allowed && !inRT:
-										t.Fatalf("%s answered, but port %d not in the round trip of %q", f, port, cell)
+										t.Fatalf("%s answered, but %+v not in the round trip of %q", f, pr, cell)
 									case d.Delivered && !inRT && !inOW:
-										t.Fatalf("%s delivered, but port %d not in %q", f, port, cell)
+										t.Fatalf("%s delivered, but %+v not in %q", f, pr, cell)
 									case inRT && !p.Partial && !d.Allowed:
 										t.Fatalf("%s not answered, but %q is not partial", f, cell)
 									}
@@ -261,7 +314,7 @@ func TestMapOneWay(t *testing.T) {
 // witness is an answered flow of its pair.
 func TestMapEqualsPerPair(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		spec, n := expNetwork(t)
+		spec, n := mapNetwork(t)
 		m, err := analyze.Map(n, spec)
 		if err != nil {
 			t.Fatal(err)
@@ -313,4 +366,76 @@ func subset(a, b sgsim.Addrs) bool {
 		}
 	}
 	return true
+}
+
+// Every protocol: a rule that allows all of them, one protocol by name
+// or number, ICMP types and a type with one code.
+func TestMapProtocols(t *testing.T) {
+	rule := sgsim.MustParseRule
+	spec := sgsim.NetworkSpec{
+		Cloud: sgsim.Union,
+		Groups: []sgsim.Group{
+			{ID: "out", Rules: []sgsim.Rule{rule("egress allow any")}},
+			{ID: "srv", Rules: []sgsim.Rule{rule("ingress allow any from 10.0.0.1"), rule("ingress allow gre from 10.0.0.2"),
+				rule("ingress allow 99 from 10.0.0.2"), rule("ingress allow icmp type 3 code 4 from 10.0.0.2"),
+				rule("ingress allow icmp type 8 from 10.0.0.2"), rule("ingress allow icmp type 13 from 10.0.0.2")}},
+		},
+		Endpoints: []sgsim.Endpoint{
+			{Name: "a", Addrs: sgsim.MustParseAddrs("10.0.0.1"), Groups: []string{"out"}},
+			{Name: "b", Addrs: sgsim.MustParseAddrs("10.0.0.2"), Groups: []string{"out"}},
+			{Name: "w", Addrs: sgsim.MustParseAddrs("10.0.0.9"), Groups: []string{"srv"}},
+		},
+	}
+	n, err := sgsim.BuildNetwork(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := analyze.Map(n, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := m.Cells[0][2].String(), "tcp 0-65535; udp 0-65535; sctp 0-65535; icmp all; gre; proto 99; other"; got != want {
+		t.Errorf("a -> w: %q, want %q", got, want)
+	}
+	if got, want := m.Cells[1][2].String(), "icmp type 3 code 4,echo,timestamp; gre; proto 99"; got != want {
+		t.Errorf("b -> w: %q, want %q", got, want)
+	}
+	if got, want := m.Other.String(), "0,2-5,7-16,18-46,48-57,59-98,100-131,133-255"; got != want {
+		t.Errorf("other: %s, want %s", got, want)
+	}
+	var b bytes.Buffer
+	m.WriteText(&b)
+	if !strings.Contains(b.String(), "(other: the IP protocols no rule names, 0,2-5,7-16,") {
+		t.Errorf("text:\n%s", b.String())
+	}
+	b.Reset()
+	m.WriteCSV(&b)
+	for _, s := range []string{"b,w,S2,D2,icmp,\"type 3 code 4,echo,timestamp\",,false\n", "a,w,S1,D2,other,yes,,false\n", "b,w,S2,D2,proto 99,yes,,false\n"} {
+		if !strings.Contains(b.String(), s) {
+			t.Errorf("csv lacks %q:\n%s", s, b.String())
+		}
+	}
+}
+
+func TestICMPMessages(t *testing.T) {
+	for _, c := range []struct {
+		p    sgsim.Protocol
+		ps   string
+		want string
+	}{
+		{sgsim.ICMP, "0-65535", "all"},
+		{sgsim.ICMP, "2048-2303", "echo"},
+		{sgsim.ICMPv6, "32768-33023", "echo"},
+		{sgsim.ICMPv6, "33024-33279", "echo-reply"},
+		{sgsim.ICMP, "5120-7679", "types 20-29"},
+		{sgsim.ICMP, "2304-2559", "type 9"},
+		{sgsim.ICMP, "768-771,773", "type 3 codes 0-3,5"},
+		{sgsim.ICMP, "772", "type 3 code 4"},
+		{sgsim.ICMP, "0-255,768-1023,1536-2303", "echo-reply,unreachable,types 6-7,echo"},
+		{sgsim.ICMP, "0-5119,5121", "echo-reply,types 1-2,unreachable,source-quench,redirect,types 6-7,echo,types 9-10,time-exceeded,parameter-problem,timestamp,timestamp-reply,types 15-19,type 20 code 1"},
+	} {
+		if got := analyze.ICMPMessages(c.p, sgsim.MustParsePorts(c.ps)); got != c.want {
+			t.Errorf("%s %s: %q, want %q", c.p, c.ps, got, c.want)
+		}
+	}
 }

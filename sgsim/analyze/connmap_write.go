@@ -30,6 +30,9 @@ func (m *ConnMap) WriteText(w io.Writer) error {
 		fmt.Fprintf(bw, "  %s: %s\n", colLabel(i), m.GroupName(g))
 	}
 	fmt.Fprintln(bw, "what passes (round trip unless one-way; partial: not every address or source port):")
+	if m.usesOther() {
+		fmt.Fprintf(bw, "  (other: the IP protocols no rule names, %s)\n", m.Other)
+	}
 	none := true
 	for r := range m.RowGroups {
 		for c := range m.ColGroups {
@@ -43,6 +46,20 @@ func (m *ConnMap) WriteText(w io.Writer) error {
 		fmt.Fprintln(bw, "  nothing")
 	}
 	return bw.Flush()
+}
+
+// usesOther reports whether some cell has an Other passage.
+func (m *ConnMap) usesOther() bool {
+	for i := range m.Cells {
+		for j := range m.Cells[i] {
+			for _, p := range m.Cells[i][j].Passages {
+				if p.Other {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func mdEscape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
@@ -87,8 +104,8 @@ func (m *ConnMap) WriteCSV(w io.Writer) error {
 	for i := range m.Endpoints {
 		for j := range m.Endpoints {
 			for _, p := range m.Cells[i][j].Passages {
-				cw.Write([]string{m.Endpoints[i], m.Endpoints[j], rowLabel(rg[i]), colLabel(cg[j]), p.Protocol.String(),
-					mapPortsText(p.Protocol, p.RoundTrip), mapPortsText(p.Protocol, p.OneWay), strconv.FormatBool(p.Partial)})
+				cw.Write([]string{m.Endpoints[i], m.Endpoints[j], rowLabel(rg[i]), colLabel(cg[j]), p.Name(),
+					mapPortsText(&p, p.RoundTrip), mapPortsText(&p, p.OneWay), strconv.FormatBool(p.Partial)})
 			}
 		}
 	}
@@ -96,14 +113,17 @@ func (m *ConnMap) WriteCSV(w io.Writer) error {
 	return cw.Error()
 }
 
-func mapPortsText(p sgsim.Protocol, ps sgsim.Ports) string {
+// mapPortsText is the CSV and JSON form of a passage's ports: the ports,
+// the ICMP messages (ICMPMessages), "yes" for a protocol without ports,
+// or "" when ps is empty.
+func mapPortsText(p *Passage, ps sgsim.Ports) string {
 	if len(ps) == 0 {
 		return ""
 	}
-	if p.IsICMP() {
-		return "echo"
+	if w := p.What(ps); w != "" {
+		return w
 	}
-	return ps.String()
+	return "yes"
 }
 
 func mapGroupOf(gs [][]int, n int) []int {
@@ -122,6 +142,9 @@ type JSONMap struct {
 	RowGroups []JSONGroup   `json:"source_groups"`
 	ColGroups []JSONGroup   `json:"destination_groups"`
 	Cells     []JSONMapCell `json:"cells"` // one per group pair on which something passes
+	// Other lists the protocol numbers the passages named "other" speak
+	// for: those no rule names ("0,2-5,7-16,...").
+	Other string `json:"other_protocols,omitempty"`
 }
 
 // JSONGroup is a group of endpoints.
@@ -151,6 +174,9 @@ type JSONPassage struct {
 // JSON returns the map's JSON form.
 func (m *ConnMap) JSON() JSONMap {
 	j := JSONMap{Endpoints: m.Endpoints, RowGroups: []JSONGroup{}, ColGroups: []JSONGroup{}, Cells: []JSONMapCell{}}
+	if len(m.Other) > 0 {
+		j.Other = m.Other.String()
+	}
 	names := func(g []int) []string {
 		var out []string
 		for _, i := range g {
@@ -181,7 +207,7 @@ func (m *ConnMap) JSON() JSONMap {
 }
 
 func jsonPassage(p *Passage) JSONPassage {
-	jp := JSONPassage{Protocol: p.Protocol.String(), RoundTrip: mapPortsText(p.Protocol, p.RoundTrip), OneWay: mapPortsText(p.Protocol, p.OneWay), Partial: p.Partial}
+	jp := JSONPassage{Protocol: p.Name(), RoundTrip: mapPortsText(p, p.RoundTrip), OneWay: mapPortsText(p, p.OneWay), Partial: p.Partial}
 	for _, r := range p.Allowed {
 		jp.Allowed = append(jp.Allowed, r.String())
 	}

@@ -44,6 +44,13 @@ type SmallOptions struct {
 	// Overlay, when set, is called on about half the networks after the
 	// endpoints are placed, to add overlay endpoints.
 	Overlay func(t *rapid.T, spec *sgsim.NetworkSpec)
+	// Protocols are the protocols a rule may have; nil means any, TCP
+	// (twice as often), UDP and ICMP.
+	Protocols []sgsim.Protocol
+	// ICMPCodes lets an ICMP rule that matches a type match a code of it
+	// too (0, 1 or 4), and adds type 13 (timestamp, a query with a reply)
+	// to the types.
+	ICMPCodes bool
 }
 
 // SmallRule draws a rule for a network of SmallNetwork: of semantics s
@@ -65,7 +72,11 @@ func SmallRule(t *rapid.T, s sgsim.Semantics, groups []string, label string, acl
 	if lo, hi, used := sem.PriorityRange(); used {
 		r.Priority = rapid.IntRange(lo, min(hi, lo+2)).Draw(t, label+" priority")
 	}
-	r.Protocol = rapid.SampledFrom([]sgsim.Protocol{sgsim.AnyProtocol, sgsim.TCP, sgsim.TCP, sgsim.UDP, sgsim.ICMP}).Draw(t, label+" proto")
+	protos := o.Protocols
+	if protos == nil {
+		protos = []sgsim.Protocol{sgsim.AnyProtocol, sgsim.TCP, sgsim.TCP, sgsim.UDP, sgsim.ICMP}
+	}
+	r.Protocol = rapid.SampledFrom(protos).Draw(t, label+" proto")
 	dports := o.DstPorts
 	if dports == nil {
 		dports = []uint16{22, 80, 1023, 1024}
@@ -83,7 +94,14 @@ func SmallRule(t *rapid.T, s sgsim.Semantics, groups []string, label string, acl
 		}
 	}
 	if r.Protocol == sgsim.ICMP && rapid.Bool().Draw(t, label+" icmp type") {
-		r.ICMP = sgsim.ICMPType(rapid.SampledFrom([]uint8{0, 3, 8, 14}).Draw(t, label+" type"))
+		types := []uint8{0, 3, 8, 14}
+		if o.ICMPCodes {
+			types = append(types, 13)
+		}
+		r.ICMP = sgsim.ICMPType(rapid.SampledFrom(types).Draw(t, label+" type"))
+		if o.ICMPCodes && rapid.Bool().Draw(t, label+" icmp code") {
+			r.ICMP = sgsim.ICMPTypeCode(r.ICMP.Type, rapid.SampledFrom([]uint8{0, 1, 4}).Draw(t, label+" code"))
+		}
 	}
 	remote := rapid.IntRange(0, 3).Draw(t, label+" remote")
 	switch {
