@@ -213,3 +213,67 @@ func TestDiffMatchesReference(t *testing.T) {
 		}
 	})
 }
+
+// Leaving out the parts of the cuts that cannot change the result
+// (prune) changes nothing: the same findings with the same witnesses and
+// the other rules in the same order, and the same diff, change for
+// change.
+func TestPruneChangesNothing(t *testing.T) {
+	defer func() { prune = true }()
+	rapid.Check(t, func(t *rapid.T) {
+		sem := rapid.SampledFrom(smallSems).Draw(t, "semantics")
+		old := sizedSet(t, sem, "", drawSize(t, "old"))
+		new := mutate(t, old)
+		run := func(on bool) (string, string) {
+			prune = on
+			fs, err := LintSet(old)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := DiffSets(old, new)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprint(fs), fmt.Sprint(d)
+		}
+		l0, d0 := run(false)
+		l1, d1 := run(true)
+		if l0 != l1 {
+			t.Fatalf("lint with prune:\n%s\nwithout:\n%s", l1, l0)
+		}
+		if d0 != d1 {
+			t.Fatalf("diff with prune:\n%s\nwithout:\n%s", d1, d0)
+		}
+	})
+}
+
+// merge joins the cells of a diff into the same boxes as the merge it
+// replaced (refMerge), whatever order the cells come in.
+func TestMergeMatchesReference(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sem := rapid.SampledFrom(smallSems).Draw(t, "semantics")
+		old := sizedSet(t, sem, "", drawSize(t, "old"))
+		new := sizedSet(t, sem, "n", drawSize(t, "new"))
+		ko, err := compile(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kn, err := compile(new)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eo, en := newEngine(ko), newEngine(kn)
+		for _, cl := range classes(old, new) {
+			to, tn := eo.table(sgsim.Ingress, sgsim.IPv4, cl.Protocol), en.table(sgsim.Ingress, sgsim.IPv4, cl.Protocol)
+			cs := changed(to, tn, eo.rules[sgsim.Ingress], en.rules[sgsim.Ingress], nil)
+			// Shuffled: the result may not depend on the order.
+			perm := rapid.Permutation(cs).Draw(t, "order")
+			got, want := merge(perm), refMerge(slices.Clone(cs))
+			sortCells(got)
+			sortCells(want)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%v: %d cells merge into %d, reference %d", cl.Protocol, len(cs), len(got), len(want))
+			}
+		}
+	})
+}

@@ -263,6 +263,14 @@ type decider struct {
 	cells []cell
 	// visit, when set, is given each cell instead of cells.
 	visit func(cell)
+	// done, when set, lets the cut leave out parts whose cells cannot
+	// matter: a part whose first holder (the first candidate that holds
+	// it) is not rule self, and each candidate up to that holder is of a
+	// rule r with done[r] == stamp, has no cell of self, and its other
+	// cells are all of rules already done.
+	done  []int32
+	stamp int32
+	self  int32
 }
 
 func (d *decider) emit(c cell) {
@@ -276,6 +284,9 @@ func (d *decider) emit(c cell) {
 // decide appends the cells of b; cands are the indexes of the boxes
 // that meet b, in order.
 func (d *decider) decide(b box, cands []int32) {
+	if d.done != nil && d.skip(&b, cands) {
+		return
+	}
 	if len(cands) > 0 {
 		rb := &d.t.boxes[cands[0]]
 		if rb.b.holds(&b) {
@@ -293,6 +304,21 @@ func (d *decider) decide(b box, cands []int32) {
 		return
 	}
 	d.emit(cell{b: b, rule: -1})
+}
+
+// skip reports whether the part b with candidates cands can be left out
+// (see decider.done).
+func (d *decider) skip(b *box, cands []int32) bool {
+	for _, c := range cands {
+		rb := &d.t.boxes[c]
+		if rb.rule == d.self || d.done[rb.rule] != d.stamp {
+			return false
+		}
+		if rb.b.holds(b) {
+			return true
+		}
+	}
+	return false
 }
 
 // sub decides part p of a box with the candidates of cands that meet it.
@@ -467,68 +493,91 @@ func (t *table) space(b box) sgsim.Space {
 // merge joins cells with the same rule that are equal in three
 // dimensions and adjacent in the fourth, dimension by dimension, until
 // none can be joined. The cells are reordered (by rule).
+//
+// The result depends only on the set of cells, not their order: a
+// group's cells are disjoint, so each pass's sort has no ties.
 func merge(cs []cell) []cell {
 	if len(cs) < 2 {
 		return cs
 	}
-	slices.SortStableFunc(cs, func(a, b cell) int {
+	slices.SortFunc(cs, func(a, b cell) int {
 		if a.tag != b.tag {
 			return int(a.tag - b.tag)
 		}
 		return int(a.rule - b.rule)
 	})
+	var m merger
 	out := cs[:0]
 	for i := 0; i < len(cs); {
 		j := i + 1
 		for j < len(cs) && cs[j].rule == cs[i].rule && cs[j].tag == cs[i].tag {
 			j++
 		}
-		out = append(out, mergeGroup(cs[i:j])...)
+		out = append(out, m.group(cs[i:j])...)
 		i = j
 	}
 	return out
 }
 
+// merger holds mergeGroup's scratch space.
+type merger struct {
+	idx  []int32
+	keep []cell
+}
+
 // mergeGroup merges cells of one rule in place and returns them.
 func mergeGroup(cs []cell) []cell {
+	var m merger
+	return m.group(cs)
+}
+
+// group merges cells of one rule in place and returns them: passes
+// along dimensions 3, 2, 1, 0, 3, ... until four passes in a row join
+// nothing (a pass joins every chain along its dimension, so a pass
+// right after one along the same dimension joins nothing).
+func (m *merger) group(cs []cell) []cell {
 	if len(cs) < 2 {
 		return cs
 	}
-	idx := make([]int32, len(cs))
-	for changed, round := true, 0; changed; round++ {
-		changed = false
-		for d := 3; d >= 0; d-- {
-			idx = idx[:len(cs)]
-			for i := range idx {
-				idx[i] = int32(i)
-			}
-			slices.SortFunc(idx, func(x, y int32) int {
-				a, b := &cs[x].b, &cs[y].b
-				for e := 0; e < 4; e++ {
-					if e == d {
-						continue
-					}
-					if c := cmpSpan(a[e], b[e]); c != 0 {
-						return c
-					}
-				}
-				return cmpKey(a[d].lo, b[d].lo)
-			})
-			keep := make([]cell, 0, len(cs))
-			for _, k := range idx {
-				c := cs[k]
-				if n := len(keep); n > 0 {
-					last := &keep[n-1]
-					if sameBut(&last.b, &c.b, d) && last.b[d].hi.next() == c.b[d].lo && last.b[d].hi.less(c.b[d].lo) {
-						last.b[d].hi = c.b[d].hi
-						changed = true
-						continue
-					}
-				}
-				keep = append(keep, c)
-			}
-			cs = cs[:copy(cs, keep)]
+	for pass, last := 0, -1; ; pass++ {
+		if last < 0 && pass == 4 || last >= 0 && pass-last == 4 {
+			break // four passes in a row joined nothing
 		}
+		d := 3 - pass%4
+		idx := m.idx[:0]
+		for i := range cs {
+			idx = append(idx, int32(i))
+		}
+		m.idx = idx
+		slices.SortFunc(idx, func(x, y int32) int {
+			a, b := &cs[x].b, &cs[y].b
+			for e := 0; e < 4; e++ {
+				if e == d {
+					continue
+				}
+				if c := cmpSpan(a[e], b[e]); c != 0 {
+					return c
+				}
+			}
+			return cmpKey(a[d].lo, b[d].lo)
+		})
+		keep := m.keep[:0]
+		for _, k := range idx {
+			c := &cs[k]
+			if n := len(keep); n > 0 {
+				last := &keep[n-1]
+				if sameBut(&last.b, &c.b, d) && last.b[d].hi.next() == c.b[d].lo && last.b[d].hi.less(c.b[d].lo) {
+					last.b[d].hi = c.b[d].hi
+					continue
+				}
+			}
+			keep = append(keep, *c)
+		}
+		if len(keep) < len(cs) {
+			last = pass
+		}
+		cs = cs[:copy(cs, keep)]
+		m.keep = keep
 	}
 	return cs
 }
@@ -632,33 +681,87 @@ func (e *engine) redundant(d sgsim.Direction, i int, mine []cell, ts []*table) (
 	return others, true
 }
 
+// prune lets lint and diff leave out parts of their cuts that cannot
+// change their result (see decider.done and pairDecider). Tests turn it
+// off to check that the results are the same without it.
+var prune = true
+
 // pairDecider walks the old version's partition of a box and, in each
 // old cell, the new version's, carrying both versions' candidates down
 // the cuts: the cells it keeps are the new version's cells whose action
 // differs from the old one's, tagged with the old rule.
+//
+// It stops refining a part as soon as both versions are known to decide
+// all of it alike: when both candidate lists start with the same boxes
+// of the same actions up to one that holds the part (or to their end),
+// or when every candidate that can decide a flow of the part, in both
+// versions, has one action. Such a part holds no change, so leaving it
+// out removes no cell of the result; parts that do hold changes are cut
+// exactly as before, so the regions are unchanged.
 type pairDecider struct {
 	o, n       *table
 	ors, nrs   []*sgsim.Rule
+	oid, nid   []int32 // the boxes' ids: equal ids, equal box and action
 	obuf, nbuf []int32
-	nd         decider
 	out        []cell
 }
 
+// outcome returns the one action every flow of b gets from the
+// candidates cands of t (rules rs), and whether there is only one.
+func outcome(t *table, rs []*sgsim.Rule, b *box, cands []int32) (sgsim.Action, bool) {
+	a, n := sgsim.Deny, 0
+	for _, c := range cands {
+		rb := &t.boxes[c]
+		x := rs[rb.rule].Action
+		if n > 0 && x != a {
+			return a, false
+		}
+		a, n = x, n+1
+		if rb.b.holds(b) {
+			return a, true
+		}
+	}
+	// The default deny decides what no candidate covers.
+	return sgsim.Deny, n == 0 || a == sgsim.Deny
+}
+
+// settled reports whether the old candidates oc and the new ones nc
+// decide every flow of b alike: because they start with the same boxes
+// and actions up to one that holds b (or to the end of both), or
+// because each gives all of b one action, the same.
+func (p *pairDecider) settled(b *box, oc, nc []int32) bool {
+	for i := 0; ; i++ {
+		if i == len(oc) || i == len(nc) {
+			if len(oc) == len(nc) {
+				return true
+			}
+			break
+		}
+		if p.oid[oc[i]] != p.nid[nc[i]] {
+			break
+		}
+		if p.o.boxes[oc[i]].b.holds(b) {
+			return true
+		}
+	}
+	oa, ok := outcome(p.o, p.ors, b, oc)
+	if !ok {
+		return false
+	}
+	na, ok := outcome(p.n, p.nrs, b, nc)
+	return ok && na == oa
+}
+
 func (p *pairDecider) decide(b box, oc, nc []int32) {
+	if prune && p.settled(&b, oc, nc) {
+		return
+	}
 	if len(oc) == 0 || p.o.boxes[oc[0]].b.holds(&b) {
 		old := int32(-1)
 		if len(oc) > 0 {
 			old = p.o.boxes[oc[0]].rule
 		}
-		oa := action(p.ors, old)
-		p.nd.cells = p.nd.cells[:0]
-		p.nd.decide(b, nc)
-		for _, c := range p.nd.cells {
-			if action(p.nrs, c.rule) != oa {
-				c.tag = old
-				p.out = append(p.out, c)
-			}
-		}
+		p.decideNew(b, nc, old, action(p.ors, old))
 		return
 	}
 	below, inside, above, hasBelow, hasAbove := cutBox(b, &p.o.boxes[oc[0]].b)
@@ -669,6 +772,46 @@ func (p *pairDecider) decide(b box, oc, nc []int32) {
 		p.sub(above, oc[1:], nc)
 	}
 	p.sub(inside, oc, nc)
+}
+
+// decideNew is the new version's cut of b, inside a cell of old rule
+// old with action oa: it keeps the cells of another action, and leaves
+// out parts every flow of which gets oa.
+func (p *pairDecider) decideNew(b box, nc []int32, old int32, oa sgsim.Action) {
+	if prune {
+		if na, ok := outcome(p.n, p.nrs, &b, nc); ok && na == oa {
+			return
+		}
+	}
+	if len(nc) == 0 || p.n.boxes[nc[0]].b.holds(&b) {
+		rule := int32(-1)
+		if len(nc) > 0 {
+			rule = p.n.boxes[nc[0]].rule
+		}
+		if action(p.nrs, rule) != oa {
+			p.out = append(p.out, cell{b: b, rule: rule, tag: old})
+		}
+		return
+	}
+	below, inside, above, hasBelow, hasAbove := cutBox(b, &p.n.boxes[nc[0]].b)
+	if hasBelow {
+		p.subNew(below, nc[1:], old, oa)
+	}
+	if hasAbove {
+		p.subNew(above, nc[1:], old, oa)
+	}
+	p.subNew(inside, nc, old, oa)
+}
+
+func (p *pairDecider) subNew(b box, nc []int32, old int32, oa sgsim.Action) {
+	nm := len(p.nbuf)
+	for _, c := range nc {
+		if p.n.boxes[c].b.meets(&b) {
+			p.nbuf = append(p.nbuf, c)
+		}
+	}
+	p.decideNew(b, p.nbuf[nm:len(p.nbuf):len(p.nbuf)], old, oa)
+	p.nbuf = p.nbuf[:nm]
 }
 
 func (p *pairDecider) sub(b box, oc, nc []int32) {
@@ -687,10 +830,35 @@ func (p *pairDecider) sub(b box, oc, nc []int32) {
 	p.obuf, p.nbuf = p.obuf[:om], p.nbuf[:nm]
 }
 
+// boxIDs numbers the boxes of o and n so that two boxes get the same id
+// when they are the same box with the same action.
+func boxIDs(o, n *table, ors, nrs []*sgsim.Rule) (oid, nid []int32) {
+	type k struct {
+		b box
+		a sgsim.Action
+	}
+	ids := map[k]int32{}
+	number := func(t *table, rs []*sgsim.Rule) []int32 {
+		out := make([]int32, len(t.boxes))
+		for i, rb := range t.boxes {
+			x := k{rb.b, rs[rb.rule].Action}
+			id, ok := ids[x]
+			if !ok {
+				id = int32(len(ids))
+				ids[x] = id
+			}
+			out[i] = id
+		}
+		return out
+	}
+	return number(o, ors), number(n, nrs)
+}
+
 // changed returns the cells of the whole space that the new version
 // decides with another action than the old, tagged with the old rule.
 func changed(o, n *table, ors, nrs []*sgsim.Rule, out []cell) []cell {
-	p := pairDecider{o: o, n: n, ors: ors, nrs: nrs, nd: decider{t: n}, out: out}
+	p := pairDecider{o: o, n: n, ors: ors, nrs: nrs, out: out}
+	p.oid, p.nid = boxIDs(o, n, ors, nrs)
 	oc := make([]int32, len(o.boxes))
 	for i := range oc {
 		oc[i] = int32(i)

@@ -243,6 +243,11 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 					t := e.table(d, fam, cl.Protocol)
 					pi := len(parts)
 					parts = append(parts, part{t: t, cl: cl, fam: fam})
+					// Parts whose cells are all of rules met already
+					// are left out: they add nothing.
+					if prune {
+						t.dec.done, t.dec.stamp, t.dec.self = seen, stamp, int32(ri)
+					}
 					for _, b := range t.ruleBoxes(ri) {
 						t.visitCells(b, 0, t.end[ri], func(c cell) {
 							switch {
@@ -255,6 +260,7 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 							}
 						})
 					}
+					t.dec.done = nil
 				}
 			}
 			if len(mine) == 0 {

@@ -282,3 +282,73 @@ func without(s Set, g, i int) Set {
 	out.Groups[g].Rules = slices.Delete(slices.Clone(s.Groups[g].Rules), i, i+1)
 	return out
 }
+
+// refMerge is merge as it was before issue 18's second round: it
+// joins cells with the same rule that are equal in three
+// dimensions and adjacent in the fourth, dimension by dimension, until
+// none can be joined. The cells are reordered (by rule).
+func refMerge(cs []cell) []cell {
+	if len(cs) < 2 {
+		return cs
+	}
+	slices.SortStableFunc(cs, func(a, b cell) int {
+		if a.tag != b.tag {
+			return int(a.tag - b.tag)
+		}
+		return int(a.rule - b.rule)
+	})
+	out := cs[:0]
+	for i := 0; i < len(cs); {
+		j := i + 1
+		for j < len(cs) && cs[j].rule == cs[i].rule && cs[j].tag == cs[i].tag {
+			j++
+		}
+		out = append(out, refMergeGroup(cs[i:j])...)
+		i = j
+	}
+	return out
+}
+
+// refMergeGroup merges cells of one rule in place and returns them.
+func refMergeGroup(cs []cell) []cell {
+	if len(cs) < 2 {
+		return cs
+	}
+	idx := make([]int32, len(cs))
+	for changed, round := true, 0; changed; round++ {
+		changed = false
+		for d := 3; d >= 0; d-- {
+			idx = idx[:len(cs)]
+			for i := range idx {
+				idx[i] = int32(i)
+			}
+			slices.SortFunc(idx, func(x, y int32) int {
+				a, b := &cs[x].b, &cs[y].b
+				for e := 0; e < 4; e++ {
+					if e == d {
+						continue
+					}
+					if c := cmpSpan(a[e], b[e]); c != 0 {
+						return c
+					}
+				}
+				return cmpKey(a[d].lo, b[d].lo)
+			})
+			keep := make([]cell, 0, len(cs))
+			for _, k := range idx {
+				c := cs[k]
+				if n := len(keep); n > 0 {
+					last := &keep[n-1]
+					if sameBut(&last.b, &c.b, d) && last.b[d].hi.next() == c.b[d].lo && last.b[d].hi.less(c.b[d].lo) {
+						last.b[d].hi = c.b[d].hi
+						changed = true
+						continue
+					}
+				}
+				keep = append(keep, c)
+			}
+			cs = cs[:copy(cs, keep)]
+		}
+	}
+	return cs
+}
