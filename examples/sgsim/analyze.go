@@ -279,8 +279,9 @@ func diffRun(e *env, g *severityGate, intentsFile string) error {
 	if oldN.Spec.Cloud != newN.Spec.Cloud {
 		return bad("cannot diff %s (%s semantics) against %s (%s)", oldN.Name, oldN.Spec.Cloud, newN.Name, newN.Spec.Cloud)
 	}
-	stop := e.prog.phase("diff: " + oldN.Name + " -> " + newN.Name)
-	res, err := load.Compare(oldN, newN)
+	var done, total atomic.Int64
+	stop := e.prog.count("diff: "+oldN.Name+" -> "+newN.Name, "parts", &done, &total)
+	res, err := load.CompareProgress(oldN, newN, func(d, t int) { done.Store(int64(d)); total.Store(int64(t)) })
 	stop()
 	if err != nil {
 		return err

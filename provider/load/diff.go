@@ -68,6 +68,15 @@ type SetDiff struct {
 // same semantics. The required flows are new's, or old's when new has
 // none.
 func Compare(old, new *Network) (Diff, error) {
+	return CompareProgress(old, new, nil)
+}
+
+// CompareProgress is Compare that calls progress (when not nil) as the
+// rule sets are diffed: the parts done so far and the parts of every
+// set pair together (analyze.DiffParts), first with 0 done. The required
+// flow and exposure summary that follows is not counted. It is called
+// from the calling goroutine.
+func CompareProgress(old, new *Network, progress analyze.Progress) (Diff, error) {
 	d := Diff{Old: old.Name, New: new.Name, Sets: []SetDiff{}}
 	if old.Spec.Cloud != new.Spec.Cloud {
 		return d, fmt.Errorf("cannot compare %s (%s semantics) with %s (%s)", old.Name, old.Spec.Cloud, new.Name, new.Spec.Cloud)
@@ -102,8 +111,24 @@ func Compare(old, new *Network) (Diff, error) {
 			pairs = append(pairs, [2]analyze.Set{empty(t.Name), t})
 		}
 	}
+	total, base := 0, 0
 	for _, p := range pairs {
-		sd, err := analyze.DiffSets(p[0], p[1])
+		total += analyze.DiffParts(p[0], p[1])
+	}
+	if progress != nil {
+		progress(0, total)
+	}
+	for _, p := range pairs {
+		var step analyze.Progress
+		if progress != nil {
+			step = func(done, _ int) {
+				if done > 0 { // the pair's start is the last pair's end
+					progress(base+done, total)
+				}
+			}
+		}
+		sd, err := analyze.DiffProgress(p[0], p[1], step)
+		base += analyze.DiffParts(p[0], p[1])
 		if err != nil {
 			return d, err
 		}

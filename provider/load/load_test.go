@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/netip"
@@ -550,9 +551,23 @@ func TestVersionsAndCompare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err = Compare(old, new)
+	// With progress: the parts of several set pairs counted together,
+	// each once, in order, ending at the total; the result is Compare's.
+	var steps [][2]int
+	d, err = CompareProgress(old, new, func(done, total int) { steps = append(steps, [2]int{done, total}) })
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(steps) < 2 || steps[0][0] != 0 || steps[len(steps)-1][0] != steps[0][1] || len(d.Sets) < 2 {
+		t.Errorf("progress %v over %d sets", steps, len(d.Sets))
+	}
+	for i, s := range steps {
+		if s != [2]int{i, steps[0][1]} {
+			t.Fatalf("progress step %d is %v in %v", i, s, steps)
+		}
+	}
+	if plain, err := Compare(old, new); err != nil || fmt.Sprint(plain) != fmt.Sprint(d) {
+		t.Errorf("Compare %v, CompareProgress %v", plain, d)
 	}
 	if old.Name != "cce-tunnel/newer/default" || new.Name != "cce-tunnel/newer/hardened" || d.Summary == nil || len(d.Summary.Lost) == 0 {
 		t.Errorf("profile versions %q -> %q, summary %+v", old.Name, new.Name, d.Summary)
@@ -565,6 +580,18 @@ func TestVersionsAndCompare(t *testing.T) {
 	}
 	if d, err := Compare(one, none); err != nil || len(d.Sets) != 1 || len(d.Sets[0].Diff.Removed) != 1 {
 		t.Errorf("removed set: %+v, %v", d, err)
+	}
+	// CompareProgress counts the parts of every set pair: here one set,
+	// two directions, two families (a set without endpoints guards
+	// both), TCP and the protocols no rule names: 8 parts.
+	var calls [][2]int
+	if d, err := CompareProgress(none, one, func(done, total int) { calls = append(calls, [2]int{done, total}) }); err != nil || len(d.Sets) != 1 || len(d.Sets[0].Diff.Added) != 1 {
+		t.Errorf("new set with progress: %+v, %v", d, err)
+	}
+	for i, c := range calls {
+		if len(calls) != 9 || c != [2]int{i, 8} {
+			t.Fatalf("progress calls %v, want [0 8] to [8 8]", calls)
+		}
 	}
 	huaweiOne := &Network{Name: "h", Spec: sgsim.NetworkSpec{Cloud: sgsim.Huawei}}
 	if _, err := Compare(one, huaweiOne); err == nil || err.Error() != "cannot compare one (union semantics) with h (huawei)" {

@@ -59,6 +59,25 @@ func (d Diff) IsEmpty() bool { return len(d.Added) == 0 && len(d.Removed) == 0 }
 // abut are joined, and the changes come in order of their lowest flow
 // per direction, family and protocol class.
 func DiffSets(old, new Set) (Diff, error) {
+	return DiffProgress(old, new, nil)
+}
+
+// DiffParts returns the number of parts DiffSets walks for old and new:
+// one per direction, address family and protocol class of either set.
+// DiffProgress counts its progress in these.
+func DiffParts(old, new Set) int {
+	fams := map[sgsim.Family]bool{}
+	for _, f := range slices.Concat(old.families(), new.families()) {
+		fams[f] = true
+	}
+	return 2 * len(fams) * len(classes(old, new))
+}
+
+// DiffProgress is DiffSets that calls progress (when not nil) with 0
+// parts done before it starts and after each part (a direction, family
+// and protocol class, see DiffParts) it has diffed, with the parts done
+// and DiffParts(old, new). It is called from the calling goroutine.
+func DiffProgress(old, new Set, progress Progress) (Diff, error) {
 	if old.Semantics != new.Semantics {
 		return Diff{}, errSemantics
 	}
@@ -83,6 +102,10 @@ func DiffSets(old, new Set) (Diff, error) {
 	var out Diff
 	cls := classes(old, new)
 	var ch []cell
+	done, total := 0, 2*len(fams)*len(cls)
+	if progress != nil {
+		progress(0, total)
+	}
 	for d := sgsim.Ingress; d <= sgsim.Egress; d++ {
 		for _, fam := range []sgsim.Family{sgsim.IPv4, sgsim.IPv6} {
 			if !fams[fam] {
@@ -105,6 +128,9 @@ func DiffSets(old, new Set) (Diff, error) {
 					} else {
 						out.Removed = append(out.Removed, c)
 					}
+				}
+				if done++; progress != nil {
+					progress(done, total)
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"fmt"
 	"net/netip"
 	"testing"
 
@@ -167,4 +168,40 @@ func famRanges(a sgsim.Addrs, v6 bool) []netipx.IPRange {
 func more(a sgsim.Addrs, ip netip.Addr) bool {
 	rs := famRanges(a, ip.Is6())
 	return len(rs) > 1 || len(rs) == 1 && (rs[0].From() != ip || rs[0].To() != ip)
+}
+
+// DiffProgress counts the parts (direction, family, protocol class) it
+// has diffed, from 0 to DiffParts, and returns what DiffSets does.
+func TestDiffProgress(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sem := rapid.SampledFrom(smallSems).Draw(t, "semantics")
+		old := smallSet(t, sem, "")
+		new := mutate(t, old)
+		var calls [][2]int
+		got, err := DiffProgress(old, new, func(done, total int) { calls = append(calls, [2]int{done, total}) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := DiffParts(old, new)
+		if len(calls) != want+1 {
+			t.Fatalf("%d calls for %d parts: %v", len(calls), want, calls)
+		}
+		for i, c := range calls {
+			if c != [2]int{i, want} {
+				t.Fatalf("call %d is %v, want [%d %d]", i, c, i, want)
+			}
+		}
+		plain, _ := DiffSets(old, new)
+		if fmt.Sprint(plain) != fmt.Sprint(got) {
+			t.Fatalf("DiffProgress %v, DiffSets %v", got, plain)
+		}
+	})
+	// Two directions, one family, and TCP, UDP and the protocols no
+	// rule names: 6 parts.
+	a := NewSet(sgsim.Union, sgsim.Group{ID: "g", Rules: []sgsim.Rule{sgsim.MustParseRule("ingress allow tcp 22 from 10.0.0.0/8")}})
+	b := NewSet(sgsim.Union, sgsim.Group{ID: "g", Rules: []sgsim.Rule{sgsim.MustParseRule("egress allow udp 53 to 10.0.0.0/8")}})
+	a.Families, b.Families = []sgsim.Family{sgsim.IPv4}, []sgsim.Family{sgsim.IPv4}
+	if n := DiffParts(a, b); n != 6 {
+		t.Errorf("DiffParts %d, want 6", n)
+	}
 }
