@@ -69,8 +69,17 @@ func TestMapHTMLInBrowser(t *testing.T) {
 	if strings.Contains(stderr, "Uncaught") {
 		t.Errorf("script error:\n%s", stderr)
 	}
-	if n := strings.Count(d, `<rect class="cell`); n < 4 {
+	n := strings.Count(d, `<rect class="cell`)
+	if n < 4 {
 		t.Errorf("%d squares in the matrix", n)
+	}
+	// Not colour alone: every square has a symbol, and the legend says
+	// what each symbol and colour means.
+	if k := len(regexp.MustCompile(`<text class="sym"[^>]*>[–●◐→]</text>`).FindAllString(d, -1)); k != n {
+		t.Errorf("%d symbols for %d squares", k, n)
+	}
+	if k := strings.Count(d, `<li data-kind="`); k != 4 || !strings.Contains(d, `<ul id="legend">`) || !strings.Contains(d, "◐</span> round trip, but not every flow") {
+		t.Errorf("legend: %d entries\n%s", k, d)
 	}
 	for _, s := range []string{`class="cell sel"`, "S1 (nodes) -&gt; D2 (masters)", "deciding rules, for ", "destination ingress [masters]: allow: rule"} {
 		if !strings.Contains(d, s) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -266,10 +267,17 @@ func TestMapFormats(t *testing.T) {
 	b.Reset()
 	m.WriteHTML(&b)
 	h := b.String()
-	for _, s := range []string{"<svg", `<rect class="cell" data-i="1"`, "<title>S1 -&gt; D2: tcp 443</title>", `"Summary":"tcp 443"`, "addEventListener(\"click\""} {
+	for _, s := range []string{"<svg", `<rect class="cell" data-i="1" data-kind="full"`, "<title>S1 -&gt; D2 (round trip, every flow): tcp 443</title>",
+		`"Summary":"tcp 443"`, "addEventListener(\"click\"", `<li data-kind="full">`, ">●</span> round trip, every flow</li>", `<li data-kind="oneway">`} {
 		if !strings.Contains(h, s) {
 			t.Errorf("html lacks %q", s)
 		}
+	}
+	// Every square carries its symbol, not only its colour: S1 -> D2
+	// (the second square) a round trip, the others nothing.
+	syms := regexp.MustCompile(`<text class="sym"[^>]*>([^<]*)</text>`).FindAllStringSubmatch(h, -1)
+	if len(syms) != strings.Count(h, `<rect class="cell"`) || len(syms) != 4 || syms[1][1] != "●" || syms[0][1] != "–" {
+		t.Errorf("symbols %q", syms)
 	}
 	for _, s := range []string{"http://", "https://", "src=", "href="} {
 		if strings.Contains(strings.ReplaceAll(h, `xmlns="http://www.w3.org/2000/svg"`, ""), s) {
@@ -305,6 +313,13 @@ func TestMapOneWay(t *testing.T) {
 	}
 	if got := m.Cells[0][1].String(); got != "tcp 0-65535; udp 514 one-way" {
 		t.Errorf("x -> y: %q", got)
+	}
+	// In the page, a square with some round trip and some one-way traffic
+	// is marked partial, by colour and symbol.
+	var b bytes.Buffer
+	m.WriteHTML(&b)
+	if !regexp.MustCompile(`data-kind="partial"[^\n]*<title>S1 -&gt; D2 \(round trip, but not every flow or some only one way\): tcp 0-65535; udp 514 one-way</title></rect>\n<text class="sym"[^>]*>◐</text>`).MatchString(b.String()) {
+		t.Errorf("html:\n%s", b.String())
 	}
 }
 

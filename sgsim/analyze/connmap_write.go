@@ -271,8 +271,8 @@ func (m *ConnMap) WriteDOT(w io.Writer) error {
 
 // WriteHTML writes one self-contained HTML page (no external assets):
 // the group matrix as inline SVG, one square per source and destination
-// group (filled when something passes, lighter when only one way or
-// partially); clicking a square shows what passes, the exact allowed
+// group, its kind (nothing, round trip, partial or mixed, one-way only)
+// shown by colour and by a symbol, explained in a legend; clicking a square shows what passes, the exact allowed
 // space and an answered flow's hops with their deciding rules. The page
 // address may end in #select=N to select square N (row-major) on load;
 // the script marks the html element data-ready when it has run.
@@ -297,11 +297,19 @@ rect.cell:hover{stroke:#000;stroke-width:2}
 rect.sel{stroke:#d00;stroke-width:3}
 #detail{white-space:pre-wrap;font-family:monospace;border:1px solid #ccc;padding:.5em;min-height:3em}
 td,th{text-align:left;padding:0 .5em}
+#legend{list-style:none;padding:0}
+#legend .key{display:inline-block;width:2em;text-align:center;border:1px solid #888;margin-right:.5em}
 </style></head><body>
 <h1>Connectivity map</h1>
 `)
-	fmt.Fprintf(bw, "<p id=\"summary\">%d endpoints, %d source groups (rows), %d destination groups (columns). Dark: round trip; light: one-way or partial; white: nothing. Click a square.</p>\n",
+	fmt.Fprintf(bw, "<p id=\"summary\">%d endpoints, %d source groups (rows), %d destination groups (columns). Click a square.</p>\n",
 		len(m.Endpoints), len(m.RowGroups), len(m.ColGroups))
+	bw.WriteString("<ul id=\"legend\">\n")
+	for k, ck := range cellKinds {
+		fmt.Fprintf(bw, "<li data-kind=\"%s\"><span class=\"key\" style=\"background:%s;color:%s\">%s</span> %s</li>\n",
+			ck.name, cellFills[k], cellInks[k], html.EscapeString(ck.symbol), html.EscapeString(ck.words))
+	}
+	bw.WriteString("</ul>\n")
 	fmt.Fprintf(bw, "<svg id=\"matrix\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"connectivity matrix\">\n", width, height)
 	for c := range m.ColGroups {
 		fmt.Fprintf(bw, "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">%s</text>\n", left+cellW*c+cellW/2, top-10, colLabel(c))
@@ -310,21 +318,17 @@ td,th{text-align:left;padding:0 .5em}
 		fmt.Fprintf(bw, "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"end\">%s</text>\n", left-8, top+cellH*r+cellH/2+4, rowLabel(r))
 		for c := range m.ColGroups {
 			cl := m.Group(r, c)
-			fill := "#ffffff"
-			if len(cl.Passages) > 0 {
-				fill = "#2b6cb0"
-				for _, p := range cl.Passages {
-					if len(p.RoundTrip) == 0 || p.Partial {
-						fill = "#90cdf4"
-					}
-				}
-			}
+			k := cl.kind()
+			fill := cellFills[k]
 			d := detail{From: rowLabel(r), To: colLabel(c), Members: [2]string{m.GroupName(m.RowGroups[r]), m.GroupName(m.ColGroups[c])}, Summary: cl.String()}
 			for _, p := range cl.Passages {
 				d.Passages = append(d.Passages, jsonPassage(&p))
 			}
-			fmt.Fprintf(bw, "<rect class=\"cell\" data-i=\"%d\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"><title>%s</title></rect>\n",
-				len(details), left+cellW*c, top+cellH*r, cellW, cellH, fill, html.EscapeString(d.From+" -> "+d.To+": "+orNothing(d.Summary)))
+			fmt.Fprintf(bw, "<rect class=\"cell\" data-i=\"%d\" data-kind=\"%s\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"><title>%s</title></rect>\n",
+				len(details), cellKinds[k].name, left+cellW*c, top+cellH*r, cellW, cellH, fill,
+				html.EscapeString(d.From+" -> "+d.To+" ("+cellKinds[k].words+"): "+orNothing(d.Summary)))
+			fmt.Fprintf(bw, "<text class=\"sym\" x=\"%d\" y=\"%d\" font-size=\"16\" text-anchor=\"middle\" pointer-events=\"none\" aria-hidden=\"true\" fill=\"%s\">%s</text>\n",
+				left+cellW*c+cellW/2, top+cellH*r+cellH/2+6, cellInks[k], cellKinds[k].symbol)
 			details = append(details, d)
 		}
 	}
@@ -383,6 +387,47 @@ td,th{text-align:left;padding:0 .5em}
 </body></html>
 `)
 	return bw.Flush()
+}
+
+// A square's kind, shown by its colour and, so that colour is not the
+// only cue, by a symbol in it (and in words in its title and the
+// legend).
+var cellKinds = [...]struct{ name, symbol, words string }{
+	{"none", "–", "nothing passes"},
+	{"full", "●", "round trip, every flow"},
+	{"partial", "◐", "round trip, but not every flow or some only one way"},
+	{"oneway", "→", "one way only"},
+}
+
+// The fill and symbol colours of each kind.
+var (
+	cellFills = [...]string{"#ffffff", "#2b6cb0", "#90cdf4", "#c6f6d5"}
+	cellInks  = [...]string{"#555555", "#ffffff", "#000000", "#000000"}
+)
+
+// kind returns the index in cellKinds of the cell: nothing passes; every
+// passage round trip and not partial; one-way only; or a mix (some
+// round trip, but partial or with one-way ports).
+func (c *Cell) kind() int {
+	if len(c.Passages) == 0 {
+		return 0
+	}
+	rt, mixed := false, false
+	for _, p := range c.Passages {
+		if len(p.RoundTrip) > 0 {
+			rt = true
+		}
+		if p.Partial || len(p.OneWay) > 0 {
+			mixed = true
+		}
+	}
+	switch {
+	case !rt:
+		return 3
+	case mixed:
+		return 2
+	}
+	return 1
 }
 
 func orNothing(s string) string {
