@@ -23,11 +23,13 @@ import (
 //     prefix and single port ranges; entries are grouped into a dozen
 //     nodes or fewer, each hashing a prefix of the source and of the
 //     destination (and possibly the exact protocol and destination port)
-//     into buckets kept in evaluation order. A lookup probes one bucket
-//     per node, with a masked 64-bit compare per entry, and stops at the
-//     first node or bucket whose earliest rule comes after the best match
-//     so far: two to five probes and two to ten entries per lookup on
-//     the ClassBench 1K and 10K traces.
+//     into buckets kept in evaluation order, each bucket's first entry
+//     inline in its 32-byte slot. A lookup probes one bucket per node
+//     (one cache line when the first entry decides), with a masked
+//     64-bit compare per entry, and stops at the first node or bucket
+//     whose earliest rule comes after the best match so far: two to five
+//     probes and two to ten entries per lookup on the ClassBench 1K and
+//     10K traces.
 //   - "index" (IPv6, and "tuples+index" for IPv4 rules that flatten into
 //     more than 64 entries, such as a wide arbitrary address range with a
 //     port list): each rule is indexed on one dimension, destination

@@ -32,13 +32,15 @@ func Tuples(c *Classifier, d Direction) (info TupleInfo, ok bool) {
 		if n.mask == 0 && n.pdMask == 0 {
 			info.TailList = true
 		}
-		for b := 0; b+1 < len(n.bks); b++ {
-			es := n.ents[n.bks[b].start:n.bks[b+1].start]
-			info.MaxBucket = max(info.MaxBucket, len(es))
-			keys := map[[2]uint64]bool{}
-			for _, e := range es {
-				pd := uint64(e.proto)<<16 | uint64(e.dpLo)
-				keys[[2]uint64{e.val & n.mask, pd & n.pdMask}] = true
+		for b := range n.slots {
+			sl := &n.slots[b]
+			if sl.rank == noMatch {
+				continue
+			}
+			info.MaxBucket = max(info.MaxBucket, 1+int(sl.nmore))
+			keys := map[[2]uint64]bool{{sl.val & n.mask, (uint64(sl.proto)<<16 | uint64(sl.dpLo)) & n.pdMask}: true}
+			for _, e := range n.more[sl.more : sl.more+sl.nmore] {
+				keys[[2]uint64{e.val & n.mask, (uint64(e.proto)<<16 | uint64(e.dpLo)) & n.pdMask}] = true
 			}
 			if len(keys) > 1 {
 				info.Collisions++

@@ -23,7 +23,10 @@ import (
 // optionally the exact protocol and destination port. It holds entries
 // whose own masks cover its mask (source prefix at least s long, and so
 // on), hashed on the covered bits into buckets (a multiply and a shift);
-// a bucket lists its entries in evaluation order. A lookup probes one
+// a bucket lists its entries in evaluation order, the first inline in the
+// bucket's 32-byte slot (with the rank pruning needs and where the others
+// are), so that a probe is one cache line when the first entry decides,
+// the bucket is empty or nothing in it can win. A lookup probes one
 // bucket per node: it hashes the flow's key under the node's mask and scans
 // the bucket until an entry matches or comes later than the best match
 // so far. Nodes are visited in order of the earliest rule they hold and
@@ -64,7 +67,7 @@ var defaultTuples = tupleParams{bucketCap: 64, maxNodes: 12, tailEntries: 16, sa
 // prefixes, times port lists, can make hundreds).
 const maxExpand = 64
 
-// tent is one entry: a rule restricted to single ranges.
+// tent is one entry: a rule restricted to single ranges, 32 bytes.
 type tent struct {
 	val, mask uint64 // over src<<32 | dst
 	rank      uint32 // position in table.rules
@@ -74,21 +77,61 @@ type tent struct {
 	spLo, spW uint16
 }
 
-// tnode is one tuple: entries whose masks cover mask (and pdMask), in
-// buckets by hash of the covered bits.
-type tnode struct {
-	mask    uint64 // address bits hashed
-	pdMask  uint64 // protocol<<16 | destination port bits hashed
-	shift   uint8  // 64 - log2(buckets)
-	minRank uint32 // earliest rule in the node
-	bks     []bucket
-	ents    []tent
+func (e *tent) matches(k uint64, p, dp, sp uint16) bool {
+	return k&e.mask == e.val && (e.proto == 0 || e.proto == p) && dp-e.dpLo <= e.dpW && sp-e.spLo <= e.spW
 }
 
-// bucket b holds ents[bks[b].start:bks[b+1].start]; first is the rank of
-// its first entry (noMatch when empty), so a bucket that cannot beat the
-// best match so far is skipped without reading its entries.
-type bucket struct{ start, first uint32 }
+// tslot is a bucket: its earliest entry, in 32 bytes with where the
+// others are, so that a probe that decides in the bucket's first entry
+// (or finds it empty, or unable to win) reads one cache line. The
+// entry's mask over the address pair is kept as two prefix lengths.
+type tslot struct {
+	val   uint64 // src<<32 | dst, masked
+	rank  uint32 // position in table.rules; noMatch in an empty bucket
+	more  uint32 // the bucket's other entries are node.more[more:more+nmore]
+	nmore uint32
+	proto uint16 // Protocol; 0 any
+	lens  uint16 // source prefix length | destination length<<6 | icmpFlag
+	dpLo  uint16 // destination ports: dpLo <= p <= dpLo+dpW
+	dpW   uint16
+	spLo  uint16
+	spW   uint16
+}
+
+// icmpFlag in tslot.lens: the rule checks an ICMP type or code.
+const icmpFlag = 1 << 12
+
+// matches reports whether the slot's entry matches key k, protocol p and
+// ports (ICMP type and code aside: see icmpFlag): the key agrees with val
+// on the first s bits of the source when the XOR has at least s leading
+// zeros, and likewise on the destination half.
+func (e *tslot) matches(k uint64, p, dp, sp uint16) bool {
+	x := k ^ e.val
+	return bits.LeadingZeros64(x) >= int(e.lens&63) && bits.LeadingZeros32(uint32(x)) >= int(e.lens>>6&63) &&
+		(e.proto == 0 || e.proto == p) && dp-e.dpLo <= e.dpW && sp-e.spLo <= e.spW
+}
+
+// slot returns e as a bucket's first entry (more and nmore unset).
+func (e *tent) slot() tslot {
+	s := tslot{val: e.val, rank: e.rank, proto: e.proto, dpLo: e.dpLo, dpW: e.dpW, spLo: e.spLo, spW: e.spW,
+		lens: uint16(bits.OnesCount32(uint32(e.mask>>32))) | uint16(bits.OnesCount32(uint32(e.mask)))<<6}
+	if e.icmp {
+		s.lens |= icmpFlag
+	}
+	return s
+}
+
+// tnode is one tuple: entries whose masks cover mask (and pdMask), in
+// buckets by hash of the covered bits. A bucket is the slot holding its
+// earliest entry; the others, in evaluation order, are in more.
+type tnode struct {
+	mask    uint64  // address bits hashed
+	pdMask  uint64  // protocol<<16 | destination port bits hashed
+	shift   uint8   // 64 - log2(buckets)
+	minRank uint32  // earliest rule in the node
+	slots   []tslot // one per bucket: its earliest entry (rank noMatch: empty)
+	more    []tent  // the buckets' other entries, each bucket's contiguous
+}
 
 // tuples is a table's tuple space, nodes in order of minRank.
 type tuples struct {
@@ -116,24 +159,27 @@ func (tp *tuples) lookup(k uint64, f *Flow, t *table, best uint32) uint32 {
 		if n.minRank >= best {
 			break
 		}
-		b := n.bucket(k, pd)
-		if n.bks[b].first >= best {
+		e := &n.slots[n.bucket(k, pd)]
+		if e.rank >= best { // empty, or nothing here can win
 			continue
 		}
-		es := n.ents[n.bks[b].start:n.bks[b+1].start]
-		for j := range es {
-			e := &es[j]
-			if e.rank >= best {
+		if e.matches(k, p, dp, sp) && (e.lens&icmpFlag == 0 || t.icmpOf(e.rank).matches(f.ICMPType, f.ICMPCode)) {
+			best = e.rank
+			continue
+		}
+		if e.nmore == 0 {
+			continue
+		}
+		ms := n.more[e.more : e.more+e.nmore]
+		for j := range ms {
+			m := &ms[j]
+			if m.rank >= best {
 				break
 			}
-			if k&e.mask != e.val || e.proto != 0 && e.proto != p || dp-e.dpLo > e.dpW || sp-e.spLo > e.spW {
-				continue
+			if m.matches(k, p, dp, sp) && (!m.icmp || t.icmpOf(m.rank).matches(f.ICMPType, f.ICMPCode)) {
+				best = m.rank
+				break
 			}
-			if e.icmp && !t.icmpOf(e.rank).matches(f.ICMPType, f.ICMPCode) {
-				continue
-			}
-			best = e.rank
-			break
 		}
 	}
 	return best
@@ -213,8 +259,7 @@ func expand(c *crule, pos uint32, out []bent) ([]bent, bool) {
 				for _, sp := range sps {
 					m := uint64(lenMask(s[1]))<<32 | uint64(lenMask(d[1]))
 					e := bent{tent: tent{
-						val: (uint64(s[0])<<32 | uint64(d[0])) & m, mask: m, rank: pos,
-						proto: uint16(c.proto), icmp: c.isICMP && !c.icmp.IsAny(),
+						val: (uint64(s[0])<<32 | uint64(d[0])) & m, mask: m, rank: pos, proto: uint16(c.proto), icmp: c.isICMP && !c.icmp.IsAny(),
 						dpLo: dp.First, dpW: dp.Last - dp.First, spLo: sp.First, spW: sp.Last - sp.First,
 					}, slen: uint8(s[1]), dlen: uint8(d[1]), exactProto: c.proto != AnyProtocol,
 						exactPort: c.hasPorts && dp.First == dp.Last}
@@ -405,44 +450,54 @@ func buildTuples(ents []bent, p *tupleParams) *tuples {
 	return tp
 }
 
-// makeNode hashes ents (in ascending rank) into buckets under the masks.
+// makeNode hashes ents (in ascending rank) into buckets under the masks:
+// the power of two above the number of distinct keys (so half to one key
+// a bucket), each bucket's earliest entry in its slot and the others in
+// more, in evaluation order.
 func makeNode(ents []bent, mask, pdMask uint64) tnode {
-	n := tnode{mask: mask, pdMask: pdMask, minRank: noMatch}
+	n := tnode{mask: mask, pdMask: pdMask, minRank: noMatch, shift: 64}
 	nb := 1
 	if mask != 0 || pdMask != 0 {
-		nb = 1 << bits.Len(uint(len(ents)))
+		keys := newCounter(len(ents))
+		for i := range ents {
+			keys.add(keyUnder(&ents[i], mask, pdMask))
+		}
+		nb = 1 << bits.Len(uint(len(keys.used)))
+		n.shift = uint8(64 - bits.TrailingZeros(uint(nb)))
 	}
-	n.shift = uint8(64 - bits.TrailingZeros(uint(nb)))
-	if nb == 1 {
-		n.shift = 64
-	}
-	off := make([]uint32, nb+1)
 	bs := make([]uint32, len(ents))
+	cnt := make([]uint32, nb+1)
 	for i := range ents {
 		e := &ents[i]
 		b := uint32(n.bucket(e.val, e.pd()))
-		if nb == 1 {
-			b = 0
-		}
 		bs[i] = b
-		off[b+1]++
+		cnt[b+1]++
 		n.minRank = min(n.minRank, e.rank)
 	}
+	// A bucket of c entries puts c-1 in more, from its offset on.
+	off := make([]uint32, nb)
+	total := uint32(0)
 	for b := 0; b < nb; b++ {
-		off[b+1] += off[b]
-	}
-	n.ents = make([]tent, len(ents))
-	fill := slices.Clone(off[:nb])
-	for i := range ents { // ascending rank, so buckets stay sorted
-		n.ents[fill[bs[i]]] = ents[i].tent
-		fill[bs[i]]++
-	}
-	n.bks = make([]bucket, nb+1)
-	for b := range n.bks {
-		n.bks[b] = bucket{start: off[b], first: noMatch}
-		if b < nb && off[b] < off[b+1] {
-			n.bks[b].first = n.ents[off[b]].rank
+		off[b] = total
+		if c := cnt[b+1]; c > 1 {
+			total += c - 1
 		}
+	}
+	n.slots = make([]tslot, nb)
+	for b := range n.slots {
+		n.slots[b].rank = noMatch
+	}
+	n.more = make([]tent, total)
+	for i := range ents { // ascending rank, so buckets stay sorted
+		b := bs[i]
+		sl := &n.slots[b]
+		if sl.rank == noMatch {
+			*sl = ents[i].tent.slot()
+			sl.more = off[b]
+			continue
+		}
+		n.more[sl.more+sl.nmore] = ents[i].tent
+		sl.nmore++
 	}
 	return n
 }
@@ -453,7 +508,7 @@ func (tp *tuples) bytes() int {
 	}
 	s := 0
 	for i := range tp.nodes {
-		s += int(unsafe.Sizeof(tnode{})) + len(tp.nodes[i].bks)*8 + len(tp.nodes[i].ents)*int(unsafe.Sizeof(tent{}))
+		s += int(unsafe.Sizeof(tnode{})) + len(tp.nodes[i].slots)*int(unsafe.Sizeof(tslot{})) + len(tp.nodes[i].more)*int(unsafe.Sizeof(tent{}))
 	}
 	return s
 }
@@ -464,7 +519,13 @@ func (tp *tuples) entries() int {
 	}
 	s := 0
 	for i := range tp.nodes {
-		s += len(tp.nodes[i].ents)
+		n := &tp.nodes[i]
+		s += len(n.more)
+		for j := range n.slots {
+			if n.slots[j].rank != noMatch {
+				s++
+			}
+		}
 	}
 	return s
 }
