@@ -268,6 +268,8 @@ func TestMainBadUsage(t *testing.T) {
 		{[]string{"extra"}, ""},
 		{[]string{"-classbench", empty, "-rounds", "1"}, empty + ": no filters"},
 		{[]string{"-classbench", filter, "-trace", empty, "-rounds", "1"}, empty + ": no headers"},
+		{[]string{"-gen-trace"}, "need -classbench"},
+		{[]string{"-classbench", filter, "-trace", empty, "-gen-trace"}, "exclude each other"},
 	} {
 		var out, errb bytes.Buffer
 		code := mainErr(tt.args, &out, &errb)
@@ -275,6 +277,29 @@ func TestMainBadUsage(t *testing.T) {
 		if code != 2 || strings.Count(msg, "\n") != 1 || !strings.HasPrefix(msg, "bench: ") || !strings.Contains(msg, tt.want) {
 			t.Errorf("%q: exit %d, stderr %q; want 2 and one line containing %q", tt.args, code, msg, tt.want)
 		}
+	}
+}
+
+// TestMainGenTrace: -gen-trace looks up a ClassBench-style trace of ten
+// headers per filter, named "+gentrace", and the compiled classifier, the
+// tight scan and the linear reference agree on it.
+func TestMainGenTrace(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "two")
+	filters := "@10.0.0.0/8\t0.0.0.0/0\t0 : 65535\t80 : 80\t0x06/0xFF\t0x0000/0x0000\t\n" +
+		"@0.0.0.0/0\t0.0.0.0/0\t0 : 65535\t0 : 65535\t0x00/0x00\t0x0000/0x0000\t\n"
+	if err := os.WriteFile(file, []byte(filters), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := mainErr([]string{"-classbench", file, "-gen-trace", "-rounds", "1", "-format", "json"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var res result
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+	if res.Name != "two+gentrace" || res.Flows != 20 || res.Mismatches != 0 || res.HitRate != 1 {
+		t.Errorf("name %q, %d flows, %d mismatches, hit rate %v; want two+gentrace, 20, 0, 1", res.Name, res.Flows, res.Mismatches, res.HitRate)
 	}
 }
 

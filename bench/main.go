@@ -12,7 +12,7 @@
 //	go run ./bench                         # generated suite and extras, about a minute
 //	go run ./bench -sizes 1000,1000000     # generated sets of chosen sizes
 //	go run ./bench -shapes acl -no-extras  # network-ACL sets only, no extras
-//	go run ./bench -classbench FILE [-trace FILE] [-actions allow|alternate]
+//	go run ./bench -classbench FILE [-trace FILE | -gen-trace] [-actions allow|alternate]
 //	go run ./bench -families acl-like,fw-like-v3 -sizes 1000,10000 # ClassBench-like generated sets
 //	go run ./bench -format json            # one JSON object per line
 //	go run ./bench -analysis               # lint, diff and Reach at 100, 1K and 10K rules
@@ -20,8 +20,12 @@
 // With no flags it runs generated security-group and network-ACL rule
 // sets (package bench/gen) at 1K, 10K and 100K rules. With -classbench it
 // runs one ClassBench filter set (package bench/classbench), replaying
-// -trace when given and generated flows (75% of them hitting a filter)
-// otherwise; an empty filter set or trace is an error. With -families it
+// -trace when given, a trace made as ClassBench's trace generator makes
+// one with -gen-trace (classbench.GenerateTrace: corners of random
+// filters, each repeated Pareto(1, 0.1) times in a row, ten headers per
+// filter; for sets such as the 100K ones that come without a trace), and
+// generated flows (75% of them hitting a filter, no repeats) otherwise;
+// an empty filter set or trace is an error. With -families it
 // runs ClassBench-like sets of the named families (gen.FamilyByName: the
 // presets acl-like, fw-like and ipc-like, and variants such as
 // fw-like-v3 with other prefix-length, port and address distributions)
@@ -406,6 +410,31 @@ func readClassBench(file, trace string, acts classbench.Actions) (input, error) 
 	return in, nil
 }
 
+// readClassBenchGenTrace reads a filter set and makes its flows with
+// classbench.GenerateTrace (ClassBench's parameters), for sets that come
+// without a trace: the name gets "+gentrace".
+func readClassBenchGenTrace(file string, acts classbench.Actions, seed uint64) (input, error) {
+	in, err := readClassBench(file, "", acts)
+	if err != nil {
+		return in, err
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return in, err
+	}
+	fs, err := classbench.ReadFilters(bytes.NewReader(data))
+	if err != nil {
+		return in, fmt.Errorf("%s: %w", file, err)
+	}
+	hs := classbench.GenerateTrace(seed, fs, classbench.TraceScale, classbench.TraceParetoA, classbench.TraceParetoB)
+	in.Flows = make([]sgsim.Flow, len(hs))
+	for i, h := range hs {
+		in.Flows[i] = classbench.ToFlow(h)
+	}
+	in.Name += "+gentrace"
+	return in, nil
+}
+
 func generated(shape gen.Shape, n int, seed int64) input {
 	in := input{Name: fmt.Sprintf("gen-%s-%s", shape.Name, size(n)), Source: "generated", Semantics: shape.Semantics}
 	before := heap()
@@ -501,6 +530,7 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	cfg := defaultConfig
 	cbFile := fl.String("classbench", "", "ClassBench filter set to run instead of the generated suite")
 	trace := fl.String("trace", "", "ClassBench trace for -classbench (default: generated flows)")
+	genTrace := fl.Bool("gen-trace", false, "with -classbench: look up a trace made as ClassBench's trace generator makes one (corners of random filters, Pareto(1, 0.1) copies in a row, 10 headers per filter) instead of uniform generated flows")
 	actions := fl.String("actions", "allow", "actions of ClassBench filters: allow or alternate")
 	format := fl.String("format", "text", "output: text (a table) or json (one object per line and rule set)")
 	sizes := fl.String("sizes", "1000,10000,100000", "generated rule set sizes, comma-separated")
@@ -525,7 +555,7 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fl.SetOutput(stderr)
-			fmt.Fprintln(stderr, "usage: bench [-classbench FILE [-trace FILE] [-actions allow|alternate]] [-sizes N,...] [-shapes sg,acl] [-format text|json]")
+			fmt.Fprintln(stderr, "usage: bench [-classbench FILE [-trace FILE | -gen-trace] [-actions allow|alternate]] [-sizes N,...] [-shapes sg,acl] [-format text|json]")
 			fl.PrintDefaults()
 			return 0
 		}
@@ -541,8 +571,11 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	if *format != "text" && *format != "json" {
 		return fail("-format %q: want text or json", *format)
 	}
-	if *trace != "" && *cbFile == "" {
-		return fail("-trace needs -classbench")
+	if (*trace != "" || *genTrace) && *cbFile == "" {
+		return fail("-trace and -gen-trace need -classbench")
+	}
+	if *trace != "" && *genTrace {
+		return fail("-trace and -gen-trace exclude each other")
 	}
 	if cfg.Rounds < 1 || cfg.Flows < 1 || cfg.LinearBudget < 1 || cfg.TightBudget < 1 || cfg.CheckBudget < 1 || !(cfg.HitRate >= 0 && cfg.HitRate <= 1) {
 		return fail("-rounds, -flows and the budgets must be positive and -hit in 0..1")
@@ -567,7 +600,12 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	// freed before the next is generated.
 	var makers []func() (input, error)
 	if *cbFile != "" {
-		makers = append(makers, func() (input, error) { return readClassBench(*cbFile, *trace, acts) })
+		makers = append(makers, func() (input, error) {
+			if *genTrace {
+				return readClassBenchGenTrace(*cbFile, acts, uint64(cfg.Seed))
+			}
+			return readClassBench(*cbFile, *trace, acts)
+		})
 	} else {
 		var ns []int
 		for _, s := range strings.Split(*sizes, ",") {
