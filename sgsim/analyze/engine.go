@@ -154,6 +154,7 @@ type table struct {
 	first, end []int32
 	idx        index
 	dec        decider // scratch, reused by cellsOf
+	after      decider // scratch of cellsAfter
 }
 
 func fullKeys(v6 bool) span {
@@ -271,6 +272,8 @@ type decider struct {
 	done  []int32
 	stamp int32
 	self  int32
+	// selfDone: self's cells are no longer wanted either.
+	selfDone bool
 }
 
 func (d *decider) emit(c cell) {
@@ -307,11 +310,16 @@ func (d *decider) decide(b box, cands []int32) {
 }
 
 // skip reports whether the part b with candidates cands can be left out
-// (see decider.done).
+// (see decider.done). Every part meets self's box, which holds it, so
+// when the candidates up to self are all of rules done, self's cells are
+// all the part can add.
 func (d *decider) skip(b *box, cands []int32) bool {
 	for _, c := range cands {
 		rb := &d.t.boxes[c]
-		if rb.rule == d.self || d.done[rb.rule] != d.stamp {
+		if rb.rule == d.self {
+			return d.selfDone
+		}
+		if d.done[rb.rule] != d.stamp {
 			return false
 		}
 		if rb.b.holds(b) {
@@ -341,6 +349,19 @@ func (t *table) cellsOf(b box, from, to int32, out []cell) []cell {
 	d := &t.dec
 	d.t, d.cells = t, out
 	d.buf = t.idx.query(&b, from, to, d.buf[:0])
+	cands := d.buf[:len(d.buf):len(d.buf)]
+	d.decide(b, cands)
+	out, d.cells = d.cells, nil
+	return out
+}
+
+// cellsAfter appends to out the cells of b decided by the boxes from
+// from on, with a decider of its own, so that it can be called while
+// visitCells runs.
+func (t *table) cellsAfter(b box, from int32, out []cell) []cell {
+	d := &t.after
+	d.t, d.cells = t, out
+	d.buf = t.idx.query(&b, from, int32(len(t.boxes)), d.buf[:0])
 	cands := d.buf[:len(d.buf):len(d.buf)]
 	d.decide(b, cands)
 	out, d.cells = d.cells, nil
@@ -423,6 +444,45 @@ func newIndex(boxes []rbox, v6 bool) index {
 		}
 	}
 	return x
+}
+
+// any reports whether a box with index in [from, to) meets b.
+func (x *index) any(b *box, from, to int32) bool {
+	if from >= to {
+		return false
+	}
+	hit := func(list []int32) bool {
+		for _, i := range list {
+			if i >= from && i < to && x.boxes[i].b.meets(b) {
+				return true
+			}
+		}
+		return false
+	}
+	if hit(x.wide) {
+		return true
+	}
+	s := b[x.dim]
+	for l, m := range x.levels {
+		lo, hi := x.bucket(s.lo, l), x.bucket(s.hi, l)
+		if hi-lo < uint64(len(m)) {
+			for k := lo; ; k++ {
+				if hit(m[k]) {
+					return true
+				}
+				if k == hi {
+					break
+				}
+			}
+		} else {
+			for k, list := range m {
+				if lo <= k && k <= hi && hit(list) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // query appends to out the indexes in [from, to), in order, of the
@@ -628,7 +688,6 @@ type engine struct {
 	tables map[tableKey]*table
 	// progress, when set, is called once per rule linted.
 	progress func()
-	cells    []cell // scratch
 }
 
 type tableKey struct {
@@ -655,30 +714,79 @@ func (e *engine) table(d sgsim.Direction, fam sgsim.Family, p sgsim.Protocol) *t
 	return t
 }
 
-// redundant decides each cell of rule i (mine, in the tables ts) again
-// with the rules after it: i is redundant when every part gets i's
-// action. It returns the rules that decide the parts, in the order met.
-func (e *engine) redundant(d sgsim.Direction, i int, mine []cell, ts []*table) ([]int32, bool) {
-	act := e.rules[d][i].Action
-	var others []int32
-	for j, c := range mine {
-		t := ts[j]
-		e.cells = t.cellsOf(c.b, t.end[i], int32(len(t.boxes)), e.cells[:0])
-		cells := e.cells
-		for _, s := range cells {
-			a := sgsim.Deny
-			if s.rule >= 0 {
-				a = e.rules[d][s.rule].Action
+// redCheck decides whether the rule being linted is redundant while its
+// cells are found: each cell of the rule, in the order found, is decided
+// again by the rules after it, as redundant did with them all; the answer
+// is known at the first cell another action decides. When no box after
+// the rule meets its flows, every cell goes to the default deny and the
+// answer is known before any cell is found. Once it is known, and the
+// first cell (the witness) found, no more cells of the rule are wanted.
+type redCheck struct {
+	e      *engine
+	d      sgsim.Direction
+	i      int
+	act    sgsim.Action
+	known  bool // the answer is known (and the first cell found)
+	answer bool // known: redundant
+	later  bool // some box after the rule meets its flows
+	// any: the rule has a cell; first is the first, in firstT.
+	any    bool
+	first  cell
+	firstT *table
+	// redundant and others are the result, after finish.
+	redundant bool
+	others    []int32
+	cells     []cell // scratch
+}
+
+func (r *redCheck) start(e *engine, d sgsim.Direction, i int, live []sgsim.Family, cls []Class) {
+	rule := e.rules[d][i]
+	*r = redCheck{e: e, d: d, i: i, act: rule.Action, others: r.others[:0], cells: r.cells[:0]}
+	for _, fam := range live {
+		for _, cl := range cls {
+			if _, ok := ruleSpace(rule, fam, cl.Protocol); !ok {
+				continue
 			}
-			if a != act {
-				return nil, false
-			}
-			if s.rule >= 0 && !slices.Contains(others, s.rule) {
-				others = append(others, s.rule)
+			t := e.table(d, fam, cl.Protocol)
+			for _, b := range t.ruleBoxes(i) {
+				if t.idx.any(&b, t.end[i], int32(len(t.boxes))) {
+					r.later = true
+					return
+				}
 			}
 		}
 	}
-	return others, true
+}
+
+// cell takes the rule's next cell c, of table t.
+func (r *redCheck) cell(t *table, c cell) {
+	if !r.any {
+		r.any, r.first, r.firstT = true, c, t
+		if !r.later {
+			r.known, r.answer = true, r.act == sgsim.Deny
+		}
+	}
+	if r.known {
+		return
+	}
+	r.cells = t.cellsAfter(c.b, t.end[r.i], r.cells[:0])
+	for _, s := range r.cells {
+		if action(r.e.rules[r.d], s.rule) != r.act {
+			r.known, r.answer = true, false
+			return
+		}
+		if s.rule >= 0 && !slices.Contains(r.others, s.rule) {
+			r.others = append(r.others, s.rule)
+		}
+	}
+}
+
+// finish sets redundant and others once every cell has been taken.
+func (r *redCheck) finish() {
+	r.redundant = r.any && (!r.known || r.answer)
+	if !r.redundant {
+		r.others = r.others[:0]
+	}
 }
 
 // prune lets lint and diff leave out parts of their cuts that cannot

@@ -192,9 +192,8 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 		c    cell
 	}
 	var parts []part
-	var mine []cell
-	var mineT []*table
 	var firsts, wins []met
+	var red redCheck
 	for d := sgsim.Ingress; d <= sgsim.Egress; d++ {
 		rules := e.rules[d]
 		// seen[i] == stamp: rule i met already for the current rule.
@@ -233,8 +232,9 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 			// cells each decided by one rule: the rule's own cells are
 			// kept, and of each other rule the first cell met.
 			parts = parts[:0]
-			mine, mineT, firsts = mine[:0], mineT[:0], firsts[:0]
+			firsts = firsts[:0]
 			stamp++
+			red.start(e, d, ri, live, cls)
 			for _, fam := range live {
 				for _, cl := range cls {
 					if _, ok := ruleSpace(r, fam, cl.Protocol); !ok {
@@ -244,16 +244,17 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 					pi := len(parts)
 					parts = append(parts, part{t: t, cl: cl, fam: fam})
 					// Parts whose cells are all of rules met already
-					// are left out: they add nothing.
+					// are left out: they add nothing; so are the rule's
+					// own once its redundancy is known.
 					if prune {
-						t.dec.done, t.dec.stamp, t.dec.self = seen, stamp, int32(ri)
+						t.dec.done, t.dec.stamp, t.dec.self, t.dec.selfDone = seen, stamp, int32(ri), red.known
 					}
 					for _, b := range t.ruleBoxes(ri) {
 						t.visitCells(b, 0, t.end[ri], func(c cell) {
 							switch {
 							case c.rule == int32(ri):
-								mine = append(mine, c)
-								mineT = append(mineT, t)
+								red.cell(t, c)
+								t.dec.selfDone = prune && red.known
 							case c.rule >= 0 && seen[c.rule] != stamp:
 								seen[c.rule] = stamp
 								firsts = append(firsts, met{c.rule, pi, c})
@@ -263,7 +264,8 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 					t.dec.done = nil
 				}
 			}
-			if len(mine) == 0 {
+			red.finish()
+			if !red.any {
 				refs := []RuleRef{ref}
 				for _, m := range firsts {
 					refs = append(refs, *k.ref(rules[m.rule]))
@@ -276,7 +278,7 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 						break
 					}
 				}
-			} else if others, red := e.redundant(d, ri, mine, mineT); red {
+			} else if others := red.others; red.redundant {
 				refs := []RuleRef{ref}
 				msg := "redundant: without it every flow it decides gets the same action ("
 				if len(others) == 0 {
@@ -288,7 +290,7 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 					refs = append(refs, *k.ref(rules[o]))
 				}
 				f := add(Redundant, msg, refs...)
-				f.witness(d, mineT[0].testFlow(mine[0].b))
+				f.witness(d, red.firstT.testFlow(red.first.b))
 			}
 			// SG002: earlier rules of the opposite action that decide
 			// part of the overlap, in evaluation order.
@@ -322,8 +324,8 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 			// SG004 and SG005 look at the rule alone.
 			if d == sgsim.Ingress && r.Action == sgsim.Allow && r.Protocol == sgsim.AnyProtocol && coversFamily(r.Src, live) {
 				f := add(OverBroad, "allows every protocol and port from every address", ref)
-				if len(mine) > 0 {
-					f.witness(d, mineT[0].testFlow(mine[0].b))
+				if red.any {
+					f.witness(d, red.firstT.testFlow(red.first.b))
 				}
 			}
 			if m := strings.ToLower(r.Origin.Modifiable); strings.Contains(m, "recommended") && !strings.Contains(m, "not recommended") {
@@ -332,8 +334,8 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 					msg += ": " + r.Origin.Suggestion
 				}
 				f := add(VendorModify, msg, ref)
-				if len(mine) > 0 {
-					f.witness(d, mineT[0].testFlow(mine[0].b))
+				if red.any {
+					f.witness(d, red.firstT.testFlow(red.first.b))
 				}
 			}
 		}
