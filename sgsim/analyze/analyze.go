@@ -158,6 +158,9 @@ type compiled struct {
 	set Set
 	c   *sgsim.Classifier
 	pos map[*sgsim.Rule][2]int
+	// refs caches ref's answers: a rule's text is built once, not once
+	// per finding or change that names it.
+	refs map[*sgsim.Rule]RuleRef
 }
 
 func compile(s Set) (*compiled, error) {
@@ -181,9 +184,16 @@ func (k *compiled) ref(r *sgsim.Rule) *RuleRef {
 	if r == nil {
 		return nil
 	}
-	p := k.pos[r]
-	ref := refOf(k.set.Groups[p[0]].ID, p[1], &k.set.Groups[p[0]].Rules[p[1]])
-	return &ref
+	ref, ok := k.refs[r]
+	if !ok {
+		p := k.pos[r]
+		ref = refOf(k.set.Groups[p[0]].ID, p[1], &k.set.Groups[p[0]].Rules[p[1]])
+		if k.refs == nil {
+			k.refs = map[*sgsim.Rule]RuleRef{}
+		}
+		k.refs[r] = ref
+	}
+	return &ref // a copy: callers may change it
 }
 
 // rules returns the classifier's rules of direction d in evaluation order.

@@ -330,9 +330,30 @@ func (d *decider) skip(b *box, cands []int32) bool {
 }
 
 // sub decides part p of a box with the candidates of cands that meet it.
+// With done set, it looks for a reason to leave p out (skip's) while it
+// picks the leading candidates, before going through the rest.
 func (d *decider) sub(p box, cands []int32) {
 	mark := len(d.buf)
-	for _, c := range cands {
+	i := 0
+	if d.done != nil {
+		for ; i < len(cands); i++ {
+			c := cands[i]
+			rb := &d.t.boxes[c]
+			if !rb.b.meets(&p) {
+				continue
+			}
+			d.buf = append(d.buf, c)
+			if rb.rule == d.self && d.selfDone || rb.rule != d.self && d.done[rb.rule] == d.stamp && rb.b.holds(&p) {
+				d.buf = d.buf[:mark]
+				return
+			}
+			if rb.rule == d.self || d.done[rb.rule] != d.stamp {
+				i++
+				break
+			}
+		}
+	}
+	for _, c := range cands[i:] {
 		if d.t.boxes[c].b.meets(&p) {
 			d.buf = append(d.buf, c)
 		}
@@ -913,7 +934,27 @@ func (p *pairDecider) decideNew(b box, nc []int32, old int32, oa sgsim.Action) {
 
 func (p *pairDecider) subNew(b box, nc []int32, old int32, oa sgsim.Action) {
 	nm := len(p.nbuf)
-	for _, c := range nc {
+	// While the candidates that meet b have action oa, one that holds
+	// b settles it (decideNew's check, before going through the rest).
+	i := 0
+	if prune {
+		for ; i < len(nc); i++ {
+			rb := &p.n.boxes[nc[i]]
+			if !rb.b.meets(&b) {
+				continue
+			}
+			p.nbuf = append(p.nbuf, nc[i])
+			if p.nrs[rb.rule].Action != oa {
+				i++
+				break
+			}
+			if rb.b.holds(&b) {
+				p.nbuf = p.nbuf[:nm]
+				return
+			}
+		}
+	}
+	for _, c := range nc[i:] {
 		if p.n.boxes[c].b.meets(&b) {
 			p.nbuf = append(p.nbuf, c)
 		}
@@ -924,12 +965,29 @@ func (p *pairDecider) subNew(b box, nc []int32, old int32, oa sgsim.Action) {
 
 func (p *pairDecider) sub(b box, oc, nc []int32) {
 	om, nm := len(p.obuf), len(p.nbuf)
-	for _, c := range oc {
+	// While the old and new candidates are the same boxes, one of them
+	// that holds b settles it (settled's first check, before going
+	// through the rest).
+	i := 0
+	if prune {
+		for ; i < len(oc) && i < len(nc) && p.oid[oc[i]] == p.nid[nc[i]]; i++ {
+			rb := &p.o.boxes[oc[i]]
+			if !rb.b.meets(&b) {
+				continue
+			}
+			p.obuf, p.nbuf = append(p.obuf, oc[i]), append(p.nbuf, nc[i])
+			if rb.b.holds(&b) {
+				p.obuf, p.nbuf = p.obuf[:om], p.nbuf[:nm]
+				return
+			}
+		}
+	}
+	for _, c := range oc[i:] {
 		if p.o.boxes[c].b.meets(&b) {
 			p.obuf = append(p.obuf, c)
 		}
 	}
-	for _, c := range nc {
+	for _, c := range nc[i:] {
 		if p.n.boxes[c].b.meets(&b) {
 			p.nbuf = append(p.nbuf, c)
 		}
