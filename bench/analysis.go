@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"sort"
 	"sync"
 	"text/tabwriter"
@@ -64,11 +65,16 @@ type analysisResult struct {
 // ClassBench means) with actions alternating allow and deny so that
 // conflicts and denials exist. A size below 1,000 takes the first rules
 // of the 1,000-filter file; sets whose file is missing are reported as
-// skipped on stderr.
-func analysisInputs(sizes []int, seed int64, dir string, stderr io.Writer) []func() (analysisInput, error) {
+// skipped on stderr. Only the sets named in only (gen-sg, gen-acl, acl1,
+// fw1, ipc1) are made; an empty only means all of them.
+func analysisInputs(sizes []int, seed int64, dir string, only []string, stderr io.Writer) []func() (analysisInput, error) {
+	want := func(set string) bool { return len(only) == 0 || slices.Contains(only, set) }
 	var out []func() (analysisInput, error)
 	for _, n := range sizes {
 		for _, sh := range []gen.Shape{gen.SecurityGroup, gen.NetworkACL} {
+			if !want("gen-" + sh.Name) {
+				continue
+			}
 			out = append(out, func() (analysisInput, error) {
 				return analysisInput{Name: "gen-" + sh.Name + "-" + size(n), Source: "generated", Semantics: sh.Semantics, Rules: gen.Rules(seed, n, sh)}, nil
 			})
@@ -78,6 +84,9 @@ func analysisInputs(sizes []int, seed int64, dir string, stderr io.Writer) []fun
 		return out
 	}
 	for _, set := range []string{"acl1", "fw1", "ipc1"} {
+		if !want(set) {
+			continue
+		}
 		for _, n := range sizes {
 			file := filepath.Join(dir, fmt.Sprintf("%s_%d", set, max(n, 1000)))
 			out = append(out, func() (analysisInput, error) {

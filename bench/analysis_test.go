@@ -24,7 +24,7 @@ var (
 
 func analysisBenchInputs(b *testing.B) []analysisInput {
 	analysisOnce.Do(func() {
-		for _, mk := range analysisInputs([]int{100, 1000, 10000}, 1, sharedDir, &bytes.Buffer{}) {
+		for _, mk := range analysisInputs([]int{100, 1000, 10000}, 1, sharedDir, nil, &bytes.Buffer{}) {
 			in, err := mk()
 			if err != nil {
 				b.Fatal(err)
@@ -111,7 +111,7 @@ func TestAnalysisSectionJSON(t *testing.T) {
 			t.Errorf("%s", lines[i])
 		}
 		// The figures count what the library returns for the same input.
-		in, _ := analysisInputs([]int{40}, 1, "", &errb)[i]()
+		in, _ := analysisInputs([]int{40}, 1, "", nil, &errb)[i]()
 		fs, _ := analyze.LintSet(analyze.NewSet(in.Semantics, sgsim.Group{ID: "g", Rules: in.Rules}))
 		if r.Findings != len(fs) || r.Findings == 0 {
 			t.Errorf("%s: %d findings, LintSet gives %d", name, r.Findings, len(fs))
@@ -119,6 +119,18 @@ func TestAnalysisSectionJSON(t *testing.T) {
 	}
 	if code := mainErr([]string{"-analysis", "-analysis-sizes", "5"}, &out, &errb); code != 2 {
 		t.Errorf("size 5: exit %d, want 2", code)
+	}
+	// -analysis-sets keeps the sets named, in the section's order.
+	out.Reset()
+	if code := mainErr([]string{"-analysis", "-analysis-sizes", "40", "-analysis-sets", "gen-acl", "-analysis-classbench", "", "-rounds", "1", "-format", "json"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if lines := strings.Split(strings.TrimSpace(out.String()), "\n"); len(lines) != 1 || !strings.Contains(lines[0], `"name":"gen-acl-40"`) {
+		t.Errorf("-analysis-sets gen-acl: %s", out.String())
+	}
+	errb.Reset()
+	if code := mainErr([]string{"-analysis", "-analysis-sets", "fw2"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), `-analysis-sets: "fw2" is not one of`) {
+		t.Errorf("-analysis-sets fw2: exit %d, %s", code, errb.String())
 	}
 }
 

@@ -60,8 +60,9 @@
 // the generated security-group and network-ACL shapes and the ClassBench
 // sets acl1, fw1 and ipc1 of -analysis-classbench DIR (default
 // ../shared/classbench, as seen from the repository root; missing sets
-// are skipped with a note on stderr), at each of -analysis-sizes (default
-// 100,1000,10000), the median time of analyze.LintSet on the set as one
+// are skipped with a note on stderr; -analysis-sets keeps only the sets
+// named, of gen-sg, gen-acl, acl1, fw1 and ipc1), at each of
+// -analysis-sizes (default 100,1000,10000), the median time of analyze.LintSet on the set as one
 // group, of analyze.DiffSets against the set without its last 10% of
 // rules, and of Network.Reach from 0.0.0.0/1 to the /24 most rules name
 // as destination over TCP; with allocations and the peak live heap of
@@ -541,6 +542,7 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	analysis := fl.Bool("analysis", false, "run only the analysis section: lint, diff and Reach on large rule sets")
 	analysisSizes := fl.String("analysis-sizes", "100,1000,10000", "rule set sizes of the analysis section, comma-separated")
 	analysisDir := fl.String("analysis-classbench", "../shared/classbench", "directory of the ClassBench sets for the analysis section (empty: none)")
+	analysisSets := fl.String("analysis-sets", "", "sets of the analysis section, comma-separated, of gen-sg, gen-acl, acl1, fw1, ipc1 (empty: all)")
 	fl.IntVar(&cfg.Rounds, "rounds", cfg.Rounds, "timing rounds (medians are reported)")
 	fl.IntVar(&cfg.LinearBudget, "linear-budget", cfg.LinearBudget, "rule checks per linear timing round")
 	fl.IntVar(&cfg.TightBudget, "tight-budget", cfg.TightBudget, "row checks per tight-scan timing round")
@@ -590,7 +592,18 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 			}
 			ns = append(ns, n)
 		}
-		if err := analysisSection(stdout, stderr, *format, analysisInputs(ns, cfg.Seed, *analysisDir, stderr), cfg.Rounds); err != nil {
+		var only []string
+		for _, x := range strings.Split(*analysisSets, ",") {
+			x = strings.TrimSpace(x)
+			if x == "" {
+				continue
+			}
+			if !slices.Contains([]string{"gen-sg", "gen-acl", "acl1", "fw1", "ipc1"}, x) {
+				return fail("-analysis-sets: %q is not one of gen-sg, gen-acl, acl1, fw1, ipc1", x)
+			}
+			only = append(only, x)
+		}
+		if err := analysisSection(stdout, stderr, *format, analysisInputs(ns, cfg.Seed, *analysisDir, only, stderr), cfg.Rounds); err != nil {
 			return fail("analysis: %v", err)
 		}
 		return 0
