@@ -247,8 +247,8 @@ func membersFamily(spec sgsim.NetworkSpec, id string) sgsim.Family {
 }
 
 // tightenIntents reads an intent file and returns its must_allow and
-// must_be_answerable intents as required flows. ICMP intents other than
-// echo have no required-flow form and are refused.
+// must_be_answerable intents as required flows, ICMP intents with their
+// message (type and code).
 func tightenIntents(n *load.Network, path string) ([]analyze.RequiredFlow, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -264,9 +264,6 @@ func tightenIntents(n *load.Network, path string) ([]analyze.RequiredFlow, error
 		if in.Kind == intent.MustDeny {
 			continue
 		}
-		if in.Protocol.IsICMP() && (in.ICMPType != nil && *in.ICMPType != 8 && *in.ICMPType != 128 || in.ICMPCode != nil && *in.ICMPCode != 0) {
-			return nil, bad("-intents %s: %s: tighten takes ICMP intents for echo only", path, in.Name)
-		}
 		src, err := c.Addrs(in.From)
 		if err != nil {
 			return nil, bad("-intents %s: %s: from: %v", path, in.Name, err)
@@ -276,7 +273,7 @@ func tightenIntents(n *load.Network, path string) ([]analyze.RequiredFlow, error
 			return nil, bad("-intents %s: %s: to: %v", path, in.Name, err)
 		}
 		out = append(out, analyze.RequiredFlow{Name: "intent " + in.Name, Src: src, Dst: dst, Protocol: in.Protocol, Ports: in.Ports,
-			Reason: in.Reason, Question: in.Kind.Question(in.Protocol)})
+			ICMPType: in.ICMPType, ICMPCode: in.ICMPCode, Reason: in.Reason, Question: in.Kind.Question(in.Protocol)})
 	}
 	return out, nil
 }

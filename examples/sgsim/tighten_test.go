@@ -121,6 +121,17 @@ func TestTightenIntents(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", s, out)
 		}
 	}
+	// An ICMP intent for a message other than echo (fragmentation
+	// needed, which path MTU discovery depends on) is a required flow
+	// with its type and code.
+	path = filepath.Join(t.TempDir(), "mtu.yaml")
+	if err := os.WriteFile(path, []byte("version: 1\nmust_allow:\n  - name: path mtu\n    from: masters\n    to: masters\n    protocol: icmp\n    icmp_type: 3\n    icmp_code: 4\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runArgs(t, "tighten", "-intents", path)
+	if code != 0 || !strings.Contains(out, "intent path mtu: all -> all") {
+		t.Errorf("icmp type 3 intent: exit %d %s\n%s", code, errOut, out)
+	}
 	if code, _, errOut := runArgs(t, "tighten", "-intents", filepath.Join(t.TempDir(), "none.yaml")); code != exitUsage || !strings.Contains(errOut, "-intents") {
 		t.Errorf("missing -intents file: exit %d %q", code, errOut)
 	}

@@ -38,8 +38,12 @@ type RequiredFlow struct {
 	Src, Dst sgsim.Addrs // their addresses in this cluster
 	Protocol sgsim.Protocol
 	Ports    sgsim.Ports // destination ports; nil: every port
-	Reason   string      // the seed's purpose text, or why Kubernetes needs it
-	Origin   sgsim.Origin
+	// ICMPType and ICMPCode give the message of an ICMP or ICMPv6 flow:
+	// nil type is an echo request (8, or 128 for ICMPv6) and nil code 0,
+	// as in an intent file.
+	ICMPType, ICMPCode *uint8
+	Reason             string // the seed's purpose text, or why Kubernetes needs it
+	Origin             sgsim.Origin
 	// Question is what the flow needs of the network. The zero value asks
 	// each protocol's default, Answered (sgsim.Question): request and
 	// response traffic such as DNS, NTP and API calls needs its answers
@@ -53,20 +57,31 @@ func (f RequiredFlow) String() string {
 	if f.Ports != nil {
 		p += " " + f.Ports.String()
 	}
+	if f.ICMPType != nil || f.ICMPCode != nil {
+		q := f.Query()
+		p += fmt.Sprintf(" type %d code %d", q.ICMPType, q.ICMPCode)
+	}
 	if f.Question == sgsim.Delivered {
 		p += " one-way"
 	}
 	return fmt.Sprintf("%s: %s -> %s %s (%s)", f.Name, f.From, f.To, p, f.Kind)
 }
 
-// Query returns the range query of the flow: ephemeral source ports, an
-// echo request for ICMP, and the flow's Question.
+// Query returns the range query of the flow: ephemeral source ports, the
+// ICMP message (an echo request unless ICMPType says otherwise), and the
+// flow's Question.
 func (f RequiredFlow) Query() sgsim.Query {
 	q := sgsim.Query{From: f.Src, To: f.Dst, Protocol: f.Protocol, DstPorts: f.Ports, Question: f.Question}
 	if f.Protocol.IsICMP() {
 		q.ICMPType = 8
 		if f.Protocol == sgsim.ICMPv6 {
 			q.ICMPType = 128
+		}
+		if f.ICMPType != nil {
+			q.ICMPType = *f.ICMPType
+		}
+		if f.ICMPCode != nil {
+			q.ICMPCode = *f.ICMPCode
 		}
 	}
 	return q

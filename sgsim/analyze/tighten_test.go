@@ -45,8 +45,14 @@ func TestTightenProperty(t *testing.T) {
 			a := eps[rapid.IntRange(0, len(eps)-1).Draw(t, fmt.Sprint("req", i, " src"))]
 			b := eps[rapid.IntRange(0, len(eps)-1).Draw(t, fmt.Sprint("req", i, " dst"))]
 			rf := analyze.RequiredFlow{Name: fmt.Sprint("req", i), Src: a.Addrs, Dst: b.Addrs,
-				Protocol: rapid.SampledFrom(protos[:2]).Draw(t, fmt.Sprint("req", i, " proto"))}
-			rf.Ports = sgsim.Ports{sgsim.Port(rapid.SampledFrom(mapPorts).Draw(t, fmt.Sprint("req", i, " port")))}
+				Protocol: rapid.SampledFrom(protos).Draw(t, fmt.Sprint("req", i, " proto"))}
+			if rf.Protocol.IsICMP() {
+				// Any message: a query with a reply, an error, a reply.
+				it, ic := rapid.SampledFrom([]uint8{0, 3, 8, 13}).Draw(t, fmt.Sprint("req", i, " type")), rapid.SampledFrom([]uint8{0, 4}).Draw(t, fmt.Sprint("req", i, " code"))
+				rf.ICMPType, rf.ICMPCode = &it, &ic
+			} else {
+				rf.Ports = sgsim.Ports{sgsim.Port(rapid.SampledFrom(mapPorts).Draw(t, fmt.Sprint("req", i, " port")))}
+			}
 			required = append(required, rf)
 		}
 		opt := analyze.TightenOptions{MaxRules: rapid.IntRange(1, 6).Draw(t, "max rules"), MinPrefix: rapid.SampledFrom([]int{24, 28, 30}).Draw(t, "min prefix")}
@@ -75,7 +81,12 @@ func TestTightenProperty(t *testing.T) {
 			for _, src := range addrList(c.Flow.Src) {
 				for _, dst := range addrList(c.Flow.Dst) {
 					for _, sp := range []uint16{1024, 65535} {
-						f := sgsim.Flow{Proto: c.Flow.Protocol, Src: src, Dst: dst, SrcPort: sp, DstPort: c.Flow.Ports[0].First}
+						f := sgsim.Flow{Proto: c.Flow.Protocol, Src: src, Dst: dst}
+						if f.Proto.IsICMP() {
+							f.ICMPType, f.ICMPCode = *c.Flow.ICMPType, *c.Flow.ICMPCode
+						} else {
+							f.SrcPort, f.DstPort = sp, c.Flow.Ports[0].First
+						}
 						if !pn.Decide(f).Allowed {
 							t.Fatalf("required %s: %s dropped by the proposal", c.Flow.Name, f)
 						}
@@ -116,7 +127,8 @@ func TestTightenProperty(t *testing.T) {
 						for _, proto := range protos {
 							var fs []sgsim.Flow
 							if proto.IsICMP() {
-								fs = append(fs, sgsim.Flow{Proto: proto, Src: src, Dst: dst, ICMPType: 8})
+								fs = append(fs, sgsim.Flow{Proto: proto, Src: src, Dst: dst, ICMPType: 8},
+									sgsim.Flow{Proto: proto, Src: src, Dst: dst, ICMPType: 3, ICMPCode: 4})
 							} else {
 								for _, dp := range ports {
 									for _, sp := range []uint16{1024, 65535} {
