@@ -20,7 +20,7 @@ func init() {
 		required: true,
 		short:    "a least-privilege rule set from observed traffic and required flows, proven safe",
 		synopsis: "[-pcap FILE ... | -flowlog FILE ...] [input flags] [-intents FILE] [-max-rules N] [-min-prefix N] [-format text|json]",
-		about: `replays the traffic (as replay does; with no input flag at all, the embedded CCE tunnel sample against the cce-tunnel profile; any input flag without -pcap or -flowlog is bad usage) and proposes the security groups narrowed to it (analyze.Tighten): an allow rule no allowed flow was decided by is removed, a used one becomes rules for the protocols, destination ports (exact) and remote addresses (aggregated) seen; deny rules and network ACLs stay. -max-rules N (default 50) is the most rules per group, counting one per remote prefix and port range: above it the closest prefixes of a rule merge into their covering prefix, never broader than the original rule's remote nor shorter than -min-prefix (default 16; IPv6 +96). When the narrowing breaks a required flow that passed (the profile's, -require PROFILE's, and the must_allow and must_be_answerable intents of -intents FILE), the original allow rules of the groups on its path come back, one at a time, and those not needed go again. must_deny intents hold by construction: the proposal only removes and narrows allow rules, and proof (3) shows it opens nothing.
+		about: `replays the traffic (as replay does; with no input flag at all, the embedded CCE tunnel sample against the cce-tunnel profile; any input flag without -pcap or -flowlog is bad usage) and proposes the security groups narrowed to it (analyze.Tighten): an allow rule no allowed flow was decided by is removed, a used one becomes rules for the protocols, destination ports (exact) and remote addresses (aggregated) seen; deny rules and network ACLs stay. -max-rules N (default 50) is the most rules per group, counting one per remote prefix and port range: above it the closest prefixes of a rule merge into their covering prefix, never broader than the original rule's remote nor shorter than -min-prefix (default 16; IPv6 +96). When the narrowing breaks a required flow that passed (the profile's, -require PROFILE's, and the must_allow and must_be_answerable intents of -intents FILE), the original allow rules of the groups on its path come back, one at a time, first only in part (the rule narrowed to the required flow's remote addresses, protocol, ports and ICMP message), whole when that is not enough (an overlay's outer flow), and those not needed go again. must_deny intents hold by construction: the proposal only removes and narrows allow rules, and proof (3) shows it opens nothing.
 The proof is printed, and a proposal that fails it is not: (1) the same traffic replayed through the proposal drops no flow the original allowed; (2) every required flow passes as before (Reach); (3) per attached group list, DiffSets(original, proposal) only removes, and no observed flow lies in what it removes at a hop the rules decide. Exit 1 when no proposal passes the proof. Then the proposal in the vendor's API form (the whole narrowed groups).
 json: {"schema_version": 1, "network", "groups": [{"id", "old", "new", "rules", "over_max", "restored_rules"}], "flows_replayed", "allowed_before", "allowed_after", "required": [{"name", "before", "after"}], "closed": [{"set", "endpoints", "removed"}], "api": [{"name", "text"}], "notes"}.`,
 		example: `sgsim tighten
@@ -139,6 +139,7 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents st
 		Rules    int      `json:"rules"`
 		OverMax  bool     `json:"over_max,omitempty"`
 		Restored int      `json:"restored_rules,omitempty"`
+		Partial  int      `json:"partly_restored_rules,omitempty"`
 	}
 	type required struct {
 		Name   string `json:"name"`
@@ -176,10 +177,17 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents st
 	var text strings.Builder
 	fmt.Fprintf(&text, "== tighten %s: groups narrowed to the observed traffic (-max-rules %d, -min-prefix %d)\n", n.Name, opt.MaxRules, opt.MinPrefix)
 	for _, g := range p.Groups {
-		out.Groups = append(out.Groups, group{g.ID, strs(g.Old), strs(g.New), g.Rules, g.OverMax, g.Restored})
-		restored := ""
+		out.Groups = append(out.Groups, group{g.ID, strs(g.Old), strs(g.New), g.Rules, g.OverMax, g.Restored, g.Partial})
+		var why []string
 		if g.Restored > 0 {
-			restored = fmt.Sprintf(" (%d original allow rules kept: a required flow needs them)", g.Restored)
+			why = append(why, fmt.Sprintf("%d original allow rules kept: a required flow needs them", g.Restored))
+		}
+		if g.Partial > 0 {
+			why = append(why, fmt.Sprintf("%d rules added back in part: an original rule narrowed to a required flow", g.Partial))
+		}
+		restored := ""
+		if len(why) > 0 {
+			restored = " (" + strings.Join(why, "; ") + ")"
 		}
 		switch {
 		case g.OverMax:

@@ -34,8 +34,12 @@ type GroupChange struct {
 	Rules    int  // the new rules counted as TightenOptions.MaxRules counts them
 	OverMax  bool // Rules is above MaxRules: nothing more could be merged
 	// Restored counts the original allow rules put back as they were
-	// because without them a required flow that passed would fail.
+	// because without them a required flow that passed would fail, and
+	// Partial the rules added back only in part: the original rule
+	// narrowed to a required flow's space (its remote addresses,
+	// protocol, ports and ICMP message), which was enough for the flow.
 	Restored int
+	Partial  int
 }
 
 // Proposal is a narrowed rule set and its proof.
@@ -104,7 +108,9 @@ func namedProtocols(sets ...Set) map[sgsim.Protocol]bool {
 // addresses (aggregated: TightenOptions) observed; deny rules, network
 // ACLs and everything else stay. When the narrowing makes a required flow
 // that passed fail, the original allow rules of the groups on its path
-// come back one at a time until it passes. The proposal is
+// come back one at a time until it passes: first in part (partialRule),
+// then whole; a narrowed rule's remote prefixes that a part of the same
+// rule holds go (the same space in fewer rules). The proposal is
 // then proven (see Proposal) and an error is returned instead of a
 // proposal if any of the three fails.
 func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, required []RequiredFlow, opt TightenOptions) (*Proposal, error) {
@@ -160,10 +166,12 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 	p.Spec.Groups = slices.Clone(spec.Groups)
 	perRule := make([][][]*narrowRule, len(spec.Groups)) // [group][rule]: its narrowed rules; nil: removed
 	restored := make([]map[int]bool, len(spec.Groups))
+	partial := make([]map[int][]sgsim.Rule, len(spec.Groups)) // [group][rule]: parts of it added back for required flows
 	for gi, g := range spec.Groups {
 		res, _ := n.Group(g.ID)
 		perRule[gi] = make([][]*narrowRule, len(g.Rules))
 		restored[gi] = map[int]bool{}
+		partial[gi] = map[int][]sgsim.Rule{}
 		var all []*narrowRule
 		for i, r := range g.Rules {
 			if r.Action != sgsim.Allow {
@@ -190,11 +198,30 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 				continue
 			}
 			for _, nr := range perRule[gi][i] {
-				gc.New = append(gc.New, nr.rules()...)
-				gc.Rules += nr.count()
+				for _, r := range nr.rules() {
+					// Remote prefixes that a part of the same rule added
+					// back already holds go: the same space in fewer rules.
+					r, cut := uncovered(r, partial[gi][i])
+					switch {
+					case !cut:
+						gc.New = append(gc.New, r)
+						gc.Rules += nr.count()
+					case !r.Remote().IsEmpty():
+						gc.New = append(gc.New, r)
+						gc.Rules += ruleCount(r)
+					}
+				}
+			}
+			for _, r := range partial[gi][i] {
+				gc.New = append(gc.New, r)
+				gc.Rules += ruleCount(r)
 			}
 		}
 		gc.Restored = len(restored[gi])
+		gc.Partial = 0
+		for _, rs := range partial[gi] {
+			gc.Partial += len(rs)
+		}
 		gc.OverMax = gc.Rules > opt.MaxRules
 		p.Spec.Groups[gi].Rules = gc.New
 	}
@@ -203,7 +230,10 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 	}
 	// Required flows: a flow that passed and no longer does gets the
 	// original allow rules of the groups on its path back, one at a time
-	// in group and list order, until it passes again.
+	// in group and list order, until it passes again: first each rule
+	// only in part, narrowed to the flow's space (partialRule), then, if
+	// that is not enough (the flow needs a rule outside its own space,
+	// such as the outer flow of an overlay), whole.
 	before := make([]sgsim.Outcome, len(required))
 	for i, rf := range required {
 		r, err := n.Reach(rf.Query())
@@ -224,6 +254,39 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 		o, err := outcome(rf)
 		if err != nil {
 			return nil, err
+		}
+		rebuild := func(gi int) (sgsim.Outcome, error) {
+			build(gi)
+			if pn, err = sgsim.BuildNetwork(p.Spec); err != nil {
+				return 0, fmt.Errorf("analyze: tighten: the proposal does not build: %v", err)
+			}
+			return outcome(rf)
+		}
+	parts:
+		for gi, g := range spec.Groups {
+			if o >= before[i] {
+				break
+			}
+			if !onPath(spec, g.ID, rf) {
+				continue
+			}
+			res, _ := n.Group(g.ID)
+			for ri, r := range g.Rules {
+				if r.Action != sgsim.Allow || restored[gi][ri] || ri >= len(res.Rules) {
+					continue
+				}
+				pr, ok := partialRule(res.Rules[ri], rf)
+				if !ok || slices.ContainsFunc(partial[gi][ri], func(x sgsim.Rule) bool { return x.String() == pr.String() }) {
+					continue
+				}
+				partial[gi][ri] = append(partial[gi][ri], pr)
+				if o, err = rebuild(gi); err != nil {
+					return nil, err
+				}
+				if o >= before[i] {
+					break parts
+				}
+			}
 		}
 	repair:
 		for gi, g := range spec.Groups {
@@ -265,6 +328,27 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 	}
 	for gi, g := range spec.Groups {
 		for ri := range g.Rules {
+			for k := 0; k < len(partial[gi][ri]); k++ {
+				rs := partial[gi][ri]
+				partial[gi][ri] = slices.Delete(slices.Clone(rs), k, k+1)
+				build(gi)
+				if pn, err = sgsim.BuildNetwork(p.Spec); err != nil {
+					return nil, fmt.Errorf("analyze: tighten: the proposal does not build: %v", err)
+				}
+				ok, err := holds()
+				if err != nil {
+					return nil, err
+				}
+				if ok {
+					k--
+					continue
+				}
+				partial[gi][ri] = rs
+				build(gi)
+				if pn, err = sgsim.BuildNetwork(p.Spec); err != nil {
+					return nil, err
+				}
+			}
 			if !restored[gi][ri] {
 				continue
 			}
@@ -379,6 +463,122 @@ func overlaps(a, b sgsim.Addrs) bool {
 		return true
 	}
 	return a.Set().Overlaps(b.Set())
+}
+
+// partialRule returns r (resolved, an allow rule) narrowed to the space
+// of the required flow rf: the remote addresses to those of rf's far
+// side, the protocol, destination ports and ICMP message to rf's; false
+// when r holds nothing of it. The part is a subset of r, so adding it
+// back never opens what the original did not.
+func partialRule(r sgsim.Rule, rf RequiredFlow) (sgsim.Rule, bool) {
+	if r.Protocol != sgsim.AnyProtocol && r.Protocol != rf.Protocol {
+		return r, false
+	}
+	q := rf.Query()
+	far := rf.Src
+	if r.Direction == sgsim.Egress {
+		far = rf.Dst
+	}
+	remote := r.Remote()
+	if !remote.IsAny() {
+		if far.IsAny() {
+			far = remote
+		} else {
+			var b netipx.IPSetBuilder
+			b.AddSet(remote.Set())
+			b.Intersect(far.Set())
+			s, _ := b.IPSet()
+			far = sgsim.AddrsOf(s)
+		}
+	}
+	if far.IsEmpty() {
+		return r, false
+	}
+	out := r
+	out.Protocol = rf.Protocol
+	if rf.Protocol.HasPorts() {
+		ports := r.DstPorts
+		if ports == nil {
+			ports = rf.Ports
+		} else if rf.Ports != nil {
+			ports = portsMinus(ports.Normalize(), portsMinus(ports.Normalize(), rf.Ports.Normalize()))
+			if len(ports) == 0 {
+				return r, false
+			}
+		}
+		out.DstPorts = ports
+	}
+	if rf.Protocol.IsICMP() {
+		if !r.ICMP.IsAny() && !icmpMatches(r.ICMP, q.ICMPType, q.ICMPCode) {
+			return r, false
+		}
+		out.ICMP = sgsim.ICMPTypeCode(q.ICMPType, q.ICMPCode)
+	}
+	if !far.IsAny() {
+		far = sgsim.PrefixAddrs(far.Set().Prefixes()...)
+	}
+	if r.Direction == sgsim.Egress {
+		out.Dst = far
+	} else {
+		out.Src = far
+	}
+	out.RemoteGroup, out.RemoteList = "", ""
+	out.Origin.Note = strings.TrimSpace(out.Origin.Note + " restored in part by sgsim tighten for required flow " + rf.Name)
+	return out, true
+}
+
+// uncovered returns r without the remote prefixes that one of parts (the
+// same original rule, added back in part) holds with r's protocol, every
+// one of r's ports and r's ICMP message; cut reports whether any went.
+func uncovered(r sgsim.Rule, parts []sgsim.Rule) (sgsim.Rule, bool) {
+	remote := r.Remote()
+	if remote.IsAny() || len(parts) == 0 {
+		return r, false
+	}
+	var keep []netip.Prefix
+	cut := false
+	for _, p := range remote.Set().Prefixes() {
+		covered := false
+		for _, x := range parts {
+			xr := x.Remote()
+			if x.Protocol == r.Protocol && x.ICMP == r.ICMP && (xr.IsAny() || xr.Set().ContainsPrefix(p)) &&
+				(x.DstPorts == nil || r.DstPorts != nil && len(portsMinus(r.DstPorts.Normalize(), x.DstPorts.Normalize())) == 0) {
+				covered = true
+				break
+			}
+		}
+		if covered {
+			cut = true
+		} else {
+			keep = append(keep, p)
+		}
+	}
+	if !cut {
+		return r, false
+	}
+	a := sgsim.PrefixAddrs(keep...)
+	if keep == nil {
+		var b netipx.IPSetBuilder
+		s, _ := b.IPSet()
+		a = sgsim.AddrsOf(s)
+	}
+	if r.Direction == sgsim.Egress {
+		r.Dst = a
+	} else {
+		r.Src = a
+	}
+	return r, true
+}
+
+// ruleCount counts a rule as TightenOptions.MaxRules does: one per remote
+// prefix and destination port range.
+func ruleCount(r sgsim.Rule) int {
+	remote := r.Remote()
+	n := 1
+	if !remote.IsAny() {
+		n = max(1, len(remote.Set().Prefixes()))
+	}
+	return n * max(1, len(r.DstPorts))
 }
 
 type ruleUse struct {
