@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -80,11 +81,14 @@ func Read(data []byte) (File, error) {
 			off += n
 		}
 		line, col := lineCol(data, off)
+		if !isJSON(data) {
+			line, col = yamlLineCol(data, off)
+		}
 		return File{}, Errors{{Line: line, Column: col, Msg: "invalid UTF-8 (byte offset " + strconv.Itoa(off) + ")"}}
 	}
 	var root *node
 	var err error
-	if t := bytes.TrimLeft(data, " \t\r\n\ufeff"); len(t) > 0 && t[0] == '{' {
+	if isJSON(data) {
 		root, err = parseJSON(data)
 	} else {
 		root, err = parseYAML(data)
@@ -101,6 +105,33 @@ func Read(data []byte) (File, error) {
 		return File{}, r.errs
 	}
 	return f, nil
+}
+
+// isJSON reports whether data is read as JSON: its first non-blank byte
+// is '{'.
+func isJSON(data []byte) bool {
+	t := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	return len(t) > 0 && t[0] == '{'
+}
+
+// yamlLineCol is the line and column (in characters) of byte offset off,
+// with YAML's line breaks (see yamlLineEnds).
+func yamlLineCol(data []byte, off int) (int, int) {
+	ends := yamlLineEnds(data[:off])
+	line, start := len(ends), 0
+	if line > 1 {
+		start = ends[line-2]
+	}
+	if last := ends[line-1]; last > start && last == off && isBreak(data[:off]) {
+		line, start = line+1, off
+	}
+	return line, utf8.RuneCount(data[start:off]) + 1
+}
+
+// isBreak reports whether data ends with a YAML line break.
+func isBreak(data []byte) bool {
+	r, _ := utf8.DecodeLastRune(data)
+	return r == '\r' || r == '\n' || r == '\u0085' || r == '\u2028' || r == '\u2029'
 }
 
 func lineCol(data []byte, off int) (int, int) {
@@ -129,6 +160,11 @@ func parseYAML(data []byte) (*node, error) {
 	if len(doc.Content) == 0 {
 		return nil, Errors{{Line: 1, Column: 1, Msg: "empty file: want a mapping with must_allow, must_deny or must_be_answerable"}}
 	}
+	if c := doc.Content[0]; c.Kind == yaml.ScalarNode && c.Tag == "!!null" && c.Value == "" {
+		// "---" and nothing else: the library places the empty value
+		// past the end of the input.
+		return nil, Errors{{Line: doc.Line, Column: doc.Column, Msg: "empty document: want a mapping with must_allow, must_deny or must_be_answerable"}}
+	}
 	var errs Errors
 	n := fromYAML(doc.Content[0], &errs, 0)
 	if len(errs) > 0 {
@@ -137,24 +173,181 @@ func parseYAML(data []byte) (*node, error) {
 	return n, nil
 }
 
-// yamlErr turns the library's "yaml: line N: msg" into a located Error;
-// one without a line is at the end of the input, where the parser
-// stopped.
+// yamlErr places a YAML syntax error where the problem is. The library's
+// "line N" is not that place: for a parser error it is the 0-based line
+// where the enclosing block started ("line 1" for an indentation error
+// deep in the must_allow list), for others the 0-based line of the
+// problem, and some errors carry no line at all ("mapping values are not
+// allowed in this context" on the first line, an unknown anchor). So the
+// position is recovered here (yamlPlace) and the library's line dropped.
 func yamlErr(err error, data []byte) *Error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg := yamlMsg(err)
 	e := &Error{Msg: "invalid YAML: " + msg}
+	e.Line, e.Column = yamlPlace(data, msg)
+	switch msg {
+	case "did not find expected '-' indicator", "did not find expected key":
+		e.Msg += " (check this line's indentation against the lines above)"
+	case "found unexpected end of stream": // only an unclosed quoted scalar
+		e.Msg += " (the quote opened here is never closed)"
+	}
+	return e
+}
+
+// yamlMsg is the library's message without "yaml: " and "line N: ".
+func yamlMsg(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
 		if num, tail, ok := strings.Cut(rest, ": "); ok {
-			if l, err := strconv.Atoi(num); err == nil {
-				e.Line, e.Msg = l, "invalid YAML: "+tail
+			if _, err := strconv.Atoi(num); err == nil {
+				return tail
 			}
 		}
 	}
-	if e.Line == 0 {
-		e.Line, e.Column = lineCol(data, len(data))
-		e.Msg += " (at the end of the input)"
+	return msg
+}
+
+// yamlDecodeAll reads every document of r and returns the first error.
+func yamlDecodeAll(r io.Reader) error {
+	dec := yaml.NewDecoder(r)
+	for {
+		var n yaml.Node
+		if err := dec.Decode(&n); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
 	}
-	return e
+}
+
+// byteReader hands out one byte per Read and counts them.
+type byteReader struct {
+	data []byte
+	n    int
+}
+
+func (r *byteReader) Read(p []byte) (int, error) {
+	if r.n >= len(r.data) {
+		return 0, io.EOF
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	p[0] = r.data[r.n]
+	r.n++
+	return 1, nil
+}
+
+// yamlLineEnds is the end offset of each line of data, its line break
+// included; breaks as YAML counts them (and the library's node
+// positions): CR LF, CR, LF, NEL, LS and PS.
+func yamlLineEnds(data []byte) []int {
+	var ends []int
+	for off := 0; off < len(data); {
+		r, n := utf8.DecodeRune(data[off:])
+		off += n
+		switch {
+		case r == '\r' && off < len(data) && data[off] == '\n':
+			off++
+			fallthrough
+		case r == '\r' || r == '\n' || r == '\u0085' || r == '\u2028' || r == '\u2029':
+			ends = append(ends, off)
+		}
+	}
+	if len(ends) == 0 || ends[len(ends)-1] < len(data) {
+		ends = append(ends, len(data))
+	}
+	return ends
+}
+
+// yamlPlaceBudget bounds the bytes yamlPlace parses one prefix after
+// another before it bisects instead (about 150 ms; a variable for tests).
+var yamlPlaceBudget = 1 << 20
+
+// yamlPlace finds the line and column (1-based, the column in
+// characters) of the problem that makes data fail with msg.
+//
+// The parser reads its input as a stream, a byte at a time when given
+// so: the bytes it had read when it failed (u) hold the problem, and
+// every prefix of data at least that long fails the same way. A prefix
+// ending before the offending token does not fail with the same message
+// (in block context the open mappings and lists simply end with the
+// input; inside a flow collection a cut mostly leaves a different
+// complaint). The parser reads ahead up to a line past the token, so the
+// problem is found by walking back from u: the line is the first one
+// whose prefix of data (everything up to its end) fails with msg, and
+// the column the start of the word holding the first character of that
+// line whose inclusion makes the prefix fail with msg (for an
+// indentation error the misplaced key or "-", for "a: b: c" the "b:",
+// for an unclosed quote the quote). Past yamlPlaceBudget parsed bytes
+// the walk bisects instead.
+func yamlPlace(data []byte, msg string) (line, col int) {
+	br := &byteReader{data: data}
+	yamlDecodeAll(br)
+	u := max(br.n, 1)
+	ends := yamlLineEnds(data)
+	if len(ends) == 0 {
+		return 1, 1
+	}
+	budget := yamlPlaceBudget
+	fails := func(end int) bool {
+		budget -= end
+		if end <= 0 {
+			return false
+		}
+		err := yamlDecodeAll(bytes.NewReader(data[:end]))
+		return err != nil && yamlMsg(err) == msg
+	}
+	// back finds the first of cuts (increasing prefix ends, the last
+	// failing) from which every later prefix fails.
+	back := func(cuts []int) int {
+		i := len(cuts) - 1
+		for i > 0 {
+			if budget <= 0 {
+				lo, hi := 0, i // cuts[hi] fails
+				for lo < hi {
+					mid := (lo + hi) / 2
+					if fails(cuts[mid]) {
+						hi = mid
+					} else {
+						lo = mid + 1
+					}
+				}
+				return lo
+			}
+			if !fails(cuts[i-1]) {
+				break
+			}
+			i--
+		}
+		return i
+	}
+	lu, _ := slices.BinarySearch(ends, u) // the line holding byte u-1
+	l := back(ends[:lu+1])
+	lineStart := 0
+	if l > 0 {
+		lineStart = ends[l-1]
+	}
+	hi := ends[l]
+	if u < hi && fails(u) {
+		hi = u
+	}
+	var chars []int // prefix ends after each character of the line, to hi
+	for off := lineStart; off < hi; {
+		_, n := utf8.DecodeRune(data[off:])
+		off += n
+		chars = append(chars, off)
+	}
+	c := lineStart
+	if len(chars) > 0 {
+		c = chars[back(chars)]
+		_, n := utf8.DecodeLastRune(data[:c])
+		c -= n // the failing character
+	}
+	for c > lineStart && data[c-1] != ' ' && data[c-1] != '\t' {
+		c--
+	}
+	return l + 1, utf8.RuneCount(data[lineStart:c]) + 1
 }
 
 func fromYAML(y *yaml.Node, errs *Errors, depth int) *node {

@@ -119,6 +119,87 @@ func TestWriteRoundTrip(t *testing.T) {
 	}
 }
 
+// TestReadYAMLSyntaxPositions: each YAML syntax error is placed at the
+// offending line and column, written here by hand from the document. The
+// YAML library itself says "line 1" for the indentation errors (the
+// 0-based line where the enclosing list or mapping starts), one line too
+// early for others, and no line at all for the last three.
+func TestReadYAMLSyntaxPositions(t *testing.T) {
+	const head = "must_allow:\n  - name: a\n    from: x\n"
+	for _, c := range []struct{ name, doc, want string }{
+		{"key less indented than its mapping", head + "   to: y\n",
+			"line 4, column 4: invalid YAML: did not find expected '-' indicator (check this line's indentation against the lines above)"},
+		{"key at the list's indentation", head + "  to: y\n",
+			"line 4, column 3: invalid YAML: did not find expected '-' indicator (check this line's indentation against the lines above)"},
+		{"first key of an item less indented", "must_allow:\n  - name: a\n   from: x\n",
+			"line 3, column 4: invalid YAML: did not find expected '-' indicator (check this line's indentation against the lines above)"},
+		{"key after many items", "must_allow:\n" + strings.Repeat("  - {name: n, from: x, to: y, protocol: tcp}\n", 40) + "  - name: a\n    from: x\n   to: y\n",
+			"line 44, column 4: invalid YAML: did not find expected '-' indicator (check this line's indentation against the lines above)"},
+		{"list item less indented than the list", head + " - name: b\n",
+			"line 4, column 2: invalid YAML: did not find expected key (check this line's indentation against the lines above)"},
+		{"list item inside a mapping", head + "    - b\n",
+			"line 4, column 5: invalid YAML: did not find expected key (check this line's indentation against the lines above)"},
+		{"nested mapping key dedented", "a:\n  b: 1\n c: 2\n",
+			"line 3, column 2: invalid YAML: did not find expected key (check this line's indentation against the lines above)"},
+		{"key more indented than its mapping", head + "      to: y\n",
+			"line 4, column 7: invalid YAML: mapping values are not allowed in this context"},
+		{"second key indented on line 2", "version: 1\n must_allow: []\n",
+			"line 2, column 2: invalid YAML: mapping values are not allowed in this context"},
+		{"tab indentation", "must_allow:\n  - name: a\n\tfrom: x\n",
+			"line 3, column 1: invalid YAML: found a tab character that violates indentation"},
+		{"unclosed quote", head + "    to: \"y\n    protocol: tcp\n",
+			"line 4, column 9: invalid YAML: found unexpected end of stream (the quote opened here is never closed)"},
+		{"unclosed flow list", head + "    to: [y\n    protocol: tcp\n",
+			"line 4, column 9: invalid YAML: did not find expected ',' or ']'"},
+		{"after a multi-line quoted value", "version: \"x\n  y\"\nmust_allow: []\n  a: 2\n",
+			"line 4, column 3: invalid YAML: did not find expected key (check this line's indentation against the lines above)"},
+		{"CR LF line ends", "must_allow:\r\n  - name: a\r\n   from: x\r\n",
+			"line 3, column 4: invalid YAML: did not find expected '-' indicator (check this line's indentation against the lines above)"},
+		{"CR line ends", "must_allow:\r  - name: a\r   from: x\r",
+			"line 3, column 4: invalid YAML: did not find expected '-' indicator (check this line's indentation against the lines above)"},
+		{"multi-byte characters before the problem", "must_allow:\n  - name: état\n    from: x\n   to: y\n",
+			"line 4, column 4: invalid YAML: did not find expected '-' indicator (check this line's indentation against the lines above)"},
+		{"two values on line 1 (no line from the library)", "must_allow: a: b\n",
+			"line 1, column 13: invalid YAML: mapping values are not allowed in this context"},
+		{"bad character on line 1 (no line from the library)", "must_allow: @x\n",
+			"line 1, column 13: invalid YAML: found character that cannot start any token"},
+		{"unknown anchor (no line from the library)", "version: 1\nmust_allow: *x\n",
+			"line 2, column 13: invalid YAML: unknown anchor 'x' referenced"},
+		{"flow list on one long line", "must_allow: [" + strings.Repeat("{name: n, from: x, to: y, protocol: tcp}, ", 300) + "a: b: c]\n",
+			"line 1, column 12617: invalid YAML: did not find expected ',' or ']'"},
+		{"flow list over lines", "must_allow: [{name: n, from: x},\n  {a: b, c: d},\n  {a: b c}\n",
+			"line 3, column 9: invalid YAML: did not find expected ',' or ']'"},
+		{"error in a second document", "must_allow: []\n---\nb: [\n",
+			"line 3, column 4: invalid YAML: did not find expected node content"},
+	} {
+		_, err := intent.Read([]byte(c.doc))
+		var es intent.Errors
+		if !errors.As(err, &es) || len(es) != 1 {
+			t.Errorf("%s: error %v, want one intent.Error", c.name, err)
+			continue
+		}
+		if got := es[0].Error(); got != c.want {
+			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
+		}
+	}
+}
+
+// TestReadYAMLSyntaxBisected: past its parsing budget the position search
+// bisects, and finds the same place in a block-style file.
+func TestReadYAMLSyntaxBisected(t *testing.T) {
+	defer intent.SetYAMLPlaceBudget(0)()
+	items := strings.Repeat("  - {name: n, from: x, to: y, protocol: tcp}\n", 300)
+	for _, c := range []struct{ name, doc, want string }{
+		{"indentation", "must_allow:\n" + items + "  - name: a\n    from: x\n   to: y\n",
+			"line 304, column 4: invalid YAML: did not find expected '-' indicator (check this line's indentation against the lines above)"},
+	} {
+		_, err := intent.Read([]byte(c.doc))
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%s:\n got %v\nwant %s", c.name, err, c.want)
+		}
+	}
+}
+
 func TestReadErrors(t *testing.T) {
 	for _, c := range []struct {
 		name, doc string
@@ -149,13 +230,15 @@ func TestReadErrors(t *testing.T) {
 		{"version", "version: 2\nmust_allow: []\n", []string{`line 1, column 10: version: want 1`}},
 		{"not a mapping", "- a\n- b\n", []string{`line 1, column 1: want a mapping (object)`}},
 		{"list not a list", "must_allow: {name: a}\n", []string{`line 1, column 13: must_allow: want a list of intents`}},
-		{"yaml syntax", "must_allow:\n  - name: a\n   from: x\n", []string{`line 1: invalid YAML: did not find expected '-' indicator`}},
+		{"yaml syntax", "must_allow:\n  - name: a\n   from: x\n", []string{`line 3, column 4: invalid YAML: did not find expected '-' indicator`}},
 		{"yaml alias", "x: &a tcp\nmust_allow:\n  - {name: a, from: x, to: y, protocol: *a}\n", nil},
 		{"two documents", "must_allow: []\n---\nmust_deny: []\n", []string{`line 2, column 1: a second YAML document: want one`}},
 		{"json syntax", "{\"must_allow\": [\n  {\"name\": \"a\",}\n]}", []string{`line 2, column 16: invalid JSON: invalid character '}' looking for beginning of object key string`}},
 		{"json truncated", "{\"must_allow\": [", []string{`line 1, column 17: invalid JSON: unexpected end of input`}},
 		{"json trailing", "{\"must_allow\": []} x", []string{`line 1, column 20: invalid JSON: data after the top-level object`}},
 		{"invalid utf-8", "must_allow:\n  - name: \"a\xff\"\n", []string{`line 2, column 13: invalid UTF-8 (byte offset 24)`}},
+		{"invalid utf-8, CR line ends", "must_allow: []\rversion: \"\xff\"\r", []string{`line 2, column 11: invalid UTF-8 (byte offset 25)`}},
+		{"empty document", "# intents\n---", []string{`line 2, column 1: empty document: want a mapping with must_allow, must_deny or must_be_answerable`}},
 		{"empty", "", []string{`line 1, column 1: empty file`}},
 		{"name not a string", "must_allow:\n  - {name: [a], from: x, to: y, protocol: tcp}\n", []string{`line 2, column 12: must_allow[0].name: want a string`}},
 	} {
