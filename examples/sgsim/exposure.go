@@ -26,7 +26,7 @@ Severity by port class: high for management and control-plane ports (22, 23, 445
 json: {"schema_version": 1, "network", "outside", "summary": {"high", "medium", "low", "info"}, "exposures": [{"endpoint", "severity", "protocol", "other_protocols", "ports", "icmp_type", "icmp_code", "other_icmp", "all_icmp", "sources", "from_anywhere_outside", "dst", "group", "rule_id", "rule", "origin", "terraform_address", "witness"}]}.`,
 		example: `sgsim exposure -profile cce-tunnel -hardened=false
 prints, among others,
-  high    nodes    tcp 22 from anywhere outside to 192.168.0.0/24
+  high    nodes   tcp 22 from anywhere outside to 192.168.0.0/24
     let in by rule "worker/table3/5" of group "cce-node" (ingress allow tcp 22 from 0.0.0.0/0 priority 1 id worker/table3/5) from huawei 001_3ee2f19bcae8d9c5.txt Table 3 row 5`,
 		flags: func(fs *flag.FlagSet) func(*env) error {
 			var from string

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -233,13 +235,17 @@ func TestHelpExamplesRun(t *testing.T) {
 	}
 }
 
-// The other worked examples of -h (of replay, lint, diff, fix and
-// harden) run, exit as they say, and print the quoted fragments they show
-// ("..." elides).
+// quotedExamples are the subcommands whose -h example quotes fragments
+// of the output (TestHelpExamplesQuoted).
+var quotedExamples = []string{"replay", "lint", "diff", "fix", "harden", "usage", "tighten"}
+
+// The other worked examples of -h (of quotedExamples) run, exit as they
+// say, and print the quoted fragments they show ("..." elides; the pieces
+// of one fragment in order).
 func TestHelpExamplesQuoted(t *testing.T) {
 	quoted := regexp.MustCompile(`"([^"]+)"`)
 	n := 0
-	mine := []string{"replay", "lint", "diff", "fix", "harden"}
+	mine := quotedExamples
 	for _, name := range mine {
 		c := lookup(name)
 		cmd, shown, _ := strings.Cut(strings.TrimSpace(c.example), "\n")
@@ -258,15 +264,88 @@ func TestHelpExamplesQuoted(t *testing.T) {
 			t.Errorf("sgsim %s -h: the example shows nothing of its output", c.name)
 		}
 		for _, m := range frags {
-			for _, piece := range strings.Split(strings.ReplaceAll(m[1], "examples/sgsim/", ""), " ...") {
-				if piece = strings.TrimSpace(piece); piece != "" && !strings.Contains(out, piece) {
-					t.Errorf("sgsim %s -h: %q does not print %q\n%s", c.name, cmd, piece, out)
-				}
+			if !printsInOrder(out, strings.Split(strings.ReplaceAll(m[1], "examples/sgsim/", ""), " ...")) {
+				t.Errorf("sgsim %s -h: %q does not print %q\n%s", c.name, cmd, m[1], out)
 			}
 		}
 	}
 	if n != len(mine) {
 		t.Errorf("%d examples checked; want %d", n, len(mine))
+	}
+}
+
+// printsInOrder reports whether out holds the pieces in order.
+func printsInOrder(out string, pieces []string) bool {
+	for _, p := range pieces {
+		_, after, found := strings.Cut(out, strings.TrimSpace(p))
+		if !found {
+			return false
+		}
+		out = after
+	}
+	return true
+}
+
+// The worked examples of check, exposure and map, and every example
+// checked by one test: check's runs on its intent file written out and
+// prints exactly what it shows; exposure's prints the lines shown, in a
+// row (its column spacing was off by one); map's writes an HTML page and
+// in text prints the line it quotes.
+func TestHelpExamplesRest(t *testing.T) {
+	dedent := func(lines []string) string {
+		var b strings.Builder
+		for _, l := range lines {
+			b.WriteString(strings.TrimPrefix(l, "  ") + "\n")
+		}
+		return b.String()
+	}
+
+	// check
+	lines := strings.Split(strings.TrimSpace(lookup("check").example), "\n")
+	if len(lines) != 9 || lines[1] != "with cce.yaml holding" || lines[4] != "prints, for the main job's network (profile cce-tunnel, hardened), and exits 1:" {
+		t.Fatalf("check's example changed shape:\n%s", strings.Join(lines, "\n"))
+	}
+	file := filepath.Join(t.TempDir(), "cce.yaml")
+	if err := os.WriteFile(file, []byte(dedent(lines[2:4])), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := shellWords(t, strings.Replace(strings.TrimPrefix(lines[0], "sgsim "), "cce.yaml", file, 1))
+	if code, out, errOut := runArgs(t, args...); code != 1 || out != dedent(lines[5:]) {
+		t.Errorf("sgsim check -h: the example prints (exit %d, want 1; %s)\n%s\nthe help shows\n%s", code, errOut, out, dedent(lines[5:]))
+	}
+
+	// exposure
+	cmd, shown, _ := strings.Cut(strings.TrimSpace(lookup("exposure").example), "\n")
+	block, ok := strings.CutPrefix(shown, "prints, among others,\n")
+	if !ok {
+		t.Fatalf("exposure's example changed shape:\n%s", shown)
+	}
+	code, out, errOut := runArgs(t, shellWords(t, strings.TrimPrefix(cmd, "sgsim "))...)
+	if want := dedent(strings.Split(block, "\n")); code != 0 || !strings.HasPrefix(out, want) && !strings.Contains(out, "\n"+want) {
+		t.Errorf("sgsim exposure -h: %q (exit %d, %s) does not print the lines\n%s\nit prints\n%s", cmd, code, errOut, want, out)
+	}
+
+	// map
+	cmd, shown, _ = strings.Cut(strings.TrimSpace(lookup("map").example), "\n")
+	cmd, redirect, _ := strings.Cut(cmd, " > ")
+	code, out, errOut = runArgs(t, shellWords(t, strings.TrimPrefix(cmd, "sgsim "))...)
+	if code != 0 || redirect != "map.html" || !strings.HasPrefix(out, "<!DOCTYPE html>") || !strings.HasSuffix(out, "</html>\n") {
+		t.Errorf("sgsim map -h: %q (exit %d, %s) writes no HTML page to %q:\n%.300s", cmd, code, errOut, redirect, out)
+	}
+	code, out, _ = runArgs(t, "map")
+	frags := regexp.MustCompile(`"([^"]+)"`).FindAllStringSubmatch(shown, -1)
+	if len(frags) != 1 || code != 0 || !printsInOrder(out, strings.Split(frags[0][1], " ...")) {
+		t.Errorf("sgsim map -h: %q; sgsim map (exit %d) does not print it\n%s", frags, code, out)
+	}
+
+	// Every example is checked by one test.
+	for _, c := range commands {
+		byRun := strings.Contains(c.example, "\nprints, for the main job's network (profile cce-tunnel, hardened):\n")
+		byQuoted := slices.Contains(quotedExamples, c.name)
+		byRest := slices.Contains([]string{"check", "exposure", "map"}, c.name)
+		if n := btoi(byRun) + btoi(byQuoted) + btoi(byRest); n != 1 {
+			t.Errorf("sgsim %s -h: its example is checked by %d tests; want 1", c.name, n)
+		}
 	}
 }
 

@@ -14,7 +14,8 @@ func init() {
 		about: `computes, exactly (Network.Reach), for every pair of endpoints (source, destination; an endpoint to itself too) what passes: TCP and UDP destination ports and ICMP echo, round trip or one-way, and "partial" when not every address or ephemeral source port gets through. Sources whose rows are equal, and destinations whose columns are, are merged into groups (S1, S2, ... and D1, D2, ...), so a large network stays readable (package sgsim/analyze, Map).
 text: the groups and one line per group pair on which something passes; markdown: the group matrix as a table; csv: one record per endpoint pair and protocol, not merged; json: "schema_version": 1 and the fields of analyze.JSONMap, with the allowed space and an answered flow's hops with their deciding rules; dot: a Graphviz digraph of the groups (dashed: one-way only); html: one self-contained page, the matrix as inline SVG, where clicking a square shows what passes, the allowed space and the deciding rules.`,
 		example: `sgsim map -format html > map.html
-writes the CCE tunnel profile's map (hardened set); "sgsim map" prints lines such as "S1 -> D2: tcp 5444; ..." after the groups' members.`,
+writes the CCE tunnel profile's map (hardened set) as one HTML page; in text (no -format) it lists the groups' members,
+then lines such as "S1 -> D2: tcp 5443-5444,8445,9443; udp 4789".`,
 		flags: func(fs *flag.FlagSet) func(*env) error {
 			return func(e *env) error { return mapRun(e) }
 		},

@@ -22,7 +22,7 @@ A flow counts on every hop it was evaluated at, with all its packets and bytes b
 json: one object ("schema_version": 1 and the fields of usage.JSONReport): first, last, flows, rules (hop, action, kind, group, index, rule, text, flows, allowed_flows, packets, bytes, used) and unused.`,
 		example: `sgsim usage
 prints the window "observed 2024-05-06T09:00:00.5Z to ...", a table of hops and rules with their flows, packets and bytes
-(such as "source egress  deny  no rule matched: default deny  3 ..."), what each used allow rule carried, and the allow rules no flow used.`,
+(such as "source egress ... deny ... no rule matched: default deny ... 3 ..."), what each used allow rule carried, and the allow rules no flow used.`,
 		flags: func(fs *flag.FlagSet) func(*env) error {
 			o := &replayOptions{}
 			var failUnused bool
