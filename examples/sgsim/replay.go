@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"github.com/sgsim/sgsim/provider/load"
 	"github.com/sgsim/sgsim/sgsim/capture"
@@ -49,7 +50,7 @@ func init() {
 With no input flag at all it replays an embedded sample, a two-minute capture of a default CCE tunnel-network cluster (testdata/cce-tunnel.pcap), against the cce-tunnel profile with the hardened worker outbound set (CCE Table 8): the main job. Any input flag (-profile, a cluster flag, -rules, -plan, -nics, -topology, ...) without -pcap or -flowlog is bad usage (exit 2): the sample is that one network's traffic. -rules or -plan need traffic (-pcap or -flowlog) and placement (-nics or -topology).
 -pcap files are read in time order; -flowlog files may be AWS v2 or Huawei VPC flow logs (detected). -inner-drops judges flows inside VXLAN and Geneve tunnels by the rules as if they were not encapsulated (by default an inner flow shares the fate of the outer flow that carries it, since security groups see only the outer packet). -workers N shards the tracking of flows over N goroutines, with the same report (an inner tunnel flow carried between two pairs of nodes may be listed once per pair); decoding stays on one goroutine, so it is not faster on two CPUs (bench/README.md), and N above replay.MaxWorkers() (4 per CPU) is refused.
 text output: a table of the dropped flows (-all: every flow) and the summary: flows by verdict and by deciding hop and rule, and per input what its reader skipped. json: every flow as one JSON object per line ("schema_version": 1, on every line so that a line read alone says its shape, then the fields of replay.JSONFlow: src, dst, sport, dport, proto, verdict, hop, group, rule, ...) on stdout, the summary on stderr. Flows are written as they end (idle timeout, reused ports, end of input), not kept, so memory follows the live flows however long the input; their IDs give the order they started (with -workers, not consecutive). -dropped-pcap writes exactly the packets the network would drop, as one classic pcap, as they are found (one pass, nothing kept per packet), through a temporary file in the same directory renamed on success: a failed run leaves no file and an existing one untouched.
-An input that turns corrupt or unreadable partway (a bad record length or block, a malformed flow-log line) is reported with everything read before it: the summary says where reading stopped (byte offset and packet, or line), stderr says so in one line, and the exit status is 0, or 1 with -fail-on-drop (which then fails even without a drop seen, as the unread rest cannot be vouched for); an input that yields nothing is bad input (2).`,
+An input that turns corrupt or unreadable partway (a bad record length or block, a malformed flow-log line) is reported with everything read before it: the summary says where reading stopped (byte offset and packet, or line), stderr says so in one line, and the exit status is 0, or 1 with -fail-on-drop (which then fails even without a drop seen, as the unread rest cannot be vouched for); an input that yields nothing is bad input (2): one that fails before its first packet or record, an empty file, a capture with a valid header and no packet (or only packets skipped, such as ARP), a flow log of a header line alone.`,
 		example: `sgsim replay -pcap examples/sgsim/testdata/cce-tunnel.pcap -vendor huawei -rules examples/sgsim/testdata/huawei-rules.json -topology examples/sgsim/testdata/topology.json -fail-on-drop
 prints "replayed against huawei rules from examples/sgsim/testdata/huawei-rules.json (2 groups) placed by examples/sgsim/testdata/topology.json",
 the dropped flows with the hop and rule that drop each, such as "192.168.0.11:43200  203.0.113.80:443" (the group's
@@ -217,6 +218,9 @@ func replayAll(e *env, o *replayOptions, n *load.Network) error {
 			}
 			return r.AddCapture(c)
 		})
+		if err == nil {
+			err = nothingToReplay(r, in, i)
+		}
 		if err != nil {
 			if cs, _ := r.Inputs(); len(cs) <= i || cs[i].Packets == 0 {
 				return named(in, err)
@@ -228,6 +232,9 @@ func replayAll(e *env, o *replayOptions, n *load.Network) error {
 		err := readInput(in, e.prog, func(rd io.Reader) error {
 			return r.AddFlowLog(flowlog.NewReader(rd, flowlog.Detect))
 		})
+		if err == nil {
+			err = nothingToReplay(r, in, i)
+		}
 		if err != nil {
 			if _, ls := r.Inputs(); len(ls) <= i || ls[i].Records == 0 {
 				return named(in, err)
@@ -271,6 +278,36 @@ func readInput(in input, prog *progress, add func(io.Reader) error) error {
 		return bad("%s: empty file: want a flow log (AWS v2 or Huawei)", in.name)
 	}
 	return err
+}
+
+// nothingToReplay is the error of the i-th capture (or flow log, by
+// in.flag) when it was read to its end without a packet (record) to
+// replay: a valid pcap or pcapng header and no packet after it, packets
+// all skipped (not IP, ...), or a flow log of a header line alone. The
+// report of such a run, "0 of 0 flows would be dropped", tells the user
+// nothing and passes -fail-on-drop on nothing, so it is bad input (exit
+// 2) like an empty file, and like an input that fails before its first
+// packet. A flow log whose records all lack addresses (NODATA) has
+// records and is replayed.
+func nothingToReplay(r *replay.Replayer, in input, i int) error {
+	cs, ls := r.Inputs()
+	if in.flag == "-flowlog" {
+		if i < len(ls) && ls[i].Records == 0 {
+			return errors.New("no records: a flow log with no record line, nothing to replay")
+		}
+		return nil
+	}
+	if i >= len(cs) || cs[i].Packets > 0 {
+		return nil
+	}
+	if len(cs[i].Skipped) == 0 {
+		return errors.New("no packets: a valid capture header and no packet after it, nothing to replay")
+	}
+	var skips []string
+	for _, s := range cs[i].Skipped {
+		skips = append(skips, fmt.Sprintf("%s %d (first packet %d)", s.Reason, s.Count, s.FirstPacket))
+	}
+	return fmt.Errorf("no packet to replay: every packet skipped: %s", strings.Join(skips, ", "))
 }
 
 // named makes an input's error bad input naming the input (an error

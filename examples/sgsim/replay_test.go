@@ -16,7 +16,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/google/gopacket"
 	"github.com/google/gopacket/pcapgo"
 )
 
@@ -337,6 +339,75 @@ func TestDroppedPcapUnwritable(t *testing.T) {
 	code, stdout, stderr = runArgs(t, "-dropped-pcap", dir)
 	if code != 2 || stdout != "" || stderr != "sgsim replay: -dropped-pcap "+dir+": is a directory, want a file path\n" {
 		t.Fatalf("directory: exit %d, stdout %q, stderr %q; want exit 2, nothing on stdout, one line saying it is a directory", code, stdout, stderr)
+	}
+}
+
+// A capture or flow log read to its end without a packet or record to
+// replay is bad input (exit 2) naming the file, for replay, usage and
+// tighten: a valid pcap or pcapng header and nothing after it, packets
+// that are all skipped (ARP), a flow log of its header line alone. Each
+// was "0 of 0 flows would be dropped", exit 0, and -fail-on-drop passed.
+func TestNothingToReplay(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, fill func(io.Writer) error) string {
+		var b bytes.Buffer
+		if err := fill(&b); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	pcap := write("empty.pcap", func(w io.Writer) error { return pcapgo.NewWriter(w).WriteFileHeader(65535, 1) })
+	pcapng := write("empty.pcapng", func(w io.Writer) error {
+		ng, err := pcapgo.NewNgWriter(w, 1) // section header and one interface
+		if err != nil {
+			return err
+		}
+		return ng.Flush()
+	})
+	arp := write("arp.pcap", func(w io.Writer) error {
+		pw := pcapgo.NewWriter(w)
+		if err := pw.WriteFileHeader(65535, 1); err != nil {
+			return err
+		}
+		frame := make([]byte, 42) // Ethernet, EtherType ARP, then the ARP body
+		copy(frame[0:6], []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
+		frame[12], frame[13] = 0x08, 0x06
+		for i := 0; i < 2; i++ {
+			if err := pw.WritePacket(gopacket.CaptureInfo{Timestamp: time.Unix(1700000000+int64(i), 0), CaptureLength: 42, Length: 42}, frame); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	header := write("header.log", func(w io.Writer) error {
+		_, err := io.WriteString(w, "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n")
+		return err
+	})
+	const noPackets = ": no packets: a valid capture header and no packet after it, nothing to replay\n"
+	for _, c := range []struct {
+		args []string
+		want string // all of stderr
+	}{
+		{[]string{"replay", "-pcap", pcap}, "sgsim replay: " + pcap + noPackets},
+		{[]string{"replay", "-pcap", pcapng}, "sgsim replay: " + pcapng + noPackets},
+		{[]string{"replay", "-pcap", pcap, "-fail-on-drop"}, "sgsim replay: " + pcap + noPackets},
+		{[]string{"replay", "-pcap", pcapng, "-format", "json"}, "sgsim replay: " + pcapng + noPackets},
+		// The second of two captures: the run is refused, not half reported.
+		{[]string{"replay", "-pcap", "testdata/cce-tunnel.pcap", "-pcap", pcap}, "sgsim replay: " + pcap + noPackets},
+		{[]string{"replay", "-pcap", arp}, "sgsim replay: " + arp + ": no packet to replay: every packet skipped: not-ip 2 (first packet 1)\n"},
+		{[]string{"replay", "-flowlog", header}, "sgsim replay: " + header + ": no records: a flow log with no record line, nothing to replay\n"},
+		{[]string{"usage", "-pcap", pcapng}, "sgsim usage: " + pcapng + noPackets},
+		{[]string{"usage", "-flowlog", header}, "sgsim usage: " + header + ": no records: a flow log with no record line, nothing to replay\n"},
+		{[]string{"tighten", "-pcap", pcap}, "sgsim tighten: " + pcap + noPackets},
+	} {
+		code, out, errOut := runArgs(t, c.args...)
+		if code != 2 || out != "" || errOut != c.want {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2, nothing on stdout, stderr %q", c.args, code, out, errOut, c.want)
+		}
 	}
 }
 

@@ -97,6 +97,9 @@ func replayInputs(e *env, o *replayOptions, net *sgsim.Network, cfg replay.Confi
 			}
 			return r.AddCapture(cr)
 		})
+		if err == nil {
+			err = nothingToReplay(r, in, i)
+		}
 		if err != nil {
 			if cs, _ := r.Inputs(); len(cs) <= i || cs[i].Packets == 0 {
 				return nil, nil, nil, named(in, err)
@@ -108,6 +111,9 @@ func replayInputs(e *env, o *replayOptions, net *sgsim.Network, cfg replay.Confi
 		err := readInput(in, e.prog, func(rd io.Reader) error {
 			return r.AddFlowLog(flowlog.NewReader(rd, flowlog.Detect))
 		})
+		if err == nil {
+			err = nothingToReplay(r, in, i)
+		}
 		if err != nil {
 			if _, ls := r.Inputs(); len(ls) <= i || ls[i].Records == 0 {
 				return nil, nil, nil, named(in, err)
