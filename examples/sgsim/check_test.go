@@ -109,7 +109,7 @@ func TestCheckErrors(t *testing.T) {
 		{[]string{"check"}, "check needs -intents FILE"},
 		{[]string{"check", "-intents", "nope.yaml"}, "-intents: open nope.yaml: no such file or directory"},
 		{[]string{"check", "-intents", dup}, `dup.yaml: line 4, column 5: must_allow[0].from: duplicate key "from" (first at line 3, column 5)`},
-		{[]string{"check", "-intents", unknown}, `unknown.yaml: line 2: must_allow[0] "a": from: "workers" is neither an endpoint (nodes, masters, pods, lb) nor an address range`},
+		{[]string{"check", "-intents", unknown}, `unknown.yaml: line 2: must_allow[0] "a": from: "workers": neither an endpoint nor an address, prefix or range (endpoints: nodes, masters, pods, lb)`},
 		{[]string{"check", "-intents", unknown, "-fail-on", "some"}, `-fail-on "some": want fail or unknown`},
 	} {
 		code, out, errOut := runArgs(t, c.args...)

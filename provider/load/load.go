@@ -674,55 +674,12 @@ func loadPlan(s *Source) (*Network, error) {
 }
 
 // Addrs resolves what a user names as one side of a query: a
-// comma-separated list of endpoint names (the topology's or the
-// profile's: "nodes", "masters", ...) and addresses, prefixes or ranges
-// ("10.0.0.0/24", "10.0.0.5-10.0.0.9"). The whole text naming an
-// endpoint wins over splitting it; the first endpoint of a name counts.
-// A name that is neither an endpoint nor an address is an error listing
-// the endpoints; an empty item ("nodes,", "a,,b") is an error naming the
-// whole text and the item's 1-based position.
+// comma-separated list of the network's endpoint names (the topology's or
+// the profile's: "nodes", "masters", ...) and addresses, prefixes or
+// ranges ("10.0.0.0/24", "10.0.0.5-10.0.0.9"), by sgsim.ResolveAddrs
+// (intent files resolve theirs the same way): an empty item ("nodes,")
+// is an error naming its position, an unknown name one listing the
+// endpoints.
 func (n *Network) Addrs(s string) (sgsim.Addrs, error) {
-	var out netipx.IPSetBuilder
-	if strings.TrimSpace(s) == "" {
-		return sgsim.Addrs{}, errors.New("empty: want endpoint names or addresses")
-	}
-	for _, e := range n.Spec.Endpoints { // a name with a comma in it
-		if e.Name == s {
-			return e.Addrs, nil
-		}
-	}
-	for i, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			return sgsim.Addrs{}, fmt.Errorf("%q: item %d is empty", s, i+1)
-		}
-		found := false
-		for _, e := range n.Spec.Endpoints {
-			if e.Name == part {
-				out.AddSet(e.Addrs.Set())
-				found = true
-				break
-			}
-		}
-		if found {
-			continue
-		}
-		a, err := sgsim.ParseAddrs(part)
-		if err != nil || a.IsAny() || a.IsEmpty() {
-			var names []string
-			for _, e := range n.Spec.Endpoints {
-				names = append(names, e.Name)
-			}
-			if len(names) == 0 {
-				names = []string{"none: the network has no endpoints"}
-			}
-			return sgsim.Addrs{}, fmt.Errorf("%q: neither an endpoint nor an address, prefix or range (endpoints: %s)", part, strings.Join(names, ", "))
-		}
-		out.AddSet(a.Set())
-	}
-	set, err := out.IPSet()
-	if err != nil {
-		return sgsim.Addrs{}, err
-	}
-	return sgsim.AddrsOf(set), nil
+	return sgsim.ResolveAddrs(s, n.Spec.Endpoints)
 }

@@ -275,7 +275,7 @@ func TestAddrs(t *testing.T) {
 	for in, want := range map[string]string{
 		"":         "empty: want endpoint names or addresses",
 		"api":      `"api": neither an endpoint nor an address, prefix or range (endpoints: web, db, internet)`,
-		"any":      `"any": neither`,
+		"any":      `"any": name endpoints or address ranges (0.0.0.0/0 for every IPv4 address, ::/0 for every IPv6 address)`,
 		"web,,":    `"web,,": item 2 is empty`,
 		",web":     `",web": item 1 is empty`,
 		"web, ,db": `"web, ,db": item 2 is empty`,

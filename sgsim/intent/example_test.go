@@ -73,9 +73,11 @@ func TestCheckUncertainAndErrors(t *testing.T) {
 		// Nodes to the internet crosses only the certain node group.
 		{intent.Intent{Kind: intent.MustAllow, From: "nodes", To: "internet", Protocol: sgsim.UDP, Ports: sgsim.Ports{sgsim.Port(53)}}, intent.Pass, nil, ""},
 		{intent.Intent{Kind: intent.MustDeny, From: "internet", To: "masters", Protocol: sgsim.TCP}, intent.Unknown, []string{"master"}, ""},
-		{intent.Intent{Kind: intent.MustDeny, From: "workers", To: "masters", Protocol: sgsim.TCP}, intent.Errored, nil, `from: "workers" is neither an endpoint (nodes, masters, internet) nor an address range`},
+		{intent.Intent{Kind: intent.MustDeny, From: "workers", To: "masters", Protocol: sgsim.TCP}, intent.Errored, nil, `from: "workers": neither an endpoint nor an address, prefix or range (endpoints: nodes, masters, internet)`},
+		// An empty item says which, as the sgsim program's -from does.
+		{intent.Intent{Kind: intent.MustDeny, From: "nodes,", To: "masters", Protocol: sgsim.TCP}, intent.Errored, nil, `from: "nodes,": item 2 is empty`},
 		{intent.Intent{Kind: intent.MustDeny, From: "nodes", To: "2001:db8::/64", Protocol: sgsim.TCP}, intent.Errored, nil, "from 192.168.0.0/24 and to 2001:db8::/64 have no IPv4 or IPv6 addresses in common family"},
-		{intent.Intent{Kind: intent.MustDeny, From: "nodes", To: "any", Protocol: sgsim.TCP}, intent.Errored, nil, `to: "any": name endpoints or address ranges (0.0.0.0/0 for every IPv4 address)`},
+		{intent.Intent{Kind: intent.MustDeny, From: "nodes", To: "any", Protocol: sgsim.TCP}, intent.Errored, nil, `to: "any": name endpoints or address ranges (0.0.0.0/0 for every IPv4 address, ::/0 for every IPv6 address)`},
 	} {
 		r := c.Check(x.in)
 		errText := ""

@@ -3,7 +3,6 @@ package intent
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -206,36 +205,11 @@ type Checker struct {
 }
 
 // Addrs resolves one side of an intent: comma-separated endpoint names
-// and addresses, prefixes or ranges.
+// and addresses, prefixes or ranges, by sgsim.ResolveAddrs (as the sgsim
+// program's -from and -to are): an empty item is an error naming its
+// position, an unknown name one listing the endpoints.
 func (c *Checker) Addrs(s string) (sgsim.Addrs, error) {
-	var b netipx.IPSetBuilder
-	for _, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			return sgsim.Addrs{}, fmt.Errorf("%q: empty name", s)
-		}
-		if i := slices.IndexFunc(c.Endpoints, func(e sgsim.Endpoint) bool { return e.Name == part }); i >= 0 {
-			b.AddSet(c.Endpoints[i].Addrs.Set())
-			continue
-		}
-		if strings.EqualFold(part, "any") || strings.EqualFold(part, "none") {
-			return sgsim.Addrs{}, fmt.Errorf("%q: name endpoints or address ranges (0.0.0.0/0 for every IPv4 address)", part)
-		}
-		a, err := sgsim.ParseAddrs(part)
-		if err != nil {
-			var names []string
-			for _, e := range c.Endpoints {
-				names = append(names, e.Name)
-			}
-			return sgsim.Addrs{}, fmt.Errorf("%q is neither an endpoint (%s) nor an address range", part, strings.Join(names, ", "))
-		}
-		b.AddSet(a.Set())
-	}
-	set, err := b.IPSet()
-	if err != nil {
-		return sgsim.Addrs{}, err
-	}
-	return sgsim.AddrsOf(set), nil
+	return sgsim.ResolveAddrs(s, c.Endpoints)
 }
 
 // CheckAll checks every intent of f, in order.

@@ -1,0 +1,100 @@
+package sgsim
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"go4.org/netipx"
+)
+
+// ResolveAddrs resolves what a user names as one side of a query or an
+// intent: a comma-separated list of endpoint names ("nodes", "masters",
+// a topology's or a NIC listing's names) and addresses, prefixes or
+// ranges ("10.0.0.0/24", "10.0.0.5-10.0.0.9", "2001:db8::/64"). The
+// whole text naming an endpoint wins over splitting it (a name with a
+// comma in it); of endpoints sharing a name the first counts.
+//
+// Every error says which item and why: an empty text; an empty item
+// ("nodes,", "a,,b") by its 1-based position; "any" or "none", which
+// would silently mean every or no address (write 0.0.0.0/0 or ::/0); an
+// item that looks like addresses but does not parse, with the parser's
+// reason ("10.0.0.1/8": host bits set); any other item that names no
+// endpoint, with the endpoints listed.
+func ResolveAddrs(s string, endpoints []Endpoint) (Addrs, error) {
+	if strings.TrimSpace(s) == "" {
+		return Addrs{}, errors.New("empty: want endpoint names or addresses")
+	}
+	for _, e := range endpoints {
+		if e.Name == s {
+			return e.Addrs, nil
+		}
+	}
+	var b netipx.IPSetBuilder
+	for i, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			return Addrs{}, fmt.Errorf("%q: item %d is empty", s, i+1)
+		}
+		if e := findEndpoint(endpoints, part); e != nil {
+			if e.Addrs.IsAny() { // not in a valid network; kept as every address
+				return Addrs{}, nil
+			}
+			b.AddSet(e.Addrs.Set())
+			continue
+		}
+		if strings.EqualFold(part, "any") || strings.EqualFold(part, "none") {
+			return Addrs{}, fmt.Errorf("%q: name endpoints or address ranges (0.0.0.0/0 for every IPv4 address, ::/0 for every IPv6 address)", part)
+		}
+		a, err := ParseAddrs(part)
+		if err == nil {
+			b.AddSet(a.Set())
+			continue
+		}
+		var pe *ParseError
+		if looksLikeAddrs(part) && errors.As(err, &pe) {
+			return Addrs{}, fmt.Errorf("%q: no endpoint, and not an address, prefix or range: %s", part, pe.Msg)
+		}
+		var names []string
+		for _, e := range endpoints {
+			names = append(names, e.Name)
+		}
+		if len(names) == 0 {
+			names = []string{"none: the network has no endpoints"}
+		}
+		return Addrs{}, fmt.Errorf("%q: neither an endpoint nor an address, prefix or range (endpoints: %s)", part, strings.Join(names, ", "))
+	}
+	set, err := b.IPSet()
+	if err != nil {
+		return Addrs{}, err
+	}
+	return AddrsOf(set), nil
+}
+
+func findEndpoint(endpoints []Endpoint, name string) *Endpoint {
+	for i := range endpoints {
+		if endpoints[i].Name == name {
+			return &endpoints[i]
+		}
+	}
+	return nil
+}
+
+// looksLikeAddrs reports whether s is made of the characters of
+// addresses, prefixes and ranges only and has a digit: "10.0.0.1/8",
+// "fe80::1%eth0" (a zone), not "workers".
+func looksLikeAddrs(s string) bool {
+	digit := false
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digit = true
+		case r == '.' || r == ':' || r == '/' || r == '-' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F':
+		case r == '%' && i > 0: // a zone: its name may be anything
+			return digit
+		default:
+			return false
+		}
+	}
+	return digit
+}

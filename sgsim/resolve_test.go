@@ -1,0 +1,51 @@
+package sgsim_test
+
+import (
+	"testing"
+
+	"github.com/sgsim/sgsim/sgsim"
+)
+
+// ResolveAddrs: every item kind, and an error for each way a name can be
+// wrong, saying which item and why.
+func TestResolveAddrs(t *testing.T) {
+	eps := []sgsim.Endpoint{
+		{Name: "nodes", Addrs: sgsim.MustParseAddrs("192.168.0.0/24")},
+		{Name: "masters", Addrs: sgsim.MustParseAddrs("192.168.1.0/28")},
+		{Name: "a,b", Addrs: sgsim.MustParseAddrs("10.9.0.1")},
+		{Name: "nodes", Addrs: sgsim.MustParseAddrs("10.8.0.0/16")}, // a second "nodes": the first counts
+	}
+	for _, c := range []struct {
+		in, want, err string
+	}{
+		{in: "nodes", want: "192.168.0.0/24"},
+		{in: " nodes , masters ", want: "192.168.0.0/24,192.168.1.0/28"},
+		{in: "nodes,10.0.0.5-10.0.0.9,2001:db8::/64", want: "10.0.0.5-10.0.0.9,192.168.0.0/24,2001:db8::/64"},
+		{in: "a,b", want: "10.9.0.1"},
+		{in: "", err: "empty: want endpoint names or addresses"},
+		{in: "  ", err: "empty: want endpoint names or addresses"},
+		{in: "nodes,", err: `"nodes,": item 2 is empty`},
+		{in: ",nodes", err: `",nodes": item 1 is empty`},
+		{in: "nodes, ,masters", err: `"nodes, ,masters": item 2 is empty`},
+		{in: "any", err: `"any": name endpoints or address ranges (0.0.0.0/0 for every IPv4 address, ::/0 for every IPv6 address)`},
+		{in: "nodes,None", err: `"None": name endpoints or address ranges (0.0.0.0/0 for every IPv4 address, ::/0 for every IPv6 address)`},
+		{in: "workers", err: `"workers": neither an endpoint nor an address, prefix or range (endpoints: nodes, masters, a,b, nodes)`},
+		{in: "10.0.0.1/8", err: `"10.0.0.1/8": no endpoint, and not an address, prefix or range: prefix 10.0.0.1/8 has host bits set; did you mean 10.0.0.0/8?`},
+		{in: "fe80::1%eth0", err: `"fe80::1%eth0": no endpoint, and not an address, prefix or range: zoned address fe80::1%eth0 not allowed`},
+		{in: "10.0.0.300", err: `"10.0.0.300": no endpoint, and not an address, prefix or range: ParseAddr("10.0.0.300"): IPv4 field has value >255`},
+	} {
+		got, err := sgsim.ResolveAddrs(c.in, eps)
+		if c.err != "" {
+			if err == nil || err.Error() != c.err {
+				t.Errorf("%q: error %v, want %s", c.in, err, c.err)
+			}
+			continue
+		}
+		if err != nil || !got.Equal(sgsim.MustParseAddrs(c.want)) {
+			t.Errorf("%q: %v, %v; want %s", c.in, got, err, c.want)
+		}
+	}
+	if _, err := sgsim.ResolveAddrs("x", nil); err == nil || err.Error() != `"x": neither an endpoint nor an address, prefix or range (endpoints: none: the network has no endpoints)` {
+		t.Errorf("no endpoints: %v", err)
+	}
+}
