@@ -46,13 +46,62 @@ type sarifDoc struct {
 	}
 }
 
-// TestSARIFValid: lint, check and exposure write SARIF that the SARIF
-// 2.1.0 subset schema (testdata; the objects sgsim writes, as the
-// official schema defines them) accepts, whose ruleIndex points at the
+// officialSARIFSchema is the official SARIF 2.1.0 JSON schema (OASIS, errata 01),
+// byte for byte; testdata/sarif-schema-2.1.0.NOTICE says where it comes
+// from and under which terms.
+const officialSARIFSchema = "testdata/sarif-schema-2.1.0.json"
+
+// TestSARIFSchemaRefuses: the official schema, as sgsimtest.ValidateJSONSchema
+// reads it, refuses SARIF that breaks it in each kind of way (an enum, a
+// required property, a maximum, additionalProperties, a URI's
+// characters), so that TestSARIFValid's passes mean something.
+func TestSARIFSchemaRefuses(t *testing.T) {
+	schema, err := os.ReadFile(officialSARIFSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ := runArgs(t, "check", "-intents", cceIntentFile, "-format", "sarif")
+	if err := sgsimtest.ValidateJSONSchema(schema, []byte(out)); err != nil {
+		t.Fatalf("the unchanged output: %v", err)
+	}
+	for _, c := range []struct {
+		name   string
+		change func(run, result map[string]any)
+		want   string
+	}{
+		{"level not in the enum", func(_, r map[string]any) { r["level"] = "fatal" },
+			`$.runs[0].results[0].level: fatal is not one of [none note warning error]`},
+		{"result without a message", func(_, r map[string]any) { delete(r, "message") },
+			`$.runs[0].results[0]: missing required "message"`},
+		{"rank above 100", func(_, r map[string]any) { r["rank"] = 101 },
+			`$.runs[0].results[0].rank: 101 is above the maximum 100`},
+		{"unknown property", func(run, _ map[string]any) { run["toolName"] = "sgsim" },
+			`$.runs[0].toolName: property not allowed`},
+		{"space in a URI", func(_, r map[string]any) {
+			loc := r["locations"].([]any)[0].(map[string]any)["physicalLocation"].(map[string]any)["artifactLocation"].(map[string]any)
+			loc["uri"] = "testdata/intents/cce tunnel.yaml"
+		}, `$.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri: "testdata/intents/cce tunnel.yaml" is not a uri-reference`},
+	} {
+		var doc map[string]any
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		run := doc["runs"].([]any)[0].(map[string]any)
+		c.change(run, run["results"].([]any)[0].(map[string]any))
+		bad, _ := json.Marshal(doc)
+		err := sgsimtest.ValidateJSONSchema(schema, bad)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v; want an error containing %q", c.name, err, c.want)
+		}
+	}
+}
+
+// TestSARIFValid: lint, check and exposure write SARIF that the official
+// SARIF 2.1.0 schema accepts, whose ruleIndex points at the
 // rule of the same ID, with unique rule IDs, and whose locations lead to
 // the intent file's line and the rules' origins.
 func TestSARIFValid(t *testing.T) {
-	schema, err := os.ReadFile("testdata/sarif-2.1.0-subset.schema.json")
+	schema, err := os.ReadFile(officialSARIFSchema)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ValidateJSONSchema validates a JSON document against a JSON Schema and
@@ -18,9 +20,13 @@ import (
 // required, additionalProperties (false or a schema), items (one schema),
 // minItems, uniqueItems, enum, const, minimum, maximum, minLength,
 // pattern, oneOf, anyOf, $ref to "#/definitions/NAME" or "#/$defs/NAME",
-// and the annotations ($schema, $id, id, title, description, default,
-// examples, format). Tests use it for the intent file schema and the SARIF
-// output (no JSON Schema validator is among sgsim's dependencies).
+// format, asserted for "uri" (RFC 3986 URI with a scheme: only its
+// characters, each "%" followed by two hex digits), "uri-reference" (the
+// same, the scheme optional) and "date-time" (RFC 3339) and an annotation
+// for any other format, and the annotations ($schema, $id, id, title,
+// description, default, examples). That is every keyword of the official
+// SARIF 2.1.0 schema. Tests use it for the intent file schema and the
+// SARIF output (no JSON Schema validator is among sgsim's dependencies).
 func ValidateJSONSchema(schema, doc []byte) error {
 	var s, d any
 	if err := unmarshal(schema, &s); err != nil {
@@ -100,6 +106,35 @@ func (v *validator) valid(s map[string]any, d any, path string) bool {
 	return len(sub.errs) == 0
 }
 
+// uriChars is RFC 3986's URI-reference alphabet: unreserved and reserved
+// characters and percent-encoded octets.
+var (
+	uriChars  = regexp.MustCompile(`^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#\[\]]|%[0-9A-Fa-f]{2})*$`)
+	uriScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.\-]*:`)
+)
+
+// checkFormat says why s is not of format f ("" when it is, or when f is
+// only an annotation here).
+func checkFormat(f, s string) string {
+	switch f {
+	case "uri", "uri-reference":
+		if !uriChars.MatchString(s) {
+			return "a character outside RFC 3986 or a % not followed by two hex digits"
+		}
+		if f == "uri" && !uriScheme.MatchString(s) {
+			return "no scheme"
+		}
+		if _, err := url.Parse(s); err != nil {
+			return err.Error()
+		}
+	case "date-time":
+		if _, err := time.Parse(time.RFC3339Nano, s); err != nil {
+			return "want RFC 3339, such as 2024-05-06T09:00:00Z"
+		}
+	}
+	return ""
+}
+
 func num(x any) (float64, bool) {
 	n, ok := x.(json.Number)
 	if !ok {
@@ -168,6 +203,11 @@ func (v *validator) check(s map[string]any, d any, path string) {
 	if str, ok := d.(string); ok {
 		if m, ok := num(s["minLength"]); ok && float64(len([]rune(str))) < m {
 			v.fail(path, "%q is shorter than %v", str, m)
+		}
+		if f, ok := s["format"].(string); ok {
+			if msg := checkFormat(f, str); msg != "" {
+				v.fail(path, "%q is not a %s: %s", str, f, msg)
+			}
 		}
 		if p, ok := s["pattern"].(string); ok {
 			re, err := regexp.Compile(p)
