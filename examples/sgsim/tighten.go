@@ -24,7 +24,7 @@ func init() {
 The proof is printed, and a proposal that fails it is not: (1) the same traffic replayed through the proposal drops no flow the original allowed; (2) every required flow passes as before (Reach); (3) per attached group list, DiffSets(original, proposal) only removes, and no observed flow lies in what it removes at a hop the rules decide. Exit 1 when no proposal passes the proof. Then the proposal in the vendor's API form (the whole narrowed groups).
 json: {"schema_version": 1, "network", "groups": [{"id", "old", "new", "rules", "over_max", "restored_rules"}], "flows_replayed", "allowed_before", "allowed_after", "required": [{"name", "before", "after"}], "closed": [{"set", "endpoints", "removed"}], "api": [{"name", "text"}], "notes"}.`,
 		example: `sgsim tighten
-prints the CCE tunnel profile's groups narrowed to the embedded capture's traffic and its required flows ("group cce-node: 20 rules -> 18 ..."),
+prints the CCE tunnel profile's groups narrowed to the embedded capture's traffic and its required flows ("group cce-node: 20 rules -> ..."),
 the proof ("all 28 allowed before are allowed", each required flow "passes as before"), and the groups as a Huawei "ListSecurityGroupRules document".`,
 		flags: func(fs *flag.FlagSet) func(*env) error {
 			o := &replayOptions{}
