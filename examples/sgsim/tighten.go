@@ -19,8 +19,8 @@ func init() {
 		name:     "tighten",
 		required: true,
 		short:    "a least-privilege rule set from observed traffic and required flows, proven safe",
-		synopsis: "[-pcap FILE ... | -flowlog FILE ...] [input flags] [-intents FILE] [-max-rules N] [-min-prefix N] [-format text|json]",
-		about: `replays the traffic (as replay does; with no input flag at all, the embedded CCE tunnel sample against the cce-tunnel profile; any input flag without -pcap or -flowlog is bad usage) and proposes the security groups narrowed to it (analyze.Tighten): an allow rule no allowed flow was decided by is removed, a used one becomes rules for the protocols, destination ports (exact) and remote addresses (aggregated) seen; deny rules and network ACLs stay. -max-rules N (default 50) is the most rules per group, counting one per remote prefix and port range: above it the closest prefixes of a rule merge into their covering prefix, never broader than the original rule's remote nor shorter than -min-prefix (default 16; IPv6 +96). When the narrowing breaks a required flow that passed (the profile's, -require PROFILE's, and the must_allow and must_be_answerable intents of -intents FILE), the original allow rules of the groups on its path come back, one at a time, first only in part (the rule narrowed to the required flow's remote addresses, protocol, ports and ICMP message), whole when that is not enough (an overlay's outer flow), and those not needed go again. must_deny intents hold by construction: the proposal only removes and narrows allow rules, and proof (3) shows it opens nothing.
+		synopsis: "[-pcap FILE ... | -flowlog FILE ...] [input flags] [-intents FILE] [-max-rules N] [-min-prefix N] [-max-port-gap N] [-format text|json]",
+		about: `replays the traffic (as replay does; with no input flag at all, the embedded CCE tunnel sample against the cce-tunnel profile; any input flag without -pcap or -flowlog is bad usage) and proposes the security groups narrowed to it (analyze.Tighten): an allow rule no allowed flow was decided by is removed, a used one becomes rules for the protocols, destination ports (exact) and remote addresses (aggregated) seen; deny rules and network ACLs stay. -max-rules N (default 50) is the most rules per group, counting one per remote prefix and port range: above it, one merge at a time, either two prefixes of a rule merge into their covering prefix (never broader than the original rule's remote nor shorter than -min-prefix, default 16; IPv6 +96) or two of its port ranges merge over the gap between them (at most -max-port-gap unused ports, default 1024, -1 never; never beyond the original rule's ports), whichever opens the fewest new address and port pairs. When the narrowing breaks a required flow that passed (the profile's, -require PROFILE's, and the must_allow and must_be_answerable intents of -intents FILE), the original allow rules of the groups on its path come back, one at a time, first only in part (the rule narrowed to the required flow's remote addresses, protocol, ports and ICMP message), whole when that is not enough (an overlay's outer flow), and those not needed go again. must_deny intents hold by construction: the proposal only removes and narrows allow rules, and proof (3) shows it opens nothing.
 The proof is printed, and a proposal that fails it is not: (1) the same traffic replayed through the proposal drops no flow the original allowed; (2) every required flow passes as before (Reach); (3) per attached group list, DiffSets(original, proposal) only removes, and no observed flow lies in what it removes at a hop the rules decide. Exit 1 when no proposal passes the proof. Then the proposal in the vendor's API form (the whole narrowed groups).
 json: {"schema_version": 1, "network", "groups": [{"id", "old", "new", "rules", "over_max", "restored_rules"}], "flows_replayed", "allowed_before", "allowed_after", "required": [{"name", "before", "after"}], "closed": [{"set", "endpoints", "removed"}], "api": [{"name", "text"}], "notes"}.`,
 		example: `sgsim tighten
@@ -33,6 +33,7 @@ the proof ("all 28 allowed before are allowed", each required flow "passes as be
 			fs.Var((*list)(&o.flowlogs), "flowlog", "VPC flow log `FILE` to replay, AWS v2 or Huawei (repeatable)")
 			fs.IntVar(&opt.MaxRules, "max-rules", 50, "most rules per group (one per remote prefix and port range)")
 			fs.IntVar(&opt.MinPrefix, "min-prefix", 16, "shortest IPv4 prefix merging may produce (IPv6: +96)")
+			fs.IntVar(&opt.MaxPortGap, "max-port-gap", 1024, "most unused ports a merge of two port ranges may open (-1: never merge ports)")
 			var intents string
 			fs.StringVar(&intents, "intents", "", "intent `FILE` (as check reads): its must_allow and must_be_answerable intents are required flows too")
 			return func(e *env) error { return tightenRun(e, o, opt, intents) }
@@ -44,8 +45,8 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents st
 	if len(o.pcaps) > 0 && len(o.flowlogs) > 0 {
 		return bad("-pcap and -flowlog: give one kind of input")
 	}
-	if opt.MaxRules < 1 || opt.MinPrefix < 0 || opt.MinPrefix > 32 {
-		return bad("-max-rules %d -min-prefix %d: want -max-rules 1 or more and -min-prefix 0-32", opt.MaxRules, opt.MinPrefix)
+	if opt.MaxRules < 1 || opt.MinPrefix < 0 || opt.MinPrefix > 32 || opt.MaxPortGap < -1 {
+		return bad("-max-rules %d -min-prefix %d -max-port-gap %d: want -max-rules 1 or more, -min-prefix 0-32 and -max-port-gap -1 or more", opt.MaxRules, opt.MinPrefix, opt.MaxPortGap)
 	}
 	if err := e.in.Check(); err != nil && e.in.Kind() != "" {
 		return badErr(err)
@@ -176,7 +177,7 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents st
 		return out
 	}
 	var text strings.Builder
-	fmt.Fprintf(&text, "== tighten %s: groups narrowed to the observed traffic (-max-rules %d, -min-prefix %d)\n", n.Name, opt.MaxRules, opt.MinPrefix)
+	fmt.Fprintf(&text, "== tighten %s: groups narrowed to the observed traffic (-max-rules %d, -min-prefix %d, -max-port-gap %d)\n", n.Name, opt.MaxRules, opt.MinPrefix, opt.MaxPortGap)
 	for _, g := range p.Groups {
 		out.Groups = append(out.Groups, group{g.ID, strs(g.Old), strs(g.New), g.Rules, g.OverMax, g.Restored, g.Partial})
 		var why []string

@@ -105,6 +105,15 @@ func TestTightenCommand(t *testing.T) {
 	if code, _, errOut := runArgs(t, "tighten", "-max-rules", "0"); code != exitUsage || !strings.Contains(errOut, "-max-rules") {
 		t.Errorf("-max-rules 0: exit %d %q", code, errOut)
 	}
+	if code, _, errOut := runArgs(t, "tighten", "-max-port-gap", "-2"); code != exitUsage || !strings.Contains(errOut, "-max-port-gap") {
+		t.Errorf("-max-port-gap -2: exit %d %q", code, errOut)
+	}
+	// Few rules allowed and no port merges: the node group stays above
+	// the maximum and says so.
+	code, out, errOut = runArgs(t, "tighten", "-max-rules", "5", "-max-port-gap", "-1")
+	if code != 0 || !strings.Contains(out, "(-max-rules 5, -min-prefix 16, -max-port-gap -1)") || !strings.Contains(out, "above -max-rules") {
+		t.Errorf("-max-port-gap -1: exit %d %s\n%s", code, errOut, out)
+	}
 }
 
 // -intents: a must_allow intent is a required flow; the part of the rule

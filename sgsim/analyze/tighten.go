@@ -3,6 +3,7 @@ package analyze
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/netip"
 	"slices"
 	"strings"
@@ -25,6 +26,18 @@ type TightenOptions struct {
 	// MinPrefix is the shortest prefix merging may produce (IPv4; IPv6
 	// uses MinPrefix+96). 0 means 16.
 	MinPrefix int
+	// MaxPortGap is the most unused ports a merge of two destination
+	// port ranges of one narrowed rule may open (22 and 25 are 2 apart:
+	// merging them into 22-25 opens 23 and 24). 0 means 1024; negative
+	// never merges ports. A merged range stays inside the original
+	// rule's ports.
+	//
+	// While a group has more than MaxRules rules, each step takes, of
+	// every allowed merge of two remote prefixes (into their cover) or of
+	// two port ranges (over the gap), the one that opens the fewest new
+	// remote address and port pairs: a cover's new addresses times the
+	// rule's ports, or a gap's ports times the rule's remote addresses.
+	MaxPortGap int
 }
 
 // GroupChange is one security group's rules before and after Tighten.
@@ -120,6 +133,9 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 	if opt.MinPrefix <= 0 {
 		opt.MinPrefix = 16
 	}
+	if opt.MaxPortGap == 0 {
+		opt.MaxPortGap = 1024
+	}
 	var allowed []sgsim.Flow
 	use := map[sgsim.RuleRef]*ruleUse{}
 	for _, f := range observed {
@@ -185,7 +201,7 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 			perRule[gi][i] = narrow(res.Rules[i], u)
 			all = append(all, perRule[gi][i]...)
 		}
-		mergeRemotes(all, opt)
+		mergeRules(all, opt)
 		p.Groups = append(p.Groups, GroupChange{ID: g.ID, Old: g.Rules})
 	}
 	build := func(gi int) {
@@ -591,10 +607,11 @@ type ruleUse struct {
 // narrowRule is one narrowed rule: the original with a protocol, the
 // ports used and the remote prefixes used (or a rule kept as it is).
 type narrowRule struct {
-	keep   sgsim.Rule
-	base   sgsim.Rule // the resolved original, narrowed to one protocol and ports
-	within sgsim.Addrs
-	remote []netip.Prefix
+	keep        sgsim.Rule
+	base        sgsim.Rule // the resolved original, narrowed to one protocol and ports
+	within      sgsim.Addrs
+	withinPorts sgsim.Ports // the original's destination ports (nil: every port)
+	remote      []netip.Prefix
 }
 
 func (nr *narrowRule) count() int {
@@ -639,7 +656,7 @@ func narrow(r sgsim.Rule, u *ruleUse) []*narrowRule {
 		if base.Protocol.HasPorts() {
 			base.DstPorts = ports
 		}
-		return &narrowRule{base: base, within: within, remote: slices.Clone(prefixes)}
+		return &narrowRule{base: base, within: within, withinPorts: r.DstPorts, remote: slices.Clone(prefixes)}
 	}
 	var out []*narrowRule
 	var protos []sgsim.Protocol
@@ -665,9 +682,10 @@ func narrow(r sgsim.Rule, u *ruleUse) []*narrowRule {
 	return out
 }
 
-// mergeRemotes merges remote prefixes, longest cover first, until the rules fit
-// opt.MaxRules or nothing more may be merged.
-func mergeRemotes(rs []*narrowRule, opt TightenOptions) {
+// mergeRules merges remote prefixes and port ranges of the narrowed
+// rules, the merge that opens the least first (TightenOptions.MaxPortGap),
+// until the rules fit opt.MaxRules or nothing more may be merged.
+func mergeRules(rs []*narrowRule, opt TightenOptions) {
 	total := func() int {
 		t := 0
 		for _, r := range rs {
@@ -676,9 +694,23 @@ func mergeRemotes(rs []*narrowRule, opt TightenOptions) {
 		return t
 	}
 	for total() > opt.MaxRules {
-		best, bi, bj, bk := -1, 0, 0, 0
-		var bestCover netip.Prefix
+		type merge struct {
+			rule, j int
+			ports   bool
+			cover   netip.Prefix
+			opens   float64
+		}
+		best := merge{rule: -1}
+		take := func(m merge) {
+			if best.rule < 0 || m.opens < best.opens {
+				best = m
+			}
+		}
 		for i, r := range rs {
+			nports := 1.0
+			if r.base.Protocol.HasPorts() {
+				nports = float64(r.base.DstPorts.Size())
+			}
 			for j := 0; j+1 < len(r.remote); j++ {
 				a, c := r.remote[j], r.remote[j+1]
 				if a.Addr().Is4() != c.Addr().Is4() {
@@ -689,28 +721,62 @@ func mergeRemotes(rs []*narrowRule, opt TightenOptions) {
 				if cover.Addr().Is6() {
 					minLen += 96
 				}
-				if cover.Bits() < minLen || cover.Bits() <= best || !containsPrefix(r.within, cover) {
+				if cover.Bits() < minLen || !containsPrefix(r.within, cover) {
 					continue
 				}
-				best, bi, bj, bk, bestCover = cover.Bits(), i, j, j+1, cover
+				held := 0.0
+				for _, p := range r.remote {
+					if cover.Contains(p.Addr()) {
+						held += prefixSize(p)
+					}
+				}
+				take(merge{rule: i, j: j, cover: cover, opens: (prefixSize(cover) - held) * nports})
+			}
+			if opt.MaxPortGap < 0 || !r.base.Protocol.HasPorts() {
+				continue
+			}
+			addrs := 0.0
+			for _, p := range r.remote {
+				addrs += prefixSize(p)
+			}
+			ps := r.base.DstPorts
+			for j := 0; j+1 < len(ps); j++ {
+				gap := int(ps[j+1].First) - int(ps[j].Last) - 1
+				joined := sgsim.Ports{{First: ps[j].First, Last: ps[j+1].Last}}
+				if gap > opt.MaxPortGap || r.withinPorts != nil && len(portsMinus(joined, r.withinPorts.Normalize())) > 0 {
+					continue
+				}
+				take(merge{rule: i, j: j, ports: true, opens: float64(gap) * addrs})
 			}
 		}
-		if best < 0 {
+		if best.rule < 0 {
 			return
 		}
-		r := rs[bi]
+		r := rs[best.rule]
+		if best.ports {
+			ps := slices.Clone(r.base.DstPorts)
+			ps[best.j].Last = ps[best.j+1].Last
+			r.base.DstPorts = slices.Delete(ps, best.j+1, best.j+2)
+			continue
+		}
 		// The cover replaces every prefix it holds.
 		var keep []netip.Prefix
-		for k, p := range r.remote {
-			if k == bj || k == bk || bestCover.Contains(p.Addr()) {
+		for _, p := range r.remote {
+			if best.cover.Contains(p.Addr()) {
 				continue
 			}
 			keep = append(keep, p)
 		}
-		keep = append(keep, bestCover)
+		keep = append(keep, best.cover)
 		slices.SortFunc(keep, func(a, b netip.Prefix) int { return a.Addr().Compare(b.Addr()) })
 		r.remote = keep
 	}
+}
+
+// prefixSize is the number of addresses in p, as a float (IPv6 prefixes
+// hold more than any integer type).
+func prefixSize(p netip.Prefix) float64 {
+	return math.Exp2(float64(p.Addr().BitLen() - p.Bits()))
 }
 
 func lastAddr(p netip.Prefix) netip.Addr { return netipx.PrefixLastIP(p) }

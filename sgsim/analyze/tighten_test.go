@@ -55,7 +55,8 @@ func TestTightenProperty(t *testing.T) {
 			}
 			required = append(required, rf)
 		}
-		opt := analyze.TightenOptions{MaxRules: rapid.IntRange(1, 6).Draw(t, "max rules"), MinPrefix: rapid.SampledFrom([]int{24, 28, 30}).Draw(t, "min prefix")}
+		opt := analyze.TightenOptions{MaxRules: rapid.IntRange(1, 6).Draw(t, "max rules"), MinPrefix: rapid.SampledFrom([]int{24, 28, 30}).Draw(t, "min prefix"),
+			MaxPortGap: rapid.SampledFrom([]int{0, 1, 60, -1}).Draw(t, "max port gap")}
 		p, err := analyze.Tighten(spec, n, observed, required, opt)
 		if err != nil {
 			t.Fatalf("Tighten: %v", err)
@@ -217,13 +218,46 @@ func TestTightenExample(t *testing.T) {
 	if got := texts(p.Groups[0].New); got != "ingress allow tcp 80,443 from 10.1.0.0/28 id wide" || p.Groups[0].Rules != 2 || p.Groups[0].OverMax {
 		t.Errorf("web, at most 2 rules:\n%s (%d)", got, p.Groups[0].Rules)
 	}
-	// Not below /30: the group stays over the maximum, and says so.
+	// Not below /30: the ports merge instead, over the gap 81-442 (362
+	// ports to 3 addresses open less than 13 addresses on 2 ports would,
+	// but the /28 is not allowed here).
 	p, err = analyze.Tighten(spec, n, observed, nil, analyze.TightenOptions{MaxRules: 2, MinPrefix: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !p.Groups[0].OverMax || p.Groups[0].Rules != 4 {
-		t.Errorf("web, min prefix 30: %s (%d rules, over %v)", texts(p.Groups[0].New), p.Groups[0].Rules, p.Groups[0].OverMax)
+	if got := texts(p.Groups[0].New); got != "ingress allow tcp 80-443 from 10.1.0.4/31,10.1.0.9 id wide" || p.Groups[0].OverMax || p.Groups[0].Rules != 2 {
+		t.Errorf("web, min prefix 30: %s (%d rules, over %v)", got, p.Groups[0].Rules, p.Groups[0].OverMax)
+	}
+	// Ports no more than 100 apart only, or never: the group stays over
+	// the maximum, and says so.
+	for _, gap := range []int{100, -1} {
+		p, err = analyze.Tighten(spec, n, observed, nil, analyze.TightenOptions{MaxRules: 2, MinPrefix: 30, MaxPortGap: gap})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.Groups[0].OverMax || p.Groups[0].Rules != 4 {
+			t.Errorf("web, min prefix 30, port gap %d: %s (%d rules, over %v)", gap, texts(p.Groups[0].New), p.Groups[0].Rules, p.Groups[0].OverMax)
+		}
+	}
+	// Ports merge only inside the original rule's: 22 and 25 allowed
+	// as two rules stay two.
+	narrow := spec
+	narrow.Groups = []sgsim.Group{{ID: "web", Rules: []sgsim.Rule{rule("ingress allow tcp 22,25 from 10.0.0.0/8 id two")}}, spec.Groups[1]}
+	nn, err := sgsim.BuildNetwork(narrow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var two []sgsim.Flow
+	for _, s := range []string{"tcp 10.1.0.4:40000 -> 10.2.0.1:22", "tcp 10.1.0.4:40001 -> 10.2.0.1:25"} {
+		f, _ := sgsim.ParseFlow(s)
+		two = append(two, f)
+	}
+	p, err = analyze.Tighten(narrow, nn, two, nil, analyze.TightenOptions{MaxRules: 1, MinPrefix: 32})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := texts(p.Groups[0].New); got != "ingress allow tcp 22,25 from 10.1.0.4 id two" || !p.Groups[0].OverMax {
+		t.Errorf("ports outside the original: %s (over %v)", got, p.Groups[0].OverMax)
 	}
 	// A required flow the narrowing would break: its groups are kept.
 	req := analyze.RequiredFlow{Name: "dns", Src: sgsim.MustParseAddrs("10.1.0.0/24"), Dst: sgsim.MustParseAddrs("10.2.0.1"), Protocol: sgsim.UDP, Ports: sgsim.Ports{sgsim.Port(53)}}
