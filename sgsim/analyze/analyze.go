@@ -184,6 +184,12 @@ func (k *compiled) ref(r *sgsim.Rule) *RuleRef {
 	if r == nil {
 		return nil
 	}
+	ref := k.refv(r)
+	return &ref // a copy: callers may change it
+}
+
+// refv is ref's value, for a rule of the classifier (not nil).
+func (k *compiled) refv(r *sgsim.Rule) RuleRef {
 	ref, ok := k.refs[r]
 	if !ok {
 		p := k.pos[r]
@@ -193,7 +199,7 @@ func (k *compiled) ref(r *sgsim.Rule) *RuleRef {
 		}
 		k.refs[r] = ref
 	}
-	return &ref // a copy: callers may change it
+	return ref
 }
 
 // rules returns the classifier's rules of direction d in evaluation order.

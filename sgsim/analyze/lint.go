@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/sgsim/sgsim/sgsim"
+	"go4.org/netipx"
 )
 
 // Lint codes. They are stable: tools may filter on them.
@@ -194,6 +195,7 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 	var parts []part
 	var firsts, wins []met
 	var red redCheck
+	overlaps := overlapCache{ranges: map[*netipx.IPSet][]netipx.IPRange{}}
 	for d := sgsim.Ingress; d <= sgsim.Egress; d++ {
 		rules := e.rules[d]
 		// seen[i] == stamp: rule i met already for the current rule.
@@ -202,7 +204,7 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 			if e.progress != nil && ri > 0 { // the rule before is done
 				e.progress()
 			}
-			ref := *k.ref(r)
+			ref := k.refv(r)
 			p := k.pos[r]
 			// SG006: a reference to a group without members.
 			if s.Original != nil {
@@ -268,7 +270,7 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 			if !red.any {
 				refs := []RuleRef{ref}
 				for _, m := range firsts {
-					refs = append(refs, *k.ref(rules[m.rule]))
+					refs = append(refs, k.refv(rules[m.rule]))
 				}
 				f := add(Shadowed, "decides no flow: earlier rules in evaluation order take every flow it matches", refs...)
 				for _, cl := range cls {
@@ -287,7 +289,7 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 					msg += "from the rules below)"
 				}
 				for _, o := range others {
-					refs = append(refs, *k.ref(rules[o]))
+					refs = append(refs, k.refv(rules[o]))
 				}
 				f := add(Redundant, msg, refs...)
 				f.witness(d, red.firstT.testFlow(red.first.b))
@@ -305,7 +307,7 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 				a, pt := rules[w.rule], parts[w.pt]
 				sa, _ := ruleSpace(a, pt.fam, pt.cl.Protocol)
 				sr, _ := ruleSpace(r, pt.fam, pt.cl.Protocol)
-				ov, _ := intersect(sa, sr)
+				ov := overlaps.of(sa, sr)
 				why, tie := orderReason(k, a, r)
 				sev := Info
 				if tie {
@@ -317,7 +319,7 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 				}
 				f := Finding{Code: Conflict, Severity: sev, Set: s.Name, Region: region,
 					Message: fmt.Sprintf("overlaps an earlier %s rule that wins: %s", a.Action, why),
-					Rules:   []RuleRef{*k.ref(r), *k.ref(a)}}
+					Rules:   []RuleRef{k.refv(r), k.refv(a)}}
 				f.witness(d, pt.t.testFlow(w.c.b))
 				out = append(out, f)
 			}
@@ -390,4 +392,56 @@ func orderReason(k *compiled, a, b *sgsim.Rule) (string, bool) {
 		return fmt.Sprintf("rule number %d before %d", a.Priority, b.Priority), false
 	}
 	return "earlier in list order", false
+}
+
+// overlapCache computes the overlap of two rules' spaces (intersect) for
+// conflict regions, without building a new address set when one rule's
+// addresses hold the other's on a side (nested prefixes, the common
+// case): that side is then the narrower rule's set itself. It keeps each
+// set's ranges, which IPSet.Ranges would copy on every call.
+type overlapCache struct {
+	ranges map[*netipx.IPSet][]netipx.IPRange
+}
+
+func (c *overlapCache) of(a, b sgsim.Space) sgsim.Space {
+	out, _ := intersect(sgsim.Space{Family: a.Family, Protocol: a.Protocol, SrcPorts: a.SrcPorts, DstPorts: a.DstPorts,
+		ICMPTypes: a.ICMPTypes, ICMPCodes: a.ICMPCodes}, sgsim.Space{Family: b.Family, Protocol: b.Protocol,
+		SrcPorts: b.SrcPorts, DstPorts: b.DstPorts, ICMPTypes: b.ICMPTypes, ICMPCodes: b.ICMPCodes})
+	out.Src, out.Dst = c.addrs(a.Src, b.Src), c.addrs(a.Dst, b.Dst)
+	return out
+}
+
+// addrs is interAddrs's set (the overlap is never empty here: the rules
+// share a cell).
+func (c *overlapCache) addrs(a, b sgsim.Addrs) sgsim.Addrs {
+	switch {
+	case a.IsAny():
+		return b
+	case b.IsAny():
+		return a
+	case c.within(a, b):
+		return a
+	case c.within(b, a):
+		return b
+	}
+	var sb netipx.IPSetBuilder
+	sb.AddSet(a.Set())
+	sb.Intersect(b.Set())
+	s, _ := sb.IPSet()
+	return sgsim.AddrsOf(s)
+}
+
+// within reports whether b holds every address of a.
+func (c *overlapCache) within(a, b sgsim.Addrs) bool {
+	rs, ok := c.ranges[a.Set()]
+	if !ok {
+		rs = a.Set().Ranges()
+		c.ranges[a.Set()] = rs
+	}
+	for _, r := range rs {
+		if !b.Set().ContainsRange(r) {
+			return false
+		}
+	}
+	return true
 }
