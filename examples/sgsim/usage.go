@@ -16,8 +16,8 @@ func init() {
 	commands = append(commands, &command{
 		name:     "usage",
 		short:    "which rules did traffic use, how much, and which allow rules did nothing?",
-		synopsis: "[-pcap FILE ... | -flowlog FILE ...] [input flags] [-inner-drops] [-format text|json] [-fail-on-unused]",
-		about: `replays captured traffic (as replay does; with no input flag at all, the embedded CCE tunnel sample against the cce-tunnel profile; any input flag without -pcap or -flowlog is bad usage) and counts, per hop and deciding rule, the flows, packets and bytes it decided, allowed and dropped; lists the allow rules no flow used, with the observation window (first and last timestamp); and shows for every used allow rule what the traffic used of it (addresses as the fewest prefixes, and the narrowest covering prefix, destination ports as ranges) next to what the rule opens.
+		synopsis: "[-pcap FILE ... | -flowlog FILE ...] [input flags] [-inner-drops] [-max-addrs N] [-format text|json] [-fail-on-unused]",
+		about: `replays captured traffic (as replay does; with no input flag at all, the embedded CCE tunnel sample against the cce-tunnel profile; any input flag without -pcap or -flowlog is bad usage) and counts, per hop and deciding rule, the flows, packets and bytes it decided, allowed and dropped; lists the allow rules no flow used, with the observation window (first and last timestamp); and shows for every used allow rule what the traffic used of it (addresses as the fewest prefixes, and the narrowest covering prefix, destination ports as ranges) next to what the rule opens. A rule that saw more than -max-addrs distinct addresses on one side (default 4096) keeps them as prefixes instead (/24, /16, /8, /0; IPv6 /64, /48, /32, /0), so that memory stays bounded; its line then says "more distinct addresses than the limit: kept as /24, not exact" (json: src_aggregated_to, dst_aggregated_to).
 A flow counts on every hop it was evaluated at, with all its packets and bytes both ways. Inner flows of VXLAN/Geneve tunnels are decided by their outer flow and counted only on it, unless -inner-drops judges them by their own addresses (package sgsim/replay/usage).
 json: one object ("schema_version": 1 and the fields of usage.JSONReport): first, last, flows, rules (hop, action, kind, group, index, rule, text, flows, allowed_flows, packets, bytes, used) and unused.`,
 		example: `sgsim usage
@@ -26,16 +26,23 @@ prints the window "observed 2024-05-06T09:00:00.5Z to ...", a table of hops and 
 		flags: func(fs *flag.FlagSet) func(*env) error {
 			o := &replayOptions{}
 			var failUnused bool
+			maxAddrs := 4096
 			fs.Var((*list)(&o.pcaps), "pcap", "`FILE` to replay, pcap or pcapng (repeatable, in time order)")
 			fs.Var((*list)(&o.flowlogs), "flowlog", "VPC flow log `FILE` to replay, AWS v2 or Huawei (repeatable)")
 			fs.BoolVar(&o.innerDrops, "inner-drops", false, "judge flows inside VXLAN/Geneve tunnels by their own addresses and count them against the rules")
 			fs.BoolVar(&failUnused, "fail-on-unused", false, "exit 1 when some allow rule was used by no flow")
-			return func(e *env) error { return usageRun(e, o, failUnused) }
+			fs.IntVar(&maxAddrs, "max-addrs", maxAddrs, "distinct addresses kept exactly per used allow rule and side; beyond, kept as prefixes")
+			return func(e *env) error {
+				if maxAddrs < 1 {
+					return bad("-max-addrs %d: want 1 or more", maxAddrs)
+				}
+				return usageRun(e, o, failUnused, maxAddrs)
+			}
 		},
 	})
 }
 
-func usageRun(e *env, o *replayOptions, failUnused bool) error {
+func usageRun(e *env, o *replayOptions, failUnused bool, maxAddrs int) error {
 	if len(o.pcaps) > 0 && len(o.flowlogs) > 0 {
 		return bad("-pcap and -flowlog: give one kind of input")
 	}
@@ -49,7 +56,7 @@ func usageRun(e *env, o *replayOptions, failUnused bool) error {
 	if err != nil {
 		return err
 	}
-	c := usage.New(n.Net, usage.Config{Inner: o.innerDrops})
+	c := usage.New(n.Net, usage.Config{Inner: o.innerDrops, MaxAddrs: maxAddrs})
 	pcaps, logs, partial, err := replayInputs(e, o, n.Net, replay.Config{InnerDrops: o.innerDrops, OnFlow: c.Add})
 	if err != nil {
 		return err

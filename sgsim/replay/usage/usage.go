@@ -33,9 +33,10 @@
 // (BenchmarkCounterAdd and BenchmarkDecide, medians of 5 on a shared
 // 2-CPU machine); it is paid per finished flow, never per packet.
 //
-// Memory follows the rules used and the distinct addresses and ports each
-// used allow rule saw (kept exactly, to aggregate them at the end), not
-// the number of flows.
+// Memory follows the rules used and, per used allow rule, the ports seen
+// and the distinct addresses seen, kept exactly up to Config.MaxAddrs per
+// side and aggregated into prefixes beyond (Used.SrcBits and DstBits say
+// to which length), never the number of flows.
 package usage
 
 import (
@@ -56,6 +57,16 @@ type Config struct {
 	// them by their own addresses; set it when the replay had
 	// replay.Config.InnerDrops.
 	Inner bool
+	// MaxAddrs bounds the distinct source (and, apart, destination)
+	// addresses kept per used allow rule; 0 means 4096 (and 1 means 2,
+	// one /0 per family, the fewest there can be). Beyond it the
+	// rule's addresses of one family are kept as prefixes instead, /24
+	// then /16, /8 and /0 for IPv4 and /64, /48, /32 and /0 for IPv6,
+	// shortening until they fit again: the used space is then a superset
+	// of the addresses seen, at that granularity, and the report says so
+	// (Used.SrcBits, DstBits). The covering prefixes (Used.SrcCover,
+	// DstCover) stay exact.
+	MaxAddrs int
 }
 
 // Counter counts rule usage. It is not safe for concurrent use; a
@@ -87,7 +98,7 @@ type key struct {
 type entry struct {
 	Entry
 	rule     *sgsim.Rule
-	src, dst map[netip.Addr]struct{}
+	src, dst *addrSet
 	ports    map[sgsim.Protocol]*[1024]uint64 // destination ports seen, per protocol with ports
 	protos   map[sgsim.Protocol]struct{}
 	icmp     map[[3]uint16]struct{} // protocol, type, code
@@ -95,6 +106,9 @@ type entry struct {
 
 // New returns a Counter for flows replayed through n.
 func New(n *sgsim.Network, cfg Config) *Counter {
+	if cfg.MaxAddrs <= 0 {
+		cfg.MaxAddrs = 4096
+	}
 	return &Counter{n: n, cfg: cfg, refs: map[*sgsim.Rule]refOK{}, idx: map[key]int{}}
 }
 
@@ -141,7 +155,7 @@ func (c *Counter) Add(f *replay.Flow) {
 					e.Origin = rule.Origin.String()
 				}
 				if rule.Action == sgsim.Allow {
-					e.src, e.dst = map[netip.Addr]struct{}{}, map[netip.Addr]struct{}{}
+					e.src, e.dst = newAddrSet(c.cfg.MaxAddrs), newAddrSet(c.cfg.MaxAddrs)
 					e.ports, e.protos, e.icmp = map[sgsim.Protocol]*[1024]uint64{}, map[sgsim.Protocol]struct{}{}, map[[3]uint16]struct{}{}
 				}
 			}
@@ -158,8 +172,8 @@ func (c *Counter) Add(f *replay.Flow) {
 		}
 		if e.src != nil {
 			fl := s.Flow
-			e.src[fl.Src] = struct{}{}
-			e.dst[fl.Dst] = struct{}{}
+			e.src.add(fl.Src)
+			e.dst.add(fl.Dst)
 			e.protos[fl.Proto] = struct{}{}
 			switch {
 			case fl.Proto.HasPorts():
@@ -227,7 +241,13 @@ type Entry struct {
 type Used struct {
 	Src, Dst           []netip.Prefix
 	SrcCover, DstCover []netip.Prefix // one per family seen
-	Protocols          []sgsim.Protocol
+	// SrcBits and DstBits are, per family (IPv4, IPv6), the prefix length
+	// the side's addresses were kept at: 32 and 128 when exact, shorter
+	// when the rule saw more distinct addresses than Config.MaxAddrs and
+	// they were aggregated (Src or Dst then holds every address seen and
+	// more: see Aggregated).
+	SrcBits, DstBits [2]int
+	Protocols        []sgsim.Protocol
 	// Ports has the destination ports seen per protocol with ports.
 	Ports []ProtoPorts
 	// ICMP has the ICMP and ICMPv6 types and codes seen.
@@ -286,8 +306,8 @@ func (c *Counter) Report() *Report {
 
 func (e *entry) used() *Used {
 	u := &Used{}
-	u.Src, u.SrcCover = prefixes(e.src)
-	u.Dst, u.DstCover = prefixes(e.dst)
+	u.Src, u.SrcCover, u.SrcBits = e.src.prefixes()
+	u.Dst, u.DstCover, u.DstBits = e.dst.prefixes()
 	for p := range e.protos {
 		u.Protocols = append(u.Protocols, p)
 	}
@@ -319,32 +339,126 @@ func (e *entry) used() *Used {
 	return u
 }
 
-// prefixes returns the fewest prefixes holding exactly the addresses, and
-// per family the narrowest prefix covering all of that family's.
-func prefixes(set map[netip.Addr]struct{}) (exact, cover []netip.Prefix) {
-	var b netipx.IPSetBuilder
-	var lo, hi [2]netip.Addr
-	for a := range set {
-		b.Add(a)
-		f := 0
-		if a.Is6() {
-			f = 1
+// Aggregated reports whether the sources or the destinations were kept
+// as prefixes shorter than addresses (Config.MaxAddrs), so that Src or
+// Dst is a superset of the addresses seen.
+func (u *Used) Aggregated() bool {
+	return u.SrcBits != [2]int{32, 128} || u.DstBits != [2]int{32, 128}
+}
+
+// addrSet is the distinct addresses of one side of a rule's flows, kept
+// exactly up to max entries and then, per family, as prefixes of
+// shrinking length (Config.MaxAddrs), with the lowest and highest
+// address per family kept exactly for the cover.
+type addrSet struct {
+	max    int
+	bits   [2]int                  // per family: the length entries are kept at
+	set    map[netip.Addr]struct{} // entries: addresses masked to their family's bits
+	lo, hi [2]netip.Addr
+}
+
+// The lengths a family's entries shrink through when the set is full.
+var shrink = [2][]int{{32, 24, 16, 8, 0}, {128, 64, 48, 32, 0}}
+
+// newAddrSet returns an empty set of at most limit entries, and at least
+// 2: one /0 per family.
+func newAddrSet(limit int) *addrSet {
+	return &addrSet{max: max(limit, 2), bits: [2]int{32, 128}, set: map[netip.Addr]struct{}{}}
+}
+
+func fam(a netip.Addr) int {
+	if a.Is6() {
+		return 1
+	}
+	return 0
+}
+
+func (s *addrSet) add(a netip.Addr) {
+	if f := fam(a); s.bits[f] != shrink[f][0] {
+		// Aggregated: the entries no longer give the lowest and highest
+		// address, so they are tracked from here on.
+		s.track(a)
+		p, _ := a.Prefix(s.bits[f])
+		a = p.Addr()
+	}
+	if _, ok := s.set[a]; ok {
+		return
+	}
+	s.set[a] = struct{}{}
+	for len(s.set) > s.max {
+		// Shorten the family with the most entries that can still shrink.
+		var n [2]int
+		for q := range s.set {
+			n[fam(q)]++
 		}
-		if !lo[f].IsValid() || a.Less(lo[f]) {
-			lo[f] = a
+		g := -1
+		for f := range 2 {
+			if s.bits[f] > 0 && (g < 0 || n[f] > n[g]) {
+				g = f
+			}
 		}
-		if !hi[f].IsValid() || hi[f].Less(a) {
-			hi[f] = a
+		if g < 0 {
+			return // both families at /0: at most two entries
+		}
+		if s.bits[g] == shrink[g][0] {
+			for q := range s.set {
+				if fam(q) == g {
+					s.track(q)
+				}
+			}
+		}
+		next := shrink[g][slices.Index(shrink[g], s.bits[g])+1]
+		s.bits[g] = next
+		old := s.set
+		s.set = make(map[netip.Addr]struct{}, len(old))
+		for q := range old {
+			if fam(q) == g {
+				p, _ := q.Prefix(next)
+				q = p.Addr()
+			}
+			s.set[q] = struct{}{}
 		}
 	}
-	s, _ := b.IPSet() // adding addresses cannot fail
-	exact = s.Prefixes()
+}
+
+// track widens the family's lowest and highest address to hold a.
+func (s *addrSet) track(a netip.Addr) {
+	f := fam(a)
+	if !s.lo[f].IsValid() || a.Less(s.lo[f]) {
+		s.lo[f] = a
+	}
+	if !s.hi[f].IsValid() || s.hi[f].Less(a) {
+		s.hi[f] = a
+	}
+}
+
+// prefixes returns the fewest prefixes holding exactly the entries (the
+// addresses seen, when never aggregated), per family the narrowest
+// prefix covering every address seen, and the lengths the families'
+// entries were kept at.
+func (s *addrSet) prefixes() (exact, cover []netip.Prefix, bits [2]int) {
+	var b netipx.IPSetBuilder
+	lo, hi := s.lo, s.hi
+	for a := range s.set {
+		f := fam(a)
+		b.AddPrefix(netip.PrefixFrom(a, s.bits[f]))
+		if s.bits[f] == shrink[f][0] { // exact: the entries are the addresses
+			if !lo[f].IsValid() || a.Less(lo[f]) {
+				lo[f] = a
+			}
+			if !hi[f].IsValid() || hi[f].Less(a) {
+				hi[f] = a
+			}
+		}
+	}
+	set, _ := b.IPSet() // adding prefixes cannot fail
+	exact = set.Prefixes()
 	for f := range 2 {
 		if lo[f].IsValid() {
 			cover = append(cover, covering(lo[f], hi[f]))
 		}
 	}
-	return exact, cover
+	return exact, cover, s.bits
 }
 
 // covering returns the narrowest prefix holding lo and hi (same family).

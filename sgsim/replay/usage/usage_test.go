@@ -3,6 +3,10 @@ package usage_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -158,5 +162,71 @@ func TestCounterEmpty(t *testing.T) {
 	var b bytes.Buffer
 	if err := rep.WriteText(&b); err != nil || !strings.Contains(b.String(), "(no timestamp)") {
 		t.Errorf("empty text %q %v", b.String(), err)
+	}
+}
+
+// Over Config.MaxAddrs distinct addresses a rule's sources are kept as
+// prefixes, shorter until they fit: the used space still holds every
+// address seen, the cover stays exact, and the report says so. Under it
+// they stay exact.
+func TestCounterMaxAddrs(t *testing.T) {
+	n := testNet(t)
+	c := usage.New(n, usage.Config{MaxAddrs: 4})
+	var seen []string
+	for i := range 10 {
+		src := "10.1.0." + strconv.Itoa(10+i*20)
+		seen = append(seen, src)
+		c.Add(flow(t, n, "tcp "+src+":40000 -> 10.2.0.1:443", 1, 60, 1, 60, i, i+1))
+	}
+	// A second rule with few sources stays exact.
+	c.Add(flow(t, n, "udp 10.1.0.3:5000 -> 10.2.0.1:53", 1, 60, 1, 60, 0, 1))
+	rep := c.Report()
+	var web, dns *usage.Used
+	for _, e := range rep.Entries {
+		switch e.Rule {
+		case "web":
+			web = e.Used
+		case "dns":
+			dns = e.Used
+		}
+	}
+	if web == nil || dns == nil {
+		t.Fatalf("entries %+v", rep.Entries)
+	}
+	// Ten addresses in 10.1.0.0/24 do not fit in 4: kept as /24.
+	if !web.Aggregated() || web.SrcBits != [2]int{24, 128} || web.DstBits != [2]int{32, 128} || fmt.Sprint(web.Src) != "[10.1.0.0/24]" {
+		t.Errorf("web: src %v bits %v/%v", web.Src, web.SrcBits, web.DstBits)
+	}
+	if fmt.Sprint(web.SrcCover) != "[10.1.0.0/24]" || fmt.Sprint(web.Dst) != "[10.2.0.1/32]" {
+		t.Errorf("web: cover %v dst %v", web.SrcCover, web.Dst)
+	}
+	for _, a := range seen {
+		if !slices.ContainsFunc(web.Src, func(p netip.Prefix) bool { return p.Contains(netip.MustParseAddr(a)) }) {
+			t.Errorf("web: %s seen but not in %v", a, web.Src)
+		}
+	}
+	if dns.Aggregated() || fmt.Sprint(dns.Src) != "[10.1.0.3/32]" {
+		t.Errorf("dns: %v %v", dns.Src, dns.SrcBits)
+	}
+	if s := web.String(); !strings.Contains(s, "from 10.1.0.0/24 (within 10.1.0.0/24) [more distinct addresses than the limit: kept as /24, not exact] to 10.2.0.1/32") {
+		t.Errorf("text: %s", s)
+	}
+	// In JSON too: the web rule and the clients' egress rule saw the ten
+	// sources, nothing else was aggregated.
+	var b bytes.Buffer
+	rep.WriteJSON(&b)
+	if !strings.Contains(b.String(), `"src_aggregated_to": [`) || strings.Count(b.String(), "aggregated_to") != 2 {
+		t.Errorf("json:\n%s", b.String())
+	}
+	// A limit of 1: sources in three /16s of 10.0.0.0/8 shrink through
+	// /24 and /16 to /8.
+	c = usage.New(n, usage.Config{MaxAddrs: 1})
+	for _, src := range []string{"10.1.0.1", "10.9.0.1", "10.200.0.1"} {
+		c.Add(flow(t, n, "tcp "+src+":40000 -> 10.2.0.1:443", 1, 60, 1, 60, 0, 1))
+	}
+	for _, e := range c.Report().Entries {
+		if e.Rule == "web" && (e.Used.SrcBits[0] != 8 || fmt.Sprint(e.Used.Src) != "[10.0.0.0/8]" || fmt.Sprint(e.Used.SrcCover) != "[10.0.0.0/8]") {
+			t.Errorf("limit 1: %v %v cover %v", e.Used.Src, e.Used.SrcBits, e.Used.SrcCover)
+		}
 	}
 }

@@ -111,7 +111,23 @@ func (u *Used) String() string {
 		}
 		parts = append(parts, s)
 	}
-	return strings.Join(parts, " ") + " from " + pfx(u.Src, u.SrcCover) + " to " + pfx(u.Dst, u.DstCover)
+	return strings.Join(parts, " ") + " from " + pfx(u.Src, u.SrcCover) + aggregated(u.SrcBits) + " to " + pfx(u.Dst, u.DstCover) + aggregated(u.DstBits)
+}
+
+// aggregated says when a side's addresses were kept as prefixes:
+// " [over the address limit: kept as /24]".
+func aggregated(bits [2]int) string {
+	var ss []string
+	if bits[0] != 32 {
+		ss = append(ss, "/"+strconv.Itoa(bits[0]))
+	}
+	if bits[1] != 128 {
+		ss = append(ss, "/"+strconv.Itoa(bits[1])+" (IPv6)")
+	}
+	if ss == nil {
+		return ""
+	}
+	return " [more distinct addresses than the limit: kept as " + strings.Join(ss, " and ") + ", not exact]"
 }
 
 func pfx(exact, cover []netip.Prefix) string {
@@ -168,6 +184,10 @@ type JSONUsed struct {
 	Ports    map[string]string `json:"ports,omitempty"` // protocol: ranges
 	ICMP     []string          `json:"icmp,omitempty"`  // "icmp 8/0"
 	Protos   []string          `json:"protocols"`
+	// SrcBits and DstBits are the prefix lengths addresses were kept at
+	// when over the limit (Used.SrcBits): absent when exact.
+	SrcBits *[2]int `json:"src_aggregated_to,omitempty"`
+	DstBits *[2]int `json:"dst_aggregated_to,omitempty"`
 }
 
 // JSONUnused is an Unused's JSON form.
@@ -210,6 +230,14 @@ func (r *Report) JSON() JSONReport {
 		}
 		if u := e.Used; u != nil {
 			ju := &JSONUsed{Src: strs(u.Src), Dst: strs(u.Dst), SrcCover: strs(u.SrcCover), DstCover: strs(u.DstCover)}
+			if u.SrcBits != [2]int{32, 128} {
+				b := u.SrcBits
+				ju.SrcBits = &b
+			}
+			if u.DstBits != [2]int{32, 128} {
+				b := u.DstBits
+				ju.DstBits = &b
+			}
 			for _, p := range u.Protocols {
 				ju.Protos = append(ju.Protos, p.String())
 			}
