@@ -450,7 +450,7 @@ func TestBadInput(t *testing.T) {
 		// An empty flow log yields nothing, as an empty capture does
 		// (which its reader refuses: no file magic); it read as 0 records.
 		{[]string{"-flowlog", empty}, empty + ": empty file: want a flow log (AWS v2 or Huawei)"},
-		{[]string{"-pcap", empty}, empty + ": capture: reading file magic: EOF"},
+		{[]string{"-pcap", empty}, empty + ": capture: empty input: want a pcap or pcapng file"},
 		{[]string{"usage", "-flowlog", empty}, "sgsim usage: " + empty + ": empty file: want a flow log"},
 		{[]string{"tighten", "-flowlog", empty}, "sgsim tighten: " + empty + ": empty file: want a flow log"},
 		{[]string{"replay", "extra"}, `unexpected argument "extra"`},

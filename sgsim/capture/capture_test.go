@@ -540,7 +540,8 @@ func TestOpenErrors(t *testing.T) {
 		file []byte
 		want string
 	}{
-		{"empty", nil, "magic"},
+		{"empty", nil, "capture: empty input: want a pcap or pcapng file"},
+		{"two bytes", []byte{0xd4, 0xc3}, "capture: input ends after 2 bytes, inside the 4-byte file magic: want a pcap or pcapng file"},
 		{"text", []byte("hello, world, this is not a capture"), "unknown file magic 68 65 6c 6c"},
 		{"gzip", []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0}, "gzip"},
 		{"pcap 802.11", pcapFile(t, 105, false), "unsupported link type 105"},

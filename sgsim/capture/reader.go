@@ -125,7 +125,13 @@ type record struct {
 func NewReader(r io.Reader) (*Reader, error) {
 	rd := &Reader{br: bufio.NewReaderSize(r, 64<<10)}
 	rd.dec.init(rd)
-	if _, err := io.ReadFull(rd.br, rd.hdr[:4]); err != nil {
+	if n, err := io.ReadFull(rd.br, rd.hdr[:4]); err != nil {
+		switch {
+		case err == io.EOF:
+			return nil, errors.New("capture: empty input: want a pcap or pcapng file")
+		case err == io.ErrUnexpectedEOF:
+			return nil, fmt.Errorf("capture: input ends after %d bytes, inside the 4-byte file magic: want a pcap or pcapng file", n)
+		}
 		return nil, fmt.Errorf("capture: reading file magic: %w", err)
 	}
 	le := binary.LittleEndian.Uint32(rd.hdr[:4])
