@@ -105,6 +105,11 @@ func TestAnalyzeErrors(t *testing.T) {
 		{[]string{"diff", "-profile", "cce-vpc", "-hardened", "x"}, `unexpected argument "x"`},
 		{[]string{"diff", "-vendor", "huawei", "-rules", "testdata/huawei-rules.json"}, "diff of -rules needs -against"},
 		{[]string{"diff", "-against", "-rules", "testdata/huawei-rules.json"}, "sgsim diff: -against: -rules needs -vendor: "},
+		// -against with no input flag after it was dropped: the diff
+		// silently compared the default groups with the hardened set.
+		{[]string{"diff", "-against"}, "sgsim diff: -against: no input flag after it: give what the second version changes"},
+		{[]string{"diff", "-profile", "cce-vpc", "-against", "-format", "json"}, "sgsim diff: -against: no input flag after it"},
+		{[]string{"diff", "-vendor", "huawei", "-rules", "testdata/huawei-rules.json", "-against", "-fail-on", "high"}, "sgsim diff: -against: no input flag after it"},
 		// -hardened=false where both settings are used was silently
 		// ignored.
 		{[]string{"diff", "-hardened=false"}, "sgsim diff: -hardened=false: diff without -against compares the profile's default groups with its hardened set, both"},

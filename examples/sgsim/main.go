@@ -442,6 +442,13 @@ func (c *command) start(e *env, args []string) error {
 		var mine []string
 		mine, second = splitFlags(second, inputs, fs)
 		args = append(slices.Clip(args), mine...)
+		if len(second) == 0 {
+			// No input flag after -against: the second version would be
+			// the first, or (as it was) -against would be dropped and
+			// the diff be of something else. Either way a mistake, such
+			// as an empty shell variable.
+			return bad("-against: no input flag after it: give what the second version changes (-against -rules NEW.json, -against -hardened=false, -against -plan NEW.json)")
+		}
 	}
 	pos, err := parse(fs, args)
 	if err != nil {
