@@ -43,7 +43,12 @@
 // missing required field, a malformed value, a YAML alias or merge key,
 // a second YAML document and a name used twice are errors, and Read
 // returns every one at once (Errors), each with its line, column and
-// field path ("line 7, column 5: must_allow[1].ports: ...").
+// field path ("line 7, column 5: must_allow[1].ports: ..."). A YAML
+// syntax error stops the reading and is one error, placed at the
+// offending token ("line 12, column 4: invalid YAML: did not find
+// expected '-' indicator (check this line's indentation ...)"): Read
+// finds that place itself, as the YAML library's own line is often the
+// start of the enclosing list or mapping, or missing.
 //
 // # What each kind asks
 //
