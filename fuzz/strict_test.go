@@ -70,14 +70,47 @@ func at(doc any, path ...string) []map[string]any {
 	return out
 }
 
+// paths returns the records at the paths, keys matched as the
+// struct-decoding readers match them (atFold).
 func paths(ps ...[]string) func(any) []map[string]any {
 	return func(doc any) []map[string]any {
 		var out []map[string]any
 		for _, p := range ps {
-			out = append(out, at(doc, p...)...)
+			out = append(out, atFold(doc, p...)...)
 		}
 		return out
 	}
+}
+
+// atFold is at with each key matched as encoding/json matches a struct
+// field: the key itself, else one differing only in case. A reader that
+// decodes into structs reads "IngressAClEntries" as IngressAclEntries
+// (jsonx refuses a document holding both spellings), so its records
+// there are records too; an exact match missed them and the lenient read
+// seemed to read more records than the document held.
+func atFold(doc any, path ...string) []map[string]any {
+	if len(path) == 0 {
+		return at(doc)
+	}
+	var out []map[string]any
+	switch v := doc.(type) {
+	case []any:
+		if path[0] == "*" {
+			for _, e := range v {
+				out = append(out, atFold(e, path[1:]...)...)
+			}
+		}
+	case map[string]any:
+		if e, ok := v[path[0]]; ok {
+			return atFold(e, path[1:]...)
+		}
+		for k, e := range v {
+			if strings.EqualFold(k, path[0]) {
+				return atFold(e, path[1:]...)
+			}
+		}
+	}
+	return out
 }
 
 func p(s ...string) []string { return s }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/sgsim/sgsim/provider/read"
 )
@@ -25,7 +26,9 @@ import (
 type Doc struct {
 	dec   Decoder
 	data  []byte
-	probs []problem // sorted by path
+	probs []problem // sorted by keys
+	keys  []string  // each problem's path as records are matched: folded for fold documents
+	fold  bool      // paths match without regard to case (struct-decoded documents)
 	used  []bool    // probs[i] was reported by a record
 	rep   *read.Report
 	items []*item // errors (strict) and skipped records (lenient)
@@ -60,8 +63,47 @@ func (d Decoder) Open(data []byte, fold bool, opts []read.Option) (*Doc, error) 
 		return nil, read.NewErrors([]*read.Error{{Err: d.Err("", "", "more than "+strconv.Itoa(maxProblems)+
 			" duplicate keys and invalid strings ("+strconv.Itoa(maxProblems+over)+"); the document is refused as a whole")}}, 0)
 	}
-	sort.SliceStable(probs, func(i, j int) bool { return probs[i].path < probs[j].path })
-	return &Doc{dec: d, data: data, probs: probs, used: make([]bool, len(probs)), rep: read.Lenient(opts)}, nil
+	doc := &Doc{dec: d, data: data, fold: fold, used: make([]bool, len(probs)), rep: read.Lenient(opts)}
+	keys := make([]string, len(probs))
+	for i := range probs {
+		keys[i] = doc.key(probs[i].path)
+	}
+	sort.Stable(byKey{probs, keys})
+	doc.probs, doc.keys = probs, keys
+	return doc, nil
+}
+
+type byKey struct {
+	probs []problem
+	keys  []string
+}
+
+func (b byKey) Len() int           { return len(b.keys) }
+func (b byKey) Less(i, j int) bool { return b.keys[i] < b.keys[j] }
+func (b byKey) Swap(i, j int) {
+	b.probs[i], b.probs[j] = b.probs[j], b.probs[i]
+	b.keys[i], b.keys[j] = b.keys[j], b.keys[i]
+}
+
+// key is a path as problems and records are matched. A document decoded
+// into Go structs is read as encoding/json reads it, matching keys to
+// fields without regard to case: its "IngressAClEntries" holds the
+// records the reader names "IngressAclEntries...", so paths are compared
+// folded (the scan refuses an object holding two spellings of one key,
+// so folding merges no two places). Folding maps each rune to the least
+// rune of its simple case-folding orbit, the equivalence bytes.EqualFold
+// (and so the scan's check) uses.
+func (doc *Doc) key(path string) string {
+	if !doc.fold {
+		return path
+	}
+	return strings.Map(func(r rune) rune {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		return least
+	}, path)
 }
 
 // syntax is the error for data that is not JSON, at the byte where
@@ -89,9 +131,10 @@ func (doc *Doc) Lenient() bool { return doc.rep != nil }
 // which the nested records report.
 func (doc *Doc) under(path string, nested []string) []int {
 	var out []int
+	path = doc.key(path)
 	inNested := func(p string) bool {
 		for _, n := range nested {
-			if strings.HasPrefix(p, n+"[") {
+			if strings.HasPrefix(p, doc.key(n)+"[") {
 				return true
 			}
 		}
@@ -101,9 +144,9 @@ func (doc *Doc) under(path string, nested []string) []int {
 		if path == "" {
 			pre = ""
 		}
-		k := sort.Search(len(doc.probs), func(i int) bool { return doc.probs[i].path >= pre })
-		for ; k < len(doc.probs) && strings.HasPrefix(doc.probs[k].path, pre); k++ {
-			if inNested(doc.probs[k].path) {
+		k := sort.SearchStrings(doc.keys, pre)
+		for ; k < len(doc.keys) && strings.HasPrefix(doc.keys[k], pre); k++ {
+			if inNested(doc.keys[k]) {
 				continue
 			}
 			if !doc.used[k] {
@@ -114,8 +157,8 @@ func (doc *Doc) under(path string, nested []string) []int {
 			return out
 		}
 	}
-	k := sort.Search(len(doc.probs), func(i int) bool { return doc.probs[i].path >= path })
-	for ; k < len(doc.probs) && doc.probs[k].path == path; k++ {
+	k := sort.SearchStrings(doc.keys, path)
+	for ; k < len(doc.keys) && doc.keys[k] == path; k++ {
 		if !doc.used[k] {
 			out = append(out, k)
 		}

@@ -175,6 +175,39 @@ func TestDocContainer(t *testing.T) {
 	}
 }
 
+// A struct-decoded document may spell a key in another case, which
+// encoding/json reads into the same field: its records' problems are
+// matched to the records the reader names by the canonical spelling.
+// Found by FuzzStrictReaders: a bad entry under "IngressAClEntries" was
+// taken for a problem of the ACL itself, and the lenient read dropped
+// the ACL with its good entries while listing one skip.
+func TestDocContainerKeyCase(t *testing.T) {
+	data := []byte("[{\"id\":\"k\",\"RULES\":[{\"x\":\"\xff\"},{\"x\":3}],\"Other\":[{\"x\":1}]}]")
+	var rep read.Report
+	doc, err := dec.Open(data, true, []read.Option{read.SkipInvalid(&rep)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Container("[0]", nil, "[0].rules", "[0].other") {
+		t.Error("container [0] refused for a problem of its rules")
+	}
+	if !doc.Record("[0].rules[0]", nil) || doc.Record("[0].rules[1]", nil) || doc.Record("[0].other[0]", nil) {
+		t.Error("records of [0]: want rules[0] bad, rules[1] and other[0] good")
+	}
+	if err := doc.Err(); err != nil || rep.Read != 2 || len(rep.Skipped) != 1 ||
+		rep.Skipped[0].Error() != `line 1, column 26: test: [0].RULES[0].x: "\xff": invalid UTF-8` {
+		t.Errorf("Err %v, report %+v", err, rep)
+	}
+	// Exact documents (Terraform's values) match exactly.
+	rep = read.Report{}
+	if doc, err = dec.Open(data, false, []read.Option{read.SkipInvalid(&rep)}); err != nil {
+		t.Fatal(err)
+	}
+	if !doc.Container("[0]", nil, "[0].rules") {
+		t.Error("exact: the problem under RULES is the container's own")
+	}
+}
+
 func TestErrorsLimit(t *testing.T) {
 	var list []*read.Error
 	for i := 0; i < read.MaxErrors+3; i++ {
