@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"cmp"
 	"net/netip"
 	"slices"
 
@@ -408,7 +409,8 @@ type index struct {
 	dim    int
 	v6     bool
 	shifts []uint
-	levels []map[uint64][]int32
+	// levels[l] are the non-empty buckets of level l by key, ascending.
+	levels [][]bucket
 	wide   []int32
 }
 
@@ -451,20 +453,44 @@ func newIndex(boxes []rbox, v6 bool) index {
 	if wide[1] < wide[0] {
 		x.dim = 1
 	}
-	x.levels = make([]map[uint64][]int32, len(x.shifts))
-	for l := range x.levels {
-		x.levels[l] = map[uint64][]int32{}
+	maps := make([]map[uint64][]int32, len(x.shifts))
+	for l := range maps {
+		maps[l] = map[uint64][]int32{}
 	}
 	for i := range boxes {
 		s := boxes[i].b[x.dim]
 		if l := x.level(s); l >= 0 {
 			k := x.bucket(s.lo, l)
-			x.levels[l][k] = append(x.levels[l][k], int32(i))
+			maps[l][k] = append(maps[l][k], int32(i))
 		} else {
 			x.wide = append(x.wide, int32(i))
 		}
 	}
+	x.levels = make([][]bucket, len(maps))
+	for l, m := range maps {
+		for k, ids := range m {
+			x.levels[l] = append(x.levels[l], bucket{k, ids})
+		}
+		slices.SortFunc(x.levels[l], func(a, b bucket) int { return cmp.Compare(a.k, b.k) })
+	}
 	return x
+}
+
+// bucket is the boxes of one bucket of an index level, in order.
+type bucket struct {
+	k   uint64
+	ids []int32
+}
+
+// span returns the buckets of level l with keys in [lo, hi].
+func (x *index) span(l int, lo, hi uint64) []bucket {
+	bs := x.levels[l]
+	i, _ := slices.BinarySearchFunc(bs, lo, func(b bucket, k uint64) int { return cmp.Compare(b.k, k) })
+	j := i
+	for j < len(bs) && bs[j].k <= hi {
+		j++
+	}
+	return bs[i:j]
 }
 
 // any reports whether a box with index in [from, to) meets b.
@@ -484,22 +510,10 @@ func (x *index) any(b *box, from, to int32) bool {
 		return true
 	}
 	s := b[x.dim]
-	for l, m := range x.levels {
-		lo, hi := x.bucket(s.lo, l), x.bucket(s.hi, l)
-		if hi-lo < uint64(len(m)) {
-			for k := lo; ; k++ {
-				if hit(m[k]) {
-					return true
-				}
-				if k == hi {
-					break
-				}
-			}
-		} else {
-			for k, list := range m {
-				if lo <= k && k <= hi && hit(list) {
-					return true
-				}
+	for l := range x.levels {
+		for _, bk := range x.span(l, x.bucket(s.lo, l), x.bucket(s.hi, l)) {
+			if hit(bk.ids) {
+				return true
 			}
 		}
 	}
@@ -519,21 +533,9 @@ func (x *index) query(b *box, from, to int32, out []int32) []int32 {
 	}
 	boxes(x.wide)
 	s := b[x.dim]
-	for l, m := range x.levels {
-		lo, hi := x.bucket(s.lo, l), x.bucket(s.hi, l)
-		if hi-lo < uint64(len(m)) {
-			for k := lo; ; k++ {
-				boxes(m[k])
-				if k == hi {
-					break
-				}
-			}
-		} else {
-			for k, list := range m {
-				if lo <= k && k <= hi {
-					boxes(list)
-				}
-			}
+	for l := range x.levels {
+		for _, bk := range x.span(l, x.bucket(s.lo, l), x.bucket(s.hi, l)) {
+			boxes(bk.ids)
 		}
 	}
 	got := out[mark:]
