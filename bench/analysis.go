@@ -183,8 +183,10 @@ func peakHeap(f func()) uint64 {
 
 // analysisCost measures one input: medians of rounds for the wall-clock
 // and CPU timings (process CPU, so it includes the garbage collector's
-// work), allocations and peak heap of one more run each.
-func analysisCost(in analysisInput, rounds int) (analysisResult, error) {
+// work), allocations and peak heap of one more run each. Only the
+// operations named in skip's complement run: an operation in skip (lint,
+// diff, reach) is left out and its figures stay zero ("-" in the table).
+func analysisCost(in analysisInput, rounds int, skip []string) (analysisResult, error) {
 	res := analysisResult{Name: in.Name, Source: in.Source, Semantics: in.Semantics.String(), Rules: len(in.Rules)}
 	set := analyze.NewSet(in.Semantics, sgsim.Group{ID: "g", Rules: in.Rules})
 	old := analyze.NewSet(in.Semantics, sgsim.Group{ID: "g", Rules: in.Rules[:len(in.Rules)-len(in.Rules)/10]})
@@ -198,26 +200,30 @@ func analysisCost(in analysisInput, rounds int) (analysisResult, error) {
 	q := sgsim.Query{From: sgsim.MustParseAddrs("0.0.0.0/1"), To: sgsim.PrefixAddrs(to), Protocol: sgsim.TCP}
 	var errOp error
 	ops := []struct {
+		name   string
 		ns     *int64
 		cpu    *int64
 		allocs *uint64
 		peak   *float64
 		run    func()
 	}{
-		{&res.LintNS, &res.LintCPUNS, &res.LintAllocs, &res.LintPeakMB, func() {
+		{"lint", &res.LintNS, &res.LintCPUNS, &res.LintAllocs, &res.LintPeakMB, func() {
 			fs, err := analyze.LintSet(set)
 			res.Findings, errOp = len(fs), errors.Join(errOp, err)
 		}},
-		{&res.DiffNS, &res.DiffCPUNS, &res.DiffAllocs, &res.DiffPeakMB, func() {
+		{"diff", &res.DiffNS, &res.DiffCPUNS, &res.DiffAllocs, &res.DiffPeakMB, func() {
 			d, err := analyze.DiffSets(old, set)
 			res.Changes, errOp = len(d.Added)+len(d.Removed), errors.Join(errOp, err)
 		}},
-		{&res.ReachNS, &res.ReachCPUNS, nil, nil, func() {
+		{"reach", &res.ReachNS, &res.ReachCPUNS, nil, nil, func() {
 			r, err := net.Reach(q)
 			res.ReachCells, errOp = r.Cells, errors.Join(errOp, err)
 		}},
 	}
 	for _, op := range ops {
+		if slices.Contains(skip, op.name) {
+			continue
+		}
 		var times, cpus []float64
 		for range rounds {
 			runtime.GC()
@@ -252,7 +258,7 @@ func analysisRow(r analysisResult) string {
 
 // analysisSection runs the section and prints a table or, for json, one
 // object per rule set with kind "analysis".
-func analysisSection(stdout, stderr io.Writer, format string, makers []func() (analysisInput, error), rounds int) error {
+func analysisSection(stdout, stderr io.Writer, format string, makers []func() (analysisInput, error), rounds int, skip []string) error {
 	var tw *tabwriter.Writer
 	if format == "text" {
 		tw = tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -270,7 +276,7 @@ func analysisSection(stdout, stderr io.Writer, format string, makers []func() (a
 		if isTerminal(stderr) {
 			fmt.Fprintf(stderr, "bench: analysis %s: %d rules, lint, diff and reach, %d rounds...\n", in.Name, len(in.Rules), rounds)
 		}
-		res, err := analysisCost(in, rounds)
+		res, err := analysisCost(in, rounds, skip)
 		if err != nil {
 			return fmt.Errorf("%s: %w", in.Name, err)
 		}

@@ -128,6 +128,19 @@ func TestAnalysisSectionJSON(t *testing.T) {
 	if lines := strings.Split(strings.TrimSpace(out.String()), "\n"); len(lines) != 1 || !strings.Contains(lines[0], `"name":"gen-acl-40"`) {
 		t.Errorf("-analysis-sets gen-acl: %s", out.String())
 	}
+	// -analysis-skip leaves operations out: their figures stay zero.
+	out.Reset()
+	if code := mainErr([]string{"-analysis", "-analysis-sizes", "40", "-analysis-sets", "gen-sg", "-analysis-skip", "diff,reach", "-analysis-classbench", "", "-rounds", "1", "-format", "json"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var r analysisResult
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil || r.LintNS <= 0 || r.Findings == 0 || r.DiffNS != 0 || r.Changes != 0 || r.ReachNS != 0 {
+		t.Errorf("-analysis-skip diff,reach: %s (%v)", out.String(), err)
+	}
+	errb.Reset()
+	if code := mainErr([]string{"-analysis", "-analysis-skip", "compile"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), `-analysis-skip: "compile" is not one of`) {
+		t.Errorf("-analysis-skip compile: exit %d, %s", code, errb.String())
+	}
 	errb.Reset()
 	if code := mainErr([]string{"-analysis", "-analysis-sets", "fw2"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), `-analysis-sets: "fw2" is not one of`) {
 		t.Errorf("-analysis-sets fw2: exit %d, %s", code, errb.String())

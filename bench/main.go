@@ -61,7 +61,8 @@
 // sets acl1, fw1 and ipc1 of -analysis-classbench DIR (default
 // ../shared/classbench, as seen from the repository root; missing sets
 // are skipped with a note on stderr; -analysis-sets keeps only the sets
-// named, of gen-sg, gen-acl, acl1, fw1 and ipc1), at each of
+// named, of gen-sg, gen-acl, acl1, fw1 and ipc1, and -analysis-skip
+// leaves out the operations named, of lint, diff and reach), at each of
 // -analysis-sizes (default 100,1000,10000), the median time of analyze.LintSet on the set as one
 // group, of analyze.DiffSets against the set without its last 10% of
 // rules, and of Network.Reach from 0.0.0.0/1 to the /24 most rules name
@@ -542,6 +543,7 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	analysis := fl.Bool("analysis", false, "run only the analysis section: lint, diff and Reach on large rule sets")
 	analysisSizes := fl.String("analysis-sizes", "100,1000,10000", "rule set sizes of the analysis section, comma-separated")
 	analysisDir := fl.String("analysis-classbench", "../shared/classbench", "directory of the ClassBench sets for the analysis section (empty: none)")
+	analysisSkip := fl.String("analysis-skip", "", "operations of the analysis section to leave out, comma-separated, of lint, diff, reach")
 	analysisSets := fl.String("analysis-sets", "", "sets of the analysis section, comma-separated, of gen-sg, gen-acl, acl1, fw1, ipc1 (empty: all)")
 	fl.IntVar(&cfg.Rounds, "rounds", cfg.Rounds, "timing rounds (medians are reported)")
 	fl.IntVar(&cfg.LinearBudget, "linear-budget", cfg.LinearBudget, "rule checks per linear timing round")
@@ -603,7 +605,17 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 			}
 			only = append(only, x)
 		}
-		if err := analysisSection(stdout, stderr, *format, analysisInputs(ns, cfg.Seed, *analysisDir, only, stderr), cfg.Rounds); err != nil {
+		var skip []string
+		for _, x := range strings.Split(*analysisSkip, ",") {
+			if x = strings.TrimSpace(x); x == "" {
+				continue
+			}
+			if !slices.Contains([]string{"lint", "diff", "reach"}, x) {
+				return fail("-analysis-skip: %q is not one of lint, diff, reach", x)
+			}
+			skip = append(skip, x)
+		}
+		if err := analysisSection(stdout, stderr, *format, analysisInputs(ns, cfg.Seed, *analysisDir, only, stderr), cfg.Rounds, skip); err != nil {
 			return fail("analysis: %v", err)
 		}
 		return 0
