@@ -556,12 +556,16 @@ func (sp *mapSpace) sweep(q sgsim.Query, c *mapClass, res *sgsim.Reachability, a
 			a.oneWayPorts = append(a.oneWayPorts, classPorts(&part, c))
 		})
 	}
-	// Denied regions matter only to pairs with answered ports (Partial).
+	// Denied regions matter only to pairs with answered ports (Partial),
+	// and only by their ports: the parts' addresses are not built.
 	for ri := range res.Denied {
-		sp.pairs(&res.Denied[ri].Region, k, func(pair int, part sgsim.Region) {
-			if a := &accs[pair].fam[f]; len(a.ans) > 0 {
-				a.den = append(a.den, classPorts(&part, c)...)
-			}
+		reg := &res.Denied[ri].Region
+		sp.each(reg.Src, func(i int, _ netipx.IPRange, _ bool) {
+			sp.each(reg.Dst, func(j int, _ netipx.IPRange, _ bool) {
+				if a := &accs[i*k+j].fam[f]; len(a.ans) > 0 {
+					a.den = append(a.den, classPorts(reg, c)...)
+				}
+			})
 		})
 	}
 }
