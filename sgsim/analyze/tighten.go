@@ -154,7 +154,7 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 			}
 			u := use[ref]
 			if u == nil {
-				u = &ruleUse{remote: map[netip.Addr]bool{}, ports: map[sgsim.Protocol]*mapPorts{}, icmp: map[sgsim.Protocol]bool{}}
+				u = &ruleUse{remote: map[netip.Addr]bool{}, ports: map[sgsim.Protocol]*mapPorts{}, icmp: map[sgsim.Protocol]map[uint8]bool{}}
 				use[ref] = u
 			}
 			fl := s.Flow
@@ -172,7 +172,10 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 				}
 				ps.add(sgsim.Ports{sgsim.Port(fl.DstPort)}, 0)
 			case fl.Proto.IsICMP():
-				u.icmp[fl.Proto] = true
+				if u.icmp[fl.Proto] == nil {
+					u.icmp[fl.Proto] = map[uint8]bool{}
+				}
+				u.icmp[fl.Proto][fl.ICMPType] = true
 			default:
 				u.other = append(u.other, fl.Proto)
 			}
@@ -600,7 +603,7 @@ func ruleCount(r sgsim.Rule) int {
 type ruleUse struct {
 	remote map[netip.Addr]bool
 	ports  map[sgsim.Protocol]*mapPorts
-	icmp   map[sgsim.Protocol]bool
+	icmp   map[sgsim.Protocol]map[uint8]bool // ICMP types seen, per ICMP protocol
 	other  []sgsim.Protocol
 }
 
@@ -638,7 +641,8 @@ func (nr *narrowRule) rules() []sgsim.Rule {
 }
 
 // narrow returns the narrowed rules for a used allow rule: one per
-// protocol seen.
+// protocol seen, and for ICMP and ICMPv6 of a rule that matches every
+// type, one per type seen (any code).
 func narrow(r sgsim.Rule, u *ruleUse) []*narrowRule {
 	var b netipx.IPSetBuilder
 	for a := range u.remote {
@@ -676,6 +680,16 @@ func narrow(r sgsim.Rule, u *ruleUse) []*narrowRule {
 		var ports sgsim.Ports
 		if ps := u.ports[p]; ps != nil {
 			ports = ps.ports()
+		}
+		if types := u.icmp[p]; types != nil && r.ICMP.IsAny() {
+			for t := range 256 {
+				if types[uint8(t)] {
+					nr := mk(p, nil)
+					nr.base.ICMP = sgsim.ICMPType(uint8(t))
+					out = append(out, nr)
+				}
+			}
+			continue
 		}
 		out = append(out, mk(p, ports))
 	}

@@ -2,6 +2,7 @@ package analyze_test
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -33,7 +34,10 @@ func TestTightenProperty(t *testing.T) {
 				Dst:   rapid.SampledFrom(da).Draw(t, fmt.Sprint("flow", i, " dst addr")),
 			}
 			if f.Proto.IsICMP() {
-				f.ICMPType = 8
+				f.ICMPType = rapid.SampledFrom([]uint8{8, 8, 3, 0}).Draw(t, fmt.Sprint("flow", i, " type"))
+				if f.ICMPType == 3 {
+					f.ICMPCode = 4
+				}
 			} else {
 				f.SrcPort = uint16(rapid.IntRange(1024, 65535).Draw(t, fmt.Sprint("flow", i, " sport")))
 				f.DstPort = rapid.SampledFrom(mapPorts).Draw(t, fmt.Sprint("flow", i, " dport"))
@@ -129,7 +133,7 @@ func TestTightenProperty(t *testing.T) {
 							var fs []sgsim.Flow
 							if proto.IsICMP() {
 								fs = append(fs, sgsim.Flow{Proto: proto, Src: src, Dst: dst, ICMPType: 8},
-									sgsim.Flow{Proto: proto, Src: src, Dst: dst, ICMPType: 3, ICMPCode: 4})
+									sgsim.Flow{Proto: proto, Src: src, Dst: dst, ICMPType: 3, ICMPCode: 4}, sgsim.Flow{Proto: proto, Src: src, Dst: dst})
 							} else {
 								for _, dp := range ports {
 									for _, sp := range []uint16{1024, 65535} {
@@ -277,5 +281,53 @@ func TestTightenExample(t *testing.T) {
 	}
 	if p.Required[0].After != sgsim.All || len(p.Closed) != 2 {
 		t.Errorf("with dns required: %+v %+v", p.Groups, p.Required)
+	}
+}
+
+// An ICMP rule for every type narrows to the types seen, each a rule.
+func TestTightenICMPTypes(t *testing.T) {
+	rule := sgsim.MustParseRule
+	spec := sgsim.NetworkSpec{
+		Cloud: sgsim.Union,
+		Groups: []sgsim.Group{
+			{ID: "srv", Rules: []sgsim.Rule{rule("ingress allow icmp from 10.0.0.0/8 id ping")}},
+			{ID: "cli", Rules: []sgsim.Rule{rule("egress allow any id out")}},
+		},
+		Endpoints: []sgsim.Endpoint{
+			{Name: "c", Addrs: sgsim.MustParseAddrs("10.1.0.0/24"), Groups: []string{"cli"}},
+			{Name: "s", Addrs: sgsim.MustParseAddrs("10.2.0.1"), Groups: []string{"srv"}},
+		},
+	}
+	n, err := sgsim.BuildNetwork(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var observed []sgsim.Flow
+	for _, s := range []string{"icmp 10.1.0.4 -> 10.2.0.1 type 8 code 0", "icmp 10.1.0.4 -> 10.2.0.1 type 3 code 4", "icmp 10.1.0.5 -> 10.2.0.1 type 8 code 0"} {
+		f, err := sgsim.ParseFlow(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		observed = append(observed, f)
+	}
+	p, err := analyze.Tighten(spec, n, observed, nil, analyze.TightenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range p.Groups[0].New {
+		got = append(got, r.String())
+	}
+	if want := "ingress allow icmp type 3 from 10.1.0.4/31 id ping|ingress allow icmp type 8 from 10.1.0.4/31 id ping"; strings.Join(got, "|") != want {
+		t.Errorf("srv: %q, want %q", strings.Join(got, "|"), want)
+	}
+	// Timestamp requests were allowed and are closed now.
+	pn, err := sgsim.BuildNetwork(p.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := sgsim.Flow{Proto: sgsim.ICMP, Src: netip.MustParseAddr("10.1.0.4"), Dst: netip.MustParseAddr("10.2.0.1"), ICMPType: 13}
+	if !n.Decide(ts).Allowed || pn.Decide(ts).Allowed {
+		t.Errorf("timestamp: before %v after %v", n.Decide(ts).Allowed, pn.Decide(ts).Allowed)
 	}
 }
