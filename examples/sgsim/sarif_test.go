@@ -117,6 +117,19 @@ func TestSARIFValid(t *testing.T) {
 		}
 	}
 	planArgs := []string{"-plan", filepath.Join(dir, "plan.json"), "-topology", filepath.Join(dir, "topology.json")}
+	// An intent file whose path has a space and a '%': its file:// URI
+	// must be percent-encoded to be a URI at all.
+	odd := filepath.Join(dir, "with space", "100% intents.yaml")
+	if err := os.MkdirAll(filepath.Dir(odd), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cce, err := os.ReadFile(cceIntentFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(odd, cce, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		args    []string
 		results int
@@ -129,6 +142,7 @@ func TestSARIFValid(t *testing.T) {
 		{[]string{"exposure"}, 10},
 		{append([]string{"exposure"}, planArgs...), 1},
 		{[]string{"exposure", "-profile", "tke-managed"}, 6},
+		{[]string{"check", "-intents", odd}, 1},
 	}
 	for _, c := range cases {
 		code, out, errOut := runArgs(t, append(c.args, "-format", "sarif")...)
