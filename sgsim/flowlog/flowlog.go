@@ -132,11 +132,21 @@ const maxUnix = 253402300799
 // itself: Account or Interface equal to "-" or holding a space, tab or
 // newline; Version above 255; an Action or Status outside the documented
 // values; an IPv6 address with a zone; a time before 1970 or after 9999;
-// Start after End.
+// Start after End; a line that with its newline would be longer than
+// MaxLine (long Account or Interface text), which a Reader refuses.
 func (rec Record) AppendText(b []byte) ([]byte, error) {
 	if err := rec.check(); err != nil {
 		return b, err
 	}
+	start := len(b)
+	b = rec.appendText(b)
+	if n := len(b) - start + 1; n > MaxLine {
+		return b[:start], errors.New("flowlog: the line would be " + strconv.Itoa(n) + " bytes with its newline, longer than MaxLine (" + strconv.Itoa(MaxLine) + "), which the reader refuses")
+	}
+	return b, nil
+}
+
+func (rec Record) appendText(b []byte) []byte {
 	b = strconv.AppendInt(b, int64(rec.Version), 10)
 	b = append(b, ' ')
 	b = appendStr(b, rec.Account)
@@ -163,8 +173,7 @@ func (rec Record) AppendText(b []byte) ([]byte, error) {
 	b = append(b, ' ')
 	b = appendStr(b, rec.Action)
 	b = append(b, ' ')
-	b = append(b, rec.Status...)
-	return b, nil
+	return append(b, rec.Status...)
 }
 
 // String returns the AppendText form of rec, or a description of why it has

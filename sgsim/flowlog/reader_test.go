@@ -1,6 +1,7 @@
 package flowlog_test
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net/netip"
@@ -465,6 +466,10 @@ func TestAppendTextRejects(t *testing.T) {
 		{"start after end", with(awsRec, func(r *flowlog.Record) { r.Start = ts(1700000061) }), `flowlog: Start after End`},
 		{"zoned", with(awsRec, func(r *flowlog.Record) { r.Dst = netip.MustParseAddr("fe80::1%eth0") }), `flowlog: Dst fe80::1%eth0 has a zone, which the reader refuses`},
 		{"before 1970", with(awsRec, func(r *flowlog.Record) { r.Start = ts(-1) }), `flowlog: Start 1969-12-31 23:59:59 +0000 UTC out of range 1970-9999`},
+		// The reader refuses a line longer than MaxLine: awsLine is 97
+		// bytes with its newline, its account 12 of them.
+		{"longer than MaxLine", with(awsRec, func(r *flowlog.Record) { r.Account = strings.Repeat("1", flowlog.MaxLine-97+12+1) }),
+			"flowlog: the line would be 65537 bytes with its newline, longer than MaxLine (65536), which the reader refuses"},
 	}
 	for _, tt := range tests {
 		b, err := tt.rec.AppendText([]byte("x"))
@@ -474,6 +479,17 @@ func TestAppendTextRejects(t *testing.T) {
 		if string(b) != "x" {
 			t.Errorf("%s: AppendText appended %q on error", tt.name, b)
 		}
+	}
+	// A line of exactly MaxLine bytes with its newline is written and
+	// read back.
+	long := with(awsRec, func(r *flowlog.Record) { r.Account = strings.Repeat("1", flowlog.MaxLine-97+12) })
+	line, err := long.AppendText(nil)
+	if err != nil || len(line)+1 != flowlog.MaxLine {
+		t.Fatalf("line of MaxLine: %d bytes, %v", len(line), err)
+	}
+	var back flowlog.Record
+	if err := flowlog.NewReader(bytes.NewReader(append(line, '\n')), flowlog.AWSv2).Next(&back); err != nil || back.Account != long.Account {
+		t.Errorf("line of MaxLine read back: %v", err)
 	}
 	if got := awsRec.String(); got != awsLine {
 		t.Errorf("String = %q, want %q", got, awsLine)
