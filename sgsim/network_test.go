@@ -20,64 +20,12 @@ func smallNetwork(t *rapid.T) (sgsim.NetworkSpec, *sgsim.Network) {
 		DstPorts:      []uint16{22, 80, 1023, 1024, 4789},
 		SrcPorts:      []sgsim.PortRange{{First: 1024, Last: 65535}, {First: 1026, Last: 1027}},
 		GroupSrcPorts: true,
-		Overlay:       addOverlays,
+		Overlay:       sgsimtest.SmallOverlays,
 	})
 }
 
 func smallPrefix(t *rapid.T, label string) netip.Prefix {
 	return sgsimtest.SmallPrefix(t, sgsimtest.SmallBits, label)
-}
-
-// addOverlays adds pods 10.0.0.16/28 carried over ep0 (10.0.0.0/29) in
-// /30 blocks and, when there is an ep2 (10.0.0.32/29), pods2
-// 10.0.0.40/29 over it, on the same or another port, with outer source
-// ports that rules may split.
-func addOverlays(t *rapid.T, spec *sgsim.NetworkSpec) {
-	var ids []string
-	for _, g := range spec.Groups {
-		ids = append(ids, g.ID)
-	}
-	place := func(name, pods string, under int, blocks int) {
-		u := spec.Endpoints[under]
-		var hosts []netip.Addr
-		for a := u.Addrs.Ranges()[0].From(); u.Addrs.Contains(a); a = a.Next() {
-			hosts = append(hosts, a)
-		}
-		hosts = rapid.Permutation(hosts).Draw(t, name+" hosts")
-		p := netip.MustParsePrefix(pods)
-		o := sgsim.Overlay{Underlay: u.Name, Encap: rapid.SampledFrom([]sgsim.Encap{sgsim.VXLAN, sgsim.Geneve}).Draw(t, name+" encap"),
-			Port:     rapid.SampledFrom([]uint16{0, 4789, 80}).Draw(t, name+" port"),
-			SrcPorts: rapid.SampledFrom([]sgsim.PortRange{{First: 1020, Last: 1030}, {First: 80, Last: 80}, {}}).Draw(t, name+" sports")}
-		if o.Encap == sgsim.Geneve && o.Port == 0 {
-			o.Port = 4789 // carried together with VXLAN pods only on the same port and encapsulation
-		}
-		n := rapid.IntRange(1, blocks).Draw(t, name+" blocks")
-		next := p.Addr()
-		for i := 0; i < n; i++ {
-			b := netip.PrefixFrom(next, 30)
-			o.Hosts = append(o.Hosts, sgsim.OverlayHost{Addr: hosts[i], Block: b})
-			next = next.Next().Next().Next().Next()
-			if rapid.Bool().Draw(t, name+" gap") {
-				next = next.Next().Next().Next().Next()
-			}
-			if !p.Contains(next) {
-				break
-			}
-		}
-		e := sgsim.Endpoint{Name: name, Addrs: sgsim.PrefixAddrs(p), Overlay: o,
-			Subnet: rapid.SampledFrom([]string{"", "a", "b"}).Draw(t, name+" subnet")}
-		perm := rapid.Permutation(ids).Draw(t, name+" groups")
-		e.Groups = perm[:rapid.IntRange(0, len(ids)).Draw(t, name+" ngroups")]
-		spec.Endpoints = append(spec.Endpoints, e)
-	}
-	place("pods", "10.0.0.16/28", 0, 4)
-	if len(spec.Endpoints) > 3 && rapid.Bool().Draw(t, "pods2") {
-		place("pods2", "10.0.0.40/29", 2, 2)
-		if rapid.IntRange(0, 3).Draw(t, "pods2 apart") > 0 { // mostly carried together with pods
-			o := &spec.Endpoints[len(spec.Endpoints)-1].Overlay
-			o.Encap, o.Port = spec.Endpoints[len(spec.Endpoints)-2].Overlay.Encap, spec.Endpoints[len(spec.Endpoints)-2].Overlay.Port
-		}
-	}
 }
 
 func inRegions(rs []sgsim.Region, f sgsim.Flow) int {
@@ -106,7 +54,7 @@ func TestOverlayReachEqualsEnumerationRapid(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		spec, _ := smallNetwork(t)
 		if spec.Endpoints[len(spec.Endpoints)-1].Overlay.IsZero() && (len(spec.Endpoints) < 2 || spec.Endpoints[len(spec.Endpoints)-2].Overlay.IsZero()) {
-			addOverlays(t, &spec)
+			sgsimtest.SmallOverlays(t, &spec)
 		}
 		port := uint16(4789)
 		for _, e := range spec.Endpoints {

@@ -22,10 +22,12 @@ import (
 var mapPorts = []uint16{0, 1, 21, 22, 23, 24, 79, 80, 81, 82, 1022, 1023, 1024, 1025, 1026, 40000, 65535}
 
 // mapNetwork draws a small network whose rules name more protocols than
-// expNetwork's (SCTP, GRE, protocol 99 and ICMP codes).
+// expNetwork's (SCTP, GRE, protocol 99 and ICMP codes) and the VXLAN
+// port, about half of them with overlays (pods carried over endpoints).
 func mapNetwork(t *rapid.T) (sgsim.NetworkSpec, *sgsim.Network) {
 	return sgsimtest.SmallNetwork(t, sgsimtest.SmallOptions{ICMPCodes: true, Protocols: []sgsim.Protocol{
-		sgsim.AnyProtocol, sgsim.TCP, sgsim.UDP, sgsim.SCTP, sgsim.ICMP, sgsim.ICMP, sgsim.GRE, sgsim.ProtocolNumber(99)}})
+		sgsim.AnyProtocol, sgsim.TCP, sgsim.UDP, sgsim.SCTP, sgsim.ICMP, sgsim.ICMP, sgsim.GRE, sgsim.ProtocolNumber(99)},
+		DstPorts: []uint16{22, 80, 1023, 1024, 4789}, Overlay: sgsimtest.SmallOverlays})
 }
 
 // The protocols and ICMP messages a probe of the map property asks about:
