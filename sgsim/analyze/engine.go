@@ -604,8 +604,89 @@ func merge(cs []cell) []cell {
 
 // merger holds mergeGroup's scratch space.
 type merger struct {
-	idx  []int32
-	keep []cell
+	idx    []int32
+	packed []packedKey
+	keep   []cell
+}
+
+// packedKey is a cell's sort key in a pass when every key of the cells
+// fits in 32 bits under a prefix common to its dimension (IPv4
+// addresses, ports, ICMP types and codes): the spans on the other three
+// dimensions (low end, then high end), then the low end on the pass's.
+// It orders cells as the full comparison does, without reaching into
+// the cells.
+type packedKey struct {
+	s  [3]uint64
+	lo uint32
+	i  int32
+}
+
+// packable reports whether every key of the cells on each dimension has
+// the same high 96 bits.
+func packable(cs []cell) bool {
+	var pre [4]key
+	for d := range pre {
+		pre[d] = key{cs[0].b[d].lo.hi, cs[0].b[d].lo.lo >> 32}
+	}
+	for i := range cs {
+		for d := range pre {
+			s := cs[i].b[d]
+			if s.lo.hi != pre[d].hi || s.hi.hi != pre[d].hi || s.lo.lo>>32 != pre[d].lo || s.hi.lo>>32 != pre[d].lo {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// sortPass returns the cells' indexes in the order of a pass along d: by
+// their spans on the other dimensions, then their low end on d.
+func (m *merger) sortPass(cs []cell, d int, packed bool) []int32 {
+	idx := m.idx[:0]
+	if packed {
+		ks := m.packed[:0]
+		for i := range cs {
+			k := packedKey{lo: uint32(cs[i].b[d].lo.lo), i: int32(i)}
+			j := 0
+			for e := 0; e < 4; e++ {
+				if e != d {
+					k.s[j] = cs[i].b[e].lo.lo<<32 | cs[i].b[e].hi.lo&0xffffffff
+					j++
+				}
+			}
+			ks = append(ks, k)
+		}
+		slices.SortFunc(ks, func(x, y packedKey) int {
+			for j := range x.s {
+				if x.s[j] != y.s[j] {
+					return cmp.Compare(x.s[j], y.s[j])
+				}
+			}
+			return cmp.Compare(x.lo, y.lo)
+		})
+		for _, k := range ks {
+			idx = append(idx, k.i)
+		}
+		m.packed, m.idx = ks, idx
+		return idx
+	}
+	for i := range cs {
+		idx = append(idx, int32(i))
+	}
+	m.idx = idx
+	slices.SortFunc(idx, func(x, y int32) int {
+		a, b := &cs[x].b, &cs[y].b
+		for e := 0; e < 4; e++ {
+			if e == d {
+				continue
+			}
+			if c := cmpSpan(a[e], b[e]); c != 0 {
+				return c
+			}
+		}
+		return cmpKey(a[d].lo, b[d].lo)
+	})
+	return idx
 }
 
 // mergeGroup merges cells of one rule in place and returns them.
@@ -622,28 +703,13 @@ func (m *merger) group(cs []cell) []cell {
 	if len(cs) < 2 {
 		return cs
 	}
+	packed := packable(cs) // joining keeps keys within their dimension's prefix
 	for pass, last := 0, -1; ; pass++ {
 		if last < 0 && pass == 4 || last >= 0 && pass-last == 4 {
 			break // four passes in a row joined nothing
 		}
 		d := 3 - pass%4
-		idx := m.idx[:0]
-		for i := range cs {
-			idx = append(idx, int32(i))
-		}
-		m.idx = idx
-		slices.SortFunc(idx, func(x, y int32) int {
-			a, b := &cs[x].b, &cs[y].b
-			for e := 0; e < 4; e++ {
-				if e == d {
-					continue
-				}
-				if c := cmpSpan(a[e], b[e]); c != 0 {
-					return c
-				}
-			}
-			return cmpKey(a[d].lo, b[d].lo)
-		})
+		idx := m.sortPass(cs, d, packed)
 		keep := m.keep[:0]
 		for _, k := range idx {
 			c := &cs[k]
