@@ -46,8 +46,31 @@ func rd[T any](f func(*bytes.Reader, ...read.Option) (T, error)) func([]byte, ..
 }
 
 // at returns the objects at a path of keys, "*" standing for every
-// element of an array.
-func at(doc any, path ...string) []map[string]any {
+// element of an array; keys match exactly.
+func at(doc any, path ...string) []map[string]any { return find(doc, false, path) }
+
+// paths returns the records at the paths, keys matched as the
+// struct-decoding readers match them (find with fold).
+func paths(ps ...[]string) func(any) []map[string]any {
+	return func(doc any) []map[string]any {
+		var out []map[string]any
+		for _, p := range ps {
+			out = append(out, find(doc, true, p)...)
+		}
+		return out
+	}
+}
+
+func p(s ...string) []string { return s }
+
+// find returns the objects at path. With fold a key matches as
+// encoding/json matches a struct field: itself, else a key differing
+// only in case. A reader that decodes into structs reads
+// "IngressAClEntries" as IngressAclEntries (jsonx refuses a document
+// holding both spellings), so its records there are records too; an
+// exact match missed them and the lenient read seemed to read more
+// records than the document held.
+func find(doc any, fold bool, path []string) []map[string]any {
 	if len(path) == 0 {
 		if m, ok := doc.(map[string]any); ok {
 			return []map[string]any{m}
@@ -59,61 +82,24 @@ func at(doc any, path ...string) []map[string]any {
 	case []any:
 		if path[0] == "*" {
 			for _, e := range v {
-				out = append(out, at(e, path[1:]...)...)
+				out = append(out, find(e, fold, path[1:])...)
 			}
 		}
 	case map[string]any:
-		if e, ok := v[path[0]]; ok && path[0] != "*" {
-			out = append(out, at(e, path[1:]...)...)
-		}
-	}
-	return out
-}
-
-// paths returns the records at the paths, keys matched as the
-// struct-decoding readers match them (atFold).
-func paths(ps ...[]string) func(any) []map[string]any {
-	return func(doc any) []map[string]any {
-		var out []map[string]any
-		for _, p := range ps {
-			out = append(out, atFold(doc, p...)...)
-		}
-		return out
-	}
-}
-
-// atFold is at with each key matched as encoding/json matches a struct
-// field: the key itself, else one differing only in case. A reader that
-// decodes into structs reads "IngressAClEntries" as IngressAclEntries
-// (jsonx refuses a document holding both spellings), so its records
-// there are records too; an exact match missed them and the lenient read
-// seemed to read more records than the document held.
-func atFold(doc any, path ...string) []map[string]any {
-	if len(path) == 0 {
-		return at(doc)
-	}
-	var out []map[string]any
-	switch v := doc.(type) {
-	case []any:
 		if path[0] == "*" {
-			for _, e := range v {
-				out = append(out, atFold(e, path[1:]...)...)
-			}
+			return nil
 		}
-	case map[string]any:
 		if e, ok := v[path[0]]; ok {
-			return atFold(e, path[1:]...)
+			return find(e, fold, path[1:])
 		}
 		for k, e := range v {
-			if strings.EqualFold(k, path[0]) {
-				return atFold(e, path[1:]...)
+			if fold && strings.EqualFold(k, path[0]) {
+				return find(e, fold, path[1:])
 			}
 		}
 	}
 	return out
 }
-
-func p(s ...string) []string { return s }
 
 // tfHandled are the resource types terraform.ReadPlan reads.
 var tfHandled = map[string]bool{
