@@ -517,7 +517,7 @@ type mapFam struct {
 	oneWay        []sgsim.Region // delivered-only regions
 	oneWayPorts   []sgsim.Ports  // their (pseudo-)ports
 	witness       sgsim.Flow
-	hasWitness    bool // a witness with a destination port above 0 (or without ports) was found
+	hasWitness    bool // the witness is the kind sought (sweep): no need to look further
 	anyWitness    bool
 }
 
@@ -541,10 +541,20 @@ func (sp *mapSpace) sweep(q sgsim.Query, c *mapClass, res *sgsim.Reachability, a
 			if a.hasWitness {
 				return
 			}
+			// The witness: a flow with a destination port above 0 where
+			// there are ports, and for the ICMPs an echo request where
+			// one is answered (the classes come in type order).
 			w := part.TestFlow(q)
-			if !a.anyWitness || !q.Protocol.HasPorts() || w.DstPort != 0 {
-				a.witness, a.anyWitness = w, true
-				a.hasWitness = !q.Protocol.HasPorts() || w.DstPort != 0
+			good := !q.Protocol.HasPorts() || w.DstPort != 0
+			if q.Protocol.IsICMP() {
+				echo := uint16(8) << 8
+				if q.Protocol == sgsim.ICMPv6 {
+					echo = 128 << 8
+				}
+				good = c.msgs.Contains(echo)
+			}
+			if !a.anyWitness || good {
+				a.witness, a.anyWitness, a.hasWitness = w, true, good
 			}
 		})
 	}

@@ -417,6 +417,15 @@ func TestMapProtocols(t *testing.T) {
 	if got, want := m.Cells[1][2].String(), "icmp type 3 code 4,echo,timestamp; gre; proto 99"; got != want {
 		t.Errorf("b -> w: %q, want %q", got, want)
 	}
+	// The ICMP witness is an echo request where one passes, not the
+	// first type (0, echo reply).
+	for _, c := range [][2]int{{0, 2}, {1, 2}} {
+		for _, p := range m.Cells[c[0]][c[1]].Passages {
+			if p.Protocol == sgsim.ICMP && (p.Witness.Flow.ICMPType != 8 || !p.Witness.Allowed) {
+				t.Errorf("%v: icmp witness %s", c, p.Witness.Flow)
+			}
+		}
+	}
 	if got, want := m.Other.String(), "0,2-5,7-16,18-46,48-57,59-98,100-131,133-255"; got != want {
 		t.Errorf("other: %s, want %s", got, want)
 	}
