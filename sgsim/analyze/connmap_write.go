@@ -96,7 +96,9 @@ func (m *ConnMap) WriteMarkdown(w io.Writer) error {
 
 // WriteCSV writes one record per endpoint pair and protocol on which
 // something passes, not merged: src, dst, src_group, dst_group,
-// protocol, round_trip, one_way, partial.
+// protocol (Passage.Name: "tcp", "icmp", "proto 99", "other"),
+// round_trip, one_way (ports, ICMP messages as ICMPMessages writes them,
+// or "yes" for a protocol without ports), partial.
 func (m *ConnMap) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"src", "dst", "src_group", "dst_group", "protocol", "round_trip", "one_way", "partial"})
@@ -163,7 +165,7 @@ type JSONMapCell struct {
 
 // JSONPassage is a Passage's JSON form.
 type JSONPassage struct {
-	Protocol  string   `json:"protocol"`
+	Protocol  string   `json:"protocol"` // Passage.Name
 	RoundTrip string   `json:"round_trip,omitempty"`
 	OneWay    string   `json:"one_way,omitempty"`
 	Partial   bool     `json:"partial,omitempty"`
