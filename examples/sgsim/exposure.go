@@ -64,6 +64,11 @@ func exposureRun(e *env, from string, gate *severityGate) error {
 		// Nothing would be audited: say so rather than report no opening.
 		return bad("-from %q: no outside address: endpoints with security groups (and group members) are never outside", from)
 	}
+	if from != "" && !sharesFamily(sources, n.Spec.Endpoints) {
+		// IPv6 sources on an IPv4 network (or the reverse) reach
+		// nothing: "0 openings" would pass any gate without a word.
+		return bad("-from %q: no endpoint has an address of its family (IPv4 or IPv6): nothing to audit", from)
+	}
 	xs, err := analyze.ExposureAudit(n.Net, n.Spec, outside)
 	if err != nil {
 		return err
@@ -85,6 +90,27 @@ func exposureRun(e *env, from string, gate *severityGate) error {
 		return err
 	}
 	return gate.check()
+}
+
+// sharesFamily reports whether a has an address of a family that some
+// endpoint with security groups has.
+func sharesFamily(a sgsim.Addrs, eps []sgsim.Endpoint) bool {
+	var v4, v6 bool
+	for _, r := range a.Ranges() {
+		v4 = v4 || r.From().Is4()
+		v6 = v6 || r.From().Is6()
+	}
+	for _, e := range eps {
+		if len(e.Groups) == 0 {
+			continue
+		}
+		for _, r := range e.Addrs.Ranges() {
+			if r.From().Is4() && v4 || r.From().Is6() && v6 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // anywhere reports whether an opening's sources are every outside

@@ -74,6 +74,10 @@ func TestExposureErrors(t *testing.T) {
 		// Only endpoints with groups: nothing is outside, which read as
 		// "0 openings" and exit 0.
 		{[]string{"exposure", "-from", "nodes,192.168.1.0/28"}, `-from "nodes,192.168.1.0/28": no outside address: endpoints with security groups (and group members) are never outside`},
+		// IPv6 outside on an IPv4 network: nothing to audit, which read
+		// as "0 openings" and exit 0.
+		{[]string{"exposure", "-from", "::/0"}, `-from "::/0": no endpoint has an address of its family (IPv4 or IPv6): nothing to audit`},
+		{[]string{"exposure", "-from", "2001:db8::/32", "-fail-on", "info"}, `-from "2001:db8::/32": no endpoint has an address of its family`},
 		{[]string{"exposure", "-fail-on", "severe"}, `-fail-on: severity "severe": want info, low, medium or high`},
 		{[]string{"exposure", "-vendor", "huawei", "-rules", "testdata/huawei-rules.json"}, "-rules needs -nics FILE"},
 	} {
