@@ -391,6 +391,29 @@ func TestReachErrors(t *testing.T) {
 	}
 }
 
+// A flow between two addresses of no endpoint meets no hop: its trace
+// says so, instead of a bare "delivered and answered" that a typo in an
+// address would also give.
+func TestTraceOutsideSaysNoHop(t *testing.T) {
+	n, err := sgsim.BuildNetwork(sgsim.NetworkSpec{
+		Cloud:     sgsim.Union,
+		Groups:    []sgsim.Group{{ID: "sg-web"}},
+		Endpoints: []sgsim.Endpoint{{Name: "web", Addrs: sgsim.MustParseAddrs("10.0.1.0/24"), Groups: []string{"sg-web"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "tcp 10.9.9.9:1 -> 10.9.9.8:2 from (outside) to (outside): delivered and answered\n" +
+		"  no hop: neither address is in an endpoint of the network, so no security group or network ACL applies\n"
+	if got := n.Trace(sgsim.MustParseFlow("tcp 10.9.9.9:1 -> 10.9.9.8:2")).String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	// A flow that meets a hop has no such line.
+	if got := n.Trace(sgsim.MustParseFlow("tcp 10.9.9.9:1 -> 10.0.1.5:2")).String(); strings.Contains(got, "no hop") {
+		t.Errorf("into web:\n%s", got)
+	}
+}
+
 // A Trace not made by Network.Trace prints without panicking.
 func TestZeroTraceString(t *testing.T) {
 	var tr sgsim.Trace

@@ -120,7 +120,9 @@ type Trace struct {
 // String prints the trace, one hop per line, after a line with the
 // outcome of both paths: "dropped at source egress", "delivered; reply
 // dropped at reply: destination subnet ACL outbound", "delivered and
-// answered" or "delivered (one-way: no reply)".
+// answered" or "delivered (one-way: no reply)". A flow that no hop
+// judges (both addresses outside every endpoint) says so on a line of
+// its own.
 func (t Trace) String() string {
 	var b strings.Builder
 	name := func(s string) string {
@@ -152,6 +154,11 @@ func (t Trace) String() string {
 	}
 	for i, s := range t.Steps {
 		b.WriteString("  " + strconv.Itoa(i+1) + ". " + s.String() + "\n")
+	}
+	if len(t.Steps) == 0 && t.Delivered {
+		// Passed by nothing rather than by a rule: say so, as a typo in
+		// an address reads just like this.
+		b.WriteString("  no hop: neither address is in an endpoint of the network, so no security group or network ACL applies\n")
 	}
 	return b.String()
 }
