@@ -268,8 +268,9 @@ type decider struct {
 	// done, when set, lets the cut leave out parts whose cells cannot
 	// matter: a part whose first holder (the first candidate that holds
 	// it) is not rule self, and each candidate up to that holder is of a
-	// rule r with done[r] == stamp, has no cell of self, and its other
-	// cells are all of rules already done.
+	// rule r with done[r] == stamp (met already) or done[r] < 0 (decides
+	// no flow anywhere), has no cell of self, and its other cells are all
+	// of rules already done.
 	done  []int32
 	stamp int32
 	self  int32
@@ -320,7 +321,7 @@ func (d *decider) skip(b *box, cands []int32) bool {
 		if rb.rule == d.self {
 			return d.selfDone
 		}
-		if d.done[rb.rule] != d.stamp {
+		if !d.isDone(rb.rule) {
 			return false
 		}
 		if rb.b.holds(b) {
@@ -329,6 +330,11 @@ func (d *decider) skip(b *box, cands []int32) bool {
 	}
 	return false
 }
+
+// isDone reports whether rule r can add nothing to a part: met already
+// for the current rule (done[r] == stamp), or known to decide no flow at
+// all (done[r] < 0).
+func (d *decider) isDone(r int32) bool { return d.done[r] == d.stamp || d.done[r] < 0 }
 
 // sub decides part p of a box with the candidates of cands that meet it.
 // With done set, it looks for a reason to leave p out (skip's) while it
@@ -344,11 +350,11 @@ func (d *decider) sub(p box, cands []int32) {
 				continue
 			}
 			d.buf = append(d.buf, c)
-			if rb.rule == d.self && d.selfDone || rb.rule != d.self && d.done[rb.rule] == d.stamp && rb.b.holds(&p) {
+			if rb.rule == d.self && d.selfDone || rb.rule != d.self && d.isDone(rb.rule) && rb.b.holds(&p) {
 				d.buf = d.buf[:mark]
 				return
 			}
-			if rb.rule == d.self || d.done[rb.rule] != d.stamp {
+			if rb.rule == d.self || !d.isDone(rb.rule) {
 				i++
 				break
 			}

@@ -267,6 +267,11 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 				}
 			}
 			red.finish()
+			if !red.any && prune {
+				// It decides no flow: no part of a later rule's cut
+				// waits for it (decider.done).
+				seen[ri] = -1
+			}
 			if !red.any {
 				refs := []RuleRef{ref}
 				for _, m := range firsts {
