@@ -276,6 +276,12 @@ type decider struct {
 	self  int32
 	// selfDone: self's cells are no longer wanted either.
 	selfDone bool
+	// sameDone: rules of action act (acts[r]) are done too (once self
+	// is known to decide a flow, only the other action's first cells,
+	// the conflicts, are wanted).
+	sameDone bool
+	act      sgsim.Action
+	acts     []sgsim.Action
 }
 
 func (d *decider) emit(c cell) {
@@ -332,9 +338,11 @@ func (d *decider) skip(b *box, cands []int32) bool {
 }
 
 // isDone reports whether rule r can add nothing to a part: met already
-// for the current rule (done[r] == stamp), or known to decide no flow at
-// all (done[r] < 0).
-func (d *decider) isDone(r int32) bool { return d.done[r] == d.stamp || d.done[r] < 0 }
+// for the current rule (done[r] == stamp), known to decide no flow at
+// all (done[r] < 0), or of self's action once that is all sameDone.
+func (d *decider) isDone(r int32) bool {
+	return d.done[r] == d.stamp || d.done[r] < 0 || d.sameDone && d.acts[r] == d.act
+}
 
 // sub decides part p of a box with the candidates of cands that meet it.
 // With done set, it looks for a reason to leave p out (skip's) while it

@@ -200,6 +200,10 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 		rules := e.rules[d]
 		// seen[i] == stamp: rule i met already for the current rule.
 		seen, stamp := make([]int32, len(rules)), int32(0)
+		acts := make([]sgsim.Action, len(rules))
+		for i, r := range rules {
+			acts[i] = r.Action
+		}
 		for ri, r := range rules {
 			if e.progress != nil && ri > 0 { // the rule before is done
 				e.progress()
@@ -250,13 +254,17 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 					// own once its redundancy is known.
 					if prune {
 						t.dec.done, t.dec.stamp, t.dec.self, t.dec.selfDone = seen, stamp, int32(ri), red.known
+						// Once the rule has a cell it is not shadowed, and
+						// of the other rules only those of the other
+						// action (its conflicts) are wanted.
+						t.dec.acts, t.dec.act, t.dec.sameDone = acts, r.Action, red.any
 					}
 					for _, b := range t.ruleBoxes(ri) {
 						t.visitCells(b, 0, t.end[ri], func(c cell) {
 							switch {
 							case c.rule == int32(ri):
 								red.cell(t, c)
-								t.dec.selfDone = prune && red.known
+								t.dec.selfDone, t.dec.sameDone = red.known, true
 							case c.rule >= 0 && seen[c.rule] != stamp:
 								seen[c.rule] = stamp
 								firsts = append(firsts, met{c.rule, pi, c})
