@@ -102,6 +102,7 @@ func DiffProgress(old, new Set, progress Progress) (Diff, error) {
 	var out Diff
 	cls := classes(old, new)
 	var ch []cell
+	var m merger
 	done, total := 0, 2*len(fams)*len(cls)
 	if progress != nil {
 		progress(0, total)
@@ -113,7 +114,7 @@ func DiffProgress(old, new Set, progress Progress) (Diff, error) {
 			}
 			for _, cl := range cls {
 				to, tn := eo.table(d, fam, cl.Protocol), en.table(d, fam, cl.Protocol)
-				ch = merge(changed(to, tn, eo.rules[d], en.rules[d], ch[:0]))
+				ch = m.merge(changed(to, tn, eo.rules[d], en.rules[d], ch[:0]))
 				sortCells(ch)
 				for _, x := range ch {
 					c := Change{Direction: d, DirectionText: d.String(), Region: tn.space(x.b), Others: cl.Others,

@@ -594,6 +594,12 @@ func (t *table) space(b box) sgsim.Space {
 // The result depends only on the set of cells, not their order: a
 // group's cells are disjoint, so each pass's sort has no ties.
 func merge(cs []cell) []cell {
+	var m merger
+	return m.merge(cs)
+}
+
+// merge is merge with m's scratch space, reused from call to call.
+func (m *merger) merge(cs []cell) []cell {
 	if len(cs) < 2 {
 		return cs
 	}
@@ -603,7 +609,6 @@ func merge(cs []cell) []cell {
 		}
 		return int(a.rule - b.rule)
 	})
-	var m merger
 	out := cs[:0]
 	for i := 0; i < len(cs); {
 		j := i + 1
@@ -656,9 +661,9 @@ func packable(cs []cell) bool {
 // sortPass returns the cells' indexes in the order of a pass along d: by
 // their spans on the other dimensions, then their low end on d.
 func (m *merger) sortPass(cs []cell, d int, packed bool) []int32 {
-	idx := m.idx[:0]
+	idx := slices.Grow(m.idx[:0], len(cs))
 	if packed {
-		ks := m.packed[:0]
+		ks := slices.Grow(m.packed[:0], len(cs))
 		for i := range cs {
 			k := packedKey{lo: uint32(cs[i].b[d].lo.lo), i: int32(i)}
 			j := 0
@@ -718,13 +723,18 @@ func (m *merger) group(cs []cell) []cell {
 		return cs
 	}
 	packed := packable(cs) // joining keeps keys within their dimension's prefix
+	// Each pass reads one buffer and writes the other: cs's own cells
+	// (which it never outgrows: a pass only drops cells) and m.keep.
+	orig := cs[:len(cs):len(cs)]
+	other := slices.Grow(m.keep[:0], len(cs))
+	m.keep = other
 	for pass, last := 0, -1; ; pass++ {
 		if last < 0 && pass == 4 || last >= 0 && pass-last == 4 {
 			break // four passes in a row joined nothing
 		}
 		d := 3 - pass%4
 		idx := m.sortPass(cs, d, packed)
-		keep := m.keep[:0]
+		keep := other[:0]
 		for _, k := range idx {
 			c := &cs[k]
 			if n := len(keep); n > 0 {
@@ -739,8 +749,10 @@ func (m *merger) group(cs []cell) []cell {
 		if len(keep) < len(cs) {
 			last = pass
 		}
-		cs = cs[:copy(cs, keep)]
-		m.keep = keep
+		cs, other = keep, cs
+	}
+	if &cs[0] != &orig[0] {
+		cs = orig[:copy(orig, cs)]
 	}
 	return cs
 }
@@ -1000,6 +1012,12 @@ func (p *pairDecider) decideNew(b box, nc []int32, old int32, oa sgsim.Action) {
 			rule = p.n.boxes[nc[0]].rule
 		}
 		if action(p.nrs, rule) != oa {
+			if len(p.out) == cap(p.out) {
+				// Double rather than append's 1.25x for large slices:
+				// a diff can find hundreds of thousands of cells before
+				// merge, and each growth copies them all.
+				p.out = slices.Grow(p.out, max(len(p.out), 256))
+			}
 			p.out = append(p.out, cell{b: b, rule: rule, tag: old})
 		}
 		return
