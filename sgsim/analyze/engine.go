@@ -156,6 +156,10 @@ type table struct {
 	idx        index
 	dec        decider // scratch, reused by cellsOf
 	after      decider // scratch of cellsAfter
+	// addrs holds the address sets space has made, by span: a diff's
+	// regions share few distinct address ranges, and Addrs are
+	// immutable, so each is built once.
+	addrs map[span]sgsim.Addrs
 }
 
 func fullKeys(v6 bool) span {
@@ -567,10 +571,18 @@ func (t *table) testFlow(b box) sgsim.Flow {
 // space is the box as a Space, the way Partition writes its boxes.
 func (t *table) space(b box) sgsim.Space {
 	one := func(s span) sgsim.Addrs {
+		if a, ok := t.addrs[s]; ok {
+			return a
+		}
 		var sb netipx.IPSetBuilder
 		sb.AddRange(netipx.IPRangeFrom(addrOf(s.lo, t.v6), addrOf(s.hi, t.v6)))
 		set, _ := sb.IPSet()
-		return sgsim.AddrsOf(set)
+		a := sgsim.AddrsOf(set)
+		if t.addrs == nil {
+			t.addrs = map[span]sgsim.Addrs{}
+		}
+		t.addrs[s] = a
+		return a
 	}
 	fam := sgsim.IPv4
 	if t.v6 {
