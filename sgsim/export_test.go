@@ -17,6 +17,11 @@ type TupleInfo struct {
 	Collisions int  // buckets holding entries of two or more distinct keys
 	TailList   bool // some node hashes nothing (a list scanned in order)
 	MaxBucket  int  // entries in the largest bucket
+	// OutOfBounds counts nodes whose hash can name a bucket outside
+	// their slots (slots not 2^(64-shift)) and buckets whose other
+	// entries lie outside the node's chain array: lookup reads both
+	// without bounds checks, so this must be 0.
+	OutOfBounds int
 }
 
 // Tuples describes the IPv4 tuple space of direction d; ok is false when
@@ -32,8 +37,14 @@ func Tuples(c *Classifier, d Direction) (info TupleInfo, ok bool) {
 		if n.mask == 0 && n.pdMask == 0 {
 			info.TailList = true
 		}
+		if uint64(len(n.slots)) != 1<<(64-uint64(n.shift)) && !(n.shift == 64 && len(n.slots) == 1) {
+			info.OutOfBounds++
+		}
 		for b := range n.slots {
 			sl := &n.slots[b]
+			if uint64(sl.more)+uint64(sl.nmore) > uint64(len(n.more)) {
+				info.OutOfBounds++
+			}
 			if sl.rank == noMatch {
 				continue
 			}

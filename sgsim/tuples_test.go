@@ -133,6 +133,9 @@ func TestTuplesTunedEqualsLinear(t *testing.T) {
 			if info.Nodes > nodes {
 				t.Fatalf("%d nodes; limit %d", info.Nodes, nodes)
 			}
+			if info.OutOfBounds != 0 {
+				t.Fatalf("%d nodes or buckets out of bounds", info.OutOfBounds)
+			}
 			r.spill += min(info.Spilled, 1)
 			r.nodes += min(info.Nodes/3, 1)
 			r.collision += min(info.Collisions, 1)
