@@ -183,9 +183,24 @@ func TestInvalidFlowDenied(t *testing.T) {
 		{},
 		{Proto: sgsim.TCP, Src: netip.MustParseAddr("1.1.1.1"), Dst: netip.MustParseAddr("::1")},
 		{Proto: sgsim.AnyProtocol, Src: netip.MustParseAddr("1.1.1.1"), Dst: netip.MustParseAddr("1.1.1.2")},
+		{Proto: sgsim.Protocol(257), Src: netip.MustParseAddr("1.1.1.1"), Dst: netip.MustParseAddr("1.1.1.2")},
+		{Proto: sgsim.TCP, Src: netip.MustParseAddr("::1"), Dst: netip.MustParseAddr("1.1.1.1")},
+		{Proto: sgsim.TCP, Src: netip.MustParseAddr("1.1.1.1"), Dst: netip.MustParseAddr("::ffff:1.1.1.2")},
+		{Proto: sgsim.TCP, Src: netip.MustParseAddr("fe80::1%eth0"), Dst: netip.MustParseAddr("fe80::2")},
+		{Proto: sgsim.TCP, Src: netip.MustParseAddr("fe80::1"), Dst: netip.MustParseAddr("fe80::2%eth0")},
 	} {
 		if v := c.Check(sgsim.Ingress, f); v.Allowed() || v.Rule != nil {
 			t.Errorf("Check(%#v) = %v; want default deny", f, v)
+		}
+	}
+	// The same rule decides valid flows of either family.
+	for _, f := range []sgsim.Flow{
+		{Proto: sgsim.TCP, Src: netip.MustParseAddr("1.1.1.1"), Dst: netip.MustParseAddr("1.1.1.2")},
+		{Proto: sgsim.TCP, Src: netip.MustParseAddr("fe80::1"), Dst: netip.MustParseAddr("fe80::2")},
+		{Proto: sgsim.TCP, Src: netip.MustParseAddr("::ffff:1.1.1.1"), Dst: netip.MustParseAddr("::ffff:1.1.1.2")},
+	} {
+		if v := c.Check(sgsim.Ingress, f); !v.Allowed() {
+			t.Errorf("Check(%v) = %v; want allow", f, v)
 		}
 	}
 }

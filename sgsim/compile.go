@@ -616,12 +616,19 @@ func compileWith(s Semantics, tp *tupleParams, groups []Group) (*Classifier, err
 // Check returns the verdict for flow f in direction d. It does not
 // allocate. An invalid flow gets the default deny.
 func (c *Classifier) Check(d Direction, f Flow) Verdict {
-	if d > Egress || !f.IsValid() {
+	if d > Egress {
 		return Verdict{}
 	}
 	fam := 0
-	if f.Src.Is6() {
-		fam = 1
+	// Two IPv4 addresses are valid and carry no zone: the full validity
+	// test is left for the rest.
+	if !f.Src.Is4() || !f.Dst.Is4() || f.Proto == AnyProtocol || !f.Proto.IsValid() {
+		if !f.IsValid() {
+			return Verdict{}
+		}
+		if f.Src.Is6() {
+			fam = 1
+		}
 	}
 	t := &c.t[d][fam]
 	var best uint32
