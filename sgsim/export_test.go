@@ -19,8 +19,8 @@ type TupleInfo struct {
 	MaxBucket  int  // entries in the largest bucket
 	// OutOfBounds counts nodes whose hash can name a bucket outside
 	// their slots (slots not 2^(64-shift)) and buckets whose other
-	// entries lie outside the node's chain array: lookup reads both
-	// without bounds checks, so this must be 0.
+	// entries lie outside the node's chain array: a lookup would panic
+	// on either (it indexes both with bounds checks), so this must be 0.
 	OutOfBounds int
 }
 

@@ -159,10 +159,7 @@ func (tp *tuples) lookup(k uint64, f *Flow, t *table, best uint32) uint32 {
 		if n.minRank >= best {
 			break
 		}
-		// bucket is below len(n.slots) by construction (the top
-		// log2(len) bits of the hash), so the slot is read without a
-		// bounds check.
-		e := (*tslot)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(n.slots)), n.bucket(k, pd)*uint64(unsafe.Sizeof(tslot{}))))
+		e := &n.slots[n.bucket(k, pd)]
 		if e.rank >= best { // empty, or nothing here can win
 			continue
 		}
@@ -173,11 +170,9 @@ func (tp *tuples) lookup(k uint64, f *Flow, t *table, best uint32) uint32 {
 		if e.nmore == 0 {
 			continue
 		}
-		// The chain, without a bounds check: makeNode keeps
-		// more+nmore within n.more.
-		m0 := unsafe.Pointer(unsafe.SliceData(n.more))
-		for j := e.more; j < e.more+e.nmore; j++ {
-			m := (*tent)(unsafe.Add(m0, uintptr(j)*unsafe.Sizeof(tent{})))
+		ms := n.more[e.more : e.more+e.nmore]
+		for j := range ms {
+			m := &ms[j]
 			if m.rank >= best {
 				break
 			}
