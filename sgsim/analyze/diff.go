@@ -57,7 +57,10 @@ func (d Diff) IsEmpty() bool { return len(d.Added) == 0 && len(d.Removed) == 0 }
 // the new version, box by box, so the result is exact and its boxes are
 // disjoint. Boxes with the same deciding rules in both versions that
 // abut are joined, and the changes come in order of their lowest flow
-// per direction, family and protocol class.
+// per direction, family and protocol class. On very large diffs (a class
+// with over a million changed cells) the boxes found so far are joined
+// while the rest are found, to bound memory: the changed flows and their
+// rules are the same, only the split into boxes may differ.
 func DiffSets(old, new Set) (Diff, error) {
 	return DiffProgress(old, new, nil)
 }
@@ -114,7 +117,7 @@ func DiffProgress(old, new Set, progress Progress) (Diff, error) {
 			}
 			for _, cl := range cls {
 				to, tn := eo.table(d, fam, cl.Protocol), en.table(d, fam, cl.Protocol)
-				ch = m.merge(changed(to, tn, eo.rules[d], en.rules[d], ch[:0]))
+				ch = m.merge(changed(to, tn, eo.rules[d], en.rules[d], ch[:0], &m))
 				sortCells(ch)
 				for _, x := range ch {
 					c := Change{Direction: d, DirectionText: d.String(), Region: tn.space(x.b), Others: cl.Others,

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"net/netip"
 	"slices"
+	"sync/atomic"
 
 	"github.com/sgsim/sgsim/sgsim"
 	"go4.org/netipx"
@@ -939,7 +940,27 @@ type pairDecider struct {
 	oid, nid   []int32 // the boxes' ids: equal ids, equal box and action
 	obuf, nbuf []int32
 	out        []cell
+	// m merges out when it reaches limit cells (see mergeAt).
+	m     *merger
+	limit int
 }
+
+// mergeAt is the number of changed cells a diff holds, per direction,
+// family and protocol class, before it merges them into regions and
+// goes on: without it, fw1-10K's diff held on the order of 100 million
+// cells before its one merge (over 22 GB). Merging early is exact: merge
+// keeps the union of each (new rule, old rule) group's cells, and the
+// cells are disjoint whenever they are found, so the held regions and
+// the cells found later merge again at the end as cells would. Only the
+// decomposition into boxes may differ from a single merge at the end,
+// and only when a class reaches mergeAt cells. After an early merge the
+// next one waits for twice the cells it kept (at least mergeAt), so a
+// class whose regions do not shrink is merged O(log n) times. Tests
+// lower it.
+var mergeAt = 1 << 20
+
+// earlyMerges counts the early merges, for tests to see they happened.
+var earlyMerges atomic.Int64
 
 // outcome returns the one action every flow of b gets from the
 // candidates cands of t (rules rs), and whether there is only one.
@@ -1024,6 +1045,11 @@ func (p *pairDecider) decideNew(b box, nc []int32, old int32, oa sgsim.Action) {
 			rule = p.n.boxes[nc[0]].rule
 		}
 		if action(p.nrs, rule) != oa {
+			if len(p.out) >= p.limit {
+				p.out = p.m.merge(p.out)
+				p.limit = max(mergeAt, 2*len(p.out))
+				earlyMerges.Add(1)
+			}
 			if len(p.out) == cap(p.out) {
 				// Double rather than append's 1.25x for large slices:
 				// a diff can find hundreds of thousands of cells before
@@ -1133,9 +1159,11 @@ func boxIDs(o, n *table, ors, nrs []*sgsim.Rule) (oid, nid []int32) {
 }
 
 // changed returns the cells of the whole space that the new version
-// decides with another action than the old, tagged with the old rule.
-func changed(o, n *table, ors, nrs []*sgsim.Rule, out []cell) []cell {
-	p := pairDecider{o: o, n: n, ors: ors, nrs: nrs, out: out}
+// decides with another action than the old, tagged with the old rule,
+// merged with m (see mergeAt) when there are many: the caller merges
+// the result again.
+func changed(o, n *table, ors, nrs []*sgsim.Rule, out []cell, m *merger) []cell {
+	p := pairDecider{o: o, n: n, ors: ors, nrs: nrs, out: out, m: m, limit: mergeAt}
 	p.oid, p.nid = boxIDs(o, n, ors, nrs)
 	oc := make([]int32, len(o.boxes))
 	for i := range oc {
