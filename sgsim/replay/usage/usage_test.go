@@ -214,7 +214,9 @@ func TestCounterMaxAddrs(t *testing.T) {
 	// In JSON too: the web rule and the clients' egress rule saw the ten
 	// sources, nothing else was aggregated.
 	var b bytes.Buffer
-	rep.WriteJSON(&b)
+	if err := rep.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
 	if !strings.Contains(b.String(), `"src_aggregated_to": [`) || strings.Count(b.String(), "aggregated_to") != 2 {
 		t.Errorf("json:\n%s", b.String())
 	}
@@ -224,9 +226,17 @@ func TestCounterMaxAddrs(t *testing.T) {
 	for _, src := range []string{"10.1.0.1", "10.9.0.1", "10.200.0.1"} {
 		c.Add(flow(t, n, "tcp "+src+":40000 -> 10.2.0.1:443", 1, 60, 1, 60, 0, 1))
 	}
+	found := false
 	for _, e := range c.Report().Entries {
-		if e.Rule == "web" && (e.Used.SrcBits[0] != 8 || fmt.Sprint(e.Used.Src) != "[10.0.0.0/8]" || fmt.Sprint(e.Used.SrcCover) != "[10.0.0.0/8]") {
+		if e.Rule != "web" {
+			continue
+		}
+		found = true
+		if e.Used.SrcBits[0] != 8 || fmt.Sprint(e.Used.Src) != "[10.0.0.0/8]" || fmt.Sprint(e.Used.SrcCover) != "[10.0.0.0/8]" {
 			t.Errorf("limit 1: %v %v cover %v", e.Used.Src, e.Used.SrcBits, e.Used.SrcCover)
 		}
+	}
+	if !found {
+		t.Error("limit 1: no entry for the web rule")
 	}
 }
