@@ -164,13 +164,19 @@ func Rule(t *rapid.T, s sgsim.Semantics, label string) sgsim.Rule {
 
 // Groups draws one to three groups with up to maxRules rules in all.
 func Groups(t *rapid.T, s sgsim.Semantics, maxRules int) []sgsim.Group {
+	return groups(t, s, maxRules, Rule)
+}
+
+// groups draws one to three groups of rules drawn by rule, up to maxRules
+// in all.
+func groups(t *rapid.T, s sgsim.Semantics, maxRules int, rule func(*rapid.T, sgsim.Semantics, string) sgsim.Rule) []sgsim.Group {
 	ng := rapid.IntRange(1, 3).Draw(t, "groups")
 	gs := make([]sgsim.Group, ng)
 	for g := range gs {
 		gs[g].ID = fmt.Sprintf("g%d", g)
 		n := rapid.IntRange(0, maxRules/ng).Draw(t, fmt.Sprintf("g%d rules", g))
 		for i := 0; i < n; i++ {
-			gs[g].Rules = append(gs[g].Rules, Rule(t, s, fmt.Sprintf("g%d.r%d", g, i)))
+			gs[g].Rules = append(gs[g].Rules, rule(t, s, fmt.Sprintf("g%d.r%d", g, i)))
 		}
 	}
 	return gs
@@ -239,16 +245,7 @@ func PrefixRule(t *rapid.T, s sgsim.Semantics, label string) sgsim.Rule {
 // PrefixGroups draws one to three groups of PrefixRule rules, up to
 // maxRules in all.
 func PrefixGroups(t *rapid.T, s sgsim.Semantics, maxRules int) []sgsim.Group {
-	ng := rapid.IntRange(1, 3).Draw(t, "groups")
-	gs := make([]sgsim.Group, ng)
-	for g := range gs {
-		gs[g].ID = fmt.Sprintf("g%d", g)
-		n := rapid.IntRange(0, maxRules/ng).Draw(t, fmt.Sprintf("g%d rules", g))
-		for i := 0; i < n; i++ {
-			gs[g].Rules = append(gs[g].Rules, PrefixRule(t, s, fmt.Sprintf("g%d.r%d", g, i)))
-		}
-	}
-	return gs
+	return groups(t, s, maxRules, PrefixRule)
 }
 
 // Flow draws a valid flow, usually at or next to a boundary of one of the
