@@ -20,7 +20,8 @@ import (
 // would silently mean every or no address (write 0.0.0.0/0 or ::/0); an
 // item that looks like addresses but does not parse, with the parser's
 // reason ("10.0.0.1/8": host bits set); any other item that names no
-// endpoint, with the endpoints listed.
+// endpoint, with the distinct endpoint names listed (the first 20, then
+// how many more).
 func ResolveAddrs(s string, endpoints []Endpoint) (Addrs, error) {
 	if strings.TrimSpace(s) == "" {
 		return Addrs{}, errors.New("empty: want endpoint names or addresses")
@@ -55,20 +56,43 @@ func ResolveAddrs(s string, endpoints []Endpoint) (Addrs, error) {
 		if looksLikeAddrs(part) && errors.As(err, &pe) {
 			return Addrs{}, fmt.Errorf("%q: no endpoint, and not an address, prefix or range: %s", part, pe.Msg)
 		}
-		var names []string
-		for _, e := range endpoints {
-			names = append(names, e.Name)
-		}
-		if len(names) == 0 {
-			names = []string{"none: the network has no endpoints"}
-		}
-		return Addrs{}, fmt.Errorf("%q: neither an endpoint nor an address, prefix or range (endpoints: %s)", part, strings.Join(names, ", "))
+		return Addrs{}, fmt.Errorf("%q: neither an endpoint nor an address, prefix or range (endpoints: %s)", part, endpointNames(endpoints))
 	}
 	set, err := b.IPSet()
 	if err != nil {
 		return Addrs{}, err
 	}
 	return AddrsOf(set), nil
+}
+
+// maxListedNames bounds how many endpoint names an error lists: a NIC
+// listing can name thousands.
+const maxListedNames = 20
+
+// endpointNames lists the distinct endpoint names for an error, in order,
+// at most maxListedNames of them and then how many more there are.
+func endpointNames(endpoints []Endpoint) string {
+	seen := map[string]bool{}
+	var names []string
+	more := 0
+	for _, e := range endpoints {
+		if seen[e.Name] {
+			continue
+		}
+		seen[e.Name] = true
+		if len(names) == maxListedNames {
+			more++
+			continue
+		}
+		names = append(names, e.Name)
+	}
+	if len(names) == 0 {
+		return "none: the network has no endpoints"
+	}
+	if more > 0 {
+		names = append(names, fmt.Sprintf("and %d more", more))
+	}
+	return strings.Join(names, ", ")
 }
 
 func findEndpoint(endpoints []Endpoint, name string) *Endpoint {

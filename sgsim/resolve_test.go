@@ -1,6 +1,7 @@
 package sgsim_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/sgsim/sgsim/sgsim"
@@ -29,7 +30,7 @@ func TestResolveAddrs(t *testing.T) {
 		{in: "nodes, ,masters", err: `"nodes, ,masters": item 2 is empty`},
 		{in: "any", err: `"any": name endpoints or address ranges (0.0.0.0/0 for every IPv4 address, ::/0 for every IPv6 address)`},
 		{in: "nodes,None", err: `"None": name endpoints or address ranges (0.0.0.0/0 for every IPv4 address, ::/0 for every IPv6 address)`},
-		{in: "workers", err: `"workers": neither an endpoint nor an address, prefix or range (endpoints: nodes, masters, a,b, nodes)`},
+		{in: "workers", err: `"workers": neither an endpoint nor an address, prefix or range (endpoints: nodes, masters, a,b)`},
 		{in: "10.0.0.1/8", err: `"10.0.0.1/8": no endpoint, and not an address, prefix or range: prefix 10.0.0.1/8 has host bits set; did you mean 10.0.0.0/8?`},
 		{in: "fe80::1%eth0", err: `"fe80::1%eth0": no endpoint, and not an address, prefix or range: zoned address fe80::1%eth0 not allowed`},
 		{in: "10.0.0.300", err: `"10.0.0.300": no endpoint, and not an address, prefix or range: ParseAddr("10.0.0.300"): IPv4 field has value >255`},
@@ -47,5 +48,16 @@ func TestResolveAddrs(t *testing.T) {
 	}
 	if _, err := sgsim.ResolveAddrs("x", nil); err == nil || err.Error() != `"x": neither an endpoint nor an address, prefix or range (endpoints: none: the network has no endpoints)` {
 		t.Errorf("no endpoints: %v", err)
+	}
+	// A long listing (a NIC listing names thousands) is cut after 20
+	// distinct names, saying how many more there are.
+	var many []sgsim.Endpoint
+	for i := range 25 {
+		many = append(many, sgsim.Endpoint{Name: fmt.Sprintf("n%d", i), Addrs: sgsim.MustParseAddrs(fmt.Sprintf("10.0.0.%d", i))})
+	}
+	many = append(many, many[0])
+	want := `"x": neither an endpoint nor an address, prefix or range (endpoints: n0, n1, n2, n3, n4, n5, n6, n7, n8, n9, n10, n11, n12, n13, n14, n15, n16, n17, n18, n19, and 5 more)`
+	if _, err := sgsim.ResolveAddrs("x", many); err == nil || err.Error() != want {
+		t.Errorf("many endpoints: %v\nwant %s", err, want)
 	}
 }
