@@ -270,6 +270,8 @@ func TestMainBadUsage(t *testing.T) {
 		{[]string{"-classbench", filter, "-trace", empty, "-rounds", "1"}, empty + ": no headers"},
 		{[]string{"-gen-trace"}, "need -classbench"},
 		{[]string{"-classbench", filter, "-trace", empty, "-gen-trace"}, "exclude each other"},
+		{[]string{"-analysis-sets", "fw1"}, "-analysis-sets needs -analysis"},
+		{[]string{"-analysis-skip", "lint"}, "-analysis-skip needs -analysis"},
 	} {
 		var out, errb bytes.Buffer
 		code := mainErr(tt.args, &out, &errb)

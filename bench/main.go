@@ -581,6 +581,19 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	if *trace != "" && *genTrace {
 		return fail("-trace and -gen-trace exclude each other")
 	}
+	if !*analysis {
+		// The analysis flags would otherwise be ignored without a word
+		// while the classifier section runs instead.
+		var set string
+		fl.Visit(func(f *flag.Flag) {
+			if set == "" && strings.HasPrefix(f.Name, "analysis-") {
+				set = f.Name
+			}
+		})
+		if set != "" {
+			return fail("-%s needs -analysis", set)
+		}
+	}
 	if cfg.Rounds < 1 || cfg.Flows < 1 || cfg.LinearBudget < 1 || cfg.TightBudget < 1 || cfg.CheckBudget < 1 || !(cfg.HitRate >= 0 && cfg.HitRate <= 1) {
 		return fail("-rounds, -flows and the budgets must be positive and -hit in 0..1")
 	}
