@@ -77,23 +77,30 @@ func replayRun(e *env, o *replayOptions) error {
 		return bad("-workers %d: at most %d (%d per CPU, GOMAXPROCS %d): decoding runs on one goroutine, so more workers only cost memory",
 			o.workers, m, replay.WorkersPerCPU, runtime.GOMAXPROCS(0))
 	}
-	if len(o.pcaps) > 0 && len(o.flowlogs) > 0 {
-		return bad("-pcap and -flowlog: give one kind of input")
-	}
 	if o.droppedPcap != "" && len(o.flowlogs) > 0 {
 		return bad("-dropped-pcap needs packet captures, not flow logs")
 	}
-	if err := e.in.Check(); err != nil && e.in.Kind() != "" {
-		return badErr(err)
-	}
-	if err := needTraffic(e, o); err != nil {
-		return err
-	}
-	n, err := e.loadPlaced(&e.in)
+	n, err := trafficNet(e, o)
 	if err != nil {
 		return err
 	}
 	return replayAll(e, o, n)
+}
+
+// trafficNet checks the inputs replay, usage and tighten share (one kind
+// of traffic, a valid rule input, traffic whenever an input flag is
+// given) and loads the network the traffic is replayed through.
+func trafficNet(e *env, o *replayOptions) (*load.Network, error) {
+	if len(o.pcaps) > 0 && len(o.flowlogs) > 0 {
+		return nil, bad("-pcap and -flowlog: give one kind of input")
+	}
+	if err := e.in.Check(); err != nil && e.in.Kind() != "" {
+		return nil, badErr(err)
+	}
+	if err := needTraffic(e, o); err != nil {
+		return nil, err
+	}
+	return e.loadPlaced(&e.in)
 }
 
 // needTraffic refuses replay, usage and tighten without -pcap or -flowlog

@@ -467,6 +467,20 @@ func TestBadInput(t *testing.T) {
 // hardened): it is replayed only when no input flag at all is given. Any
 // input flag without -pcap or -flowlog is bad usage, for replay, usage
 // and tighten alike, never the sample replayed against another network.
+// TestOneKindOfTraffic: replay, usage and tighten share their input
+// checks (trafficNet); each refuses captures and flow logs together,
+// before reading either file.
+func TestOneKindOfTraffic(t *testing.T) {
+	for _, cmd := range []string{"replay", "usage", "tighten"} {
+		args := []string{cmd, "-pcap", "absent.pcap", "-flowlog", "absent.log"}
+		code, out, errOut := runArgs(t, args...)
+		want := "sgsim " + cmd + ": -pcap and -flowlog: give one kind of input\n"
+		if code != exitUsage || out != "" || errOut != want {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit %d, stderr %q", args, code, out, errOut, exitUsage, want)
+		}
+	}
+}
+
 func TestSampleOnlyWithoutInput(t *testing.T) {
 	for _, cmd := range []string{"replay", "usage", "tighten"} {
 		for _, c := range []struct {

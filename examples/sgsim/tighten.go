@@ -42,19 +42,10 @@ the proof ("all 28 allowed before are allowed", each required flow "passes as be
 }
 
 func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents string) error {
-	if len(o.pcaps) > 0 && len(o.flowlogs) > 0 {
-		return bad("-pcap and -flowlog: give one kind of input")
-	}
 	if opt.MaxRules < 1 || opt.MinPrefix < 0 || opt.MinPrefix > 32 || opt.MaxPortGap < -1 {
 		return bad("-max-rules %d -min-prefix %d -max-port-gap %d: want -max-rules 1 or more, -min-prefix 0-32 and -max-port-gap -1 or more", opt.MaxRules, opt.MinPrefix, opt.MaxPortGap)
 	}
-	if err := e.in.Check(); err != nil && e.in.Kind() != "" {
-		return badErr(err)
-	}
-	if err := needTraffic(e, o); err != nil {
-		return err
-	}
-	n, err := e.loadPlaced(&e.in)
+	n, err := trafficNet(e, o)
 	if err != nil {
 		return err
 	}

@@ -43,16 +43,7 @@ prints the window "observed 2024-05-06T09:00:00.5Z to ...", a table of hops and 
 }
 
 func usageRun(e *env, o *replayOptions, failUnused bool, maxAddrs int) error {
-	if len(o.pcaps) > 0 && len(o.flowlogs) > 0 {
-		return bad("-pcap and -flowlog: give one kind of input")
-	}
-	if err := e.in.Check(); err != nil && e.in.Kind() != "" {
-		return badErr(err)
-	}
-	if err := needTraffic(e, o); err != nil {
-		return err
-	}
-	n, err := e.loadPlaced(&e.in)
+	n, err := trafficNet(e, o)
 	if err != nil {
 		return err
 	}
