@@ -48,7 +48,8 @@ type item struct {
 // Open scans data and returns the Doc to read it with. A syntax error
 // (truncation included) is returned at once, with its line and column:
 // nothing of such a document is read. So is a document with more than
-// 65,536 duplicate keys and invalid strings, whose problems would take
+// 65,536 duplicate keys and invalid strings (the error says where the
+// first is), whose problems would take
 // memory in proportion to its size. fold also refuses keys of one
 // object that differ only in case, for documents decoded into Go structs
 // (encoding/json matches struct fields without regard to case).
@@ -60,8 +61,12 @@ func (d Decoder) Open(data []byte, fold bool, opts []read.Option) (*Doc, error) 
 	if over > 0 {
 		// Keeping every problem would take memory in proportion to the
 		// input: such a document is refused whole, lenient or not.
-		return nil, read.NewErrors([]*read.Error{{Err: d.Err("", "", "more than "+strconv.Itoa(maxProblems)+
-			" duplicate keys and invalid strings ("+strconv.Itoa(maxProblems+over)+"); the document is refused as a whole")}}, 0)
+		// The first problem says where, and of what kind.
+		p := probs[0]
+		lc := positions(data, []int{p.off})[p.off]
+		return nil, read.NewErrors([]*read.Error{{Line: lc[0], Column: lc[1], Err: d.Err(p.path, p.value, p.msg+
+			", the first of "+strconv.Itoa(maxProblems+over)+" duplicate keys and invalid strings, more than "+
+			strconv.Itoa(maxProblems)+": the document is refused as a whole")}}, 0)
 	}
 	doc := &Doc{dec: d, data: data, fold: fold, used: make([]bool, len(probs)), rep: read.Lenient(opts)}
 	keys := make([]string, len(probs))

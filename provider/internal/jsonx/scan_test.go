@@ -257,7 +257,7 @@ func BenchmarkScan(b *testing.B) {
 // lenient or not, with the count.
 func TestOpenTooManyProblems(t *testing.T) {
 	var sb strings.Builder
-	sb.WriteString(`{"r": [`)
+	sb.WriteString("{\"r\": [\n")
 	for i := 0; i < maxProblems+2; i++ {
 		if i > 0 {
 			sb.WriteString(",")
@@ -267,7 +267,8 @@ func TestOpenTooManyProblems(t *testing.T) {
 	sb.WriteString("]}")
 	var rep read.Report
 	_, err := dec.Open([]byte(sb.String()), true, []read.Option{read.SkipInvalid(&rep)})
-	want := "test: more than 65536 duplicate keys and invalid strings (65538); the document is refused as a whole"
+	// The first problem, the second "a" of line 2, says where.
+	want := `line 2, column 8: test: r[0].a: duplicate key "a", the first of 65538 duplicate keys and invalid strings, more than 65536: the document is refused as a whole`
 	if err == nil || err.Error() != want {
 		t.Errorf("Open: %v\nwant %s", err, want)
 	}
