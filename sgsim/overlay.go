@@ -97,9 +97,11 @@ type OverlayHost struct {
 // BlockHosts places the overlay range pods on hosts the way a cluster
 // that gives each node an equal pod block does: pods is cut into blocks
 // of prefix length bits, and the k-th block (in address order) is on the
-// k-th address of hosts, for as many blocks as there are host addresses.
-// It returns nil when bits is shorter than the pods prefix or longer than
-// the family's addresses.
+// k-th address of hosts of the pods' family (a dual-stack host list
+// places IPv6 pods on its IPv6 addresses), for as many blocks as there
+// are such host addresses. It returns nil when bits is shorter than the
+// pods prefix or longer than the family's addresses, or when it would cut
+// pods into more than 2^24 blocks.
 func BlockHosts(pods netip.Prefix, bits int, hosts Addrs) []OverlayHost {
 	pods = pods.Masked()
 	if !pods.IsValid() || bits < pods.Bits() || bits > pods.Addr().BitLen() || bits-pods.Bits() > 24 {
@@ -108,8 +110,11 @@ func BlockHosts(pods netip.Prefix, bits int, hosts Addrs) []OverlayHost {
 	var out []OverlayHost
 	next := pods.Addr()
 	for _, r := range hosts.Ranges() {
+		if r.From().Is4() != next.Is4() {
+			continue
+		}
 		for h := r.From(); ; h = h.Next() {
-			if h.Is4() != next.Is4() || !pods.Contains(next) {
+			if !pods.Contains(next) {
 				return out
 			}
 			b := netip.PrefixFrom(next, bits)

@@ -266,6 +266,25 @@ func TestBlockHosts(t *testing.T) {
 	if got := sgsim.BlockHosts(netip.MustParsePrefix("172.16.0.0/23"), 22, sgsim.MustParseAddrs("10.0.0.0/24")); got != nil {
 		t.Errorf("bits shorter than the prefix: %v", got)
 	}
+	if got := sgsim.BlockHosts(netip.MustParsePrefix("172.16.0.0/23"), 33, sgsim.MustParseAddrs("10.0.0.0/24")); got != nil {
+		t.Errorf("bits longer than an IPv4 address: %v", got)
+	}
+	if got := sgsim.BlockHosts(netip.MustParsePrefix("172.0.0.0/7"), 32, sgsim.MustParseAddrs("10.0.0.0/24")); got != nil {
+		t.Errorf("2^25 blocks: %v", got)
+	}
+	// Dual-stack hosts: IPv6 pods go on the IPv6 addresses (the IPv4
+	// ones sort first and are passed over), IPv4 pods on the IPv4 ones.
+	dual := sgsim.MustParseAddrs("10.0.0.5,2001:db8::7-2001:db8::8")
+	got = sgsim.BlockHosts(netip.MustParsePrefix("fd00::/63"), 64, dual)
+	want = []sgsim.OverlayHost{{netip.MustParseAddr("2001:db8::7"), netip.MustParsePrefix("fd00::/64")},
+		{netip.MustParseAddr("2001:db8::8"), netip.MustParsePrefix("fd00:0:0:1::/64")}}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("IPv6 pods on dual-stack hosts: %v; want %v", got, want)
+	}
+	got = sgsim.BlockHosts(netip.MustParsePrefix("172.16.0.0/23"), 24, dual)
+	if len(got) != 1 || got[0] != (sgsim.OverlayHost{Addr: netip.MustParseAddr("10.0.0.5"), Block: netip.MustParsePrefix("172.16.0.0/24")}) {
+		t.Errorf("IPv4 pods on dual-stack hosts: %v", got)
+	}
 }
 
 // DecideCarried takes the hosts a capture saw; Decide the placement's.
