@@ -35,6 +35,10 @@
 // dropped at a hop, or not applicable to a one-way ICMP message:
 // ICMPReply) separately; a Query asks one Question of every flow,
 // Delivered or Answered (the default for every protocol).
+// Network.RuleRef names the group (or network ACL) and index a verdict's
+// rule came from, Network.Rules lists every rule some hop carries, and
+// ResolveAddrs turns what a user names ("nodes,10.0.0.0/24") into the
+// addresses of a query, with an error saying which item is wrong.
 //
 // An endpoint can be an overlay (Endpoint.Overlay): a pod range carried
 // between its nodes in VXLAN or Geneve. Traffic between overlay addresses
