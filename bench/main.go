@@ -356,10 +356,37 @@ func run(in input, cfg config) (result, error) {
 // readClassBench reads a filter set and, when trace is not empty, its
 // trace.
 func readClassBench(file, trace string, acts classbench.Actions) (input, error) {
+	in, _, err := readClassBenchFilters(file, acts)
+	if err != nil || trace == "" {
+		return in, err
+	}
+	tf, err := os.Open(trace)
+	if err != nil {
+		return in, err
+	}
+	defer tf.Close()
+	hs, err := classbench.ReadTrace(tf)
+	if err != nil {
+		return in, fmt.Errorf("%s: %w", trace, err)
+	}
+	if len(hs) == 0 {
+		return in, fmt.Errorf("%s: no headers", trace)
+	}
+	in.Flows = make([]sgsim.Flow, len(hs))
+	for i, h := range hs {
+		in.Flows[i] = classbench.ToFlow(h)
+	}
+	in.Name += "+trace"
+	return in, nil
+}
+
+// readClassBenchFilters reads a filter set into rules, timing the read
+// and the parse; it returns the filters too.
+func readClassBenchFilters(file string, acts classbench.Actions) (input, []classbench.Filter, error) {
 	in := input{Name: filepath.Base(file), Source: "classbench", Semantics: sgsim.FirstMatch, Actions: acts.String()}
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return in, err
+		return in, nil, err
 	}
 	// Parse time: the median of three reads of the file (already in
 	// memory, so disk speed is out of it) plus conversion to rules.
@@ -371,7 +398,7 @@ func readClassBench(file, trace string, acts classbench.Actions) (input, error) 
 		fs, err = classbench.ReadFilters(bytes.NewReader(data))
 		t1 := time.Now()
 		if err != nil {
-			return in, fmt.Errorf("%s: %w", file, err)
+			return in, nil, fmt.Errorf("%s: %w", file, err)
 		}
 		rs := classbench.ToRulesFrom(in.Name, fs, acts)
 		t2 := time.Now()
@@ -381,52 +408,25 @@ func readClassBench(file, trace string, acts classbench.Actions) (input, error) 
 	}
 	in.ReadNS, in.ParseNS = int64(median(reads)), int64(median(parses))
 	if len(fs) == 0 {
-		return in, fmt.Errorf("%s: no filters", file)
+		return in, nil, fmt.Errorf("%s: no filters", file)
 	}
 	if bad := classbench.Inexpressible(fs); len(bad) > 0 {
-		return in, fmt.Errorf("%s: %d filters have any protocol with narrowed ports, which sgsim rules cannot express (first at line %d)",
+		return in, nil, fmt.Errorf("%s: %d filters have any protocol with narrowed ports, which sgsim rules cannot express (first at line %d)",
 			file, len(bad), fs[bad[0]].Line)
 	}
 	before := heap()
 	in.Rules = classbench.ToRulesFrom(in.Name, fs, acts)
 	in.RulesBytes = heap() - before
-	if trace != "" {
-		tf, err := os.Open(trace)
-		if err != nil {
-			return in, err
-		}
-		defer tf.Close()
-		hs, err := classbench.ReadTrace(tf)
-		if err != nil {
-			return in, fmt.Errorf("%s: %w", trace, err)
-		}
-		if len(hs) == 0 {
-			return in, fmt.Errorf("%s: no headers", trace)
-		}
-		in.Flows = make([]sgsim.Flow, len(hs))
-		for i, h := range hs {
-			in.Flows[i] = classbench.ToFlow(h)
-		}
-		in.Name += "+trace"
-	}
-	return in, nil
+	return in, fs, nil
 }
 
 // readClassBenchGenTrace reads a filter set and makes its flows with
 // classbench.GenerateTrace (ClassBench's parameters), for sets that come
 // without a trace: the name gets "+gentrace".
 func readClassBenchGenTrace(file string, acts classbench.Actions, seed uint64) (input, error) {
-	in, err := readClassBench(file, "", acts)
+	in, fs, err := readClassBenchFilters(file, acts)
 	if err != nil {
 		return in, err
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return in, err
-	}
-	fs, err := classbench.ReadFilters(bytes.NewReader(data))
-	if err != nil {
-		return in, fmt.Errorf("%s: %w", file, err)
 	}
 	hs := classbench.GenerateTrace(seed, fs, classbench.TraceScale, classbench.TraceParetoA, classbench.TraceParetoB)
 	in.Flows = make([]sgsim.Flow, len(hs))
