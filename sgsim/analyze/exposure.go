@@ -117,7 +117,8 @@ func overlapsPorts(a, b sgsim.Ports) bool {
 
 // Outside returns the addresses outside a network's own ranges: those of
 // its endpoint named "internet" when it has one, and otherwise every
-// IPv4 and IPv6 address that is in no endpoint and no subnet.
+// IPv4 and IPv6 address that is in no endpoint and no subnet (its Prefix
+// and its Also blocks).
 func Outside(spec sgsim.NetworkSpec) sgsim.Addrs {
 	for _, e := range spec.Endpoints {
 		if e.Name == "internet" {
@@ -132,6 +133,9 @@ func Outside(spec sgsim.NetworkSpec) sgsim.Addrs {
 	}
 	for _, s := range spec.Subnets {
 		b.RemovePrefix(s.Prefix)
+		for _, p := range s.Also {
+			b.RemovePrefix(p)
+		}
 	}
 	set, _ := b.IPSet()
 	return sgsim.AddrsOf(set)

@@ -178,8 +178,6 @@ func ruleID(r *sgsim.Rule) string {
 	return r.ID
 }
 
-var _ = fmt.Sprint
-
 // ExampleExposureAudit: a load balancer group open on 80 and 443, SSH
 // from two office addresses, a database open to the VPC only and a group
 // with no ingress rule. Only what the internet reaches is reported, with
@@ -221,4 +219,73 @@ func ExampleExposureAudit() {
 	// Output:
 	// low lb tcp 80,443 from 0.0.0.0/5,198.51.100.0/24 to 10.0.1.0/28: rule of group "sg-lb" (ingress allow tcp 80,443 from 0.0.0.0/0)
 	// high bastion tcp 22 from 198.51.100.7,198.51.100.9 to 10.0.2.10: rule of group "sg-admin" (ingress allow tcp 22 from 198.51.100.7,198.51.100.9)
+}
+
+// TestPortSeverity: the grade of each port class, written by hand from
+// HighPorts and MediumPorts: a range reaching into a class counts, the
+// nil Ports (every port) is High, ICMP is Info and a protocol without
+// ports is Medium.
+func TestPortSeverity(t *testing.T) {
+	for _, c := range []struct {
+		p     sgsim.Protocol
+		ports string
+		want  analyze.Severity
+	}{
+		{sgsim.TCP, "22", analyze.High},
+		{sgsim.TCP, "6443", analyze.High},
+		{sgsim.UDP, "10255", analyze.High},
+		{sgsim.TCP, "8000-10250", analyze.High}, // ends on the kubelet
+		{sgsim.TCP, "", analyze.High},           // every port
+		{sgsim.TCP, "3306", analyze.Medium},
+		{sgsim.SCTP, "9250", analyze.Medium},
+		{sgsim.TCP, "80,443", analyze.Low},
+		{sgsim.TCP, "24-444", analyze.Low}, // between 23 and 445
+		{sgsim.UDP, "30000-32767", analyze.Low},
+		{sgsim.ICMP, "", analyze.Info},
+		{sgsim.ICMPv6, "", analyze.Info},
+		{sgsim.GRE, "", analyze.Medium},
+	} {
+		var ports sgsim.Ports
+		if c.ports != "" {
+			ports = sgsim.MustParsePorts(c.ports)
+		}
+		if got := analyze.PortSeverity(c.p, ports); got != c.want {
+			t.Errorf("PortSeverity(%v, %q) = %v, want %v", c.p, c.ports, got, c.want)
+		}
+	}
+}
+
+// TestOutsideAndSources: without an "internet" endpoint the outside is
+// every address in no endpoint and no subnet, of both families; with one
+// it is that endpoint's addresses. ExposureSources then leaves out the
+// addresses of endpoints with groups and of Members entries.
+func TestOutsideAndSources(t *testing.T) {
+	spec := sgsim.NetworkSpec{
+		Subnets: []sgsim.Subnet{{Prefix: netip.MustParsePrefix("10.1.0.0/16"),
+			Also: []netip.Prefix{netip.MustParsePrefix("2001:db8:1::/64")}}},
+		Endpoints: []sgsim.Endpoint{{Name: "web", Addrs: sgsim.MustParseAddrs("10.0.0.0/24"), Groups: []string{"sg"}}},
+		Members:   map[string]sgsim.Addrs{"sg": sgsim.MustParseAddrs("8.8.4.4")},
+	}
+	out := analyze.Outside(spec)
+	for a, want := range map[string]bool{"10.0.0.5": false, "10.1.2.3": false, "10.2.0.1": true, "8.8.4.4": true, "2001:db8::1": true, "2001:db8:1::9": false} {
+		if got := out.Contains(netip.MustParseAddr(a)); got != want {
+			t.Errorf("Outside contains %s: %v, want %v (outside %v)", a, got, want, out)
+		}
+	}
+	src := analyze.ExposureSources(spec, sgsim.Addrs{})
+	for a, want := range map[string]bool{"10.0.0.5": false, "8.8.4.4": false, "8.8.8.8": true} {
+		if got := src.Contains(netip.MustParseAddr(a)); got != want {
+			t.Errorf("ExposureSources contains %s: %v, want %v", a, got, want)
+		}
+	}
+	spec.Endpoints = append(spec.Endpoints, sgsim.Endpoint{Name: "internet", Addrs: sgsim.MustParseAddrs("8.8.0.0/16,10.0.0.0/23")})
+	if got, want := analyze.Outside(spec).String(), "8.8.0.0/16,10.0.0.0/23"; got != want {
+		t.Errorf("Outside with an internet endpoint: %s, want %s", got, want)
+	}
+	src = analyze.ExposureSources(spec, sgsim.Addrs{})
+	for a, want := range map[string]bool{"10.0.0.5": false, "10.0.1.5": true, "8.8.4.4": false, "8.8.8.8": true, "200.0.0.1": false} {
+		if got := src.Contains(netip.MustParseAddr(a)); got != want {
+			t.Errorf("ExposureSources with an internet endpoint contains %s: %v, want %v (sources %v)", a, got, want, src)
+		}
+	}
 }
