@@ -321,6 +321,20 @@ func TestOverlayDecideDoesNotAllocate(t *testing.T) {
 	}); a != 0 {
 		t.Errorf("Decide allocates %v times per overlay flow set; want 0", a)
 	}
+	// Replay calls DecideCarried per encapsulated packet and DecideNative
+	// per packet when asked for inner drops: they too allocate nothing.
+	h0, h1 := netip.MustParseAddr("10.0.0.0"), netip.MustParseAddr("10.0.1.3")
+	if _, ok := n.DecideCarried(flows[1], h0, h1); !ok {
+		t.Fatalf("DecideCarried(%v) between %v and %v: not carried, so the pin would not measure the overlay path", flows[1], h0, h1)
+	}
+	if a := testing.AllocsPerRun(100, func() {
+		for _, f := range flows {
+			sink, _ = n.DecideCarried(f, h0, h1)
+			sink = n.DecideNative(f)
+		}
+	}); a != 0 {
+		t.Errorf("DecideCarried and DecideNative allocate %v times per overlay flow set; want 0", a)
+	}
 	_ = sink
 }
 
