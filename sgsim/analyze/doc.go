@@ -5,8 +5,10 @@
 // summarises what a change to a network does to a profile's required
 // flows and to exposure from outside the cluster (Compare), proposes
 // the smallest rule that lets a denied required flow pass, draws the
-// connectivity map of a network's endpoints (Map) and proposes narrowed
-// security groups with their proof (Tighten).
+// connectivity map of a network's endpoints (Map), lists what addresses
+// outside the network reach on each endpoint, graded by port class
+// (ExposureAudit), and proposes narrowed security groups with their
+// proof (Tighten).
 //
 // A rule set is a Set: the groups attached together to an interface, with
 // references resolved; SetsOf makes one per attachment list of a
