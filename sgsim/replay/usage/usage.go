@@ -81,6 +81,7 @@ type Counter struct {
 	last    time.Time
 	flows   uint64
 	inner   uint64
+	outside uint64 // counted flows no hop evaluated
 }
 
 type refOK struct {
@@ -124,6 +125,9 @@ func (c *Counter) Add(f *replay.Flow) {
 	pk := f.FwdPackets + f.RevPackets
 	by := f.FwdBytes + f.RevBytes
 	tr := c.n.Trace(f.Flow())
+	if len(tr.Steps) == 0 {
+		c.outside++
+	}
 	for _, s := range tr.Steps {
 		k := key{hop: s.Hop, action: s.Verdict.Action}
 		var ref sgsim.RuleRef
@@ -207,6 +211,9 @@ type Report struct {
 	First, Last time.Time
 	Flows       uint64 // flows counted against the rules
 	Inner       uint64 // tunnelled inner flows decided by their outer flow, not counted against rules (see Config.Inner)
+	// Outside counts the flows among Flows that no hop evaluated: neither
+	// end is an endpoint of the network, so no rule could decide them.
+	Outside uint64
 	// Entries has one entry per hop and deciding rule (or reason, when no
 	// rule decided), in hop order, then most flows first.
 	Entries []Entry
@@ -276,7 +283,7 @@ type Unused struct {
 
 // Report returns the usage counted so far.
 func (c *Counter) Report() *Report {
-	rep := &Report{First: c.first, Last: c.last, Flows: c.flows, Inner: c.inner}
+	rep := &Report{First: c.first, Last: c.last, Flows: c.flows, Inner: c.inner, Outside: c.outside}
 	used := map[sgsim.RuleRef]bool{}
 	for _, e := range c.entries {
 		out := e.Entry

@@ -153,6 +153,27 @@ func TestCounterInner(t *testing.T) {
 	}
 }
 
+// TestCounterOutside: a flow between two addresses that are no endpoint
+// of the network is counted but decided at no hop; the report says so
+// instead of showing an empty table under "1 flows counted".
+func TestCounterOutside(t *testing.T) {
+	n := testNet(t)
+	c := usage.New(n, usage.Config{})
+	c.Add(flow(t, n, "tcp 192.0.2.1:40000 -> 198.51.100.1:80", 1, 60, 1, 60, 5, 6))
+	c.Add(flow(t, n, "tcp 10.1.0.4:40000 -> 10.2.0.1:443", 1, 60, 1, 60, 7, 8))
+	rep := c.Report()
+	if rep.Flows != 2 || rep.Outside != 1 {
+		t.Errorf("flows %d outside %d; want 2 and 1", rep.Flows, rep.Outside)
+	}
+	var b bytes.Buffer
+	if err := rep.WriteText(&b); err != nil || !strings.Contains(b.String(), "2 flows counted against rules (1 of them passed no hop: neither end is an endpoint of the network)") {
+		t.Errorf("text %q %v", b.String(), err)
+	}
+	if j := rep.JSON(); j.Outside != 1 {
+		t.Errorf("json outside_flows %d; want 1", j.Outside)
+	}
+}
+
 func TestCounterEmpty(t *testing.T) {
 	n := testNet(t)
 	rep := usage.New(n, usage.Config{}).Report()

@@ -20,6 +20,9 @@ import (
 func (r *Report) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "observed %s to %s: %d flows counted against rules", stamp(r.First), stamp(r.Last), r.Flows)
+	if r.Outside > 0 {
+		fmt.Fprintf(bw, " (%d of them passed no hop: neither end is an endpoint of the network)", r.Outside)
+	}
 	if r.Inner > 0 {
 		fmt.Fprintf(bw, ", %d tunnelled inner flows decided by their outer flows", r.Inner)
 	}
@@ -153,6 +156,7 @@ type JSONReport struct {
 	Last    string       `json:"last,omitempty"`
 	Flows   uint64       `json:"flows"`
 	Inner   uint64       `json:"inner_flows"`
+	Outside uint64       `json:"outside_flows"` // flows no hop evaluated
 	Entries []JSONEntry  `json:"rules"`
 	Unused  []JSONUnused `json:"unused"`
 }
@@ -217,7 +221,7 @@ func kind(acl bool) string {
 
 // JSON returns the report's JSON form.
 func (r *Report) JSON() JSONReport {
-	j := JSONReport{Flows: r.Flows, Inner: r.Inner, Entries: []JSONEntry{}, Unused: []JSONUnused{}}
+	j := JSONReport{Flows: r.Flows, Inner: r.Inner, Outside: r.Outside, Entries: []JSONEntry{}, Unused: []JSONUnused{}}
 	if !r.First.IsZero() {
 		j.First, j.Last = r.First.UTC().Format(time.RFC3339Nano), r.Last.UTC().Format(time.RFC3339Nano)
 	}
