@@ -42,8 +42,10 @@ the proof ("all 28 allowed before are allowed", each required flow "passes as be
 }
 
 func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents string) error {
-	if opt.MaxRules < 1 || opt.MinPrefix < 0 || opt.MinPrefix > 32 || opt.MaxPortGap < -1 {
-		return bad("-max-rules %d -min-prefix %d -max-port-gap %d: want -max-rules 1 or more, -min-prefix 0-32 and -max-port-gap -1 or more", opt.MaxRules, opt.MinPrefix, opt.MaxPortGap)
+	// -min-prefix 0 is refused: analyze.TightenOptions reads a zero
+	// MinPrefix as its default, 16, so it would not mean /0.
+	if opt.MaxRules < 1 || opt.MinPrefix < 1 || opt.MinPrefix > 32 || opt.MaxPortGap < -1 {
+		return bad("-max-rules %d -min-prefix %d -max-port-gap %d: want -max-rules 1 or more, -min-prefix 1-32 and -max-port-gap -1 or more", opt.MaxRules, opt.MinPrefix, opt.MaxPortGap)
 	}
 	n, err := trafficNet(e, o)
 	if err != nil {

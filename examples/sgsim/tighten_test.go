@@ -105,6 +105,10 @@ func TestTightenCommand(t *testing.T) {
 	if code, _, errOut := runArgs(t, "tighten", "-max-rules", "0"); code != exitUsage || !strings.Contains(errOut, "-max-rules") {
 		t.Errorf("-max-rules 0: exit %d %q", code, errOut)
 	}
+	// 0 would be read by the library as its default 16, not as /0.
+	if code, _, errOut := runArgs(t, "tighten", "-min-prefix", "0"); code != exitUsage || !strings.Contains(errOut, "-min-prefix 1-32") {
+		t.Errorf("-min-prefix 0: exit %d %q", code, errOut)
+	}
 	if code, _, errOut := runArgs(t, "tighten", "-max-port-gap", "-2"); code != exitUsage || !strings.Contains(errOut, "-max-port-gap") {
 		t.Errorf("-max-port-gap -2: exit %d %q", code, errOut)
 	}
