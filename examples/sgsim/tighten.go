@@ -20,7 +20,7 @@ func init() {
 		required: true,
 		short:    "a least-privilege rule set from observed traffic and required flows, proven safe",
 		synopsis: "[-pcap FILE ... | -flowlog FILE ...] [input flags] [-intents FILE] [-max-rules N] [-min-prefix N] [-max-port-gap N] [-format text|json]",
-		about: `replays the traffic (as replay does; with no input flag at all, the embedded CCE tunnel sample against the cce-tunnel profile; any input flag without -pcap or -flowlog is bad usage) and proposes the security groups narrowed to it (analyze.Tighten): an allow rule no allowed flow was decided by is removed, a used one becomes rules for the protocols, destination ports (exact), ICMP types (a rule for every type becomes one per type seen) and remote addresses (aggregated) seen; deny rules and network ACLs stay. -max-rules N (default 50) is the most rules per group, counting one per remote prefix and port range: above it, one merge at a time, either two prefixes of a rule merge into their covering prefix (never broader than the original rule's remote nor shorter than -min-prefix, default 16; IPv6 +96) or two of its port ranges merge over the gap between them (at most -max-port-gap unused ports, default 1024, -1 never; never beyond the original rule's ports), whichever opens the fewest new address and port pairs. When the narrowing breaks a required flow that passed (the profile's, -require PROFILE's, and the must_allow and must_be_answerable intents of -intents FILE), the original allow rules of the groups on its path come back, one at a time, first only in part (the rule narrowed to the required flow's remote addresses, protocol, ports and ICMP message), whole when that is not enough (an overlay's outer flow), and those not needed go again. must_deny intents hold by construction: the proposal only removes and narrows allow rules, and proof (3) shows it opens nothing.
+		about: `replays the traffic (as replay does; with no input flag at all, the embedded CCE tunnel sample against the cce-tunnel profile; any input flag without -pcap or -flowlog is bad usage, and so is traffic of which no flow has an end in the network) and proposes the security groups narrowed to it (analyze.Tighten): an allow rule no allowed flow was decided by is removed, a used one becomes rules for the protocols, destination ports (exact), ICMP types (a rule for every type becomes one per type seen) and remote addresses (aggregated) seen; deny rules and network ACLs stay. -max-rules N (default 50) is the most rules per group, counting one per remote prefix and port range: above it, one merge at a time, either two prefixes of a rule merge into their covering prefix (never broader than the original rule's remote nor shorter than -min-prefix, default 16; IPv6 +96) or two of its port ranges merge over the gap between them (at most -max-port-gap unused ports, default 1024, -1 never; never beyond the original rule's ports), whichever opens the fewest new address and port pairs. When the narrowing breaks a required flow that passed (the profile's, -require PROFILE's, and the must_allow and must_be_answerable intents of -intents FILE), the original allow rules of the groups on its path come back, one at a time, first only in part (the rule narrowed to the required flow's remote addresses, protocol, ports and ICMP message), whole when that is not enough (an overlay's outer flow), and those not needed go again. must_deny intents hold by construction: the proposal only removes and narrows allow rules, and proof (3) shows it opens nothing.
 The proof is printed, and a proposal that fails it is not: (1) the same traffic replayed through the proposal drops no flow the original allowed; (2) every required flow passes as before (Reach); (3) per attached group list, DiffSets(original, proposal) only removes, and no observed flow lies in what it removes at a hop the rules decide. Exit 1 when no proposal passes the proof. Then the proposal in the vendor's API form (the whole narrowed groups).
 json: {"schema_version": 1, "network", "groups": [{"id", "old", "new", "rules", "over_max", "restored_rules"}], "flows_replayed", "allowed_before", "allowed_after", "required": [{"name", "before", "after"}], "closed": [{"set", "endpoints", "removed"}], "api": [{"name", "text"}], "notes"}.`,
 		example: `sgsim tighten
@@ -55,14 +55,24 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents st
 	// the allowed flows as observed.
 	before := map[int]bool{}
 	var observed []sgsim.Flow
+	touched := false // some flow was evaluated at a hop of the network
 	_, _, partial, err := replayInputs(e, o, n.Net, replay.Config{OnFlow: func(f *replay.Flow) {
 		before[f.ID] = f.Allowed()
+		if !touched {
+			touched = len(n.Net.Trace(f.Flow()).Steps) > 0
+		}
 		if f.Allowed() {
 			observed = append(observed, f.Flow())
 		}
 	}})
 	if err != nil {
 		return err
+	}
+	if !touched {
+		// Every flow passed outside the network: "all allowed flows stay
+		// allowed" would hold for any proposal, even one closing every
+		// rule, so there is nothing to tighten to.
+		return bad("none of the %d flows of the traffic has an end in the network (no hop evaluated any): nothing to tighten to; is the traffic from this network?", len(before))
 	}
 	for _, p := range partial {
 		fmt.Fprintf(e.stderr, "sgsim tighten: %s; the proposal covers what was read before it\n", oneLine(p))

@@ -153,3 +153,17 @@ func TestTightenIntents(t *testing.T) {
 		t.Errorf("missing -intents file: exit %d %q", code, errOut)
 	}
 }
+
+// Traffic that never touches the network (here the CCE sample against
+// the AWS example export, whose addresses are 10.0.x) is refused: any
+// proposal, even one without rules, would "keep every allowed flow".
+func TestTightenTrafficOutsideNetwork(t *testing.T) {
+	args := []string{"tighten", "-vendor", "aws",
+		"-rules", "../../provider/aws/testdata/describe-security-groups.json",
+		"-nics", "../../provider/aws/testdata/describe-network-interfaces.json",
+		"-pcap", "testdata/cce-tunnel.pcap"}
+	code, out, errOut := runArgs(t, args...)
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "none of the 32 flows of the traffic has an end in the network") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit %d and the refusal", code, out, errOut, exitUsage)
+	}
+}
