@@ -24,7 +24,8 @@ type TightenOptions struct {
 	// nothing more can be merged; the proposal says so.
 	MaxRules int
 	// MinPrefix is the shortest prefix merging may produce (IPv4; IPv6
-	// uses MinPrefix+96). 0 means 16.
+	// uses MinPrefix+96), 0 to 32; 0 means 16. Tighten refuses options
+	// outside their ranges.
 	MinPrefix int
 	// MaxPortGap is the most unused ports a merge of two destination
 	// port ranges of one narrowed rule may open (22 and 25 are 2 apart:
@@ -127,10 +128,14 @@ func namedProtocols(sets ...Set) map[sgsim.Protocol]bool {
 // then proven (see Proposal) and an error is returned instead of a
 // proposal if any of the three fails.
 func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, required []RequiredFlow, opt TightenOptions) (*Proposal, error) {
-	if opt.MaxRules <= 0 {
+	// Out-of-range options are refused, not read as the defaults.
+	if opt.MaxRules < 0 || opt.MinPrefix < 0 || opt.MinPrefix > 32 || opt.MaxPortGap < -1 {
+		return nil, fmt.Errorf("analyze: tighten: MaxRules %d, MinPrefix %d, MaxPortGap %d: want MaxRules 0 (50) or more, MinPrefix 0 (16) to 32 and MaxPortGap -1 or more", opt.MaxRules, opt.MinPrefix, opt.MaxPortGap)
+	}
+	if opt.MaxRules == 0 {
 		opt.MaxRules = 50
 	}
-	if opt.MinPrefix <= 0 {
+	if opt.MinPrefix == 0 {
 		opt.MinPrefix = 16
 	}
 	if opt.MaxPortGap == 0 {

@@ -331,3 +331,21 @@ func TestTightenICMPTypes(t *testing.T) {
 		t.Errorf("timestamp: before %v after %v", n.Decide(ts).Allowed, pn.Decide(ts).Allowed)
 	}
 }
+
+// TestTightenBadOptions: options out of their documented ranges are an
+// error naming them, not silently the defaults.
+func TestTightenBadOptions(t *testing.T) {
+	spec := sgsim.NetworkSpec{Cloud: sgsim.Union}
+	n, err := sgsim.BuildNetwork(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, opt := range []analyze.TightenOptions{{MaxRules: -1}, {MinPrefix: -1}, {MinPrefix: 33}, {MaxPortGap: -2}} {
+		if _, err := analyze.Tighten(spec, n, nil, nil, opt); err == nil || !strings.Contains(err.Error(), "want MaxRules 0 (50) or more") {
+			t.Errorf("%+v: error %v, want one naming the ranges", opt, err)
+		}
+	}
+	if _, err := analyze.Tighten(spec, n, nil, nil, analyze.TightenOptions{MinPrefix: 32, MaxPortGap: -1}); err != nil {
+		t.Errorf("in range: %v", err)
+	}
+}
