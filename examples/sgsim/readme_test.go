@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -234,6 +235,55 @@ func TestVendorEndToEnd(t *testing.T) {
 			if got.Outcome != c.outcome || strings.Join(got.Allowed, "; ") != strings.Join(c.allowed, "; ") {
 				t.Errorf("%s reach %s -> %s %s: %s %q; want %s %q", vendor, c.from, c.to, c.port, got.Outcome, got.Allowed, c.outcome, c.allowed)
 			}
+		}
+	}
+}
+
+// TestReadmeFormats: the README's list of the subcommands with
+// -format sarif and with -format markdown is the list of those that
+// accept it; the others refuse it by name.
+func TestReadmeFormats(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(data)), " ")
+	for _, c := range []struct{ format, claim string }{
+		{"sarif", "`-format sarif` (SARIF 2.1.0, for code scanning) for "},
+		{"markdown", "`-format markdown` (a pull-request comment) for "},
+	} {
+		_, rest, ok := strings.Cut(text, c.claim)
+		if !ok {
+			t.Fatalf("README lacks %q", c.claim)
+		}
+		list, _, _ := strings.Cut(rest, ",  ")
+		list, _, _ = strings.Cut(list, ", `")
+		list, _, _ = strings.Cut(list, ", and")
+		var claimed []string
+		for _, f := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' }) {
+			if f != "and" {
+				claimed = append(claimed, f)
+			}
+		}
+		var names []string // a copy: each run sorts commands in place
+		for _, cmd := range commands {
+			names = append(names, cmd.name)
+		}
+		var accept []string
+		for _, name := range names {
+			args := []string{name, "-format", c.format}
+			if name == "check" { // refused without an intent file before the format is read
+				args = append(args, "-intents", "testdata/intents/cce-tunnel.yaml")
+			}
+			_, _, errOut := runArgs(t, args...)
+			if !strings.Contains(errOut, `-format "`+c.format+`": want`) {
+				accept = append(accept, name)
+			}
+		}
+		slices.Sort(claimed)
+		slices.Sort(accept)
+		if !slices.Equal(claimed, accept) {
+			t.Errorf("README: -format %s for %q; the program accepts it in %q", c.format, claimed, accept)
 		}
 	}
 }
