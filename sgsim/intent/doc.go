@@ -37,7 +37,8 @@
 // refused (write 0.0.0.0/0), and so is protocol any: write one intent per
 // protocol. intents.schema.json in this package's directory is the
 // format's JSON Schema (draft-07), for editors and pre-commit checks;
-// testdata/cce-tunnel.yaml is an example.
+// examples/sgsim/testdata/intents/cce-tunnel.yaml in the repository is
+// an example.
 //
 // Reading is strict: invalid UTF-8, a duplicate key, an unknown field, a
 // missing required field, a malformed value, a YAML alias or merge key,
