@@ -530,3 +530,45 @@ func TestSubnetWithoutBlocks(t *testing.T) {
 		}
 	}
 }
+
+// Decision.Outside: set for a flow between two addresses of no endpoint
+// and for one between an endpoint without security groups and such an
+// address (no hop applies to either); not for a flow that meets a group,
+// nor for one dropped, nor for an invalid flow. The trace of a flow
+// from an endpoint without groups says that, not "neither address is in
+// an endpoint".
+func TestDecisionOutside(t *testing.T) {
+	n, err := sgsim.BuildNetwork(sgsim.NetworkSpec{
+		Cloud:  sgsim.Union,
+		Groups: []sgsim.Group{{ID: "sg-web", Rules: rulesOf("ingress allow tcp 443 from 0.0.0.0/0")}},
+		Endpoints: []sgsim.Endpoint{
+			{Name: "web", Addrs: sgsim.MustParseAddrs("10.0.1.0/24"), Groups: []string{"sg-web"}},
+			{Name: "internet", Addrs: sgsim.MustParseAddrs("203.0.113.0/24")},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		flow    string
+		outside bool
+	}{
+		{"tcp 10.9.9.9:1 -> 10.9.9.8:2", true},
+		{"icmp 10.9.9.9 -> 10.9.9.8 type 3 code 1", true},
+		{"tcp 203.0.113.5:1 -> 10.9.9.8:2", true},
+		{"tcp 203.0.113.5:1 -> 10.0.1.5:443", false},
+		{"tcp 203.0.113.5:1 -> 10.0.1.5:22", false},
+	} {
+		if d := n.Decide(sgsim.MustParseFlow(c.flow)); d.Outside != c.outside {
+			t.Errorf("%s: Outside %v; want %v", c.flow, d.Outside, c.outside)
+		}
+	}
+	if d := n.Decide(sgsim.Flow{}); d.Outside {
+		t.Errorf("invalid flow: Outside")
+	}
+	want := "tcp 203.0.113.5:1 -> 10.9.9.8:2 from internet to (outside): delivered and answered\n" +
+		"  no hop: neither end has a security group and no network ACL lies between them, so no rule applies\n"
+	if got := n.Trace(sgsim.MustParseFlow("tcp 203.0.113.5:1 -> 10.9.9.8:2")).String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}

@@ -312,3 +312,37 @@ func lowest(ps sgsim.Ports, from uint16) uint16 {
 	}
 	return 0
 }
+
+// Decision.Outside is exactly "the trace has no step": no hop applied,
+// so nothing but the default judged the flow; it is always allowed, and
+// Trace and Decide agree on it. Addresses are drawn from 10.0.0.0/26,
+// where the endpoints and pods are, or from 10.0.0.64/26, outside every
+// endpoint and subnet.
+func TestOutsideIsNoStep(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		_, n := smallNetwork(t)
+		for i := range 16 {
+			addr := func(label string) netip.Addr {
+				b := rapid.IntRange(0, 63).Draw(t, fmt.Sprint(label, i))
+				if rapid.IntRange(0, 3).Draw(t, fmt.Sprint(label, " outside", i)) == 0 {
+					b += 64
+				}
+				return netip.AddrFrom4([4]byte{10, 0, 0, byte(b)})
+			}
+			f := sgsim.Flow{Proto: rapid.SampledFrom([]sgsim.Protocol{sgsim.TCP, sgsim.UDP, sgsim.ICMP}).Draw(t, fmt.Sprint("proto", i)),
+				Src: addr("src"), Dst: addr("dst")}
+			if f.Proto == sgsim.ICMP {
+				f.ICMPType = rapid.SampledFrom([]uint8{8, 3}).Draw(t, fmt.Sprint("type", i)) // a query, and a one-way message
+			} else {
+				f.SrcPort, f.DstPort = uint16(rapid.IntRange(1, 65535).Draw(t, fmt.Sprint("sport", i))), rapid.SampledFrom([]uint16{22, 80, 4789}).Draw(t, fmt.Sprint("dport", i))
+			}
+			d, tr := n.Decide(f), n.Trace(f)
+			if want := len(tr.Steps) == 0; d.Outside != want || tr.Outside != want {
+				t.Fatalf("%v: Decide.Outside %v, Trace.Outside %v; the trace has %d steps\n%v", f, d.Outside, tr.Outside, len(tr.Steps), tr)
+			}
+			if d.Outside && (!d.Allowed || !d.Delivered || d.Hop != sgsim.NoHop) {
+				t.Fatalf("%v: outside but %+v", f, d)
+			}
+		}
+	})
+}

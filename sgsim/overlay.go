@@ -353,13 +353,16 @@ func (n *Network) carried(f Flow, es, ed int, hs, hd netip.Addr, t *Trace) Decis
 	if hop, v, ok := n.outer(hs, hd, os.sports, os.port, false, t); !ok {
 		return Decision{Hop: hop, Verdict: v}
 	}
+	// The outer flows back take the same path reversed, so the same hops
+	// apply to them.
+	oc := n.pathOf(&Flow{Proto: UDP, Src: hs, Dst: hd, DstPort: os.port}, n.zoneAt(hs), n.zoneAt(hd))
 	if !hasReply {
-		return Decision{Allowed: true, Delivered: true, Reply: ReplyNotApplicable}
+		return Decision{Allowed: true, Delivered: true, Reply: ReplyNotApplicable, Outside: !n.anyHop(&oc)}
 	}
 	if hop, v, ok := n.outer(hd, hs, od.sports, od.port, true, t); !ok {
 		return Decision{Hop: hop, Verdict: v, Delivered: true, Reply: ReplyDropped}
 	}
-	return Decision{Allowed: true, Delivered: true, Reply: ReplyAnswered}
+	return Decision{Allowed: true, Delivered: true, Reply: ReplyAnswered, Outside: !n.anyHop(&oc)}
 }
 
 // outer walks the forward hops of the outer flows from host hs to host hd

@@ -59,6 +59,15 @@ type Decision struct {
 	// destination (its reply may still be dropped: see Reply).
 	Delivered bool
 	Reply     Reply
+	// Outside reports that no hop applies to the flow: neither address is
+	// in an endpoint with security groups and no network ACL lies between
+	// them (typically both addresses are outside the network, or one is a
+	// typo), so no rule judged it and Allowed is true by default rather
+	// than by a rule. Its Trace has no step. Overlay traffic carried
+	// between two hosts is Outside when no hop applies to the outer flows
+	// between those hosts; traffic within one host is not (the trace notes
+	// the host).
+	Outside bool
 }
 
 // Passes answers question q for the flow: Delivered for Delivered,
@@ -106,6 +115,9 @@ type Trace struct {
 	// Decision.
 	Delivered bool
 	Reply     Reply
+	// Outside is Decision.Outside: no hop applied, so Steps is empty and
+	// nothing but the default judged the flow.
+	Outside bool
 	// For overlay traffic between two hosts (see Overlay), Encap is the
 	// encapsulation and Outer the outer flow that carries the forward
 	// packets, from the source's host to the destination's, with the
@@ -155,10 +167,14 @@ func (t Trace) String() string {
 	for i, s := range t.Steps {
 		b.WriteString("  " + strconv.Itoa(i+1) + ". " + s.String() + "\n")
 	}
-	if len(t.Steps) == 0 && t.Delivered {
+	if t.Outside {
 		// Passed by nothing rather than by a rule: say so, as a typo in
 		// an address reads just like this.
-		b.WriteString("  no hop: neither address is in an endpoint of the network, so no security group or network ACL applies\n")
+		if t.From == "" && t.To == "" {
+			b.WriteString("  no hop: neither address is in an endpoint of the network, so no security group or network ACL applies\n")
+		} else {
+			b.WriteString("  no hop: neither end has a security group and no network ACL lies between them, so no rule applies\n")
+		}
 	}
 	return b.String()
 }
@@ -181,7 +197,7 @@ func (n *Network) DecideNative(f Flow) Decision {
 func (n *Network) Trace(f Flow) Trace {
 	t := Trace{Flow: f, Dropped: -1}
 	d := n.walk(f, &t, false)
-	t.Allowed, t.Delivered, t.Reply = d.Allowed, d.Delivered, d.Reply
+	t.Allowed, t.Delivered, t.Reply, t.Outside = d.Allowed, d.Delivered, d.Reply, d.Outside
 	return t
 }
 
@@ -239,7 +255,7 @@ func (n *Network) walk(f Flow, t *Trace, native bool) Decision {
 	}
 	r, ok := replyOf(f)
 	if !ok {
-		return Decision{Allowed: true, Delivered: true, Reply: ReplyNotApplicable}
+		return Decision{Allowed: true, Delivered: true, Reply: ReplyNotApplicable, Outside: !n.anyHop(&c)}
 	}
 	if !n.stateful {
 		if c.dstACL {
@@ -253,7 +269,15 @@ func (n *Network) walk(f Flow, t *Trace, native bool) Decision {
 			}
 		}
 	}
-	return Decision{Allowed: true, Delivered: true, Reply: ReplyAnswered}
+	return Decision{Allowed: true, Delivered: true, Reply: ReplyAnswered, Outside: !n.anyHop(&c)}
+}
+
+// anyHop reports whether some hop applies on path c: an end's security
+// groups or a subnet ACL between the ends (the reply hops of stateless
+// ACLs are those same ACLs). Decision.Outside is its negation.
+func (n *Network) anyHop(c *path) bool {
+	return c.zs.endpoint >= 0 && n.epSG[c.zs.endpoint] != nil || c.srcACL || c.dstACL ||
+		c.zd.endpoint >= 0 && n.epSG[c.zd.endpoint] != nil
 }
 
 // path is what a flow's hops depend on besides the rules: its zones, a

@@ -864,3 +864,38 @@ func TestProgressCount(t *testing.T) {
 		t.Errorf("progress %q then %q", first, rest)
 	}
 }
+
+// TestReplayOutsideFlows: flows no hop judges (the CCE sample against the
+// AWS example export, whose addresses are 10.0.x, so every flow is
+// outside the network) are counted as such by replay, in the text
+// summary, in the JSON run's summary on stderr and on each JSON line, and
+// the count is the one usage gives for the same input.
+func TestReplayOutsideFlows(t *testing.T) {
+	in := []string{"-vendor", "aws",
+		"-rules", "../../provider/aws/testdata/describe-security-groups.json",
+		"-nics", "../../provider/aws/testdata/describe-network-interfaces.json",
+		"-pcap", "testdata/cce-tunnel.pcap"}
+	const want = "flows: 32 allowed (32 of them passed no hop: no security group or network ACL on their path, allowed by default), 0 dropped"
+	code, out, errOut := runArgs(t, append([]string{"replay"}, in...)...)
+	if code != 0 || !strings.Contains(out, want) {
+		t.Errorf("text: exit %d %s\n%s", code, errOut, out)
+	}
+	code, out, errOut = runArgs(t, append([]string{"replay", "-format", "json"}, in...)...)
+	if code != 0 || !strings.Contains(errOut, want) {
+		t.Errorf("json: exit %d, stderr\n%s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	for _, l := range lines {
+		var j struct{ Outside *bool }
+		if err := json.Unmarshal([]byte(l), &j); err != nil || j.Outside == nil || !*j.Outside {
+			t.Errorf("json line %q: %v; want \"outside\": true", l, err)
+		}
+	}
+	if len(lines) != 32 {
+		t.Errorf("%d json lines; want 32", len(lines))
+	}
+	code, out, errOut = runArgs(t, append([]string{"usage"}, in...)...)
+	if code != 0 || !strings.Contains(out, "29 flows counted against rules (29 of them passed no hop: no security group or network ACL on their path, allowed by default), 3 tunnelled inner flows") {
+		t.Errorf("usage: exit %d %s\n%s", code, errOut, out)
+	}
+}

@@ -877,6 +877,9 @@ func (r *Replayer) record(f *Flow) {
 	if f.Decision.Allowed {
 		s.Allowed++
 		s.AllowedPackets += pk
+		if f.Decision.Outside {
+			s.Outside++
+		}
 	} else {
 		s.Dropped++
 		s.DroppedPackets += pk

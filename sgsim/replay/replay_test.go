@@ -401,7 +401,7 @@ func TestDropByRuleProvenance(t *testing.T) {
 		"id": 1.0, "src": "192.168.0.5", "dst": "10.0.0.1", "sport": 40000.0, "dport": 22.0, "proto": "tcp",
 		"initiator": "syn", "start_not_seen": false, "first": "2024-05-06T07:08:09Z", "last": "2024-05-06T07:08:09Z",
 		"packets": 1.0, "bytes": l, "fwd_packets": 1.0, "fwd_bytes": l, "rev_packets": 0.0, "rev_bytes": 0.0,
-		"verdict": "dropped", "delivered": false, "reply": "not sent", "hop": "source egress", "group": "node", "rule": "no-ssh", "origin": origin(11),
+		"verdict": "dropped", "delivered": false, "reply": "not sent", "outside": false, "hop": "source egress", "group": "node", "rule": "no-ssh", "origin": origin(11),
 		"why": `rule "no-ssh" of group "node" (egress deny tcp 22 priority 1 id no-ssh) from ` + origin(11),
 		"end": "end-of-input", "source": "capture 1 packet 1",
 	}
@@ -830,5 +830,63 @@ func TestWriteDroppedAll(t *testing.T) {
 		return io.NopCloser(bytes.NewReader(capNone)), nil
 	}); err != nil || nw != 0 || out.Len() != 24 {
 		t.Errorf("no drops: %d packets, %v, %d bytes; want a 24-byte header", nw, err, out.Len())
+	}
+}
+
+// TestOutsideFlows: a flow between two addresses outside the network
+// passes no hop. It counts among the allowed flows, and the summary says
+// how many of them no rule judged (Summary.Outside), with one or more
+// workers; its row says "no hop" and its JSON line "outside": true,
+// while a flow some rule allowed says neither.
+func TestOutsideFlows(t *testing.T) {
+	n := testNetwork(t)
+	data := pcapOf(t,
+		tcpF(t, 0, "203.0.113.1:40000", "198.51.100.2:443", "S"),
+		tcpF(t, time.Millisecond, worker+":40001", "192.168.1.10:5444", "S"),
+		tcpF(t, 2*time.Millisecond, "203.0.113.1:40002", "192.168.1.10:22", "S"),
+	)
+	for _, workers := range []int{1, 2} {
+		rep := replayPcap(t, n, Config{Workers: workers}, data)
+		s := rep.Summary
+		if s.Flows != 3 || s.Allowed != 2 || s.Dropped != 1 || s.Outside != 1 {
+			t.Errorf("workers %d: flows %d allowed %d dropped %d outside %d; want 3, 2, 1, 1", workers, s.Flows, s.Allowed, s.Dropped, s.Outside)
+		}
+		var b bytes.Buffer
+		if err := rep.WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		if want := "flows: 2 allowed (1 of them passed no hop: no security group or network ACL on their path, allowed by default), 1 dropped"; !strings.Contains(b.String(), want) {
+			t.Errorf("workers %d: text lacks %q:\n%s", workers, want, b.String())
+		}
+		for _, line := range strings.Split(b.String(), "\n") {
+			if strings.Contains(line, "198.51.100.2") != strings.HasSuffix(line, "allowed  no hop") {
+				t.Errorf("workers %d: row %q: want \"no hop\" exactly on the outside flow's row", workers, line)
+			}
+		}
+		b.Reset()
+		if err := rep.WriteJSON(&b); err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+			var j struct {
+				Dst     string
+				Outside *bool
+			}
+			if err := json.Unmarshal([]byte(line), &j); err != nil || j.Outside == nil {
+				t.Fatalf("line %d %q: %v, outside %v", i+1, line, err, j.Outside)
+			}
+			if *j.Outside != (j.Dst == "198.51.100.2") {
+				t.Errorf("workers %d: line %q: outside %v", workers, line, *j.Outside)
+			}
+		}
+	}
+	// None of them outside: the summary line is as before.
+	rep := replayPcap(t, n, Config{}, pcapOf(t, tcpF(t, 0, worker+":40001", "192.168.1.10:5444", "S")))
+	var b bytes.Buffer
+	if err := rep.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "flows: 1 allowed, 0 dropped") {
+		t.Errorf("no outside flow:\n%s", b.String())
 	}
 }

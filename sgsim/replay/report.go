@@ -118,7 +118,13 @@ type Summary struct {
 	// dropped flows, both ways. A tunnelled packet counts on its outer
 	// and on its inner flow.
 	AllowedPackets, DroppedPackets uint64
-	StartNotSeen                   int
+	// Outside counts the flows among Allowed that no hop judged
+	// (sgsim.Decision.Outside): neither end has a security group and no
+	// network ACL lies between them, typically both addresses outside the
+	// network, so they pass by default, not by a rule. An inner tunnel
+	// flow that shares its carrier's fate counts when its carrier does.
+	Outside      int
+	StartNotSeen int
 	// OutOfOrder counts packets whose timestamp was earlier than one
 	// before them.
 	OutOfOrder int
@@ -306,6 +312,9 @@ func detail(f *Flow) string {
 	if !f.Decision.Allowed {
 		parts = append(parts, "at "+f.Decision.Hop.String()+" by "+f.Decision.Verdict.Why())
 	}
+	if f.Decision.Outside {
+		parts = append(parts, "no hop")
+	}
 	if f.StartNotSeen {
 		parts = append(parts, "start not seen")
 	}
@@ -324,6 +333,11 @@ func detail(f *Flow) string {
 	return strings.Join(parts, "; ")
 }
 
+// OutsideText says what an outside flow (sgsim.Decision.Outside) is,
+// after a count: replay's summary and package usage's report say it in
+// the same words.
+const OutsideText = "passed no hop: no security group or network ACL on their path, allowed by default"
+
 // WriteText writes the summary as the lines that end Report.WriteText.
 func (s *Summary) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
@@ -332,8 +346,12 @@ func (s *Summary) WriteText(w io.Writer) error {
 }
 
 func writeSummary(w io.Writer, s *Summary) {
-	fmt.Fprintf(w, "flows: %d allowed, %d dropped (packets: %d allowed, %d dropped); start not seen: %d; out-of-order packets: %d\n",
-		s.Allowed, s.Dropped, s.AllowedPackets, s.DroppedPackets, s.StartNotSeen, s.OutOfOrder)
+	var outside string
+	if s.Outside > 0 {
+		outside = fmt.Sprintf(" (%d of them %s)", s.Outside, OutsideText)
+	}
+	fmt.Fprintf(w, "flows: %d allowed%s, %d dropped (packets: %d allowed, %d dropped); start not seen: %d; out-of-order packets: %d\n",
+		s.Allowed, outside, s.Dropped, s.AllowedPackets, s.DroppedPackets, s.StartNotSeen, s.OutOfOrder)
 	for _, rc := range s.ByRule {
 		if rc.Allowed {
 			fmt.Fprintf(w, "  allowed: %d flows, %d packets\n", rc.Flows, rc.Packets)
@@ -410,6 +428,7 @@ type JSONFlow struct {
 	Verdict      string  `json:"verdict"`
 	Delivered    bool    `json:"delivered"` // the forward path: Decision.Delivered
 	Reply        string  `json:"reply"`     // the reply path: Decision.Reply ("answered", "dropped", "not applicable", "not sent")
+	Outside      bool    `json:"outside"`   // allowed with no hop on its path: Decision.Outside (Summary.Outside counts them)
 	Hop          string  `json:"hop"`
 	Group        string  `json:"group"`
 	Rule         string  `json:"rule"`
@@ -433,7 +452,7 @@ func (f *Flow) JSON() JSONFlow {
 		Packets: f.FwdPackets + f.RevPackets, Bytes: f.FwdBytes + f.RevBytes,
 		FwdPackets: f.FwdPackets, FwdBytes: f.FwdBytes, RevPackets: f.RevPackets, RevBytes: f.RevBytes,
 		ICMPErrors: f.ICMPErrors, Verdict: verdictWord(f.Decision.Allowed),
-		Delivered: f.Decision.Delivered, Reply: f.Decision.Reply.String(),
+		Delivered: f.Decision.Delivered, Reply: f.Decision.Reply.String(), Outside: f.Decision.Outside,
 		End: f.End.String(), Source: f.Source, Logged: f.Logged,
 	}
 	if f.Proto.IsICMP() {

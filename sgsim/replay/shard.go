@@ -460,6 +460,7 @@ func (r *Replayer) merge() *Report {
 		ss := &sr.Summary
 		sum.Flows += ss.Flows
 		sum.Allowed += ss.Allowed
+		sum.Outside += ss.Outside
 		sum.Dropped += ss.Dropped
 		sum.AllowedPackets += ss.AllowedPackets
 		sum.DroppedPackets += ss.DroppedPackets

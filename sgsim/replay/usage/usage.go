@@ -125,7 +125,7 @@ func (c *Counter) Add(f *replay.Flow) {
 	pk := f.FwdPackets + f.RevPackets
 	by := f.FwdBytes + f.RevBytes
 	tr := c.n.Trace(f.Flow())
-	if len(tr.Steps) == 0 {
+	if tr.Outside {
 		c.outside++
 	}
 	for _, s := range tr.Steps {
@@ -211,8 +211,10 @@ type Report struct {
 	First, Last time.Time
 	Flows       uint64 // flows counted against the rules
 	Inner       uint64 // tunnelled inner flows decided by their outer flow, not counted against rules (see Config.Inner)
-	// Outside counts the flows among Flows that no hop evaluated: neither
-	// end is an endpoint of the network, so no rule could decide them.
+	// Outside counts the flows among Flows that no hop evaluated
+	// (sgsim.Decision.Outside): neither end has a security group and no
+	// network ACL lies between them, so no rule could decide them; replay
+	// counts them the same way (replay.Summary.Outside).
 	Outside uint64
 	// Entries has one entry per hop and deciding rule (or reason, when no
 	// rule decided), in hop order, then most flows first.

@@ -166,7 +166,7 @@ func TestCounterOutside(t *testing.T) {
 		t.Errorf("flows %d outside %d; want 2 and 1", rep.Flows, rep.Outside)
 	}
 	var b bytes.Buffer
-	if err := rep.WriteText(&b); err != nil || !strings.Contains(b.String(), "2 flows counted against rules (1 of them passed no hop: neither end is an endpoint of the network)") {
+	if err := rep.WriteText(&b); err != nil || !strings.Contains(b.String(), "2 flows counted against rules (1 of them passed no hop: no security group or network ACL on their path, allowed by default)") {
 		t.Errorf("text %q %v", b.String(), err)
 	}
 	if j := rep.JSON(); j.Outside != 1 {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/replay"
 )
 
 // WriteText writes the report as tables: the observation window, one row
@@ -21,7 +22,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "observed %s to %s: %d flows counted against rules", stamp(r.First), stamp(r.Last), r.Flows)
 	if r.Outside > 0 {
-		fmt.Fprintf(bw, " (%d of them passed no hop: neither end is an endpoint of the network)", r.Outside)
+		fmt.Fprintf(bw, " (%d of them %s)", r.Outside, replay.OutsideText)
 	}
 	if r.Inner > 0 {
 		fmt.Fprintf(bw, ", %d tunnelled inner flows decided by their outer flows", r.Inner)
