@@ -44,3 +44,7 @@ func (e *RuleError) Error() string {
 	}
 	return s + ": " + e.Msg
 }
+
+type errString string
+
+func (e errString) Error() string { return string(e) }

@@ -104,44 +104,64 @@ func (ps Ports) Normalize() Ports {
 	return merged
 }
 
-// ParsePortRange parses "80" or "1000-2000".
+// ParsePortRange parses "80" or "1000-2000". Its error says what is wrong
+// once, after the value ("sgsim: parse port range \"1-x\": last port not a
+// number; want a port 0-65535 or a range FIRST-LAST").
 func ParsePortRange(s string) (PortRange, error) {
-	lo, hi, isRange := strings.Cut(s, "-")
-	a, err := parsePort(lo)
-	if err != nil {
-		return PortRange{}, &ParseError{What: "port range", Value: s, Msg: err.Error()}
+	r, msg := portRange(s)
+	if msg != "" {
+		return PortRange{}, &ParseError{What: "port range", Value: s, Msg: msg + "; want " + portRangeWant}
 	}
-	b := a
-	if isRange {
-		if b, err = parsePort(hi); err != nil {
-			return PortRange{}, &ParseError{What: "port range", Value: s, Msg: err.Error()}
-		}
-	}
-	if a > b {
-		return PortRange{}, &ParseError{What: "port range", Value: s, Msg: "first port above last port"}
-	}
-	return PortRange{a, b}, nil
+	return r, nil
 }
 
-func parsePort(s string) (uint16, error) {
+const portRangeWant = "a port 0-65535 or a range FIRST-LAST"
+
+// portRange parses one port or range; on a bad value it returns what is
+// wrong, without repeating s.
+func portRange(s string) (PortRange, string) {
+	lo, hi, isRange := strings.Cut(s, "-")
+	if !isRange {
+		a, msg := parsePort(s)
+		if msg != "" {
+			return PortRange{}, msg
+		}
+		return PortRange{a, a}, ""
+	}
+	a, msg := parsePort(lo)
+	if msg != "" {
+		return PortRange{}, "first port " + msg
+	}
+	b, msg := parsePort(hi)
+	if msg != "" {
+		if strings.Contains(hi, "-") {
+			return PortRange{}, "more than one \"-\""
+		}
+		return PortRange{}, "last port " + msg
+	}
+	if a > b {
+		return PortRange{}, "first port above last port"
+	}
+	return PortRange{a, b}, ""
+}
+
+// parsePort parses one decimal port; on a bad value it returns what is
+// wrong ("empty", "not a number", "above 65535").
+func parsePort(s string) (uint16, string) {
 	if s == "" {
-		return 0, errString("empty port")
+		return 0, "empty"
 	}
 	for _, c := range s {
 		if c < '0' || c > '9' {
-			return 0, errString("port " + strconv.Quote(s) + " is not a number")
+			return 0, "not a number"
 		}
 	}
 	n, err := strconv.ParseUint(s, 10, 16)
 	if err != nil {
-		return 0, errString("port " + strconv.Quote(s) + " out of range 0-65535")
+		return 0, "above 65535"
 	}
-	return uint16(n), nil
+	return uint16(n), ""
 }
-
-type errString string
-
-func (e errString) Error() string { return string(e) }
 
 // MustParsePorts is ParsePorts that panics on error, for tests and
 // hard-coded values.
@@ -155,17 +175,28 @@ func MustParsePorts(s string) Ports {
 
 // ParsePorts parses a comma-separated list of ports and ranges
 // ("22,80,1000-2000"); "all" and "any" give nil. The result is normalized.
+// Its error says once where and what is wrong: after the value, the item
+// of a list of several by its position and text, then what is wrong with
+// it and what was wanted ("sgsim: parse ports \"22,90-80\": item 2
+// \"90-80\": first port above last port; want ..."); a value of one item
+// is not quoted twice.
 func ParsePorts(s string) (Ports, error) {
 	if l := strings.ToLower(s); l == "all" || l == "any" {
 		return nil, nil
 	}
+	items := strings.Split(s, ",")
 	var ps Ports
-	for _, f := range strings.Split(s, ",") {
-		r, err := ParsePortRange(f)
-		if err != nil {
-			return nil, &ParseError{What: "ports", Value: s, Msg: err.(*ParseError).Msg + " in " + strconv.Quote(f)}
+	for i, f := range items {
+		r, msg := portRange(f)
+		if msg != "" {
+			if len(items) > 1 {
+				msg = "item " + strconv.Itoa(i+1) + " " + strconv.Quote(f) + ": " + msg
+			}
+			return nil, &ParseError{What: "ports", Value: s, Msg: msg + "; want " + portsWant}
 		}
 		ps = append(ps, r)
 	}
 	return ps.Normalize(), nil
 }
+
+const portsWant = "ports 0-65535 or ranges FIRST-LAST, comma-separated, or all"

@@ -365,11 +365,15 @@ func ParseFlow(s string) (Flow, error) {
 		a, err := netip.ParseAddr(t)
 		return a, 0, err
 	}
+	want := "an address"
+	if f.Proto.HasPorts() {
+		want = "an address and port such as 10.0.0.1:40000 or [2001:db8::1]:40000"
+	}
 	if f.Src, f.SrcPort, err = ep(fs[1]); err != nil {
-		return fail(err.Error())
+		return fail("source " + strconv.Quote(fs[1]) + ": want " + want)
 	}
 	if f.Dst, f.DstPort, err = ep(fs[3]); err != nil {
-		return fail(err.Error())
+		return fail("destination " + strconv.Quote(fs[3]) + ": want " + want)
 	}
 	rest := fs[4:]
 	if f.Proto.IsICMP() {

@@ -86,12 +86,18 @@ func TestPorts(t *testing.T) {
 		t.Errorf("all = %v", all)
 	}
 	for s, want := range map[string]string{
-		"80-":     `sgsim: parse ports "80-": empty port in "80-"`,
-		"0-65536": `sgsim: parse ports "0-65536": port "65536" out of range 0-65535 in "0-65536"`,
-		"90-80":   `sgsim: parse ports "90-80": first port above last port in "90-80"`,
-		"a":       `sgsim: parse ports "a": port "a" is not a number in "a"`,
-		"80,,81":  `sgsim: parse ports "80,,81": empty port in ""`,
-		"+80":     `sgsim: parse ports "+80": port "+80" is not a number in "+80"`,
+		// Each says what is wrong once, naming the item only in a list
+		// of several, and what was wanted.
+		"80-":       `sgsim: parse ports "80-": last port empty; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
+		"0-65536":   `sgsim: parse ports "0-65536": last port above 65535; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
+		"90-80":     `sgsim: parse ports "90-80": first port above last port; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
+		"a":         `sgsim: parse ports "a": not a number; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
+		"80,,81":    `sgsim: parse ports "80,,81": item 2 "": empty; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
+		"+80":       `sgsim: parse ports "+80": not a number; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
+		"22,90-80":  `sgsim: parse ports "22,90-80": item 2 "90-80": first port above last port; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
+		"1-2-3":     `sgsim: parse ports "1-2-3": more than one "-"; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
+		"x-80":      `sgsim: parse ports "x-80": first port not a number; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
+		"22,80,1-x": `sgsim: parse ports "22,80,1-x": item 3 "1-x": last port not a number; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
 	} {
 		if _, err := sgsim.ParsePorts(s); err == nil || err.Error() != want {
 			t.Errorf("ParsePorts(%q) error = %v\nwant %s", s, err, want)
@@ -150,7 +156,7 @@ func TestParseRuleErrors(t *testing.T) {
 		"ingress allow":                               `sgsim: parse rule "ingress allow": want "DIRECTION ACTION PROTOCOL ...", e.g. "ingress allow tcp 22 from 10.0.0.0/8"`,
 		"sideways allow tcp":                          `sgsim: parse rule "sideways allow tcp": want ingress or egress, got "sideways"`,
 		"ingress permit tcp":                          `sgsim: parse rule "ingress permit tcp": want allow, accept, deny or drop, got "permit"`,
-		"ingress allow tcp 90-80":                     `sgsim: parse rule "ingress allow tcp 90-80": destination ports: first port above last port in "90-80"`,
+		"ingress allow tcp 90-80":                     `sgsim: parse rule "ingress allow tcp 90-80": destination ports: first port above last port; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
 		"ingress allow icmp 80":                       `sgsim: rule: dst ports "80": protocol icmp has no ports`,
 		"ingress allow any 80":                        `sgsim: rule: dst ports "80": protocol any has no ports`,
 		"ingress allow tcp type 8":                    `sgsim: rule: icmp "type 8": protocol tcp has no ICMP type or code`,
@@ -229,4 +235,24 @@ func TestMustParsePorts(t *testing.T) {
 		}
 	}()
 	sgsim.MustParsePorts("80-")
+}
+
+// ParseFlow's errors say once what is wrong and what was wanted, naming
+// the bad part (source, destination) rather than repeating the parser's
+// own message about the whole text.
+func TestParseFlowErrors(t *testing.T) {
+	for in, want := range map[string]string{
+		"tcp 10.0.0.1:x -> 10.0.0.2:22":             `sgsim: parse flow "tcp 10.0.0.1:x -> 10.0.0.2:22": source "10.0.0.1:x": want an address and port such as 10.0.0.1:40000 or [2001:db8::1]:40000`,
+		"udp 10.0.0.1:1 -> 10.0.0.2":                `sgsim: parse flow "udp 10.0.0.1:1 -> 10.0.0.2": destination "10.0.0.2": want an address and port such as 10.0.0.1:40000 or [2001:db8::1]:40000`,
+		"icmp 10.0.0.1:1 -> 10.0.0.2 type 8 code 0": `sgsim: parse flow "icmp 10.0.0.1:1 -> 10.0.0.2 type 8 code 0": source "10.0.0.1:1": want an address`,
+		"tcp 10.0.0.1:1 10.0.0.2:2":                 `sgsim: parse flow "tcp 10.0.0.1:1 10.0.0.2:2": want "PROTO SRC -> DST", e.g. "tcp 10.0.0.1:40000 -> 10.0.0.2:22"`,
+	} {
+		_, err := sgsim.ParseFlow(in)
+		if err == nil || err.Error() != want {
+			t.Errorf("ParseFlow(%q) error:\n got %v\nwant %s", in, err, want)
+		}
+	}
+	if f, err := sgsim.ParseFlow("tcp [2001:db8::1]:40000 -> [2001:db8::2]:22"); err != nil || f.DstPort != 22 {
+		t.Errorf("IPv6 flow: %v %v", f, err)
+	}
 }

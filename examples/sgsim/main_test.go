@@ -152,14 +152,16 @@ func TestTraceReachErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"trace"}, "no flow"},
-		{[]string{"trace", "tcp 10.0.0.1 -> 10.0.0.2"}, `flow "tcp 10.0.0.1 -> 10.0.0.2": `},
+		{[]string{"trace", "tcp 10.0.0.1 -> 10.0.0.2"}, `sgsim trace: flow "tcp 10.0.0.1 -> 10.0.0.2": source "10.0.0.1": want an address and port such as 10.0.0.1:40000 or [2001:db8::1]:40000` + "\n"},
+		{[]string{"trace", "icmp 10.0.0.1 -> 10.0.0.2:5 type 8 code 0"}, `sgsim trace: flow "icmp 10.0.0.1 -> 10.0.0.2:5 type 8 code 0": destination "10.0.0.2:5": want an address` + "\n"},
 		{[]string{"trace", "-vendor", "huawei", "-rules", "testdata/huawei-rules.json", "tcp 10.0.0.1:1 -> 10.0.0.2:2"}, "-rules needs -nics FILE (the vendor's network-interface listing) or -topology FILE"},
 		{[]string{"reach", "-from", "nodes"}, "want -from, -to and -proto"},
 		{[]string{"reach", "-from", "nodes", "-to", "workers", "-proto", "tcp"}, `-to "workers": neither an endpoint nor an address, prefix or range (endpoints: nodes, masters, pods, lb)`},
 		{[]string{"reach", "-from", "nodes,", "-to", "masters", "-proto", "tcp"}, `-from "nodes,": item 2 is empty`},
 		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "any"}, `-proto "any"`},
 		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "icmp", "-port", "80"}, "-port and -sport apply to tcp, udp and sctp, not icmp"},
-		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-port", "80-70"}, `-port "80-70"`},
+		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-port", "80-70"}, `sgsim reach: -port "80-70": first port above last port; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all` + "\n"},
+		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-sport", "1024-x,22"}, `sgsim reach: -sport "1024-x,22": item 1 "1024-x": last port not a number; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all` + "\n"},
 		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "icmp", "-icmp", "8"}, `-icmp "8": want TYPE/CODE`},
 		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-icmp", "3/4"}, "-icmp applies to icmp and icmpv6, not tcp"},
 		{[]string{"reach", "-from", "nodes", "-to", "masters", "-proto", "tcp", "-fail-on", "most"}, `-fail-on "most"`},

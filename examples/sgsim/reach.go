@@ -61,12 +61,12 @@ func reachRun(e *env, o *reachOptions) error {
 	}
 	if o.port != "" {
 		if q.DstPorts, err = sgsim.ParsePorts(o.port); err != nil {
-			return bad("-port %q: %v", o.port, err)
+			return bad("-port %q: %s", o.port, parseMsg(err))
 		}
 	}
 	if o.sport != "" {
 		if q.SrcPorts, err = sgsim.ParsePorts(o.sport); err != nil {
-			return bad("-sport %q: %v", o.sport, err)
+			return bad("-sport %q: %s", o.sport, parseMsg(err))
 		}
 	}
 	isICMP := q.Protocol == sgsim.ICMP || q.Protocol == sgsim.ICMPv6

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -33,6 +34,17 @@ prints, for the main job's network (profile cce-tunnel, hardened):
 	})
 }
 
+// parseMsg is what a parse error says is wrong, without the parser's
+// "sgsim: parse WHAT VALUE" lead: the caller names the flag or argument
+// and quotes the value once.
+func parseMsg(err error) string {
+	var pe *sgsim.ParseError
+	if errors.As(err, &pe) {
+		return pe.Msg
+	}
+	return err.Error()
+}
+
 func traceRun(e *env, fail bool) error {
 	if len(e.args) == 0 {
 		return bad("no flow: give one such as 'tcp 10.0.1.5:40000 -> 10.0.2.7:5432' (quoted)")
@@ -40,7 +52,7 @@ func traceRun(e *env, fail bool) error {
 	text := strings.Join(e.args, " ")
 	f, err := sgsim.ParseFlow(text)
 	if err != nil {
-		return bad("flow %q: %v", text, err)
+		return bad("flow %q: %s", text, parseMsg(err))
 	}
 	n, err := e.loadPlaced(&e.in)
 	if err != nil {

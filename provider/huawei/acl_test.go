@@ -322,7 +322,7 @@ func TestReadFirewallsErrors(t *testing.T) {
 		{aclRec(`protocol="icmpv6";destination_port=DELETE`), p + `.protocol: "icmpv6": icmpv6 in an ip_version 4 rule; use icmp`},
 		{aclRec(`destination_port="0-80"`), p + `.destination_port: "0-80": want ports 1-65535 as "80", "1-30" or "22,3389,80"`},
 		{aclRec(`destination_port="65536"`), p + `.destination_port: "65536": want ports 1-65535 as "80", "1-30" or "22,3389,80"`},
-		{aclRec(`destination_port="30-1"`), p + `.destination_port: "30-1": range "30-1" has its first port above its last`},
+		{aclRec(`destination_port="30-1"`), p + `.destination_port: "30-1": first port above last port`},
 		{aclRec(`source_port="20:22"`), p + `.source_port: "20:22": "a:b" is the v2.0 fwaas range form; want ports 1-65535 as "80", "1-30" or "22,3389,80"`},
 		{aclRec(`destination_port="1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21"`), p + `.destination_port: "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21": 21 ports or ranges; want at most 20`},
 		{aclRec(`source_ip_address="10.0.0.0/33"`), p + `.source_ip_address: "10.0.0.0/33": want an IP address or CIDR block`},

@@ -162,7 +162,7 @@ func TestReadRulesErrors(t *testing.T) {
 	for _, tc := range []struct{ doc, want string }{
 		{rec(`multiport="80-"`), `huawei: security_group_rules[0].multiport: "80-": want ports 1-65535 as "80", "1-30" or "22,3389,80"`},
 		{rec(`multiport="0-65536"`), `huawei: security_group_rules[0].multiport: "0-65536": want ports 1-65535 as "80", "1-30" or "22,3389,80"`},
-		{rec(`multiport="30-1"`), `huawei: security_group_rules[0].multiport: "30-1": range "30-1" has its first port above its last`},
+		{rec(`multiport="30-1"`), `huawei: security_group_rules[0].multiport: "30-1": first port above last port`},
 		{rec(`remote_ip_prefix="10.0.0.0/33"`), `huawei: security_group_rules[0].remote_ip_prefix: "10.0.0.0/33": want an IP address or CIDR block`},
 		{rec(`remote_ip_prefix="10.0.0.1/8"`), `huawei: security_group_rules[0].remote_ip_prefix: "10.0.0.1/8": host bits set; want 10.0.0.0/8`},
 		{rec(`remote_ip_prefix="2001:db8::/32"`), `huawei: security_group_rules[0].remote_ip_prefix: "2001:db8::/32": address family differs from ethertype IPv4`},

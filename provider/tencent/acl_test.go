@@ -203,7 +203,7 @@ func TestReadNetworkAclsErrors(t *testing.T) {
 		{aclEntryDoc(`Protocol="all";Port="80"`), at + `.Port: "80": protocol any has no ports; want ALL`},
 		{aclEntryDoc(`Port="0-80"`), at + `.Port: "0-80": want ALL, one port or a range, as "80" or "80-90", ports 1-65535`},
 		{aclEntryDoc(`Port="65536"`), at + `.Port: "65536": want ALL, one port or a range, as "80" or "80-90", ports 1-65535`},
-		{aclEntryDoc(`Port="90-80"`), at + `.Port: "90-80": range "90-80" has its first port above its last`},
+		{aclEntryDoc(`Port="90-80"`), at + `.Port: "90-80": first port above last port`},
 		{aclEntryDoc(`Port="80,443"`), at + `.Port: "80,443": a port list; network ACL entries take ALL, one port or a range, as "80" or "80-90", ports 1-65535`},
 		{aclEntryDoc(`Port=8080.5`), at + `.Port: 8080.5: want a string or a whole number`},
 		{aclEntryDoc(`Port=true`), at + `.Port: true: want a string or a whole number`},

@@ -156,7 +156,7 @@ func TestReadPoliciesErrors(t *testing.T) {
 	for _, tc := range []struct{ doc, want string }{
 		{pol(`Port="80-"`), at + `Port: "80-": want ALL or ports 1-65535 as "80", "8000-8010" or "80,443"`},
 		{pol(`Port="0-65536"`), at + `Port: "0-65536": want ALL or ports 1-65535 as "80", "8000-8010" or "80,443"`},
-		{pol(`Port="90-80"`), at + `Port: "90-80": range "90-80" has its first port above its last`},
+		{pol(`Port="90-80"`), at + `Port: "90-80": first port above last port`},
 		{pol(`CidrBlock="10.0.0.0/33"`), at + `CidrBlock: "10.0.0.0/33": want an IP address or CIDR block`},
 		{pol(`CidrBlock="2001:db8::/32"`), at + `CidrBlock: "2001:db8::/32": want an IPv4 address or CIDR block`},
 		{pol(`CidrBlock="";Ipv6CidrBlock="10.0.0.0/8"`), at + `Ipv6CidrBlock: "10.0.0.0/8": want an IPv6 address or CIDR block`},

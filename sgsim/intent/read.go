@@ -682,9 +682,12 @@ func (r *reader) ports(n *node, path string) (sgsim.Ports, error) {
 			return nil, errors.New("bad")
 		}
 	}
-	ps, err := sgsim.ParsePorts(strings.Join(parts, ","))
+	v := strings.Join(parts, ",")
+	ps, err := sgsim.ParsePorts(v)
 	if err != nil {
-		r.fail(n, path, "%v", err)
+		// The path says where: the value and what is wrong, without the
+		// parser's own "sgsim: parse ports" prefix.
+		r.fail(n, path, "%q: %s", v, err.(*sgsim.ParseError).Msg)
 		return nil, err
 	}
 	return ps, nil

@@ -216,7 +216,7 @@ func TestReadErrors(t *testing.T) {
 				`line 1, column 1: no intents: want must_allow, must_deny or must_be_answerable`}},
 		{"missing fields and bad values, all at once", "must_allow:\n  - name: a\n    to: y\n    protocol: tcp\n    ports: 70000\n  - name: b\n    from: x\n    to: y\n    protocol: icmp\n    ports: 22\n    icmp_type: 300\n",
 			[]string{`line 2, column 5: must_allow[0]: missing from`,
-				`line 5, column 12: must_allow[0].ports: sgsim: parse ports "70000": port "70000" out of range 0-65535 in "70000"`,
+				`line 5, column 12: must_allow[0].ports: "70000": above 65535; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
 				`line 10, column 12: must_allow[1].ports: protocol icmp has no ports`,
 				`line 11, column 16: must_allow[1].icmp_type: want a number from 0 to 255`}},
 		{"any protocol", "must_deny:\n  - {name: a, from: x, to: y, protocol: any}\n",

@@ -37,10 +37,20 @@ func Prefix(s string) (netip.Prefix, string) {
 
 // Ports parses a comma-separated list of ports and "FIRST-LAST" ranges,
 // ports 1-65535 in decimal. want is the error message for a list that is
-// not of that form (it names the vendor's forms).
+// not of that form (it names the vendor's forms). The reader's error
+// quotes the whole value, so the message names the bad item only in a
+// list of several (`item 2 "30-1": first port above last port`), never
+// repeating a value of one item.
 func Ports(s, want string) (sgsim.Ports, error) {
 	var ps sgsim.Ports
-	for _, f := range strings.Split(s, ",") {
+	items := strings.Split(s, ",")
+	fail := func(i int, msg string) error {
+		if len(items) > 1 {
+			msg = "item " + strconv.Itoa(i+1) + " " + strconv.Quote(items[i]) + ": " + msg
+		}
+		return errors.New(msg)
+	}
+	for i, f := range items {
 		lo, hi, isRange := strings.Cut(f, "-")
 		a, ok1 := Port(lo)
 		b := a
@@ -49,10 +59,10 @@ func Ports(s, want string) (sgsim.Ports, error) {
 			b, ok2 = Port(hi)
 		}
 		if !ok1 || !ok2 {
-			return nil, errors.New(want)
+			return nil, fail(i, want)
 		}
 		if a > b {
-			return nil, errors.New("range " + strconv.Quote(f) + " has its first port above its last")
+			return nil, fail(i, "first port above last port")
 		}
 		ps = append(ps, sgsim.PortRange{First: a, Last: b})
 	}

@@ -41,8 +41,11 @@ func TestPorts(t *testing.T) {
 		{"0", "", want},     // ports start at 1
 		{"65536", "", want}, // above the largest port
 		{"+80", "", want},   // digits only
-		{"80,", "", want},   // empty element
-		{"30-1", "", `range "30-1" has its first port above its last`},
+		{"80,", "", `item 2 "": want ports`}, // empty element, named in a list
+		// The reader quotes the whole value: a value of one item is not
+		// repeated, an item of several is named.
+		{"30-1", "", `first port above last port`},
+		{"22,30-1", "", `item 2 "30-1": first port above last port`},
 	} {
 		ps, err := Ports(tc.in, want)
 		switch {
