@@ -38,9 +38,9 @@ func TestPorts(t *testing.T) {
 		{"443,80", "80,443", ""},   // sorted by Normalize
 		{"1-30,20-40", "1-40", ""}, // overlapping ranges merge
 		{"65535", "65535", ""},
-		{"0", "", want},     // ports start at 1
-		{"65536", "", want}, // above the largest port
-		{"+80", "", want},   // digits only
+		{"0", "", want},                      // ports start at 1
+		{"65536", "", want},                  // above the largest port
+		{"+80", "", want},                    // digits only
 		{"80,", "", `item 2 "": want ports`}, // empty element, named in a list
 		// The reader quotes the whole value: a value of one item is not
 		// repeated, an item of several is named.
