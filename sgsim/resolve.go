@@ -21,13 +21,23 @@ import (
 // item that looks like addresses but does not parse, with the parser's
 // reason ("10.0.0.1/8": host bits set); any other item that names no
 // endpoint, with the distinct endpoint names listed (the first 20, then
-// how many more).
+// how many more); an endpoint without addresses (its Addrs the zero
+// "any", or an empty set), by its name.
+//
+// An endpoint of a built Network always has addresses. Endpoints passed
+// from elsewhere may not, and naming one must not silently widen a query
+// to every address (the zero Addrs) nor narrow it to none (a check of
+// nothing that passes vacuously), so it is an error whichever it is, also
+// beside other items.
 func ResolveAddrs(s string, endpoints []Endpoint) (Addrs, error) {
 	if strings.TrimSpace(s) == "" {
 		return Addrs{}, errors.New("empty: want endpoint names or addresses")
 	}
-	for _, e := range endpoints {
-		if e.Name == s {
+	for i := range endpoints {
+		if e := &endpoints[i]; e.Name == s {
+			if err := noAddrs(e); err != nil {
+				return Addrs{}, err
+			}
 			return e.Addrs, nil
 		}
 	}
@@ -38,8 +48,8 @@ func ResolveAddrs(s string, endpoints []Endpoint) (Addrs, error) {
 			return Addrs{}, fmt.Errorf("%q: item %d is empty", s, i+1)
 		}
 		if e := findEndpoint(endpoints, part); e != nil {
-			if e.Addrs.IsAny() { // not in a valid network; kept as every address
-				return Addrs{}, nil
+			if err := noAddrs(e); err != nil {
+				return Addrs{}, err
 			}
 			b.AddSet(e.Addrs.Set())
 			continue
@@ -63,6 +73,17 @@ func ResolveAddrs(s string, endpoints []Endpoint) (Addrs, error) {
 		return Addrs{}, err
 	}
 	return AddrsOf(set), nil
+}
+
+// noAddrs is the error for naming endpoint e when it has no addresses.
+func noAddrs(e *Endpoint) error {
+	switch {
+	case e.Addrs.IsAny():
+		return fmt.Errorf("%q: endpoint has no addresses given (its Addrs is the zero \"any\"): naming it would mean every address; give the endpoint its addresses, or name addresses, prefixes or ranges", e.Name)
+	case e.Addrs.IsEmpty():
+		return fmt.Errorf("%q: endpoint holds no address: naming it would mean no address at all; give the endpoint its addresses, or name addresses, prefixes or ranges", e.Name)
+	}
+	return nil
 }
 
 // maxListedNames bounds how many endpoint names an error lists: a NIC

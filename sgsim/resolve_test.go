@@ -61,3 +61,34 @@ func TestResolveAddrs(t *testing.T) {
 		t.Errorf("many endpoints: %v\nwant %s", err, want)
 	}
 }
+
+// An endpoint without addresses is refused by name, alone, as the whole
+// text, and beside other items: naming it must not widen the side to
+// every address (the zero Addrs) nor narrow it to none.
+func TestResolveAddrsEndpointWithoutAddresses(t *testing.T) {
+	eps := []sgsim.Endpoint{
+		{Name: "nodes", Addrs: sgsim.MustParseAddrs("192.168.0.0/24")},
+		{Name: "unset"}, // the zero Addrs: "any"
+		{Name: "empty", Addrs: sgsim.MustParseAddrs("none")}, // an empty set
+		{Name: "a,unset"}, // whole-text match of an unset endpoint
+	}
+	const unset = `"unset": endpoint has no addresses given (its Addrs is the zero "any"): naming it would mean every address; give the endpoint its addresses, or name addresses, prefixes or ranges`
+	const empty = `"empty": endpoint holds no address: naming it would mean no address at all; give the endpoint its addresses, or name addresses, prefixes or ranges`
+	for in, want := range map[string]string{
+		"unset":             unset,
+		"nodes,unset":       unset,
+		"unset,nodes":       unset,
+		"10.0.0.0/8, unset": unset,
+		"empty":             empty,
+		"nodes,empty":       empty,
+		"a,unset":           `"a,unset": endpoint has no addresses given (its Addrs is the zero "any"): naming it would mean every address; give the endpoint its addresses, or name addresses, prefixes or ranges`,
+	} {
+		got, err := sgsim.ResolveAddrs(in, eps)
+		if err == nil || err.Error() != want {
+			t.Errorf("%q: %v, error %v; want error %s", in, got, err, want)
+		}
+	}
+	if got, err := sgsim.ResolveAddrs("nodes", eps); err != nil || !got.Equal(sgsim.MustParseAddrs("192.168.0.0/24")) {
+		t.Errorf("nodes: %v %v", got, err)
+	}
+}

@@ -3,6 +3,7 @@ package intent_test
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/sgsim/sgsim/sgsim"
@@ -92,5 +93,26 @@ func TestCheckUncertainAndErrors(t *testing.T) {
 	r := c.Check(intent.Intent{Kind: intent.MustDeny, From: "internet", To: "masters", Protocol: sgsim.TCP})
 	if st, ok := r.Decider(); !ok || st.Verdict.Rule == nil || r.Witness.Src != netip.MustParseAddr("203.0.113.7") {
 		t.Errorf("unknown must_deny: witness %v step %v", r.Witness, st)
+	}
+}
+
+// Checker.Endpoints given by a caller may hold an endpoint without
+// addresses; an intent naming it is an error, not a check of every
+// address (which a must_deny would fail on unrelated traffic) nor of
+// none (which it would pass vacuously).
+func TestCheckEndpointWithoutAddresses(t *testing.T) {
+	n, eps := exampleNet()
+	eps = append(slices.Clone(eps), sgsim.Endpoint{Name: "ghost"}, sgsim.Endpoint{Name: "hollow", Addrs: sgsim.MustParseAddrs("none")})
+	c := intent.Checker{Net: n, Endpoints: eps}
+	for _, x := range []struct {
+		in   intent.Intent
+		want string
+	}{
+		{intent.Intent{Kind: intent.MustDeny, From: "ghost", To: "masters", Protocol: sgsim.TCP}, `from: "ghost": endpoint has no addresses given (its Addrs is the zero "any"): naming it would mean every address; give the endpoint its addresses, or name addresses, prefixes or ranges`},
+		{intent.Intent{Kind: intent.MustDeny, From: "nodes", To: "hollow", Protocol: sgsim.TCP}, `to: "hollow": endpoint holds no address: naming it would mean no address at all; give the endpoint its addresses, or name addresses, prefixes or ranges`},
+	} {
+		if r := c.Check(x.in); r.Status != intent.Errored || r.Err == nil || r.Err.Error() != x.want {
+			t.Errorf("%v: %v %v; want errored: %s", x.in, r.Status, r.Err, x.want)
+		}
 	}
 }
