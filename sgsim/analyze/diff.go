@@ -102,7 +102,6 @@ func DiffProgress(old, new Set, progress Progress) (Diff, error) {
 	for _, f := range slices.Concat(old.families(), new.families()) {
 		fams[f] = true
 	}
-	var out Diff
 	cls := classes(old, new)
 	var ch []cell
 	var m merger
@@ -110,6 +109,19 @@ func DiffProgress(old, new Set, progress Progress) (Diff, error) {
 	if progress != nil {
 		progress(0, total)
 	}
+	// The changed regions of every part are found first and held as
+	// merged cells (exactly sized), and the changes built after, once
+	// the scratch of the cuts is no longer needed: Added and Removed are
+	// allocated once at their final size, instead of growing (and
+	// copying 264-byte Changes) while the scratch is held.
+	type part struct {
+		d      sgsim.Direction
+		others bool
+		tn     *table
+		cells  []cell
+	}
+	var parts []part
+	var added, removed int
 	for d := sgsim.Ingress; d <= sgsim.Egress; d++ {
 		for _, fam := range []sgsim.Family{sgsim.IPv4, sgsim.IPv6} {
 			if !fams[fam] {
@@ -118,19 +130,15 @@ func DiffProgress(old, new Set, progress Progress) (Diff, error) {
 			for _, cl := range cls {
 				to, tn := eo.table(d, fam, cl.Protocol), en.table(d, fam, cl.Protocol)
 				ch = m.merge(changed(to, tn, eo.rules[d], en.rules[d], ch[:0], &m))
-				sortCells(ch)
-				for _, x := range ch {
-					c := Change{Direction: d, DirectionText: d.String(), Region: tn.space(x.b), Others: cl.Others,
-						Old: ko.ref(ruleAt(eo.rules[d], x.tag)), New: kn.ref(ruleAt(en.rules[d], x.rule))}
-					c.Witness = c.Region.TestFlow() // a flow a person could send
-					c.RegionText, c.WitnessText = c.Region.String(), c.Witness.String()
-					if cl.Others {
-						c.RegionText += " (and every protocol no rule names)"
-					}
-					if action(en.rules[d], x.rule) == sgsim.Allow {
-						out.Added = append(out.Added, c)
-					} else {
-						out.Removed = append(out.Removed, c)
+				if len(ch) > 0 {
+					sortCells(ch)
+					parts = append(parts, part{d: d, others: cl.Others, tn: tn, cells: slices.Clone(ch)})
+					for _, x := range ch {
+						if action(en.rules[d], x.rule) == sgsim.Allow {
+							added++
+						} else {
+							removed++
+						}
 					}
 				}
 				if done++; progress != nil {
@@ -138,6 +146,47 @@ func DiffProgress(old, new Set, progress Progress) (Diff, error) {
 				}
 			}
 		}
+	}
+	ch, m = nil, merger{}
+	out := Diff{Added: make([]Change, 0, added), Removed: make([]Change, 0, removed)}
+	if added == 0 {
+		out.Added = nil
+	}
+	if removed == 0 {
+		out.Removed = nil
+	}
+	// One RuleRef per rule named, shared by the changes that name it
+	// (per version: the versions' rules may be the same values).
+	refs := [2]map[*sgsim.Rule]*RuleRef{{}, {}}
+	ref := func(v int, k *compiled, rules []*sgsim.Rule, i int32) *RuleRef {
+		if i < 0 {
+			return nil
+		}
+		r := refs[v][rules[i]]
+		if r == nil {
+			r = k.ref(rules[i])
+			refs[v][rules[i]] = r
+		}
+		return r
+	}
+	for pi := range parts {
+		pt := &parts[pi]
+		d, tn := pt.d, pt.tn
+		for _, x := range pt.cells {
+			c := Change{Direction: d, DirectionText: d.String(), Region: tn.space(x.b), Others: pt.others,
+				Old: ref(0, ko, eo.rules[d], x.tag), New: ref(1, kn, en.rules[d], x.rule)}
+			c.Witness = c.Region.TestFlow() // a flow a person could send
+			c.RegionText, c.WitnessText = c.Region.String(), c.Witness.String()
+			if pt.others {
+				c.RegionText += " (and every protocol no rule names)"
+			}
+			if action(en.rules[d], x.rule) == sgsim.Allow {
+				out.Added = append(out.Added, c)
+			} else {
+				out.Removed = append(out.Removed, c)
+			}
+		}
+		pt.cells = nil // done with: the next parts' changes may use its memory
 	}
 	return out, nil
 }
