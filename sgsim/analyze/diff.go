@@ -15,7 +15,9 @@ import (
 // version (nil: the default deny). The witness is a flow of the box a
 // person could send to test it (sgsim.Space.TestFlow: host addresses, a
 // destination port above 0 and an ephemeral source port where the box
-// has them), not its lowest corner.
+// has them), not its lowest corner. The changes of one Diff that name
+// the same rule share its RuleRef (a large diff names few rules in
+// millions of changes): copy it before changing it.
 type Change struct {
 	Direction     sgsim.Direction `json:"-"`
 	DirectionText string          `json:"direction"`

@@ -205,3 +205,41 @@ func TestDiffProgress(t *testing.T) {
 		t.Errorf("DiffParts %d, want 6", n)
 	}
 }
+
+// The changes of one diff that name a rule share its RuleRef, and the
+// versions' refs stay apart even when both name the same rule values.
+func TestDiffSharesRuleRefs(t *testing.T) {
+	rules := []sgsim.Rule{
+		{ID: "a", Direction: sgsim.Ingress, Action: sgsim.Allow, Protocol: sgsim.TCP, Src: sgsim.MustParseAddrs("10.0.0.0/8"), DstPorts: sgsim.Ports{{First: 22, Last: 22}}},
+		{ID: "b", Direction: sgsim.Ingress, Action: sgsim.Allow, Protocol: sgsim.TCP, Src: sgsim.MustParseAddrs("0.0.0.0/0"), DstPorts: sgsim.Ports{{First: 20, Last: 30}}},
+	}
+	old := NewSet(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: rules[:1]})
+	new := NewSet(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: rules})
+	d, err := DiffSets(old, new)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// b adds 0.0.0.0/0 less 10.0.0.0/8 on 20-30 and 10.0.0.0/8 on 20-21
+	// and 23-30: several boxes, one rule.
+	if len(d.Added) < 2 || len(d.Removed) != 0 {
+		t.Fatalf("want several added changes: %v", d)
+	}
+	for _, c := range d.Added {
+		if c.New == nil || c.New.ID != "b" || c.Old != nil {
+			t.Fatalf("%v: want new rule b over the default deny", c)
+		}
+		if c.New != d.Added[0].New {
+			t.Fatalf("%v: a RuleRef of its own, want rule b's one shared", c)
+		}
+	}
+	back, err := DiffSets(new, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Removed) != len(d.Added) || back.Removed[0].Old == d.Added[0].New {
+		t.Fatalf("the reverse diff shares the first diff's RuleRef: %v", back)
+	}
+	if back.Removed[0].Old.ID != "b" {
+		t.Fatalf("%v: want old rule b", back.Removed[0])
+	}
+}
