@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/sgsim/sgsim/provider/load"
@@ -20,9 +21,9 @@ func init() {
 		required: true,
 		short:    "a least-privilege rule set from observed traffic and required flows, proven safe",
 		synopsis: "[-pcap FILE ... | -flowlog FILE ...] [input flags] [-intents FILE] [-max-rules N] [-min-prefix N] [-max-port-gap N] [-format text|json]",
-		about: `replays the traffic (as replay does; with no input flag at all, the embedded CCE tunnel sample against the cce-tunnel profile; any input flag without -pcap or -flowlog is bad usage, and so is traffic of which no flow has an end in the network) and proposes the security groups narrowed to it (analyze.Tighten): an allow rule no allowed flow was decided by is removed, a used one becomes rules for the protocols, destination ports (exact), ICMP types (a rule for every type becomes one per type seen) and remote addresses (aggregated) seen; deny rules and network ACLs stay. -max-rules N (default 50) is the most rules per group, counting one per remote prefix and port range: above it, one merge at a time, either two prefixes of a rule merge into their covering prefix (never broader than the original rule's remote nor shorter than -min-prefix, default 16; IPv6 +96) or two of its port ranges merge over the gap between them (at most -max-port-gap unused ports, default 1024, -1 never; never beyond the original rule's ports), whichever opens the fewest new address and port pairs. When the narrowing breaks a required flow that passed (the profile's, -require PROFILE's, and the must_allow and must_be_answerable intents of -intents FILE), the original allow rules of the groups on its path come back, one at a time, first only in part (the rule narrowed to the required flow's remote addresses, protocol, ports and ICMP message), whole when that is not enough (an overlay's outer flow), and those not needed go again. must_deny intents hold by construction: the proposal only removes and narrows allow rules, and proof (3) shows it opens nothing.
+		about: `replays the traffic (as replay does; with no input flag at all, the embedded CCE tunnel sample against the cce-tunnel profile; any input flag without -pcap or -flowlog is bad usage, and so is traffic of which no flow has an end in the network) and proposes the security groups narrowed to it (analyze.Tighten): an allow rule no allowed flow was decided by is removed, a used one becomes rules for the protocols, destination ports (exact), ICMP types (a rule for every type becomes one per type seen) and remote addresses (aggregated) seen; deny rules and network ACLs stay. -max-rules N (default 50) is the most rules per group, counting one per remote prefix and port range: above it, one merge at a time, either two prefixes of a rule merge into their covering prefix (never broader than the original rule's remote nor shorter than -min-prefix, default 16; IPv6 +96) or two of its port ranges merge over the gap between them (at most -max-port-gap unused ports, default 1024, -1 never; never beyond the original rule's ports), whichever opens the fewest new address and port pairs. When the narrowing breaks a required flow that passed (the profile's, -require PROFILE's, and the must_allow and must_be_answerable intents of -intents FILE), the original allow rules of the groups on its path come back, one at a time, first only in part (the rule narrowed to the required flow's remote addresses, protocol, ports and ICMP message), whole when that is not enough (an overlay's outer flow), and those not needed go again; each rule put back ends its line with the required flow it is there for ("<- for required flow NAME", "<- whole, for required flow NAME"; json: put_back, with the rule's index in new). must_deny intents hold by construction: the proposal only removes and narrows allow rules, and proof (3) shows it opens nothing.
 The proof is printed, and a proposal that fails it is not: (1) the same traffic replayed through the proposal drops no flow the original allowed; (2) every required flow passes as before (Reach); (3) per attached group list, DiffSets(original, proposal) only removes, and no observed flow lies in what it removes at a hop the rules decide. Exit 1 when no proposal passes the proof. Then the proposal in the vendor's API form (the whole narrowed groups).
-json: {"schema_version": 1, "network", "groups": [{"id", "old", "new", "rules", "over_max", "restored_rules"}], "flows_replayed", "allowed_before", "allowed_after", "required": [{"name", "before", "after"}], "closed": [{"set", "endpoints", "removed"}], "api": [{"name", "text"}], "notes"}.`,
+json: {"schema_version": 1, "network", "groups": [{"id", "old", "new", "rules", "over_max", "restored_rules", "partly_restored_rules", "put_back": [{"index", "rule", "whole", "required_flow"}]}], "flows_replayed", "allowed_before", "allowed_after", "required": [{"name", "before", "after"}], "closed": [{"set", "endpoints", "removed"}], "api": [{"name", "text"}], "notes"}.`,
 		example: `sgsim tighten
 prints the CCE tunnel profile's groups narrowed to the embedded capture's traffic and its required flows ("group cce-node: 20 rules -> ..."),
 the proof ("all 28 allowed before are allowed", each required flow "passes as before"), and the groups as a Huawei "ListSecurityGroupRules document".`,
@@ -137,14 +138,23 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents st
 	if err != nil {
 		notes = append(notes, "no vendor form: "+err.Error())
 	}
+	// putBack is an analyze.PutBack: a rule of new (at index) put back
+	// for a required flow.
+	type putBack struct {
+		Index    int    `json:"index"`
+		Rule     string `json:"rule"`
+		Whole    bool   `json:"whole"`
+		Required string `json:"required_flow"`
+	}
 	type group struct {
-		ID       string   `json:"id"`
-		Old      []string `json:"old"`
-		New      []string `json:"new"`
-		Rules    int      `json:"rules"`
-		OverMax  bool     `json:"over_max,omitempty"`
-		Restored int      `json:"restored_rules,omitempty"`
-		Partial  int      `json:"partly_restored_rules,omitempty"`
+		ID       string    `json:"id"`
+		Old      []string  `json:"old"`
+		New      []string  `json:"new"`
+		Rules    int       `json:"rules"`
+		OverMax  bool      `json:"over_max,omitempty"`
+		Restored int       `json:"restored_rules,omitempty"`
+		Partial  int       `json:"partly_restored_rules,omitempty"`
+		PutBack  []putBack `json:"put_back,omitempty"`
 	}
 	type required struct {
 		Name   string `json:"name"`
@@ -182,26 +192,21 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents st
 	var text strings.Builder
 	fmt.Fprintf(&text, "== tighten %s: groups narrowed to the observed traffic (-max-rules %d, -min-prefix %d, -max-port-gap %d)\n", n.Name, opt.MaxRules, opt.MinPrefix, opt.MaxPortGap)
 	for _, g := range p.Groups {
-		out.Groups = append(out.Groups, group{g.ID, strs(g.Old), strs(g.New), g.Rules, g.OverMax, g.Restored, g.Partial})
-		var why []string
-		if g.Restored > 0 {
-			why = append(why, fmt.Sprintf("%d original allow rules kept: a required flow needs them", g.Restored))
+		var pbs []putBack
+		for _, pb := range g.PutBack {
+			pbs = append(pbs, putBack{pb.Index, pb.Rule.String(), pb.Whole, pb.For})
 		}
-		if g.Partial > 0 {
-			why = append(why, fmt.Sprintf("%d rules added back in part: an original rule narrowed to a required flow", g.Partial))
-		}
-		restored := ""
-		if len(why) > 0 {
-			restored = " (" + strings.Join(why, "; ") + ")"
-		}
+		out.Groups = append(out.Groups, group{g.ID, strs(g.Old), strs(g.New), g.Rules, g.OverMax, g.Restored, g.Partial, pbs})
+		restored := putBackText(g)
 		switch {
 		case g.OverMax:
-			fmt.Fprintf(&text, "group %s: %d rules -> %d%s, above -max-rules (no merge stays within the rules and -min-prefix)\n", g.ID, len(g.Old), g.Rules, restored)
+			fmt.Fprintf(&text, "group %s: %d rules -> %d, above -max-rules (no merge stays within the rules and -min-prefix)%s\n", g.ID, len(g.Old), g.Rules, restored)
 		default:
 			fmt.Fprintf(&text, "group %s: %d rules -> %d%s\n", g.ID, len(g.Old), g.Rules, restored)
 		}
-		for _, r := range g.New {
-			text.WriteString("  " + r.String() + "\n")
+		marks := putBackMarks(g)
+		for i, r := range g.New {
+			text.WriteString("  " + r.String() + marks[i] + "\n")
 		}
 	}
 	text.WriteString("proof:\n")
@@ -289,4 +294,37 @@ func tightenIntents(n *load.Network, path string) ([]analyze.RequiredFlow, error
 			ICMPType: in.ICMPType, ICMPCode: in.ICMPCode, Reason: in.Reason, Question: in.Kind.Question(in.Protocol)})
 	}
 	return out, nil
+}
+
+// putBackText says, after a group's rule counts, which of its rules are
+// original rules put back for required flows and why: the traffic did
+// not cover those flows, so rules cut to the traffic alone would fail
+// them. "" when none is.
+func putBackText(g analyze.GroupChange) string {
+	var why []string
+	if g.Partial > 0 {
+		why = append(why, fmt.Sprintf("%d are original rules put back, each cut to what one required flow needs: the traffic did not cover that flow, and it would fail without the rule (marked \"for required flow\")", g.Partial))
+	}
+	if g.Restored > 0 {
+		why = append(why, fmt.Sprintf("%d are original rules put back whole: a required flow needs more than its own addresses and ports, such as an overlay's outer flow (marked \"whole, for required flow\")", g.Restored))
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	return ", of which " + strings.Join(why, "; ")
+}
+
+// putBackMarks returns, per rule of g.New, what ends its line: for a rule
+// put back for a required flow (putBackText) `  <- for required flow
+// "NAME"` (or "whole, for ..."), "" for the others.
+func putBackMarks(g analyze.GroupChange) []string {
+	marks := make([]string, len(g.New))
+	for _, pb := range g.PutBack {
+		m := "  <- for required flow " + strconv.Quote(pb.For)
+		if pb.Whole {
+			m = "  <- whole, for required flow " + strconv.Quote(pb.For)
+		}
+		marks[pb.Index] = m
+	}
+	return marks
 }

@@ -23,10 +23,12 @@ func TestTightenCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for _, s := range []string{
-		"group cce-node: 20 rules -> 25 (22 rules added back in part: an original rule narrowed to a required flow)",
+		"group cce-node: 20 rules -> 25, of which 22 are original rules put back, each cut to what one required flow needs: the traffic did not cover that flow, and it would fail without the rule (marked \"for required flow\")\n",
 		// Not the whole "any from group cce-node": the parts the required
-		// flows between nodes use.
-		"  ingress allow tcp 5444 from 192.168.0.0/24 priority 1 id worker/table3/6\n",
+		// flows between nodes use, each with the flow it is there for.
+		"  ingress allow tcp 5444 from 192.168.0.0/24 priority 1 id worker/table3/6  <- for required flow \"nodes to nodes tcp\"\n",
+		// A rule cut to the traffic alone has no mark.
+		"  ingress allow udp 4789 from 192.168.0.0/31,192.168.0.10/31 priority 1 id worker/table3/1\n",
 		"(1) the same traffic replayed through the proposal: 32 flows; all 28 allowed before are allowed",
 		"(2) 32 required flows, each passes as before (Reach):",
 		"old: rule ingress allow tcp 22 from 0.0.0.0/0 priority 1 id worker/table3/5",
@@ -42,12 +44,34 @@ func TestTightenCommand(t *testing.T) {
 	}
 	var j struct {
 		Groups []struct {
-			ID  string   `json:"id"`
-			New []string `json:"new"`
+			ID      string   `json:"id"`
+			New     []string `json:"new"`
+			Partial int      `json:"partly_restored_rules"`
+			PutBack []struct {
+				Index    int    `json:"index"`
+				Rule     string `json:"rule"`
+				Whole    bool   `json:"whole"`
+				Required string `json:"required_flow"`
+			} `json:"put_back"`
 		} `json:"groups"`
 	}
 	if err := json.Unmarshal([]byte(out), &j); err != nil {
 		t.Fatal(err)
+	}
+	// put_back names the same rules as the text's marks, by index in new.
+	for _, g := range j.Groups {
+		if len(g.PutBack) != g.Partial {
+			t.Errorf("json group %s: %d put_back, %d partly restored", g.ID, len(g.PutBack), g.Partial)
+		}
+		for _, pb := range g.PutBack {
+			if pb.Index >= len(g.New) || g.New[pb.Index] != pb.Rule || pb.Whole || pb.Required == "" {
+				t.Errorf("json group %s: put_back %+v", g.ID, pb)
+			}
+		}
+	}
+	if len(j.Groups) == 0 || len(j.Groups[0].PutBack) == 0 || j.Groups[0].PutBack[0].Rule != "ingress allow udp 4789 from 192.168.1.0/28 priority 1 id worker/table3/1" ||
+		j.Groups[0].PutBack[0].Required != "vxlan masters to nodes" {
+		t.Errorf("json put_back of %s: %+v", j.Groups[0].ID, j.Groups[0].PutBack)
 	}
 	n, err := load.Load(load.Source{Profile: "cce-tunnel", Hardened: true})
 	if err != nil {
@@ -132,7 +156,7 @@ func TestTightenIntents(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	// The ssh rule comes back only for the intent's source.
-	for _, s := range []string{"group cce-node: 20 rules -> 26", "  ingress allow tcp 22 from 192.168.2.5 priority 1 id worker/table3/5\n",
+	for _, s := range []string{"group cce-node: 20 rules -> 26", "  ingress allow tcp 22 from 192.168.2.5 priority 1 id worker/table3/5  <- for required flow \"intent ssh from the lb\"\n",
 		"intent ssh from the lb: all -> all", "57 regions, nothing opened", "id worker/table8/8 of group cce-node"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("output lacks %q:\n%s", s, out)
@@ -165,5 +189,31 @@ func TestTightenTrafficOutsideNetwork(t *testing.T) {
 	code, out, errOut := runArgs(t, args...)
 	if code != exitUsage || out != "" || !strings.Contains(errOut, "none of the 32 flows of the traffic has an end in the network") {
 		t.Errorf("exit %d, stdout %q, stderr %q; want exit %d and the refusal", code, out, errOut, exitUsage)
+	}
+}
+
+// TestTightenGolden: the text of the main job's proposal (the embedded
+// sample against the cce-tunnel profile) equals
+// testdata/golden/cce-tunnel-hardened-tighten.txt (go test -run
+// TestTightenGolden -update-golden rewrites it; review the diff): in
+// particular what each rule put back for a required flow says.
+func TestTightenGolden(t *testing.T) {
+	code, out, errOut := runArgs(t, "tighten")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	file := filepath.Join("testdata", "golden", "cce-tunnel-hardened-tighten.txt")
+	if *updateGolden {
+		if err := os.WriteFile(file, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run with -update-golden to create it)", err)
+	}
+	if out != string(want) {
+		t.Errorf("%s differs from the output:\n%s", file, out)
 	}
 }

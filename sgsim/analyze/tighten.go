@@ -54,6 +54,23 @@ type GroupChange struct {
 	// protocol, ports and ICMP message), which was enough for the flow.
 	Restored int
 	Partial  int
+	// PutBack says, for each of those rules (in New order), which
+	// required flow needs it: the observed traffic did not cover that
+	// flow, so narrowing to the traffic alone would have broken it.
+	PutBack []PutBack
+}
+
+// PutBack is an original allow rule put back in a proposal because a
+// required flow needs it.
+type PutBack struct {
+	Index int        // its place in GroupChange.New
+	Rule  sgsim.Rule // as it stands there
+	// Whole: the original rule as it was, since the flow needs more than
+	// its own space (an overlay's outer flow); otherwise the original
+	// rule narrowed to the flow's remote addresses, protocol, ports and
+	// ICMP message.
+	Whole bool
+	For   string // the RequiredFlow.Name that needs it
 }
 
 // Proposal is a narrowed rule set and its proof.
@@ -191,11 +208,17 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 	perRule := make([][][]*narrowRule, len(spec.Groups)) // [group][rule]: its narrowed rules; nil: removed
 	restored := make([]map[int]bool, len(spec.Groups))
 	partial := make([]map[int][]sgsim.Rule, len(spec.Groups)) // [group][rule]: parts of it added back for required flows
+	// The required flow that needs each rule put back: [group][rule] for
+	// whole rules, [group][rule text] for parts.
+	restoredFor := make([]map[int]string, len(spec.Groups))
+	partFor := make([]map[string]string, len(spec.Groups))
 	for gi, g := range spec.Groups {
 		res, _ := n.Group(g.ID)
 		perRule[gi] = make([][]*narrowRule, len(g.Rules))
 		restored[gi] = map[int]bool{}
 		partial[gi] = map[int][]sgsim.Rule{}
+		restoredFor[gi] = map[int]string{}
+		partFor[gi] = map[string]string{}
 		var all []*narrowRule
 		for i, r := range g.Rules {
 			if r.Action != sgsim.Allow {
@@ -214,9 +237,10 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 	}
 	build := func(gi int) {
 		gc := &p.Groups[gi]
-		gc.New, gc.Rules = nil, 0
+		gc.New, gc.Rules, gc.PutBack = nil, 0, nil
 		for i, r := range gc.Old {
 			if restored[gi][i] {
+				gc.PutBack = append(gc.PutBack, PutBack{Index: len(gc.New), Rule: r, Whole: true, For: restoredFor[gi][i]})
 				gc.New = append(gc.New, r)
 				gc.Rules++
 				continue
@@ -237,6 +261,7 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 				}
 			}
 			for _, r := range partial[gi][i] {
+				gc.PutBack = append(gc.PutBack, PutBack{Index: len(gc.New), Rule: r, For: partFor[gi][r.String()]})
 				gc.New = append(gc.New, r)
 				gc.Rules += ruleCount(r)
 			}
@@ -304,6 +329,7 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 					continue
 				}
 				partial[gi][ri] = append(partial[gi][ri], pr)
+				partFor[gi][pr.String()] = rf.Name
 				if o, err = rebuild(gi); err != nil {
 					return nil, err
 				}
@@ -325,6 +351,7 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 					continue
 				}
 				restored[gi][ri] = true
+				restoredFor[gi][ri] = rf.Name
 				build(gi)
 				if pn, err = sgsim.BuildNetwork(p.Spec); err != nil {
 					return nil, fmt.Errorf("analyze: tighten: the proposal does not build: %v", err)
@@ -340,15 +367,16 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 	}
 	// Then each restored rule goes again if every required flow still
 	// passes as before without it (rules came back in list order, some
-	// not needed).
-	holds := func() (bool, error) {
+	// not needed); one that stays is needed by the first required flow
+	// that fails without it, which it is then put back for.
+	holds := func() (bool, string, error) {
 		for i, rf := range required {
 			o, err := outcome(rf)
 			if err != nil || o < before[i] {
-				return false, err
+				return false, rf.Name, err
 			}
 		}
-		return true, nil
+		return true, "", nil
 	}
 	for gi, g := range spec.Groups {
 		for ri := range g.Rules {
@@ -359,7 +387,7 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 				if pn, err = sgsim.BuildNetwork(p.Spec); err != nil {
 					return nil, fmt.Errorf("analyze: tighten: the proposal does not build: %v", err)
 				}
-				ok, err := holds()
+				ok, needs, err := holds()
 				if err != nil {
 					return nil, err
 				}
@@ -367,6 +395,7 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 					k--
 					continue
 				}
+				partFor[gi][rs[k].String()] = needs
 				partial[gi][ri] = rs
 				build(gi)
 				if pn, err = sgsim.BuildNetwork(p.Spec); err != nil {
@@ -381,12 +410,13 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 			if pn, err = sgsim.BuildNetwork(p.Spec); err != nil {
 				return nil, fmt.Errorf("analyze: tighten: the proposal does not build: %v", err)
 			}
-			ok, err := holds()
+			ok, needs, err := holds()
 			if err != nil {
 				return nil, err
 			}
 			if !ok {
 				restored[gi][ri] = true
+				restoredFor[gi][ri] = needs
 				build(gi)
 				if pn, err = sgsim.BuildNetwork(p.Spec); err != nil {
 					return nil, err
@@ -469,13 +499,24 @@ func sgDirection(h sgsim.Hop) (sgsim.Direction, bool) {
 }
 
 // onPath reports whether group id is attached to an endpoint overlapping
-// the required flow's sources or destinations.
+// the required flow's sources or destinations, or to the underlay of such
+// an overlay endpoint (whose hosts' groups judge the outer flows that
+// carry the flow).
 func onPath(spec sgsim.NetworkSpec, id string, rf RequiredFlow) bool {
+	underlays := map[string]bool{}
 	for _, e := range spec.Endpoints {
-		if !slices.Contains(e.Groups, id) {
+		if !overlaps(e.Addrs, rf.Src) && !overlaps(e.Addrs, rf.Dst) {
 			continue
 		}
-		if overlaps(e.Addrs, rf.Src) || overlaps(e.Addrs, rf.Dst) {
+		if slices.Contains(e.Groups, id) {
+			return true
+		}
+		if !e.Overlay.IsZero() {
+			underlays[e.Overlay.Underlay] = true
+		}
+	}
+	for _, e := range spec.Endpoints {
+		if underlays[e.Name] && slices.Contains(e.Groups, id) {
 			return true
 		}
 	}

@@ -3,6 +3,7 @@ package analyze_test
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -160,7 +161,58 @@ func TestTightenProperty(t *testing.T) {
 				t.Fatalf("group %s: %d rules over %d without OverMax", g.ID, g.Rules, opt.MaxRules)
 			}
 		}
+		checkPutBack(t, p)
 	})
+}
+
+// checkPutBack: every rule put back for a required flow is listed once,
+// at its place in New, and what is said of it holds: the proposal
+// without that one rule fails the required flow it names (its outcome
+// falls below the one before).
+func checkPutBack(t *rapid.T, p *analyze.Proposal) {
+	before := map[string]sgsim.Outcome{}
+	for _, c := range p.Required {
+		before[c.Flow.Name] = c.Before
+	}
+	for gi, g := range p.Groups {
+		whole := 0
+		seen := map[int]bool{}
+		for _, pb := range g.PutBack {
+			if pb.Index < 0 || pb.Index >= len(g.New) || seen[pb.Index] || g.New[pb.Index].String() != pb.Rule.String() {
+				t.Fatalf("group %s: put back %+v: not rule %d of new\n%v", g.ID, pb, pb.Index, g.New)
+			}
+			seen[pb.Index] = true
+			if pb.Whole {
+				whole++
+			}
+			var rf *analyze.RequiredFlow
+			for i := range p.Required {
+				if p.Required[i].Flow.Name == pb.For {
+					rf = &p.Required[i].Flow
+				}
+			}
+			if rf == nil {
+				t.Fatalf("group %s: %s put back for %q, no required flow of that name", g.ID, pb.Rule, pb.For)
+			}
+			without := p.Spec
+			without.Groups = slices.Clone(p.Spec.Groups)
+			without.Groups[gi].Rules = slices.Delete(slices.Clone(g.New), pb.Index, pb.Index+1)
+			wn, err := sgsim.BuildNetwork(without)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := wn.Reach(rf.Query())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Outcome >= before[pb.For] {
+				t.Fatalf("group %s: %s put back for %q, which is %s without it too (%s before)", g.ID, pb.Rule, pb.For, r.Outcome, before[pb.For])
+			}
+		}
+		if whole != g.Restored || len(g.PutBack)-whole != g.Partial {
+			t.Fatalf("group %s: %d put back (%d whole); counts say %d whole, %d in part", g.ID, len(g.PutBack), whole, g.Restored, g.Partial)
+		}
+	}
 }
 
 func TestTightenExample(t *testing.T) {
@@ -347,5 +399,57 @@ func TestTightenBadOptions(t *testing.T) {
 	}
 	if _, err := analyze.Tighten(spec, n, nil, nil, analyze.TightenOptions{MinPrefix: 32, MaxPortGap: -1}); err != nil {
 		t.Errorf("in range: %v", err)
+	}
+}
+
+// A required flow between pods carried in VXLAN over their nodes needs
+// the nodes' VXLAN rules, outside its own addresses and ports: no part of
+// a rule cut to the pods' space makes it pass, so the rules come back
+// whole, each said to be there for that flow.
+func TestTightenPutBackWhole(t *testing.T) {
+	rule := sgsim.MustParseRule
+	spec := sgsim.NetworkSpec{
+		Cloud: sgsim.Union,
+		Groups: []sgsim.Group{
+			{ID: "node", Rules: []sgsim.Rule{
+				rule("ingress allow udp 4789 from 10.0.0.0/24 id vxlan-in"),
+				rule("egress allow udp 4789 to 10.0.0.0/24 id vxlan-out"),
+				rule("egress allow tcp 22 to 10.0.0.0/24 id ssh-out"),
+				rule("ingress allow tcp 22 from 10.0.0.0/24 id ssh-in"),
+			}},
+			{ID: "pod", Rules: []sgsim.Rule{
+				rule("ingress allow tcp 80 from 172.16.0.0/16 id web"),
+				rule("egress allow any id pod-out"),
+			}},
+		},
+		Endpoints: []sgsim.Endpoint{
+			{Name: "nodes", Addrs: sgsim.MustParseAddrs("10.0.0.0/24"), Groups: []string{"node"}},
+			{Name: "pods", Addrs: sgsim.MustParseAddrs("172.16.0.0/16"), Groups: []string{"pod"},
+				Overlay: sgsim.Overlay{Underlay: "nodes", Encap: sgsim.VXLAN,
+					Hosts: sgsim.BlockHosts(netip.MustParsePrefix("172.16.0.0/16"), 24, sgsim.MustParseAddrs("10.0.0.0/24"))}},
+		},
+	}
+	n, err := sgsim.BuildNetwork(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The traffic: ssh between nodes only.
+	observed := []sgsim.Flow{sgsim.MustParseFlow("tcp 10.0.0.1:40000 -> 10.0.0.2:22")}
+	req := analyze.RequiredFlow{Name: "pods to pods web", Src: spec.Endpoints[1].Addrs, Dst: spec.Endpoints[1].Addrs, Protocol: sgsim.TCP, Ports: sgsim.Ports{sgsim.Port(80)}}
+	p, err := analyze.Tighten(spec, n, observed, []analyze.RequiredFlow{req}, analyze.TightenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := p.Groups[0]
+	var got []string
+	for _, pb := range g.PutBack {
+		got = append(got, fmt.Sprintf("%d %s whole=%v for %q", pb.Index, pb.Rule.ID, pb.Whole, pb.For))
+	}
+	want := []string{`0 vxlan-in whole=true for "pods to pods web"`, `1 vxlan-out whole=true for "pods to pods web"`}
+	if g.Restored != 2 || g.Partial != 0 || !slices.Equal(got, want) {
+		t.Errorf("node group: %d whole, %d in part, put back %q; want 2, 0, %q\n%v", g.Restored, g.Partial, got, want, g.New)
+	}
+	if len(p.Required) != 1 || p.Required[0].After != sgsim.All {
+		t.Errorf("required: %+v", p.Required)
 	}
 }
