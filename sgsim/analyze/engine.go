@@ -157,6 +157,10 @@ type table struct {
 	idx        index
 	dec        decider // scratch, reused by cellsOf
 	after      decider // scratch of cellsAfter
+	cov        coverCheck
+	// opened[i]: 0 unknown, 1 some flow of box i is met by no box of
+	// the rules before its rule, 2 none is (see openBox).
+	opened []int8
 	// addrs holds the address sets space has made, by span: a diff's
 	// regions share few distinct address ranges, and Addrs are
 	// immutable, so each is built once.
@@ -287,6 +291,27 @@ type decider struct {
 	sameDone bool
 	act      sgsim.Action
 	acts     []sgsim.Action
+	// none[r] == noneStamp: rule r is known to decide no flow of the box
+	// being cut (see lintTargets), so it is done too.
+	none      []int32
+	noneStamp int32
+	// steps counts the parts decided; when it reaches heavyAt, heavy is
+	// called (once) to find more rules that are done.
+	steps   int
+	heavyAt int
+	heavy   func()
+	// local[r] > 0: rule r decides no flow of the part being cut (nor
+	// of its parts); locals lists them, to be undone (see live).
+	local  []int32
+	locals []int32
+	// selfIn, when not nil, are the only boxes where self's cells are
+	// still wanted (redCheck.region): a part that meets none of them is
+	// treated as if selfDone.
+	selfIn []box
+	// limit, when above zero, stops the cut after limit parts, setting
+	// over (a bounded cellsAfter).
+	limit int
+	over  bool
 }
 
 func (d *decider) emit(c cell) {
@@ -300,9 +325,36 @@ func (d *decider) emit(c cell) {
 // decide appends the cells of b; cands are the indexes of the boxes
 // that meet b, in order.
 func (d *decider) decide(b box, cands []int32) {
-	if d.done != nil && d.skip(&b, cands) {
-		return
+	if d.limit > 0 {
+		if d.steps++; d.steps > d.limit {
+			d.over = true
+			return
+		}
 	}
+	if d.done != nil {
+		if d.steps++; d.steps == d.heavyAt && d.heavy != nil {
+			d.heavy()
+		}
+		if d.skip(&b, cands) {
+			return
+		}
+		if d.local != nil && d.steps >= d.heavyAt {
+			mark := len(d.locals)
+			if d.live(&b, cands) {
+				d.cut(b, cands)
+			}
+			for _, r := range d.locals[mark:] {
+				d.local[r]--
+			}
+			d.locals = d.locals[:mark]
+			return
+		}
+	}
+	d.cut(b, cands)
+}
+
+// cut is decide past the checks for leaving b out.
+func (d *decider) cut(b box, cands []int32) {
 	if len(cands) > 0 {
 		rb := &d.t.boxes[cands[0]]
 		if rb.b.holds(&b) {
@@ -330,7 +382,7 @@ func (d *decider) skip(b *box, cands []int32) bool {
 	for _, c := range cands {
 		rb := &d.t.boxes[c]
 		if rb.rule == d.self {
-			return d.selfDone
+			return d.selfDone || d.selfOff(b)
 		}
 		if !d.isDone(rb.rule) {
 			return false
@@ -342,11 +394,26 @@ func (d *decider) skip(b *box, cands []int32) bool {
 	return false
 }
 
+// selfOff reports whether self's cells in b are not wanted (selfIn).
+func (d *decider) selfOff(b *box) bool {
+	if d.selfIn == nil {
+		return false
+	}
+	for i := range d.selfIn {
+		if d.selfIn[i].meets(b) {
+			return false
+		}
+	}
+	shortcuts[3].Add(1)
+	return true
+}
+
 // isDone reports whether rule r can add nothing to a part: met already
 // for the current rule (done[r] == stamp), known to decide no flow at
 // all (done[r] < 0), or of self's action once that is all sameDone.
 func (d *decider) isDone(r int32) bool {
-	return d.done[r] == d.stamp || d.done[r] < 0 || d.sameDone && d.acts[r] == d.act
+	return d.done[r] == d.stamp || d.done[r] < 0 || d.sameDone && d.acts[r] == d.act || d.none != nil && d.none[r] == d.noneStamp ||
+		d.local != nil && d.local[r] > 0
 }
 
 // sub decides part p of a box with the candidates of cands that meet it.
@@ -363,7 +430,7 @@ func (d *decider) sub(p box, cands []int32) {
 				continue
 			}
 			d.buf = append(d.buf, c)
-			if rb.rule == d.self && d.selfDone || rb.rule != d.self && d.isDone(rb.rule) && rb.b.holds(&p) {
+			if rb.rule == d.self && (d.selfDone || d.selfOff(&p)) || rb.rule != d.self && d.isDone(rb.rule) && rb.b.holds(&p) {
 				d.buf = d.buf[:mark]
 				return
 			}
@@ -865,11 +932,29 @@ type redCheck struct {
 	redundant bool
 	others    []int32
 	cells     []cell // scratch
+	// n counts the cells taken; live and cls are the rule's families
+	// and classes; tried: boxLevel has run; want, when set, are the
+	// rules after it that decide its flows (it is redundant: the answer
+	// is known once others holds them all).
+	n     int
+	live  []sgsim.Family
+	cls   []Class
+	tried bool
+	want  []int32
+	after []tcell // scratch of boxLevel
+	reg   []box   // scratch of region
+}
+
+// tcell is a cell of a table.
+type tcell struct {
+	t *table
+	c cell
 }
 
 func (r *redCheck) start(e *engine, d sgsim.Direction, i int, live []sgsim.Family, cls []Class) {
 	rule := e.rules[d][i]
-	*r = redCheck{e: e, d: d, i: i, act: rule.Action, others: r.others[:0], cells: r.cells[:0]}
+	*r = redCheck{e: e, d: d, i: i, act: rule.Action, others: r.others[:0], cells: r.cells[:0], live: live, cls: cls,
+		want: r.want[:0], after: r.after[:0], reg: r.reg[:0]}
 	for _, fam := range live {
 		for _, cl := range cls {
 			if _, ok := ruleSpace(rule, fam, cl.Protocol); !ok {
@@ -905,6 +990,94 @@ func (r *redCheck) cell(t *table, c cell) {
 		}
 		if s.rule >= 0 && !slices.Contains(r.others, s.rule) {
 			r.others = append(r.others, s.rule)
+		}
+	}
+	if r.n++; r.n == redBoxAt && prune {
+		r.boxLevel()
+	}
+	if r.tried && !r.known && len(r.others) >= len(r.want) {
+		for _, w := range r.want {
+			if !slices.Contains(r.others, w) {
+				return
+			}
+		}
+		r.known, r.answer = true, true
+		shortcuts[2].Add(1)
+	}
+}
+
+// region returns, once boxLevel has found the rules after the rule that
+// decide its flows, the cells of t (decided by the rules after it) of
+// those not met yet: a cell of the rule that meets none of them cannot
+// change the result. It is nil when every cell is wanted.
+func (r *redCheck) region(t *table) []box {
+	if !r.tried || r.known || len(r.after) > 1024 {
+		return nil
+	}
+	r.reg = r.reg[:0]
+	for _, x := range r.after {
+		if x.t == t && x.c.rule >= 0 && slices.Contains(r.want, x.c.rule) && !slices.Contains(r.others, x.c.rule) {
+			r.reg = append(r.reg, x.c.b)
+		}
+	}
+	if r.reg == nil {
+		r.reg = []box{}
+	}
+	return r.reg
+}
+
+// boxLevel answers the redundancy from the rule's boxes rather than its
+// cells (see lintprune.go), or leaves it to the cells when a bound is
+// reached.
+func (r *redCheck) boxLevel() {
+	r.tried = true
+	rule := r.e.rules[r.d][r.i]
+	budget := redBoxLimit
+	r.after = r.after[:0]
+	for _, fam := range r.live {
+		for _, cl := range r.cls {
+			if _, ok := ruleSpace(rule, fam, cl.Protocol); !ok {
+				continue
+			}
+			t := r.e.table(r.d, fam, cl.Protocol)
+			for _, b := range t.ruleBoxes(r.i) {
+				d := &t.after
+				d.limit, d.steps, d.over = budget, 0, false
+				r.cells = t.cellsAfter(b, t.end[r.i], r.cells[:0])
+				over, steps := d.over, d.steps
+				d.limit, d.steps, d.over = 0, 0, false
+				if budget -= steps; over || budget <= 0 {
+					r.tried = false // not answered
+					return
+				}
+				for _, c := range r.cells {
+					r.after = append(r.after, tcell{t, c})
+				}
+			}
+		}
+	}
+	// A cell of another action with a flow of the rule: not redundant.
+	rs := r.e.rules[r.d]
+	for pass := 0; pass < 2; pass++ {
+		for _, x := range r.after {
+			other := action(rs, x.c.rule) != r.act
+			if other != (pass == 0) || !other && (x.c.rule < 0 || slices.Contains(r.want, x.c.rule) || slices.Contains(r.others, x.c.rule)) {
+				continue
+			}
+			o, ok := x.t.open(x.c.b, x.t.first[r.i], openLimit)
+			if !ok {
+				r.tried = false
+				r.want = r.want[:0]
+				return
+			}
+			switch {
+			case o && other:
+				r.known, r.answer = true, false
+				shortcuts[2].Add(1)
+				return
+			case o:
+				r.want = append(r.want, x.c.rule)
+			}
 		}
 	}
 }

@@ -200,6 +200,12 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 		rules := e.rules[d]
 		// seen[i] == stamp: rule i met already for the current rule.
 		seen, stamp := make([]int32, len(rules)), int32(0)
+		// For the shortcuts of long cuts (lintprune.go): none[r] ==
+		// noneStamp, rule r decides no flow of the box cut; local[r] > 0,
+		// none of the part cut.
+		none, noneStamp := make([]int32, len(rules)), int32(0)
+		var targets lintTargets
+		local := make([]int32, len(rules))
 		acts := make([]sgsim.Action, len(rules))
 		for i, r := range rules {
 			acts[i] = r.Action
@@ -257,21 +263,27 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 						// Once the rule has a cell it is not shadowed, and
 						// of the other rules only those of the other
 						// action (its conflicts) are wanted.
-						t.dec.acts, t.dec.act, t.dec.sameDone = acts, r.Action, red.any
+						t.dec.acts, t.dec.act, t.dec.sameDone, t.dec.selfIn = acts, r.Action, red.any, red.region(t)
 					}
 					for _, b := range t.ruleBoxes(ri) {
+						if prune { // the shortcuts of long cuts
+							noneStamp++
+							t.dec.none, t.dec.noneStamp, t.dec.steps, t.dec.heavyAt = none, noneStamp, 0, heavyAt
+							t.dec.heavy = func() { targets.mark(t, &t.dec, &b) }
+							t.dec.local = local
+						}
 						t.visitCells(b, 0, t.end[ri], func(c cell) {
 							switch {
 							case c.rule == int32(ri):
 								red.cell(t, c)
-								t.dec.selfDone, t.dec.sameDone = red.known, true
+								t.dec.selfDone, t.dec.sameDone, t.dec.selfIn = red.known, true, red.region(t)
 							case c.rule >= 0 && seen[c.rule] != stamp:
 								seen[c.rule] = stamp
 								firsts = append(firsts, met{c.rule, pi, c})
 							}
 						})
 					}
-					t.dec.done = nil
+					t.dec.done, t.dec.none, t.dec.heavy, t.dec.selfIn, t.dec.local = nil, nil, nil, nil, nil
 				}
 			}
 			red.finish()

@@ -1,0 +1,237 @@
+package analyze
+
+import "sync/atomic"
+
+// Lint's cuts of late, wide rules (a final catch-all, /1 and /2
+// wildcards after thousands of narrow rules) meet nearly every earlier
+// rule. Two checks keep them from walking millions of parts that add
+// nothing, without changing what the cut finds (see bench/README.md,
+// issue 18, fifth round):
+//
+//   - lintTargets: once a box's cut has decided heavyAt parts, each
+//     earlier rule still wanted (not met, not done) is asked whether it
+//     decides any flow of the box at all: whether some flow of its box
+//     inside the box is met by no rule before it. A rule that decides
+//     none has no cell in the cut, so the cut treats it as done, exactly
+//     like a rule met already.
+//   - redCheck.boxLevel: once redCheck has taken redBoxAt cells without
+//     an answer, the rule's boxes are decided by the rules after it (one
+//     cut per box instead of one per cell), and each resulting cell is
+//     asked whether some flow of it is met by no rule before the rule
+//     (so lies in a cell of the rule). A cell of another action with
+//     such a flow answers "not redundant"; otherwise the rule is
+//     redundant and the rules that decide its flows are known, so the
+//     cells need only be taken until every one of them has been met (the
+//     order they are met in is the finding's order of rules).
+//
+// Both are bounded (openLimit, redBoxLimit): past the bound the cut goes
+// on as before. Tests lower them to reach every path.
+var (
+	heavyAt     = 20000
+	redBoxAt    = 16
+	redBoxLimit = 200000
+	openLimit   = 200000
+	localLimit  = 20000
+)
+
+// shortcuts counts, for tests, the times each shortcut changed a cut:
+// a rule found to decide no flow of a box (0) or of a part (1), a
+// redundancy answered by boxLevel (2), a part left out for selfIn (3).
+var shortcuts [4]atomic.Int64
+
+// coverCheck runs the cut of table.open.
+type coverCheck struct {
+	t            *table
+	buf          []int32
+	steps, limit int
+	over         bool
+}
+
+// open reports whether some flow of b is met by no box of t with index
+// below before; ok is false when the check gave up after limit parts.
+func (t *table) open(b box, before int32, limit int) (open, ok bool) {
+	c := &t.cov
+	c.t, c.steps, c.limit, c.over = t, 0, limit, false
+	c.buf = t.idx.query(&b, 0, before, c.buf[:0])
+	cands := c.buf[:len(c.buf):len(c.buf)]
+	for _, i := range cands {
+		if t.boxes[i].b.holds(&b) {
+			return false, true
+		}
+	}
+	o := c.open(b, cands)
+	c.buf = c.buf[:0]
+	return o && !c.over, !c.over
+}
+
+// openBox is open for box i of t against the rules before its rule,
+// remembered per box.
+func (t *table) openBox(i int32, limit int) (open, ok bool) {
+	if t.opened == nil {
+		t.opened = make([]int8, len(t.boxes))
+	}
+	switch t.opened[i] {
+	case 1:
+		return true, true
+	case 2:
+		return false, true
+	}
+	b := t.boxes[i].b
+	if !b.meets(&t.full) {
+		t.opened[i] = 2
+		return false, true
+	}
+	o, ok := t.open(b.clip(&t.full), t.first[t.boxes[i].rule], limit)
+	if ok {
+		t.opened[i] = 2
+		if o {
+			t.opened[i] = 1
+		}
+	}
+	return o, ok
+}
+
+// open reports whether b, which no box of cands holds, has a flow that
+// none of them meets (cands: the boxes that meet b, in order). It
+// returns true once over.
+func (c *coverCheck) open(b box, cands []int32) bool {
+	if c.limit > 0 {
+		if c.steps++; c.steps > c.limit {
+			c.over = true
+			return true
+		}
+	}
+	if len(cands) == 0 {
+		return true
+	}
+	below, inside, above, hasBelow, hasAbove := cutBox(b, &c.t.boxes[cands[0]].b)
+	if hasBelow && c.sub(below, cands[1:]) {
+		return true
+	}
+	if hasAbove && c.sub(above, cands[1:]) {
+		return true
+	}
+	return c.sub(inside, cands)
+}
+
+func (c *coverCheck) sub(p box, cands []int32) bool {
+	mark := len(c.buf)
+	for _, i := range cands {
+		rb := &c.t.boxes[i]
+		if !rb.b.meets(&p) {
+			continue
+		}
+		if rb.b.holds(&p) {
+			c.buf = c.buf[:mark]
+			return false
+		}
+		c.buf = append(c.buf, i)
+	}
+	o := c.open(p, c.buf[mark:len(c.buf):len(c.buf)])
+	c.buf = c.buf[:mark]
+	return o
+}
+
+// lintTargets marks, for decider d cutting box b of rule self in t, the
+// earlier rules still wanted that decide no flow of b (d.none).
+type lintTargets struct {
+	yes   []int32 // yes[r] == stamp: r decides a flow of the box
+	seen  []int32 // seen[r] == stamp: r is in rules
+	stamp int32
+	buf   []int32
+}
+
+func (lt *lintTargets) mark(t *table, d *decider, b *box) {
+	lt.stamp++
+	if len(lt.yes) < len(d.done) {
+		lt.yes, lt.seen = make([]int32, len(d.done)), make([]int32, len(d.done))
+	}
+	lt.buf = t.idx.query(b, 0, t.first[d.self], lt.buf[:0])
+	var rules []int32
+	for _, i := range lt.buf {
+		r := t.boxes[i].rule
+		if d.isDone(r) || lt.yes[r] == lt.stamp {
+			continue
+		}
+		if lt.seen[r] != lt.stamp {
+			lt.seen[r] = lt.stamp
+			rules = append(rules, r)
+		}
+		rb := t.boxes[i].b
+		var o, ok bool
+		if b.holds(&rb) {
+			o, ok = t.openBox(i, openLimit)
+		} else {
+			o, ok = t.open(rb.clip(b), t.first[r], openLimit)
+		}
+		if o || !ok {
+			lt.yes[r] = lt.stamp
+		}
+	}
+	for _, r := range rules {
+		if lt.yes[r] != lt.stamp {
+			d.none[r] = d.noneStamp
+			shortcuts[0].Add(1)
+		}
+	}
+}
+
+// live reports whether part b, which skip did not leave out, can hold a
+// cell wanted: it asks each rule not done that comes, among cands,
+// before a done box that holds b, whether it decides a flow of b (some
+// flow of its boxes inside b met by no candidate before it); one that
+// decides none is done for b and its parts (local, until decide
+// returns), and the check goes on to the next.
+func (d *decider) live(b *box, cands []int32) bool {
+	boxes := d.t.boxes
+	for {
+		j := -1
+		for i, c := range cands {
+			rb := &boxes[c]
+			if rb.rule == d.self {
+				return !d.selfDone && !d.selfOff(b)
+			}
+			if !d.isDone(rb.rule) {
+				j = i
+				break
+			}
+			if rb.b.holds(b) {
+				return false
+			}
+		}
+		if j < 0 {
+			return false // no candidate wanted, and none holds b: the default deny's
+		}
+		w := boxes[cands[j]].rule
+		for k := j; k < len(cands) && boxes[cands[k]].rule == w; k++ {
+			if o, ok := d.t.openAmong(boxes[cands[k]].b.clip(b), cands[:j], localLimit); o || !ok {
+				return true
+			}
+		}
+		d.local[w]++
+		d.locals = append(d.locals, w)
+		shortcuts[1].Add(1)
+	}
+}
+
+// openAmong is open with the boxes list (in order, meeting q or not)
+// instead of an index query.
+func (t *table) openAmong(q box, list []int32, limit int) (open, ok bool) {
+	c := &t.cov
+	c.t, c.steps, c.limit, c.over = t, 0, limit, false
+	mark := len(c.buf)
+	for _, i := range list {
+		rb := &t.boxes[i]
+		if !rb.b.meets(&q) {
+			continue
+		}
+		if rb.b.holds(&q) {
+			c.buf = c.buf[:mark]
+			return false, true
+		}
+		c.buf = append(c.buf, i)
+	}
+	o := c.open(q, c.buf[mark:len(c.buf):len(c.buf)])
+	c.buf = c.buf[:mark]
+	return o && !c.over, !c.over
+}
