@@ -232,7 +232,7 @@ func TestUsageText(t *testing.T) {
 	// -max-addrs 2: the sample's three node addresses on the DNS rule are
 	// kept as their /24, and the line says so.
 	code, out, errOut = runArgs(t, "usage", "-max-addrs", "2")
-	if code != 0 || !strings.Contains(out, "used:  udp 53 from 192.168.0.0/24 (within 192.168.0.8/29) [more distinct addresses than the limit: kept as /24, not exact] to 100.125.1.250/32") {
+	if code != 0 || !strings.Contains(out, "used:  udp 53 from 192.168.0.0/24 [more distinct addresses than the limit: kept as /24, a superset of those seen, which lie within 192.168.0.8/29] to 100.125.1.250/32 (within 100.125.1.250/32)") {
 		t.Errorf("-max-addrs 2: exit %d %s\n%s", code, errOut, out)
 	}
 	if code, _, errOut := runArgs(t, "usage", "-max-addrs", "0"); code != exitUsage || !strings.Contains(errOut, "-max-addrs") {

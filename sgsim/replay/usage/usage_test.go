@@ -229,7 +229,7 @@ func TestCounterMaxAddrs(t *testing.T) {
 	if dns.Aggregated() || fmt.Sprint(dns.Src) != "[10.1.0.3/32]" {
 		t.Errorf("dns: %v %v", dns.Src, dns.SrcBits)
 	}
-	if s := web.String(); !strings.Contains(s, "from 10.1.0.0/24 (within 10.1.0.0/24) [more distinct addresses than the limit: kept as /24, not exact] to 10.2.0.1/32") {
+	if s := web.String(); !strings.Contains(s, "from 10.1.0.0/24 [more distinct addresses than the limit: kept as /24, a superset of those seen, which lie within 10.1.0.0/24] to 10.2.0.1/32 (within 10.2.0.1/32)") {
 		t.Errorf("text: %s", s)
 	}
 	// In JSON too: the web rule and the clients' egress rule saw the ten
@@ -260,4 +260,27 @@ func TestCounterMaxAddrs(t *testing.T) {
 	if !found {
 		t.Error("limit 1: no entry for the web rule")
 	}
+}
+
+// Over the limit, the kept prefix is wider than the addresses seen and
+// than their cover: the text says the prefix is a superset and that the
+// addresses lie within the cover, never that the kept prefix lies within
+// a narrower one.
+func TestUsedTextOverLimit(t *testing.T) {
+	n := testNet(t)
+	c := usage.New(n, usage.Config{MaxAddrs: 4})
+	for i := range 5 {
+		c.Add(flow(t, n, "tcp 10.1.0."+strconv.Itoa(10+i)+":40000 -> 10.2.0.1:443", 1, 60, 1, 60, i, i+1))
+	}
+	for _, e := range c.Report().Entries {
+		if e.Rule != "web" {
+			continue
+		}
+		want := "tcp 443 from 10.1.0.0/24 [more distinct addresses than the limit: kept as /24, a superset of those seen, which lie within 10.1.0.8/29] to 10.2.0.1/32 (within 10.2.0.1/32)"
+		if got := e.Used.String(); got != want {
+			t.Errorf("got  %s\nwant %s", got, want)
+		}
+		return
+	}
+	t.Fatal("no web entry")
 }

@@ -92,7 +92,13 @@ func (e *Entry) name() string {
 }
 
 // String summarizes the space used: "tcp 443,8443 udp 53 icmp 8/0 from
-// 10.0.1.0/30 (within 10.0.1.0/30) to 10.0.2.9/32 (within 10.0.2.9/32)".
+// 10.0.1.0/30 (within 10.0.1.0/30) to 10.0.2.9/32 (within 10.0.2.9/32)":
+// each side's addresses, then the narrowest prefix per family holding
+// them. A side kept as prefixes over the address limit (Used.SrcBits)
+// says so instead, as its prefixes are then wider than the addresses
+// seen, and names the narrowest prefix those lie within: "from
+// 10.0.1.0/24 [more distinct addresses than the limit: kept as /24, a
+// superset of those seen, which lie within 10.0.1.0/28]".
 func (u *Used) String() string {
 	var parts []string
 	ports := map[sgsim.Protocol]sgsim.Ports{}
@@ -115,12 +121,15 @@ func (u *Used) String() string {
 		}
 		parts = append(parts, s)
 	}
-	return strings.Join(parts, " ") + " from " + pfx(u.Src, u.SrcCover) + aggregated(u.SrcBits) + " to " + pfx(u.Dst, u.DstCover) + aggregated(u.DstBits)
+	return strings.Join(parts, " ") + " from " + side(u.Src, u.SrcCover, u.SrcBits) + " to " + side(u.Dst, u.DstCover, u.DstBits)
 }
 
-// aggregated says when a side's addresses were kept as prefixes:
-// " [over the address limit: kept as /24]".
-func aggregated(bits [2]int) string {
+// side writes one side's addresses: exact, "10.0.1.4/31 (within
+// 10.0.1.4/30)"; kept as prefixes over the address limit, "10.0.1.0/24
+// [more distinct addresses than the limit: kept as /24, a superset of
+// those seen, which lie within 10.0.1.0/28]", since the kept prefixes are
+// then wider than the addresses and need not lie within their cover.
+func side(exact, cover []netip.Prefix, bits [2]int) string {
 	var ss []string
 	if bits[0] != 32 {
 		ss = append(ss, "/"+strconv.Itoa(bits[0]))
@@ -129,26 +138,24 @@ func aggregated(bits [2]int) string {
 		ss = append(ss, "/"+strconv.Itoa(bits[1])+" (IPv6)")
 	}
 	if ss == nil {
-		return ""
+		return pfx(exact) + " (within " + pfx(cover) + ")"
 	}
-	return " [more distinct addresses than the limit: kept as " + strings.Join(ss, " and ") + ", not exact]"
+	return pfx(exact) + " [more distinct addresses than the limit: kept as " + strings.Join(ss, " and ") +
+		", a superset of those seen, which lie within " + pfx(cover) + "]"
 }
 
-func pfx(exact, cover []netip.Prefix) string {
+// pfx lists prefixes, the first 8 and then how many more.
+func pfx(ps []netip.Prefix) string {
 	const most = 8
 	var ss []string
-	for i, p := range exact {
+	for i, p := range ps {
 		if i == most {
-			ss = append(ss, "... "+strconv.Itoa(len(exact)-most)+" more")
+			ss = append(ss, "... "+strconv.Itoa(len(ps)-most)+" more")
 			break
 		}
 		ss = append(ss, p.String())
 	}
-	var cs []string
-	for _, p := range cover {
-		cs = append(cs, p.String())
-	}
-	return strings.Join(ss, ",") + " (within " + strings.Join(cs, ",") + ")"
+	return strings.Join(ss, ",")
 }
 
 // JSONReport is the report's JSON form (WriteJSON).
