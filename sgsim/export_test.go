@@ -22,6 +22,12 @@ type TupleInfo struct {
 	// entries lie outside the node's chain array: a lookup would panic
 	// on either (it indexes both with bounds checks), so this must be 0.
 	OutOfBounds int
+	// Final counts entries marked final (a match on them ends the
+	// lookup) while a later node's earliest rule comes before theirs,
+	// so that the mark saves probes. FinalWrong counts entries marked
+	// final although a later node holds an earlier entry that some flow
+	// could match with them, found by comparing every pair: it must be 0.
+	Final, FinalWrong int
 }
 
 // Tuples describes the IPv4 tuple space of direction d; ok is false when
@@ -32,6 +38,7 @@ func Tuples(c *Classifier, d Direction) (info TupleInfo, ok bool) {
 		return info, false
 	}
 	info.Nodes, info.Entries, info.Spilled = len(tp.nodes), tp.entries(), tp.spilled
+	info.Final, info.FinalWrong = tp.checkFinal()
 	for i := range tp.nodes {
 		n := &tp.nodes[i]
 		if n.mask == 0 && n.pdMask == 0 {
@@ -59,4 +66,41 @@ func Tuples(c *Classifier, d Direction) (info TupleInfo, ok bool) {
 		}
 	}
 	return info, true
+}
+
+// checkFinal counts the final entries that save probes and those marked
+// wrongly, comparing each final entry with every entry of the later nodes.
+func (tp *tuples) checkFinal() (final, wrong int) {
+	var all [][]tent // per node, its entries
+	for i := range tp.nodes {
+		n := &tp.nodes[i]
+		var es []tent
+		for b := range n.slots {
+			if n.slots[b].rank != noMatch {
+				es = append(es, n.first(uint64(b)))
+			}
+		}
+		all = append(all, append(es, n.more...))
+	}
+	for i := range all {
+		for _, e := range all[i] {
+			if !e.final {
+				continue
+			}
+			saves, bad := false, false
+			for j := i + 1; j < len(all); j++ {
+				saves = saves || tp.nodes[j].minRank < e.rank
+				for _, o := range all[j] {
+					bad = bad || o.rank < e.rank && o.overlaps(&e)
+				}
+			}
+			if saves {
+				final++
+			}
+			if bad {
+				wrong++
+			}
+		}
+	}
+	return final, wrong
 }

@@ -31,11 +31,12 @@ import (
 // the bucket until an entry matches or comes later than the best match
 // so far. Nodes are visited in order of the earliest rule they hold and
 // the lookup stops at the first node whose earliest rule comes after the
-// best match. This is tuple space search in the spirit of TupleMerge and
-// DynamicTuple (rules with longer prefixes are placed in coarser tuples,
-// tuples are probed in priority order) with DBTable's per-bucket
-// evaluation-order pruning; the hash replaces a bit extract, which Go
-// lacks.
+// best match, or at a match on an entry marked final at compile time (no
+// later node holds an earlier rule overlapping it: see markFinal). This
+// is tuple space search in the spirit of TupleMerge and DynamicTuple
+// (rules with longer prefixes are placed in coarser tuples, tuples are
+// probed in priority order) with DBTable's per-bucket evaluation-order
+// pruning; the hash replaces a bit extract, which Go lacks.
 //
 // Nodes are chosen greedily at compile time: on a sample of the entries
 // not yet placed, each candidate mask (prefix lengths present in the
@@ -73,6 +74,7 @@ type tent struct {
 	rank      uint32 // position in table.rules
 	proto     uint16 // Protocol; 0 any
 	icmp      bool   // the rule checks an ICMP type or code
+	final     bool   // when this entry matches, the lookup ends (see finalFlag)
 	dpLo, dpW uint16 // destination ports: dpLo <= p <= dpLo+dpW
 	spLo, spW uint16
 }
@@ -98,8 +100,13 @@ type tslot struct {
 	spW   uint16
 }
 
-// icmpFlag in tslot.lens: the rule checks an ICMP type or code.
-const icmpFlag = 1 << 12
+// Flags in tslot.lens. icmpFlag: the rule checks an ICMP type or code.
+// finalFlag: when the entry matches, no later node holds an earlier rule
+// that a flow matching it could also match, so the lookup ends there.
+const (
+	icmpFlag  = 1 << 12
+	finalFlag = 1 << 13
+)
 
 // matches reports whether the slot's entry matches key k, protocol p and
 // ports (ICMP type and code aside: see icmpFlag): the key agrees with val
@@ -117,6 +124,9 @@ func (e *tent) slot() tslot {
 		lens: uint16(bits.OnesCount32(uint32(e.mask>>32))) | uint16(bits.OnesCount32(uint32(e.mask)))<<6}
 	if e.icmp {
 		s.lens |= icmpFlag
+	}
+	if e.final {
+		s.lens |= finalFlag
 	}
 	return s
 }
@@ -165,6 +175,9 @@ func (tp *tuples) lookup(k uint64, f *Flow, t *table, best uint32) uint32 {
 		}
 		if e.matches(k, p, dp, sp) && (e.lens&icmpFlag == 0 || t.icmpOf(e.rank).matches(f.ICMPType, f.ICMPCode)) {
 			best = e.rank
+			if e.lens&finalFlag != 0 {
+				return best
+			}
 			continue
 		}
 		if e.nmore == 0 {
@@ -178,6 +191,9 @@ func (tp *tuples) lookup(k uint64, f *Flow, t *table, best uint32) uint32 {
 			}
 			if m.matches(k, p, dp, sp) && (!m.icmp || t.icmpOf(m.rank).matches(f.ICMPType, f.ICMPCode)) {
 				best = m.rank
+				if m.final {
+					return best
+				}
 				break
 			}
 		}
@@ -447,7 +463,126 @@ func buildTuples(ents []bent, p *tupleParams) *tuples {
 		}
 		return 0
 	})
+	tp.markFinal(finalBudget * len(ents))
 	return tp
+}
+
+// Marking entries final. After a match the lookup goes on to the later
+// nodes whose earliest rule comes before the match, since one of them may
+// hold an earlier rule that the flow also matches. At compile time each
+// entry e gets a flag when no later node holds an earlier entry that any
+// flow matching e could match, so that a match on e ends the lookup. On
+// the ClassBench traces nodes visited per lookup fell from 1.46-4.89 to
+// 1.01-4.01 (acl1 100K 1.76 to 1.01, fw1 1K 4.89 to 4.01, fw1 10K 2.16
+// to 2.10).
+//
+// For a later node n the flows matching e fall in the buckets of n named
+// by the bits of n's mask that e leaves free: none (e's prefixes are at
+// least as long as n's and its protocol and port exact where n hashes
+// them: one bucket) or a few (at most finalKeyBits free address bits: each
+// of those keys is hashed in turn); those buckets' entries are compared
+// with e, in rank order, up to e's rank. A node where the flows matching
+// e spread over more buckets counts by its earliest rule. The comparisons
+// over a compile are bounded by finalBudget per entry, after which every
+// node counts by its earliest rule: the flags are then fewer, never wrong.
+const (
+	finalKeyBits = 4
+	finalBudget  = 64
+)
+
+// overlaps reports whether some flow could match both e and o (ICMP
+// types and codes aside, which can only make it none).
+func (e *tent) overlaps(o *tent) bool {
+	return (e.val^o.val)&e.mask&o.mask == 0 && (e.proto == 0 || o.proto == 0 || e.proto == o.proto) &&
+		uint32(e.dpLo) <= uint32(o.dpLo)+uint32(o.dpW) && uint32(o.dpLo) <= uint32(e.dpLo)+uint32(e.dpW) &&
+		uint32(e.spLo) <= uint32(o.spLo)+uint32(o.spW) && uint32(o.spLo) <= uint32(e.spLo)+uint32(e.spW)
+}
+
+// first returns bucket b's first entry as a tent.
+func (n *tnode) first(b uint64) tent {
+	sl := &n.slots[b]
+	s, d := uint32(sl.lens&63), uint32(sl.lens>>6&63)
+	return tent{val: sl.val, mask: uint64(lenMask(s))<<32 | uint64(lenMask(d)), rank: sl.rank, proto: sl.proto,
+		icmp: sl.lens&icmpFlag != 0, final: sl.lens&finalFlag != 0, dpLo: sl.dpLo, dpW: sl.dpW, spLo: sl.spLo, spW: sl.spW}
+}
+
+// earliest returns the earliest rank below r among the entries of n that
+// a flow matching e could also match, or r when there is none; n's
+// earliest rule when the flows matching e spread over too many of its
+// buckets or the budget is spent.
+func (n *tnode) earliest(e *tent, r uint32, budget *int) uint32 {
+	if n.minRank >= r {
+		return r
+	}
+	ns, nd := bits.OnesCount64(n.mask>>32), bits.OnesCount64(n.mask&0xffffffff)
+	es, ed := bits.OnesCount64(e.mask>>32), bits.OnesCount64(e.mask&0xffffffff)
+	xs, xd := max(0, ns-es), max(0, nd-ed) // bits of n's mask that e leaves free
+	if n.pdMask&0xffff0000 != 0 && e.proto == 0 || n.pdMask&0xffff != 0 && e.dpW != 0 || xs+xd > finalKeyBits || *budget <= 0 {
+		return n.minRank
+	}
+	m := r
+	pd := uint64(e.proto)<<16 | uint64(e.dpLo)
+	for x := uint64(0); x < 1<<(xs+xd); x++ {
+		// x's low xd bits go below e's destination prefix, the others
+		// below its source prefix (within n's prefixes).
+		k := e.val
+		if xd > 0 {
+			k |= (x & (1<<xd - 1)) << (32 - nd)
+		}
+		if xs > 0 {
+			k |= (x >> xd) << (64 - ns)
+		}
+		b := n.bucket(k, pd)
+		sl := &n.slots[b]
+		if sl.rank >= m {
+			continue
+		}
+		*budget--
+		if f := n.first(b); f.overlaps(e) {
+			m = f.rank
+			continue
+		}
+		for _, o := range n.more[sl.more : sl.more+sl.nmore] {
+			if o.rank >= m {
+				break
+			}
+			*budget--
+			if o.overlaps(e) {
+				m = o.rank
+				break
+			}
+		}
+	}
+	return m
+}
+
+// markFinal sets the final flag of every entry that no later node can
+// beat (see finalFlag), within a budget of finalBudget comparisons per
+// entry.
+func (tp *tuples) markFinal(budget int) {
+	final := func(e *tent, later []tnode) bool {
+		for j := range later {
+			if later[j].earliest(e, e.rank, &budget) < e.rank {
+				return false
+			}
+		}
+		return true
+	}
+	for i := range tp.nodes {
+		n := &tp.nodes[i]
+		later := tp.nodes[i+1:]
+		for b := range n.slots {
+			if n.slots[b].rank == noMatch {
+				continue
+			}
+			if e := n.first(uint64(b)); final(&e, later) {
+				n.slots[b].lens |= finalFlag
+			}
+		}
+		for k := range n.more {
+			n.more[k].final = final(&n.more[k], later)
+		}
+	}
 }
 
 // makeNode hashes ents (in ascending rank) into buckets under the masks:

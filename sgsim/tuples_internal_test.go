@@ -1,8 +1,11 @@
 package sgsim
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"net/netip"
 	"testing"
+	"unsafe"
 )
 
 // A bucket's slot keeps its entry's mask as two prefix lengths and tests
@@ -33,5 +36,197 @@ func TestSlotMatchesPrefixLengths(t *testing.T) {
 				t.Fatalf("/%d,/%d: protocol or port outside the entry matches", s, d)
 			}
 		}
+	}
+}
+
+// overlaps agrees with enumeration on a small space: entries over the top
+// two bits of each address, protocols any/TCP/UDP and ports 0-7 overlap
+// exactly when some flow of that space matches both.
+func TestOverlapsBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	entry := func() tent {
+		s, d := r.Uint32N(3), r.Uint32N(3)
+		m := uint64(lenMask(s))<<32 | uint64(lenMask(d))
+		e := tent{val: uint64(r.Uint32N(4))<<62 | uint64(r.Uint32N(4))<<30, mask: m, proto: []uint16{0, uint16(TCP), uint16(UDP)}[r.IntN(3)]}
+		e.val &= m
+		e.dpLo, e.spLo = uint16(r.IntN(8)), uint16(r.IntN(8))
+		e.dpW, e.spW = uint16(r.IntN(8-int(e.dpLo))), uint16(r.IntN(8-int(e.spLo)))
+		return e
+	}
+	for i := 0; i < 3000; i++ {
+		a, b := entry(), entry()
+		want := false
+		for src := uint64(0); src < 4 && !want; src++ {
+			for dst := uint64(0); dst < 4 && !want; dst++ {
+				k := src<<62 | dst<<30
+				for _, p := range []uint16{uint16(TCP), uint16(UDP), uint16(ICMP)} {
+					for dp := uint16(0); dp < 8; dp++ {
+						for sp := uint16(0); sp < 8; sp++ {
+							want = want || a.matches(k, p, dp, sp) && b.matches(k, p, dp, sp)
+						}
+					}
+				}
+			}
+		}
+		if got := a.overlaps(&b); got != want {
+			t.Fatalf("%+v overlaps %+v: %v; want %v", a, b, got, want)
+		}
+	}
+}
+
+// finalRules: rule 1 (UDP) lands in a node of its own after the node of
+// the TCP rules 0 and 2-31, so a flow that matches one of those probes it
+// unless the match is marked final; it overlaps none of them.
+func finalRules() []Rule {
+	rs := []Rule{MustParseRule("ingress allow tcp 80 from 10.0.100.0/24 to 10.1.100.0/24"), MustParseRule("ingress deny udp from 10.9.0.0/16")}
+	for i := 0; i < 30; i++ {
+		rs = append(rs, MustParseRule(fmt.Sprintf("ingress allow tcp 80 from 10.0.%d.0/24 to 10.1.%d.0/24", i, i)))
+	}
+	return rs
+}
+
+// A match on a final entry ends the lookup: with every later node's
+// buckets replaced by an entry that matches every flow at rank 0, the
+// lookup still returns the final entry's rule.
+func TestFinalMatchEndsLookup(t *testing.T) {
+	c, err := Compile(FirstMatch, Group{ID: "g", Rules: finalRules()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := &c.t[Ingress][0]
+	if tb.tup == nil || len(tb.tup.nodes) < 2 {
+		t.Fatalf("want a tuple space of two nodes or more; got %+v", tb.tup)
+	}
+	if final, wrong := tb.tup.checkFinal(); final == 0 || wrong != 0 {
+		t.Fatalf("%d final entries that save probes, %d wrong; want some and none", final, wrong)
+	}
+	f := Flow{Proto: TCP, Src: netip.MustParseAddr("10.0.5.1"), Dst: netip.MustParseAddr("10.1.5.1"), SrcPort: 999, DstPort: 80}
+	if v := c.Check(Ingress, f); v.Rule == nil || v.Rule.String() != finalRules()[7].String() {
+		t.Fatalf("before: %v; want rule 7", v)
+	}
+	k := uint64(0x0a000501)<<32 | 0x0a010501
+	won := -1 // the node of the deciding entry
+	for i := range tb.tup.nodes {
+		n := &tb.tup.nodes[i]
+		if sl := &n.slots[n.bucket(k, uint64(TCP)<<16|80)]; sl.rank == 7 {
+			won = i
+		}
+	}
+	if won < 0 || won == len(tb.tup.nodes)-1 {
+		t.Fatalf("rule 7 decides in node %d of %d; want one before the last", won, len(tb.tup.nodes))
+	}
+	for i := won + 1; i < len(tb.tup.nodes); i++ {
+		n := &tb.tup.nodes[i]
+		for b := range n.slots {
+			n.slots[b] = tslot{rank: 0, dpW: 65535, spW: 65535}
+		}
+	}
+	if got := tb.tup.lookup(k, &f, tb, noMatch); got != 7 {
+		t.Fatalf("with later nodes poisoned the lookup returns rank %d; want 7 (the final match ends it)", got)
+	}
+}
+
+// Marking stops comparing once its budget is spent: with none, no entry
+// that a later node could beat by its earliest rule is marked, and the
+// marks are never wrong.
+func TestFinalBudget(t *testing.T) {
+	c, err := Compile(FirstMatch, Group{ID: "g", Rules: finalRules()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp := c.t[Ingress][0].tup
+	for i := range tp.nodes {
+		n := &tp.nodes[i]
+		for b := range n.slots {
+			n.slots[b].lens &^= finalFlag
+		}
+		for k := range n.more {
+			n.more[k].final = false
+		}
+	}
+	tp.markFinal(0)
+	if final, wrong := tp.checkFinal(); final != 0 || wrong != 0 {
+		t.Fatalf("budget 0: %d final entries that save probes, %d wrong; want none", final, wrong)
+	}
+	tp.markFinal(1 << 20)
+	if final, wrong := tp.checkFinal(); final == 0 || wrong != 0 {
+		t.Fatalf("budget 2^20: %d final entries that save probes, %d wrong; want some and none", final, wrong)
+	}
+}
+
+// earliest is exact whenever the flows matching e fall in at most
+// 2^finalKeyBits buckets of the node: it agrees with comparing e to every
+// entry of the node; otherwise it is the node's earliest rule.
+func TestEarliestAgreesWithScan(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	lens := []uint32{0, 2, 3, 8, 16, 24, 32}
+	addr := func() uint32 {
+		return []uint32{0x0a000000, 0x0a010000, 0x0a018000, 0xc0a80100}[r.IntN(4)] | r.Uint32N(4)<<6
+	}
+	entry := func(rank uint32) bent {
+		s, d := lens[r.IntN(len(lens))], lens[r.IntN(len(lens))]
+		m := uint64(lenMask(s))<<32 | uint64(lenMask(d))
+		e := bent{tent: tent{val: (uint64(addr())<<32 | uint64(addr())) & m, mask: m, rank: rank, dpW: 65535, spW: 65535},
+			slen: uint8(s), dlen: uint8(d)}
+		switch r.IntN(3) {
+		case 1:
+			e.proto, e.exactProto = uint16(TCP), true
+			if r.IntN(2) == 0 {
+				e.dpLo, e.dpW, e.exactPort = uint16(80+r.IntN(3)), 0, true
+			} else {
+				e.dpLo, e.dpW = 80, uint16(1+r.IntN(3))
+			}
+		case 2:
+			e.proto, e.exactProto = uint16(UDP), true
+		}
+		return e
+	}
+	exactRuns := 0
+	for run := 0; run < 300; run++ {
+		c := cand{s: uint8(lens[r.IntN(5)]), d: uint8(lens[r.IntN(5)]), proto: r.IntN(3) == 0}
+		c.dport = c.proto && r.IntN(2) == 0
+		var ents []bent
+		for i := 0; len(ents) < 40 && i < 2000; i++ {
+			if e := entry(uint32(i)); c.fits(&e) {
+				ents = append(ents, e)
+			}
+		}
+		mask, pdMask := c.masks()
+		n := makeNode(ents, mask, pdMask)
+		for q := 0; q < 50; q++ {
+			e := entry(uint32(r.IntN(2100)))
+			exact := e.rank
+			for i := range ents {
+				if o := &ents[i].tent; o.rank < exact && o.overlaps(&e.tent) {
+					exact = o.rank
+				}
+			}
+			budget := 1 << 20
+			got := n.earliest(&e.tent, e.rank, &budget)
+			free := max(0, int(c.s)-int(e.slen)) + max(0, int(c.d)-int(e.dlen))
+			enumerable := free <= finalKeyBits && (!c.proto || e.exactProto) && (!c.dport || e.exactPort)
+			switch {
+			case enumerable || n.minRank >= e.rank:
+				if got != exact {
+					t.Fatalf("node /%d,/%d proto %v port %v, entry %+v: earliest %d; want %d", c.s, c.d, c.proto, c.dport, e, got, exact)
+				}
+				if free > 0 && exact < e.rank {
+					exactRuns++
+				}
+			case got != n.minRank:
+				t.Fatalf("node /%d,/%d, entry %+v: earliest %d; want the node's earliest rule %d", c.s, c.d, e, got, n.minRank)
+			}
+		}
+	}
+	if exactRuns < 50 {
+		t.Fatalf("%d queries found an overlap across free bits; want at least 50", exactRuns)
+	}
+}
+
+// A bucket's slot and a chain entry stay 32 bytes, two to a cache line:
+// the probe costs above assume it.
+func TestEntrySizes(t *testing.T) {
+	if s, e := unsafe.Sizeof(tslot{}), unsafe.Sizeof(tent{}); s != 32 || e != 32 {
+		t.Fatalf("slot %d bytes, entry %d; want 32 and 32", s, e)
 	}
 }

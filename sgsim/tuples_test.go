@@ -95,7 +95,7 @@ func TestCheckDoesNotAllocateOnAnyStructure(t *testing.T) {
 }
 
 // reached counts the tuple-space cases the tuned property exercised.
-type reached struct{ runs, spill, nodes, collision, tail, index, bigBucket int }
+type reached struct{ runs, spill, nodes, collision, tail, index, bigBucket, final int }
 
 // The tuple space under shrunken limits (a key holding 1-8 entries per
 // node, 1-12 nodes, a tail of 0-16 entries) on ClassBench-like rule
@@ -136,6 +136,10 @@ func TestTuplesTunedEqualsLinear(t *testing.T) {
 			if info.OutOfBounds != 0 {
 				t.Fatalf("%d nodes or buckets out of bounds", info.OutOfBounds)
 			}
+			if info.FinalWrong != 0 {
+				t.Fatalf("%d entries marked final although a later node holds an earlier rule that overlaps them", info.FinalWrong)
+			}
+			r.final += min(info.Final, 1)
 			r.spill += min(info.Spilled, 1)
 			r.nodes += min(info.Nodes/3, 1)
 			r.collision += min(info.Collisions, 1)
@@ -151,7 +155,7 @@ func TestTuplesTunedEqualsLinear(t *testing.T) {
 		}
 	})
 	// The generator must reach every case, or the property proves little.
-	if r.spill == 0 || r.nodes == 0 || r.collision == 0 || r.tail == 0 || r.index == 0 || r.bigBucket == 0 {
+	if r.spill == 0 || r.nodes == 0 || r.collision == 0 || r.tail == 0 || r.index == 0 || r.bigBucket == 0 || r.final == 0 {
 		t.Errorf("cases reached in %d runs: %+v; want each at least once", r.runs, r)
 	}
 }
