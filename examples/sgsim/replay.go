@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/sgsim/sgsim/provider/load"
+	"github.com/sgsim/sgsim/sgsim"
 	"github.com/sgsim/sgsim/sgsim/capture"
 	"github.com/sgsim/sgsim/sgsim/flowlog"
 	"github.com/sgsim/sgsim/sgsim/replay"
@@ -167,8 +168,69 @@ func inputs(o *replayOptions) (pcaps, logs []input) {
 	return pcaps, logs
 }
 
-func replayAll(e *env, o *replayOptions, n *load.Network) error {
+// inputNames names the inputs for the report's head: "capture 1: FILE",
+// "flowlog 1: FILE".
+func inputNames(o *replayOptions) []string {
 	pcaps, logs := inputs(o)
+	var names []string
+	for i, in := range pcaps {
+		names = append(names, fmt.Sprintf("capture %d: %s", i+1, in.name))
+	}
+	for i, in := range logs {
+		names = append(names, fmt.Sprintf("flowlog %d: %s", i+1, in.name))
+	}
+	return names
+}
+
+// replayInputs replays the -pcap or -flowlog inputs (or the embedded
+// sample) through net with cfg, finishes every flow into cfg.OnFlow and
+// returns the report; replay, usage and tighten read their traffic with
+// it. onCapture, when not nil, sees each capture's reader before its
+// packets are replayed. An input that fails partway is listed in partial
+// ("capture 1 (FILE): ERROR"), and the report covers what was read before
+// it; one that yields nothing is bad input (nothingToReplay).
+func replayInputs(e *env, o *replayOptions, net *sgsim.Network, cfg replay.Config, onCapture func(*capture.Reader)) (rep *replay.Report, partial []string, err error) {
+	r := replay.New(net, cfg)
+	pcaps, logs := inputs(o)
+	for i, in := range pcaps {
+		err := readInput(in, e.prog, func(rd io.Reader) error {
+			c, err := capture.NewReader(rd)
+			if err != nil {
+				return err
+			}
+			if onCapture != nil {
+				onCapture(c)
+			}
+			return r.AddCapture(c)
+		})
+		if err == nil {
+			err = nothingToReplay(r, in, i)
+		}
+		if err != nil {
+			if cs, _ := r.Inputs(); len(cs) <= i || cs[i].Packets == 0 {
+				return nil, nil, named(in, err)
+			}
+			partial = append(partial, fmt.Sprintf("capture %d (%s): %v", i+1, in.name, err))
+		}
+	}
+	for i, in := range logs {
+		err := readInput(in, e.prog, func(rd io.Reader) error {
+			return r.AddFlowLog(flowlog.NewReader(rd, flowlog.Detect))
+		})
+		if err == nil {
+			err = nothingToReplay(r, in, i)
+		}
+		if err != nil {
+			if _, ls := r.Inputs(); len(ls) <= i || ls[i].Records == 0 {
+				return nil, nil, named(in, err)
+			}
+			partial = append(partial, fmt.Sprintf("flowlog %d (%s): %v", i+1, in.name, err))
+		}
+	}
+	return r.Report(), partial, nil // Report finishes the live flows into cfg.OnFlow
+}
+
+func replayAll(e *env, o *replayOptions, n *load.Network) error {
 	// Create the -dropped-pcap file's stand-in first: an unwritable
 	// directory is bad input, better refused before a long replay than
 	// after its report. The packets go to a temporary file in the same
@@ -191,14 +253,7 @@ func replayAll(e *env, o *replayOptions, n *load.Network) error {
 		}()
 	}
 	out := newFlowOutput(e, o)
-	var names []string
-	for i, in := range pcaps {
-		names = append(names, fmt.Sprintf("capture %d: %s", i+1, in.name))
-	}
-	for i, in := range logs {
-		names = append(names, fmt.Sprintf("flowlog %d: %s", i+1, in.name))
-	}
-	out.start(n, names)
+	out.start(n, inputNames(o))
 	// Flows go to the output as they finish; the replayer keeps only
 	// counts, so memory follows the live flows, not the input's length.
 	cfg := replay.Config{InnerDrops: o.innerDrops, Workers: o.workers, OnFlow: out.flow}
@@ -206,50 +261,22 @@ func replayAll(e *env, o *replayOptions, n *load.Network) error {
 	// (the header takes the first capture's link type).
 	var dw *replay.DroppedWriter
 	var dropBuf *bufio.Writer
+	var onCapture func(*capture.Reader)
 	if dropped != nil {
 		dropBuf = bufio.NewWriterSize(dropped, 256<<10)
 		cfg.OnDropped = func(p *capture.Packet, data []byte, link uint32) { dw.Write(p, data, link) }
-	}
-	r := replay.New(n.Net, cfg)
-	// An input that fails partway is reported with what was read before
-	// it; one that yields nothing is bad input.
-	var partial []string
-	for i, in := range pcaps {
-		err := readInput(in, e.prog, func(rd io.Reader) error {
-			c, err := capture.NewReader(rd)
-			if err != nil {
-				return err
-			}
-			if dropped != nil && dw == nil {
+		onCapture = func(c *capture.Reader) {
+			if dw == nil {
 				dw = replay.NewDroppedWriter(dropBuf, c.LinkType())
 			}
-			return r.AddCapture(c)
-		})
-		if err == nil {
-			err = nothingToReplay(r, in, i)
-		}
-		if err != nil {
-			if cs, _ := r.Inputs(); len(cs) <= i || cs[i].Packets == 0 {
-				return named(in, err)
-			}
-			partial = append(partial, fmt.Sprintf("capture %d (%s): %v", i+1, in.name, err))
 		}
 	}
-	for i, in := range logs {
-		err := readInput(in, e.prog, func(rd io.Reader) error {
-			return r.AddFlowLog(flowlog.NewReader(rd, flowlog.Detect))
-		})
-		if err == nil {
-			err = nothingToReplay(r, in, i)
-		}
-		if err != nil {
-			if _, ls := r.Inputs(); len(ls) <= i || ls[i].Records == 0 {
-				return named(in, err)
-			}
-			partial = append(partial, fmt.Sprintf("flowlog %d (%s): %v", i+1, in.name, err))
-		}
+	// An input that fails partway is reported with what was read before
+	// it; one that yields nothing is bad input.
+	rep, partial, err := replayInputs(e, o, n.Net, cfg, onCapture)
+	if err != nil {
+		return err
 	}
-	rep := r.Report()
 	if err := out.finish(rep); err != nil {
 		return err
 	}

@@ -57,15 +57,13 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents st
 	before := map[int]bool{}
 	var observed []sgsim.Flow
 	touched := false // some flow was evaluated at a hop of the network
-	_, _, partial, err := replayInputs(e, o, n.Net, replay.Config{OnFlow: func(f *replay.Flow) {
+	_, partial, err := replayInputs(e, o, n.Net, replay.Config{OnFlow: func(f *replay.Flow) {
 		before[f.ID] = f.Allowed()
-		if !touched {
-			touched = len(n.Net.Trace(f.Flow()).Steps) > 0
-		}
+		touched = touched || !f.Decision.Outside
 		if f.Allowed() {
 			observed = append(observed, f.Flow())
 		}
-	}})
+	}}, nil)
 	if err != nil {
 		return err
 	}
@@ -98,7 +96,7 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents st
 	}
 	var lost []string
 	replayed, kept := 0, 0
-	_, _, _, err = replayInputs(e, o, pn, replay.Config{OnFlow: func(f *replay.Flow) {
+	_, _, err = replayInputs(e, o, pn, replay.Config{OnFlow: func(f *replay.Flow) {
 		replayed++
 		if before[f.ID] {
 			if f.Allowed() {
@@ -107,7 +105,7 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents st
 				lost = append(lost, f.Flow().String())
 			}
 		}
-	}})
+	}}, nil)
 	if err != nil {
 		return err
 	}

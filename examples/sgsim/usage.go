@@ -3,11 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
 
-	"github.com/sgsim/sgsim/sgsim"
-	"github.com/sgsim/sgsim/sgsim/capture"
-	"github.com/sgsim/sgsim/sgsim/flowlog"
 	"github.com/sgsim/sgsim/sgsim/replay"
 	"github.com/sgsim/sgsim/sgsim/replay/usage"
 )
@@ -48,7 +44,7 @@ func usageRun(e *env, o *replayOptions, failUnused bool, maxAddrs int) error {
 		return err
 	}
 	c := usage.New(n.Net, usage.Config{Inner: o.innerDrops, MaxAddrs: maxAddrs})
-	pcaps, logs, partial, err := replayInputs(e, o, n.Net, replay.Config{InnerDrops: o.innerDrops, OnFlow: c.Add})
+	_, partial, err := replayInputs(e, o, n.Net, replay.Config{InnerDrops: o.innerDrops, OnFlow: c.Add}, nil)
 	if err != nil {
 		return err
 	}
@@ -60,11 +56,8 @@ func usageRun(e *env, o *replayOptions, failUnused bool, maxAddrs int) error {
 		}{1, rep.JSON()})
 	} else {
 		fmt.Fprintf(e.stdout, "rule usage against %s\n", n.Description)
-		for i, in := range pcaps {
-			fmt.Fprintf(e.stdout, "capture %d: %s\n", i+1, in.name)
-		}
-		for i, in := range logs {
-			fmt.Fprintf(e.stdout, "flowlog %d: %s\n", i+1, in.name)
+		for _, name := range inputNames(o) {
+			fmt.Fprintln(e.stdout, name)
 		}
 		err = rep.WriteText(e.stdout)
 	}
@@ -78,47 +71,4 @@ func usageRun(e *env, o *replayOptions, failUnused bool, maxAddrs int) error {
 		return &failError{"allow rules unused"}
 	}
 	return nil
-}
-
-// replayInputs replays the -pcap or -flowlog inputs (or the embedded
-// sample) through net with cfg and finishes every flow. An input that
-// fails partway is listed in partial; one that yields nothing is bad
-// input.
-func replayInputs(e *env, o *replayOptions, net *sgsim.Network, cfg replay.Config) (pcaps, logs []input, partial []string, err error) {
-	r := replay.New(net, cfg)
-	pcaps, logs = inputs(o)
-	for i, in := range pcaps {
-		err := readInput(in, e.prog, func(rd io.Reader) error {
-			cr, err := capture.NewReader(rd)
-			if err != nil {
-				return err
-			}
-			return r.AddCapture(cr)
-		})
-		if err == nil {
-			err = nothingToReplay(r, in, i)
-		}
-		if err != nil {
-			if cs, _ := r.Inputs(); len(cs) <= i || cs[i].Packets == 0 {
-				return nil, nil, nil, named(in, err)
-			}
-			partial = append(partial, fmt.Sprintf("capture %d (%s): %v", i+1, in.name, err))
-		}
-	}
-	for i, in := range logs {
-		err := readInput(in, e.prog, func(rd io.Reader) error {
-			return r.AddFlowLog(flowlog.NewReader(rd, flowlog.Detect))
-		})
-		if err == nil {
-			err = nothingToReplay(r, in, i)
-		}
-		if err != nil {
-			if _, ls := r.Inputs(); len(ls) <= i || ls[i].Records == 0 {
-				return nil, nil, nil, named(in, err)
-			}
-			partial = append(partial, fmt.Sprintf("flowlog %d (%s): %v", i+1, in.name, err))
-		}
-	}
-	r.Report() // finishes the live flows into cfg.OnFlow
-	return pcaps, logs, partial, nil
 }
