@@ -10,6 +10,7 @@ import (
 	"go4.org/netipx"
 
 	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/internal/addrx"
 )
 
 // Exposed is one opening of an endpoint to the outside: the destination
@@ -288,7 +289,7 @@ func ExposureAudit(n *sgsim.Network, spec sgsim.NetworkSpec, outside sgsim.Addrs
 		found := map[key]*Exposed{}
 		var order []key
 		for _, v6 := range []bool{false, true} {
-			from, to := familyOf(outside, v6), familyOf(e.Addrs, v6)
+			from, to := addrx.Family(outside, v6), addrx.Family(e.Addrs, v6)
 			if from.IsEmpty() || to.IsEmpty() {
 				continue
 			}
@@ -482,15 +483,4 @@ func firstPort(ps sgsim.Ports) int {
 		return 0
 	}
 	return int(ps[0].First)
-}
-
-func familyOf(a sgsim.Addrs, v6 bool) sgsim.Addrs {
-	var b netipx.IPSetBuilder
-	for _, r := range a.Ranges() {
-		if r.From().Is6() == v6 {
-			b.AddRange(r)
-		}
-	}
-	s, _ := b.IPSet()
-	return sgsim.AddrsOf(s)
 }

@@ -11,6 +11,7 @@ import (
 	"go4.org/netipx"
 
 	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/internal/addrx"
 )
 
 // TightenOptions are the knobs of Tighten.
@@ -776,7 +777,7 @@ func mergeRules(rs []*narrowRule, opt TightenOptions) {
 				if a.Addr().Is4() != c.Addr().Is4() {
 					continue
 				}
-				cover := covering(a.Addr(), lastAddr(c))
+				cover := addrx.Cover(a.Addr(), lastAddr(c))
 				minLen := opt.MinPrefix
 				if cover.Addr().Is6() {
 					minLen += 96
@@ -846,15 +847,4 @@ func containsPrefix(a sgsim.Addrs, p netip.Prefix) bool {
 		return true
 	}
 	return a.Set().ContainsPrefix(p)
-}
-
-// covering returns the narrowest prefix holding lo and hi (one family).
-func covering(lo, hi netip.Addr) netip.Prefix {
-	for bits := lo.BitLen(); bits >= 0; bits-- {
-		p, _ := lo.Prefix(bits)
-		if p.Contains(hi) {
-			return p
-		}
-	}
-	return netip.Prefix{}
 }

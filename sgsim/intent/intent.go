@@ -6,9 +6,8 @@ import (
 	"sort"
 	"strings"
 
-	"go4.org/netipx"
-
 	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/internal/addrx"
 )
 
 // Kind is what an intent demands.
@@ -221,18 +220,6 @@ func (c *Checker) CheckAll(f File) []Result {
 	return out
 }
 
-// family returns the addresses of a in one family.
-func family(a sgsim.Addrs, v6 bool) sgsim.Addrs {
-	var b netipx.IPSetBuilder
-	for _, r := range a.Ranges() {
-		if r.From().Is6() == v6 {
-			b.AddRange(r)
-		}
-	}
-	s, _ := b.IPSet()
-	return sgsim.AddrsOf(s)
-}
-
 // Check checks one intent exactly: one range query (sgsim.Network.Reach)
 // per address family both sides have, asking the question of the
 // intent's kind (Kind.Question) from ephemeral source ports.
@@ -267,7 +254,7 @@ func (c *Checker) Check(in Intent) Result {
 		if v6 != (in.Protocol == sgsim.ICMPv6) && in.Protocol.IsICMP() {
 			continue
 		}
-		q.From, q.To = family(r.Src, v6), family(r.Dst, v6)
+		q.From, q.To = addrx.Family(r.Src, v6), addrx.Family(r.Dst, v6)
 		if q.From.IsEmpty() || q.To.IsEmpty() {
 			continue
 		}

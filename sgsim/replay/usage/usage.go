@@ -48,6 +48,7 @@ import (
 	"go4.org/netipx"
 
 	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/internal/addrx"
 	"github.com/sgsim/sgsim/sgsim/replay"
 )
 
@@ -464,19 +465,8 @@ func (s *addrSet) prefixes() (exact, cover []netip.Prefix, bits [2]int) {
 	exact = set.Prefixes()
 	for f := range 2 {
 		if lo[f].IsValid() {
-			cover = append(cover, covering(lo[f], hi[f]))
+			cover = append(cover, addrx.Cover(lo[f], hi[f]))
 		}
 	}
 	return exact, cover, s.bits
-}
-
-// covering returns the narrowest prefix holding lo and hi (same family).
-func covering(lo, hi netip.Addr) netip.Prefix {
-	for bits := lo.BitLen(); bits >= 0; bits-- {
-		p, _ := lo.Prefix(bits)
-		if p.Contains(hi) {
-			return p
-		}
-	}
-	return netip.Prefix{}
 }
