@@ -706,6 +706,9 @@ type merger struct {
 	idx    []int32
 	packed []packedKey
 	keep   []cell
+	// los and his are candidates' filters: bit h(k) is set for each
+	// low end k (los) and each key after a high end (his).
+	los, his []uint64
 }
 
 // packedKey is a cell's sort key in a pass when every key of the cells
@@ -738,13 +741,13 @@ func packable(cs []cell) bool {
 	return true
 }
 
-// sortPass returns the cells' indexes in the order of a pass along d: by
-// their spans on the other dimensions, then their low end on d.
-func (m *merger) sortPass(cs []cell, d int, packed bool) []int32 {
-	idx := slices.Grow(m.idx[:0], len(cs))
+// sortPass sorts the indexes idx of cells of cs in the order of a pass
+// along d: by their spans on the other dimensions, then their low end
+// on d.
+func (m *merger) sortPass(cs []cell, idx []int32, d int, packed bool) {
 	if packed {
-		ks := slices.Grow(m.packed[:0], len(cs))
-		for i := range cs {
+		ks := slices.Grow(m.packed[:0], len(idx))
+		for _, i := range idx {
 			k := packedKey{lo: uint32(cs[i].b[d].lo.lo), i: int32(i)}
 			j := 0
 			for e := 0; e < 4; e++ {
@@ -763,16 +766,12 @@ func (m *merger) sortPass(cs []cell, d int, packed bool) []int32 {
 			}
 			return cmp.Compare(x.lo, y.lo)
 		})
-		for _, k := range ks {
-			idx = append(idx, k.i)
+		for j, k := range ks {
+			idx[j] = k.i
 		}
-		m.packed, m.idx = ks, idx
-		return idx
+		m.packed = ks
+		return
 	}
-	for i := range cs {
-		idx = append(idx, int32(i))
-	}
-	m.idx = idx
 	slices.SortFunc(idx, func(x, y int32) int {
 		a, b := &cs[x].b, &cs[y].b
 		for e := 0; e < 4; e++ {
@@ -785,7 +784,52 @@ func (m *merger) sortPass(cs []cell, d int, packed bool) []int32 {
 		}
 		return cmpKey(a[d].lo, b[d].lo)
 	})
-	return idx
+}
+
+// candidates returns the indexes of the cells of cs that may join
+// another along d in a pass, and whether that is every cell. A pass
+// joins two cells only when one's low end on d follows the other's
+// high end, so a cell whose low end follows no cell's high end and
+// whose high end precedes no cell's low end is left as it is: only the
+// others need sorting. Ends are kept in two bit sets by hash (a false
+// hit only makes a cell a candidate that need not be). On the port
+// dimensions of a diff's changes (mostly whole ranges) this leaves out
+// nearly every cell.
+func (m *merger) candidates(cs []cell, d int) ([]int32, bool) {
+	words := 1
+	for words*64 < 8*len(cs) && words < 1<<18 {
+		words *= 2
+	}
+	mask := uint64(words*64 - 1)
+	m.los, m.his = slices.Grow(m.los[:0], words)[:words], slices.Grow(m.his[:0], words)[:words]
+	clear(m.los)
+	clear(m.his)
+	h := func(k key) uint64 { return mix64(k.hi*0x9e3779b97f4a7c15^k.lo) & mask }
+	for i := range cs {
+		s := cs[i].b[d]
+		l, n := h(s.lo), h(s.hi.next())
+		m.los[l>>6] |= 1 << (l & 63)
+		m.his[n>>6] |= 1 << (n & 63)
+	}
+	idx := m.idx[:0]
+	for i := range cs {
+		s := cs[i].b[d]
+		l, n := h(s.lo), h(s.hi.next())
+		if m.his[l>>6]&(1<<(l&63)) != 0 || m.los[n>>6]&(1<<(n&63)) != 0 {
+			idx = append(idx, int32(i))
+		}
+	}
+	m.idx = idx
+	return idx, len(idx) == len(cs)
+}
+
+func mix64(x uint64) uint64 {
+	x ^= x >> 33
+	x *= 0xff51afd7ed558ccd
+	x ^= x >> 33
+	x *= 0xc4ceb9fe1a85ec53
+	x ^= x >> 33
+	return x
 }
 
 // mergeGroup merges cells of one rule in place and returns them.
@@ -813,11 +857,29 @@ func (m *merger) group(cs []cell) []cell {
 			break // four passes in a row joined nothing
 		}
 		d := 3 - pass%4
-		idx := m.sortPass(cs, d, packed)
+		idx, all := m.candidates(cs, d)
+		if len(idx) == 0 {
+			continue // joins nothing
+		}
 		keep := other[:0]
+		if !all {
+			// The cells no other can join stay as they are, ahead of
+			// the candidates (a pass's order does not matter: the next
+			// sorts again, and merge's caller sorts the result).
+			j := 0
+			for i := range cs {
+				if j < len(idx) && idx[j] == int32(i) {
+					j++
+					continue
+				}
+				keep = append(keep, cs[i])
+			}
+		}
+		start := len(keep)
+		m.sortPass(cs, idx, d, packed)
 		for _, k := range idx {
 			c := &cs[k]
-			if n := len(keep); n > 0 {
+			if n := len(keep); n > start {
 				last := &keep[n-1]
 				if sameBut(&last.b, &c.b, d) && last.b[d].hi.next() == c.b[d].lo && last.b[d].hi.less(c.b[d].lo) {
 					last.b[d].hi = c.b[d].hi
