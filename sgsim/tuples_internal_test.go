@@ -126,37 +126,56 @@ func TestFinalMatchEndsLookup(t *testing.T) {
 	}
 }
 
-// Marking stops comparing once its budget is spent: with none, no entry
-// that a later node could beat by its earliest rule is marked, and the
-// marks are never wrong.
+// Marking stops comparing once its budgets are spent: with none, no
+// entry that a later node could beat by its earliest rule is marked; the
+// bucket budget marks entries whose flows fall in one bucket of the later
+// node (finalRules); the scan budget marks those too (a node it may scan
+// is scanned when the bucket budget is spent) and those whose flows
+// spread over a later node's buckets (scanRules: a /8 source against a
+// node hashing /24 sources); and the marks are never wrong.
 func TestFinalBudget(t *testing.T) {
-	c, err := Compile(FirstMatch, Group{ID: "g", Rules: finalRules()})
-	if err != nil {
-		t.Fatal(err)
+	scanRules := []Rule{MustParseRule("ingress allow tcp 80 from 10.0.0.0/8 to 10.1.200.0/24")}
+	for i := 0; i < 20; i++ {
+		scanRules = append(scanRules, MustParseRule(fmt.Sprintf("ingress deny udp from 10.9.%d.0/24", i)))
 	}
-	tp := c.t[Ingress][0].tup
-	for i := range tp.nodes {
-		n := &tp.nodes[i]
-		for b := range n.slots {
-			n.slots[b].lens &^= finalFlag
+	for i := 0; i < 40; i++ {
+		scanRules = append(scanRules, MustParseRule(fmt.Sprintf("ingress allow tcp 80 from 10.0.0.0/8 to 10.1.%d.0/24", i)))
+	}
+	for _, tc := range []struct {
+		name          string
+		rules         []Rule
+		bucket, scans bool // whether that budget alone marks entries
+	}{{"finalRules", finalRules(), true, true}, {"scanRules", scanRules, false, true}} {
+		c, err := Compile(FirstMatch, Group{ID: "g", Rules: tc.rules})
+		if err != nil {
+			t.Fatal(err)
 		}
-		for k := range n.more {
-			n.more[k].final = false
+		tp := c.t[Ingress][0].tup
+		for _, b := range []struct{ bucket, scan int }{{0, 0}, {1 << 20, 0}, {0, 1 << 20}, {1 << 20, 1 << 20}} {
+			for i := range tp.nodes {
+				n := &tp.nodes[i]
+				for b := range n.slots {
+					n.slots[b].lens &^= finalFlag
+				}
+				for k := range n.more {
+					n.more[k].final = false
+				}
+			}
+			tp.markFinal(b.bucket, b.scan)
+			final, wrong := tp.checkFinal()
+			want := b.bucket > 0 && tc.bucket || b.scan > 0 && tc.scans
+			if final > 0 != want || wrong != 0 {
+				t.Errorf("%s, budgets %d for buckets and %d for scans: %d final entries that save probes, %d wrong; want some %v, none wrong",
+					tc.name, b.bucket, b.scan, final, wrong, want)
+			}
 		}
-	}
-	tp.markFinal(0)
-	if final, wrong := tp.checkFinal(); final != 0 || wrong != 0 {
-		t.Fatalf("budget 0: %d final entries that save probes, %d wrong; want none", final, wrong)
-	}
-	tp.markFinal(1 << 20)
-	if final, wrong := tp.checkFinal(); final == 0 || wrong != 0 {
-		t.Fatalf("budget 2^20: %d final entries that save probes, %d wrong; want some and none", final, wrong)
 	}
 }
 
 // earliest is exact whenever the flows matching e fall in at most
-// 2^finalKeyBits buckets of the node: it agrees with comparing e to every
-// entry of the node; otherwise it is the node's earliest rule.
+// 2^finalKeyBits buckets of the node, or the node is small enough to
+// scan: it agrees with comparing e to every entry of the node; otherwise
+// (no scan budget) it is the node's earliest rule.
 func TestEarliestAgreesWithScan(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	lens := []uint32{0, 2, 3, 8, 16, 24, 32}
@@ -201,8 +220,12 @@ func TestEarliestAgreesWithScan(t *testing.T) {
 					exact = o.rank
 				}
 			}
-			budget := 1 << 20
-			got := n.earliest(&e.tent, e.rank, &budget)
+			budget, scan := 1<<20, 1<<20
+			if got := n.earliest(&e.tent, e.rank, &budget, &scan); got != exact {
+				t.Fatalf("node /%d,/%d proto %v port %v, entry %+v, scans allowed: earliest %d; want %d", c.s, c.d, c.proto, c.dport, e, got, exact)
+			}
+			scan = 0
+			got := n.earliest(&e.tent, e.rank, &budget, &scan)
 			free := max(0, int(c.s)-int(e.slen)) + max(0, int(c.d)-int(e.dlen))
 			enumerable := free <= finalKeyBits && (!c.proto || e.exactProto) && (!c.dport || e.exactPort)
 			switch {
