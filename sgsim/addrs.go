@@ -2,6 +2,7 @@ package sgsim
 
 import (
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"go4.org/netipx"
@@ -93,7 +94,10 @@ func MustParseAddrs(s string) Addrs {
 // ("10.0.0.1-10.0.0.9"), of either family. Prefixes must be canonical: a
 // prefix with host bits set ("10.0.0.1/8") is an error, because a reader
 // of the rule cannot tell which was meant. Zoned IPv6 addresses
-// ("fe80::1%eth0"), alone or as a range's end, are an error too.
+// ("fe80::1%eth0"), alone or as a range's end, are an error too. The
+// error says once what is wrong, naming the item by position and text
+// only in a list of several ("item 2 \"10.0.0.300\": IPv4 field has value
+// >255"), never repeating the value the error already quotes.
 func ParseAddrs(s string) (Addrs, error) {
 	switch strings.ToLower(s) {
 	case "any":
@@ -102,42 +106,83 @@ func ParseAddrs(s string) (Addrs, error) {
 		return AddrsOf(nil), nil
 	}
 	var b netipx.IPSetBuilder
-	for _, f := range strings.Split(s, ",") {
-		switch {
-		case strings.Contains(f, "/"):
-			p, err := netip.ParsePrefix(f)
-			if err != nil {
-				return Addrs{}, &ParseError{What: "addresses", Value: s, Msg: err.Error()}
+	items := strings.Split(s, ",")
+	for i, f := range items {
+		r, msg := addrItem(f)
+		if msg != "" {
+			if len(items) > 1 {
+				msg = "item " + strconv.Itoa(i+1) + " " + strconv.Quote(f) + ": " + msg
 			}
-			if p.Masked() != p {
-				return Addrs{}, &ParseError{What: "addresses", Value: s, Msg: "prefix " + f + " has host bits set; did you mean " + p.Masked().String() + "?"}
-			}
-			b.AddPrefix(p)
-		case strings.Contains(f, "-"):
-			r, err := netipx.ParseIPRange(f)
-			if err != nil {
-				return Addrs{}, &ParseError{What: "addresses", Value: s, Msg: err.Error()}
-			}
-			if strings.Contains(f, "%") { // netipx drops zones silently
-				return Addrs{}, &ParseError{What: "addresses", Value: s, Msg: "zoned address in range " + f + " not allowed"}
-			}
-			b.AddRange(r)
-		default:
-			a, err := netip.ParseAddr(f)
-			if err != nil {
-				return Addrs{}, &ParseError{What: "addresses", Value: s, Msg: err.Error()}
-			}
-			if a.Zone() != "" {
-				return Addrs{}, &ParseError{What: "addresses", Value: s, Msg: "zoned address " + f + " not allowed"}
-			}
-			b.Add(a)
+			return Addrs{}, &ParseError{What: "addresses", Value: s, Msg: msg}
 		}
+		b.AddRange(r)
 	}
 	set, err := b.IPSet()
 	if err != nil {
 		return Addrs{}, &ParseError{What: "addresses", Value: s, Msg: err.Error()}
 	}
 	return AddrsOf(set), nil
+}
+
+// addrItem parses one address, prefix or range; on a bad one it returns
+// what is wrong, without repeating f.
+func addrItem(f string) (netipx.IPRange, string) {
+	if f == "" {
+		return netipx.IPRange{}, "empty"
+	}
+	if strings.Contains(f, "/") {
+		p, err := netip.ParsePrefix(f)
+		switch {
+		case err != nil && strings.Contains(f, "%"):
+			return netipx.IPRange{}, "zoned address not allowed"
+		case err != nil:
+			return netipx.IPRange{}, netipReason(err)
+		case p.Masked() != p:
+			return netipx.IPRange{}, "host bits set; did you mean " + p.Masked().String() + "?"
+		}
+		return netipx.RangeOfPrefix(p), ""
+	}
+	one := func(s string) (netip.Addr, string) {
+		a, err := netip.ParseAddr(s)
+		switch {
+		case err != nil:
+			return a, netipReason(err)
+		case a.Zone() != "":
+			return a, "zoned address not allowed"
+		}
+		return a, ""
+	}
+	lo, hi, isRange := strings.Cut(f, "-")
+	if !isRange {
+		a, msg := one(f)
+		return netipx.IPRangeFrom(a, a), msg
+	}
+	a, msg := one(lo)
+	if msg != "" {
+		return netipx.IPRange{}, "first address: " + msg
+	}
+	z, msg := one(hi)
+	if msg != "" {
+		return netipx.IPRange{}, "last address: " + msg
+	}
+	if a.Is4() != z.Is4() {
+		return netipx.IPRange{}, "the ends are of different families"
+	}
+	if z.Less(a) {
+		return netipx.IPRange{}, "first address above last address"
+	}
+	return netipx.IPRangeFrom(a, z), ""
+}
+
+// netipReason is what a netip parse error says is wrong, without the
+// call and the value it quotes (`ParseAddr("10.0.0.300"): `), which the
+// caller names itself.
+func netipReason(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, "): "); i >= 0 {
+		msg = msg[i+3:]
+	}
+	return msg
 }
 
 // IsAny reports whether a is the zero Addrs, matching every address.

@@ -810,8 +810,10 @@ func (a attrs) cidr(name, s string, v6 bool, mode cidrMode) (netip.Prefix, bool)
 		p, err = netip.ParsePrefix(s)
 	}
 	if err != nil {
+		// netip's own "ParsePrefix(\"...\"): ParseAddr(\"...\"): " lead
+		// repeats the value the error quotes already.
 		msg := err.Error()
-		if i := strings.Index(msg, "): "); i >= 0 {
+		if i := strings.LastIndex(msg, "): "); i >= 0 {
 			msg = msg[i+3:]
 		}
 		a.fail(name, s, "not a CIDR block: "+msg)
