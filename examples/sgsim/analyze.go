@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/sgsim/sgsim/provider/load"
+	"github.com/sgsim/sgsim/sgsim"
 	"github.com/sgsim/sgsim/sgsim/analyze"
 	"github.com/sgsim/sgsim/sgsim/intent"
 )
@@ -201,40 +202,23 @@ func fixRun(e *env, g *severityGate) error {
 	if len(rs) > 0 {
 		g.note(analyze.High)
 	}
-	docs, notes, err := load.FixDocuments(n.Spec, rs)
-	if err != nil {
-		notes = append(notes, "no vendor form: "+err.Error())
-	}
-	type doc struct {
-		Name string `json:"name"`
-		Text string `json:"text"`
-	}
+	api := vendorForm(n.Spec, rs, "the fixes", "one record per rule to create")
 	out := struct {
 		SchemaVersion int                 `json:"schema_version"`
 		Network       string              `json:"network"`
 		Fixes         []analyze.FixResult `json:"fixes"`
-		API           []doc               `json:"api"`
+		API           []apiDoc            `json:"api"`
 		Notes         []string            `json:"notes"`
-	}{1, n.Name, rs, []doc{}, notes}
+	}{1, n.Name, rs, api.docs, api.notes}
 	if out.Fixes == nil {
 		out.Fixes = []analyze.FixResult{}
-	}
-	if out.Notes == nil {
-		out.Notes = []string{}
 	}
 	var text strings.Builder
 	fmt.Fprintf(&text, "== fix %s: %d required flow(s) fail\n", n.Name, len(rs))
 	for _, r := range rs {
 		text.WriteString(r.String() + "\n")
 	}
-	for _, d := range docs {
-		out.API = append(out.API, doc{d.Name, string(d.Text)})
-		fmt.Fprintf(&text, "the fixes in %s API form, a %s document (one record per rule to create):\n", load.VendorOf(n.Spec.Cloud), d.Name)
-		text.Write(d.Text)
-	}
-	for _, note := range notes {
-		text.WriteString("note: " + note + "\n")
-	}
+	text.WriteString(api.text)
 	if err := emit(e, out, text.String()); err != nil {
 		return err
 	}
@@ -356,4 +340,42 @@ func diffText(res load.Diff) string {
 		text.WriteString(sum.String())
 	}
 	return text.String()
+}
+
+// apiDoc is one vendor API document in JSON output.
+type apiDoc struct {
+	Name string `json:"name"`
+	Text string `json:"text"`
+}
+
+// vendorAPI is rule sets in the vendor's API form, for fix and tighten:
+// the documents and notes for JSON (never nil), and the text that ends
+// the text output (each document after a line naming it, then the notes).
+type vendorAPI struct {
+	docs  []apiDoc
+	notes []string
+	text  string
+}
+
+// vendorForm writes rs in the vendor's API form (load.FixDocuments);
+// what and per name the documents' content in their heading ("the
+// fixes", "one record per rule to create"). A set the vendor form cannot
+// hold is a note, not an error: the rules are printed above it.
+func vendorForm(spec sgsim.NetworkSpec, rs []analyze.FixResult, what, per string) vendorAPI {
+	docs, notes, err := load.FixDocuments(spec, rs)
+	if err != nil {
+		notes = append(notes, "no vendor form: "+err.Error())
+	}
+	v := vendorAPI{docs: []apiDoc{}, notes: append([]string{}, notes...)}
+	var text strings.Builder
+	for _, d := range docs {
+		v.docs = append(v.docs, apiDoc{d.Name, string(d.Text)})
+		fmt.Fprintf(&text, "%s in %s API form, a %s document (%s):\n", what, load.VendorOf(spec.Cloud), d.Name, per)
+		text.Write(d.Text)
+	}
+	for _, note := range notes {
+		text.WriteString("note: " + note + "\n")
+	}
+	v.text = text.String()
+	return v
 }

@@ -132,10 +132,7 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents st
 		}
 		rs = append(rs, res)
 	}
-	docs, notes, err := load.FixDocuments(p.Spec, rs)
-	if err != nil {
-		notes = append(notes, "no vendor form: "+err.Error())
-	}
+	api := vendorForm(p.Spec, rs, "the proposal", "every rule of the narrowed groups")
 	// putBack is an analyze.PutBack: a rule of new (at index) put back
 	// for a required flow.
 	type putBack struct {
@@ -164,10 +161,6 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents st
 		Endpoints []string         `json:"endpoints"`
 		Removed   []analyze.Change `json:"removed"`
 	}
-	type doc struct {
-		Name string `json:"name"`
-		Text string `json:"text"`
-	}
 	out := struct {
 		SchemaVersion int        `json:"schema_version"`
 		Network       string     `json:"network"`
@@ -177,9 +170,9 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents st
 		Kept          int        `json:"allowed_after"`
 		Required      []required `json:"required"`
 		Closed        []closed   `json:"closed"`
-		API           []doc      `json:"api"`
+		API           []apiDoc   `json:"api"`
 		Notes         []string   `json:"notes"`
-	}{SchemaVersion: 1, Network: n.Name, Groups: []group{}, Flows: replayed, Allowed: allowed, Kept: kept, Required: []required{}, Closed: []closed{}, API: []doc{}, Notes: append([]string{}, notes...)}
+	}{SchemaVersion: 1, Network: n.Name, Groups: []group{}, Flows: replayed, Allowed: allowed, Kept: kept, Required: []required{}, Closed: []closed{}, API: api.docs, Notes: api.notes}
 	strs := func(rs []sgsim.Rule) []string {
 		out := []string{}
 		for _, r := range rs {
@@ -230,14 +223,7 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents st
 			text.WriteString("      " + strings.ReplaceAll(c.String(), "\n", "\n      ") + "\n")
 		}
 	}
-	for _, d := range docs {
-		out.API = append(out.API, doc{d.Name, string(d.Text)})
-		fmt.Fprintf(&text, "the proposal in %s API form, a %s document (every rule of the narrowed groups):\n", load.VendorOf(n.Spec.Cloud), d.Name)
-		text.Write(d.Text)
-	}
-	for _, note := range notes {
-		text.WriteString("note: " + note + "\n")
-	}
+	text.WriteString(api.text)
 	return emit(e, out, text.String())
 }
 
