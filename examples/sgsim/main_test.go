@@ -57,8 +57,14 @@ func TestTraceMainJob(t *testing.T) {
 	// An allowed flow: exit 0 with -fail-on-drop, dropped_at empty.
 	code, out, _ = runArgs(t, "-format", "json", "-fail-on-drop", "trace", "tcp 192.168.0.10:41000 -> 192.168.1.2:5444")
 	if code != 0 || !strings.Contains(out, `"allowed": true`) || !strings.Contains(out, `"delivered": true`) ||
-		!strings.Contains(out, `"reply": "answered"`) || !strings.Contains(out, `"dropped_at": ""`) {
+		!strings.Contains(out, `"reply": "answered"`) || !strings.Contains(out, `"outside": false`) || !strings.Contains(out, `"dropped_at": ""`) {
 		t.Errorf("allowed flow: exit %d\n%s", code, out)
+	}
+	// A flow between two addresses outside the network: allowed with no
+	// hop, and the JSON says so as the text does.
+	code, out, _ = runArgs(t, "-format", "json", "trace", "tcp 10.9.9.9:1 -> 10.9.9.8:2")
+	if code != 0 || !strings.Contains(out, `"allowed": true`) || !strings.Contains(out, `"outside": true`) || !strings.Contains(out, `"hops": []`) {
+		t.Errorf("outside flow: exit %d\n%s", code, out)
 	}
 	// Pods on two nodes: carried in VXLAN, the hops are the outer flows'.
 	code, out, _ = runArgs(t, "-format", "json", "trace", "tcp 172.16.0.5:40000 -> 172.16.1.7:8080")

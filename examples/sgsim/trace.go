@@ -20,7 +20,7 @@ func init() {
 FLOW is the flow's text form, quoted as one argument: 'tcp 10.0.1.5:40000 -> 10.0.2.7:5432', 'udp [2001:db8::1]:5353 -> [2001:db8::2]:53', 'icmp 10.0.0.1 -> 10.0.0.2 type 8 code 0', 'gre 10.0.0.1 -> 10.0.0.2'.
 The first line gives both paths: "dropped at HOP" (the forward packet), "delivered; reply dropped at HOP", "delivered and answered", or "delivered (one-way: no reply)" for ICMP errors, replies and other messages that are not queries.
 Overlay traffic (pods carried between nodes in VXLAN or Geneve, as in the cce-tunnel profile) is traced as the outer flows between the hosts: a line names the encapsulation and hosts, and the hops are the outer flow's and, for the reply, the outer flow back's.
-json: {"schema_version": 1, "flow", "from", "to", "allowed" (delivered and answered), "delivered" (the forward path), "reply" ("answered", "dropped", "not applicable", "not sent"), "carried" (overlay traffic only: {"encap", "outer", "source_ports"}), "dropped_at" (the hop, "" when allowed), "hops": [{"hop", "where", "flow", "action", "group", "rule_id", "rule", "origin", "note"}]}.`,
+json: {"schema_version": 1, "flow", "from", "to", "allowed" (delivered and answered), "delivered" (the forward path), "reply" ("answered", "dropped", "not applicable", "not sent"), "outside" (no hop applied: no security group on either end and no network ACL between them, so nothing judged the flow), "carried" (overlay traffic only: {"encap", "outer", "source_ports"}), "dropped_at" (the hop, "" when allowed), "hops": [{"hop", "where", "flow", "action", "group", "rule_id", "rule", "origin", "note"}]}.`,
 		example: `sgsim trace 'tcp 192.168.0.12:43100 -> 192.168.1.2:6443'
 prints, for the main job's network (profile cce-tunnel, hardened):
   tcp 192.168.0.12:43100 -> 192.168.1.2:6443 from nodes to masters: dropped at destination ingress
@@ -87,6 +87,9 @@ type traceJSON struct {
 	Allowed   bool   `json:"allowed"`
 	Delivered bool   `json:"delivered"`
 	Reply     string `json:"reply"`
+	// Outside: no hop applied (sgsim.Decision.Outside), so nothing but
+	// the default judged the flow; hops is then empty.
+	Outside bool `json:"outside"`
 	// Carried is set for overlay traffic between hosts: the
 	// encapsulation and the outer flow carrying the forward packets.
 	Carried   *carriedJSON `json:"carried,omitempty"`
@@ -119,7 +122,7 @@ type hopJSON struct {
 }
 
 func traceOf(t sgsim.Trace) traceJSON {
-	out := traceJSON{Flow: t.Flow.String(), From: t.From, To: t.To, Allowed: t.Allowed, Delivered: t.Delivered, Reply: t.Reply.String(), DroppedAt: droppedAt(t), Hops: []hopJSON{}}
+	out := traceJSON{Flow: t.Flow.String(), From: t.From, To: t.To, Allowed: t.Allowed, Delivered: t.Delivered, Reply: t.Reply.String(), Outside: t.Outside, DroppedAt: droppedAt(t), Hops: []hopJSON{}}
 	if t.Encap != sgsim.NoEncap {
 		out.Carried = &carriedJSON{Encap: t.Encap.String(), Outer: t.Outer.String(), SourcePorts: t.OuterSrcPorts.String()}
 	}
