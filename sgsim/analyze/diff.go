@@ -120,7 +120,7 @@ func DiffProgress(old, new Set, progress Progress) (Diff, error) {
 		d      sgsim.Direction
 		others bool
 		tn     *table
-		cells  []cell
+		cells  heldCells
 	}
 	var parts []part
 	var added, removed int
@@ -134,7 +134,7 @@ func DiffProgress(old, new Set, progress Progress) (Diff, error) {
 				ch = m.merge(changed(to, tn, eo.rules[d], en.rules[d], ch[:0], &m))
 				if len(ch) > 0 {
 					sortCells(ch)
-					parts = append(parts, part{d: d, others: cl.Others, tn: tn, cells: slices.Clone(ch)})
+					parts = append(parts, part{d: d, others: cl.Others, tn: tn, cells: holdCells(ch)})
 					for _, x := range ch {
 						if action(en.rules[d], x.rule) == sgsim.Allow {
 							added++
@@ -174,7 +174,8 @@ func DiffProgress(old, new Set, progress Progress) (Diff, error) {
 	for pi := range parts {
 		pt := &parts[pi]
 		d, tn := pt.d, pt.tn
-		for _, x := range pt.cells {
+		for i := range pt.cells.len() {
+			x := pt.cells.at(i)
 			c := Change{Direction: d, DirectionText: d.String(), Region: tn.space(x.b), Others: pt.others,
 				Old: ref(0, ko, eo.rules[d], x.tag), New: ref(1, kn, en.rules[d], x.rule)}
 			c.Witness = c.Region.TestFlow() // a flow a person could send
@@ -188,9 +189,60 @@ func DiffProgress(old, new Set, progress Progress) (Diff, error) {
 				out.Removed = append(out.Removed, c)
 			}
 		}
-		pt.cells = nil // done with: the next parts' changes may use its memory
+		pt.cells = heldCells{} // done with: the next parts' changes may use its memory
 	}
 	return out, nil
+}
+
+// heldCells holds a part's merged cells until its changes are built:
+// when every key of each dimension is under one 96-bit prefix (IPv4
+// addresses, ports, ICMP types and codes), as 32-bit fields under
+// those prefixes, 40 bytes a cell instead of 136.
+type heldCells struct {
+	pre   [4]key
+	small []cell32
+	cells []cell
+}
+
+type cell32 struct {
+	b         [4][2]uint32
+	rule, tag int32
+}
+
+// holdCells copies cs, which is not empty.
+func holdCells(cs []cell) heldCells {
+	if !packable(cs) {
+		return heldCells{cells: slices.Clone(cs)}
+	}
+	var h heldCells
+	for d := range h.pre {
+		h.pre[d] = key{cs[0].b[d].lo.hi, cs[0].b[d].lo.lo &^ 0xffffffff}
+	}
+	h.small = make([]cell32, len(cs))
+	for i := range cs {
+		c := &cs[i]
+		for d := range c.b {
+			h.small[i].b[d] = [2]uint32{uint32(c.b[d].lo.lo), uint32(c.b[d].hi.lo)}
+		}
+		h.small[i].rule, h.small[i].tag = c.rule, c.tag
+	}
+	return h
+}
+
+func (h *heldCells) len() int { return len(h.small) + len(h.cells) }
+
+// at returns cell i as it was given to holdCells.
+func (h *heldCells) at(i int) cell {
+	if h.small == nil {
+		return h.cells[i]
+	}
+	s := &h.small[i]
+	c := cell{rule: s.rule, tag: s.tag}
+	for d := range c.b {
+		p := h.pre[d]
+		c.b[d] = span{key{p.hi, p.lo | uint64(s.b[d][0])}, key{p.hi, p.lo | uint64(s.b[d][1])}}
+	}
+	return c
 }
 
 // action is the action of rule i of rules, the default deny for -1.
