@@ -121,6 +121,11 @@ const portRangeWant = "a port 0-65535 or a range FIRST-LAST"
 // wrong, without repeating s.
 func portRange(s string) (PortRange, string) {
 	lo, hi, isRange := strings.Cut(s, "-")
+	if isRange && lo == "" && hi != "" {
+		if _, msg := parsePort(hi); msg == "" || msg == "above 65535" {
+			return PortRange{}, "negative" // "-1": not a range with its first port left out
+		}
+	}
 	if !isRange {
 		a, msg := parsePort(s)
 		if msg != "" {
