@@ -308,6 +308,8 @@ type decider struct {
 	// still wanted (redCheck.region): a part that meets none of them is
 	// treated as if selfDone.
 	selfIn []box
+	// selfNone: self decides no flow of the box being cut (lintTargets).
+	selfNone bool
 	// limit, when above zero, stops the cut after limit parts, setting
 	// over (a bounded cellsAfter).
 	limit int
@@ -382,7 +384,7 @@ func (d *decider) skip(b *box, cands []int32) bool {
 	for _, c := range cands {
 		rb := &d.t.boxes[c]
 		if rb.rule == d.self {
-			return d.selfDone || d.selfOff(b)
+			return !d.selfWanted(b)
 		}
 		if !d.isDone(rb.rule) {
 			return false
@@ -392,6 +394,11 @@ func (d *decider) skip(b *box, cands []int32) bool {
 		}
 	}
 	return false
+}
+
+// selfWanted reports whether self's cells in b are wanted.
+func (d *decider) selfWanted(b *box) bool {
+	return !d.selfDone && !d.selfNone && !d.selfOff(b)
 }
 
 // selfOff reports whether self's cells in b are not wanted (selfIn).
@@ -430,7 +437,7 @@ func (d *decider) sub(p box, cands []int32) {
 				continue
 			}
 			d.buf = append(d.buf, c)
-			if rb.rule == d.self && (d.selfDone || d.selfOff(&p)) || rb.rule != d.self && d.isDone(rb.rule) && rb.b.holds(&p) {
+			if rb.rule == d.self && !d.selfWanted(&p) || rb.rule != d.self && d.isDone(rb.rule) && rb.b.holds(&p) {
 				d.buf = d.buf[:mark]
 				return
 			}
@@ -446,6 +453,23 @@ func (d *decider) sub(p box, cands []int32) {
 		}
 	}
 	mine := d.buf[mark:len(d.buf):len(d.buf)]
+	if d.done != nil && d.local != nil && d.steps >= d.heavyAt && !d.selfWanted(&p) {
+		// The candidates after the last one wanted cut no part of a
+		// cell wanted (a cell's cuts are along candidates before its
+		// rule): leave them out, and p with them when none is wanted.
+		j := len(mine)
+		for ; j > 0; j-- {
+			if r := d.t.boxes[mine[j-1]].rule; r != d.self && !d.isDone(r) {
+				break
+			}
+		}
+		if j == 0 {
+			d.buf = d.buf[:mark]
+			shortcuts[4].Add(1)
+			return
+		}
+		mine = mine[:j:j]
+	}
 	d.decide(p, mine)
 	d.buf = d.buf[:mark]
 }

@@ -270,7 +270,7 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 							noneStamp++
 							t.dec.none, t.dec.noneStamp, t.dec.steps, t.dec.heavyAt = none, noneStamp, 0, heavyAt
 							t.dec.heavy = func() { targets.mark(t, &t.dec, &b) }
-							t.dec.local = local
+							t.dec.local, t.dec.selfNone = local, false
 						}
 						t.visitCells(b, 0, t.end[ri], func(c cell) {
 							switch {

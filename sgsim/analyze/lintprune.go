@@ -36,8 +36,10 @@ var (
 
 // shortcuts counts, for tests, the times each shortcut changed a cut:
 // a rule found to decide no flow of a box (0) or of a part (1), a
-// redundancy answered by boxLevel (2), a part left out for selfIn (3).
-var shortcuts [4]atomic.Int64
+// redundancy answered by boxLevel (2), a part left out for selfIn (3),
+// a rule found to decide no flow of the box it is linted for or a part
+// left out for its trailing candidates (4).
+var shortcuts [5]atomic.Int64
 
 // coverCheck runs the cut of table.open.
 type coverCheck struct {
@@ -142,6 +144,10 @@ type lintTargets struct {
 }
 
 func (lt *lintTargets) mark(t *table, d *decider, b *box) {
+	if o, ok := t.open(*b, t.first[d.self], openLimit); !o && ok {
+		d.selfNone = true
+		shortcuts[4].Add(1)
+	}
 	lt.stamp++
 	if len(lt.yes) < len(d.done) {
 		lt.yes, lt.seen = make([]int32, len(d.done)), make([]int32, len(d.done))
@@ -189,7 +195,7 @@ func (d *decider) live(b *box, cands []int32) bool {
 		for i, c := range cands {
 			rb := &boxes[c]
 			if rb.rule == d.self {
-				return !d.selfDone && !d.selfOff(b)
+				return d.selfWanted(b)
 			}
 			if !d.isDone(rb.rule) {
 				j = i
