@@ -656,12 +656,22 @@ func (x *index) query(b *box, from, to int32, out []int32) []int32 {
 // testFlow is a flow of the box a person could send (Space.TestFlow):
 // host addresses and real ports where the box has them, rather than its
 // lowest corner (a network address, port 0).
+//
+// It does not keep the address sets it builds (space does): lint takes
+// the witness of over a million distinct cells in a 10K firewall set,
+// and each cell's sets would stay held until the lint ends.
 func (t *table) testFlow(b box) sgsim.Flow {
-	return t.space(b).TestFlow()
+	return t.spaceOf(b, false).TestFlow()
 }
 
 // space is the box as a Space, the way Partition writes its boxes.
 func (t *table) space(b box) sgsim.Space {
+	return t.spaceOf(b, true)
+}
+
+// spaceOf is space, keeping the address sets it builds in t.addrs when
+// keep is set.
+func (t *table) spaceOf(b box, keep bool) sgsim.Space {
 	one := func(s span) sgsim.Addrs {
 		if a, ok := t.addrs[s]; ok {
 			return a
@@ -670,6 +680,9 @@ func (t *table) space(b box) sgsim.Space {
 		sb.AddRange(netipx.IPRangeFrom(addrOf(s.lo, t.v6), addrOf(s.hi, t.v6)))
 		set, _ := sb.IPSet()
 		a := sgsim.AddrsOf(set)
+		if !keep {
+			return a
+		}
 		if t.addrs == nil {
 			t.addrs = map[span]sgsim.Addrs{}
 		}

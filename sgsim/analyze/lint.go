@@ -196,6 +196,17 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 	var firsts, wins []met
 	var red redCheck
 	overlaps := overlapCache{ranges: map[*netipx.IPSet][]netipx.IPRange{}}
+	// texts holds one copy of each conflict message and region: a 10K
+	// firewall set has over a million conflicts, most of which repeat
+	// both (the narrower rule's space is the region).
+	texts := map[string]string{}
+	intern := func(s string) string {
+		if t, ok := texts[s]; ok {
+			return t
+		}
+		texts[s] = s
+		return s
+	}
 	for d := sgsim.Ingress; d <= sgsim.Egress; d++ {
 		rules := e.rules[d]
 		// seen[i] == stamp: rule i met already for the current rule.
@@ -342,8 +353,8 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 				if pt.cl.Others {
 					region += " (and every protocol no rule names)"
 				}
-				f := Finding{Code: Conflict, Severity: sev, Set: s.Name, Region: region,
-					Message: fmt.Sprintf("overlaps an earlier %s rule that wins: %s", a.Action, why),
+				f := Finding{Code: Conflict, Severity: sev, Set: s.Name, Region: intern(region),
+					Message: intern(fmt.Sprintf("overlaps an earlier %s rule that wins: %s", a.Action, why)),
 					Rules:   []RuleRef{k.refv(r), k.refv(a)}}
 				f.witness(d, pt.t.testFlow(w.c.b))
 				out = append(out, f)
