@@ -108,8 +108,17 @@ func (b box) clip(o *box) box {
 // not cover it: the part below r (if any), the part inside r, and the
 // part above r (if any). It is sgsim's cut.
 func cutBox(b box, r *box) (below, inside, above box, hasBelow, hasAbove bool) {
+	below, inside, above, hasBelow, hasAbove, _ = cutBoxDim(b, r)
+	return below, inside, above, hasBelow, hasAbove
+}
+
+// cutBoxDim is cutBox, also returning the dimension cut along: the
+// parts differ from b only there, so a box that meets b meets a part
+// when it meets it on that dimension.
+func cutBoxDim(b box, r *box) (below, inside, above box, hasBelow, hasAbove bool, dim int) {
 	inside = b
 	for d := range b {
+		dim = d
 		lo, hi := b[d].lo, b[d].hi
 		if !lo.less(r[d].lo) && !r[d].hi.less(hi) {
 			continue
@@ -126,7 +135,7 @@ func cutBox(b box, r *box) (below, inside, above box, hasBelow, hasAbove bool) {
 		}
 		break
 	}
-	return below, inside, above, hasBelow, hasAbove
+	return below, inside, above, hasBelow, hasAbove, dim
 }
 
 // cell is a box decided by one rule (an index into the direction's
@@ -161,6 +170,9 @@ type table struct {
 	// opened[i]: 0 unknown, 1 some flow of box i is met by no box of
 	// the rules before its rule, 2 none is (see openBox).
 	opened []int8
+	// pts[i], when ok, is a flow of box i met by no box of the rules
+	// before its rule (see decider.live).
+	pts []point
 	// addrs holds the address sets space has made, by span: a diff's
 	// regions share few distinct address ranges, and Addrs are
 	// immutable, so each is built once.
@@ -363,14 +375,14 @@ func (d *decider) cut(b box, cands []int32) {
 			d.emit(cell{b: b, rule: rb.rule})
 			return
 		}
-		below, inside, above, hasBelow, hasAbove := cutBox(b, &rb.b)
+		below, inside, above, hasBelow, hasAbove, dim := cutBoxDim(b, &rb.b)
 		if hasBelow {
-			d.sub(below, cands[1:])
+			d.sub(below, cands[1:], dim)
 		}
 		if hasAbove {
-			d.sub(above, cands[1:])
+			d.sub(above, cands[1:], dim)
 		}
-		d.sub(inside, cands)
+		d.sub(inside, cands, dim)
 		return
 	}
 	d.emit(cell{b: b, rule: -1})
@@ -426,14 +438,18 @@ func (d *decider) isDone(r int32) bool {
 // sub decides part p of a box with the candidates of cands that meet it.
 // With done set, it looks for a reason to leave p out (skip's) while it
 // picks the leading candidates, before going through the rest.
-func (d *decider) sub(p box, cands []int32) {
+//
+// The candidates meet p's parent, which differs from p only on
+// dimension dim, so they are tested on dim alone.
+func (d *decider) sub(p box, cands []int32, dim int) {
 	mark := len(d.buf)
+	lo, hi := p[dim].lo, p[dim].hi
 	i := 0
 	if d.done != nil {
 		for ; i < len(cands); i++ {
 			c := cands[i]
 			rb := &d.t.boxes[c]
-			if !rb.b.meets(&p) {
+			if rb.b[dim].hi.less(lo) || hi.less(rb.b[dim].lo) {
 				continue
 			}
 			d.buf = append(d.buf, c)
@@ -448,7 +464,7 @@ func (d *decider) sub(p box, cands []int32) {
 		}
 	}
 	for _, c := range cands[i:] {
-		if d.t.boxes[c].b.meets(&p) {
+		if s := &d.t.boxes[c].b[dim]; !s.hi.less(lo) && !hi.less(s.lo) {
 			d.buf = append(d.buf, c)
 		}
 	}

@@ -207,6 +207,23 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 		texts[s] = s
 		return s
 	}
+	// spaces holds each rule's space per family and protocol, asked once
+	// per conflict.
+	type spaceKey struct {
+		r   *sgsim.Rule
+		fam sgsim.Family
+		p   sgsim.Protocol
+	}
+	spaces := map[spaceKey]sgsim.Space{}
+	spaceOf := func(r *sgsim.Rule, fam sgsim.Family, p sgsim.Protocol) sgsim.Space {
+		k := spaceKey{r, fam, p}
+		sp, ok := spaces[k]
+		if !ok {
+			sp, _ = ruleSpace(r, fam, p)
+			spaces[k] = sp
+		}
+		return sp
+	}
 	for d := sgsim.Ingress; d <= sgsim.Egress; d++ {
 		rules := e.rules[d]
 		// seen[i] == stamp: rule i met already for the current rule.
@@ -282,6 +299,9 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 							t.dec.none, t.dec.noneStamp, t.dec.steps, t.dec.heavyAt = none, noneStamp, 0, heavyAt
 							t.dec.heavy = func() { targets.mark(t, &t.dec, &b) }
 							t.dec.local, t.dec.selfNone = local, false
+							if t.pts == nil {
+								t.pts = make([]point, len(t.boxes))
+							}
 						}
 						t.visitCells(b, 0, t.end[ri], func(c cell) {
 							switch {
@@ -341,8 +361,7 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 			slices.SortFunc(wins, func(a, b met) int { return int(a.rule - b.rule) })
 			for _, w := range wins {
 				a, pt := rules[w.rule], parts[w.pt]
-				sa, _ := ruleSpace(a, pt.fam, pt.cl.Protocol)
-				sr, _ := ruleSpace(r, pt.fam, pt.cl.Protocol)
+				sa, sr := spaceOf(a, pt.fam, pt.cl.Protocol), spaceOf(r, pt.fam, pt.cl.Protocol)
 				ov := overlaps.of(sa, sr)
 				why, tie := orderReason(k, a, r)
 				sev := Info

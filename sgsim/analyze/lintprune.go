@@ -47,6 +47,7 @@ type coverCheck struct {
 	buf          []int32
 	steps, limit int
 	over         bool
+	pt           [4]key // when open: a flow no candidate meets
 }
 
 // open reports whether some flow of b is met by no box of t with index
@@ -104,23 +105,28 @@ func (c *coverCheck) open(b box, cands []int32) bool {
 		}
 	}
 	if len(cands) == 0 {
+		for d := range b {
+			c.pt[d] = b[d].lo
+		}
 		return true
 	}
-	below, inside, above, hasBelow, hasAbove := cutBox(b, &c.t.boxes[cands[0]].b)
-	if hasBelow && c.sub(below, cands[1:]) {
+	below, inside, above, hasBelow, hasAbove, dim := cutBoxDim(b, &c.t.boxes[cands[0]].b)
+	if hasBelow && c.sub(below, cands[1:], dim) {
 		return true
 	}
-	if hasAbove && c.sub(above, cands[1:]) {
+	if hasAbove && c.sub(above, cands[1:], dim) {
 		return true
 	}
-	return c.sub(inside, cands)
+	return c.sub(inside, cands, dim)
 }
 
-func (c *coverCheck) sub(p box, cands []int32) bool {
+// sub is open for part p of a box that cands meet, cut along dim.
+func (c *coverCheck) sub(p box, cands []int32, dim int) bool {
 	mark := len(c.buf)
+	lo, hi := p[dim].lo, p[dim].hi
 	for _, i := range cands {
 		rb := &c.t.boxes[i]
-		if !rb.b.meets(&p) {
+		if rb.b[dim].hi.less(lo) || hi.less(rb.b[dim].lo) {
 			continue
 		}
 		if rb.b.holds(&p) {
@@ -210,7 +216,17 @@ func (d *decider) live(b *box, cands []int32) bool {
 		}
 		w := boxes[cands[j]].rule
 		for k := j; k < len(cands) && boxes[cands[k]].rule == w; k++ {
-			if o, ok := d.t.openAmong(boxes[cands[k]].b.clip(b), cands[:j], localLimit); o || !ok {
+			// A flow of the box met by no earlier box (found before, for
+			// any part) that lies in b answers without a cut.
+			i := cands[k]
+			if d.t.pts[i].ok && inBox(&d.t.pts[i].k, b) {
+				return true
+			}
+			o, ok := d.t.openAmong(boxes[i].b.clip(b), cands[:j], localLimit)
+			if o {
+				d.t.pts[i] = point{d.t.cov.pt, true}
+			}
+			if o || !ok {
 				return true
 			}
 		}
@@ -240,4 +256,20 @@ func (t *table) openAmong(q box, list []int32, limit int) (open, ok bool) {
 	o := c.open(q, c.buf[mark:len(c.buf):len(c.buf)])
 	c.buf = c.buf[:mark]
 	return o && !c.over, !c.over
+}
+
+// point is a flow, as keys, when ok.
+type point struct {
+	k  [4]key
+	ok bool
+}
+
+// inBox reports whether the flow p lies in b.
+func inBox(p *[4]key, b *box) bool {
+	for d := range b {
+		if p[d].less(b[d].lo) || b[d].hi.less(p[d]) {
+			return false
+		}
+	}
+	return true
 }
