@@ -196,16 +196,22 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 	var firsts, wins []met
 	var red redCheck
 	overlaps := overlapCache{ranges: map[*netipx.IPSet][]netipx.IPRange{}}
-	// texts holds one copy of each conflict message and region: a 10K
-	// firewall set has over a million conflicts, most of which repeat
-	// both (the narrower rule's space is the region).
-	texts := map[string]string{}
-	intern := func(s string) string {
-		if t, ok := texts[s]; ok {
-			return t
+	// msgs holds one copy of each conflict message, by the earlier
+	// rule's action and the reason it wins: a 10K firewall set has over
+	// a million conflicts, nearly all with the same message.
+	type msgKey struct {
+		act sgsim.Action
+		why string
+	}
+	msgs := map[msgKey]string{}
+	conflictMsg := func(act sgsim.Action, why string) string {
+		k := msgKey{act, why}
+		m, ok := msgs[k]
+		if !ok {
+			m = fmt.Sprintf("overlaps an earlier %s rule that wins: %s", act, why)
+			msgs[k] = m
 		}
-		texts[s] = s
-		return s
+		return m
 	}
 	// spaces holds each rule's space per family and protocol, asked once
 	// per conflict.
@@ -372,8 +378,8 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 				if pt.cl.Others {
 					region += " (and every protocol no rule names)"
 				}
-				f := Finding{Code: Conflict, Severity: sev, Set: s.Name, Region: intern(region),
-					Message: intern(fmt.Sprintf("overlaps an earlier %s rule that wins: %s", a.Action, why)),
+				f := Finding{Code: Conflict, Severity: sev, Set: s.Name, Region: region,
+					Message: conflictMsg(a.Action, why),
 					Rules:   []RuleRef{k.refv(r), k.refv(a)}}
 				f.witness(d, pt.t.testFlow(w.c.b))
 				out = append(out, f)
