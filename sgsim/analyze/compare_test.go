@@ -320,3 +320,40 @@ func TestMergeCandidatesKeepJoinable(t *testing.T) {
 		}
 	})
 }
+
+// Diff writes a region's text through table.regionText, which caches
+// the address ranges' text: it must be what Space.String writes, for
+// every family, protocol kind and box (whole and narrowed dimensions,
+// one range or a host), asked twice so the cached text is used too.
+func TestRegionTextIsSpaceString(t *testing.T) {
+	protos := []sgsim.Protocol{sgsim.TCP, sgsim.UDP, sgsim.ICMP, sgsim.ICMPv6, sgsim.GRE}
+	rapid.Check(t, func(t *rapid.T) {
+		v6 := rapid.Bool().Draw(t, "v6")
+		p := rapid.SampledFrom(protos).Draw(t, "protocol")
+		tb := &table{v6: v6, proto: p, full: fullBox(v6, p)}
+		draw := func(s span, name string) span {
+			switch rapid.IntRange(0, 2).Draw(t, name) {
+			case 0:
+				return s // whole
+			case 1: // one value
+				k := key{s.lo.hi + rapid.Uint64Range(0, s.hi.hi-s.lo.hi).Draw(t, name+"hi"), s.lo.lo + rapid.Uint64Range(0, min(s.hi.lo-s.lo.lo, 1<<40)).Draw(t, name+"lo")}
+				return span{k, k}
+			}
+			a := key{s.lo.hi, s.lo.lo + rapid.Uint64Range(0, min(s.hi.lo-s.lo.lo, 1000)).Draw(t, name+"a")}
+			b := key{s.lo.hi, a.lo + rapid.Uint64Range(0, min(s.hi.lo-a.lo, 1000)).Draw(t, name+"b")}
+			return span{a, b}
+		}
+		for range 2 {
+			var b box
+			for d := range b {
+				b[d] = draw(tb.full[d], fmt.Sprint("dim", d))
+			}
+			s := tb.space(b)
+			for range 2 {
+				if got, want := tb.regionText(b, s), s.String(); got != want {
+					t.Fatalf("regionText %q, Space.String %q", got, want)
+				}
+			}
+		}
+	})
+}

@@ -179,7 +179,7 @@ func DiffProgress(old, new Set, progress Progress) (Diff, error) {
 			c := Change{Direction: d, DirectionText: d.String(), Region: tn.space(x.b), Others: pt.others,
 				Old: ref(0, ko, eo.rules[d], x.tag), New: ref(1, kn, en.rules[d], x.rule)}
 			c.Witness = c.Region.TestFlow() // a flow a person could send
-			c.RegionText, c.WitnessText = c.Region.String(), c.Witness.String()
+			c.RegionText, c.WitnessText = tn.regionText(x.b, c.Region), c.Witness.String()
 			if pt.others {
 				c.RegionText += " (and every protocol no rule names)"
 			}
