@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/sgsim/sgsim/provider/internal/jsonx"
+	"github.com/sgsim/sgsim/provider/internal/netx"
 	"github.com/sgsim/sgsim/provider/read"
 	"github.com/sgsim/sgsim/sgsim"
 )
@@ -248,11 +249,7 @@ func portsOrICMP(p sgsim.Protocol, from, to *int64, path, fromName, toName strin
 func parseCIDR(s string, v6 bool, path string) (netip.Prefix, error) {
 	p, err := netip.ParsePrefix(s)
 	if err != nil {
-		msg := err.Error()
-		if i := strings.Index(msg, "): "); i >= 0 {
-			msg = msg[i+3:]
-		}
-		return netip.Prefix{}, fail(path, s, "not a CIDR block: "+msg)
+		return netip.Prefix{}, fail(path, s, "not a CIDR block: "+netx.NetipReason(err))
 	}
 	if p.Addr().Zone() != "" {
 		return netip.Prefix{}, fail(path, s, "not a CIDR block: zoned address")

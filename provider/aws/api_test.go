@@ -306,6 +306,10 @@ func TestReadSecurityGroupRulesErrors(t *testing.T) {
 			`aws: SecurityGroupRules[3].ToPort: -1: out of range 0-65535 (-1 in both for every port)`},
 		{"bad prefix length", rulesWith(`{"GroupId":"sg-1","IpProtocol":"-1","CidrIpv4":"10.0.0.0/33"}`),
 			`aws: SecurityGroupRules[3].CidrIpv4: "10.0.0.0/33": not a CIDR block: prefix length out of range`},
+		// netip's "ParsePrefix(...): ParseAddr(...): " lead would name
+		// the value twice more.
+		{"bad address", rulesWith(`{"GroupId":"sg-1","IpProtocol":"-1","CidrIpv4":"10.0.0.256/8"}`),
+			`aws: SecurityGroupRules[3].CidrIpv4: "10.0.0.256/8": not a CIDR block: IPv4 field has value >255`},
 		{"host bits", rulesWith(`{"GroupId":"sg-1","IpProtocol":"-1","CidrIpv4":"10.0.0.1/8"}`),
 			`aws: SecurityGroupRules[3].CidrIpv4: "10.0.0.1/8": host bits set; did you mean 10.0.0.0/8?`},
 		{"v6 in CidrIpv4", rulesWith(`{"GroupId":"sg-1","IpProtocol":"-1","CidrIpv4":"::/0"}`),

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/sgsim/sgsim/provider/internal/jsonx"
+	"github.com/sgsim/sgsim/provider/internal/netx"
 	"github.com/sgsim/sgsim/provider/read"
 	"github.com/sgsim/sgsim/sgsim"
 )
@@ -810,13 +811,7 @@ func (a attrs) cidr(name, s string, v6 bool, mode cidrMode) (netip.Prefix, bool)
 		p, err = netip.ParsePrefix(s)
 	}
 	if err != nil {
-		// netip's own "ParsePrefix(\"...\"): ParseAddr(\"...\"): " lead
-		// repeats the value the error quotes already.
-		msg := err.Error()
-		if i := strings.LastIndex(msg, "): "); i >= 0 {
-			msg = msg[i+3:]
-		}
-		a.fail(name, s, "not a CIDR block: "+msg)
+		a.fail(name, s, "not a CIDR block: "+netx.NetipReason(err))
 		return p, false
 	}
 	if p.Addr().Zone() != "" {

@@ -210,6 +210,9 @@ func TestReadPlanErrors(t *testing.T) {
 			`terraform: module.net.alicloud_security_group_rule.r.cidr_ip: no remote: want one of cidr_ip, ipv6_cidr_ip, source_security_group_id, prefix_list_id`},
 		{"alibaba bad cidr", res(ali, `{"security_group_id":"sg","type":"ingress","ip_protocol":"all","cidr_ip":"10.0.0.256/8"}`),
 			`terraform: module.net.alicloud_security_group_rule.r.cidr_ip: "10.0.0.256/8": not a CIDR block: IPv4 field has value >255`},
+		// A value holding netip's "): " separator is not cut inside.
+		{"alibaba cidr with separator", res(ali, `{"security_group_id":"sg","type":"ingress","ip_protocol":"all","cidr_ip":"1.2.3.x): y/8"}`),
+			`terraform: module.net.alicloud_security_group_rule.r.cidr_ip: "1.2.3.x): y/8": not a CIDR block: unexpected character (at "x): y")`},
 		{"tencent action", res(tc, `{"security_group_id":"sg","ingress":[{"action":"ACCEPT","cidr_block":"10.0.0.0/8"},{"action":"PERMIT","cidr_block":"10.0.0.0/8"}]}`),
 			`terraform: module.net.tencentcloud_security_group_rule_set.r.ingress[1].action: "PERMIT": want ACCEPT or DROP`},
 		{"tencent port on icmp", res(tc, `{"security_group_id":"sg","egress":[{"action":"ACCEPT","protocol":"ICMP","port":"80","cidr_block":"10.0.0.0/8"}]}`),

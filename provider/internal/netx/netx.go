@@ -35,6 +35,28 @@ func Prefix(s string) (netip.Prefix, string) {
 	return netip.PrefixFrom(a, a.BitLen()), ""
 }
 
+// NetipReason is what a net/netip parse error says is wrong, without
+// the calls and values it leads with (`netip.ParsePrefix("10.0.0.256/8"):
+// ParseAddr("10.0.0.256"): `), which the reader's error names already:
+// "IPv4 field has value >255". Each lead is a call with one quoted
+// argument, read as a Go string, so a value that itself holds "): " is
+// not cut inside.
+func NetipReason(err error) string {
+	msg := err.Error()
+	for {
+		open := strings.IndexByte(msg, '(')
+		if open < 0 || strings.ContainsAny(msg[:open], " \"") {
+			return msg
+		}
+		q, qerr := strconv.QuotedPrefix(msg[open+1:])
+		rest := msg[open+1+len(q):]
+		if qerr != nil || !strings.HasPrefix(rest, "): ") {
+			return msg
+		}
+		msg = rest[len("): "):]
+	}
+}
+
 // Ports parses a comma-separated list of ports and "FIRST-LAST" ranges,
 // ports 1-65535 in decimal. want is the error message for a list that is
 // not of that form (it names the vendor's forms). The reader's error

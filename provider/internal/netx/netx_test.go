@@ -1,6 +1,7 @@
 package netx
 
 import (
+	"errors"
 	"net/netip"
 	"slices"
 	"testing"
@@ -29,6 +30,37 @@ func TestPrefix(t *testing.T) {
 			t.Errorf("Prefix(%q) = %v, want %s", tc.in, p, tc.want)
 		}
 	}
+}
+
+// NetipReason keeps what netip says is wrong and drops the calls it
+// leads with, however many, also when the value holds their "): ".
+func TestNetipReason(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{prefixErr("10.0.0.256/8"), "IPv4 field has value >255"},
+		{prefixErr("10.0.0.0/33"), "prefix length out of range"},
+		{prefixErr("1.2.3.x): y/8"), `unexpected character (at "x): y")`},
+		{prefixErr("1.2.3.4/x): 5"), `bad bits after slash: "x): 5"`},
+		{addrErr("a(b): c"), `unexpected character, want colon (at "(b): c")`},
+		{addrErr(""), "unable to parse IP"},
+		{errors.New("no lead (at all): here"), "no lead (at all): here"},
+	} {
+		if got := NetipReason(tc.err); got != tc.want {
+			t.Errorf("NetipReason(%q) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
+
+func prefixErr(s string) error {
+	_, err := netip.ParsePrefix(s)
+	return err
+}
+
+func addrErr(s string) error {
+	_, err := netip.ParseAddr(s)
+	return err
 }
 
 func TestPorts(t *testing.T) {
