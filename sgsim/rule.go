@@ -352,7 +352,7 @@ func ParseFlow(s string) (Flow, error) {
 	var f Flow
 	var err error
 	if f.Proto, err = ParseProtocol(fs[0]); err != nil {
-		return fail(err.(*ParseError).Msg)
+		return fail("protocol " + strconv.Quote(fs[0]) + ": " + err.(*ParseError).Msg)
 	}
 	if f.Proto == AnyProtocol {
 		return fail("a flow needs a concrete protocol")
@@ -380,10 +380,13 @@ func ParseFlow(s string) (Flow, error) {
 		if len(rest) != 4 || rest[0] != "type" || rest[2] != "code" {
 			return fail(`an ICMP flow ends with "type T code C"`)
 		}
-		t, err1 := strconv.ParseUint(rest[1], 10, 8)
-		c, err2 := strconv.ParseUint(rest[3], 10, 8)
-		if err1 != nil || err2 != nil {
-			return fail("ICMP type and code must be numbers 0-255")
+		t, err := strconv.ParseUint(rest[1], 10, 8)
+		if err != nil {
+			return fail("ICMP type " + strconv.Quote(rest[1]) + ": want a number 0-255")
+		}
+		c, err := strconv.ParseUint(rest[3], 10, 8)
+		if err != nil {
+			return fail("ICMP code " + strconv.Quote(rest[3]) + ": want a number 0-255")
 		}
 		f.ICMPType, f.ICMPCode = uint8(t), uint8(c)
 		rest = nil

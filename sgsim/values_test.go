@@ -256,6 +256,10 @@ func TestParseFlowErrors(t *testing.T) {
 		"udp 10.0.0.1:1 -> 10.0.0.2":                `sgsim: parse flow "udp 10.0.0.1:1 -> 10.0.0.2": destination "10.0.0.2": want an address and port such as 10.0.0.1:40000 or [2001:db8::1]:40000`,
 		"icmp 10.0.0.1:1 -> 10.0.0.2 type 8 code 0": `sgsim: parse flow "icmp 10.0.0.1:1 -> 10.0.0.2 type 8 code 0": source "10.0.0.1:1": want an address`,
 		"tcp 10.0.0.1:1 10.0.0.2:2":                 `sgsim: parse flow "tcp 10.0.0.1:1 10.0.0.2:2": want "PROTO SRC -> DST", e.g. "tcp 10.0.0.1:40000 -> 10.0.0.2:22"`,
+		// The bad protocol, ICMP type or code is named, not only what is wanted.
+		"tcpx 10.0.0.1:1 -> 10.0.0.2:2":             `sgsim: parse flow "tcpx 10.0.0.1:1 -> 10.0.0.2:2": protocol "tcpx": want a name (tcp, udp, icmp, icmpv6, gre, esp, ah, sctp, any) or a number 0-255`,
+		"icmp 10.0.0.1 -> 10.0.0.2 type 300 code 0": `sgsim: parse flow "icmp 10.0.0.1 -> 10.0.0.2 type 300 code 0": ICMP type "300": want a number 0-255`,
+		"icmp 10.0.0.1 -> 10.0.0.2 type 3 code x":   `sgsim: parse flow "icmp 10.0.0.1 -> 10.0.0.2 type 3 code x": ICMP code "x": want a number 0-255`,
 	} {
 		_, err := sgsim.ParseFlow(in)
 		if err == nil || err.Error() != want {
