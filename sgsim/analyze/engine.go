@@ -1161,7 +1161,7 @@ func (r *redCheck) cell(t *table, c cell) {
 			}
 		}
 		r.known, r.answer = true, true
-		shortcuts[2].Add(1)
+		shortcuts[6].Add(1)
 	}
 }
 

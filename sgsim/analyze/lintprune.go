@@ -35,11 +35,13 @@ var (
 )
 
 // shortcuts counts, for tests, the times each shortcut changed a cut:
-// a rule found to decide no flow of a box (0) or of a part (1), a
-// redundancy answered by boxLevel (2), a part left out for selfIn (3),
-// a rule found to decide no flow of the box it is linted for or a part
-// left out for its trailing candidates (4).
-var shortcuts [5]atomic.Int64
+// a rule found to decide no flow of a box (0) or of a part (1), a rule
+// found not redundant by boxLevel (2), a part left out for selfIn (3), a
+// part left out for its trailing candidates (4), a rule found to decide
+// no flow of the box it is linted for (5), a rule found redundant once
+// the rules boxLevel named were all met (6). Each path counts apart, so
+// a test can require every one of them taken.
+var shortcuts [7]atomic.Int64
 
 // coverCheck runs the cut of table.open.
 type coverCheck struct {
@@ -152,7 +154,7 @@ type lintTargets struct {
 func (lt *lintTargets) mark(t *table, d *decider, b *box) {
 	if o, ok := t.open(*b, t.first[d.self], openLimit); !o && ok {
 		d.selfNone = true
-		shortcuts[4].Add(1)
+		shortcuts[5].Add(1)
 	}
 	lt.stamp++
 	if len(lt.yes) < len(d.done) {
