@@ -175,14 +175,23 @@ func addrItem(f string) (netipx.IPRange, string) {
 }
 
 // netipReason is what a netip parse error says is wrong, without the
-// call and the value it quotes (`ParseAddr("10.0.0.300"): `), which the
-// caller names itself.
+// calls and the values they quote (`netip.ParsePrefix("10.0.0.300/8"):
+// ParseAddr("10.0.0.300"): `), which the caller names itself. The leads
+// are taken off one quoted value at a time, so a value holding "): "
+// does not cut the reason short.
 func netipReason(err error) string {
 	msg := err.Error()
-	if i := strings.LastIndex(msg, "): "); i >= 0 {
-		msg = msg[i+3:]
+	for {
+		i := strings.IndexByte(msg, '(')
+		if i < 0 || strings.ContainsAny(msg[:i], " \"") {
+			return msg
+		}
+		q, err := strconv.QuotedPrefix(msg[i+1:])
+		if err != nil || !strings.HasPrefix(msg[i+1+len(q):], "): ") {
+			return msg
+		}
+		msg = msg[i+1+len(q)+3:]
 	}
-	return msg
 }
 
 // IsAny reports whether a is the zero Addrs, matching every address.

@@ -370,10 +370,10 @@ func ParseFlow(s string) (Flow, error) {
 		want = "an address and port such as 10.0.0.1:40000 or [2001:db8::1]:40000"
 	}
 	if f.Src, f.SrcPort, err = ep(fs[1]); err != nil {
-		return fail("source " + strconv.Quote(fs[1]) + ": want " + want)
+		return fail("source " + strconv.Quote(fs[1]) + ": " + endpointReason(err) + "; want " + want)
 	}
 	if f.Dst, f.DstPort, err = ep(fs[3]); err != nil {
-		return fail("destination " + strconv.Quote(fs[3]) + ": want " + want)
+		return fail("destination " + strconv.Quote(fs[3]) + ": " + endpointReason(err) + "; want " + want)
 	}
 	rest := fs[4:]
 	if f.Proto.IsICMP() {
@@ -398,6 +398,25 @@ func ParseFlow(s string) (Flow, error) {
 		return fail("source and destination must be addresses of one family, without zones")
 	}
 	return f, nil
+}
+
+// endpointReason is what netip.ParseAddr or ParseAddrPort says is wrong
+// with a flow's source or destination ("IPv4 field has value >255", "no
+// port", "port not a number 0-65535"), without the value, which the
+// caller quotes.
+func endpointReason(err error) string {
+	msg := netipReason(err)
+	switch {
+	case msg == "not an ip:port" || msg == "no port":
+		return "no port"
+	case strings.HasPrefix(msg, "invalid port "):
+		return "port not a number 0-65535"
+	case strings.HasPrefix(msg, "invalid ip:port "):
+		if _, after, ok := strings.Cut(msg, ", "); ok {
+			return after
+		}
+	}
+	return msg
 }
 
 // MustParseFlow is ParseFlow that panics on error, for tests and examples.

@@ -141,6 +141,9 @@ func TestAddrs(t *testing.T) {
 		"":                   `sgsim: parse addresses "": empty`,
 		"fe80::1%e0":         `sgsim: parse addresses "fe80::1%e0": zoned address not allowed`,
 		"fe80::1%e0-fe80::2": `sgsim: parse addresses "fe80::1%e0-fe80::2": first address: zoned address not allowed`,
+		// A value holding netip's "): " does not cut the reason short.
+		"a): b":          `sgsim: parse addresses "a): b": unexpected character, want colon (at "): b")`,
+		"10.0.0.1): 8/8": `sgsim: parse addresses "10.0.0.1): 8/8": unexpected character (at "): 8")`,
 	} {
 		if _, err := sgsim.ParseAddrs(s); err == nil || err.Error() != want {
 			t.Errorf("ParseAddrs(%q) error = %v\nwant %s", s, err, want)
@@ -252,10 +255,16 @@ func TestMustParsePorts(t *testing.T) {
 // own message about the whole text.
 func TestParseFlowErrors(t *testing.T) {
 	for in, want := range map[string]string{
-		"tcp 10.0.0.1:x -> 10.0.0.2:22":             `sgsim: parse flow "tcp 10.0.0.1:x -> 10.0.0.2:22": source "10.0.0.1:x": want an address and port such as 10.0.0.1:40000 or [2001:db8::1]:40000`,
-		"udp 10.0.0.1:1 -> 10.0.0.2":                `sgsim: parse flow "udp 10.0.0.1:1 -> 10.0.0.2": destination "10.0.0.2": want an address and port such as 10.0.0.1:40000 or [2001:db8::1]:40000`,
-		"icmp 10.0.0.1:1 -> 10.0.0.2 type 8 code 0": `sgsim: parse flow "icmp 10.0.0.1:1 -> 10.0.0.2 type 8 code 0": source "10.0.0.1:1": want an address`,
-		"tcp 10.0.0.1:1 10.0.0.2:2":                 `sgsim: parse flow "tcp 10.0.0.1:1 10.0.0.2:2": want "PROTO SRC -> DST", e.g. "tcp 10.0.0.1:40000 -> 10.0.0.2:22"`,
+		"tcp 10.0.0.1:x -> 10.0.0.2:22":             `sgsim: parse flow "tcp 10.0.0.1:x -> 10.0.0.2:22": source "10.0.0.1:x": port not a number 0-65535; want an address and port such as 10.0.0.1:40000 or [2001:db8::1]:40000`,
+		"udp 10.0.0.1:1 -> 10.0.0.2":                `sgsim: parse flow "udp 10.0.0.1:1 -> 10.0.0.2": destination "10.0.0.2": no port; want an address and port such as 10.0.0.1:40000 or [2001:db8::1]:40000`,
+		"icmp 10.0.0.1:1 -> 10.0.0.2 type 8 code 0": `sgsim: parse flow "icmp 10.0.0.1:1 -> 10.0.0.2 type 8 code 0": source "10.0.0.1:1": unexpected character (at ":1"); want an address`,
+		// What is wrong, not only what was wanted: a bad octet or port,
+		// brackets where they do not belong or missing.
+		"tcp 10.0.0.300:80 -> 10.0.0.2:22":  `sgsim: parse flow "tcp 10.0.0.300:80 -> 10.0.0.2:22": source "10.0.0.300:80": IPv4 field has value >255; want an address and port such as 10.0.0.1:40000 or [2001:db8::1]:40000`,
+		"tcp 10.0.0.1:99999 -> 10.0.0.2:22": `sgsim: parse flow "tcp 10.0.0.1:99999 -> 10.0.0.2:22": source "10.0.0.1:99999": port not a number 0-65535; want an address and port such as 10.0.0.1:40000 or [2001:db8::1]:40000`,
+		"tcp 10.0.0.1:1 -> [10.0.0.2]:22":   `sgsim: parse flow "tcp 10.0.0.1:1 -> [10.0.0.2]:22": destination "[10.0.0.2]:22": square brackets can only be used with IPv6 addresses; want an address and port such as 10.0.0.1:40000 or [2001:db8::1]:40000`,
+		"tcp 10.0.0.1:1 -> 2001:db8::2:22":  `sgsim: parse flow "tcp 10.0.0.1:1 -> 2001:db8::2:22": destination "2001:db8::2:22": IPv6 addresses must be surrounded by square brackets; want an address and port such as 10.0.0.1:40000 or [2001:db8::1]:40000`,
+		"tcp 10.0.0.1:1 10.0.0.2:2":         `sgsim: parse flow "tcp 10.0.0.1:1 10.0.0.2:2": want "PROTO SRC -> DST", e.g. "tcp 10.0.0.1:40000 -> 10.0.0.2:22"`,
 		// The bad protocol, ICMP type or code is named, not only what is wanted.
 		"tcpx 10.0.0.1:1 -> 10.0.0.2:2":             `sgsim: parse flow "tcpx 10.0.0.1:1 -> 10.0.0.2:2": protocol "tcpx": want a name (tcp, udp, icmp, icmpv6, gre, esp, ah, sctp, any) or a number 0-255`,
 		"icmp 10.0.0.1 -> 10.0.0.2 type 300 code 0": `sgsim: parse flow "icmp 10.0.0.1 -> 10.0.0.2 type 300 code 0": ICMP type "300": want a number 0-255`,

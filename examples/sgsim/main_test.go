@@ -158,8 +158,8 @@ func TestTraceReachErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"trace"}, "no flow"},
-		{[]string{"trace", "tcp 10.0.0.1 -> 10.0.0.2"}, `sgsim trace: flow "tcp 10.0.0.1 -> 10.0.0.2": source "10.0.0.1": want an address and port such as 10.0.0.1:40000 or [2001:db8::1]:40000` + "\n"},
-		{[]string{"trace", "icmp 10.0.0.1 -> 10.0.0.2:5 type 8 code 0"}, `sgsim trace: flow "icmp 10.0.0.1 -> 10.0.0.2:5 type 8 code 0": destination "10.0.0.2:5": want an address` + "\n"},
+		{[]string{"trace", "tcp 10.0.0.1 -> 10.0.0.2"}, `sgsim trace: flow "tcp 10.0.0.1 -> 10.0.0.2": source "10.0.0.1": no port; want an address and port such as 10.0.0.1:40000 or [2001:db8::1]:40000` + "\n"},
+		{[]string{"trace", "icmp 10.0.0.1 -> 10.0.0.2:5 type 8 code 0"}, `sgsim trace: flow "icmp 10.0.0.1 -> 10.0.0.2:5 type 8 code 0": destination "10.0.0.2:5": unexpected character (at ":5"); want an address` + "\n"},
 		{[]string{"trace", "-vendor", "huawei", "-rules", "testdata/huawei-rules.json", "tcp 10.0.0.1:1 -> 10.0.0.2:2"}, "-rules needs -nics FILE (the vendor's network-interface listing) or -topology FILE"},
 		{[]string{"reach", "-from", "nodes"}, "want -from, -to and -proto"},
 		{[]string{"reach", "-from", "nodes", "-to", "workers", "-proto", "tcp"}, `-to "workers": neither an endpoint nor an address, prefix or range (endpoints: nodes, masters, pods, lb)`},
