@@ -40,7 +40,8 @@ func Prefix(s string) (netip.Prefix, string) {
 // ParseAddr("10.0.0.256"): `), which the reader's error names already:
 // "IPv4 field has value >255". Each lead is a call with one quoted
 // argument, read as a Go string, so a value that itself holds "): " is
-// not cut inside.
+// not cut inside. sgsim's netipReason (ParseAddrs) is the same: the
+// core cannot import this package.
 func NetipReason(err error) string {
 	msg := err.Error()
 	for {
