@@ -4,7 +4,7 @@ import "sync/atomic"
 
 // Lint's cuts of late, wide rules (a final catch-all, /1 and /2
 // wildcards after thousands of narrow rules) meet nearly every earlier
-// rule. Two checks keep them from walking millions of parts that add
+// rule. These checks keep them from walking millions of parts that add
 // nothing, without changing what the cut finds (see bench/README.md,
 // issue 18, fifth round):
 //
@@ -13,7 +13,14 @@ import "sync/atomic"
 //     decides any flow of the box at all: whether some flow of its box
 //     inside the box is met by no rule before it. A rule that decides
 //     none has no cell in the cut, so the cut treats it as done, exactly
-//     like a rule met already.
+//     like a rule met already. The rule linted is asked too (selfNone).
+//   - decider.live: past heavyAt parts, a part whose first wanted
+//     candidate decides none of the part's flows marks that rule done
+//     for the part and its parts, and asks the next; a part with none
+//     wanted is left out.
+//   - decider.sub: past heavyAt parts, once the rule linted is not
+//     wanted in a part, the candidates after the last wanted one are
+//     dropped (a cell's cuts are along candidates before its rule).
 //   - redCheck.boxLevel: once redCheck has taken redBoxAt cells without
 //     an answer, the rule's boxes are decided by the rules after it (one
 //     cut per box instead of one per cell), and each resulting cell is
@@ -24,8 +31,9 @@ import "sync/atomic"
 //     cells need only be taken until every one of them has been met (the
 //     order they are met in is the finding's order of rules).
 //
-// Both are bounded (openLimit, redBoxLimit): past the bound the cut goes
-// on as before. Tests lower them to reach every path.
+// All are bounded (openLimit, localLimit, redBoxLimit): past the bound
+// the cut goes on as before. Tests lower them, and the thresholds, to
+// reach every path.
 var (
 	heavyAt     = 20000
 	redBoxAt    = 16
