@@ -13,6 +13,28 @@ import (
 
 var updateGolden = flag.Bool("update-golden", false, "rewrite the golden files of the output formats in testdata/golden")
 
+// checkGolden fails t unless out equals the golden file (with
+// -update-golden, it writes out there instead; review the diff).
+func checkGolden(t *testing.T, file, out string) {
+	t.Helper()
+	if *updateGolden {
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run with -update-golden to create it)", err)
+	}
+	if out != string(want) {
+		t.Errorf("%s differs from the output:\n%s", file, out)
+	}
+}
+
 const cceIntentFile = "testdata/intents/cce-tunnel.yaml"
 
 // sarifDoc is the part of a SARIF log the tests look at.
@@ -258,22 +280,7 @@ func TestGoldenFormats(t *testing.T) {
 					// The working directory's URI depends on the checkout.
 					out = strings.ReplaceAll(out, `"uri": "`+sarifRootURI(wd).URI+`"`, `"uri": "file:///WORKING-DIRECTORY/"`)
 				}
-				if *updateGolden {
-					if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(file, []byte(out), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(file)
-				if err != nil {
-					t.Fatalf("%v (run with -update-golden to create it)", err)
-				}
-				if out != string(want) {
-					t.Errorf("%s differs from the output:\n%s", file, out)
-				}
+				checkGolden(t, file, out)
 			}
 		}
 	}

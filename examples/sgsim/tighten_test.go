@@ -202,18 +202,5 @@ func TestTightenGolden(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	file := filepath.Join("testdata", "golden", "cce-tunnel-hardened-tighten.txt")
-	if *updateGolden {
-		if err := os.WriteFile(file, []byte(out), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run with -update-golden to create it)", err)
-	}
-	if out != string(want) {
-		t.Errorf("%s differs from the output:\n%s", file, out)
-	}
+	checkGolden(t, filepath.Join("testdata", "golden", "cce-tunnel-hardened-tighten.txt"), out)
 }
