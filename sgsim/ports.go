@@ -122,8 +122,11 @@ const portRangeWant = "a port 0-65535 or a range FIRST-LAST"
 func portRange(s string) (PortRange, string) {
 	lo, hi, isRange := strings.Cut(s, "-")
 	if isRange && lo == "" && hi != "" {
-		if _, msg := parsePort(hi); msg == "" || msg == "above 65535" {
-			return PortRange{}, "negative" // "-1": not a range with its first port left out
+		// "-1", "-1-5": a negative port, not a range with its first port
+		// left out.
+		n, _, _ := strings.Cut(hi, "-")
+		if _, msg := parsePort(n); msg == "" || msg == "above 65535" {
+			return PortRange{}, "negative"
 		}
 	}
 	if !isRange {

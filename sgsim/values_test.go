@@ -98,6 +98,8 @@ func TestPorts(t *testing.T) {
 		"1-2-3":     `sgsim: parse ports "1-2-3": more than one "-"; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
 		"-1":        `sgsim: parse ports "-1": negative; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
 		"22,-80":    `sgsim: parse ports "22,-80": item 2 "-80": negative; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
+		"-1-5":      `sgsim: parse ports "-1-5": negative; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
+		"--1":       `sgsim: parse ports "--1": first port empty; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
 		"-":         `sgsim: parse ports "-": first port empty; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
 		"x-80":      `sgsim: parse ports "x-80": first port not a number; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
 		"22,80,1-x": `sgsim: parse ports "22,80,1-x": item 3 "1-x": last port not a number; want ports 0-65535 or ranges FIRST-LAST, comma-separated, or all`,
