@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/sgsim/sgsim/provider/load"
 	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/analyze"
 	"github.com/sgsim/sgsim/sgsim/capture"
 	"github.com/sgsim/sgsim/sgsim/replay"
 )
@@ -203,4 +205,34 @@ func TestTightenGolden(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	checkGolden(t, filepath.Join("testdata", "golden", "cce-tunnel-hardened-tighten.txt"), out)
+}
+
+// What a group's line and its rules' lines say of rules put back: the
+// main job puts back only cut rules, so a rule put back whole (an
+// overlay's outer flow) is checked here, with one cut rule and one rule
+// of the traffic alone.
+func TestPutBackText(t *testing.T) {
+	g := analyze.GroupChange{
+		ID:       "g",
+		New:      make([]sgsim.Rule, 3),
+		Restored: 1,
+		Partial:  1,
+		PutBack: []analyze.PutBack{
+			{Index: 0, For: "dns"},
+			{Index: 2, Whole: true, For: "vxlan"},
+		},
+	}
+	const want = `, of which 1 are original rules put back, each cut to what one required flow needs: the traffic did not cover that flow, and it would fail without the rule (marked "for required flow"); ` +
+		`1 are original rules put back whole: a required flow needs more than its own addresses and ports, such as an overlay's outer flow (marked "whole, for required flow")`
+	if got := putBackText(g); got != want {
+		t.Errorf("putBackText:\n got %s\nwant %s", got, want)
+	}
+	marks := putBackMarks(g)
+	if wantMarks := []string{`  <- for required flow "dns"`, "", `  <- whole, for required flow "vxlan"`}; !slices.Equal(marks, wantMarks) {
+		t.Errorf("putBackMarks = %q, want %q", marks, wantMarks)
+	}
+	none := analyze.GroupChange{New: make([]sgsim.Rule, 2)}
+	if got, marks := putBackText(none), putBackMarks(none); got != "" || !slices.Equal(marks, []string{"", ""}) {
+		t.Errorf("nothing put back: %q %q; want no text, no marks", got, marks)
+	}
 }
