@@ -43,17 +43,7 @@ func TestLintShortcutsChangeNothing(t *testing.T) {
 			redBoxLimit = rapid.SampledFrom(limits).Draw(t, "redBoxLimit")
 			openLimit = rapid.SampledFrom(limits).Draw(t, "openLimit")
 			localLimit = rapid.SampledFrom(limits).Draw(t, "localLimit")
-			run := func(on bool) string {
-				prune = on
-				fs, err := LintSet(s)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return fmt.Sprint(fs)
-			}
-			if off, on := run(false), run(true); on != off {
-				t.Fatalf("lint with the shortcuts:\n%s\nwithout pruning:\n%s", on, off)
-			}
+			lintSame(t, s)
 		})
 	}
 	for i := range shortcuts {
@@ -102,22 +92,28 @@ func TestLintRegionChangesNothing(t *testing.T) {
 		s := NewSet(sem, g)
 		heavyAt = rapid.IntRange(1, 3).Draw(t, "heavyAt")
 		redBoxAt = rapid.IntRange(1, 2).Draw(t, "redBoxAt")
-		run := func(on bool) string {
-			prune = on
-			fs, err := LintSet(s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return fmt.Sprint(fs)
-		}
-		if off, on := run(false), run(true); on != off {
-			t.Fatalf("lint with the shortcuts:\n%s\nwithout pruning:\n%s", on, off)
-		}
+		lintSame(t, s)
 	}
 	for range 5 { // 100 sets catch a region cut to its first box about two times in three
 		rapid.Check(t, check)
 	}
 	if shortcuts[3].Load() == before {
 		t.Error("no part left out for redCheck.region")
+	}
+}
+
+// lintSame fails t unless lint prints the same findings for s with the
+// shortcuts (prune) as without.
+func lintSame(t *rapid.T, s Set) {
+	run := func(on bool) string {
+		prune = on
+		fs, err := LintSet(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(fs)
+	}
+	if off, on := run(false), run(true); on != off {
+		t.Fatalf("lint with the shortcuts:\n%s\nwithout pruning:\n%s", on, off)
 	}
 }
