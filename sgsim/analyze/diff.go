@@ -157,8 +157,10 @@ func DiffProgress(old, new Set, progress Progress) (Diff, error) {
 	if removed == 0 {
 		out.Removed = nil
 	}
-	// One RuleRef per rule named, shared by the changes that name it
-	// (per version: the versions' rules may be the same values).
+	// One RuleRef per rule named, shared by the changes that name it,
+	// per version (keyed by the classifier's rule: each version's
+	// classifier holds copies of its own today, so the two maps only
+	// guard against that changing).
 	refs := [2]map[*sgsim.Rule]*RuleRef{{}, {}}
 	ref := func(v int, k *compiled, rules []*sgsim.Rule, i int32) *RuleRef {
 		if i < 0 {

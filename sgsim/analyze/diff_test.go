@@ -206,8 +206,9 @@ func TestDiffProgress(t *testing.T) {
 	}
 }
 
-// The changes of one diff that name a rule share its RuleRef, and the
-// versions' refs stay apart even when both name the same rule values.
+// The changes of one diff that name a rule share its RuleRef, and
+// another diff (here the reverse one, naming the same rule values) has
+// RuleRefs of its own: changing one diff's cannot change another's.
 func TestDiffSharesRuleRefs(t *testing.T) {
 	rules := []sgsim.Rule{
 		{ID: "a", Direction: sgsim.Ingress, Action: sgsim.Allow, Protocol: sgsim.TCP, Src: sgsim.MustParseAddrs("10.0.0.0/8"), DstPorts: sgsim.Ports{{First: 22, Last: 22}}},
