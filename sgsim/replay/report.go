@@ -363,9 +363,17 @@ func writeSummary(w io.Writer, s *Summary) {
 	for i, c := range s.Captures {
 		fmt.Fprintf(w, "capture %d: %d packets, %d would be dropped; skipped: %s; flagged: %s\n",
 			i+1, c.Packets, c.DroppedPackets, captureSkips(c.Skipped), captureSkips(c.Flagged))
-		if c.TimeOutliers > 0 || c.ClockJumps > 0 {
-			fmt.Fprintf(w, "capture %d: timestamp outliers %d (first packet %d), not followed by the clock; clock jumps %d\n",
-				i+1, c.TimeOutliers, c.FirstTimeOutlier, c.ClockJumps)
+		// Each part only when it happened: "timestamp outliers 0 (first
+		// packet 0)" read as if packet 0 were one.
+		var clock []string
+		if c.TimeOutliers > 0 {
+			clock = append(clock, fmt.Sprintf("timestamp outliers %d (first packet %d), not followed by the clock", c.TimeOutliers, c.FirstTimeOutlier))
+		}
+		if c.ClockJumps > 0 {
+			clock = append(clock, fmt.Sprintf("clock jumps %d (gaps the packets after them confirmed; the clock followed)", c.ClockJumps))
+		}
+		if clock != nil {
+			fmt.Fprintf(w, "capture %d: %s\n", i+1, strings.Join(clock, "; "))
 		}
 		if c.Err != "" {
 			fmt.Fprintf(w, "capture %d: stopped: %s\n", i+1, c.Err)
