@@ -90,7 +90,10 @@
 // flows stay tracked across captures. Packet replays a single decoded
 // packet, for a streaming caller. Report finishes every live flow and
 // returns the flows in the order they started and a Summary: counts by
-// verdict and by deciding rule (hop, group, rule ID, provenance), and per
+// verdict (with Summary.Outside, the allowed flows no hop judged, as
+// neither end has a security group and no network ACL lies between
+// them: allowed by default, not by a rule) and by deciding rule (hop,
+// group, rule ID, provenance), and per
 // capture or flow log what its reader skipped or flagged, so nothing is
 // dropped silently. A capture or flow log that fails partway (a corrupt
 // record or block, a malformed line, an I/O error) stops there: AddCapture
