@@ -174,6 +174,21 @@ func TestCounterOutside(t *testing.T) {
 	}
 }
 
+// When every flow passed no hop, no rule decided any: the report says so
+// in place of a table with a header and no rows.
+func TestCounterAllOutside(t *testing.T) {
+	n := testNet(t)
+	c := usage.New(n, usage.Config{})
+	c.Add(flow(t, n, "tcp 192.0.2.1:40000 -> 198.51.100.1:80", 1, 60, 1, 60, 5, 6))
+	var b bytes.Buffer
+	if err := c.Report().WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	if s := b.String(); !strings.Contains(s, "\nno hop evaluated any flow: no rule decided one\n") || strings.Contains(s, "HOP") {
+		t.Errorf("text:\n%s", s)
+	}
+}
+
 func TestCounterEmpty(t *testing.T) {
 	n := testNet(t)
 	rep := usage.New(n, usage.Config{}).Report()

@@ -29,12 +29,17 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintln(bw)
 	fmt.Fprintln(bw)
-	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "HOP\tACTION\tRULE\tFLOWS\tALLOWED\tPACKETS\tBYTES")
-	for _, e := range r.Entries {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\n", e.Hop, e.Action, e.name(), e.Flows, e.Allowed, e.Packets, e.Bytes)
+	if len(r.Entries) == 0 {
+		// A table header alone read as if rows were lost.
+		fmt.Fprintln(bw, "no hop evaluated any flow: no rule decided one")
+	} else {
+		tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "HOP\tACTION\tRULE\tFLOWS\tALLOWED\tPACKETS\tBYTES")
+		for _, e := range r.Entries {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\n", e.Hop, e.Action, e.name(), e.Flows, e.Allowed, e.Packets, e.Bytes)
+		}
+		tw.Flush()
 	}
-	tw.Flush()
 	first := true
 	for _, e := range r.Entries {
 		if e.Used == nil {
