@@ -27,7 +27,7 @@ prints the window "observed 2024-05-06T09:00:00.5Z to ...", a table of hops and 
 			fs.Var((*list)(&o.flowlogs), "flowlog", "VPC flow log `FILE` to replay, AWS v2 or Huawei (repeatable)")
 			fs.BoolVar(&o.innerDrops, "inner-drops", false, "judge flows inside VXLAN/Geneve tunnels by their own addresses and count them against the rules")
 			fs.BoolVar(&failUnused, "fail-on-unused", false, "exit 1 when some allow rule was used by no flow")
-			fs.IntVar(&maxAddrs, "max-addrs", maxAddrs, "distinct addresses kept exactly per used allow rule and side; beyond, kept as prefixes")
+			fs.IntVar(&maxAddrs, "max-addrs", maxAddrs, "distinct addresses kept exactly per used allow rule and side; beyond, kept as prefixes (1 means 2: room for one /0 per address family)")
 			return func(e *env) error {
 				if maxAddrs < 1 {
 					return bad("-max-addrs %d: want 1 or more", maxAddrs)
