@@ -286,11 +286,18 @@ func tightenIntents(n *load.Network, path string) ([]analyze.RequiredFlow, error
 // them. "" when none is.
 func putBackText(g analyze.GroupChange) string {
 	var why []string
+	// "1 is an original rule put back", "2 are original rules put back".
+	are := func(n int) string {
+		if n == 1 {
+			return "1 is an original rule"
+		}
+		return strconv.Itoa(n) + " are original rules"
+	}
 	if g.Partial > 0 {
-		why = append(why, fmt.Sprintf("%d are original rules put back, each cut to what one required flow needs: the traffic did not cover that flow, and it would fail without the rule (marked \"for required flow\")", g.Partial))
+		why = append(why, are(g.Partial)+" put back, each cut to what one required flow needs: the traffic did not cover that flow, and it would fail without the rule (marked \"for required flow\")")
 	}
 	if g.Restored > 0 {
-		why = append(why, fmt.Sprintf("%d are original rules put back whole: a required flow needs more than its own addresses and ports, such as an overlay's outer flow (marked \"whole, for required flow\")", g.Restored))
+		why = append(why, are(g.Restored)+" put back whole: a required flow needs more than its own addresses and ports, such as an overlay's outer flow (marked \"whole, for required flow\")")
 	}
 	if len(why) == 0 {
 		return ""

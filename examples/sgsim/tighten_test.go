@@ -222,8 +222,8 @@ func TestPutBackText(t *testing.T) {
 			{Index: 2, Whole: true, For: "vxlan"},
 		},
 	}
-	const want = `, of which 1 are original rules put back, each cut to what one required flow needs: the traffic did not cover that flow, and it would fail without the rule (marked "for required flow"); ` +
-		`1 are original rules put back whole: a required flow needs more than its own addresses and ports, such as an overlay's outer flow (marked "whole, for required flow")`
+	const want = `, of which 1 is an original rule put back, each cut to what one required flow needs: the traffic did not cover that flow, and it would fail without the rule (marked "for required flow"); ` +
+		`1 is an original rule put back whole: a required flow needs more than its own addresses and ports, such as an overlay's outer flow (marked "whole, for required flow")`
 	if got := putBackText(g); got != want {
 		t.Errorf("putBackText:\n got %s\nwant %s", got, want)
 	}
