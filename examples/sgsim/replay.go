@@ -230,6 +230,18 @@ func replayInputs(e *env, o *replayOptions, net *sgsim.Network, cfg replay.Confi
 	return r.Report(), partial, nil // Report finishes the live flows into cfg.OnFlow
 }
 
+// inputLines writes the summary's lines about each input (what was read,
+// skipped, flagged, where reading stopped) to w, each after prefix.
+func inputLines(w io.Writer, prefix string, s *replay.Summary) {
+	var b strings.Builder
+	s.WriteInputs(&b) // a strings.Builder does not fail
+	for _, line := range strings.SplitAfter(b.String(), "\n") {
+		if line != "" {
+			fmt.Fprint(w, prefix+line)
+		}
+	}
+}
+
 func replayAll(e *env, o *replayOptions, n *load.Network) error {
 	// Create the -dropped-pcap file's stand-in first: an unwritable
 	// directory is bad input, better refused before a long replay than

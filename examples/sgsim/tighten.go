@@ -57,7 +57,7 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents st
 	before := map[int]bool{}
 	var observed []sgsim.Flow
 	touched := false // some flow was evaluated at a hop of the network
-	_, partial, err := replayInputs(e, o, n.Net, replay.Config{OnFlow: func(f *replay.Flow) {
+	rp, partial, err := replayInputs(e, o, n.Net, replay.Config{OnFlow: func(f *replay.Flow) {
 		before[f.ID] = f.Allowed()
 		touched = touched || !f.Decision.Outside
 		if f.Allowed() {
@@ -67,6 +67,8 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents st
 	if err != nil {
 		return err
 	}
+	// What each reader read and skipped (stderr: stdout is the proposal).
+	inputLines(e.stderr, "sgsim tighten: ", &rp.Summary)
 	if !touched {
 		// Every flow passed outside the network: "all allowed flows stay
 		// allowed" would hold for any proposal, even one closing every

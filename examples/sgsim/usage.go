@@ -44,7 +44,7 @@ func usageRun(e *env, o *replayOptions, failUnused bool, maxAddrs int) error {
 		return err
 	}
 	c := usage.New(n.Net, usage.Config{Inner: o.innerDrops, MaxAddrs: maxAddrs})
-	_, partial, err := replayInputs(e, o, n.Net, replay.Config{InnerDrops: o.innerDrops, OnFlow: c.Add}, nil)
+	rp, partial, err := replayInputs(e, o, n.Net, replay.Config{InnerDrops: o.innerDrops, OnFlow: c.Add}, nil)
 	if err != nil {
 		return err
 	}
@@ -59,10 +59,18 @@ func usageRun(e *env, o *replayOptions, failUnused bool, maxAddrs int) error {
 		for _, name := range inputNames(o) {
 			fmt.Fprintln(e.stdout, name)
 		}
-		err = rep.WriteText(e.stdout)
+		if err = rep.WriteText(e.stdout); err == nil {
+			// What each reader read and skipped, as replay's summary
+			// ends: a count over a capture of which part was not IP
+			// must say so.
+			err = rp.Summary.WriteInputs(e.stdout)
+		}
 	}
 	if err != nil {
 		return err
+	}
+	if e.json() {
+		inputLines(e.stderr, "sgsim usage: ", &rp.Summary)
 	}
 	for _, p := range partial {
 		fmt.Fprintf(e.stderr, "sgsim usage: %s; the counts cover what was read before it\n", oneLine(p))

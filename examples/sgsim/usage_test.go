@@ -245,3 +245,20 @@ func TestUsageText(t *testing.T) {
 		t.Errorf("-pcap and -flowlog: exit %d %q", code, errOut)
 	}
 }
+
+// TestReadersSkipsReported: usage and tighten say what each reader read
+// and skipped, as replay does; the embedded sample capture holds two ARP
+// packets (not IP), its first and one more, which replay reports as
+// "not-ip 2 (first packet 1)" (TestReplaySample).
+func TestReadersSkipsReported(t *testing.T) {
+	const line = "capture 1: 290 packets, 16 would be dropped; skipped: not-ip 2 (first packet 1); flagged: none\n"
+	if code, out, errOut := runArgs(t, "usage"); code != 0 || !strings.Contains(out, line) {
+		t.Errorf("usage: exit %d, stdout lacks %q:\n%s\nstderr: %s", code, line, out, errOut)
+	}
+	if code, _, errOut := runArgs(t, "usage", "-format", "json"); code != 0 || !strings.Contains(errOut, "sgsim usage: "+line) {
+		t.Errorf("usage -format json: exit %d, stderr lacks %q:\n%s", code, "sgsim usage: "+line, errOut)
+	}
+	if code, _, errOut := runArgs(t, "tighten"); code != 0 || !strings.Contains(errOut, "sgsim tighten: "+line) {
+		t.Errorf("tighten: exit %d, stderr lacks %q:\n%s", code, "sgsim tighten: "+line, errOut)
+	}
+}

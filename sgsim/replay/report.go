@@ -360,6 +360,20 @@ func writeSummary(w io.Writer, s *Summary) {
 		line := "  dropped at " + rc.Hop.String() + " by " + rc.Why
 		fmt.Fprintf(w, "%s: %d flows, %d packets\n", line, rc.Flows, rc.Packets)
 	}
+	writeInputs(w, s)
+}
+
+// WriteInputs writes the summary's lines about each input (packets or
+// records read, what the reader skipped or flagged, where it stopped),
+// as they end Summary.WriteText: for a tool that reports the flows its
+// own way but must still say what was not read.
+func (s *Summary) WriteInputs(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	writeInputs(bw, s)
+	return bw.Flush()
+}
+
+func writeInputs(w io.Writer, s *Summary) {
 	for i, c := range s.Captures {
 		fmt.Fprintf(w, "capture %d: %d packets, %d would be dropped; skipped: %s; flagged: %s\n",
 			i+1, c.Packets, c.DroppedPackets, captureSkips(c.Skipped), captureSkips(c.Flagged))
