@@ -273,7 +273,7 @@ func lintSARIF(n *load.Network, fs []analyze.Finding) sarifLog {
 	return newSARIF(rs)
 }
 
-func refsKey(refs []analyze.RuleRef) string {
+func refsKey(refs []*analyze.RuleRef) string {
 	var parts []string
 	for _, r := range refs {
 		parts = append(parts, r.Group+"/"+r.Text)
@@ -294,7 +294,7 @@ func dedupLogical(ls []sarifLogical) []sarifLogical {
 }
 
 // ruleOf finds the rule a lint reference names, for its origin.
-func ruleOf(n *load.Network, ref analyze.RuleRef) *sgsim.Rule {
+func ruleOf(n *load.Network, ref *analyze.RuleRef) *sgsim.Rule {
 	for _, gs := range [][]sgsim.Group{n.Spec.Groups, n.Spec.ACLs} {
 		for _, g := range gs {
 			if g.ID == ref.Group && ref.Index >= 0 && ref.Index < len(g.Rules) {

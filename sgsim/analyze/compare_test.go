@@ -78,7 +78,12 @@ func TestLintMatchesReference(t *testing.T) {
 				// The reference names the rules below by their index in
 				// the set without the subject: one less after it in its
 				// group. The engine names them in the set linted.
-				w.Rules = slices.Clone(w.Rules)
+				rs := make([]*RuleRef, len(w.Rules))
+				for j, r := range w.Rules {
+					c := *r
+					rs[j] = &c
+				}
+				w.Rules = rs
 				for j := 1; j < len(w.Rules); j++ {
 					if w.Rules[j].Group == w.Rules[0].Group && w.Rules[j].Index >= w.Rules[0].Index {
 						w.Rules[j].Index++

@@ -672,17 +672,6 @@ func (x *index) query(b *box, from, to int32, out []int32) []int32 {
 	return out
 }
 
-// testFlow is a flow of the box a person could send (Space.TestFlow):
-// host addresses and real ports where the box has them, rather than its
-// lowest corner (a network address, port 0).
-//
-// It does not keep the address sets it builds (space does): lint takes
-// the witness of over a million distinct cells in a 10K firewall set,
-// and each cell's sets would stay held until the lint ends.
-func (t *table) testFlow(b box) sgsim.Flow {
-	return t.spaceOf(b, false).TestFlow()
-}
-
 // space is the box as a Space, the way Partition writes its boxes.
 func (t *table) space(b box) sgsim.Space {
 	return t.spaceOf(b, true)

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/sgsim/sgsim/sgsim"
-	"go4.org/netipx"
 )
 
 // Lint codes. They are stable: tools may filter on them.
@@ -29,17 +28,20 @@ var codeSeverity = map[string]Severity{
 
 // Finding is one lint result: a stable code, a severity, the rule set,
 // the rule(s) with provenance (the subject first), and a witness flow
-// with its direction where one exists.
+// with its direction where one exists. The findings of one lint that
+// name the same rule share its RuleRef (a 10K firewall set has over a
+// million conflicts among ten thousand rules): copy it before changing
+// it.
 type Finding struct {
-	Code     string    `json:"code"`
-	Severity Severity  `json:"severity"`
-	Set      string    `json:"set"`
-	Message  string    `json:"message"`
-	Rules    []RuleRef `json:"rules"`
+	Code      string          `json:"code"`
+	Severity  Severity        `json:"severity"`
+	Direction sgsim.Direction `json:"-"`
+	Set       string          `json:"set"`
+	Message   string          `json:"message"`
+	Rules     []*RuleRef      `json:"rules"`
 	// Region is the flows the finding is about, for conflicts the
 	// overlap of the two rules.
-	Region    string          `json:"region,omitempty"`
-	Direction sgsim.Direction `json:"-"`
+	Region string `json:"region,omitempty"`
 	// Witness is a flow that shows the finding, in its text form;
 	// WitnessFlow holds it as a value. Both are empty when no flow does
 	// (a rule that matches nothing). It is a flow a person could send to
@@ -107,28 +109,54 @@ func LintProgress(spec sgsim.NetworkSpec, progress Progress) ([]Finding, error) 
 			progress(done, total)
 		}
 	}
-	var out []Finding
+	// A finding of a set is its code, set and rules, and one set's lint
+	// names each such list once, so only sets of the same name can
+	// repeat one (a 10K firewall set has over a million findings: no
+	// need for a key each). One about a rule on its own is its code and
+	// rule, whatever the set.
+	names := map[string]int{}
+	for _, s := range sets {
+		names[s.Name]++
+	}
+	var all [][]Finding
+	found := 0
 	seen := map[string]bool{}
 	for _, s := range sets {
 		fs, err := lintSet(s, onRule)
 		if err != nil {
 			return nil, err
 		}
+		kept := fs[:0]
 		for _, f := range fs {
-			// A finding is its code, set and rules; one about a rule on
-			// its own is its code and rule, whatever the set.
 			key := f.Code + "\x00" + f.Set
-			if len(f.Rules) == 1 && f.Code >= OverBroad {
+			alone := len(f.Rules) == 1 && f.Code >= OverBroad
+			if alone {
 				key = f.Code
+			} else if names[s.Name] == 1 {
+				kept = append(kept, f)
+				continue
 			}
 			for _, r := range f.Rules {
 				key += "\x00" + r.Group + "\x00" + strconv.Itoa(r.Index)
 			}
 			if !seen[key] {
 				seen[key] = true
-				out = append(out, f)
+				kept = append(kept, f)
 			}
 		}
+		all = append(all, kept)
+		found += len(kept)
+	}
+	if found == 0 {
+		return nil, nil
+	}
+	if len(all) == 1 {
+		return all[0], nil // sorted already
+	}
+	out := make([]Finding, 0, found)
+	for i, fs := range all {
+		out = append(out, fs...)
+		all[i] = nil
 	}
 	sortFindings(out)
 	return out, nil
@@ -174,10 +202,9 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 	}
 	e := newEngine(k)
 	e.progress = onRule
-	var out []Finding
-	add := func(code string, msg string, refs ...RuleRef) *Finding {
-		out = append(out, Finding{Code: code, Severity: codeSeverity[code], Set: s.Name, Message: msg, Rules: refs})
-		return &out[len(out)-1]
+	var out findingList
+	add := func(code string, msg string, refs ...*RuleRef) *Finding {
+		return out.add(Finding{Code: code, Severity: codeSeverity[code], Set: s.Name, Message: msg, Rules: refs})
 	}
 	fams := s.families()
 	cls := classes(s)
@@ -195,7 +222,6 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 	var parts []part
 	var firsts, wins []met
 	var red redCheck
-	overlaps := overlapCache{ranges: map[*netipx.IPSet][]netipx.IPRange{}}
 	// msgs holds one copy of each conflict message, by the earlier
 	// rule's action and the reason it wins: a 10K firewall set has over
 	// a million conflicts, nearly all with the same message.
@@ -213,23 +239,21 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 		}
 		return m
 	}
-	// spaces holds each rule's space per family and protocol, asked once
-	// per conflict.
-	type spaceKey struct {
-		r   *sgsim.Rule
-		fam sgsim.Family
-		p   sgsim.Protocol
+	// spaces holds each rule's space per table (family and protocol),
+	// by rule index, made once.
+	type spaceOK struct {
+		sp sgsim.Space
+		ok bool
 	}
-	spaces := map[spaceKey]sgsim.Space{}
-	spaceOf := func(r *sgsim.Rule, fam sgsim.Family, p sgsim.Protocol) sgsim.Space {
-		k := spaceKey{r, fam, p}
-		sp, ok := spaces[k]
-		if !ok {
-			sp, _ = ruleSpace(r, fam, p)
-			spaces[k] = sp
-		}
-		return sp
+	spaces := map[*table][]spaceOK{}
+	// Each conflict's region and witness text is written to buf, one
+	// string per rule linted; texts holds where each finding's are.
+	var buf []byte
+	type textAt struct {
+		f               *Finding
+		region, witness int
 	}
+	var texts []textAt
 	for d := sgsim.Ingress; d <= sgsim.Egress; d++ {
 		rules := e.rules[d]
 		// seen[i] == stamp: rule i met already for the current rule.
@@ -244,18 +268,48 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 		for i, r := range rules {
 			acts[i] = r.Action
 		}
+		// refs[i] is rule i's RuleRef, shared by every finding naming
+		// it; rtext[i] its addresses' text (ruleText).
+		refs := make([]*RuleRef, len(rules))
+		refOf := func(i int32) *RuleRef {
+			if refs[i] == nil {
+				refs[i] = k.ref(rules[i])
+			}
+			return refs[i]
+		}
+		rtext := make([]*ruleText, len(rules))
+		textOf := func(i int32) *ruleText {
+			if rtext[i] == nil {
+				r := rules[i]
+				rtext[i] = &ruleText{src: newAddrText(r.Src), dst: newAddrText(r.Dst)}
+			}
+			return rtext[i]
+		}
+		spaceOf := func(t *table, i int32, fam sgsim.Family, p sgsim.Protocol) sgsim.Space {
+			sl := spaces[t]
+			if sl == nil {
+				sl = make([]spaceOK, len(rules))
+				spaces[t] = sl
+			}
+			if !sl[i].ok {
+				sl[i].sp, _ = ruleSpace(rules[i], fam, p)
+				sl[i].ok = true
+			}
+			return sl[i].sp
+		}
 		for ri, r := range rules {
 			if e.progress != nil && ri > 0 { // the rule before is done
 				e.progress()
 			}
-			ref := k.refv(r)
+			ref := refOf(int32(ri))
 			p := k.pos[r]
 			// SG006: a reference to a group without members.
 			if s.Original != nil {
 				o := s.Original[p[0]].Rules[p[1]]
 				if o.RemoteGroup != "" && r.Remote().IsEmpty() {
-					ref.Text = o.String()
-					add(EmptyReference, fmt.Sprintf("references security group %q, which has no members: the rule matches nothing", o.RemoteGroup), ref)
+					own := *ref
+					own.Text = o.String()
+					add(EmptyReference, fmt.Sprintf("references security group %q, which has no members: the rule matches nothing", o.RemoteGroup), &own)
 					continue
 				}
 			}
@@ -330,9 +384,10 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 				seen[ri] = -1
 			}
 			if !red.any {
-				refs := []RuleRef{ref}
+				refs := make([]*RuleRef, 1, 1+len(firsts))
+				refs[0] = ref
 				for _, m := range firsts {
-					refs = append(refs, k.refv(rules[m.rule]))
+					refs = append(refs, refOf(m.rule))
 				}
 				f := add(Shadowed, "decides no flow: earlier rules in evaluation order take every flow it matches", refs...)
 				for _, cl := range cls {
@@ -343,7 +398,8 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 					}
 				}
 			} else if others := red.others; red.redundant {
-				refs := []RuleRef{ref}
+				refs := make([]*RuleRef, 1, 1+len(red.others))
+				refs[0] = ref
 				msg := "redundant: without it every flow it decides gets the same action ("
 				if len(others) == 0 {
 					msg += "the default deny)"
@@ -351,7 +407,7 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 					msg += "from the rules below)"
 				}
 				for _, o := range others {
-					refs = append(refs, k.refv(rules[o]))
+					refs = append(refs, refOf(int32(o)))
 				}
 				f := add(Redundant, msg, refs...)
 				f.witness(d, red.firstT.testFlow(red.first.b))
@@ -365,24 +421,36 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 				}
 			}
 			slices.SortFunc(wins, func(a, b met) int { return int(a.rule - b.rule) })
-			for _, w := range wins {
+			// Their Rules, two per conflict, share one array.
+			pairs := make([]*RuleRef, 2*len(wins))
+			buf, texts = buf[:0], texts[:0]
+			for wi, w := range wins {
 				a, pt := rules[w.rule], parts[w.pt]
-				sa, sr := spaceOf(a, pt.fam, pt.cl.Protocol), spaceOf(r, pt.fam, pt.cl.Protocol)
-				ov := overlaps.of(sa, sr)
+				sa, sr := spaceOf(pt.t, w.rule, pt.fam, pt.cl.Protocol), spaceOf(pt.t, int32(ri), pt.fam, pt.cl.Protocol)
 				why, tie := orderReason(k, a, r)
 				sev := Info
 				if tie {
 					sev = Low
 				}
-				region := ov.String()
+				buf = appendRegion(buf, sa, sr, textOf(w.rule), textOf(int32(ri)))
 				if pt.cl.Others {
-					region += " (and every protocol no rule names)"
+					buf = append(buf, " (and every protocol no rule names)"...)
 				}
-				f := Finding{Code: Conflict, Severity: sev, Set: s.Name, Region: region,
-					Message: conflictMsg(a.Action, why),
-					Rules:   []RuleRef{k.refv(r), k.refv(a)}}
-				f.witness(d, pt.t.testFlow(w.c.b))
-				out = append(out, f)
+				at := textAt{region: len(buf)}
+				wf := pt.t.testFlow(w.c.b)
+				buf = appendFlow(buf, wf)
+				at.witness = len(buf)
+				pairs[2*wi], pairs[2*wi+1] = ref, refOf(w.rule)
+				at.f = out.add(Finding{Code: Conflict, Severity: sev, Direction: d, Set: s.Name,
+					Message: conflictMsg(a.Action, why), Rules: pairs[2*wi : 2*wi+2 : 2*wi+2], WitnessFlow: wf})
+				texts = append(texts, at)
+			}
+			if len(texts) > 0 {
+				all, from := string(buf), 0
+				for _, at := range texts {
+					at.f.Region, at.f.Witness = all[from:at.region], all[at.region:at.witness]
+					from = at.witness
+				}
 			}
 			// SG004 and SG005 look at the rule alone.
 			if d == sgsim.Ingress && r.Action == sgsim.Allow && r.Protocol == sgsim.AnyProtocol && coversFamily(r.Src, live) {
@@ -406,8 +474,7 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 			e.progress()
 		}
 	}
-	sortFindings(out)
-	return out, nil
+	return out.sorted(), nil
 }
 
 func famList(fs []sgsim.Family) string {
@@ -453,56 +520,4 @@ func orderReason(k *compiled, a, b *sgsim.Rule) (string, bool) {
 		return fmt.Sprintf("rule number %d before %d", a.Priority, b.Priority), false
 	}
 	return "earlier in list order", false
-}
-
-// overlapCache computes the overlap of two rules' spaces (intersect) for
-// conflict regions, without building a new address set when one rule's
-// addresses hold the other's on a side (nested prefixes, the common
-// case): that side is then the narrower rule's set itself. It keeps each
-// set's ranges, which IPSet.Ranges would copy on every call.
-type overlapCache struct {
-	ranges map[*netipx.IPSet][]netipx.IPRange
-}
-
-func (c *overlapCache) of(a, b sgsim.Space) sgsim.Space {
-	out, _ := intersect(sgsim.Space{Family: a.Family, Protocol: a.Protocol, SrcPorts: a.SrcPorts, DstPorts: a.DstPorts,
-		ICMPTypes: a.ICMPTypes, ICMPCodes: a.ICMPCodes}, sgsim.Space{Family: b.Family, Protocol: b.Protocol,
-		SrcPorts: b.SrcPorts, DstPorts: b.DstPorts, ICMPTypes: b.ICMPTypes, ICMPCodes: b.ICMPCodes})
-	out.Src, out.Dst = c.addrs(a.Src, b.Src), c.addrs(a.Dst, b.Dst)
-	return out
-}
-
-// addrs is interAddrs's set (the overlap is never empty here: the rules
-// share a cell).
-func (c *overlapCache) addrs(a, b sgsim.Addrs) sgsim.Addrs {
-	switch {
-	case a.IsAny():
-		return b
-	case b.IsAny():
-		return a
-	case c.within(a, b):
-		return a
-	case c.within(b, a):
-		return b
-	}
-	var sb netipx.IPSetBuilder
-	sb.AddSet(a.Set())
-	sb.Intersect(b.Set())
-	s, _ := sb.IPSet()
-	return sgsim.AddrsOf(s)
-}
-
-// within reports whether b holds every address of a.
-func (c *overlapCache) within(a, b sgsim.Addrs) bool {
-	rs, ok := c.ranges[a.Set()]
-	if !ok {
-		rs = a.Set().Ranges()
-		c.ranges[a.Set()] = rs
-	}
-	for _, r := range rs {
-		if !b.Set().ContainsRange(r) {
-			return false
-		}
-	}
-	return true
 }

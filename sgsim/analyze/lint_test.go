@@ -9,7 +9,7 @@ import (
 )
 
 // ruleOf finds the set's rule a reference points at.
-func ruleOf(s Set, r RuleRef) sgsim.Rule {
+func ruleOf(s Set, r *RuleRef) sgsim.Rule {
 	for _, g := range s.Groups {
 		if g.ID == r.Group {
 			return g.Rules[r.Index]

@@ -22,7 +22,11 @@ func refLintSet(s Set) ([]Finding, error) {
 	}
 	var out []Finding
 	add := func(code string, msg string, refs ...RuleRef) *Finding {
-		out = append(out, Finding{Code: code, Severity: codeSeverity[code], Set: s.Name, Message: msg, Rules: refs})
+		ps := make([]*RuleRef, len(refs))
+		for i := range refs {
+			ps[i] = &refs[i]
+		}
+		out = append(out, Finding{Code: code, Severity: codeSeverity[code], Set: s.Name, Message: msg, Rules: ps})
 		return &out[len(out)-1]
 	}
 	fams := s.families()
@@ -203,7 +207,7 @@ func refConflict(k *compiled, d sgsim.Direction, a, r *sgsim.Rule, fams []sgsim.
 				}
 				f := Finding{Code: Conflict, Severity: sev, Set: s.Name, Region: region,
 					Message: fmt.Sprintf("overlaps an earlier %s rule that wins: %s", a.Action, why),
-					Rules:   []RuleRef{*k.ref(r), *k.ref(a)}}
+					Rules:   []*RuleRef{k.ref(r), k.ref(a)}}
 				f.witness(d, c.TestFlow())
 				return f, true, nil
 			}

@@ -1,0 +1,185 @@
+package analyze
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"testing"
+
+	"github.com/sgsim/sgsim/sgsim"
+	"go4.org/netipx"
+	"pgregory.net/rapid"
+)
+
+// Addresses where Space.TestFlow's choices change: the ends of the
+// families, 0.0.0.0/8 and the first host past it, 2000:: and its
+// neighbours, and a few ordinary ones.
+var edgeAddrs4 = []string{"0.0.0.0", "0.0.0.1", "0.0.0.2", "0.255.255.255", "1.0.0.0", "1.0.0.1", "1.0.0.2",
+	"10.0.0.0", "10.0.0.1", "10.0.0.2", "10.0.0.3", "255.255.255.254", "255.255.255.255"}
+var edgeAddrs6 = []string{"::", "::1", "::2", "1fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "2000::", "2000::1", "2000::2",
+	"2001:db8::", "2001:db8::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"}
+
+func drawSpanOf(t *rapid.T, label string, vals []key) span {
+	a, b := rapid.SampledFrom(vals).Draw(t, label+" a"), rapid.SampledFrom(vals).Draw(t, label+" b")
+	if b.less(a) {
+		a, b = b, a
+	}
+	return span{a, b}
+}
+
+// The witness picked from a box's ranges is the Space's TestFlow.
+func TestTestFlowIsSpaceTestFlow(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		v6 := rapid.Bool().Draw(t, "v6")
+		proto := rapid.SampledFrom([]sgsim.Protocol{sgsim.TCP, sgsim.UDP, sgsim.ICMP, sgsim.GRE}).Draw(t, "proto")
+		strs := edgeAddrs4
+		if v6 {
+			strs = edgeAddrs6
+		}
+		var addrs []key
+		for _, s := range strs {
+			addrs = append(addrs, keyOf(netip.MustParseAddr(s)))
+		}
+		var ports []key
+		for _, p := range []uint64{0, 1, 2, 80, 1023, 1024, 1025, 65534, 65535} {
+			if proto.IsICMP() {
+				p = min(p, 255)
+			}
+			ports = append(ports, key{0, p})
+		}
+		tb := &table{v6: v6, proto: proto}
+		b := box{drawSpanOf(t, "src", addrs), drawSpanOf(t, "dst", addrs)}
+		if proto.HasPorts() || proto.IsICMP() {
+			b[2], b[3] = drawSpanOf(t, "x", ports), drawSpanOf(t, "y", ports)
+		}
+		got, want := tb.testFlow(b), tb.spaceOf(b, false).TestFlow()
+		if got != want {
+			t.Fatalf("box %v: testFlow %v, Space.TestFlow %v", b, got, want)
+		}
+	})
+}
+
+// appendFlow writes Flow.String.
+func TestAppendFlowIsString(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		strs := edgeAddrs4
+		if rapid.Bool().Draw(t, "v6") {
+			strs = edgeAddrs6
+		}
+		f := sgsim.Flow{Proto: rapid.SampledFrom([]sgsim.Protocol{sgsim.TCP, sgsim.UDP, sgsim.ICMP, sgsim.ICMPv6, sgsim.GRE, sgsim.ESP}).Draw(t, "proto"),
+			Src: netip.MustParseAddr(rapid.SampledFrom(strs).Draw(t, "src")), Dst: netip.MustParseAddr(rapid.SampledFrom(strs).Draw(t, "dst")),
+			SrcPort: rapid.Uint16().Draw(t, "sport"), DstPort: rapid.Uint16().Draw(t, "dport"),
+			ICMPType: rapid.Uint8().Draw(t, "type"), ICMPCode: rapid.Uint8().Draw(t, "code")}
+		if got, want := string(appendFlow([]byte("x"), f)), "x"+f.String(); got != want {
+			t.Fatalf("appendFlow %q, String %q", got, want)
+		}
+	})
+}
+
+// drawAddrs is any, or one to three ranges of a few addresses near
+// 10.0.0.0 and 2001:db8:: (so that they overlap without one holding the
+// other), of one family or both.
+func drawAddrs(t *rapid.T, label string) sgsim.Addrs {
+	if rapid.IntRange(0, 3).Draw(t, label+" any") == 0 {
+		return sgsim.Addrs{}
+	}
+	var sb netipx.IPSetBuilder
+	for i := rapid.IntRange(1, 3).Draw(t, label+" ranges"); i > 0; i-- {
+		base := netip.MustParseAddr("10.0.0.0")
+		if rapid.IntRange(0, 3).Draw(t, label+" v6") == 0 {
+			base = netip.MustParseAddr("2001:db8::")
+		}
+		lo := rapid.IntRange(0, 40).Draw(t, label+" lo")
+		hi := lo + rapid.IntRange(0, 20).Draw(t, label+" width")
+		from, to := base, base
+		for range lo {
+			from = from.Next()
+		}
+		for range hi {
+			to = to.Next()
+		}
+		sb.AddRange(netipx.IPRangeFrom(from, to))
+	}
+	s, _ := sb.IPSet()
+	return sgsim.AddrsOf(s)
+}
+
+func drawPorts(t *rapid.T, label string, all sgsim.PortRange) sgsim.Ports {
+	switch rapid.IntRange(0, 3).Draw(t, label+" kind") {
+	case 0:
+		return nil
+	case 1:
+		return sgsim.Ports{all}
+	}
+	var ps sgsim.Ports
+	for i := rapid.IntRange(1, 3).Draw(t, label+" ranges"); i > 0; i-- {
+		lo := uint16(rapid.IntRange(0, 30).Draw(t, label+" lo"))
+		ps = append(ps, sgsim.PortRange{First: lo, Last: lo + uint16(rapid.IntRange(0, 5).Draw(t, label+" width"))})
+	}
+	return ps.Normalize()
+}
+
+// appendRegion writes the String of the two spaces' intersection.
+func TestRegionTextIsIntersectString(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		fam := rapid.SampledFrom([]sgsim.Family{sgsim.IPv4, sgsim.IPv6}).Draw(t, "family")
+		proto := rapid.SampledFrom([]sgsim.Protocol{sgsim.TCP, sgsim.ICMP, sgsim.GRE}).Draw(t, "proto")
+		space := func(label string) sgsim.Space {
+			s := sgsim.Space{Family: fam, Protocol: proto, Src: drawAddrs(t, label+" src"), Dst: drawAddrs(t, label+" dst")}
+			switch {
+			case proto.HasPorts():
+				s.SrcPorts, s.DstPorts = drawPorts(t, label+" sport", sgsim.AllPorts), drawPorts(t, label+" dport", sgsim.AllPorts)
+			case proto.IsICMP():
+				all := sgsim.PortRange{First: 0, Last: 255}
+				s.ICMPTypes, s.ICMPCodes = drawPorts(t, label+" type", all), drawPorts(t, label+" code", all)
+			}
+			return s
+		}
+		a, b := space("a"), space("b")
+		want, ok := intersect(a, b)
+		if !ok {
+			t.Skip("no flow in both")
+		}
+		at := &ruleText{src: newAddrText(a.Src), dst: newAddrText(a.Dst)}
+		bt := &ruleText{src: newAddrText(b.Src), dst: newAddrText(b.Dst)}
+		if got := string(appendRegion([]byte("x"), a, b, at, bt)); got != "x"+want.String() {
+			t.Fatalf("%v and %v: appendRegion %q, intersect %q", a, b, got, "x"+want.String())
+		}
+	})
+}
+
+// findingList gives its findings in sortFindings's (stable) order, in a
+// slice of their number, and the pointers add returned stay the
+// findings'.
+func TestFindingListSorted(t *testing.T) {
+	var l findingList
+	if l.sorted() != nil {
+		t.Fatal("no findings: want nil")
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		var l findingList
+		var want []Finding
+		var ptrs []*Finding
+		for i := range rapid.IntRange(0, 20000).Draw(t, "n") {
+			f := Finding{Severity: Severity(rapid.IntRange(0, 3).Draw(t, "sev")),
+				Code: rapid.SampledFrom([]string{Shadowed, Conflict, Redundant}).Draw(t, "code"),
+				Set:  rapid.SampledFrom([]string{"a", "b"}).Draw(t, "set"), Message: fmt.Sprint(i)}
+			want = append(want, f)
+			ptrs = append(ptrs, l.add(f))
+		}
+		for i, p := range ptrs {
+			p.Region = fmt.Sprint("r", i)
+			want[i].Region = p.Region
+		}
+		sortFindings(want)
+		got := l.sorted()
+		if len(got) != len(want) || cap(got) != len(want) {
+			t.Fatalf("%d findings (cap %d), want %d", len(got), cap(got), len(want))
+		}
+		if len(want) > 0 && !slices.EqualFunc(got, want, func(a, b Finding) bool {
+			return a.Severity == b.Severity && a.Code == b.Code && a.Set == b.Set && a.Message == b.Message && a.Region == b.Region
+		}) {
+			t.Fatal("order differs from sortFindings")
+		}
+	})
+}
