@@ -2,6 +2,7 @@ package sgsim
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"net/netip"
 	"slices"
@@ -47,8 +48,10 @@ import (
 //     more than a few intervals each is split into layers by width (see
 //     buildLayers).
 //
-// A verdict is built from a compact per-rule record (rule index, group,
-// action), so the last step of a lookup reads 8 bytes rather than the Rule.
+// A verdict is built from a compact per-position record (rule index and
+// action in 4 bytes, and a group position when there is more than one
+// group), so the last step of a lookup reads 4 or 6 bytes rather than the
+// Rule (see maxRules).
 type Classifier struct {
 	sem    Semantics
 	rules  []Rule
@@ -378,18 +381,26 @@ type table struct {
 	indexed       bool        // false: a small table, all in rest
 	tup           *tuples     // IPv4 tables: the rules that flatten into few entries
 	tupOnly       bool        // every rule is in tup: Check calls tup.lookup directly
-	info          []rinfo     // per rule in rules: what a verdict needs, without touching the Rule
+	info          []uint32    // per rule in rules: its index in Classifier.rules<<1 | its action (see maxRules)
+	group         []uint16    // per rule in rules: its group (see maxRules); nil when the classifier has one group
 	icmp          []ICMPMatch // per rule, when rules is dropped (all in tup)
 }
 
-// rinfo is what Check needs to build a verdict from a table position:
-// kept apart from crule (large) and Rule (larger) so that the last step of
-// a lookup reads 8 bytes.
-type rinfo struct {
-	rule   uint32 // index in Classifier.rules
-	group  uint16 // group position in attachment order, when below 65535
-	action Action
-}
+// What Check needs to build a verdict from a table position is kept apart
+// from crule (large) and Rule (larger), in per-position arrays: info packs
+// the rule's index in Classifier.rules and its action (Allow or Deny, one
+// bit) in 4 bytes, and group holds the group's position in attachment
+// order (math.MaxUint16 when it does not fit: then it is looked up in
+// Classifier.pos). With one group, group is nil and not read, so the last
+// step of a lookup reads 4 bytes. At 100K rules info is 400 KB instead of
+// the 800 KB of an 8-byte record (rule, group, action), and the read after
+// the tuple lookup misses the cache less often: on acl1_100000's
+// ClassBench-style trace Check took 1.09-1.11x less time in one process
+// (bench/README.md, issue 15, seventh pass).
+//
+// maxRules bounds the rules of a classifier so that an index fits beside
+// the action bit.
+const maxRules = 1<<31 - 1
 
 // smallTable is the size up to which a table is a plain scan: binary
 // searches cost more than they save on a handful of rules.
@@ -578,6 +589,13 @@ func Compile(s Semantics, groups ...Group) (*Classifier, error) {
 // compileWith is Compile with the tuple space's parameters, which tests
 // shrink to reach its limits with small rule sets.
 func compileWith(s Semantics, tp *tupleParams, groups []Group) (*Classifier, error) {
+	n := 0
+	for _, g := range groups {
+		n += len(g.Rules)
+	}
+	if n > maxRules {
+		return nil, fmt.Errorf("sgsim: %d rules, more than a classifier holds (%d)", n, maxRules)
+	}
 	rules, order, ids, pos, err := planAt(s, groups)
 	if err != nil {
 		return nil, err
@@ -588,12 +606,18 @@ func compileWith(s Semantics, tp *tupleParams, groups []Group) (*Classifier, err
 	for d := range order {
 		for f, v6 := range []bool{false, true} {
 			t := buildTable(order[d], v6, tp)
-			t.info = make([]rinfo, len(t.rules))
+			t.info = make([]uint32, len(t.rules))
+			if len(ids) > 1 {
+				t.group = make([]uint16, len(t.rules))
+			}
 			for i := range t.rules {
 				e := order[d][t.rules[i].rank]
 				// e.rule points into rules: its index is its offset.
 				k := (uintptr(unsafe.Pointer(e.rule)) - uintptr(unsafe.Pointer(&rules[0]))) / size
-				t.info[i] = rinfo{rule: uint32(k), group: uint16(min(e.group, math.MaxUint16)), action: e.rule.Action}
+				t.info[i] = uint32(k)<<1 | uint32(e.rule.Action&1)
+				if t.group != nil {
+					t.group[i] = uint16(min(e.group, math.MaxUint16))
+				}
 			}
 			if t.tup != nil && !t.indexed && len(t.rest) == 0 {
 				// Everything is in the tuple space, which needs of the
@@ -641,12 +665,15 @@ func (c *Classifier) Check(d Direction, f Flow) Verdict {
 	if best == noMatch {
 		return Verdict{}
 	}
-	ri := t.info[best]
-	g := int(ri.group)
-	if g == math.MaxUint16 { // more groups than a uint16 holds: rare, look it up
-		g = int(c.pos[ri.rule].group)
+	x := t.info[best]
+	g := 0
+	if t.group != nil {
+		g = int(t.group[best])
+		if g == math.MaxUint16 { // more groups than a uint16 holds: rare, look it up
+			g = int(c.pos[x>>1].group)
+		}
 	}
-	return Verdict{Action: ri.action, Rule: &c.rules[ri.rule], Group: c.groups[g]}
+	return Verdict{Action: Action(x & 1), Rule: &c.rules[x>>1], Group: c.groups[g]}
 }
 
 // Semantics returns the semantics the classifier was compiled with.
@@ -671,7 +698,7 @@ func (c *Classifier) Stats() Stats {
 	for d := range c.t {
 		for f := range c.t[d] {
 			t := &c.t[d][f]
-			s.Bytes += len(t.rules)*int(unsafe.Sizeof(crule{})) + len(t.info)*int(unsafe.Sizeof(rinfo{})) + len(t.icmp)*int(unsafe.Sizeof(ICMPMatch{}))
+			s.Bytes += len(t.rules)*int(unsafe.Sizeof(crule{})) + len(t.info)*4 + len(t.group)*2 + len(t.icmp)*int(unsafe.Sizeof(ICMPMatch{}))
 			for _, cr := range t.rules {
 				s.Bytes += len(cr.src.rs)*32 + len(cr.dst.rs)*32 + len(cr.sp.rs)*4 + len(cr.dp.rs)*4
 			}

@@ -253,3 +253,39 @@ func TestEntrySizes(t *testing.T) {
 		t.Fatalf("slot %d bytes, entry %d; want 32 and 32", s, e)
 	}
 }
+
+// A verdict is built from 4 bytes per table position (the rule's index
+// and its action) plus, with more than one group, the group's position:
+// every rule of 40, allow and deny alternating over odd and even indexes,
+// decides its own flow with its own action, rule and group, with one
+// group (no per-position groups kept) and with four, two of them empty.
+func TestVerdictInfo(t *testing.T) {
+	rules := make([]Rule, 40)
+	for i := range rules {
+		rules[i] = Rule{ID: fmt.Sprint("r", i), Action: Action(i % 2), Protocol: UDP,
+			Src: PrefixAddrs(netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 0, 0, byte(i)}), 32))}
+	}
+	for _, gs := range [][]Group{
+		{{ID: "only", Rules: rules}},
+		{{ID: "empty0"}, {ID: "a", Rules: rules[:25]}, {ID: "empty2"}, {ID: "b", Rules: rules[25:]}},
+	} {
+		c, err := Compile(FirstMatch, gs...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tb := &c.t[Ingress][0]; (tb.group == nil) != (len(gs) == 1) || len(tb.info) != len(rules) {
+			t.Fatalf("%d groups: %d positions, per-position groups kept %v", len(gs), len(tb.info), tb.group != nil)
+		}
+		for i := range rules {
+			f := Flow{Proto: UDP, Src: netip.AddrFrom4([4]byte{10, 0, 0, byte(i)}), Dst: netip.MustParseAddr("1.1.1.1")}
+			v := c.Check(Ingress, f)
+			want := "only"
+			if len(gs) > 1 {
+				want = map[bool]string{true: "a", false: "b"}[i < 25]
+			}
+			if v.Rule == nil || v.Rule.ID != rules[i].ID || v.Action != Action(i%2) || v.Group != want {
+				t.Fatalf("%d groups: Check(%v) = %v (group %q); want %s by %s of group %s", len(gs), f, v, v.Group, rules[i].Action, rules[i].ID, want)
+			}
+		}
+	}
+}

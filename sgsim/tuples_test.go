@@ -249,7 +249,7 @@ func mustSet(from, to netip.Addr) *netipx.IPSet {
 }
 
 // Verdicts carry the right group beyond 65535 groups, where the compact
-// per-rule record cannot hold the group's position.
+// per-position group (a uint16) cannot hold the group's position.
 func TestManyGroups(t *testing.T) {
 	const n = 70000
 	gs := make([]sgsim.Group, n)
