@@ -792,9 +792,12 @@ type merger struct {
 	idx    []int32
 	packed []packedKey
 	keep   []cell
-	// los and his are candidates' filters: bit h(k) is set for each
-	// low end k (los) and each key after a high end (his).
+	// los and his are candidates' filters: bit h(o, k) is set for each
+	// cell's other spans o and low end k (los), and for its other spans
+	// and the key after its high end (his).
 	los, his []uint64
+	// ends[i] are cell i's two bits (low end, key after the high end).
+	ends [][2]uint32
 }
 
 // packedKey is a cell's sort key in a pass when every key of the cells
@@ -874,13 +877,17 @@ func (m *merger) sortPass(cs []cell, idx []int32, d int, packed bool) {
 
 // candidates returns the indexes of the cells of cs that may join
 // another along d in a pass, and whether that is every cell. A pass
-// joins two cells only when one's low end on d follows the other's
-// high end, so a cell whose low end follows no cell's high end and
-// whose high end precedes no cell's low end is left as it is: only the
-// others need sorting. Ends are kept in two bit sets by hash (a false
-// hit only makes a cell a candidate that need not be). On the port
-// dimensions of a diff's changes (mostly whole ranges) this leaves out
-// nearly every cell.
+// joins two cells only when they have the same spans on the other three
+// dimensions and one's low end on d follows the other's high end, so a
+// cell whose (other spans, low end) is no cell's (other spans, key
+// after the high end), and whose (other spans, key after the high end)
+// is no cell's (other spans, low end), is left as it is: only the others
+// need sorting. Both are kept in two bit sets by hash (a false hit only
+// makes a cell a candidate that need not be). On the port dimensions of
+// a diff's changes (mostly whole ranges) this leaves out nearly every
+// cell; along the addresses, the cells that adjoin another on d but
+// differ from it elsewhere (most of a large diff's held regions, merged
+// already, that an early merge sees again).
 func (m *merger) candidates(cs []cell, d int) ([]int32, bool) {
 	words := 1
 	for words*64 < 8*len(cs) && words < 1<<18 {
@@ -890,18 +897,27 @@ func (m *merger) candidates(cs []cell, d int) ([]int32, bool) {
 	m.los, m.his = slices.Grow(m.los[:0], words)[:words], slices.Grow(m.his[:0], words)[:words]
 	clear(m.los)
 	clear(m.his)
-	h := func(k key) uint64 { return mix64(k.hi*0x9e3779b97f4a7c15^k.lo) & mask }
+	m.ends = slices.Grow(m.ends[:0], len(cs))[:len(cs)]
 	for i := range cs {
-		s := cs[i].b[d]
-		l, n := h(s.lo), h(s.hi.next())
+		b := &cs[i].b
+		var o uint64 // the other three spans
+		for e := range b {
+			if e != d {
+				o = (o^b[e].lo.hi)*0x9e3779b97f4a7c15 ^ b[e].lo.lo
+				o = (o*0xbf58476d1ce4e5b9^b[e].hi.hi)*0x94d049bb133111eb ^ b[e].hi.lo
+			}
+		}
+		n := b[d].hi.next()
+		l := mix64(o^mix64(b[d].lo.hi*0x9e3779b97f4a7c15^b[d].lo.lo)) & mask
+		h := mix64(o^mix64(n.hi*0x9e3779b97f4a7c15^n.lo)) & mask
 		m.los[l>>6] |= 1 << (l & 63)
-		m.his[n>>6] |= 1 << (n & 63)
+		m.his[h>>6] |= 1 << (h & 63)
+		m.ends[i] = [2]uint32{uint32(l), uint32(h)}
 	}
 	idx := m.idx[:0]
-	for i := range cs {
-		s := cs[i].b[d]
-		l, n := h(s.lo), h(s.hi.next())
-		if m.his[l>>6]&(1<<(l&63)) != 0 || m.los[n>>6]&(1<<(n&63)) != 0 {
+	for i, e := range m.ends {
+		l, h := e[0], e[1]
+		if m.his[l>>6]&(1<<(l&63)) != 0 || m.los[h>>6]&(1<<(h&63)) != 0 {
 			idx = append(idx, int32(i))
 		}
 	}
