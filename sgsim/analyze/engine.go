@@ -1357,14 +1357,14 @@ func (p *pairDecider) decide(b box, oc, nc []int32) {
 		p.decideNew(b, nc, old, action(p.ors, old))
 		return
 	}
-	below, inside, above, hasBelow, hasAbove := cutBox(b, &p.o.boxes[oc[0]].b)
+	below, inside, above, hasBelow, hasAbove, dim := cutBoxDim(b, &p.o.boxes[oc[0]].b)
 	if hasBelow {
-		p.sub(below, oc[1:], nc)
+		p.sub(below, oc[1:], nc, dim)
 	}
 	if hasAbove {
-		p.sub(above, oc[1:], nc)
+		p.sub(above, oc[1:], nc, dim)
 	}
-	p.sub(inside, oc, nc)
+	p.sub(inside, oc, nc, dim)
 }
 
 // decideNew is the new version's cut of b, inside a cell of old rule
@@ -1397,25 +1397,29 @@ func (p *pairDecider) decideNew(b box, nc []int32, old int32, oa sgsim.Action) {
 		}
 		return
 	}
-	below, inside, above, hasBelow, hasAbove := cutBox(b, &p.n.boxes[nc[0]].b)
+	below, inside, above, hasBelow, hasAbove, dim := cutBoxDim(b, &p.n.boxes[nc[0]].b)
 	if hasBelow {
-		p.subNew(below, nc[1:], old, oa)
+		p.subNew(below, nc[1:], old, oa, dim)
 	}
 	if hasAbove {
-		p.subNew(above, nc[1:], old, oa)
+		p.subNew(above, nc[1:], old, oa, dim)
 	}
-	p.subNew(inside, nc, old, oa)
+	p.subNew(inside, nc, old, oa, dim)
 }
 
-func (p *pairDecider) subNew(b box, nc []int32, old int32, oa sgsim.Action) {
+// subNew decides part b of a box with the candidates of nc that meet
+// it. They meet b's parent, which differs from b only on dimension dim,
+// so they are tested on dim alone (as decider.sub does).
+func (p *pairDecider) subNew(b box, nc []int32, old int32, oa sgsim.Action, dim int) {
 	nm := len(p.nbuf)
+	lo, hi := b[dim].lo, b[dim].hi
 	// While the candidates that meet b have action oa, one that holds
 	// b settles it (decideNew's check, before going through the rest).
 	i := 0
 	if prune {
 		for ; i < len(nc); i++ {
 			rb := &p.n.boxes[nc[i]]
-			if !rb.b.meets(&b) {
+			if rb.b[dim].hi.less(lo) || hi.less(rb.b[dim].lo) {
 				continue
 			}
 			p.nbuf = append(p.nbuf, nc[i])
@@ -1430,7 +1434,7 @@ func (p *pairDecider) subNew(b box, nc []int32, old int32, oa sgsim.Action) {
 		}
 	}
 	for _, c := range nc[i:] {
-		if p.n.boxes[c].b.meets(&b) {
+		if s := &p.n.boxes[c].b[dim]; !s.hi.less(lo) && !hi.less(s.lo) {
 			p.nbuf = append(p.nbuf, c)
 		}
 	}
@@ -1438,8 +1442,11 @@ func (p *pairDecider) subNew(b box, nc []int32, old int32, oa sgsim.Action) {
 	p.nbuf = p.nbuf[:nm]
 }
 
-func (p *pairDecider) sub(b box, oc, nc []int32) {
+// sub decides part b of a box with the candidates of oc and nc that
+// meet it, tested on dim alone (see subNew).
+func (p *pairDecider) sub(b box, oc, nc []int32, dim int) {
 	om, nm := len(p.obuf), len(p.nbuf)
+	lo, hi := b[dim].lo, b[dim].hi
 	// While the old and new candidates are the same boxes, one of them
 	// that holds b settles it (settled's first check, before going
 	// through the rest).
@@ -1447,7 +1454,7 @@ func (p *pairDecider) sub(b box, oc, nc []int32) {
 	if prune {
 		for ; i < len(oc) && i < len(nc) && p.oid[oc[i]] == p.nid[nc[i]]; i++ {
 			rb := &p.o.boxes[oc[i]]
-			if !rb.b.meets(&b) {
+			if rb.b[dim].hi.less(lo) || hi.less(rb.b[dim].lo) {
 				continue
 			}
 			p.obuf, p.nbuf = append(p.obuf, oc[i]), append(p.nbuf, nc[i])
@@ -1458,12 +1465,12 @@ func (p *pairDecider) sub(b box, oc, nc []int32) {
 		}
 	}
 	for _, c := range oc[i:] {
-		if p.o.boxes[c].b.meets(&b) {
+		if s := &p.o.boxes[c].b[dim]; !s.hi.less(lo) && !hi.less(s.lo) {
 			p.obuf = append(p.obuf, c)
 		}
 	}
 	for _, c := range nc[i:] {
-		if p.n.boxes[c].b.meets(&b) {
+		if s := &p.n.boxes[c].b[dim]; !s.hi.less(lo) && !hi.less(s.lo) {
 			p.nbuf = append(p.nbuf, c)
 		}
 	}
