@@ -758,7 +758,8 @@ func (t *table) regionText(b box, s sgsim.Space) string {
 // none can be joined. The cells are reordered (by rule).
 //
 // The result depends only on the set of cells, not their order: a
-// group's cells are disjoint, so each pass's sort has no ties.
+// group's cells are disjoint, so in a pass each cell has at most one
+// cell to join on either side, and a pass joins every such chain.
 func merge(cs []cell) []cell {
 	var m merger
 	return m.merge(cs)
@@ -789,27 +790,20 @@ func (m *merger) merge(cs []cell) []cell {
 
 // merger holds mergeGroup's scratch space.
 type merger struct {
-	idx    []int32
-	packed []packedKey
-	keep   []cell
+	idx  []int32
+	keep []cell
 	// los and his are candidates' filters: bit h(o, k) is set for each
 	// cell's other spans o and low end k (los), and for its other spans
 	// and the key after its high end (his).
 	los, his []uint64
-	// ends[i] are cell i's two bits (low end, key after the high end).
-	ends [][2]uint32
-}
-
-// packedKey is a cell's sort key in a pass when every key of the cells
-// fits in 32 bits under a prefix common to its dimension (IPv4
-// addresses, ports, ICMP types and codes): the spans on the other three
-// dimensions (low end, then high end), then the low end on the pass's.
-// It orders cells as the full comparison does, without reaching into
-// the cells.
-type packedKey struct {
-	s  [3]uint64
-	lo uint32
-	i  int32
+	// ends[i] are cell i's two hashes (other spans with the low end,
+	// and with the key after the high end), of which the bit sets take
+	// the low bits.
+	ends [][2]uint64
+	// slots, next and head are join's scratch.
+	slots []int32
+	next  []int32
+	head  []bool
 }
 
 // packable reports whether every key of the cells on each dimension has
@@ -830,49 +824,67 @@ func packable(cs []cell) bool {
 	return true
 }
 
-// sortPass sorts the indexes idx of cells of cs in the order of a pass
-// along d: by their spans on the other dimensions, then their low end
-// on d.
-func (m *merger) sortPass(cs []cell, idx []int32, d int, packed bool) {
-	if packed {
-		ks := slices.Grow(m.packed[:0], len(idx))
-		for _, i := range idx {
-			k := packedKey{lo: uint32(cs[i].b[d].lo.lo), i: int32(i)}
-			j := 0
-			for e := 0; e < 4; e++ {
-				if e != d {
-					k.s[j] = cs[i].b[e].lo.lo<<32 | cs[i].b[e].hi.lo&0xffffffff
-					j++
-				}
-			}
-			ks = append(ks, k)
-		}
-		slices.SortFunc(ks, func(x, y packedKey) int {
-			for j := range x.s {
-				if x.s[j] != y.s[j] {
-					return cmp.Compare(x.s[j], y.s[j])
-				}
-			}
-			return cmp.Compare(x.lo, y.lo)
-		})
-		for j, k := range ks {
-			idx[j] = k.i
-		}
-		m.packed = ks
-		return
+// join appends to keep the candidates idx of cs (a pass along d) with
+// every chain of them joined: cells with the same spans on the other
+// three dimensions, each one's low end on d the key after the previous
+// one's high end. The cells of a group are disjoint, so a cell has at
+// most one such successor (and one predecessor), found through a hash
+// table of the candidates by (other spans, low end) (m.ends' hashes,
+// compared exactly); each chain is written once, from its first cell.
+// The cells kept are those a sort by (other spans, low end) and a scan
+// joining each cell to the one before would keep; only their order
+// differs, and merge's result does not depend on it.
+func (m *merger) join(cs []cell, idx []int32, d int, keep []cell) []cell {
+	size := 1
+	for size < 2*len(idx) {
+		size *= 2
 	}
-	slices.SortFunc(idx, func(x, y int32) int {
-		a, b := &cs[x].b, &cs[y].b
-		for e := 0; e < 4; e++ {
-			if e == d {
+	mask := uint64(size - 1)
+	m.slots = slices.Grow(m.slots[:0], size)[:size]
+	for i := range m.slots {
+		m.slots[i] = -1
+	}
+	for j, i := range idx {
+		for h := m.ends[i][0] & mask; ; h = (h + 1) & mask {
+			if m.slots[h] < 0 {
+				m.slots[h] = int32(j)
+				break
+			}
+		}
+	}
+	m.next = slices.Grow(m.next[:0], len(idx))[:len(idx)]
+	m.head = slices.Grow(m.head[:0], len(idx))[:len(idx)]
+	for j := range m.head {
+		m.head[j] = true
+	}
+	for j, i := range idx {
+		m.next[j] = -1
+		c := &cs[i].b
+		want := m.ends[i][1]
+		for h := want & mask; m.slots[h] >= 0; h = (h + 1) & mask {
+			k := m.slots[h]
+			x := idx[k]
+			if m.ends[x][0] != want {
 				continue
 			}
-			if c := cmpSpan(a[e], b[e]); c != 0 {
-				return c
+			n := &cs[x].b
+			if c[d].hi.next() == n[d].lo && c[d].hi.less(n[d].lo) && sameBut(c, n, d) {
+				m.next[j], m.head[k] = k, false
+				break
 			}
 		}
-		return cmpKey(a[d].lo, b[d].lo)
-	})
+	}
+	for j, i := range idx {
+		if !m.head[j] {
+			continue
+		}
+		c := cs[i]
+		for k := m.next[j]; k >= 0; k = m.next[k] {
+			c.b[d].hi = cs[idx[k]].b[d].hi
+		}
+		keep = append(keep, c)
+	}
+	return keep
 }
 
 // candidates returns the indexes of the cells of cs that may join
@@ -908,15 +920,16 @@ func (m *merger) candidates(cs []cell, d int) ([]int32, bool) {
 			}
 		}
 		n := b[d].hi.next()
-		l := mix64(o^mix64(b[d].lo.hi*0x9e3779b97f4a7c15^b[d].lo.lo)) & mask
-		h := mix64(o^mix64(n.hi*0x9e3779b97f4a7c15^n.lo)) & mask
+		hl := mix64(o ^ mix64(b[d].lo.hi*0x9e3779b97f4a7c15^b[d].lo.lo))
+		hh := mix64(o ^ mix64(n.hi*0x9e3779b97f4a7c15^n.lo))
+		l, h := hl&mask, hh&mask
 		m.los[l>>6] |= 1 << (l & 63)
 		m.his[h>>6] |= 1 << (h & 63)
-		m.ends[i] = [2]uint32{uint32(l), uint32(h)}
+		m.ends[i] = [2]uint64{hl, hh}
 	}
 	idx := m.idx[:0]
 	for i, e := range m.ends {
-		l, h := e[0], e[1]
+		l, h := e[0]&mask, e[1]&mask
 		if m.his[l>>6]&(1<<(l&63)) != 0 || m.los[h>>6]&(1<<(h&63)) != 0 {
 			idx = append(idx, int32(i))
 		}
@@ -948,7 +961,6 @@ func (m *merger) group(cs []cell) []cell {
 	if len(cs) < 2 {
 		return cs
 	}
-	packed := packable(cs) // joining keeps keys within their dimension's prefix
 	// Each pass reads one buffer and writes the other: cs's own cells
 	// (which it never outgrows: a pass only drops cells) and m.keep.
 	orig := cs[:len(cs):len(cs)]
@@ -966,8 +978,8 @@ func (m *merger) group(cs []cell) []cell {
 		keep := other[:0]
 		if !all {
 			// The cells no other can join stay as they are, ahead of
-			// the candidates (a pass's order does not matter: the next
-			// sorts again, and merge's caller sorts the result).
+			// the candidates (a pass's order does not matter: passes
+			// find chains by hash, and merge's caller sorts the result).
 			j := 0
 			for i := range cs {
 				if j < len(idx) && idx[j] == int32(i) {
@@ -977,19 +989,7 @@ func (m *merger) group(cs []cell) []cell {
 				keep = append(keep, cs[i])
 			}
 		}
-		start := len(keep)
-		m.sortPass(cs, idx, d, packed)
-		for _, k := range idx {
-			c := &cs[k]
-			if n := len(keep); n > start {
-				last := &keep[n-1]
-				if sameBut(&last.b, &c.b, d) && last.b[d].hi.next() == c.b[d].lo && last.b[d].hi.less(c.b[d].lo) {
-					last.b[d].hi = c.b[d].hi
-					continue
-				}
-			}
-			keep = append(keep, *c)
-		}
+		keep = m.join(cs, idx, d, keep)
 		if len(keep) < len(cs) {
 			last = pass
 		}
