@@ -220,7 +220,10 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 		c    cell
 	}
 	var parts []part
-	var firsts, wins []met
+	var firsts []met
+	// wins are the conflicts' rules, each with its index in firsts in
+	// the low 32 bits, to sort by rule (a met is 150 bytes to swap).
+	var wins []uint64
 	var red redCheck
 	// msgs holds one copy of each conflict message, by the earlier
 	// rule's action and the reason it wins: a 10K firewall set has over
@@ -415,16 +418,17 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 			// SG002: earlier rules of the opposite action that decide
 			// part of the overlap, in evaluation order.
 			wins = wins[:0]
-			for _, m := range firsts {
+			for i, m := range firsts {
 				if rules[m.rule].Action != r.Action {
-					wins = append(wins, m)
+					wins = append(wins, uint64(m.rule)<<32|uint64(i))
 				}
 			}
-			slices.SortFunc(wins, func(a, b met) int { return int(a.rule - b.rule) })
+			slices.Sort(wins)
 			// Their Rules, two per conflict, share one array.
 			pairs := make([]*RuleRef, 2*len(wins))
 			buf, texts = buf[:0], texts[:0]
-			for wi, w := range wins {
+			for wi, key := range wins {
+				w := &firsts[uint32(key)]
 				a, pt := rules[w.rule], parts[w.pt]
 				sa, sr := spaceOf(pt.t, w.rule, pt.fam, pt.cl.Protocol), spaceOf(pt.t, int32(ri), pt.fam, pt.cl.Protocol)
 				why, tie := orderReason(k, a, r)

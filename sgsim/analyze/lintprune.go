@@ -67,8 +67,9 @@ func (t *table) open(b box, before int32, limit int) (open, ok bool) {
 	c.t, c.steps, c.limit, c.over = t, 0, limit, false
 	c.buf = t.idx.query(&b, 0, before, c.buf[:0])
 	cands := c.buf[:len(c.buf):len(c.buf)]
+	b32 := t.to32(&b)
 	for _, i := range cands {
-		if t.boxes[i].b.holds(&b) {
+		if t.holdsBox(i, &b, &b32) {
 			return false, true
 		}
 	}
@@ -133,17 +134,33 @@ func (c *coverCheck) open(b box, cands []int32) bool {
 // sub is open for part p of a box that cands meet, cut along dim.
 func (c *coverCheck) sub(p box, cands []int32, dim int) bool {
 	mark := len(c.buf)
-	lo, hi := p[dim].lo, p[dim].hi
-	for _, i := range cands {
-		rb := &c.t.boxes[i]
-		if rb.b[dim].hi.less(lo) || hi.less(rb.b[dim].lo) {
-			continue
+	if b32 := c.t.b32; b32 != nil {
+		p32 := to32(&p)
+		lo, hi := p32[dim][0], p32[dim][1]
+		for _, i := range cands {
+			s := &b32[i]
+			if s[dim][1] < lo || hi < s[dim][0] {
+				continue
+			}
+			if s.holds(&p32) {
+				c.buf = c.buf[:mark]
+				return false
+			}
+			c.buf = append(c.buf, i)
 		}
-		if rb.b.holds(&p) {
-			c.buf = c.buf[:mark]
-			return false
+	} else {
+		lo, hi := p[dim].lo, p[dim].hi
+		for _, i := range cands {
+			rb := &c.t.boxes[i]
+			if rb.b[dim].hi.less(lo) || hi.less(rb.b[dim].lo) {
+				continue
+			}
+			if rb.b.holds(&p) {
+				c.buf = c.buf[:mark]
+				return false
+			}
+			c.buf = append(c.buf, i)
 		}
-		c.buf = append(c.buf, i)
 	}
 	o := c.open(p, c.buf[mark:len(c.buf):len(c.buf)])
 	c.buf = c.buf[:mark]
@@ -206,6 +223,7 @@ func (lt *lintTargets) mark(t *table, d *decider, b *box) {
 // returns), and the check goes on to the next.
 func (d *decider) live(b *box, cands []int32) bool {
 	boxes := d.t.boxes
+	b32 := d.t.to32(b)
 	for {
 		j := -1
 		for i, c := range cands {
@@ -217,7 +235,7 @@ func (d *decider) live(b *box, cands []int32) bool {
 				j = i
 				break
 			}
-			if rb.b.holds(b) {
+			if d.t.holdsBox(c, b, &b32) {
 				return false
 			}
 		}
@@ -252,16 +270,29 @@ func (t *table) openAmong(q box, list []int32, limit int) (open, ok bool) {
 	c := &t.cov
 	c.t, c.steps, c.limit, c.over = t, 0, limit, false
 	mark := len(c.buf)
-	for _, i := range list {
-		rb := &t.boxes[i]
-		if !rb.b.meets(&q) {
-			continue
+	if b32 := t.b32; b32 != nil {
+		q32 := to32(&q)
+		for _, i := range list {
+			if s := &b32[i]; s.meets(&q32) {
+				if s.holds(&q32) {
+					c.buf = c.buf[:mark]
+					return false, true
+				}
+				c.buf = append(c.buf, i)
+			}
 		}
-		if rb.b.holds(&q) {
-			c.buf = c.buf[:mark]
-			return false, true
+	} else {
+		for _, i := range list {
+			rb := &t.boxes[i]
+			if !rb.b.meets(&q) {
+				continue
+			}
+			if rb.b.holds(&q) {
+				c.buf = c.buf[:mark]
+				return false, true
+			}
+			c.buf = append(c.buf, i)
 		}
-		c.buf = append(c.buf, i)
 	}
 	o := c.open(q, c.buf[mark:len(c.buf):len(c.buf)])
 	c.buf = c.buf[:mark]
@@ -282,4 +313,21 @@ func inBox(p *[4]key, b *box) bool {
 		}
 	}
 	return true
+}
+
+// to32 is b as a box32 when t has them (IPv4), else the zero box32.
+func (t *table) to32(b *box) box32 {
+	if t.b32 == nil {
+		return box32{}
+	}
+	return to32(b)
+}
+
+// holdsBox reports whether box i of t holds b, through b32 (t.to32(b))
+// when t has box32s.
+func (t *table) holdsBox(i int32, b *box, b32 *box32) bool {
+	if t.b32 != nil {
+		return t.b32[i].holds(b32)
+	}
+	return t.boxes[i].b.holds(b)
 }
