@@ -274,7 +274,7 @@ func TestMergeMatchesReference(t *testing.T) {
 		for _, fam := range []sgsim.Family{sgsim.IPv4, sgsim.IPv6} {
 			for _, cl := range classes(old, new) {
 				to, tn := eo.table(sgsim.Ingress, fam, cl.Protocol), en.table(sgsim.Ingress, fam, cl.Protocol)
-				cs := changed(to, tn, eo.rules[sgsim.Ingress], en.rules[sgsim.Ingress], nil, &merger{})
+				cs, _ := changed(to, tn, eo.rules[sgsim.Ingress], en.rules[sgsim.Ingress], nil, &merger{}, 0)
 				if len(cs) > 0 && fam == sgsim.IPv4 && !packable(cs) {
 					t.Fatalf("IPv4 cells not packable: %v", cs)
 				}

@@ -30,6 +30,59 @@ type Change struct {
 	WitnessText string     `json:"witness"`
 	Old         *RuleRef   `json:"old,omitempty"`
 	New         *RuleRef   `json:"new,omitempty"`
+	// Summarized is set when the diff stopped listing the change's
+	// boxes, past DiffOptions.MaxBoxes of them: the change is then
+	// every flow of its direction, address family and protocol class
+	// that the old version decides by Old and the new by New, exactly
+	// (Contains tests a flow by evaluating both versions). Region only
+	// holds those flows (the smallest box around the flows both rules
+	// match), it is not them; Witness is a flow of the first box found.
+	// Boxes is the number of boxes of the diff's cut found for the
+	// change (more than MaxBoxes; not all of them, and more than the
+	// joined boxes listing them would take: a lower bound of the cut,
+	// not of the listing). Readers that need the region exactly use
+	// Contains, never Region alone.
+	Summarized bool `json:"summarized,omitempty"`
+	Boxes      int  `json:"boxes_found,omitempty"`
+	of         *changeOf
+}
+
+// changeOf is what Contains needs beyond a change's region: the
+// protocols either version names (for Others) and, for a summarized
+// change, both versions and the deciding rules.
+type changeOf struct {
+	named    map[sgsim.Protocol]bool
+	old, new *sgsim.Classifier
+	ro, rn   *sgsim.Rule
+}
+
+// Contains reports whether flow f, in the change's direction, is one of
+// the change's flows: for a listed change, f lies in Region (a flow of
+// a protocol no rule of either version names in a change with Others);
+// for a summarized one, f is of the change's family and protocol class
+// and the old version decides it by Old and the new by New (both
+// compiled versions are evaluated: exact whatever boxes were listed).
+// It does not allocate and is safe for concurrent use.
+func (c *Change) Contains(f sgsim.Flow) bool {
+	if c.of == nil {
+		return c.Region.Contains(f)
+	}
+	if !f.IsValid() || (c.Region.Family == sgsim.IPv6) != f.Src.Is6() {
+		return false
+	}
+	g := f
+	if c.Others {
+		if c.of.named[f.Proto] {
+			return false
+		}
+		g.Proto = c.Region.Protocol
+	} else if f.Proto != c.Region.Protocol {
+		return false
+	}
+	if !c.Summarized {
+		return c.Region.Contains(g)
+	}
+	return c.of.old.Check(c.Direction, f).Rule == c.of.ro && c.of.new.Check(c.Direction, f).Rule == c.of.rn
 }
 
 func (c Change) String() string {
@@ -63,8 +116,28 @@ func (d Diff) IsEmpty() bool { return len(d.Added) == 0 && len(d.Removed) == 0 }
 // with over a million changed cells) the boxes found so far are joined
 // while the rest are found, to bound memory: the changed flows and their
 // rules are the same, only the split into boxes may differ.
+//
+// Every box is listed: see DiffWith for a diff that summarizes changes
+// of very many boxes.
 func DiffSets(old, new Set) (Diff, error) {
-	return DiffProgress(old, new, nil)
+	return DiffWith(old, new, DiffOptions{})
+}
+
+// DiffOptions are DiffWith's options. The zero value lists every box.
+type DiffOptions struct {
+	// MaxBoxes, when above 0, is the number of boxes of one group (a
+	// direction, address family and protocol class, and the old and new
+	// deciding rules) the diff lists: past it, the group comes out as one
+	// summarized change (Change.Summarized), its region defined by the
+	// two deciding rules, with the witness of its first box, and the diff
+	// leaves out every part of its cut where all the flows that can
+	// change are of summarized groups. The changed flows are the same,
+	// only fewer boxes are listed. Set it when a diff may be very large
+	// (two 10K-rule firewall sets can differ in millions of boxes);
+	// readers of such a diff test flows with Change.Contains.
+	MaxBoxes int
+	// Progress, when not nil, is called as DiffProgress calls it.
+	Progress Progress
 }
 
 // DiffParts returns the number of parts DiffSets walks for old and new:
@@ -83,6 +156,12 @@ func DiffParts(old, new Set) int {
 // and protocol class, see DiffParts) it has diffed, with the parts done
 // and DiffParts(old, new). It is called from the calling goroutine.
 func DiffProgress(old, new Set, progress Progress) (Diff, error) {
+	return DiffWith(old, new, DiffOptions{Progress: progress})
+}
+
+// DiffWith is DiffSets with options.
+func DiffWith(old, new Set, o DiffOptions) (Diff, error) {
+	progress := o.Progress
 	if old.Semantics != new.Semantics {
 		return Diff{}, errSemantics
 	}
@@ -119,8 +198,9 @@ func DiffProgress(old, new Set, progress Progress) (Diff, error) {
 	type part struct {
 		d      sgsim.Direction
 		others bool
-		tn     *table
+		to, tn *table
 		cells  heldCells
+		sums   []sumGroup
 	}
 	var parts []part
 	var added, removed int
@@ -131,12 +211,25 @@ func DiffProgress(old, new Set, progress Progress) (Diff, error) {
 			}
 			for _, cl := range cls {
 				to, tn := eo.table(d, fam, cl.Protocol), en.table(d, fam, cl.Protocol)
-				ch = m.merge(changed(to, tn, eo.rules[d], en.rules[d], ch[:0], &m))
-				if len(ch) > 0 {
+				var sums []sumGroup
+				ch, sums = changed(to, tn, eo.rules[d], en.rules[d], ch[:0], &m, o.MaxBoxes)
+				ch = m.merge(ch)
+				if len(ch) > 0 || len(sums) > 0 {
 					sortCells(ch)
-					parts = append(parts, part{d: d, others: cl.Others, tn: tn, cells: holdCells(ch)})
+					pt := part{d: d, others: cl.Others, to: to, tn: tn, sums: sums}
+					if len(ch) > 0 {
+						pt.cells = holdCells(ch)
+					}
+					parts = append(parts, pt)
 					for _, x := range ch {
 						if action(en.rules[d], x.rule) == sgsim.Allow {
+							added++
+						} else {
+							removed++
+						}
+					}
+					for _, g := range sums {
+						if action(en.rules[d], g.first.rule) == sgsim.Allow {
 							added++
 						} else {
 							removed++
@@ -173,13 +266,14 @@ func DiffProgress(old, new Set, progress Progress) (Diff, error) {
 		}
 		return r
 	}
+	listed := &changeOf{named: namedProtocols(old, new)}
 	for pi := range parts {
 		pt := &parts[pi]
 		d, tn := pt.d, pt.tn
 		for i := range pt.cells.len() {
 			x := pt.cells.at(i)
 			c := Change{Direction: d, DirectionText: d.String(), Region: tn.space(x.b), Others: pt.others,
-				Old: ref(0, ko, eo.rules[d], x.tag), New: ref(1, kn, en.rules[d], x.rule)}
+				Old: ref(0, ko, eo.rules[d], x.tag), New: ref(1, kn, en.rules[d], x.rule), of: listed}
 			c.Witness = c.Region.TestFlow() // a flow a person could send
 			c.RegionText, c.WitnessText = tn.regionText(x.b, c.Region), c.Witness.String()
 			if pt.others {
@@ -192,8 +286,69 @@ func DiffProgress(old, new Set, progress Progress) (Diff, error) {
 			}
 		}
 		pt.cells = heldCells{} // done with: the next parts' changes may use its memory
+		// Summarized groups come after the part's listed changes, in
+		// the order they were summarized.
+		for _, g := range pt.sums {
+			x := g.first
+			// The region holds the flows both rules match: the smallest
+			// box around the old rule's boxes and the new rule's.
+			b := tn.full
+			for _, r := range []struct {
+				t *table
+				i int32
+			}{{pt.to, x.tag}, {tn, x.rule}} {
+				if r.i >= 0 {
+					b = clipBound(b, r.t.ruleBoxes(int(r.i)))
+				}
+			}
+			c := Change{Direction: d, DirectionText: d.String(), Region: tn.space(b), Others: pt.others,
+				Old: ref(0, ko, eo.rules[d], x.tag), New: ref(1, kn, en.rules[d], x.rule),
+				Summarized: true, Boxes: g.n,
+				of: &changeOf{named: listed.named, old: ko.c, new: kn.c, ro: ruleAt(eo.rules[d], x.tag), rn: ruleAt(en.rules[d], x.rule)}}
+			c.Witness = tn.space(x.b).TestFlow() // the first box's
+			c.RegionText = tn.regionText(b, c.Region)
+			if pt.others {
+				c.RegionText += " (and every protocol no rule names)"
+			}
+			c.RegionText += fmt.Sprintf(", where the old version decides by %s and the new by %s (%d+ boxes, not listed)",
+				refText(c.Old), refText(c.New), g.n)
+			c.WitnessText = c.Witness.String()
+			if action(en.rules[d], x.rule) == sgsim.Allow {
+				out.Added = append(out.Added, c)
+			} else {
+				out.Removed = append(out.Removed, c)
+			}
+		}
 	}
 	return out, nil
+}
+
+// refText is a deciding rule's text: the rule's, or "the default deny".
+func refText(r *RuleRef) string {
+	if r == nil {
+		return "the default deny"
+	}
+	return r.String()
+}
+
+// clipBound returns b cut down to the smallest box around bs (boxes
+// that meet it; not empty).
+func clipBound(b box, bs []box) box {
+	if len(bs) == 0 {
+		return b
+	}
+	u := bs[0]
+	for _, x := range bs[1:] {
+		for d := range u {
+			if x[d].lo.less(u[d].lo) {
+				u[d].lo = x[d].lo
+			}
+			if u[d].hi.less(x[d].hi) {
+				u[d].hi = x[d].hi
+			}
+		}
+	}
+	return b.clip(&u)
 }
 
 // heldCells holds a part's merged cells until its changes are built:

@@ -1367,6 +1367,114 @@ type pairDecider struct {
 	// m merges out when it reaches limit cells (see mergeAt).
 	m     *merger
 	limit int
+	// max, when above 0, is the number of cells of one (old rule, new
+	// rule) group listed before the group is summarized (see
+	// DiffOptions.MaxBoxes): its cells are no longer kept, and a part
+	// every pair of which that could change is summarized is left out.
+	max    int
+	groups map[uint64]*sumGroup
+	nsum   int // groups summarized
+}
+
+// sumGroup counts a group's cells (see pairDecider.max): the first one
+// found is its witness.
+type sumGroup struct {
+	first cell
+	n     int
+	over  bool // summarized: more than max cells found
+	order int  // when it was summarized
+}
+
+func groupKey(tag, rule int32) uint64 { return uint64(uint32(tag))<<32 | uint64(uint32(rule)) }
+
+// summarized reports whether the group (old rule x, new rule y) is
+// summarized.
+func (p *pairDecider) summarized(x, y int32) bool {
+	g := p.groups[groupKey(x, y)]
+	return g != nil && g.over
+}
+
+// leftOut reports, once some group is summarized, whether every flow of
+// b whose action can change is of a summarized group: the candidates
+// the two versions share from the start (same boxes, same actions)
+// decide their flows alike, so the pairs that can change are those of
+// an old candidate after that prefix, up to one that holds b (or the
+// default deny when none does), with a new one after it, likewise, of
+// another action.
+func (p *pairDecider) leftOut(b *box, oc, nc []int32) bool {
+	if p.nsum == 0 {
+		return false
+	}
+	k := 0
+	for k < len(oc) && k < len(nc) && p.oid[oc[k]] == p.nid[nc[k]] {
+		if p.o.boxes[oc[k]].b.holds(b) {
+			return true
+		}
+		k++
+	}
+	for i := k; i <= len(oc); i++ {
+		x := int32(-1)
+		if i < len(oc) {
+			x = p.o.boxes[oc[i]].rule
+		}
+		if !p.pairsSummarized(b, x, nc[k:]) {
+			return false
+		}
+		if i < len(oc) && p.o.boxes[oc[i]].b.holds(b) {
+			break
+		}
+	}
+	return true
+}
+
+// pairsSummarized reports whether every group (x, y) with y a rule of
+// the new candidates nc up to one that holds b (or the default deny
+// when none does) and of another action than x's is summarized.
+func (p *pairDecider) pairsSummarized(b *box, x int32, nc []int32) bool {
+	xa := action(p.ors, x)
+	for _, c := range nc {
+		rb := &p.n.boxes[c]
+		if p.nrs[rb.rule].Action != xa && !p.summarized(x, rb.rule) {
+			return false
+		}
+		if rb.b.holds(b) {
+			return true
+		}
+	}
+	return xa == sgsim.Deny || p.summarized(x, -1)
+}
+
+// keep records a changed cell: it is listed unless its group is
+// summarized (or becomes so with it).
+func (p *pairDecider) keep(c cell) {
+	if p.max > 0 {
+		k := groupKey(c.tag, c.rule)
+		g := p.groups[k]
+		if g == nil {
+			g = &sumGroup{first: c}
+			p.groups[k] = g
+		}
+		if g.n++; g.over {
+			return
+		}
+		if g.n > p.max {
+			g.over, g.order = true, p.nsum
+			p.nsum++
+			return
+		}
+	}
+	if len(p.out) >= p.limit {
+		p.out = p.m.merge(p.out)
+		p.limit = max(mergeAt, 2*len(p.out))
+		earlyMerges.Add(1)
+	}
+	if len(p.out) == cap(p.out) {
+		// Double rather than append's 1.25x for large slices:
+		// a diff can find hundreds of thousands of cells before
+		// merge, and each growth copies them all.
+		p.out = slices.Grow(p.out, max(len(p.out), 256))
+	}
+	p.out = append(p.out, c)
 }
 
 // mergeAt is the number of changed cells a diff holds, per direction,
@@ -1436,6 +1544,9 @@ func (p *pairDecider) decide(b box, oc, nc []int32) {
 	if prune && p.settled(&b, oc, nc) {
 		return
 	}
+	if p.leftOut(&b, oc, nc) {
+		return
+	}
 	if len(oc) == 0 || p.o.boxes[oc[0]].b.holds(&b) {
 		old := int32(-1)
 		if len(oc) > 0 {
@@ -1469,19 +1580,11 @@ func (p *pairDecider) decideNew(b box, nc []int32, old int32, oa sgsim.Action) {
 			rule = p.n.boxes[nc[0]].rule
 		}
 		if action(p.nrs, rule) != oa {
-			if len(p.out) >= p.limit {
-				p.out = p.m.merge(p.out)
-				p.limit = max(mergeAt, 2*len(p.out))
-				earlyMerges.Add(1)
-			}
-			if len(p.out) == cap(p.out) {
-				// Double rather than append's 1.25x for large slices:
-				// a diff can find hundreds of thousands of cells before
-				// merge, and each growth copies them all.
-				p.out = slices.Grow(p.out, max(len(p.out), 256))
-			}
-			p.out = append(p.out, cell{b: b, rule: rule, tag: old})
+			p.keep(cell{b: b, rule: rule, tag: old})
 		}
+		return
+	}
+	if p.nsum > 0 && p.pairsSummarized(&b, old, nc) {
 		return
 	}
 	below, inside, above, hasBelow, hasAbove, dim := cutBoxDim(b, &p.n.boxes[nc[0]].b)
@@ -1593,8 +1696,15 @@ func boxIDs(o, n *table, ors, nrs []*sgsim.Rule) (oid, nid []int32) {
 // decides with another action than the old, tagged with the old rule,
 // merged with m (see mergeAt) when there are many: the caller merges
 // the result again.
-func changed(o, n *table, ors, nrs []*sgsim.Rule, out []cell, m *merger) []cell {
-	p := pairDecider{o: o, n: n, ors: ors, nrs: nrs, out: out, m: m, limit: mergeAt}
+//
+// With maxBoxes above 0 (see DiffOptions.MaxBoxes) a group of more
+// than maxBoxes cells is summarized: its cells are left out of the result, and it is
+// returned in sums, in the order the groups were summarized.
+func changed(o, n *table, ors, nrs []*sgsim.Rule, out []cell, m *merger, maxBoxes int) (cells []cell, sums []sumGroup) {
+	p := pairDecider{o: o, n: n, ors: ors, nrs: nrs, out: out, m: m, limit: mergeAt, max: maxBoxes}
+	if maxBoxes > 0 {
+		p.groups = map[uint64]*sumGroup{}
+	}
 	p.oid, p.nid = boxIDs(o, n, ors, nrs)
 	oc := make([]int32, len(o.boxes))
 	for i := range oc {
@@ -1605,5 +1715,20 @@ func changed(o, n *table, ors, nrs []*sgsim.Rule, out []cell, m *merger) []cell 
 		nc[i] = int32(i)
 	}
 	p.decide(o.full, oc, nc)
-	return p.out
+	if p.nsum == 0 {
+		return p.out, nil
+	}
+	cells = p.out[:0]
+	for _, c := range p.out {
+		if !p.summarized(c.tag, c.rule) {
+			cells = append(cells, c)
+		}
+	}
+	sums = make([]sumGroup, p.nsum)
+	for _, g := range p.groups {
+		if g.over {
+			sums[g.order] = *g
+		}
+	}
+	return cells, sums
 }

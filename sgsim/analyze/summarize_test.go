@@ -1,0 +1,160 @@
+package analyze
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sgsim/sgsim/sgsim"
+	"pgregory.net/rapid"
+)
+
+// A diff with MaxBoxes lowered to 1-3 describes exactly the flows whose
+// verdicts differ, by enumeration of the small space: every differing
+// flow lies in exactly one change (a listed box or a summarized change
+// whose Contains holds), of the right kind, naming the old and new
+// deciding rules; no other flow lies in any; every flow a summarized
+// change contains has exactly its (old, new) deciding pair; witnesses
+// reproduce; and the listed changes are those of the diff with no
+// limit, less the summarized groups' boxes.
+func TestSummarizedDiffExact(t *testing.T) {
+	summarized := 0
+	rapid.Check(t, func(t *rapid.T) {
+		sem := rapid.SampledFrom(smallSems).Draw(t, "semantics")
+		old := sizedSet(t, sem, "", drawSize(t, "old"))
+		new := mutate(t, old)
+		if rapid.Bool().Draw(t, "unrelated") {
+			new = sizedSet(t, sem, "", drawSize(t, "new"))
+		}
+		maxBoxes := rapid.IntRange(1, 3).Draw(t, "maxBoxes")
+		d, err := DiffWith(old, new, DiffOptions{MaxBoxes: maxBoxes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		full, err := DiffSets(old, new)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lo, ln := linear(t, old), linear(t, new)
+		id := func(r *sgsim.Rule) string {
+			if r == nil {
+				return "default"
+			}
+			return r.ID
+		}
+		ref := func(r *RuleRef) string {
+			if r == nil {
+				return "default"
+			}
+			return r.ID
+		}
+		// group names a change's group: direction, class, old and new rule.
+		group := func(c *Change) string {
+			return fmt.Sprint(c.Direction, c.Region.Family, c.Region.Protocol, c.Others, ref(c.Old), ref(c.New))
+		}
+		sums := map[string]bool{}
+		for k, set := range [][]Change{d.Added, d.Removed} {
+			for i := range set {
+				c := &set[i]
+				if !c.Summarized {
+					continue
+				}
+				summarized++
+				sums[group(c)] = true
+				if c.Boxes <= maxBoxes {
+					t.Fatalf("summarized after %d boxes, MaxBoxes %d", c.Boxes, maxBoxes)
+				}
+				if !strings.Contains(c.RegionText, fmt.Sprintf("(%d+ boxes, not listed)", c.Boxes)) {
+					t.Fatalf("region text %q", c.RegionText)
+				}
+				// The witness reproduces: the versions decide it by the
+				// change's rules, with the change's actions.
+				w := c.Witness
+				vo, vn := lo.Check(c.Direction, w), ln.Check(c.Direction, w)
+				if !c.Contains(w) || id(vo.Rule) != ref(c.Old) || id(vn.Rule) != ref(c.New) || vn.Allowed() != (k == 0) || vo.Action == vn.Action {
+					t.Fatalf("witness %v of %v: old %v new %v", w, c, vo, vn)
+				}
+				if !c.Region.Contains(w) {
+					t.Fatalf("witness %v outside the region %v", w, c.Region)
+				}
+			}
+		}
+		// The listed changes are the unlimited diff's, less the
+		// summarized groups' boxes.
+		for k, set := range [][]Change{d.Added, d.Removed} {
+			var got, want []string
+			for i := range set {
+				if !set[i].Summarized {
+					got = append(got, set[i].String())
+				}
+			}
+			for i, c := range [][]Change{full.Added, full.Removed}[k] {
+				if !sums[group(&[][]Change{full.Added, full.Removed}[k][i])] {
+					want = append(want, c.String())
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("listed changes:\n%s\nunlimited diff less the summarized groups:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		}
+		step, off := 1, 0
+		if raceEnabled {
+			step, off = 8, rapid.IntRange(0, 7).Draw(t, "offset")
+		}
+		for i := off; i < len(allSmallFlows); i += step {
+			f := allSmallFlows[i]
+			for dir := sgsim.Ingress; dir <= sgsim.Egress; dir++ {
+				vo, vn := lo.Check(dir, f), ln.Check(dir, f)
+				var in []string
+				for k, set := range [][]Change{d.Added, d.Removed} {
+					for i := range set {
+						c := &set[i]
+						if c.Direction == dir && c.Contains(f) {
+							in = append(in, fmt.Sprint(k == 0, " ", ref(c.Old), " ", ref(c.New)))
+						}
+					}
+				}
+				var want []string
+				if vo.Action != vn.Action {
+					want = []string{fmt.Sprint(vn.Allowed(), " ", id(vo.Rule), " ", id(vn.Rule))}
+				}
+				if fmt.Sprint(in) != fmt.Sprint(want) {
+					t.Fatalf("MaxBoxes %d, %v %v: in changes %q, verdicts say %q\n%v", maxBoxes, dir, f, in, want, d)
+				}
+			}
+		}
+	})
+	if summarized == 0 {
+		t.Fatal("no change was summarized")
+	}
+}
+
+// With no limit, DiffWith is DiffSets: every box listed, none
+// summarized, the printed and JSON diffs the same.
+func TestDiffWithZeroIsDiffSets(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sem := rapid.SampledFrom(smallSems).Draw(t, "semantics")
+		old := sizedSet(t, sem, "", drawSize(t, "old"))
+		new := mutate(t, old)
+		a, err := DiffSets(old, new)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := DiffWith(old, new, DiffOptions{MaxBoxes: 0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ja, _ := json.Marshal(a)
+		jb, _ := json.Marshal(b)
+		if fmt.Sprint(a) != fmt.Sprint(b) || string(ja) != string(jb) {
+			t.Fatalf("DiffSets %v\nDiffWith %v", a, b)
+		}
+		for _, c := range slices.Concat(a.Added, a.Removed) {
+			if c.Summarized || c.Boxes != 0 || strings.Contains(string(ja), "summarized") {
+				t.Fatalf("summarized with no limit: %v", c)
+			}
+		}
+	})
+}
