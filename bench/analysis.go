@@ -50,6 +50,7 @@ type analysisResult struct {
 	DiffNS     int64   `json:"diff_ns"`
 	DiffCPUNS  int64   `json:"diff_cpu_ns"`
 	Changes    int     `json:"changes"`
+	Summarized int     `json:"summarized"` // of the changes, summarized (DiffOptions.MaxBoxes)
 	DiffAllocs uint64  `json:"diff_allocs"`
 	DiffPeakMB float64 `json:"diff_peak_heap_mb"`
 	ReachNS    int64   `json:"reach_ns"`
@@ -186,7 +187,7 @@ func peakHeap(f func()) uint64 {
 // work), allocations and peak heap of one more run each. Only the
 // operations named in skip's complement run: an operation in skip (lint,
 // diff, reach) is left out and its figures stay zero ("-" in the table).
-func analysisCost(in analysisInput, rounds int, skip []string) (analysisResult, error) {
+func analysisCost(in analysisInput, rounds int, skip []string, maxBoxes int) (analysisResult, error) {
 	res := analysisResult{Name: in.Name, Source: in.Source, Semantics: in.Semantics.String(), Rules: len(in.Rules)}
 	set := analyze.NewSet(in.Semantics, sgsim.Group{ID: "g", Rules: in.Rules})
 	old := analyze.NewSet(in.Semantics, sgsim.Group{ID: "g", Rules: in.Rules[:len(in.Rules)-len(in.Rules)/10]})
@@ -212,8 +213,15 @@ func analysisCost(in analysisInput, rounds int, skip []string) (analysisResult, 
 			res.Findings, errOp = len(fs), errors.Join(errOp, err)
 		}},
 		{"diff", &res.DiffNS, &res.DiffCPUNS, &res.DiffAllocs, &res.DiffPeakMB, func() {
-			d, err := analyze.DiffSets(old, set)
-			res.Changes, errOp = len(d.Added)+len(d.Removed), errors.Join(errOp, err)
+			d, err := analyze.DiffWith(old, set, analyze.DiffOptions{MaxBoxes: maxBoxes})
+			res.Changes, res.Summarized, errOp = len(d.Added)+len(d.Removed), 0, errors.Join(errOp, err)
+			for _, cs := range [][]analyze.Change{d.Added, d.Removed} {
+				for i := range cs {
+					if cs[i].Summarized {
+						res.Summarized++
+					}
+				}
+			}
 		}},
 		{"reach", &res.ReachNS, &res.ReachCPUNS, nil, nil, func() {
 			r, err := net.Reach(q)
@@ -248,17 +256,17 @@ func analysisCost(in analysisInput, rounds int, skip []string) (analysisResult, 
 	return res, errOp
 }
 
-const analysisHeader = "analysis (lint, diff, reach)\tsemantics\trules\tlint\tlint cpu\tfindings\tlint allocs\tlint peak MB\tdiff\tdiff cpu\tchanges\tdiff allocs\tdiff peak MB\treach\treach cpu\treach cells"
+const analysisHeader = "analysis (lint, diff, reach)\tsemantics\trules\tlint\tlint cpu\tfindings\tlint allocs\tlint peak MB\tdiff\tdiff cpu\tchanges\tsummarized\tdiff allocs\tdiff peak MB\treach\treach cpu\treach cells"
 
 func analysisRow(r analysisResult) string {
-	return fmt.Sprintf("%s\t%s\t%d\t%s\t%s\t%d\t%d\t%.0f\t%s\t%s\t%d\t%d\t%.0f\t%s\t%s\t%d",
+	return fmt.Sprintf("%s\t%s\t%d\t%s\t%s\t%d\t%d\t%.0f\t%s\t%s\t%d\t%d\t%d\t%.0f\t%s\t%s\t%d",
 		r.Name, r.Semantics, r.Rules, dur(r.LintNS), dur(r.LintCPUNS), r.Findings, r.LintAllocs, r.LintPeakMB,
-		dur(r.DiffNS), dur(r.DiffCPUNS), r.Changes, r.DiffAllocs, r.DiffPeakMB, dur(r.ReachNS), dur(r.ReachCPUNS), r.ReachCells)
+		dur(r.DiffNS), dur(r.DiffCPUNS), r.Changes, r.Summarized, r.DiffAllocs, r.DiffPeakMB, dur(r.ReachNS), dur(r.ReachCPUNS), r.ReachCells)
 }
 
 // analysisSection runs the section and prints a table or, for json, one
 // object per rule set with kind "analysis".
-func analysisSection(stdout, stderr io.Writer, format string, makers []func() (analysisInput, error), rounds int, skip []string) error {
+func analysisSection(stdout, stderr io.Writer, format string, makers []func() (analysisInput, error), rounds int, skip []string, maxBoxes int) error {
 	var tw *tabwriter.Writer
 	if format == "text" {
 		tw = tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -276,7 +284,7 @@ func analysisSection(stdout, stderr io.Writer, format string, makers []func() (a
 		if isTerminal(stderr) {
 			fmt.Fprintf(stderr, "bench: analysis %s: %d rules, lint, diff and reach, %d rounds...\n", in.Name, len(in.Rules), rounds)
 		}
-		res, err := analysisCost(in, rounds, skip)
+		res, err := analysisCost(in, rounds, skip, maxBoxes)
 		if err != nil {
 			return fmt.Errorf("%s: %w", in.Name, err)
 		}

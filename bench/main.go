@@ -101,6 +101,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/sgsim/sgsim/sgsim/analyze"
 	"io"
 	"os"
 	"path/filepath"
@@ -544,6 +545,7 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	analysisSizes := fl.String("analysis-sizes", "100,1000,10000", "rule set sizes of the analysis section, comma-separated")
 	analysisDir := fl.String("analysis-classbench", "../shared/classbench", "directory of the ClassBench sets for the analysis section (empty: none)")
 	analysisSkip := fl.String("analysis-skip", "", "operations of the analysis section to leave out, comma-separated, of lint, diff, reach")
+	analysisMaxBoxes := fl.Int("analysis-max-boxes", analyze.DefaultMaxBoxes, "the diff's analyze.DiffOptions.MaxBoxes in the analysis section (0: list every box)")
 	analysisSets := fl.String("analysis-sets", "", "sets of the analysis section, comma-separated, of gen-sg, gen-acl, acl1, fw1, ipc1 (empty: all)")
 	fl.IntVar(&cfg.Rounds, "rounds", cfg.Rounds, "timing rounds (medians are reported)")
 	fl.IntVar(&cfg.LinearBudget, "linear-budget", cfg.LinearBudget, "rule checks per linear timing round")
@@ -628,7 +630,7 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 			}
 			skip = append(skip, x)
 		}
-		if err := analysisSection(stdout, stderr, *format, analysisInputs(ns, cfg.Seed, *analysisDir, only, stderr), cfg.Rounds, skip); err != nil {
+		if err := analysisSection(stdout, stderr, *format, analysisInputs(ns, cfg.Seed, *analysisDir, only, stderr), cfg.Rounds, skip, *analysisMaxBoxes); err != nil {
 			return fail("analysis: %v", err)
 		}
 		return 0

@@ -123,6 +123,10 @@ func DiffSets(old, new Set) (Diff, error) {
 	return DiffWith(old, new, DiffOptions{})
 }
 
+// DefaultMaxBoxes is the MaxBoxes the sgsim program's diff uses unless
+// told otherwise (its -max-boxes flag), and the bench runner's.
+const DefaultMaxBoxes = 1000
+
 // DiffOptions are DiffWith's options. The zero value lists every box.
 type DiffOptions struct {
 	// MaxBoxes, when above 0, is the number of boxes of one group (a

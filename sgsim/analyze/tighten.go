@@ -105,10 +105,20 @@ type SetDiff struct {
 
 // Closes reports whether a removal of the diff in direction dir holds f,
 // with a change for other protocols (Change.Others) holding the flows of
-// every protocol no rule of either version names.
+// every protocol no rule of either version names. A summarized removal
+// (Change.Summarized: its boxes not listed) is tested exactly with
+// Change.Contains, which evaluates both versions: never through the
+// boxes listed or its enclosing Region.
 func (s *SetDiff) Closes(dir sgsim.Direction, f sgsim.Flow) bool {
-	for _, c := range s.Diff.Removed {
+	for i := range s.Diff.Removed {
+		c := &s.Diff.Removed[i]
 		if c.Direction != dir {
+			continue
+		}
+		if c.Summarized {
+			if c.Contains(f) {
+				return true
+			}
 			continue
 		}
 		g := f
@@ -456,7 +466,7 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 		return nil, errors.New("analyze: tighten: the proposal's group lists differ from the original's")
 	}
 	for i := range olds {
-		d, err := DiffSets(olds[i], news[i])
+		d, err := DiffWith(olds[i], news[i], DiffOptions{MaxBoxes: tightenMaxBoxes})
 		if err != nil {
 			return nil, err
 		}
@@ -486,6 +496,12 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 	}
 	return p, nil
 }
+
+// tightenMaxBoxes is the MaxBoxes of the proof's diffs (check 3): a
+// narrowed 10K-rule set can close millions of boxes, so past
+// DefaultMaxBoxes per deciding-rule pair the removal is summarized, and
+// SetDiff.Closes tests observed flows against it exactly. Tests lower it.
+var tightenMaxBoxes = DefaultMaxBoxes
 
 // sgDirection returns the direction of the security-group rules a hop
 // reads, and false for a network-ACL hop.
