@@ -24,7 +24,7 @@ import (
 
 // The analysis section (-analysis) measures lint, diff and a range query
 // on one large rule set per input: analyze.LintSet on the set as one
-// group, analyze.DiffSets against the same set with its last 10% of
+// group, analyze.DiffWith (MaxBoxes: -analysis-max-boxes) against the same set with its last 10% of
 // rules removed, and Network.Reach from 0.0.0.0/1 to a /24 over TCP with
 // the set as the ingress group of the /24's endpoint.
 

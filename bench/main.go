@@ -64,14 +64,16 @@
 // named, of gen-sg, gen-acl, acl1, fw1 and ipc1, and -analysis-skip
 // leaves out the operations named, of lint, diff and reach), at each of
 // -analysis-sizes (default 100,1000,10000), the median time of analyze.LintSet on the set as one
-// group, of analyze.DiffSets against the set without its last 10% of
-// rules, and of Network.Reach from 0.0.0.0/1 to the /24 most rules name
+// group, of analyze.DiffWith against the set without its last 10% of
+// rules (MaxBoxes from -analysis-max-boxes, default
+// analyze.DefaultMaxBoxes as in sgsim diff; 0 lists every box), and of Network.Reach from 0.0.0.0/1 to the /24 most rules name
 // as destination over TCP; with allocations and the peak live heap of
 // one more lint and diff, and the process CPU time of each operation
 // (median of the rounds; on a shared machine the wall clock also counts
 // the wait for a core). Its JSON objects have kind "analysis": name,
 // source, semantics, rules, lint_ns, lint_cpu_ns, findings, lint_allocs,
-// lint_peak_heap_mb, diff_ns, diff_cpu_ns, changes, diff_allocs,
+// lint_peak_heap_mb, diff_ns, diff_cpu_ns, changes, summarized (of the
+// changes, those summarized past MaxBoxes), diff_allocs,
 // diff_peak_heap_mb, reach_ns, reach_cpu_ns, reach_cells, reach_to.
 //
 // JSON fields (snake_case), one object per rule set: name, source,
