@@ -138,8 +138,9 @@ and exits 1 (medium findings).`,
 		about: `compares two versions of a network: the exact flows each rule set (attachment list) allows in one and not the other, with witnesses and the deciding rule in each; when both are placed, the required flows lost and the exposure from outside the cluster gained.
 The second version is given after -against with the same input flags; it starts from the first one's flags, so only what differs need be given (-against -rules new.json), unless it names another kind of input (-profile, -rules, -plan). Without -against: a profile's default groups against its hardened set, and a Terraform plan's prior state against its planned values ("what does this apply open and close?").
 -fail-on: a lost required flow or gained exposure counts as high, any other change as info.
+-max-boxes N (default 1000; 0 lists every box): past N boxes for one pair of deciding rules (old, new) in a direction and protocol class, the pair comes out as one summarized change: "REGION, where the old version decides by RULE and the new by RULE (K+ boxes, not listed)" with a witness, in JSON "summarized": true and "boxes_found": K, REGION the box around the flows both rules match (it holds the change, the rules define it); the diff then leaves out the parts of its cut where only such pairs can change, which makes diffs of 10,000-rule firewall sets finish.
 -intents FILE checks an intent file against both versions (both must be placed) and reports the intents the new version fails, with their status before: "which intents does this change break?"; each counts as high.
-json: {"schema_version": 1, "old", "new", "sets": [{"set", "endpoints", "diff": {"added": [CHANGE], "removed": [CHANGE]}}], "summary": {"lost": [{"flow", "regions", "witness"}], "exposure": [{"to", "protocol", "region", "witness"}]}, "intents": [{"name", "kind", "line", "before", "after", "witness", "decided_at"}]}, CHANGE being {"direction", "others", "region", "witness", "old": RULE, "new": RULE} and RULE {"group", "index", "id", "rule", "origin"} (absent: the default deny). markdown: a pull-request comment.`,
+json: {"schema_version": 1, "old", "new", "sets": [{"set", "endpoints", "diff": {"added": [CHANGE], "removed": [CHANGE]}}], "summary": {"lost": [{"flow", "regions", "witness"}], "exposure": [{"to", "protocol", "region", "witness"}]}, "intents": [{"name", "kind", "line", "before", "after", "witness", "decided_at"}]}, CHANGE being {"direction", "others", "region", "witness", "old": RULE, "new": RULE, "summarized", "boxes_found"} and RULE {"group", "index", "id", "rule", "origin"} (absent: the default deny). markdown: a pull-request comment.`,
 		example: `sgsim diff -plan examples/sgsim/testdata/terraform/plan.json -fail-on info
 prints "== diff terraform plan's prior state -> terraform plan", then per rule set the regions added (+) and removed (-):
 the SSH rule goes from the office range to everywhere, "+ ingress tcp 0.0.0.0-203.0.112.255 -> 0.0.0.0/0 dport 22 (default deny -> sg-0a1b2c3d4e5f60001 rule 1)";
@@ -149,11 +150,15 @@ exits 1, since something changed (-fail-on high: only if a required flow is lost
 			g.register(fs, "a lost required flow or gained exposure is high, any other change info")
 			var intents string
 			fs.StringVar(&intents, "intents", "", "intent `FILE` checked against both versions: the intents the new version fails are reported (high for -fail-on)")
+			maxBoxes := fs.Int("max-boxes", analyze.DefaultMaxBoxes, "boxes listed per pair of deciding rules before the pair is summarized (`N`; 0: list every box)")
 			return func(e *env) error {
 				if err := g.valid(); err != nil {
 					return err
 				}
-				return diffRun(e, g, intents)
+				if *maxBoxes < 0 {
+					return bad("-max-boxes: %d is negative: give 0 to list every box, or a number of boxes", *maxBoxes)
+				}
+				return diffRun(e, g, intents, *maxBoxes)
 			}
 		},
 	})
@@ -228,7 +233,7 @@ func fixRun(e *env, g *severityGate) error {
 // diffRun compares the two inputs (load.Versions for one) and prints the
 // exact group-level diff of every attachment list, then the required
 // flows lost and the exposure gained.
-func diffRun(e *env, g *severityGate, intentsFile string) error {
+func diffRun(e *env, g *severityGate, intentsFile string, maxBoxes int) error {
 	var oldN, newN *load.Network
 	var err error
 	if e.against != nil {
@@ -265,7 +270,8 @@ func diffRun(e *env, g *severityGate, intentsFile string) error {
 	}
 	var done, total atomic.Int64
 	stop := e.prog.count("diff: "+oldN.Name+" -> "+newN.Name, "parts", &done, &total)
-	res, err := load.CompareProgress(oldN, newN, func(d, t int) { done.Store(int64(d)); total.Store(int64(t)) })
+	res, err := load.CompareWith(oldN, newN, load.CompareOptions{MaxBoxes: maxBoxes,
+		Progress: func(d, t int) { done.Store(int64(d)); total.Store(int64(t)) }})
 	stop()
 	if err != nil {
 		return err
@@ -327,6 +333,10 @@ func diffText(res load.Diff) string {
 				return r.Group + "/" + r.ID
 			}
 			fmt.Fprintf(&text, "  %s %s %s (%s -> %s)\n", sign, c.Direction, c.RegionText, who(c.Old), who(c.New))
+			if c.Summarized {
+				// Its boxes are not listed: a flow to test it by.
+				fmt.Fprintf(&text, "    witness %s\n", c.WitnessText)
+			}
 		}
 		for _, c := range d.Added {
 			line("+", c)

@@ -293,3 +293,43 @@ func TestAnalyzeAnyInput(t *testing.T) {
 		}
 	}
 }
+
+// diff -max-boxes 1: the plan's two added boxes of one deciding-rule
+// pair come out as one summarized change in every format (text with its
+// witness, JSON with "summarized" and "boxes_found", markdown); the
+// default lists them as before, as -max-boxes 0 does.
+func TestDiffMaxBoxes(t *testing.T) {
+	plan := []string{"diff", "-plan", "testdata/terraform/plan.json"}
+	_, def, _ := runArgs(t, plan...)
+	_, zero, _ := runArgs(t, append(plan, "-max-boxes", "0")...)
+	if def != zero || !strings.Contains(def, "+ ingress tcp 0.0.0.0-203.0.112.255 -> 0.0.0.0/0 dport 22 (default deny -> ") || strings.Contains(def, "not listed") {
+		t.Errorf("default:\n%s\n-max-boxes 0:\n%s", def, zero)
+	}
+	code, text, errs := runArgs(t, append(plan, "-max-boxes", "1")...)
+	if code != 0 || !strings.Contains(text, "1 region(s) added, 0 removed") ||
+		!strings.Contains(text, "+ ingress tcp 0.0.0.0/0 -> 0.0.0.0/0 dport 22, where the old version decides by the default deny and the new by rule ") ||
+		!strings.Contains(text, "(2+ boxes, not listed) (default deny -> ") || !strings.Contains(text, "\n    witness tcp ") {
+		t.Errorf("-max-boxes 1: exit %d\n%s%s", code, text, errs)
+	}
+	_, js, _ := runArgs(t, append(plan, "-max-boxes", "1", "-format", "json")...)
+	var doc struct {
+		Sets []struct {
+			Diff struct {
+				Added []map[string]any `json:"added"`
+			} `json:"diff"`
+		} `json:"sets"`
+	}
+	if err := json.Unmarshal([]byte(js), &doc); err != nil || len(doc.Sets) != 1 || len(doc.Sets[0].Diff.Added) != 1 {
+		t.Fatalf("json %v:\n%s", err, js)
+	}
+	if c := doc.Sets[0].Diff.Added[0]; c["summarized"] != true || c["boxes_found"] != float64(2) || c["witness"] == "" {
+		t.Errorf("json change %v", c)
+	}
+	_, md, _ := runArgs(t, append(plan, "-max-boxes", "1", "-format", "markdown")...)
+	if !strings.Contains(md, "(2+ boxes, not listed)`") || !strings.Contains(md, "| opens | ingress |") {
+		t.Errorf("markdown:\n%s", md)
+	}
+	if code, _, errs := runArgs(t, append(plan, "-max-boxes", "-1")...); code != 2 || !strings.Contains(errs, "-max-boxes: -1 is negative") {
+		t.Errorf("-max-boxes -1: exit %d, %s", code, errs)
+	}
+}

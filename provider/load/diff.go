@@ -77,6 +77,25 @@ func Compare(old, new *Network) (Diff, error) {
 // flow and exposure summary that follows is not counted. It is called
 // from the calling goroutine.
 func CompareProgress(old, new *Network, progress analyze.Progress) (Diff, error) {
+	return CompareWith(old, new, CompareOptions{Progress: progress})
+}
+
+// CompareOptions are CompareWith's options. The zero value lists every
+// box of every set's diff.
+type CompareOptions struct {
+	// MaxBoxes is each set diff's analyze.DiffOptions.MaxBoxes: above 0,
+	// a deciding-rule pair with more boxes comes out as one summarized
+	// change (analyze.Change.Summarized, in JSON "summarized": true and
+	// "boxes_found"), its flows tested with Change.Contains. Compare
+	// passes the changes through as the diff gives them.
+	MaxBoxes int
+	// Progress, when not nil, is called as CompareProgress calls it.
+	Progress analyze.Progress
+}
+
+// CompareWith is Compare with options.
+func CompareWith(old, new *Network, o CompareOptions) (Diff, error) {
+	progress := o.Progress
 	d := Diff{Old: old.Name, New: new.Name, Sets: []SetDiff{}}
 	if old.Spec.Cloud != new.Spec.Cloud {
 		return d, fmt.Errorf("cannot compare %s (%s semantics) with %s (%s)", old.Name, old.Spec.Cloud, new.Name, new.Spec.Cloud)
@@ -127,7 +146,7 @@ func CompareProgress(old, new *Network, progress analyze.Progress) (Diff, error)
 				}
 			}
 		}
-		sd, err := analyze.DiffProgress(p[0], p[1], step)
+		sd, err := analyze.DiffWith(p[0], p[1], analyze.DiffOptions{MaxBoxes: o.MaxBoxes, Progress: step})
 		base += analyze.DiffParts(p[0], p[1])
 		if err != nil {
 			return d, err

@@ -2,6 +2,7 @@ package load
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -544,6 +545,28 @@ func TestVersionsAndCompare(t *testing.T) {
 	}
 	if want := []string{"tcp 0.0.0.0-203.0.112.255 -> 0.0.0.0/0 dport 22", "tcp 203.0.114.0-255.255.255.255 -> 0.0.0.0/0 dport 22"}; !slices.Equal(added, want) || len(d.Sets[0].Diff.Removed) != 0 {
 		t.Errorf("added %q, removed %d; want %q and none", added, len(d.Sets[0].Diff.Removed), want)
+	}
+	// With MaxBoxes 1 the two boxes of that (default deny -> SSH rule)
+	// pair come out as one summarized change, passed through: in JSON
+	// "summarized" and "boxes_found", its flows tested exactly.
+	ds, err := CompareWith(old, new, CompareOptions{MaxBoxes: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds.Sets) != 1 || len(ds.Sets[0].Diff.Added) != 1 || len(ds.Sets[0].Diff.Removed) != 0 {
+		t.Fatalf("summarized diff %+v", ds)
+	}
+	c := ds.Sets[0].Diff.Added[0]
+	js, _ := json.Marshal(ds)
+	if !c.Summarized || c.Boxes != 2 || !strings.Contains(string(js), `"summarized":true,"boxes_found":2`) ||
+		!strings.Contains(c.RegionText, "(2+ boxes, not listed)") {
+		t.Errorf("summarized change %+v\n%s", c, js)
+	}
+	for f, want := range map[string]bool{c.WitnessText: true, "tcp 198.51.100.7:40000 -> 10.0.0.1:22": true,
+		"tcp 203.0.113.7:40000 -> 10.0.0.1:22": false, "tcp 198.51.100.7:40000 -> 10.0.0.1:23": false} {
+		if got := c.Contains(sgsim.MustParseFlow(f)); got != want {
+			t.Errorf("summarized change holds %s: %v, want %v", f, got, want)
+		}
 	}
 	// A profile: default groups -> hardened; placed, so with the lost
 	// required flows (Table 8 cuts node-to-node TCP in the tunnel model).
