@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -377,10 +378,27 @@ func TestRegionTextIsSpaceString(t *testing.T) {
 			}
 			s := tb.space(b)
 			for range 2 {
-				if got, want := tb.regionText(b, s), s.String(); got != want {
+				if got, want := tb.regionText(b, s, " x"), s.String()+" x"; got != want {
 					t.Fatalf("regionText %q, Space.String %q", got, want)
 				}
 			}
 		}
 	})
+}
+
+// A region's text, once its address ranges' and ports' texts are made,
+// is one allocation of its own size.
+func TestRegionTextOneAllocation(t *testing.T) {
+	tb := &table{proto: sgsim.TCP, full: fullBox(false, sgsim.TCP)}
+	b := tb.full
+	b[0] = span{keyOf(netip.MustParseAddr("10.0.0.0")), keyOf(netip.MustParseAddr("10.0.0.255"))}
+	b[3] = span{key{0, 80}, key{0, 443}}
+	s := tb.space(b)
+	want := "tcp 10.0.0.0/24 -> 0.0.0.0/0 dport 80-443 (and more)"
+	if got := tb.regionText(b, s, " (and more)"); got != want {
+		t.Fatalf("regionText %q, want %q", got, want)
+	}
+	if n := testing.AllocsPerRun(100, func() { tb.regionText(b, s, " (and more)") }); n != 1 {
+		t.Fatalf("regionText: %v allocations, want 1", n)
+	}
 }

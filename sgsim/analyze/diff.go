@@ -17,19 +17,21 @@ import (
 // destination port above 0 and an ephemeral source port where the box
 // has them), not its lowest corner. The changes of one Diff that name
 // the same rule share its RuleRef (a large diff names few rules in
-// millions of changes): copy it before changing it.
+// millions of changes), and so do their Regions' address and port (or
+// ICMP type and code) sets that are the same range: copy a RuleRef or a
+// Ports before changing it (Addrs cannot be changed).
 type Change struct {
-	Direction     sgsim.Direction `json:"-"`
 	DirectionText string          `json:"direction"`
-	Region        sgsim.Space     `json:"-"`
+	Direction     sgsim.Direction `json:"-"`
 	// Others is true when Region's protocol stands for every protocol no
 	// rule of either version names.
-	Others      bool       `json:"others,omitempty"`
-	RegionText  string     `json:"region"`
-	Witness     sgsim.Flow `json:"-"`
-	WitnessText string     `json:"witness"`
-	Old         *RuleRef   `json:"old,omitempty"`
-	New         *RuleRef   `json:"new,omitempty"`
+	Others      bool        `json:"others,omitempty"`
+	Region      sgsim.Space `json:"-"`
+	RegionText  string      `json:"region"`
+	Witness     sgsim.Flow  `json:"-"`
+	WitnessText string      `json:"witness"`
+	Old         *RuleRef    `json:"old,omitempty"`
+	New         *RuleRef    `json:"new,omitempty"`
 	// Summarized is set when the diff stopped listing the change's
 	// boxes, past DiffOptions.MaxBoxes of them: the change is then
 	// every flow of its direction, address family and protocol class
@@ -279,10 +281,11 @@ func DiffWith(old, new Set, o DiffOptions) (Diff, error) {
 			c := Change{Direction: d, DirectionText: d.String(), Region: tn.space(x.b), Others: pt.others,
 				Old: ref(0, ko, eo.rules[d], x.tag), New: ref(1, kn, en.rules[d], x.rule), of: listed}
 			c.Witness = c.Region.TestFlow() // a flow a person could send
-			c.RegionText, c.WitnessText = tn.regionText(x.b, c.Region), c.Witness.String()
+			suffix := ""
 			if pt.others {
-				c.RegionText += " (and every protocol no rule names)"
+				suffix = " (and every protocol no rule names)"
 			}
+			c.RegionText, c.WitnessText = tn.regionText(x.b, c.Region, suffix), c.Witness.String()
 			if action(en.rules[d], x.rule) == sgsim.Allow {
 				out.Added = append(out.Added, c)
 			} else {
@@ -310,10 +313,11 @@ func DiffWith(old, new Set, o DiffOptions) (Diff, error) {
 				Summarized: true, Boxes: g.n,
 				of: &changeOf{named: listed.named, old: ko.c, new: kn.c, ro: ruleAt(eo.rules[d], x.tag), rn: ruleAt(en.rules[d], x.rule)}}
 			c.Witness = tn.space(x.b).TestFlow() // the first box's
-			c.RegionText = tn.regionText(b, c.Region)
+			suffix := ""
 			if pt.others {
-				c.RegionText += " (and every protocol no rule names)"
+				suffix = " (and every protocol no rule names)"
 			}
+			c.RegionText = tn.regionText(b, c.Region, suffix)
 			c.RegionText += fmt.Sprintf(", where the old version decides by %s and the new by %s (%d+ boxes, not listed)",
 				refText(c.Old), refText(c.New), g.n)
 			c.WitnessText = c.Witness.String()

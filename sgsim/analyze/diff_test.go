@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/sgsim/sgsim/sgsim"
@@ -232,6 +233,21 @@ func TestDiffSharesRuleRefs(t *testing.T) {
 		if c.New != d.Added[0].New {
 			t.Fatalf("%v: a RuleRef of its own, want rule b's one shared", c)
 		}
+	}
+	// The regions' equal port sets are one slice.
+	shared := 0
+	for i, c := range d.Added {
+		for _, e := range d.Added[:i] {
+			if slices.Equal(c.Region.DstPorts, e.Region.DstPorts) {
+				if &c.Region.DstPorts[0] != &e.Region.DstPorts[0] {
+					t.Fatalf("%v and %v: port sets %v of their own, want one shared", c, e, c.Region.DstPorts)
+				}
+				shared++
+			}
+		}
+	}
+	if shared == 0 {
+		t.Fatalf("no two changes with the same ports: %v", d)
 	}
 	back, err := DiffSets(new, old)
 	if err != nil {

@@ -206,8 +206,13 @@ type table struct {
 	// regions share few distinct address ranges, and Addrs are
 	// immutable, so each is built once.
 	addrs map[span]sgsim.Addrs
-	// addrText holds the text of those address sets.
+	// addrText holds the text of those address sets, partText the text
+	// of the regions' port and ICMP parts (see regionText).
 	addrText map[span]string
+	partText map[partKey]string
+	// ports holds the port sets (and ICMP type and code sets) space has
+	// made, by span, shared like addrs.
+	ports map[span]sgsim.Ports
 }
 
 func fullKeys(v6 bool) span {
@@ -764,8 +769,9 @@ func (t *table) space(b box) sgsim.Space {
 	return t.spaceOf(b, true)
 }
 
-// spaceOf is space, keeping the address sets it builds in t.addrs when
-// keep is set.
+// spaceOf is space, keeping the address and port sets it builds in
+// t.addrs and t.ports when keep is set: the spaces made with keep share
+// them (a diff's regions share few distinct ranges).
 func (t *table) spaceOf(b box, keep bool) sgsim.Space {
 	one := func(s span) sgsim.Addrs {
 		if a, ok := t.addrs[s]; ok {
@@ -789,7 +795,19 @@ func (t *table) spaceOf(b box, keep bool) sgsim.Space {
 		fam = sgsim.IPv6
 	}
 	s := sgsim.Space{Family: fam, Protocol: t.proto, Src: one(b[0]), Dst: one(b[1])}
-	pr := func(s span) sgsim.Ports { return sgsim.Ports{{First: uint16(s.lo.lo), Last: uint16(s.hi.lo)}} }
+	pr := func(s span) sgsim.Ports {
+		if ps, ok := t.ports[s]; ok {
+			return ps
+		}
+		ps := sgsim.Ports{{First: uint16(s.lo.lo), Last: uint16(s.hi.lo)}}
+		if keep {
+			if t.ports == nil {
+				t.ports = map[span]sgsim.Ports{}
+			}
+			t.ports[s] = ps
+		}
+		return ps
+	}
 	switch {
 	case t.proto.HasPorts():
 		s.SrcPorts, s.DstPorts = pr(b[2]), pr(b[3])
@@ -799,14 +817,16 @@ func (t *table) spaceOf(b box, keep bool) sgsim.Space {
 	return s
 }
 
-// regionText is s.String() for s = t.space(b), with the text of each
-// address range made once per table (Addrs.String was a tenth of
-// ipc1-10K's diff). It writes the space as Space.String does;
-// TestRegionTextIsSpaceString holds the two equal. Space.String's
-// family word, written when both address sets are any, never applies:
-// space builds every address set from a range (sgsim.AddrsOf), never
-// the any set.
-func (t *table) regionText(b box, s sgsim.Space) string {
+// regionText is s.String() for s = t.space(b), followed by suffix, with
+// the text of each address range and port part made once per table
+// (Addrs.String was a tenth of ipc1-10K's diff), in one allocation of
+// the text's size (a builder grown by doubling left up to half of each
+// text's memory unused, held as long as the change). It writes the
+// space as Space.String does; TestRegionTextIsSpaceString holds the two
+// equal. Space.String's family word, written when both address sets are
+// any, never applies: space builds every address set from a range
+// (sgsim.AddrsOf), never the any set.
+func (t *table) regionText(b box, s sgsim.Space, suffix string) string {
 	addr := func(sp span, a sgsim.Addrs) string {
 		if x, ok := t.addrText[sp]; ok {
 			return x
@@ -818,27 +838,53 @@ func (t *table) regionText(b box, s sgsim.Space) string {
 		t.addrText[sp] = x
 		return x
 	}
-	var sb strings.Builder
-	sb.WriteString(s.Protocol.String())
-	sb.WriteByte(' ')
-	sb.WriteString(addr(b[0], s.Src))
-	sb.WriteString(" -> ")
-	sb.WriteString(addr(b[1], s.Dst))
-	part := func(kw string, ps sgsim.Ports, all sgsim.PortRange) {
-		if ps != nil && !(len(ps) == 1 && ps[0] == all) {
-			sb.WriteString(" " + kw + " " + ps.String())
+	// part is " kw ranges" for a set other than every value (all), or
+	// nothing; space gives each set one range, the box's span sp.
+	part := func(kw int, sp span, ps sgsim.Ports, all sgsim.PortRange) string {
+		k := partKey{kw, sp}
+		if x, ok := t.partText[k]; ok {
+			return x
 		}
+		x := ""
+		if ps != nil && !(len(ps) == 1 && ps[0] == all) {
+			x = " " + partWords[kw] + " " + ps.String()
+		}
+		if t.partText == nil {
+			t.partText = map[partKey]string{}
+		}
+		t.partText[k] = x
+		return x
 	}
+	proto, src, dst := s.Protocol.String(), addr(b[0], s.Src), addr(b[1], s.Dst)
+	var p1, p2 string
 	if s.Protocol.HasPorts() {
-		part("dport", s.DstPorts, sgsim.AllPorts)
-		part("sport", s.SrcPorts, sgsim.AllPorts)
+		p1, p2 = part(0, b[3], s.DstPorts, sgsim.AllPorts), part(1, b[2], s.SrcPorts, sgsim.AllPorts)
 	}
 	if s.Protocol.IsICMP() {
-		part("type", s.ICMPTypes, sgsim.PortRange{First: 0, Last: 255})
-		part("code", s.ICMPCodes, sgsim.PortRange{First: 0, Last: 255})
+		icmp := sgsim.PortRange{First: 0, Last: 255}
+		p1, p2 = part(2, b[2], s.ICMPTypes, icmp), part(3, b[3], s.ICMPCodes, icmp)
 	}
+	var sb strings.Builder
+	sb.Grow(len(proto) + 1 + len(src) + 4 + len(dst) + len(p1) + len(p2) + len(suffix))
+	sb.WriteString(proto)
+	sb.WriteByte(' ')
+	sb.WriteString(src)
+	sb.WriteString(" -> ")
+	sb.WriteString(dst)
+	sb.WriteString(p1)
+	sb.WriteString(p2)
+	sb.WriteString(suffix)
 	return sb.String()
 }
+
+// partKey is a port or ICMP part of a region's text: the word
+// (partWords[kw]) and the span.
+type partKey struct {
+	kw int
+	s  span
+}
+
+var partWords = [4]string{"dport", "sport", "type", "code"}
 
 // merge joins cells with the same rule that are equal in three
 // dimensions and adjacent in the fourth, dimension by dimension, until
