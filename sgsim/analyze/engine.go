@@ -1462,8 +1462,11 @@ func (p *pairDecider) leftOut(b *box, oc, nc []int32) bool {
 		x := int32(-1)
 		if i < len(oc) {
 			x = p.o.boxes[oc[i]].rule
+			if shadowed(p.o, b, oc[:i], oc[i]) {
+				continue // decides no flow of b
+			}
 		}
-		if !p.pairsSummarized(b, x, nc[k:]) {
+		if !p.pairsSummarized(b, x, nc, k) {
 			return false
 		}
 		if i < len(oc) && p.o.boxes[oc[i]].b.holds(b) {
@@ -1474,13 +1477,14 @@ func (p *pairDecider) leftOut(b *box, oc, nc []int32) bool {
 }
 
 // pairsSummarized reports whether every group (x, y) with y a rule of
-// the new candidates nc up to one that holds b (or the default deny
-// when none does) and of another action than x's is summarized.
-func (p *pairDecider) pairsSummarized(b *box, x int32, nc []int32) bool {
+// the new candidates nc from from on, up to one that holds b (or the
+// default deny when none does), of another action than x's and not
+// shadowed in b by the candidates before it, is summarized.
+func (p *pairDecider) pairsSummarized(b *box, x int32, nc []int32, from int) bool {
 	xa := action(p.ors, x)
-	for _, c := range nc {
-		rb := &p.n.boxes[c]
-		if p.nrs[rb.rule].Action != xa && !p.summarized(x, rb.rule) {
+	for i := from; i < len(nc); i++ {
+		rb := &p.n.boxes[nc[i]]
+		if p.nrs[rb.rule].Action != xa && !p.summarized(x, rb.rule) && !shadowed(p.n, b, nc[:i], nc[i]) {
 			return false
 		}
 		if rb.b.holds(b) {
@@ -1488,6 +1492,21 @@ func (p *pairDecider) pairsSummarized(b *box, x int32, nc []int32) bool {
 		}
 	}
 	return xa == sgsim.Deny || p.summarized(x, -1)
+}
+
+// shadowed reports whether box c of t decides no flow of b: a box
+// before it (of cands, the candidates before it that meet b) holds its
+// part of b. A wide late rule whose flows in b the earlier rules all
+// take would otherwise keep every part it meets from being left out,
+// though it can have no cell there.
+func shadowed(t *table, b *box, before []int32, c int32) bool {
+	in := t.boxes[c].b.clip(b)
+	for _, j := range before {
+		if t.boxes[j].b.holds(&in) {
+			return true
+		}
+	}
+	return false
 }
 
 // keep records a changed cell: it is listed unless its group is
@@ -1630,7 +1649,7 @@ func (p *pairDecider) decideNew(b box, nc []int32, old int32, oa sgsim.Action) {
 		}
 		return
 	}
-	if p.nsum > 0 && p.pairsSummarized(&b, old, nc) {
+	if p.nsum > 0 && p.pairsSummarized(&b, old, nc, 0) {
 		return
 	}
 	below, inside, above, hasBelow, hasAbove, dim := cutBoxDim(b, &p.n.boxes[nc[0]].b)
