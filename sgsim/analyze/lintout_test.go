@@ -210,3 +210,77 @@ func TestBox32OrdersLikeKeys(t *testing.T) {
 		}
 	})
 }
+
+// Lint gives what it gave when it keyed every finding to drop repeats
+// (oldLint below), now that it keys only those that can repeat: sets
+// of the same name (group IDs with "+" make two attachment lists one
+// name) and findings about one rule on its own.
+func TestLintDropsRepeatsAsBefore(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sem := rapid.SampledFrom([]sgsim.Semantics{sgsim.Huawei, sgsim.FirstMatch}).Draw(t, "semantics")
+		ids := []string{"a", "b", "a+b", "c"}
+		var spec sgsim.NetworkSpec
+		spec.Cloud = sem
+		k := 0
+		for _, id := range ids {
+			g := sgsim.Group{ID: id}
+			for j := rapid.IntRange(0, 4).Draw(t, id+" rules"); j > 0; j-- {
+				r := smallRule(t, sem, fmt.Sprintf("r%d", k), sem == sgsim.FirstMatch)
+				if rapid.IntRange(0, 4).Draw(t, "open") == 0 && r.Direction == sgsim.Ingress {
+					r = sgsim.MustParseRule("ingress allow any from 0.0.0.0/0 priority 1 id " + fmt.Sprint("open", k))
+				}
+				g.Rules = append(g.Rules, r)
+				k++
+			}
+			spec.Groups = append(spec.Groups, g)
+		}
+		lists := [][]string{{"a", "b"}, {"a+b"}, {"a"}, {"c", "a"}, {"b"}}
+		for i := rapid.IntRange(1, 4).Draw(t, "endpoints"); i > 0; i-- {
+			spec.Endpoints = append(spec.Endpoints, sgsim.Endpoint{Name: fmt.Sprint("e", i),
+				Addrs:  sgsim.MustParseAddrs(fmt.Sprintf("10.0.0.%d", i)),
+				Groups: rapid.SampledFrom(lists).Draw(t, "groups")})
+		}
+		got, err := Lint(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := oldLint(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("lint:\n%v\nbefore:\n%v", got, want)
+		}
+	})
+}
+
+// oldLint is Lint as it was before findings were built in chunks.
+func oldLint(spec sgsim.NetworkSpec) ([]Finding, error) {
+	sets, err := SetsOf(spec)
+	if err != nil {
+		return nil, err
+	}
+	var out []Finding
+	seen := map[string]bool{}
+	for _, s := range sets {
+		fs, err := LintSet(s)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			key := f.Code + "\x00" + f.Set
+			if len(f.Rules) == 1 && f.Code >= OverBroad {
+				key = f.Code
+			}
+			for _, r := range f.Rules {
+				key += "\x00" + r.Group + "\x00" + fmt.Sprint(r.Index)
+			}
+			if !seen[key] {
+				seen[key] = true
+				out = append(out, f)
+			}
+		}
+	}
+	sortFindings(out)
+	return out, nil
+}
