@@ -1536,8 +1536,13 @@ func (p *pairDecider) keep(c cell) {
 	if len(p.out) == cap(p.out) {
 		// Double rather than append's 1.25x for large slices:
 		// a diff can find hundreds of thousands of cells before
-		// merge, and each growth copies them all.
-		p.out = slices.Grow(p.out, max(len(p.out), 256))
+		// merge, and each growth copies them all. But never past
+		// limit: the cells are merged when they reach it, so the
+		// buffer never holds more (doubling past it left up to half
+		// of a buffer of millions of 136-byte cells unused).
+		grown := make([]cell, len(p.out), min(max(2*len(p.out), 256), max(p.limit, len(p.out)+1)))
+		copy(grown, p.out)
+		p.out = grown
 	}
 	p.out = append(p.out, c)
 }
