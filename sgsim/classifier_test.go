@@ -381,3 +381,22 @@ func TestWideRulesLayer(t *testing.T) {
 		t.Fatalf("decided by %v; want both host and wide rules", decided)
 	}
 }
+
+// Compile refuses more rules than a table position indexes beside its
+// action bit, 2^31-1 = 2147483647, before copying any, and names the group
+// that goes past: 65536 groups sharing one slice of 32768 rules hold 2^31
+// rules, one too many, in a few MB. Counted in an int, 2^31 would wrap
+// negative where int is 32 bits (GOARCH=386) and reach an allocation that
+// panics.
+func TestCompileTooManyRules(t *testing.T) {
+	rs := make([]sgsim.Rule, 1<<15)
+	gs := make([]sgsim.Group, 1<<16)
+	for i := range gs {
+		gs[i] = sgsim.Group{ID: fmt.Sprint("g", i), Rules: rs}
+	}
+	c, err := sgsim.Compile(sgsim.FirstMatch, gs...)
+	want := `sgsim: group "g65535" (65536 of 65536) takes the rules past 2147483647, the most a classifier holds`
+	if err == nil || err.Error() != want {
+		t.Fatalf("Compile(65536 groups of 32768 rules) = %v, %v; want error %s", c, err, want)
+	}
+}

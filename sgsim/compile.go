@@ -581,7 +581,7 @@ func (t *table) lookup(f *Flow) uint32 {
 // Compile validates the groups under s and compiles them. Groups are given
 // in attachment order. The rules are copied: later changes to the groups'
 // slices do not affect the Classifier. Every rule must be resolved (no
-// group or list references).
+// group or list references). A classifier holds at most 2^31-1 rules.
 func Compile(s Semantics, groups ...Group) (*Classifier, error) {
 	return compileWith(s, &defaultTuples, groups)
 }
@@ -589,12 +589,14 @@ func Compile(s Semantics, groups ...Group) (*Classifier, error) {
 // compileWith is Compile with the tuple space's parameters, which tests
 // shrink to reach its limits with small rule sets.
 func compileWith(s Semantics, tp *tupleParams, groups []Group) (*Classifier, error) {
+	// Counted without overflow (int may be 32 bits; groups may share one
+	// slice of rules), before anything is copied.
 	n := 0
-	for _, g := range groups {
+	for i, g := range groups {
+		if len(g.Rules) > maxRules-n {
+			return nil, fmt.Errorf("sgsim: group %q (%d of %d) takes the rules past %d, the most a classifier holds", g.ID, i+1, len(groups), maxRules)
+		}
 		n += len(g.Rules)
-	}
-	if n > maxRules {
-		return nil, fmt.Errorf("sgsim: %d rules, more than a classifier holds (%d)", n, maxRules)
 	}
 	rules, order, ids, pos, err := planAt(s, groups)
 	if err != nil {
