@@ -395,8 +395,9 @@ type table struct {
 // step of a lookup reads 4 bytes. At 100K rules info is 400 KB instead of
 // the 800 KB of an 8-byte record (rule, group, action), and the read after
 // the tuple lookup misses the cache less often: on acl1_100000's
-// ClassBench-style trace Check took 1.09-1.11x less time in one process
-// (bench/README.md, issue 15, seventh pass).
+// ClassBench-style trace Check ran 1.09-1.11x as fast (the old code's
+// time over the new's, both in one process under load; bench/README.md,
+// issue 15, seventh pass).
 //
 // maxRules bounds the rules of a classifier so that an index fits beside
 // the action bit.
