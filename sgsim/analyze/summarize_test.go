@@ -20,14 +20,23 @@ import (
 // change contains has exactly its (old, new) deciding pair; witnesses
 // reproduce; and the listed changes are those of the diff with no
 // limit, less the summarized groups' boxes.
+//
+// The new version is the old one mutated (rules added, dropped, their
+// action flipped), reordered (see reorder: the same boxes in another
+// order, which the cut's shared-prefix and shadowed-rule shortcuts must
+// not take for the same decision) or unrelated.
 func TestSummarizedDiffExact(t *testing.T) {
-	summarized := 0
+	summarized, reordered := 0, 0
 	rapid.Check(t, func(t *rapid.T) {
 		sem := rapid.SampledFrom(smallSems).Draw(t, "semantics")
 		old := sizedSet(t, sem, "", drawSize(t, "old"))
 		new := mutate(t, old)
-		if rapid.Bool().Draw(t, "unrelated") {
+		how := rapid.IntRange(0, 2).Draw(t, "new")
+		switch how {
+		case 1:
 			new = sizedSet(t, sem, "", drawSize(t, "new"))
+		case 2:
+			new = reorder(t, old)
 		}
 		maxBoxes := rapid.IntRange(1, 3).Draw(t, "maxBoxes")
 		d, err := DiffWith(old, new, DiffOptions{MaxBoxes: maxBoxes})
@@ -63,6 +72,9 @@ func TestSummarizedDiffExact(t *testing.T) {
 					continue
 				}
 				summarized++
+				if how == 2 {
+					reordered++
+				}
 				sums[group(c)] = true
 				if c.Boxes <= maxBoxes {
 					t.Fatalf("summarized after %d boxes, MaxBoxes %d", c.Boxes, maxBoxes)
@@ -127,9 +139,38 @@ func TestSummarizedDiffExact(t *testing.T) {
 			}
 		}
 	})
-	if summarized == 0 {
-		t.Fatal("no change was summarized")
+	if summarized == 0 || reordered == 0 {
+		t.Fatalf("%d changes summarized, %d of reordered sets", summarized, reordered)
 	}
+}
+
+// reorder returns s with the same rules in another order: under the
+// semantics with priorities a few rules get another priority (of the
+// three smallRule draws from), and in every semantics two rules of a
+// group may swap places and the groups may be attached in reverse.
+func reorder(t *rapid.T, s Set) Set {
+	out := s
+	out.Groups = make([]sgsim.Group, len(s.Groups))
+	lo, _, used := s.Semantics.PriorityRange()
+	for i, g := range s.Groups {
+		g.Rules = append([]sgsim.Rule(nil), g.Rules...)
+		if n := len(g.Rules); n > 1 && rapid.Bool().Draw(t, fmt.Sprintf("swap %d", i)) {
+			a, b := rapid.IntRange(0, n-1).Draw(t, "swap a"), rapid.IntRange(0, n-1).Draw(t, "swap b")
+			g.Rules[a], g.Rules[b] = g.Rules[b], g.Rules[a]
+		}
+		if used {
+			for j := range g.Rules {
+				if rapid.IntRange(0, 3).Draw(t, fmt.Sprintf("repriority %d %d", i, j)) == 0 {
+					g.Rules[j].Priority = rapid.IntRange(lo, lo+2).Draw(t, "priority")
+				}
+			}
+		}
+		out.Groups[i] = g
+	}
+	if rapid.Bool().Draw(t, "reverse groups") {
+		slices.Reverse(out.Groups)
+	}
+	return out
 }
 
 // With no limit, DiffWith is DiffSets: every box listed, none
