@@ -81,8 +81,10 @@ type Proposal struct {
 	// Proof: (1) Replayed observed allowed flows, every one allowed by
 	// the proposal; (2) Required, each with its outcome before and after
 	// (every one passing before passes after); (3) Closed, per attached
-	// group list, the exact DiffSets of original against proposal: only
-	// removals, none holding an observed flow.
+	// group list, the exact diff of original against proposal (DiffWith
+	// with MaxBoxes DefaultMaxBoxes: a deciding-rule pair past that many
+	// boxes is one summarized change): only removals, none holding an
+	// observed flow (SetDiff.Closes).
 	Replayed int
 	Required []RequiredCheck
 	Closed   []SetDiff
