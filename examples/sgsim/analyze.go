@@ -138,7 +138,7 @@ and exits 1 (medium findings).`,
 		about: `compares two versions of a network: the exact flows each rule set (attachment list) allows in one and not the other, with witnesses and the deciding rule in each; when both are placed, the required flows lost and the exposure from outside the cluster gained.
 The second version is given after -against with the same input flags; it starts from the first one's flags, so only what differs need be given (-against -rules new.json), unless it names another kind of input (-profile, -rules, -plan). Without -against: a profile's default groups against its hardened set, and a Terraform plan's prior state against its planned values ("what does this apply open and close?").
 -fail-on: a lost required flow or gained exposure counts as high, any other change as info.
--max-boxes N (default 1000; 0 lists every box): past N boxes for one pair of deciding rules (old, new) in a direction and protocol class, the pair comes out as one summarized change: "REGION, where the old version decides by RULE and the new by RULE (K+ boxes, not listed)" with a witness, in JSON "summarized": true and "boxes_found": K, REGION the box around the flows both rules match (it holds the change, the rules define it); the diff then leaves out the parts of its cut where only such pairs can change, which makes diffs of 10,000-rule firewall sets finish.
+-max-boxes N (default 1000; 0 lists every box): past N boxes for one pair of deciding rules (old, new) in a direction and protocol class, the pair comes out as one summarized change: "REGION, where the old version decides by RULE and the new by RULE (K+ boxes, not listed)" with a witness, in JSON "summarized": true and "boxes_found": K, REGION the box around the flows both rules match (it holds the change, the rules define it), and a line after the sets counts them and says that -max-boxes 0 lists every box; the diff then leaves out the parts of its cut where only such pairs can change, which makes diffs of 10,000-rule firewall sets finish.
 -intents FILE checks an intent file against both versions (both must be placed) and reports the intents the new version fails, with their status before: "which intents does this change break?"; each counts as high.
 json: {"schema_version": 1, "old", "new", "sets": [{"set", "endpoints", "diff": {"added": [CHANGE], "removed": [CHANGE]}}], "summary": {"lost": [{"flow", "regions", "witness"}], "exposure": [{"to", "protocol", "region", "witness"}]}, "intents": [{"name", "kind", "line", "before", "after", "witness", "decided_at"}]}, CHANGE being {"direction", "others", "region", "witness", "old": RULE, "new": RULE, "summarized", "boxes_found"} and RULE {"group", "index", "id", "rule", "origin"} (absent: the default deny). markdown: a pull-request comment.`,
 		example: `sgsim diff -plan examples/sgsim/testdata/terraform/plan.json -fail-on info
@@ -345,11 +345,31 @@ func diffText(res load.Diff) string {
 			line("-", c)
 		}
 	}
+	if n := summarizedChanges(res); n > 0 {
+		fmt.Fprintf(&text, "-- %d change(s) summarized, their boxes not listed: -max-boxes 0 lists every box\n", n)
+	}
 	if sum := res.Summary; sum != nil {
 		fmt.Fprintf(&text, "-- required flows and exposure: %d lost, %d exposed region(s)\n", len(sum.Lost), len(sum.Exposure))
 		text.WriteString(sum.String())
 	}
 	return text.String()
+}
+
+// summarizedChanges counts the summarized changes of a diff (past
+// -max-boxes boxes of one deciding-rule pair), for the note that says
+// how to list their boxes.
+func summarizedChanges(res load.Diff) int {
+	n := 0
+	for _, sd := range res.Sets {
+		for _, cs := range [][]analyze.Change{sd.Diff.Added, sd.Diff.Removed} {
+			for i := range cs {
+				if cs[i].Summarized {
+					n++
+				}
+			}
+		}
+	}
+	return n
 }
 
 // apiDoc is one vendor API document in JSON output.

@@ -308,7 +308,8 @@ func TestDiffMaxBoxes(t *testing.T) {
 	code, text, errs := runArgs(t, append(plan, "-max-boxes", "1")...)
 	if code != 0 || !strings.Contains(text, "1 region(s) added, 0 removed") ||
 		!strings.Contains(text, "+ ingress tcp 0.0.0.0/0 -> 0.0.0.0/0 dport 22, where the old version decides by the default deny and the new by rule ") ||
-		!strings.Contains(text, "(2+ boxes, not listed) (default deny -> ") || !strings.Contains(text, "\n    witness tcp ") {
+		!strings.Contains(text, "(2+ boxes, not listed) (default deny -> ") || !strings.Contains(text, "\n    witness tcp ") ||
+		!strings.Contains(text, "\n-- 1 change(s) summarized, their boxes not listed: -max-boxes 0 lists every box\n") {
 		t.Errorf("-max-boxes 1: exit %d\n%s%s", code, text, errs)
 	}
 	_, js, _ := runArgs(t, append(plan, "-max-boxes", "1", "-format", "json")...)
@@ -326,7 +327,8 @@ func TestDiffMaxBoxes(t *testing.T) {
 		t.Errorf("json change %v", c)
 	}
 	_, md, _ := runArgs(t, append(plan, "-max-boxes", "1", "-format", "markdown")...)
-	if !strings.Contains(md, "(2+ boxes, not listed)`") || !strings.Contains(md, "| opens | ingress |") {
+	if !strings.Contains(md, "(2+ boxes, not listed)`") || !strings.Contains(md, "| opens | ingress |") ||
+		!strings.Contains(md, "\n1 change(s) summarized, their boxes not listed (\"N+ boxes, not listed\"): `sgsim diff -max-boxes 0` lists every box.\n") {
 		t.Errorf("markdown:\n%s", md)
 	}
 	if code, _, errs := runArgs(t, append(plan, "-max-boxes", "-1")...); code != 2 || !strings.Contains(errs, "-max-boxes: -1 is negative") {

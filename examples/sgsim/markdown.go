@@ -146,6 +146,9 @@ func diffMarkdown(res load.Diff) string {
 		}
 		b.WriteString(".\n")
 	}
+	if n := summarizedChanges(res); n > 0 {
+		fmt.Fprintf(&b, "\n%d change(s) summarized, their boxes not listed (\"N+ boxes, not listed\"): `sgsim diff -max-boxes 0` lists every box.\n", n)
+	}
 	for _, sd := range res.Sets {
 		if sd.Diff.IsEmpty() {
 			continue
