@@ -220,7 +220,7 @@ func TestClosesSummarized(t *testing.T) {
 				summarized++
 			}
 		}
-		sd := SetDiff{Diff: d, named: namedProtocols(old, new)}
+		sd := SetDiff{Diff: d}
 		lo, ln := linear(t, old), linear(t, new)
 		for _, f := range allSmallFlows {
 			for dir := sgsim.Ingress; dir <= sgsim.Egress; dir++ {
@@ -325,6 +325,35 @@ func TestVerifyFixSummarized(t *testing.T) {
 		narrow := sgsim.MustParseRule("ingress allow tcp 22 from 10.1.0.0/30 to any")
 		if ok, _, err := verifyFix(before, after, []sgsim.Rule{narrow}); err != nil || ok {
 			t.Errorf("max %d: a fix that does not hold what opens verified (%v)", max, err)
+		}
+	}
+}
+
+// Change.Contains and SetDiff.Closes (run per observed flow by tighten's
+// proof) allocate nothing, for a listed change and for a summarized one
+// (which evaluates both compiled versions).
+func TestContainsAllocs(t *testing.T) {
+	g := sgsim.Group{ID: "g", Rules: []sgsim.Rule{
+		sgsim.MustParseRule("ingress allow tcp 22 from 10.1.0.1 to any"),
+		sgsim.MustParseRule("ingress allow tcp 22 from 10.1.0.3 to any"),
+	}}
+	wide := g
+	wide.Rules = append([]sgsim.Rule{sgsim.MustParseRule("ingress allow tcp 22 from 10.1.0.0/29 to any")}, g.Rules...)
+	in := sgsim.MustParseFlow("tcp 10.1.0.5:40000 -> 10.0.0.1:22") // in the last removal, listed or not
+	for _, max := range []int{0, 1} {
+		d, err := DiffWith(NewSet(sgsim.FirstMatch, wide), NewSet(sgsim.FirstMatch, g), DiffOptions{MaxBoxes: max})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Removed) == 0 || d.Removed[0].Summarized != (max == 1) {
+			t.Fatalf("max %d: %v", max, d)
+		}
+		c, sd := &d.Removed[len(d.Removed)-1], SetDiff{Diff: d}
+		if !c.Contains(in) || !sd.Closes(sgsim.Ingress, in) {
+			t.Fatalf("max %d: %v not in %v", max, in, d)
+		}
+		if n := testing.AllocsPerRun(100, func() { c.Contains(in); sd.Closes(sgsim.Ingress, in) }); n != 0 {
+			t.Errorf("max %d: %v allocations per Contains and Closes", max, n)
 		}
 	}
 }

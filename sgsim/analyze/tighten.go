@@ -102,32 +102,16 @@ type SetDiff struct {
 	Set       string
 	Endpoints []string
 	Diff      Diff
-	named     map[sgsim.Protocol]bool // protocols a rule of either version names
 }
 
-// Closes reports whether a removal of the diff in direction dir holds f,
-// with a change for other protocols (Change.Others) holding the flows of
-// every protocol no rule of either version names. A summarized removal
-// (Change.Summarized: its boxes not listed) is tested exactly with
-// Change.Contains, which evaluates both versions: never through the
-// boxes listed or its enclosing Region.
+// Closes reports whether a removal of the diff in direction dir holds f
+// (Change.Contains: a change for other protocols, Change.Others, holds
+// the flows of every protocol no rule of either version names, and a
+// summarized removal is tested exactly by evaluating both versions,
+// never through its enclosing Region).
 func (s *SetDiff) Closes(dir sgsim.Direction, f sgsim.Flow) bool {
 	for i := range s.Diff.Removed {
-		c := &s.Diff.Removed[i]
-		if c.Direction != dir {
-			continue
-		}
-		if c.Summarized {
-			if c.Contains(f) {
-				return true
-			}
-			continue
-		}
-		g := f
-		if c.Others && !s.named[f.Proto] {
-			g = sgsim.Flow{Proto: c.Region.Protocol, Src: f.Src, Dst: f.Dst}
-		}
-		if c.Region.Contains(g) {
+		if c := &s.Diff.Removed[i]; c.Direction == dir && c.Contains(f) {
 			return true
 		}
 	}
@@ -479,7 +463,7 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 		for _, e := range olds[i].Endpoints {
 			eps[e] = true
 		}
-		sd := SetDiff{Set: olds[i].Name, Endpoints: olds[i].Endpoints, Diff: d, named: namedProtocols(olds[i], news[i])}
+		sd := SetDiff{Set: olds[i].Name, Endpoints: olds[i].Endpoints, Diff: d}
 		// An observed flow may not lie in the closed space at any hop
 		// where the original's rules of this group list decided it (the
 		// flow as that hop sees it; a hop an implicit policy decides does
