@@ -62,76 +62,81 @@ func TestLintMatchesReference(t *testing.T) {
 		if rapid.Bool().Draw(t, "v4 only") {
 			s.Families = []sgsim.Family{sgsim.IPv4}
 		}
-		got, err := LintSet(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := refLintSet(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(got) != len(want) {
-			t.Fatalf("%d findings, reference %d:\n%v\nreference:\n%v", len(got), len(want), got, want)
-		}
-		l := linear(t, s)
-		for i := range got {
-			g, w := got[i], want[i]
-			if w.Code == Redundant {
-				// The reference names the rules below by their index in
-				// the set without the subject: one less after it in its
-				// group. The engine names them in the set linted.
-				rs := make([]*RuleRef, len(w.Rules))
-				for j, r := range w.Rules {
-					c := *r
-					rs[j] = &c
-				}
-				w.Rules = rs
-				for j := 1; j < len(w.Rules); j++ {
-					if w.Rules[j].Group == w.Rules[0].Group && w.Rules[j].Index >= w.Rules[0].Index {
-						w.Rules[j].Index++
-					}
-				}
-			}
-			if findingKey(g) != findingKey(w) {
-				t.Fatalf("finding %d:\n%s\nreference:\n%s", i, findingKey(g), findingKey(w))
-			}
-			if g.Witness == "" {
-				continue
-			}
-			if g.Witness != g.WitnessFlow.String() {
-				t.Fatalf("%v: witness text %q, flow %v", g, g.Witness, g.WitnessFlow)
-			}
-			subject := ruleOf(s, g.Rules[0])
-			if !subject.Matches(g.WitnessFlow) {
-				t.Fatalf("%v: witness does not match the rule", g)
-			}
-			v := l.Check(g.Direction, g.WitnessFlow)
-			switch g.Code {
-			case Conflict:
-				if v.Rule == nil || v.Rule.ID != ruleOf(s, g.Rules[1]).ID {
-					t.Fatalf("%v: witness decided by %v", g, v)
-				}
-			case Redundant, OverBroad, VendorModify:
-				if v.Rule == nil || v.Rule.ID != subject.ID {
-					t.Fatalf("%v: witness decided by %v", g, v)
-				}
-			case Shadowed:
-				if g.Witness != w.Witness {
-					t.Fatalf("%v: witness %s, reference %s", g, g.Witness, w.Witness)
-				}
-				// The rule's whole space is the finding's region.
-				fam := sgsim.IPv4
-				if g.WitnessFlow.Src.Is6() {
-					fam = sgsim.IPv6
-				}
-				if sp, ok := ruleSpace(&subject, fam, g.WitnessFlow.Proto); ok {
-					if why := untestable(sp, g.WitnessFlow); why != "" {
-						t.Fatalf("%v: witness not one a person would test with: %s", g, why)
-					}
-				}
-			}
-		}
+		lintMatchesReference(t, s)
 	})
+}
+
+// lintMatchesReference is TestLintMatchesReference's check of one set.
+func lintMatchesReference(t *rapid.T, s Set) {
+	got, err := LintSet(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := refLintSet(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d findings, reference %d:\n%v\nreference:\n%v", len(got), len(want), got, want)
+	}
+	l := linear(t, s)
+	for i := range got {
+		g, w := got[i], want[i]
+		if w.Code == Redundant {
+			// The reference names the rules below by their index in
+			// the set without the subject: one less after it in its
+			// group. The engine names them in the set linted.
+			rs := make([]*RuleRef, len(w.Rules))
+			for j, r := range w.Rules {
+				c := *r
+				rs[j] = &c
+			}
+			w.Rules = rs
+			for j := 1; j < len(w.Rules); j++ {
+				if w.Rules[j].Group == w.Rules[0].Group && w.Rules[j].Index >= w.Rules[0].Index {
+					w.Rules[j].Index++
+				}
+			}
+		}
+		if findingKey(g) != findingKey(w) {
+			t.Fatalf("finding %d:\n%s\nreference:\n%s", i, findingKey(g), findingKey(w))
+		}
+		if g.Witness == "" {
+			continue
+		}
+		if g.Witness != g.WitnessFlow.String() {
+			t.Fatalf("%v: witness text %q, flow %v", g, g.Witness, g.WitnessFlow)
+		}
+		subject := ruleOf(s, g.Rules[0])
+		if !subject.Matches(g.WitnessFlow) {
+			t.Fatalf("%v: witness does not match the rule", g)
+		}
+		v := l.Check(g.Direction, g.WitnessFlow)
+		switch g.Code {
+		case Conflict:
+			if v.Rule == nil || v.Rule.ID != ruleOf(s, g.Rules[1]).ID {
+				t.Fatalf("%v: witness decided by %v", g, v)
+			}
+		case Redundant, OverBroad, VendorModify:
+			if v.Rule == nil || v.Rule.ID != subject.ID {
+				t.Fatalf("%v: witness decided by %v", g, v)
+			}
+		case Shadowed:
+			if g.Witness != w.Witness {
+				t.Fatalf("%v: witness %s, reference %s", g, g.Witness, w.Witness)
+			}
+			// The rule's whole space is the finding's region.
+			fam := sgsim.IPv4
+			if g.WitnessFlow.Src.Is6() {
+				fam = sgsim.IPv6
+			}
+			if sp, ok := ruleSpace(&subject, fam, g.WitnessFlow.Proto); ok {
+				if why := untestable(sp, g.WitnessFlow); why != "" {
+					t.Fatalf("%v: witness not one a person would test with: %s", g, why)
+				}
+			}
+		}
+	}
 }
 
 // The engine's DiffSets gives the reference's diff flow for flow: every
