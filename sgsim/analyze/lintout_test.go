@@ -214,7 +214,8 @@ func TestBox32OrdersLikeKeys(t *testing.T) {
 // Lint gives what it gave when it keyed every finding to drop repeats
 // (oldLint below), now that it keys only those that can repeat: sets
 // of the same name (group IDs with "+" make two attachment lists one
-// name) and findings about one rule on its own.
+// name; c, a, b and c, a+b share group c, so a finding among c's rules
+// is in both) and findings about one rule on its own.
 func TestLintDropsRepeatsAsBefore(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		sem := rapid.SampledFrom([]sgsim.Semantics{sgsim.Huawei, sgsim.FirstMatch}).Draw(t, "semantics")
@@ -234,7 +235,7 @@ func TestLintDropsRepeatsAsBefore(t *testing.T) {
 			}
 			spec.Groups = append(spec.Groups, g)
 		}
-		lists := [][]string{{"a", "b"}, {"a+b"}, {"a"}, {"c", "a"}, {"b"}}
+		lists := [][]string{{"a", "b"}, {"a+b"}, {"a"}, {"c", "a"}, {"b"}, {"c", "a", "b"}, {"c", "a+b"}}
 		for i := rapid.IntRange(1, 4).Draw(t, "endpoints"); i > 0; i-- {
 			spec.Endpoints = append(spec.Endpoints, sgsim.Endpoint{Name: fmt.Sprint("e", i),
 				Addrs:  sgsim.MustParseAddrs(fmt.Sprintf("10.0.0.%d", i)),
