@@ -133,7 +133,7 @@ and exits 1 (medium findings).`,
 		name:     "diff",
 		required: true,
 		short:    "what does a change open and close? (-against, or a plan alone)",
-		synopsis: "[input flags] [-fail-on SEVERITY] [-format text|json|markdown] [-against [input flags]]",
+		synopsis: "[input flags] [-fail-on SEVERITY] [-intents FILE] [-max-boxes N] [-format text|json|markdown] [-against [input flags]]",
 		formats:  []string{"markdown"},
 		about: `compares two versions of a network: the exact flows each rule set (attachment list) allows in one and not the other, with witnesses and the deciding rule in each; when both are placed, the required flows lost and the exposure from outside the cluster gained.
 The second version is given after -against with the same input flags; it starts from the first one's flags, so only what differs need be given (-against -rules new.json), unless it names another kind of input (-profile, -rules, -plan). Without -against: a profile's default groups against its hardened set, and a Terraform plan's prior state against its planned values ("what does this apply open and close?").

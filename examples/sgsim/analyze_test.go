@@ -195,6 +195,13 @@ func TestHelp(t *testing.T) {
 		}
 		own := flag.NewFlagSet("", flag.ContinueOnError)
 		c.flags(own)
+		// The synopsis, the first line a user reads, names every flag
+		// of the subcommand's own (diff's lacked -intents and -max-boxes).
+		own.VisitAll(func(f *flag.Flag) {
+			if !strings.Contains(c.synopsis+" ", "-"+f.Name+" ") && !strings.Contains(c.synopsis, "-"+f.Name+"]") {
+				t.Errorf("%s: synopsis %q does not name its flag -%s", name, c.synopsis, f.Name)
+			}
+		})
 		for _, args := range [][]string{{name, "-h"}, {"-h", name}, {name, "-help"}, {"--help", name}} {
 			code, out, errOut := runArgs(t, args...)
 			if code != 0 || errOut != "" || !strings.HasPrefix(out, "usage: sgsim "+name+" ") ||
