@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"flag"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -340,5 +342,40 @@ func TestDiffMaxBoxes(t *testing.T) {
 	}
 	if code, _, errs := runArgs(t, append(plan, "-max-boxes", "-1")...); code != 2 || !strings.Contains(errs, "-max-boxes: -1 is negative") {
 		t.Errorf("-max-boxes -1: exit %d, %s", code, errs)
+	}
+}
+
+// What diff -h says of -max-boxes: N and K count the boxes of the
+// diff's cut, before adjacent ones are joined, so a pair can be
+// summarized ("5+ boxes") that -max-boxes 0 lists as one box. Here the
+// new rule (tcp 22 from 10.0.0.0/8) is one region, but the unchanged
+// rules' 10.1.0.0/16 and 10.3.0.0/16 cut it into five boxes. When the
+// diff comes to count listed boxes, this fails and -h, the README's
+// diff row and this test change together.
+func TestDiffMaxBoxesCountsCutBoxes(t *testing.T) {
+	rule := func(id, port, cidr string) string {
+		return `{"SecurityGroupRuleId": "` + id + `", "GroupId": "sg-1", "IsEgress": false, "IpProtocol": "tcp", "FromPort": ` + port + `, "ToPort": ` + port + `, "CidrIpv4": "` + cidr + `"}`
+	}
+	dir := t.TempDir()
+	oldF, newF := filepath.Join(dir, "old.json"), filepath.Join(dir, "new.json")
+	both := rule("sgr-1", "80", "10.1.0.0/16") + ", " + rule("sgr-2", "80", "10.3.0.0/16")
+	if err := os.WriteFile(oldF, []byte(`{"SecurityGroupRules": [`+both+`]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(newF, []byte(`{"SecurityGroupRules": [`+both+", "+rule("sgr-3", "22", "10.0.0.0/8")+`]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"diff", "-vendor", "aws", "-rules", oldF, "-against", "-rules", newF}
+	_, all, errs := runArgs(t, append(args, "-max-boxes", "0")...)
+	if !strings.Contains(all, "1 region(s) added, 0 removed\n  + ingress tcp 10.0.0.0/8 -> 0.0.0.0/0 dport 22 (default deny -> sg-1/sgr-3)\n") {
+		t.Fatalf("-max-boxes 0: %s%s", all, errs)
+	}
+	_, four, errs := runArgs(t, append(args, "-max-boxes", "4")...)
+	if !strings.Contains(four, "(5+ boxes, not listed) (default deny -> sg-1/sgr-3)") {
+		t.Errorf("-max-boxes 4: want the one listed box summarized as 5+ boxes of the cut:\n%s%s", four, errs)
+	}
+	_, help, _ := runArgs(t, "diff", "-h")
+	if !strings.Contains(help, "before adjacent ones are joined") {
+		t.Errorf("diff -h does not say that -max-boxes counts the cut's boxes:\n%s", help)
 	}
 }
