@@ -199,6 +199,9 @@ func TestBox32OrdersLikeKeys(t *testing.T) {
 				drawSpanOf(t, label+" x", ports), drawSpanOf(t, label+" y", ports)}
 		}
 		a, b := draw("a"), draw("b")
+		if a.meets(&b) && rapid.Bool().Draw(t, "b inside a") {
+			b = b.clip(&a) // random boxes seldom hold one another
+		}
 		a32, b32 := to32(&a), to32(&b)
 		if a32.holds(&b32) != a.holds(&b) || a32.meets(&b32) != a.meets(&b) {
 			t.Fatalf("%v and %v: box32 holds %v meets %v, box holds %v meets %v", a, b, a32.holds(&b32), a32.meets(&b32), a.holds(&b), a.meets(&b))
