@@ -356,3 +356,44 @@ func TestLintEdgesMatchReference(t *testing.T) {
 		lintMatchesReference(t, s)
 	})
 }
+
+// The findings of one lint that name the same rule share its RuleRef
+// (Finding's doc; b0cf334), and a conflict's two Rules, cut from one
+// array per rule, have no room to append into the next conflict's.
+func TestLintSharesRuleRefs(t *testing.T) {
+	shared := 0
+	rapid.Check(t, func(t *rapid.T) {
+		sem := rapid.SampledFrom(smallSems).Draw(t, "semantics")
+		s := sizedSet(t, sem, "", drawSize(t, "set"))
+		fs, err := LintSet(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type at struct {
+			group string
+			index int
+		}
+		refs := map[at]*RuleRef{}
+		for _, f := range fs {
+			if f.Code == EmptyReference {
+				continue // its subject's text is the rule as written
+			}
+			for _, r := range f.Rules {
+				k := at{r.Group, r.Index}
+				if p, ok := refs[k]; !ok {
+					refs[k] = r
+				} else if p != r {
+					t.Fatalf("%v: two RuleRefs for %s/%d", f, r.Group, r.Index)
+				} else {
+					shared++
+				}
+			}
+			if f.Code == Conflict && cap(f.Rules) != 2 {
+				t.Fatalf("%v: Rules of capacity %d", f, cap(f.Rules))
+			}
+		}
+	})
+	if shared == 0 {
+		t.Fatal("no two findings named the same rule")
+	}
+}
