@@ -375,6 +375,7 @@ func TestLintEqualsLibrary(t *testing.T) {
 
 func TestDiffEqualsLibrary(t *testing.T) {
 	next := dirFor(t)
+	summarized := 0
 	rapid.Check(t, func(t *rapid.T) {
 		w := genWorld(t, next())
 		// The new version: the same endpoints, redrawn rules.
@@ -386,8 +387,16 @@ func TestDiffEqualsLibrary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// -max-boxes: the default (DefaultMaxBoxes), every box, or so few
+		// that pairs are summarized, against DiffWith with the same.
+		maxBoxes := analyze.DefaultMaxBoxes
+		args := []string{"diff"}
+		if k := rapid.IntRange(-1, 3).Draw(t, "maxBoxes"); k >= 0 {
+			maxBoxes = k
+			args = append(args, "-max-boxes", fmt.Sprint(k))
+		}
 		var got load.Diff
-		cli(t, &got, append(append([]string{"diff"}, w.args...), append([]string{"-against"}, writeRules(t, dir, w.vendor, groups)...)...)...)
+		cli(t, &got, append(append(args, w.args...), append([]string{"-against"}, writeRules(t, dir, w.vendor, groups)...)...)...)
 		a, err := analyze.SetsOf(w.spec)
 		if err != nil {
 			t.Fatal(err)
@@ -407,16 +416,30 @@ func TestDiffEqualsLibrary(t *testing.T) {
 				}
 				return r.Group + "/" + r.ID + "/" + r.Text
 			}
-			return c.DirectionText + " " + c.RegionText + " " + c.WitnessText + " " + ref(c.Old) + " -> " + ref(c.New)
+			// A summarized change's region names its rules with their
+			// origin, which the files the CLI reads give and the
+			// library's generated spec does not.
+			region := c.RegionText
+			for _, r := range []*analyze.RuleRef{c.Old, c.New} {
+				if r != nil && r.Origin != "" {
+					region = strings.Replace(region, " ("+r.Origin+")", "", 1)
+				}
+			}
+			return fmt.Sprint(c.DirectionText, " ", region, " ", c.WitnessText, " ", ref(c.Old), " -> ", ref(c.New), " ", c.Summarized, c.Boxes)
 		}
 		for i := range a {
-			d, err := analyze.DiffSets(a[i], b[i])
+			d, err := analyze.DiffWith(a[i], b[i], analyze.DiffOptions{MaxBoxes: maxBoxes})
 			if err != nil {
 				t.Fatal(err)
 			}
 			g := got.Sets[i]
 			if g.Set != a[i].Name || len(g.Diff.Added) != len(d.Added) || len(g.Diff.Removed) != len(d.Removed) {
 				t.Fatalf("set %d: cli %+v, library %s %+v", i, g, a[i].Name, d)
+			}
+			for _, c := range append(g.Diff.Added, g.Diff.Removed...) {
+				if c.Summarized {
+					summarized++
+				}
 			}
 			for j := range d.Added {
 				if change(g.Diff.Added[j]) != change(d.Added[j]) {
@@ -443,6 +466,9 @@ func TestDiffEqualsLibrary(t *testing.T) {
 			}
 		}
 	})
+	if summarized == 0 {
+		t.Error("no drawn diff had a summarized change: -max-boxes went untested")
+	}
 }
 
 // requireArgs are the -require flags that lay the TKE managed profile's
