@@ -187,8 +187,10 @@ type table struct {
 	boxes []rbox
 	// b32[i] is box i in 32-bit numbers, for IPv4 tables (nil for
 	// IPv6): an IPv4 key is ::ffff:a.b.c.d, so its low 32 bits order
-	// it, and ports and ICMP fit. decider.sub and skip test candidates
-	// through it, reading 32 bytes a box instead of a 136-byte rbox.
+	// it, and ports and ICMP fit. decider.sub (sub32), skip and live,
+	// open, openAmong and coverCheck.sub test candidates through it,
+	// reading 32 bytes a box instead of a 136-byte rbox; diff's
+	// pairDecider does not.
 	b32 []box32
 	// span[i] is the range of rule i's boxes in boxes, [first, end).
 	first, end []int32

@@ -29,8 +29,10 @@ import (
 //     per rule, with no Space or address set built unless the two
 //     rules' addresses overlap without one holding the other.
 //
-// Each writes what the slower form wrote; TestLintTextsAreStrings and
-// TestTestFlowIsSpaceTestFlow hold them equal.
+// Each writes what the slower form wrote; TestRegionTextIsIntersectString,
+// TestAppendFlowIsString, TestTestFlowIsSpaceTestFlow and
+// TestFindingListSorted hold them equal, TestLintSharesRuleRefs the
+// sharing.
 
 // findingList collects findings in chunks that never move, so that a
 // *Finding it returns stays valid.
