@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -234,5 +235,37 @@ func TestPutBackText(t *testing.T) {
 	none := analyze.GroupChange{New: make([]sgsim.Rule, 2)}
 	if got, marks := putBackText(none), putBackMarks(none); got != "" || !slices.Equal(marks, []string{"", ""}) {
 		t.Errorf("nothing put back: %q %q; want no text, no marks", got, marks)
+	}
+}
+
+// tighten -h names every key of the changes in its JSON "closed" list
+// (it named "removed" but not its changes' shape, which since
+// summarized changes has "summarized" and "boxes_found" too).
+func TestTightenJSONChangeKeysDocumented(t *testing.T) {
+	code, out, errOut := runArgs(t, "tighten", "-format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var j struct {
+		Closed []struct {
+			Removed []map[string]any `json:"removed"`
+		} `json:"closed"`
+	}
+	if err := json.Unmarshal([]byte(out), &j); err != nil || len(j.Closed) == 0 || len(j.Closed[0].Removed) == 0 {
+		t.Fatalf("closed %+v (%v):\n%s", j.Closed, err, out)
+	}
+	keys := map[string]bool{}
+	for _, c := range j.Closed {
+		for _, ch := range c.Removed {
+			for k := range ch {
+				keys[k] = true
+			}
+		}
+	}
+	about := lookup("tighten").about
+	for _, k := range append(slices.Sorted(maps.Keys(keys)), "summarized", "boxes_found") {
+		if !strings.Contains(about, `"`+k+`"`) {
+			t.Errorf("tighten -h does not name the closed changes' key %q", k)
+		}
 	}
 }
