@@ -64,7 +64,10 @@ type changeOf struct {
 // for a summarized one, f is of the change's family and protocol class
 // and the old version decides it by Old and the new by New (both
 // compiled versions are evaluated: exact whatever boxes were listed).
-// It does not allocate and is safe for concurrent use.
+// It does not allocate and is safe for concurrent use. A Change not
+// made by a diff (built by hand or decoded from JSON) carries neither
+// version nor the protocols they name: Contains then tests Region
+// alone, which for a summarized change holds more than its flows.
 func (c *Change) Contains(f sgsim.Flow) bool {
 	if c.of == nil {
 		return c.Region.Contains(f)
