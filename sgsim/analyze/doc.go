@@ -19,6 +19,9 @@
 // decided by one rule, per address family and protocol class (every
 // protocol a rule names, plus one representative for all the protocols no
 // rule names), and every finding carries a witness flow that reproduces
-// it. Compare is exact over the required flows and endpoints it asks
+// it. DiffWith with DiffOptions.MaxBoxes stays exact while listing
+// fewer boxes: past MaxBoxes boxes of one pair of deciding rules, the
+// pair is one summarized change, defined by the two rules, whose flows
+// Change.Contains tests. Compare is exact over the required flows and endpoints it asks
 // Network.Reach about, and looks at nothing else.
 package analyze
