@@ -345,8 +345,9 @@ func TestDiffMaxBoxes(t *testing.T) {
 	if strings.Index(md, "change(s) summarized") > strings.Index(md, "\n#### ") || strings.Index(text, "change(s) summarized") < strings.Index(text, "witness tcp ") {
 		t.Errorf("the note's place: markdown\n%s\ntext\n%s", md, text)
 	}
-	if _, help, _ := runArgs(t, "diff", "-h"); !strings.Contains(help, "a line counts them (text: after the sets; markdown: before them)") {
-		t.Errorf("diff -h does not say where the note is:\n%s", help)
+	if _, help, _ := runArgs(t, "diff", "-h"); !strings.Contains(help, "a line counts them (text: after the sets; markdown: before them)") ||
+		!strings.Contains(help, "in a direction, address family and protocol class") {
+		t.Errorf("diff -h does not say where the note is, or what a pair is counted in:\n%s", help)
 	}
 	if code, _, errs := runArgs(t, append(plan, "-max-boxes", "-1")...); code != 2 || !strings.Contains(errs, "-max-boxes: -1 is negative") {
 		t.Errorf("-max-boxes -1: exit %d, %s", code, errs)
