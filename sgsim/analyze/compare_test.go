@@ -275,8 +275,8 @@ func TestMergeMatchesReference(t *testing.T) {
 			t.Fatal(err)
 		}
 		eo, en := newEngine(ko), newEngine(kn)
-		// IPv4 cells take merge's packed keys, IPv6 cells (any that
-		// reach past one /96) the full ones.
+		// Both families: IPv4 cells, packable (held in 32-bit fields
+		// by holdCells), and IPv6 cells (any that reach past one /96).
 		for _, fam := range []sgsim.Family{sgsim.IPv4, sgsim.IPv6} {
 			for _, cl := range classes(old, new) {
 				to, tn := eo.table(sgsim.Ingress, fam, cl.Protocol), en.table(sgsim.Ingress, fam, cl.Protocol)
@@ -297,7 +297,7 @@ func TestMergeMatchesReference(t *testing.T) {
 	})
 }
 
-// A merge pass sorts only its candidates: every cell that another cell
+// A merge pass joins only its candidates: every cell that another cell
 // of the pass can join (the same spans on the other three dimensions,
 // and along the pass's, one's high end right below the other's low end)
 // must be one, whatever else the hashed bit sets let in. Keys are drawn

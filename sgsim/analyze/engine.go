@@ -767,14 +767,10 @@ func (x *index) query(b *box, from, to int32, out []int32) []int32 {
 }
 
 // space is the box as a Space, the way Partition writes its boxes.
+// The address and port (or ICMP type and code) sets it builds are kept
+// in t.addrs and t.ports and shared by the spaces it makes (a diff's
+// regions share few distinct ranges).
 func (t *table) space(b box) sgsim.Space {
-	return t.spaceOf(b, true)
-}
-
-// spaceOf is space, keeping the address and port sets it builds in
-// t.addrs and t.ports when keep is set: the spaces made with keep share
-// them (a diff's regions share few distinct ranges).
-func (t *table) spaceOf(b box, keep bool) sgsim.Space {
 	one := func(s span) sgsim.Addrs {
 		if a, ok := t.addrs[s]; ok {
 			return a
@@ -783,9 +779,6 @@ func (t *table) spaceOf(b box, keep bool) sgsim.Space {
 		sb.AddRange(netipx.IPRangeFrom(addrOf(s.lo, t.v6), addrOf(s.hi, t.v6)))
 		set, _ := sb.IPSet()
 		a := sgsim.AddrsOf(set)
-		if !keep {
-			return a
-		}
 		if t.addrs == nil {
 			t.addrs = map[span]sgsim.Addrs{}
 		}
@@ -802,12 +795,10 @@ func (t *table) spaceOf(b box, keep bool) sgsim.Space {
 			return ps
 		}
 		ps := sgsim.Ports{{First: uint16(s.lo.lo), Last: uint16(s.hi.lo)}}
-		if keep {
-			if t.ports == nil {
-				t.ports = map[span]sgsim.Ports{}
-			}
-			t.ports[s] = ps
+		if t.ports == nil {
+			t.ports = map[span]sgsim.Ports{}
 		}
+		t.ports[s] = ps
 		return ps
 	}
 	switch {
@@ -923,7 +914,7 @@ func (m *merger) merge(cs []cell) []cell {
 	return out
 }
 
-// merger holds mergeGroup's scratch space.
+// merger holds merge's scratch space, reused from call to call.
 type merger struct {
 	idx  []int32
 	keep []cell
@@ -1029,7 +1020,7 @@ func (m *merger) join(cs []cell, idx []int32, d int, keep []cell) []cell {
 // cell whose (other spans, low end) is no cell's (other spans, key
 // after the high end), and whose (other spans, key after the high end)
 // is no cell's (other spans, low end), is left as it is: only the others
-// need sorting. Both are kept in two bit sets by hash (a false hit only
+// go through join. Both are kept in two bit sets by hash (a false hit only
 // makes a cell a candidate that need not be). On the port dimensions of
 // a diff's changes (mostly whole ranges) this leaves out nearly every
 // cell; along the addresses, the cells that adjoin another on d but
@@ -1080,12 +1071,6 @@ func mix64(x uint64) uint64 {
 	x *= 0xc4ceb9fe1a85ec53
 	x ^= x >> 33
 	return x
-}
-
-// mergeGroup merges cells of one rule in place and returns them.
-func mergeGroup(cs []cell) []cell {
-	var m merger
-	return m.group(cs)
 }
 
 // group merges cells of one rule in place and returns them: passes

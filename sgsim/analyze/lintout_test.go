@@ -52,7 +52,7 @@ func TestTestFlowIsSpaceTestFlow(t *testing.T) {
 		if proto.HasPorts() || proto.IsICMP() {
 			b[2], b[3] = drawSpanOf(t, "x", ports), drawSpanOf(t, "y", ports)
 		}
-		got, want := tb.testFlow(b), tb.spaceOf(b, false).TestFlow()
+		got, want := tb.testFlow(b), tb.space(b).TestFlow()
 		if got != want {
 			t.Fatalf("box %v: testFlow %v, Space.TestFlow %v", b, got, want)
 		}
