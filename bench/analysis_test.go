@@ -142,6 +142,10 @@ func TestAnalysisSectionJSON(t *testing.T) {
 		t.Errorf("-analysis-skip compile: exit %d, %s", code, errb.String())
 	}
 	errb.Reset()
+	if code := mainErr([]string{"-analysis", "-analysis-max-boxes", "-1"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "-analysis-max-boxes: -1 is negative") {
+		t.Errorf("-analysis-max-boxes -1: exit %d, %s", code, errb.String())
+	}
+	errb.Reset()
 	if code := mainErr([]string{"-analysis", "-analysis-sets", "fw2"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), `-analysis-sets: "fw2" is not one of`) {
 		t.Errorf("-analysis-sets fw2: exit %d, %s", code, errb.String())
 	}

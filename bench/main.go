@@ -601,6 +601,11 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	if cfg.Rounds < 1 || cfg.Flows < 1 || cfg.LinearBudget < 1 || cfg.TightBudget < 1 || cfg.CheckBudget < 1 || !(cfg.HitRate >= 0 && cfg.HitRate <= 1) {
 		return fail("-rounds, -flows and the budgets must be positive and -hit in 0..1")
 	}
+	if *analysisMaxBoxes < 0 {
+		// DiffOptions takes a negative MaxBoxes as 0 (every box): a
+		// typo would silently measure the other diff.
+		return fail("-analysis-max-boxes: %d is negative: give 0 to list every box, or a number of boxes", *analysisMaxBoxes)
+	}
 
 	if *analysis {
 		var ns []int
