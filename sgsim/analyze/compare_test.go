@@ -407,3 +407,55 @@ func TestRegionTextOneAllocation(t *testing.T) {
 		t.Fatalf("regionText: %v allocations, want 1", n)
 	}
 }
+
+// merge joins the cells of a grid (every dimension cut into a few
+// intervals, each cell given one of two rules) into the same boxes as
+// the reference merge, in any order; the keys straddle the carry from
+// the low 64-bit word into the high one, so chains join across it.
+func TestMergeGridMatchesReference(t *testing.T) {
+	var joined atomic.Int64
+	at := func(o uint64) key { // base {0, 2^64-6} plus o
+		if o < 6 {
+			return key{0, ^uint64(0) - 5 + o}
+		}
+		return key{1, o - 6}
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		var ivs [4][]span
+		for d := range ivs {
+			cuts := []uint64{0}
+			for o := uint64(1); o < 12; o++ {
+				if rapid.IntRange(0, 3).Draw(t, "cut") == 0 {
+					cuts = append(cuts, o)
+				}
+			}
+			cuts = append(cuts, 12)
+			for i := 0; i+1 < len(cuts); i++ {
+				ivs[d] = append(ivs[d], span{at(cuts[i]), at(cuts[i+1] - 1)})
+			}
+		}
+		var cs []cell
+		for _, a := range ivs[0] {
+			for _, b := range ivs[1] {
+				for _, c := range ivs[2] {
+					for _, e := range ivs[3] {
+						cs = append(cs, cell{b: box{a, b, c, e}, rule: int32(rapid.IntRange(0, 1).Draw(t, "rule"))})
+					}
+				}
+			}
+		}
+		perm := rapid.Permutation(cs).Draw(t, "order")
+		got, want := merge(perm), refMerge(slices.Clone(cs))
+		sortCells(got)
+		sortCells(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("%d cells merge into %v, reference %v", len(cs), got, want)
+		}
+		if len(got) < len(cs) {
+			joined.Add(1)
+		}
+	})
+	if joined.Load() == 0 {
+		t.Fatal("no case joined cells")
+	}
+}
