@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/sgsim/sgsim/sgsim/internal/testhost"
 	"go4.org/netipx"
 )
 
@@ -139,12 +140,6 @@ func (s Space) TestFlow() Flow {
 	return f
 }
 
-var (
-	thisNet4   = netip.MustParsePrefix("0.0.0.0/8")
-	firstHost4 = netip.MustParseAddr("1.0.0.0")
-	global6    = netip.MustParseAddr("2000::")
-)
-
 // testHost returns an address of the family in a, picked as TestFlow
 // says, other than avoid when a holds another one.
 func testHost(a Addrs, fam Family, avoid netip.Addr) netip.Addr {
@@ -161,28 +156,12 @@ func testHost(a Addrs, fam Family, avoid netip.Addr) netip.Addr {
 		if r.From().Is4() != (fam == IPv4) {
 			continue
 		}
-		lo, hi := r.From(), r.To()
-		switch {
-		case lo.Is4() && thisNet4.Contains(lo) && firstHost4.Compare(hi) <= 0:
-			lo = firstHost4
-		case lo.Is6() && lo.Less(global6) && global6.Compare(hi) <= 0:
-			lo = global6
-		}
-		pick := lo
-		if n := lo.Next(); n.IsValid() && n.Less(hi) { // three or more addresses
-			pick = n
-		}
-		if pick != avoid {
-			return pick
-		}
-		if n := pick.Next(); n.IsValid() && n.Compare(hi) <= 0 {
-			return n
-		}
-		if r.From() != avoid {
-			return r.From()
+		h, ok := testhost.In(r.From(), r.To(), avoid)
+		if ok {
+			return h
 		}
 		if !fallback.IsValid() {
-			fallback = pick
+			fallback = h
 		}
 	}
 	if fallback.IsValid() {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/internal/testhost"
 	"go4.org/netipx"
 )
 
@@ -234,12 +235,6 @@ func appendFlow(buf []byte, f sgsim.Flow) []byte {
 	return buf
 }
 
-var (
-	thisNet4   = netip.MustParsePrefix("0.0.0.0/8")
-	firstHost4 = netip.MustParseAddr("1.0.0.0")
-	global6    = netip.MustParseAddr("2000::")
-)
-
 // testFlow is a flow of the box a person could send (Space.TestFlow):
 // host addresses and real ports where the box has them, rather than its
 // lowest corner (a network address, port 0). It is t.space(b).TestFlow(),
@@ -277,30 +272,9 @@ func (t *table) testFlow(b box) sgsim.Flow {
 	return f
 }
 
-// testHostIn is sgsim's testHost for the one range lo-hi: a host of the
-// range other than avoid when it holds another one (past 0.0.0.0/8 and
-// below 2000:: where the range reaches beyond them, the second address
-// of three or more).
+// testHostIn is sgsim's testHost for the one range lo-hi (one rule,
+// package testhost).
 func testHostIn(lo, hi, avoid netip.Addr) netip.Addr {
-	first := lo
-	switch {
-	case lo.Is4() && thisNet4.Contains(lo) && firstHost4.Compare(hi) <= 0:
-		lo = firstHost4
-	case lo.Is6() && lo.Less(global6) && global6.Compare(hi) <= 0:
-		lo = global6
-	}
-	pick := lo
-	if n := lo.Next(); n.IsValid() && n.Less(hi) {
-		pick = n
-	}
-	if pick != avoid {
-		return pick
-	}
-	if n := pick.Next(); n.IsValid() && n.Compare(hi) <= 0 {
-		return n
-	}
-	if first != avoid {
-		return first
-	}
-	return pick
+	h, _ := testhost.In(lo, hi, avoid)
+	return h
 }
