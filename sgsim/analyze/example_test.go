@@ -57,6 +57,28 @@ func ExampleDiffSets() {
 	//     new: default deny
 }
 
+// The same diff with MaxBoxes 1: the two removed boxes, of one pair of
+// deciding rules, come out as one summarized change defined by the two
+// rules; Contains tests a flow against it exactly (the flows of its
+// enclosing Region that 203.0.113.0/24 still allows are not in it).
+func ExampleDiffWith() {
+	old := analyze.NewSet(sgsim.Huawei, group("web", "ingress allow tcp 22 from 0.0.0.0/0 priority 1"))
+	new := analyze.NewSet(sgsim.Huawei, group("web", "ingress allow tcp 22 from 203.0.113.0/24 priority 1"))
+	old.Families, new.Families = []sgsim.Family{sgsim.IPv4}, []sgsim.Family{sgsim.IPv4}
+	d, _ := analyze.DiffWith(old, new, analyze.DiffOptions{MaxBoxes: 1})
+	c := d.Removed[0]
+	fmt.Println(len(d.Removed), "removed, summarized:", c.Summarized)
+	fmt.Println(c.RegionText)
+	for _, f := range []string{"tcp 198.51.100.7:40000 -> 10.0.0.1:22", "tcp 203.0.113.7:40000 -> 10.0.0.1:22"} {
+		fmt.Println(f, c.Region.Contains(sgsim.MustParseFlow(f)), c.Contains(sgsim.MustParseFlow(f)))
+	}
+	// Output:
+	// 1 removed, summarized: true
+	// tcp 0.0.0.0/0 -> 0.0.0.0/0 dport 22, where the old version decides by rule ingress allow tcp 22 from 0.0.0.0/0 priority 1 of group web and the new by the default deny (2+ boxes, not listed)
+	// tcp 198.51.100.7:40000 -> 10.0.0.1:22 true true
+	// tcp 203.0.113.7:40000 -> 10.0.0.1:22 true false
+}
+
 // The smallest rule that lets nodes reach the API server on 6443.
 func ExampleMinimalFixes() {
 	spec := sgsim.NetworkSpec{Cloud: sgsim.Huawei,
