@@ -205,13 +205,7 @@ func TestDiffMatchesReference(t *testing.T) {
 				}
 			}
 		}
-		// Under the race detector, a drawn eighth of the flows per case.
-		step, off := 1, 0
-		if raceEnabled {
-			step, off = 8, rapid.IntRange(0, 7).Draw(t, "offset")
-		}
-		for i := off; i < len(allSmallFlows); i += step {
-			f := allSmallFlows[i]
+		for _, f := range sweptFlows(t) {
 			for dir := sgsim.Ingress; dir <= sgsim.Egress; dir++ {
 				g, n := in(gm, dir, f)
 				w, _ := in(wm, dir, f)

@@ -30,24 +30,8 @@ func TestEarlyMergeKeepsFlows(t *testing.T) {
 			t.Fatal(err)
 		}
 		lo, ln := linear(t, old), linear(t, new)
-		id := func(r *sgsim.Rule) string {
-			if r == nil {
-				return "default"
-			}
-			return r.ID
-		}
-		ref := func(r *RuleRef) string {
-			if r == nil {
-				return "default"
-			}
-			return r.ID
-		}
-		step, off := 1, 0
-		if raceEnabled {
-			step, off = 8, rapid.IntRange(0, 7).Draw(t, "offset")
-		}
-		for i := off; i < len(allSmallFlows); i += step {
-			f := allSmallFlows[i]
+		id, ref := ruleID, refID
+		for _, f := range sweptFlows(t) {
 			if !named(old, new, f.Proto) {
 				continue // stands in a change of another protocol
 			}

@@ -147,6 +147,37 @@ func smallFlows() []sgsim.Flow {
 
 var allSmallFlows = smallFlows()
 
+// ruleID names a deciding rule in test messages and keys ("default"
+// for the default deny); refID the same for a change's RuleRef.
+func ruleID(r *sgsim.Rule) string {
+	if r == nil {
+		return "default"
+	}
+	return r.ID
+}
+
+func refID(r *RuleRef) string {
+	if r == nil {
+		return "default"
+	}
+	return r.ID
+}
+
+// sweptFlows is every flow of the small space, or under the race
+// detector a drawn eighth of them, for the properties that check a
+// diff flow by flow.
+func sweptFlows(t *rapid.T) []sgsim.Flow {
+	if !raceEnabled {
+		return allSmallFlows
+	}
+	off := rapid.IntRange(0, 7).Draw(t, "offset")
+	var out []sgsim.Flow
+	for i := off; i < len(allSmallFlows); i += 8 {
+		out = append(out, allSmallFlows[i])
+	}
+	return out
+}
+
 func linear(t *rapid.T, s Set) *sgsim.Linear {
 	l, err := sgsim.NewLinear(s.Semantics, s.Groups...)
 	if err != nil {

@@ -48,18 +48,7 @@ func TestSummarizedDiffExact(t *testing.T) {
 			t.Fatal(err)
 		}
 		lo, ln := linear(t, old), linear(t, new)
-		id := func(r *sgsim.Rule) string {
-			if r == nil {
-				return "default"
-			}
-			return r.ID
-		}
-		ref := func(r *RuleRef) string {
-			if r == nil {
-				return "default"
-			}
-			return r.ID
-		}
+		id, ref := ruleID, refID
 		// group names a change's group: direction, class, old and new rule.
 		group := func(c *Change) string {
 			return fmt.Sprint(c.Direction, c.Region.Family, c.Region.Protocol, c.Others, ref(c.Old), ref(c.New))
@@ -112,12 +101,7 @@ func TestSummarizedDiffExact(t *testing.T) {
 				t.Fatalf("listed changes:\n%s\nunlimited diff less the summarized groups:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
 		}
-		step, off := 1, 0
-		if raceEnabled {
-			step, off = 8, rapid.IntRange(0, 7).Draw(t, "offset")
-		}
-		for i := off; i < len(allSmallFlows); i += step {
-			f := allSmallFlows[i]
+		for _, f := range sweptFlows(t) {
 			for dir := sgsim.Ingress; dir <= sgsim.Egress; dir++ {
 				vo, vn := lo.Check(dir, f), ln.Check(dir, f)
 				var in []string
