@@ -20,9 +20,9 @@ func init() {
 		name:     "tighten",
 		required: true,
 		short:    "a least-privilege rule set from observed traffic and required flows, proven safe",
-		synopsis: "[-pcap FILE ... | -flowlog FILE ...] [input flags] [-intents FILE] [-max-rules N] [-min-prefix N] [-max-port-gap N] [-format text|json]",
+		synopsis: "[-pcap FILE ... | -flowlog FILE ...] [input flags] [-intents FILE] [-max-rules N] [-min-prefix N] [-max-port-gap N] [-max-boxes N] [-format text|json]",
 		about: `replays the traffic (as replay does; with no input flag at all, the embedded CCE tunnel sample against the cce-tunnel profile; any input flag without -pcap or -flowlog is bad usage, and so is traffic of which no flow has an end in the network) and proposes the security groups narrowed to it (analyze.Tighten): an allow rule no allowed flow was decided by is removed, a used one becomes rules for the protocols, destination ports (exact), ICMP types (a rule for every type becomes one per type seen) and remote addresses (aggregated) seen; deny rules and network ACLs stay. -max-rules N (default 50) is the most rules per group, counting one per remote prefix and port range: above it, one merge at a time, either two prefixes of a rule merge into their covering prefix (never broader than the original rule's remote nor shorter than -min-prefix, default 16; IPv6 +96) or two of its port ranges merge over the gap between them (at most -max-port-gap unused ports, default 1024, -1 never; never beyond the original rule's ports), whichever opens the fewest new address and port pairs. When the narrowing breaks a required flow that passed (the profile's, -require PROFILE's, and the must_allow and must_be_answerable intents of -intents FILE), the original allow rules of the groups on its path come back, one at a time, first only in part (the rule narrowed to the required flow's remote addresses, protocol, ports and ICMP message), whole when that is not enough (an overlay's outer flow), and those not needed go again; each rule put back ends its line with the required flow it is there for ("<- for required flow NAME", "<- whole, for required flow NAME"; json: put_back, with the rule's index in new). must_deny intents hold by construction: the proposal only removes and narrows allow rules, and proof (3) shows it opens nothing.
-The proof is printed, and a proposal that fails it is not: (1) the same traffic replayed through the proposal drops no flow the original allowed; (2) every required flow passes as before (Reach); (3) per attached group list, the exact diff of original against proposal (analyze.DiffWith, MaxBoxes 1000: a pair of deciding rules, old and new, of more than 1000 boxes is one summarized change, "N+ boxes, not listed", whose flows are tested by evaluating both versions) only removes, and no observed flow lies in what it removes at a hop the rules decide. Exit 1 when no proposal passes the proof. Then the proposal in the vendor's API form (the whole narrowed groups).
+The proof is printed, and a proposal that fails it is not: (1) the same traffic replayed through the proposal drops no flow the original allowed; (2) every required flow passes as before (Reach); (3) per attached group list, the exact diff of original against proposal (analyze.DiffWith with -max-boxes N, default 1000, 0 every box: a pair of deciding rules, old and new, of more than N boxes is one summarized change, "K+ boxes, not listed", whose flows are tested by evaluating both versions) only removes, and no observed flow lies in what it removes at a hop the rules decide. Exit 1 when no proposal passes the proof. Then the proposal in the vendor's API form (the whole narrowed groups).
 json: {"schema_version": 1, "network", "groups": [{"id", "old", "new", "rules", "over_max", "restored_rules", "partly_restored_rules", "put_back": [{"index", "rule", "whole", "required_flow"}]}], "flows_replayed", "allowed_before", "allowed_after", "required": [{"name", "before", "after"}], "closed": [{"set", "endpoints", "removed": [CHANGE]}], "api": [{"name", "text"}], "notes"}, CHANGE as in diff -h ({"direction", "others", "region", "witness", "old", "new", "summarized", "boxes_found"}).`,
 		example: `sgsim tighten
 prints the CCE tunnel profile's groups narrowed to the embedded capture's traffic and its required flows ("group cce-node: 20 rules -> ..."),
@@ -35,6 +35,7 @@ the proof ("all 28 allowed before are allowed", each required flow "passes as be
 			fs.IntVar(&opt.MaxRules, "max-rules", 50, "most rules per group (one per remote prefix and port range)")
 			fs.IntVar(&opt.MinPrefix, "min-prefix", 16, "shortest IPv4 prefix merging may produce (IPv6: +96)")
 			fs.IntVar(&opt.MaxPortGap, "max-port-gap", 1024, "most unused ports a merge of two port ranges may open (-1: never merge ports)")
+			fs.IntVar(&opt.MaxBoxes, "max-boxes", analyze.DefaultMaxBoxes, "boxes listed per pair of deciding rules in proof (3) before the pair is summarized (`N`; 0: list every box)")
 			var intents string
 			fs.StringVar(&intents, "intents", "", "intent `FILE` (as check reads): its must_allow and must_be_answerable intents are required flows too")
 			return func(e *env) error { return tightenRun(e, o, opt, intents) }
@@ -45,8 +46,14 @@ the proof ("all 28 allowed before are allowed", each required flow "passes as be
 func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents string) error {
 	// -min-prefix 0 is refused: analyze.TightenOptions reads a zero
 	// MinPrefix as its default, 16, so it would not mean /0.
-	if opt.MaxRules < 1 || opt.MinPrefix < 1 || opt.MinPrefix > 32 || opt.MaxPortGap < -1 {
-		return bad("-max-rules %d -min-prefix %d -max-port-gap %d: want -max-rules 1 or more, -min-prefix 1-32 and -max-port-gap -1 or more", opt.MaxRules, opt.MinPrefix, opt.MaxPortGap)
+	if opt.MaxRules < 1 || opt.MinPrefix < 1 || opt.MinPrefix > 32 || opt.MaxPortGap < -1 || opt.MaxBoxes < 0 {
+		return bad("-max-rules %d -min-prefix %d -max-port-gap %d -max-boxes %d: want -max-rules 1 or more, -min-prefix 1-32, -max-port-gap -1 or more and -max-boxes 0 or more", opt.MaxRules, opt.MinPrefix, opt.MaxPortGap, opt.MaxBoxes)
+	}
+	// -max-boxes 0 lists every box, as diff's does; TightenOptions reads
+	// a zero MaxBoxes as its default and -1 as every box.
+	listed := opt.MaxBoxes
+	if opt.MaxBoxes == 0 {
+		opt.MaxBoxes = -1
 	}
 	n, err := trafficNet(e, o)
 	if err != nil {
@@ -217,7 +224,11 @@ func tightenRun(e *env, o *replayOptions, opt analyze.TightenOptions, intents st
 	for _, sd := range p.Closed {
 		nc += len(sd.Diff.Removed)
 	}
-	fmt.Fprintf(&text, "  (3) what the proposal closes, exactly (per attached group list; a deciding-rule pair past %d boxes is one summarized change): %d regions, nothing opened, no observed flow inside:\n", analyze.DefaultMaxBoxes, nc)
+	every := fmt.Sprintf("a deciding-rule pair past %d boxes is one summarized change", listed)
+	if listed == 0 {
+		every = "every box listed"
+	}
+	fmt.Fprintf(&text, "  (3) what the proposal closes, exactly (per attached group list; %s): %d regions, nothing opened, no observed flow inside:\n", every, nc)
 	for _, sd := range p.Closed {
 		out.Closed = append(out.Closed, closed{sd.Set, sd.Endpoints, sd.Diff.Removed})
 		fmt.Fprintf(&text, "    %s (%s):\n", sd.Set, strings.Join(sd.Endpoints, ", "))

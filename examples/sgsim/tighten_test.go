@@ -139,6 +139,21 @@ func TestTightenCommand(t *testing.T) {
 	if code, _, errOut := runArgs(t, "tighten", "-max-port-gap", "-2"); code != exitUsage || !strings.Contains(errOut, "-max-port-gap") {
 		t.Errorf("-max-port-gap -2: exit %d %q", code, errOut)
 	}
+	if code, _, errOut := runArgs(t, "tighten", "-max-boxes", "-1"); code != exitUsage || !strings.Contains(errOut, "-max-boxes 0 or more") {
+		t.Errorf("-max-boxes -1: exit %d %q", code, errOut)
+	}
+	// -max-boxes reaches proof (3): its default summarizes past 1000
+	// boxes, 0 lists every box, and the sample closes the same regions
+	// either way (none reaches 1000 boxes).
+	code, def, errOut := runArgs(t, "tighten")
+	code0, all, errOut0 := runArgs(t, "tighten", "-max-boxes", "0")
+	if code != 0 || code0 != 0 || !strings.Contains(def, "a deciding-rule pair past 1000 boxes is one summarized change)") || !strings.Contains(all, "(per attached group list; every box listed)") {
+		t.Errorf("-max-boxes: exit %d/%d %s %s\n%s\n%s", code, code0, errOut, errOut0, def, all)
+	}
+	rest := func(s string) string { return s[strings.Index(s, " regions, nothing opened"):] }
+	if strings.Contains(def, "not listed") || rest(def) != rest(all) {
+		t.Errorf("-max-boxes 0 changed what the sample closes:\n%s\n%s", def, all)
+	}
 	// Few rules allowed and no port merges: the node group stays above
 	// the maximum and says so.
 	code, out, errOut = runArgs(t, "tighten", "-max-rules", "5", "-max-port-gap", "-1")

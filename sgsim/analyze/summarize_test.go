@@ -241,7 +241,6 @@ func dropAllows(t *rapid.T, s Set) Set {
 // Tighten's proof with its diffs summarizing past one box still proposes
 // and checks: the sample network's proposal closes the same flows.
 func TestTightenSummarized(t *testing.T) {
-	defer func(n int) { tightenMaxBoxes = n }(tightenMaxBoxes)
 	spec := sgsim.NetworkSpec{Cloud: sgsim.FirstMatch,
 		Endpoints: []sgsim.Endpoint{{Name: "a", Addrs: sgsim.MustParseAddrs("10.0.0.0/29"), Groups: []string{"g"}}},
 		Groups: []sgsim.Group{{ID: "g", Rules: []sgsim.Rule{
@@ -254,9 +253,8 @@ func TestTightenSummarized(t *testing.T) {
 		t.Fatal(err)
 	}
 	seen := []sgsim.Flow{sgsim.MustParseFlow("tcp 10.1.0.2:40000 -> 10.0.0.1:22")}
-	for _, max := range []int{0, 1} {
-		tightenMaxBoxes = max
-		p, err := Tighten(spec, n, seen, nil, TightenOptions{})
+	for _, max := range []int{-1, 1} { // every box listed; past one box
+		p, err := Tighten(spec, n, seen, nil, TightenOptions{MaxBoxes: max})
 		if err != nil {
 			t.Fatalf("max %d: %v", max, err)
 		}
@@ -285,8 +283,8 @@ func TestTightenSummarized(t *testing.T) {
 		if max == 1 && sums == 0 {
 			t.Errorf("max 1: nothing summarized: %v", p.Closed)
 		}
-		if max == 0 && sums != 0 {
-			t.Errorf("max 0: summarized: %v", p.Closed)
+		if max == -1 && sums != 0 {
+			t.Errorf("max -1: summarized: %v", p.Closed)
 		}
 	}
 }
@@ -357,5 +355,23 @@ func TestContainsAllocs(t *testing.T) {
 		if n := testing.AllocsPerRun(100, func() { c.Contains(in); sd.Closes(sgsim.Ingress, in) }); n != 0 {
 			t.Errorf("max %d: %v allocations per Contains and Closes", max, n)
 		}
+	}
+}
+
+// TightenOptions.MaxBoxes: 0 is DefaultMaxBoxes, -1 every box, below -1
+// refused by name.
+func TestTightenMaxBoxesOption(t *testing.T) {
+	for n, want := range map[int]int{0: DefaultMaxBoxes, -1: 0, 1: 1, 7: 7} {
+		if got := proofBoxes(n); got != want {
+			t.Errorf("proofBoxes(%d) = %d, want %d", n, got, want)
+		}
+	}
+	spec := sgsim.NetworkSpec{Cloud: sgsim.FirstMatch, Groups: []sgsim.Group{{ID: "g"}}}
+	n, err := sgsim.BuildNetwork(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Tighten(spec, n, nil, nil, TightenOptions{MaxBoxes: -2}); err == nil || !strings.Contains(err.Error(), "MaxBoxes -2") {
+		t.Errorf("MaxBoxes -2: %v", err)
 	}
 }

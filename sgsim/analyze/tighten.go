@@ -40,6 +40,12 @@ type TightenOptions struct {
 	// remote address and port pairs: a cover's new addresses times the
 	// rule's ports, or a gap's ports times the rule's remote addresses.
 	MaxPortGap int
+	// MaxBoxes is the DiffOptions.MaxBoxes of the proof's diffs (what
+	// the proposal closes): past that many boxes for one deciding-rule
+	// pair, a closed region is one summarized change, which observed
+	// flows are tested against exactly (Change.Contains). 0 means
+	// DefaultMaxBoxes; -1 lists every box.
+	MaxBoxes int
 }
 
 // GroupChange is one security group's rules before and after Tighten.
@@ -143,8 +149,8 @@ func namedProtocols(sets ...Set) map[sgsim.Protocol]bool {
 // proposal if any of the three fails.
 func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, required []RequiredFlow, opt TightenOptions) (*Proposal, error) {
 	// Out-of-range options are refused, not read as the defaults.
-	if opt.MaxRules < 0 || opt.MinPrefix < 0 || opt.MinPrefix > 32 || opt.MaxPortGap < -1 {
-		return nil, fmt.Errorf("analyze: tighten: MaxRules %d, MinPrefix %d, MaxPortGap %d: want MaxRules 0 (50) or more, MinPrefix 0 (16) to 32 and MaxPortGap -1 or more", opt.MaxRules, opt.MinPrefix, opt.MaxPortGap)
+	if opt.MaxRules < 0 || opt.MinPrefix < 0 || opt.MinPrefix > 32 || opt.MaxPortGap < -1 || opt.MaxBoxes < -1 {
+		return nil, fmt.Errorf("analyze: tighten: MaxRules %d, MinPrefix %d, MaxPortGap %d, MaxBoxes %d: want MaxRules 0 (50) or more, MinPrefix 0 (16) to 32, MaxPortGap -1 or more and MaxBoxes -1 or more", opt.MaxRules, opt.MinPrefix, opt.MaxPortGap, opt.MaxBoxes)
 	}
 	if opt.MaxRules == 0 {
 		opt.MaxRules = 50
@@ -452,7 +458,7 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 		return nil, errors.New("analyze: tighten: the proposal's group lists differ from the original's")
 	}
 	for i := range olds {
-		d, err := DiffWith(olds[i], news[i], DiffOptions{MaxBoxes: tightenMaxBoxes})
+		d, err := DiffWith(olds[i], news[i], DiffOptions{MaxBoxes: proofBoxes(opt.MaxBoxes)})
 		if err != nil {
 			return nil, err
 		}
@@ -483,11 +489,20 @@ func Tighten(spec sgsim.NetworkSpec, n *sgsim.Network, observed []sgsim.Flow, re
 	return p, nil
 }
 
-// tightenMaxBoxes is the MaxBoxes of the proof's diffs (check 3): a
-// narrowed 10K-rule set can close millions of boxes, so past
-// DefaultMaxBoxes per deciding-rule pair the removal is summarized, and
-// SetDiff.Closes tests observed flows against it exactly. Tests lower it.
-var tightenMaxBoxes = DefaultMaxBoxes
+// proofBoxes is the DiffOptions.MaxBoxes of the proof's diffs for
+// TightenOptions.MaxBoxes: a narrowed 10K-rule set can close millions of
+// boxes, so by default past DefaultMaxBoxes per deciding-rule pair the
+// removal is summarized, and SetDiff.Closes tests observed flows against
+// it exactly.
+func proofBoxes(n int) int {
+	switch {
+	case n == 0:
+		return DefaultMaxBoxes
+	case n < 0:
+		return 0
+	}
+	return n
+}
 
 // sgDirection returns the direction of the security-group rules a hop
 // reads, and false for a network-ACL hop.
