@@ -260,7 +260,6 @@ func TestMainBadUsage(t *testing.T) {
 		{[]string{"-nosuch"}, ""},
 		{[]string{"-format", "xml"}, ""},
 		{[]string{"-actions", "deny"}, ""},
-		{[]string{"-trace", "x"}, ""},
 		{[]string{"-sizes", "ten"}, ""},
 		{[]string{"-shapes", "vpc"}, ""},
 		{[]string{"-classbench", "/nonexistent/acl1"}, ""},
@@ -268,7 +267,8 @@ func TestMainBadUsage(t *testing.T) {
 		{[]string{"extra"}, ""},
 		{[]string{"-classbench", empty, "-rounds", "1"}, empty + ": no filters"},
 		{[]string{"-classbench", filter, "-trace", empty, "-rounds", "1"}, empty + ": no headers"},
-		{[]string{"-gen-trace"}, "need -classbench"},
+		{[]string{"-gen-trace"}, "-gen-trace needs -classbench or -families"},
+		{[]string{"-trace", "x"}, "-trace needs -classbench"},
 		{[]string{"-classbench", filter, "-trace", empty, "-gen-trace"}, "exclude each other"},
 		{[]string{"-analysis-sets", "fw1"}, "-analysis-sets needs -analysis"},
 		{[]string{"-analysis-skip", "lint"}, "-analysis-skip needs -analysis"},
@@ -388,5 +388,43 @@ func TestMainFamilies(t *testing.T) {
 	errb.Reset()
 	if code := mainErr([]string{"-families", "acl-like,nosuch"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), `"nosuch"`) {
 		t.Errorf("unknown family: exit %d, %q", code, errb.String())
+	}
+}
+
+// -families with -gen-trace looks up a ClassBench-style trace of each
+// generated set (ten headers per rule, named "+gentrace"), every header a
+// corner of a rule, and compiled, tight and linear agree on it.
+func TestMainFamiliesGenTrace(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := mainErr([]string{"-format", "json", "-families", "fw-like", "-sizes", "300", "-gen-trace", "-rounds", "1", "-no-extras"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var r result
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+	if r.Name != "fw-like-300+gentrace" || r.Flows != 3000 || r.Mismatches != 0 || r.HitRate != 1 {
+		t.Errorf("name %q, %d flows, %d mismatches, hit rate %v; want fw-like-300+gentrace, 3000, 0, 1", r.Name, r.Flows, r.Mismatches, r.HitRate)
+	}
+	// The flows are the trace of the rules: each header matches the rule
+	// it was made from.
+	f, _ := gen.FamilyByName("fw-like")
+	in, err := generatedFamily(f, 300, defaultConfig.Seed, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := classbench.FromRules(in.Rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := classbench.GenerateTrace(uint64(defaultConfig.Seed), fs, classbench.TraceScale, classbench.TraceParetoA, classbench.TraceParetoB)
+	if len(hs) != len(in.Flows) {
+		t.Fatalf("%d flows, trace of %d", len(in.Flows), len(hs))
+	}
+	for i, h := range hs {
+		if !in.Rules[h.Filter].Matches(in.Flows[i]) {
+			t.Fatalf("flow %d (%v) does not match rule %d, %v", i, in.Flows[i], h.Filter, in.Rules[h.Filter])
+		}
 	}
 }

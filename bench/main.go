@@ -13,7 +13,7 @@
 //	go run ./bench -sizes 1000,1000000     # generated sets of chosen sizes
 //	go run ./bench -shapes acl -no-extras  # network-ACL sets only, no extras
 //	go run ./bench -classbench FILE [-trace FILE | -gen-trace] [-actions allow|alternate]
-//	go run ./bench -families acl-like,fw-like-v3 -sizes 1000,10000 # ClassBench-like generated sets
+//	go run ./bench -families acl-like,fw-like-v3 -sizes 1000,10000 [-gen-trace] # ClassBench-like generated sets
 //	go run ./bench -format json            # one JSON object per line
 //	go run ./bench -analysis               # lint, diff and Reach at 100, 1K and 10K rules
 //
@@ -29,7 +29,10 @@
 // runs ClassBench-like sets of the named families (gen.FamilyByName: the
 // presets acl-like, fw-like and ipc-like, and variants such as
 // fw-like-v3 with other prefix-length, port and address distributions)
-// at -sizes, first-match, with generated flows.
+// at -sizes, first-match, with generated flows, or with -gen-trace on a
+// trace made from each set's rules as ClassBench's generator makes one
+// (classbench.FromRules, then classbench.GenerateTrace: the flows the
+// ClassBench rows use, whose headers repeat).
 //
 // Every timing is the median of -rounds rounds; in each round the
 // compiled classifier, the tight scan and the linear reference are timed
@@ -465,14 +468,29 @@ func structures(c *sgsim.Classifier) string {
 	return strings.Join(out, " ")
 }
 
-func generatedFamily(f gen.Family, n int, seed int64) input {
+// generatedFamily makes n rules of family f; with trace, its flows are
+// a ClassBench-style trace of them (as -gen-trace makes for a filter
+// file, seeded alike) and the name gets "+gentrace".
+func generatedFamily(f gen.Family, n int, seed int64, trace bool) (input, error) {
 	in := input{Name: fmt.Sprintf("%s-%s", f.Name, size(n)), Source: "generated", Semantics: sgsim.FirstMatch}
 	before := heap()
 	t0 := time.Now()
 	in.Rules = gen.ClassBench(seed, n, f)
 	in.GenerateNS = time.Since(t0).Nanoseconds()
 	in.RulesBytes = heap() - before
-	return in
+	if trace {
+		fs, err := classbench.FromRules(in.Rules)
+		if err != nil {
+			return in, fmt.Errorf("%s: %w", in.Name, err)
+		}
+		hs := classbench.GenerateTrace(uint64(seed), fs, classbench.TraceScale, classbench.TraceParetoA, classbench.TraceParetoB)
+		in.Flows = make([]sgsim.Flow, len(hs))
+		for i, h := range hs {
+			in.Flows[i] = classbench.ToFlow(h)
+		}
+		in.Name += "+gentrace"
+	}
+	return in, nil
 }
 
 func size(n int) string {
@@ -535,7 +553,7 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	cfg := defaultConfig
 	cbFile := fl.String("classbench", "", "ClassBench filter set to run instead of the generated suite")
 	trace := fl.String("trace", "", "ClassBench trace for -classbench (default: generated flows)")
-	genTrace := fl.Bool("gen-trace", false, "with -classbench: look up a trace made as ClassBench's trace generator makes one (corners of random filters, Pareto(1, 0.1) copies in a row, 10 headers per filter) instead of uniform generated flows")
+	genTrace := fl.Bool("gen-trace", false, "with -classbench or -families: look up a trace made as ClassBench's trace generator makes one (corners of random filters, Pareto(1, 0.1) copies in a row, 10 headers per filter) instead of uniform generated flows")
 	actions := fl.String("actions", "allow", "actions of ClassBench filters: allow or alternate")
 	format := fl.String("format", "text", "output: text (a table) or json (one object per line and rule set)")
 	sizes := fl.String("sizes", "1000,10000,100000", "generated rule set sizes, comma-separated")
@@ -579,8 +597,11 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	if *format != "text" && *format != "json" {
 		return fail("-format %q: want text or json", *format)
 	}
-	if (*trace != "" || *genTrace) && *cbFile == "" {
-		return fail("-trace and -gen-trace need -classbench")
+	if *trace != "" && *cbFile == "" {
+		return fail("-trace needs -classbench")
+	}
+	if *genTrace && *cbFile == "" && *families == "" {
+		return fail("-gen-trace needs -classbench or -families")
 	}
 	if *trace != "" && *genTrace {
 		return fail("-trace and -gen-trace exclude each other")
@@ -675,7 +696,7 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 		}
 		for _, n := range ns {
 			for _, f := range fams {
-				makers = append(makers, func() (input, error) { return generatedFamily(f, n, cfg.Seed), nil })
+				makers = append(makers, func() (input, error) { return generatedFamily(f, n, cfg.Seed, *genTrace) })
 			}
 		}
 		var shs []gen.Shape

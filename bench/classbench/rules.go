@@ -159,3 +159,56 @@ func ToFlow(h Header) sgsim.Flow {
 		DstPort: h.DstPort,
 	}
 }
+
+// FromRules converts rules back to filters, the inverse of ToRules (Line,
+// Flags and the action aside), so that a trace can be generated for rule
+// sets that were not read from a filter file (the generated families of
+// package bench/gen, for instance). Each rule must be one a filter can
+// hold: both addresses any or a single IPv4 prefix (any becomes
+// 0.0.0.0/0, so IPv6 is left out, as ClassBench has none), at most one
+// range per port list (none: 0 : 65535), and no ICMP type or code. The
+// error names the first rule that is not.
+func FromRules(rs []sgsim.Rule) ([]Filter, error) {
+	out := make([]Filter, len(rs))
+	for i := range rs {
+		r := &rs[i]
+		f := &out[i]
+		var ok bool
+		if f.Src, ok = prefixOf(r.Src); !ok {
+			return nil, fmt.Errorf("classbench.FromRules: rule %d (%s): source %s is not one IPv4 prefix", i, r.ID, r.Src)
+		}
+		if f.Dst, ok = prefixOf(r.Dst); !ok {
+			return nil, fmt.Errorf("classbench.FromRules: rule %d (%s): destination %s is not one IPv4 prefix", i, r.ID, r.Dst)
+		}
+		if len(r.SrcPorts) > 1 || len(r.DstPorts) > 1 {
+			return nil, fmt.Errorf("classbench.FromRules: rule %d (%s): ports %s to %s are more than one range each", i, r.ID, r.SrcPorts, r.DstPorts)
+		}
+		f.SrcPorts, f.DstPorts = AnyPort, AnyPort
+		if len(r.SrcPorts) == 1 {
+			f.SrcPorts = PortRange{r.SrcPorts[0].First, r.SrcPorts[0].Last}
+		}
+		if len(r.DstPorts) == 1 {
+			f.DstPorts = PortRange{r.DstPorts[0].First, r.DstPorts[0].Last}
+		}
+		if !r.ICMP.IsAny() {
+			return nil, fmt.Errorf("classbench.FromRules: rule %d (%s): a filter holds no ICMP type or code", i, r.ID)
+		}
+		if p, ok := r.Protocol.Number(); ok {
+			f.Proto, f.ProtoMask = p, 0xff
+		}
+	}
+	return out, nil
+}
+
+// prefixOf returns a as one IPv4 prefix: any is 0.0.0.0/0.
+func prefixOf(a sgsim.Addrs) (netip.Prefix, bool) {
+	if a.IsAny() {
+		return netip.PrefixFrom(netip.IPv4Unspecified(), 0), true
+	}
+	rs := a.Ranges()
+	if len(rs) != 1 {
+		return netip.Prefix{}, false
+	}
+	p, ok := rs[0].Prefix()
+	return p, ok && p.Addr().Is4()
+}

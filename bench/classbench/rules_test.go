@@ -197,3 +197,54 @@ func mustFilter(t *testing.T, s string) Filter {
 	}
 	return f
 }
+
+// FromRules undoes ToRules: filters of every protocol and port kind come
+// back equal (Line and Flags aside, which rules do not carry).
+func TestFromRulesRoundTrip(t *testing.T) {
+	fs, err := ReadFilters(strings.NewReader(
+		readmeFilter + "\n" +
+			"@10.0.0.0/8\t0.0.0.0/0\t0 : 65535\t0 : 65535\t0x00/0x00\t0x0000/0x0000\t\n" +
+			"@0.0.0.0/0\t192.168.1.0/24\t1024 : 65535\t53 : 53\t0x11/0xFF\t0x0000/0x0000\t\n" +
+			"@1.2.3.4/32\t5.6.7.8/32\t0 : 65535\t0 : 65535\t0x01/0xFF\t0x0000/0x0000\t\n" +
+			"@0.0.0.0/0\t0.0.0.0/0\t0 : 1023\t100 : 200\t0x06/0xFF\t0x0000/0x0000\t\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := FromRules(ToRules(fs, Alternate))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range fs {
+		want := fs[i]
+		want.Line, want.Flags, want.FlagsMask = 0, 0, 0
+		if got[i] != want {
+			t.Errorf("filter %d: FromRules(ToRules(%v)) = %v", i, want, got[i])
+		}
+	}
+}
+
+// FromRules refuses, by rule, what a filter cannot hold; the family-wide
+// default rule (any addresses, IPv4 only) becomes 0.0.0.0/0 both ways.
+func TestFromRulesRefuses(t *testing.T) {
+	ok := sgsim.Rule{ID: "ok", Action: sgsim.Allow, Family: sgsim.IPv4}
+	fs, err := FromRules([]sgsim.Rule{ok})
+	if err != nil || fs[0].Src.String() != "0.0.0.0/0" || fs[0].Dst.String() != "0.0.0.0/0" || fs[0].ProtoMask != 0 ||
+		fs[0].SrcPorts != AnyPort || fs[0].DstPorts != AnyPort {
+		t.Fatalf("FromRules(default) = %v, %v", fs, err)
+	}
+	for _, tt := range []struct {
+		rule sgsim.Rule
+		want string
+	}{
+		{sgsim.Rule{ID: "r", Src: sgsim.MustParseAddrs("10.0.0.1-10.0.0.2")}, "rule 1 (r): source"},
+		{sgsim.Rule{ID: "r", Dst: sgsim.MustParseAddrs("10.0.0.0/8,12.0.0.0/8")}, "rule 1 (r): destination"},
+		{sgsim.Rule{ID: "r", Dst: sgsim.MustParseAddrs("2001:db8::/32")}, "rule 1 (r): destination"},
+		{sgsim.Rule{ID: "r", Protocol: sgsim.TCP, DstPorts: sgsim.MustParsePorts("80,443")}, "rule 1 (r): ports"},
+		{sgsim.Rule{ID: "r", Protocol: sgsim.ICMP, ICMP: sgsim.ICMPType(8)}, "rule 1 (r): a filter holds no ICMP"},
+	} {
+		_, err := FromRules([]sgsim.Rule{ok, tt.rule})
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "classbench.FromRules: ") {
+			t.Errorf("FromRules(%v) error %v; want one with %q", tt.rule, err, tt.want)
+		}
+	}
+}
