@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/sgsim/sgsim/bench/classbench"
 	"github.com/sgsim/sgsim/sgsim"
 	"github.com/sgsim/sgsim/sgsim/analyze"
 )
@@ -166,5 +169,37 @@ func TestReachTarget(t *testing.T) {
 	}
 	if got := reachTarget(rs).String(); got != "198.51.100.0/24" {
 		t.Errorf("got %s, want 198.51.100.0/24", got)
+	}
+}
+
+// Lint of the runner's ClassBench 1K sets (its conversion, actions
+// alternating) on 3 workers gives what it gives on one, field by field:
+// thousands of conflicts each, whose order and witnesses come from
+// rules linted on different workers.
+func TestLintWorkersClassBench(t *testing.T) {
+	for _, name := range []string{"acl1_1000", "fw1_1000", "ipc1_1000"} {
+		file := filepath.Join(sharedDir, name)
+		if !fileExists(file) {
+			t.Skip(file + " not present")
+		}
+		in, err := readClassBench(file, "", classbench.Alternate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := analyze.NewSet(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: in.Rules})
+		want, err := analyze.LintSetWith(s, analyze.LintOptions{Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := analyze.LintSetWith(s, analyze.LintOptions{Workers: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) < 1000 {
+			t.Errorf("%s: %d findings: the case this test is for is gone", name, len(want))
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: 3 workers give %d findings, not the %d of one worker, or not the same", name, len(got), len(want))
+		}
 	}
 }

@@ -54,7 +54,7 @@ func findingKey(f Finding) string {
 // The engine's LintSet gives the reference's findings (refLintSet, the
 // implementation before issue 18), in the same order, and witnesses that
 // show the finding; where the reference's witness is the only flow of
-// the finding's region, the same witness.
+// the finding's region, the same witness; on 1, 2, 3 or 8 workers.
 func TestLintMatchesReference(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		sem := rapid.SampledFrom(smallSems).Draw(t, "semantics")
@@ -66,9 +66,10 @@ func TestLintMatchesReference(t *testing.T) {
 	})
 }
 
-// lintMatchesReference is TestLintMatchesReference's check of one set.
+// lintMatchesReference is TestLintMatchesReference's check of one set,
+// linted on 1, 2, 3 or 8 workers.
 func lintMatchesReference(t *rapid.T, s Set) {
-	got, err := LintSet(s)
+	got, err := LintSetWith(s, LintOptions{Workers: rapid.SampledFrom([]int{1, 2, 3, 8}).Draw(t, "workers")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,17 +223,18 @@ func TestDiffMatchesReference(t *testing.T) {
 
 // Leaving out the parts of the cuts that cannot change the result
 // (prune) changes nothing: the same findings with the same witnesses and
-// the other rules in the same order, and the same diff, change for
-// change.
+// the other rules in the same order (the lint on 1, 2, 3 or 8
+// workers), and the same diff, change for change.
 func TestPruneChangesNothing(t *testing.T) {
 	defer func() { prune = true }()
 	rapid.Check(t, func(t *rapid.T) {
 		sem := rapid.SampledFrom(smallSems).Draw(t, "semantics")
 		old := sizedSet(t, sem, "", drawSize(t, "old"))
 		new := mutate(t, old)
+		n := rapid.SampledFrom([]int{1, 2, 3, 8}).Draw(t, "workers")
 		run := func(on bool) (string, string) {
 			prune = on
-			fs, err := LintSet(old)
+			fs, err := LintSetWith(old, LintOptions{Workers: n})
 			if err != nil {
 				t.Fatal(err)
 			}

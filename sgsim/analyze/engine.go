@@ -1165,8 +1165,9 @@ type engine struct {
 	k      *compiled
 	rules  [2][]*sgsim.Rule
 	tables map[tableKey]*table
-	// progress, when set, is called once per rule linted.
-	progress func()
+	// shared, when set, gives the tables of a parallel lint, which this
+	// engine copies (table.own) to cut with scratch of its own.
+	shared func(tableKey) *table
 }
 
 type tableKey struct {
@@ -1187,7 +1188,11 @@ func (e *engine) table(d sgsim.Direction, fam sgsim.Family, p sgsim.Protocol) *t
 	tk := tableKey{d, fam == sgsim.IPv6, p}
 	t := e.tables[tk]
 	if t == nil {
-		t = newTable(e.rules[d], tk.v6, p)
+		if e.shared != nil {
+			t = e.shared(tk).own()
+		} else {
+			t = newTable(e.rules[d], tk.v6, p)
+		}
 		e.tables[tk] = t
 	}
 	return t

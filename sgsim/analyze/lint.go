@@ -3,9 +3,12 @@ package analyze
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/sgsim/sgsim/sgsim"
 )
@@ -78,19 +81,44 @@ func (f *Finding) witness(d sgsim.Direction, w sgsim.Flow) {
 // most severe first. Findings about one rule on its own (SG004-SG007)
 // are reported once even when its group is in several sets.
 func Lint(spec sgsim.NetworkSpec) ([]Finding, error) {
-	return LintProgress(spec, nil)
+	return LintWith(spec, LintOptions{})
 }
 
 // Progress is told how far a long analysis has got: done of total
 // units of work.
 type Progress func(done, total int)
 
-// LintProgress is Lint that calls progress (when not nil) after each
-// rule it lints, with the rules linted so far and the rules of every set
-// together (a group attached in several sets counts once per set). It is
-// called from the calling goroutine; a display that runs on another
-// must copy the numbers (an atomic, say).
+// LintProgress is Lint that calls progress (when not nil) as
+// LintOptions.Progress says.
 func LintProgress(spec sgsim.NetworkSpec, progress Progress) ([]Finding, error) {
+	return LintWith(spec, LintOptions{Progress: progress})
+}
+
+// LintOptions are the options of LintWith and LintSetWith.
+type LintOptions struct {
+	// Workers is how many goroutines lint the rules of a set: 0 is
+	// runtime.GOMAXPROCS(0) for a set of 2,000 rules or more and 1 for a
+	// smaller one (where more would cost more than they save), 1 lints on
+	// the calling goroutine, and more than the set's rules counts as one
+	// per rule. The findings, their order and their witnesses are the
+	// same for every number of workers.
+	Workers int
+	// Progress, when not nil, is called with 0 of the total first, then
+	// after each rule linted, with the rules linted so far and the rules
+	// of every set together (a group attached in several sets counts
+	// once per set): done rises by one a call and ends at the total. It
+	// is called from the calling goroutine, one call at a time, whatever
+	// Workers is; a display that runs on another goroutine must copy the
+	// numbers (an atomic, say).
+	Progress Progress
+}
+
+// LintWith is Lint with options.
+func LintWith(spec sgsim.NetworkSpec, o LintOptions) ([]Finding, error) {
+	if o.Workers < 0 {
+		return nil, fmt.Errorf("analyze.LintWith: %d workers", o.Workers)
+	}
+	progress := o.Progress
 	sets, err := SetsOf(spec)
 	if err != nil {
 		return nil, err
@@ -122,7 +150,7 @@ func LintProgress(spec sgsim.NetworkSpec, progress Progress) ([]Finding, error) 
 	found := 0
 	seen := map[string]bool{}
 	for _, s := range sets {
-		fs, err := lintSet(s, onRule)
+		fs, err := lintSet(s, o.Workers, onRule)
 		if err != nil {
 			return nil, err
 		}
@@ -188,11 +216,53 @@ func sortFindings(fs []Finding) {
 // by the rules after it) all come from that partition. The extra rules
 // of a finding are listed in the order the partition meets them.
 func LintSet(s Set) ([]Finding, error) {
-	return lintSet(s, nil)
+	return LintSetWith(s, LintOptions{})
 }
 
-// lintSet is LintSet calling onRule, when not nil, after each rule.
-func lintSet(s Set, onRule func()) ([]Finding, error) {
+// LintSetWith is LintSet with options; Progress counts the set's rules.
+func LintSetWith(s Set, o LintOptions) ([]Finding, error) {
+	if o.Workers < 0 {
+		return nil, fmt.Errorf("analyze.LintSetWith: %d workers", o.Workers)
+	}
+	var onRule func()
+	if o.Progress != nil {
+		total, done := 0, 0
+		for _, g := range s.Groups {
+			total += len(g.Rules)
+		}
+		o.Progress(0, total)
+		onRule = func() {
+			done++
+			o.Progress(done, total)
+		}
+	}
+	return lintSet(s, o.Workers, onRule)
+}
+
+// parallelMin is the fewest rules a set needs for LintOptions.Workers 0
+// to lint it on more than one goroutine: below it, starting the workers
+// and copying the tables cost more than they save (bench/README.md,
+// issue 18, seventh round).
+var parallelMin = 2000
+
+// lintSet is LintSet on workers goroutines (0: the default, see
+// LintOptions.Workers), calling onRule, when not nil, after each rule,
+// from the calling goroutine.
+//
+// Each worker lints whole rules, taken in evaluation order from a shared
+// counter (the late, wide rules are the heavy ones: a fixed split would
+// leave a core idle), with a decider, tables' scratch and findings of its
+// own; what the workers share is read only once they start (the rules,
+// their RuleRefs, the tables' boxes and indexes) or written once (a
+// rule's address text, an atomic pointer). A rule's findings depend on
+// nothing another rule's lint does: the one thing passed on, a rule found
+// to decide no flow (seen[r] = -1, see decider.done), only lets later
+// cuts leave out parts it could have no cell in, so whether a worker
+// has heard of it yet changes how much it cuts, not what it finds. Each
+// rule's findings are kept in the worker's list as a run, and the runs
+// are put together in rule order, so the findings, their order and
+// their witnesses are the same for every number of workers.
+func lintSet(s Set, workers int, onRule func()) ([]Finding, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
@@ -200,285 +270,492 @@ func lintSet(s Set, onRule func()) ([]Finding, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := newEngine(k)
-	e.progress = onRule
-	var out findingList
-	add := func(code string, msg string, refs ...*RuleRef) *Finding {
-		return out.add(Finding{Code: code, Severity: codeSeverity[code], Set: s.Name, Message: msg, Rules: refs})
+	l := newLinter(s, k)
+	if n := workersFor(workers, len(l.rules[sgsim.Ingress])+len(l.rules[sgsim.Egress])); n > 1 {
+		return l.parallel(n, onRule), nil
 	}
-	fams := s.families()
-	cls := classes(s)
-	type part struct {
-		t   *table
-		cl  Class
-		fam sgsim.Family
+	w := l.worker(false)
+	for d := sgsim.Ingress; d <= sgsim.Egress; d++ {
+		for ri := range l.rules[d] {
+			w.lint(d, ri)
+			if onRule != nil {
+				onRule()
+			}
+		}
 	}
-	// met is the first cell met of a rule: the rule, its part and the cell.
-	type met struct {
-		rule int32
-		pt   int
-		c    cell
+	return w.out.sorted(), nil
+}
+
+// workersFor is how many workers lint a set of total rules for
+// LintOptions.Workers workers.
+func workersFor(workers, total int) int {
+	if workers == 0 {
+		workers = 1
+		if total >= parallelMin {
+			workers = runtime.GOMAXPROCS(0)
+		}
 	}
-	var parts []part
-	var firsts []met
+	return max(1, min(workers, total))
+}
+
+// lintHook, when set (by tests), is called by a worker before it lints
+// each rule.
+var lintHook func(d sgsim.Direction, ri int)
+
+// heardNoFlow counts, for tests, the rules a worker marked as deciding
+// no flow because another worker found it so.
+var heardNoFlow atomic.Int64
+
+// linter is what the workers linting one set share.
+type linter struct {
+	s    Set
+	k    *compiled
+	fams []sgsim.Family
+	cls  []Class
+	// rules, acts and refs are per direction, by rule index: the rules
+	// in evaluation order, their actions and their RuleRefs (shared by
+	// every finding naming the rule).
+	rules [2][]*sgsim.Rule
+	acts  [2][]sgsim.Action
+	refs  [2][]*RuleRef
+	// rtext[d][i] is rule i's addresses' text (ruleText), made by the
+	// first worker that needs it.
+	rtext [2][]atomic.Pointer[ruleText]
+	mu    sync.Mutex
+	// noFlow[d] are the rules found to decide no flow, in the order
+	// found (under mu).
+	noFlow [2][]int32
+	// tables are the tables the workers' engines copy (under mu).
+	tables map[tableKey]*table
+}
+
+func newLinter(s Set, k *compiled) *linter {
+	l := &linter{s: s, k: k, fams: s.families(), cls: classes(s), tables: map[tableKey]*table{}}
+	for d := sgsim.Ingress; d <= sgsim.Egress; d++ {
+		rules := k.rules(d)
+		l.rules[d] = rules
+		l.acts[d] = make([]sgsim.Action, len(rules))
+		l.refs[d] = make([]*RuleRef, len(rules))
+		for i, r := range rules {
+			l.acts[d][i] = r.Action
+			l.refs[d][i] = k.ref(r)
+		}
+		l.rtext[d] = make([]atomic.Pointer[ruleText], len(rules))
+	}
+	return l
+}
+
+// table returns the shared table of tk, made on first use.
+func (l *linter) table(tk tableKey) *table {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	t := l.tables[tk]
+	if t == nil {
+		t = newTable(l.rules[tk.d], tk.v6, tk.proto)
+		l.tables[tk] = t
+	}
+	return t
+}
+
+// own returns a table with t's boxes, index and rule spans (read only
+// once built) and scratch and caches of its own, for one worker.
+func (t *table) own() *table {
+	return &table{v6: t.v6, proto: t.proto, full: t.full, boxes: t.boxes, b32: t.b32, first: t.first, end: t.end, idx: t.idx}
+}
+
+// text returns rule i's addresses' text, made once.
+func (l *linter) text(d sgsim.Direction, i int32) *ruleText {
+	p := &l.rtext[d][i]
+	if x := p.Load(); x != nil {
+		return x
+	}
+	r := l.rules[d][i]
+	x := &ruleText{src: newAddrText(r.Src), dst: newAddrText(r.Dst)}
+	if !p.CompareAndSwap(nil, x) {
+		x = p.Load()
+	}
+	return x
+}
+
+// parallel lints the set's rules on n workers (see lintSet).
+func (l *linter) parallel(n int, onRule func()) []Finding {
+	n0 := len(l.rules[sgsim.Ingress])
+	total := n0 + len(l.rules[sgsim.Egress])
+	type run struct {
+		w        int
+		from, to findingPos
+	}
+	runs := make([]run, total)
+	ws := make([]*lintWorker, n)
+	var next atomic.Int64
+	done := make(chan struct{}, total) // never full: a worker never waits
+	var wg sync.WaitGroup
+	var failed atomic.Pointer[any]
+	for i := range ws {
+		w := l.worker(true)
+		ws[i] = w
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if p := recover(); p != nil {
+					failed.CompareAndSwap(nil, &p)
+					next.Store(int64(total)) // the others stop too
+				}
+			}()
+			for {
+				j := int(next.Add(1) - 1)
+				if j >= total {
+					return
+				}
+				d, ri := sgsim.Ingress, j
+				if j >= n0 {
+					d, ri = sgsim.Egress, j-n0
+				}
+				if lintHook != nil {
+					lintHook(d, ri)
+				}
+				from := w.out.pos()
+				w.lint(d, ri)
+				runs[j] = run{i, from, w.out.pos()}
+				done <- struct{}{}
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	for range done {
+		if onRule != nil {
+			onRule()
+		}
+	}
+	if p := failed.Load(); p != nil {
+		panic(*p)
+	}
+	count := 0
+	for _, w := range ws {
+		count += w.out.n
+	}
+	out := sortedOf(count, func(yield func([]Finding)) {
+		for _, r := range runs {
+			ws[r.w].out.each(r.from, r.to, yield)
+		}
+	})
+	for _, w := range ws {
+		w.out = findingList{}
+	}
+	return out
+}
+
+// lintWorker lints rules one at a time, with scratch of its own.
+type lintWorker struct {
+	l   *linter
+	e   *engine
+	out findingList
+	dir [2]*lintDir
+	// parts, firsts, wins and red are one rule's, reused.
+	parts  []lintPart
+	firsts []lintMet
 	// wins are the conflicts' rules, each with its index in firsts in
 	// the low 32 bits, to sort by rule (a met is 150 bytes to swap).
-	var wins []uint64
-	var red redCheck
+	wins []uint64
+	red  redCheck
 	// msgs holds one copy of each conflict message, by the earlier
 	// rule's action and the reason it wins: a 10K firewall set has over
 	// a million conflicts, nearly all with the same message.
-	type msgKey struct {
-		act sgsim.Action
-		why string
-	}
-	msgs := map[msgKey]string{}
-	conflictMsg := func(act sgsim.Action, why string) string {
-		k := msgKey{act, why}
-		m, ok := msgs[k]
-		if !ok {
-			m = fmt.Sprintf("overlaps an earlier %s rule that wins: %s", act, why)
-			msgs[k] = m
-		}
-		return m
-	}
+	msgs map[msgKey]string
 	// spaces holds each rule's space per table (family and protocol),
 	// by rule index, made once.
-	type spaceOK struct {
-		sp sgsim.Space
-		ok bool
-	}
-	spaces := map[*table][]spaceOK{}
+	spaces map[*table][]spaceOK
 	// Each conflict's region and witness text is written to buf, one
 	// string per rule linted; texts holds where each finding's are.
-	var buf []byte
-	type textAt struct {
-		f               *Finding
-		region, witness int
+	buf   []byte
+	texts []textAt
+}
+
+// lintDir is a worker's state for one direction.
+type lintDir struct {
+	// seen[i] == stamp: rule i met already for the current rule; -1: it
+	// decides no flow.
+	seen  []int32
+	stamp int32
+	// For the shortcuts of long cuts (lintprune.go): none[r] ==
+	// noneStamp, rule r decides no flow of the box cut; local[r] > 0,
+	// none of the part cut.
+	none      []int32
+	noneStamp int32
+	local     []int32
+	targets   lintTargets
+	// heard: linter.noFlow[d][:heard] are marked in seen.
+	heard int
+}
+
+// lintPart is a part of a rule's cut: its table, class and family.
+type lintPart struct {
+	t   *table
+	cl  Class
+	fam sgsim.Family
+}
+
+// lintMet is the first cell met of a rule: the rule, its part and the
+// cell.
+type lintMet struct {
+	rule int32
+	pt   int
+	c    cell
+}
+
+type msgKey struct {
+	act sgsim.Action
+	why string
+}
+
+type spaceOK struct {
+	sp sgsim.Space
+	ok bool
+}
+
+type textAt struct {
+	f               *Finding
+	region, witness int
+}
+
+// worker returns a worker; a shared one copies the linter's tables,
+// which it builds under a lock, the other builds its own.
+func (l *linter) worker(shared bool) *lintWorker {
+	e := &engine{k: l.k, rules: l.rules, tables: map[tableKey]*table{}}
+	if shared {
+		e.shared = l.table
 	}
-	var texts []textAt
-	for d := sgsim.Ingress; d <= sgsim.Egress; d++ {
-		rules := e.rules[d]
-		// seen[i] == stamp: rule i met already for the current rule.
-		seen, stamp := make([]int32, len(rules)), int32(0)
-		// For the shortcuts of long cuts (lintprune.go): none[r] ==
-		// noneStamp, rule r decides no flow of the box cut; local[r] > 0,
-		// none of the part cut.
-		none, noneStamp := make([]int32, len(rules)), int32(0)
-		var targets lintTargets
-		local := make([]int32, len(rules))
-		acts := make([]sgsim.Action, len(rules))
-		for i, r := range rules {
-			acts[i] = r.Action
-		}
-		// refs[i] is rule i's RuleRef, shared by every finding naming
-		// it; rtext[i] its addresses' text (ruleText).
-		refs := make([]*RuleRef, len(rules))
-		refOf := func(i int32) *RuleRef {
-			if refs[i] == nil {
-				refs[i] = k.ref(rules[i])
-			}
-			return refs[i]
-		}
-		rtext := make([]*ruleText, len(rules))
-		textOf := func(i int32) *ruleText {
-			if rtext[i] == nil {
-				r := rules[i]
-				rtext[i] = &ruleText{src: newAddrText(r.Src), dst: newAddrText(r.Dst)}
-			}
-			return rtext[i]
-		}
-		spaceOf := func(t *table, i int32, fam sgsim.Family, p sgsim.Protocol) sgsim.Space {
-			sl := spaces[t]
-			if sl == nil {
-				sl = make([]spaceOK, len(rules))
-				spaces[t] = sl
-			}
-			if !sl[i].ok {
-				sl[i].sp, _ = ruleSpace(rules[i], fam, p)
-				sl[i].ok = true
-			}
-			return sl[i].sp
-		}
-		for ri, r := range rules {
-			if e.progress != nil && ri > 0 { // the rule before is done
-				e.progress()
-			}
-			ref := refOf(int32(ri))
-			p := k.pos[r]
-			// SG006: a reference to a group without members.
-			if s.Original != nil {
-				o := s.Original[p[0]].Rules[p[1]]
-				if o.RemoteGroup != "" && r.Remote().IsEmpty() {
-					own := *ref
-					own.Text = o.String()
-					add(EmptyReference, fmt.Sprintf("references security group %q, which has no members: the rule matches nothing", o.RemoteGroup), &own)
-					continue
-				}
-			}
-			rf := ruleFamilies(r)
-			var live []sgsim.Family
-			for _, f := range rf {
-				if slices.Contains(fams, f) {
-					live = append(live, f)
-				}
-			}
-			if len(rf) == 0 {
-				add(Shadowed, "matches no address: the rule decides no flow", ref)
-				continue
-			}
-			if len(live) == 0 {
-				add(WrongFamily, fmt.Sprintf("matches only %s flows, but the set guards only %s addresses", famList(rf), famList(fams)), ref)
-				continue
-			}
-			// The rule's flows, per family and protocol class, cut into
-			// cells each decided by one rule: the rule's own cells are
-			// kept, and of each other rule the first cell met.
-			parts = parts[:0]
-			firsts = firsts[:0]
-			stamp++
-			red.start(e, d, ri, live, cls)
-			for _, fam := range live {
-				for _, cl := range cls {
-					if _, ok := ruleSpace(r, fam, cl.Protocol); !ok {
-						continue
-					}
-					t := e.table(d, fam, cl.Protocol)
-					pi := len(parts)
-					parts = append(parts, part{t: t, cl: cl, fam: fam})
-					// Parts whose cells are all of rules met already
-					// are left out: they add nothing; so are the rule's
-					// own once its redundancy is known.
-					if prune {
-						t.dec.done, t.dec.stamp, t.dec.self, t.dec.selfDone = seen, stamp, int32(ri), red.known
-						// Once the rule has a cell it is not shadowed, and
-						// of the other rules only those of the other
-						// action (its conflicts) are wanted.
-						t.dec.acts, t.dec.act, t.dec.sameDone, t.dec.selfIn = acts, r.Action, red.any, red.region(t)
-					}
-					for _, b := range t.ruleBoxes(ri) {
-						if prune { // the shortcuts of long cuts
-							noneStamp++
-							t.dec.none, t.dec.noneStamp, t.dec.steps, t.dec.heavyAt = none, noneStamp, 0, heavyAt
-							t.dec.heavy = func() { targets.mark(t, &t.dec, &b) }
-							t.dec.local, t.dec.selfNone = local, false
-							if t.pts == nil {
-								t.pts = make([]point, len(t.boxes))
-							}
-						}
-						t.visitCells(b, 0, t.end[ri], func(c cell) {
-							switch {
-							case c.rule == int32(ri):
-								red.cell(t, c)
-								t.dec.selfDone, t.dec.sameDone, t.dec.selfIn = red.known, true, red.region(t)
-							case c.rule >= 0 && seen[c.rule] != stamp:
-								seen[c.rule] = stamp
-								firsts = append(firsts, met{c.rule, pi, c})
-							}
-						})
-					}
-					t.dec.done, t.dec.none, t.dec.heavy, t.dec.selfIn, t.dec.local = nil, nil, nil, nil, nil
-				}
-			}
-			red.finish()
-			if !red.any && prune {
-				// It decides no flow: no part of a later rule's cut
-				// waits for it (decider.done).
-				seen[ri] = -1
-			}
-			if !red.any {
-				refs := make([]*RuleRef, 1, 1+len(firsts))
-				refs[0] = ref
-				for _, m := range firsts {
-					refs = append(refs, refOf(m.rule))
-				}
-				f := add(Shadowed, "decides no flow: earlier rules in evaluation order take every flow it matches", refs...)
-				for _, cl := range cls {
-					if sp, ok := ruleSpace(r, live[0], cl.Protocol); ok {
-						f.witness(d, sp.TestFlow())
-						f.Region = sp.String()
-						break
-					}
-				}
-			} else if others := red.others; red.redundant {
-				refs := make([]*RuleRef, 1, 1+len(red.others))
-				refs[0] = ref
-				msg := "redundant: without it every flow it decides gets the same action ("
-				if len(others) == 0 {
-					msg += "the default deny)"
-				} else {
-					msg += "from the rules below)"
-				}
-				for _, o := range others {
-					refs = append(refs, refOf(int32(o)))
-				}
-				f := add(Redundant, msg, refs...)
-				f.witness(d, red.firstT.testFlow(red.first.b))
-			}
-			// SG002: earlier rules of the opposite action that decide
-			// part of the overlap, in evaluation order.
-			wins = wins[:0]
-			for i, m := range firsts {
-				if rules[m.rule].Action != r.Action {
-					wins = append(wins, uint64(m.rule)<<32|uint64(i))
-				}
-			}
-			slices.Sort(wins)
-			// Their Rules, two per conflict, share one array.
-			pairs := make([]*RuleRef, 2*len(wins))
-			buf, texts = buf[:0], texts[:0]
-			for wi, key := range wins {
-				w := &firsts[uint32(key)]
-				a, pt := rules[w.rule], parts[w.pt]
-				sa, sr := spaceOf(pt.t, w.rule, pt.fam, pt.cl.Protocol), spaceOf(pt.t, int32(ri), pt.fam, pt.cl.Protocol)
-				why, tie := orderReason(k, a, r)
-				sev := Info
-				if tie {
-					sev = Low
-				}
-				buf = appendRegion(buf, sa, sr, textOf(w.rule), textOf(int32(ri)))
-				if pt.cl.Others {
-					buf = append(buf, " (and every protocol no rule names)"...)
-				}
-				at := textAt{region: len(buf)}
-				wf := pt.t.testFlow(w.c.b)
-				buf = appendFlow(buf, wf)
-				at.witness = len(buf)
-				pairs[2*wi], pairs[2*wi+1] = ref, refOf(w.rule)
-				at.f = out.add(Finding{Code: Conflict, Severity: sev, Direction: d, Set: s.Name,
-					Message: conflictMsg(a.Action, why), Rules: pairs[2*wi : 2*wi+2 : 2*wi+2], WitnessFlow: wf})
-				texts = append(texts, at)
-			}
-			if len(texts) > 0 {
-				all, from := string(buf), 0
-				for _, at := range texts {
-					at.f.Region, at.f.Witness = all[from:at.region], all[at.region:at.witness]
-					from = at.witness
-				}
-			}
-			// SG004 and SG005 look at the rule alone.
-			if d == sgsim.Ingress && r.Action == sgsim.Allow && r.Protocol == sgsim.AnyProtocol && coversFamily(r.Src, live) {
-				f := add(OverBroad, "allows every protocol and port from every address", ref)
-				if red.any {
-					f.witness(d, red.firstT.testFlow(red.first.b))
-				}
-			}
-			if m := strings.ToLower(r.Origin.Modifiable); strings.Contains(m, "recommended") && !strings.Contains(m, "not recommended") {
-				msg := "the vendor marks this row \"" + r.Origin.Modifiable + "\""
-				if r.Origin.Suggestion != "" {
-					msg += ": " + r.Origin.Suggestion
-				}
-				f := add(VendorModify, msg, ref)
-				if red.any {
-					f.witness(d, red.firstT.testFlow(red.first.b))
-				}
-			}
-		}
-		if e.progress != nil && len(rules) > 0 { // the last rule is done
-			e.progress()
+	return &lintWorker{l: l, e: e, msgs: map[msgKey]string{}, spaces: map[*table][]spaceOK{}}
+}
+
+func (w *lintWorker) add(code string, msg string, refs ...*RuleRef) *Finding {
+	return w.out.add(Finding{Code: code, Severity: codeSeverity[code], Set: w.l.s.Name, Message: msg, Rules: refs})
+}
+
+func (w *lintWorker) conflictMsg(act sgsim.Action, why string) string {
+	k := msgKey{act, why}
+	m, ok := w.msgs[k]
+	if !ok {
+		m = fmt.Sprintf("overlaps an earlier %s rule that wins: %s", act, why)
+		w.msgs[k] = m
+	}
+	return m
+}
+
+func (w *lintWorker) spaceOf(t *table, rules []*sgsim.Rule, i int32, fam sgsim.Family, p sgsim.Protocol) sgsim.Space {
+	sl := w.spaces[t]
+	if sl == nil {
+		sl = make([]spaceOK, len(rules))
+		w.spaces[t] = sl
+	}
+	if !sl[i].ok {
+		sl[i].sp, _ = ruleSpace(rules[i], fam, p)
+		sl[i].ok = true
+	}
+	return sl[i].sp
+}
+
+// lint lints rule ri of direction d, adding its findings to w.out.
+func (w *lintWorker) lint(d sgsim.Direction, ri int) {
+	l, e, s, k := w.l, w.e, w.l.s, w.l.k
+	rules := l.rules[d]
+	x := w.dir[d]
+	if x == nil {
+		x = &lintDir{seen: make([]int32, len(rules)), none: make([]int32, len(rules)), local: make([]int32, len(rules))}
+		w.dir[d] = x
+	}
+	// The rules other workers found to decide no flow.
+	l.mu.Lock()
+	for _, r := range l.noFlow[d][x.heard:] {
+		if x.seen[r] != -1 {
+			x.seen[r] = -1
+			heardNoFlow.Add(1)
 		}
 	}
-	return out.sorted(), nil
+	x.heard = len(l.noFlow[d])
+	l.mu.Unlock()
+	seen, none, local, acts, red := x.seen, x.none, x.local, l.acts[d], &w.red
+	r := rules[ri]
+	ref := l.refs[d][ri]
+	p := k.pos[r]
+	// SG006: a reference to a group without members.
+	if s.Original != nil {
+		o := s.Original[p[0]].Rules[p[1]]
+		if o.RemoteGroup != "" && r.Remote().IsEmpty() {
+			own := *ref
+			own.Text = o.String()
+			w.add(EmptyReference, fmt.Sprintf("references security group %q, which has no members: the rule matches nothing", o.RemoteGroup), &own)
+			return
+		}
+	}
+	rf := ruleFamilies(r)
+	var live []sgsim.Family
+	for _, f := range rf {
+		if slices.Contains(l.fams, f) {
+			live = append(live, f)
+		}
+	}
+	if len(rf) == 0 {
+		w.add(Shadowed, "matches no address: the rule decides no flow", ref)
+		return
+	}
+	if len(live) == 0 {
+		w.add(WrongFamily, fmt.Sprintf("matches only %s flows, but the set guards only %s addresses", famList(rf), famList(l.fams)), ref)
+		return
+	}
+	// The rule's flows, per family and protocol class, cut into cells
+	// each decided by one rule: the rule's own cells are kept, and of
+	// each other rule the first cell met.
+	w.parts = w.parts[:0]
+	w.firsts = w.firsts[:0]
+	x.stamp++
+	stamp := x.stamp
+	red.start(e, d, ri, live, l.cls)
+	for _, fam := range live {
+		for _, cl := range l.cls {
+			if _, ok := ruleSpace(r, fam, cl.Protocol); !ok {
+				continue
+			}
+			t := e.table(d, fam, cl.Protocol)
+			pi := len(w.parts)
+			w.parts = append(w.parts, lintPart{t: t, cl: cl, fam: fam})
+			// Parts whose cells are all of rules met already are left
+			// out: they add nothing; so are the rule's own once its
+			// redundancy is known.
+			if prune {
+				t.dec.done, t.dec.stamp, t.dec.self, t.dec.selfDone = seen, stamp, int32(ri), red.known
+				// Once the rule has a cell it is not shadowed, and of
+				// the other rules only those of the other action (its
+				// conflicts) are wanted.
+				t.dec.acts, t.dec.act, t.dec.sameDone, t.dec.selfIn = acts, r.Action, red.any, red.region(t)
+			}
+			for _, b := range t.ruleBoxes(ri) {
+				if prune { // the shortcuts of long cuts
+					x.noneStamp++
+					t.dec.none, t.dec.noneStamp, t.dec.steps, t.dec.heavyAt = none, x.noneStamp, 0, heavyAt
+					t.dec.heavy = func() { x.targets.mark(t, &t.dec, &b) }
+					t.dec.local, t.dec.selfNone = local, false
+					if t.pts == nil {
+						t.pts = make([]point, len(t.boxes))
+					}
+				}
+				t.visitCells(b, 0, t.end[ri], func(c cell) {
+					switch {
+					case c.rule == int32(ri):
+						red.cell(t, c)
+						t.dec.selfDone, t.dec.sameDone, t.dec.selfIn = red.known, true, red.region(t)
+					case c.rule >= 0 && seen[c.rule] != stamp:
+						seen[c.rule] = stamp
+						w.firsts = append(w.firsts, lintMet{c.rule, pi, c})
+					}
+				})
+			}
+			t.dec.done, t.dec.none, t.dec.heavy, t.dec.selfIn, t.dec.local = nil, nil, nil, nil, nil
+		}
+	}
+	red.finish()
+	if !red.any && prune {
+		// It decides no flow: no part of a later rule's cut waits for it
+		// (decider.done), in this worker and the others.
+		seen[ri] = -1
+		l.mu.Lock()
+		l.noFlow[d] = append(l.noFlow[d], int32(ri))
+		l.mu.Unlock()
+	}
+	firsts, parts := w.firsts, w.parts
+	if !red.any {
+		refs := make([]*RuleRef, 1, 1+len(firsts))
+		refs[0] = ref
+		for _, m := range firsts {
+			refs = append(refs, l.refs[d][m.rule])
+		}
+		f := w.add(Shadowed, "decides no flow: earlier rules in evaluation order take every flow it matches", refs...)
+		for _, cl := range l.cls {
+			if sp, ok := ruleSpace(r, live[0], cl.Protocol); ok {
+				f.witness(d, sp.TestFlow())
+				f.Region = sp.String()
+				break
+			}
+		}
+	} else if others := red.others; red.redundant {
+		refs := make([]*RuleRef, 1, 1+len(red.others))
+		refs[0] = ref
+		msg := "redundant: without it every flow it decides gets the same action ("
+		if len(others) == 0 {
+			msg += "the default deny)"
+		} else {
+			msg += "from the rules below)"
+		}
+		for _, o := range others {
+			refs = append(refs, l.refs[d][o])
+		}
+		f := w.add(Redundant, msg, refs...)
+		f.witness(d, red.firstT.testFlow(red.first.b))
+	}
+	// SG002: earlier rules of the opposite action that decide part of the
+	// overlap, in evaluation order.
+	wins := w.wins[:0]
+	for i, m := range firsts {
+		if rules[m.rule].Action != r.Action {
+			wins = append(wins, uint64(m.rule)<<32|uint64(i))
+		}
+	}
+	slices.Sort(wins)
+	w.wins = wins
+	// Their Rules, two per conflict, share one array.
+	pairs := make([]*RuleRef, 2*len(wins))
+	buf, texts := w.buf[:0], w.texts[:0]
+	for wi, key := range wins {
+		m := &firsts[uint32(key)]
+		a, pt := rules[m.rule], parts[m.pt]
+		sa, sr := w.spaceOf(pt.t, rules, m.rule, pt.fam, pt.cl.Protocol), w.spaceOf(pt.t, rules, int32(ri), pt.fam, pt.cl.Protocol)
+		why, tie := orderReason(k, a, r)
+		sev := Info
+		if tie {
+			sev = Low
+		}
+		buf = appendRegion(buf, sa, sr, l.text(d, m.rule), l.text(d, int32(ri)))
+		if pt.cl.Others {
+			buf = append(buf, " (and every protocol no rule names)"...)
+		}
+		at := textAt{region: len(buf)}
+		wf := pt.t.testFlow(m.c.b)
+		buf = appendFlow(buf, wf)
+		at.witness = len(buf)
+		pairs[2*wi], pairs[2*wi+1] = ref, l.refs[d][m.rule]
+		at.f = w.out.add(Finding{Code: Conflict, Severity: sev, Direction: d, Set: s.Name,
+			Message: w.conflictMsg(a.Action, why), Rules: pairs[2*wi : 2*wi+2 : 2*wi+2], WitnessFlow: wf})
+		texts = append(texts, at)
+	}
+	if len(texts) > 0 {
+		all, from := string(buf), 0
+		for _, at := range texts {
+			at.f.Region, at.f.Witness = all[from:at.region], all[at.region:at.witness]
+			from = at.witness
+		}
+	}
+	w.buf, w.texts = buf, texts
+	// SG004 and SG005 look at the rule alone.
+	if d == sgsim.Ingress && r.Action == sgsim.Allow && r.Protocol == sgsim.AnyProtocol && coversFamily(r.Src, live) {
+		f := w.add(OverBroad, "allows every protocol and port from every address", ref)
+		if red.any {
+			f.witness(d, red.firstT.testFlow(red.first.b))
+		}
+	}
+	if m := strings.ToLower(r.Origin.Modifiable); strings.Contains(m, "recommended") && !strings.Contains(m, "not recommended") {
+		msg := "the vendor marks this row \"" + r.Origin.Modifiable + "\""
+		if r.Origin.Suggestion != "" {
+			msg += ": " + r.Origin.Suggestion
+		}
+		f := w.add(VendorModify, msg, ref)
+		if red.any {
+			f.witness(d, red.firstT.testFlow(red.first.b))
+		}
+	}
 }
 
 func famList(fs []sgsim.Family) string {

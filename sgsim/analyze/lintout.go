@@ -56,11 +56,60 @@ func (l *findingList) add(f Finding) *Finding {
 	return &(*c)[len(*c)-1]
 }
 
+// findingPos is a place in a findingList: a chunk and an offset in it.
+type findingPos struct{ chunk, off int }
+
+// pos is where the next finding added goes (or the chunk after).
+func (l *findingList) pos() findingPos {
+	if len(l.chunks) == 0 {
+		return findingPos{}
+	}
+	return findingPos{len(l.chunks) - 1, len(l.chunks[len(l.chunks)-1])}
+}
+
+// each gives yield the findings added between from and to (from pos),
+// in order, a chunk's run at a time.
+func (l *findingList) each(from, to findingPos, yield func([]Finding)) {
+	if from == to {
+		return
+	}
+	for c := from.chunk; c <= to.chunk; c++ {
+		lo, hi := 0, len(l.chunks[c])
+		if c == from.chunk {
+			lo = from.off
+		}
+		if c == to.chunk {
+			hi = to.off
+		}
+		if lo < hi {
+			yield(l.chunks[c][lo:hi])
+		}
+	}
+}
+
 // sorted returns the findings in sortFindings's order (it is stable) in
-// a slice of their exact number, by counting: a lint has few distinct
-// severities, codes and sets.
+// a slice of their exact number (see sortedOf).
 func (l *findingList) sorted() []Finding {
-	if l.n == 0 {
+	second := false
+	out := sortedOf(l.n, func(yield func([]Finding)) {
+		for i, c := range l.chunks {
+			yield(c)
+			if second {
+				l.chunks[i] = nil // the copy holds them now
+			}
+		}
+		second = true
+	})
+	l.chunks = nil
+	return out
+}
+
+// sortedOf returns the n findings runs gives (it gives them twice, the
+// same each time, in runs) in sortFindings's order (it is stable) in a
+// slice of their exact number, by counting: a lint has few distinct
+// severities, codes and sets.
+func sortedOf(n int, runs func(yield func([]Finding))) []Finding {
+	if n == 0 {
 		return nil
 	}
 	type key struct {
@@ -69,9 +118,9 @@ func (l *findingList) sorted() []Finding {
 	}
 	var keys []key
 	var count []int
-	idx := make([]int32, 0, l.n)
+	idx := make([]int32, 0, n)
 	last := -1
-	for _, c := range l.chunks {
+	runs(func(c []Finding) {
 		for i := range c {
 			f := &c[i]
 			if last < 0 || keys[last] != (key{f.Severity, f.Code, f.Set}) {
@@ -85,7 +134,7 @@ func (l *findingList) sorted() []Finding {
 			count[last]++
 			idx = append(idx, int32(last))
 		}
-	}
+	})
 	order := make([]int, len(keys))
 	for i := range order {
 		order[i] = i
@@ -95,14 +144,14 @@ func (l *findingList) sorted() []Finding {
 		return cmp.Or(cmp.Compare(y.sev, x.sev), cmp.Compare(x.code, y.code), cmp.Compare(x.set, y.set))
 	})
 	start := make([]int, len(keys))
-	n := 0
+	at := 0
 	for _, k := range order {
-		start[k] = n
-		n += count[k]
+		start[k] = at
+		at += count[k]
 	}
-	out := make([]Finding, l.n)
+	out := make([]Finding, n)
 	j := 0
-	for ci, c := range l.chunks {
+	runs(func(c []Finding) {
 		// Runs of one key are copied at once: a lint's findings are
 		// mostly conflicts of one severity, in long runs.
 		for i := 0; i < len(c); {
@@ -114,9 +163,7 @@ func (l *findingList) sorted() []Finding {
 			j += e - i
 			i = e
 		}
-		l.chunks[ci] = nil // the copy holds them now
-	}
-	l.chunks = nil
+	})
 	return out
 }
 

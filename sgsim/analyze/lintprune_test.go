@@ -103,17 +103,19 @@ func TestLintRegionChangesNothing(t *testing.T) {
 }
 
 // lintSame fails t unless lint prints the same findings for s with the
-// shortcuts (prune) as without.
+// shortcuts (prune) as without; the lint with them runs on 1, 2, 3 or 8
+// workers.
 func lintSame(t *rapid.T, s Set) {
-	run := func(on bool) string {
+	n := rapid.SampledFrom([]int{1, 2, 3, 8}).Draw(t, "workers")
+	run := func(on bool, n int) string {
 		prune = on
-		fs, err := LintSet(s)
+		fs, err := LintSetWith(s, LintOptions{Workers: n})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return fmt.Sprint(fs)
 	}
-	if off, on := run(false), run(true); on != off {
-		t.Fatalf("lint with the shortcuts:\n%s\nwithout pruning:\n%s", on, off)
+	if off, on := run(false, 1), run(true, n); on != off {
+		t.Fatalf("lint with the shortcuts on %d workers:\n%s\nwithout pruning:\n%s", n, on, off)
 	}
 }

@@ -5,6 +5,7 @@ package analyze_test
 // analyze cannot import a profile.
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -208,6 +209,37 @@ func TestMapEqualsPerPairCCE(t *testing.T) {
 			}
 			if model == huawei.Tunnel && !overlay {
 				t.Errorf("%s: no overlay endpoint: the case this test is for is gone", p.Name())
+			}
+		}
+	}
+}
+
+// On every CCE profile (the inputs of the program's golden lint
+// output), default and hardened, lint on 2, 3 and 8 workers gives what
+// it gives on one, field by field, and finds something.
+func TestLintWorkersCCE(t *testing.T) {
+	for _, model := range []huawei.Model{huawei.VPCNetwork, huawei.Tunnel, huawei.Turbo} {
+		p, err := huawei.NewProfile(huawei.Cluster{Model: model})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, hardened := range []bool{false, true} {
+			spec := p.Spec(hardened)
+			want, err := analyze.LintWith(spec, analyze.LintOptions{Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want) == 0 {
+				t.Errorf("%s hardened %v: no finding: the case this test is for is gone", p.Name(), hardened)
+			}
+			for _, n := range []int{2, 3, 8} {
+				got, err := analyze.LintWith(spec, analyze.LintOptions{Workers: n})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%s hardened %v, %d workers:\n%v\none worker:\n%v", p.Name(), hardened, n, got, want)
+				}
 			}
 		}
 	}

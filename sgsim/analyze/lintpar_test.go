@@ -1,0 +1,219 @@
+package analyze
+
+import (
+	"fmt"
+	"reflect"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/sgsim/sgsim/sgsim"
+	"pgregory.net/rapid"
+)
+
+// Lint on several workers (lint.go, lintSet) gives exactly what lint on
+// one gives: the same findings in the same order, with the same regions,
+// witnesses and rules, compared field by field (reflect.DeepEqual).
+
+// fataler is what workersSame needs of a *testing.T or *rapid.T.
+type fataler interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+}
+
+// lintWorkers is LintSetWith with n workers, failing t on an error.
+func lintWorkers(t fataler, s Set, n int) []Finding {
+	t.Helper()
+	fs, err := LintSetWith(s, LintOptions{Workers: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs
+}
+
+// workersSame fails t unless s lints alike with 1, 2, 3 and 8 workers.
+func workersSame(t fataler, s Set) {
+	t.Helper()
+	want := lintWorkers(t, s, 1)
+	for _, n := range []int{2, 3, 8} {
+		if got := lintWorkers(t, s, n); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%d workers:\n%v\none worker:\n%v", n, got, want)
+		}
+	}
+}
+
+// Random sets of up to 300 rules, half of them with the thresholds of
+// lint's shortcuts lowered so that every cut takes them (see
+// TestLintShortcutsChangeNothing). A rule one worker finds to decide no
+// flow is passed on to the others (heardNoFlow): the runs must include
+// some, or the one thing the workers tell each other is untested.
+func TestLintWorkersSame(t *testing.T) {
+	saved := [...]int{heavyAt, redBoxAt}
+	defer func() { heavyAt, redBoxAt = saved[0], saved[1] }()
+	before := heardNoFlow.Load()
+	rapid.Check(t, func(t *rapid.T) {
+		sem := rapid.SampledFrom(smallSems).Draw(t, "semantics")
+		s := sizedSet(t, sem, "", drawSize(t, "set"))
+		if rapid.Bool().Draw(t, "v4 only") {
+			s.Families = []sgsim.Family{sgsim.IPv4}
+		}
+		heavyAt, redBoxAt = saved[0], saved[1]
+		if rapid.Bool().Draw(t, "low thresholds") {
+			heavyAt = rapid.IntRange(1, 6).Draw(t, "heavyAt")
+			redBoxAt = rapid.IntRange(1, 4).Draw(t, "redBoxAt")
+		}
+		workersSame(t, s)
+	})
+	if heardNoFlow.Load() == before {
+		t.Error("no worker heard of a rule another found to decide no flow")
+	}
+}
+
+// Many rules shadowed by the ones before them (each a narrower copy of
+// an earlier one), so that the workers pass on rules that decide no
+// flow in every run, in both directions.
+func TestLintWorkersSameShadowed(t *testing.T) {
+	var g sgsim.Group
+	g.ID = "g"
+	for i := range 400 {
+		dir, act := "ingress", "allow"
+		if i >= 20 && i < 40 || i >= 40 && i%3 == 0 {
+			dir = "egress"
+		}
+		if i%5 == 0 {
+			act = "deny"
+		}
+		peer := "from"
+		if dir == "egress" {
+			peer = "to"
+		}
+		// The first 40 rules cover 10.(i%20).0.0/16 on ports 1000-1999,
+		// ingress then egress; each rule after is a /24 and two ports
+		// inside one of them: shadowed.
+		r := fmt.Sprintf("%s %s tcp 1000-1999 %s 10.%d.0.0/16 id r%d", dir, act, peer, i%20, i)
+		if i >= 40 {
+			r = fmt.Sprintf("%s %s tcp %d-%d %s 10.%d.%d.0/24 id r%d", dir, act, 1000+i, 1001+i, peer, i%20, i%256, i)
+		}
+		g.Rules = append(g.Rules, sgsim.MustParseRule(r))
+	}
+	s := NewSet(sgsim.FirstMatch, g)
+	before := heardNoFlow.Load()
+	workersSame(t, s)
+	fs := lintWorkers(t, s, 1)
+	shadowed := 0
+	for _, f := range fs {
+		if f.Code == Shadowed {
+			shadowed++
+		}
+	}
+	if shadowed != 360 {
+		t.Errorf("%d rules shadowed, want 360", shadowed)
+	}
+	if heardNoFlow.Load() == before {
+		t.Error("no worker heard of a rule another found to decide no flow")
+	}
+}
+
+// Lint of a spec (several sets, the repeats dropped) and its progress
+// are the same for any number of workers; the progress calls come one
+// at a time (the race detector would see two at once: calls is not
+// guarded), each one more than the last, from 0 to the total.
+func TestLintWithWorkers(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sem := rapid.SampledFrom(smallSems).Draw(t, "semantics")
+		a, b := sizedSet(t, sem, "a", drawSize(t, "a")), sizedSet(t, sem, "b", drawSize(t, "b"))
+		spec := sgsim.NetworkSpec{Cloud: sem, Groups: append(append([]sgsim.Group(nil), a.Groups...), b.Groups...),
+			Endpoints: []sgsim.Endpoint{{Name: "e", Addrs: sgsim.MustParseAddrs("10.0.0.1"), Groups: []string{a.Groups[0].ID, b.Groups[0].ID}}}}
+		want, err := LintWith(spec, LintOptions{Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := rapid.SampledFrom([]int{0, 2, 3, 8}).Draw(t, "workers")
+		var calls [][2]int
+		got, err := LintWith(spec, LintOptions{Workers: n, Progress: func(done, total int) { calls = append(calls, [2]int{done, total}) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%d workers:\n%v\none worker:\n%v", n, got, want)
+		}
+		total := 0
+		if sets, _ := SetsOf(spec); true {
+			for _, s := range sets {
+				for _, g := range s.Groups {
+					total += len(g.Rules)
+				}
+			}
+		}
+		if len(calls) != total+1 {
+			t.Fatalf("%d calls for %d rules: %v", len(calls), total, calls)
+		}
+		for i, c := range calls {
+			if c != [2]int{i, total} {
+				t.Fatalf("call %d is %v, want [%d %d]", i, c, i, total)
+			}
+		}
+	})
+}
+
+// LintSetWith's progress counts the set's rules, with several workers
+// too.
+func TestLintSetWithProgress(t *testing.T) {
+	s := NewSet(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: []sgsim.Rule{
+		sgsim.MustParseRule("ingress allow tcp 22 id a"), sgsim.MustParseRule("ingress deny any id b"),
+		sgsim.MustParseRule("egress allow any id c")}})
+	for _, n := range []int{1, 3} {
+		var calls []string
+		if _, err := LintSetWith(s, LintOptions{Workers: n, Progress: func(done, total int) { calls = append(calls, fmt.Sprint(done, "/", total)) }}); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := strings.Join(calls, " "), "0/3 1/3 2/3 3/3"; got != want {
+			t.Errorf("%d workers: progress %s, want %s", n, got, want)
+		}
+	}
+}
+
+// Workers 0 is one worker below parallelMin rules and GOMAXPROCS from
+// there; more workers than rules are one per rule.
+func TestWorkersFor(t *testing.T) {
+	procs := runtime.GOMAXPROCS(0)
+	for _, c := range []struct{ workers, total, want int }{
+		{0, 0, 1}, {0, 1, 1}, {0, parallelMin - 1, 1}, {0, parallelMin, procs}, {0, 100000, procs},
+		{1, 100000, 1}, {2, 100000, 2}, {8, 3, 3}, {8, 0, 1},
+	} {
+		if got := workersFor(c.workers, c.total); got != c.want {
+			t.Errorf("workersFor(%d, %d) = %d, want %d", c.workers, c.total, got, c.want)
+		}
+	}
+	s := NewSet(sgsim.FirstMatch, sgsim.Group{ID: "g"})
+	if _, err := LintSetWith(s, LintOptions{Workers: -1}); err == nil || !strings.Contains(err.Error(), "-1 workers") {
+		t.Errorf("LintSetWith -1 workers: %v", err)
+	}
+	if _, err := LintWith(sgsim.NetworkSpec{}, LintOptions{Workers: -2}); err == nil || !strings.Contains(err.Error(), "-2 workers") {
+		t.Errorf("LintWith -2 workers: %v", err)
+	}
+}
+
+// A panic in a worker reaches the caller, as it would from one worker,
+// and the other workers stop.
+func TestLintWorkerPanic(t *testing.T) {
+	defer func() { lintHook = nil }()
+	var g sgsim.Group
+	g.ID = "g"
+	for i := range 50 {
+		g.Rules = append(g.Rules, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d id r%d", 100+i, i)))
+	}
+	lintHook = func(d sgsim.Direction, ri int) {
+		if ri == 7 {
+			panic("rule 7")
+		}
+	}
+	defer func() {
+		if p := recover(); p != "rule 7" {
+			t.Errorf("recovered %v, want the worker's panic", p)
+		}
+	}()
+	LintSetWith(NewSet(sgsim.FirstMatch, g), LintOptions{Workers: 3})
+	t.Error("no panic")
+}
