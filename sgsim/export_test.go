@@ -28,12 +28,16 @@ type TupleInfo struct {
 	// final although a later node holds an earlier entry that some flow
 	// could match with them, found by comparing every pair: it must be 0.
 	Final, FinalWrong int
+	// InfoWrong counts slots whose verdict record differs from the
+	// table's at their rank (table.info): it must be 0.
+	InfoWrong int
 }
 
 // Tuples describes the IPv4 tuple space of direction d; ok is false when
 // that table has none.
 func Tuples(c *Classifier, d Direction) (info TupleInfo, ok bool) {
-	tp := c.t[d][0].tup
+	t := &c.t[d][0]
+	tp := t.tup
 	if tp == nil {
 		return info, false
 	}
@@ -47,22 +51,47 @@ func Tuples(c *Classifier, d Direction) (info TupleInfo, ok bool) {
 		if uint64(len(n.slots)) != 1<<(64-uint64(n.shift)) && !(n.shift == 64 && len(n.slots) == 1) {
 			info.OutOfBounds++
 		}
+		chained := 0 // chain entries reached from a slot
 		for b := range n.slots {
 			sl := &n.slots[b]
-			if uint64(sl.more)+uint64(sl.nmore) > uint64(len(n.more)) {
-				info.OutOfBounds++
-			}
 			if sl.rank == noMatch {
+				if sl.lens&chainFlag != 0 {
+					info.OutOfBounds++
+				}
 				continue
 			}
-			info.MaxBucket = max(info.MaxBucket, 1+int(sl.nmore))
+			if sl.info != t.info[sl.rank] {
+				info.InfoWrong++
+			}
+			// The chain runs from more to the first entry flagged last,
+			// within the node's chain array.
+			var ch []tent
+			if sl.lens&chainFlag != 0 {
+				last := -1
+				for i := int(sl.more); i < len(n.more); i++ {
+					if n.more[i].flags&entLast != 0 {
+						last = i
+						break
+					}
+				}
+				if last < 0 {
+					info.OutOfBounds++
+					continue
+				}
+				ch = n.more[sl.more : last+1]
+			}
+			chained += len(ch)
+			info.MaxBucket = max(info.MaxBucket, 1+len(ch))
 			keys := map[[2]uint64]bool{{sl.val & n.mask, (uint64(sl.proto)<<16 | uint64(sl.dpLo)) & n.pdMask}: true}
-			for _, e := range n.more[sl.more : sl.more+sl.nmore] {
+			for _, e := range ch {
 				keys[[2]uint64{e.val & n.mask, (uint64(e.proto)<<16 | uint64(e.dpLo)) & n.pdMask}] = true
 			}
 			if len(keys) > 1 {
 				info.Collisions++
 			}
+		}
+		if chained != len(n.more) { // every chain entry in exactly one chain
+			info.OutOfBounds++
 		}
 	}
 	return info, true
@@ -77,14 +106,14 @@ func (tp *tuples) checkFinal() (final, wrong int) {
 		var es []tent
 		for b := range n.slots {
 			if n.slots[b].rank != noMatch {
-				es = append(es, n.first(uint64(b)))
+				es = append(es, n.slots[b].entry())
 			}
 		}
 		all = append(all, append(es, n.more...))
 	}
 	for i := range all {
 		for _, e := range all[i] {
-			if !e.final {
+			if e.flags&entFinal == 0 {
 				continue
 			}
 			saves, bad := false, false
