@@ -397,10 +397,7 @@ type table struct {
 // the tuple lookup misses the cache less often: on acl1_100000's
 // ClassBench-style trace Check ran 1.09-1.11x as fast (the old code's
 // time over the new's, both in one process under load; bench/README.md,
-// issue 15, seventh pass). A tuple-space slot also carries the record of
-// its entry's rule (tslot.info), so that an IPv4 lookup decided by a
-// final slot does not read info at all: one dependent load less on the
-// lookups that miss the cache (acl1_100000's trace 1.04x, eighth pass).
+// issue 15, seventh pass).
 //
 // maxRules bounds the rules of a classifier so that an index fits beside
 // the action bit.
@@ -558,7 +555,7 @@ func (t *table) lookup(f *Flow) uint32 {
 	if t.tup != nil {
 		s, d := f.Src.As4(), f.Dst.As4()
 		k := uint64(binary.BigEndian.Uint32(s[:]))<<32 | uint64(binary.BigEndian.Uint32(d[:]))
-		best, _ = t.tup.lookup(k, f, t)
+		best = t.tup.lookup(k, f, t, best)
 		if !t.indexed && len(t.rest) == 0 {
 			return best
 		}
@@ -625,9 +622,6 @@ func compileWith(s Semantics, tp *tupleParams, groups []Group) (*Classifier, err
 					t.group[i] = uint16(min(e.group, math.MaxUint16))
 				}
 			}
-			if t.tup != nil {
-				t.tup.setInfo(t.info)
-			}
 			if t.tup != nil && !t.indexed && len(t.rest) == 0 {
 				// Everything is in the tuple space, which needs of the
 				// compiled rules only their ICMP matches: drop the rest.
@@ -664,19 +658,17 @@ func (c *Classifier) Check(d Direction, f Flow) Verdict {
 		}
 	}
 	t := &c.t[d][fam]
-	var best, x uint32
-	if t.tupOnly { // the common IPv4 case, one call less, and the record comes with the match
+	var best uint32
+	if t.tupOnly { // the common IPv4 case, one call less
 		src, dst := f.Src.As4(), f.Dst.As4()
-		best, x = t.tup.lookup(uint64(binary.BigEndian.Uint32(src[:]))<<32|uint64(binary.BigEndian.Uint32(dst[:])), &f, t)
-		if best == noMatch {
-			return Verdict{}
-		}
+		best = t.tup.lookup(uint64(binary.BigEndian.Uint32(src[:]))<<32|uint64(binary.BigEndian.Uint32(dst[:])), &f, t, noMatch)
 	} else {
-		if best = t.lookup(&f); best == noMatch {
-			return Verdict{}
-		}
-		x = t.info[best]
+		best = t.lookup(&f)
 	}
+	if best == noMatch {
+		return Verdict{}
+	}
+	x := t.info[best]
 	g := 0
 	if t.group != nil {
 		g = int(t.group[best])

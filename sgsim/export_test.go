@@ -28,16 +28,12 @@ type TupleInfo struct {
 	// final although a later node holds an earlier entry that some flow
 	// could match with them, found by comparing every pair: it must be 0.
 	Final, FinalWrong int
-	// InfoWrong counts slots whose verdict record differs from the
-	// table's at their rank (table.info): it must be 0.
-	InfoWrong int
 }
 
 // Tuples describes the IPv4 tuple space of direction d; ok is false when
 // that table has none.
 func Tuples(c *Classifier, d Direction) (info TupleInfo, ok bool) {
-	t := &c.t[d][0]
-	tp := t.tup
+	tp := c.t[d][0].tup
 	if tp == nil {
 		return info, false
 	}
@@ -51,47 +47,22 @@ func Tuples(c *Classifier, d Direction) (info TupleInfo, ok bool) {
 		if uint64(len(n.slots)) != 1<<(64-uint64(n.shift)) && !(n.shift == 64 && len(n.slots) == 1) {
 			info.OutOfBounds++
 		}
-		chained := 0 // chain entries reached from a slot
 		for b := range n.slots {
 			sl := &n.slots[b]
+			if uint64(sl.more)+uint64(sl.nmore) > uint64(len(n.more)) {
+				info.OutOfBounds++
+			}
 			if sl.rank == noMatch {
-				if sl.lens&chainFlag != 0 {
-					info.OutOfBounds++
-				}
 				continue
 			}
-			if sl.info != t.info[sl.rank] {
-				info.InfoWrong++
-			}
-			// The chain runs from more to the first entry flagged last,
-			// within the node's chain array.
-			var ch []tent
-			if sl.lens&chainFlag != 0 {
-				last := -1
-				for i := int(sl.more); i < len(n.more); i++ {
-					if n.more[i].flags&entLast != 0 {
-						last = i
-						break
-					}
-				}
-				if last < 0 {
-					info.OutOfBounds++
-					continue
-				}
-				ch = n.more[sl.more : last+1]
-			}
-			chained += len(ch)
-			info.MaxBucket = max(info.MaxBucket, 1+len(ch))
+			info.MaxBucket = max(info.MaxBucket, 1+int(sl.nmore))
 			keys := map[[2]uint64]bool{{sl.val & n.mask, (uint64(sl.proto)<<16 | uint64(sl.dpLo)) & n.pdMask}: true}
-			for _, e := range ch {
+			for _, e := range n.more[sl.more : sl.more+sl.nmore] {
 				keys[[2]uint64{e.val & n.mask, (uint64(e.proto)<<16 | uint64(e.dpLo)) & n.pdMask}] = true
 			}
 			if len(keys) > 1 {
 				info.Collisions++
 			}
-		}
-		if chained != len(n.more) { // every chain entry in exactly one chain
-			info.OutOfBounds++
 		}
 	}
 	return info, true
@@ -106,14 +77,14 @@ func (tp *tuples) checkFinal() (final, wrong int) {
 		var es []tent
 		for b := range n.slots {
 			if n.slots[b].rank != noMatch {
-				es = append(es, n.slots[b].entry())
+				es = append(es, n.first(uint64(b)))
 			}
 		}
 		all = append(all, append(es, n.more...))
 	}
 	for i := range all {
 		for _, e := range all[i] {
-			if e.flags&entFinal == 0 {
+			if !e.final {
 				continue
 			}
 			saves, bad := false, false

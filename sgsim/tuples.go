@@ -74,16 +74,10 @@ type tent struct {
 	rank      uint32 // position in table.rules
 	proto     uint16 // Protocol; 0 any
 	icmp      bool   // the rule checks an ICMP type or code
-	flags     uint8  // entFinal: a match ends the lookup (see finalFlag); entLast: a chain's last entry
+	final     bool   // when this entry matches, the lookup ends (see finalFlag)
 	dpLo, dpW uint16 // destination ports: dpLo <= p <= dpLo+dpW
 	spLo, spW uint16
 }
-
-// Flags in tent.flags.
-const (
-	entFinal = 1 << iota
-	entLast
-)
 
 func (e *tent) matches(k uint64, p, dp, sp uint16) bool {
 	return k&e.mask == e.val && (e.proto == 0 || e.proto == p) && dp-e.dpLo <= e.dpW && sp-e.spLo <= e.spW
@@ -92,17 +86,14 @@ func (e *tent) matches(k uint64, p, dp, sp uint16) bool {
 // tslot is a bucket: its earliest entry, in 32 bytes with where the
 // others are, so that a probe that decides in the bucket's first entry
 // (or finds it empty, or unable to win) reads one cache line. The
-// entry's mask over the address pair is kept as two prefix lengths. The
-// slot carries its rule's verdict record (what table.info holds at its
-// rank), so that a lookup decided in a slot hands Check its answer
-// without a dependent read of table.info.
+// entry's mask over the address pair is kept as two prefix lengths.
 type tslot struct {
 	val   uint64 // src<<32 | dst, masked
 	rank  uint32 // position in table.rules; noMatch in an empty bucket
-	info  uint32 // table.info[rank]: the rule's index in Classifier.rules<<1 | its action
-	more  uint32 // with chainFlag: the bucket's other entries are node.more[more:], up to the one flagged entLast
+	more  uint32 // the bucket's other entries are node.more[more:more+nmore]
+	nmore uint32
 	proto uint16 // Protocol; 0 any
-	lens  uint16 // source prefix length | destination length<<6 | flags below
+	lens  uint16 // source prefix length | destination length<<6 | icmpFlag
 	dpLo  uint16 // destination ports: dpLo <= p <= dpLo+dpW
 	dpW   uint16
 	spLo  uint16
@@ -112,12 +103,9 @@ type tslot struct {
 // Flags in tslot.lens. icmpFlag: the rule checks an ICMP type or code.
 // finalFlag: when the entry matches, no later node holds an earlier rule
 // that a flow matching it could also match, so the lookup ends there.
-// chainFlag: the bucket has other entries, in node.more from the slot's
-// more on.
 const (
 	icmpFlag  = 1 << 12
 	finalFlag = 1 << 13
-	chainFlag = 1 << 14
 )
 
 // matches reports whether the slot's entry matches key k, protocol p and
@@ -130,15 +118,14 @@ func (e *tslot) matches(k uint64, p, dp, sp uint16) bool {
 		(e.proto == 0 || e.proto == p) && dp-e.dpLo <= e.dpW && sp-e.spLo <= e.spW
 }
 
-// slot returns e as a bucket's first entry (info, more and chainFlag
-// unset).
+// slot returns e as a bucket's first entry (more and nmore unset).
 func (e *tent) slot() tslot {
 	s := tslot{val: e.val, rank: e.rank, proto: e.proto, dpLo: e.dpLo, dpW: e.dpW, spLo: e.spLo, spW: e.spW,
 		lens: uint16(bits.OnesCount32(uint32(e.mask>>32))) | uint16(bits.OnesCount32(uint32(e.mask)))<<6}
 	if e.icmp {
 		s.lens |= icmpFlag
 	}
-	if e.flags&entFinal != 0 {
+	if e.final {
 		s.lens |= finalFlag
 	}
 	return s
@@ -153,7 +140,7 @@ type tnode struct {
 	shift   uint8   // 64 - log2(buckets)
 	minRank uint32  // earliest rule in the node
 	slots   []tslot // one per bucket: its earliest entry (rank noMatch: empty)
-	more    []tent  // the buckets' other entries, each bucket's contiguous, its last flagged entLast
+	more    []tent  // the buckets' other entries, each bucket's contiguous
 }
 
 // tuples is a table's tuple space, nodes in order of minRank.
@@ -171,14 +158,9 @@ func (n *tnode) bucket(k, pd uint64) uint64 {
 	return ((k & n.mask) + (pd&n.pdMask)*hashMul1) * hashMul2 >> n.shift
 }
 
-// lookup returns the position of the first matching rule and its verdict
-// record (table.info at that position), or noMatch and 0 when none
-// matches. A match on a final slot returns the slot's copy of the
-// record; otherwise (a match in a chain, or on an entry that is not
-// final) the record is read from table.info after the loop, so that the
-// loop carries no second variable.
-func (tp *tuples) lookup(k uint64, f *Flow, t *table) (uint32, uint32) {
-	best := uint32(noMatch)
+// lookup returns the position of the first matching rule, or best when
+// none comes before it.
+func (tp *tuples) lookup(k uint64, f *Flow, t *table, best uint32) uint32 {
 	p := uint16(f.Proto)
 	pd := uint64(p)<<16 | uint64(f.DstPort)
 	dp, sp := f.DstPort, f.SrcPort
@@ -192,16 +174,16 @@ func (tp *tuples) lookup(k uint64, f *Flow, t *table) (uint32, uint32) {
 			continue
 		}
 		if e.matches(k, p, dp, sp) && (e.lens&icmpFlag == 0 || t.icmpOf(e.rank).matches(f.ICMPType, f.ICMPCode)) {
-			if e.lens&finalFlag != 0 {
-				return e.rank, e.info
-			}
 			best = e.rank
+			if e.lens&finalFlag != 0 {
+				return best
+			}
 			continue
 		}
-		if e.lens&chainFlag == 0 {
+		if e.nmore == 0 {
 			continue
 		}
-		ms := n.more[e.more:]
+		ms := n.more[e.more : e.more+e.nmore]
 		for j := range ms {
 			m := &ms[j]
 			if m.rank >= best {
@@ -209,20 +191,14 @@ func (tp *tuples) lookup(k uint64, f *Flow, t *table) (uint32, uint32) {
 			}
 			if m.matches(k, p, dp, sp) && (!m.icmp || t.icmpOf(m.rank).matches(f.ICMPType, f.ICMPCode)) {
 				best = m.rank
-				if m.flags&entFinal != 0 {
-					return best, t.info[best]
+				if m.final {
+					return best
 				}
-				break
-			}
-			if m.flags&entLast != 0 {
 				break
 			}
 		}
 	}
-	if best == noMatch {
-		return noMatch, 0
-	}
-	return best, t.info[best]
+	return best
 }
 
 // prefixes4 cuts [lo, hi] into prefixes, appending (value, length) pairs.
@@ -527,11 +503,12 @@ func (e *tent) overlaps(o *tent) bool {
 		uint32(e.spLo) <= uint32(o.spLo)+uint32(o.spW) && uint32(o.spLo) <= uint32(e.spLo)+uint32(e.spW)
 }
 
-// entry returns sl as a tent.
-func (sl *tslot) entry() tent {
+// first returns bucket b's first entry as a tent.
+func (n *tnode) first(b uint64) tent {
+	sl := &n.slots[b]
 	s, d := uint32(sl.lens&63), uint32(sl.lens>>6&63)
 	return tent{val: sl.val, mask: uint64(lenMask(s))<<32 | uint64(lenMask(d)), rank: sl.rank, proto: sl.proto,
-		icmp: sl.lens&icmpFlag != 0, flags: uint8(sl.lens&finalFlag/finalFlag) * entFinal, dpLo: sl.dpLo, dpW: sl.dpW, spLo: sl.spLo, spW: sl.spW}
+		icmp: sl.lens&icmpFlag != 0, final: sl.lens&finalFlag != 0, dpLo: sl.dpLo, dpW: sl.dpW, spLo: sl.spLo, spW: sl.spW}
 }
 
 // earliest returns the earliest rank below r among the entries of n that
@@ -566,11 +543,11 @@ func (n *tnode) earliest(e *tent, r uint32, budget, scan *int) uint32 {
 			continue
 		}
 		*budget--
-		if f := sl.entry(); f.overlaps(e) {
+		if f := n.first(b); f.overlaps(e) {
 			m = f.rank
 			continue
 		}
-		for _, o := range n.chain(sl) {
+		for _, o := range n.more[sl.more : sl.more+sl.nmore] {
 			if o.rank >= m {
 				break
 			}
@@ -598,7 +575,7 @@ func (n *tnode) scanEarliest(e *tent, r uint32, scan *int) uint32 {
 		if n.slots[b].rank >= m {
 			continue
 		}
-		if f := n.slots[b].entry(); f.overlaps(e) {
+		if f := n.first(uint64(b)); f.overlaps(e) {
 			m = f.rank
 		}
 	}
@@ -629,14 +606,12 @@ func (tp *tuples) markFinal(budget, scan int) {
 			if n.slots[b].rank == noMatch {
 				continue
 			}
-			if e := n.slots[b].entry(); final(&e, later) {
+			if e := n.first(uint64(b)); final(&e, later) {
 				n.slots[b].lens |= finalFlag
 			}
 		}
 		for k := range n.more {
-			if final(&n.more[k], later) {
-				n.more[k].flags |= entFinal
-			}
+			n.more[k].final = final(&n.more[k], later)
 		}
 	}
 }
@@ -679,8 +654,6 @@ func makeNode(ents []bent, mask, pdMask uint64) tnode {
 		n.slots[b].rank = noMatch
 	}
 	n.more = make([]tent, total)
-	// next is where each bucket's next chain entry goes.
-	next := slices.Clone(off)
 	for i := range ents { // ascending rank, so buckets stay sorted
 		b := bs[i]
 		sl := &n.slots[b]
@@ -689,43 +662,10 @@ func makeNode(ents []bent, mask, pdMask uint64) tnode {
 			sl.more = off[b]
 			continue
 		}
-		sl.lens |= chainFlag
-		n.more[next[b]] = ents[i].tent
-		next[b]++
-	}
-	for b := range n.slots {
-		if n.slots[b].lens&chainFlag != 0 {
-			n.more[next[b]-1].flags |= entLast
-		}
+		n.more[sl.more+sl.nmore] = ents[i].tent
+		sl.nmore++
 	}
 	return n
-}
-
-// chain returns the other entries of the bucket whose slot is sl.
-func (n *tnode) chain(sl *tslot) []tent {
-	if sl.lens&chainFlag == 0 {
-		return nil
-	}
-	ms := n.more[sl.more:]
-	for i := range ms {
-		if ms[i].flags&entLast != 0 {
-			return ms[:i+1]
-		}
-	}
-	panic("sgsim: a bucket's chain has no last entry")
-}
-
-// setInfo copies each entry's verdict record from info (table.info, by
-// rank) into its slot.
-func (tp *tuples) setInfo(info []uint32) {
-	for i := range tp.nodes {
-		n := &tp.nodes[i]
-		for b := range n.slots {
-			if r := n.slots[b].rank; r != noMatch {
-				n.slots[b].info = info[r]
-			}
-		}
-	}
 }
 
 func (tp *tuples) bytes() int {

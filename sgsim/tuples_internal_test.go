@@ -121,7 +121,7 @@ func TestFinalMatchEndsLookup(t *testing.T) {
 			n.slots[b] = tslot{rank: 0, dpW: 65535, spW: 65535}
 		}
 	}
-	if got, _ := tb.tup.lookup(k, &f, tb); got != 7 {
+	if got := tb.tup.lookup(k, &f, tb, noMatch); got != 7 {
 		t.Fatalf("with later nodes poisoned the lookup returns rank %d; want 7 (the final match ends it)", got)
 	}
 }
@@ -158,7 +158,7 @@ func TestFinalBudget(t *testing.T) {
 					n.slots[b].lens &^= finalFlag
 				}
 				for k := range n.more {
-					n.more[k].flags &^= entFinal
+					n.more[k].final = false
 				}
 			}
 			tp.markFinal(b.bucket, b.scan)
