@@ -187,8 +187,15 @@ func (lt *lintTargets) mark(t *table, d *decider, b *box) {
 	}
 	lt.buf = t.idx.query(b, 0, t.first[d.self], lt.buf[:0])
 	var rules []int32
-	for _, i := range lt.buf {
+	// lt.buf[:from] are the boxes before rule r's first, in order: a box
+	// that meets part of b is among them when it meets that part, so they
+	// stand for an index query for it.
+	from, last := 0, int32(-1)
+	for k, i := range lt.buf {
 		r := t.boxes[i].rule
+		if r != last {
+			from, last = k, r
+		}
 		if d.isDone(r) || lt.yes[r] == lt.stamp {
 			continue
 		}
@@ -201,7 +208,7 @@ func (lt *lintTargets) mark(t *table, d *decider, b *box) {
 		if b.holds(&rb) {
 			o, ok = t.openBox(i, openLimit)
 		} else {
-			o, ok = t.open(rb.clip(b), t.first[r], openLimit)
+			o, ok = t.openAmong(rb.clip(b), lt.buf[:from], openLimit)
 		}
 		if o || !ok {
 			lt.yes[r] = lt.stamp
@@ -224,9 +231,14 @@ func (lt *lintTargets) mark(t *table, d *decider, b *box) {
 func (d *decider) live(b *box, cands []int32) bool {
 	boxes := d.t.boxes
 	b32 := d.t.to32(b)
+	// from: the candidates before it are done and none holds b; marking
+	// a rule done for b (below) changes neither, so each pass goes on
+	// where the last one stopped instead of starting over.
+	from := 0
 	for {
 		j := -1
-		for i, c := range cands {
+		for i := from; i < len(cands); i++ {
+			c := cands[i]
 			rb := &boxes[c]
 			if rb.rule == d.self {
 				return d.selfWanted(b)
@@ -261,6 +273,7 @@ func (d *decider) live(b *box, cands []int32) bool {
 		d.local[w]++
 		d.locals = append(d.locals, w)
 		shortcuts[1].Add(1)
+		from = j
 	}
 }
 
