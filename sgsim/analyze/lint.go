@@ -327,6 +327,9 @@ type linter struct {
 	noFlow [2][]int32
 	// tables are the tables the workers' engines copy (under mu).
 	tables map[tableKey]*table
+	// reuse holds the cuts kept for later rules (lintprune.go), shared
+	// by the workers.
+	reuse cutReuse
 }
 
 func newLinter(s Set, k *compiled) *linter {
@@ -633,8 +636,25 @@ func (w *lintWorker) lint(d sgsim.Direction, ri int) {
 				// conflicts) are wanted.
 				t.dec.acts, t.dec.act, t.dec.sameDone, t.dec.selfIn = acts, r.Action, red.any, red.region(t)
 			}
+			tk := tableKey{d, fam == sgsim.IPv6, cl.Protocol}
 			for _, b := range t.ruleBoxes(ri) {
+				record := false
 				if prune { // the shortcuts of long cuts
+					// A box an earlier rule's full cut found covered
+					// before it (cutReuse): its first cells stand for
+					// the cut. Of those the cut would skip, only rules
+					// of r's action can be added here, once r has a
+					// cell: they are no conflict, and no SG001 is made.
+					if cs, ok := l.reuse.get(tk, &b, int32(ri)); ok {
+						for _, c := range cs {
+							if seen[c.rule] != stamp {
+								seen[c.rule] = stamp
+								w.firsts = append(w.firsts, lintMet{c.rule, pi, c})
+							}
+						}
+						continue
+					}
+					record = len(w.firsts) == 0 && !red.any
 					x.noneStamp++
 					t.dec.none, t.dec.noneStamp, t.dec.steps, t.dec.heavyAt = none, x.noneStamp, 0, heavyAt
 					t.dec.heavy = func() { x.targets.mark(t, &t.dec, &b) }
@@ -653,6 +673,13 @@ func (w *lintWorker) lint(d sgsim.Direction, ri int) {
 						w.firsts = append(w.firsts, lintMet{c.rule, pi, c})
 					}
 				})
+				if record && !red.any && t.dec.steps >= heavyAt {
+					cs := make([]cell, len(w.firsts))
+					for i, m := range w.firsts {
+						cs[i] = m.c
+					}
+					l.reuse.put(tk, &b, int32(ri), cs)
+				}
 			}
 			t.dec.done, t.dec.none, t.dec.heavy, t.dec.selfIn, t.dec.local = nil, nil, nil, nil, nil
 		}

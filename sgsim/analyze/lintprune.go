@@ -1,6 +1,72 @@
 package analyze
 
-import "sync/atomic"
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// cutReuse keeps the cuts that can serve a later rule as they are. A
+// box b of rule q whose cut, with every rule wanted from its start
+// (nothing met before it, q with no cell yet), gave q no cell is covered
+// by the boxes before q's. Cut for a later rule r, b's parts are then
+// all held by those boxes before any box of q or of the rules between
+// (a part whose candidates before q are used up would have a flow none
+// of them covers), so the cut is the same cut, part for part: the same
+// cells, in the same order, none of them r's. Its list of each rule's
+// first cell, in order, stands for it (the rules met already dropped);
+// the wanted rules' first cells are all in it, the rules r's pruning
+// would not want add nothing that lint keeps (see lintSet). Only cuts
+// that reached heavyAt parts are kept (the late catch-alls and /1
+// wildcards of a firewall set repeat each other's boxes: fw1-10K's
+// TCP catch-all of rule 9342 is again rule 9347's and the TCP part of
+// 9367's).
+//
+// The workers of a parallel lint share it: a list, once kept, is only
+// read. A worker can lint a later rule first, so each list says whose
+// cut it is and serves only the rules after that one; a worker that
+// finds none cuts the box itself, to the same cells.
+type cutReuse struct {
+	mu   sync.Mutex
+	cuts map[cutKey]keptCut
+}
+
+type cutKey struct {
+	t tableKey
+	b box
+}
+
+// keptCut is the list of first cells of rule's cut.
+type keptCut struct {
+	rule  int32
+	cells []cell
+}
+
+// get returns the first cells of b's cut in table t, if one made for a
+// rule before rule is kept.
+func (u *cutReuse) get(t tableKey, b *box, rule int32) ([]cell, bool) {
+	u.mu.Lock()
+	k, ok := u.cuts[cutKey{t, *b}]
+	u.mu.Unlock()
+	if !ok || k.rule >= rule {
+		return nil, false
+	}
+	shortcuts[7].Add(1)
+	return k.cells, true
+}
+
+// put keeps cs, the first cells of b's cut in t for rule, unless one for
+// an earlier rule is kept.
+func (u *cutReuse) put(t tableKey, b *box, rule int32, cs []cell) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.cuts == nil {
+		u.cuts = map[cutKey]keptCut{}
+	}
+	k := cutKey{t, *b}
+	if old, ok := u.cuts[k]; !ok || rule < old.rule {
+		u.cuts[k] = keptCut{rule, cs}
+	}
+}
 
 // Lint's cuts of late, wide rules (a final catch-all, /1 and /2
 // wildcards after thousands of narrow rules) meet nearly every earlier
@@ -30,6 +96,9 @@ import "sync/atomic"
 //     redundant and the rules that decide its flows are known, so the
 //     cells need only be taken until every one of them has been met (the
 //     order they are met in is the finding's order of rules).
+//   - cutReuse: a box whose cut, every rule wanted, gave its rule no
+//     cell is cut the same way for any later rule with that box: the
+//     list of first cells is kept and replayed.
 //
 // All are bounded (openLimit, localLimit, redBoxLimit): past the bound
 // the cut goes on as before. Tests lower them, and the thresholds, to
@@ -47,9 +116,9 @@ var (
 // found not redundant by boxLevel (2), a part left out for selfIn (3), a
 // part left out for its trailing candidates (4), a rule found to decide
 // no flow of the box it is linted for (5), a rule found redundant once
-// the rules boxLevel named were all met (6). Each path counts apart, so
-// a test can require every one of them taken.
-var shortcuts [7]atomic.Int64
+// the rules boxLevel named were all met (6), a cut reused (7, cutReuse).
+// Each path counts apart, so a test can require every one of them taken.
+var shortcuts [8]atomic.Int64
 
 // coverCheck runs the cut of table.open.
 type coverCheck struct {
