@@ -5,7 +5,7 @@ package sgsim
 // at most tail entries forming the last list directly. Small values make
 // small rule sets reach the spill, node-limit and tail paths.
 func CompileTuned(s Semantics, bucketCap, maxNodes, tail int, groups ...Group) (*Classifier, error) {
-	p := tupleParams{bucketCap: bucketCap, maxNodes: maxNodes, tailEntries: tail, sampleSize: 64, lens: 4}
+	p := tupleParams{bucketCap: bucketCap, maxNodes: maxNodes, tailEntries: tail, sampleSize: 64, lens: 4, lensAll: 4}
 	return compileWith(s, &p, groups)
 }
 

@@ -52,16 +52,24 @@ import (
 // scanned per lookup, then time) on the ClassBench 1K and 10K sets: a
 // score of 1/k for the k-th entry under one key (rather than 1 for each
 // up to a cap) halved the entries scanned, and 8 lengths per side rather
-// than 6 cut fw1's probes by a quarter.
+// than 6 cut fw1's probes by a quarter. When the sample is every entry
+// left (at most sampleSize), the scores are exact and 12 lengths per side
+// are tried: on the generated families at 1K that cut nodes visited (ipc-
+// like-v3 1.55 to 1.34, fw-like 3.53 to 3.37) and lookups ran 1.02-1.05x
+// as fast. On a sample, more candidates let a coarser mask win on a
+// sample that hides its crowding (acl1_100000's first node went from /22
+// to /21 sources, with more chains, and ran 0.94x as fast), so the sample
+// keeps 8 (bench/README.md, issue 15, eighth pass).
 type tupleParams struct {
 	bucketCap   int // entries per key a node keeps; more spill to later nodes
 	maxNodes    int // nodes before the remainder is one list
 	tailEntries int // entries left that form the last list directly
 	sampleSize  int // entries a candidate mask is scored on
-	lens        int // prefix lengths per side tried as candidates
+	lens        int // prefix lengths per side tried as candidates on a sample
+	lensAll     int // the same when the sample is every entry left
 }
 
-var defaultTuples = tupleParams{bucketCap: 64, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8}
+var defaultTuples = tupleParams{bucketCap: 64, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12}
 
 // maxExpand is the number of entries per rule above which the rule is
 // indexed by intervals instead (an arbitrary address range cut into
@@ -381,10 +389,12 @@ func lengths(sample []bent, src bool, k int) []uint8 {
 // choose returns the candidate with the best score on a sample of rest:
 // the k-th entry under one key (up to bucketCap) scores 1/k, so a mask
 // that places many entries under distinct keys wins over one that places
-// more entries in crowded buckets.
+// more entries in crowded buckets. The candidates are the p.lens most
+// common prefix lengths per side, p.lensAll when the sample is all of rest.
 func choose(rest []bent, cnt *counter, p *tupleParams) cand {
-	sample := rest
+	sample, lens := rest, p.lensAll
 	if len(rest) > p.sampleSize {
+		lens = p.lens
 		sample = make([]bent, 0, p.sampleSize)
 		step := float64(len(rest)) / float64(p.sampleSize)
 		for i := 0; i < p.sampleSize; i++ {
@@ -392,8 +402,8 @@ func choose(rest []bent, cnt *counter, p *tupleParams) cand {
 		}
 	}
 	best, bestScore := cand{}, -1
-	for _, s := range lengths(sample, true, p.lens) {
-		for _, d := range lengths(sample, false, p.lens) {
+	for _, s := range lengths(sample, true, lens) {
+		for _, d := range lengths(sample, false, lens) {
 			for _, pp := range [][2]bool{{false, false}, {true, false}, {true, true}} {
 				c := cand{s: s, d: d, proto: pp[0], dport: pp[1]}
 				mask, pdMask := c.masks()

@@ -289,3 +289,41 @@ func TestVerdictInfo(t *testing.T) {
 		}
 	}
 }
+
+// When the sample the node scorer reads is every entry left, its scores
+// are exact and it tries lensAll prefix lengths per side instead of lens.
+// Here the only source length that tells entries apart, /30 (64 entries
+// under 64 keys), is the tenth most common: nine lengths of 80 entries
+// each, all under one key whatever the mask, come before it. With every
+// entry scored and 12 lengths the node hashes /30; with a sample one
+// entry short, or with 8 lengths, /30 is not a candidate.
+func TestChooseLengthsExactSample(t *testing.T) {
+	var ents []bent
+	add := func(v uint32, l uint8) {
+		m := uint64(lenMask(uint32(l))) << 32
+		ents = append(ents, bent{tent: tent{val: uint64(v) << 32 & m, mask: m, rank: uint32(len(ents)), dpW: 65535, spW: 65535}, slen: l})
+	}
+	for l := uint8(8); l < 17; l++ {
+		for range 80 {
+			add(20<<24, l) // 20.0.0.0/l: one key under any mask
+		}
+	}
+	for i := uint32(0); i < 64; i++ {
+		add(10<<24|i<<2, 30) // 10.0.0.0/24 cut in /30s
+	}
+	for _, c := range []struct {
+		name            string
+		sample, lensAll int
+		want30          bool
+	}{
+		{"every entry scored, 12 lengths", 1024, 12, true},
+		{"every entry scored, 8 lengths", 1024, 8, false},
+		{"a sample, 12 lengths when exact", len(ents) - 1, 12, false},
+	} {
+		p := tupleParams{bucketCap: 64, sampleSize: c.sample, lens: 8, lensAll: c.lensAll}
+		got := choose(ents, newCounter(len(ents)), &p)
+		if (got.s == 30) != c.want30 {
+			t.Errorf("%s: chose source /%d; want /30 %v", c.name, got.s, c.want30)
+		}
+	}
+}
