@@ -192,6 +192,8 @@ type table struct {
 	// reading 32 bytes a box instead of a 136-byte rbox; diff's
 	// pairDecider does not.
 	b32 []box32
+	// rule[i] is box i's rule (boxes[i].rule, four bytes a box to read).
+	rule []int32
 	// span[i] is the range of rule i's boxes in boxes, [first, end).
 	first, end []int32
 	idx        index
@@ -300,6 +302,10 @@ func newTable(rules []*sgsim.Rule, v6 bool, proto sgsim.Protocol) *table {
 		}
 		t.end[i] = int32(len(t.boxes))
 	}
+	t.rule = make([]int32, len(t.boxes))
+	for i := range t.boxes {
+		t.rule[i] = t.boxes[i].rule
+	}
 	if !v6 {
 		t.b32 = make([]box32, len(t.boxes))
 		for i := range t.boxes {
@@ -383,6 +389,18 @@ func (d *decider) emit(c cell) {
 // decide appends the cells of b; cands are the indexes of the boxes
 // that meet b, in order.
 func (d *decider) decide(b box, cands []int32) {
+	var b32 box32
+	if d.t.b32 != nil {
+		b32 = to32(&b)
+	}
+	d.decide32(b, &b32, cands, false)
+}
+
+// decide32 is decide with b as a box32 when the table has them (the
+// zero box32 when not). checked: sub has made sure that skip would not
+// leave b out (its choice of candidates runs the same test), so skip
+// is asked only if heavy has just found more rules done.
+func (d *decider) decide32(b box, b32 *box32, cands []int32, checked bool) {
 	if d.limit > 0 {
 		if d.steps++; d.steps > d.limit {
 			d.over = true
@@ -392,14 +410,15 @@ func (d *decider) decide(b box, cands []int32) {
 	if d.done != nil {
 		if d.steps++; d.steps == d.heavyAt && d.heavy != nil {
 			d.heavy()
+			checked = false
 		}
-		if d.skip(&b, cands) {
+		if !checked && d.skip(&b, b32, cands) {
 			return
 		}
 		if d.local != nil && d.steps >= d.heavyAt {
 			mark := len(d.locals)
-			if d.live(&b, cands) {
-				d.cut(b, cands)
+			if d.live(&b, b32, cands) {
+				d.cut(b, b32, cands)
 			}
 			for _, r := range d.locals[mark:] {
 				d.local[r]--
@@ -408,15 +427,15 @@ func (d *decider) decide(b box, cands []int32) {
 			return
 		}
 	}
-	d.cut(b, cands)
+	d.cut(b, b32, cands)
 }
 
 // cut is decide past the checks for leaving b out.
-func (d *decider) cut(b box, cands []int32) {
+func (d *decider) cut(b box, b32 *box32, cands []int32) {
 	if len(cands) > 0 {
 		rb := &d.t.boxes[cands[0]]
-		if rb.b.holds(&b) {
-			d.emit(cell{b: b, rule: rb.rule})
+		if d.t.holdsBox(cands[0], &b, b32) {
+			d.emit(cell{b: b, rule: d.t.rule[cands[0]]})
 			return
 		}
 		below, inside, above, hasBelow, hasAbove, dim := cutBoxDim(b, &rb.b)
@@ -436,20 +455,16 @@ func (d *decider) cut(b box, cands []int32) {
 // (see decider.done). Every part meets self's box, which holds it, so
 // when the candidates up to self are all of rules done, self's cells are
 // all the part can add.
-func (d *decider) skip(b *box, cands []int32) bool {
-	var b32 box32
-	if d.t.b32 != nil {
-		b32 = to32(b)
-	}
+func (d *decider) skip(b *box, b32 *box32, cands []int32) bool {
 	for _, c := range cands {
-		rb := &d.t.boxes[c]
-		if rb.rule == d.self {
+		r := d.t.rule[c]
+		if r == d.self {
 			return !d.selfWanted(b)
 		}
-		if !d.isDone(rb.rule) {
+		if !d.isDone(r) {
 			return false
 		}
-		if d.t.b32 != nil && d.t.b32[c].holds(&b32) || d.t.b32 == nil && rb.b.holds(b) {
+		if d.t.holdsBox(c, b, b32) {
 			return true
 		}
 	}
@@ -491,8 +506,10 @@ func (d *decider) isDone(r int32) bool {
 // dimension dim, so they are tested on dim alone.
 func (d *decider) sub(p box, cands []int32, dim int) {
 	mark := len(d.buf)
+	var p32 box32
 	if d.t.b32 != nil {
-		if !d.sub32(p, cands, dim) {
+		p32 = to32(&p)
+		if !d.sub32(p, &p32, cands, dim) {
 			d.buf = d.buf[:mark]
 			return
 		}
@@ -541,7 +558,7 @@ func (d *decider) sub(p box, cands []int32, dim int) {
 		}
 		mine = mine[:j:j]
 	}
-	d.decide(p, mine)
+	d.decide32(p, &p32, mine, d.done != nil)
 	d.buf = d.buf[:mark]
 }
 
@@ -549,9 +566,8 @@ func (d *decider) sub(p box, cands []int32, dim int) {
 // to d.buf the candidates of cands that meet p (which differs from
 // their parent only on dim), and reports false when p is to be left
 // out.
-func (d *decider) sub32(p box, cands []int32, dim int) bool {
+func (d *decider) sub32(p box, p32 *box32, cands []int32, dim int) bool {
 	b32 := d.t.b32
-	p32 := to32(&p)
 	lo, hi := p32[dim][0], p32[dim][1]
 	i := 0
 	if d.done != nil {
@@ -562,7 +578,7 @@ func (d *decider) sub32(p box, cands []int32, dim int) bool {
 				continue
 			}
 			d.buf = append(d.buf, c)
-			r := d.t.boxes[c].rule
+			r := d.t.rule[c]
 			if r == d.self {
 				if !d.selfWanted(&p) {
 					return false
@@ -574,7 +590,7 @@ func (d *decider) sub32(p box, cands []int32, dim int) bool {
 				i++
 				break
 			}
-			if s.holds(&p32) {
+			if s.holds(p32) {
 				return false
 			}
 		}

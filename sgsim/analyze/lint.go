@@ -363,7 +363,7 @@ func (l *linter) table(tk tableKey) *table {
 // own returns a table with t's boxes, index and rule spans (read only
 // once built) and scratch and caches of its own, for one worker.
 func (t *table) own() *table {
-	return &table{v6: t.v6, proto: t.proto, full: t.full, boxes: t.boxes, b32: t.b32, first: t.first, end: t.end, idx: t.idx}
+	return &table{v6: t.v6, proto: t.proto, full: t.full, boxes: t.boxes, b32: t.b32, rule: t.rule, first: t.first, end: t.end, idx: t.idx}
 }
 
 // text returns rule i's addresses' text, made once.

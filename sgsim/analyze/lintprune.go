@@ -297,9 +297,8 @@ func (lt *lintTargets) mark(t *table, d *decider, b *box) {
 // flow of its boxes inside b met by no candidate before it); one that
 // decides none is done for b and its parts (local, until decide
 // returns), and the check goes on to the next.
-func (d *decider) live(b *box, cands []int32) bool {
+func (d *decider) live(b *box, b32 *box32, cands []int32) bool {
 	boxes := d.t.boxes
-	b32 := d.t.to32(b)
 	// from: the candidates before it are done and none holds b; marking
 	// a rule done for b (below) changes neither, so each pass goes on
 	// where the last one stopped instead of starting over.
@@ -316,7 +315,7 @@ func (d *decider) live(b *box, cands []int32) bool {
 				j = i
 				break
 			}
-			if d.t.holdsBox(c, b, &b32) {
+			if d.t.holdsBox(c, b, b32) {
 				return false
 			}
 		}
