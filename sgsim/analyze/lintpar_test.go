@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/sgsim/sgsim/sgsim"
 	"pgregory.net/rapid"
@@ -216,4 +218,52 @@ func TestLintWorkerPanic(t *testing.T) {
 	}()
 	LintSetWith(NewSet(sgsim.FirstMatch, g), LintOptions{Workers: 3})
 	t.Error("no panic")
+}
+
+// table.own shares every field of a table that is read only once built
+// and gives the worker its own of the rest. A field added to table must
+// be put in one list or the other here (and in own when shared): a
+// shared field own leaves out would be missing in a worker's copy, an
+// own one it copies would be written by two workers at once.
+func TestTableOwnFields(t *testing.T) {
+	shared := []string{"v6", "proto", "full", "boxes", "b32", "rule", "first", "end", "idx"}
+	own := []string{"dec", "after", "cov", "opened", "pts", "addrs", "addrText", "partText", "ports"}
+	rules := []*sgsim.Rule{ptrTo(sgsim.MustParseRule("ingress allow tcp 22 from 10.0.0.0/8 id a")), ptrTo(sgsim.MustParseRule("ingress deny any id b"))}
+	base := newTable(rules, false, sgsim.TCP)
+	// Fill every cache and scratch field, as a lint would.
+	base.pts, base.opened = make([]point, len(base.boxes)), make([]int8, len(base.boxes))
+	base.cellsOf(base.full, 0, int32(len(base.boxes)), nil)
+	base.cellsAfter(base.full, 0, nil)
+	base.open(base.full, 1, 10)
+	base.regionText(base.full, base.space(base.full), "")
+	c := base.own()
+	bv, cv := reflect.ValueOf(base).Elem(), reflect.ValueOf(c).Elem()
+	for i := range bv.NumField() {
+		name := bv.Type().Field(i).Name
+		switch {
+		case slices.Contains(shared, name):
+			if bv.Field(i).IsZero() && name != "v6" {
+				t.Errorf("%s: zero in the built table: the test does not check it", name)
+			}
+			if !reflect.DeepEqual(fieldValue(cv.Field(i)), fieldValue(bv.Field(i))) {
+				t.Errorf("%s: not shared by own", name)
+			}
+		case slices.Contains(own, name):
+			if bv.Field(i).IsZero() {
+				t.Errorf("%s: zero in the used table: the test does not check it", name)
+			}
+			if !cv.Field(i).IsZero() {
+				t.Errorf("%s: copied by own: the workers would share it", name)
+			}
+		default:
+			t.Errorf("table.%s: neither shared nor a worker's own: say which in own and in this test", name)
+		}
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// fieldValue is the value of f, an unexported field of an addressable struct.
+func fieldValue(f reflect.Value) any {
+	return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem().Interface()
 }
