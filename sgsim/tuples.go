@@ -60,6 +60,15 @@ import (
 // sample that hides its crowding (acl1_100000's first node went from /22
 // to /21 sources, with more chains, and ran 0.94x as fast), so the sample
 // keeps 8 (bench/README.md, issue 15, eighth pass).
+//
+// bucketCap matters only where a key holds more entries than it: no
+// ClassBench 1K set, 3 entries of ipc1 10K, 218 of fw1 100K, but 3 800 to
+// 22 000 of the generated families at 100K, whose spilled entries ended
+// in later nodes and in the last list (7 104 entries scanned in order on
+// fw-like 100K). At 256 rather than 64 those families' lookups ran
+// 1.07-1.81x as fast, on uniform flows and on ClassBench-style traces,
+// with the same compile time; sets that spill nothing compile to the same
+// structure (bench/README.md, issue 15, eighth pass: misses).
 type tupleParams struct {
 	bucketCap   int // entries per key a node keeps; more spill to later nodes
 	maxNodes    int // nodes before the remainder is one list
@@ -69,7 +78,7 @@ type tupleParams struct {
 	lensAll     int // the same when the sample is every entry left
 }
 
-var defaultTuples = tupleParams{bucketCap: 64, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12}
+var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12}
 
 // maxExpand is the number of entries per rule above which the rule is
 // indexed by intervals instead (an arbitrary address range cut into

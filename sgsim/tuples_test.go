@@ -107,7 +107,7 @@ func TestTuplesTunedEqualsLinear(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := sgsim.Semantics(rapid.IntRange(0, 5).Draw(t, "semantics"))
 		gs := sgsimtest.PrefixGroups(t, s, rapid.SampledFrom([]int{12, 40, 120}).Draw(t, "size"))
-		cap := rapid.SampledFrom([]int{1, 2, 3, 8, 64}).Draw(t, "bucket cap")
+		cap := rapid.SampledFrom([]int{1, 2, 3, 8, 64, 256}).Draw(t, "bucket cap")
 		nodes := rapid.IntRange(1, 12).Draw(t, "nodes")
 		tail := rapid.SampledFrom([]int{0, 1, 16}).Draw(t, "tail")
 		c, err := sgsim.CompileTuned(s, cap, nodes, tail, gs...)
@@ -188,19 +188,19 @@ func TestTuplesSpill(t *testing.T) {
 			t.Fatalf("Check(%v) = %v; want rule %s (linear %v)", f, v, want, lv)
 		}
 	}
-	// Without distinct ports (a port range each), 150 rules share one key:
-	// a node keeps 64 and the rest spill.
+	// Without distinct ports (a port range each), 300 rules share one key:
+	// a node keeps 256 and the rest spill.
 	rs = rs[:0]
-	for i := 0; i < 150; i++ {
+	for i := 0; i < 300; i++ {
 		rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d-%d from 10.0.0.0/8 to 192.168.0.0/16 id r%d", 2000+2*i, 2001+2*i, i)))
 	}
 	g = sgsim.Group{ID: "g", Rules: rs}
 	c = compile(t, sgsim.FirstMatch, g)
 	l = linear(t, sgsim.FirstMatch, g)
 	if info, _ := sgsim.Tuples(c, sgsim.Ingress); info.Spilled == 0 || info.Nodes < 2 {
-		t.Errorf("150 rules under one key: %+v; want spilled entries in a second node", info)
+		t.Errorf("300 rules under one key: %+v; want spilled entries in a second node", info)
 	}
-	for i := 0; i < 300; i++ {
+	for i := 0; i < 600; i++ {
 		f := sgsim.Flow{Proto: sgsim.TCP, Src: netip.MustParseAddr("10.1.2.3"), Dst: netip.MustParseAddr("192.168.1.1"), SrcPort: 9, DstPort: uint16(2000 + i)}
 		v, lv := c.Check(sgsim.Ingress, f), l.Check(sgsim.Ingress, f)
 		if v.Rule == nil || v.Rule.ID != fmt.Sprint("r", i/2) || sgsimtest.Decider(v) != sgsimtest.Decider(lv) {
