@@ -176,16 +176,24 @@ func TestLintSetWithProgress(t *testing.T) {
 	}
 }
 
-// Workers 0 is one worker below parallelMin rules and GOMAXPROCS from
-// there; more workers than rules are one per rule.
+// Workers 0 is one worker below parallelMin rules and GOMAXPROCS (at
+// most eight) from there; more workers than rules are one per rule.
 func TestWorkersFor(t *testing.T) {
-	procs := runtime.GOMAXPROCS(0)
+	procs := min(runtime.GOMAXPROCS(0), 8)
 	for _, c := range []struct{ workers, total, want int }{
 		{0, 0, 1}, {0, 1, 1}, {0, parallelMin - 1, 1}, {0, parallelMin, procs}, {0, 100000, procs},
 		{1, 100000, 1}, {2, 100000, 2}, {8, 3, 3}, {8, 0, 1},
 	} {
 		if got := workersFor(c.workers, c.total); got != c.want {
 			t.Errorf("workersFor(%d, %d) = %d, want %d", c.workers, c.total, got, c.want)
+		}
+	}
+	// The cap, whatever this machine has.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, c := range [][2]int{{3, 3}, {8, 8}, {16, 8}, {64, 8}} {
+		runtime.GOMAXPROCS(c[0])
+		if got := workersFor(0, 100000); got != c[1] {
+			t.Errorf("GOMAXPROCS %d: workersFor(0, 100000) = %d, want %d", c[0], got, c[1])
 		}
 	}
 	s := NewSet(sgsim.FirstMatch, sgsim.Group{ID: "g"})
