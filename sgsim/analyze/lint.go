@@ -437,6 +437,13 @@ func (l *linter) parallel(n int, onRule func()) []Finding {
 		wg.Wait()
 		close(done)
 	}()
+	// Should onRule panic or end its goroutine (runtime.Goexit), the
+	// workers stop at their next rule and are waited for, so that none
+	// goes on linting the set after the call has returned.
+	defer func() {
+		next.Store(int64(total))
+		wg.Wait()
+	}()
 	for range done {
 		if onRule != nil {
 			onRule()

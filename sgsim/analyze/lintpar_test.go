@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unsafe"
@@ -288,4 +289,39 @@ func ptrTo[T any](v T) *T { return &v }
 // fieldValue is the value of f, an unexported field of an addressable struct.
 func fieldValue(f reflect.Value) any {
 	return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem().Interface()
+}
+
+// A panic in Progress (or a runtime.Goexit, as t.FailNow in it would
+// do) stops the workers before it leaves LintSetWith: none goes on
+// linting the rest of the set behind the caller's back.
+func TestLintProgressPanicStopsWorkers(t *testing.T) {
+	defer func() { lintHook = nil }()
+	var g sgsim.Group
+	g.ID = "g"
+	for i := range 300 {
+		g.Rules = append(g.Rules, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d id r%d", 100+i, i)))
+	}
+	var started atomic.Int64
+	lintHook = func(d sgsim.Direction, ri int) {
+		started.Add(1)
+		time.Sleep(time.Millisecond)
+	}
+	func() {
+		defer func() {
+			if p := recover(); p != "stop" {
+				t.Errorf("recovered %v, want Progress's panic", p)
+			}
+		}()
+		LintSetWith(NewSet(sgsim.FirstMatch, g), LintOptions{Workers: 3, Progress: func(done, total int) {
+			if done == 1 {
+				panic("stop")
+			}
+		}})
+		t.Error("no panic")
+	}()
+	at := started.Load()
+	time.Sleep(50 * time.Millisecond)
+	if n := started.Load(); n != at {
+		t.Errorf("%d rules started when the panic left LintSetWith, %d 50 ms later (of 300): the workers went on", at, n)
+	}
 }
