@@ -164,24 +164,45 @@ func ToFlow(h Header) sgsim.Flow {
 // Flags and the action aside), so that a trace can be generated for rule
 // sets that were not read from a filter file (the generated families of
 // package bench/gen, for instance). Each rule must be one a filter can
-// hold: both addresses any or a single IPv4 prefix (any becomes
-// 0.0.0.0/0, so IPv6 is left out, as ClassBench has none), at most one
-// range per port list (none: 0 : 65535), and no ICMP type or code. The
-// error names the first rule that is not.
+// hold, so that every header of the trace matches the rule it was made
+// from: both addresses any or a single IPv4 prefix (any becomes
+// 0.0.0.0/0: the trace is IPv4, as ClassBench has no IPv6), no family
+// restriction other than IPv4, no unresolved remote group or list, a
+// valid protocol, at most one range per port list (none: 0 : 65535), and
+// no ICMP type or code. The error names the first rule that is not, by
+// index and ID, and what it holds.
 func FromRules(rs []sgsim.Rule) ([]Filter, error) {
 	out := make([]Filter, len(rs))
 	for i := range rs {
 		r := &rs[i]
 		f := &out[i]
+		bad := func(format string, a ...any) error {
+			return fmt.Errorf("classbench.FromRules: rule %d (%s): %s", i, r.ID, fmt.Sprintf(format, a...))
+		}
 		var ok bool
 		if f.Src, ok = prefixOf(r.Src); !ok {
-			return nil, fmt.Errorf("classbench.FromRules: rule %d (%s): source %s is not one IPv4 prefix", i, r.ID, r.Src)
+			return nil, bad("source %s is not one IPv4 prefix", r.Src)
 		}
 		if f.Dst, ok = prefixOf(r.Dst); !ok {
-			return nil, fmt.Errorf("classbench.FromRules: rule %d (%s): destination %s is not one IPv4 prefix", i, r.ID, r.Dst)
+			return nil, bad("destination %s is not one IPv4 prefix", r.Dst)
 		}
-		if len(r.SrcPorts) > 1 || len(r.DstPorts) > 1 {
-			return nil, fmt.Errorf("classbench.FromRules: rule %d (%s): ports %s to %s are more than one range each", i, r.ID, r.SrcPorts, r.DstPorts)
+		if r.Family != sgsim.AnyFamily && r.Family != sgsim.IPv4 {
+			return nil, bad("family %s (%d) matches no IPv4 header", r.Family, r.Family)
+		}
+		if r.RemoteGroup != "" {
+			return nil, bad("remote group %s is not resolved", r.RemoteGroup)
+		}
+		if r.RemoteList != "" {
+			return nil, bad("remote list %s is not resolved", r.RemoteList)
+		}
+		if !r.Protocol.IsValid() {
+			return nil, bad("protocol %d is not a protocol", r.Protocol)
+		}
+		if len(r.SrcPorts) > 1 {
+			return nil, bad("source ports %s are more than one range", r.SrcPorts)
+		}
+		if len(r.DstPorts) > 1 {
+			return nil, bad("destination ports %s are more than one range", r.DstPorts)
 		}
 		f.SrcPorts, f.DstPorts = AnyPort, AnyPort
 		if len(r.SrcPorts) == 1 {
@@ -191,7 +212,7 @@ func FromRules(rs []sgsim.Rule) ([]Filter, error) {
 			f.DstPorts = PortRange{r.DstPorts[0].First, r.DstPorts[0].Last}
 		}
 		if !r.ICMP.IsAny() {
-			return nil, fmt.Errorf("classbench.FromRules: rule %d (%s): a filter holds no ICMP type or code", i, r.ID)
+			return nil, bad("a filter holds no ICMP type or code")
 		}
 		if p, ok := r.Protocol.Number(); ok {
 			f.Proto, f.ProtoMask = p, 0xff

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/sgsimtest"
+	"pgregory.net/rapid"
 )
 
 func TestToRulesFields(t *testing.T) {
@@ -239,12 +241,58 @@ func TestFromRulesRefuses(t *testing.T) {
 		{sgsim.Rule{ID: "r", Src: sgsim.MustParseAddrs("10.0.0.1-10.0.0.2")}, "rule 1 (r): source"},
 		{sgsim.Rule{ID: "r", Dst: sgsim.MustParseAddrs("10.0.0.0/8,12.0.0.0/8")}, "rule 1 (r): destination"},
 		{sgsim.Rule{ID: "r", Dst: sgsim.MustParseAddrs("2001:db8::/32")}, "rule 1 (r): destination"},
-		{sgsim.Rule{ID: "r", Protocol: sgsim.TCP, DstPorts: sgsim.MustParsePorts("80,443")}, "rule 1 (r): ports"},
+		{sgsim.Rule{ID: "r", Protocol: sgsim.TCP, DstPorts: sgsim.MustParsePorts("80,443")}, "rule 1 (r): destination ports 80,443 are more than one range"},
+		{sgsim.Rule{ID: "r", Protocol: sgsim.UDP, SrcPorts: sgsim.MustParsePorts("1,3-4")}, "rule 1 (r): source ports 1,3-4 are more than one range"},
 		{sgsim.Rule{ID: "r", Protocol: sgsim.ICMP, ICMP: sgsim.ICMPType(8)}, "rule 1 (r): a filter holds no ICMP"},
+		// The trace's headers are IPv4: an IPv6-only rule (its addresses
+		// any) would match none of them.
+		{sgsim.Rule{ID: "r", Family: sgsim.IPv6}, "rule 1 (r): family ipv6 (6) matches no IPv4 header"},
+		{sgsim.Rule{ID: "r", Family: sgsim.Family(5)}, "rule 1 (r): family invalid family (5)"},
+		// An unresolved remote matches no flow.
+		{sgsim.Rule{ID: "r", RemoteGroup: "web"}, "rule 1 (r): remote group web is not resolved"},
+		{sgsim.Rule{ID: "r", RemoteList: "pl-1"}, "rule 1 (r): remote list pl-1 is not resolved"},
+		{sgsim.Rule{ID: "r", Protocol: sgsim.Protocol(300)}, "rule 1 (r): protocol 300 is not a protocol"},
 	} {
 		_, err := FromRules([]sgsim.Rule{ok, tt.rule})
 		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "classbench.FromRules: ") {
 			t.Errorf("FromRules(%v) error %v; want one with %q", tt.rule, err, tt.want)
 		}
+	}
+}
+
+// Whatever the rule, FromRules either refuses it or every header of its
+// trace matches it (the contract -families -gen-trace relies on): rules
+// of every kind sgsimtest draws (IPv6, mixed families, address ranges,
+// port lists, ICMP, any protocol with a family restriction).
+func TestFromRulesTraceMatches(t *testing.T) {
+	var accepted, refused int
+	rapid.Check(t, func(t *rapid.T) {
+		var r sgsim.Rule
+		if rapid.Bool().Draw(t, "prefix rule") {
+			r = sgsimtest.PrefixRule(t, sgsim.FirstMatch, "r")
+		} else {
+			r = sgsimtest.Rule(t, sgsim.FirstMatch, "r")
+		}
+		fs, err := FromRules([]sgsim.Rule{r})
+		if err != nil {
+			refused++
+			if !strings.HasPrefix(err.Error(), "classbench.FromRules: rule 0 (r): ") {
+				t.Fatalf("error %q does not name the rule", err)
+			}
+			return
+		}
+		accepted++
+		hs := GenerateTrace(rapid.Uint64().Draw(t, "seed"), fs, TraceScale, TraceParetoA, TraceParetoB)
+		if len(hs) != TraceScale {
+			t.Fatalf("%d headers; want %d", len(hs), TraceScale)
+		}
+		for _, h := range hs {
+			if f := ToFlow(h); !r.Matches(f) {
+				t.Fatalf("rule %v accepted as %v, but its header %v does not match it", r, fs[0], f)
+			}
+		}
+	})
+	if accepted == 0 || refused == 0 {
+		t.Errorf("%d rules accepted, %d refused: want both", accepted, refused)
 	}
 }
