@@ -326,4 +326,9 @@ func TestChooseLengthsExactSample(t *testing.T) {
 			t.Errorf("%s: chose source /%d; want /30 %v", c.name, got.s, c.want30)
 		}
 	}
+	// Compile's own parameters (04d3b1a): the 784 entries fit the sample,
+	// and 12 lengths are tried.
+	if got := choose(ents, newCounter(len(ents)), &defaultTuples); got.s != 30 {
+		t.Errorf("defaultTuples %+v: chose source /%d; want /30", defaultTuples, got.s)
+	}
 }

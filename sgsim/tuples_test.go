@@ -209,6 +209,32 @@ func TestTuplesSpill(t *testing.T) {
 	}
 }
 
+// The default tuple space keeps 256 entries under one key in a node
+// (bucketCap, 417a525: 64 spilled thousands of entries of the generated
+// families at 100K): 256 rules sharing a key stay in one node, the 257th
+// spills, and each rule still decides its own flows.
+func TestTuplesDefaultBucketCap(t *testing.T) {
+	for _, c := range []struct{ n, spilled int }{{256, 0}, {257, 1}} {
+		var rs []sgsim.Rule
+		for i := 0; i < c.n; i++ {
+			rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d-%d from 10.0.0.0/8 to 192.168.0.0/16 id r%d", 2000+2*i, 2001+2*i, i)))
+		}
+		g := sgsim.Group{ID: "g", Rules: rs}
+		cl, l := compile(t, sgsim.FirstMatch, g), linear(t, sgsim.FirstMatch, g)
+		info, ok := sgsim.Tuples(cl, sgsim.Ingress)
+		if !ok || info.Entries != c.n || info.Spilled != c.spilled || info.MaxBucket != c.n-c.spilled {
+			t.Errorf("%d rules under one key: %+v, %v; want %d entries, %d spilled, %d in the largest bucket", c.n, info, ok, c.n, c.spilled, c.n-c.spilled)
+		}
+		for i := 0; i < 2*c.n; i++ {
+			f := sgsim.Flow{Proto: sgsim.TCP, Src: netip.MustParseAddr("10.1.2.3"), Dst: netip.MustParseAddr("192.168.1.1"), SrcPort: 9, DstPort: uint16(2000 + i)}
+			v, lv := cl.Check(sgsim.Ingress, f), l.Check(sgsim.Ingress, f)
+			if v.Rule == nil || v.Rule.ID != fmt.Sprint("r", i/2) || sgsimtest.Decider(v) != sgsimtest.Decider(lv) {
+				t.Fatalf("%d rules: Check(%v) = %v; want rule r%d (linear %v)", c.n, f, v, i/2, lv)
+			}
+		}
+	}
+}
+
 // Arbitrary IPv4 ranges are cut into prefixes exactly: every address at
 // and around the ends decides as the linear reference does.
 func TestTuplesRangesAsPrefixes(t *testing.T) {
