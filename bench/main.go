@@ -378,10 +378,7 @@ func readClassBench(file, trace string, acts classbench.Actions) (input, error) 
 	if len(hs) == 0 {
 		return in, fmt.Errorf("%s: no headers", trace)
 	}
-	in.Flows = make([]sgsim.Flow, len(hs))
-	for i, h := range hs {
-		in.Flows[i] = classbench.ToFlow(h)
-	}
+	in.Flows = flowsOf(hs)
 	in.Name += "+trace"
 	return in, nil
 }
@@ -434,13 +431,24 @@ func readClassBenchGenTrace(file string, acts classbench.Actions, seed uint64) (
 	if err != nil {
 		return in, err
 	}
-	hs := classbench.GenerateTrace(seed, fs, classbench.TraceScale, classbench.TraceParetoA, classbench.TraceParetoB)
-	in.Flows = make([]sgsim.Flow, len(hs))
-	for i, h := range hs {
-		in.Flows[i] = classbench.ToFlow(h)
-	}
+	in.Flows = flowsOf(genTrace(seed, fs))
 	in.Name += "+gentrace"
 	return in, nil
+}
+
+// genTrace is classbench.GenerateTrace with ClassBench's parameters, the
+// trace -gen-trace looks up.
+func genTrace(seed uint64, fs []classbench.Filter) []classbench.Header {
+	return classbench.GenerateTrace(seed, fs, classbench.TraceScale, classbench.TraceParetoA, classbench.TraceParetoB)
+}
+
+// flowsOf converts trace headers to flows.
+func flowsOf(hs []classbench.Header) []sgsim.Flow {
+	fl := make([]sgsim.Flow, len(hs))
+	for i, h := range hs {
+		fl[i] = classbench.ToFlow(h)
+	}
+	return fl
 }
 
 func generated(shape gen.Shape, n int, seed int64) input {
@@ -483,11 +491,7 @@ func generatedFamily(f gen.Family, n int, seed int64, trace bool) (input, error)
 		if err != nil {
 			return in, fmt.Errorf("%s: %w", in.Name, err)
 		}
-		hs := classbench.GenerateTrace(uint64(seed), fs, classbench.TraceScale, classbench.TraceParetoA, classbench.TraceParetoB)
-		in.Flows = make([]sgsim.Flow, len(hs))
-		for i, h := range hs {
-			in.Flows[i] = classbench.ToFlow(h)
-		}
+		in.Flows = flowsOf(genTrace(uint64(seed), fs))
 		in.Name += "+gentrace"
 	}
 	return in, nil
