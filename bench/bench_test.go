@@ -270,6 +270,7 @@ func TestMainBadUsage(t *testing.T) {
 		{[]string{"-gen-trace"}, "-gen-trace needs -classbench or -families"},
 		{[]string{"-trace", "x"}, "-trace needs -classbench"},
 		{[]string{"-classbench", filter, "-trace", empty, "-gen-trace"}, "exclude each other"},
+		{[]string{"-classbench", filter, "-families", "fw-like", "-rounds", "1"}, "-classbench and -families exclude each other"},
 		{[]string{"-analysis-sets", "fw1"}, "-analysis-sets needs -analysis"},
 		{[]string{"-analysis-skip", "lint"}, "-analysis-skip needs -analysis"},
 	} {

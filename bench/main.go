@@ -610,6 +610,10 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	if *trace != "" && *genTrace {
 		return fail("-trace and -gen-trace exclude each other")
 	}
+	if *cbFile != "" && *families != "" {
+		// -classbench would run alone, the families ignored.
+		return fail("-classbench and -families exclude each other")
+	}
 	if !*analysis {
 		// The analysis flags would otherwise be ignored without a word
 		// while the classifier section runs instead.
