@@ -1,6 +1,7 @@
 package classbench
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -168,9 +169,9 @@ func ToFlow(h Header) sgsim.Flow {
 // from: both addresses any or a single IPv4 prefix (any becomes
 // 0.0.0.0/0: the trace is IPv4, as ClassBench has no IPv6), no family
 // restriction other than IPv4, no unresolved remote group or list, a
-// valid protocol, at most one range per port list (none: 0 : 65535), and
-// no ICMP type or code. The error names the first rule that is not, by
-// index and ID, and what it holds.
+// valid protocol, at most one range per port list, not empty and not
+// inverted (nil: 0 : 65535), and no ICMP type or code. The error names
+// the first rule that is not, by index and ID, and what it holds.
 func FromRules(rs []sgsim.Rule) ([]Filter, error) {
 	out := make([]Filter, len(rs))
 	for i := range rs {
@@ -198,18 +199,12 @@ func FromRules(rs []sgsim.Rule) ([]Filter, error) {
 		if !r.Protocol.IsValid() {
 			return nil, bad("protocol %d is not a protocol", r.Protocol)
 		}
-		if len(r.SrcPorts) > 1 {
-			return nil, bad("source ports %s are more than one range", r.SrcPorts)
+		var err error
+		if f.SrcPorts, err = portRangeOf(r.SrcPorts); err != nil {
+			return nil, bad("source ports %s", err)
 		}
-		if len(r.DstPorts) > 1 {
-			return nil, bad("destination ports %s are more than one range", r.DstPorts)
-		}
-		f.SrcPorts, f.DstPorts = AnyPort, AnyPort
-		if len(r.SrcPorts) == 1 {
-			f.SrcPorts = PortRange{r.SrcPorts[0].First, r.SrcPorts[0].Last}
-		}
-		if len(r.DstPorts) == 1 {
-			f.DstPorts = PortRange{r.DstPorts[0].First, r.DstPorts[0].Last}
+		if f.DstPorts, err = portRangeOf(r.DstPorts); err != nil {
+			return nil, bad("destination ports %s", err)
 		}
 		if !r.ICMP.IsAny() {
 			return nil, bad("a filter holds no ICMP type or code")
@@ -219,6 +214,22 @@ func FromRules(rs []sgsim.Rule) ([]Filter, error) {
 		}
 	}
 	return out, nil
+}
+
+// portRangeOf returns ps as one range: nil is 0 : 65535. The error says
+// why it is not one (to follow "source ports ").
+func portRangeOf(ps sgsim.Ports) (PortRange, error) {
+	switch {
+	case ps == nil:
+		return AnyPort, nil
+	case len(ps) == 0:
+		return PortRange{}, errors.New("are empty (no port)")
+	case len(ps) > 1:
+		return PortRange{}, fmt.Errorf("%s are more than one range", ps)
+	case ps[0].First > ps[0].Last:
+		return PortRange{}, fmt.Errorf("%d-%d end before they start", ps[0].First, ps[0].Last)
+	}
+	return PortRange{ps[0].First, ps[0].Last}, nil
 }
 
 // prefixOf returns a as one IPv4 prefix: any is 0.0.0.0/0.

@@ -244,6 +244,9 @@ func TestFromRulesRefuses(t *testing.T) {
 		{sgsim.Rule{ID: "r", Protocol: sgsim.TCP, DstPorts: sgsim.MustParsePorts("80,443")}, "rule 1 (r): destination ports 80,443 are more than one range"},
 		{sgsim.Rule{ID: "r", Protocol: sgsim.UDP, SrcPorts: sgsim.MustParsePorts("1,3-4")}, "rule 1 (r): source ports 1,3-4 are more than one range"},
 		{sgsim.Rule{ID: "r", Protocol: sgsim.ICMP, ICMP: sgsim.ICMPType(8)}, "rule 1 (r): a filter holds no ICMP"},
+		// Invalid port lists match no port (a filter's range always holds one).
+		{sgsim.Rule{ID: "r", Protocol: sgsim.TCP, DstPorts: sgsim.Ports{}}, "rule 1 (r): destination ports are empty"},
+		{sgsim.Rule{ID: "r", Protocol: sgsim.TCP, SrcPorts: sgsim.Ports{{First: 10, Last: 5}}}, "rule 1 (r): source ports 10-5 end before they start"},
 		// The trace's headers are IPv4: an IPv6-only rule (its addresses
 		// any) would match none of them.
 		{sgsim.Rule{ID: "r", Family: sgsim.IPv6}, "rule 1 (r): family ipv6 (6) matches no IPv4 header"},
