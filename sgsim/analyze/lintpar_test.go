@@ -237,23 +237,35 @@ func TestWorkersFor(t *testing.T) {
 // and the other workers stop.
 func TestLintWorkerPanic(t *testing.T) {
 	defer func() { lintHook = nil }()
-	var g sgsim.Group
-	g.ID = "g"
-	for i := range 50 {
-		g.Rules = append(g.Rules, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d id r%d", 100+i, i)))
-	}
+	// The others take a millisecond a rule: left to go on, they would
+	// start all 50 well after rule 7's panic.
+	var started atomic.Int64
 	lintHook = func(d sgsim.Direction, ri int) {
+		started.Add(1)
 		if ri == 7 {
 			panic("rule 7")
 		}
+		time.Sleep(time.Millisecond)
 	}
 	defer func() {
 		if p := recover(); p != "rule 7" {
 			t.Errorf("recovered %v, want the worker's panic", p)
 		}
+		if n := started.Load(); n == 50 {
+			t.Errorf("%d rules of 50 started: the other workers did not stop", n)
+		}
 	}()
-	LintSetWith(NewSet(sgsim.FirstMatch, g), LintOptions{Workers: 3})
+	LintSetWith(NewSet(sgsim.FirstMatch, tcpGroup(50)), LintOptions{Workers: 3})
 	t.Error("no panic")
+}
+
+// tcpGroup is group g of n ingress rules, each allowing one TCP port.
+func tcpGroup(n int) sgsim.Group {
+	g := sgsim.Group{ID: "g"}
+	for i := range n {
+		g.Rules = append(g.Rules, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d id r%d", 100+i, i)))
+	}
+	return g
 }
 
 // table.own shares every field of a table that is read only once built
@@ -309,11 +321,6 @@ func fieldValue(f reflect.Value) any {
 // linting the rest of the set behind the caller's back.
 func TestLintProgressPanicStopsWorkers(t *testing.T) {
 	defer func() { lintHook = nil }()
-	var g sgsim.Group
-	g.ID = "g"
-	for i := range 300 {
-		g.Rules = append(g.Rules, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d id r%d", 100+i, i)))
-	}
 	var started atomic.Int64
 	lintHook = func(d sgsim.Direction, ri int) {
 		started.Add(1)
@@ -325,7 +332,7 @@ func TestLintProgressPanicStopsWorkers(t *testing.T) {
 				t.Errorf("recovered %v, want Progress's panic", p)
 			}
 		}()
-		LintSetWith(NewSet(sgsim.FirstMatch, g), LintOptions{Workers: 3, Progress: func(done, total int) {
+		LintSetWith(NewSet(sgsim.FirstMatch, tcpGroup(300)), LintOptions{Workers: 3, Progress: func(done, total int) {
 			if done == 1 {
 				panic("stop")
 			}
