@@ -41,9 +41,18 @@ func lintWorkers(t fataler, s Set, n int) []Finding {
 // core: with GOMAXPROCS=1 (how the team runs its tests) one worker would
 // otherwise lint a small set alone, the runs would come from one worker
 // in rule order, and no rule found to decide no flow would be passed on.
+//
+// A hook set already (a test's wait per rule) runs first and is put
+// back by the returned func.
 func takeTurns() func() {
-	lintHook = func(sgsim.Direction, int) { runtime.Gosched() }
-	return func() { lintHook = nil }
+	prev := lintHook
+	lintHook = func(d sgsim.Direction, ri int) {
+		if prev != nil {
+			prev(d, ri)
+		}
+		runtime.Gosched()
+	}
+	return func() { lintHook = prev }
 }
 
 // workersSame fails t unless s lints alike with 1, 2, 3 and 8 workers,
