@@ -80,6 +80,12 @@ func (f *Finding) witness(d sgsim.Direction, w sgsim.Flow) {
 // Lint lints every set of the spec (see SetsOf) and returns the findings,
 // most severe first. Findings about one rule on its own (SG004-SG007)
 // are reported once even when its group is in several sets.
+//
+// Lint is LintWith with the zero LintOptions: a set of 2,000 rules or
+// more is linted on runtime.GOMAXPROCS(0) goroutines, at most 8, a
+// smaller one on the calling goroutine (see LintOptions.Workers); the
+// findings are the same either way. Lint only reads spec, and calls
+// may run at the same time.
 func Lint(spec sgsim.NetworkSpec) ([]Finding, error) {
 	return LintWith(spec, LintOptions{})
 }
@@ -110,7 +116,8 @@ type LintOptions struct {
 	// once per set): done rises by one a call and ends at the total. It
 	// is called from the calling goroutine, one call at a time, whatever
 	// Workers is; a display that runs on another goroutine must copy the
-	// numbers (an atomic, say).
+	// numbers (an atomic, say). Should it panic, or end its goroutine,
+	// the workers stop at their next rule and are waited for first.
 	Progress Progress
 }
 
@@ -216,6 +223,9 @@ func sortFindings(fs []Finding) {
 // decide some of its boxes) and redundancy (its own boxes decided again
 // by the rules after it) all come from that partition. The extra rules
 // of a finding are listed in the order the partition meets them.
+//
+// LintSet is LintSetWith with the zero LintOptions: on several
+// goroutines for a set of 2,000 rules or more, as Lint.
 func LintSet(s Set) ([]Finding, error) {
 	return LintSetWith(s, LintOptions{})
 }

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -102,30 +103,7 @@ func TestLintWorkersSame(t *testing.T) {
 // an earlier one), so that the workers pass on rules that decide no
 // flow in every run, in both directions.
 func TestLintWorkersSameShadowed(t *testing.T) {
-	var g sgsim.Group
-	g.ID = "g"
-	for i := range 400 {
-		dir, act := "ingress", "allow"
-		if i >= 20 && i < 40 || i >= 40 && i%3 == 0 {
-			dir = "egress"
-		}
-		if i%5 == 0 {
-			act = "deny"
-		}
-		peer := "from"
-		if dir == "egress" {
-			peer = "to"
-		}
-		// The first 40 rules cover 10.(i%20).0.0/16 on ports 1000-1999,
-		// ingress then egress; each rule after is a /24 and two ports
-		// inside one of them: shadowed.
-		r := fmt.Sprintf("%s %s tcp 1000-1999 %s 10.%d.0.0/16 id r%d", dir, act, peer, i%20, i)
-		if i >= 40 {
-			r = fmt.Sprintf("%s %s tcp %d-%d %s 10.%d.%d.0/24 id r%d", dir, act, 1000+i, 1001+i, peer, i%20, i%256, i)
-		}
-		g.Rules = append(g.Rules, sgsim.MustParseRule(r))
-	}
-	s := NewSet(sgsim.FirstMatch, g)
+	s := NewSet(sgsim.FirstMatch, shadowedGroup())
 	// Whether a worker hears of another's rule depends on the schedule
 	// (on a loaded machine one worker can lint every rule while the
 	// others wait for a core): each rule a worker takes waits 50 us, and
@@ -151,6 +129,76 @@ func TestLintWorkersSameShadowed(t *testing.T) {
 	if heardNoFlow.Load() == before {
 		t.Error("no worker heard of a rule another found to decide no flow")
 	}
+}
+
+// Lint and LintSet only read what they are given: calls on the same
+// spec and set at the same time, each on workers of its own, give what
+// one call alone gives (and the race detector sees no write shared).
+func TestLintConcurrentCalls(t *testing.T) {
+	g := shadowedGroup()
+	s := NewSet(sgsim.FirstMatch, g)
+	spec := sgsim.NetworkSpec{Cloud: sgsim.FirstMatch, Groups: []sgsim.Group{g},
+		Endpoints: []sgsim.Endpoint{{Name: "e", Addrs: sgsim.MustParseAddrs("10.0.0.1"), Groups: []string{"g"}}}}
+	wantSet := lintWorkers(t, s, 1)
+	wantSpec, err := LintWith(spec, LintOptions{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(wantSet) < 360 || len(wantSpec) < 360 {
+		t.Fatalf("%d and %d findings, want 360 or more", len(wantSet), len(wantSpec))
+	}
+	defer takeTurns()()
+	var wg sync.WaitGroup
+	errs := make([]string, 6)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n := 1 + i/2
+			if i%2 == 0 {
+				if got, err := LintSetWith(s, LintOptions{Workers: n}); err != nil || !reflect.DeepEqual(got, wantSet) {
+					errs[i] = fmt.Sprintf("LintSetWith, %d workers, beside other calls: %d findings, %v", n, len(got), err)
+				}
+			} else if got, err := LintWith(spec, LintOptions{Workers: n}); err != nil || !reflect.DeepEqual(got, wantSpec) {
+				errs[i] = fmt.Sprintf("LintWith, %d workers, beside other calls: %d findings, %v", n, len(got), err)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, e := range errs {
+		if e != "" {
+			t.Error(e)
+		}
+	}
+}
+
+// shadowedGroup is 400 rules, 360 of them shadowed by the ones before
+// them, in both directions.
+func shadowedGroup() sgsim.Group {
+	var g sgsim.Group
+	g.ID = "g"
+	for i := range 400 {
+		dir, act := "ingress", "allow"
+		if i >= 20 && i < 40 || i >= 40 && i%3 == 0 {
+			dir = "egress"
+		}
+		if i%5 == 0 {
+			act = "deny"
+		}
+		peer := "from"
+		if dir == "egress" {
+			peer = "to"
+		}
+		// The first 40 rules cover 10.(i%20).0.0/16 on ports 1000-1999,
+		// ingress then egress; each rule after is a /24 and two ports
+		// inside one of them: shadowed.
+		r := fmt.Sprintf("%s %s tcp 1000-1999 %s 10.%d.0.0/16 id r%d", dir, act, peer, i%20, i)
+		if i >= 40 {
+			r = fmt.Sprintf("%s %s tcp %d-%d %s 10.%d.%d.0/24 id r%d", dir, act, 1000+i, 1001+i, peer, i%20, i%256, i)
+		}
+		g.Rules = append(g.Rules, sgsim.MustParseRule(r))
+	}
+	return g
 }
 
 // Lint of a spec (several sets, the repeats dropped) and its progress
