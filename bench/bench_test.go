@@ -271,6 +271,8 @@ func TestMainBadUsage(t *testing.T) {
 		{[]string{"-trace", "x"}, "-trace needs -classbench"},
 		{[]string{"-classbench", filter, "-trace", empty, "-gen-trace"}, "exclude each other"},
 		{[]string{"-classbench", filter, "-families", "fw-like", "-rounds", "1"}, "-classbench and -families exclude each other"},
+		{[]string{"-families", "fw-like", "-sizes", "100", "-gen-trace", "-flows", "500"}, "-flows and -hit make uniform flows: the trace's headers are the flows"},
+		{[]string{"-classbench", filter, "-trace", empty, "-hit", "0.5"}, "-flows and -hit make uniform flows"},
 		{[]string{"-analysis-sets", "fw1"}, "-analysis-sets needs -analysis"},
 		{[]string{"-analysis-skip", "lint"}, "-analysis-skip needs -analysis"},
 	} {

@@ -575,8 +575,8 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	fl.IntVar(&cfg.LinearBudget, "linear-budget", cfg.LinearBudget, "rule checks per linear timing round")
 	fl.IntVar(&cfg.TightBudget, "tight-budget", cfg.TightBudget, "row checks per tight-scan timing round")
 	fl.IntVar(&cfg.CheckBudget, "check-budget", cfg.CheckBudget, "rule checks for comparing compiled and linear")
-	fl.IntVar(&cfg.Flows, "flows", cfg.Flows, "generated flows per rule set")
-	fl.Float64Var(&cfg.HitRate, "hit", cfg.HitRate, "share of generated flows that hit a rule")
+	fl.IntVar(&cfg.Flows, "flows", cfg.Flows, "generated flows per rule set (not with -trace or -gen-trace)")
+	fl.Float64Var(&cfg.HitRate, "hit", cfg.HitRate, "share of generated flows that hit a rule (not with -trace or -gen-trace)")
 	fl.Int64Var(&cfg.Seed, "seed", cfg.Seed, "generator seed")
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "bench: "+format+"\n", a...)
@@ -609,6 +609,14 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	}
 	if *trace != "" && *genTrace {
 		return fail("-trace and -gen-trace exclude each other")
+	}
+	if *trace != "" || *genTrace {
+		// A trace is the flows: -flows and -hit would be ignored.
+		var set bool
+		fl.Visit(func(f *flag.Flag) { set = set || f.Name == "flows" || f.Name == "hit" })
+		if set {
+			return fail("-flows and -hit make uniform flows: the trace's headers are the flows (-trace, -gen-trace: ten a rule)")
+		}
 	}
 	if *cbFile != "" && *families != "" {
 		// -classbench would run alone, the families ignored.
