@@ -6,10 +6,12 @@ import (
 	"errors"
 	"go/parser"
 	"go/token"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -430,4 +432,111 @@ func TestMainFamiliesGenTrace(t *testing.T) {
 			t.Fatalf("flow %d (%v) does not match rule %d, %v", i, in.Flows[i], h.Filter, in.Rules[h.Filter])
 		}
 	}
+}
+
+// -write-classbench writes each generated set and its -gen-trace trace as
+// ClassBench files; read back, they are the set's rules and exactly the
+// flows a -gen-trace run looks up.
+func TestMainWriteClassBench(t *testing.T) {
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	code := mainErr([]string{"-families", "fw-like,ipc-like-v3", "-sizes", "300", "-gen-trace", "-write-classbench", dir}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	want := []string{
+		filepath.Join(dir, "fw-like_300"), filepath.Join(dir, "fw-like_300_trace"),
+		filepath.Join(dir, "ipc-like-v3_300"), filepath.Join(dir, "ipc-like-v3_300_trace"),
+	}
+	if got := strings.Fields(out.String()); !slices.Equal(got, want) {
+		t.Fatalf("wrote %q; want %q", got, want)
+	}
+	for _, name := range []string{"fw-like", "ipc-like-v3"} {
+		f, ok := gen.FamilyByName(name)
+		if !ok {
+			t.Fatal(name)
+		}
+		in, err := generatedFamily(f, 300, defaultConfig.Seed, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs := readFile(t, filepath.Join(dir, name+"_300"), classbench.ReadFilters)
+		if len(fs) != len(in.Rules) {
+			t.Fatalf("%s: %d filters, %d rules", name, len(fs), len(in.Rules))
+		}
+		// The filters read back convert to the generated rules' matches:
+		// same prefixes, ports and protocol, in the same order.
+		back, err := classbench.FromRules(in.Rules)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range fs {
+			fs[i].Line = 0
+			if fs[i] != back[i] {
+				t.Fatalf("%s: filter %d read back as %v; rule %v", name, i, fs[i], in.Rules[i])
+			}
+		}
+		hs := readFile(t, filepath.Join(dir, name+"_300_trace"), classbench.ReadTrace)
+		if len(hs) != len(in.Flows) || len(hs) != 3000 {
+			t.Fatalf("%s: %d headers, %d flows; want 3000", name, len(hs), len(in.Flows))
+		}
+		for i, h := range hs {
+			if classbench.ToFlow(h) != in.Flows[i] {
+				t.Fatalf("%s: header %d %v; the run looks up %v", name, i, h, in.Flows[i])
+			}
+			// The filter number names a filter the header matches, and
+			// the first filter matching it decides for rules and filters alike.
+			if !fs[h.Filter].Matches(h) {
+				t.Fatalf("%s: header %d %v does not match its filter %d %v", name, i, h, h.Filter, fs[h.Filter])
+			}
+			if first := classbench.FirstMatch(fs, h); !in.Rules[first].Matches(in.Flows[i]) {
+				t.Fatalf("%s: header %d: first filter %d, whose rule does not match the flow", name, i, first)
+			}
+		}
+	}
+	// Without -gen-trace only the filters are written.
+	out.Reset()
+	dir2 := t.TempDir()
+	if code := mainErr([]string{"-families", "acl-like", "-sizes", "50", "-write-classbench", dir2}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if got := strings.TrimSpace(out.String()); got != filepath.Join(dir2, "acl-like_50") {
+		t.Errorf("wrote %q; want only the filters", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir2, "acl-like_50_trace")); !os.IsNotExist(err) {
+		t.Errorf("trace written without -gen-trace: %v", err)
+	}
+
+	file := filepath.Join(dir, "fw-like_300")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-write-classbench", dir}, "-write-classbench needs -families"},
+		{[]string{"-classbench", file, "-write-classbench", dir}, "-write-classbench needs -families"},
+		{[]string{"-families", "fw-like", "-write-classbench", file}, "not an existing directory"},
+		{[]string{"-families", "fw-like", "-write-classbench", filepath.Join(dir, "nosuch")}, "not an existing directory"},
+		{[]string{"-families", "fw-like", "-analysis", "-write-classbench", dir}, "exclude each other"},
+	} {
+		var out, errb bytes.Buffer
+		code := mainErr(tt.args, &out, &errb)
+		msg := errb.String()
+		if code != 2 || strings.Count(msg, "\n") != 1 || !strings.HasPrefix(msg, "bench: ") || !strings.Contains(msg, tt.want) {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and one line containing %q", tt.args, code, msg, tt.want)
+		}
+	}
+}
+
+func readFile[T any](t *testing.T, path string, read func(io.Reader) ([]T, error)) []T {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	xs, err := read(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return xs
 }

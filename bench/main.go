@@ -14,6 +14,7 @@
 //	go run ./bench -shapes acl -no-extras  # network-ACL sets only, no extras
 //	go run ./bench -classbench FILE [-trace FILE | -gen-trace] [-actions allow|alternate]
 //	go run ./bench -families acl-like,fw-like-v3 -sizes 1000,10000 [-gen-trace] # ClassBench-like generated sets
+//	go run ./bench -families fw-like -sizes 10000 -gen-trace -write-classbench DIR # write them as ClassBench files
 //	go run ./bench -format json            # one JSON object per line
 //	go run ./bench -analysis               # lint, diff and Reach at 100, 1K and 10K rules
 //
@@ -33,6 +34,15 @@
 // trace made from each set's rules as ClassBench's generator makes one
 // (classbench.FromRules, then classbench.GenerateTrace: the flows the
 // ClassBench rows use, whose headers repeat).
+//
+// With -write-classbench DIR (needs -families) it measures nothing: it
+// writes each generated set as a ClassBench filter file DIR/NAME_SIZE
+// (classbench.FromRules, one Filter.String line each, in rule order; for
+// example DIR/fw-like_10000) and, with -gen-trace, the trace that a run
+// with -gen-trace and the same -seed looks up as DIR/NAME_SIZE_trace (one
+// Header.String line each, the filter number 0-based), so that other
+// classifiers can be run on exactly the rules and headers sgsim is. It
+// prints the paths written, one a line.
 //
 // Every timing is the median of -rounds rounds; in each round the
 // compiled classifier, the tight scan and the linear reference are timed
@@ -497,6 +507,40 @@ func generatedFamily(f gen.Family, n int, seed int64, trace bool) (input, error)
 	return in, nil
 }
 
+// writeClassBench writes n rules of family f (as generatedFamily makes
+// them with seed) as the ClassBench filter file dir/NAME_N and, with
+// trace, the headers generatedFamily's flows are made from as
+// dir/NAME_N_trace. It returns the paths written.
+func writeClassBench(dir string, f gen.Family, n int, seed int64, trace bool) ([]string, error) {
+	rules := gen.ClassBench(seed, n, f)
+	fs, err := classbench.FromRules(rules)
+	if err != nil {
+		return nil, fmt.Errorf("%s-%s: %w", f.Name, size(n), err)
+	}
+	base := filepath.Join(dir, fmt.Sprintf("%s_%d", f.Name, n))
+	var b strings.Builder
+	for _, x := range fs {
+		b.WriteString(x.String())
+		b.WriteString("\t\n") // as ClassBench writes a filter
+	}
+	if err := os.WriteFile(base, []byte(b.String()), 0o644); err != nil {
+		return nil, err
+	}
+	paths := []string{base}
+	if trace {
+		b.Reset()
+		for _, h := range genTrace(uint64(seed), fs) {
+			b.WriteString(h.String())
+			b.WriteByte('\n')
+		}
+		if err := os.WriteFile(base+"_trace", []byte(b.String()), 0o644); err != nil {
+			return paths, err
+		}
+		paths = append(paths, base+"_trace")
+	}
+	return paths, nil
+}
+
 func size(n int) string {
 	switch {
 	case n >= 1_000_000 && n%1_000_000 == 0:
@@ -562,6 +606,7 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	format := fl.String("format", "text", "output: text (a table) or json (one object per line and rule set)")
 	sizes := fl.String("sizes", "1000,10000,100000", "generated rule set sizes, comma-separated")
 	shapes := fl.String("shapes", "sg,acl", "generated shapes: sg, acl")
+	writeCB := fl.String("write-classbench", "", "with -families: write each set (and with -gen-trace its trace) as ClassBench files in this existing directory instead of measuring")
 	families := fl.String("families", "", "ClassBench-like generated families instead of -shapes: acl-like, fw-like, ipc-like, or a variant such as fw-like-v3")
 	replayFile := fl.String("replay", "", "capture to replay against the CCE tunnel profile (default: the project's sample, when run from the repository root)")
 	noExtras := fl.Bool("no-extras", false, "skip the range-query and replay measurements")
@@ -621,6 +666,17 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	if *cbFile != "" && *families != "" {
 		// -classbench would run alone, the families ignored.
 		return fail("-classbench and -families exclude each other")
+	}
+	if *writeCB != "" {
+		if *families == "" {
+			return fail("-write-classbench needs -families")
+		}
+		if *analysis {
+			return fail("-write-classbench and -analysis exclude each other")
+		}
+		if st, err := os.Stat(*writeCB); err != nil || !st.IsDir() {
+			return fail("-write-classbench %q: not an existing directory", *writeCB)
+		}
 	}
 	if !*analysis {
 		// The analysis flags would otherwise be ignored without a word
@@ -709,6 +765,20 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 				fams = append(fams, f)
 			}
 			*shapes = ""
+		}
+		if *writeCB != "" {
+			for _, n := range ns {
+				for _, f := range fams {
+					paths, err := writeClassBench(*writeCB, f, n, cfg.Seed, *genTrace)
+					if err != nil {
+						return fail("-write-classbench: %v", err)
+					}
+					for _, p := range paths {
+						fmt.Fprintln(stdout, p)
+					}
+				}
+			}
+			return 0
 		}
 		for _, n := range ns {
 			for _, f := range fams {
