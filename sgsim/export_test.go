@@ -17,6 +17,12 @@ type TupleInfo struct {
 	Collisions int  // buckets holding entries of two or more distinct keys
 	TailList   bool // some node hashes nothing (a list scanned in order)
 	MaxBucket  int  // entries in the largest bucket
+	// Buddies counts buckets whose second entry is in the neighbour
+	// slot; BuddyWrong those among them whose neighbour does not hold
+	// an entry of the bucket (same key hash), in evaluation order between the first and the chain, with
+	// no chain or buddy of its own: a lookup would then miss or misorder
+	// the bucket's entries, so this must be 0.
+	Buddies, BuddyWrong int
 	// OutOfBounds counts nodes whose hash can name a bucket outside
 	// their slots (slots not 2^(64-shift)) and buckets whose other
 	// entries lie outside the node's chain array: a lookup would panic
@@ -55,8 +61,24 @@ func Tuples(c *Classifier, d Direction) (info TupleInfo, ok bool) {
 			if sl.rank == noMatch {
 				continue
 			}
-			info.MaxBucket = max(info.MaxBucket, 1+int(sl.nmore))
+			size := 1 + int(sl.nmore)
 			keys := map[[2]uint64]bool{{sl.val & n.mask, (uint64(sl.proto)<<16 | uint64(sl.dpLo)) & n.pdMask}: true}
+			if sl.lens&buddyFlag != 0 {
+				info.Buddies++
+				size++
+				if len(n.slots) < 2 {
+					info.BuddyWrong++
+					continue
+				}
+				o := &n.slots[b^1]
+				if o.rank == noMatch || o.rank < sl.rank || o.nmore != 0 || o.lens&buddyFlag != 0 ||
+					n.bucket(o.val, uint64(o.proto)<<16|uint64(o.dpLo)) != uint64(b) ||
+					sl.nmore > 0 && n.more[sl.more].rank < o.rank {
+					info.BuddyWrong++
+				}
+				keys[[2]uint64{o.val & n.mask, (uint64(o.proto)<<16 | uint64(o.dpLo)) & n.pdMask}] = true
+			}
+			info.MaxBucket = max(info.MaxBucket, size)
 			for _, e := range n.more[sl.more : sl.more+sl.nmore] {
 				keys[[2]uint64{e.val & n.mask, (uint64(e.proto)<<16 | uint64(e.dpLo)) & n.pdMask}] = true
 			}

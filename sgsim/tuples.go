@@ -120,9 +120,12 @@ type tslot struct {
 // Flags in tslot.lens. icmpFlag: the rule checks an ICMP type or code.
 // finalFlag: when the entry matches, no later node holds an earlier rule
 // that a flow matching it could also match, so the lookup ends there.
+// buddyFlag: the bucket's second entry is in the neighbour slot (see
+// makeNode), and its chain holds the third entry on.
 const (
 	icmpFlag  = 1 << 12
 	finalFlag = 1 << 13
+	buddyFlag = 1 << 14
 )
 
 // matches reports whether the slot's entry matches key k, protocol p and
@@ -186,7 +189,8 @@ func (tp *tuples) lookup(k uint64, f *Flow, t *table, best uint32) uint32 {
 		if n.minRank >= best {
 			break
 		}
-		e := &n.slots[n.bucket(k, pd)]
+		b := n.bucket(k, pd)
+		e := &n.slots[b]
 		if e.rank >= best { // empty, or nothing here can win
 			continue
 		}
@@ -196,6 +200,21 @@ func (tp *tuples) lookup(k uint64, f *Flow, t *table, best uint32) uint32 {
 				return best
 			}
 			continue
+		}
+		if e.lens&buddyFlag != 0 {
+			// The bucket's second entry, in the neighbour slot that
+			// shares this one's cache line.
+			o := &n.slots[b^1]
+			if o.rank >= best {
+				continue
+			}
+			if o.matches(k, p, dp, sp) && (o.lens&icmpFlag == 0 || t.icmpOf(o.rank).matches(f.ICMPType, f.ICMPCode)) {
+				best = o.rank
+				if o.lens&finalFlag != 0 {
+					return best
+				}
+				continue
+			}
 		}
 		if e.nmore == 0 {
 			continue
@@ -566,6 +585,16 @@ func (n *tnode) earliest(e *tent, r uint32, budget, scan *int) uint32 {
 			m = f.rank
 			continue
 		}
+		if sl.lens&buddyFlag != 0 {
+			if n.slots[b^1].rank >= m {
+				continue
+			}
+			*budget--
+			if f := n.first(b ^ 1); f.overlaps(e) {
+				m = f.rank
+				continue
+			}
+		}
 		for _, o := range n.more[sl.more : sl.more+sl.nmore] {
 			if o.rank >= m {
 				break
@@ -639,6 +668,25 @@ func (tp *tuples) markFinal(budget, scan int) {
 // the power of two above the number of distinct keys (so half to one key
 // a bucket), each bucket's earliest entry in its slot and the others in
 // more, in evaluation order.
+//
+// Buddy slots. Slots b and b^1 share a 64-byte cache line (32-byte slots
+// in an array of a power of two of them, which Go's allocator aligns to
+// its size class, a power of two too). When bucket b holds two entries
+// or more and bucket b^1 is empty, b's second entry goes into slot b^1
+// and b's slot gets buddyFlag, so a lookup whose flow the first entry
+// does not decide tests the second without a second cache miss; the
+// chain starts at the third. A flow that hashes to b^1 tests that entry
+// as if it were b^1's own and never matches it: matching it would mean
+// agreeing with it on the node's bits, so hashing to b. With the number
+// of buckets the power of two above the keys, about half the buckets are
+// empty, and on acl1_100000 11 509 of 23 831 chains go (the other
+// buckets' neighbours are taken); per fresh header of its ClassBench-
+// style trace 0.33 chains were read, one miss each. In one process
+// against the structure without buddies (thread CPU, alternating, median
+// of per-round ratios; bench/README.md, issue 15, ninth pass), lookups ran
+// 1.04 (1.04-1.05) as fast on acl1 100K, 1.02-1.05 on fw1, ipc1 and the
+// generated families at 100K, and within the old-against-old floor on the
+// 1K and 10K sets.
 func makeNode(ents []bent, mask, pdMask uint64) tnode {
 	n := tnode{mask: mask, pdMask: pdMask, minRank: noMatch, shift: 64}
 	nb := 1
@@ -659,12 +707,19 @@ func makeNode(ents []bent, mask, pdMask uint64) tnode {
 		cnt[b+1]++
 		n.minRank = min(n.minRank, e.rank)
 	}
-	// A bucket of c entries puts c-1 in more, from its offset on.
+	// A bucket of c entries puts c-1 in more, from its offset on, or
+	// c-2 when its second entry goes to the empty neighbour slot (buddy).
 	off := make([]uint32, nb)
+	buddy := make([]bool, nb)
 	total := uint32(0)
 	for b := 0; b < nb; b++ {
 		off[b] = total
-		if c := cnt[b+1]; c > 1 {
+		c := cnt[b+1]
+		if c > 1 && nb > 1 && cnt[b^1+1] == 0 {
+			buddy[b] = true
+			c--
+		}
+		if c > 1 {
 			total += c - 1
 		}
 	}
@@ -679,6 +734,13 @@ func makeNode(ents []bent, mask, pdMask uint64) tnode {
 		if sl.rank == noMatch {
 			*sl = ents[i].tent.slot()
 			sl.more = off[b]
+			if buddy[b] {
+				sl.lens |= buddyFlag
+			}
+			continue
+		}
+		if buddy[b] && n.slots[b^1].rank == noMatch {
+			n.slots[b^1] = ents[i].tent.slot()
 			continue
 		}
 		n.more[sl.more+sl.nmore] = ents[i].tent

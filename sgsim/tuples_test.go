@@ -95,12 +95,13 @@ func TestCheckDoesNotAllocateOnAnyStructure(t *testing.T) {
 }
 
 // reached counts the tuple-space cases the tuned property exercised.
-type reached struct{ runs, spill, nodes, collision, tail, index, bigBucket, final int }
+type reached struct{ runs, spill, nodes, collision, tail, index, bigBucket, final, buddy int }
 
 // The tuple space under shrunken limits (a key holding 1-8 entries per
 // node, 1-12 nodes, a tail of 0-16 entries) on ClassBench-like rule
 // sets: buckets spill into later nodes, the node limit ends in a list,
-// hashes collide, rules that flatten into many entries go to the interval
+// hashes collide, buckets keep their second entry in the neighbour slot
+// (buddy), rules that flatten into many entries go to the interval
 // index, and verdicts stay equal to the linear reference's.
 func TestTuplesTunedEqualsLinear(t *testing.T) {
 	var r reached
@@ -136,6 +137,10 @@ func TestTuplesTunedEqualsLinear(t *testing.T) {
 			if info.OutOfBounds != 0 {
 				t.Fatalf("%d nodes or buckets out of bounds", info.OutOfBounds)
 			}
+			if info.BuddyWrong != 0 {
+				t.Fatalf("%d buckets flagged with a buddy whose neighbour slot does not hold their second entry", info.BuddyWrong)
+			}
+			r.buddy += min(info.Buddies, 1)
 			if info.FinalWrong != 0 {
 				t.Fatalf("%d entries marked final although a later node holds an earlier rule that overlaps them", info.FinalWrong)
 			}
@@ -155,7 +160,7 @@ func TestTuplesTunedEqualsLinear(t *testing.T) {
 		}
 	})
 	// The generator must reach every case, or the property proves little.
-	if r.spill == 0 || r.nodes == 0 || r.collision == 0 || r.tail == 0 || r.index == 0 || r.bigBucket == 0 || r.final == 0 {
+	if r.spill == 0 || r.nodes == 0 || r.collision == 0 || r.tail == 0 || r.index == 0 || r.bigBucket == 0 || r.final == 0 || r.buddy == 0 {
 		t.Errorf("cases reached in %d runs: %+v; want each at least once", r.runs, r)
 	}
 }
