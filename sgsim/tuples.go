@@ -174,6 +174,13 @@ const (
 	hashMul2 = 0xbf58476d1ce4e5b9
 )
 
+// bucket multiplies the masked key where it lies in the address pair, so
+// a node's key with t trailing zeros (32-d for d destination bits) meets
+// only the multiplier's low 64-t bits: on dense keys that crowds buckets
+// (ipc1_100000's first node: 65 008 keys in 24 024 of 65 536 buckets,
+// about 41 000 for a random function). A per-node multiplier fixed that
+// (ipc1 100K 1.16-1.29x as fast) but cost 2-6% on the 1K and 10K sets
+// (bench/README.md, issue 15, ninth pass); not kept.
 func (n *tnode) bucket(k, pd uint64) uint64 {
 	return ((k & n.mask) + (pd&n.pdMask)*hashMul1) * hashMul2 >> n.shift
 }
