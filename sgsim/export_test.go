@@ -5,13 +5,14 @@ package sgsim
 // at most tail entries forming the last list directly. Small values make
 // small rule sets reach the spill, node-limit and tail paths.
 func CompileTuned(s Semantics, bucketCap, maxNodes, tail int, groups ...Group) (*Classifier, error) {
-	p := tupleParams{bucketCap: bucketCap, maxNodes: maxNodes, tailEntries: tail, sampleSize: 64, lens: 4, lensAll: 4}
+	p := tupleParams{bucketCap: bucketCap, maxNodes: maxNodes, tailEntries: tail, sampleSize: 64, lens: 4, lensAll: 4, classMax: 1 << 30, classShare: 2}
 	return compileWith(s, &p, groups)
 }
 
 // TupleInfo describes the tuple space of one table.
 type TupleInfo struct {
 	Nodes      int  // nodes, the last list included
+	ClassNodes int  // nodes hashing protocol bits, with the entries of any protocol copied into every class
 	Entries    int  // entries over all nodes
 	Spilled    int  // entries left for a later node because their key was full
 	Collisions int  // buckets holding entries of two or more distinct keys
@@ -23,6 +24,10 @@ type TupleInfo struct {
 	// no chain or buddy of its own: a lookup would then miss or misorder
 	// the bucket's entries, so this must be 0.
 	Buddies, BuddyWrong int
+	// Misplaced counts entries in a bucket other than the one a flow
+	// they match probes (for a copy in a class node: none of its
+	// class's): it must be 0.
+	Misplaced int
 	// OutOfBounds counts nodes whose hash can name a bucket outside
 	// their slots (slots not 2^(64-shift)) and buckets whose other
 	// entries lie outside the node's chain array: a lookup would panic
@@ -50,6 +55,9 @@ func Tuples(c *Classifier, d Direction) (info TupleInfo, ok bool) {
 		if n.mask == 0 && n.pdMask == 0 {
 			info.TailList = true
 		}
+		if pm := n.pdMask >> 16; pm != 0 && pm != 0xffff {
+			info.ClassNodes++
+		}
 		if uint64(len(n.slots)) != 1<<(64-uint64(n.shift)) && !(n.shift == 64 && len(n.slots) == 1) {
 			info.OutOfBounds++
 		}
@@ -61,8 +69,27 @@ func Tuples(c *Classifier, d Direction) (info TupleInfo, ok bool) {
 			if sl.rank == noMatch {
 				continue
 			}
+			if len(n.slots) > 1 && n.slots[b^1].lens&buddyFlag != 0 && n.slots[b^1].rank != noMatch {
+				continue // the neighbour's second entry, checked with it
+			}
 			size := 1 + int(sl.nmore)
-			keys := map[[2]uint64]bool{{sl.val & n.mask, (uint64(sl.proto)<<16 | uint64(sl.dpLo)) & n.pdMask}: true}
+			// In a class node an entry of any protocol is a copy whose
+			// class is its bucket's: it names no key of its own and sits
+			// in a bucket of one of the classes. Any other entry sits in
+			// its own bucket.
+			class := uint16(n.pdMask >> 16)
+			keys := map[[2]uint64]bool{}
+			placed := func(e tent) bool {
+				if class != 0 && class != 0xffff && e.proto == 0 {
+					return n.holds(&e, uint64(b))
+				}
+				pd := uint64(e.proto)<<16 | uint64(e.dpLo)
+				keys[[2]uint64{e.val & n.mask, pd & n.pdMask}] = true
+				return n.bucket(e.val, pd) == uint64(b)
+			}
+			if !placed(n.first(uint64(b))) {
+				info.Misplaced++
+			}
 			if sl.lens&buddyFlag != 0 {
 				info.Buddies++
 				size++
@@ -72,15 +99,16 @@ func Tuples(c *Classifier, d Direction) (info TupleInfo, ok bool) {
 				}
 				o := &n.slots[b^1]
 				if o.rank == noMatch || o.rank < sl.rank || o.nmore != 0 || o.lens&buddyFlag != 0 ||
-					n.bucket(o.val, uint64(o.proto)<<16|uint64(o.dpLo)) != uint64(b) ||
+					!placed(n.first(uint64(b^1))) ||
 					sl.nmore > 0 && n.more[sl.more].rank < o.rank {
 					info.BuddyWrong++
 				}
-				keys[[2]uint64{o.val & n.mask, (uint64(o.proto)<<16 | uint64(o.dpLo)) & n.pdMask}] = true
 			}
 			info.MaxBucket = max(info.MaxBucket, size)
 			for _, e := range n.more[sl.more : sl.more+sl.nmore] {
-				keys[[2]uint64{e.val & n.mask, (uint64(e.proto)<<16 | uint64(e.dpLo)) & n.pdMask}] = true
+				if !placed(e) {
+					info.Misplaced++
+				}
 			}
 			if len(keys) > 1 {
 				info.Collisions++
@@ -125,4 +153,18 @@ func (tp *tuples) checkFinal() (final, wrong int) {
 		}
 	}
 	return final, wrong
+}
+
+// holds reports whether bucket b is one a flow of some protocol matching
+// e (of any protocol) probes in class node n.
+func (n *tnode) holds(e *tent, b uint64) bool {
+	class := uint16(n.pdMask >> 16)
+	for v := uint16(0); ; v = (v - class) & class {
+		if n.bucket(e.val, uint64(v)<<16) == b {
+			return true
+		}
+		if v == class {
+			return false
+		}
+	}
 }

@@ -61,6 +61,27 @@ import (
 // to /21 sources, with more chains, and ran 0.94x as fast), so the sample
 // keeps 8 (bench/README.md, issue 15, eighth pass).
 //
+// Class nodes. A node that hashes the protocol holds only entries of one
+// protocol, so the few rules of any protocol in a firewall-like set
+// (1-2% of fw-like's) ended in nodes of their own or in the last list,
+// which nearly every lookup visits: on fw-like 1K's trace a 13-entry list
+// whose earliest rule is the 38th, 6.0 of the 7.75 chain entries a lookup
+// scanned. A class node hashes two bits of the protocol (classBits: the
+// two that split the table's exact protocols most evenly) and holds the
+// entries of any protocol too, each copied into the four classes, so a
+// flow of any protocol finds them in the bucket it probes anyway, in rank
+// order with the rest. Candidates: every (s, d) pair as a class node, when
+// the table has entries of any protocol and two protocols or more; a
+// copied entry scores the average of its copies. A class node may copy at
+// most 1/classShare of the table's entries (it is for the few wide rules:
+// on ipc-like 10K, mostly any protocol, one copying thousands made 15
+// chain entries a lookup from 2.5), and tables over classMax entries get
+// none: on fw1 100K a class node doubled the first node's buckets (its keys
+// crossed 65 536) and lookups ran 0.96x as fast. In one process, old /
+// new: fw-like 1K 1.02-1.05, fw-like-v1..v3 1K 1.08-1.16, fw-like 10K
+// 1.12-1.14, ipc1 10K 1.08-1.14, the others within the old-against-old
+// floor (bench/README.md, issue 15, ninth pass, second part).
+//
 // bucketCap matters only where a key holds more entries than it: no
 // ClassBench 1K set, 3 entries of ipc1 10K, 218 of fw1 100K, but 3 800 to
 // 22 000 of the generated families at 100K, whose spilled entries ended
@@ -76,9 +97,11 @@ type tupleParams struct {
 	sampleSize  int // entries a candidate mask is scored on
 	lens        int // prefix lengths per side tried as candidates on a sample
 	lensAll     int // the same when the sample is every entry left
+	classMax    int // entries above which a table gets no class nodes
+	classShare  int // a class node copies at most 1/classShare of the entries
 }
 
-var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12}
+var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12, classMax: 20000, classShare: 16}
 
 // maxExpand is the number of entries per rule above which the rule is
 // indexed by intervals instead (an arbitrary address range cut into
@@ -297,6 +320,8 @@ type bent struct {
 	slen, dlen uint8
 	exactProto bool
 	exactPort  bool
+	copyPD     uint64 // a copy's protocol class in a class node (see classBits), when isCopy
+	isCopy     bool
 }
 
 // expand flattens rule c (at position pos) into entries, or reports false
@@ -330,10 +355,13 @@ func expand(c *crule, pos uint32, out []bent) ([]bent, bool) {
 	return out, true
 }
 
-// cand is a candidate node mask.
+// cand is a candidate node mask. A class node (class set) hashes the
+// protocol bits in class rather than the whole protocol, and holds the
+// entries of any protocol too, each copied into every class.
 type cand struct {
 	s, d         uint8
 	proto, dport bool
+	class        uint16 // protocol bits hashed by a class node; 0: not one
 }
 
 func (c cand) masks() (mask, pdMask uint64) {
@@ -344,6 +372,7 @@ func (c cand) masks() (mask, pdMask uint64) {
 	if c.dport {
 		pdMask |= 0xffff
 	}
+	pdMask |= uint64(c.class) << 16
 	return mask, pdMask
 }
 
@@ -351,12 +380,97 @@ func (c cand) fits(e *bent) bool {
 	return e.slen >= c.s && e.dlen >= c.d && (!c.proto || e.exactProto) && (!c.dport || e.exactPort)
 }
 
-func (e *bent) pd() uint64 { return uint64(e.proto)<<16 | uint64(e.dpLo) }
+// copies returns the protocol fields under which e is placed in a node of
+// c: its own, or for an entry of any protocol in a class node, every
+// value of the class bits (appended to out).
+func (c cand) copies(e *bent, out []uint64) []uint64 {
+	if c.class == 0 || e.exactProto {
+		return append(out, e.pd())
+	}
+	// Every subset of the class bits, as a protocol field.
+	for v := uint16(0); ; v = (v - c.class) & c.class {
+		out = append(out, uint64(v)<<16)
+		if v == c.class {
+			return out
+		}
+	}
+}
+
+// place appends e to a node of c: itself, or in a class node an entry of
+// any protocol once per class (pds from copies).
+func (c cand) place(e *bent, pds []uint64, out []bent) []bent {
+	if c.class == 0 || e.exactProto {
+		return append(out, *e)
+	}
+	for _, pd := range pds {
+		cp := *e
+		cp.copyPD, cp.isCopy = pd, true
+		out = append(out, cp)
+	}
+	return out
+}
+
+// pd is the protocol and destination port field e is placed under.
+func (e *bent) pd() uint64 {
+	if e.isCopy {
+		return e.copyPD
+	}
+	return uint64(e.proto)<<16 | uint64(e.dpLo)
+}
+
+// classBits returns the two protocol bits (of the 9 a Protocol uses) that
+// split the exact-protocol entries most evenly (least sum of squared
+// class sizes), for class nodes; 0 when there is no entry of any
+// protocol to copy or fewer than two protocols to split.
+func classBits(ents []bent) uint16 {
+	var hist [257]int
+	anyProto, protos := false, 0
+	for i := range ents {
+		if !ents[i].exactProto {
+			anyProto = true
+		} else if p := ents[i].proto; p <= 256 {
+			if hist[p] == 0 {
+				protos++
+			}
+			hist[p]++
+		}
+	}
+	if !anyProto || protos < 2 {
+		return 0
+	}
+	best, bestCost := uint16(0), -1
+	for a := 0; a < 9; a++ {
+		for b := a + 1; b < 9; b++ {
+			m := uint16(1)<<a | uint16(1)<<b
+			var cls [4]int
+			for p, n := range hist {
+				if n > 0 {
+					x := uint16(p) & m
+					cls[(x>>a&1)|(x>>b&1)<<1] += n
+				}
+			}
+			cost := 0
+			for _, n := range cls {
+				cost += n * n
+			}
+			if bestCost < 0 || cost < bestCost {
+				best, bestCost = m, cost
+			}
+		}
+	}
+	return best
+}
 
 // keyOfEntry is the node-independent identity of an entry's covered bits
 // under a mask, for counting entries that share a key.
 func keyUnder(e *bent, mask, pdMask uint64) uint64 {
-	x := (e.val&mask)*hashMul2 ^ (e.pd()&pdMask)*hashMul1
+	return keyAt(e.val, e.pd(), mask, pdMask)
+}
+
+// keyAt is keyUnder for an entry of address value val placed under
+// protocol and port field pd.
+func keyAt(val, pd, mask, pdMask uint64) uint64 {
+	x := (val&mask)*hashMul2 ^ (pd&pdMask)*hashMul1
 	return x ^ x>>29
 }
 
@@ -426,7 +540,7 @@ func lengths(sample []bent, src bool, k int) []uint8 {
 // that places many entries under distinct keys wins over one that places
 // more entries in crowded buckets. The candidates are the p.lens most
 // common prefix lengths per side, p.lensAll when the sample is all of rest.
-func choose(rest []bent, cnt *counter, p *tupleParams) cand {
+func choose(rest []bent, cnt *counter, p *tupleParams, class uint16, total int) cand {
 	sample, lens := rest, p.lensAll
 	if len(rest) > p.sampleSize {
 		lens = p.lens
@@ -437,19 +551,36 @@ func choose(rest []bent, cnt *counter, p *tupleParams) cand {
 		}
 	}
 	best, bestScore := cand{}, -1
+	kinds := []cand{{}, {proto: true}, {proto: true, dport: true}}
+	if class != 0 {
+		kinds = append(kinds, cand{class: class})
+	}
+	var pds []uint64
 	for _, s := range lengths(sample, true, lens) {
 		for _, d := range lengths(sample, false, lens) {
-			for _, pp := range [][2]bool{{false, false}, {true, false}, {true, true}} {
-				c := cand{s: s, d: d, proto: pp[0], dport: pp[1]}
+			for _, kind := range kinds {
+				c := kind
+				c.s, c.d = s, d
 				mask, pdMask := c.masks()
-				score := 0
+				score, copied := 0, 0
 				for i := range sample {
 					e := &sample[i]
-					if c.fits(e) {
-						if k := cnt.add(keyUnder(e, mask, pdMask)); k <= uint32(p.bucketCap) {
-							score += 1000 / int(k)
+					if !c.fits(e) {
+						continue
+					}
+					// A copied entry scores its copies' average.
+					pds = c.copies(e, pds[:0])
+					if len(pds) > 1 {
+						copied++
+					}
+					for _, pd := range pds {
+						if k := cnt.add(keyAt(e.val, pd, mask, pdMask)); k <= uint32(p.bucketCap) {
+							score += 1000 / int(k) / len(pds)
 						}
 					}
+				}
+				if copied*len(rest)*p.classShare > len(sample)*total {
+					score = -1 // a class node is for a few entries of any protocol
 				}
 				cnt.reset()
 				if score > bestScore {
@@ -466,11 +597,16 @@ func buildTuples(ents []bent, p *tupleParams) *tuples {
 	tp := &tuples{}
 	cnt := newCounter(p.sampleSize)
 	rest := ents
+	var class uint16
+	if len(ents) <= p.classMax {
+		class = classBits(ents)
+	}
+	var pds []uint64
 	for len(rest) > 0 {
 		var c cand
 		last := len(tp.nodes) >= p.maxNodes-1 || len(rest) <= p.tailEntries
 		if !last {
-			c = choose(rest, cnt, p)
+			c = choose(rest, cnt, p, class, len(ents))
 		}
 		mask, pdMask := c.masks()
 		var in, out []bent
@@ -482,6 +618,21 @@ func buildTuples(ents []bent, p *tupleParams) *tuples {
 			big := newCounter(len(rest))
 			for i := range rest {
 				e := &rest[i]
+				if c.class != 0 && c.fits(e) && !e.exactProto {
+					// Copied into every class, if every copy fits.
+					pds = c.copies(e, pds[:0])
+					fit := true
+					for _, pd := range pds {
+						fit = big.add(keyAt(e.val, pd, mask, pdMask)) <= uint32(p.bucketCap) && fit
+					}
+					if fit {
+						in = c.place(e, pds, in)
+						continue
+					}
+					tp.spilled++
+					out = append(out, *e)
+					continue
+				}
 				if c.fits(e) && big.add(keyUnder(e, mask, pdMask)) <= uint32(p.bucketCap) {
 					in = append(in, *e)
 				} else {
@@ -567,11 +718,29 @@ func (n *tnode) earliest(e *tent, r uint32, budget, scan *int) uint32 {
 	ns, nd := bits.OnesCount64(n.mask>>32), bits.OnesCount64(n.mask&0xffffffff)
 	es, ed := bits.OnesCount64(e.mask>>32), bits.OnesCount64(e.mask&0xffffffff)
 	xs, xd := max(0, ns-es), max(0, nd-ed) // bits of n's mask that e leaves free
-	if n.pdMask&0xffff0000 != 0 && e.proto == 0 || n.pdMask&0xffff != 0 && e.dpW != 0 || xs+xd > finalKeyBits || *budget <= 0 {
+	// In a class node (see cand.class) an entry of any protocol meets
+	// every class: each is a key, as a free bit would make.
+	class := uint16(0)
+	if pm := uint16(n.pdMask >> 16); pm != 0 && pm != 0xffff && e.proto == 0 {
+		class = pm
+	}
+	xc := bits.OnesCount16(class)
+	if n.pdMask&0xffff0000 != 0 && e.proto == 0 && class == 0 || n.pdMask&0xffff != 0 && e.dpW != 0 || xs+xd+xc > finalKeyBits || *budget <= 0 {
 		return n.scanEarliest(e, r, scan)
 	}
 	m := r
-	pd := uint64(e.proto)<<16 | uint64(e.dpLo)
+	for v := uint16(0); ; v = (v - class) & class {
+		m = n.earliestUnder(e, uint64(e.proto|v)<<16|uint64(e.dpLo), xs, xd, ns, nd, m, budget)
+		if v == class {
+			return m
+		}
+	}
+}
+
+// earliestUnder is earliest over the buckets of protocol and port field
+// pd and every value of the xs source and xd destination bits of n's
+// mask that e leaves free, below rank m.
+func (n *tnode) earliestUnder(e *tent, pd uint64, xs, xd, ns, nd int, m uint32, budget *int) uint32 {
 	for x := uint64(0); x < 1<<(xs+xd); x++ {
 		// x's low xd bits go below e's destination prefix, the others
 		// below its source prefix (within n's prefixes).

@@ -204,10 +204,13 @@ func TestEarliestAgreesWithScan(t *testing.T) {
 	for run := 0; run < 300; run++ {
 		c := cand{s: uint8(lens[r.IntN(5)]), d: uint8(lens[r.IntN(5)]), proto: r.IntN(3) == 0}
 		c.dport = c.proto && r.IntN(2) == 0
+		if !c.proto && r.IntN(3) == 0 {
+			c.class = 3 // TCP's class 3, UDP's 2; entries of any protocol in all four
+		}
 		var ents []bent
 		for i := 0; len(ents) < 40 && i < 2000; i++ {
 			if e := entry(uint32(i)); c.fits(&e) {
-				ents = append(ents, e)
+				ents = c.place(&e, c.copies(&e, nil), ents)
 			}
 		}
 		mask, pdMask := c.masks()
@@ -227,6 +230,9 @@ func TestEarliestAgreesWithScan(t *testing.T) {
 			scan = 0
 			got := n.earliest(&e.tent, e.rank, &budget, &scan)
 			free := max(0, int(c.s)-int(e.slen)) + max(0, int(c.d)-int(e.dlen))
+			if c.class != 0 && !e.exactProto {
+				free += 2 // a key per class
+			}
 			enumerable := free <= finalKeyBits && (!c.proto || e.exactProto) && (!c.dport || e.exactPort)
 			switch {
 			case enumerable || n.minRank >= e.rank:
@@ -321,14 +327,14 @@ func TestChooseLengthsExactSample(t *testing.T) {
 		{"a sample, 12 lengths when exact", len(ents) - 1, 12, false},
 	} {
 		p := tupleParams{bucketCap: 64, sampleSize: c.sample, lens: 8, lensAll: c.lensAll}
-		got := choose(ents, newCounter(len(ents)), &p)
+		got := choose(ents, newCounter(len(ents)), &p, 0, len(ents))
 		if (got.s == 30) != c.want30 {
 			t.Errorf("%s: chose source /%d; want /30 %v", c.name, got.s, c.want30)
 		}
 	}
 	// Compile's own parameters (04d3b1a): the 784 entries fit the sample,
 	// and 12 lengths are tried.
-	if got := choose(ents, newCounter(len(ents)), &defaultTuples); got.s != 30 {
+	if got := choose(ents, newCounter(len(ents)), &defaultTuples, 0, len(ents)); got.s != 30 {
 		t.Errorf("defaultTuples %+v: chose source /%d; want /30", defaultTuples, got.s)
 	}
 }

@@ -94,8 +94,60 @@ func TestCheckDoesNotAllocateOnAnyStructure(t *testing.T) {
 	}
 }
 
+// A few rules of any protocol among many of exact protocols on shared
+// prefixes: Compile builds a class node (TCP and UDP rules on one source
+// prefix in different buckets, each rule of any protocol copied into every
+// class), and every protocol, named by a rule or not, gets the linear
+// evaluator's answer, without allocating.
+func TestTuplesClassNode(t *testing.T) {
+	var rs []sgsim.Rule
+	for k := 0; k < 4; k++ {
+		rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress deny any from 10.0.%d.9/32 id w%d", 100+k, k)))
+	}
+	for i := 0; i < 100; i++ {
+		rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp 80 from 10.0.%d.0/24 to 10.1.0.0/16 id t%d", i, i)),
+			sgsim.MustParseRule(fmt.Sprintf("ingress deny udp 53 from 10.0.%d.0/24 to 10.1.0.0/16 id u%d", i, i)))
+	}
+	g := sgsim.Group{ID: "g", Rules: rs}
+	c, l := compile(t, sgsim.FirstMatch, g), linear(t, sgsim.FirstMatch, g)
+	info, ok := sgsim.Tuples(c, sgsim.Ingress)
+	if !ok || info.ClassNodes == 0 || info.Misplaced != 0 || info.FinalWrong != 0 || info.Entries < len(rs)+4 {
+		t.Fatalf("tuples %+v, %v; want a class node holding the 4 rules of any protocol in more than one class", info, ok)
+	}
+	var flows []sgsim.Flow
+	for i := 0; i < 110; i++ {
+		for _, host := range []int{9, 10} {
+			for _, p := range []string{"tcp %s:1000 -> 10.1.2.3:80", "udp %s:1000 -> 10.1.2.3:53", "tcp %s:1000 -> 10.1.2.3:53", "icmp %s -> 10.1.2.3 type 8 code 0", "gre %s -> 10.1.2.3", "sctp %s:1 -> 10.1.2.3:80"} {
+				flows = append(flows, pkt(fmt.Sprintf(p, fmt.Sprintf("10.0.%d.%d", i, host))))
+			}
+		}
+	}
+	wide := 0
+	for _, f := range flows {
+		got, want := c.Check(sgsim.Ingress, f), l.Check(sgsim.Ingress, f)
+		if got.Action != want.Action || sgsimtest.Decider(got) != sgsimtest.Decider(want) {
+			t.Fatalf("Check(%v):\ncompiled: %v\nlinear:   %v", f, got, want)
+		}
+		if want.Rule != nil && want.Rule.ID[0] == 'w' {
+			wide++
+		}
+	}
+	if wide != 4*6 {
+		t.Errorf("%d flows decided by the rules of any protocol; want 24 (4 hosts, 6 protocols)", wide)
+	}
+	var sink sgsim.Verdict
+	if allocs := testing.AllocsPerRun(100, func() {
+		for _, f := range flows[:60] {
+			sink = c.Check(sgsim.Ingress, f)
+		}
+	}); allocs != 0 {
+		t.Errorf("Check allocates %v times per run on a class node; want 0", allocs)
+	}
+	_ = sink
+}
+
 // reached counts the tuple-space cases the tuned property exercised.
-type reached struct{ runs, spill, nodes, collision, tail, index, bigBucket, final, buddy int }
+type reached struct{ runs, spill, nodes, collision, tail, index, bigBucket, final, buddy, class int }
 
 // The tuple space under shrunken limits (a key holding 1-8 entries per
 // node, 1-12 nodes, a tail of 0-16 entries) on ClassBench-like rule
@@ -144,7 +196,11 @@ func TestTuplesTunedEqualsLinear(t *testing.T) {
 			if info.FinalWrong != 0 {
 				t.Fatalf("%d entries marked final although a later node holds an earlier rule that overlaps them", info.FinalWrong)
 			}
+			if info.Misplaced != 0 {
+				t.Fatalf("%d entries in a bucket no flow they match probes", info.Misplaced)
+			}
 			r.final += min(info.Final, 1)
+			r.class += min(info.ClassNodes, 1)
 			r.spill += min(info.Spilled, 1)
 			r.nodes += min(info.Nodes/3, 1)
 			r.collision += min(info.Collisions, 1)
@@ -160,7 +216,7 @@ func TestTuplesTunedEqualsLinear(t *testing.T) {
 		}
 	})
 	// The generator must reach every case, or the property proves little.
-	if r.spill == 0 || r.nodes == 0 || r.collision == 0 || r.tail == 0 || r.index == 0 || r.bigBucket == 0 || r.final == 0 || r.buddy == 0 {
+	if r.spill == 0 || r.nodes == 0 || r.collision == 0 || r.tail == 0 || r.index == 0 || r.bigBucket == 0 || r.final == 0 || r.buddy == 0 || r.class == 0 {
 		t.Errorf("cases reached in %d runs: %+v; want each at least once", r.runs, r)
 	}
 }
@@ -302,16 +358,18 @@ func TestManyGroups(t *testing.T) {
 }
 
 // Every flow of a small space, not a sample: rules over 10.0.0.0/28
-// (prefixes /26-/32 or everything), TCP/UDP/any with ports 1-4, in one to
-// three groups with vendor priorities that reorder them (Huawei, Alibaba,
-// Tencent, ACL), compiled with shrunken tuple limits so that entries
-// spread over several nodes and many are marked final; each of the
-// 16x16 address pairs under TCP and UDP to ports 1-5 and ICMP must get
-// the linear evaluator's verdict and deciding rule. A final mark that
-// ends a lookup while a later node holds an earlier matching rule would
-// show here as another decider.
+// (prefixes /26-/32 or everything), TCP/UDP/any with ports 1-4 and GRE,
+// in one to three groups with vendor priorities that reorder them
+// (Huawei, Alibaba, Tencent, ACL), compiled with shrunken tuple limits so
+// that entries spread over several nodes, many are marked final and some
+// nodes hash protocol classes (entries of any protocol copied into each);
+// each of the 16x16 address pairs under TCP and UDP to ports 1-5, ICMP,
+// GRE and ESP (a protocol no rule names) must get the linear evaluator's
+// verdict and deciding rule. A final mark that ends a lookup while a
+// later node holds an earlier matching rule, or a class missing a copy,
+// would show here as another decider.
 func TestTuplesFinalExhaustive(t *testing.T) {
-	final := 0
+	final, class := 0, 0
 	rapid.Check(t, func(t *rapid.T) {
 		s := sgsim.Semantics(rapid.IntRange(0, 5).Draw(t, "semantics"))
 		side := func(name string) string {
@@ -332,9 +390,9 @@ func TestTuplesFinalExhaustive(t *testing.T) {
 				if s == sgsim.Union {
 					act = "allow"
 				}
-				proto := rapid.SampledFrom([]string{"tcp", "udp", "any"}).Draw(t, "protocol")
+				proto := rapid.SampledFrom([]string{"tcp", "udp", "any", "gre"}).Draw(t, "protocol")
 				ports := ""
-				if proto != "any" {
+				if proto == "tcp" || proto == "udp" {
 					lo := rapid.IntRange(1, 4).Draw(t, "first port")
 					ports = fmt.Sprintf(" %d-%d", lo, rapid.IntRange(lo, 4).Draw(t, "last port"))
 					if rapid.Bool().Draw(t, "all ports") {
@@ -361,17 +419,24 @@ func TestTuplesFinalExhaustive(t *testing.T) {
 		l := linear(t, s, gs...)
 		if info, ok := sgsim.Tuples(c, sgsim.Ingress); ok {
 			final += info.Final
+			class += info.ClassNodes
+			if info.FinalWrong != 0 || info.Misplaced != 0 {
+				t.Fatalf("tuples %+v: entries marked final wrongly or misplaced", info)
+			}
 		}
 		for src := byte(0); src < 16; src++ {
 			for dst := byte(0); dst < 16; dst++ {
-				for _, p := range []sgsim.Protocol{sgsim.TCP, sgsim.UDP, sgsim.ICMP} {
+				for _, p := range []sgsim.Protocol{sgsim.TCP, sgsim.UDP, sgsim.ICMP, sgsim.GRE, sgsim.ESP} {
 					for dp := uint16(1); dp <= 5; dp++ {
 						f := sgsim.Flow{Proto: p, Src: netip.AddrFrom4([4]byte{10, 0, 0, src}), Dst: netip.AddrFrom4([4]byte{10, 0, 0, dst}), SrcPort: 7, DstPort: dp}
-						if p == sgsim.ICMP {
+						if !p.HasPorts() {
 							if dp > 1 {
 								break
 							}
-							f.SrcPort, f.DstPort, f.ICMPType = 0, 0, 8
+							f.SrcPort, f.DstPort = 0, 0
+						}
+						if p == sgsim.ICMP {
+							f.ICMPType = 8
 						}
 						got, want := c.Check(sgsim.Ingress, f), l.Check(sgsim.Ingress, f)
 						if got.Action != want.Action || sgsimtest.Decider(got) != sgsimtest.Decider(want) {
@@ -384,5 +449,8 @@ func TestTuplesFinalExhaustive(t *testing.T) {
 	})
 	if final == 0 {
 		t.Errorf("no entry marked final saved a probe: the property proves nothing about the marks")
+	}
+	if class == 0 {
+		t.Errorf("no class node built: the property proves nothing about copies of entries of any protocol")
 	}
 }
