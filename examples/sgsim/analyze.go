@@ -70,14 +70,19 @@ func emit(e *env, out any, text string) error {
 	return err
 }
 
+// lintWith is analyze.LintWith; a test replaces it to see the options
+// the flags give.
+var lintWith = analyze.LintWith
+
 func init() {
 	commands = append(commands, &command{
 		name:     "lint",
 		short:    "shadowed, conflicting, redundant, over-broad rules, with witnesses",
-		synopsis: "[input flags] [-fail-on SEVERITY] [-format text|json|sarif]",
+		synopsis: "[input flags] [-fail-on SEVERITY] [-workers N] [-format text|json|sarif]",
 		formats:  []string{"sarif"},
 		about: `lints every rule set of the network (the groups attached together to an endpoint, and groups attached to none): shadowed (SG001), conflicting (SG002) and redundant (SG003) rules, ingress allows of everything from everywhere (SG004), rows the vendor marks "Modification recommended" (SG005), references to empty groups (SG006), rules of an address family the group never guards (SG007); each finding with its severity, the rules with their origin, and a witness flow.
 Works on any input: a profile (hardened by default: -hardened=false lints the documented default groups), vendor exports with or without -topology, a Terraform plan or state.
+-workers N lints each rule set on N goroutines (analyze.LintOptions.Workers); the default, 0, uses every CPU (at most 8) for a set of 2,000 rules or more and one goroutine below that. The findings, their order and witnesses are the same for every N; more workers cost memory (each holds its own cut) and, on fw1-10K, 5-22% more CPU than one for about two-thirds of its wall clock on two cores.
 json: {"schema_version": 1, "network", "findings": [{"code", "severity", "set", "message", "rules": [{"group", "index", "id", "rule", "origin"}], "region", "witness"}]}. sarif: SARIF 2.1.0, rule IDs SG001-SG007, levels from severity, the rules' origins as logical locations.`,
 		example: `sgsim lint -profile cce-turbo -hardened=false -fail-on medium
 prints "== lint cce-turbo/newer/default: 4 finding(s)", among them
@@ -86,9 +91,13 @@ and exits 1 (medium findings).`,
 		flags: func(fs *flag.FlagSet) func(*env) error {
 			g := &severityGate{}
 			g.register(fs, "a finding at its severity")
+			workers := fs.Int("workers", 0, "goroutines linting each rule set (analyze.LintOptions.Workers; 0: every CPU, at most 8, for sets of 2,000 rules or more); the same findings for any number")
 			return func(e *env) error {
 				if err := g.valid(); err != nil {
 					return err
+				}
+				if *workers < 0 {
+					return bad("-workers %d: want 0 (every CPU for large sets) or more", *workers)
 				}
 				n, err := e.load(&e.in)
 				if err != nil {
@@ -96,7 +105,8 @@ and exits 1 (medium findings).`,
 				}
 				var done, total atomic.Int64
 				stop := e.prog.count("lint: "+n.Name, "rules", &done, &total)
-				fs, err := analyze.LintProgress(n.Spec, func(d, t int) { done.Store(int64(d)); total.Store(int64(t)) })
+				fs, err := lintWith(n.Spec, analyze.LintOptions{Workers: *workers,
+					Progress: func(d, t int) { done.Store(int64(d)); total.Store(int64(t)) }})
 				stop()
 				if err != nil {
 					return err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sgsim/sgsim/provider/huawei"
 	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/analyze"
 )
 
 func TestLint(t *testing.T) {
@@ -92,6 +93,24 @@ func TestDiffAndFix(t *testing.T) {
 	}
 }
 
+// -workers reaches analyze.LintOptions.Workers as given, 0 by default.
+func TestLintWorkersFlag(t *testing.T) {
+	defer func(f func(sgsim.NetworkSpec, analyze.LintOptions) ([]analyze.Finding, error)) { lintWith = f }(lintWith)
+	var got []int
+	lintWith = func(spec sgsim.NetworkSpec, o analyze.LintOptions) ([]analyze.Finding, error) {
+		got = append(got, o.Workers)
+		return analyze.LintWith(spec, o)
+	}
+	for _, args := range [][]string{{}, {"-workers", "3"}, {"-workers", "1"}, {"-workers", "0"}} {
+		if code, _, errOut := runArgs(t, append([]string{"lint", "-profile", "cce-turbo", "-hardened=false"}, args...)...); code != 0 {
+			t.Fatalf("%q: exit %d: %s", args, code, errOut)
+		}
+	}
+	if want := []int{0, 3, 1, 0}; !slices.Equal(got, want) {
+		t.Errorf("LintOptions.Workers %v, want %v", got, want)
+	}
+}
+
 func TestAnalyzeErrors(t *testing.T) {
 	for _, c := range []struct {
 		args []string
@@ -103,6 +122,8 @@ func TestAnalyzeErrors(t *testing.T) {
 		{[]string{"lint", "-format", "xml"}, `-format "xml"`},
 		{[]string{"lint", "-fail-on", "severe"}, `severity "severe"`},
 		{[]string{"lint", "-bogus"}, "flag provided but not defined"},
+		{[]string{"lint", "-workers", "-1"}, "-workers -1: want 0"},
+		{[]string{"lint", "-workers", "two"}, `invalid value "two" for flag -workers`},
 		{[]string{"lint", "cce-turbo"}, `unexpected argument "cce-turbo"`},
 		{[]string{"diff", "-profile", "cce-vpc", "-hardened", "x"}, `unexpected argument "x"`},
 		{[]string{"diff", "-vendor", "huawei", "-rules", "testdata/huawei-rules.json"}, "diff of -rules needs -against"},
