@@ -1,0 +1,128 @@
+package sgsim
+
+import "testing"
+
+// classBits picks the two protocol bits that split the exact protocols
+// most evenly: protocols 8, 64, 72 and 1 (values, so bits 3, 6, both,
+// and 0), as many entries each, fall one to a class only under bits 3
+// and 6; with no entry of any protocol, or one protocol only, there is
+// nothing to copy or split.
+func TestClassBits(t *testing.T) {
+	ents := func(anyProto bool, protos ...uint16) []bent {
+		var es []bent
+		for _, p := range protos {
+			for range 5 {
+				es = append(es, bent{tent: tent{proto: p}, exactProto: true})
+			}
+		}
+		if anyProto {
+			es = append(es, bent{})
+		}
+		return es
+	}
+	for _, c := range []struct {
+		name string
+		ents []bent
+		want uint16
+	}{
+		{"four protocols and one of any", ents(true, 8, 64, 72, 1), 1<<3 | 1<<6},
+		{"the same, another order", ents(true, 1, 72, 64, 8), 1<<3 | 1<<6},
+		{"no entry of any protocol", ents(false, 8, 64, 72, 1), 0},
+		{"one protocol", ents(true, 8, 8), 0},
+	} {
+		if got := classBits(c.ents); got != c.want {
+			t.Errorf("%s: classBits %#b; want %#b", c.name, got, c.want)
+		}
+	}
+}
+
+// classEnts returns n entries (all, when n is 0) under keys (/24
+// sources) 0 to keys-1: perKey TCP entries and as many UDP entries each,
+// on port ranges of two ports, then an entry of any protocol under each
+// of the first wide keys. A class node (TCP and UDP in classes of their
+// own, the wide entries copied into all four) scores best of every
+// candidate on them: it splits TCP from UDP as a protocol node does and
+// holds the wide entries too, which come last under their key so that
+// their copies crowd no bucket before the others.
+func classEnts(keys, perKey, wide, n int) []bent {
+	var es []bent
+	add := func(k int, proto uint16, port int) {
+		m := uint64(lenMask(24)) << 32
+		e := bent{tent: tent{val: uint64(10<<24|k<<8) << 32, mask: m, rank: uint32(len(es)), proto: proto, dpW: 65535, spW: 65535},
+			slen: 24, exactProto: proto != 0}
+		if proto != 0 {
+			e.dpLo, e.dpW = uint16(1000+2*port), 1
+		}
+		es = append(es, e)
+	}
+	for k := 0; k < keys; k++ {
+		for i := 0; i < perKey; i++ {
+			add(k, uint16(TCP), i)
+		}
+		for i := 0; i < perKey; i++ {
+			add(k, uint16(UDP), i)
+		}
+		if k < wide {
+			add(k, 0, 0)
+		}
+	}
+	if n > 0 {
+		es = es[:n]
+	}
+	return es
+}
+
+// A class node copies at most 1/classShare of the table's entries
+// (counting the entries copied, not their copies), the whole table's
+// when the entries left are fewer; Compile's share is 1/16.
+func TestClassNodeShare(t *testing.T) {
+	p := defaultTuples
+	if p.classShare != 16 {
+		t.Fatalf("defaultTuples.classShare %d; want 16 (bench/README.md, ninth pass, second part)", p.classShare)
+	}
+	for _, c := range []struct {
+		keys, wide, total int
+		class             bool
+	}{
+		{100, 12, 0, true},   // 12 of 212 entries: 12*16 <= 212
+		{100, 13, 0, true},   // 13*16 = 208 <= 213
+		{100, 14, 0, false},  // 14*16 = 224 > 214
+		{100, 14, 224, true}, // the same left of a table of 224 entries
+		{100, 14, 223, false},
+	} {
+		es := classEnts(c.keys, 1, c.wide, 0)
+		total := c.total
+		if total == 0 {
+			total = len(es)
+		}
+		got := choose(es, newCounter(len(es)), &p, classBits(es), total)
+		if (got.class != 0) != c.class {
+			t.Errorf("%d entries of any protocol of %d left, table of %d: chose %+v; want a class node %v", c.wide, len(es), total, got, c.class)
+		}
+	}
+}
+
+// Tables of more than classMax entries get no class nodes (fw1 100K's
+// first node doubled its buckets as one); Compile's limit is 20 000, and
+// a table of 20 000 entries gets one.
+func TestClassNodeMax(t *testing.T) {
+	if defaultTuples.classMax != 20000 {
+		t.Fatalf("defaultTuples.classMax %d; want 20000 (bench/README.md, ninth pass, second part)", defaultTuples.classMax)
+	}
+	for _, c := range []struct {
+		n     int
+		class bool
+	}{{20000, true}, {20001, false}} {
+		es := classEnts(500, 20, 500, c.n)
+		tp := buildTuples(es, &defaultTuples)
+		classNodes := 0
+		for i := range tp.nodes {
+			if pm := tp.nodes[i].pdMask >> 16; pm != 0 && pm != 0xffff {
+				classNodes++
+			}
+		}
+		if (classNodes > 0) != c.class {
+			t.Errorf("%d entries: %d class nodes; want some %v", len(es), classNodes, c.class)
+		}
+	}
+}
