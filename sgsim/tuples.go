@@ -410,6 +410,12 @@ func (c cand) place(e *bent, pds []uint64, out []bent) []bent {
 	return out
 }
 
+// keysPer is the most keys an entry takes in a node hashing protocol
+// bits class (see copies): one per class.
+func keysPer(class uint16) int {
+	return 1 << bits.OnesCount16(class)
+}
+
 // pd is the protocol and destination port field e is placed under.
 func (e *bent) pd() uint64 {
 	if e.isCopy {
@@ -482,6 +488,11 @@ type counter struct {
 	used []uint32 // slots in use, to clear
 }
 
+// newCounter returns a counter for up to n distinct keys (at most half
+// full). add probes until it finds the key or a free slot, so more than
+// its size in keys would never return: a class node's entry of any
+// protocol is counted under a key per class (see cand.copies), so its
+// counters are sized by keysPer.
 func newCounter(n int) *counter {
 	size := 1 << bits.Len(uint(2*n))
 	return &counter{keys: make([]uint64, size), cnt: make([]uint32, size)}
@@ -595,12 +606,12 @@ func choose(rest []bent, cnt *counter, p *tupleParams, class uint16, total int) 
 // buildTuples builds the tuple space of entries (in ascending rank).
 func buildTuples(ents []bent, p *tupleParams) *tuples {
 	tp := &tuples{}
-	cnt := newCounter(p.sampleSize)
 	rest := ents
 	var class uint16
 	if len(ents) <= p.classMax {
 		class = classBits(ents)
 	}
+	cnt := newCounter(p.sampleSize * keysPer(class))
 	var pds []uint64
 	for len(rest) > 0 {
 		var c cand
@@ -615,7 +626,7 @@ func buildTuples(ents []bent, p *tupleParams) *tuples {
 		} else {
 			// Entries beyond bucketCap under one key stay for later
 			// nodes. rest is in rank order, so the earliest are kept.
-			big := newCounter(len(rest))
+			big := newCounter(len(rest) * keysPer(c.class))
 			for i := range rest {
 				e := &rest[i]
 				if c.class != 0 && c.fits(e) && !e.exactProto {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/sgsim/sgsim/sgsim"
 	"github.com/sgsim/sgsim/sgsim/sgsimtest"
@@ -144,6 +145,65 @@ func TestTuplesClassNode(t *testing.T) {
 		t.Errorf("Check allocates %v times per run on a class node; want 0", allocs)
 	}
 	_ = sink
+}
+
+// Rules of any protocol left to the end of the greedy: 280 TCP rules on
+// /24 sources go to a first node; the 20 left (15 of any protocol on /8
+// sources, and TCP and UDP rules on shared /8 sources) make a class node
+// whose entries take 65 keys (four classes each for the 15), more than
+// twice the 20 entries its spill counter was sized for. Its open-addressed
+// table then filled and Compile never returned (4701b4f). Now Compile
+// returns (within a generous deadline), builds the class node, and
+// verdicts equal the linear evaluator's.
+func TestTuplesClassNodeLate(t *testing.T) {
+	var rs []sgsim.Rule
+	for i := 0; i < 280; i++ {
+		rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp 80 from 10.%d.%d.0/24", i/256, i%256)))
+	}
+	for i := 0; i < 15; i++ {
+		rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress deny any from %d.0.0.0/8", 11+i)))
+	}
+	rs = append(rs, rules("ingress allow tcp 80 from 30.0.0.0/8", "ingress allow udp 53 from 30.0.0.0/8",
+		"ingress allow tcp 80 from 31.0.0.0/8", "ingress allow udp 53 from 31.0.0.0/8", "ingress allow tcp 80 from 32.0.0.0/8")...)
+	g := sgsim.Group{ID: "g", Rules: rs}
+	done := make(chan *sgsim.Classifier, 1)
+	go func() {
+		c, err := sgsim.Compile(sgsim.FirstMatch, g)
+		if err != nil {
+			t.Error(err)
+		}
+		done <- c
+	}()
+	var c *sgsim.Classifier
+	select {
+	case c = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Compile of 300 rules did not return in 30 s")
+	}
+	if c == nil {
+		return
+	}
+	info, ok := sgsim.Tuples(c, sgsim.Ingress)
+	if !ok || info.ClassNodes == 0 || info.Misplaced != 0 || info.FinalWrong != 0 || info.Entries < len(rs)+45 {
+		t.Fatalf("tuples %+v, %v; want a class node holding the 15 rules of any protocol in four classes", info, ok)
+	}
+	l := linear(t, sgsim.FirstMatch, g)
+	wide := 0
+	for _, src := range []string{"10.0.7.1", "10.1.5.1", "12.1.1.1", "25.0.0.1", "26.0.0.1", "30.1.1.1", "31.1.1.1", "32.1.1.1"} {
+		for _, p := range []string{"tcp %s:1000 -> 1.2.3.4:80", "udp %s:1000 -> 1.2.3.4:53", "icmp %s -> 1.2.3.4 type 8 code 0", "gre %s -> 1.2.3.4", "esp %s -> 1.2.3.4"} {
+			f := pkt(fmt.Sprintf(p, src))
+			got, want := c.Check(sgsim.Ingress, f), l.Check(sgsim.Ingress, f)
+			if got.Action != want.Action || sgsimtest.Decider(got) != sgsimtest.Decider(want) {
+				t.Fatalf("Check(%v):\ncompiled: %v\nlinear:   %v", f, got, want)
+			}
+			if want.Action == sgsim.Deny && want.Rule != nil {
+				wide++
+			}
+		}
+	}
+	if wide != 10 {
+		t.Errorf("%d flows decided by the rules of any protocol; want 10 (2 sources, 5 protocols)", wide)
+	}
 }
 
 // reached counts the tuple-space cases the tuned property exercised.
