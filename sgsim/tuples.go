@@ -515,6 +515,17 @@ func (c *counter) add(k uint64) uint32 {
 	}
 }
 
+// get returns the count of k.
+func (c *counter) get(k uint64) uint32 {
+	m := uint64(len(c.keys) - 1)
+	for i := (k * hashMul1) >> 20 & m; c.cnt[i] != 0; i = (i + 1) & m {
+		if c.keys[i] == k {
+			return c.cnt[i]
+		}
+	}
+	return 0
+}
+
 func (c *counter) reset() {
 	for _, i := range c.used {
 		c.cnt[i] = 0
@@ -630,13 +641,17 @@ func buildTuples(ents []bent, p *tupleParams) *tuples {
 			for i := range rest {
 				e := &rest[i]
 				if c.class != 0 && c.fits(e) && !e.exactProto {
-					// Copied into every class, if every copy fits.
+					// Copied into every class, if every copy fits; an
+					// entry that spills takes no room under its keys.
 					pds = c.copies(e, pds[:0])
 					fit := true
 					for _, pd := range pds {
-						fit = big.add(keyAt(e.val, pd, mask, pdMask)) <= uint32(p.bucketCap) && fit
+						fit = fit && big.get(keyAt(e.val, pd, mask, pdMask)) < uint32(p.bucketCap)
 					}
 					if fit {
+						for _, pd := range pds {
+							big.add(keyAt(e.val, pd, mask, pdMask))
+						}
 						in = c.place(e, pds, in)
 						continue
 					}

@@ -126,3 +126,62 @@ func TestClassNodeMax(t *testing.T) {
 		}
 	}
 }
+
+// In a class node an entry of any protocol is kept when each of its
+// copies fits (at most bucketCap entries under its key), or spills
+// whole; a spilled entry's copies take no room under the keys they would
+// have had. Here, with bucketCap 2, key A holds TCP, TCP, an entry of any
+// protocol (its TCP class is full: it spills) and UDP, UDP; keys B and C
+// one entry of any protocol each, key D three (the third spills: every
+// class holds two copies), so that a class node on /24 sources is the
+// best candidate. Both UDP entries stay beside the TCP ones; before, the
+// spilled entry's copy counted in UDP's class and the second UDP entry
+// spilled too, under a key holding one entry.
+func TestClassNodeSpillCountsKept(t *testing.T) {
+	var es []bent
+	add := func(key uint32, proto uint16) {
+		m := uint64(lenMask(24)) << 32
+		e := bent{tent: tent{val: uint64(10<<24|key<<8) << 32, mask: m, rank: uint32(len(es)), proto: proto, dpW: 65535, spW: 65535},
+			slen: 24, exactProto: proto != 0}
+		if proto != 0 {
+			e.dpLo, e.dpW = uint16(1000+2*len(es)), 1
+		}
+		es = append(es, e)
+	}
+	add(0, uint16(TCP))
+	add(0, uint16(TCP))
+	add(0, 0) // rank 2: spills
+	add(0, uint16(UDP))
+	add(0, uint16(UDP)) // rank 4
+	add(1, 0)
+	add(2, 0)
+	add(3, 0)
+	add(3, 0)
+	add(3, 0) // rank 9: spills
+	p := tupleParams{bucketCap: 2, maxNodes: 12, tailEntries: 0, sampleSize: 64, lens: 4, lensAll: 4, classMax: 1 << 30, classShare: 1}
+	tp := buildTuples(es, &p)
+	node := map[uint32]int{} // rank -> node
+	for i := range tp.nodes {
+		n := &tp.nodes[i]
+		for b := range n.slots {
+			if n.slots[b].rank != noMatch {
+				node[n.slots[b].rank] = i
+			}
+		}
+		for _, e := range n.more {
+			node[e.rank] = i
+		}
+	}
+	first := &tp.nodes[node[0]]
+	if pm := first.pdMask >> 16; pm == 0 || pm == 0xffff || first.mask != uint64(lenMask(24))<<32 {
+		t.Fatalf("the TCP entries are in node %+v; want a class node on /24 sources", first)
+	}
+	for _, r := range []uint32{1, 3, 4, 5, 6, 7, 8} {
+		if node[r] != node[0] {
+			t.Errorf("rank %d in node %d; want %d with the first", r, node[r], node[0])
+		}
+	}
+	if node[2] == node[0] || node[9] == node[0] || tp.spilled != 2 {
+		t.Errorf("ranks 2 and 9 in nodes %d and %d (the first %d), %d spilled; want those two alone spilled", node[2], node[9], node[0], tp.spilled)
+	}
+}
