@@ -80,7 +80,12 @@ import (
 // crossed 65 536) and lookups ran 0.96x as fast. In one process, old /
 // new: fw-like 1K 1.02-1.05, fw-like-v1..v3 1K 1.08-1.16, fw-like 10K
 // 1.12-1.14, ipc1 10K 1.08-1.14, the others within the old-against-old
-// floor (bench/README.md, issue 15, ninth pass, second part).
+// floor (bench/README.md, issue 15, ninth pass, second part). The share
+// is per node, and judged on the sample when more than sampleSize entries
+// are left: over several class nodes a table may copy more (ipc1 1K 135
+// of 969 entries in four class nodes, 1 374 entries with the copies; its
+// Stats().Bytes 1.38x those without class nodes; ipc1 10K 1.43x entries,
+// 1.30x bytes; the review of 4701b4f).
 //
 // bucketCap matters only where a key holds more entries than it: no
 // ClassBench 1K set, 3 entries of ipc1 10K, 218 of fw1 100K, but 3 800 to
