@@ -600,7 +600,21 @@ func (s *solver) result() (Reachability, error) {
 		return None
 	}
 	nAnswered, nDelivered := 0, 0
-	var allowed, denied, replyDenied []leaf
+	// Sized first: appending copied the large leaves at every growth.
+	nAllowed, nReply := 0, 0
+	for i := range s.leaves {
+		l := &s.leaves[i]
+		delivered := l.allowed || l.hop.IsReply()
+		if !l.allowed && delivered {
+			nReply++
+		}
+		if l.allowed || delivered && r.Question == Delivered {
+			nAllowed++
+		}
+	}
+	allowed := make([]leaf, 0, nAllowed)
+	denied := make([]leaf, 0, len(s.leaves)-nAllowed)
+	replyDenied := make([]leaf, 0, nReply)
 	for _, l := range s.leaves {
 		delivered := l.allowed || l.hop.IsReply()
 		if l.allowed {
@@ -680,20 +694,40 @@ func mergeLeaves(ls []leaf) []leaf {
 		l     leaf
 		first int
 	}
-	groups := map[key][]item{}
-	var order []key
-	for i, l := range ls {
+	// Group the leaves by key in two passes (count, then place) into
+	// one array, in order of each key's first leaf: appending to a slice
+	// per key copied the large leaves again at every growth.
+	of := map[key]int32{}
+	gi := make([]int32, len(ls))
+	var count []int
+	for i := range ls {
+		l := &ls[i]
 		k := key{l.allowed, l.hop, l.verdict.Rule, l.verdict.Action}
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
+		g, ok := of[k]
+		if !ok {
+			g = int32(len(count))
+			of[k] = g
+			count = append(count, 0)
 		}
-		groups[k] = append(groups[k], item{l, i})
+		gi[i] = g
+		count[g]++
 	}
-	var out []item
+	start := make([]int, len(count)+1)
+	for g, c := range count {
+		start[g+1] = start[g] + c
+	}
+	items := make([]item, len(ls))
+	fill := slices.Clone(start[:len(count)])
+	for i := range ls {
+		g := gi[i]
+		items[fill[g]] = item{ls[i], i}
+		fill[g]++
+	}
+	out := make([]item, 0, len(ls))
 	var idx []int32
-	var spare []item
-	for _, k := range order {
-		g := groups[k]
+	spare := make([]item, 0, slices.Max(count))
+	for k := range count {
+		g := items[start[k]:start[k+1]:start[k+1]]
 		// Cycle through the dimensions until all four have had a pass
 		// with no join since the last join: one pass joins every run
 		// along its dimension (so the joining pass counts as done), and
