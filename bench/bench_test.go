@@ -517,6 +517,9 @@ func TestMainWriteClassBench(t *testing.T) {
 		{[]string{"-families", "fw-like", "-write-classbench", file}, "not an existing directory"},
 		{[]string{"-families", "fw-like", "-write-classbench", filepath.Join(dir, "nosuch")}, "not an existing directory"},
 		{[]string{"-families", "fw-like", "-analysis", "-write-classbench", dir}, "exclude each other"},
+		{[]string{"-families", "fw-like", "-format", "json", "-write-classbench", dir}, "-format does not apply"},
+		{[]string{"-families", "fw-like", "-rounds", "3", "-write-classbench", dir}, "-rounds does not apply"},
+		{[]string{"-families", "fw-like", "-flows", "10", "-write-classbench", dir}, "-flows does not apply"},
 	} {
 		var out, errb bytes.Buffer
 		code := mainErr(tt.args, &out, &errb)

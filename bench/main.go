@@ -674,6 +674,21 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 		if *analysis {
 			return fail("-write-classbench and -analysis exclude each other")
 		}
+		// It measures nothing: a measuring flag would be ignored
+		// without a word.
+		var other string
+		fl.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "write-classbench", "families", "sizes", "gen-trace", "seed", "analysis":
+			default:
+				if other == "" {
+					other = f.Name
+				}
+			}
+		})
+		if other != "" {
+			return fail("-write-classbench writes files and measures nothing: -%s does not apply (it takes -families, -sizes, -gen-trace and -seed)", other)
+		}
 		if st, err := os.Stat(*writeCB); err != nil || !st.IsDir() {
 			return fail("-write-classbench %q: not an existing directory", *writeCB)
 		}
