@@ -380,7 +380,7 @@ type table struct {
 	rest          []uint32    // positions indexed on no dimension, scanned in full
 	indexed       bool        // false: a small table, all in rest
 	tup           *tuples     // IPv4 tables: the rules that flatten into few entries
-	tupOnly       bool        // every rule is in tup: Check calls tup.lookup directly
+	tupOnly       bool        // every rule is in tup, which has no crowded bucket: Check calls tup.plain directly
 	info          []uint32    // per rule in rules: its index in Classifier.rules<<1 | its action (see maxRules)
 	group         []uint16    // per rule in rules: its group (see maxRules); nil when the classifier has one group
 	icmp          []ICMPMatch // per rule, when rules is dropped (all in tup)
@@ -630,7 +630,9 @@ func compileWith(s Semantics, tp *tupleParams, groups []Group) (*Classifier, err
 					t.icmp[i] = t.rules[i].icmp
 				}
 				t.rules = nil
-				t.tupOnly = true
+				// With crowded buckets, through table.lookup, so that
+				// Check's own loop stays the one without them.
+				t.tupOnly = !t.tup.crowd
 			} else if len(t.rules) < cap(t.rules) {
 				t.rules = slices.Clone(t.rules)
 			}
@@ -661,7 +663,7 @@ func (c *Classifier) Check(d Direction, f Flow) Verdict {
 	var best uint32
 	if t.tupOnly { // the common IPv4 case, one call less
 		src, dst := f.Src.As4(), f.Dst.As4()
-		best = t.tup.lookup(uint64(binary.BigEndian.Uint32(src[:]))<<32|uint64(binary.BigEndian.Uint32(dst[:])), &f, t, noMatch)
+		best = t.tup.plain(uint64(binary.BigEndian.Uint32(src[:]))<<32|uint64(binary.BigEndian.Uint32(dst[:])), &f, t, noMatch)
 	} else {
 		best = t.lookup(&f)
 	}

@@ -2,10 +2,13 @@ package sgsim
 
 // CompileTuned is Compile with a small tuple space: at most bucketCap
 // entries per key in a node, at most maxNodes nodes, and a remainder of
-// at most tail entries forming the last list directly. Small values make
-// small rule sets reach the spill, node-limit and tail paths.
-func CompileTuned(s Semantics, bucketCap, maxNodes, tail int, groups ...Group) (*Classifier, error) {
-	p := tupleParams{bucketCap: bucketCap, maxNodes: maxNodes, tailEntries: tail, sampleSize: 64, lens: 4, lensAll: 4, classMax: 1 << 30, classShare: 2}
+// at most tail entries forming the last list directly; a bucket whose
+// chain holds more than subMin entries (0: never) becomes a tuple space of
+// its own, under the same limits. Small values make small rule sets reach
+// the spill, node-limit, tail and crowded-bucket paths.
+func CompileTuned(s Semantics, bucketCap, maxNodes, tail, subMin int, groups ...Group) (*Classifier, error) {
+	p := tupleParams{bucketCap: bucketCap, maxNodes: maxNodes, tailEntries: tail, sampleSize: 64, lens: 4, lensAll: 4, classMax: 1 << 30, classShare: 2,
+		subMin: subMin, subNodes: maxNodes, subTail: tail} // subShare 0: every crowded bucket
 	return compileWith(s, &p, groups)
 }
 
@@ -33,6 +36,12 @@ type TupleInfo struct {
 	// entries lie outside the node's chain array: a lookup would panic
 	// on either (it indexes both with bounds checks), so this must be 0.
 	OutOfBounds int
+	// SubTables counts crowded buckets whose chain is a tuple space of
+	// its own (subFlag), SubEntries the entries in those. Their nodes
+	// are checked as the table's are (OutOfBounds, Misplaced, buddies),
+	// and each of their entries must also lie in the crowded bucket, as
+	// a flow matching it probes it (else Misplaced).
+	SubTables, SubEntries int
 	// Final counts entries marked final (a match on them ends the
 	// lookup) while a later node's earliest rule comes before theirs,
 	// so that the mark saves probes. FinalWrong counts entries marked
@@ -58,90 +67,141 @@ func Tuples(c *Classifier, d Direction) (info TupleInfo, ok bool) {
 		if pm := n.pdMask >> 16; pm != 0 && pm != 0xffff {
 			info.ClassNodes++
 		}
-		if uint64(len(n.slots)) != 1<<(64-uint64(n.shift)) && !(n.shift == 64 && len(n.slots) == 1) {
+		n.check(&info, nil)
+	}
+	return info, true
+}
+
+// check adds n's counts to info (see TupleInfo). in, for the node of a
+// crowded bucket's tuple space, reports whether an entry lies in that
+// bucket.
+func (n *tnode) check(info *TupleInfo, in func(tent) bool) {
+	if uint64(len(n.slots)) != 1<<(64-uint64(n.shift)) && !(n.shift == 64 && len(n.slots) == 1) {
+		info.OutOfBounds++
+	}
+	for b := range n.slots {
+		sl := &n.slots[b]
+		sub := sl.lens&subFlag != 0
+		if sub && uint64(sl.more)+uint64(sl.nmore) > uint64(len(n.subNodes)) || !sub && uint64(sl.more)+uint64(sl.nmore) > uint64(len(n.more)) {
 			info.OutOfBounds++
+			continue
 		}
-		for b := range n.slots {
-			sl := &n.slots[b]
-			if uint64(sl.more)+uint64(sl.nmore) > uint64(len(n.more)) {
-				info.OutOfBounds++
+		if sl.rank == noMatch {
+			continue
+		}
+		if len(n.slots) > 1 && n.slots[b^1].lens&buddyFlag != 0 && n.slots[b^1].rank != noMatch {
+			continue // the neighbour's second entry, checked with it
+		}
+		// In a class node an entry of any protocol is a copy whose
+		// class is its bucket's: it names no key of its own and sits
+		// in a bucket of one of the classes. Any other entry sits in
+		// its own bucket.
+		class := uint16(n.pdMask >> 16)
+		keys := map[[2]uint64]bool{}
+		placed := func(e tent) bool {
+			if in != nil && !in(e) {
+				return false
 			}
-			if sl.rank == noMatch {
+			if class != 0 && class != 0xffff && e.proto == 0 {
+				return n.holds(&e, uint64(b))
+			}
+			pd := uint64(e.proto)<<16 | uint64(e.dpLo)
+			keys[[2]uint64{e.val & n.mask, pd & n.pdMask}] = true
+			return n.bucket(e.val, pd) == uint64(b)
+		}
+		if !placed(n.first(uint64(b))) {
+			info.Misplaced++
+		}
+		size := 1
+		if sl.lens&buddyFlag != 0 {
+			info.Buddies++
+			size++
+			if len(n.slots) < 2 {
+				info.BuddyWrong++
 				continue
 			}
-			if len(n.slots) > 1 && n.slots[b^1].lens&buddyFlag != 0 && n.slots[b^1].rank != noMatch {
-				continue // the neighbour's second entry, checked with it
+			o := &n.slots[b^1]
+			if o.rank == noMatch || o.rank < sl.rank || o.nmore != 0 || o.lens&(buddyFlag|subFlag) != 0 ||
+				!placed(n.first(uint64(b^1))) ||
+				!sub && sl.nmore > 0 && n.more[sl.more].rank < o.rank {
+				info.BuddyWrong++
 			}
-			size := 1 + int(sl.nmore)
-			// In a class node an entry of any protocol is a copy whose
-			// class is its bucket's: it names no key of its own and sits
-			// in a bucket of one of the classes. Any other entry sits in
-			// its own bucket.
-			class := uint16(n.pdMask >> 16)
-			keys := map[[2]uint64]bool{}
-			placed := func(e tent) bool {
-				if class != 0 && class != 0xffff && e.proto == 0 {
-					return n.holds(&e, uint64(b))
-				}
-				pd := uint64(e.proto)<<16 | uint64(e.dpLo)
-				keys[[2]uint64{e.val & n.mask, pd & n.pdMask}] = true
-				return n.bucket(e.val, pd) == uint64(b)
+		}
+		if sub {
+			// The crowded bucket's tuple space: its entries come after
+			// the bucket's first (and buddy) and lie in this bucket.
+			t := n.sub(sl)
+			info.SubTables++
+			es := t.entries()
+			info.SubEntries += es
+			size += es
+			if in != nil {
+				info.OutOfBounds++ // tuple spaces do not nest
 			}
-			if !placed(n.first(uint64(b))) {
-				info.Misplaced++
-			}
+			after := n.first(uint64(b)).rank
 			if sl.lens&buddyFlag != 0 {
-				info.Buddies++
-				size++
-				if len(n.slots) < 2 {
-					info.BuddyWrong++
-					continue
-				}
-				o := &n.slots[b^1]
-				if o.rank == noMatch || o.rank < sl.rank || o.nmore != 0 || o.lens&buddyFlag != 0 ||
-					!placed(n.first(uint64(b^1))) ||
-					sl.nmore > 0 && n.more[sl.more].rank < o.rank {
-					info.BuddyWrong++
-				}
+				after = n.slots[b^1].rank
 			}
-			info.MaxBucket = max(info.MaxBucket, size)
+			for i := range t.nodes {
+				if t.nodes[i].minRank < after {
+					info.Misplaced++
+				}
+				t.nodes[i].check(info, placed)
+			}
+		} else {
+			size += int(sl.nmore)
 			for _, e := range n.more[sl.more : sl.more+sl.nmore] {
 				if !placed(e) {
 					info.Misplaced++
 				}
 			}
-			if len(keys) > 1 {
-				info.Collisions++
-			}
+		}
+		info.MaxBucket = max(info.MaxBucket, size)
+		if len(keys) > 1 {
+			info.Collisions++
 		}
 	}
-	return info, true
 }
 
 // checkFinal counts the final entries that save probes and those marked
-// wrongly, comparing each final entry with every entry of the later nodes.
+// wrongly, comparing each final entry with every entry of the later nodes
+// (for an entry of a crowded bucket's tuple space, its later nodes and
+// then the later nodes of the table).
 func (tp *tuples) checkFinal() (final, wrong int) {
-	var all [][]tent // per node, its entries
+	return tp.checkFinalAfter(nil)
+}
+
+func (tp *tuples) checkFinalAfter(after []*tnode) (final, wrong int) {
 	for i := range tp.nodes {
 		n := &tp.nodes[i]
-		var es []tent
+		var later []*tnode
+		for j := i + 1; j < len(tp.nodes); j++ {
+			later = append(later, &tp.nodes[j])
+		}
+		later = append(later, after...)
+		var own []tent
 		for b := range n.slots {
-			if n.slots[b].rank != noMatch {
-				es = append(es, n.first(uint64(b)))
+			sl := &n.slots[b]
+			if sl.rank == noMatch {
+				continue
+			}
+			own = append(own, n.first(uint64(b)))
+			if sl.lens&subFlag != 0 {
+				sub := n.sub(sl)
+				f, w := sub.checkFinalAfter(later)
+				final, wrong = final+f, wrong+w
 			}
 		}
-		all = append(all, append(es, n.more...))
-	}
-	for i := range all {
-		for _, e := range all[i] {
+		own = append(own, n.more...)
+		for _, e := range own {
 			if !e.final {
 				continue
 			}
 			saves, bad := false, false
-			for j := i + 1; j < len(all); j++ {
-				saves = saves || tp.nodes[j].minRank < e.rank
-				for _, o := range all[j] {
-					bad = bad || o.rank < e.rank && o.overlaps(&e)
+			for _, o := range later {
+				saves = saves || o.minRank < e.rank
+				for _, x := range o.all() {
+					bad = bad || x.rank < e.rank && x.overlaps(&e)
 				}
 			}
 			if saves {
@@ -153,6 +213,51 @@ func (tp *tuples) checkFinal() (final, wrong int) {
 		}
 	}
 	return final, wrong
+}
+
+// all returns n's entries, those of its crowded buckets' tuple spaces
+// included.
+func (n *tnode) all() []tent {
+	var es []tent
+	for b := range n.slots {
+		if n.slots[b].rank != noMatch {
+			es = append(es, n.first(uint64(b)))
+		}
+	}
+	es = append(es, n.more...)
+	for i := range n.subNodes {
+		es = append(es, n.subNodes[i].all()...)
+	}
+	return es
+}
+
+// DecidedInSub reports whether the rule deciding f in direction d is an
+// entry of a crowded bucket's tuple space that f probes (see subFlag): the
+// lookup went into one and what it found there stood.
+func DecidedInSub(c *Classifier, d Direction, f Flow) bool {
+	t := &c.t[d][0]
+	if t.tup == nil || !f.Src.Is4() || !f.Dst.Is4() || !f.IsValid() {
+		return false
+	}
+	best := t.lookup(&f)
+	if best == noMatch {
+		return false
+	}
+	s, ds := f.Src.As4(), f.Dst.As4()
+	k := uint64(s[0])<<56 | uint64(s[1])<<48 | uint64(s[2])<<40 | uint64(s[3])<<32 | uint64(ds[0])<<24 | uint64(ds[1])<<16 | uint64(ds[2])<<8 | uint64(ds[3])
+	pd := uint64(f.Proto)<<16 | uint64(f.DstPort)
+	for i := range t.tup.nodes {
+		n := &t.tup.nodes[i]
+		sl := &n.slots[n.bucket(k, pd)]
+		if sl.lens&subFlag == 0 || sl.rank == noMatch {
+			continue
+		}
+		sub := n.sub(sl)
+		if sub.lookup(k, &f, t, noMatch) == best {
+			return true
+		}
+	}
+	return false
 }
 
 // holds reports whether bucket b is one a flow of some protocol matching

@@ -95,6 +95,41 @@ import (
 // 1.07-1.81x as fast, on uniform flows and on ClassBench-style traces,
 // with the same compile time; sets that spill nothing compile to the same
 // structure (bench/README.md, issue 15, eighth pass: misses).
+//
+// Crowded buckets. A bucket whose chain holds more than subMin entries
+// (its entries share the node's key, or collide) becomes a small tuple
+// space of its own, built from the chain's entries by the same greedy
+// choice with at most subNodes nodes (they share the node's bits, so it
+// picks further ones: on ipc-like 100K, whose first node hashes /16
+// destinations, sources of /15 to /23, destinations of /17 to /25, the
+// protocol and port or protocol classes), probed only by flows that
+// land in that bucket: the slot keeps the first entry (and the buddy),
+// and subFlag sends the rest of the probe to the bucket's nodes, then on
+// to the node after. This is DBTable's answer to a crowded bucket. A match there ends the lookup
+// only when neither the bucket's later nodes nor the table's can beat it
+// (mark). Counted over the first 10^6 lookups of ipc-like 100K's trace
+// (a throwaway replay): chain entries scanned per lookup 34.2 to 5.6
+// (plus 0.39 nodes of the buckets' own), cache lines read 19.4 to 5.6.
+// The threshold is measured, not guessed: with every chain over 8
+// entries split, ipc-like 100K scanned 1.6 entries but ran only 1.07x as
+// fast and the other sets lost up to 12% (fw-like 10K 0.89, ipc1 10K
+// 0.88; 2-5 points of it the lookup code of the time, since reworked):
+// one node probe of a bucket's tuple space costs about as much as
+// scanning ten chain entries in order. Over 32, 64 and 128 ipc-like 100K
+// ran 1.19-1.23x as fast; at 32 acl-like 10K and fw-like 10K lost 3%
+// beyond the old-against-old floor. The detour costs every lookup of the
+// table a little (the lookup with subFlag, not Check's own loop: see
+// plain), so a table splits its crowded buckets only when their chains
+// hold at least 1/subShare of its entries: at 64 without that, tables
+// with a few crowded chains lost up to 2% beyond the floor (fw-like-v3
+// 100K, 2.4% of its entries in 14 such chains, 0.94 against a floor of
+// 0.96; acl-like-v1 10K 0.98); ipc-like 100K's hold 17%. In one
+// process, old / new (thread CPU, alternating, median of per-round
+// ratios; bench/README.md, issue 15, crowded buckets): ipc-like 100K
+// 1.20-1.23, acl-like-v1 100K 1.02-1.03, ipc-like-v3 100K 1.01-1.03,
+// every other set within the floor (1K and 10K sets compile to the same
+// structure). Compile at 100K +20-50 ms (the buckets' greedy choice tries
+// subLens lengths per side), Stats().Bytes ipc-like 100K 1.05x.
 type tupleParams struct {
 	bucketCap   int // entries per key a node keeps; more spill to later nodes
 	maxNodes    int // nodes before the remainder is one list
@@ -104,9 +139,13 @@ type tupleParams struct {
 	lensAll     int // the same when the sample is every entry left
 	classMax    int // entries above which a table gets no class nodes
 	classShare  int // a class node copies at most 1/classShare of the entries
+	subMin      int // a chain longer than this becomes a tuple space of its own (see subFlag); 0 never
+	subShare    int // ... only when such chains hold at least 1/subShare of the entries; 0 always
+	subNodes    int // maxNodes of such a tuple space
+	subTail     int // tailEntries of such a tuple space
 }
 
-var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12, classMax: 20000, classShare: 16}
+var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12, classMax: 20000, classShare: 16, subMin: 64, subShare: 16, subNodes: 4, subTail: 4}
 
 // maxExpand is the number of entries per rule above which the rule is
 // indexed by intervals instead (an arbitrary address range cut into
@@ -149,11 +188,15 @@ type tslot struct {
 // finalFlag: when the entry matches, no later node holds an earlier rule
 // that a flow matching it could also match, so the lookup ends there.
 // buddyFlag: the bucket's second entry is in the neighbour slot (see
-// makeNode), and its chain holds the third entry on.
+// makeNode), and its chain holds the third entry on. subFlag: the
+// bucket's chain (its nmore entries after the first, and after the
+// buddy) is a small tuple space of its own: the nmore nodes
+// node.subNodes[more:] (see split).
 const (
 	icmpFlag  = 1 << 12
 	finalFlag = 1 << 13
 	buddyFlag = 1 << 14
+	subFlag   = 1 << 15
 )
 
 // matches reports whether the slot's entry matches key k, protocol p and
@@ -189,12 +232,16 @@ type tnode struct {
 	minRank uint32  // earliest rule in the node
 	slots   []tslot // one per bucket: its earliest entry (rank noMatch: empty)
 	more    []tent  // the buckets' other entries, each bucket's contiguous
+	// The nodes of crowded buckets' tuple spaces (see subFlag), each
+	// space's contiguous; their slots and chains share two arrays.
+	subNodes []tnode
 }
 
 // tuples is a table's tuple space, nodes in order of minRank.
 type tuples struct {
 	nodes   []tnode
-	spilled int // entries left for a later node because their key was full (for tests)
+	crowd   bool // some bucket is a tuple space of its own (see subFlag)
+	spilled int  // entries left for a later node because their key was full (for tests)
 }
 
 const (
@@ -216,6 +263,22 @@ func (n *tnode) bucket(k, pd uint64) uint64 {
 // lookup returns the position of the first matching rule, or best when
 // none comes before it.
 func (tp *tuples) lookup(k uint64, f *Flow, t *table, best uint32) uint32 {
+	if !tp.crowd {
+		return tp.plain(k, f, t, best)
+	}
+	best, at := tp.probe(k, f, t, best)
+	if at < 0 {
+		return best
+	}
+	return tp.crowded(at, k, f, t, best)
+}
+
+// plain is lookup in a tuple space without crowded buckets, which Check
+// calls directly (table.tupOnly). It is probe without the crowded
+// bucket: with probe, lookups on tables that have none ran 0.96-0.98x as
+// fast (ipc-like 10K 0.962, ipc-like-v3 1K 0.963, fw1 1K 0.984; in-process
+// A/B on the same structure), which this copy avoids.
+func (tp *tuples) plain(k uint64, f *Flow, t *table, best uint32) uint32 {
 	p := uint16(f.Proto)
 	pd := uint64(p)<<16 | uint64(f.DstPort)
 	dp, sp := f.DstPort, f.SrcPort
@@ -270,6 +333,101 @@ func (tp *tuples) lookup(k uint64, f *Flow, t *table, best uint32) uint32 {
 		}
 	}
 	return best
+}
+
+// What probe returns besides the best rank, when it does not stop at a
+// crowded bucket: it ended on a final entry, or went through the nodes
+// (to the last, or to one whose earliest rule cannot win).
+const (
+	ended   = -1
+	through = -2
+)
+
+// probe is lookup up to the first crowded bucket (subFlag), returning
+// the index of its node, or ended or through. It calls nothing, so the
+// compiler keeps the loop's values in registers: with the crowded bucket
+// searched by a call in the loop, the same structure's lookups ran 0.92x
+// as fast on ipc-like 100K (its chains) and 0.97-0.98x on the 1K and 10K
+// sets (in-process A/B).
+func (tp *tuples) probe(k uint64, f *Flow, t *table, best uint32) (uint32, int) {
+	p := uint16(f.Proto)
+	pd := uint64(p)<<16 | uint64(f.DstPort)
+	dp, sp := f.DstPort, f.SrcPort
+	for i := range tp.nodes {
+		n := &tp.nodes[i]
+		if n.minRank >= best {
+			break
+		}
+		b := n.bucket(k, pd)
+		e := &n.slots[b]
+		if e.rank >= best { // empty, or nothing here can win
+			continue
+		}
+		if e.matches(k, p, dp, sp) && (e.lens&icmpFlag == 0 || t.icmpOf(e.rank).matches(f.ICMPType, f.ICMPCode)) {
+			best = e.rank
+			if e.lens&finalFlag != 0 {
+				return best, ended
+			}
+			continue
+		}
+		if e.lens&buddyFlag != 0 {
+			// The bucket's second entry, in the neighbour slot that
+			// shares this one's cache line.
+			o := &n.slots[b^1]
+			if o.rank >= best {
+				continue
+			}
+			if o.matches(k, p, dp, sp) && (o.lens&icmpFlag == 0 || t.icmpOf(o.rank).matches(f.ICMPType, f.ICMPCode)) {
+				best = o.rank
+				if o.lens&finalFlag != 0 {
+					return best, ended
+				}
+				continue
+			}
+		}
+		if e.nmore == 0 {
+			continue
+		}
+		if e.lens&subFlag != 0 {
+			return best, i
+		}
+		ms := n.more[e.more : e.more+e.nmore]
+		for j := range ms {
+			m := &ms[j]
+			if m.rank >= best {
+				break
+			}
+			if m.matches(k, p, dp, sp) && (!m.icmp || t.icmpOf(m.rank).matches(f.ICMPType, f.ICMPCode)) {
+				best = m.rank
+				if m.final {
+					return best, ended
+				}
+				break
+			}
+		}
+	}
+	return best, through
+}
+
+// crowded searches the tuple space of the crowded bucket of node i that
+// the flow probes, then the nodes after i. The tuple space's entries are
+// final only when those nodes cannot beat them either (see mark).
+func (tp *tuples) crowded(i int, k uint64, f *Flow, t *table, best uint32) uint32 {
+	pd := uint64(f.Proto)<<16 | uint64(f.DstPort)
+	for {
+		n := &tp.nodes[i]
+		sub := n.sub(&n.slots[n.bucket(k, pd)])
+		var end int
+		if best, end = sub.probe(k, f, t, best); end == ended || i+1 == len(tp.nodes) {
+			return best
+		}
+		rest := tuples{nodes: tp.nodes[i+1:]}
+		var at int
+		if best, at = rest.probe(k, f, t, best); at < 0 {
+			return best
+		}
+		i += 1 + at
+	}
 }
 
 // prefixes4 cuts [lo, hi] into prefixes, appending (value, length) pairs.
@@ -621,14 +779,22 @@ func choose(rest []bent, cnt *counter, p *tupleParams, class uint16, total int) 
 
 // buildTuples builds the tuple space of entries (in ascending rank).
 func buildTuples(ents []bent, p *tupleParams) *tuples {
+	tp := buildNodes(ents, p)
+	tp.markFinal(finalBudget*len(ents), finalScanBudget*len(ents))
+	return tp
+}
+
+// buildNodes is buildTuples without the final marks.
+func buildNodes(ents []bent, p *tupleParams) *tuples {
 	tp := &tuples{}
 	rest := ents
 	var class uint16
 	if len(ents) <= p.classMax {
 		class = classBits(ents)
 	}
-	cnt := newCounter(p.sampleSize * keysPer(class))
+	cnt := newCounter(min(p.sampleSize, len(ents)) * keysPer(class))
 	var pds []uint64
+	var ins [][]bent // each node's entries
 	for len(rest) > 0 {
 		var c cand
 		last := len(tp.nodes) >= p.maxNodes-1 || len(rest) <= p.tailEntries
@@ -679,7 +845,26 @@ func buildTuples(ents []bent, p *tupleParams) *tuples {
 			}
 		}
 		tp.nodes = append(tp.nodes, makeNode(in, mask, pdMask))
+		ins = append(ins, in)
 		rest = out
+	}
+	if p.subMin > 0 {
+		// Crowded buckets, when their chains hold enough of the entries
+		// to pay for the lookup's detour (see split).
+		crowded := 0
+		for i := range tp.nodes {
+			for b := range tp.nodes[i].slots {
+				if sl := &tp.nodes[i].slots[b]; sl.rank != noMatch && sl.nmore > uint32(p.subMin) {
+					crowded += int(sl.nmore)
+				}
+			}
+		}
+		if crowded > 0 && (p.subShare == 0 || crowded*p.subShare >= len(ents)) {
+			for i := range tp.nodes {
+				tp.spilled += tp.nodes[i].split(ins[i], p)
+				tp.crowd = tp.crowd || len(tp.nodes[i].subNodes) > 0
+			}
+		}
 	}
 	slices.SortStableFunc(tp.nodes, func(a, b tnode) int {
 		switch {
@@ -690,7 +875,6 @@ func buildTuples(ents []bent, p *tupleParams) *tuples {
 		}
 		return 0
 	})
-	tp.markFinal(finalBudget*len(ents), finalScanBudget*len(ents))
 	return tp
 }
 
@@ -761,7 +945,7 @@ func (n *tnode) earliest(e *tent, r uint32, budget, scan *int) uint32 {
 	}
 	m := r
 	for v := uint16(0); ; v = (v - class) & class {
-		m = n.earliestUnder(e, uint64(e.proto|v)<<16|uint64(e.dpLo), xs, xd, ns, nd, m, budget)
+		m = n.earliestUnder(e, uint64(e.proto|v)<<16|uint64(e.dpLo), xs, xd, ns, nd, m, budget, scan)
 		if v == class {
 			return m
 		}
@@ -771,7 +955,7 @@ func (n *tnode) earliest(e *tent, r uint32, budget, scan *int) uint32 {
 // earliestUnder is earliest over the buckets of protocol and port field
 // pd and every value of the xs source and xd destination bits of n's
 // mask that e leaves free, below rank m.
-func (n *tnode) earliestUnder(e *tent, pd uint64, xs, xd, ns, nd int, m uint32, budget *int) uint32 {
+func (n *tnode) earliestUnder(e *tent, pd uint64, xs, xd, ns, nd int, m uint32, budget, scan *int) uint32 {
 	for x := uint64(0); x < 1<<(xs+xd); x++ {
 		// x's low xd bits go below e's destination prefix, the others
 		// below its source prefix (within n's prefixes).
@@ -802,6 +986,11 @@ func (n *tnode) earliestUnder(e *tent, pd uint64, xs, xd, ns, nd int, m uint32, 
 				continue
 			}
 		}
+		if sl.lens&subFlag != 0 {
+			sub := n.sub(sl)
+			m = sub.earliest(e, m, budget, scan)
+			continue
+		}
 		for _, o := range n.more[sl.more : sl.more+sl.nmore] {
 			if o.rank >= m {
 				break
@@ -816,16 +1005,43 @@ func (n *tnode) earliestUnder(e *tent, pd uint64, xs, xd, ns, nd int, m uint32, 
 	return m
 }
 
+// earliest is tnode.earliest over the nodes of tp (a crowded bucket's
+// tuple space), below rank r.
+func (tp *tuples) earliest(e *tent, r uint32, budget, scan *int) uint32 {
+	for i := range tp.nodes {
+		r = tp.nodes[i].earliest(e, r, budget, scan)
+	}
+	return r
+}
+
+// size is the number of slots and chain entries of n, its crowded
+// buckets' tuple spaces included.
+func (n *tnode) size() int {
+	sz := len(n.slots) + len(n.more)
+	for i := range n.subNodes {
+		sz += n.subNodes[i].size()
+	}
+	return sz
+}
+
 // scanEarliest is earliest by comparing e with every entry of n, when n
 // has at most finalScanMax entries and the scan budget allows; n's
 // earliest rule otherwise.
 func (n *tnode) scanEarliest(e *tent, r uint32, scan *int) uint32 {
-	sz := len(n.slots) + len(n.more)
+	sz := n.size()
 	if sz > finalScanMax || *scan < sz {
 		return n.minRank
 	}
 	*scan -= sz
-	m := r
+	return n.scanAll(e, r)
+}
+
+// scanAll returns the earliest rank below m among the entries of n (its
+// crowded buckets' tuple spaces included) that overlap e, or m.
+func (n *tnode) scanAll(e *tent, m uint32) uint32 {
+	for i := range n.subNodes {
+		m = n.subNodes[i].scanAll(e, m)
+	}
 	for b := range n.slots {
 		if n.slots[b].rank >= m {
 			continue
@@ -846,9 +1062,22 @@ func (n *tnode) scanEarliest(e *tent, r uint32, scan *int) uint32 {
 // beat (see finalFlag), within budgets of comparisons for buckets and for
 // whole-node scans.
 func (tp *tuples) markFinal(budget, scan int) {
+	tp.mark(nil, &budget, &scan)
+}
+
+// mark is markFinal for a tuple space whose lookup is followed by the
+// nodes after (a crowded bucket's, followed by the later nodes of the
+// tuple space holding it): a match on one of its entries ends the whole
+// lookup only when neither its own later nodes nor those can beat it.
+func (tp *tuples) mark(after []tnode, budget, scan *int) {
 	final := func(e *tent, later []tnode) bool {
 		for j := range later {
-			if later[j].earliest(e, e.rank, &budget, &scan) < e.rank {
+			if later[j].earliest(e, e.rank, budget, scan) < e.rank {
+				return false
+			}
+		}
+		for j := range after {
+			if after[j].earliest(e, e.rank, budget, scan) < e.rank {
 				return false
 			}
 		}
@@ -857,6 +1086,18 @@ func (tp *tuples) markFinal(budget, scan int) {
 	for i := range tp.nodes {
 		n := &tp.nodes[i]
 		later := tp.nodes[i+1:]
+		if len(n.subNodes) > 0 {
+			subAfter := later
+			if len(after) > 0 {
+				subAfter = slices.Concat(later, after)
+			}
+			for b := range n.slots {
+				if sl := &n.slots[b]; sl.lens&subFlag != 0 {
+					sub := n.sub(sl)
+					sub.mark(subAfter, budget, scan)
+				}
+			}
+		}
 		for b := range n.slots {
 			if n.slots[b].rank == noMatch {
 				continue
@@ -956,13 +1197,123 @@ func makeNode(ents []bent, mask, pdMask uint64) tnode {
 	return n
 }
 
+// split turns the chains of n's crowded buckets (more than p.subMin
+// entries) into tuple spaces of their own, built from the chain's entries
+// by the same greedy choice (they share n's key, so it picks further
+// bits), and returns the entries those spilled. ents are n's entries, as
+// given to makeNode. A chain whose tuple space would not shorten the
+// longest scan to half stays a chain.
+func (n *tnode) split(ents []bent, p *tupleParams) (spilled int) {
+	subOf := make(map[uint64]int) // crowded bucket -> its chain's index in chains
+	for b := range n.slots {
+		if sl := &n.slots[b]; sl.rank != noMatch && sl.nmore > uint32(p.subMin) {
+			subOf[uint64(b)] = len(subOf)
+		}
+	}
+	if len(subOf) == 0 {
+		return 0
+	}
+	chains := make([][]bent, len(subOf))
+	seen := make(map[uint64]int, len(subOf))
+	for i := range ents {
+		b := n.bucket(ents[i].val, ents[i].pd())
+		s, ok := subOf[b]
+		if !ok {
+			continue
+		}
+		// The first entry stays in the slot, the second in the buddy
+		// slot when the bucket has one.
+		seen[b]++
+		skip := 1
+		if n.slots[b].lens&buddyFlag != 0 {
+			skip = 2
+		}
+		if seen[b] > skip {
+			chains[s] = append(chains[s], ents[i])
+		}
+	}
+	sp := *p
+	sp.subMin, sp.maxNodes, sp.tailEntries = 0, p.subNodes, p.subTail
+	sp.lensAll = min(sp.lensAll, subLens)
+	subs := make([]*tuples, len(chains))
+	var nodes, slots, chain int
+	for s, ch := range chains {
+		sub := buildNodes(ch, &sp)
+		if sub.longest()*2 > len(ch) {
+			continue
+		}
+		subs[s] = sub
+		nodes += len(sub.nodes)
+		for i := range sub.nodes {
+			slots += len(sub.nodes[i].slots) + 1 // one for padding
+			chain += len(sub.nodes[i].more)
+		}
+	}
+	// The tuple spaces' nodes, slots and chains in three arrays, each
+	// space's together, so that a lookup in one reads a few neighbouring
+	// lines rather than a line per small allocation. A node's slots start
+	// at an even index, so that buddies share a line as in makeNode.
+	n.subNodes = make([]tnode, 0, nodes)
+	slotArr, chainArr := make([]tslot, 0, slots), make([]tent, 0, chain)
+	more := make([]tent, 0, len(n.more))
+	for b := range n.slots {
+		sl := &n.slots[b]
+		if s, ok := subOf[uint64(b)]; ok && subs[s] != nil {
+			sl.more, sl.nmore = uint32(len(n.subNodes)), uint32(len(subs[s].nodes))
+			sl.lens |= subFlag
+			for _, sn := range subs[s].nodes {
+				if len(slotArr)%2 != 0 {
+					slotArr = append(slotArr, tslot{rank: noMatch})
+				}
+				a, c := len(slotArr), len(chainArr)
+				slotArr, chainArr = append(slotArr, sn.slots...), append(chainArr, sn.more...)
+				sn.slots, sn.more = slotArr[a:len(slotArr):len(slotArr)], chainArr[c:len(chainArr):len(chainArr)]
+				n.subNodes = append(n.subNodes, sn)
+			}
+			spilled += subs[s].spilled
+			continue
+		}
+		off := uint32(len(more))
+		more = append(more, n.more[sl.more:sl.more+sl.nmore]...)
+		sl.more = off
+	}
+	n.more = slices.Clip(more)
+	return spilled
+}
+
+// subLens is the most prefix lengths per side a crowded bucket's tuple
+// space tries.
+const subLens = 6
+
+// sub returns the tuple space of n's crowded bucket sl (see subFlag).
+func (n *tnode) sub(sl *tslot) tuples {
+	return tuples{nodes: n.subNodes[sl.more : sl.more+sl.nmore]}
+}
+
+// longest is the most entries a lookup in tp may scan in one bucket.
+func (tp *tuples) longest() int {
+	l := 0
+	for i := range tp.nodes {
+		n := &tp.nodes[i]
+		for b := range n.slots {
+			if sl := &n.slots[b]; sl.rank != noMatch {
+				l = max(l, 1+int(sl.nmore))
+			}
+		}
+	}
+	return l
+}
+
 func (tp *tuples) bytes() int {
 	if tp == nil {
 		return 0
 	}
 	s := 0
 	for i := range tp.nodes {
-		s += int(unsafe.Sizeof(tnode{})) + len(tp.nodes[i].slots)*int(unsafe.Sizeof(tslot{})) + len(tp.nodes[i].more)*int(unsafe.Sizeof(tent{}))
+		n := &tp.nodes[i]
+		s += int(unsafe.Sizeof(tnode{})) + len(n.slots)*int(unsafe.Sizeof(tslot{})) + len(n.more)*int(unsafe.Sizeof(tent{}))
+		sub := tuples{nodes: n.subNodes}
+		s += sub.bytes()
 	}
 	return s
 }
@@ -975,6 +1326,8 @@ func (tp *tuples) entries() int {
 	for i := range tp.nodes {
 		n := &tp.nodes[i]
 		s += len(n.more)
+		sub := tuples{nodes: n.subNodes}
+		s += sub.entries()
 		for j := range n.slots {
 			if n.slots[j].rank != noMatch {
 				s++

@@ -13,15 +13,17 @@ import (
 // nine protocol bits holding copies of the entries of any protocol;
 // buckets of one to many entries, their second entry in the neighbour
 // slot (buddy) or, the neighbour taken, in the chain; nodes of two slots;
-// ICMP entries; entries of one rule sharing a rank. Final marks are set
-// as Compile sets them, with budgets that allow everything or nothing.
+// ICMP entries; entries of one rule sharing a rank; in half the runs,
+// chains of more than 1-3 entries made tuple spaces of their own by split
+// (the greedy choice over their entries). Final marks are set as Compile
+// sets them, with budgets that allow everything or nothing.
 // Every flow of the space (TCP and UDP to ports 1-5, ICMP types 0 and 8,
 // GRE, and ESP and protocol 255, which no entry names) must get the
 // earliest rank among the entries it matches. The run fails unless it
 // reached each case named in reached, among them a copy in a buddy slot,
 // an ICMP entry in a buddy slot deciding a flow, two copies of one entry
-// in one bucket, and a flow of a protocol no entry names decided by a
-// copy.
+// in one bucket, a flow of a protocol no entry names decided by a copy,
+// and flows decided inside a crowded bucket's tuple space.
 func TestTupleNodesExhaustive(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	named := []uint16{uint16(TCP), uint16(UDP), uint16(ICMP), uint16(GRE)}
@@ -29,6 +31,7 @@ func TestTupleNodesExhaustive(t *testing.T) {
 	lens := []uint32{0, 1, 2, 3, 8, 32}
 	var reached struct {
 		buddyCopy, buddyICMPDecides, buddyDecides, twoSlotBuddy, neighbourTaken, copiesOneBucket, unnamedByCopy, classNodes, finalSaves int
+		subTables, subDecides                                                                                                           int
 	}
 	for run := 0; run < 1000; run++ {
 		// Entries in ascending rank; about a third share their rank
@@ -103,10 +106,18 @@ func TestTupleNodesExhaustive(t *testing.T) {
 			}
 		}
 		tp := &tuples{}
+		split := r.IntN(2) == 0
+		sp := tupleParams{bucketCap: 1 + r.IntN(8), maxNodes: 1 + r.IntN(4), tailEntries: r.IntN(3), sampleSize: 64, lens: 4, lensAll: 4,
+			classMax: 1 << 30, classShare: 2, subMin: 1 + r.IntN(3), subNodes: 1 + r.IntN(4), subTail: r.IntN(3)}
 		for j, c := range cands {
 			if len(parts[j]) > 0 {
 				mask, pdMask := c.masks()
-				tp.nodes = append(tp.nodes, makeNode(parts[j], mask, pdMask))
+				n := makeNode(parts[j], mask, pdMask)
+				if split {
+					n.split(parts[j], &sp)
+					tp.crowd = tp.crowd || len(n.subNodes) > 0
+				}
+				tp.nodes = append(tp.nodes, n)
 			}
 		}
 		slices.SortStableFunc(tp.nodes, func(a, b tnode) int { return int(int64(a.minRank) - int64(b.minRank)) })
@@ -119,6 +130,14 @@ func TestTupleNodesExhaustive(t *testing.T) {
 		if wrong != 0 {
 			t.Fatalf("run %d: %d entries marked final wrongly", run, wrong)
 		}
+		var info TupleInfo
+		for i := range tp.nodes {
+			tp.nodes[i].check(&info, nil)
+		}
+		if info.Misplaced != 0 || info.OutOfBounds != 0 || info.BuddyWrong != 0 {
+			t.Fatalf("run %d: %+v: entries misplaced, out of bounds or buddies wrong", run, info)
+		}
+		reached.subTables += info.SubTables
 		reached.finalSaves += final
 		// What the run reached, from the structure.
 		for i := range tp.nodes {
@@ -142,7 +161,10 @@ func TestTupleNodesExhaustive(t *testing.T) {
 				} else if sl.nmore > 0 && len(nd.slots) > 1 {
 					reached.neighbourTaken++
 				}
-				second := nd.more[sl.more : sl.more+sl.nmore]
+				var second []tent
+				if sl.lens&subFlag == 0 {
+					second = nd.more[sl.more : sl.more+sl.nmore]
+				}
 				if sl.lens&buddyFlag != 0 {
 					second = []tent{nd.first(uint64(b ^ 1))}
 				}
@@ -199,6 +221,11 @@ func TestTupleNodesExhaustive(t *testing.T) {
 										reached.buddyICMPDecides++
 									}
 								}
+								if sl.lens&subFlag != 0 && sl.rank < got {
+									if sub := nd.sub(sl); sub.lookup(k, &f, tb, noMatch) == got {
+										reached.subDecides++
+									}
+								}
 								if class && (p == ESP || p == ProtocolNumber(255)) {
 									if sl.rank == got && sl.proto == 0 {
 										reached.unnamedByCopy++
@@ -213,7 +240,8 @@ func TestTupleNodesExhaustive(t *testing.T) {
 	}
 	t.Logf("%+v", reached)
 	if reached.buddyCopy == 0 || reached.buddyICMPDecides == 0 || reached.buddyDecides == 0 || reached.twoSlotBuddy == 0 ||
-		reached.neighbourTaken == 0 || reached.copiesOneBucket == 0 || reached.unnamedByCopy == 0 || reached.classNodes == 0 || reached.finalSaves == 0 {
+		reached.neighbourTaken == 0 || reached.copiesOneBucket == 0 || reached.unnamedByCopy == 0 || reached.classNodes == 0 || reached.finalSaves == 0 ||
+		reached.subTables == 0 || reached.subDecides == 0 {
 		t.Errorf("cases reached: %+v; want each at least once", reached)
 	}
 }

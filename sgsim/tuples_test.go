@@ -207,14 +207,18 @@ func TestTuplesClassNodeLate(t *testing.T) {
 }
 
 // reached counts the tuple-space cases the tuned property exercised.
-type reached struct{ runs, spill, nodes, collision, tail, index, bigBucket, final, buddy, class int }
+type reached struct {
+	runs, spill, nodes, collision, tail, index, bigBucket, final, buddy, class, sub, subDecides int
+}
 
 // The tuple space under shrunken limits (a key holding 1-8 entries per
-// node, 1-12 nodes, a tail of 0-16 entries) on ClassBench-like rule
-// sets: buckets spill into later nodes, the node limit ends in a list,
-// hashes collide, buckets keep their second entry in the neighbour slot
-// (buddy), rules that flatten into many entries go to the interval
-// index, and verdicts stay equal to the linear reference's.
+// node, 1-12 nodes, a tail of 0-16 entries, chains of more than 1-8
+// entries made tuple spaces of their own) on ClassBench-like rule sets:
+// buckets spill into later nodes, the node limit ends in a list, hashes
+// collide, buckets keep their second entry in the neighbour slot (buddy),
+// crowded buckets become tuple spaces that decide flows, rules that
+// flatten into many entries go to the interval index, and verdicts stay
+// equal to the linear reference's.
 func TestTuplesTunedEqualsLinear(t *testing.T) {
 	var r reached
 	rapid.Check(t, func(t *rapid.T) {
@@ -223,7 +227,8 @@ func TestTuplesTunedEqualsLinear(t *testing.T) {
 		cap := rapid.SampledFrom([]int{1, 2, 3, 8, 64, 256}).Draw(t, "bucket cap")
 		nodes := rapid.IntRange(1, 12).Draw(t, "nodes")
 		tail := rapid.SampledFrom([]int{0, 1, 16}).Draw(t, "tail")
-		c, err := sgsim.CompileTuned(s, cap, nodes, tail, gs...)
+		subMin := rapid.SampledFrom([]int{0, 1, 2, 8}).Draw(t, "crowded chain")
+		c, err := sgsim.CompileTuned(s, cap, nodes, tail, subMin, gs...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -234,6 +239,9 @@ func TestTuplesTunedEqualsLinear(t *testing.T) {
 				got, want := c.Check(d, f), l.Check(d, f)
 				if got.Action != want.Action || sgsimtest.Decider(got) != sgsimtest.Decider(want) {
 					t.Fatalf("%v Check(%v):\ncompiled: %v\nlinear:   %v", d, f, got, want)
+				}
+				if sgsim.DecidedInSub(c, d, f) {
+					r.subDecides++
 				}
 			}
 		}
@@ -259,8 +267,12 @@ func TestTuplesTunedEqualsLinear(t *testing.T) {
 			if info.Misplaced != 0 {
 				t.Fatalf("%d entries in a bucket no flow they match probes", info.Misplaced)
 			}
+			if subMin == 0 && info.SubTables != 0 {
+				t.Fatalf("%d crowded buckets made tuple spaces with that disabled", info.SubTables)
+			}
 			r.final += min(info.Final, 1)
 			r.class += min(info.ClassNodes, 1)
+			r.sub += min(info.SubTables, 1)
 			r.spill += min(info.Spilled, 1)
 			r.nodes += min(info.Nodes/3, 1)
 			r.collision += min(info.Collisions, 1)
@@ -276,9 +288,67 @@ func TestTuplesTunedEqualsLinear(t *testing.T) {
 		}
 	})
 	// The generator must reach every case, or the property proves little.
-	if r.spill == 0 || r.nodes == 0 || r.collision == 0 || r.tail == 0 || r.index == 0 || r.bigBucket == 0 || r.final == 0 || r.buddy == 0 || r.class == 0 {
+	if r.spill == 0 || r.nodes == 0 || r.collision == 0 || r.tail == 0 || r.index == 0 || r.bigBucket == 0 || r.final == 0 || r.buddy == 0 || r.class == 0 ||
+		r.sub == 0 || r.subDecides == 0 {
 		t.Errorf("cases reached in %d runs: %+v; want each at least once", r.runs, r)
 	}
+}
+
+// A crowded bucket, as on ipc-like 100K: 1 000 rules on distinct /16
+// destinations make the first node hash /16 destinations, so the 200
+// rules on /24s of one more /16 share a bucket. Its chain becomes a tuple
+// space of its own (hashing further destination bits) that decides their
+// flows, every flow gets the linear evaluator's verdict, and Check
+// allocates nothing. Among 4 000 such rules the crowded chain holds less
+// than 1/16 of the entries, too few to pay for the detour every lookup
+// takes: it stays a chain.
+func TestTuplesCrowdedBucket(t *testing.T) {
+	crowd := func(wide int) []sgsim.Rule {
+		var rs []sgsim.Rule
+		for i := 0; i < wide; i++ {
+			rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp 80 to %d.%d.0.0/16 id w%d", 20+i/250, i%250+1, i)))
+		}
+		for i := 0; i < 200; i++ {
+			rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress deny tcp 80 to 10.1.%d.0/24 id c%d", i, i)))
+		}
+		return rs
+	}
+	if info, _ := sgsim.Tuples(compile(t, sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: crowd(4000)}), sgsim.Ingress); info.SubTables != 0 || info.MaxBucket < 200 {
+		t.Errorf("4 000 rules and a crowded bucket of 200: %+v; want the bucket kept as a chain", info)
+	}
+	g := sgsim.Group{ID: "g", Rules: crowd(1000)}
+	c, l := compile(t, sgsim.FirstMatch, g), linear(t, sgsim.FirstMatch, g)
+	info, ok := sgsim.Tuples(c, sgsim.Ingress)
+	if !ok || info.SubTables == 0 || info.SubEntries < 100 || info.Misplaced != 0 || info.OutOfBounds != 0 || info.FinalWrong != 0 {
+		t.Fatalf("tuples %+v, %v; want the 10.1.0.0/16 bucket's chain as a tuple space of its own", info, ok)
+	}
+	var flows []sgsim.Flow
+	inSub := 0
+	for i := 0; i < 256; i++ {
+		for _, dst := range []string{"10.1.%d.9", "20.%d.1.1", "10.2.%d.1"} {
+			f := pkt(fmt.Sprintf("tcp 1.2.3.4:1000 -> "+dst+":80", i))
+			flows = append(flows, f)
+			got, want := c.Check(sgsim.Ingress, f), l.Check(sgsim.Ingress, f)
+			if got.Action != want.Action || sgsimtest.Decider(got) != sgsimtest.Decider(want) {
+				t.Fatalf("Check(%v):\ncompiled: %v\nlinear:   %v", f, got, want)
+			}
+			if sgsim.DecidedInSub(c, sgsim.Ingress, f) {
+				inSub++
+			}
+		}
+	}
+	if inSub < 100 {
+		t.Errorf("%d flows decided in the crowded bucket's tuple space; want at least 100", inSub)
+	}
+	var sink sgsim.Verdict
+	if allocs := testing.AllocsPerRun(100, func() {
+		for _, f := range flows {
+			sink = c.Check(sgsim.Ingress, f)
+		}
+	}); allocs != 0 {
+		t.Errorf("Check allocates %v times per run with a crowded bucket's tuple space; want 0", allocs)
+	}
+	_ = sink
 }
 
 // More rules under one key than a node keeps: the later ones spill to a
@@ -421,15 +491,18 @@ func TestManyGroups(t *testing.T) {
 // (prefixes /26-/32 or everything), TCP/UDP/any with ports 1-4 and GRE,
 // in one to three groups with vendor priorities that reorder them
 // (Huawei, Alibaba, Tencent, ACL), compiled with shrunken tuple limits so
-// that entries spread over several nodes, many are marked final and some
-// nodes hash protocol classes (entries of any protocol copied into each);
+// that entries spread over several nodes, many are marked final, some
+// nodes hash protocol classes (entries of any protocol copied into each)
+// and some buckets are tuple spaces of their own (crowded chains);
 // each of the 16x16 address pairs under TCP and UDP to ports 1-5, ICMP,
 // GRE and ESP (a protocol no rule names) must get the linear evaluator's
 // verdict and deciding rule. A final mark that ends a lookup while a
 // later node holds an earlier matching rule, or a class missing a copy,
-// would show here as another decider.
+// would show here as another decider, as would an entry of a crowded
+// bucket's tuple space marked final while a later node of the table holds
+// an earlier matching rule.
 func TestTuplesFinalExhaustive(t *testing.T) {
-	final, class := 0, 0
+	final, class, sub, subDecides := 0, 0, 0, 0
 	rapid.Check(t, func(t *rapid.T) {
 		s := sgsim.Semantics(rapid.IntRange(0, 5).Draw(t, "semantics"))
 		side := func(name string) string {
@@ -472,7 +545,8 @@ func TestTuplesFinalExhaustive(t *testing.T) {
 			gs = append(gs, sgsim.Group{ID: fmt.Sprint("g", g), Rules: rs})
 		}
 		c, err := sgsim.CompileTuned(s, rapid.SampledFrom([]int{1, 2, 3, 64}).Draw(t, "bucket cap"),
-			rapid.IntRange(1, 12).Draw(t, "nodes"), rapid.SampledFrom([]int{0, 1, 16}).Draw(t, "tail"), gs...)
+			rapid.IntRange(1, 12).Draw(t, "nodes"), rapid.SampledFrom([]int{0, 1, 16}).Draw(t, "tail"),
+			rapid.SampledFrom([]int{0, 1, 3}).Draw(t, "crowded chain"), gs...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -480,6 +554,7 @@ func TestTuplesFinalExhaustive(t *testing.T) {
 		if info, ok := sgsim.Tuples(c, sgsim.Ingress); ok {
 			final += info.Final
 			class += info.ClassNodes
+			sub += info.SubTables
 			if info.FinalWrong != 0 || info.Misplaced != 0 {
 				t.Fatalf("tuples %+v: entries marked final wrongly or misplaced", info)
 			}
@@ -502,6 +577,9 @@ func TestTuplesFinalExhaustive(t *testing.T) {
 						if got.Action != want.Action || sgsimtest.Decider(got) != sgsimtest.Decider(want) {
 							t.Fatalf("Check(%v):\ncompiled: %v\nlinear:   %v", f, got, want)
 						}
+						if sgsim.DecidedInSub(c, sgsim.Ingress, f) {
+							subDecides++
+						}
 					}
 				}
 			}
@@ -512,5 +590,8 @@ func TestTuplesFinalExhaustive(t *testing.T) {
 	}
 	if class == 0 {
 		t.Errorf("no class node built: the property proves nothing about copies of entries of any protocol")
+	}
+	if sub == 0 || subDecides == 0 {
+		t.Errorf("%d crowded buckets made tuple spaces, %d flows decided in one: want some of each", sub, subDecides)
 	}
 }
