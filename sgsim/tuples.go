@@ -22,7 +22,7 @@ import (
 // first s bits of the source, the first d bits of the destination, and
 // optionally the exact protocol and destination port. It holds entries
 // whose own masks cover its mask (source prefix at least s long, and so
-// on), hashed on the covered bits into buckets (a multiply and a shift);
+// on), hashed on the covered bits into buckets (see bucket);
 // a bucket lists its entries in evaluation order, the first inline in the
 // bucket's 32-byte slot (with the rank pruning needs and where the others
 // are), so that a probe is one cache line when the first entry decides,
@@ -228,6 +228,7 @@ func (e *tent) slot() tslot {
 type tnode struct {
 	mask    uint64  // address bits hashed
 	pdMask  uint64  // protocol<<16 | destination port bits hashed
+	mul     uint64  // multiplier of the address bits (see bucket)
 	shift   uint8   // 64 - log2(buckets)
 	minRank uint32  // earliest rule in the node
 	slots   []tslot // one per bucket: its earliest entry (rank noMatch: empty)
@@ -247,17 +248,42 @@ type tuples struct {
 const (
 	hashMul1 = 0x9e3779b97f4a7c15
 	hashMul2 = 0xbf58476d1ce4e5b9
+	// pdMul is hashMul1*hashMul2 (mod 2^64), the protocol and port
+	// field's multiplier in bucket.
+	pdMul = 0xd67411c46c86742d
+	// bigMul is the address multiplier of nodes of bigNode buckets or
+	// more (see bucket).
+	bigMul  = 0xe908ef37e089a051
+	bigNode = 1 << 15
 )
 
-// bucket multiplies the masked key where it lies in the address pair, so
-// a node's key with t trailing zeros (32-d for d destination bits) meets
-// only the multiplier's low 64-t bits: on dense keys that crowds buckets
-// (ipc1_100000's first node: 65 008 keys in 24 024 of 65 536 buckets,
-// about 41 000 for a random function). A per-node multiplier fixed that
-// (ipc1 100K 1.16-1.29x as fast) but cost 2-6% on the 1K and 10K sets
-// (bench/README.md, issue 15, ninth pass); not kept.
+// bucket is the top bits of the masked key times the node's multiplier
+// plus the protocol and port field times pdMul: two multiplications that
+// do not wait for each other. (It was the key plus the field times
+// hashMul1, all times hashMul2: the same value when mul is hashMul2.)
+//
+// Dense keys. A key lies where its bits are in the address pair, so a
+// key with t trailing zeros (32-d for d destination bits) meets only the
+// multiplier's low 64-t bits, and consecutive keys step around the
+// circle by (mul mod 2^(64-t))/2^(64-t): well spread or crowded by how
+// far that fraction is from ones of small denominator. hashMul2 crowds
+// at t 16: ipc1_100000's first node (/16 destinations, 65 008 keys)
+// filled 24 024 of its 65 536 buckets, a random function about 41 400.
+// Random multipliers were scored by the worst share, over every t and
+// 2^8 to 2^17 buckets, of the buckets that 2^b and 0.55*2^b consecutive
+// keys fill against a random function's (hashMul2 0.30; bigMul 0.58, the
+// best of 1.5 million 0.61: none spreads well at every t); of the best
+// few, bigMul fills that node best, 60 289 buckets. A new multiplier
+// also reshuffles which hot keys share a bucket: on every node, each of
+// four tried lost 2-8% on fw1, fw-like and fw-like-v2 1K. So only nodes
+// of bigNode buckets or more (slots of 1 MB and up, which miss the
+// cache) take bigMul, in the node (8 bytes), and the 1K and 10K sets
+// keep their structures. In one process against the previous hash
+// (bench/README.md, issue 15, tenth pass), lookups ran 1.27-1.34x as fast on ipc1 100K, 1.02-1.05 on acl1, fw1 and ipc-like
+// 100K, and within the old-against-old floor elsewhere (fw-like 100K
+// about 1% slower, at the floor's edge).
 func (n *tnode) bucket(k, pd uint64) uint64 {
-	return ((k & n.mask) + (pd&n.pdMask)*hashMul1) * hashMul2 >> n.shift
+	return ((k&n.mask)*n.mul + (pd&n.pdMask)*pdMul) >> n.shift
 }
 
 // lookup returns the position of the first matching rule, or best when
@@ -1136,7 +1162,7 @@ func (tp *tuples) mark(after []tnode, budget, scan *int) {
 // generated families at 100K, and within the old-against-old floor on the
 // 1K and 10K sets.
 func makeNode(ents []bent, mask, pdMask uint64) tnode {
-	n := tnode{mask: mask, pdMask: pdMask, minRank: noMatch, shift: 64}
+	n := tnode{mask: mask, pdMask: pdMask, mul: hashMul2, minRank: noMatch, shift: 64}
 	nb := 1
 	if mask != 0 || pdMask != 0 {
 		keys := newCounter(len(ents))
@@ -1145,6 +1171,9 @@ func makeNode(ents []bent, mask, pdMask uint64) tnode {
 		}
 		nb = 1 << bits.Len(uint(len(keys.used)))
 		n.shift = uint8(64 - bits.TrailingZeros(uint(nb)))
+		if nb >= bigNode {
+			n.mul = bigMul
+		}
 	}
 	bs := make([]uint32, len(ents))
 	cnt := make([]uint32, nb+1)
