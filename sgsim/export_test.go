@@ -8,7 +8,7 @@ package sgsim
 // the spill, node-limit, tail and crowded-bucket paths.
 func CompileTuned(s Semantics, bucketCap, maxNodes, tail, subMin int, groups ...Group) (*Classifier, error) {
 	p := tupleParams{bucketCap: bucketCap, maxNodes: maxNodes, tailEntries: tail, sampleSize: 64, lens: 4, lensAll: 4, classMax: 1 << 30, classShare: 2,
-		subMin: subMin, subNodes: maxNodes, subTail: tail} // subShare 0: every crowded bucket
+		subMin: subMin, subNodes: maxNodes, subTail: tail} // subShare and subTable 0: every crowded bucket
 	return compileWith(s, &p, groups)
 }
 

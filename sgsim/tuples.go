@@ -123,13 +123,21 @@ import (
 // hold at least 1/subShare of its entries: at 64 without that, tables
 // with a few crowded chains lost up to 2% beyond the floor (fw-like-v3
 // 100K, 2.4% of its entries in 14 such chains, 0.94 against a floor of
-// 0.96; acl-like-v1 10K 0.98); ipc-like 100K's hold 17%. In one
-// process, old / new (thread CPU, alternating, median of per-round
-// ratios; bench/README.md, issue 15, crowded buckets): ipc-like 100K
-// 1.20-1.23, acl-like-v1 100K 1.02-1.03, ipc-like-v3 100K 1.01-1.03,
-// every other set within the floor (1K and 10K sets compile to the same
-// structure). Compile at 100K +20-50 ms (the buckets' greedy choice tries
-// subLens lengths per side), Stats().Bytes ipc-like 100K 1.05x.
+// 0.96; acl-like-v1 10K 0.98); ipc-like 100K's hold 17%. Tables of at
+// most subTable entries split nothing: no 10K set gained (a lookup
+// rarely reaches their few crowded chains: fw-like 10K, seed 3, 0.027
+// times) and those with enough to split lost 2.6-3.6% beyond the floor
+// (fw-like 10K, seeds 2 and 3: the lookup that handles subFlag is slower
+// than plain where lookups visit many nodes). In one process, old / new
+// (thread CPU, alternating, median of per-round ratios; bench/README.md,
+// issue 15, crowded buckets): ipc-like 100K 1.18-1.27 over three seeds,
+// acl-like-v1 100K 1.01-1.15, ipc-like-v3 100K 1.01-1.03, every other set
+// within the floor (1K and 10K sets compile to the same structure) but
+// fw-like 100K with seeds 2 and 3, 0.96-0.98 against floors of
+// 1.00-1.01: its split buckets are mostly passed through, which costs
+// more than the old chain scan cut short by the best match's rank.
+// Compile at 100K +20-50 ms (the buckets' greedy choice tries subLens
+// lengths per side), Stats().Bytes ipc-like 100K 1.05x.
 type tupleParams struct {
 	bucketCap   int // entries per key a node keeps; more spill to later nodes
 	maxNodes    int // nodes before the remainder is one list
@@ -141,11 +149,12 @@ type tupleParams struct {
 	classShare  int // a class node copies at most 1/classShare of the entries
 	subMin      int // a chain longer than this becomes a tuple space of its own (see subFlag); 0 never
 	subShare    int // ... only when such chains hold at least 1/subShare of the entries; 0 always
+	subTable    int // ... and the table has more than subTable entries
 	subNodes    int // maxNodes of such a tuple space
 	subTail     int // tailEntries of such a tuple space
 }
 
-var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12, classMax: 20000, classShare: 16, subMin: 64, subShare: 16, subNodes: 4, subTail: 4}
+var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12, classMax: 20000, classShare: 16, subMin: 64, subShare: 16, subTable: 20000, subNodes: 4, subTail: 4}
 
 // maxExpand is the number of entries per rule above which the rule is
 // indexed by intervals instead (an arbitrary address range cut into
@@ -874,7 +883,7 @@ func buildNodes(ents []bent, p *tupleParams) *tuples {
 		ins = append(ins, in)
 		rest = out
 	}
-	if p.subMin > 0 {
+	if p.subMin > 0 && len(ents) > p.subTable {
 		// Crowded buckets, when their chains hold enough of the entries
 		// to pay for the lookup's detour (see split).
 		crowded := 0

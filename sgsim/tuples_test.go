@@ -294,38 +294,44 @@ func TestTuplesTunedEqualsLinear(t *testing.T) {
 	}
 }
 
-// A crowded bucket, as on ipc-like 100K: 1 000 rules on distinct /16
-// destinations make the first node hash /16 destinations, so the 200
-// rules on /24s of one more /16 share a bucket. Its chain becomes a tuple
-// space of its own (hashing further destination bits) that decides their
-// flows, every flow gets the linear evaluator's verdict, and Check
-// allocates nothing. Among 4 000 such rules the crowded chain holds less
-// than 1/16 of the entries, too few to pay for the detour every lookup
-// takes: it stays a chain.
+// Crowded buckets, as on ipc-like 100K: 20 000 rules on distinct /16
+// destinations make the first node hash /16 destinations, so 200 rules on
+// /24s of one more /16 share a bucket, ten times over. Their chains
+// become tuple spaces of their own (hashing further destination bits)
+// that decide their flows, every flow gets the linear evaluator's
+// verdict, and Check allocates nothing. With 40 000 rules on /16s and
+// five such buckets the chains hold less than 1/16 of the entries, and
+// with 1 000 and one the table is too small: too few lookups would reach
+// them to pay for the detour every lookup takes, and they stay chains.
 func TestTuplesCrowdedBucket(t *testing.T) {
-	crowd := func(wide int) []sgsim.Rule {
+	crowd := func(wide, crowded int) []sgsim.Rule {
 		var rs []sgsim.Rule
 		for i := 0; i < wide; i++ {
 			rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp 80 to %d.%d.0.0/16 id w%d", 20+i/250, i%250+1, i)))
 		}
-		for i := 0; i < 200; i++ {
-			rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress deny tcp 80 to 10.1.%d.0/24 id c%d", i, i)))
+		for k := 0; k < crowded; k++ {
+			for i := 0; i < 200; i++ {
+				rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress deny tcp 80 to 10.%d.%d.0/24 id c%d.%d", k, i, k, i)))
+			}
 		}
 		return rs
 	}
-	if info, _ := sgsim.Tuples(compile(t, sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: crowd(4000)}), sgsim.Ingress); info.SubTables != 0 || info.MaxBucket < 200 {
-		t.Errorf("4 000 rules and a crowded bucket of 200: %+v; want the bucket kept as a chain", info)
+	for _, c := range []struct{ wide, crowded int }{{40000, 5}, {1000, 1}} {
+		cl := compile(t, sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: crowd(c.wide, c.crowded)})
+		if info, _ := sgsim.Tuples(cl, sgsim.Ingress); info.SubTables != 0 || info.MaxBucket < 200 {
+			t.Errorf("%d rules and %d crowded buckets of 200: %+v; want the buckets kept as chains", c.wide, c.crowded, info)
+		}
 	}
-	g := sgsim.Group{ID: "g", Rules: crowd(1000)}
+	g := sgsim.Group{ID: "g", Rules: crowd(20000, 10)}
 	c, l := compile(t, sgsim.FirstMatch, g), linear(t, sgsim.FirstMatch, g)
 	info, ok := sgsim.Tuples(c, sgsim.Ingress)
-	if !ok || info.SubTables == 0 || info.SubEntries < 100 || info.Misplaced != 0 || info.OutOfBounds != 0 || info.FinalWrong != 0 {
-		t.Fatalf("tuples %+v, %v; want the 10.1.0.0/16 bucket's chain as a tuple space of its own", info, ok)
+	if !ok || info.SubTables != 10 || info.SubEntries < 1000 || info.Misplaced != 0 || info.OutOfBounds != 0 || info.FinalWrong != 0 {
+		t.Fatalf("tuples %+v, %v; want the chains of the ten 10.k.0.0/16 buckets as tuple spaces of their own", info, ok)
 	}
 	var flows []sgsim.Flow
 	inSub := 0
 	for i := 0; i < 256; i++ {
-		for _, dst := range []string{"10.1.%d.9", "20.%d.1.1", "10.2.%d.1"} {
+		for _, dst := range []string{"10.1.%d.9", "10.9.%d.1", "20.%d.1.1", "10.12.%d.1"} {
 			f := pkt(fmt.Sprintf("tcp 1.2.3.4:1000 -> "+dst+":80", i))
 			flows = append(flows, f)
 			got, want := c.Check(sgsim.Ingress, f), l.Check(sgsim.Ingress, f)
@@ -337,8 +343,8 @@ func TestTuplesCrowdedBucket(t *testing.T) {
 			}
 		}
 	}
-	if inSub < 100 {
-		t.Errorf("%d flows decided in the crowded bucket's tuple space; want at least 100", inSub)
+	if inSub < 300 {
+		t.Errorf("%d flows decided in the crowded bucket's tuple space; want at least 300", inSub)
 	}
 	var sink sgsim.Verdict
 	if allocs := testing.AllocsPerRun(100, func() {
