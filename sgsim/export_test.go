@@ -1,5 +1,7 @@
 package sgsim
 
+import "math/bits"
+
 // CompileTuned is Compile with a small tuple space: at most bucketCap
 // entries per key in a node, at most maxNodes nodes, and a remainder of
 // at most tail entries forming the last list directly; a bucket whose
@@ -16,6 +18,7 @@ func CompileTuned(s Semantics, bucketCap, maxNodes, tail, subMin int, groups ...
 type TupleInfo struct {
 	Nodes      int  // nodes, the last list included
 	ClassNodes int  // nodes hashing protocol bits, with the entries of any protocol copied into every class
+	WideClass  int  // class nodes hashing three protocol bits (eight classes)
 	Entries    int  // entries over all nodes
 	Spilled    int  // entries left for a later node because their key was full
 	Collisions int  // buckets holding entries of two or more distinct keys
@@ -66,6 +69,9 @@ func Tuples(c *Classifier, d Direction) (info TupleInfo, ok bool) {
 		}
 		if pm := n.pdMask >> 16; pm != 0 && pm != 0xffff {
 			info.ClassNodes++
+			if bits.OnesCount64(pm) == 3 {
+				info.WideClass++
+			}
 		}
 		n.check(&info, nil)
 	}

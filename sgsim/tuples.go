@@ -66,11 +66,12 @@ import (
 // (1-2% of fw-like's) ended in nodes of their own or in the last list,
 // which nearly every lookup visits: on fw-like 1K's trace a 13-entry list
 // whose earliest rule is the 38th, 6.0 of the 7.75 chain entries a lookup
-// scanned. A class node hashes two bits of the protocol (classBits: the
-// two that split the table's exact protocols most evenly) and holds the
-// entries of any protocol too, each copied into the four classes, so a
-// flow of any protocol finds them in the bucket it probes anyway, in rank
-// order with the rest. Candidates: every (s, d) pair as a class node, when
+// scanned. A class node hashes two or three bits of the protocol
+// (classBits: the two that split the table's exact protocols most evenly,
+// or three that give each its own class) and holds the entries of any
+// protocol too, each copied into the four or eight classes, so a flow of
+// any protocol finds them in the bucket it probes anyway, in rank order
+// with the rest. Candidates: every (s, d) pair as a class node, when
 // the table has entries of any protocol and two protocols or more; a
 // copied entry scores the average of its copies. A class node may copy at
 // most 1/classShare of the table's entries (it is for the few wide rules:
@@ -622,16 +623,35 @@ func (e *bent) pd() uint64 {
 	return uint64(e.proto)<<16 | uint64(e.dpLo)
 }
 
-// classBits returns the two protocol bits (of the 9 a Protocol uses) that
-// split the exact-protocol entries most evenly (least sum of squared
-// class sizes), for class nodes; 0 when there is no entry of any
-// protocol to copy or fewer than two protocols to split.
-func classBits(ents []bent) uint16 {
+// classBits returns the protocol bits (of the 9 a Protocol uses) that a
+// class node hashes: the two that split the exact-protocol entries most
+// evenly (least sum of squared class sizes), or three when no two give
+// each of the table's protocols a class of its own, three do (the first
+// such, lowest bits first) and at most 1/share of the entries are of any
+// protocol; 0 when there is no entry of any protocol to copy or fewer
+// than two protocols to split.
+//
+// Three bits. With two, a class node that merges two protocols scores
+// below the protocol node of the same keys, so the few wide rules it
+// would hold stay out: on fw-like 1K (ICMP, TCP, UDP and GRE, values 2,
+// 7, 18 and 48, which no two bits tell apart) the first node was d/21
+// and the protocol, its class-node twin scored 1.7% lower, and the seven
+// any-protocol entries of d/21 or longer ended in the last list, which
+// 64% of lookups visited to scan 4.4 entries each. With three bits the
+// class node tells the protocols apart as the protocol node does, wins,
+// and takes them: on the trace 2.82 nodes visited and 1.97 chain entries
+// a lookup, from 3.52 and 4.21, and lookups ran 1.20x as fast (fw-like
+// 10K 1.12 on another seed, fw-like-v2 1K 1.08, fw1 1K 1.04; in one
+// process, bench/README.md, issue 15, session 9, three class bits).
+// Each entry of any protocol then takes eight copies, not four: on
+// ipc-like, a third of its entries of any protocol, eight classes cost
+// 1-4% (more copies in the buckets flows probe), hence the share.
+func classBits(ents []bent, share int) uint16 {
 	var hist [257]int
-	anyProto, protos := false, 0
+	anyProto, protos := 0, 0
 	for i := range ents {
 		if !ents[i].exactProto {
-			anyProto = true
+			anyProto++
 		} else if p := ents[i].proto; p <= 256 {
 			if hist[p] == 0 {
 				protos++
@@ -639,30 +659,61 @@ func classBits(ents []bent) uint16 {
 			hist[p]++
 		}
 	}
-	if !anyProto || protos < 2 {
+	if anyProto == 0 || protos < 2 {
 		return 0
+	}
+	// cost is the sum of squared class sizes under bits m, exact the
+	// same with a class for each protocol: the least any m can cost.
+	cost := func(m uint16) int {
+		var cls [8]int
+		for p, n := range hist {
+			if n > 0 {
+				cls[classOf(uint16(p), m)] += n
+			}
+		}
+		c := 0
+		for _, n := range cls {
+			c += n * n
+		}
+		return c
+	}
+	exact := 0
+	for _, n := range hist {
+		exact += n * n
 	}
 	best, bestCost := uint16(0), -1
 	for a := 0; a < 9; a++ {
 		for b := a + 1; b < 9; b++ {
 			m := uint16(1)<<a | uint16(1)<<b
-			var cls [4]int
-			for p, n := range hist {
-				if n > 0 {
-					x := uint16(p) & m
-					cls[(x>>a&1)|(x>>b&1)<<1] += n
+			if c := cost(m); bestCost < 0 || c < bestCost {
+				best, bestCost = m, c
+			}
+		}
+	}
+	if bestCost == exact || anyProto*share > len(ents) {
+		return best
+	}
+	for a := 0; a < 9; a++ {
+		for b := a + 1; b < 9; b++ {
+			for c := b + 1; c < 9; c++ {
+				if m := uint16(1)<<a | uint16(1)<<b | uint16(1)<<c; cost(m) == exact {
+					return m
 				}
-			}
-			cost := 0
-			for _, n := range cls {
-				cost += n * n
-			}
-			if bestCost < 0 || cost < bestCost {
-				best, bestCost = m, cost
 			}
 		}
 	}
 	return best
+}
+
+// classOf numbers the class of protocol p under class bits m (at most
+// three): p's bits under m, packed.
+func classOf(p, m uint16) int {
+	c, k := 0, 0
+	for ; m != 0; m &= m - 1 {
+		c |= int(p>>bits.TrailingZeros16(m)&1) << k
+		k++
+	}
+	return c
 }
 
 // keyOfEntry is the node-independent identity of an entry's covered bits
@@ -825,7 +876,7 @@ func buildNodes(ents []bent, p *tupleParams) *tuples {
 	rest := ents
 	var class uint16
 	if len(ents) <= p.classMax {
-		class = classBits(ents)
+		class = classBits(ents, p.classShare)
 	}
 	cnt := newCounter(min(p.sampleSize, len(ents)) * keysPer(class))
 	var pds []uint64

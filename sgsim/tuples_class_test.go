@@ -6,31 +6,41 @@ import "testing"
 // most evenly: protocols 8, 64, 72 and 1 (values, so bits 3, 6, both,
 // and 0), as many entries each, fall one to a class only under bits 3
 // and 6; with no entry of any protocol, or one protocol only, there is
-// nothing to copy or split.
+// nothing to copy or split. ICMP, TCP, UDP and GRE (values 2, 7, 18 and
+// 48: 10, 111, 10010 and 110000) no two bits tell apart (bits 0 and 1
+// come first of the best, with ICMP and UDP together under 01: bit 1
+// alone is set in both); of three bits, the first that do are 0, 1 and
+// 4 (ICMP 010, TCP 011, UDP 110, GRE 100, bit 4 last), and they are
+// taken when at most 1/share of the entries are of any protocol (here
+// 1 or 2 of 21 or 22, share 16: 16 <= 21, 32 > 22).
 func TestClassBits(t *testing.T) {
-	ents := func(anyProto bool, protos ...uint16) []bent {
+	ents := func(anyProto int, protos ...uint16) []bent {
 		var es []bent
 		for _, p := range protos {
 			for range 5 {
 				es = append(es, bent{tent: tent{proto: p}, exactProto: true})
 			}
 		}
-		if anyProto {
+		for range anyProto {
 			es = append(es, bent{})
 		}
 		return es
 	}
+	icmp, tcp, udp, gre := uint16(ICMP), uint16(TCP), uint16(UDP), uint16(GRE)
 	for _, c := range []struct {
 		name string
 		ents []bent
 		want uint16
 	}{
-		{"four protocols and one of any", ents(true, 8, 64, 72, 1), 1<<3 | 1<<6},
-		{"the same, another order", ents(true, 1, 72, 64, 8), 1<<3 | 1<<6},
-		{"no entry of any protocol", ents(false, 8, 64, 72, 1), 0},
-		{"one protocol", ents(true, 8, 8), 0},
+		{"four protocols and one of any", ents(1, 8, 64, 72, 1), 1<<3 | 1<<6},
+		{"the same, another order", ents(1, 1, 72, 64, 8), 1<<3 | 1<<6},
+		{"no entry of any protocol", ents(0, 8, 64, 72, 1), 0},
+		{"one protocol", ents(1, 8, 8), 0},
+		{"ICMP, TCP, UDP, GRE and one of any", ents(1, icmp, tcp, udp, gre), 1<<0 | 1<<1 | 1<<4},
+		{"the same, another order", ents(1, gre, udp, tcp, icmp), 1<<0 | 1<<1 | 1<<4},
+		{"the same with two of any", ents(2, icmp, tcp, udp, gre), 1<<0 | 1<<1},
 	} {
-		if got := classBits(c.ents); got != c.want {
+		if got := classBits(c.ents, 16); got != c.want {
 			t.Errorf("%s: classBits %#b; want %#b", c.name, got, c.want)
 		}
 	}
@@ -95,7 +105,7 @@ func TestClassNodeShare(t *testing.T) {
 		if total == 0 {
 			total = len(es)
 		}
-		got := choose(es, newCounter(len(es)), &p, classBits(es), total)
+		got := choose(es, newCounter(len(es)), &p, classBits(es, p.classShare), total)
 		if (got.class != 0) != c.class {
 			t.Errorf("%d entries of any protocol of %d left, table of %d: chose %+v; want a class node %v", c.wide, len(es), total, got, c.class)
 		}

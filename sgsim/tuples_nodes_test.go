@@ -1,6 +1,7 @@
 package sgsim
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -9,8 +10,9 @@ import (
 // Nodes built by hand from random entries over a small space (the top
 // three bits of each address), without the greedy choice between them, so
 // that every kind of node holds every kind of entry: address nodes,
-// protocol and protocol-and-port nodes, and class nodes on any two of the
-// nine protocol bits holding copies of the entries of any protocol;
+// protocol and protocol-and-port nodes, and class nodes on any two or
+// three of the nine protocol bits holding copies of the entries of any
+// protocol;
 // buckets of one to many entries, their second entry in the neighbour
 // slot (buddy) or, the neighbour taken, in the chain; nodes of two slots;
 // ICMP entries; entries of one rule sharing a rank; in half the runs,
@@ -22,16 +24,17 @@ import (
 // earliest rank among the entries it matches. The run fails unless it
 // reached each case named in reached, among them a copy in a buddy slot,
 // an ICMP entry in a buddy slot deciding a flow, two copies of one entry
-// in one bucket, a flow of a protocol no entry names decided by a copy,
-// and flows decided inside a crowded bucket's tuple space.
+// in one bucket, a flow of a protocol no entry names decided by a copy
+// (in a class node of two bits and of three), and flows decided inside a
+// crowded bucket's tuple space.
 func TestTupleNodesExhaustive(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	named := []uint16{uint16(TCP), uint16(UDP), uint16(ICMP), uint16(GRE)}
 	flowProtos := []Protocol{TCP, UDP, ICMP, GRE, ESP, ProtocolNumber(255)}
 	lens := []uint32{0, 1, 2, 3, 8, 32}
 	var reached struct {
-		buddyCopy, buddyICMPDecides, buddyDecides, twoSlotBuddy, neighbourTaken, copiesOneBucket, unnamedByCopy, classNodes, finalSaves int
-		subTables, subDecides                                                                                                           int
+		buddyCopy, buddyICMPDecides, buddyDecides, twoSlotBuddy, neighbourTaken, copiesOneBucket, unnamedByCopy, unnamedByWideCopy, classNodes, wideClassNodes, finalSaves int
+		subTables, subDecides                                                                                                                                              int
 	}
 	for run := 0; run < 1000; run++ {
 		// Entries in ascending rank; about a third share their rank
@@ -91,6 +94,9 @@ func TestTupleNodesExhaustive(t *testing.T) {
 				a := r.IntN(9)
 				b := (a + 1 + r.IntN(8)) % 9
 				c.class = uint16(1)<<a | uint16(1)<<b
+				for r.IntN(2) == 0 && bits.OnesCount16(c.class) < 3 {
+					c.class |= uint16(1) << r.IntN(9)
+				}
 			}
 			cands = append(cands, c)
 		}
@@ -145,6 +151,9 @@ func TestTupleNodesExhaustive(t *testing.T) {
 			class := uint16(nd.pdMask>>16) != 0 && uint16(nd.pdMask>>16) != 0xffff
 			if class {
 				reached.classNodes++
+				if bits.OnesCount64(nd.pdMask>>16) == 3 {
+					reached.wideClassNodes++
+				}
 			}
 			for b := range nd.slots {
 				sl := &nd.slots[b]
@@ -229,6 +238,9 @@ func TestTupleNodesExhaustive(t *testing.T) {
 								if class && (p == ESP || p == ProtocolNumber(255)) {
 									if sl.rank == got && sl.proto == 0 {
 										reached.unnamedByCopy++
+										if bits.OnesCount64(nd.pdMask>>16) == 3 {
+											reached.unnamedByWideCopy++
+										}
 									}
 								}
 							}
@@ -240,7 +252,7 @@ func TestTupleNodesExhaustive(t *testing.T) {
 	}
 	t.Logf("%+v", reached)
 	if reached.buddyCopy == 0 || reached.buddyICMPDecides == 0 || reached.buddyDecides == 0 || reached.twoSlotBuddy == 0 ||
-		reached.neighbourTaken == 0 || reached.copiesOneBucket == 0 || reached.unnamedByCopy == 0 || reached.classNodes == 0 || reached.finalSaves == 0 ||
+		reached.neighbourTaken == 0 || reached.copiesOneBucket == 0 || reached.unnamedByCopy == 0 || reached.unnamedByWideCopy == 0 || reached.classNodes == 0 || reached.wideClassNodes == 0 || reached.finalSaves == 0 ||
 		reached.subTables == 0 || reached.subDecides == 0 {
 		t.Errorf("cases reached: %+v; want each at least once", reached)
 	}
