@@ -1,6 +1,7 @@
 package sgsim
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -393,5 +394,59 @@ func TestBucketSpreadsDenseKeys(t *testing.T) {
 			t.Errorf("source %v, /%d, %d consecutive keys: %d of %.0f buckets, %.2f of a random function's %.0f; want at least %.2f",
 				c.src, c.length, c.keys, len(used), nb, share, random, minShare)
 		}
+	}
+}
+
+// TestFinalScanSeesCrowdedBuckets: an entry whose finality is decided by
+// scanning a later node whole (scanEarliest: here an entry of any
+// protocol against a node hashing the protocol) must see the entries of
+// that node's crowded buckets' tuple spaces (see subFlag), or it is
+// marked final over an earlier rule there and the lookup ends on it. And
+// entries and bytes (Stats) count the tuple space once.
+func TestFinalScanSeesCrowdedBuckets(t *testing.T) {
+	ent := func(rank, src, slen uint32, proto uint16) bent {
+		m := uint64(lenMask(slen)) << 32
+		return bent{tent: tent{val: uint64(src) << 32 & m, mask: m, rank: rank, proto: proto, dpW: 65535, spW: 65535},
+			slen: uint8(slen), exactProto: proto != 0}
+	}
+	tcp := uint16(TCP)
+	// Node a: 1/8 TCP, then 10/8 of any protocol (rank 5). Node b hashes
+	// the protocol: its one TCP bucket holds 20/8, 30/8 (the buddy), then a
+	// chain of 40/8, 10.1/16 (rank 4, which beats rank 5) and 50/8.
+	a := []bent{ent(0, 0x01000000, 8, tcp), ent(5, 0x0a000000, 8, 0)}
+	b := []bent{ent(1, 0x14000000, 8, tcp), ent(2, 0x1e000000, 8, tcp), ent(3, 0x28000000, 8, tcp),
+		ent(4, 0x0a010000, 16, tcp), ent(6, 0x32000000, 8, tcp)}
+	na, nb := makeNode(a, 0, 0), makeNode(b, 0, 0xffff0000)
+	sp := tupleParams{bucketCap: 8, maxNodes: 2, sampleSize: 64, lens: 4, lensAll: 4, subMin: 1, subNodes: 2}
+	nb.split(b, &sp)
+	if len(nb.subNodes) == 0 {
+		t.Fatal("node b's TCP bucket was not split; the test no longer reaches the case")
+	}
+	// What Stats reports counts the tuple space once, each entry once
+	// (the slot's and the buddy's not again in it).
+	if n := (&tuples{nodes: []tnode{nb}}).entries(); n != len(b) {
+		t.Errorf("node b counts %d entries; want %d", n, len(b))
+	}
+	var size func(n *tnode) int
+	size = func(n *tnode) int {
+		s := int(unsafe.Sizeof(*n)) + len(n.slots)*int(unsafe.Sizeof(tslot{})) + len(n.more)*int(unsafe.Sizeof(tent{}))
+		for i := range n.subNodes {
+			s += size(&n.subNodes[i])
+		}
+		return s
+	}
+	if got, want := (&tuples{nodes: []tnode{nb}}).bytes(), size(&nb); got != want {
+		t.Errorf("node b counts %d bytes; want %d, its crowded bucket's nodes included", got, want)
+	}
+	tp := &tuples{nodes: []tnode{na, nb}, crowd: true}
+	tp.markFinal(1<<20, 1<<20)
+	if _, wrong := tp.checkFinal(); wrong != 0 {
+		t.Errorf("%d entries marked final over an earlier overlapping rule", wrong)
+	}
+	f := Flow{Src: netip.MustParseAddr("10.1.2.3"), Dst: netip.MustParseAddr("192.0.2.1"), Proto: TCP, SrcPort: 1000, DstPort: 80}
+	src, dst := f.Src.As4(), f.Dst.As4()
+	k := uint64(binary.BigEndian.Uint32(src[:]))<<32 | uint64(binary.BigEndian.Uint32(dst[:]))
+	if got := tp.lookup(k, &f, &table{icmp: make([]ICMPMatch, 7)}, noMatch); got != 4 {
+		t.Errorf("lookup of %v: rule %d, want 4 (10.1/16 TCP, in node b's crowded bucket)", f, got)
 	}
 }
