@@ -687,7 +687,7 @@ func (c *Classifier) Semantics() Semantics { return c.sem }
 // Stats describes a compiled classifier's size.
 type Stats struct {
 	Rules        int // rules compiled
-	IndexEntries int // tuple-space entries (a class node's copies of an entry of any protocol each counted) plus (rule, elementary interval) pairs over all interval indexes
+	IndexEntries int // tuple-space entries (a class node's copies of an entry of any protocol each counted; entries covered by an earlier one of the same key dropped) plus (rule, elementary interval) pairs over all interval indexes
 	Intervals    int // elementary intervals over all interval indexes
 	Scanned      int // rule entries kept in always-scanned lists
 	Bytes        int // approximate memory of the compiled tables, excluding the Rule values

@@ -10,7 +10,7 @@ import "math/bits"
 // the spill, node-limit, tail and crowded-bucket paths.
 func CompileTuned(s Semantics, bucketCap, maxNodes, tail, subMin int, groups ...Group) (*Classifier, error) {
 	p := tupleParams{bucketCap: bucketCap, maxNodes: maxNodes, tailEntries: tail, sampleSize: 64, lens: 4, lensAll: 4, classMax: 1 << 30, classShare: 2,
-		subMin: subMin, subNodes: maxNodes, subTail: tail} // subShare and subTable 0: every crowded bucket
+		subMin: subMin, subNodes: maxNodes, subTail: tail, prune: 64} // subShare and subTable 0: every crowded bucket
 	return compileWith(s, &p, groups)
 }
 
@@ -21,6 +21,7 @@ type TupleInfo struct {
 	WideClass  int  // class nodes hashing three protocol bits (eight classes)
 	Entries    int  // entries over all nodes
 	Spilled    int  // entries left for a later node because their key was full
+	Pruned     int  // entries dropped as covered by an earlier entry of the same key (see prune)
 	Collisions int  // buckets holding entries of two or more distinct keys
 	TailList   bool // some node hashes nothing (a list scanned in order)
 	MaxBucket  int  // entries in the largest bucket
@@ -60,7 +61,7 @@ func Tuples(c *Classifier, d Direction) (info TupleInfo, ok bool) {
 	if tp == nil {
 		return info, false
 	}
-	info.Nodes, info.Entries, info.Spilled = len(tp.nodes), tp.entries(), tp.spilled
+	info.Nodes, info.Entries, info.Spilled, info.Pruned = len(tp.nodes), tp.entries(), tp.spilled, tp.pruned
 	info.Final, info.FinalWrong = tp.checkFinal()
 	for i := range tp.nodes {
 		n := &tp.nodes[i]

@@ -153,9 +153,10 @@ type tupleParams struct {
 	subTable    int // ... and the table has more than subTable entries
 	subNodes    int // maxNodes of such a tuple space
 	subTail     int // tailEntries of such a tuple space
+	prune       int // comparisons per entry when dropping covered entries (see prune); 0 none
 }
 
-var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12, classMax: 20000, classShare: 16, subMin: 64, subShare: 16, subTable: 20000, subNodes: 4, subTail: 4}
+var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12, classMax: 20000, classShare: 16, subMin: 64, subShare: 16, subTable: 20000, subNodes: 4, subTail: 4, prune: 64}
 
 // maxExpand is the number of entries per rule above which the rule is
 // indexed by intervals instead (an arbitrary address range cut into
@@ -253,6 +254,7 @@ type tuples struct {
 	nodes   []tnode
 	crowd   bool // some bucket is a tuple space of its own (see subFlag)
 	spilled int  // entries left for a later node because their key was full (for tests)
+	pruned  int  // entries dropped as covered by earlier ones (see prune; for tests)
 }
 
 const (
@@ -865,9 +867,101 @@ func choose(rest []bent, cnt *counter, p *tupleParams, class uint16, total int) 
 
 // buildTuples builds the tuple space of entries (in ascending rank).
 func buildTuples(ents []bent, p *tupleParams) *tuples {
+	var pruned int
+	if p.prune > 0 {
+		ents, pruned = prune(ents, p.prune*len(ents))
+	}
 	tp := buildNodes(ents, p)
+	tp.pruned = pruned
 	tp.markFinal(finalBudget*len(ents), finalScanBudget*len(ents))
 	return tp
+}
+
+// prune drops the entries that an earlier entry with the same address
+// key (value and mask) covers: that entry's protocol is any or the same,
+// its port ranges contain the later one's and it checks no ICMP type. A
+// flow matching the later entry matches the earlier one, so the later one
+// can never be the first match, and a lookup scanning it in a chain only
+// loses time. Generated firewall-like sets repeat rules on a few hot
+// hosts: on fw-like-v7 10K, 3 964 of 10 000 entries are covered this way
+// (4 537 by any earlier entry), and node 0's chains and a protocol-only
+// node's 583-entry chain were mostly such entries. Each entry is compared
+// with the uncovered earlier ones of its key, most recent first, until
+// budget comparisons over the compile are spent; after that the rest are
+// kept (fewer dropped, never one wrongly). ents are in ascending rank and
+// stay so.
+func prune(ents []bent, budget int) ([]bent, int) {
+	if len(ents) < 2 {
+		return ents, 0
+	}
+	idx := make([]int32, len(ents))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int {
+		x, y := &ents[a], &ents[b]
+		switch {
+		case x.val != y.val:
+			return cmpU64(x.val, y.val)
+		case x.mask != y.mask:
+			return cmpU64(x.mask, y.mask)
+		}
+		return int(a - b)
+	})
+	drop := make([]bool, len(ents))
+	dropped := 0
+	var kept []int32
+	for lo := 0; lo < len(idx); {
+		hi := lo + 1
+		for hi < len(idx) && ents[idx[hi]].val == ents[idx[lo]].val && ents[idx[hi]].mask == ents[idx[lo]].mask {
+			hi++
+		}
+		kept = kept[:0]
+		for _, i := range idx[lo:hi] {
+			e := &ents[i]
+			covered := false
+			for j := len(kept) - 1; j >= 0 && budget > 0; j-- {
+				budget--
+				if ents[kept[j]].covers(&e.tent) {
+					covered = true
+					break
+				}
+			}
+			if covered {
+				drop[i] = true
+				dropped++
+			} else {
+				kept = append(kept, i)
+			}
+		}
+		lo = hi
+	}
+	if dropped == 0 {
+		return ents, 0
+	}
+	out := make([]bent, 0, len(ents)-dropped)
+	for i := range ents {
+		if !drop[i] {
+			out = append(out, ents[i])
+		}
+	}
+	return out, dropped
+}
+
+func cmpU64(a, b uint64) int {
+	if a < b {
+		return -1
+	}
+	return 1
+}
+
+// covers reports whether every flow matching o matches e, given the same
+// address key: e's protocol is any or o's, its port ranges contain o's,
+// and it checks no ICMP type or code.
+func (e *tent) covers(o *tent) bool {
+	return (e.proto == 0 || e.proto == o.proto) && !e.icmp &&
+		e.dpLo <= o.dpLo && uint32(o.dpLo)+uint32(o.dpW) <= uint32(e.dpLo)+uint32(e.dpW) &&
+		e.spLo <= o.spLo && uint32(o.spLo)+uint32(o.spW) <= uint32(e.spLo)+uint32(e.spW)
 }
 
 // buildNodes is buildTuples without the final marks.

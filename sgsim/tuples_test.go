@@ -208,7 +208,7 @@ func TestTuplesClassNodeLate(t *testing.T) {
 
 // reached counts the tuple-space cases the tuned property exercised.
 type reached struct {
-	runs, spill, nodes, collision, tail, index, bigBucket, final, buddy, class, sub, subDecides int
+	runs, spill, nodes, collision, tail, index, bigBucket, final, buddy, class, sub, subDecides, pruned int
 }
 
 // The tuple space under shrunken limits (a key holding 1-8 entries per
@@ -216,7 +216,8 @@ type reached struct {
 // entries made tuple spaces of their own) on ClassBench-like rule sets:
 // buckets spill into later nodes, the node limit ends in a list, hashes
 // collide, buckets keep their second entry in the neighbour slot (buddy),
-// crowded buckets become tuple spaces that decide flows, rules that
+// crowded buckets become tuple spaces that decide flows, entries covered
+// by an earlier one of their key are dropped, rules that
 // flatten into many entries go to the interval index, and verdicts stay
 // equal to the linear reference's.
 func TestTuplesTunedEqualsLinear(t *testing.T) {
@@ -274,6 +275,7 @@ func TestTuplesTunedEqualsLinear(t *testing.T) {
 			r.class += min(info.ClassNodes, 1)
 			r.sub += min(info.SubTables, 1)
 			r.spill += min(info.Spilled, 1)
+			r.pruned += min(info.Pruned, 1)
 			r.nodes += min(info.Nodes/3, 1)
 			r.collision += min(info.Collisions, 1)
 			if info.TailList {
@@ -289,7 +291,7 @@ func TestTuplesTunedEqualsLinear(t *testing.T) {
 	})
 	// The generator must reach every case, or the property proves little.
 	if r.spill == 0 || r.nodes == 0 || r.collision == 0 || r.tail == 0 || r.index == 0 || r.bigBucket == 0 || r.final == 0 || r.buddy == 0 || r.class == 0 ||
-		r.sub == 0 || r.subDecides == 0 {
+		r.sub == 0 || r.subDecides == 0 || r.pruned == 0 {
 		t.Errorf("cases reached in %d runs: %+v; want each at least once", r.runs, r)
 	}
 }
