@@ -61,6 +61,21 @@ import (
 // to /21 sources, with more chains, and ran 0.94x as fast), so the sample
 // keeps 8 (bench/README.md, issue 15, eighth pass).
 //
+// The first node of a table of more than firstMin entries is chosen on a
+// sample of firstSample (4 096): on 1 024 of ipc-like 100K's entries the
+// /16 destinations alone looked nearly free of collisions and won, though
+// their buckets held 34 entries on average (chains of up to 64, 4.3
+// chain entries scanned a lookup); on 4 096 the crowding shows and the
+// first node hashes /22 sources and /16 destinations (0.13 chain entries a
+// lookup in it). In one process against the 1 024 sample (session 10,
+// bench/README.md): ipc-like 100K 1.20-1.22x as fast over two seeds,
+// fw-like-v5 100K 1.16 (seed 2 0.99), acl-like-v1 100K 1.08, the other 100K
+// sets and ClassBench acl1/fw1/ipc1 100K within the noise of memory
+// placement (acl-like 100K 0.96 with the same structure). At 10K the
+// larger sample lost 6% on ipc-like (twice), hence firstMin; every later
+// node keeps 1 024, for compile time (all twelve on 4 096 took ipc-like
+// 100K's compile to 758 ms).
+//
 // Class nodes. A node that hashes the protocol holds only entries of one
 // protocol, so the few rules of any protocol in a firewall-like set
 // (1-2% of fw-like's) ended in nodes of their own or in the last list,
@@ -153,10 +168,12 @@ type tupleParams struct {
 	subTable    int // ... and the table has more than subTable entries
 	subNodes    int // maxNodes of such a tuple space
 	subTail     int // tailEntries of such a tuple space
+	firstSample int // sampleSize of the first node's choice, when larger ...
+	firstMin    int // ... in tables of more than firstMin entries
 	prune       int // comparisons per entry when dropping covered entries (see prune); 0 none
 }
 
-var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12, classMax: 20000, classShare: 16, subMin: 64, subShare: 16, subTable: 20000, subNodes: 4, subTail: 4, prune: 64}
+var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12, classMax: 20000, classShare: 16, subMin: 64, subShare: 16, subTable: 20000, subNodes: 4, subTail: 4, prune: 64, firstSample: 4096, firstMin: 20000}
 
 // maxExpand is the number of entries per rule above which the rule is
 // indexed by intervals instead (an arbitrary address range cut into
@@ -979,7 +996,13 @@ func buildNodes(ents []bent, p *tupleParams) *tuples {
 		var c cand
 		last := len(tp.nodes) >= p.maxNodes-1 || len(rest) <= p.tailEntries
 		if !last {
-			c = choose(rest, cnt, p, class, len(ents))
+			if len(tp.nodes) == 0 && p.firstSample > p.sampleSize && len(ents) > p.firstMin {
+				q := *p
+				q.sampleSize = p.firstSample
+				c = choose(rest, newCounter(min(q.sampleSize, len(ents))*keysPer(class)), &q, class, len(ents))
+			} else {
+				c = choose(rest, cnt, p, class, len(ents))
+			}
 		}
 		mask, pdMask := c.masks()
 		var in, out []bent

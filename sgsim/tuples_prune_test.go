@@ -1,7 +1,9 @@
 package sgsim
 
 import (
+	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -135,5 +137,55 @@ func TestPruneKeepsFirstMatch(t *testing.T) {
 	}
 	if dropped < 250 {
 		t.Errorf("%d entries dropped over the runs; want at least 250 for the test to mean something", dropped)
+	}
+}
+
+// The first node of a large table is chosen on a sample of firstSample
+// entries: a sample of 1 024 hides how crowded a mask's buckets are.
+// 40 000 entries on 2 000 destination /16s, 80% from distinct /22
+// sources, 20% from any source: on 1 024 entries the /16 destinations
+// alone look nearly collision-free and win, as they did on ipc-like 100K
+// (34 entries a bucket); on 4 096 the crowding shows and the first node
+// hashes both addresses.
+func TestFirstNodeLargerSample(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	dsts := make([]uint32, 2000)
+	for i := range dsts {
+		dsts[i] = r.Uint32() & lenMask(16)
+	}
+	ents := make([]bent, 40000)
+	for i := range ents {
+		sl := uint32(22)
+		if r.IntN(5) == 0 {
+			sl = 0
+		}
+		m := uint64(lenMask(sl))<<32 | uint64(lenMask(16))
+		ents[i] = bent{tent: tent{val: (uint64(r.Uint32())<<32 | uint64(dsts[r.IntN(len(dsts))])) & m, mask: m, rank: uint32(i), dpW: 65535, spW: 65535},
+			slen: uint8(sl), dlen: 16}
+	}
+	// The first node chosen holds the most entries (nodes are sorted by
+	// their earliest rule, so it need not be nodes[0]).
+	first := func(p tupleParams) (s, d int) {
+		tp := buildNodes(slices.Clone(ents), &p)
+		big := &tp.nodes[0]
+		for i := range tp.nodes {
+			if tp.nodes[i].size() > big.size() {
+				big = &tp.nodes[i]
+			}
+		}
+		return bits.OnesCount64(big.mask >> 32), bits.OnesCount64(big.mask & 0xffffffff)
+	}
+	if s, d := first(defaultTuples); s != 22 || d != 16 {
+		t.Errorf("first node /%d sources, /%d destinations; want /22 and /16", s, d)
+	}
+	p := defaultTuples
+	p.firstSample = 0
+	if s, d := first(p); s != 0 || d != 16 {
+		t.Errorf("without firstSample: first node /%d sources, /%d destinations; want /0 and /16 (else the case above shows nothing)", s, d)
+	}
+	p = defaultTuples
+	p.firstMin = len(ents)
+	if s, _ := first(p); s != 0 {
+		t.Errorf("a table of firstMin entries chose on the larger sample (source /%d)", s)
 	}
 }
