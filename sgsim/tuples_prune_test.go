@@ -145,7 +145,7 @@ func TestPruneKeepsFirstMatch(t *testing.T) {
 // 40 000 entries on 2 000 destination /16s, 80% from distinct /22
 // sources, 20% from any source: on 1 024 entries the /16 destinations
 // alone look nearly collision-free and win, as they did on ipc-like 100K
-// (34 entries a bucket); on 4 096 the crowding shows and the first node
+// (its hot buckets crowded); on 4 096 the crowding shows and the first node
 // hashes both addresses.
 func TestFirstNodeLargerSample(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))

@@ -606,3 +606,31 @@ func TestTuplesFinalExhaustive(t *testing.T) {
 		t.Errorf("%d crowded buckets made tuple spaces, %d flows decided in one: want some of each", sub, subDecides)
 	}
 }
+
+// Compile's defaults drop the entries that an earlier entry of the same
+// key covers: ten copies of a rule are dropped, a rule of the same key
+// with another port is kept, and every flow still gets the linear
+// evaluator's verdict (the copies never decided one).
+func TestCompileDropsCoveredEntries(t *testing.T) {
+	var rs []sgsim.Rule
+	for i := 0; i < 20; i++ {
+		rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress allow tcp %d from 10.0.0.0/8 to 192.168.1.0/24 id r%d", 80+i, i)))
+	}
+	for i := 0; i < 10; i++ {
+		rs = append(rs, sgsim.MustParseRule(fmt.Sprintf("ingress deny tcp 80 from 10.0.0.0/8 to 192.168.1.0/24 id copy%d", i)))
+	}
+	rs = append(rs, sgsim.MustParseRule("ingress deny tcp 7000 from 10.0.0.0/8 to 192.168.1.0/24 id other"))
+	g := sgsim.Group{ID: "g", Rules: rs}
+	c, l := compile(t, sgsim.FirstMatch, g), linear(t, sgsim.FirstMatch, g)
+	info, ok := sgsim.Tuples(c, sgsim.Ingress)
+	if !ok || info.Pruned != 10 || info.Entries != 21 {
+		t.Fatalf("tuples %+v, %v; want the 10 copies dropped and 21 entries kept", info, ok)
+	}
+	for _, port := range []uint16{79, 80, 81, 99, 100, 7000} {
+		f := sgsim.Flow{Proto: sgsim.TCP, Src: netip.MustParseAddr("10.1.2.3"), Dst: netip.MustParseAddr("192.168.1.9"), SrcPort: 9, DstPort: port}
+		got, want := c.Check(sgsim.Ingress, f), l.Check(sgsim.Ingress, f)
+		if got.Action != want.Action || sgsimtest.Decider(got) != sgsimtest.Decider(want) {
+			t.Fatalf("Check(%v):\ncompiled: %v\nlinear:   %v", f, got, want)
+		}
+	}
+}
