@@ -10,7 +10,7 @@ import "math/bits"
 // the spill, node-limit, tail and crowded-bucket paths.
 func CompileTuned(s Semantics, bucketCap, maxNodes, tail, subMin int, groups ...Group) (*Classifier, error) {
 	p := tupleParams{bucketCap: bucketCap, maxNodes: maxNodes, tailEntries: tail, sampleSize: 64, lens: 4, lensAll: 4, classMax: 1 << 30, classShare: 2,
-		subMin: subMin, subNodes: maxNodes, subTail: tail, prune: 64} // subShare and subTable 0: every crowded bucket
+		subMin: subMin, subNodes: maxNodes, subTail: tail, prune: 64} // subShare 0: every crowded bucket
 	return compileWith(s, &p, groups)
 }
 

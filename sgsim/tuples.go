@@ -141,12 +141,18 @@ import (
 // hold at least 1/subShare of its entries: at 64 without that, tables
 // with a few crowded chains lost up to 2% beyond the floor (fw-like-v3
 // 100K, 2.4% of its entries in 14 such chains, 0.94 against a floor of
-// 0.96; acl-like-v1 10K 0.98); ipc-like 100K's hold 17%. Tables of at
-// most subTable entries split nothing: no 10K set gained (a lookup
-// rarely reaches their few crowded chains: fw-like 10K, seed 3, 0.027
-// times) and those with enough to split lost 2.6-3.6% beyond the floor
-// (fw-like 10K, seeds 2 and 3: the lookup that handles subFlag is slower
-// than plain where lookups visit many nodes). In one process, old / new
+// 0.96; acl-like-v1 10K 0.98); ipc-like 100K's hold 17%. Every
+// 1K and 10K set of the families under that rule, seeds 1-4 (and
+// ClassBench acl1, fw1, ipc1), compiles to the same structure as
+// without splitting, but fw-like-v4 and fw-like-v7 at 10K, which
+// pruning (see prune) left with a few long chains holding 6-14% of their
+// entries, and those ran 1.07-1.23x as fast split (bench/README.md,
+// issue 15, session 11).
+// Until then tables of at most 20 000 entries split nothing: before
+// pruning no 10K set gained, and fw-like 10K, seeds 2 and 3, whose
+// crowded chains are under 1/subShare of its entries, lost 2.6-3.6%
+// (with subShare 0 it still loses 2-3%: fw-like, fw-like-v5, ipc-like-v1
+// and ipc-like-v5 at 10K, 0.95-0.98). In one process, old / new
 // (thread CPU, alternating, median of per-round ratios; bench/README.md,
 // issue 15, crowded buckets): ipc-like 100K 1.18-1.27 over three seeds,
 // acl-like-v1 100K 1.01-1.15, ipc-like-v3 100K 1.01-1.03, every other set
@@ -167,7 +173,6 @@ type tupleParams struct {
 	classShare  int // a class node copies at most 1/classShare of the entries
 	subMin      int // a chain longer than this becomes a tuple space of its own (see subFlag); 0 never
 	subShare    int // ... only when such chains hold at least 1/subShare of the entries; 0 always
-	subTable    int // ... and the table has more than subTable entries
 	subNodes    int // maxNodes of such a tuple space
 	subTail     int // tailEntries of such a tuple space
 	firstSample int // sampleSize of the first node's choice, when larger ...
@@ -175,7 +180,7 @@ type tupleParams struct {
 	prune       int // comparisons per entry when dropping covered entries (see prune); 0 none
 }
 
-var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12, classMax: 20000, classShare: 16, subMin: 64, subShare: 16, subTable: 20000, subNodes: 4, subTail: 4, prune: 64, firstSample: 4096, firstMin: 20000}
+var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12, classMax: 20000, classShare: 16, subMin: 64, subShare: 16, subNodes: 4, subTail: 4, prune: 64, firstSample: 4096, firstMin: 20000}
 
 // maxExpand is the number of entries per rule above which the rule is
 // indexed by intervals instead (an arbitrary address range cut into
@@ -1046,7 +1051,7 @@ func buildNodes(ents []bent, p *tupleParams) *tuples {
 		ins = append(ins, in)
 		rest = out
 	}
-	if p.subMin > 0 && len(ents) > p.subTable {
+	if p.subMin > 0 {
 		// Crowded buckets, when their chains hold enough of the entries
 		// to pay for the lookup's detour (see split).
 		crowded := 0

@@ -318,10 +318,17 @@ func TestTuplesCrowdedBucket(t *testing.T) {
 		}
 		return rs
 	}
-	for _, c := range []struct{ wide, crowded int }{{40000, 5}, {1000, 1}} {
+	// Crowded chains holding less than 1/16 of the entries stay chains,
+	// in large and small tables; a small table whose one crowded chain
+	// holds a sixth of its entries splits it.
+	for _, c := range []struct{ wide, crowded, subs int }{{40000, 5, 0}, {4000, 1, 0}, {1000, 1, 1}} {
 		cl := compile(t, sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: crowd(c.wide, c.crowded)})
-		if info, _ := sgsim.Tuples(cl, sgsim.Ingress); info.SubTables != 0 || info.MaxBucket < 200 {
+		info, _ := sgsim.Tuples(cl, sgsim.Ingress)
+		if c.subs == 0 && (info.SubTables != 0 || info.MaxBucket < 200) {
 			t.Errorf("%d rules and %d crowded buckets of 200: %+v; want the buckets kept as chains", c.wide, c.crowded, info)
+		}
+		if c.subs != 0 && (info.SubTables != c.subs || info.SubEntries < 190 || info.Misplaced != 0 || info.OutOfBounds != 0 || info.FinalWrong != 0) {
+			t.Errorf("%d rules and %d crowded buckets of 200: %+v; want %d tuple spaces of their own", c.wide, c.crowded, info, c.subs)
 		}
 	}
 	g := sgsim.Group{ID: "g", Rules: crowd(20000, 10)}
