@@ -48,10 +48,11 @@ import (
 //     more than a few intervals each is split into layers by width (see
 //     buildLayers).
 //
-// A verdict is built from a compact per-position record (rule index and
-// action in 4 bytes, and a group position when there is more than one
-// group), so the last step of a lookup reads 4 or 6 bytes rather than the
-// Rule (see maxRules).
+// A verdict is built from compact per-position records rather than the
+// Rule: the action is a bit, the rule's index is computed (or read, 4
+// bytes, in a table that holds only some of its direction's rules), and a
+// group position is read when there is more than one group (see
+// table.act).
 type Classifier struct {
 	sem    Semantics
 	rules  []Rule
@@ -381,26 +382,32 @@ type table struct {
 	indexed       bool        // false: a small table, all in rest
 	tup           *tuples     // IPv4 tables: the rules that flatten into few entries
 	tupOnly       bool        // every rule is in tup, which has no crowded bucket: Check calls tup.plain directly
-	info          []uint32    // per rule in rules: its index in Classifier.rules<<1 | its action (see maxRules)
-	group         []uint16    // per rule in rules: its group (see maxRules); nil when the classifier has one group
+	base          uint32      // Classifier.rules index of the direction's first rule in evaluation order
+	act           []uint64    // per rule in rules, one bit: its action (Deny 0, Allow 1)
+	info          []uint32    // per rule in rules: its index in Classifier.rules; nil when rules holds every rule of the direction (the index is base + position)
+	group         []uint16    // per rule in rules: its group; nil when the classifier has one group
 	icmp          []ICMPMatch // per rule, when rules is dropped (all in tup)
 }
 
 // What Check needs to build a verdict from a table position is kept apart
-// from crule (large) and Rule (larger), in per-position arrays: info packs
-// the rule's index in Classifier.rules and its action (Allow or Deny, one
-// bit) in 4 bytes, and group holds the group's position in attachment
-// order (math.MaxUint16 when it does not fit: then it is looked up in
-// Classifier.pos). With one group, group is nil and not read, so the last
-// step of a lookup reads 4 bytes. At 100K rules info is 400 KB instead of
-// the 800 KB of an 8-byte record (rule, group, action), and the read after
-// the tuple lookup misses the cache less often: on acl1_100000's
-// ClassBench-style trace Check ran 1.09-1.11x as fast (the old code's
-// time over the new's, both in one process under load; bench/README.md,
-// issue 15, seventh pass).
+// from crule (large) and Rule (larger). The rules are in evaluation order
+// (see inOrder), so a table that holds every rule of its direction (all
+// of ClassBench's, and every set of only IPv4 or only IPv6 rules) finds a
+// rule's index as base plus its position and reads nothing; others read
+// it from info (4 bytes per position). The action is one bit per position
+// in act (12.5 KB at 100K rules), and group holds the group's position in
+// attachment order (math.MaxUint16 when it does not fit: then it is
+// looked up in Classifier.pos). With one group, group is nil and not
+// read. Before, every table read a 4-byte record of index and action
+// (400 KB at 100K rules); in one process on acl1_100000 and ipc1_100000
+// (seeds 1 and 2) and fw1_100000, Check with the bit, the computed index
+// and key4's direct read ran 1.04-1.07x as fast as with the record and
+// As4, and 1.00-1.03x at 1K and 10K (bench/README.md, issue 15, session
+// 12).
 //
-// maxRules bounds the rules of a classifier so that an index fits beside
-// the action bit.
+// maxRules bounds the rules of a classifier, whose positions and indexes
+// are uint32 with noMatch (math.MaxUint32) kept free. (It was 2^31-1 so
+// that an index fitted beside the action bit, and stays so.)
 const maxRules = 1<<31 - 1
 
 // smallTable is the size up to which a table is a plain scan: binary
@@ -603,21 +610,30 @@ func compileWith(s Semantics, tp *tupleParams, groups []Group) (*Classifier, err
 	if err != nil {
 		return nil, err
 	}
+	inOrder(rules, pos, &order)
 	c := &Classifier{sem: s, rules: rules, groups: ids, pos: pos}
 	c.order = order
-	size := unsafe.Sizeof(Rule{})
 	for d := range order {
+		base := 0
+		if d == 1 {
+			base = len(order[0])
+		}
 		for f, v6 := range []bool{false, true} {
 			t := buildTable(order[d], v6, tp)
-			t.info = make([]uint32, len(t.rules))
+			t.base = uint32(base)
+			t.act = make([]uint64, (len(t.rules)+63)/64)
+			if len(t.rules) < len(order[d]) {
+				t.info = make([]uint32, len(t.rules))
+			}
 			if len(ids) > 1 {
 				t.group = make([]uint16, len(t.rules))
 			}
 			for i := range t.rules {
 				e := order[d][t.rules[i].rank]
-				// e.rule points into rules: its index is its offset.
-				k := (uintptr(unsafe.Pointer(e.rule)) - uintptr(unsafe.Pointer(&rules[0]))) / size
-				t.info[i] = uint32(k)<<1 | uint32(e.rule.Action&1)
+				t.act[i/64] |= uint64(e.rule.Action&1) << (i % 64)
+				if t.info != nil {
+					t.info[i] = uint32(base + int(t.rules[i].rank))
+				}
 				if t.group != nil {
 					t.group[i] = uint16(min(e.group, math.MaxUint16))
 				}
@@ -662,23 +678,113 @@ func (c *Classifier) Check(d Direction, f Flow) Verdict {
 	t := &c.t[d][fam]
 	var best uint32
 	if t.tupOnly { // the common IPv4 case, one call less
-		src, dst := f.Src.As4(), f.Dst.As4()
-		best = t.tup.plain(uint64(binary.BigEndian.Uint32(src[:]))<<32|uint64(binary.BigEndian.Uint32(dst[:])), &f, t, noMatch)
+		var k uint64
+		if addrWords { // see key4
+			k = *(*uint64)(unsafe.Add(unsafe.Pointer(&f.Src), 8))<<32 | *(*uint64)(unsafe.Add(unsafe.Pointer(&f.Dst), 8))&math.MaxUint32
+		} else {
+			k = key4(&f)
+		}
+		best = t.tup.plain(k, &f, t, noMatch)
 	} else {
 		best = t.lookup(&f)
 	}
 	if best == noMatch {
 		return Verdict{}
 	}
-	x := t.info[best]
+	k := t.base + best
+	if t.info != nil {
+		k = t.info[best]
+	}
 	g := 0
 	if t.group != nil {
 		g = int(t.group[best])
 		if g == math.MaxUint16 { // more groups than a uint16 holds: rare, look it up
-			g = int(c.pos[x>>1].group)
+			g = int(c.pos[k].group)
 		}
 	}
-	return Verdict{Action: Action(x & 1), Rule: &c.rules[x>>1], Group: c.groups[g]}
+	return Verdict{Action: Action(t.act[best/64] >> (best % 64) & 1), Rule: &c.rules[k], Group: c.groups[g]}
+}
+
+// inOrder puts rules (and pos with them) in evaluation order, ingress
+// then egress, and points order's entries at their new places, so that
+// the rule at position r of order[d] is rules[r] for ingress and
+// rules[len(order[0])+r] for egress. A table that holds every rule of its
+// direction then computes a verdict's rule from the position instead of
+// reading it (table.info is nil). The permutation is applied in place,
+// cycle by cycle: no second copy of the rules.
+func inOrder(rules []Rule, pos []rulePos, order *[2][]entry) {
+	if len(rules) == 0 {
+		return
+	}
+	size := unsafe.Sizeof(Rule{})
+	to := make([]int32, len(rules)) // rule index -> index in evaluation order
+	n := 0
+	for d := range order {
+		for _, e := range order[d] {
+			// e.rule points into rules: its index is its offset.
+			to[(uintptr(unsafe.Pointer(e.rule))-uintptr(unsafe.Pointer(&rules[0])))/size] = int32(n)
+			n++
+		}
+	}
+	for i := range to {
+		for int(to[i]) != i {
+			j := to[i]
+			rules[i], rules[j] = rules[j], rules[i]
+			pos[i], pos[j] = pos[j], pos[i]
+			to[i], to[j] = to[j], to[i]
+		}
+	}
+	n = 0
+	for d := range order {
+		for r := range order[d] {
+			order[d][r].rule = &rules[n]
+			n++
+		}
+	}
+}
+
+// key4 returns the address pair of an IPv4 flow as src<<32 | dst. Read
+// through As4, each address goes through a check of its family and two
+// byte swaps; when netip.Addr is laid out as Go 1.18 through 1.26 have
+// it (the 128-bit IPv4-mapped address, high word first, then the zone
+// handle), the low 32 bits of its second word are the address, and Check
+// reads them itself (a call to a function doing either is not inlined).
+// addrWords says whether that layout was confirmed; when it was not,
+// key4 reads through As4. In one process on acl1_100000 and ipc1_100000,
+// Check with the direct read ran 1.03-1.09x as fast (bench/README.md,
+// issue 15, session 12).
+func key4(f *Flow) uint64 {
+	if addrWords {
+		return *(*uint64)(unsafe.Add(unsafe.Pointer(&f.Src), 8))<<32 | *(*uint64)(unsafe.Add(unsafe.Pointer(&f.Dst), 8))&math.MaxUint32
+	}
+	src, dst := f.Src.As4(), f.Dst.As4()
+	return uint64(binary.BigEndian.Uint32(src[:]))<<32 | uint64(binary.BigEndian.Uint32(dst[:]))
+}
+
+// addrWords reports whether netip.Addr's words are where key4 reads them:
+// its size is 24 bytes, and for IPv4 and IPv6 addresses whose words
+// differ in every byte, the first word is the address's high 64 bits
+// (0 for IPv4) and the second its low 64 bits (0xffff<<32 | the IPv4
+// address).
+var addrWords = addrLayout()
+
+func addrLayout() bool {
+	if unsafe.Sizeof(netip.Addr{}) != 24 {
+		return false
+	}
+	for _, a := range []netip.Addr{
+		netip.AddrFrom4([4]byte{0x81, 0x42, 0x23, 0x14}),
+		netip.AddrFrom4([4]byte{1, 2, 3, 4}),
+		netip.AddrFrom16([16]byte{1, 2, 3, 4, 5, 6, 7, 8, 0x89, 0x9a, 0xab, 0xbc, 0xcd, 0xde, 0xef, 0xf0}),
+	} {
+		b := a.As16()
+		hi, lo := binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
+		p := unsafe.Pointer(&a)
+		if *(*uint64)(p) != hi || *(*uint64)(unsafe.Add(p, 8)) != lo {
+			return false
+		}
+	}
+	return true
 }
 
 // Semantics returns the semantics the classifier was compiled with.
@@ -703,7 +809,7 @@ func (c *Classifier) Stats() Stats {
 	for d := range c.t {
 		for f := range c.t[d] {
 			t := &c.t[d][f]
-			s.Bytes += len(t.rules)*int(unsafe.Sizeof(crule{})) + len(t.info)*4 + len(t.group)*2 + len(t.icmp)*int(unsafe.Sizeof(ICMPMatch{}))
+			s.Bytes += len(t.rules)*int(unsafe.Sizeof(crule{})) + len(t.info)*4 + len(t.act)*8 + len(t.group)*2 + len(t.icmp)*int(unsafe.Sizeof(ICMPMatch{}))
 			for _, cr := range t.rules {
 				s.Bytes += len(cr.src.rs)*32 + len(cr.dst.rs)*32 + len(cr.sp.rs)*4 + len(cr.dp.rs)*4
 			}
@@ -733,7 +839,7 @@ func (c *Classifier) strategies() [2][2]string {
 	for d := range c.t {
 		for f := range c.t[d] {
 			switch t := &c.t[d][f]; {
-			case len(t.info) == 0:
+			case len(t.act) == 0:
 				out[d][f] = "empty"
 			case t.tup != nil && (t.indexed || len(t.rest) > 0):
 				out[d][f] = "tuples+index"

@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/netip"
+	"runtime"
+	"slices"
 	"testing"
 	"unsafe"
 )
@@ -262,37 +264,77 @@ func TestEntrySizes(t *testing.T) {
 	}
 }
 
-// A verdict is built from 4 bytes per table position (the rule's index
-// and its action) plus, with more than one group, the group's position:
-// every rule of 40, allow and deny alternating over odd and even indexes,
-// decides its own flow with its own action, rule and group, with one
-// group (no per-position groups kept) and with four, two of them empty.
+// A verdict is built from a bit per table position (the action), the
+// rule's index (computed when the table holds every rule of its
+// direction, else read) and, with more than one group, the group's
+// position. Every rule decides its own flow with its own action, rule,
+// group and Position: 40 IPv4 ingress rules, allow and deny alternating,
+// in one group (no per-position groups or indexes kept), in one group
+// with the last 30 egress, and in four groups, two of them empty; and 40 rules of both directions and families whose
+// Alibaba priorities put them in the reverse of their order, so that each
+// table holds some of its direction's rules at positions unlike their
+// indexes.
 func TestVerdictInfo(t *testing.T) {
 	rules := make([]Rule, 40)
 	for i := range rules {
 		rules[i] = Rule{ID: fmt.Sprint("r", i), Action: Action(i % 2), Protocol: UDP,
 			Src: PrefixAddrs(netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 0, 0, byte(i)}), 32))}
 	}
-	for _, gs := range [][]Group{
-		{{ID: "only", Rules: rules}},
-		{{ID: "empty0"}, {ID: "a", Rules: rules[:25]}, {ID: "empty2"}, {ID: "b", Rules: rules[25:]}},
+	mixed := make([]Rule, 40)
+	addr := map[string]netip.Addr{}
+	for i := range rules {
+		addr[rules[i].ID] = netip.AddrFrom4([4]byte{10, 0, 0, byte(i)})
+	}
+	for i := range mixed {
+		a := netip.AddrFrom4([4]byte{10, 0, 0, byte(i)})
+		if i%3 == 0 {
+			a = netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 15: byte(i)})
+		}
+		addr[fmt.Sprint("m", i)] = a
+		mixed[i] = Rule{ID: fmt.Sprint("m", i), Action: Action(i / 2 % 2), Protocol: UDP, Direction: Direction(i % 4 / 2),
+			Priority: 100 - i, Src: PrefixAddrs(netip.PrefixFrom(a, a.BitLen()))}
+	}
+	both := slices.Clone(rules) // 10 ingress rules, then 30 egress
+	for i := 10; i < len(both); i++ {
+		both[i].Direction = Egress
+	}
+	for _, tc := range []struct {
+		sem    Semantics
+		gs     []Group
+		direct bool // the IPv4 ingress table computes indexes (info nil)
+	}{
+		{FirstMatch, []Group{{ID: "only", Rules: rules}}, true},
+		{FirstMatch, []Group{{ID: "both", Rules: both}}, true},
+		{FirstMatch, []Group{{ID: "empty0"}, {ID: "a", Rules: rules[:25]}, {ID: "empty2"}, {ID: "b", Rules: rules[25:]}}, true},
+		{Alibaba, []Group{{ID: "x", Rules: mixed[:17]}, {ID: "y", Rules: mixed[17:]}}, false},
 	} {
-		c, err := Compile(FirstMatch, gs...)
+		c, err := Compile(tc.sem, tc.gs...)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tb := &c.t[Ingress][0]; (tb.group == nil) != (len(gs) == 1) || len(tb.info) != len(rules) {
-			t.Fatalf("%d groups: %d positions, per-position groups kept %v", len(gs), len(tb.info), tb.group != nil)
+		tb := &c.t[Ingress][0]
+		want := 0 // IPv4 ingress rules: in the mixed set, i%4 < 2 and i%3 != 0
+		if !tc.direct {
+			want = 13
 		}
-		for i := range rules {
-			f := Flow{Proto: UDP, Src: netip.AddrFrom4([4]byte{10, 0, 0, byte(i)}), Dst: netip.MustParseAddr("1.1.1.1")}
-			v := c.Check(Ingress, f)
-			want := "only"
-			if len(gs) > 1 {
-				want = map[bool]string{true: "a", false: "b"}[i < 25]
-			}
-			if v.Rule == nil || v.Rule.ID != rules[i].ID || v.Action != Action(i%2) || v.Group != want {
-				t.Fatalf("%d groups: Check(%v) = %v (group %q); want %s by %s of group %s", len(gs), f, v, v.Group, rules[i].Action, rules[i].ID, want)
+		if (tb.group == nil) != (len(tc.gs) == 1) || len(tb.info) != want || tc.direct && c.t[Egress][0].info != nil {
+			t.Fatalf("%d groups: %d indexes kept, want %d; per-position groups kept %v", len(tc.gs), len(tb.info), want, tb.group != nil)
+		}
+		for gi, g := range tc.gs {
+			for ri, r := range g.Rules {
+				a := addr[r.ID]
+				dst := netip.MustParseAddr("1.1.1.1")
+				if a.Is6() {
+					dst = netip.MustParseAddr("2001:db8::1")
+				}
+				f := Flow{Proto: UDP, Src: a, Dst: dst}
+				v := c.Check(r.Direction, f)
+				if v.Rule == nil || v.Rule.ID != r.ID || v.Action != r.Action || v.Group != g.ID {
+					t.Fatalf("%v, %d groups: Check(%v, %v) = %v (group %q); want %s by %s of group %s", tc.sem, len(tc.gs), r.Direction, f, v, v.Group, r.Action, r.ID, g.ID)
+				}
+				if pg, pi, ok := c.Position(v.Rule); !ok || pg != gi || pi != ri {
+					t.Fatalf("%v: Position(%s) = %d, %d, %v; want %d, %d", tc.sem, r.ID, pg, pi, ok, gi, ri)
+				}
 			}
 		}
 	}
@@ -448,5 +490,35 @@ func TestFinalScanSeesCrowdedBuckets(t *testing.T) {
 	k := uint64(binary.BigEndian.Uint32(src[:]))<<32 | uint64(binary.BigEndian.Uint32(dst[:]))
 	if got := tp.lookup(k, &f, &table{icmp: make([]ICMPMatch, 7)}, noMatch); got != 4 {
 		t.Errorf("lookup of %v: rule %d, want 4 (10.1/16 TCP, in node b's crowded bucket)", f, got)
+	}
+}
+
+// key4 gives src<<32 | dst for IPv4 flows both ways: reading netip.Addr's
+// words (when its layout was confirmed, as on the Go versions this module
+// supports) and through As4. A netip layout key4 misread would make every
+// IPv4 tuple-space lookup wrong; this catches it, and the compiled-equals-
+// linear properties catch it in Check.
+func TestKey4(t *testing.T) {
+	if !addrWords {
+		t.Logf("netip.Addr layout not confirmed on %s: key4 reads through As4", runtime.Version())
+	}
+	defer func(w bool) { addrWords = w }(addrWords)
+	r := rand.New(rand.NewPCG(4, 4))
+	for i := 0; i < 10000; i++ {
+		s, d := r.Uint32(), r.Uint32()
+		if i < 4 { // the extremes
+			s, d = uint32(i&1)*math.MaxUint32, uint32(i>>1)*math.MaxUint32
+		}
+		var sb, db [4]byte
+		binary.BigEndian.PutUint32(sb[:], s)
+		binary.BigEndian.PutUint32(db[:], d)
+		f := Flow{Proto: TCP, Src: netip.AddrFrom4(sb), Dst: netip.AddrFrom4(db)}
+		want := uint64(s)<<32 | uint64(d)
+		for _, w := range []bool{true, false} {
+			addrWords = w && addrLayout()
+			if got := key4(&f); got != want {
+				t.Fatalf("key4(%v) = %#x with words read %v; want %#x", f, got, addrWords, want)
+			}
+		}
 	}
 }
