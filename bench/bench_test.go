@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/sgsim/sgsim/bench/classbench"
 	"github.com/sgsim/sgsim/bench/gen"
@@ -542,4 +543,36 @@ func readFile[T any](t *testing.T, path string, read func(io.Reader) ([]T, error
 		t.Fatal(err)
 	}
 	return xs
+}
+
+// countingEvaluator counts its lookups.
+type countingEvaluator struct{ n int }
+
+func (e *countingEvaluator) Check(sgsim.Direction, sgsim.Flow) sgsim.Verdict {
+	e.n++
+	return sgsim.Verdict{}
+}
+
+// timeLookups makes whole passes over the flows until both bounds are
+// met: the lookup count (lookup_ns rounds: lookupRound) and the time.
+func TestTimeLookupsBounds(t *testing.T) {
+	flows := make([]sgsim.Flow, 7)
+	for _, tc := range []struct {
+		min        time.Duration
+		minN, want int // want: the least number of lookups
+	}{
+		{0, 0, 7},   // one pass at least
+		{0, 20, 21}, // three passes of 7
+		{0, lookupRound, lookupRound},
+		{5 * time.Millisecond, 1, 7},
+	} {
+		e := &countingEvaluator{}
+		t0 := time.Now()
+		ns := timeLookups(e, flows, tc.min, tc.minN)
+		el := time.Since(t0)
+		if e.n < tc.want || e.n%len(flows) != 0 || el < tc.min || !(ns > 0) {
+			t.Errorf("timeLookups(min %v, minN %d): %d lookups in %v, %.2f ns each; want whole passes of 7, at least %d lookups and %v",
+				tc.min, tc.minN, e.n, el, ns, tc.want, tc.min)
+		}
+	}
 }
