@@ -382,8 +382,8 @@ func TestWideRulesLayer(t *testing.T) {
 	}
 }
 
-// Compile refuses more rules than a table position indexes beside its
-// action bit, 2^31-1 = 2147483647, before copying any, and names the group
+// Compile refuses more rules than a classifier holds (maxRules,
+// 2^31-1 = 2147483647) before copying any, and names the group
 // that goes past: 65536 groups sharing one slice of 32768 rules hold 2^31
 // rules, one too many, in a few MB. Counted in an int, 2^31 would wrap
 // negative where int is 32 bits (GOARCH=386) and reach an allocation that

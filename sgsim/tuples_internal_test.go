@@ -522,3 +522,41 @@ func TestKey4(t *testing.T) {
 		}
 	}
 }
+
+// With more groups than a uint16 counts, a table keeps math.MaxUint16 for
+// the later groups' positions and Check looks the group up in
+// Classifier.pos by the rule's index, which Compile's reordering moves
+// with the rule: 70 000 groups of one rule each, a third of them IPv6 (so
+// that a table's positions are not the rules' indexes), Alibaba
+// priorities putting them out of input order; every sampled rule decides
+// its own flow with its own group and Position.
+func TestVerdictManyGroups(t *testing.T) {
+	const n = 70000
+	gs := make([]Group, n)
+	addr := func(i int) netip.Addr {
+		if i%3 == 0 {
+			return netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 13: byte(i >> 16), 14: byte(i >> 8), 15: byte(i)})
+		}
+		return netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
+	}
+	for i := range gs {
+		a := addr(i)
+		gs[i] = Group{ID: fmt.Sprint("g", i), Rules: []Rule{{ID: fmt.Sprint("r", i), Action: Action(i % 2), Protocol: UDP,
+			Priority: 100 - i%100, Src: PrefixAddrs(netip.PrefixFrom(a, a.BitLen()))}}}
+	}
+	c, err := Compile(Alibaba, gs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int{0, 1, 99, 65534, 65535, 65536, 65537, 69999, 69998, 12345, 67890} {
+		a, dst := addr(i), netip.MustParseAddr("1.1.1.1")
+		if a.Is6() {
+			dst = netip.MustParseAddr("2001:db8::1")
+		}
+		v := c.Check(Ingress, Flow{Proto: UDP, Src: a, Dst: dst})
+		g, ix, ok := c.Position(v.Rule)
+		if v.Rule == nil || v.Rule.ID != fmt.Sprint("r", i) || v.Group != fmt.Sprint("g", i) || v.Action != Action(i%2) || !ok || g != i || ix != 0 {
+			t.Fatalf("rule %d: verdict %v of group %q, Position %d, %d, %v; want r%d of g%d at %d, 0", i, v, v.Group, g, ix, ok, i, i, i)
+		}
+	}
+}
