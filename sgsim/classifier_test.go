@@ -3,6 +3,7 @@ package sgsim_test
 import (
 	"fmt"
 	"net/netip"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -399,4 +400,44 @@ func TestCompileTooManyRules(t *testing.T) {
 	if err == nil || err.Error() != want {
 		t.Fatalf("Compile(65536 groups of 32768 rules) = %v, %v; want error %s", c, err, want)
 	}
+}
+
+// Compile keeps its copy of the rules in evaluation order, not in the
+// order given: every verdict's rule and every rule Rules lists still has
+// its Position in the groups, holding an equal rule of the verdict's (or
+// listed) group, under every semantics.
+func TestPositionAfterReorder(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := sgsim.Semantics(rapid.IntRange(0, 5).Draw(t, "semantics"))
+		var gs []sgsim.Group
+		if rapid.Bool().Draw(t, "prefix rules") {
+			gs = sgsimtest.PrefixGroups(t, s, rapid.SampledFrom([]int{12, 40, 120}).Draw(t, "size"))
+		} else {
+			gs = sgsimtest.Groups(t, s, rapid.SampledFrom([]int{4, 12, 40}).Draw(t, "size"))
+		}
+		c, err := sgsim.Compile(s, gs...)
+		if err != nil {
+			t.Fatalf("Compile: %v", err)
+		}
+		at := func(r *sgsim.Rule, group string) {
+			g, ix, ok := c.Position(r)
+			if !ok || gs[g].ID != group || !reflect.DeepEqual(gs[g].Rules[ix], *r) {
+				t.Fatalf("Position(%v) = %d, %d, %v; want a rule equal to it in group %q", r, g, ix, ok, group)
+			}
+		}
+		for i := 0; i < 30; i++ {
+			f := sgsimtest.Flow(t, gs, fmt.Sprintf("flow%d", i))
+			for _, d := range []sgsim.Direction{sgsim.Ingress, sgsim.Egress} {
+				if v := c.Check(d, f); v.Rule != nil {
+					at(v.Rule, v.Group)
+				}
+			}
+		}
+		for _, d := range []sgsim.Direction{sgsim.Ingress, sgsim.Egress} {
+			rs, ids := c.Rules(d)
+			for k, r := range rs {
+				at(r, ids[k])
+			}
+		}
+	})
 }
