@@ -680,7 +680,7 @@ func (c *Classifier) Check(d Direction, f Flow) Verdict {
 	if t.tupOnly { // the common IPv4 case, one call less
 		var k uint64
 		if addrWords { // see key4
-			k = *(*uint64)(unsafe.Add(unsafe.Pointer(&f.Src), 8))<<32 | *(*uint64)(unsafe.Add(unsafe.Pointer(&f.Dst), 8))&math.MaxUint32
+			k = wordsKey(&f)
 		} else {
 			k = key4(&f)
 		}
@@ -748,17 +748,24 @@ func inOrder(rules []Rule, pos []rulePos, order *[2][]entry) {
 // byte swaps; when netip.Addr is laid out as Go 1.18 through 1.26 have
 // it (the 128-bit IPv4-mapped address, high word first, then the zone
 // handle), the low 32 bits of its second word are the address, and Check
-// reads them itself (a call to a function doing either is not inlined).
+// reads them through wordsKey, which is inlined (key4, doing either, is
+// not).
 // addrWords says whether that layout was confirmed; when it was not,
 // key4 reads through As4. In one process on acl1_100000 and ipc1_100000,
 // Check with the direct read ran 1.03-1.09x as fast (bench/README.md,
 // issue 15, session 12).
 func key4(f *Flow) uint64 {
 	if addrWords {
-		return *(*uint64)(unsafe.Add(unsafe.Pointer(&f.Src), 8))<<32 | *(*uint64)(unsafe.Add(unsafe.Pointer(&f.Dst), 8))&math.MaxUint32
+		return wordsKey(f)
 	}
 	src, dst := f.Src.As4(), f.Dst.As4()
 	return uint64(binary.BigEndian.Uint32(src[:]))<<32 | uint64(binary.BigEndian.Uint32(dst[:]))
+}
+
+// wordsKey is key4's direct read, valid only when addrWords is true. It
+// is small enough to be inlined into Check.
+func wordsKey(f *Flow) uint64 {
+	return *(*uint64)(unsafe.Add(unsafe.Pointer(&f.Src), 8))<<32 | *(*uint64)(unsafe.Add(unsafe.Pointer(&f.Dst), 8))&math.MaxUint32
 }
 
 // addrWords reports whether netip.Addr's words are where key4 reads them:

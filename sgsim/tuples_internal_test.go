@@ -520,6 +520,11 @@ func TestKey4(t *testing.T) {
 				t.Fatalf("key4(%v) = %#x with words read %v; want %#x", f, got, addrWords, want)
 			}
 		}
+		if addrLayout() {
+			if got := wordsKey(&f); got != want { // what Check calls
+				t.Fatalf("wordsKey(%v) = %#x; want %#x", f, got, want)
+			}
+		}
 	}
 }
 
