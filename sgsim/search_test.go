@@ -1,0 +1,144 @@
+package sgsim_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/sgsim/sgsim/bench/classbench"
+	"github.com/sgsim/sgsim/bench/gen"
+	"github.com/sgsim/sgsim/sgsim"
+	"github.com/sgsim/sgsim/sgsim/sgsimtest"
+	"pgregory.net/rapid"
+)
+
+// Search, the hook BenchmarkCheckCost times, finds the rule Check
+// decides by, on every table shape the compiler builds (scan, index,
+// tuples with and without crowded buckets, tuples with an index), for
+// IPv4 flows in both directions.
+func TestSearchIsChecksSearch(t *testing.T) {
+	seen := map[string]bool{}
+	rapid.Check(t, func(t *rapid.T) {
+		s := sgsim.Semantics(rapid.IntRange(0, 5).Draw(t, "semantics"))
+		gs := sgsimtest.PrefixGroups(t, s, rapid.SampledFrom([]int{3, 40, 150}).Draw(t, "size"))
+		var c *sgsim.Classifier
+		var err error
+		if rapid.Bool().Draw(t, "tuned") {
+			c, err = sgsim.CompileTuned(s, 2, rapid.IntRange(1, 6).Draw(t, "nodes"), 1, rapid.SampledFrom([]int{0, 1, 2}).Draw(t, "crowded chain"), gs...)
+		} else {
+			c, err = sgsim.Compile(s, gs...)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := c.Stats()
+		for i := 0; i < 40; i++ {
+			f := sgsimtest.Flow(t, gs, fmt.Sprint("flow", i))
+			if !f.Src.Is4() {
+				continue
+			}
+			for _, d := range []sgsim.Direction{sgsim.Ingress, sgsim.Egress} {
+				v := c.Check(d, f)
+				pos := sgsim.Search(c, d, &f)
+				var got *sgsim.Rule
+				if pos >= 0 {
+					got = sgsim.SearchRule(c, d, pos)
+				}
+				if got != v.Rule {
+					t.Fatalf("%v %v: Search found %v, Check decided by %v", d, f, got, v.Rule)
+				}
+				seen[st.Structure[d][0]] = true
+				if pos >= 0 {
+					seen["match"] = true
+				} else {
+					seen["none"] = true
+				}
+			}
+		}
+	})
+	for _, k := range []string{"scan", "tuples", "tuples+index", "match", "none"} {
+		if !seen[k] {
+			t.Errorf("no flow went through %q", k)
+		}
+	}
+}
+
+// BenchmarkCheckCost splits one lookup's cost on ClassBench sets into
+// the search (part=search: Search, the position of the first match, as
+// Check finds it) and the whole call (part=check: Check, with its tests
+// of the flow and its verdict); the difference is the call's fixed cost.
+// The sets are acl1_100000 from ../shared/classbench when present, with
+// traces of seeds 1 and 2 (classbench.GenerateTrace, as bench -gen-trace
+// makes them), and fw-like-v4 1K and acl-like 1K generated as the bench
+// runner makes them (seed 1). bench/README.md quotes its figures.
+//
+//	go test -run '^$' -bench CheckCost -count 10 ./sgsim/
+func BenchmarkCheckCost(b *testing.B) {
+	type set struct {
+		name  string
+		rules []sgsim.Rule
+		trace []classbench.Header
+	}
+	var sets []set
+	data, err := os.ReadFile(filepath.Join("..", "..", "shared", "classbench", "acl1_100000"))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		b.Fatal(err)
+	default:
+		fs, err := classbench.ReadFilters(bytes.NewReader(data))
+		if err != nil {
+			b.Fatal(err)
+		}
+		rules := classbench.ToRules(fs, classbench.AllAllow)
+		for _, seed := range []uint64{1, 2} {
+			sets = append(sets, set{fmt.Sprintf("acl1_100000-trace%d", seed), rules,
+				classbench.GenerateTrace(seed, fs, classbench.TraceScale, classbench.TraceParetoA, classbench.TraceParetoB)})
+		}
+	}
+	for _, name := range []string{"fw-like-v4", "acl-like"} {
+		fam, ok := gen.FamilyByName(name)
+		if !ok {
+			b.Fatalf("no family %q", name)
+		}
+		rules := gen.ClassBench(1, 1000, fam)
+		fs, err := classbench.FromRules(rules)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sets = append(sets, set{name + "_1000", rules,
+			classbench.GenerateTrace(1, fs, classbench.TraceScale, classbench.TraceParetoA, classbench.TraceParetoB)})
+	}
+	for _, s := range sets {
+		c, err := sgsim.Compile(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: s.rules})
+		if err != nil {
+			b.Fatal(err)
+		}
+		flows := make([]sgsim.Flow, len(s.trace))
+		for i, h := range s.trace {
+			flows[i] = classbench.ToFlow(h)
+		}
+		b.Run("set="+s.name+"/part=search", func(b *testing.B) {
+			n := 0
+			for i := 0; i < b.N; i++ {
+				n += sgsim.Search(c, sgsim.Ingress, &flows[i%len(flows)])
+			}
+			sinkInt += n
+		})
+		b.Run("set="+s.name+"/part=check", func(b *testing.B) {
+			n := 0
+			for i := 0; i < b.N; i++ {
+				if c.Check(sgsim.Ingress, flows[i%len(flows)]).Rule != nil {
+					n++
+				}
+			}
+			sinkInt += n
+		})
+	}
+}
+
+var sinkInt int
