@@ -565,3 +565,72 @@ func TestVerdictManyGroups(t *testing.T) {
 		}
 	}
 }
+
+// earlyListRules: 100 rules, 96 of them to distinct /24 destinations;
+// rules 30-32, each from a /30 source to anywhere, and rule 99, the
+// default, fit no destination node.
+func earlyListRules() []Rule {
+	var rs []Rule
+	for i := 0; i < 99; i++ {
+		if i >= 30 && i <= 32 {
+			rs = append(rs, MustParseRule(fmt.Sprintf("ingress deny tcp from 192.168.%d.4/30", 7+i)))
+			continue
+		}
+		rs = append(rs, MustParseRule(fmt.Sprintf("ingress allow tcp %d to 10.%d.%d.0/24", 1000+i, i%7, i)))
+	}
+	return append(rs, MustParseRule("ingress allow all"))
+}
+
+// The entries left after the hashed nodes form a list scanned by every
+// lookup whose best match comes after the list's earliest rule. When the
+// list would start early (rule 30 of 100) and entries of it have address
+// bits to hash, those entries get a node of their own and only the broad
+// ones (here the default) form a list, at the end; a list that starts
+// late (the same rules at positions 80-82) stays one list. Verdicts stay
+// the linear reference's either way.
+func TestEarlyListIsHashed(t *testing.T) {
+	for _, tc := range []struct {
+		at       int // the position of the first /30-source rule
+		listFrom int // the earliest rule of the list node
+	}{{30, 99}, {80, 80}} {
+		rs := earlyListRules()
+		for i := 0; i < 3; i++ {
+			rs[30+i], rs[tc.at+i] = rs[tc.at+i], rs[30+i]
+		}
+		c, err := Compile(FirstMatch, Group{ID: "g", Rules: rs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tp := c.t[Ingress][0].tup
+		if tp == nil {
+			t.Fatal("no tuple space")
+		}
+		lists := 0
+		for i := range tp.nodes {
+			n := &tp.nodes[i]
+			if n.mask == 0 && n.pdMask == 0 {
+				lists++
+				if int(n.minRank) != tc.listFrom {
+					t.Errorf("/30 rule at %d: the list starts at rule %d; want %d", tc.at, n.minRank, tc.listFrom)
+				}
+			}
+		}
+		if lists != 1 {
+			t.Errorf("/30 rule at %d: %d list nodes; want 1", tc.at, lists)
+		}
+		l, err := NewLinear(FirstMatch, Group{ID: "g", Rules: rs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []Flow{
+			{Proto: TCP, Src: netip.MustParseAddr("192.168.38.5"), Dst: netip.MustParseAddr("10.3.45.1"), SrcPort: 5, DstPort: 1045},
+			{Proto: TCP, Src: netip.MustParseAddr("192.168.37.6"), Dst: netip.MustParseAddr("10.1.8.1"), SrcPort: 5, DstPort: 1008},
+			{Proto: TCP, Src: netip.MustParseAddr("192.168.7.9"), Dst: netip.MustParseAddr("10.3.45.1"), SrcPort: 5, DstPort: 1045},
+			{Proto: UDP, Src: netip.MustParseAddr("192.168.38.5"), Dst: netip.MustParseAddr("10.3.45.1"), SrcPort: 5, DstPort: 1045},
+		} {
+			if got, want := c.Check(Ingress, f), l.Check(Ingress, f); got.Rule != want.Rule && (got.Rule == nil || want.Rule == nil || got.Rule.String() != want.Rule.String()) {
+				t.Errorf("/30 rule at %d: %v: compiled %v, linear %v", tc.at, f, got, want)
+			}
+		}
+	}
+}
