@@ -165,7 +165,7 @@ import (
 type tupleParams struct {
 	bucketCap   int // entries per key a node keeps; more spill to later nodes
 	maxNodes    int // nodes before the remainder is one list
-	tailEntries int // entries left that form the last list directly
+	tailEntries int // entries left that form the last list directly (unless early and hashable: see lateList)
 	sampleSize  int // entries a candidate mask is scored on
 	lens        int // prefix lengths per side tried as candidates on a sample
 	lensAll     int // the same when the sample is every entry left
