@@ -286,11 +286,22 @@ func (n *tnode) holds(e *tent, b uint64) bool {
 // finds it but without Check's validity tests and verdict. Benchmarks
 // set it against Check to split a lookup's cost into the search and the
 // call around it.
+//
+// It repeats Check's few lines of search (the key read inline as Check
+// reads it, then the tuple space or the table's lookup) rather than
+// Check calling a shared function: that function is too large to be
+// inlined, and Check would pay a call for it.
 func Search(c *Classifier, d Direction, f *Flow) int {
 	t := &c.t[d][0]
 	var best uint32
 	if t.tupOnly {
-		best = t.tup.plain(key4(f), f, t, noMatch)
+		var k uint64
+		if addrWords {
+			k = wordsKey(f)
+		} else {
+			k = key4(f)
+		}
+		best = t.tup.plain(k, f, t, noMatch)
 	} else {
 		best = t.lookup(f)
 	}
