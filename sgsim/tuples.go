@@ -1573,8 +1573,9 @@ func (t *table) icmpOf(i uint32) ICMPMatch {
 // lateList reports whether the entries left, rest (in rank order), may
 // form the last list of a tuple space whose entries' ranks run from lo
 // to hi: when their earliest comes in the second half of those ranks, or
-// when none of them has an address bit to hash (the chooser could make
-// no better node of them). A list is scanned by every lookup whose best
+// when none of them has an address bit to hash (then they stay one list,
+// as before this rule; a node hashing only their protocols was not
+// measured). A list is scanned by every lookup whose best
 // match so far comes after the list's earliest rule, so a list that
 // starts early is scanned by most lookups; hashing what of it can be
 // hashed makes those lookups probe one bucket, mostly empty or unable
