@@ -178,9 +178,12 @@ type tupleParams struct {
 	firstSample int // sampleSize of the first node's choice, when larger ...
 	firstMin    int // ... in tables of more than firstMin entries
 	prune       int // comparisons per entry when dropping covered entries (see prune); 0 none
+	sparse      int // a node has the power of two above its keys, times 2^sparse buckets (see makeNode) ...
+	sparseMax   int // ... or fewer, down to the power of two above its keys, to stay within sparseMax ...
+	sparseMin   int // ... in tables of at most sparseMin entries; larger ones, the power of two above the keys
 }
 
-var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12, classMax: 20000, classShare: 16, subMin: 64, subShare: 16, subNodes: 4, subTail: 4, prune: 64, firstSample: 4096, firstMin: 20000}
+var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12, classMax: 20000, classShare: 16, subMin: 64, subShare: 16, subNodes: 4, subTail: 4, prune: 64, firstSample: 4096, firstMin: 20000, sparse: 3, sparseMax: 1 << 15, sparseMin: 20000}
 
 // maxExpand is the number of entries per rule above which the rule is
 // indexed by intervals instead (an arbitrary address range cut into
@@ -906,6 +909,11 @@ func buildTuples(ents []bent, p *tupleParams) *tuples {
 	if p.prune > 0 {
 		ents, pruned = prune(ents, p.prune*len(ents))
 	}
+	if len(ents) > p.sparseMin && p.sparse > 0 {
+		q := *p
+		q.sparse = 0
+		p = &q
+	}
 	tp := buildNodes(ents, p)
 	tp.pruned = pruned
 	tp.markFinal(finalBudget*len(ents), finalScanBudget*len(ents))
@@ -1066,7 +1074,7 @@ func buildNodes(ents []bent, p *tupleParams) *tuples {
 				mask, pdMask = c.masks()
 			}
 		}
-		tp.nodes = append(tp.nodes, makeNode(in, mask, pdMask))
+		tp.nodes = append(tp.nodes, makeNode(in, mask, pdMask, p))
 		ins = append(ins, in)
 		rest = out
 	}
@@ -1148,7 +1156,7 @@ func (n *tnode) first(b uint64) tent {
 // a flow matching e could also match, or r when there is none; n's
 // earliest rule when the flows matching e spread over too many of its
 // buckets and n is too large to scan, or the budgets are spent.
-func (n *tnode) earliest(e *tent, r uint32, budget, scan *int) uint32 {
+func (n *tnode) earliest(e *tent, r uint32, mk *marking) uint32 {
 	if n.minRank >= r {
 		return r
 	}
@@ -1162,12 +1170,12 @@ func (n *tnode) earliest(e *tent, r uint32, budget, scan *int) uint32 {
 		class = pm
 	}
 	xc := bits.OnesCount16(class)
-	if n.pdMask&0xffff0000 != 0 && e.proto == 0 && class == 0 || n.pdMask&0xffff != 0 && e.dpW != 0 || xs+xd+xc > finalKeyBits || *budget <= 0 {
-		return n.scanEarliest(e, r, scan)
+	if n.pdMask&0xffff0000 != 0 && e.proto == 0 && class == 0 || n.pdMask&0xffff != 0 && e.dpW != 0 || xs+xd+xc > finalKeyBits || mk.budget <= 0 {
+		return n.scanEarliest(e, r, mk)
 	}
 	m := r
 	for v := uint16(0); ; v = (v - class) & class {
-		m = n.earliestUnder(e, uint64(e.proto|v)<<16|uint64(e.dpLo), xs, xd, ns, nd, m, budget, scan)
+		m = n.earliestUnder(e, uint64(e.proto|v)<<16|uint64(e.dpLo), xs, xd, ns, nd, m, mk)
 		if v == class {
 			return m
 		}
@@ -1177,7 +1185,7 @@ func (n *tnode) earliest(e *tent, r uint32, budget, scan *int) uint32 {
 // earliestUnder is earliest over the buckets of protocol and port field
 // pd and every value of the xs source and xd destination bits of n's
 // mask that e leaves free, below rank m.
-func (n *tnode) earliestUnder(e *tent, pd uint64, xs, xd, ns, nd int, m uint32, budget, scan *int) uint32 {
+func (n *tnode) earliestUnder(e *tent, pd uint64, xs, xd, ns, nd int, m uint32, mk *marking) uint32 {
 	for x := uint64(0); x < 1<<(xs+xd); x++ {
 		// x's low xd bits go below e's destination prefix, the others
 		// below its source prefix (within n's prefixes).
@@ -1193,7 +1201,7 @@ func (n *tnode) earliestUnder(e *tent, pd uint64, xs, xd, ns, nd int, m uint32, 
 		if sl.rank >= m {
 			continue
 		}
-		*budget--
+		mk.budget--
 		if f := n.first(b); f.overlaps(e) {
 			m = f.rank
 			continue
@@ -1202,7 +1210,7 @@ func (n *tnode) earliestUnder(e *tent, pd uint64, xs, xd, ns, nd int, m uint32, 
 			if n.slots[b^1].rank >= m {
 				continue
 			}
-			*budget--
+			mk.budget--
 			if f := n.first(b ^ 1); f.overlaps(e) {
 				m = f.rank
 				continue
@@ -1210,14 +1218,14 @@ func (n *tnode) earliestUnder(e *tent, pd uint64, xs, xd, ns, nd int, m uint32, 
 		}
 		if sl.lens&subFlag != 0 {
 			sub := n.sub(sl)
-			m = sub.earliest(e, m, budget, scan)
+			m = sub.earliest(e, m, mk)
 			continue
 		}
 		for _, o := range n.more[sl.more : sl.more+sl.nmore] {
 			if o.rank >= m {
 				break
 			}
-			*budget--
+			mk.budget--
 			if o.overlaps(e) {
 				m = o.rank
 				break
@@ -1229,77 +1237,100 @@ func (n *tnode) earliestUnder(e *tent, pd uint64, xs, xd, ns, nd int, m uint32, 
 
 // earliest is tnode.earliest over the nodes of tp (a crowded bucket's
 // tuple space), below rank r.
-func (tp *tuples) earliest(e *tent, r uint32, budget, scan *int) uint32 {
+func (tp *tuples) earliest(e *tent, r uint32, mk *marking) uint32 {
 	for i := range tp.nodes {
-		r = tp.nodes[i].earliest(e, r, budget, scan)
+		r = tp.nodes[i].earliest(e, r, mk)
 	}
 	return r
 }
 
-// size is the number of slots and chain entries of n, its crowded
-// buckets' tuple spaces included.
-func (n *tnode) size() int {
-	sz := len(n.slots) + len(n.more)
-	for i := range n.subNodes {
-		sz += n.subNodes[i].size()
+// marking is markFinal's state: the comparisons left for buckets and
+// for whole-node scans, and the entries of each node scanned so far in
+// one list.
+type marking struct {
+	budget, scan int
+	lists        map[*tnode][]tent
+}
+
+// list returns the entries of n (its crowded buckets' tuple spaces
+// included) in one list, or nil when they are more than finalScanMax.
+// Made once per node: a node's slots may be mostly empty (see makeNode),
+// so the list, not the slots, is what a scan reads and what it costs.
+func (mk *marking) list(n *tnode) []tent {
+	if l, ok := mk.lists[n]; ok {
+		return l
 	}
-	return sz
+	if mk.lists == nil {
+		mk.lists = make(map[*tnode][]tent)
+	}
+	l := n.appendEntries(make([]tent, 0, 16), finalScanMax)
+	mk.lists[n] = l
+	return l
+}
+
+// appendEntries appends n's entries to l, or returns nil once l would
+// exceed max.
+func (n *tnode) appendEntries(l []tent, max int) []tent {
+	if len(l)+len(n.more) > max {
+		return nil
+	}
+	for i := range n.subNodes {
+		if l = n.subNodes[i].appendEntries(l, max); l == nil {
+			return nil
+		}
+	}
+	for b := range n.slots {
+		if n.slots[b].rank == noMatch {
+			continue
+		}
+		if len(l) == max {
+			return nil
+		}
+		l = append(l, n.first(uint64(b)))
+	}
+	if len(l)+len(n.more) > max {
+		return nil
+	}
+	return append(l, n.more...)
 }
 
 // scanEarliest is earliest by comparing e with every entry of n, when n
 // has at most finalScanMax entries and the scan budget allows; n's
 // earliest rule otherwise.
-func (n *tnode) scanEarliest(e *tent, r uint32, scan *int) uint32 {
-	sz := n.size()
-	if sz > finalScanMax || *scan < sz {
+func (n *tnode) scanEarliest(e *tent, r uint32, mk *marking) uint32 {
+	l := mk.list(n)
+	if l == nil || mk.scan < len(l) {
 		return n.minRank
 	}
-	*scan -= sz
-	return n.scanAll(e, r)
-}
-
-// scanAll returns the earliest rank below m among the entries of n (its
-// crowded buckets' tuple spaces included) that overlap e, or m.
-func (n *tnode) scanAll(e *tent, m uint32) uint32 {
-	for i := range n.subNodes {
-		m = n.subNodes[i].scanAll(e, m)
-	}
-	for b := range n.slots {
-		if n.slots[b].rank >= m {
-			continue
-		}
-		if f := n.first(uint64(b)); f.overlaps(e) {
-			m = f.rank
+	mk.scan -= len(l)
+	for i := range l {
+		if o := &l[i]; o.rank < r && o.overlaps(e) {
+			r = o.rank
 		}
 	}
-	for i := range n.more {
-		if o := &n.more[i]; o.rank < m && o.overlaps(e) {
-			m = o.rank
-		}
-	}
-	return m
+	return r
 }
 
 // markFinal sets the final flag of every entry that no later node can
 // beat (see finalFlag), within budgets of comparisons for buckets and for
 // whole-node scans.
 func (tp *tuples) markFinal(budget, scan int) {
-	tp.mark(nil, &budget, &scan)
+	tp.mark(nil, &marking{budget: budget, scan: scan})
 }
 
 // mark is markFinal for a tuple space whose lookup is followed by the
 // nodes after (a crowded bucket's, followed by the later nodes of the
 // tuple space holding it): a match on one of its entries ends the whole
 // lookup only when neither its own later nodes nor those can beat it.
-func (tp *tuples) mark(after []tnode, budget, scan *int) {
+func (tp *tuples) mark(after []tnode, mk *marking) {
 	final := func(e *tent, later []tnode) bool {
 		for j := range later {
-			if later[j].earliest(e, e.rank, budget, scan) < e.rank {
+			if later[j].earliest(e, e.rank, mk) < e.rank {
 				return false
 			}
 		}
 		for j := range after {
-			if after[j].earliest(e, e.rank, budget, scan) < e.rank {
+			if after[j].earliest(e, e.rank, mk) < e.rank {
 				return false
 			}
 		}
@@ -1316,7 +1347,7 @@ func (tp *tuples) mark(after []tnode, budget, scan *int) {
 			for b := range n.slots {
 				if sl := &n.slots[b]; sl.lens&subFlag != 0 {
 					sub := n.sub(sl)
-					sub.mark(subAfter, budget, scan)
+					sub.mark(subAfter, mk)
 				}
 			}
 		}
@@ -1334,10 +1365,31 @@ func (tp *tuples) mark(after []tnode, budget, scan *int) {
 	}
 }
 
-// makeNode hashes ents (in ascending rank) into buckets under the masks:
-// the power of two above the number of distinct keys (so half to one key
-// a bucket), each bucket's earliest entry in its slot and the others in
-// more, in evaluation order.
+// makeNode hashes ents (in ascending rank) into buckets under the masks,
+// each bucket's earliest entry in its slot and the others in more, in
+// evaluation order.
+//
+// Sparse buckets. A node has the power of two above its number of
+// distinct keys times 2^p.sparse buckets (8: one key to 8-16 buckets), or
+// fewer, down to the power of two above its keys, so as not to pass
+// p.sparseMax (32 768 buckets, 1 MB of slots). With half to one key a
+// bucket, a bucket's chain held other keys' entries too, which every
+// lookup landing there scanned in rank order with its own key's: on fw-
+// like-v7 1K (seed 2), node 0 (destination /18 and the protocol's
+// class) put 621 entries in 269 of 512 buckets and lookups scanned 8.05
+// entries each; in 4 096 buckets it fills 383 and they scan 4.95 (a
+// throwaway replay of the seed-2 trace). Nodes visited stay the same (2.04).
+// In one process, sparse 0 against 3 (thread CPU, alternating, median of
+// per-round ratios; bench/README.md, issue 15, session 14): seventeen 1K
+// sets ran 0.99-1.33x as fast (fw-like-v7 1.19-1.25 over three seeds,
+// fw-like-v4 1.14-1.15 over two, fw-like 1.33, fw1 1.21, ipc-like-v2
+// 0.99), twelve 10K sets 1.05-1.21. Tables of more than
+// p.sparseMin entries (20 000) keep the power of two above the keys:
+// their first nodes have that many buckets already, and on the 100K sets
+// the machine was too noisy to tell the later nodes' change from
+// nothing (0.95-1.03 over the six sets, against floors of 0.91-1.13). A
+// crowded bucket's tuple space (see split) keeps it too: it has few keys,
+// and its nodes sit in one array with its neighbours'.
 //
 // Buddy slots. Slots b and b^1 share a 64-byte cache line (32-byte slots
 // in an array of a power of two of them, which Go's allocator aligns to
@@ -1349,7 +1401,7 @@ func (tp *tuples) mark(after []tnode, budget, scan *int) {
 // as if it were b^1's own and never matches it: matching it would mean
 // agreeing with it on the node's bits, so hashing to b. With the number
 // of buckets the power of two above the keys, about half the buckets are
-// empty, and on acl1_100000 11 509 of 23 831 chains go (the other
+// empty (more in sparse nodes), and on acl1_100000 11 509 of 23 831 chains go (the other
 // buckets' neighbours are taken); per fresh header of its ClassBench-
 // style trace 0.33 chains were read, one miss each. In one process
 // against the structure without buddies (thread CPU, alternating, median
@@ -1357,7 +1409,7 @@ func (tp *tuples) mark(after []tnode, budget, scan *int) {
 // 1.04 (1.04-1.05) as fast on acl1 100K, 1.02-1.05 on fw1, ipc1 and the
 // generated families at 100K, and within the old-against-old floor on the
 // 1K and 10K sets.
-func makeNode(ents []bent, mask, pdMask uint64) tnode {
+func makeNode(ents []bent, mask, pdMask uint64, p *tupleParams) tnode {
 	n := tnode{mask: mask, pdMask: pdMask, mul: hashMul2, minRank: noMatch, shift: 64}
 	nb := 1
 	if mask != 0 || pdMask != 0 {
@@ -1366,6 +1418,9 @@ func makeNode(ents []bent, mask, pdMask uint64) tnode {
 			keys.add(keyUnder(&ents[i], mask, pdMask))
 		}
 		nb = 1 << bits.Len(uint(len(keys.used)))
+		for s := 0; s < p.sparse && nb*2 <= p.sparseMax; s++ {
+			nb *= 2
+		}
 		n.shift = uint8(64 - bits.TrailingZeros(uint(nb)))
 		if nb >= bigNode {
 			n.mul = bigMul
@@ -1459,6 +1514,7 @@ func (n *tnode) split(ents []bent, p *tupleParams) (spilled int) {
 	}
 	sp := *p
 	sp.subMin, sp.maxNodes, sp.tailEntries = 0, p.subNodes, p.subTail
+	sp.sparse = 0 // see makeNode
 	sp.lensAll = min(sp.lensAll, subLens)
 	subs := make([]*tuples, len(chains))
 	var nodes, slots, chain int

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"net/netip"
 	"runtime"
@@ -13,7 +14,7 @@ import (
 )
 
 // A bucket's slot keeps its entry's mask as two prefix lengths and tests
-// them by counting leading zeros: at every pair of lengths (0 and 32
+// them by the mask the two lengths make: at every pair of lengths (0 and 32
 // included), a key that differs from the entry in one bit matches exactly
 // when that bit lies outside both prefixes.
 func TestSlotMatchesPrefixLengths(t *testing.T) {
@@ -218,7 +219,7 @@ func TestEarliestAgreesWithScan(t *testing.T) {
 			}
 		}
 		mask, pdMask := c.masks()
-		n := makeNode(ents, mask, pdMask)
+		n := makeNode(ents, mask, pdMask, &tupleParams{})
 		for q := 0; q < 50; q++ {
 			e := entry(uint32(r.IntN(2100)))
 			exact := e.rank
@@ -227,12 +228,10 @@ func TestEarliestAgreesWithScan(t *testing.T) {
 					exact = o.rank
 				}
 			}
-			budget, scan := 1<<20, 1<<20
-			if got := n.earliest(&e.tent, e.rank, &budget, &scan); got != exact {
+			if got := n.earliest(&e.tent, e.rank, &marking{budget: 1 << 20, scan: 1 << 20}); got != exact {
 				t.Fatalf("node /%d,/%d proto %v port %v, entry %+v, scans allowed: earliest %d; want %d", c.s, c.d, c.proto, c.dport, e, got, exact)
 			}
-			scan = 0
-			got := n.earliest(&e.tent, e.rank, &budget, &scan)
+			got := n.earliest(&e.tent, e.rank, &marking{budget: 1 << 20})
 			free := max(0, int(c.s)-int(e.slen)) + max(0, int(c.d)-int(e.dlen))
 			if c.class != 0 && !e.exactProto {
 				free += 2 // a key per class
@@ -416,7 +415,7 @@ func TestBucketSpreadsDenseKeys(t *testing.T) {
 			v := (uint64(0x0a000000>>(32-c.length)) + uint64(i)) << shift
 			ents[i] = bent{tent: tent{val: v, mask: mask, rank: uint32(i), dpW: 0xffff, spW: 0xffff}}
 		}
-		n := makeNode(ents, mask, 0)
+		n := makeNode(ents, mask, 0, &tupleParams{})
 		// The lookup probes with the node's multiplier too.
 		tp := &tuples{nodes: []tnode{n}}
 		for i := 0; i < len(ents); i += 61 {
@@ -458,7 +457,7 @@ func TestFinalScanSeesCrowdedBuckets(t *testing.T) {
 	a := []bent{ent(0, 0x01000000, 8, tcp), ent(5, 0x0a000000, 8, 0)}
 	b := []bent{ent(1, 0x14000000, 8, tcp), ent(2, 0x1e000000, 8, tcp), ent(3, 0x28000000, 8, tcp),
 		ent(4, 0x0a010000, 16, tcp), ent(6, 0x32000000, 8, tcp)}
-	na, nb := makeNode(a, 0, 0), makeNode(b, 0, 0xffff0000)
+	na, nb := makeNode(a, 0, 0, &tupleParams{}), makeNode(b, 0, 0xffff0000, &tupleParams{})
 	sp := tupleParams{bucketCap: 8, maxNodes: 2, sampleSize: 64, lens: 4, lensAll: 4, subMin: 1, subNodes: 2}
 	nb.split(b, &sp)
 	if len(nb.subNodes) == 0 {
@@ -632,5 +631,126 @@ func TestEarlyListIsHashed(t *testing.T) {
 				t.Errorf("/30 rule at %d: %v: compiled %v, linear %v", tc.at, f, got, want)
 			}
 		}
+	}
+}
+
+// A node of a table of at most sparseMin entries has the power of two
+// above its keys<<sparse buckets, or fewer, down to the power of two
+// above its keys, when that would pass sparseMax; a node of a larger
+// table and one built without sparse (a crowded bucket's) have the power
+// of two above their keys. Keys here are distinct /32 sources, one entry
+// each, in one node hashing all 32 bits.
+func TestSparseBuckets(t *testing.T) {
+	ents := func(n int) []bent {
+		es := make([]bent, n)
+		for i := range es {
+			m := uint64(lenMask(32)) << 32
+			es[i] = bent{tent: tent{val: uint64(0x0a000000+i) << 32, mask: m, rank: uint32(i), dpW: 65535, spW: 65535}, slen: 32}
+		}
+		return es
+	}
+	dense := func(keys int) int { return 1 << bits.Len(uint(keys)) }
+	p := defaultTuples
+	if p.sparse != 3 || p.sparseMax != 1<<15 || p.sparseMin != 20000 {
+		t.Fatalf("defaults sparse %d, sparseMax %d, sparseMin %d: the cases below assume 3, 1<<15 and 20000", p.sparse, p.sparseMax, p.sparseMin)
+	}
+	mask := uint64(lenMask(32)) << 32
+	for _, c := range []struct{ keys, want int }{
+		{1, 16}, {3, 32}, {600, 8192}, {4095, 1 << 15}, {4096, 1 << 15}, {9000, 1 << 15}, {20000, 1 << 15}, {40000, 1 << 16},
+	} {
+		if got := len(makeNode(ents(c.keys), mask, 0, &p).slots); got != c.want {
+			t.Errorf("%d keys, default parameters: %d buckets; want %d", c.keys, got, c.want)
+		}
+		if got := len(makeNode(ents(c.keys), mask, 0, &tupleParams{}).slots); got != dense(c.keys) {
+			t.Errorf("%d keys, sparse 0: %d buckets; want %d", c.keys, got, dense(c.keys))
+		}
+	}
+	// Through buildTuples: below sparseMin entries sparse, above dense.
+	// Ten TCP entries per /32 source, from ports 1-10 (a node hashes no
+	// source port), so that the nodes
+	// have fewer keys than entries and a sparse node more buckets than a
+	// dense one even at 20 001 entries.
+	perKey := func(n int) []bent {
+		es := make([]bent, n)
+		for i := range es {
+			m := uint64(lenMask(32)) << 32
+			es[i] = bent{tent: tent{val: uint64(0x0a000000+i/10) << 32, mask: m, rank: uint32(i), proto: uint16(TCP), dpW: 65535, spLo: uint16(1 + i%10)},
+				slen: 32, exactProto: true}
+		}
+		return es
+	}
+	for _, c := range []struct {
+		n      int
+		sparse bool
+	}{{5000, true}, {p.sparseMin, true}, {p.sparseMin + 1, false}} {
+		tp := buildTuples(perKey(c.n), &p)
+		grew := false
+		for i := range tp.nodes {
+			n := &tp.nodes[i]
+			if n.mask == 0 && n.pdMask == 0 {
+				continue // a list
+			}
+			keys := map[uint64]bool{}
+			add := func(e *tent) { keys[keyAt(e.val, uint64(e.proto)<<16|uint64(e.dpLo), n.mask, n.pdMask)] = true }
+			for b := range n.slots {
+				if n.slots[b].rank != noMatch {
+					e := n.first(uint64(b))
+					add(&e)
+				}
+			}
+			for j := range n.more {
+				add(&n.more[j])
+			}
+			want := dense(len(keys))
+			if c.sparse {
+				want = min(want<<p.sparse, max(want, p.sparseMax))
+			}
+			if len(n.slots) != want {
+				t.Errorf("%d entries, node %d (%d keys): %d buckets; want %d", c.n, i, len(keys), len(n.slots), want)
+			}
+			grew = grew || want > dense(len(keys))
+		}
+		if grew != c.sparse {
+			t.Errorf("%d entries: some node sparse %v; want %v (else the case shows nothing)", c.n, grew, c.sparse)
+		}
+	}
+}
+
+// A whole-node scan that decides whether an entry is final (see
+// scanEarliest) is allowed by the node's entries, not its buckets: a
+// sparse node (see tupleParams.sparse) of 600 entries has 8 192 buckets,
+// more than finalScanMax, and its entries must still be scanned, or
+// every entry before it that needs a scan loses its final flag (on fw1
+// 1K, 150 of 647).
+func TestFinalScanCountsEntries(t *testing.T) {
+	tcp := uint16(TCP)
+	ent := func(rank, src uint32, proto uint16) bent {
+		m := uint64(lenMask(24)) << 32
+		return bent{tent: tent{val: uint64(src) << 32 & m, mask: m, rank: rank, proto: proto, dpW: 65535, spW: 65535},
+			slen: 24, exactProto: proto != 0}
+	}
+	// Node a: 1.0.0/24 TCP, then 10.0.0/24 of any protocol at rank 700.
+	// Node b hashes the protocol and the /24 source: 600 TCP entries in
+	// 11.x.y/24, none overlapping 10.0.0/24, ranks 1-600.
+	a := []bent{ent(0, 0x01000000, tcp), ent(700, 0x0a000000, 0)}
+	var b []bent
+	for i := range 600 {
+		b = append(b, ent(uint32(1+i), 0x0b000000+uint32(i)<<8, tcp))
+	}
+	p := defaultTuples
+	mask := uint64(lenMask(24)) << 32
+	na, nb := makeNode(a, 0, 0, &p), makeNode(b, mask, 0xffff0000, &p)
+	if len(nb.slots) <= finalScanMax || len(b) > finalScanMax {
+		t.Fatalf("node b: %d entries in %d buckets; the case needs at most %d entries in more buckets", len(b), len(nb.slots), finalScanMax)
+	}
+	tp := &tuples{nodes: []tnode{na, nb}}
+	tp.markFinal(1<<20, 1<<20)
+	if _, wrong := tp.checkFinal(); wrong != 0 {
+		t.Errorf("%d entries marked final over an earlier overlapping rule", wrong)
+	}
+	// Node a is one bucket: 1.0.0/24 in the slot, 10.0.0/24 in the chain.
+	e := tp.nodes[0].more[0]
+	if e.rank != 700 || !e.final {
+		t.Errorf("10.0.0/24 (rank %d): final %v; want rank 700, final (node b was not scanned)", e.rank, e.final)
 	}
 }

@@ -26,7 +26,8 @@ import (
 // an ICMP entry in a buddy slot deciding a flow, two copies of one entry
 // in one bucket, a flow of a protocol no entry names decided by a copy
 // (in a class node of two bits and of three), and flows decided inside a
-// crowded bucket's tuple space.
+// crowded bucket's tuple space, in nodes of more buckets than the power
+// of two above their keys (see tupleParams.sparse) too.
 func TestTupleNodesExhaustive(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	named := []uint16{uint16(TCP), uint16(UDP), uint16(ICMP), uint16(GRE)}
@@ -34,7 +35,7 @@ func TestTupleNodesExhaustive(t *testing.T) {
 	lens := []uint32{0, 1, 2, 3, 8, 32}
 	var reached struct {
 		buddyCopy, buddyICMPDecides, buddyDecides, twoSlotBuddy, neighbourTaken, copiesOneBucket, unnamedByCopy, unnamedByWideCopy, classNodes, wideClassNodes, finalSaves int
-		subTables, subDecides                                                                                                                                              int
+		subTables, subDecides, sparseNodes                                                                                                                                 int
 	}
 	for run := 0; run < 1000; run++ {
 		// Entries in ascending rank; about a third share their rank
@@ -114,11 +115,19 @@ func TestTupleNodesExhaustive(t *testing.T) {
 		tp := &tuples{}
 		split := r.IntN(2) == 0
 		sp := tupleParams{bucketCap: 1 + r.IntN(8), maxNodes: 1 + r.IntN(4), tailEntries: r.IntN(3), sampleSize: 64, lens: 4, lensAll: 4,
-			classMax: 1 << 30, classShare: 2, subMin: 1 + r.IntN(3), subNodes: 1 + r.IntN(4), subTail: r.IntN(3)}
+			classMax: 1 << 30, classShare: 2, subMin: 1 + r.IntN(3), subNodes: 1 + r.IntN(4), subTail: r.IntN(3),
+			sparse: r.IntN(4), sparseMax: 1 << r.IntN(8)}
 		for j, c := range cands {
 			if len(parts[j]) > 0 {
 				mask, pdMask := c.masks()
-				n := makeNode(parts[j], mask, pdMask)
+				n := makeNode(parts[j], mask, pdMask, &sp)
+				keys := map[uint64]bool{}
+				for i := range parts[j] {
+					keys[keyUnder(&parts[j][i], mask, pdMask)] = true
+				}
+				if len(n.slots) > 1<<bits.Len(uint(len(keys))) {
+					reached.sparseNodes++
+				}
 				if split {
 					n.split(parts[j], &sp)
 					tp.crowd = tp.crowd || len(n.subNodes) > 0
@@ -253,7 +262,7 @@ func TestTupleNodesExhaustive(t *testing.T) {
 	t.Logf("%+v", reached)
 	if reached.buddyCopy == 0 || reached.buddyICMPDecides == 0 || reached.buddyDecides == 0 || reached.twoSlotBuddy == 0 ||
 		reached.neighbourTaken == 0 || reached.copiesOneBucket == 0 || reached.unnamedByCopy == 0 || reached.unnamedByWideCopy == 0 || reached.classNodes == 0 || reached.wideClassNodes == 0 || reached.finalSaves == 0 ||
-		reached.subTables == 0 || reached.subDecides == 0 {
+		reached.subTables == 0 || reached.subDecides == 0 || reached.sparseNodes == 0 {
 		t.Errorf("cases reached: %+v; want each at least once", reached)
 	}
 }

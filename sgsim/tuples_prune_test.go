@@ -169,7 +169,7 @@ func TestFirstNodeLargerSample(t *testing.T) {
 		tp := buildNodes(slices.Clone(ents), &p)
 		big := &tp.nodes[0]
 		for i := range tp.nodes {
-			if tp.nodes[i].size() > big.size() {
+			if (&tuples{nodes: tp.nodes[i : i+1]}).entries() > (&tuples{nodes: []tnode{*big}}).entries() {
 				big = &tp.nodes[i]
 			}
 		}
