@@ -6,11 +6,14 @@ import "math/bits"
 // entries per key in a node, at most maxNodes nodes, and a remainder of
 // at most tail entries forming the last list directly; a bucket whose
 // chain holds more than subMin entries (0: never) becomes a tuple space of
-// its own, under the same limits. Small values make small rule sets reach
-// the spill, node-limit, tail and crowded-bucket paths.
-func CompileTuned(s Semantics, bucketCap, maxNodes, tail, subMin int, groups ...Group) (*Classifier, error) {
+// its own, under the same limits; a node has the power of two above its
+// keys times 2^sparse buckets (up to 2^15), in tables of any size. Small
+// values make small rule sets reach the spill, node-limit, tail and
+// crowded-bucket paths.
+func CompileTuned(s Semantics, bucketCap, maxNodes, tail, subMin, sparse int, groups ...Group) (*Classifier, error) {
 	p := tupleParams{bucketCap: bucketCap, maxNodes: maxNodes, tailEntries: tail, sampleSize: 64, lens: 4, lensAll: 4, classMax: 1 << 30, classShare: 2,
-		subMin: subMin, subNodes: maxNodes, subTail: tail, prune: 64} // subShare 0: every crowded bucket
+		subMin: subMin, subNodes: maxNodes, subTail: tail, prune: 64, // subShare 0: every crowded bucket
+		sparse: sparse, sparseMax: 1 << 15, sparseMin: 1 << 30}
 	return compileWith(s, &p, groups)
 }
 
@@ -52,6 +55,10 @@ type TupleInfo struct {
 	// final although a later node holds an earlier entry that some flow
 	// could match with them, found by comparing every pair: it must be 0.
 	Final, FinalWrong int
+	// Sparse counts nodes with more than twice as many buckets as
+	// entries, which only tupleParams.sparse makes (the power of two
+	// above the keys is at most twice the keys).
+	Sparse int
 }
 
 // Tuples describes the IPv4 tuple space of direction d; ok is false when
@@ -75,6 +82,9 @@ func Tuples(c *Classifier, d Direction) (info TupleInfo, ok bool) {
 			}
 		}
 		n.check(&info, nil)
+		if len(n.slots) > 2*(&tuples{nodes: tp.nodes[i : i+1]}).entries() {
+			info.Sparse++
+		}
 	}
 	return info, true
 }

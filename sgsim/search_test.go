@@ -28,7 +28,7 @@ func TestSearchIsChecksSearch(t *testing.T) {
 		var c *sgsim.Classifier
 		var err error
 		if rapid.Bool().Draw(t, "tuned") {
-			c, err = sgsim.CompileTuned(s, 2, rapid.IntRange(1, 6).Draw(t, "nodes"), 1, rapid.SampledFrom([]int{0, 1, 2}).Draw(t, "crowded chain"), gs...)
+			c, err = sgsim.CompileTuned(s, 2, rapid.IntRange(1, 6).Draw(t, "nodes"), 1, rapid.SampledFrom([]int{0, 1, 2}).Draw(t, "crowded chain"), rapid.IntRange(0, 3).Draw(t, "sparse"), gs...)
 		} else {
 			c, err = sgsim.Compile(s, gs...)
 		}

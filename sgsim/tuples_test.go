@@ -208,12 +208,13 @@ func TestTuplesClassNodeLate(t *testing.T) {
 
 // reached counts the tuple-space cases the tuned property exercised.
 type reached struct {
-	runs, spill, nodes, collision, tail, index, bigBucket, final, buddy, class, sub, subDecides, pruned int
+	runs, spill, nodes, collision, tail, index, bigBucket, final, buddy, class, sub, subDecides, pruned, sparse int
 }
 
 // The tuple space under shrunken limits (a key holding 1-8 entries per
 // node, 1-12 nodes, a tail of 0-16 entries, chains of more than 1-8
-// entries made tuple spaces of their own) on ClassBench-like rule sets:
+// entries made tuple spaces of their own, nodes of 1-8 times the
+// buckets their keys need) on ClassBench-like rule sets:
 // buckets spill into later nodes, the node limit ends in a list, hashes
 // collide, buckets keep their second entry in the neighbour slot (buddy),
 // crowded buckets become tuple spaces that decide flows, entries covered
@@ -229,7 +230,8 @@ func TestTuplesTunedEqualsLinear(t *testing.T) {
 		nodes := rapid.IntRange(1, 12).Draw(t, "nodes")
 		tail := rapid.SampledFrom([]int{0, 1, 16}).Draw(t, "tail")
 		subMin := rapid.SampledFrom([]int{0, 1, 2, 8}).Draw(t, "crowded chain")
-		c, err := sgsim.CompileTuned(s, cap, nodes, tail, subMin, gs...)
+		sparse := rapid.IntRange(0, 3).Draw(t, "sparse")
+		c, err := sgsim.CompileTuned(s, cap, nodes, tail, subMin, sparse, gs...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -271,6 +273,10 @@ func TestTuplesTunedEqualsLinear(t *testing.T) {
 			if subMin == 0 && info.SubTables != 0 {
 				t.Fatalf("%d crowded buckets made tuple spaces with that disabled", info.SubTables)
 			}
+			if sparse == 0 && info.Sparse != 0 {
+				t.Fatalf("%d nodes with more than twice as many buckets as entries, with sparse 0", info.Sparse)
+			}
+			r.sparse += min(info.Sparse, 1)
 			r.final += min(info.Final, 1)
 			r.class += min(info.ClassNodes, 1)
 			r.sub += min(info.SubTables, 1)
@@ -291,7 +297,7 @@ func TestTuplesTunedEqualsLinear(t *testing.T) {
 	})
 	// The generator must reach every case, or the property proves little.
 	if r.spill == 0 || r.nodes == 0 || r.collision == 0 || r.tail == 0 || r.index == 0 || r.bigBucket == 0 || r.final == 0 || r.buddy == 0 || r.class == 0 ||
-		r.sub == 0 || r.subDecides == 0 || r.pruned == 0 {
+		r.sub == 0 || r.subDecides == 0 || r.pruned == 0 || r.sparse == 0 {
 		t.Errorf("cases reached in %d runs: %+v; want each at least once", r.runs, r)
 	}
 }
@@ -563,7 +569,7 @@ func TestTuplesFinalExhaustive(t *testing.T) {
 		}
 		c, err := sgsim.CompileTuned(s, rapid.SampledFrom([]int{1, 2, 3, 64}).Draw(t, "bucket cap"),
 			rapid.IntRange(1, 12).Draw(t, "nodes"), rapid.SampledFrom([]int{0, 1, 16}).Draw(t, "tail"),
-			rapid.SampledFrom([]int{0, 1, 3}).Draw(t, "crowded chain"), gs...)
+			rapid.SampledFrom([]int{0, 1, 3}).Draw(t, "crowded chain"), rapid.IntRange(0, 3).Draw(t, "sparse"), gs...)
 		if err != nil {
 			t.Fatal(err)
 		}
