@@ -7,13 +7,14 @@ import "math/bits"
 // at most tail entries forming the last list directly; a bucket whose
 // chain holds more than subMin entries (0: never) becomes a tuple space of
 // its own, under the same limits; a node has the power of two above its
-// keys times 2^sparse buckets (up to 2^15), in tables of any size. Small
+// keys times 2^sparse buckets (up to 2^15, and 4 buckets a rule over the
+// table, as Compile allows), in tables of any size. Small
 // values make small rule sets reach the spill, node-limit, tail and
 // crowded-bucket paths.
 func CompileTuned(s Semantics, bucketCap, maxNodes, tail, subMin, sparse int, groups ...Group) (*Classifier, error) {
 	p := tupleParams{bucketCap: bucketCap, maxNodes: maxNodes, tailEntries: tail, sampleSize: 64, lens: 4, lensAll: 4, classMax: 1 << 30, classShare: 2,
 		subMin: subMin, subNodes: maxNodes, subTail: tail, prune: 64, // subShare 0: every crowded bucket
-		sparse: sparse, sparseMax: 1 << 15, sparseMin: 1 << 30}
+		sparse: sparse, sparseMax: 1 << 15, sparseMin: 1 << 30, sparseRule: 4}
 	return compileWith(s, &p, groups)
 }
 

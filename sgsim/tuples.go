@@ -180,10 +180,11 @@ type tupleParams struct {
 	prune       int // comparisons per entry when dropping covered entries (see prune); 0 none
 	sparse      int // a node has the power of two above its keys, times 2^sparse buckets (see makeNode) ...
 	sparseMax   int // ... or fewer, down to the power of two above its keys, to stay within sparseMax ...
-	sparseMin   int // ... in tables of at most sparseMin entries; larger ones, the power of two above the keys
+	sparseMin   int // ... in tables of at most sparseMin entries; larger ones, the power of two above the keys ...
+	sparseRule  int // ... and the doublings add at most sparseRule buckets per rule of the table, the earlier nodes first
 }
 
-var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12, classMax: 20000, classShare: 16, subMin: 64, subShare: 16, subNodes: 4, subTail: 4, prune: 64, firstSample: 4096, firstMin: 20000, sparse: 3, sparseMax: 1 << 15, sparseMin: 20000}
+var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12, classMax: 20000, classShare: 16, subMin: 64, subShare: 16, subNodes: 4, subTail: 4, prune: 64, firstSample: 4096, firstMin: 20000, sparse: 3, sparseMax: 1 << 15, sparseMin: 20000, sparseRule: 4}
 
 // maxExpand is the number of entries per rule above which the rule is
 // indexed by intervals instead (an arbitrary address range cut into
@@ -1004,6 +1005,14 @@ func (e *tent) covers(o *tent) bool {
 func buildNodes(ents []bent, p *tupleParams) *tuples {
 	tp := &tuples{}
 	rest := ents
+	budget := 0 // buckets that sparse nodes may still add (see makeNode)
+	if p.sparse > 0 {
+		for i := range ents {
+			if i == 0 || ents[i].rank != ents[i-1].rank {
+				budget += p.sparseRule
+			}
+		}
+	}
 	var class uint16
 	if len(ents) <= p.classMax {
 		class = classBits(ents, p.classShare)
@@ -1074,7 +1083,7 @@ func buildNodes(ents []bent, p *tupleParams) *tuples {
 				mask, pdMask = c.masks()
 			}
 		}
-		tp.nodes = append(tp.nodes, makeNode(in, mask, pdMask, p))
+		tp.nodes = append(tp.nodes, makeNode(in, mask, pdMask, p, &budget))
 		ins = append(ins, in)
 		rest = out
 	}
@@ -1409,7 +1418,7 @@ func (tp *tuples) mark(after []tnode, mk *marking) {
 // 1.04 (1.04-1.05) as fast on acl1 100K, 1.02-1.05 on fw1, ipc1 and the
 // generated families at 100K, and within the old-against-old floor on the
 // 1K and 10K sets.
-func makeNode(ents []bent, mask, pdMask uint64, p *tupleParams) tnode {
+func makeNode(ents []bent, mask, pdMask uint64, p *tupleParams, budget *int) tnode {
 	n := tnode{mask: mask, pdMask: pdMask, mul: hashMul2, minRank: noMatch, shift: 64}
 	nb := 1
 	if mask != 0 || pdMask != 0 {
@@ -1418,7 +1427,8 @@ func makeNode(ents []bent, mask, pdMask uint64, p *tupleParams) tnode {
 			keys.add(keyUnder(&ents[i], mask, pdMask))
 		}
 		nb = 1 << bits.Len(uint(len(keys.used)))
-		for s := 0; s < p.sparse && nb*2 <= p.sparseMax; s++ {
+		for s := 0; s < p.sparse && nb*2 <= p.sparseMax && budget != nil && *budget >= nb; s++ {
+			*budget -= nb
 			nb *= 2
 		}
 		n.shift = uint8(64 - bits.TrailingZeros(uint(nb)))

@@ -219,7 +219,7 @@ func TestEarliestAgreesWithScan(t *testing.T) {
 			}
 		}
 		mask, pdMask := c.masks()
-		n := makeNode(ents, mask, pdMask, &tupleParams{})
+		n := makeNode(ents, mask, pdMask, &tupleParams{}, nil)
 		for q := 0; q < 50; q++ {
 			e := entry(uint32(r.IntN(2100)))
 			exact := e.rank
@@ -415,7 +415,7 @@ func TestBucketSpreadsDenseKeys(t *testing.T) {
 			v := (uint64(0x0a000000>>(32-c.length)) + uint64(i)) << shift
 			ents[i] = bent{tent: tent{val: v, mask: mask, rank: uint32(i), dpW: 0xffff, spW: 0xffff}}
 		}
-		n := makeNode(ents, mask, 0, &tupleParams{})
+		n := makeNode(ents, mask, 0, &tupleParams{}, nil)
 		// The lookup probes with the node's multiplier too.
 		tp := &tuples{nodes: []tnode{n}}
 		for i := 0; i < len(ents); i += 61 {
@@ -457,7 +457,7 @@ func TestFinalScanSeesCrowdedBuckets(t *testing.T) {
 	a := []bent{ent(0, 0x01000000, 8, tcp), ent(5, 0x0a000000, 8, 0)}
 	b := []bent{ent(1, 0x14000000, 8, tcp), ent(2, 0x1e000000, 8, tcp), ent(3, 0x28000000, 8, tcp),
 		ent(4, 0x0a010000, 16, tcp), ent(6, 0x32000000, 8, tcp)}
-	na, nb := makeNode(a, 0, 0, &tupleParams{}), makeNode(b, 0, 0xffff0000, &tupleParams{})
+	na, nb := makeNode(a, 0, 0, &tupleParams{}, nil), makeNode(b, 0, 0xffff0000, &tupleParams{}, nil)
 	sp := tupleParams{bucketCap: 8, maxNodes: 2, sampleSize: 64, lens: 4, lensAll: 4, subMin: 1, subNodes: 2}
 	nb.split(b, &sp)
 	if len(nb.subNodes) == 0 {
@@ -636,7 +636,8 @@ func TestEarlyListIsHashed(t *testing.T) {
 
 // A node of a table of at most sparseMin entries has the power of two
 // above its keys<<sparse buckets, or fewer, down to the power of two
-// above its keys, when that would pass sparseMax; a node of a larger
+// above its keys, when that would pass sparseMax or the table's budget
+// of sparseRule buckets a rule; a node of a larger
 // table and one built without sparse (a crowded bucket's) have the power
 // of two above their keys. Keys here are distinct /32 sources, one entry
 // each, in one node hashing all 32 bits.
@@ -651,19 +652,35 @@ func TestSparseBuckets(t *testing.T) {
 	}
 	dense := func(keys int) int { return 1 << bits.Len(uint(keys)) }
 	p := defaultTuples
-	if p.sparse != 3 || p.sparseMax != 1<<15 || p.sparseMin != 20000 {
-		t.Fatalf("defaults sparse %d, sparseMax %d, sparseMin %d: the cases below assume 3, 1<<15 and 20000", p.sparse, p.sparseMax, p.sparseMin)
+	if p.sparse != 3 || p.sparseMax != 1<<15 || p.sparseMin != 20000 || p.sparseRule != 4 {
+		t.Fatalf("defaults sparse %d, sparseMax %d, sparseMin %d, sparseRule %d: the cases below assume 3, 1<<15, 20000 and 4", p.sparse, p.sparseMax, p.sparseMin, p.sparseRule)
 	}
 	mask := uint64(lenMask(32)) << 32
+	unlimited := 1 << 30
 	for _, c := range []struct{ keys, want int }{
 		{1, 16}, {3, 32}, {600, 8192}, {4095, 1 << 15}, {4096, 1 << 15}, {9000, 1 << 15}, {20000, 1 << 15}, {40000, 1 << 16},
 	} {
-		if got := len(makeNode(ents(c.keys), mask, 0, &p).slots); got != c.want {
+		if got := len(makeNode(ents(c.keys), mask, 0, &p, &unlimited).slots); got != c.want {
 			t.Errorf("%d keys, default parameters: %d buckets; want %d", c.keys, got, c.want)
 		}
-		if got := len(makeNode(ents(c.keys), mask, 0, &tupleParams{}).slots); got != dense(c.keys) {
+		if got := len(makeNode(ents(c.keys), mask, 0, &tupleParams{}, nil).slots); got != dense(c.keys) {
 			t.Errorf("%d keys, sparse 0: %d buckets; want %d", c.keys, got, dense(c.keys))
 		}
+	}
+	// The budget: a doubling of nb buckets costs nb. 600 keys are 1 024
+	// buckets dense; 1 023 buckets of budget allow no doubling, 1 024 one
+	// (2 048), 3 072 two (4 096), and what a doubling spends is gone.
+	for _, c := range []struct{ budget, want, left int }{{1023, 1024, 1023}, {1024, 2048, 0}, {3071, 2048, 2047}, {3072, 4096, 0}, {1 << 20, 8192, 1<<20 - 7168}} {
+		b := c.budget
+		if got := len(makeNode(ents(600), mask, 0, &p, &b).slots); got != c.want || b != c.left {
+			t.Errorf("600 keys, budget %d: %d buckets, %d left; want %d and %d", c.budget, got, b, c.want, c.left)
+		}
+	}
+	// Through buildTuples, sparseRule buckets a rule: 600 rules of one
+	// entry each give 2 400, one doubling of the 1 024 dense buckets
+	// (the second would cost 2 048 of the 1 376 left).
+	if tp := buildTuples(ents(600), &p); len(tp.nodes) != 1 || len(tp.nodes[0].slots) != 2048 {
+		t.Errorf("600 rules of one entry: %d nodes, the first of %d buckets; want 1 of 2 048", len(tp.nodes), len(tp.nodes[0].slots))
 	}
 	// Through buildTuples: below sparseMin entries sparse, above dense.
 	// Ten TCP entries per /32 source, from ports 1-10 (a node hashes no
@@ -739,7 +756,8 @@ func TestFinalScanCountsEntries(t *testing.T) {
 	}
 	p := defaultTuples
 	mask := uint64(lenMask(24)) << 32
-	na, nb := makeNode(a, 0, 0, &p), makeNode(b, mask, 0xffff0000, &p)
+	unlimited := 1 << 30
+	na, nb := makeNode(a, 0, 0, &p, &unlimited), makeNode(b, mask, 0xffff0000, &p, &unlimited)
 	if len(nb.slots) <= finalScanMax || len(b) > finalScanMax {
 		t.Fatalf("node b: %d entries in %d buckets; the case needs at most %d entries in more buckets", len(b), len(nb.slots), finalScanMax)
 	}

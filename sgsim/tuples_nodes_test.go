@@ -117,10 +117,11 @@ func TestTupleNodesExhaustive(t *testing.T) {
 		sp := tupleParams{bucketCap: 1 + r.IntN(8), maxNodes: 1 + r.IntN(4), tailEntries: r.IntN(3), sampleSize: 64, lens: 4, lensAll: 4,
 			classMax: 1 << 30, classShare: 2, subMin: 1 + r.IntN(3), subNodes: 1 + r.IntN(4), subTail: r.IntN(3),
 			sparse: r.IntN(4), sparseMax: 1 << r.IntN(8)}
+		budget := r.IntN(64)
 		for j, c := range cands {
 			if len(parts[j]) > 0 {
 				mask, pdMask := c.masks()
-				n := makeNode(parts[j], mask, pdMask, &sp)
+				n := makeNode(parts[j], mask, pdMask, &sp, &budget)
 				keys := map[uint64]bool{}
 				for i := range parts[j] {
 					keys[keyUnder(&parts[j][i], mask, pdMask)] = true
