@@ -906,6 +906,14 @@ func choose(rest []bent, cnt *counter, p *tupleParams, class uint16, total int) 
 
 // buildTuples builds the tuple space of entries (in ascending rank).
 func buildTuples(ents []bent, p *tupleParams) *tuples {
+	// The sparse nodes' budget (see makeNode), by the rules before any
+	// entry is pruned: it is a share of the rule list's memory.
+	budget := 0
+	for i := range ents {
+		if i == 0 || ents[i].rank != ents[i-1].rank {
+			budget += p.sparseRule
+		}
+	}
 	var pruned int
 	if p.prune > 0 {
 		ents, pruned = prune(ents, p.prune*len(ents))
@@ -915,7 +923,7 @@ func buildTuples(ents []bent, p *tupleParams) *tuples {
 		q.sparse = 0
 		p = &q
 	}
-	tp := buildNodes(ents, p)
+	tp := buildNodes(ents, p, budget)
 	tp.pruned = pruned
 	tp.markFinal(finalBudget*len(ents), finalScanBudget*len(ents))
 	return tp
@@ -1001,18 +1009,11 @@ func (e *tent) covers(o *tent) bool {
 		e.spLo <= o.spLo && uint32(o.spLo)+uint32(o.spW) <= uint32(e.spLo)+uint32(e.spW)
 }
 
-// buildNodes is buildTuples without the final marks.
-func buildNodes(ents []bent, p *tupleParams) *tuples {
+// buildNodes is buildTuples without the pruning and the final marks;
+// budget is the buckets its sparse nodes may add (see makeNode).
+func buildNodes(ents []bent, p *tupleParams, budget int) *tuples {
 	tp := &tuples{}
 	rest := ents
-	budget := 0 // buckets that sparse nodes may still add (see makeNode)
-	if p.sparse > 0 {
-		for i := range ents {
-			if i == 0 || ents[i].rank != ents[i-1].rank {
-				budget += p.sparseRule
-			}
-		}
-	}
 	var class uint16
 	if len(ents) <= p.classMax {
 		class = classBits(ents, p.classShare)
@@ -1381,24 +1382,34 @@ func (tp *tuples) mark(after []tnode, mk *marking) {
 // Sparse buckets. A node has the power of two above its number of
 // distinct keys times 2^p.sparse buckets (8: one key to 8-16 buckets), or
 // fewer, down to the power of two above its keys, so as not to pass
-// p.sparseMax (32 768 buckets, 1 MB of slots). With half to one key a
-// bucket, a bucket's chain held other keys' entries too, which every
-// lookup landing there scanned in rank order with its own key's: on fw-
-// like-v7 1K (seed 2), node 0 (destination /18 and the protocol's
-// class) put 621 entries in 269 of 512 buckets and lookups scanned 8.05
-// entries each; in 4 096 buckets it fills 383 and they scan 4.95 (a
-// throwaway replay of the seed-2 trace). Nodes visited stay the same (2.04).
-// In one process, sparse 0 against 3 (thread CPU, alternating, median of
-// per-round ratios; bench/README.md, issue 15, session 14): seventeen 1K
-// sets ran 0.99-1.33x as fast (fw-like-v7 1.19-1.25 over three seeds,
-// fw-like-v4 1.14-1.15 over two, fw-like 1.33, fw1 1.21, ipc-like-v2
-// 0.99), twelve 10K sets 1.05-1.21. Tables of more than
-// p.sparseMin entries (20 000) keep the power of two above the keys:
-// their first nodes have that many buckets already, and on the 100K sets
-// the machine was too noisy to tell the later nodes' change from
-// nothing (0.95-1.03 over the six sets, against floors of 0.91-1.13). A
-// crowded bucket's tuple space (see split) keeps it too: it has few keys,
-// and its nodes sit in one array with its neighbours'.
+// p.sparseMax (32 768 buckets, 1 MB of slots), or the table's budget:
+// the doublings of its nodes add at most p.sparseRule buckets per rule
+// (4, 128 bytes, about a third of a rule's heap), spent by the nodes in
+// the order they are chosen. Without the budget the runner's security-
+// group sets, one entry a rule in many small nodes, compiled to 2.66x
+// (gen-sg 1K) and 2.01x (gen-acl 1K) their rule lists; with it 1.41 and
+// 1.21, while node 0 of the firewall-like 1K sets keeps its three
+// doublings (budgeted against not, in one process: 0.98-1.05).
+//
+// With half to one key a bucket, a bucket's chain held other keys'
+// entries too, which every lookup landing there scanned in rank order
+// with its own key's: on fw-like-v7 1K (seed 2), node 0 (destination /18
+// and the protocol's class) put 621 entries in 269 of 512 buckets and
+// lookups scanned 8.05 entries each; in 4 096 buckets it fills 383 and
+// they scan 4.95 (a throwaway replay of the seed-2 trace). Nodes visited
+// stay the same (2.04). In one process, sparse 0 against 3 without the
+// budget (thread CPU, alternating, median of per-round ratios;
+// bench/README.md, issue 15, session 14): seventeen 1K sets ran
+// 0.99-1.33x as fast (fw-like-v7 1.19-1.25 over three seeds, fw-like-v4
+// 1.14-1.15 over two, fw-like 1.33, fw1 1.21, ipc-like-v2 0.99), twelve
+// 10K sets 1.05-1.21. Tables of more than p.sparseMin entries (20 000)
+// keep the power of two above the keys: their first nodes have that many
+// buckets already, and on the 100K sets sparse nodes were mixed: the
+// runner, alternated, two repetitions of thirteen rows, 0.74-1.27 per
+// repetition, faster on fw1, ipc1, fw-like-v7 and fw-like-v4 and slower
+// on ipc-like-v3, acl-like-v1, fw-like and acl1 in both. A crowded
+// bucket's tuple space (see split) keeps it too: it has few keys, and
+// its nodes sit in one array with its neighbours'.
 //
 // Buddy slots. Slots b and b^1 share a 64-byte cache line (32-byte slots
 // in an array of a power of two of them, which Go's allocator aligns to
@@ -1529,7 +1540,7 @@ func (n *tnode) split(ents []bent, p *tupleParams) (spilled int) {
 	subs := make([]*tuples, len(chains))
 	var nodes, slots, chain int
 	for s, ch := range chains {
-		sub := buildNodes(ch, &sp)
+		sub := buildNodes(ch, &sp, 0)
 		if sub.longest()*2 > len(ch) {
 			continue
 		}

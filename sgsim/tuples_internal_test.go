@@ -682,6 +682,18 @@ func TestSparseBuckets(t *testing.T) {
 	if tp := buildTuples(ents(600), &p); len(tp.nodes) != 1 || len(tp.nodes[0].slots) != 2048 {
 		t.Errorf("600 rules of one entry: %d nodes, the first of %d buckets; want 1 of 2 048", len(tp.nodes), len(tp.nodes[0].slots))
 	}
+	// The rules are counted before pruning: 600 more rules repeating the
+	// first 600 (each covered by its first, so dropped) make the budget
+	// 4 800, two doublings (1 024 + 2 048), not one.
+	dup := ents(600)
+	for i := range 600 {
+		e := dup[i]
+		e.rank = uint32(600 + i)
+		dup = append(dup, e)
+	}
+	if tp := buildTuples(dup, &p); tp.pruned != 600 || len(tp.nodes) != 1 || len(tp.nodes[0].slots) != 4096 {
+		t.Errorf("600 rules and 600 covered repeats: %d pruned, %d nodes, the first of %d buckets; want 600, 1 of 4 096", tp.pruned, len(tp.nodes), len(tp.nodes[0].slots))
+	}
 	// Through buildTuples: below sparseMin entries sparse, above dense.
 	// Ten TCP entries per /32 source, from ports 1-10 (a node hashes no
 	// source port), so that the nodes

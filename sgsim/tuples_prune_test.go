@@ -166,7 +166,7 @@ func TestFirstNodeLargerSample(t *testing.T) {
 	// The first node chosen holds the most entries (nodes are sorted by
 	// their earliest rule, so it need not be nodes[0]).
 	first := func(p tupleParams) (s, d int) {
-		tp := buildNodes(slices.Clone(ents), &p)
+		tp := buildNodes(slices.Clone(ents), &p, 0)
 		big := &tp.nodes[0]
 		for i := range tp.nodes {
 			if (&tuples{nodes: tp.nodes[i : i+1]}).entries() > (&tuples{nodes: []tnode{*big}}).entries() {
