@@ -14,7 +14,16 @@ import "math/bits"
 func CompileTuned(s Semantics, bucketCap, maxNodes, tail, subMin, sparse int, groups ...Group) (*Classifier, error) {
 	p := tupleParams{bucketCap: bucketCap, maxNodes: maxNodes, tailEntries: tail, sampleSize: 64, lens: 4, lensAll: 4, classMax: 1 << 30, classShare: 2,
 		subMin: subMin, subNodes: maxNodes, subTail: tail, prune: 64, // subShare 0: every crowded bucket
-		sparse: sparse, sparseMax: 1 << 15, sparseMin: 1 << 30, sparseRule: 4}
+		sparse: sparse, sparseMax: 1 << 15, sparseEntries: 1 << 30, sparseRule: 4}
+	return compileWith(s, &p, groups)
+}
+
+// CompileSparse is Compile with 2^sparse times the buckets a node's keys
+// need (Compile's is 3; 0 is one to two buckets a key), every other
+// parameter Compile's: BenchmarkSparseBuckets sets the two side by side.
+func CompileSparse(s Semantics, sparse int, groups ...Group) (*Classifier, error) {
+	p := defaultTuples
+	p.sparse = sparse
 	return compileWith(s, &p, groups)
 }
 

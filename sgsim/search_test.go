@@ -175,3 +175,88 @@ func checkLoop(b *testing.B, c *sgsim.Classifier, flows []sgsim.Flow) {
 }
 
 var sinkInt int
+
+// BenchmarkSparseBuckets times Check with Compile's sparse nodes
+// (part=sparse3: 8-16 buckets a key, within the budget) against the
+// same table with one to two buckets a key (part=sparse0), on the sets
+// where the chains were longest: fw-like-v4 1K (seed 1) and fw-like-v7
+// 1K (seeds 2 and 5) generated as the bench runner generates them, and
+// fw1_1000 with its own trace from ../shared/classbench when present;
+// acl-like 1K as a set that gains little. Both classifiers are checked
+// to decide every flow alike. -count alternates the two (each count
+// runs every set and part in turn); bench/README.md quotes the medians:
+//
+//	go test -run '^$' -bench SparseBuckets -benchtime 2000000x -count 8 -cpu 1 ./sgsim/
+func BenchmarkSparseBuckets(b *testing.B) {
+	type set struct {
+		name  string
+		rules []sgsim.Rule
+		trace []classbench.Header
+	}
+	var sets []set
+	for _, g := range []struct {
+		fam  string
+		seed int64
+	}{{"fw-like-v4", 1}, {"fw-like-v7", 2}, {"fw-like-v7", 5}, {"acl-like", 1}} {
+		fam, ok := gen.FamilyByName(g.fam)
+		if !ok {
+			b.Fatalf("no family %q", g.fam)
+		}
+		rules := gen.ClassBench(g.seed, 1000, fam)
+		fs, err := classbench.FromRules(rules)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sets = append(sets, set{fmt.Sprintf("%s_1000_seed%d", g.fam, g.seed), rules,
+			classbench.GenerateTrace(uint64(g.seed), fs, classbench.TraceScale, classbench.TraceParetoA, classbench.TraceParetoB)})
+	}
+	dir := filepath.Join("..", "..", "shared", "classbench")
+	rf, err := os.ReadFile(filepath.Join(dir, "fw1_1000"))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		b.Fatal(err)
+	default:
+		fs, err := classbench.ReadFilters(bytes.NewReader(rf))
+		if err != nil {
+			b.Fatal(err)
+		}
+		tf, err := os.Open(filepath.Join(dir, "fw1_1000_trace"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		trace, err := classbench.ReadTrace(tf)
+		tf.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		sets = append(sets, set{"fw1_1000", classbench.ToRules(fs, classbench.AllAllow), trace})
+	}
+	for _, s := range sets {
+		flows := make([]sgsim.Flow, len(s.trace))
+		for i, h := range s.trace {
+			flows[i] = classbench.ToFlow(h)
+		}
+		g := sgsim.Group{ID: "g", Rules: s.rules}
+		dense, err := sgsim.CompileSparse(sgsim.FirstMatch, 0, g)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sparse, err := sgsim.Compile(sgsim.FirstMatch, g)
+		if err != nil {
+			b.Fatal(err)
+		}
+		di, _ := sgsim.Tuples(dense, sgsim.Ingress)
+		si, _ := sgsim.Tuples(sparse, sgsim.Ingress)
+		if di.Sparse != 0 || si.Sparse == 0 {
+			b.Fatalf("%s: %d sparse nodes with sparse 0, %d with Compile's; want 0 and some", s.name, di.Sparse, si.Sparse)
+		}
+		for i := range flows {
+			if a, c := dense.Check(sgsim.Ingress, flows[i]), sparse.Check(sgsim.Ingress, flows[i]); a.Action != c.Action || a.Rule != nil && c.Rule != nil && a.Rule.ID != c.Rule.ID || (a.Rule == nil) != (c.Rule == nil) {
+				b.Fatalf("%s: flow %d decided %v with sparse 0 and %v with Compile's", s.name, i, a, c)
+			}
+		}
+		b.Run("set="+s.name+"/part=sparse0", func(b *testing.B) { checkLoop(b, dense, flows) })
+		b.Run("set="+s.name+"/part=sparse3", func(b *testing.B) { checkLoop(b, sparse, flows) })
+	}
+}

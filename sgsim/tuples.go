@@ -163,28 +163,28 @@ import (
 // Compile at 100K +20-50 ms (the buckets' greedy choice tries subLens
 // lengths per side), Stats().Bytes ipc-like 100K 1.05x.
 type tupleParams struct {
-	bucketCap   int // entries per key a node keeps; more spill to later nodes
-	maxNodes    int // nodes before the remainder is one list
-	tailEntries int // entries left that form the last list directly (unless early and hashable: see lateList)
-	sampleSize  int // entries a candidate mask is scored on
-	lens        int // prefix lengths per side tried as candidates on a sample
-	lensAll     int // the same when the sample is every entry left
-	classMax    int // entries above which a table gets no class nodes
-	classShare  int // a class node copies at most 1/classShare of the entries
-	subMin      int // a chain longer than this becomes a tuple space of its own (see subFlag); 0 never
-	subShare    int // ... only when such chains hold at least 1/subShare of the entries; 0 always
-	subNodes    int // maxNodes of such a tuple space
-	subTail     int // tailEntries of such a tuple space
-	firstSample int // sampleSize of the first node's choice, when larger ...
-	firstMin    int // ... in tables of more than firstMin entries
-	prune       int // comparisons per entry when dropping covered entries (see prune); 0 none
-	sparse      int // a node has the power of two above its keys, times 2^sparse buckets (see makeNode) ...
-	sparseMax   int // ... or fewer, down to the power of two above its keys, to stay within sparseMax ...
-	sparseMin   int // ... in tables of at most sparseMin entries; larger ones, the power of two above the keys ...
-	sparseRule  int // ... and the doublings add at most sparseRule buckets per rule of the table, the earlier nodes first
+	bucketCap     int // entries per key a node keeps; more spill to later nodes
+	maxNodes      int // nodes before the remainder is one list
+	tailEntries   int // entries left that form the last list directly (unless early and hashable: see lateList)
+	sampleSize    int // entries a candidate mask is scored on
+	lens          int // prefix lengths per side tried as candidates on a sample
+	lensAll       int // the same when the sample is every entry left
+	classMax      int // entries above which a table gets no class nodes
+	classShare    int // a class node copies at most 1/classShare of the entries
+	subMin        int // a chain longer than this becomes a tuple space of its own (see subFlag); 0 never
+	subShare      int // ... only when such chains hold at least 1/subShare of the entries; 0 always
+	subNodes      int // maxNodes of such a tuple space
+	subTail       int // tailEntries of such a tuple space
+	firstSample   int // sampleSize of the first node's choice, when larger ...
+	firstMin      int // ... in tables of more than firstMin entries
+	prune         int // comparisons per entry when dropping covered entries (see prune); 0 none
+	sparse        int // a node has the power of two above its keys, times 2^sparse buckets (see makeNode) ...
+	sparseMax     int // ... or fewer, down to the power of two above its keys, to stay within sparseMax ...
+	sparseEntries int // ... in tables of at most sparseEntries entries; larger ones, the power of two above the keys ...
+	sparseRule    int // ... and the doublings add at most sparseRule buckets per rule of the table, the earlier nodes first
 }
 
-var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12, classMax: 20000, classShare: 16, subMin: 64, subShare: 16, subNodes: 4, subTail: 4, prune: 64, firstSample: 4096, firstMin: 20000, sparse: 3, sparseMax: 1 << 15, sparseMin: 20000, sparseRule: 4}
+var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12, classMax: 20000, classShare: 16, subMin: 64, subShare: 16, subNodes: 4, subTail: 4, prune: 64, firstSample: 4096, firstMin: 20000, sparse: 3, sparseMax: 1 << 15, sparseEntries: 20000, sparseRule: 4}
 
 // maxExpand is the number of entries per rule above which the rule is
 // indexed by intervals instead (an arbitrary address range cut into
@@ -918,7 +918,7 @@ func buildTuples(ents []bent, p *tupleParams) *tuples {
 	if p.prune > 0 {
 		ents, pruned = prune(ents, p.prune*len(ents))
 	}
-	if len(ents) > p.sparseMin && p.sparse > 0 {
+	if len(ents) > p.sparseEntries && p.sparse > 0 {
 		q := *p
 		q.sparse = 0
 		p = &q
@@ -1402,7 +1402,7 @@ func (tp *tuples) mark(after []tnode, mk *marking) {
 // bench/README.md, issue 15, session 14): seventeen 1K sets ran
 // 0.99-1.33x as fast (fw-like-v7 1.19-1.25 over three seeds, fw-like-v4
 // 1.14-1.15 over two, fw-like 1.33, fw1 1.21, ipc-like-v2 0.99), twelve
-// 10K sets 1.05-1.21. Tables of more than p.sparseMin entries (20 000)
+// 10K sets 1.05-1.21. Tables of more than p.sparseEntries entries (20 000)
 // keep the power of two above the keys: their first nodes have that many
 // buckets already, and on the 100K sets sparse nodes were mixed: the
 // runner, alternated, two repetitions of thirteen rows, 0.74-1.27 per

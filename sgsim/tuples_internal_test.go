@@ -634,7 +634,7 @@ func TestEarlyListIsHashed(t *testing.T) {
 	}
 }
 
-// A node of a table of at most sparseMin entries has the power of two
+// A node of a table of at most sparseEntries entries has the power of two
 // above its keys<<sparse buckets, or fewer, down to the power of two
 // above its keys, when that would pass sparseMax or the table's budget
 // of sparseRule buckets a rule; a node of a larger
@@ -652,8 +652,8 @@ func TestSparseBuckets(t *testing.T) {
 	}
 	dense := func(keys int) int { return 1 << bits.Len(uint(keys)) }
 	p := defaultTuples
-	if p.sparse != 3 || p.sparseMax != 1<<15 || p.sparseMin != 20000 || p.sparseRule != 4 {
-		t.Fatalf("defaults sparse %d, sparseMax %d, sparseMin %d, sparseRule %d: the cases below assume 3, 1<<15, 20000 and 4", p.sparse, p.sparseMax, p.sparseMin, p.sparseRule)
+	if p.sparse != 3 || p.sparseMax != 1<<15 || p.sparseEntries != 20000 || p.sparseRule != 4 {
+		t.Fatalf("defaults sparse %d, sparseMax %d, sparseEntries %d, sparseRule %d: the cases below assume 3, 1<<15, 20000 and 4", p.sparse, p.sparseMax, p.sparseEntries, p.sparseRule)
 	}
 	mask := uint64(lenMask(32)) << 32
 	unlimited := 1 << 30
@@ -694,11 +694,13 @@ func TestSparseBuckets(t *testing.T) {
 	if tp := buildTuples(dup, &p); tp.pruned != 600 || len(tp.nodes) != 1 || len(tp.nodes[0].slots) != 4096 {
 		t.Errorf("600 rules and 600 covered repeats: %d pruned, %d nodes, the first of %d buckets; want 600, 1 of 4 096", tp.pruned, len(tp.nodes), len(tp.nodes[0].slots))
 	}
-	// Through buildTuples: below sparseMin entries sparse, above dense.
+	// Through buildTuples: below sparseEntries entries sparse, above dense.
 	// Ten TCP entries per /32 source, from ports 1-10 (a node hashes no
 	// source port), so that the nodes
 	// have fewer keys than entries and a sparse node more buckets than a
-	// dense one even at 20 001 entries.
+	// dense one even at 20 001 entries. Each entry is a rule of its own,
+	// so the budget (4 buckets a rule) never binds here: the cases above
+	// test it.
 	perKey := func(n int) []bent {
 		es := make([]bent, n)
 		for i := range es {
@@ -711,7 +713,7 @@ func TestSparseBuckets(t *testing.T) {
 	for _, c := range []struct {
 		n      int
 		sparse bool
-	}{{5000, true}, {p.sparseMin, true}, {p.sparseMin + 1, false}} {
+	}{{5000, true}, {p.sparseEntries, true}, {p.sparseEntries + 1, false}} {
 		tp := buildTuples(perKey(c.n), &p)
 		grew := false
 		for i := range tp.nodes {
