@@ -381,7 +381,9 @@ type table struct {
 	rest          []uint32    // positions indexed on no dimension, scanned in full
 	indexed       bool        // false: a small table, all in rest
 	tup           *tuples     // IPv4 tables: the rules that flatten into few entries
-	tupOnly       bool        // every rule is in tup, which has no crowded bucket: Check calls tup.plain directly
+	first         *tnode      // when every rule is in tup, which has no crowded bucket (and addrWords): tup's first node, which Check probes inline ...
+	after         *tuples     // ... and tup without it (see table.past)
+	one           bool        // info and group are nil: the verdict needs neither
 	base          uint32      // Classifier.rules index of the direction's first rule in evaluation order
 	act           []uint64    // per rule in rules, one bit: its action (Deny 0, Allow 1)
 	info          []uint32    // per rule in rules: its index in Classifier.rules; nil when rules holds every rule of the direction (the index is base + position)
@@ -560,9 +562,7 @@ func (t *table) scan(ids []uint32, best uint32, p Protocol, sk, dk u128, f *Flow
 func (t *table) lookup(f *Flow) uint32 {
 	best := uint32(noMatch)
 	if t.tup != nil {
-		s, d := f.Src.As4(), f.Dst.As4()
-		k := uint64(binary.BigEndian.Uint32(s[:]))<<32 | uint64(binary.BigEndian.Uint32(d[:]))
-		best = t.tup.lookup(k, f, t, best)
+		best = t.tup.lookup(key4(f), f, t, best)
 		if !t.indexed && len(t.rest) == 0 {
 			return best
 		}
@@ -628,6 +628,7 @@ func compileWith(s Semantics, tp *tupleParams, groups []Group) (*Classifier, err
 			if len(ids) > 1 {
 				t.group = make([]uint16, len(t.rules))
 			}
+			t.one = t.info == nil && t.group == nil
 			for i := range t.rules {
 				e := order[d][t.rules[i].rank]
 				t.act[i/64] |= uint64(e.rule.Action&1) << (i % 64)
@@ -637,6 +638,9 @@ func compileWith(s Semantics, tp *tupleParams, groups []Group) (*Classifier, err
 				if t.group != nil {
 					t.group[i] = uint16(min(e.group, math.MaxUint16))
 				}
+			}
+			if t.tup != nil {
+				t.tup.markActions(t.act)
 			}
 			if t.tup != nil && !t.indexed && len(t.rest) == 0 {
 				// Everything is in the tuple space, which needs of the
@@ -648,7 +652,10 @@ func compileWith(s Semantics, tp *tupleParams, groups []Group) (*Classifier, err
 				t.rules = nil
 				// With crowded buckets, through table.lookup, so that
 				// Check's own loop stays the one without them.
-				t.tupOnly = !t.tup.crowd
+				if !t.tup.crowd && addrWords && f == 0 && len(t.tup.nodes) > 0 {
+					t.first = &t.tup.nodes[0]
+					t.after = &tuples{nodes: t.tup.nodes[1:]}
+				}
 			} else if len(t.rules) < cap(t.rules) {
 				t.rules = slices.Clone(t.rules)
 			}
@@ -660,37 +667,79 @@ func compileWith(s Semantics, tp *tupleParams, groups []Group) (*Classifier, err
 
 // Check returns the verdict for flow f in direction d. It does not
 // allocate. An invalid flow gets the default deny.
+//
+// The common case is inline: an IPv4 flow with a concrete protocol (so a
+// valid flow), through a table whose rules are all in a tuple space
+// without crowded buckets (table.first), when the first node's bucket
+// holds the deciding entry in its slot, marked final; the action is then
+// read in the slot too (allowFlag). Otherwise the lookup goes on in
+// table.past. On acl1_100000, where 99.8% of its trace's lookups end so,
+// the lookup ran 1.2x as fast in one process (bench/README.md, issue
+// 15, session 15).
 func (c *Classifier) Check(d Direction, f Flow) Verdict {
-	if d > Egress {
-		return Verdict{}
+	// Is4 means valid and unzoned; the protocol is valid and not
+	// AnyProtocol when it is one of 1-256.
+	if d > Egress || !f.Src.Is4() || !f.Dst.Is4() || f.Proto-1 >= 256 {
+		return c.check(d, &f)
 	}
-	fam := 0
-	// Two IPv4 addresses are valid and carry no zone: the full validity
-	// test is left for the rest.
-	if !f.Src.Is4() || !f.Dst.Is4() || f.Proto == AnyProtocol || !f.Proto.IsValid() {
-		if !f.IsValid() {
-			return Verdict{}
-		}
-		if f.Src.Is6() {
-			fam = 1
-		}
-	}
-	t := &c.t[d][fam]
+	t := &c.t[d][0]
 	var best uint32
-	if t.tupOnly { // the common IPv4 case, one call less
-		var k uint64
-		if addrWords { // see key4
-			k = wordsKey(&f)
-		} else {
-			k = key4(&f)
-		}
-		best = t.tup.plain(k, &f, t, noMatch)
-	} else {
+	if n := t.first; n == nil {
 		best = t.lookup(&f)
+	} else {
+		k := wordsKey(&f)
+		e := n.at(k, &f)
+		if e.decides(k, &f) {
+			if t.one {
+				return Verdict{Action: Action(e.proto >> 15), Rule: &c.rules[t.base+e.rank], Group: c.groups[0]}
+			}
+			return c.verdict(t, e.rank)
+		}
+		best = t.past(e, k, &f)
 	}
 	if best == noMatch {
 		return Verdict{}
 	}
+	return c.verdict(t, best)
+}
+
+// past is the lookup of f (key k) in table t's tuple space after Check
+// read e, the first node's slot, which did not decide: it goes on past
+// the first node when e's bucket is empty, holds e alone, or matches in
+// e (the bucket's other entries come later).
+func (t *table) past(e *tslot, k uint64, f *Flow) uint32 {
+	best, tp := uint32(noMatch), t.tup
+	switch {
+	case e.rank == noMatch:
+		tp = t.after
+	case e.lens&icmpFlag != 0:
+	case e.matches(k, uint16(f.Proto), f.DstPort, f.SrcPort):
+		best, tp = e.rank, t.after
+	case e.lens&buddyFlag == 0 && e.nmore == 0:
+		tp = t.after
+	}
+	return tp.plain(k, f, t, best)
+}
+
+// check is Check for what its fast path leaves: invalid flows and IPv6.
+func (c *Classifier) check(d Direction, f *Flow) Verdict {
+	if d > Egress || !f.IsValid() {
+		return Verdict{}
+	}
+	fam := 0
+	if f.Src.Is6() {
+		fam = 1
+	}
+	t := &c.t[d][fam]
+	best := t.lookup(f)
+	if best == noMatch {
+		return Verdict{}
+	}
+	return c.verdict(t, best)
+}
+
+// verdict is the verdict of the rule at position best of table t.
+func (c *Classifier) verdict(t *table, best uint32) Verdict {
 	k := t.base + best
 	if t.info != nil {
 		k = t.info[best]

@@ -258,6 +258,42 @@ func (n *tnode) all() []tent {
 	return es
 }
 
+// FirstPath names the branch Check takes at the first node's slot for
+// flow f in direction d (see Check and table.past): "decides" (the slot
+// decides, its action read there: "decides allow" or "decides deny",
+// then " one" when the verdict needs neither info nor group), "empty",
+// "icmp", "matched", "alone" (the slot's entry alone in its bucket),
+// "bucket" (the slot does not match, and the bucket holds more), or ""
+// when Check probes no first node for f.
+func FirstPath(c *Classifier, d Direction, f Flow) string {
+	if d > Egress || !f.Src.Is4() || !f.Dst.Is4() || f.Proto-1 >= 256 || c.t[d][0].first == nil {
+		return ""
+	}
+	t := &c.t[d][0]
+	k := wordsKey(&f)
+	e := t.first.at(k, &f)
+	switch {
+	case e.decides(k, &f):
+		p := "decides deny"
+		if e.proto&allowFlag != 0 {
+			p = "decides allow"
+		}
+		if t.one {
+			p += " one"
+		}
+		return p
+	case e.rank == noMatch:
+		return "empty"
+	case e.lens&icmpFlag != 0:
+		return "icmp"
+	case e.matches(k, uint16(f.Proto), f.DstPort, f.SrcPort):
+		return "matched"
+	case e.lens&buddyFlag == 0 && e.nmore == 0:
+		return "alone"
+	}
+	return "bucket"
+}
+
 // DecidedInSub reports whether the rule deciding f in direction d is an
 // entry of a crowded bucket's tuple space that f probes (see subFlag): the
 // lookup went into one and what it found there stood.
@@ -307,23 +343,22 @@ func (n *tnode) holds(e *tent, b uint64) bool {
 // set it against Check to split a lookup's cost into the search and the
 // call around it.
 //
-// It repeats Check's few lines of search (the key read inline as Check
-// reads it, then the tuple space or the table's lookup) rather than
+// It repeats Check's few lines of search (the first node's slot probed
+// as Check probes it, then table.past, or the table's lookup) rather than
 // Check calling a shared function: that function is too large to be
 // inlined, and Check would pay a call for it.
 func Search(c *Classifier, d Direction, f *Flow) int {
 	t := &c.t[d][0]
 	var best uint32
-	if t.tupOnly {
-		var k uint64
-		if addrWords {
-			k = wordsKey(f)
-		} else {
-			k = key4(f)
-		}
-		best = t.tup.plain(k, f, t, noMatch)
-	} else {
+	if n := t.first; n == nil {
 		best = t.lookup(f)
+	} else {
+		k := wordsKey(f)
+		e := n.at(k, f)
+		if e.decides(k, f) {
+			return int(e.rank)
+		}
+		best = t.past(e, k, f)
 	}
 	if best == noMatch {
 		return -1

@@ -215,7 +215,7 @@ type tslot struct {
 	rank  uint32 // position in table.rules; noMatch in an empty bucket
 	more  uint32 // the bucket's other entries are node.more[more:more+nmore]
 	nmore uint32
-	proto uint16 // Protocol; 0 any
+	proto uint16 // Protocol (0 any) | allowFlag
 	lens  uint16 // source prefix length | destination length<<6 | icmpFlag
 	dpLo  uint16 // destination ports: dpLo <= p <= dpLo+dpW
 	dpW   uint16
@@ -238,6 +238,46 @@ const (
 	subFlag   = 1 << 15
 )
 
+// allowFlag, in tslot.proto, is the action of the slot's rule: set when
+// it allows (see markActions), so that a lookup deciding in a slot reads
+// its verdict's action there rather than in table.act. protoBits are
+// the protocol's (a Protocol is at most 256).
+const (
+	allowFlag = 1 << 15
+	protoBits = 1<<9 - 1
+)
+
+// markActions sets allowFlag in the slots of tp (its nodes' and their
+// crowded buckets' nodes') whose rule allows: the bit of its position in
+// act.
+func (tp *tuples) markActions(act []uint64) {
+	mark := func(slots []tslot) {
+		for i := range slots {
+			if r := slots[i].rank; r != noMatch && act[r/64]>>(r%64)&1 == 1 {
+				slots[i].proto |= allowFlag
+			}
+		}
+	}
+	for i := range tp.nodes {
+		n := &tp.nodes[i]
+		mark(n.slots)
+		for j := range n.subNodes {
+			mark(n.subNodes[j].slots)
+		}
+	}
+}
+
+// at is n's slot for key k of flow f.
+func (n *tnode) at(k uint64, f *Flow) *tslot {
+	return &n.slots[n.bucket(k, uint64(f.Proto)<<16|uint64(f.DstPort))]
+}
+
+// decides reports whether a lookup of f (key k) ends at slot e: its entry
+// is final and matches f, with no ICMP test.
+func (e *tslot) decides(k uint64, f *Flow) bool {
+	return e.lens&(finalFlag|icmpFlag) == finalFlag && e.matchesT(k, uint16(f.Proto), f.DstPort, f.SrcPort)
+}
+
 // matches reports whether the slot's entry matches key k, protocol p and
 // ports (ICMP type and code aside: see icmpFlag): the key agrees with val
 // on the first s bits of the source and the first d of the destination,
@@ -251,8 +291,27 @@ const (
 // 1.02-1.06 on the 1K and 10K sets.
 func (e *tslot) matches(k uint64, p, dp, sp uint16) bool {
 	m := ^(^uint64(0) >> (e.lens & 63)) | ^(^uint64(0)>>(e.lens>>6&63))>>32
-	return (k^e.val)&m == 0 && (e.proto == 0 || e.proto == p) && dp-e.dpLo <= e.dpW && sp-e.spLo <= e.spW
+	q := e.proto & protoBits
+	return (k^e.val)&m == 0 && (q == 0 || q == p) && dp-e.dpLo <= e.dpW && sp-e.spLo <= e.spW
 }
+
+// matchesT is matches with the mask from srcMasks and dstMasks.
+func (e *tslot) matchesT(k uint64, p, dp, sp uint16) bool {
+	m := srcMasks[e.lens&63] | dstMasks[e.lens>>6&63]
+	q := e.proto & protoBits
+	return (k^e.val)&m == 0 && (q == 0 || q == p) && dp-e.dpLo <= e.dpW && sp-e.spLo <= e.spW
+}
+
+// srcMasks and dstMasks are the masks of the first i bits of the source
+// and the destination in a key (src<<32 | dst), for i up to 32; the rest
+// of the 64 are never read.
+var srcMasks, dstMasks = func() (s, d [64]uint64) {
+	for i := range 33 {
+		s[i] = ^(^uint64(0) >> i)
+		d[i] = s[i] >> 32
+	}
+	return
+}()
 
 // slot returns e as a bucket's first entry (more and nmore unset).
 func (e *tent) slot() tslot {
@@ -351,7 +410,7 @@ func (tp *tuples) lookup(k uint64, f *Flow, t *table, best uint32) uint32 {
 }
 
 // plain is lookup in a tuple space without crowded buckets, which Check
-// calls directly (table.tupOnly). It is probe without the crowded
+// calls (through table.past) after its own probe of the first node. It is probe without the crowded
 // bucket: with probe, lookups on tables that have none ran 0.96-0.98x as
 // fast (ipc-like 10K 0.962, ipc-like-v3 1K 0.963, fw1 1K 0.984; in-process
 // A/B on the same structure), which this copy avoids.
@@ -1158,7 +1217,7 @@ func (e *tent) overlaps(o *tent) bool {
 func (n *tnode) first(b uint64) tent {
 	sl := &n.slots[b]
 	s, d := uint32(sl.lens&63), uint32(sl.lens>>6&63)
-	return tent{val: sl.val, mask: uint64(lenMask(s))<<32 | uint64(lenMask(d)), rank: sl.rank, proto: sl.proto,
+	return tent{val: sl.val, mask: uint64(lenMask(s))<<32 | uint64(lenMask(d)), rank: sl.rank, proto: sl.proto & protoBits,
 		icmp: sl.lens&icmpFlag != 0, final: sl.lens&finalFlag != 0, dpLo: sl.dpLo, dpW: sl.dpW, spLo: sl.spLo, spW: sl.spW}
 }
 

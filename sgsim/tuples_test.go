@@ -92,6 +92,15 @@ func TestCheckDoesNotAllocateOnAnyStructure(t *testing.T) {
 			t.Errorf("%s: Check allocates %v times per run; want 0", tc.want, allocs)
 		}
 		_ = sink
+		paths := map[string]bool{}
+		for _, f := range flows {
+			paths[sgsim.FirstPath(c, sgsim.Ingress, f)] = true
+		}
+		// The v4 rules' tuple space alone is probed at its first node
+		// inline, and the first flow decides there.
+		if first := tc.want == "tuples/empty"; paths["decides allow one"] != first || first && len(paths) < 3 {
+			t.Errorf("%s: Check's branches at the first node %v", tc.want, paths)
+		}
 	}
 }
 
@@ -300,6 +309,74 @@ func TestTuplesTunedEqualsLinear(t *testing.T) {
 		r.sub == 0 || r.subDecides == 0 || r.pruned == 0 || r.sparse == 0 {
 		t.Errorf("cases reached in %d runs: %+v; want each at least once", r.runs, r)
 	}
+}
+
+// Check probes the first node of a tuple space inline (see FirstPath):
+// on IPv4 rule sets of one group or two, compiled with shrunken limits
+// (so that buckets collide, keep a buddy, chain and spill), every branch
+// at the first node's slot is taken, with the action read in the slot
+// both ways and with and without the verdict's short path (one group, no
+// rule elsewhere), and verdicts equal the linear reference's.
+func TestCheckFirstNode(t *testing.T) {
+	pool := []netip.Addr{netip.MustParseAddr("10.0.0.0"), netip.MustParseAddr("10.0.1.0"), netip.MustParseAddr("10.1.0.0"), netip.MustParseAddr("192.168.0.0")}
+	prefix := func(t *rapid.T, label string) sgsim.Addrs {
+		a := rapid.SampledFrom(pool).Draw(t, label)
+		return sgsim.PrefixAddrs(netip.PrefixFrom(a, rapid.SampledFrom([]int{0, 8, 16, 24, 31, 32}).Draw(t, label+" bits")).Masked())
+	}
+	seen := map[string]int{}
+	rapid.Check(t, func(t *rapid.T) {
+		s := sgsim.Semantics(rapid.IntRange(0, 5).Draw(t, "semantics"))
+		gs := make([]sgsim.Group, rapid.IntRange(1, 2).Draw(t, "groups"))
+		for i := rapid.IntRange(1, 60).Draw(t, "rules"); i > 0; i-- {
+			label := fmt.Sprint("r", i)
+			r := sgsim.Rule{ID: label, Direction: sgsim.Ingress, Action: sgsim.Action(rapid.IntRange(0, 1).Draw(t, label+" action")),
+				Src: prefix(t, label+" src"), Dst: prefix(t, label+" dst"),
+				Protocol: rapid.SampledFrom([]sgsim.Protocol{sgsim.TCP, sgsim.UDP, sgsim.AnyProtocol, sgsim.ICMP}).Draw(t, label+" proto")}
+			if s == sgsim.Union {
+				r.Action = sgsim.Allow
+			}
+			if lo, hi, used := s.PriorityRange(); used {
+				r.Priority = rapid.IntRange(lo, min(hi, lo+3)).Draw(t, label+" priority")
+			}
+			if r.Protocol.HasPorts() && rapid.Bool().Draw(t, label+" has dport") {
+				p := rapid.SampledFrom([]uint16{22, 53, 80, 443}).Draw(t, label+" dport")
+				r.DstPorts = sgsim.Ports{{First: p, Last: p + uint16(rapid.SampledFrom([]int{0, 0, 10}).Draw(t, label+" dport width"))}}
+			}
+			if r.Protocol == sgsim.ICMP && rapid.Bool().Draw(t, label+" icmp") {
+				r.ICMP = sgsim.ICMPType(rapid.SampledFrom([]uint8{0, 8}).Draw(t, label+" icmp type"))
+			}
+			g := rapid.IntRange(0, len(gs)-1).Draw(t, label+" group")
+			gs[g].Rules = append(gs[g].Rules, r)
+		}
+		for i := range gs {
+			gs[i].ID = fmt.Sprint("g", i)
+		}
+		var c *sgsim.Classifier
+		var err error
+		if rapid.Bool().Draw(t, "tuned") {
+			c, err = sgsim.CompileTuned(s, rapid.SampledFrom([]int{1, 2, 256}).Draw(t, "bucket cap"), rapid.IntRange(1, 6).Draw(t, "nodes"), 1, 0, rapid.IntRange(0, 3).Draw(t, "sparse"), gs...)
+		} else {
+			c, err = sgsim.Compile(s, gs...)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := linear(t, s, gs...)
+		for i := 0; i < 60; i++ {
+			f := sgsimtest.Flow(t, gs, fmt.Sprint("flow", i))
+			got, want := c.Check(sgsim.Ingress, f), l.Check(sgsim.Ingress, f)
+			if got.Action != want.Action || sgsimtest.Decider(got) != sgsimtest.Decider(want) {
+				t.Fatalf("Check(%v) (%s at the first node):\ncompiled: %v\nlinear:   %v", f, sgsim.FirstPath(c, sgsim.Ingress, f), got, want)
+			}
+			seen[sgsim.FirstPath(c, sgsim.Ingress, f)]++
+		}
+	})
+	for _, p := range []string{"decides allow", "decides deny", "decides allow one", "decides deny one", "empty", "icmp", "matched", "alone", "bucket"} {
+		if seen[p] == 0 {
+			t.Errorf("no flow took Check's branch %q at the first node (reached: %v)", p, seen)
+		}
+	}
+	t.Logf("Check's branches at the first node: %v", seen)
 }
 
 // Crowded buckets, as on ipc-like 100K: 20 000 rules on distinct /16
