@@ -381,7 +381,8 @@ type table struct {
 	rest          []uint32    // positions indexed on no dimension, scanned in full
 	indexed       bool        // false: a small table, all in rest
 	tup           *tuples     // IPv4 tables: the rules that flatten into few entries
-	first         *tnode      // when every rule is in tup, which has no crowded bucket (and addrWords): tup's first node, which Check probes inline ...
+	tupOnly       bool        // every rule is in tup, which has no crowded bucket: Check calls tup.plain directly ...
+	first         *tnode      // ... or, when its first node's slots decide most lookups (and addrWords), probes that node inline ...
 	after         *tuples     // ... and tup without it (see table.past)
 	one           bool        // info and group are nil: the verdict needs neither
 	base          uint32      // Classifier.rules index of the direction's first rule in evaluation order
@@ -652,7 +653,8 @@ func compileWith(s Semantics, tp *tupleParams, groups []Group) (*Classifier, err
 				t.rules = nil
 				// With crowded buckets, through table.lookup, so that
 				// Check's own loop stays the one without them.
-				if !t.tup.crowd && addrWords && f == 0 && len(t.tup.nodes) > 0 {
+				t.tupOnly = !t.tup.crowd
+				if t.tupOnly && addrWords && f == 0 && len(t.tup.nodes) > 0 && (tp.inline == 0 || t.tup.slotShare()*100 >= float64(tp.inline)) {
 					t.first = &t.tup.nodes[0]
 					t.after = &tuples{nodes: t.tup.nodes[1:]}
 				}
@@ -670,12 +672,14 @@ func compileWith(s Semantics, tp *tupleParams, groups []Group) (*Classifier, err
 //
 // The common case is inline: an IPv4 flow with a concrete protocol (so a
 // valid flow), through a table whose rules are all in a tuple space
-// without crowded buckets (table.first), when the first node's bucket
-// holds the deciding entry in its slot, marked final; the action is then
-// read in the slot too (allowFlag). Otherwise the lookup goes on in
-// table.past. On acl1_100000, where 99.8% of its trace's lookups end so,
-// the lookup ran 1.2x as fast in one process (bench/README.md, issue
-// 15, session 15).
+// without crowded buckets, whose first node's slots end most lookups
+// (table.first, as compile estimates it: tuples.slotShare), when the
+// flow's bucket holds the deciding entry in its slot, marked final; the
+// action is then read in the slot too (allowFlag). Otherwise the lookup
+// goes on in table.past. On acl1_100000 (99.8% of its trace's lookups
+// end in the first node, 91% in the slot) the lookup ran 1.2-1.3x as fast (bench/README.md, issue
+// 15, session 15); on sets whose slots decide few lookups (fw-like-v7
+// 1K: 12%) the probe cost 5-10%, and their tables search as before.
 func (c *Classifier) Check(d Direction, f Flow) Verdict {
 	// Is4 means valid and unzoned; the protocol is valid and not
 	// AnyProtocol when it is one of 1-256.
@@ -685,7 +689,17 @@ func (c *Classifier) Check(d Direction, f Flow) Verdict {
 	t := &c.t[d][0]
 	var best uint32
 	if n := t.first; n == nil {
-		best = t.lookup(&f)
+		if t.tupOnly {
+			var k uint64
+			if addrWords { // see key4
+				k = wordsKey(&f)
+			} else {
+				k = key4(&f)
+			}
+			best = t.tup.plain(k, &f, t, noMatch)
+		} else {
+			best = t.lookup(&f)
+		}
 	} else {
 		k := wordsKey(&f)
 		e := n.at(k, &f)

@@ -8,7 +8,8 @@ import "math/bits"
 // chain holds more than subMin entries (0: never) becomes a tuple space of
 // its own, under the same limits; a node has the power of two above its
 // keys times 2^sparse buckets (up to 2^15, and 4 buckets a rule over the
-// table, as Compile allows), in tables of any size. Small
+// table, as Compile allows), in tables of any size; Check probes every
+// first node inline (table.first), whatever its slots' share. Small
 // values make small rule sets reach the spill, node-limit, tail and
 // crowded-bucket paths.
 func CompileTuned(s Semantics, bucketCap, maxNodes, tail, subMin, sparse int, groups ...Group) (*Classifier, error) {
@@ -16,6 +17,17 @@ func CompileTuned(s Semantics, bucketCap, maxNodes, tail, subMin, sparse int, gr
 		subMin: subMin, subNodes: maxNodes, subTail: tail, prune: 64, // subShare 0: every crowded bucket
 		sparse: sparse, sparseMax: 1 << 15, sparseEntries: 1 << 30, sparseRule: 4}
 	return compileWith(s, &p, groups)
+}
+
+// Inline reports whether Check probes the first node of direction d's
+// IPv4 table inline (table.first), and the share of lookups ending in its
+// slot that compile estimated (tuples.slotShare; 0 without a tuple space).
+func Inline(c *Classifier, d Direction) (bool, float64) {
+	t := &c.t[d][0]
+	if t.tup == nil || len(t.tup.nodes) == 0 {
+		return false, 0
+	}
+	return t.first != nil, t.tup.slotShare()
 }
 
 // CompileSparse is Compile with 2^sparse times the buckets a node's keys
@@ -364,6 +376,28 @@ func Search(c *Classifier, d Direction, f *Flow) int {
 		return -1
 	}
 	return int(best)
+}
+
+// CheckPlain is Check without its inline probe of the first node: the
+// tuple space searched by plain from its first node, and the action read
+// in table.act, as Check did before session 15 (plain now masks the
+// slot's protocol field, one AND more). BenchmarkFirstNode sets the two
+// side by side.
+func CheckPlain(c *Classifier, d Direction, f Flow) Verdict {
+	if d > Egress || !f.Src.Is4() || !f.Dst.Is4() || f.Proto-1 >= 256 {
+		return c.check(d, &f)
+	}
+	t := &c.t[d][0]
+	var best uint32
+	if t.first == nil {
+		best = t.lookup(&f)
+	} else {
+		best = t.tup.plain(wordsKey(&f), &f, t, noMatch)
+	}
+	if best == noMatch {
+		return Verdict{}
+	}
+	return c.verdict(t, best)
 }
 
 // SearchRule is the rule at position pos of direction d's IPv4 table, as

@@ -84,50 +84,19 @@ func TestSearchIsChecksSearch(t *testing.T) {
 //
 //	go test -run '^$' -bench CheckCost -benchtime 4000000x -count 8 -cpu 1 ./sgsim/
 func BenchmarkCheckCost(b *testing.B) {
-	type set struct {
-		name  string
-		rules []sgsim.Rule
-		trace []classbench.Header
-	}
-	var sets []set
-	data, err := os.ReadFile(filepath.Join("..", "..", "shared", "classbench", "acl1_100000"))
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		b.Fatal(err)
-	default:
-		fs, err := classbench.ReadFilters(bytes.NewReader(data))
-		if err != nil {
-			b.Fatal(err)
-		}
-		rules := classbench.ToRules(fs, classbench.AllAllow)
-		for _, seed := range []uint64{1, 2} {
-			sets = append(sets, set{fmt.Sprintf("acl1_100000-trace%d", seed), rules,
-				classbench.GenerateTrace(seed, fs, classbench.TraceScale, classbench.TraceParetoA, classbench.TraceParetoB)})
+	var sets []benchSet
+	for _, seed := range []uint64{1, 2} {
+		if s, ok := sharedSet(b, "acl1_100000", seed); ok {
+			sets = append(sets, s)
 		}
 	}
-	for _, name := range []string{"fw-like-v4", "acl-like"} {
-		fam, ok := gen.FamilyByName(name)
-		if !ok {
-			b.Fatalf("no family %q", name)
-		}
-		rules := gen.ClassBench(1, 1000, fam)
-		fs, err := classbench.FromRules(rules)
-		if err != nil {
-			b.Fatal(err)
-		}
-		sets = append(sets, set{name + "_1000", rules,
-			classbench.GenerateTrace(1, fs, classbench.TraceScale, classbench.TraceParetoA, classbench.TraceParetoB)})
-	}
+	sets = append(sets, genSet(b, "fw-like-v4", 1, 1000), genSet(b, "acl-like", 1, 1000))
 	for _, s := range sets {
 		c, err := sgsim.Compile(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: s.rules})
 		if err != nil {
 			b.Fatal(err)
 		}
-		flows := make([]sgsim.Flow, len(s.trace))
-		for i, h := range s.trace {
-			flows[i] = classbench.ToFlow(h)
-		}
+		flows := s.flows
 		// The floor: the same flows through a table whose first rule
 		// matches every flow (the set's first 200 rules after it, so that
 		// it is a tuple space as the set's own table is), so that every
@@ -188,55 +157,12 @@ var sinkInt int
 //
 //	go test -run '^$' -bench SparseBuckets -benchtime 2000000x -count 8 -cpu 1 ./sgsim/
 func BenchmarkSparseBuckets(b *testing.B) {
-	type set struct {
-		name  string
-		rules []sgsim.Rule
-		trace []classbench.Header
-	}
-	var sets []set
-	for _, g := range []struct {
-		fam  string
-		seed int64
-	}{{"fw-like-v4", 1}, {"fw-like-v7", 2}, {"fw-like-v7", 5}, {"acl-like", 1}} {
-		fam, ok := gen.FamilyByName(g.fam)
-		if !ok {
-			b.Fatalf("no family %q", g.fam)
-		}
-		rules := gen.ClassBench(g.seed, 1000, fam)
-		fs, err := classbench.FromRules(rules)
-		if err != nil {
-			b.Fatal(err)
-		}
-		sets = append(sets, set{fmt.Sprintf("%s_1000_seed%d", g.fam, g.seed), rules,
-			classbench.GenerateTrace(uint64(g.seed), fs, classbench.TraceScale, classbench.TraceParetoA, classbench.TraceParetoB)})
-	}
-	dir := filepath.Join("..", "..", "shared", "classbench")
-	rf, err := os.ReadFile(filepath.Join(dir, "fw1_1000"))
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		b.Fatal(err)
-	default:
-		fs, err := classbench.ReadFilters(bytes.NewReader(rf))
-		if err != nil {
-			b.Fatal(err)
-		}
-		tf, err := os.Open(filepath.Join(dir, "fw1_1000_trace"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		trace, err := classbench.ReadTrace(tf)
-		tf.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
-		sets = append(sets, set{"fw1_1000", classbench.ToRules(fs, classbench.AllAllow), trace})
+	sets := []benchSet{genSet(b, "fw-like-v4", 1, 1000), genSet(b, "fw-like-v7", 2, 1000), genSet(b, "fw-like-v7", 5, 1000), genSet(b, "acl-like", 1, 1000)}
+	if s, ok := sharedSet(b, "fw1_1000", 0); ok {
+		sets = append(sets, s)
 	}
 	for _, s := range sets {
-		flows := make([]sgsim.Flow, len(s.trace))
-		for i, h := range s.trace {
-			flows[i] = classbench.ToFlow(h)
-		}
+		flows := s.flows
 		g := sgsim.Group{ID: "g", Rules: s.rules}
 		dense, err := sgsim.CompileSparse(sgsim.FirstMatch, 0, g)
 		if err != nil {
@@ -259,4 +185,129 @@ func BenchmarkSparseBuckets(b *testing.B) {
 		b.Run("set="+s.name+"/part=sparse0", func(b *testing.B) { checkLoop(b, dense, flows) })
 		b.Run("set="+s.name+"/part=sparse3", func(b *testing.B) { checkLoop(b, sparse, flows) })
 	}
+}
+
+// BenchmarkFirstNode times Check (part=check), which probes the first
+// node's slot inline and reads the action there, against CheckPlain
+// (part=plain), the same classifier searched from the first node by
+// plain with the action read in table.act, as Check did before session
+// 15, on sets whose tables Compile probes inline: acl1_100000 with
+// traces of seeds 1 and 2 and ipc1_100000 (seed 1) from
+// ../shared/classbench when present, and acl-like 1K and 10K and
+// ipc-like 1K generated as the bench runner generates them. The two are
+// checked to decide every flow alike. -count alternates them;
+// bench/README.md quotes the medians of the per-count ratios:
+//
+//	go test -run '^$' -bench FirstNode -benchtime 4000000x -count 8 -cpu 1 ./sgsim/
+func BenchmarkFirstNode(b *testing.B) {
+	var sets []benchSet
+	for _, s := range []struct {
+		name string
+		seed uint64
+	}{{"acl1_100000", 1}, {"acl1_100000", 2}, {"ipc1_100000", 1}} {
+		if s, ok := sharedSet(b, s.name, s.seed); ok {
+			sets = append(sets, s)
+		}
+	}
+	sets = append(sets, genSet(b, "acl-like", 1, 1000), genSet(b, "acl-like", 1, 10000), genSet(b, "ipc-like", 1, 1000))
+	for _, s := range sets {
+		c, err := sgsim.Compile(sgsim.FirstMatch, sgsim.Group{ID: "g", Rules: s.rules})
+		if err != nil {
+			b.Fatal(err)
+		}
+		decided := 0
+		for i, f := range s.flows {
+			if v, w := c.Check(sgsim.Ingress, f), sgsim.CheckPlain(c, sgsim.Ingress, f); v != w {
+				b.Fatalf("%s: flow %d: Check %v, CheckPlain %v", s.name, i, v, w)
+			}
+			if p := sgsim.FirstPath(c, sgsim.Ingress, f); len(p) > 7 && p[:7] == "decides" {
+				decided++
+			}
+		}
+		if in, _ := sgsim.Inline(c, sgsim.Ingress); !in || decided == 0 {
+			b.Fatalf("%s: first node probed inline %v, %d flows decided in its slot; want inline, some", s.name, in, decided)
+		}
+		b.Run("set="+s.name+"/part=plain", func(b *testing.B) {
+			n, j := 0, 0
+			for range b.N {
+				if sgsim.CheckPlain(c, sgsim.Ingress, s.flows[j]).Rule != nil {
+					n++
+				}
+				if j++; j == len(s.flows) {
+					j = 0
+				}
+			}
+			sinkInt += n
+		})
+		b.Run("set="+s.name+"/part=check", func(b *testing.B) { checkLoop(b, c, s.flows) })
+	}
+}
+
+// benchSet is a rule set and the flows of a trace over it.
+type benchSet struct {
+	name  string
+	rules []sgsim.Rule
+	flows []sgsim.Flow
+}
+
+// sharedSet reads the ClassBench set name from ../shared/classbench, and
+// its trace: the file name_trace when seed is 0, else one generated with
+// seed as bench -gen-trace generates it. It reports false when the set
+// is not there.
+func sharedSet(b *testing.B, name string, seed uint64) (benchSet, bool) {
+	dir := filepath.Join("..", "..", "shared", "classbench")
+	data, err := os.ReadFile(filepath.Join(dir, name))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return benchSet{}, false
+	case err != nil:
+		b.Fatal(err)
+	}
+	filters, err := classbench.ReadFilters(bytes.NewReader(data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var trace []classbench.Header
+	if seed == 0 {
+		tf, err := os.Open(filepath.Join(dir, name+"_trace"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		trace, err = classbench.ReadTrace(tf)
+		tf.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+	} else {
+		name = fmt.Sprintf("%s-trace%d", name, seed)
+		trace = classbench.GenerateTrace(seed, filters, classbench.TraceScale, classbench.TraceParetoA, classbench.TraceParetoB)
+	}
+	return benchSet{name, classbench.ToRules(filters, classbench.AllAllow), toFlows(trace)}, true
+}
+
+// genSet generates n rules of family fam with seed, and their trace, as
+// the bench runner does.
+func genSet(b *testing.B, fam string, seed int64, n int) benchSet {
+	f, ok := gen.FamilyByName(fam)
+	if !ok {
+		b.Fatalf("no family %q", fam)
+	}
+	rules := gen.ClassBench(seed, n, f)
+	filters, err := classbench.FromRules(rules)
+	if err != nil {
+		b.Fatal(err)
+	}
+	name := fmt.Sprintf("%s_%d", fam, n)
+	if seed != 1 {
+		name += fmt.Sprintf("_seed%d", seed)
+	}
+	return benchSet{name, rules, toFlows(classbench.GenerateTrace(uint64(seed), filters, classbench.TraceScale, classbench.TraceParetoA, classbench.TraceParetoB))}
+}
+
+func toFlows(trace []classbench.Header) []sgsim.Flow {
+	flows := make([]sgsim.Flow, len(trace))
+	for i, h := range trace {
+		flows[i] = classbench.ToFlow(h)
+	}
+	return flows
 }

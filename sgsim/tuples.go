@@ -182,9 +182,10 @@ type tupleParams struct {
 	sparseMax     int // ... or fewer, down to the power of two above its keys, to stay within sparseMax ...
 	sparseEntries int // ... in tables of at most sparseEntries entries; larger ones, the power of two above the keys ...
 	sparseRule    int // ... and the doublings add at most sparseRule buckets per rule of the table, the earlier nodes first
+	inline        int // percent of lookups ending in the first node's slot (tuples.slotShare) from which Check probes it inline (table.first); 0 always
 }
 
-var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12, classMax: 20000, classShare: 16, subMin: 64, subShare: 16, subNodes: 4, subTail: 4, prune: 64, firstSample: 4096, firstMin: 20000, sparse: 3, sparseMax: 1 << 15, sparseEntries: 20000, sparseRule: 4}
+var defaultTuples = tupleParams{bucketCap: 256, maxNodes: 12, tailEntries: 16, sampleSize: 1024, lens: 8, lensAll: 12, classMax: 20000, classShare: 16, subMin: 64, subShare: 16, subNodes: 4, subTail: 4, prune: 64, firstSample: 4096, firstMin: 20000, sparse: 3, sparseMax: 1 << 15, sparseEntries: 20000, sparseRule: 4, inline: 50}
 
 // maxExpand is the number of entries per rule above which the rule is
 // indexed by intervals instead (an arbitrary address range cut into
@@ -1555,6 +1556,53 @@ func makeNode(ents []bent, mask, pdMask uint64, p *tupleParams, budget *int) tno
 		sl.nmore++
 	}
 	return n
+}
+
+// slotShare estimates the share of lookups that Check's probe of the
+// first node ends in its slot (see table.first): of flows at two corners
+// of the table's entries (the lowest and the highest address pair, the
+// ports' lower bounds; ClassBench's trace generator picks headers at the
+// corners of random rules), over at most 2 048 entries taken evenly from
+// every node, the share whose first-node slot decides (tslot.decides).
+func (tp *tuples) slotShare() float64 {
+	n := &tp.nodes[0]
+	total := 0
+	for i := range tp.nodes {
+		total += len(tp.nodes[i].slots) + len(tp.nodes[i].more)
+	}
+	step := max(1, total/2048)
+	seen, tried, decided := 0, 0, 0
+	try := func(e *tent) {
+		if seen++; (seen-1)%step != 0 {
+			return
+		}
+		p := e.proto
+		if p == 0 {
+			p = uint16(TCP)
+		}
+		for _, k := range []uint64{e.val, e.val | ^e.mask} {
+			sl := &n.slots[n.bucket(k, uint64(p)<<16|uint64(e.dpLo))]
+			tried++
+			if sl.lens&(finalFlag|icmpFlag) == finalFlag && sl.matchesT(k, p, e.dpLo, e.spLo) {
+				decided++
+			}
+		}
+	}
+	for i := range tp.nodes {
+		nd := &tp.nodes[i]
+		for b := range nd.slots {
+			if nd.slots[b].rank != noMatch {
+				e := nd.first(uint64(b))
+				try(&e)
+			} else {
+				seen++
+			}
+		}
+		for j := range nd.more {
+			try(&nd.more[j])
+		}
+	}
+	return float64(decided) / float64(max(tried, 1))
 }
 
 // split turns the chains of n's crowded buckets (more than p.subMin
