@@ -152,8 +152,9 @@ var sinkInt int
 // 1K (seeds 2 and 5) generated as the bench runner generates them, and
 // fw1_1000 with its own trace from ../shared/classbench when present;
 // acl-like 1K as a set that gains little. Both classifiers are checked
-// to decide every flow alike. -count alternates the two (each count
-// runs every set and part in turn); bench/README.md quotes the medians:
+// to decide every flow alike. -count repeats each part (a part's counts
+// run back to back, then the next part's); bench/README.md quotes the
+// medians:
 //
 //	go test -run '^$' -bench SparseBuckets -benchtime 2000000x -count 8 -cpu 1 ./sgsim/
 func BenchmarkSparseBuckets(b *testing.B) {
@@ -195,8 +196,9 @@ func BenchmarkSparseBuckets(b *testing.B) {
 // traces of seeds 1 and 2 and ipc1_100000 (seed 1) from
 // ../shared/classbench when present, and acl-like 1K and 10K and
 // ipc-like 1K generated as the bench runner generates them. The two are
-// checked to decide every flow alike. -count alternates them;
-// bench/README.md quotes the medians of the per-count ratios:
+// checked to decide every flow alike. -count repeats each part (a
+// part's counts run back to back); bench/README.md quotes the medians of
+// the ratios of the i-th counts:
 //
 //	go test -run '^$' -bench FirstNode -benchtime 4000000x -count 8 -cpu 1 ./sgsim/
 func BenchmarkFirstNode(b *testing.B) {
