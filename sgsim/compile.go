@@ -677,8 +677,9 @@ func compileWith(s Semantics, tp *tupleParams, groups []Group) (*Classifier, err
 // flow's bucket holds the deciding entry in its slot, marked final; the
 // action is then read in the slot too (allowFlag). Otherwise the lookup
 // goes on in table.past. On acl1_100000 (99.8% of its trace's lookups
-// end in the first node, 91% in the slot) the lookup ran 1.2-1.3x as fast (bench/README.md, issue
-// 15, session 15); on sets whose slots decide few lookups (fw-like-v7
+// end in the first node, 91% in the slot) the lookup ran 1.1-1.3x as
+// fast (separate binaries alternated in a quiet hour; bench/README.md,
+// issue 15, session 15); on sets whose slots decide few lookups (fw-like-v7
 // 1K: 12%) the probe cost 5-10%, and their tables search as before.
 func (c *Classifier) Check(d Direction, f Flow) Verdict {
 	// Is4 means valid and unzoned; the protocol is valid and not
@@ -703,7 +704,7 @@ func (c *Classifier) Check(d Direction, f Flow) Verdict {
 	} else {
 		k := wordsKey(&f)
 		e := n.at(k, &f)
-		if e.decides(k, &f) {
+		if e.decides(k, uint16(f.Proto), f.DstPort, f.SrcPort) {
 			if t.one {
 				return Verdict{Action: Action(e.proto >> 15), Rule: &c.rules[t.base+e.rank], Group: c.groups[0]}
 			}

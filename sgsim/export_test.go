@@ -19,6 +19,16 @@ func CompileTuned(s Semantics, bucketCap, maxNodes, tail, subMin, sparse int, gr
 	return compileWith(s, &p, groups)
 }
 
+// CompileInlineAll is Compile with every first node probed inline
+// (tupleParams.inline 0): TestInlineBySlotShare measures on it the share
+// of a trace's lookups that the slots end, to set against compile's
+// estimate.
+func CompileInlineAll(s Semantics, groups ...Group) (*Classifier, error) {
+	p := defaultTuples
+	p.inline = 0
+	return compileWith(s, &p, groups)
+}
+
 // Inline reports whether Check probes the first node of direction d's
 // IPv4 table inline (table.first), and the share of lookups ending in its
 // slot that compile estimated (tuples.slotShare; 0 without a tuple space).
@@ -285,7 +295,7 @@ func FirstPath(c *Classifier, d Direction, f Flow) string {
 	k := wordsKey(&f)
 	e := t.first.at(k, &f)
 	switch {
-	case e.decides(k, &f):
+	case e.decides(k, uint16(f.Proto), f.DstPort, f.SrcPort):
 		p := "decides deny"
 		if e.proto&allowFlag != 0 {
 			p = "decides allow"
@@ -367,7 +377,7 @@ func Search(c *Classifier, d Direction, f *Flow) int {
 	} else {
 		k := wordsKey(f)
 		e := n.at(k, f)
-		if e.decides(k, f) {
+		if e.decides(k, uint16(f.Proto), f.DstPort, f.SrcPort) {
 			return int(e.rank)
 		}
 		best = t.past(e, k, f)

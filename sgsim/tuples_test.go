@@ -380,41 +380,54 @@ func TestCheckFirstNode(t *testing.T) {
 
 // Compile probes a table's first node inline only when its slots end at
 // least half the lookups, as tuples.slotShare estimates it from the
-// entries' corners: on acl-like 1K (0.65; 65% of its trace's lookups end
-// there) and ipc-like 1K (0.58; 71%) it does, on fw-like-v7 1K seed 2
-// (0.22; 12%) and fw-like-v4 1K (0.22; 16%) it does not, and all four
-// decide their traces as the linear reference does.
+// entries' corners. The estimate is set against what it estimates: on
+// four generated 1K sets, the share of their ClassBench-style trace's
+// lookups that end in the first node's slot, counted on the same rules
+// with every first node probed inline. Where that share is clearly above
+// one half (acl-like, ipc-like: 0.65 and 0.71) Compile probes inline,
+// where clearly below (fw-like-v7 seed 2, fw-like-v4: 0.12 and 0.16) it
+// does not, and either way Check decides the trace as the linear
+// reference does.
 func TestInlineBySlotShare(t *testing.T) {
 	for _, tc := range []struct {
-		fam    string
-		seed   int64
-		inline bool
-	}{{"acl-like", 1, true}, {"fw-like-v7", 2, false}, {"ipc-like", 1, true}, {"fw-like-v4", 1, false}} {
+		fam  string
+		seed int64
+	}{{"acl-like", 1}, {"ipc-like", 1}, {"fw-like-v7", 2}, {"fw-like-v4", 1}} {
 		fam, _ := gen.FamilyByName(tc.fam)
 		rules := gen.ClassBench(tc.seed, 1000, fam)
 		g := sgsim.Group{ID: "g", Rules: rules}
-		c := compile(t, sgsim.FirstMatch, g)
-		in, share := sgsim.Inline(c, sgsim.Ingress)
-		if in != tc.inline || in != (share >= 0.5) {
-			t.Errorf("%s seed %d: inline %v with a slot share of %.3f; want %v", tc.fam, tc.seed, in, share, tc.inline)
-		}
-		l := linear(t, sgsim.FirstMatch, g)
 		filters, err := classbench.FromRules(rules)
 		if err != nil {
 			t.Fatal(err)
 		}
-		decided := 0
+		var flows []sgsim.Flow
 		for _, h := range classbench.GenerateTrace(uint64(tc.seed), filters, 1, classbench.TraceParetoA, classbench.TraceParetoB) {
-			f := classbench.ToFlow(h)
-			if got, want := c.Check(sgsim.Ingress, f), l.Check(sgsim.Ingress, f); got.Action != want.Action || sgsimtest.Decider(got) != sgsimtest.Decider(want) {
-				t.Fatalf("%s: Check(%v): %v; linear %v", tc.fam, f, got, want)
-			}
-			if p := sgsim.FirstPath(c, sgsim.Ingress, f); strings.HasPrefix(p, "decides") {
+			flows = append(flows, classbench.ToFlow(h))
+		}
+		all, err := sgsim.CompileInlineAll(sgsim.FirstMatch, g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		decided := 0
+		for _, f := range flows {
+			if strings.HasPrefix(sgsim.FirstPath(all, sgsim.Ingress, f), "decides") {
 				decided++
 			}
 		}
-		if (decided > 0) != tc.inline {
-			t.Errorf("%s: %d flows decided inline; want some only when inline", tc.fam, decided)
+		share := float64(decided) / float64(len(flows))
+		if share > 0.4 && share < 0.6 {
+			t.Fatalf("%s: %.2f of the trace decided in the slot: too close to one half to test the estimate", tc.fam, share)
+		}
+		c := compile(t, sgsim.FirstMatch, g)
+		in, estimate := sgsim.Inline(c, sgsim.Ingress)
+		if in != (share >= 0.5) || in != (estimate >= 0.5) {
+			t.Errorf("%s seed %d: inline %v, estimate %.3f; the trace's lookups decided in the slot %.3f", tc.fam, tc.seed, in, estimate, share)
+		}
+		l := linear(t, sgsim.FirstMatch, g)
+		for _, f := range flows {
+			if got, want := c.Check(sgsim.Ingress, f), l.Check(sgsim.Ingress, f); got.Action != want.Action || sgsimtest.Decider(got) != sgsimtest.Decider(want) {
+				t.Fatalf("%s: Check(%v): %v; linear %v", tc.fam, f, got, want)
+			}
 		}
 	}
 }
