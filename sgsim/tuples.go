@@ -1570,12 +1570,7 @@ func (tp *tuples) slotShare() float64 {
 	n := &tp.nodes[0]
 	total := 0
 	for i := range tp.nodes {
-		for b := range tp.nodes[i].slots {
-			if tp.nodes[i].slots[b].rank != noMatch {
-				total++
-			}
-		}
-		total += len(tp.nodes[i].more)
+		tp.nodes[i].eachEntry(func(*tent) { total++ })
 	}
 	step := max(1, total/2048)
 	seen, tried, decided := 0, 0, 0
@@ -1595,18 +1590,23 @@ func (tp *tuples) slotShare() float64 {
 		}
 	}
 	for i := range tp.nodes {
-		nd := &tp.nodes[i]
-		for b := range nd.slots {
-			if nd.slots[b].rank != noMatch {
-				e := nd.first(uint64(b))
-				try(&e)
-			}
-		}
-		for j := range nd.more {
-			try(&nd.more[j])
-		}
+		tp.nodes[i].eachEntry(try)
 	}
 	return float64(decided) / float64(max(tried, 1))
+}
+
+// eachEntry calls f with every entry of n outside its crowded buckets'
+// tuple spaces: the slots' (as first returns them), then the chains'.
+func (n *tnode) eachEntry(f func(*tent)) {
+	for b := range n.slots {
+		if n.slots[b].rank != noMatch {
+			e := n.first(uint64(b))
+			f(&e)
+		}
+	}
+	for j := range n.more {
+		f(&n.more[j])
+	}
 }
 
 // split turns the chains of n's crowded buckets (more than p.subMin

@@ -722,16 +722,7 @@ func TestSparseBuckets(t *testing.T) {
 				continue // a list
 			}
 			keys := map[uint64]bool{}
-			add := func(e *tent) { keys[keyAt(e.val, uint64(e.proto)<<16|uint64(e.dpLo), n.mask, n.pdMask)] = true }
-			for b := range n.slots {
-				if n.slots[b].rank != noMatch {
-					e := n.first(uint64(b))
-					add(&e)
-				}
-			}
-			for j := range n.more {
-				add(&n.more[j])
-			}
+			n.eachEntry(func(e *tent) { keys[keyAt(e.val, uint64(e.proto)<<16|uint64(e.dpLo), n.mask, n.pdMask)] = true })
 			want := dense(len(keys))
 			if c.sparse {
 				want = min(want<<p.sparse, max(want, p.sparseMax))
