@@ -703,14 +703,15 @@ func (c *Classifier) Check(d Direction, f Flow) Verdict {
 		}
 	} else {
 		k := wordsKey(&f)
-		e := n.at(k, &f)
+		b := n.bucket(k, uint64(f.Proto)<<16|uint64(f.DstPort))
+		e := &n.slots[b]
 		if e.decides(k, uint16(f.Proto), f.DstPort, f.SrcPort) {
 			if t.one {
 				return Verdict{Action: Action(e.proto >> 15), Rule: &c.rules[t.base+e.rank], Group: c.groups[0]}
 			}
 			return c.verdict(t, e.rank)
 		}
-		best = t.past(e, k, &f)
+		best = t.past(b, k, &f)
 	}
 	if best == noMatch {
 		return Verdict{}
@@ -719,21 +720,50 @@ func (c *Classifier) Check(d Direction, f Flow) Verdict {
 }
 
 // past is the lookup of f (key k) in table t's tuple space after Check
-// read e, the first node's slot, which did not decide: it goes on past
-// the first node when e's bucket is empty, holds e alone, or matches in
-// e (the bucket's other entries come later).
-func (t *table) past(e *tslot, k uint64, f *Flow) uint32 {
-	best, tp := uint32(noMatch), t.tup
+// read the slot of the first node's bucket b, which did not decide. It
+// finishes that bucket itself (rest) rather than searching the tuple
+// space from its first node again, and goes on past the first node
+// unless an entry there ended the lookup. A slot with an ICMP test is
+// left to plain (rare: ICMP rules with a type are few).
+func (t *table) past(b, k uint64, f *Flow) uint32 {
+	n := t.first
+	e := &n.slots[b]
+	best := uint32(noMatch)
 	switch {
 	case e.rank == noMatch:
-		tp = t.after
 	case e.lens&icmpFlag != 0:
+		return t.tup.plain(k, f, t, noMatch)
 	case e.matches(k, uint16(f.Proto), f.DstPort, f.SrcPort):
-		best, tp = e.rank, t.after
-	case e.lens&buddyFlag == 0 && e.nmore == 0:
-		tp = t.after
+		best = e.rank
+	default:
+		r, final := n.rest(b, e, k, f, t)
+		if final {
+			return r
+		}
+		best = r
 	}
-	return tp.plain(k, f, t, best)
+	return t.after.plain(k, f, t, best)
+}
+
+// rest searches bucket b of n past its slot e, which did not match: its
+// buddy, then its chain, as plain does. It returns the first entry that
+// matches (noMatch when none), and whether that entry is final. An
+// entry that matches ends the bucket's search: the others come later.
+func (n *tnode) rest(b uint64, e *tslot, k uint64, f *Flow, t *table) (uint32, bool) {
+	p, dp, sp := uint16(f.Proto), f.DstPort, f.SrcPort
+	if e.lens&buddyFlag != 0 {
+		o := &n.slots[b^1]
+		if o.matches(k, p, dp, sp) && (o.lens&icmpFlag == 0 || t.icmpOf(o.rank).matches(f.ICMPType, f.ICMPCode)) {
+			return o.rank, o.lens&finalFlag != 0
+		}
+	}
+	ms := n.more[e.more : e.more+e.nmore]
+	for j := range ms {
+		if m := &ms[j]; m.matches(k, p, dp, sp) && (!m.icmp || t.icmpOf(m.rank).matches(f.ICMPType, f.ICMPCode)) {
+			return m.rank, m.final
+		}
+	}
+	return noMatch, false
 }
 
 // check is Check for what its fast path leaves: invalid flows and IPv6.

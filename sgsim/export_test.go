@@ -285,8 +285,10 @@ func (n *tnode) all() []tent {
 // decides, its action read there: "decides allow" or "decides deny",
 // then " one" when the verdict needs neither info nor group), "empty",
 // "icmp", "matched", "alone" (the slot's entry alone in its bucket),
-// "bucket" (the slot does not match, and the bucket holds more), or ""
-// when Check probes no first node for f.
+// "bucket" (the slot does not match, and the bucket holds more: then
+// " buddy" or " chain", where the bucket's first other entry that
+// matches but for an ICMP test is, with " icmp" when it has that test,
+// or " none"), or "" when Check probes no first node for f.
 func FirstPath(c *Classifier, d Direction, f Flow) string {
 	if d > Egress || !f.Src.Is4() || !f.Dst.Is4() || f.Proto-1 >= 256 || c.t[d][0].first == nil {
 		return ""
@@ -313,7 +315,24 @@ func FirstPath(c *Classifier, d Direction, f Flow) string {
 	case e.lens&buddyFlag == 0 && e.nmore == 0:
 		return "alone"
 	}
-	return "bucket"
+	p, dp, sp := uint16(f.Proto), f.DstPort, f.SrcPort
+	if e.lens&buddyFlag != 0 {
+		if o := &t.first.slots[t.first.bucket(k, uint64(f.Proto)<<16|uint64(f.DstPort))^1]; o.matches(k, p, dp, sp) {
+			if o.lens&icmpFlag != 0 {
+				return "bucket buddy icmp"
+			}
+			return "bucket buddy"
+		}
+	}
+	for _, m := range t.first.more[e.more : e.more+e.nmore] {
+		if m.matches(k, p, dp, sp) {
+			if m.icmp {
+				return "bucket chain icmp"
+			}
+			return "bucket chain"
+		}
+	}
+	return "bucket none"
 }
 
 // DecidedInSub reports whether the rule deciding f in direction d is an
@@ -376,11 +395,11 @@ func Search(c *Classifier, d Direction, f *Flow) int {
 		best = t.lookup(f)
 	} else {
 		k := wordsKey(f)
-		e := n.at(k, f)
-		if e.decides(k, uint16(f.Proto), f.DstPort, f.SrcPort) {
+		b := n.bucket(k, uint64(f.Proto)<<16|uint64(f.DstPort))
+		if e := &n.slots[b]; e.decides(k, uint16(f.Proto), f.DstPort, f.SrcPort) {
 			return int(e.rank)
 		}
-		best = t.past(e, k, f)
+		best = t.past(b, k, f)
 	}
 	if best == noMatch {
 		return -1

@@ -345,7 +345,7 @@ func TestCheckFirstNode(t *testing.T) {
 				p := rapid.SampledFrom([]uint16{22, 53, 80, 443}).Draw(t, label+" dport")
 				r.DstPorts = sgsim.Ports{{First: p, Last: p + uint16(rapid.SampledFrom([]int{0, 0, 10}).Draw(t, label+" dport width"))}}
 			}
-			if r.Protocol == sgsim.ICMP && rapid.Bool().Draw(t, label+" icmp") {
+			if r.Protocol == sgsim.ICMP && rapid.IntRange(0, 3).Draw(t, label+" icmp") > 0 {
 				r.ICMP = sgsim.ICMPType(rapid.SampledFrom([]uint8{0, 8}).Draw(t, label+" icmp type"))
 			}
 			g := rapid.IntRange(0, len(gs)-1).Draw(t, label+" group")
@@ -361,7 +361,7 @@ func TestCheckFirstNode(t *testing.T) {
 			t.Fatal(err)
 		}
 		l := linear(t, s, gs...)
-		for i := 0; i < 60; i++ {
+		for i := 0; i < 200; i++ {
 			f := sgsimtest.Flow(t, gs, fmt.Sprint("flow", i))
 			got, want := c.Check(sgsim.Ingress, f), l.Check(sgsim.Ingress, f)
 			if got.Action != want.Action || sgsimtest.Decider(got) != sgsimtest.Decider(want) {
@@ -370,7 +370,8 @@ func TestCheckFirstNode(t *testing.T) {
 			seen[sgsim.FirstPath(c, sgsim.Ingress, f)]++
 		}
 	})
-	for _, p := range []string{"decides allow", "decides deny", "decides allow one", "decides deny one", "empty", "icmp", "matched", "alone", "bucket"} {
+	for _, p := range []string{"decides allow", "decides deny", "decides allow one", "decides deny one", "empty", "icmp", "matched", "alone",
+		"bucket buddy", "bucket buddy icmp", "bucket chain", "bucket chain icmp", "bucket none"} {
 		if seen[p] == 0 {
 			t.Errorf("no flow took Check's branch %q at the first node (reached: %v)", p, seen)
 		}
