@@ -86,8 +86,10 @@ func (e *PlacementError) Error() string {
 //     an error). A subnet that only a binding names (no subnet listing
 //     given) becomes a subnet without blocks: its ACL applies to the NICs
 //     in it, and addresses no NIC holds are in no subnet. A topology
-//     subnet of the same name replaces the listed one, with a warning, and
-//     decides the ACL.
+//     subnet of the same name replaces the listed one, with a warning. A
+//     topology subnet takes the ACL an export binds to it unless it names
+//     one of its own, which then decides (with a warning when the two
+//     differ).
 //   - Endpoints: one per NIC, named by its ID, with its addresses, its
 //     subnet (when that subnet is listed, bound or in the topology;
 //     otherwise no subnet ACL applies, and, when the input places any
@@ -141,10 +143,16 @@ func (t Topology) Place(p Placement) (Topology, []Warning, error) {
 	for _, s := range t.Subnets {
 		aclKnown = aclKnown || s.ACL != ""
 	}
+	topoBound := map[string]string{} // topology subnet: the ACL the bindings give
 	for _, b := range p.Bindings {
 		aclKnown = true
 		if topoSub[b.Subnet] {
-			continue // the topology's entry says which ACL applies
+			cur := topoBound[b.Subnet]
+			if err := bindACL(&cur, b.Subnet, b.ACL, b.Origin); err != nil {
+				return t, nil, err
+			}
+			topoBound[b.Subnet] = cur
+			continue
 		}
 		sub, ok := subs[b.Subnet]
 		if !ok {
@@ -173,7 +181,16 @@ func (t Topology) Place(p Placement) (Topology, []Warning, error) {
 		sort.SliceStable(prefixes, func(i, j int) bool { return prefixes[i].Addr().Is4() && !prefixes[j].Addr().Is4() })
 		out.Subnets = append(out.Subnets, sgsim.Subnet{Name: id, Prefix: prefixes[0].Masked(), Also: masked(prefixes[1:]), ACL: s.acl})
 	}
-	out.Subnets = append(out.Subnets, t.Subnets...)
+	for _, s := range t.Subnets {
+		switch acl := topoBound[s.Name]; {
+		case acl == "" || acl == s.ACL:
+		case s.ACL == "":
+			s.ACL = acl // the topology gives the blocks, the export the ACL
+		default:
+			warn("subnet", s.Name, "the topology's network ACL "+strconv.Quote(s.ACL)+" replaces the one the export binds, "+strconv.Quote(acl))
+		}
+		out.Subnets = append(out.Subnets, s)
+	}
 	known := map[string]bool{}
 	for _, s := range out.Subnets {
 		known[s.Name] = true

@@ -270,6 +270,8 @@ func diffRun(e *env, g *severityGate, intentsFile string, maxBoxes int) error {
 			for _, w := range append(oldN.Warnings, newN.Warnings...) {
 				fmt.Fprintln(e.stderr, "sgsim "+e.cmd+": warning:", w)
 			}
+			e.notes(oldN)
+			e.notes(newN)
 		}
 	}
 	if err != nil {

@@ -149,6 +149,9 @@ func (e *env) load(s *load.Source) (*load.Network, error) {
 	for _, w := range n.Warnings {
 		fmt.Fprintln(e.stderr, "sgsim "+e.cmd+": warning:", w)
 	}
+	if e.cmd != "replay" { // replay's report carries them
+		e.notes(n)
+	}
 	if src.SkipInvalid {
 		// Every run states what a lenient read left out, whatever the
 		// subcommand and output format.
@@ -158,6 +161,15 @@ func (e *env) load(s *load.Source) (*load.Network, error) {
 		fmt.Fprintf(e.stderr, "sgsim %s: %d records read, %d invalid records skipped (-skip-invalid)\n", e.cmd, n.Read, len(n.Skipped))
 	}
 	return n, nil
+}
+
+// notes writes what the input held but the network does not evaluate
+// (load.Network.Notes: disabled ACL rules, the binding of an ACL a
+// lenient read skipped).
+func (e *env) notes(n *load.Network) {
+	for _, note := range n.Notes {
+		fmt.Fprintln(e.stderr, "sgsim "+e.cmd+": note:", note)
+	}
 }
 
 // loadPlaced reads the input and refuses a network without endpoints:

@@ -42,3 +42,38 @@ func TestSkipInvalid(t *testing.T) {
 		t.Errorf("-skip-invalid with a profile: exit %d, %s", code, errOut)
 	}
 }
+
+// What an export holds but the network does not evaluate is said on every
+// subcommand's stderr (it was said by replay alone): here the binding of a
+// Tencent ACL that -skip-invalid left out (the shape of Tencent's own
+// published DescribeNetworkAcls example, whose NetworkAclType "1" is not
+// a documented value), which used to stop the run with "network ACL ...
+// is not defined".
+func TestNotes(t *testing.T) {
+	doc := `{"Response": {"NetworkAclSet": [
+{"NetworkAclId": "acl-bad", "VpcId": "vpc-1", "NetworkAclType": "1", "IngressEntries": [], "EgressEntries": [],
+ "SubnetSet": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"}]}], "TotalCount": 1}}`
+	file := filepath.Join(t.TempDir(), "acls.json")
+	if err := os.WriteFile(file, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	topo := filepath.Join(t.TempDir(), "topology.json")
+	if err := os.WriteFile(topo, []byte(`{"cloud": "tencent", "endpoints": [{"name": "a", "addrs": ["10.0.1.5/32"]}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"lint"}, {"trace", "-topology", topo, "tcp 10.0.1.5:40000 -> 10.0.2.5:22"}} {
+		cmd := args[0]
+		code, _, errOut := runArgs(t, append(args, "-vendor", "tencent", "-rules", file, "-skip-invalid")...)
+		for _, w := range []string{
+			"sgsim " + cmd + ": note: " + file + `: subnet "subnet-1": its binding to network ACL "acl-bad" is left out, as that ACL was skipped` + "\n",
+			"sgsim " + cmd + ": skipped: " + file + `: line 2, column 65: tencent: Response.NetworkAclSet[0].NetworkAclType: "1": want TRIPLE or QUINTUPLE` + "\n",
+		} {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("%s: exit %d, stderr\n%s\nwant it to contain\n%s", cmd, code, errOut, w)
+			}
+		}
+		if code != 0 {
+			t.Errorf("%s: exit %d: %s", cmd, code, errOut)
+		}
+	}
+}

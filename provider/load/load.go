@@ -423,7 +423,7 @@ func placement(s *Source, cloud sgsim.Semantics, topo *provider.Topology, bindin
 	if topo != nil {
 		t = *topo
 	}
-	if len(s.NICs) == 0 {
+	if len(s.NICs) == 0 && len(bindings) == 0 {
 		return &t, listed{}, nil
 	}
 	var p provider.Placement

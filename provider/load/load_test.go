@@ -17,6 +17,7 @@ import (
 	"github.com/sgsim/sgsim/provider/alibaba"
 	"github.com/sgsim/sgsim/provider/aws"
 	"github.com/sgsim/sgsim/provider/huawei"
+	"github.com/sgsim/sgsim/provider/read"
 	"github.com/sgsim/sgsim/provider/tencent"
 	"github.com/sgsim/sgsim/sgsim"
 )
@@ -375,6 +376,16 @@ func TestLoadNotes(t *testing.T) {
 	}
 }
 
+// aclDB is an AWS network ACL bound to subnet-db that lets in only
+// 10.0.1.0/25 on 5432, and its replies out.
+const aclDB = `{"NetworkAclId": "acl-db", "VpcId": "vpc-1", "IsDefault": false,
+	  "Associations": [{"NetworkAclAssociationId": "aclassoc-1", "NetworkAclId": "acl-db", "SubnetId": "subnet-db"}],
+	  "Entries": [
+	    {"RuleNumber": 100, "Protocol": "6", "RuleAction": "allow", "Egress": false, "CidrBlock": "10.0.1.0/25", "PortRange": {"From": 5432, "To": 5432}},
+	    {"RuleNumber": 100, "Protocol": "6", "RuleAction": "allow", "Egress": true, "CidrBlock": "10.0.1.0/25", "PortRange": {"From": 1024, "To": 65535}},
+	    {"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": false, "CidrBlock": "0.0.0.0/0"},
+	    {"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": true, "CidrBlock": "0.0.0.0/0"}]}`
+
 // -nics: AWS interface and subnet listings place the groups, one
 // endpoint per interface named by its ID; the topology adds what the
 // listings do not carry (the internet), and an ACL export's associations
@@ -395,13 +406,7 @@ func TestLoadNICs(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The db subnet's ACL lets in only 10.0.1.0/25, and its replies out.
-	acls.WriteString(`{"NetworkAcls": [{"NetworkAclId": "acl-db", "VpcId": "vpc-1", "IsDefault": false,
-	  "Associations": [{"NetworkAclAssociationId": "aclassoc-1", "NetworkAclId": "acl-db", "SubnetId": "subnet-db"}],
-	  "Entries": [
-	    {"RuleNumber": 100, "Protocol": "6", "RuleAction": "allow", "Egress": false, "CidrBlock": "10.0.1.0/25", "PortRange": {"From": 5432, "To": 5432}},
-	    {"RuleNumber": 100, "Protocol": "6", "RuleAction": "allow", "Egress": true, "CidrBlock": "10.0.1.0/25", "PortRange": {"From": 1024, "To": 65535}},
-	    {"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": false, "CidrBlock": "0.0.0.0/0"},
-	    {"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": true, "CidrBlock": "0.0.0.0/0"}]}]}`)
+	acls.WriteString(`{"NetworkAcls": [` + aclDB + `]}`)
 	f["enis.json"], f["subnets.json"], f["acls.json"] = nics.String(), subnets.String(), acls.String()
 	f["internet.json"] = `{"cloud": "union", "endpoints": [{"name": "internet", "addrs": ["0.0.0.0/0"]}]}`
 	n := mustLoad(t, Source{Vendor: "aws", Rules: []string{"rules.json", "acls.json"}, NICs: []string{"enis.json", "subnets.json"}, Topology: "internet.json", ReadFile: f.read})
@@ -445,6 +450,99 @@ func TestLoadNICs(t *testing.T) {
 		c.s.ReadFile = f.read
 		if _, err := Load(c.s); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: %v; want %q", c.s, err, c.want)
+		}
+	}
+}
+
+// An ACL export's bindings apply to the topology's subnets of that name
+// when no listing places anything (found on Alibaba's published
+// DescribeNetworkAclAttributes example: the binding was dropped and the
+// flow delivered with no ACL hop). A topology subnet that names an ACL of
+// its own keeps it, with a warning.
+func TestLoadTopologyBindings(t *testing.T) {
+	f := exportFiles(t)
+	f["acls.json"] = `{"NetworkAcls": [` + aclDB + `, {"NetworkAclId": "acl-open", "Entries": [
+	    {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0"},
+	    {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": true, "CidrBlock": "0.0.0.0/0"}]}]}`
+	topo := func(acl string) string {
+		return `{"cloud": "union", "subnets": [{"name": "subnet-db", "prefix": "10.0.2.0/24"` + acl + `}], "endpoints": [
+			{"name": "web", "addrs": ["10.0.1.0/24"], "groups": ["sg-web"]},
+			{"name": "db", "addrs": ["10.0.2.7/32"], "subnet": "subnet-db", "groups": ["sg-db"]}]}`
+	}
+	f["bare.json"], f["own.json"] = topo(""), topo(`, "acl": "acl-open"`)
+	for _, c := range []struct {
+		topology, far string // far: the verdict from outside the ACL's /25
+		warnings      []string
+	}{
+		{"bare.json", "dropped at destination subnet ACL inbound", nil},
+		{"own.json", "allowed", []string{`subnet "subnet-db": the topology's network ACL "acl-open" replaces the one the export binds, "acl-db"`}},
+	} {
+		n := mustLoad(t, Source{Vendor: "aws", Rules: []string{"rules.json", "acls.json"}, Topology: c.topology, ReadFile: f.read})
+		if got := verdictOf(n, "tcp 10.0.1.5:40000 -> 10.0.2.7:5432"); got != "allowed" {
+			t.Errorf("%s: from inside the /25: %s; want allowed", c.topology, got)
+		}
+		if got := verdictOf(n, "tcp 10.0.1.200:40000 -> 10.0.2.7:5432"); got != c.far {
+			t.Errorf("%s: from outside the /25: %s; want %s", c.topology, got, c.far)
+		}
+		if !slices.Equal(n.Warnings, c.warnings) {
+			t.Errorf("%s: warnings %q; want %q", c.topology, n.Warnings, c.warnings)
+		}
+	}
+}
+
+// A lenient read of an ACL export reads its bindings as leniently, and
+// says so: a binding record the second pass skips is listed (once, when
+// the first pass skipped the same place), and the binding of an ACL the
+// first pass skipped is dropped with a note rather than kept to name an
+// ACL the network lacks. Found on AWS's and Tencent's published examples.
+func TestReadExportBindingsSkipInvalid(t *testing.T) {
+	for _, c := range []struct {
+		vendor, doc string
+		strict      string   // the strict read's error
+		acls        []string // the lenient read's
+		bindings    []string // ACL/subnet
+		skipped     []string
+		notes       []string
+	}{
+		{"aws", `{"NetworkAcls": [{"NetworkAclId": "acl-1", "Entries": [],
+			"Associations": [{"NetworkAclId": "acl-9", "SubnetId": "sub-1"}]}]}`,
+			`not the enclosing ACL "acl-1"`, []string{"acl-1"}, nil, []string{`not the enclosing ACL "acl-1"`}, nil},
+		{"aws", `{"NetworkAcls": [{"NetworkAclId": "acl-1", "Entries": [], "Associations": [{"NetworkAclId": "acl-1", "SubnetId": "sub-1"}]},
+			{"NetworkAclId": 7, "Entries": [], "Associations": [{"SubnetId": "sub-2"}]}]}`,
+			"NetworkAclId", []string{"acl-1"}, []string{"acl-1/sub-1"}, []string{"NetworkAclId"}, nil},
+		{"tencent", `{"Response": {"NetworkAclSet": [
+			{"NetworkAclId": "acl-bad", "VpcId": "vpc-1", "NetworkAclType": "1", "IngressEntries": [], "EgressEntries": [],
+			 "SubnetSet": [{"SubnetId": "sub-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"}]},
+			{"NetworkAclId": "acl-good", "VpcId": "vpc-1", "IngressEntries": [], "EgressEntries": [],
+			 "SubnetSet": [{"SubnetId": "sub-2", "VpcId": "vpc-1", "CidrBlock": "10.0.2.0/24"}]}], "TotalCount": 2}}`,
+			"NetworkAclType", []string{"acl-good"}, []string{"acl-good/sub-2"}, []string{"NetworkAclType"},
+			[]string{`subnet "sub-1": its binding to network ACL "acl-bad" is left out, as that ACL was skipped`}},
+	} {
+		if _, err := ReadExport(c.vendor, "acl.json", []byte(c.doc)); err == nil || !strings.Contains(err.Error(), c.strict) {
+			t.Errorf("%s strict: %v; want %q", c.vendor, err, c.strict)
+		}
+		var rep read.Report
+		x, err := ReadExport(c.vendor, "acl.json", []byte(c.doc), read.SkipInvalid(&rep))
+		if err != nil {
+			t.Errorf("%s lenient: %v", c.vendor, err)
+			continue
+		}
+		var acls, bindings []string
+		for _, a := range x.ACLs {
+			acls = append(acls, a.ID)
+		}
+		for _, b := range x.Bindings {
+			bindings = append(bindings, b.ACL+"/"+b.Subnet)
+		}
+		if !slices.Equal(acls, c.acls) || !slices.Equal(bindings, c.bindings) || !slices.Equal(x.Notes, c.notes) {
+			t.Errorf("%s lenient: ACLs %q, bindings %q, notes %q; want %q, %q, %q", c.vendor, acls, bindings, x.Notes, c.acls, c.bindings, c.notes)
+		}
+		ok := len(x.Skipped) == len(c.skipped) && len(rep.Skipped) == len(c.skipped)
+		for i := 0; ok && i < len(c.skipped); i++ {
+			ok = strings.Contains(x.Skipped[i].Error(), c.skipped[i])
+		}
+		if !ok {
+			t.Errorf("%s lenient: skipped %v (report %v); want one each of %q", c.vendor, x.Skipped, rep.Skipped, c.skipped)
 		}
 	}
 }

@@ -2,9 +2,12 @@ package load
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/sgsim/sgsim/provider"
@@ -82,7 +85,7 @@ func ReadExport(vendor, name string, data []byte, opts ...read.Option) (Export, 
 	if lenient != nil {
 		opts = []read.Option{read.SkipInvalid(&rep)}
 	}
-	x, err := readExport(vendor, name, data, opts)
+	x, err := readExport(vendor, name, data, opts, lenient != nil, &rep)
 	if err == nil && lenient != nil {
 		x.Read, x.Skipped = rep.Read, rep.Skipped
 		*lenient = rep
@@ -90,7 +93,7 @@ func ReadExport(vendor, name string, data []byte, opts ...read.Option) (Export, 
 	return x, err
 }
 
-func readExport(vendor, name string, data []byte, opts []read.Option) (Export, error) {
+func readExport(vendor, name string, data []byte, opts []read.Option, lenient bool, rep *read.Report) (Export, error) {
 	var x Export
 	r := bytes.NewReader(data)
 	var top map[string]json.RawMessage
@@ -122,9 +125,10 @@ func readExport(vendor, name string, data []byte, opts []read.Option) (Export, e
 		switch {
 		case top["NetworkAclAttribute"] != nil || top["NetworkAcls"] != nil:
 			if x.ACLs, err = alibaba.ReadNetworkAcls(r, opts...); err == nil {
-				var bs []alibaba.Binding
-				bs, err = alibaba.ReadNetworkAclBindings(bytes.NewReader(data), lenientAgain(opts)...)
-				x.Bindings = alibaba.ACLBindings(bs)
+				err = x.bind(lenient, rep, func(opts ...read.Option) ([]provider.ACLBinding, error) {
+					bs, err := alibaba.ReadNetworkAclBindings(bytes.NewReader(data), opts...)
+					return alibaba.ACLBindings(bs), err
+				})
 			}
 		case len(bytes.TrimSpace(data)) > 0 && bytes.TrimSpace(data)[0] == '[':
 			x.Groups, err = alibaba.ReadSecurityGroups(r, opts...)
@@ -144,7 +148,9 @@ func readExport(vendor, name string, data []byte, opts []read.Option) (Export, e
 		switch {
 		case inner["NetworkAclSet"] != nil:
 			if x.ACLs, err = tencent.ReadNetworkAcls(r, opts...); err == nil {
-				x.Bindings, err = tencent.ReadNetworkAclSubnets(bytes.NewReader(data), lenientAgain(opts)...)
+				err = x.bind(lenient, rep, func(opts ...read.Option) ([]provider.ACLBinding, error) {
+					return tencent.ReadNetworkAclSubnets(bytes.NewReader(data), opts...)
+				})
 			}
 		case inner["NetworkAclQuintupleSet"] != nil:
 			g, err = tencent.ReadNetworkAclQuintupleEntries(r, id, opts...)
@@ -157,7 +163,9 @@ func readExport(vendor, name string, data []byte, opts []read.Option) (Export, e
 		switch {
 		case top["NetworkAcls"] != nil:
 			if x.ACLs, err = aws.ReadNetworkAcls(r, opts...); err == nil {
-				x.Bindings, err = aws.ReadNetworkAclAssociations(bytes.NewReader(data), lenientAgain(opts)...)
+				err = x.bind(lenient, rep, func(opts ...read.Option) ([]provider.ACLBinding, error) {
+					return aws.ReadNetworkAclAssociations(bytes.NewReader(data), opts...)
+				})
 			}
 		case top["SecurityGroups"] != nil:
 			x.Groups, err = aws.ReadSecurityGroups(r, opts...)
@@ -173,13 +181,54 @@ func readExport(vendor, name string, data []byte, opts []read.Option) (Export, e
 	return x, nil
 }
 
-// lenientAgain returns options for a second read of a document whose
-// first read's report counts: lenient like opts (which readExport gets
-// empty or as one read.SkipInvalid), with a report of its own that is
-// dropped.
-func lenientAgain(opts []read.Option) []read.Option {
-	if len(opts) == 0 {
-		return nil
+// bind reads the bindings of a document whose ACLs x holds, a second
+// pass over it (readB), as strictly as the first. A lenient read lists
+// the records this pass skips in rep too, but for those at a position the
+// first pass already skipped (one problem is listed once), and keeps only
+// the bindings of the ACLs the first pass kept: a binding to an ACL it
+// left out is dropped with a note, as the ACL's own skip is already
+// listed, and would otherwise name an ACL the network does not hold.
+func (x *Export) bind(lenient bool, rep *read.Report, readB func(...read.Option) ([]provider.ACLBinding, error)) error {
+	if !lenient {
+		bs, err := readB()
+		x.Bindings = bs
+		return err
 	}
-	return []read.Option{read.SkipInvalid(new(read.Report))}
+	var again read.Report
+	bs, err := readB(read.SkipInvalid(&again))
+	if err != nil {
+		return err
+	}
+	at := map[[2]int]bool{}
+	for _, e := range rep.Skipped {
+		at[[2]int{e.Line, e.Column}] = true
+	}
+	for _, e := range again.Skipped {
+		if e.Line == 0 || !at[[2]int{e.Line, e.Column}] {
+			rep.Skipped = append(rep.Skipped, e)
+		}
+	}
+	// Document order, the checks across the whole document last.
+	pos := func(e *read.Error) [2]int {
+		if e.Line == 0 {
+			return [2]int{math.MaxInt, 0}
+		}
+		return [2]int{e.Line, e.Column}
+	}
+	slices.SortStableFunc(rep.Skipped, func(a, b *read.Error) int {
+		pa, pb := pos(a), pos(b)
+		return cmp.Or(cmp.Compare(pa[0], pb[0]), cmp.Compare(pa[1], pb[1]))
+	})
+	kept := map[string]bool{}
+	for _, a := range x.ACLs {
+		kept[a.ID] = true
+	}
+	for _, b := range bs {
+		if !kept[b.ACL] {
+			x.Notes = append(x.Notes, fmt.Sprintf("subnet %q: its binding to network ACL %q is left out, as that ACL was skipped", b.Subnet, b.ACL))
+			continue
+		}
+		x.Bindings = append(x.Bindings, b)
+	}
+	return nil
 }
