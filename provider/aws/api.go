@@ -206,14 +206,24 @@ func portsOrICMP(p sgsim.Protocol, from, to *int64, path, fromName, toName strin
 	}
 	switch {
 	case p == sgsim.TCP || p == sgsim.UDP:
-		if f == -1 && t == -1 {
-			return nil, sgsim.ICMPMatch{}, nil
+		// The EC2 reference: "For tcp, udp, and icmp, you must specify a
+		// port range"; every port is 0-65535. A -1 (or no port) is not
+		// read as every port: the AWS CLI's own example output of an
+		// ICMP rule shows "tcp" with -1 and -1.
+		if from == nil {
+			return nil, sgsim.ICMPMatch{}, fail(path+"."+fromName, nil, "missing (a "+p.String()+" rule gives its port range; every port is 0-65535)")
+		}
+		if to == nil {
+			return nil, sgsim.ICMPMatch{}, fail(path+"."+toName, nil, "missing (a "+p.String()+" rule gives its port range; every port is 0-65535)")
 		}
 		if f < 0 || f > 65535 {
-			return nil, sgsim.ICMPMatch{}, fail(path+"."+fromName, f, "out of range 0-65535 (-1 in both for every port)")
+			return nil, sgsim.ICMPMatch{}, fail(path+"."+fromName, f, "out of range 0-65535 (a "+p.String()+" rule gives its port range; every port is 0-65535)")
 		}
 		if t < 0 || t > 65535 {
-			return nil, sgsim.ICMPMatch{}, fail(path+"."+toName, t, "out of range 0-65535 (-1 in both for every port)")
+			return nil, sgsim.ICMPMatch{}, fail(path+"."+toName, t, "out of range 0-65535 (a "+p.String()+" rule gives its port range; every port is 0-65535)")
+		}
+		if f == 0 && t == 65535 {
+			return nil, sgsim.ICMPMatch{}, nil
 		}
 		if f > t {
 			return nil, sgsim.ICMPMatch{}, fail(path+"."+toName, t, "below "+fromName+" "+strconv.FormatInt(f, 10))
@@ -497,6 +507,7 @@ func sgRuleOut(g string, i int, r *sgsim.Rule) (sgRuleJSON, error) {
 			if r.DstPorts != nil {
 				return bad("empty port list")
 			}
+			from, to = 0, 65535
 		case 1:
 			from, to = int64(r.DstPorts[0].First), int64(r.DstPorts[0].Last)
 		default:
@@ -871,9 +882,6 @@ func readEntry(raw json.RawMessage, path string) (rule sgsim.Rule, keep bool, er
 		}
 		if rule.DstPorts, _, err = portsOrICMP(proto, e.PortRange.From, e.PortRange.To, path+".PortRange", "From", "To"); err != nil {
 			return rule, false, err
-		}
-		if rule.DstPorts == nil {
-			return rule, false, fail(path+".PortRange.From", *e.PortRange.From, "out of range 0-65535")
 		}
 	}
 	if e.IcmpTypeCode != nil {

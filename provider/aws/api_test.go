@@ -297,13 +297,20 @@ func TestReadSecurityGroupRulesErrors(t *testing.T) {
 		{"null list", `{"SecurityGroupRules":null}`, `aws: SecurityGroupRules: null: want an array`},
 		{"record not object", `{"SecurityGroupRules":[1]}`, `aws: SecurityGroupRules[0]: number: want an object`},
 		{"port out of range", rulesWith(`{"GroupId":"sg-1","IpProtocol":"tcp","FromPort":70000,"ToPort":70000,"CidrIpv4":"10.0.0.0/8"}`),
-			`aws: SecurityGroupRules[3].FromPort: 70000: out of range 0-65535 (-1 in both for every port)`},
+			`aws: SecurityGroupRules[3].FromPort: 70000: out of range 0-65535 (a tcp rule gives its port range; every port is 0-65535)`},
 		{"port not a number", rulesWith(`{"GroupId":"sg-1","IpProtocol":"tcp","FromPort":"22","ToPort":22,"CidrIpv4":"10.0.0.0/8"}`),
 			`aws: SecurityGroupRules[3].FromPort: string: want an integer`},
 		{"ports reversed", rulesWith(`{"GroupId":"sg-1","IpProtocol":"udp","FromPort":53,"ToPort":52,"CidrIpv4":"10.0.0.0/8"}`),
 			`aws: SecurityGroupRules[3].ToPort: 52: below FromPort 53`},
 		{"one port -1", rulesWith(`{"GroupId":"sg-1","IpProtocol":"tcp","FromPort":22,"ToPort":-1,"CidrIpv4":"10.0.0.0/8"}`),
-			`aws: SecurityGroupRules[3].ToPort: -1: out of range 0-65535 (-1 in both for every port)`},
+			`aws: SecurityGroupRules[3].ToPort: -1: out of range 0-65535 (a tcp rule gives its port range; every port is 0-65535)`},
+		// The AWS CLI's published example output of an ICMP rule
+		// (authorize-security-group-ingress, example 3) says "tcp" with -1
+		// and -1: it was read as every TCP port.
+		{"tcp -1", rulesWith(`{"GroupId":"sg-1","IpProtocol":"tcp","FromPort":-1,"ToPort":-1,"CidrIpv4":"10.0.0.0/8"}`),
+			`aws: SecurityGroupRules[3].FromPort: -1: out of range 0-65535 (a tcp rule gives its port range; every port is 0-65535)`},
+		{"udp without ports", rulesWith(`{"GroupId":"sg-1","IpProtocol":"udp","CidrIpv4":"10.0.0.0/8"}`),
+			`aws: SecurityGroupRules[3].FromPort: missing (a udp rule gives its port range; every port is 0-65535)`},
 		{"bad prefix length", rulesWith(`{"GroupId":"sg-1","IpProtocol":"-1","CidrIpv4":"10.0.0.0/33"}`),
 			`aws: SecurityGroupRules[3].CidrIpv4: "10.0.0.0/33": not a CIDR block: prefix length out of range`},
 		// netip's "ParsePrefix(...): ParseAddr(...): " lead would name
@@ -412,7 +419,7 @@ func TestReadNetworkAclsErrors(t *testing.T) {
 		{"icmp on tcp", wrap(`{"RuleNumber":100,"Protocol":"6","RuleAction":"allow","CidrBlock":"10.0.0.0/8","IcmpTypeCode":{"Type":8,"Code":0}}`),
 			`aws: NetworkAcls[0].Entries[0].IcmpTypeCode: {"Type":8,"Code":0}: protocol tcp has no ICMP type or code`},
 		{"port out of range", wrap(`{"RuleNumber":100,"Protocol":"6","RuleAction":"allow","CidrBlock":"10.0.0.0/8","PortRange":{"From":1,"To":65536}}`),
-			`aws: NetworkAcls[0].Entries[0].PortRange.To: 65536: out of range 0-65535 (-1 in both for every port)`},
+			`aws: NetworkAcls[0].Entries[0].PortRange.To: 65536: out of range 0-65535 (a tcp rule gives its port range; every port is 0-65535)`},
 		{"half port range", wrap(`{"RuleNumber":100,"Protocol":"6","RuleAction":"allow","CidrBlock":"10.0.0.0/8","PortRange":{"From":1}}`),
 			`aws: NetworkAcls[0].Entries[0].PortRange: {"From":1}: want From and To`},
 		{"two blocks", wrap(`{"RuleNumber":100,"Protocol":"-1","RuleAction":"allow","CidrBlock":"10.0.0.0/8","Ipv6CidrBlock":"::/0"}`),
@@ -511,7 +518,9 @@ func genMatch(t *rapid.T, r *sgsim.Rule, label string) {
 		if rapid.Bool().Draw(t, label+" ports") {
 			a := uint16(rapid.IntRange(0, 65535).Draw(t, label+" from"))
 			b := uint16(rapid.IntRange(int(a), 65535).Draw(t, label+" to"))
-			r.DstPorts = sgsim.Ports{{First: a, Last: b}}
+			if a > 0 || b < 65535 { // 0-65535 is how AWS says every port: read as none given
+				r.DstPorts = sgsim.Ports{{First: a, Last: b}}
+			}
 		}
 	case r.Protocol.IsICMP():
 		switch rapid.IntRange(0, 2).Draw(t, label+" icmp") {

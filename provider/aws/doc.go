@@ -41,8 +41,10 @@
 //     record; none or two are errors. CIDRs must be canonical (no host bits).
 //   - IpProtocol is "-1" (any), "tcp", "udp", "icmp", "icmpv6" (any case) or
 //     a decimal number 0-255. Anything else is an error.
-//   - FromPort/ToPort: for tcp and udp a port range, -1/-1 (or absent) for
-//     every port; for icmp and icmpv6 the type and code, -1 meaning any (a
+//   - FromPort/ToPort: for tcp and udp a port range, 0-65535 for every
+//     port, as the EC2 reference requires ("For tcp, udp, and icmp, you
+//     must specify a port range"; -1 or an absent port is an error, not
+//     every port; WriteSecurityGroupRules writes 0-65535); for icmp and icmpv6 the type and code, -1 meaning any (a
 //     code without a type is an error); for every other protocol they must
 //     be -1 or absent, because AWS matches all ports of other protocols
 //     (SCTP included) whatever ports are given, and a rule that names
