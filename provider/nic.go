@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"sort"
@@ -312,14 +313,24 @@ func plural(n int, what string) string {
 //     rules that reference it. Its addresses are those of Topology.Members
 //     (the topology's "members") and of the endpoints and NICs that carry
 //     it; with none, it matches nothing.
+//
+//   - A rule that references an address list (an AWS prefix list, an
+//     Alibaba address group, a Tencent address template) that the
+//     topology's "lists" do not give matches nothing, with a warning
+//     naming the list and the rules.
+//
 //   - An endpoint that carries a group not in groups keeps its subnet but
 //     has no security-group hop, since the rules it would apply are
 //     unknown; its addresses still count as members of every group it
 //     carries, for the rules that reference them. A warning names the
 //     endpoint and the missing groups.
 //
-// Everything else that Network refuses (an undefined ACL or subnet,
-// overlapping endpoints, bad rules) is still an error.
+//   - A subnet whose network ACL the export leaves out (a subnet or
+//     vSwitch listing names every subnet's ACL, whether or not its
+//     export was given) has no ACL hop, with a warning.
+//
+// Everything else that Network refuses (an undefined subnet, overlapping
+// endpoints, bad rules) is still an error.
 func (t Topology) Build(groups, acls []sgsim.Group) (*sgsim.Network, []Warning, error) {
 	spec, warns := t.Spec(groups, acls)
 	n, err := sgsim.BuildNetwork(spec)
@@ -338,7 +349,18 @@ func (t Topology) Spec(groups, acls []sgsim.Group) (sgsim.NetworkSpec, []Warning
 	for _, g := range groups {
 		defined[g.ID] = true
 	}
-	spec := sgsim.NetworkSpec{Cloud: t.Cloud, Groups: groups, ACLs: acls, Lists: t.Lists, Subnets: t.Subnets}
+	spec := sgsim.NetworkSpec{Cloud: t.Cloud, Groups: groups, ACLs: acls, Lists: t.Lists, Subnets: slices.Clone(t.Subnets)}
+	definedACL := map[string]bool{}
+	for _, a := range acls {
+		definedACL[a.ID] = true
+	}
+	for i, sn := range spec.Subnets {
+		if sn.ACL != "" && !definedACL[sn.ACL] {
+			warns = append(warns, Warning{"subnet", sn.Name, "its network ACL " + strconv.Quote(sn.ACL) +
+				" is not in the export: no network ACL is evaluated for it (give the ACL's export to -rules to include it)"})
+			spec.Subnets[i].ACL = ""
+		}
+	}
 	members := map[string]*netipx.IPSetBuilder{}
 	member := func(gid string, a sgsim.Addrs) {
 		if members[gid] == nil {
@@ -405,6 +427,41 @@ func (t Topology) Spec(groups, acls []sgsim.Group) (sgsim.NetworkSpec, []Warning
 			member(gid, sgsim.AddrsOf(nil))
 		}
 		warns = append(warns, Warning{"security group", gid, msg})
+	}
+	// Address lists (AWS prefix lists, Alibaba address groups, Tencent
+	// address templates) the rules name but the topology's "lists" do
+	// not give: matched as empty, with a warning, as groups are.
+	lrefs := map[string][]string{}
+	var lrefOrder []string
+	for _, set := range [][]sgsim.Group{groups, acls} {
+		for _, g := range set {
+			for i, r := range g.Rules {
+				if _, ok := t.Lists[r.RemoteList]; r.RemoteList == "" || ok {
+					continue
+				}
+				if lrefs[r.RemoteList] == nil {
+					lrefOrder = append(lrefOrder, r.RemoteList)
+				}
+				lrefs[r.RemoteList] = append(lrefs[r.RemoteList], ruleRef(g, i))
+			}
+		}
+	}
+	if len(lrefOrder) > 0 {
+		spec.Lists = maps.Clone(t.Lists)
+		if spec.Lists == nil {
+			spec.Lists = map[string]sgsim.Addrs{}
+		}
+	}
+	for _, id := range lrefOrder {
+		by := lrefs[id]
+		more := ""
+		if len(by) > 3 {
+			more = fmt.Sprintf(" and %d more", len(by)-3)
+			by = by[:3]
+		}
+		spec.Lists[id] = sgsim.AddrsOf(nil)
+		warns = append(warns, Warning{"address list", id, "not given, referenced by " + strings.Join(by, ", ") + more +
+			`: it matches nothing (give its prefixes in the topology's "lists" to change that)`})
 	}
 	if len(members) > 0 {
 		spec.Members = map[string]sgsim.Addrs{}

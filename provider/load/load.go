@@ -513,10 +513,16 @@ func loadRules(s *Source) (*Network, error) {
 	skipped, read = append(skipped, l.skipped...), read+l.read
 	spec, net, warnings, err := build(sem, topo, groups, acls)
 	if err != nil {
-		if topo != nil {
-			return nil, fmt.Errorf("-rules with -topology %s: %w", s.Topology, err)
+		// Name what placed the groups: the error may be theirs (an ACL a
+		// listing binds that no -rules file holds).
+		with := ""
+		if len(s.NICs) > 0 {
+			with += " with -nics " + strings.Join(s.NICs, ", ")
 		}
-		return nil, fmt.Errorf("-rules: %w", err)
+		if s.Topology != "" {
+			with += " with -topology " + s.Topology
+		}
+		return nil, fmt.Errorf("-rules%s: %w", with, err)
 	}
 	desc := fmt.Sprintf("%s rules from %s (%d groups", s.Vendor, strings.Join(s.Rules, ", "), len(groups))
 	if len(acls) > 0 {

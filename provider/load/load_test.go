@@ -755,6 +755,54 @@ func TestLoadMissingGroupWarns(t *testing.T) {
 	}
 }
 
+// A rule that references a prefix list the topology's "lists" do not
+// give matches nothing, with a warning, as a missing group does (AWS's
+// published authorize-security-group-ingress example 8 was refused with
+// "unknown address group or prefix list"); given, it matches its
+// prefixes.
+func TestLoadMissingListWarns(t *testing.T) {
+	f := files{"rules.json": `{"SecurityGroupRules": [{"SecurityGroupRuleId": "sgr-1", "GroupId": "sg-db", "IsEgress": false,
+		"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "PrefixListId": "pl-1"}]}`}
+	endpoints := `"endpoints": [{"name": "db", "addrs": ["10.0.2.7"], "groups": ["sg-db"]}]`
+	f["bare.json"] = `{"cloud": "union", ` + endpoints + `}`
+	f["lists.json"] = `{"cloud": "union", "lists": {"pl-1": ["10.0.3.0/24"]}, ` + endpoints + `}`
+	n := mustLoad(t, Source{Vendor: "aws", Rules: []string{"rules.json"}, Topology: "bare.json", ReadFile: f.read})
+	if want := []string{`address list "pl-1": not given, referenced by "sg-db" rule "sgr-1": it matches nothing (give its prefixes in the topology's "lists" to change that)`}; !slices.Equal(n.Warnings, want) {
+		t.Errorf("warnings %q; want %q", n.Warnings, want)
+	}
+	if got := verdictOf(n, "tcp 10.0.3.4:40000 -> 10.0.2.7:5432"); got != "dropped at destination ingress" {
+		t.Errorf("without the list: %s", got)
+	}
+	n = mustLoad(t, Source{Vendor: "aws", Rules: []string{"rules.json"}, Topology: "lists.json", ReadFile: f.read})
+	if len(n.Warnings) != 0 {
+		t.Errorf("with the list: warnings %q", n.Warnings)
+	}
+	if got := verdictOf(n, "tcp 10.0.3.4:40000 -> 10.0.2.7:5432"); got != "allowed" {
+		t.Errorf("with the list: %s", got)
+	}
+}
+
+// A network the placed exports cannot make is refused with the files that
+// placed them (the message named an empty -topology when -nics alone
+// placed them).
+func TestLoadBuildErrorNamesPlacement(t *testing.T) {
+	f := exportFiles(t)
+	f["bad-topology.json"] = `{"cloud": "union", "endpoints": [{"name": "web", "addrs": ["10.0.9.5"], "subnet": "subnet-none", "groups": ["sg-web"]}]}`
+	f["enis.json"] = `{"NetworkInterfaces": [{"NetworkInterfaceId": "eni-web", "SubnetId": "subnet-web", "PrivateIpAddress": "10.0.1.5", "Groups": [{"GroupId": "sg-web"}]}]}`
+	for _, c := range []struct {
+		s    Source
+		want string
+	}{
+		{Source{Topology: "bad-topology.json"}, `-rules with -topology bad-topology.json: sgsim: network: endpoint "web": subnet "subnet-none"`},
+		{Source{Topology: "bad-topology.json", NICs: []string{"enis.json"}}, `-rules with -nics enis.json with -topology bad-topology.json: sgsim: network: `},
+	} {
+		c.s.Vendor, c.s.Rules, c.s.ReadFile = "aws", []string{"rules.json"}, f.read
+		if _, err := Load(c.s); err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%+v: %v; want it to start %q", c.s, err, c.want)
+		}
+	}
+}
+
 // -skip-invalid reads the -nics listings leniently too: a bad interface
 // is left out and listed with its file, the others place their groups.
 func TestLoadNICsSkipInvalid(t *testing.T) {
