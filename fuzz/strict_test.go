@@ -147,6 +147,20 @@ var strictReaders = []strictReader{
 		seed: `{"security_group_rules": [{"id": "r1", "security_group_id": "sg-1", "direction": "ingress", "ethertype": "IPv4", "protocol": "tcp", "multiport": "22", "action": "deny", "priority": 1, "remote_ip_prefix": "10.0.0.0/8", "description": "ssh"},
 		{"id": "r2", "security_group_id": "sg-1", "direction": "egress", "ethertype": "IPv6", "protocol": "udp", "multiport": 53, "action": "allow", "priority": "2"},
 		{"id": "n1", "security_group_id": "sg-2", "direction": "ingress", "ethertype": "IPv4", "protocol": "icmp", "port_range_min": 8, "port_range_max": 0}]}`},
+	{name: "huawei groups", read: rd(func(r *bytes.Reader, o ...read.Option) ([]any, error) {
+		_, err := huawei.ReadRules(r, o...)
+		return nil, err
+	}),
+		records: paths(p("security_groups", "*", "security_group_rules", "*")),
+		seed: `{"security_groups": [{"id": "sg-1", "name": "a", "security_group_rules": [{"id": "r1", "security_group_id": "sg-1", "direction": "ingress", "ethertype": "IPv4", "protocol": "tcp", "port_range_min": 22, "port_range_max": 22},
+		{"id": "r2", "security_group_id": "sg-1", "direction": "egress", "ethertype": "IPv6"}]}, {"id": "sg-2", "security_group_rules": []}]}`},
+	{name: "huawei group", read: rd(func(r *bytes.Reader, o ...read.Option) ([]any, error) {
+		_, err := huawei.ReadRules(r, o...)
+		return nil, err
+	}),
+		records: paths(p("security_group", "security_group_rules", "*")),
+		seed: `{"request_id": "x", "security_group": {"id": "sg-3", "name": "b", "security_group_rules": [{"id": "r3", "security_group_id": "sg-3", "direction": "ingress", "protocol": "udp", "multiport": "53", "action": "allow", "priority": 1},
+		{"id": "r4", "security_group_id": "sg-3", "direction": "egress", "ethertype": "IPv6", "protocol": null, "action": "deny", "priority": 100}]}}`},
 	{name: "huawei firewalls", read: rd(func(r *bytes.Reader, o ...read.Option) ([]huawei.Firewall, error) {
 		return huawei.ReadFirewalls(r, o...)
 	}),

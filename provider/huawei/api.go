@@ -11,7 +11,16 @@ package huawei
 //	  "remote_ip_prefix": "0.0.0.0/0", "remote_group_id": null,
 //	  "remote_address_group_id": null, "description": "..."}, ...]}
 //
-// and, record by record, the older Neutron form of the same list (GET
+// or a group with its rules: the ShowSecurityGroup response (GET
+// /v3/{project_id}/vpc/security-groups/{id}, {"security_group": {"id",
+// "name", "security_group_rules": [...]}}) or the v1 ListSecurityGroups
+// response ({"security_groups": [{"id", "name", "security_group_rules":
+// [...]}, ...]}, rules in the Neutron form); a group keeps its name, and a
+// group without rules is kept (it denies everything). A document holding
+// two of these three forms is refused. The v3 ListSecurityGroups lists
+// groups without their rules and is refused with a pointer to these.
+//
+// Each of those is read, record by record, in the older Neutron form too (GET
 // /v2.0/security-group-rules, NeutronListSecurityGroupRules), whose records
 // carry port_range_min / port_range_max instead of multiport, action and
 // priority. WriteRules renders groups back into the v3 form (or the Neutron
@@ -54,7 +63,8 @@ package huawei
 //     Src for ingress and Dst for egress rules.
 //   - Rules are grouped by security_group_id in first-seen order and keep
 //     list order inside each group. The list has no group names, so
-//     Group.Name is empty on reading and not written.
+//     Group.Name is empty on reading it and not written. In a group's own
+//     list a rule's security_group_id must be the group's id.
 //   - Rule.ID and Origin.Record are the rule's id; Origin.Document is
 //     "ListSecurityGroupRules" or "NeutronListSecurityGroupRules"; Origin.Path
 //     is "security_group_rules[i]"; Origin.Note is the rule's description,
@@ -87,9 +97,13 @@ import (
 )
 
 // API operation names, as Origin.Document of the rules read.
+// A v3 rule inside a ShowSecurityGroup response is DocShowGroup; the
+// rules of the v1 ListSecurityGroups response are in the Neutron form,
+// DocNeutronRules (so that WriteRules writes them back in that form).
 const (
 	DocRules        = "ListSecurityGroupRules"
 	DocNeutronRules = "NeutronListSecurityGroupRules"
+	DocShowGroup    = "ShowSecurityGroup"
 )
 
 // Error reports a bad value in an API document: where it is, the value as
@@ -103,6 +117,16 @@ type Error struct {
 func (e *Error) Error() string { return jsonx.Message("huawei", e.Path, e.Value, e.Msg) }
 
 type apiList struct {
+	Rules  json.RawMessage `json:"security_group_rules"`
+	Group  json.RawMessage `json:"security_group"`  // ShowSecurityGroup
+	Groups json.RawMessage `json:"security_groups"` // ListSecurityGroups (v1)
+}
+
+// apiGroup is a security group with its rules (ShowSecurityGroup, v1
+// ListSecurityGroups).
+type apiGroup struct {
+	ID    json.RawMessage `json:"id"`
+	Name  json.RawMessage `json:"name"`
 	Rules json.RawMessage `json:"security_group_rules"`
 }
 
@@ -151,8 +175,52 @@ func readRules(doc *jsonx.Doc, data []byte) []sgsim.Group {
 		doc.Fail(err)
 		return nil
 	}
-	if jsonx.IsNull(top.Rules) {
-		doc.Fail(&Error{Path: "security_group_rules", Msg: "missing; want the ListSecurityGroupRules response {\"security_group_rules\": [...]}"})
+	var forms []string
+	for _, f := range []struct {
+		raw  json.RawMessage
+		name string
+	}{{top.Rules, "security_group_rules"}, {top.Group, "security_group"}, {top.Groups, "security_groups"}} {
+		if !jsonx.IsNull(f.raw) {
+			forms = append(forms, f.name)
+		}
+	}
+	if len(forms) > 1 {
+		// One would be read and the other left unread without a word.
+		doc.Fail(&Error{Path: forms[1], Msg: "a document with " + forms[0] + " too: want one response"})
+		return nil
+	}
+	switch {
+	case !jsonx.IsNull(top.Rules):
+	case !jsonx.IsNull(top.Group):
+		if g, ok := readGroup(doc, "security_group", top.Group, DocShowGroup); ok {
+			return []sgsim.Group{g}
+		}
+		return nil
+	case !jsonx.IsNull(top.Groups):
+		recs, err := dec.Array("security_groups", top.Groups)
+		if err != nil {
+			doc.Fail(err)
+			return nil
+		}
+		var groups []sgsim.Group
+		seen := map[string]string{}
+		for i, raw := range recs {
+			path := jsonx.Index("security_groups", i)
+			g, ok := readGroup(doc, path, raw, "")
+			if !ok {
+				continue
+			}
+			if at, dup := seen[g.ID]; dup {
+				doc.Fail(&Error{Path: path + ".id", Value: strconv.Quote(g.ID), Msg: "listed twice (first at " + at + ")"})
+				continue
+			}
+			seen[g.ID] = path
+			groups = append(groups, g)
+		}
+		return groups
+	default:
+		doc.Fail(&Error{Path: "security_group_rules", Msg: "missing; want the ListSecurityGroupRules response {\"security_group_rules\": [...]}, " +
+			"the ShowSecurityGroup response {\"security_group\": {...}} or the v1 ListSecurityGroups response {\"security_groups\": [...]}"})
 		return nil
 	}
 	recs, err := dec.Array("security_group_rules", top.Rules)
@@ -177,6 +245,52 @@ func readRules(doc *jsonx.Doc, data []byte) []sgsim.Group {
 		groups[k].Rules = append(groups[k].Rules, rule)
 	}
 	return groups
+}
+
+// readGroup reads a security group with its rules at path, and reports
+// whether it is kept: a group whose own fields are bad is left out with
+// its rules (Container), a bad rule alone.
+// v3doc, when not empty, is Origin.Document of the v3 rules read.
+func readGroup(doc *jsonx.Doc, path string, raw json.RawMessage, v3doc string) (sgsim.Group, bool) {
+	var a apiGroup
+	err := dec.Object(path, raw, &a)
+	var id, name string
+	if err == nil {
+		f := dec.Fields(path)
+		id, name = f.Str("id", a.ID), f.Str("name", a.Name)
+		err = f.Err
+	}
+	switch {
+	case err != nil:
+	case id == "":
+		err = &Error{Path: path + ".id", Value: strconv.Quote(id), Msg: "want the security group's ID"}
+	case jsonx.IsNull(a.Rules):
+		err = &Error{Path: path + ".security_group_rules", Msg: "missing: the v3 ListSecurityGroups lists groups without their rules; export ShowSecurityGroup or ListSecurityGroupRules"}
+	}
+	rpath := path + ".security_group_rules"
+	if doc.Container(path, err, rpath) {
+		return sgsim.Group{}, false
+	}
+	recs, err := dec.Array(rpath, a.Rules)
+	if doc.Container(path, err, rpath) {
+		return sgsim.Group{}, false
+	}
+	g := sgsim.Group{ID: id, Name: name}
+	for i, raw := range recs {
+		rp := jsonx.Index(rpath, i)
+		gid, rule, err := readRule(rp, raw)
+		if err == nil && gid != id {
+			err = &Error{Path: rp + ".security_group_id", Value: strconv.Quote(gid), Msg: "not the enclosing group " + strconv.Quote(id)}
+		}
+		if doc.Record(rp, err) {
+			continue
+		}
+		if v3doc != "" && rule.Origin.Document == DocRules {
+			rule.Origin.Document = v3doc
+		}
+		g.Rules = append(g.Rules, rule)
+	}
+	return g, true
 }
 
 func readRule(path string, raw json.RawMessage) (string, sgsim.Rule, error) {

@@ -3,10 +3,13 @@ package huawei
 import (
 	"bytes"
 	"fmt"
-	"github.com/sgsim/sgsim/provider/internal/profiletest"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sgsim/sgsim/provider/internal/profiletest"
+	"github.com/sgsim/sgsim/provider/read"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/sgsim/sgsim/sgsim"
@@ -202,7 +205,19 @@ func TestReadRulesErrors(t *testing.T) {
 		// Document shape.
 		{`{"security_group_rules": {}}`, `huawei: security_group_rules: {}: want a JSON array`},
 		{`{"security_group_rules": [1]}`, `huawei: security_group_rules[0]: 1: want a JSON object`},
-		{`{"security_groups": []}`, `huawei: security_group_rules: missing; want the ListSecurityGroupRules response {"security_group_rules": [...]}`},
+		{`{"security_group_ids": []}`, `huawei: security_group_rules: missing; want the ListSecurityGroupRules response {"security_group_rules": [...]}, ` +
+			`the ShowSecurityGroup response {"security_group": {...}} or the v1 ListSecurityGroups response {"security_groups": [...]}`},
+		// ShowSecurityGroup and the v1 ListSecurityGroups: groups with their
+		// rules.
+		{`{"security_group_rules": [], "security_group": {"id": "sg-1", "security_group_rules": []}}`,
+			`huawei: security_group: a document with security_group_rules too: want one response`},
+		{`{"security_group": {"id": "sg-1", "name": "a"}}`,
+			`huawei: security_group.security_group_rules: missing: the v3 ListSecurityGroups lists groups without their rules; export ShowSecurityGroup or ListSecurityGroupRules`},
+		{`{"security_group": {"name": "a", "security_group_rules": []}}`, `huawei: security_group.id: "": want the security group's ID`},
+		{`{"security_group": {"id": "sg-1", "security_group_rules": [{"security_group_id": "sg-2", "direction": "ingress"}]}}`,
+			`huawei: security_group.security_group_rules[0].security_group_id: "sg-2": not the enclosing group "sg-1"`},
+		{`{"security_groups": [{"id": "sg-1", "security_group_rules": []}, {"id": "sg-1", "security_group_rules": []}]}`,
+			`huawei: security_groups[1].id: "sg-1": listed twice (first at security_groups[0])`},
 		{`[]`, `huawei: top level: []: want a JSON object`},
 		{"{\"security_group_rules\": [\n  {\"id\": \"x\",", `huawei: invalid JSON (byte offset 40): unexpected end of JSON input`},
 		{"{\"security_group_rules\": [\n  {\"id\": x}]}", `huawei: invalid JSON (byte offset 37): invalid character 'x' looking for beginning of value`},
@@ -357,4 +372,60 @@ func TestRoundTrip(t *testing.T) {
 			}
 		}
 	})
+}
+
+// ReadRules also reads a group with its rules: the ShowSecurityGroup
+// response (whose published example sgsim refused, wanting a top-level
+// security_group_rules) and the v1 ListSecurityGroups response. A group
+// with no rule is kept (it denies everything). Leniently, a bad rule is
+// skipped alone and a bad group with its rules.
+func TestReadRulesGroupForms(t *testing.T) {
+	show := `{"request_id": "r-1", "security_group": {"id": "sg-1", "name": "web", "project_id": "p", "security_group_rules": [
+	  {"id": "r-a", "security_group_id": "sg-1", "direction": "ingress", "ethertype": "IPv4", "protocol": "tcp", "multiport": "443",
+	   "action": "allow", "priority": 1, "remote_ip_prefix": "0.0.0.0/0", "remote_group_id": null, "remote_address_group_id": null},
+	  {"id": "r-b", "security_group_id": "sg-1", "direction": "egress", "ethertype": "IPv6", "protocol": null, "multiport": null,
+	   "action": "allow", "priority": 100, "remote_ip_prefix": null, "remote_group_id": null, "remote_address_group_id": null}]}}`
+	gs, err := ReadRules(strings.NewReader(show))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gs) != 1 || gs[0].ID != "sg-1" || gs[0].Name != "web" || len(gs[0].Rules) != 2 {
+		t.Fatalf("ShowSecurityGroup: %+v", gs)
+	}
+	r := gs[0].Rules[0]
+	if r.String() != "ingress allow tcp 443 from 0.0.0.0/0 ipv4 priority 1 id r-a" {
+		t.Errorf("rule %q", r.String())
+	}
+	if o := r.Origin; o.Document != DocShowGroup || o.Path != "security_group.security_group_rules[0]" || o.Record != "r-a" {
+		t.Errorf("origin %+v", o)
+	}
+	list := `{"security_groups": [
+	  {"id": "sg-1", "name": "a", "security_group_rules": [
+	    {"id": "r-1", "security_group_id": "sg-1", "direction": "ingress", "ethertype": "IPv4", "protocol": "tcp",
+	     "port_range_min": 22, "port_range_max": 22, "remote_ip_prefix": "10.0.0.0/8", "remote_group_id": null},
+	    {"id": "r-2", "security_group_id": "sg-1", "direction": "sideways", "ethertype": "IPv4"}]},
+	  {"id": "sg-2", "name": "empty", "security_group_rules": []},
+	  {"id": 7, "name": "bad", "security_group_rules": [{"id": "r-3", "security_group_id": "7", "direction": "ingress"}]}]}`
+	if _, err := ReadRules(strings.NewReader(list)); err == nil || !strings.Contains(err.Error(), `security_groups[0].security_group_rules[1].direction: "sideways"`) ||
+		!strings.Contains(err.Error(), `security_groups[2].id: 7`) {
+		t.Errorf("strict: %v; want both the bad rule and the bad group", err)
+	}
+	var rep read.Report
+	gs, err = ReadRules(strings.NewReader(list), read.SkipInvalid(&rep))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range gs {
+		got = append(got, fmt.Sprintf("%s %q %d", g.ID, g.Name, len(g.Rules)))
+	}
+	if want := []string{`sg-1 "a" 1`, `sg-2 "empty" 0`}; !slices.Equal(got, want) {
+		t.Errorf("lenient: groups %q; want %q", got, want)
+	}
+	if gs[0].Rules[0].Origin.Document != DocNeutronRules {
+		t.Errorf("v1 rule origin %+v", gs[0].Rules[0].Origin)
+	}
+	if rep.Read != 1 || len(rep.Skipped) != 2 {
+		t.Errorf("lenient: read %d, skipped %v; want 1 and the bad rule and the bad group", rep.Read, rep.Skipped)
+	}
 }

@@ -59,7 +59,8 @@ type Export struct {
 // by its top-level key:
 //
 //   - huawei: ListSecurityGroupRules (or the Neutron list of the same
-//     rules), or ShowFirewall {"firewall": ...} / {"firewalls": [...]}
+//     rules), ShowSecurityGroup or the v1 ListSecurityGroups (groups with
+//     their rules), or ShowFirewall {"firewall": ...} / {"firewalls": [...]}
 //     (network ACLs, with the subnets each is associated with; disabled
 //     rules and the rules of disabled ACLs are noted, not evaluated).
 //   - alibaba: DescribeSecurityGroupAttribute (one group, or an array of
