@@ -487,6 +487,7 @@ func loadRules(s *Source) (*Network, error) {
 	var bindings []provider.ACLBinding
 	var notes, skipped []string
 	read := 0
+	from := map[string]string{} // group or ACL ID: the file it came from
 	for _, file := range s.Rules {
 		data, err := s.ReadFile(file)
 		if err != nil {
@@ -499,6 +500,15 @@ func loadRules(s *Source) (*Network, error) {
 		read += x.Read
 		for _, e := range x.Skipped {
 			skipped = append(skipped, file+": "+e.Error())
+		}
+		for _, set := range [][]sgsim.Group{x.Groups, x.ACLs} {
+			for _, g := range set {
+				if f, ok := from[g.ID]; ok && f != file {
+					// Within one file the network's own check says where.
+					return nil, fmt.Errorf("-rules: %q is in both %s and %s: give each group's or ACL's rules in one export", g.ID, f, file)
+				}
+				from[g.ID] = file
+			}
 		}
 		groups, acls = append(groups, x.Groups...), append(acls, x.ACLs...)
 		bindings = append(bindings, x.Bindings...)

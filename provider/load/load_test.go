@@ -803,6 +803,18 @@ func TestLoadBuildErrorNamesPlacement(t *testing.T) {
 	}
 }
 
+// A group whose rules come in two -rules files is refused naming both
+// (it said only "defined twice"); AWS's published authorize-security-
+// group-ingress outputs are one file per call, each naming the group.
+func TestLoadGroupInTwoFiles(t *testing.T) {
+	f := exportFiles(t)
+	f["again.json"] = f["rules.json"]
+	_, err := Load(Source{Vendor: "aws", Rules: []string{"rules.json", "again.json"}, Topology: "topology.json", ReadFile: f.read})
+	if want := `-rules: "sg-web" is in both rules.json and again.json: give each group's or ACL's rules in one export`; err == nil || err.Error() != want {
+		t.Errorf("%v; want %q", err, want)
+	}
+}
+
 // -skip-invalid reads the -nics listings leniently too: a bad interface
 // is left out and listed with its file, the others place their groups.
 func TestLoadNICsSkipInvalid(t *testing.T) {
