@@ -407,13 +407,7 @@ func (t Topology) Spec(groups, acls []sgsim.Group) (sgsim.NetworkSpec, []Warning
 		}
 	}
 	for _, gid := range refOrder {
-		by := refs[gid]
-		more := ""
-		if len(by) > 3 {
-			more = fmt.Sprintf(" and %d more", len(by)-3)
-			by = by[:3]
-		}
-		msg := "not in the export, referenced by " + strings.Join(by, ", ") + more + ": "
+		msg := "not in the export, referenced by " + refText(refs[gid]) + ": "
 		_, given := t.Members[gid]
 		switch {
 		case carried[gid] && given:
@@ -453,14 +447,8 @@ func (t Topology) Spec(groups, acls []sgsim.Group) (sgsim.NetworkSpec, []Warning
 		}
 	}
 	for _, id := range lrefOrder {
-		by := lrefs[id]
-		more := ""
-		if len(by) > 3 {
-			more = fmt.Sprintf(" and %d more", len(by)-3)
-			by = by[:3]
-		}
 		spec.Lists[id] = sgsim.AddrsOf(nil)
-		warns = append(warns, Warning{"address list", id, "not given, referenced by " + strings.Join(by, ", ") + more +
+		warns = append(warns, Warning{"address list", id, "not given, referenced by " + refText(lrefs[id]) +
 			`: it matches nothing (give its prefixes in the topology's "lists" to change that)`})
 	}
 	if len(members) > 0 {
@@ -478,6 +466,15 @@ func pluralWord(n int, w string) string {
 		return w
 	}
 	return w + "s"
+}
+
+// refText lists the rules of a warning (ruleRef), the first three and
+// how many more.
+func refText(by []string) string {
+	if len(by) > 3 {
+		return strings.Join(by[:3], ", ") + fmt.Sprintf(" and %d more", len(by)-3)
+	}
+	return strings.Join(by, ", ")
 }
 
 // ruleRef names rule i of g for a warning: its ID, else its position.
