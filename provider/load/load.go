@@ -516,6 +516,17 @@ func loadRules(s *Source) (*Network, error) {
 			notes = append(notes, file+": "+note)
 		}
 	}
+	// A binding whose ACL no file holds (its ACL skipped by a lenient
+	// read) is dropped with a note: it would name an ACL the network lacks.
+	var kept []provider.ACLBinding
+	for _, b := range bindings {
+		if _, ok := from[b.ACL]; !ok {
+			notes = append(notes, fmt.Sprintf("subnet %q: its binding to network ACL %q is left out: no -rules file holds that ACL", b.Subnet, b.ACL))
+			continue
+		}
+		kept = append(kept, b)
+	}
+	bindings = kept
 	topo, l, err := placement(s, sem, topo, bindings)
 	if err != nil {
 		return nil, err

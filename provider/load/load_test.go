@@ -9,6 +9,8 @@ import (
 	"io"
 	"io/fs"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -515,8 +517,7 @@ func TestReadExportBindingsSkipInvalid(t *testing.T) {
 			 "SubnetSet": [{"SubnetId": "sub-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"}]},
 			{"NetworkAclId": "acl-good", "VpcId": "vpc-1", "IngressEntries": [], "EgressEntries": [],
 			 "SubnetSet": [{"SubnetId": "sub-2", "VpcId": "vpc-1", "CidrBlock": "10.0.2.0/24"}]}], "TotalCount": 2}}`,
-			"NetworkAclType", []string{"acl-good"}, []string{"acl-good/sub-2"}, []string{"NetworkAclType"},
-			[]string{`subnet "sub-1": its binding to network ACL "acl-bad" is left out, as that ACL was skipped`}},
+			"NetworkAclType", []string{"acl-good"}, []string{"acl-bad/sub-1", "acl-good/sub-2"}, []string{"NetworkAclType"}, nil},
 	} {
 		if _, err := ReadExport(c.vendor, "acl.json", []byte(c.doc)); err == nil || !strings.Contains(err.Error(), c.strict) {
 			t.Errorf("%s strict: %v; want %q", c.vendor, err, c.strict)
@@ -833,5 +834,30 @@ func TestLoadNICsSkipInvalid(t *testing.T) {
 	}
 	if len(n.Spec.Endpoints) != 1 || n.Spec.Endpoints[0].Name != "eni-web" || !strings.Contains(n.Description, "1 invalid record skipped") {
 		t.Errorf("endpoints %+v, description %q", n.Spec.Endpoints, n.Description)
+	}
+}
+
+// A binding whose ACL a lenient read skipped in one file is kept when
+// another -rules file holds that ACL (a Tencent DescribeNetworkAcls with
+// its ACL's quintuple entries beside it); it was dropped, and no ACL was
+// evaluated for the subnet.
+func TestLoadBindingAcrossFiles(t *testing.T) {
+	quint, err := os.ReadFile(filepath.Join("testdata", "published", "tencent", "acl-hj3he929.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := files{"acls.json": `{"Response": {"NetworkAclSet": [{"NetworkAclId": "acl-hj3he929", "VpcId": "vpc-1", "NetworkAclType": "1",
+		"IngressEntries": [], "EgressEntries": [], "SubnetSet": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"}]}], "TotalCount": 1}}`,
+		"acl-hj3he929.json": string(quint),
+		"topology.json":     `{"cloud": "tencent", "endpoints": [{"name": "a", "addrs": ["10.0.1.5"], "subnet": "subnet-1"}]}`}
+	n := mustLoad(t, Source{Vendor: "tencent", Rules: []string{"acls.json", "acl-hj3he929.json"}, Topology: "topology.json", SkipInvalid: true, ReadFile: f.read})
+	var acl string
+	for _, s := range n.Spec.Subnets {
+		if s.Name == "subnet-1" {
+			acl = s.ACL
+		}
+	}
+	if acl != "acl-hj3he929" || len(n.Notes) != 0 || len(n.Skipped) != 1 {
+		t.Errorf("subnet-1's ACL %q, notes %q, skipped %q; want acl-hj3he929, none, the NetworkAclType", acl, n.Notes, n.Skipped)
 	}
 }

@@ -37,7 +37,7 @@ func TestPublishedExamples(t *testing.T) {
 		{"aws", "aws/describe-subnets-ex2.json", "subnets subnet-8EXAMPLE:172.31.80.0/20", ""},
 		// NetworkAclType "1": the documented values are TRIPLE and QUINTUPLE.
 		{"tencent", "tencent/describe-network-acls.json", `error: Response.NetworkAclSet[0].NetworkAclType: "1": want TRIPLE or QUINTUPLE`,
-			`ACLs; skipped 1; note subnet "subnet-ptqwqcjzd": its binding to network ACL "acl-aeyasc3zz" is left out, as that ACL was skipped`},
+			`ACLs; bound acl-aeyasc3zz/subnet-ptqwqcjzd; skipped 1`},
 		{"tencent", "tencent/describe-network-acls-ex2.json", "ACLs acl-3v122sn", ""},
 		{"tencent", "tencent/acl-hj3he929.json", "ACLs acl-hj3he929:1", ""},
 		// Protocol port templates need DescribeServiceTemplates, which

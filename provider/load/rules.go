@@ -185,10 +185,9 @@ func readExport(vendor, name string, data []byte, opts []read.Option, lenient bo
 // bind reads the bindings of a document whose ACLs x holds, a second
 // pass over it (readB), as strictly as the first. A lenient read lists
 // the records this pass skips in rep too, but for those at a position the
-// first pass already skipped (one problem is listed once), and keeps only
-// the bindings of the ACLs the first pass kept: a binding to an ACL it
-// left out is dropped with a note, as the ACL's own skip is already
-// listed, and would otherwise name an ACL the network does not hold.
+// first pass already skipped (one problem is listed once). Bindings are
+// kept whatever the first pass kept: another -rules file may hold the
+// ACL (loadRules drops, with a note, those whose ACL no file holds).
 func (x *Export) bind(lenient bool, rep *read.Report, readB func(...read.Option) ([]provider.ACLBinding, error)) error {
 	if !lenient {
 		bs, err := readB()
@@ -220,16 +219,6 @@ func (x *Export) bind(lenient bool, rep *read.Report, readB func(...read.Option)
 		pa, pb := pos(a), pos(b)
 		return cmp.Or(cmp.Compare(pa[0], pb[0]), cmp.Compare(pa[1], pb[1]))
 	})
-	kept := map[string]bool{}
-	for _, a := range x.ACLs {
-		kept[a.ID] = true
-	}
-	for _, b := range bs {
-		if !kept[b.ACL] {
-			x.Notes = append(x.Notes, fmt.Sprintf("subnet %q: its binding to network ACL %q is left out, as that ACL was skipped", b.Subnet, b.ACL))
-			continue
-		}
-		x.Bindings = append(x.Bindings, b)
-	}
+	x.Bindings = bs
 	return nil
 }
